@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -19,7 +20,7 @@ Value = bool | str | float | tuple[str, ...]
 
 
 class FindingsError(ValueError):
-    """Findings are invalid or incomplete; the message names the key."""
+    """Findings are invalid or incomplete; the (Dutch) message names the key."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class Findings:
         """A copy with one finding set (or cleared with None)."""
         if key not in FINDING_KEYS:
             raise KeyError(key)
-        return replace(self, **{key: value})
+        changes: dict[str, Any] = {key: value}
+        return replace(self, **changes)
 
     def to_json(self) -> dict[str, Any]:
         """The findings-file form: only the keys that are known."""
@@ -71,9 +73,9 @@ _BOOLEANS: Final = frozenset(
 
 def _weeks(key: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise FindingsError(f"'{key}' must be a number of weeks, not {json_type(value)}")
+        raise FindingsError(f"'{key}' moet een aantal weken zijn, geen {json_type(value)}")
     if not math.isfinite(value) or value < 0:
-        raise FindingsError(f"'{key}' must be 0 or more weeks, not {value}")
+        raise FindingsError(f"'{key}' moet 0 of meer weken zijn, niet {value}")
     return float(value)
 
 
@@ -82,41 +84,41 @@ def json_type(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return "waar/onwaar"
     if isinstance(value, int | float):
-        return "a number"
+        return "getal"
     if isinstance(value, str):
-        return "a string"
+        return "tekst"
     if isinstance(value, list):
-        return "a list"
-    return "an object"
+        return "lijst"
+    return "object"
 
 
 def parse_findings(data: object) -> Findings:
     """Validate a findings object (parsed JSON). Missing keys stay None."""
     if not isinstance(data, Mapping):
-        raise FindingsError(f"findings must be a JSON object, not {json_type(data)}")
+        raise FindingsError(f"de bevindingen moeten een JSON-object zijn, geen {json_type(data)}")
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in FINDING_KEYS:
-            raise FindingsError(f"unknown key '{key}'")
+            raise FindingsError(f"onbekende sleutel '{key}'")
         if key == "red_flags":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise FindingsError("'red_flags' must be a list of red-flag names")
+                raise FindingsError("'red_flags' moet een lijst van alarmsignalen zijn")
             for flag in value:
                 if flag not in RED_FLAG_CATEGORIES:
                     raise FindingsError(
-                        f"unknown red flag '{flag}' in 'red_flags' "
-                        f"(known: {', '.join(RED_FLAG_CATEGORIES)})")
+                        f"onbekend alarmsignaal '{flag}' in 'red_flags' "
+                        f"(bekend: {', '.join(RED_FLAG_CATEGORIES)})")
             values[key] = tuple(sorted(set(value), key=RED_FLAG_CATEGORIES.index))
         elif key in _BOOLEANS:
             if not isinstance(value, bool):
-                raise FindingsError(f"'{key}' must be true or false, not {json_type(value)}")
+                raise FindingsError(f"'{key}' moet true of false zijn, geen {json_type(value)}")
             values[key] = value
         elif key == "adl_impact":
             if value not in ADL_IMPACTS:
-                raise FindingsError(
-                    f"'adl_impact' must be one of {', '.join(ADL_IMPACTS)}, not {value!r}")
+                raise FindingsError(f"'adl_impact' moet een van {', '.join(ADL_IMPACTS)} zijn, "
+                                    f"niet {json.dumps(value)}")
             values[key] = value
         else:
             values[key] = _weeks(key, value)
@@ -169,4 +171,4 @@ def require_complete(f: Findings) -> None:
     """Raise FindingsError naming the first needed key that is missing."""
     missing = missing_keys(f)
     if missing:
-        raise FindingsError(f"missing key '{missing[0]}' (needed for the decision)")
+        raise FindingsError(f"sleutel '{missing[0]}' ontbreekt (nodig voor de beslissing)")

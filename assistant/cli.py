@@ -1,0 +1,180 @@
+"""Command line: `assistant intake | classify | diagram` (DESIGN.md "Contracts").
+
+Exit codes: 0 done; 1 the consultation did not finish (stopped; answers kept); 2 bad input or a
+missing prerequisite, with one line that names the problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from assistant import __version__
+from assistant.dialog.answers_file import FindingsAnswerer
+from assistant.dialog.diagram import mermaid
+from assistant.dialog.events import Emit
+from assistant.protocol import FindingsError, ProtocolError, classify, load_protocol
+from assistant.protocol.findings import Findings, parse_findings, require_complete
+from assistant.protocol.model import Protocol
+from assistant.report import render_report, to_json_text, write_report
+from assistant.screen import EventLog, Screen
+from assistant.session import SpeechOutput, run_consultation
+from assistant.speech.interfaces import Listener, SilentSpeaker
+from assistant.speech.text import StreamListener
+
+EXIT_DONE, EXIT_UNFINISHED, EXIT_USAGE = 0, 1, 2
+VOICE_UNAVAILABLE = "spraakbediening is in deze versie nog niet ingebouwd"
+
+
+class UsageError(Exception):
+    """Bad input or a missing prerequisite: one line for the user, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: fout: {message} (zie --help)\n")
+
+
+def _read_findings(path: Path) -> Findings:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"bevindingenbestand niet gevonden: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"bevindingenbestand niet te lezen: {path} ({exc})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}: geen geldige JSON (regel {exc.lineno}: {exc.msg})") from None
+    try:
+        findings = parse_findings(data)
+        require_complete(findings)
+    except FindingsError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    return findings
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD: {text!r}") from None
+
+
+def _open_output(stack: ExitStack, path: Path) -> TextIO:
+    try:
+        return stack.enter_context(path.open("w", encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"kan niet schrijven naar {path}: {exc.strerror}") from None
+
+
+def cmd_classify(args: argparse.Namespace, protocol: Protocol) -> int:
+    findings = _read_findings(args.findings)
+    print(to_json_text(classify(findings, protocol).to_json()), end="")
+    return EXIT_DONE
+
+
+def cmd_diagram(args: argparse.Namespace, protocol: Protocol) -> int:
+    print(mermaid(), end="")
+    return EXIT_DONE
+
+
+def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
+    if args.voice:
+        raise UsageError(f"--voice: {VOICE_UNAVAILABLE}; gebruik --text")
+    answers = _read_findings(args.answers) if args.answers else None
+    if args.report is not None and args.report.exists() and not args.report.is_dir():
+        raise UsageError(f"--report: {args.report} is geen map")
+    if answers is None and not args.text:
+        print(f"Tekstmodus: {VOICE_UNAVAILABLE}.", file=sys.stderr)
+    with ExitStack() as stack:
+        sinks: list[Emit] = []
+        listener: Listener
+        if answers is not None:
+            answerer = FindingsAnswerer(answers, protocol)
+            sinks.append(answerer)
+            listener = answerer
+        else:
+            listener = StreamListener(sys.stdin)
+        if args.events is not None:
+            sinks.append(EventLog(_open_output(stack, args.events)))
+        sinks.append(Screen(sys.stdout, echo=answers is not None or not sys.stdin.isatty()))
+        if not args.mute:
+            sinks.append(SpeechOutput(SilentSpeaker()))
+        outcome = run_consultation(protocol, listener, sinks)
+    consultation = outcome.consultation
+    report = render_report(protocol=protocol, answers=outcome.answers,
+                           findings=consultation.findings, result=consultation.result,
+                           day=args.date)
+    if consultation.result is not None:
+        print("\n" + report, end="")
+    if args.report is not None:
+        try:
+            paths = write_report(args.report, protocol=protocol, answers=outcome.answers,
+                                 findings=consultation.findings, result=consultation.result,
+                                 day=args.date)
+        except OSError as exc:
+            raise UsageError(f"--report: kan niet schrijven in {args.report}: {exc}") from None
+        print(f"Verslag geschreven: {', '.join(str(p) for p in paths)}")
+    return EXIT_DONE if consultation.result is not None else EXIT_UNFINISHED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="assistant",
+        description="Nekpijn-assistent: de intake volgens de KNGF-richtlijn Nekpijn (2016).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="OPDRACHT",
+                                parser_class=_Parser)
+
+    intake = sub.add_parser("intake", help="de intake: vragen, classificatie en behandelplan")
+    mode = intake.add_mutually_exclusive_group()
+    mode.add_argument("--text", action="store_true",
+                      help="antwoorden via het toetsenbord (of stdin), een per regel")
+    mode.add_argument("--voice", action="store_true", help="spraakbediening afdwingen")
+    intake.add_argument("--mute", action="store_true", help="geen gesproken uitvoer")
+    intake.add_argument("--answers", type=Path, metavar="BESTAND.json",
+                        help="neem de antwoorden uit een bevindingenbestand (niet interactief)")
+    intake.add_argument("--events", type=Path, metavar="BESTAND",
+                        help="schrijf de gebeurtenissen als JSON-regels naar BESTAND")
+    intake.add_argument("--report", type=Path, metavar="MAP",
+                        help="schrijf report.md, result.json en findings.json in MAP")
+    intake.add_argument("--date", type=_parse_date, default=date.today(),
+                        metavar="JJJJ-MM-DD", help="datum van de consultatie (standaard: vandaag)")
+    intake.set_defaults(handler=cmd_intake)
+
+    classify_cmd = sub.add_parser("classify", help="classificeer een bevindingenbestand (JSON)")
+    classify_cmd.add_argument("--findings", type=Path, required=True, metavar="BESTAND.json")
+    classify_cmd.set_defaults(handler=cmd_classify)
+
+    diagram = sub.add_parser("diagram", help="het verloop van de intake als Mermaid-diagram")
+    diagram.set_defaults(handler=cmd_diagram)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        protocol = load_protocol()
+        code: int = args.handler(args, protocol)
+        return code
+    except ProtocolError as exc:
+        print(f"assistant: fout in de protocolgegevens: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"assistant: fout: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nassistant: onderbroken.", file=sys.stderr)
+        return EXIT_UNFINISHED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Answering the intake from a findings file (`intake --answers FILE.json`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from assistant.dialog.events import Event
+from assistant.protocol.findings import Findings
+from assistant.protocol.model import AnswerType, Protocol, Question
+from assistant.speech.interfaces import Utterance
+
+
+class FindingsAnswerer:
+    """A listener that says, for each question asked, what the findings file holds.
+
+    It also watches the events (it is a sink) to know which question is open and whether a
+    confirmation is asked, which it accepts. The answers go through the same parser as typed
+    or spoken ones.
+    """
+
+    def __init__(self, findings: Findings, protocol: Protocol) -> None:
+        self.findings = findings
+        self.protocol = protocol
+        self._reply: str | None = None
+
+    def __call__(self, event: Event) -> None:
+        if event["event"] == "ask":
+            self._reply = self._answer(self.protocol.question(event["question"]))
+        elif event["event"] == "confirm":
+            self._reply = "ja"
+
+    def _answer(self, question: Question) -> str | None:
+        if question.red_flag is not None:
+            return "ja" if question.red_flag in (self.findings.red_flags or ()) else "nee"
+        value = self.findings.get(question.finding)
+        if value is None:
+            return None
+        if question.type is AnswerType.YES_NO:
+            return "ja" if value is True else "nee"
+        if question.type is AnswerType.CHOICE:
+            return dict(question.choices)[str(value)][0]
+        assert isinstance(value, float)
+        if value == 0 and question.allow_none:
+            return "geen"
+        return f"{Decimal(repr(value)):f} weken"  # exact, never in exponent form
+
+    def listen(self, grammar: Sequence[str]) -> Utterance | None:
+        reply, self._reply = self._reply, None
+        return None if reply is None else Utterance(reply)

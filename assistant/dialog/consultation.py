@@ -1,0 +1,318 @@
+"""The consultation: a `transitions` state machine over the intake's sections.
+
+One state per section of the protocol data (questions are asked in data order within it), plus
+`result` and `stopped`. After a section is answered the machine fires `advance`; the table below
+says where that leads, with conditions that are the protocol's own rule functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+from transitions import Machine
+
+from assistant.dialog import events
+from assistant.dialog.events import Emit
+from assistant.dialog.intents import Answer, Command, interpret, parse_command, parse_yes_no
+from assistant.dialog.phrases import accepted_phrases, display_value, spoken_summary
+from assistant.protocol import rules
+from assistant.protocol.findings import Findings, Value
+from assistant.protocol.model import AnswerType, Protocol, Question
+from assistant.protocol.rules import Result
+from assistant.speech.interfaces import Utterance
+
+RESULT: Final = "result"
+STOPPED: Final = "stopped"
+STATES: Final = (
+    "red_flags", "neurological", "impact", "onset", "improving", "recurrent", "psychosocial",
+    "trauma", "work", "absence", RESULT, STOPPED,
+)
+
+# The consultation, as a table. First matching row wins; a row without conditions is the
+# "otherwise" of the rows above it. Conditions are pure rule functions of the findings.
+TRANSITIONS: Final[list[dict[str, Any]]] = [
+    {"trigger": "advance", "source": "red_flags", "dest": RESULT,
+     "conditions": [rules.has_red_flag]},
+    {"trigger": "advance", "source": "red_flags", "dest": "neurological"},
+    {"trigger": "advance", "source": "neurological", "dest": "trauma",
+     "conditions": [rules.has_neurological_signs]},
+    {"trigger": "advance", "source": "neurological", "dest": "impact"},
+    {"trigger": "advance", "source": "impact", "dest": "onset"},
+    {"trigger": "advance", "source": "onset", "dest": "psychosocial",
+     "conditions": [rules.onset_beyond_normal]},
+    {"trigger": "advance", "source": "onset", "dest": "improving"},
+    {"trigger": "advance", "source": "improving", "dest": "recurrent",
+     "conditions": [rules.is_improving]},
+    {"trigger": "advance", "source": "improving", "dest": "psychosocial"},
+    {"trigger": "advance", "source": "recurrent", "dest": "psychosocial",
+     "conditions": [rules.is_recurrent]},
+    {"trigger": "advance", "source": "recurrent", "dest": "work"},
+    {"trigger": "advance", "source": "psychosocial", "dest": "trauma"},
+    {"trigger": "advance", "source": "trauma", "dest": "work"},
+    {"trigger": "advance", "source": "work", "dest": "absence",
+     "conditions": [rules.is_work_related]},
+    {"trigger": "advance", "source": "work", "dest": RESULT},
+    {"trigger": "advance", "source": "absence", "dest": RESULT},
+    {"trigger": "stop", "source": list(STATES[:-2]), "dest": STOPPED},
+]
+
+COMMAND_HINT: Final = "U kunt ook zeggen: herhaal, terug, help, pauze of stop."
+
+
+@dataclass(frozen=True)
+class DialogConfig:
+    """When an answer must be confirmed (confidences come from the recogniser; text is 1.0)."""
+
+    confirm_below: float = 0.5  # any answer heard with less confidence is confirmed
+    confirm_red_flag_no_below: float = 0.8  # a red-flag "nee" heard with less is confirmed
+    max_tries: int = 3  # not-understood answers before the help text is offered in full
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One answered question, kept for `terug` and the report."""
+
+    question: Question
+    heard: str
+    value: Value
+    state: str  # the machine state it was asked in
+    findings_before: Findings
+
+
+@dataclass
+class _Pending:
+    """An answer waiting for confirmation."""
+
+    question: Question
+    heard: str
+    value: Value
+    text: str
+
+
+@dataclass
+class Consultation:
+    """One intake. Feed it utterances with `hear`; it reports everything through `emit`."""
+
+    protocol: Protocol
+    emit: Emit
+    config: DialogConfig = field(default_factory=DialogConfig)
+    findings: Findings = field(default_factory=Findings)
+    history: list[AnswerRecord] = field(default_factory=list)
+    result: Result | None = None
+    current: Question | None = None
+    state: str = STATES[0]
+    paused: bool = False
+    _pending: _Pending | None = None
+    _tries: int = 0
+
+    def __post_init__(self) -> None:
+        # model_override: the machine binds only what this class declares (`trigger`), so
+        # nothing else is added to the model behind the type checker's back.
+        self.machine = Machine(
+            model=self, model_override=True, states=list(STATES), transitions=TRANSITIONS,
+            initial=STATES[0], auto_transitions=False,
+        )
+
+    # --- public -------------------------------------------------------------------------------
+
+    @property
+    def outcome(self) -> Literal["running", "done", "stopped"]:
+        if self.state == RESULT:
+            return "done"
+        return "stopped" if self.state == STOPPED else "running"
+
+    def start(self) -> None:
+        """Ask the first question."""
+        self._enter_section()
+
+    def grammar(self) -> list[str]:
+        """The phrases that can be said now (answers and commands), for a recogniser."""
+        if self.current is None:
+            return []
+        vocab = self.protocol.vocabulary
+        question = None if self._pending or self.paused else self.current
+        return accepted_phrases(vocab, question)
+
+    def hear(self, utterance: Utterance | None) -> None:
+        """Handle one utterance; None means the input ended (counts as stop)."""
+        if self.outcome != "running":
+            return
+        if utterance is None:
+            self._stop()
+            return
+        self.emit(events.heard(utterance.text, utterance.confidence, utterance.source))
+        vocab = self.protocol.vocabulary
+        command = parse_command(utterance.text, vocab)
+        if command is not None:
+            self._command(command)
+        elif self.paused:
+            self._reprompt("paused", "De consultatie staat op pauze. Zeg verder om door te gaan.")
+        elif self._pending is not None:
+            self._confirm_reply(utterance)
+        else:
+            self._answer(utterance)
+
+    # --- commands -----------------------------------------------------------------------------
+
+    def _command(self, command: Command) -> None:
+        assert self.current is not None
+        if command.name == "stop":
+            self._stop()
+        elif command.name == "pause":
+            self.paused = True
+            self._reprompt("paused", "Pauze. Zeg verder als u wilt doorgaan.")
+        elif command.name == "resume" or command.name == "repeat":
+            self.paused = False
+            self._ask_again()
+        elif command.name == "help":
+            self._reprompt("help", f"{self.current.help} {COMMAND_HINT}")
+        elif command.name == "back":
+            self.paused = False
+            self._back()
+
+    def _ask_again(self) -> None:
+        if self._pending is not None:
+            self._send_confirm()
+        else:
+            self._ask(self.current)
+
+    def _back(self) -> None:
+        if self._pending is not None:  # the unconfirmed answer is dropped: ask it again
+            self._pending = None
+            self._ask(self.current)
+            return
+        if not self.history:
+            self._reprompt("first_question", "Dit is de eerste vraag.")
+            self._ask(self.current)
+            return
+        record = self.history.pop()
+        self.findings = record.findings_before
+        self.machine.set_state(record.state)
+        self._ask(record.question)
+
+    def _stop(self) -> None:
+        self._pending = None
+        self.trigger("stop")
+        self.emit(events.say("De consultatie is gestopt. De antwoorden tot nu toe zijn bewaard.",
+                             "stopped"))
+
+    # --- answers ------------------------------------------------------------------------------
+
+    def _answer(self, utterance: Utterance) -> None:
+        question = self.current
+        assert question is not None
+        intent = interpret(utterance.text, question, self.protocol.vocabulary)
+        if not isinstance(intent, Answer):
+            self._not_understood(question)
+            return
+        value = intent.value
+        if self._needs_confirmation(question, value, utterance.confidence):
+            self._pending = _Pending(question, utterance.text, value,
+                                     self._confirm_text(question, value))
+            self._send_confirm()
+            return
+        self._accept(question, utterance.text, value)
+
+    def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
+        if question.red_flag is not None and (
+            value is True or confidence < self.config.confirm_red_flag_no_below
+        ):
+            return True
+        return confidence < self.config.confirm_below
+
+    def _confirm_text(self, question: Question, value: Value) -> str:
+        if question.red_flag is not None and value is True:
+            return (f"U zei ja: {question.label}. Dat is een alarmsignaal. "
+                    "Klopt dat? Zeg ja of nee.")
+        return (f"Ik hoorde: {display_value(question, value, self.protocol)}. "
+                "Klopt dat? Zeg ja of nee.")
+
+    def _send_confirm(self) -> None:
+        pending = self._pending
+        assert pending is not None
+        self.emit(events.confirm(pending.question.id, pending.question.finding, pending.value,
+                                 pending.text))
+
+    def _confirm_reply(self, utterance: Utterance) -> None:
+        pending = self._pending
+        assert pending is not None
+        reply = parse_yes_no(utterance.text, self.protocol.vocabulary)
+        if reply is None:
+            self._reprompt("not_understood", "Zeg ja of nee.")
+            self._send_confirm()
+        elif reply:
+            self._pending = None
+            self._accept(pending.question, pending.heard, pending.value)
+        else:
+            self._pending = None
+            self._reprompt("not_confirmed", "Dan vraag ik het opnieuw.")
+            self._ask(pending.question)
+
+    def _not_understood(self, question: Question) -> None:
+        self._tries += 1
+        if self._tries >= self.config.max_tries:
+            text = f"Dat begreep ik weer niet. {question.help} {COMMAND_HINT}"
+        else:
+            text = f"Dat begreep ik niet. {question.help}"
+        self._reprompt("not_understood", text)
+        self._ask(question)
+
+    def _accept(self, question: Question, heard: str, value: Value) -> None:
+        self.history.append(AnswerRecord(question, heard, value, self.state, self.findings))
+        self.emit(events.answer(question.id, question.finding, value))
+        section = self.protocol.section(question.section)
+        answered = {r.question.id: r.value for r in self.history}
+        remaining = [q for q in self.protocol.section_questions(section.id)
+                     if q.id not in answered]
+        ended = section.ends_on_yes and value is True
+        if ended or not remaining:
+            self.findings = _section_findings(self.findings, question, answered, self.protocol)
+            self.trigger("advance", self.findings)
+            self._enter_section()
+        else:
+            self._ask(remaining[0])
+
+    # --- states -------------------------------------------------------------------------------
+
+    def _enter_section(self) -> None:
+        if self.state == RESULT:
+            self.current = None
+            self.result = rules.classify(self.findings, self.protocol)
+            self.emit(events.result(self.result.to_json()))
+            self.emit(events.say(spoken_summary(self.result, self.protocol), "summary"))
+            return
+        section = self.protocol.section(self.state)
+        if section.intro:
+            self.emit(events.say(section.intro, "intro"))
+        self._ask(self.protocol.section_questions(section.id)[0])
+
+    def _ask(self, question: Question | None) -> None:
+        assert question is not None
+        if question is not self.current:
+            self._tries = 0
+        self.current = question
+        self.emit(events.ask(question.id, question.finding, question.text))
+
+    def _reprompt(self, reason: str, text: str) -> None:
+        assert self.current is not None
+        self.emit(events.reprompt(self.current.id, reason, text))
+
+    def trigger(self, name: str, *args: Any) -> bool:
+        """Fire a trigger of the machine (conditions receive `args`); the Machine binds its own
+        equivalent over this one."""
+        result: bool = self.machine.events[name].trigger(self, *args)
+        return result
+
+
+def _section_findings(
+    findings: Findings, last: Question, answered: dict[str, Value], protocol: Protocol,
+) -> Findings:
+    """The findings a completed section yields."""
+    questions = [q for q in protocol.section_questions(last.section) if q.id in answered]
+    if last.red_flag is not None:
+        flags = tuple(q.red_flag for q in questions if answered[q.id] is True and q.red_flag)
+        return findings.with_value("red_flags", flags)
+    if last.type is AnswerType.YES_NO and len(questions) > 1:
+        return findings.with_value(last.finding, any(answered[q.id] is True for q in questions))
+    return findings.with_value(last.finding, answered[last.id])

@@ -1,0 +1,35 @@
+"""The consultation state machine as a Mermaid state diagram, drawn from its own table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.dialog.consultation import RESULT, STATES, STOPPED, TRANSITIONS
+
+
+def _label(conditions: Sequence[Any], otherwise: bool) -> str:
+    if conditions:
+        return " and ".join(c.__name__ for c in conditions)
+    return "otherwise" if otherwise else ""
+
+
+def mermaid() -> str:
+    """`stateDiagram-v2` text: one arrow per row of the table; `stop` is allowed everywhere."""
+    lines = ["stateDiagram-v2", f"    [*] --> {STATES[0]}"]
+    conditional_sources: set[str] = set()
+    for row in TRANSITIONS:
+        if row["trigger"] == "stop":
+            continue
+        conditions = row.get("conditions", [])
+        label = _label(conditions, row["source"] in conditional_sources)
+        if conditions:
+            conditional_sources.add(row["source"])
+        arrow = f"    {row['source']} --> {row['dest']}"
+        lines.append(f"{arrow}: {label}" if label else arrow)
+    lines += [
+        f"    note right of {STOPPED}: stop, from any question",
+        f"    {RESULT} --> [*]",
+        f"    {STOPPED} --> [*]",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,136 @@
+"""Turning a Dutch utterance into an answer or a command. The same parser serves text and voice.
+
+Nothing is guessed: an utterance either matches the vocabulary of the protocol data exactly
+(after normalisation and without filler words) or it is not understood.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from assistant.dialog.numbers import parse_amount
+from assistant.protocol.findings import Value
+from assistant.protocol.model import AnswerType, Question, Vocabulary
+from assistant.text import normalise
+
+DAYS_PER_WEEK: Final = 7.0
+# Words that do not change a duration ('al drie weken', 'ongeveer een maand').
+_DURATION_NEUTRAL: Final = frozenset(
+    {"al", "ongeveer", "zo", "zon", "circa", "sinds", "nu", "pas", "inmiddels", "ook", "maar",
+     "zowat", "rond", "geleden", "n"}
+)
+# 'meer dan zes weken' is more than six weeks: one day more, so the six-week rule decides right.
+_MORE: Final = (("meer", "dan"), ("langer", "dan"), ("ruim",))
+_LESS: Final = (("minder", "dan"), ("korter", "dan"), ("bijna",), ("nog", "geen"))
+_GLUED_UNIT = re.compile(r"(\d)([a-z])")
+
+
+@dataclass(frozen=True)
+class Command:
+    """A global command: repeat, back, help, pause, resume or stop."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer to the current question, in the finding's type."""
+
+    value: Value
+
+
+Intent = Command | Answer
+
+
+def clean(text: str, vocab: Vocabulary) -> str:
+    """Normalised text without filler words."""
+    return " ".join(w for w in normalise(text).split() if w not in vocab.fillers)
+
+
+def parse_command(text: str, vocab: Vocabulary) -> Command | None:
+    phrase = clean(text, vocab)
+    for name, phrases in vocab.commands:
+        if phrase in phrases:
+            return Command(name)
+    return None
+
+
+def parse_yes_no(text: str, vocab: Vocabulary) -> bool | None:
+    phrase = clean(text, vocab)
+    if phrase in vocab.yes:
+        return True
+    if phrase in vocab.no:
+        return False
+    return None
+
+
+def parse_choice(text: str, question: Question, vocab: Vocabulary) -> str | None:
+    phrase = clean(text, vocab)
+    for value, phrases in question.choices:
+        if phrase in phrases:
+            return value
+    return None
+
+
+def _strip_modifier(tokens: list[str]) -> tuple[list[str], float]:
+    """Remove a leading 'meer dan' / 'bijna' and say how many days it shifts the value."""
+    for words, shift in ((w, 1.0) for w in _MORE):
+        if tuple(tokens[: len(words)]) == words:
+            return tokens[len(words) :], shift
+    for words, shift in ((w, -1.0) for w in _LESS):
+        if tuple(tokens[: len(words)]) == words:
+            return tokens[len(words) :], shift
+    return tokens, 0.0
+
+
+def parse_duration(text: str, question: Question, vocab: Vocabulary) -> float | None:
+    """A duration in weeks, unrounded: '3', 'drie weken', 'anderhalve maand', 'tien dagen'."""
+    phrase = clean(text, vocab)
+    if question.allow_none and phrase in vocab.none_duration:
+        return 0.0
+    units = dict(vocab.units)
+    default_days = units[normalise(question.unit or "weken")]
+    tokens = [t for t in _GLUED_UNIT.sub(r"\1 \2", phrase).split() if t not in _DURATION_NEUTRAL]
+    tokens, shift = _strip_modifier(tokens)
+    total_days, i, parts = 0.0, 0, 0
+    while i < len(tokens):
+        if parts and tokens[i] == "en":
+            i += 1
+        amount = parse_amount(tokens, i)
+        if amount is None:
+            return None
+        value, i = amount
+        if i < len(tokens) and tokens[i] in units:
+            total_days += value * units[tokens[i]]
+            i += 1
+        elif i == len(tokens) and parts == 0:
+            total_days += value * default_days  # a bare number: the question's unit
+        else:
+            return None
+        parts += 1
+    if parts == 0:
+        return None
+    days = total_days + shift
+    if days < 0 or (shift < 0 and days <= 0):
+        return None
+    return days / DAYS_PER_WEEK
+
+
+def parse_answer(text: str, question: Question, vocab: Vocabulary) -> Answer | None:
+    """The answer to `question` in `text`, or None when it is not understood."""
+    value: Value | None
+    match question.type:
+        case AnswerType.YES_NO:
+            value = parse_yes_no(text, vocab)
+        case AnswerType.CHOICE:
+            value = parse_choice(text, question, vocab)
+        case AnswerType.DURATION:
+            value = parse_duration(text, question, vocab)
+    return None if value is None else Answer(value)
+
+
+def interpret(text: str, question: Question, vocab: Vocabulary) -> Intent | None:
+    """A command, else an answer to `question`, else None (not understood)."""
+    return parse_command(text, vocab) or parse_answer(text, question, vocab)

@@ -1,0 +1,61 @@
+"""What can be said at a given moment (a recogniser's grammar) and how answers are read back."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from assistant.dialog.numbers import NUMBER_WORDS
+from assistant.protocol.findings import Value
+from assistant.protocol.model import AnswerType, Protocol, Question, Vocabulary
+from assistant.protocol.rules import Result
+from assistant.text import format_weeks
+
+MAX_SPOKEN_AMOUNT = 60  # durations said in words go up to sixty (weeks, days, months)
+
+
+def _command_phrases(vocab: Vocabulary) -> list[str]:
+    return sorted({p for _, phrases in vocab.commands for p in phrases})
+
+
+@cache
+def _duration_phrases(vocab: Vocabulary, allow_none: bool) -> tuple[str, ...]:
+    amounts = sorted(w for w, v in NUMBER_WORDS.items() if v <= MAX_SPOKEN_AMOUNT)
+    units = sorted(u for u, _ in vocab.units)
+    phrases = {f"{a} {u}" for a in amounts for u in units} | set(amounts)
+    phrases |= {f"een half {u}" for u in units} | {f"een halve {u}" for u in units}
+    if allow_none:
+        phrases |= vocab.none_duration
+    return tuple(sorted(phrases))
+
+
+@cache
+def accepted_phrases(vocab: Vocabulary, question: Question | None) -> list[str]:
+    """Answers to `question` (yes/no when None: a confirmation or a pause) plus the commands."""
+    if question is None or question.type is AnswerType.YES_NO:
+        answers: list[str] = sorted(vocab.yes | vocab.no)
+    elif question.type is AnswerType.CHOICE:
+        answers = sorted({p for _, phrases in question.choices for p in phrases})
+    else:
+        answers = list(_duration_phrases(vocab, question.allow_none))
+    return answers + _command_phrases(vocab)
+
+
+def display_value(question: Question, value: Value, protocol: Protocol) -> str:
+    """An answer as it is read back: 'ja', 'fors', '3 weken', 'geen'."""
+    if question.type is AnswerType.YES_NO:
+        return "ja" if value is True else "nee"
+    if question.type is AnswerType.CHOICE:
+        return dict(question.choices)[str(value)][0]
+    assert isinstance(value, float)
+    if value == 0 and question.allow_none:
+        return "geen"
+    return format_weeks(value)
+
+
+def spoken_summary(result: Result, protocol: Protocol) -> str:
+    """What the assistant says at the end: the conclusion and its reasons."""
+    if result.referral:
+        return " ".join([protocol.referral.summary, *result.reasons[:1]])
+    assert result.profile is not None
+    parts = [protocol.profile(result.profile).summary, *result.reasons]
+    return " ".join(parts)

@@ -1,0 +1,156 @@
+"""The consultation report: report.md (Dutch, for the patient file), result.json, findings.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.dialog.phrases import display_value
+from assistant.protocol.findings import Findings, Value
+from assistant.protocol.model import Protocol, Question
+from assistant.protocol.rules import Result, is_work_related
+
+GRADE_WORDS = {"I": "graad I", "II": "graad II", "III": "graad III", "IV": "graad IV"}
+COURSE_WORDS = {"normal": "normaal", "abnormal": "afwijkend"}
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """A question as it was answered: what was heard and what it meant."""
+
+    question: Question
+    heard: str
+    value: Value
+
+
+def _bullets(lines: Sequence[str]) -> list[str]:
+    return [f"- {line}" for line in lines]
+
+
+def _therapy_lines(ids: Sequence[str], protocol: Protocol) -> list[str]:
+    return _bullets([protocol.therapy(t).name for t in ids]) or ["- geen"]
+
+
+def _answers_table(answers: Sequence[GivenAnswer], protocol: Protocol) -> list[str]:
+    if not answers:
+        return ["Er zijn nog geen vragen beantwoord."]
+    rows = ["| Vraag | Antwoord | Gehoord |", "| --- | --- | --- |"]
+    for a in answers:
+        heard = a.heard.replace("|", "/")
+        rows.append(f"| {a.question.text} | {display_value(a.question, a.value, protocol)} "
+                    f"| {heard} |")
+    return rows
+
+
+def _plan(result: Result, findings: Findings, protocol: Protocol) -> list[str]:
+    assert result.profile is not None
+    prof = protocol.profile(result.profile)
+    lines = ["## Informatie en advies", "", *_bullets(prof.advice), ""]
+    if is_work_related(findings):
+        lines += ["## Werkgerelateerde nekpijn", "", *_bullets(prof.work_advice), ""]
+    if result.actions:
+        lines += ["## Acties", "", *_bullets([protocol.action(a).text for a in result.actions]),
+                  ""]
+    lines += [
+        "## Therapie", "",
+        "Aanbevolen:", "", *_therapy_lines(result.recommended, protocol), "",
+        "Te overwegen, als de aanbevolen therapie onvoldoende helpt:", "",
+        *_therapy_lines(result.consider, protocol), "",
+        "Afgeraden:", "", *_therapy_lines(result.discouraged, protocol), "",
+        "## Oefeningen", "", "Maak samen met de patiënt een keuze uit:", "",
+    ]
+    for code in result.exercises:
+        exercise = protocol.exercise(code)
+        lines.append(f"- {code}: {exercise.name} (huiswerkfilmpje {exercise.video})")
+    if result.exercise_warning:
+        lines += ["", f"Let op: {result.exercise_warning}"]
+    lines += ["", "## Afsluiting", "", *_bullets(prof.closure), *_bullets(protocol.ending_advice)]
+    return lines
+
+
+def render_report(
+    *,
+    protocol: Protocol,
+    answers: Sequence[GivenAnswer],
+    findings: Findings,
+    result: Result | None,
+    day: date,
+) -> str:
+    """report.md: complete, or marked incomplete when the consultation was stopped."""
+    title = "# Nekpijn-intake" if result else "# Nekpijn-intake (onvolledig)"
+    lines = [title, "", f"Datum: {day.isoformat()}  ",
+             f"Richtlijn: {protocol.name}, protocolversie {protocol.version}", ""]
+    if result is None:
+        lines += ["De consultatie is gestopt voordat alle vragen beantwoord waren. "
+                  "De antwoorden hieronder zijn bewaard.", ""]
+    lines += ["## Antwoorden", "", *_answers_table(answers, protocol), ""]
+    if result is None:
+        return "\n".join(lines)
+    lines += ["## Conclusie", "", f"- Graad: {result.grade}"]
+    if result.course:
+        lines.append(f"- Beloop: {COURSE_WORDS[result.course]}")
+    if result.referral:
+        lines.append("- Verwijzing naar de huisarts of een specialist")
+    else:
+        assert result.profile is not None
+        lines.append(f"- {protocol.profile(result.profile).title}")
+    lines += ["", "## Redenen", "", *_bullets(result.reasons), ""]
+    if result.referral:
+        signs = ", ".join(protocol.red_flag_name(c) for c in findings.red_flags or ())
+        lines += ["## Verwijsbrief aan de huisarts", "",
+                  *[line.format(signs=signs) for line in protocol.referral.letter], ""]
+    else:
+        lines += _plan(result, findings, protocol)
+    return "\n".join(lines) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that it is either complete or absent (never half-written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_json_text(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_report(
+    directory: Path,
+    *,
+    protocol: Protocol,
+    answers: Sequence[GivenAnswer],
+    findings: Findings,
+    result: Result | None,
+    day: date,
+) -> list[Path]:
+    """Write report.md, findings.json and (when complete) result.json; return their paths."""
+    written = []
+    report = directory / "report.md"
+    write_atomic(report, render_report(protocol=protocol, answers=answers, findings=findings,
+                                       result=result, day=day))
+    written.append(report)
+    findings_file = directory / "findings.json"
+    write_atomic(findings_file, to_json_text(findings.to_json()))
+    written.append(findings_file)
+    result_file = directory / "result.json"
+    if result is None:
+        result_file.unlink(missing_ok=True)  # a stale result must not pass for this one
+    else:
+        write_atomic(result_file, to_json_text(result.to_json()))
+        written.append(result_file)
+    return written

@@ -1,0 +1,84 @@
+"""Showing the dialog on a terminal (or plain text when piped), and the JSON-lines event log."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TextIO
+
+from assistant.dialog.events import Event
+
+
+class Style:
+    """ANSI styling, only on a terminal and when NO_COLOR is not set."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    @classmethod
+    def for_stream(cls, stream: TextIO) -> Style:
+        return cls(stream.isatty() and "NO_COLOR" not in os.environ)
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.enabled else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def accent(self, text: str) -> str:
+        return self._wrap("1;36", text)
+
+    def warn(self, text: str) -> str:
+        return self._wrap("1;33", text)
+
+
+class Screen:
+    """Prints prompts and answers for the therapist.
+
+    `echo` shows what was heard: needed when the answers do not come from the keyboard
+    (a script, a file, the microphone), where they would otherwise not be seen.
+    """
+
+    def __init__(self, out: TextIO, *, echo: bool) -> None:
+        self.out = out
+        self.echo = echo
+        self.style = Style.for_stream(out)
+        self.asked = 0
+
+    def __call__(self, event: Event) -> None:
+        kind = event["event"]
+        s = self.style
+        if kind == "ask":
+            self.asked += 1
+            self._print("")
+            self._print(s.bold(f"{event['text']}"))
+        elif kind == "confirm":
+            self._print(s.warn(event["text"]))
+        elif kind == "reprompt":
+            self._print(s.dim(event["text"]))
+        elif kind == "heard" and self.echo:
+            self._print(s.dim(f"> {event['text']}"))
+        elif kind == "say":
+            if event["kind"] == "summary":
+                return  # the full conclusion is printed by the caller
+            self._print("")
+            self._print(s.accent(event["text"]))
+        elif kind == "error":
+            self._print(s.warn(f"Fout: {event['message']}"))
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+class EventLog:
+    """Writes every event as one JSON line, flushed at once (so other tools can follow)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def __call__(self, event: Event) -> None:
+        self.out.write(json.dumps(event, ensure_ascii=False) + "\n")
+        self.out.flush()

@@ -1,0 +1,59 @@
+"""Running a consultation: a listener feeds the dialog, its events go to every sink."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.dialog.consultation import Consultation, DialogConfig
+from assistant.dialog.events import Emit, Event
+from assistant.protocol.model import Protocol
+from assistant.report import GivenAnswer
+from assistant.speech.interfaces import Listener, Speaker
+
+SPOKEN_EVENTS = frozenset({"ask", "confirm", "reprompt", "say"})
+
+
+class Fanout:
+    """One emit callback that forwards each event to several sinks, in order."""
+
+    def __init__(self, sinks: Iterable[Emit]) -> None:
+        self.sinks = list(sinks)
+
+    def __call__(self, event: Event) -> None:
+        for sink in self.sinks:
+            sink(event)
+
+
+class SpeechOutput:
+    """Speaks what the dialog says (questions, confirmations, notices, the conclusion)."""
+
+    def __init__(self, speaker: Speaker) -> None:
+        self.speaker = speaker
+
+    def __call__(self, event: Event) -> None:
+        if event["event"] in SPOKEN_EVENTS:
+            self.speaker.say(event["text"])
+
+
+@dataclass
+class Outcome:
+    consultation: Consultation
+
+    @property
+    def answers(self) -> list[GivenAnswer]:
+        return [GivenAnswer(r.question, r.heard, r.value) for r in self.consultation.history]
+
+
+def run_consultation(
+    protocol: Protocol,
+    listener: Listener,
+    sinks: Iterable[Emit],
+    config: DialogConfig | None = None,
+) -> Outcome:
+    """Run one intake to its end: a result, or a stop (also when the input ends)."""
+    consultation = Consultation(protocol, Fanout(sinks), config or DialogConfig())
+    consultation.start()
+    while consultation.outcome == "running":
+        consultation.hear(listener.listen(consultation.grammar()))
+    return Outcome(consultation)
