@@ -107,10 +107,8 @@ class Consultation:
     _tries: int = 0
 
     def __post_init__(self) -> None:
-        # model_override: the machine binds only what this class declares (`trigger`), so
-        # nothing else is added to the model behind the type checker's back.
         self.machine = Machine(
-            model=self, model_override=True, states=list(STATES), transitions=TRANSITIONS,
+            model=self, states=list(STATES), transitions=TRANSITIONS,
             initial=STATES[0], auto_transitions=False,
         )
 
@@ -193,7 +191,7 @@ class Consultation:
 
     def _stop(self) -> None:
         self._pending = None
-        self.trigger("stop")
+        self._fire("stop")
         self.emit(events.say("De consultatie is gestopt. De antwoorden tot nu toe zijn bewaard.",
                              "stopped"))
 
@@ -268,7 +266,7 @@ class Consultation:
         ended = section.ends_on_yes and value is True
         if ended or not remaining:
             self.findings = _section_findings(self.findings, question, answered, self.protocol)
-            self.trigger("advance", self.findings)
+            self._fire("advance", self.findings)
             self._enter_section()
         else:
             self._ask(remaining[0])
@@ -298,9 +296,8 @@ class Consultation:
         assert self.current is not None
         self.emit(events.reprompt(self.current.id, reason, text))
 
-    def trigger(self, name: str, *args: Any) -> bool:
-        """Fire a trigger of the machine (conditions receive `args`); the Machine binds its own
-        equivalent over this one."""
+    def _fire(self, name: str, *args: Any) -> bool:
+        """Fire a trigger of the machine (conditions receive `args`)."""
         result: bool = self.machine.events[name].trigger(self, *args)
         return result
 

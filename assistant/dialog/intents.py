@@ -85,16 +85,21 @@ def _strip_modifier(tokens: list[str]) -> tuple[list[str], float]:
     return tokens, 0.0
 
 
+def _in_weeks(amount: float, unit_days: float) -> float:
+    """Exact for amounts in weeks (no round trip through days), so 6 weeks is never 6.0000001."""
+    return amount if unit_days == DAYS_PER_WEEK else amount * unit_days / DAYS_PER_WEEK
+
+
 def parse_duration(text: str, question: Question, vocab: Vocabulary) -> float | None:
     """A duration in weeks, unrounded: '3', 'drie weken', 'anderhalve maand', 'tien dagen'."""
     phrase = clean(text, vocab)
     if question.allow_none and phrase in vocab.none_duration:
         return 0.0
-    units = dict(vocab.units)
-    default_days = units[normalise(question.unit or "weken")]
+    unit_days = dict(vocab.units)
+    default_days = unit_days[normalise(question.unit or "weken")]
     tokens = [t for t in _GLUED_UNIT.sub(r"\1 \2", phrase).split() if t not in _DURATION_NEUTRAL]
-    tokens, shift = _strip_modifier(tokens)
-    total_days, i, parts = 0.0, 0, 0
+    tokens, shift_days = _strip_modifier(tokens)
+    weeks, i, parts = 0.0, 0, 0
     while i < len(tokens):
         if parts and tokens[i] == "en":
             i += 1
@@ -102,20 +107,21 @@ def parse_duration(text: str, question: Question, vocab: Vocabulary) -> float | 
         if amount is None:
             return None
         value, i = amount
-        if i < len(tokens) and tokens[i] in units:
-            total_days += value * units[tokens[i]]
+        if i < len(tokens) and tokens[i] in unit_days:
+            weeks += _in_weeks(value, unit_days[tokens[i]])
             i += 1
         elif i == len(tokens) and parts == 0:
-            total_days += value * default_days  # a bare number: the question's unit
+            weeks += _in_weeks(value, default_days)  # a bare number: the question's unit
         else:
             return None
         parts += 1
     if parts == 0:
         return None
-    days = total_days + shift
-    if days < 0 or (shift < 0 and days <= 0):
-        return None
-    return days / DAYS_PER_WEEK
+    if shift_days:
+        weeks += shift_days / DAYS_PER_WEEK
+        if weeks <= 0:  # 'bijna nul weken', 'minder dan een dag'
+            return None
+    return weeks
 
 
 def parse_answer(text: str, question: Question, vocab: Vocabulary) -> Answer | None:

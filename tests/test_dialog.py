@@ -1,0 +1,245 @@
+"""Whole consultations through the one harness: profiles, referral, commands, confirmation."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.dialog.answers_file import FindingsAnswerer
+from assistant.dialog.consultation import DialogConfig
+from assistant.dialog.events import Event
+from assistant.protocol import classify
+from assistant.protocol.findings import Findings, needed_keys
+from assistant.session import run_consultation as run_session
+from assistant.speech.interfaces import Utterance
+from tests.harness import (
+    NO_NEURO,
+    NO_RED_FLAGS,
+    PROTOCOL,
+    RED_FLAG_QUESTIONS,
+    asked,
+    of,
+    result_of,
+    run_consultation,
+    stopped,
+)
+from tests.test_rules import findings_strategy
+
+PROFILE_A = [*NO_RED_FLAGS, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
+PROFILE_B = [*NO_RED_FLAGS, *NO_NEURO, "fors", "twee maanden", "nee", "ja", "ja", "vijf weken"]
+PROFILE_C = [*NO_RED_FLAGS, *NO_NEURO, "fors", "vier weken", "nee", "ja", "nee", "nee"]
+PROFILE_D = [*NO_RED_FLAGS, "nee", "ja", "nee", "nee"]
+
+
+def test_profile_a_asks_only_what_is_needed() -> None:
+    events = run_consultation(PROFILE_A)
+    r = result_of(events)
+    assert (r["grade"], r["course"], r["profile"]) == ("I", "normal", "A")
+    assert asked(events) == [*RED_FLAG_QUESTIONS, "neuro_reflexes", "neuro_weakness",
+                             "neuro_sensory", "adl_impact", "weeks_since_onset", "improving",
+                             "recurrent", "work_related"]
+    assert not stopped(events)
+
+
+def test_profile_b_work_related_with_long_absence() -> None:
+    events = run_consultation(PROFILE_B)
+    r = result_of(events)
+    assert (r["grade"], r["course"], r["profile"]) == ("II", "abnormal", "B")
+    assert "improving" not in asked(events)  # eight weeks: the course is already abnormal
+    assert r["actions"] == ["advise_occupational_physician",
+                            "coordinate_with_occupational_physician"]
+    absence = [e for e in of(events, "answer") if e["finding"] == "work_absence_weeks"]
+    assert absence[0]["value"] == 5
+
+
+def test_profile_c() -> None:
+    events = run_consultation(PROFILE_C)
+    r = result_of(events)
+    assert (r["course"], r["profile"]) == ("abnormal", "C")
+    assert "recurrent" not in asked(events)  # not improving: already abnormal
+    assert "work_absence_weeks" not in asked(events)  # not work-related
+
+
+def test_profile_d_skips_impact_and_course() -> None:
+    events = run_consultation(PROFILE_D)
+    r = result_of(events)
+    assert (r["grade"], r["profile"]) == ("III", "D")
+    assert "neuro_sensory" not in asked(events)  # a "ja" ends the section
+    assert not {"adl_impact", "weeks_since_onset"} & set(asked(events))
+    assert "semi_rigid_collar" in r["therapy"]["consider"]
+
+
+def test_confirmed_red_flag_ends_screening_with_referral() -> None:
+    events = run_consultation(["nee", "nee", "nee", "ja", "ja"])
+    confirms = of(events, "confirm")
+    assert len(confirms) == 1 and confirms[0]["finding"] == "red_flags.spinal_cord"
+    assert "alarmsignaal" in confirms[0]["text"]
+    assert "confirm" not in [e["event"] for e in of(events, "ask")]
+    r = result_of(events)
+    assert r["grade"] == "IV" and r["referral"] and r["profile"] is None
+    assert len(asked(events)) == 4  # nothing asked after the confirmed flag
+
+
+def test_red_flag_yes_not_confirmed_is_asked_again() -> None:
+    events = run_consultation(["ja", "nee", "nee"])
+    assert asked(events)[:2] == [RED_FLAG_QUESTIONS[0], RED_FLAG_QUESTIONS[0]]
+    answers = of(events, "answer")
+    assert answers[0]["question"] == RED_FLAG_QUESTIONS[0] and answers[0]["value"] is False
+    assert not of(events, "result")
+
+
+def test_confirmation_waits_for_yes_or_no() -> None:
+    events = run_consultation(["ja", "misschien", "ja"])
+    assert len(of(events, "confirm")) == 2
+    assert of(events, "reprompt")[0]["text"] == "Zeg ja of nee."
+    assert result_of(events)["referral"] is True
+
+
+def test_low_confidence_answers_are_confirmed() -> None:
+    low = Utterance("nee", confidence=0.6, source="voice")
+    very_low = Utterance("fors", confidence=0.3, source="voice")
+    events = run_consultation([low, "ja", *NO_RED_FLAGS[1:], *NO_NEURO, very_low, "ja"],
+                              DialogConfig())
+    confirms = of(events, "confirm")
+    assert [c["question"] for c in confirms] == [RED_FLAG_QUESTIONS[0], "adl_impact"]
+    assert confirms[1]["text"].startswith("Ik hoorde: fors.")
+    assert of(events, "heard")[0] == {"event": "heard", "text": "nee", "confidence": 0.6,
+                                      "source": "voice"}
+
+
+def test_herhaal_repeats_the_question() -> None:
+    events = run_consultation(["herhaal", "nog een keer"])
+    assert asked(events) == [RED_FLAG_QUESTIONS[0]] * 3
+    assert stopped(events)
+
+
+def test_terug_changes_the_previous_answer() -> None:
+    inputs = [*NO_RED_FLAGS, *NO_NEURO, "fors", "terug", "een beetje", "drie weken", "ja", "nee",
+              "nee"]
+    events = run_consultation(inputs)
+    r = result_of(events)
+    assert r["grade"] == "I"
+    assert asked(events).count("adl_impact") == 2
+
+
+def test_terug_across_a_section_restores_the_findings() -> None:
+    # D after a neuro "ja"; going back and answering "nee" leads to the impact question
+    inputs = [*NO_RED_FLAGS, "ja", "terug", "nee", "nee", "nee", "fors", "twee weken", "ja", "nee",
+              "nee"]
+    events = run_consultation(inputs)
+    assert result_of(events)["profile"] == "A"
+    assert asked(events)[len(RED_FLAG_QUESTIONS):len(RED_FLAG_QUESTIONS) + 3] == [
+        "neuro_reflexes", "trauma_related", "neuro_reflexes"]
+
+
+def test_terug_at_the_first_question_says_so() -> None:
+    events = run_consultation(["terug"])
+    assert of(events, "reprompt")[0]["text"] == "Dit is de eerste vraag."
+    assert asked(events) == [RED_FLAG_QUESTIONS[0]] * 2
+
+
+def test_terug_during_confirmation_drops_the_unconfirmed_answer() -> None:
+    events = run_consultation(["ja", "terug", "nee"])
+    assert asked(events)[:2] == [RED_FLAG_QUESTIONS[0]] * 2
+    assert of(events, "answer")[0]["value"] is False
+
+
+def test_help_gives_the_help_text_and_the_commands() -> None:
+    events = run_consultation(["help"])
+    reprompt = of(events, "reprompt")[0]
+    assert reprompt["reason"] == "help"
+    assert PROTOCOL.question(RED_FLAG_QUESTIONS[0]).help in reprompt["text"]
+    assert "herhaal" in reprompt["text"]
+
+
+def test_nonsense_is_reasked_never_guessed() -> None:
+    events = run_consultation(["misschien", "blauw", "eh", "nee"])
+    reprompts = of(events, "reprompt")
+    assert [r["reason"] for r in reprompts] == ["not_understood"] * 3
+    assert "weer niet" in reprompts[2]["text"] and "herhaal" in reprompts[2]["text"]
+    assert of(events, "answer") == [{"event": "answer", "question": RED_FLAG_QUESTIONS[0],
+                                     "finding": "red_flags.fracture", "value": False}]
+
+
+def test_pause_and_resume() -> None:
+    events = run_consultation(["pauze", "nee", "verder", "nee"])
+    assert [r["reason"] for r in of(events, "reprompt")] == ["paused", "paused"]
+    assert asked(events)[:3] == [RED_FLAG_QUESTIONS[0], RED_FLAG_QUESTIONS[0],
+                                 RED_FLAG_QUESTIONS[1]]
+
+
+def test_stop_ends_and_keeps_the_answers() -> None:
+    events = run_consultation(["nee", "nee", "stop", "nee"])
+    assert stopped(events) and not of(events, "result")
+    assert len(of(events, "answer")) == 2
+    assert len(of(events, "heard")) == 3  # nothing is heard after stop
+
+
+def test_end_of_input_is_stop() -> None:
+    events = run_consultation(["nee"])
+    assert stopped(events)
+
+
+def test_grammar_offers_answers_and_commands() -> None:
+    from assistant.speech.text import ScriptedListener
+
+    listener = ScriptedListener(["ja"])
+    run_session(PROTOCOL, listener, [])
+    first, confirm = listener.grammars[0], listener.grammars[1]
+    assert {"ja", "nee hoor", "herhaal", "terug", "stop"} <= set(first)
+    assert "fors" not in first and "ja" in confirm
+
+
+def test_events_are_json_serialisable() -> None:
+    import json
+
+    for event in run_consultation(PROFILE_B):
+        assert json.loads(json.dumps(event)) == event
+
+
+# --- properties -----------------------------------------------------------------------------
+
+@settings(max_examples=150, deadline=None)
+@given(findings_strategy)
+def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyped-def]
+    """Driving the dialog from findings asks exactly the needed findings and reaches the rules'
+    result for them (a finding the decision does not need is never asked)."""
+    answerer = FindingsAnswerer(f, PROTOCOL)
+    events: list[Event] = []
+    outcome = run_session(PROTOCOL, answerer, [answerer, events.append])
+    assert outcome.consultation.outcome == "done"
+    needed_only = Findings(**{k: f.get(k) for k in needed_keys(f)})
+    if f.red_flags:  # the screening ends at the first (confirmed) red flag
+        first = next(q.red_flag for q in PROTOCOL.section_questions("red_flags")
+                     if q.red_flag in f.red_flags)
+        needed_only = needed_only.with_value("red_flags", (first,))
+    assert outcome.consultation.findings == needed_only
+    full, got = classify(f, PROTOCOL).to_json(), result_of(events)
+    assert got == classify(needed_only, PROTOCOL).to_json()
+    assert (got["grade"], got["profile"], got["therapy"], got["actions"]) == (
+        full["grade"], full["profile"], full["therapy"], full["actions"])
+    asked_findings = {e["finding"] for e in of(events, "ask")}
+    asked_keys = {"red_flags" if k.startswith("red_flags.") else k for k in asked_findings}
+    assert asked_keys == set(needed_keys(f))
+
+
+WORDS = ["ja", "nee", "nee hoor", "fors", "een beetje", "geen", "drie weken", "anderhalve maand",
+         "10", "herhaal", "terug", "help", "pauze", "verder", "stop", "misschien", "", "uhm",
+         "klopt", "tien dagen", "ja hoor"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS) | st.text(max_size=12), max_size=60),
+       st.lists(st.floats(0, 1), max_size=60))
+def test_random_dialogs_never_crash_and_always_end(words: list[str],
+                                                   confidences: list[float]) -> None:
+    inputs = [Utterance(w, confidences[i] if i < len(confidences) else 1.0)
+              for i, w in enumerate(words)]
+    events = run_consultation(inputs)
+    ends = [e for e in events if e["event"] == "result" or
+            (e["event"] == "say" and e["kind"] == "stopped")]
+    assert len(ends) == 1
+    assert events[-1] in ends or events[-1]["event"] == "say"
+    if of(events, "result"):
+        r = result_of(events)
+        assert (r["profile"] is None) == r["referral"]

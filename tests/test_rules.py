@@ -1,0 +1,276 @@
+"""The rules of DESIGN.md "Rules" and "Result", row by row, at every boundary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.protocol import classify, load_protocol, parse_findings
+from assistant.protocol.findings import (
+    ADL_IMPACTS,
+    RED_FLAG_CATEGORIES,
+    Findings,
+    FindingsError,
+    missing_keys,
+    needed_keys,
+)
+from assistant.protocol.rules import course, grade, profile
+
+P = load_protocol()
+BASE_MENU = ["F1", "F1a", "F14", "F14a", "F14b", "F17", "F20", "F26", "F26a", "F30", "F31",
+             "F32", "F33", "F34"]
+EXTRA_MENU = ["F5", "F27", "F28", "F29", "F29a", "F55", "F56", "F56b", "F57", "F58"]
+DISCOURAGED = ["dry_needling", "electrotherapy", "ultrasound_shockwave", "laser"]
+CONSIDER_BASE = ["cervical_pillow", "cbt", "massage", "heat_cold"]
+
+
+def findings(**overrides: Any) -> dict[str, Any]:
+    """A complete profile-A case, changed by `overrides` (None removes a key)."""
+    data: dict[str, Any] = {
+        "red_flags": [], "neurological_signs": False, "adl_impact": "mild",
+        "weeks_since_onset": 3, "improving": True, "recurrent": False,
+        "psychosocial_dominant": False, "work_related": False, "trauma_related": False,
+        "work_absence_weeks": 0,
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def run(**overrides: Any) -> dict[str, Any]:
+    result: dict[str, Any] = classify(parse_findings(findings(**overrides)), P).to_json()
+    return result
+
+
+@pytest.mark.parametrize("flag", RED_FLAG_CATEGORIES)
+def test_any_red_flag_is_grade_iv_referral_with_nothing_else(flag: str) -> None:
+    r = run(red_flags=[flag], neurological_signs=True)
+    assert r["grade"] == "IV" and r["referral"] is True and r["profile"] is None
+    assert r["exercises"] == [] and r["actions"] == ["refer_gp"]
+    assert r["therapy"] == {"recommended": [], "consider": [], "discouraged": []}
+    assert r["closure"] == {}
+    assert P.red_flag_name(flag) in r["reasons"][0]
+
+
+def test_red_flag_alone_is_enough() -> None:
+    r = classify(parse_findings({"red_flags": ["tumour"]}), P).to_json()
+    assert r["grade"] == "IV"
+
+
+def test_neurological_signs_are_grade_iii_profile_d() -> None:
+    r = run(neurological_signs=True, adl_impact="none", weeks_since_onset=1)
+    assert (r["grade"], r["profile"]) == ("III", "D")
+    assert r["therapy"]["recommended"] == ["exercise_therapy", "mobilisation_manipulation"]
+    assert r["exercises"] == BASE_MENU[:2] + ["F5"] + BASE_MENU[2:] + [
+        "F27", "F28", "F29", "F29a", "F56", "F56b", "F57", "F58", "F55"]
+    assert "uitstralende pijn" in r["exercise_warning"]
+    assert r["closure"] == {"evaluate_with": ["NPRS", "PSK"], "review_after_weeks": 6,
+                            "refer_gp_if_worse": True}
+
+
+def test_grade_iii_needs_no_course() -> None:
+    f = parse_findings({"red_flags": [], "neurological_signs": True, "trauma_related": False,
+                        "work_related": False})
+    r = classify(f, P).to_json()
+    assert r["profile"] == "D" and r["course"] is None
+
+
+@pytest.mark.parametrize(("impact", "expected"), [("none", "I"), ("mild", "I"), ("severe", "II")])
+def test_grade_from_adl_impact(impact: str, expected: str) -> None:
+    assert run(adl_impact=impact)["grade"] == expected
+
+
+@pytest.mark.parametrize(
+    ("weeks", "improving", "recurrent", "expected"),
+    [
+        (6, True, False, "normal"),       # "in de eerste zes weken"
+        (6.01, True, False, "abnormal"),  # unrounded: just over six weeks
+        (7, True, False, "abnormal"),
+        (0, True, False, "normal"),
+        (3, False, False, "abnormal"),    # not improving
+        (3, True, True, "abnormal"),      # recurrent
+    ],
+)
+def test_course(weeks: float, improving: bool, recurrent: bool, expected: str) -> None:
+    r = run(weeks_since_onset=weeks, improving=improving, recurrent=recurrent)
+    assert r["course"] == expected
+    assert r["profile"] == ("A" if expected == "normal" else "B")
+
+
+def test_profile_a_has_no_extra_therapy_and_three_sessions() -> None:
+    r = run()
+    assert r["profile"] == "A"
+    assert r["therapy"] == {"recommended": ["exercise_therapy"], "consider": [], "discouraged": []}
+    assert r["exercises"] == BASE_MENU
+    assert r["closure"] == {"max_sessions": 3}
+    assert r["actions"] == []
+
+
+def test_profile_b_and_c() -> None:
+    b = run(weeks_since_onset=8)
+    assert b["profile"] == "B"
+    assert b["therapy"]["recommended"] == ["exercise_therapy", "mobilisation_manipulation"]
+    assert b["therapy"]["consider"] == CONSIDER_BASE
+    assert b["therapy"]["discouraged"] == DISCOURAGED
+    assert sorted(b["exercises"]) == sorted(BASE_MENU + EXTRA_MENU)
+    assert b["closure"] == {"evaluate_with": ["NPRS", "PSK"], "review_after_weeks": 6}
+    c = run(weeks_since_onset=8, psychosocial_dominant=True)
+    assert c["profile"] == "C"
+    assert c["therapy"]["recommended"] == [
+        "exercise_therapy", "mobilisation_manipulation", "graded_exposure"]
+    assert c["therapy"]["consider"] == CONSIDER_BASE
+    assert c["exercises"] == b["exercises"]
+
+
+def test_psychosocial_does_not_change_a_normal_course() -> None:
+    assert run(psychosocial_dominant=True)["profile"] == "A"
+
+
+@pytest.mark.parametrize("prof", ["B", "C", "D"])
+@pytest.mark.parametrize("trauma", [True, False])
+@pytest.mark.parametrize("work", [True, False])
+def test_conditional_therapies(prof: str, trauma: bool, work: bool) -> None:
+    r = run(weeks_since_onset=10, psychosocial_dominant=prof == "C",
+            neurological_signs=prof == "D", trauma_related=trauma, work_related=work)
+    assert r["profile"] == prof
+    consider = r["therapy"]["consider"]
+    assert ("kinesiotape" in consider) is trauma
+    assert ("workplace_intervention" in consider) is work
+    if prof == "D":
+        assert {"nerve_mobilisation", "traction"} <= set(consider)
+        assert ("semi_rigid_collar" in consider) is (not trauma)
+    else:
+        assert not {"nerve_mobilisation", "traction", "semi_rigid_collar"} & set(consider)
+
+
+@pytest.mark.parametrize(
+    ("absence", "expected"),
+    [(0, []), (0.5, ["consider_occupational_physio"]), (1, ["consider_occupational_physio"])],
+)
+def test_actions_profile_a(absence: float, expected: list[str]) -> None:
+    assert run(work_related=True, work_absence_weeks=absence)["actions"] == expected
+    assert run(work_related=False, work_absence_weeks=absence)["actions"] == []
+
+
+@pytest.mark.parametrize(
+    ("absence", "expected"),
+    [
+        (0, ["advise_occupational_physician"]),
+        (4, ["advise_occupational_physician"]),  # "langer dan vier weken": 4 is not longer
+        (4.1, ["advise_occupational_physician", "coordinate_with_occupational_physician"]),
+        (5, ["advise_occupational_physician", "coordinate_with_occupational_physician"]),
+    ],
+)
+@pytest.mark.parametrize("prof", ["B", "C", "D"])
+def test_actions_profiles_b_to_d(absence: float, expected: list[str], prof: str) -> None:
+    overrides = {"weeks_since_onset": 9, "psychosocial_dominant": prof == "C",
+                 "neurological_signs": prof == "D"}
+    r = run(work_related=True, work_absence_weeks=absence, **overrides)
+    assert r["profile"] == prof and r["actions"] == expected
+    assert run(work_related=False, work_absence_weeks=None, **overrides)["actions"] == []
+
+
+def test_reasons_explain_each_step() -> None:
+    r = run(adl_impact="severe", weeks_since_onset=9, work_related=True, work_absence_weeks=5)
+    assert r["reasons"][0] == ("Graad II: de nekpijn heeft een forse invloed op de dagelijkse "
+                               "activiteiten.")
+    assert "langer dan zes weken" in r["reasons"][1]
+    assert r["reasons"][2].startswith("Behandelprofiel B")
+    assert any("werkgerelateerd" in reason for reason in r["reasons"])
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (findings(improving=None), "'improving'"),
+        (findings(weeks_since_onset=8, psychosocial_dominant=None), "'psychosocial_dominant'"),
+        (findings(work_related=True, work_absence_weeks=None), "'work_absence_weeks'"),
+        ({"red_flags": []}, "'neurological_signs'"),
+        ({}, "'red_flags'"),
+    ],
+)
+def test_missing_needed_key_is_named(data: dict[str, Any], message: str) -> None:
+    with pytest.raises(FindingsError, match=message):
+        classify(parse_findings(data), P)
+
+
+def test_keys_not_needed_may_be_absent() -> None:
+    data = findings(weeks_since_onset=10, improving=None, recurrent=None)
+    assert run(**{k: data.get(k) for k in findings()})["profile"] == "B"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"colour": "red"}, "onbekende sleutel 'colour'"),
+        ({"red_flags": ["headache"]}, "onbekend alarmsignaal 'headache'"),
+        ({"red_flags": "fracture"}, "'red_flags'"),
+        ({"neurological_signs": "yes"}, "'neurological_signs'"),
+        ({"neurological_signs": 1}, "'neurological_signs'"),
+        ({"adl_impact": "some"}, "'adl_impact'"),
+        ({"weeks_since_onset": -1}, "'weeks_since_onset'"),
+        ({"weeks_since_onset": "3"}, "'weeks_since_onset'"),
+        ({"work_absence_weeks": True}, "'work_absence_weeks'"),
+        ([], "JSON-object"),
+    ],
+)
+def test_invalid_findings_name_the_key(data: Any, message: str) -> None:
+    with pytest.raises(FindingsError, match=message):
+        parse_findings(data)
+
+
+# --- properties over all findings ---------------------------------------------------------------
+
+findings_strategy = st.builds(
+    Findings,
+    red_flags=st.lists(st.sampled_from(RED_FLAG_CATEGORIES), unique=True, max_size=3).map(tuple),
+    neurological_signs=st.booleans(),
+    adl_impact=st.sampled_from(ADL_IMPACTS),
+    weeks_since_onset=st.floats(0, 200, allow_nan=False) | st.integers(0, 200).map(float),
+    improving=st.booleans(),
+    recurrent=st.booleans(),
+    psychosocial_dominant=st.booleans(),
+    work_related=st.booleans(),
+    trauma_related=st.booleans(),
+    work_absence_weeks=st.floats(0, 60, allow_nan=False) | st.integers(0, 60).map(float),
+)
+
+
+@given(findings_strategy)
+def test_red_flag_means_referral_and_nothing_else(f: Findings) -> None:
+    r = classify(f, P).to_json()
+    if f.red_flags:
+        assert r["grade"] == "IV" and r["referral"] and r["profile"] is None
+        assert not r["exercises"] and r["actions"] == ["refer_gp"]
+    else:
+        assert not r["referral"] and r["profile"] in {"A", "B", "C", "D"}
+        assert "refer_gp" not in r["actions"]
+
+
+@given(findings_strategy)
+def test_profile_consistent_with_grade_and_course(f: Findings) -> None:
+    r = classify(f, P).to_json()
+    g, c, prof = grade(f), course(f), profile(f)
+    expected_course = None if g == "IV" else c  # a referral says nothing about the course
+    assert (r["grade"], r["course"], r["profile"]) == (g, expected_course, prof)
+    if g == "III":
+        assert prof == "D"
+    if g in {"I", "II"}:
+        assert (prof == "A") == (c == "normal")
+        assert prof in {"A", "B", "C"}
+    if prof == "C":
+        assert c == "abnormal" and f.psychosocial_dominant
+
+
+@given(findings_strategy)
+def test_only_needed_keys_are_needed(f: Findings) -> None:
+    """Removing a key the decision does not need changes nothing."""
+    full = classify(f, P).to_json()
+    assert missing_keys(f) == []
+    reduced = Findings(**{k: f.get(k) for k in needed_keys(f)})
+    r = classify(reduced, P).to_json()
+    assert (r["grade"], r["profile"], r["referral"]) == (
+        full["grade"], full["profile"], full["referral"])
+    assert r["therapy"] == full["therapy"] and r["actions"] == full["actions"]
