@@ -101,7 +101,8 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
             sinks.append(answerer)
             listener = answerer
         else:
-            listener = StreamListener(sys.stdin)
+            interactive = sys.stdin.isatty() and sys.stdout.isatty()
+            listener = StreamListener(sys.stdin, "› " if interactive else "", sys.stdout)
         if args.events is not None:
             sinks.append(EventLog(_open_output(stack, args.events)))
         sinks.append(Screen(sys.stdout, echo=answers is not None or not sys.stdin.isatty()))

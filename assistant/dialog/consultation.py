@@ -57,6 +57,7 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "stop", "source": list(STATES[:-2]), "dest": STOPPED},
 ]
 
+CONFIRM_HELP: Final = "Zeg ja als het klopt. Zeg nee als het niet klopt, dan vraag ik het opnieuw."
 COMMAND_HINT: Final = "U kunt ook zeggen: herhaal, terug, help, pauze of stop."
 
 
@@ -164,7 +165,8 @@ class Consultation:
             self.paused = False
             self._ask_again()
         elif command.name == "help":
-            self._reprompt("help", f"{self.current.help} {COMMAND_HINT}")
+            helps = CONFIRM_HELP if self._pending else self.current.help
+            self._reprompt("help", f"{helps} {COMMAND_HINT}")
         elif command.name == "back":
             self.paused = False
             self._back()

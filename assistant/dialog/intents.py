@@ -85,6 +85,11 @@ def _strip_modifier(tokens: list[str]) -> tuple[list[str], float]:
     return tokens, 0.0
 
 
+def _singular_unit(token: str, unit_days: dict[str, float]) -> bool:
+    """'week', 'maand', 'halfjaar' mean one of them; plurals ('weken', 'weekjes') say no amount."""
+    return token in unit_days and not token.endswith(("en", "s"))
+
+
 def _in_weeks(amount: float, unit_days: float) -> float:
     """Exact for amounts in weeks (no round trip through days), so 6 weeks is never 6.0000001."""
     return amount if unit_days == DAYS_PER_WEEK else amount * unit_days / DAYS_PER_WEEK
@@ -99,11 +104,15 @@ def parse_duration(text: str, question: Question, vocab: Vocabulary) -> float | 
     default_days = unit_days[normalise(question.unit or "weken")]
     tokens = [t for t in _GLUED_UNIT.sub(r"\1 \2", phrase).split() if t not in _DURATION_NEUTRAL]
     tokens, shift_days = _strip_modifier(tokens)
+    if len(tokens) >= 4 and tokens[0] == "een" and tokens[1] in unit_days and tokens[2] == "of":
+        tokens = [*tokens[3:], tokens[1]]  # 'een week of drie' = about three weeks
     weeks, i, parts = 0.0, 0, 0
     while i < len(tokens):
         if parts and tokens[i] == "en":
             i += 1
         amount = parse_amount(tokens, i)
+        if amount is None and i < len(tokens) and _singular_unit(tokens[i], unit_days):
+            amount = (1.0, i)  # 'nog geen week', 'maand': one of the unit
         if amount is None:
             return None
         value, i = amount

@@ -124,7 +124,7 @@ def _vocabulary(root: _Table) -> Vocabulary:
         raise ProtocolError(f"vocabulary: '{both[0]}' is both a yes and a no")
     command_phrases = tuple((c, tuple(sorted(_phrases(commands, c)))) for c in COMMANDS)
     return Vocabulary(
-        fillers=frozenset(vocab.texts("fillers")),
+        fillers=_phrases(vocab, "fillers"),
         yes=yes,
         no=no,
         none_duration=_phrases(vocab, "none_duration"),

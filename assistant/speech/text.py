@@ -9,12 +9,20 @@ from assistant.speech.interfaces import Utterance
 
 
 class StreamListener:
-    """Reads one answer per line (stdin in text mode); end of input → None."""
+    """Reads one answer per line (stdin in text mode); end of input → None.
 
-    def __init__(self, stream: TextIO) -> None:
+    With `prompt` (an interactive terminal), the prompt is written to `out` before each line.
+    """
+
+    def __init__(self, stream: TextIO, prompt: str = "", out: TextIO | None = None) -> None:
         self._stream = stream
+        self._prompt = prompt
+        self._out = out
 
     def listen(self, grammar: Sequence[str]) -> Utterance | None:
+        if self._prompt and self._out is not None:
+            self._out.write(self._prompt)
+            self._out.flush()
         try:
             line = self._stream.readline()
         except KeyboardInterrupt:  # Ctrl-C: stop, and keep what was answered

@@ -1,0 +1,146 @@
+"""The command line as DESIGN.md "Contracts" says: outputs, files and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.cli import main
+from tests.harness import NO_NEURO, NO_RED_FLAGS
+
+PROFILE_B_FINDINGS = {
+    "red_flags": [], "neurological_signs": False, "adl_impact": "severe",
+    "weeks_since_onset": 10, "psychosocial_dominant": False, "trauma_related": True,
+    "work_related": True, "work_absence_weeks": 5,
+}
+
+
+def write(path: Path, data: Any) -> Path:
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return path
+
+
+def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """The real program, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_classify_prints_the_result(tmp_path: Path) -> None:
+    run = cli("classify", "--findings", str(write(tmp_path / "f.json", PROFILE_B_FINDINGS)))
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert (result["grade"], result["course"], result["profile"]) == ("II", "abnormal", "B")
+    assert "kinesiotape" in result["therapy"]["consider"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "geen geldige JSON"),
+        ({"red_flags": [], "colour": 1}, "onbekende sleutel 'colour'"),
+        ({"red_flags": ["headache"]}, "onbekend alarmsignaal 'headache'"),
+        ({"red_flags": [], "neurological_signs": "nee"}, "'neurological_signs' moet true of false"),
+        ({"red_flags": [], "neurological_signs": False, "adl_impact": "mild",
+          "weeks_since_onset": -2}, "'weeks_since_onset' moet 0 of meer"),
+        ({"red_flags": [], "neurological_signs": False}, "sleutel 'adl_impact' ontbreekt"),
+        ([1, 2], "JSON-object"),
+    ],
+)
+def test_bad_findings_exit_2_with_one_line(tmp_path: Path, content: Any, message: str) -> None:
+    path = write(tmp_path / "bad.json", content)
+    for command in (["classify", "--findings"], ["intake", "--answers"]):
+        run = cli(*command, str(path))
+        assert run.returncode == 2
+        assert run.stderr.count("\n") == 1 and message in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr and run.stdout == ""
+
+
+def test_missing_file_and_bad_flags_exit_2(tmp_path: Path) -> None:
+    run = cli("classify", "--findings", str(tmp_path / "nope.json"))
+    assert run.returncode == 2 and "niet gevonden" in run.stderr
+    run = cli("intake", "--bogus")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    run = cli("intake", "--voice")
+    assert run.returncode == 2 and "--voice" in run.stderr
+    run = cli("intake", "--text", "--date", "24-11-2026")
+    assert run.returncode == 2 and "JJJJ-MM-DD" in run.stderr
+
+
+def test_intake_from_answers_writes_events_and_report(tmp_path: Path) -> None:
+    answers = write(tmp_path / "f.json", PROFILE_B_FINDINGS)
+    events_file, report = tmp_path / "events.jsonl", tmp_path / "verslag"
+    run = cli("intake", "--answers", str(answers), "--events", str(events_file),
+              "--report", str(report), "--date", "2026-11-24")
+    assert run.returncode == 0, run.stderr
+    assert "Behandelprofiel B" in run.stdout
+    events = [json.loads(line) for line in events_file.read_text("utf-8").splitlines()]
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "say" and "ask" in kinds and "heard" in kinds and "answer" in kinds
+    assert kinds.count("result") == 1
+    result = json.loads((report / "result.json").read_text("utf-8"))
+    assert result == next(e["result"] for e in events if e["event"] == "result")
+    assert json.loads(cli("classify", "--findings", str(answers)).stdout) == result
+    text = (report / "report.md").read_text("utf-8")
+    assert "Datum: 2026-11-24" in text and "## Redenen" in text and "kinesiotape" in text
+    assert json.loads((report / "findings.json").read_text("utf-8")) == PROFILE_B_FINDINGS
+
+
+def test_text_intake_from_stdin(tmp_path: Path) -> None:
+    # psychosocial factors dominant: ja; trauma: nee; work: nee
+    lines = [*NO_RED_FLAGS, *NO_NEURO, "fors", "anderhalve maand", "ja", "nee", "nee"]
+    run = cli("intake", "--text", "--mute", stdin="\n".join(lines) + "\n")
+    assert run.returncode == 0, run.stderr
+    assert "Graad: II" in run.stdout and "Behandelprofiel C" in run.stdout
+    assert "6,5 weken" in run.stdout  # anderhalve maand, unrounded: over six weeks
+
+
+def test_end_of_input_stops_with_exit_1_and_keeps_the_answers(tmp_path: Path) -> None:
+    report = tmp_path / "r"
+    (report).mkdir()
+    (report / "result.json").write_text("{}", encoding="utf-8")  # from an earlier run
+    run = cli("intake", "--text", "--report", str(report), stdin="nee\nnee\n")
+    assert run.returncode == 1
+    assert "gestopt" in run.stdout
+    text = (report / "report.md").read_text("utf-8")
+    assert "(onvolledig)" in text and text.count("| nee |") == 2
+    assert not (report / "result.json").exists()
+
+
+def test_stop_command_exits_1() -> None:
+    assert cli("intake", "--text", "--mute", stdin="nee\nstop\n").returncode == 1
+
+
+def test_default_mode_says_why_it_is_text() -> None:
+    run = cli("intake", stdin="")
+    assert run.returncode == 1
+    assert run.stderr.startswith("Tekstmodus:") and run.stderr.count("\n") == 1
+
+
+def test_grade_iv_report_has_a_referral_letter(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    answers = write(tmp_path / "f.json", {"red_flags": ["infection"]})
+    code = main(["intake", "--answers", str(answers), "--report", str(tmp_path / "r"),
+                 "--date", "2026-01-02"])
+    assert code == 0
+    text = (tmp_path / "r" / "report.md").read_text("utf-8")
+    assert "## Verwijsbrief aan de huisarts" in text and "infectie" in text
+    assert "## Oefeningen" not in text
+
+
+def test_diagram_is_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diagram"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("stateDiagram-v2\n") and "red_flags --> result: has_red_flag" in out
+
+
+def test_readme_holds_the_current_diagram(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["diagram"])
+    diagram = capsys.readouterr().out
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    assert f"```mermaid\n{diagram}```" in readme, "run `assistant diagram` and update README.md"

@@ -1,0 +1,567 @@
+"""The Dutch answer parser, utterance by utterance: yes/no, choices, durations, commands, nonsense.
+
+Every row is one utterance as a user might type it or a recogniser might write it, and the one
+result the parser must give. Vague answers must give None: the parser never guesses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.dialog.intents import (
+    Answer,
+    Command,
+    interpret,
+    parse_choice,
+    parse_command,
+    parse_duration,
+    parse_yes_no,
+)
+from assistant.protocol import load_protocol
+
+P = load_protocol()
+V = P.vocabulary
+
+YES_NO = "improving"
+TUMOUR = "rf_tumour_history"
+IMPACT = "adl_impact"
+ONSET = "weeks_since_onset"
+ABSENCE = "work_absence_weeks"
+
+# Units in days, written out here so the test does not read them from the parser.
+DAY = 1.0
+WEEK = 7.0
+MONTH = 30.4375
+YEAR = 365.25
+SIX_WEEKS = 6.0
+
+
+def weeks(days: float) -> float:
+    """A duration in days as unrounded weeks."""
+    return days / WEEK
+
+
+def row(question: str, text: str, expected: Any, over_six: bool | None = None,
+        row_id: str | None = None) -> Any:
+    """One table row. `over_six` also checks the six-week boundary (True: > 6, False: <= 6)."""
+    shown = text if text.strip() else repr(text)
+    return pytest.param(question, text, expected, over_six, id=row_id or f"{question}|{shown}")
+
+
+def yes(text: str, question: str = YES_NO) -> Any:
+    return row(question, text, True)
+
+
+def no(text: str, question: str = YES_NO) -> Any:
+    return row(question, text, False)
+
+
+def cmd(text: str, name: str, question: str = YES_NO) -> Any:
+    return row(question, text, Command(name))
+
+
+def dur(text: str, expected_weeks: float, over_six: bool | None = None,
+        question: str = ONSET) -> Any:
+    return row(question, text, expected_weeks, over_six)
+
+
+def none(text: str, question: str = YES_NO) -> Any:
+    return row(question, text, None)
+
+
+YES_ROWS = [
+    yes("oké, ja"),
+    yes("jawel hoor"),
+    yes("ja"),
+    yes("jawel"),
+    yes("ja hoor"),
+    yes("jazeker"),
+    yes("ja zeker"),
+    yes("zeker"),
+    yes("klopt"),
+    yes("dat klopt"),
+    yes("ja dat klopt"),
+    yes("ja klopt"),
+    yes("inderdaad"),
+    yes("ja inderdaad"),
+    yes("correct"),
+    yes("juist"),
+    yes("dat is zo"),
+    yes("jep"),
+    yes("zeker wel"),
+    yes("natuurlijk"),
+    yes("yes"),
+    # case, punctuation, fillers
+    yes("Ja!"),
+    yes("JA HOOR."),
+    yes("Ja."),
+    yes("  ja  "),
+    yes("ja..."),
+    yes("Jazeker!"),
+    yes("Ja, dat klopt."),
+    yes("ja, inderdaad"),
+    yes("Ja natuurlijk!"),
+    yes("eh ja"),
+    yes("uhm, jawel"),
+    yes("hmm ja"),
+    yes("euh... ja"),
+    yes("nou, ja"),
+    yes("ok ja"),
+    yes("Dat klopt!"),
+    # the same on another yes/no question
+    yes("ja", TUMOUR),
+    yes("Klopt.", TUMOUR),
+    yes("ehm, ja hoor", TUMOUR),
+]
+
+NO_ROWS = [
+    no("nee hoor, helemaal niet"),
+    no("nee, nee"),
+    no("nee"),
+    no("nee hoor"),
+    no("neen"),
+    no("niet"),
+    no("helemaal niet"),
+    no("klopt niet"),
+    no("dat klopt niet"),
+    no("nee dat klopt niet"),
+    no("nee niet"),
+    no("zeker niet"),
+    no("absoluut niet"),
+    no("nooit"),
+    no("nee nooit"),
+    no("niet waar"),
+    no("nope"),
+    no("geen"),
+    no("niks"),
+    no("niets"),
+    # case, punctuation, fillers
+    no("Nee."),
+    no("NEE!"),
+    no("nee, hoor"),
+    no("Nee, helemaal niet."),
+    no("Nee, dat klopt niet."),
+    no("ehm nee"),
+    no("uh, nee"),
+    no("nou, nee"),
+    no("tja, nee"),
+    # the same on another yes/no question
+    no("nee", TUMOUR),
+    no("Nooit!", TUMOUR),
+    no("eh, nee hoor", TUMOUR),
+]
+
+CHOICE_ROWS = [
+    row(IMPACT, "ja, een beetje", "mild"),
+    row(IMPACT, "nee, geen", "none"),
+    row(IMPACT, "heel erg veel", "severe"),
+    row(IMPACT, "geen enkele invloed", "none"),
+    row(IMPACT, "geen", "none"),
+    row(IMPACT, "helemaal niet", "none"),
+    row(IMPACT, "geen invloed", "none"),
+    row(IMPACT, "helemaal geen", "none"),
+    row(IMPACT, "niet", "none"),
+    row(IMPACT, "nee", "none"),
+    row(IMPACT, "niks", "none"),
+    row(IMPACT, "Geen.", "none"),
+    row(IMPACT, "nauwelijks", "mild"),
+    row(IMPACT, "een beetje", "mild"),
+    row(IMPACT, "beetje", "mild"),
+    row(IMPACT, "licht", "mild"),
+    row(IMPACT, "weinig", "mild"),
+    row(IMPACT, "een klein beetje", "mild"),
+    row(IMPACT, "enigszins", "mild"),
+    row(IMPACT, "niet veel", "mild"),
+    row(IMPACT, "Een beetje.", "mild"),
+    row(IMPACT, "uhm, nauwelijks", "mild"),
+    row(IMPACT, "fors", "severe"),
+    row(IMPACT, "veel", "severe"),
+    row(IMPACT, "erg veel", "severe"),
+    row(IMPACT, "heel veel", "severe"),
+    row(IMPACT, "ernstig", "severe"),
+    row(IMPACT, "flink", "severe"),
+    row(IMPACT, "zwaar", "severe"),
+    row(IMPACT, "forse invloed", "severe"),
+    row(IMPACT, "Fors!", "severe"),
+    row(IMPACT, "eh, erg veel", "severe"),
+]
+
+DURATION_ROWS = [
+    dur("nog geen week", weeks(6 * DAY), False),
+    dur("een week of drie", 3.0, False),
+    dur("een dag of tien", weeks(10 * DAY), False),
+    dur("een halfjaar", weeks(182.625), True),
+    dur("maand", weeks(30.4375), False),
+    dur("helemaal geen", 0.0, question=ABSENCE),
+    dur("nee hoor", 0.0, question=ABSENCE),
+    # digits, bare numbers take the question's unit (weeks)
+    dur("3", 3.0),
+    dur("3 weken", 3.0),
+    dur("3weken", 3.0),
+    dur("1 week", 1.0),
+    dur("6", 6.0, over_six=False),
+    dur("7", 7.0, over_six=True),
+    dur("2,5 weken", 2.5),
+    dur("2.5 weken", 2.5),
+    dur("1,5 maand", weeks(1.5 * MONTH), over_six=True),
+    dur("10 dagen", weeks(10 * DAY)),
+    # number words
+    dur("drie", 3.0),
+    dur("drie weken", 3.0),
+    dur("een week", 1.0),
+    dur("één week", 1.0),
+    dur("elf weken", 11.0),
+    dur("tweeëntwintig", 22.0),
+    dur("tweeentwintig", 22.0),
+    dur("tweeëntwintig weken", 22.0),
+    dur("twee en twintig weken", 22.0),
+    dur("twee-en-twintig weken", 22.0),
+    dur("eenentwintig weken", 21.0),
+    dur("vijfenvijftig weken", 55.0),
+    dur("tien dagen", weeks(10 * DAY)),
+    dur("veertien dagen", 2.0),
+    dur("honderd dagen", weeks(100 * DAY)),
+    dur("drie weekjes", 3.0),
+    # months and years
+    dur("een maand", weeks(MONTH)),
+    dur("een maandje", weeks(MONTH)),
+    dur("twee maanden", weeks(2 * MONTH), over_six=True),
+    dur("anderhalve maand", weeks(1.5 * MONTH), over_six=True),
+    dur("een half jaar", weeks(0.5 * YEAR)),
+    dur("half jaar", weeks(0.5 * YEAR)),
+    dur("een jaar", weeks(YEAR)),
+    dur("anderhalf jaar", weeks(1.5 * YEAR)),
+    dur("drie en een half jaar", weeks(3.5 * YEAR)),
+    dur("een jaar en twee maanden", weeks(YEAR + 2 * MONTH)),
+    # halves
+    dur("drieënhalve week", 3.5),
+    dur("twee en een halve week", 2.5),
+    dur("zesenhalve week", 6.5, over_six=True),
+    dur("een halve week", 0.5),
+    # words that do not change the duration
+    dur("zo'n drie weken", 3.0),
+    dur("al vier weken", 4.0),
+    dur("ongeveer een maand", weeks(MONTH)),
+    dur("sinds twee weken", 2.0),
+    dur("twee weken geleden", 2.0),
+    dur("inmiddels vijf weken", 5.0),
+    dur("drie weken ongeveer", 3.0),
+    dur("al zo'n twee maanden", weeks(2 * MONTH)),
+    # case, punctuation, fillers
+    dur("Eh, drie weken.", 3.0),
+    dur("DRIE WEKEN", 3.0),
+    dur("uhm... 3 weken", 3.0),
+    # the six-week boundary
+    dur("zes weken", 6.0, over_six=False),
+    dur("42 dagen", 6.0, over_six=False),
+    dur("43 dagen", weeks(43 * DAY), over_six=True),
+    dur("41 dagen", weeks(41 * DAY), over_six=False),
+    dur("meer dan zes weken", weeks(6 * WEEK + DAY), over_six=True),
+    dur("al meer dan zes weken", weeks(6 * WEEK + DAY), over_six=True),
+    dur("langer dan zes weken", weeks(6 * WEEK + DAY), over_six=True),
+    dur("ruim zes weken", weeks(6 * WEEK + DAY), over_six=True),
+    dur("bijna zes weken", weeks(6 * WEEK - DAY), over_six=False),
+    dur("minder dan zes weken", weeks(6 * WEEK - DAY), over_six=False),
+    dur("korter dan zes weken", weeks(6 * WEEK - DAY), over_six=False),
+    dur("nog geen zes weken", weeks(6 * WEEK - DAY), over_six=False),
+    dur("bijna zeven weken", weeks(7 * WEEK - DAY), over_six=True),
+    dur("ruim een maand", weeks(MONTH + DAY), over_six=False),
+    dur("nog geen twee weken", weeks(2 * WEEK - DAY)),
+    # combined units
+    dur("drie weken en twee dagen", weeks(3 * WEEK + 2 * DAY)),
+    dur("drie weken twee dagen", weeks(3 * WEEK + 2 * DAY)),
+    dur("vijf weken en zes dagen", weeks(5 * WEEK + 6 * DAY), over_six=False),
+    dur("zes weken en een dag", weeks(6 * WEEK + DAY), over_six=True),
+    # sick leave: 'none' means zero weeks there, and only there
+    dur("geen", 0.0, question=ABSENCE),
+    dur("Geen.", 0.0, question=ABSENCE),
+    dur("nee", 0.0, question=ABSENCE),
+    dur("niet", 0.0, question=ABSENCE),
+    dur("niks", 0.0, question=ABSENCE),
+    dur("nee, geen", 0.0, question=ABSENCE),
+    dur("geen verzuim", 0.0, question=ABSENCE),
+    dur("helemaal niet", 0.0, question=ABSENCE),
+    dur("nul weken", 0.0, question=ABSENCE),
+    dur("nul", 0.0, question=ABSENCE),
+    dur("twee weken", 2.0, question=ABSENCE),
+    dur("vijf weken", 5.0, question=ABSENCE),
+    dur("tien dagen", weeks(10 * DAY), question=ABSENCE),
+]
+
+COMMAND_ROWS = [
+    cmd("kunt u dat herhalen?", "repeat", TUMOUR),
+    cmd("herhaal", "repeat"),
+    cmd("herhalen", "repeat"),
+    cmd("herhaal de vraag", "repeat"),
+    cmd("nog een keer", "repeat"),
+    cmd("nog eens", "repeat"),
+    cmd("opnieuw", "repeat"),
+    cmd("wat zei je?", "repeat"),
+    cmd("pardon", "repeat"),
+    cmd("HERHAAL", "repeat"),
+    cmd("nog een keer", "repeat", question=ONSET),
+    cmd("terug", "back"),
+    cmd("ga terug", "back"),
+    cmd("vorige", "back"),
+    cmd("vorige vraag", "back"),
+    cmd("een vraag terug", "back"),
+    cmd("eh, terug", "back"),
+    cmd("Vorige vraag.", "back", question=IMPACT),
+    cmd("help", "help"),
+    cmd("hulp", "help"),
+    cmd("uitleg", "help"),
+    cmd("Help?", "help"),
+    cmd("wat moet ik zeggen?", "help", question=ONSET),
+    cmd("pauze", "pause"),
+    cmd("wacht", "pause"),
+    cmd("wacht even", "pause"),
+    cmd("Pauze!", "pause", question=ABSENCE),
+    cmd("verder", "resume"),
+    cmd("ga verder", "resume"),
+    cmd("ga door", "resume"),
+    cmd("doorgaan", "resume"),
+    cmd("stop", "stop"),
+    cmd("Stop!", "stop"),
+    cmd("STOP", "stop"),
+    cmd("stoppen", "stop"),
+    cmd("stop maar", "stop"),
+    cmd("afbreken", "stop"),
+    cmd("stop", "stop", question=IMPACT),
+]
+
+NOT_UNDERSTOOD_ROWS = [
+    none("een week of", ONSET),
+    none("misschien"),
+    none("weet ik niet"),
+    none("geen idee"),
+    none("blauw"),
+    none(""),
+    none("   "),
+    none("?!"),
+    none("eh"),
+    none("ja nee"),
+    none("nee ja"),
+    none("ja geen"),
+    none("soms"),
+    none("een beetje"),  # an impact answer, not a yes or a no
+    none("drie weken"),
+    none("twee weken", TUMOUR),
+    none("misschien", TUMOUR),
+    none("matig", IMPACT),
+    none("gemiddeld", IMPACT),
+    none("ja", IMPACT),
+    none("3", IMPACT),
+    none("misschien", IMPACT),
+    none("", IMPACT),
+    none("een paar weken", ONSET),
+    none("paar weken", ONSET),
+    none("een paar", ONSET),
+    none("een tijdje", ONSET),
+    none("lang", ONSET),
+    none("weken", ONSET),
+    none("drie of vier weken", ONSET),
+    none("drie tot vier weken", ONSET),
+    none("3 à 4 weken", ONSET),
+    none("misschien drie weken", ONSET),
+    none("sinds januari", ONSET),
+    none("weken drie", ONSET),
+    none("drie drie weken", ONSET),
+    none("3 weken 3", ONSET),
+    none("drie weken en", ONSET),
+    none("en drie weken", ONSET),
+    none("meer dan", ONSET),
+    none("minder dan een dag", ONSET),
+    none("bijna 0 weken", ONSET),
+    none("ja", ONSET),
+    none("fors", ONSET),
+    none("", ONSET),
+    none("blauw", ONSET),
+    # 'none' is not an answer to how long the pain has lasted
+    none("geen", ONSET),
+    none("nee", ONSET),
+    none("niks", ONSET),
+    none("geen verzuim", ONSET),
+    none("een paar dagen", ABSENCE),
+    none("weet ik niet", ABSENCE),
+]
+
+TABLE = YES_ROWS + NO_ROWS + CHOICE_ROWS + DURATION_ROWS + COMMAND_ROWS + NOT_UNDERSTOOD_ROWS
+
+
+def test_table_is_large_and_ids_unique() -> None:
+    assert len(TABLE) >= 170
+    ids = [p.id for p in TABLE]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+@pytest.mark.parametrize(("question_id", "text", "expected", "over_six"), TABLE)
+def test_utterance(question_id: str, text: str, expected: Any, over_six: bool | None) -> None:
+    result = interpret(text, P.question(question_id), V)
+    if expected is None:
+        assert result is None
+    elif isinstance(expected, Command):
+        assert result == expected
+    else:
+        assert isinstance(result, Answer), result
+        value = result.value
+        if isinstance(expected, bool):
+            assert value is expected
+        elif isinstance(expected, str):
+            assert value == expected
+        else:
+            assert isinstance(value, float) and not isinstance(value, bool), value
+            assert value == pytest.approx(expected)
+            if over_six is True:
+                assert value > SIX_WEEKS
+            elif over_six is False:
+                assert value <= SIX_WEEKS
+
+
+# ---------------------------------------------------------------------------------------------
+# The parts on their own
+# ---------------------------------------------------------------------------------------------
+
+
+def test_forty_two_days_is_exactly_six_weeks() -> None:
+    assert parse_duration("42 dagen", P.question(ONSET), V) == 6.0
+
+
+def test_parts_return_none_outside_their_kind() -> None:
+    assert parse_command("ja", V) is None
+    assert parse_command("drie weken", V) is None
+    assert parse_yes_no("herhaal", V) is None
+    assert parse_yes_no("fors", V) is None
+    assert parse_choice("ja", P.question(IMPACT), V) is None
+    assert parse_duration("ja", P.question(ONSET), V) is None
+    assert parse_duration("geen", P.question(ONSET), V) is None
+    assert parse_duration("geen", P.question(ABSENCE), V) == 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------------------------
+
+UNIT_WORDS = ["nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
+TEEN_WORDS = ["tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien",
+              "zeventien", "achttien", "negentien"]
+TEN_WORDS = {2: "twintig", 3: "dertig", 4: "veertig", 5: "vijftig", 6: "zestig", 7: "zeventig",
+             8: "tachtig", 9: "negentig"}
+
+
+def dutch_number(n: int) -> str:
+    """0..99 in Dutch: 'zeven', 'dertien', 'vijftig', 'vijfenvijftig', 'tweeëntwintig'."""
+    assert 0 <= n <= 99
+    if n < 10:
+        return UNIT_WORDS[n]
+    if n < 20:
+        return TEEN_WORDS[n - 10]
+    tens, unit = divmod(n, 10)
+    if unit == 0:
+        return TEN_WORDS[tens]
+    unit_word = UNIT_WORDS[unit]
+    joiner = "ën" if unit_word.endswith("e") else "en"
+    return f"{unit_word}{joiner}{TEN_WORDS[tens]}"
+
+
+def test_dutch_number_builder_itself() -> None:
+    assert dutch_number(0) == "nul"
+    assert dutch_number(13) == "dertien"
+    assert dutch_number(21) == "eenentwintig"
+    assert dutch_number(22) == "tweeëntwintig"
+    assert dutch_number(33) == "drieëndertig"
+    assert dutch_number(55) == "vijfenvijftig"
+    assert dutch_number(90) == "negentig"
+    assert dutch_number(99) == "negenennegentig"
+
+
+def test_every_number_word_0_to_99_in_weeks() -> None:
+    question = P.question(ONSET)
+    for n in range(100):
+        result = interpret(f"{dutch_number(n)} weken", question, V)
+        assert result == Answer(float(n)), (n, dutch_number(n), result)
+
+
+@given(st.integers(min_value=0, max_value=99))
+def test_number_word_weeks_property(n: int) -> None:
+    result = interpret(f"{dutch_number(n)} weken", P.question(ONSET), V)
+    assert isinstance(result, Answer)
+    assert result.value == pytest.approx(float(n))
+
+
+@given(st.integers(min_value=0, max_value=99), st.sampled_from(["weken", "dagen"]))
+def test_digits_with_unit_property(n: int, unit: str) -> None:
+    result = interpret(f"{n} {unit}", P.question(ONSET), V)
+    assert isinstance(result, Answer)
+    assert result.value == pytest.approx(n if unit == "weken" else n / WEEK)
+
+
+QUESTIONS = st.sampled_from([YES_NO, TUMOUR, IMPACT, ONSET, ABSENCE])
+LETTERS_AND_SPACES = st.text(
+    alphabet=st.one_of(st.characters(categories=["L"]), st.just(" ")), max_size=60,
+)
+
+
+@given(LETTERS_AND_SPACES, QUESTIONS)
+def test_random_letters_never_raise(text: str, question_id: str) -> None:
+    result = interpret(text, P.question(question_id), V)
+    assert result is None or isinstance(result, Command | Answer)
+
+
+@given(st.text(max_size=60), QUESTIONS)
+def test_any_text_never_raises(text: str, question_id: str) -> None:
+    result = interpret(text, P.question(question_id), V)
+    assert result is None or isinstance(result, Command | Answer)
+
+
+# Fillers chosen here, spelled as they are typed; decorations that must not change the meaning.
+TEST_FILLERS = ["", "eh ", "ehm, ", "uhm... ", "nou, "]
+decorate = st.tuples(
+    st.sampled_from(TEST_FILLERS),
+    st.sampled_from([str.lower, str.upper, str.capitalize]),
+    st.sampled_from(["", ".", "!", "?", "...", " "]),
+)
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(sorted(V.yes)), st.sampled_from([YES_NO, TUMOUR]), decorate)
+def test_every_yes_phrase_is_true(phrase: str, question_id: str, deco: Any) -> None:
+    filler, case, end = deco
+    result = interpret(f"{filler}{case(phrase)}{end}", P.question(question_id), V)
+    assert result == Answer(True)
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(sorted(V.no)), st.sampled_from([YES_NO, TUMOUR]), decorate)
+def test_every_no_phrase_is_false(phrase: str, question_id: str, deco: Any) -> None:
+    filler, case, end = deco
+    result = interpret(f"{filler}{case(phrase)}{end}", P.question(question_id), V)
+    assert result == Answer(False)
+
+
+def test_every_yes_and_no_phrase_plain() -> None:
+    question = P.question(YES_NO)
+    for phrase in V.yes:
+        assert interpret(phrase, question, V) == Answer(True), phrase
+    for phrase in V.no:
+        assert interpret(phrase, question, V) == Answer(False), phrase
+
+
+def test_every_choice_phrase() -> None:
+    question = P.question(IMPACT)
+    for value, phrases in question.choices:
+        for phrase in phrases:
+            assert interpret(phrase, question, V) == Answer(value), phrase
+
+
+@given(
+    st.sampled_from([(name, phrase) for name, phrases in V.commands for phrase in phrases]),
+    QUESTIONS,
+)
+def test_every_command_phrase_on_every_question(command: tuple[str, str],
+                                                question_id: str) -> None:
+    name, phrase = command
+    assert interpret(phrase, P.question(question_id), V) == Command(name)
