@@ -69,6 +69,7 @@ def _parse_date(text: str) -> date:
 
 def _open_output(stack: ExitStack, path: Path) -> TextIO:
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         return stack.enter_context(path.open("w", encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"kan niet schrijven naar {path}: {exc.strerror}") from None
