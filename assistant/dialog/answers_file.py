@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from assistant.dialog.events import Event
+from assistant.dialog.phrases import display_value
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.speech.interfaces import Utterance
@@ -36,14 +37,10 @@ class FindingsAnswerer:
         value = self.findings.get(question.finding)
         if value is None:
             return None
-        if question.type is AnswerType.YES_NO:
-            return "ja" if value is True else "nee"
-        if question.type is AnswerType.CHOICE:
-            return dict(question.choices)[str(value)][0]
-        assert isinstance(value, float)
-        if value == 0 and question.allow_none:
-            return "geen"
-        return f"{Decimal(repr(value)):f} weken"  # exact, never in exponent form
+        if question.type is AnswerType.DURATION:
+            assert isinstance(value, float)
+            return f"{Decimal(repr(value)):f} weken"  # exact, never in exponent form
+        return display_value(question, value, self.protocol)
 
     def listen(self, grammar: Sequence[str]) -> Utterance | None:
         reply, self._reply = self._reply, None
