@@ -156,7 +156,7 @@ def test_nonsense_is_reasked_never_guessed() -> None:
     events = run_consultation(["misschien", "blauw", "eh", "nee"])
     reprompts = of(events, "reprompt")
     assert [r["reason"] for r in reprompts] == ["not_understood"] * 3
-    assert "weer niet" in reprompts[2]["text"] and "herhaal" in reprompts[2]["text"]
+    assert "herhaal" in reprompts[2]["text"] and "herhaal" not in reprompts[1]["text"]
     assert of(events, "answer") == [{"event": "answer", "question": RED_FLAG_QUESTIONS[0],
                                      "finding": "red_flags.fracture", "value": False}]
 
@@ -243,3 +243,31 @@ def test_random_dialogs_never_crash_and_always_end(words: list[str],
     if of(events, "result"):
         r = result_of(events)
         assert (r["profile"] is None) == r["referral"]
+
+
+SILENT = Utterance("", 0.0, "voice")
+
+
+def test_silence_is_asked_again_and_then_the_keyboard_is_offered() -> None:
+    events = run_consultation([SILENT, SILENT, SILENT, "nee"], DialogConfig(voice=True))
+    reprompts = of(events, "reprompt")
+    assert [r["reason"] for r in reprompts] == ["silence", "silence", "keyboard"]
+    assert reprompts[0]["text"].startswith("Ik hoorde niets.")
+    assert "typen" in reprompts[2]["text"]
+    assert asked(events)[:4] == [RED_FLAG_QUESTIONS[0]] * 4
+    assert not of(events, "heard")[:-1]  # silence is not a heard utterance
+    assert of(events, "answer")[0]["value"] is False
+
+
+def test_unk_is_not_an_answer() -> None:
+    events = run_consultation([Utterance("[unk]", 0.0, "voice"), "nee"], DialogConfig(voice=True))
+    assert of(events, "heard")[0]["text"] == "[unk]"
+    assert of(events, "reprompt")[0]["reason"] == "not_understood"
+    assert len(of(events, "answer")) == 1
+
+
+def test_silence_while_paused_or_confirming() -> None:
+    events = run_consultation(["pauze", SILENT, "verder", "ja", SILENT, "ja"])
+    assert [r["reason"] for r in of(events, "reprompt")] == ["paused"]
+    assert len(of(events, "confirm")) == 2  # the confirmation is asked again after silence
+    assert result_of(events)["referral"] is True

@@ -58,6 +58,7 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
 ]
 
 CONFIRM_HELP: Final = "Zeg ja als het klopt. Zeg nee als het niet klopt, dan vraag ik het opnieuw."
+KEYBOARD_HINT: Final = "Het lukt niet goed met spraak. U kunt het antwoord ook typen."
 COMMAND_HINT: Final = "U kunt ook zeggen: herhaal, terug, help, pauze of stop."
 
 
@@ -67,7 +68,8 @@ class DialogConfig:
 
     confirm_below: float = 0.5  # any answer heard with less confidence is confirmed
     confirm_red_flag_no_below: float = 0.8  # a red-flag "nee" heard with less is confirmed
-    max_tries: int = 3  # not-understood answers before the help text is offered in full
+    max_tries: int = 3  # failed tries before the commands (text) or the keyboard (voice) are offered
+    voice: bool = False  # answers come from speech (the keyboard is the fallback)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,9 @@ class Consultation:
             return
         if utterance is None:
             self._stop()
+            return
+        if not utterance.text.strip():
+            self._silence()
             return
         self.emit(events.heard(utterance.text, utterance.confidence, utterance.source))
         vocab = self.protocol.vocabulary
@@ -249,13 +254,27 @@ class Consultation:
             self._reprompt("not_confirmed", "Dan vraag ik het opnieuw.")
             self._ask(pending.question)
 
+    def _silence(self) -> None:
+        """Nothing was said before the listener's timeout: ask again (not while paused)."""
+        if self.paused:
+            return
+        if self._pending is not None:
+            self._send_confirm()
+            return
+        assert self.current is not None
+        self._retry("silence", "Ik hoorde niets.", self.current)
+
     def _not_understood(self, question: Question) -> None:
+        self._retry("not_understood", "Dat begreep ik niet.", question)
+
+    def _retry(self, reason: str, opening: str, question: Question) -> None:
         self._tries += 1
-        if self._tries >= self.config.max_tries:
-            text = f"Dat begreep ik weer niet. {question.help} {COMMAND_HINT}"
+        if self._tries < self.config.max_tries:
+            self._reprompt(reason, f"{opening} {question.help}")
+        elif self.config.voice:
+            self._reprompt("keyboard", f"{opening} {KEYBOARD_HINT} {question.help}")
         else:
-            text = f"Dat begreep ik niet. {question.help}"
-        self._reprompt("not_understood", text)
+            self._reprompt(reason, f"{opening} {question.help} {COMMAND_HINT}")
         self._ask(question)
 
     def _accept(self, question: Question, heard: str, value: Value) -> None:

@@ -1,0 +1,133 @@
+"""Vosk speech recognition with a closed grammar per question; parsing of its JSON results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.speech.interfaces import Utterance
+
+UNKNOWN = "[unk]"  # vosk's token for speech outside the grammar
+
+
+class RecognizerError(Exception):
+    """The recogniser cannot be used; the (Dutch) message says why."""
+
+
+def grammar_json(phrases: Iterable[str]) -> str:
+    """The grammar for vosk's SetGrammar: the phrases, once each, plus [unk]."""
+    unique = sorted({p.strip() for p in phrases if p.strip()})
+    return json.dumps([*unique, UNKNOWN], ensure_ascii=False)
+
+
+def grammar_words(phrases: Iterable[str]) -> set[str]:
+    """Every word used in the phrases."""
+    return {word for phrase in phrases for word in phrase.split()}
+
+
+def unknown_words(words: Iterable[str], find_word: Callable[[str], int]) -> list[str]:
+    """Words the model's vocabulary lacks (vosk's find_word returns -1 for them)."""
+    return sorted(w for w in set(words) if find_word(w) < 0)
+
+
+def parse_result(result_json: str) -> Utterance | None:
+    """A vosk result (`{"text": …, "result": [{"word", "conf", …}]}`) as an utterance.
+
+    None when nothing was said. Speech the grammar does not cover comes back as "[unk]" words;
+    those are dropped, and an utterance of only [unk] has the text "[unk]" and confidence 0.
+    The confidence is that of the least certain word: one doubtful word makes the answer
+    doubtful.
+    """
+    try:
+        data: Any = json.loads(result_json)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    text = str(data.get("text", "")).strip()
+    words = data.get("result")
+    if not text:
+        return None
+    kept = [w for w in text.split() if w != UNKNOWN]
+    if not kept:
+        return Utterance(UNKNOWN, 0.0, "voice")
+    confidences = [
+        float(w["conf"]) for w in words or []
+        if isinstance(w, dict) and w.get("word") != UNKNOWN and "conf" in w
+    ]
+    confidence = min(confidences) if confidences else 1.0
+    return Utterance(" ".join(kept), max(0.0, min(1.0, confidence)), "voice")
+
+
+class Decoder(Protocol):
+    """One utterance's decoding: what vosk's KaldiRecognizer offers (and a scripted fake)."""
+
+    def accept(self, audio: bytes) -> bool:
+        """Feed 16-bit mono audio; True when the decoder found an end of speech."""
+        ...
+
+    def result(self) -> str:
+        """The result JSON after an end of speech."""
+        ...
+
+    def final_result(self) -> str:
+        """The result JSON for everything fed so far."""
+        ...
+
+
+class Recognizer(Protocol):
+    """Makes a decoder for one question's grammar."""
+
+    def decoder(self, phrases: Sequence[str], rate: int) -> Decoder:
+        ...
+
+
+@dataclass
+class _VoskDecoder:
+    recognizer: Any
+
+    def accept(self, audio: bytes) -> bool:
+        return bool(self.recognizer.AcceptWaveform(audio))
+
+    def result(self) -> str:
+        return str(self.recognizer.Result())
+
+    def final_result(self) -> str:
+        return str(self.recognizer.FinalResult())
+
+
+class VoskRecognizer:
+    """A loaded vosk model; each question gets a recogniser restricted to its grammar."""
+
+    def __init__(self, model_path: Path) -> None:
+        try:
+            import vosk
+        except (ImportError, OSError) as exc:
+            raise RecognizerError(f"vosk kan niet worden geladen: {exc}") from None
+        vosk.SetLogLevel(-1)
+        self._vosk = vosk
+        self.path = model_path
+        try:
+            self.model = vosk.Model(str(model_path))
+        except Exception:
+            raise RecognizerError(f"het spraakmodel in {model_path} laadt niet") from None
+
+    def find_word(self, word: str) -> int:
+        return int(self.model.vosk_model_find_word(word))
+
+    def unknown_words(self, phrases: Iterable[str]) -> list[str]:
+        return unknown_words(grammar_words(phrases), self.find_word)
+
+    def decoder(self, phrases: Sequence[str], rate: int) -> Decoder:
+        known = [p for p in phrases if all(self.find_word(w) >= 0 for w in p.split())]
+        recognizer = self._vosk.KaldiRecognizer(self.model, float(rate), grammar_json(known))
+        recognizer.SetWords(True)
+        return _VoskDecoder(recognizer)
+
+    def close(self) -> None:
+        with suppress(Exception):
+            del self.model

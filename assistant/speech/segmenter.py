@@ -1,0 +1,79 @@
+"""End of speech: when an answer starts and ends, from (seconds, is_speech) steps. No clock, no
+device: the caller feeds it the length of each audio block and whether it held speech."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+
+EPSILON = 1e-9  # s; block lengths add up with rounding errors
+
+
+class Segment(Enum):
+    WAITING = "waiting"  # nothing said yet
+    SPEAKING = "speaking"
+    ENDED = "ended"  # speech, then enough silence (or the maximum length)
+    TIMEOUT = "timeout"  # no speech within the timeout
+
+
+@dataclass
+class EndOfSpeech:
+    """A short-answer segmenter, in the spirit of Home Assistant's VoiceCommandSegmenter."""
+
+    timeout: float = 8.0  # s without speech → TIMEOUT
+    speech_start: float = 0.12  # s of speech before it counts (coughs and clicks don't)
+    silence_end: float = 0.6  # s of silence after speech → ENDED
+    max_speech: float = 8.0  # s; a long monologue is not an answer
+    state: Segment = Segment.WAITING
+    _elapsed: float = 0.0
+    _speech: float = 0.0
+    _silence: float = 0.0
+    _started_at: float = field(default=0.0, repr=False)
+
+    def process(self, seconds: float, is_speech: bool) -> Segment:
+        """Advance by one block; return the state after it."""
+        if self.state in (Segment.ENDED, Segment.TIMEOUT):
+            return self.state
+        self._elapsed += seconds
+        if self.state is Segment.WAITING:
+            self._speech = self._speech + seconds if is_speech else 0.0
+            if self._speech >= self.speech_start - EPSILON:
+                self.state, self._started_at, self._silence = Segment.SPEAKING, self._elapsed, 0.0
+            elif self._elapsed >= self.timeout - EPSILON:
+                self.state = Segment.TIMEOUT
+            return self.state
+        self._silence = 0.0 if is_speech else self._silence + seconds
+        spoken = self._elapsed - self._started_at
+        if self._silence >= self.silence_end - EPSILON or spoken >= self.max_speech - EPSILON:
+            self.state = Segment.ENDED
+        return self.state
+
+
+def level_dbfs(block: bytes) -> float:
+    """RMS level of 16-bit mono audio, in dB relative to full scale (silence: -inf)."""
+    samples = np.frombuffer(block, dtype="<i2").astype(np.float64)
+    if samples.size == 0:
+        return -math.inf
+    rms = float(np.sqrt(np.mean(samples * samples))) / 32768.0
+    return 20 * math.log10(rms) if rms > 0 else -math.inf
+
+
+@dataclass
+class EnergyDetector:
+    """Speech or not, by level above an adaptive noise floor."""
+
+    min_level: float = -50.0  # dBFS; quieter is never speech
+    margin: float = 12.0  # dB above the noise floor
+    noise_floor: float = -70.0  # dBFS, adapts to the room
+    adapt: float = 0.05  # how fast the floor follows quiet blocks
+
+    def is_speech(self, block: bytes) -> bool:
+        level = level_dbfs(block)
+        speech = level >= max(self.min_level, self.noise_floor + self.margin)
+        if not speech and math.isfinite(level):
+            self.noise_floor += self.adapt * (level - self.noise_floor)
+        return speech

@@ -1,0 +1,89 @@
+"""Listening for one answer: audio blocks → end-of-speech segmenter and vosk decoder, with
+typed answers accepted at any moment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from assistant.speech.interfaces import Utterance
+from assistant.speech.keyboard import KeyboardInput
+from assistant.speech.recognizer import UNKNOWN, Recognizer, parse_result
+from assistant.speech.segmenter import EndOfSpeech, EnergyDetector, Segment
+
+POLL_SECONDS = 0.05  # how long one read waits for audio before the keyboard is checked
+SILENCE = Utterance("", 0.0, "voice")  # nothing was said before the timeout
+
+
+class AudioSource(Protocol):
+    """A microphone, or a WAV file standing in for one."""
+
+    rate: int  # Hz
+
+    def read(self, timeout: float) -> bytes | np.ndarray | None:
+        """The next block of 16-bit mono audio, or None when none came within `timeout`."""
+        ...
+
+    def flush(self) -> None:
+        """Drop everything captured so far."""
+        ...
+
+
+def _as_bytes(block: bytes | np.ndarray) -> bytes:
+    if isinstance(block, bytes):
+        return block
+    return np.asarray(block, dtype="<i2").tobytes()
+
+
+class VoiceListener:
+    """A Listener that hears answers through a recogniser restricted to each question's
+    grammar. What was captured while the assistant spoke is dropped, so it never hears itself."""
+
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        source: AudioSource,
+        keyboard: KeyboardInput | None = None,
+        *,
+        timeout: float = 8.0,  # s of silence before the question is asked again
+    ) -> None:
+        self.recognizer = recognizer
+        self.source = source
+        self.keyboard = keyboard
+        self.timeout = timeout
+
+    def _typed(self) -> Utterance | None:
+        if self.keyboard is None:
+            return None
+        line = self.keyboard.poll()
+        return Utterance(line, 1.0, "text") if line else None
+
+    def listen(self, grammar: Sequence[str]) -> Utterance | None:
+        self.source.flush()
+        decoder = self.recognizer.decoder(grammar, self.source.rate)
+        segmenter = EndOfSpeech(timeout=self.timeout)
+        detector = EnergyDetector()
+        waited = 0.0  # s without any audio arriving at all
+        while True:
+            typed = self._typed()
+            if typed is not None:
+                return typed
+            block = self.source.read(POLL_SECONDS)
+            if block is None:
+                waited += POLL_SECONDS
+                if waited >= self.timeout:
+                    return SILENCE
+                continue
+            audio = _as_bytes(block)
+            seconds = len(audio) / 2 / self.source.rate
+            if decoder.accept(audio):
+                heard = parse_result(decoder.result())
+                if heard is not None:
+                    return heard
+            state = segmenter.process(seconds, detector.is_speech(audio))
+            if state is Segment.ENDED:
+                return parse_result(decoder.final_result()) or Utterance(UNKNOWN, 0.0, "voice")
+            if state is Segment.TIMEOUT:
+                return SILENCE

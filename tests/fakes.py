@@ -1,0 +1,80 @@
+"""Test doubles behind the real interfaces: a scripted recogniser and an in-memory audio source."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+RATE = 16000  # Hz
+
+
+def tone(seconds: float, rate: int = RATE, level: float = 0.3, freq: float = 220.0) -> bytes:
+    """A sine burst standing in for speech, as 16-bit mono."""
+    t = np.arange(int(seconds * rate)) / rate
+    return (level * 32767 * np.sin(2 * np.pi * freq * t)).astype("<i2").tobytes()
+
+
+def silence(seconds: float, rate: int = RATE) -> bytes:
+    return bytes(2 * int(seconds * rate))
+
+
+def vosk_json(text: str, conf: float = 0.95) -> str:
+    words = [{"word": w, "conf": conf, "start": 0.0, "end": 0.1} for w in text.split()]
+    return json.dumps({"result": words, "text": text} if text else {"text": ""})
+
+
+@dataclass
+class ScriptedDecoder:
+    """Answers with the next scripted phrase when the audio's speech ends; [unk] when the
+    phrase is not in the question's grammar (as a grammar-restricted vosk would)."""
+
+    phrase: str
+    conf: float
+    grammar: Sequence[str]
+    fed: int = 0  # bytes of audio received
+
+    def accept(self, audio: bytes) -> bool:
+        self.fed += len(audio)
+        return False
+
+    def result(self) -> str:
+        return self.final_result()
+
+    def final_result(self) -> str:
+        text = self.phrase if self.phrase in self.grammar else "[unk]"
+        return vosk_json(text, self.conf)
+
+
+@dataclass
+class ScriptedRecognizer:
+    script: list[tuple[str, float]]
+    grammars: list[Sequence[str]] = field(default_factory=list)
+    decoders: list[ScriptedDecoder] = field(default_factory=list)
+
+    def decoder(self, phrases: Sequence[str], rate: int) -> ScriptedDecoder:
+        self.grammars.append(phrases)
+        phrase, conf = self.script.pop(0) if self.script else ("", 1.0)
+        decoder = ScriptedDecoder(phrase, conf, phrases)
+        self.decoders.append(decoder)
+        return decoder
+
+
+@dataclass
+class MemorySource:
+    """Audio blocks from memory; `flush` drops what is queued; empty → None (no audio)."""
+
+    audio: bytes
+    rate: int = RATE
+    block: float = 0.05  # s
+    flushed: int = 0
+
+    def read(self, timeout: float) -> bytes | None:
+        size = 2 * int(self.block * self.rate)
+        chunk, self.audio = self.audio[:size], self.audio[size:]
+        return chunk or None
+
+    def flush(self) -> None:
+        self.flushed += 1

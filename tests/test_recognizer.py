@@ -1,0 +1,136 @@
+"""Recognition without a model: vosk JSON parsing, grammars, vocabulary checks, end of speech,
+and the voice listener driven by audio blocks."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from assistant.dialog.phrases import accepted_phrases
+from assistant.speech.interfaces import Utterance
+from assistant.speech.keyboard import KeyboardInput
+from assistant.speech.recognizer import (
+    grammar_json,
+    grammar_words,
+    parse_result,
+    unknown_words,
+)
+from assistant.speech.segmenter import EndOfSpeech, EnergyDetector, Segment, level_dbfs
+from assistant.speech.voice import SILENCE, VoiceListener
+from tests.fakes import MemorySource, ScriptedRecognizer, silence, tone
+from tests.harness import PROTOCOL
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        ('{"text": ""}', None),
+        ("", None),
+        ("not json", None),
+        ("[1, 2]", None),
+        ('{"text": "nee hoor", "result": [{"word": "nee", "conf": 0.99}, '
+         '{"word": "hoor", "conf": 0.61}]}', Utterance("nee hoor", 0.61, "voice")),
+        ('{"text": "ja"}', Utterance("ja", 1.0, "voice")),  # SetWords off: no confidences
+        ('{"text": "[unk]", "result": [{"word": "[unk]", "conf": 0.4}]}',
+         Utterance("[unk]", 0.0, "voice")),
+        ('{"text": "[unk] ja", "result": [{"word": "[unk]", "conf": 0.2}, '
+         '{"word": "ja", "conf": 0.9}]}', Utterance("ja", 0.9, "voice")),
+        ('{"text": "fors", "result": [{"word": "fors", "conf": 1.7}]}',
+         Utterance("fors", 1.0, "voice")),
+    ],
+)
+def test_parse_vosk_result(result: str, expected: Utterance | None) -> None:
+    assert parse_result(result) == expected
+
+
+def test_grammar_for_every_question_holds_its_answers_commands_and_unk() -> None:
+    vocab = PROTOCOL.vocabulary
+    for question in PROTOCOL.questions:
+        phrases = accepted_phrases(vocab, question)
+        grammar = json.loads(grammar_json(phrases))
+        assert grammar[-1] == "[unk]" and len(grammar) == len(set(grammar))
+        assert {"herhaal", "terug", "help", "pauze", "stop"} <= set(grammar)
+        if question.type.value == "yes_no":
+            assert {"ja", "nee", "nee hoor", "jawel"} <= set(grammar)
+            assert "fors" not in grammar
+        elif question.type.value == "choice":
+            assert {"geen", "een beetje", "fors"} <= set(grammar)
+            assert "ja" not in grammar
+        else:
+            assert {"drie weken", "anderhalve maand", "tien dagen", "tweeëntwintig"} <= set(
+                grammar)
+            assert ("geen" in grammar) is question.allow_none
+
+
+def test_unknown_words_are_reported() -> None:
+    known = {"ja", "nee", "hoor"}
+    words = grammar_words(["ja", "nee hoor", "jazeker"])
+    assert unknown_words(words, lambda w: 1 if w in known else -1) == ["jazeker"]
+
+
+def test_segmenter_ends_after_speech_and_silence() -> None:
+    seg = EndOfSpeech(timeout=8, speech_start=0.1, silence_end=0.5)
+    assert seg.process(0.05, True) is Segment.WAITING
+    assert seg.process(0.05, True) is Segment.SPEAKING
+    for _ in range(9):
+        assert seg.process(0.05, False) is Segment.SPEAKING
+    assert seg.process(0.05, False) is Segment.ENDED
+    assert seg.process(0.05, True) is Segment.ENDED
+
+
+def test_segmenter_ignores_clicks_and_times_out() -> None:
+    seg = EndOfSpeech(timeout=1.0, speech_start=0.15)
+    states = [seg.process(0.05, i % 3 == 0) for i in range(20)]  # isolated 50 ms clicks
+    assert Segment.SPEAKING not in states and states[-1] is Segment.TIMEOUT
+
+
+def test_segmenter_caps_a_monologue() -> None:
+    seg = EndOfSpeech(max_speech=2.0, speech_start=0.1)
+    states = [seg.process(0.1, True) for _ in range(25)]
+    assert states.index(Segment.ENDED) == 20
+
+
+def test_energy_detector() -> None:
+    assert math.isinf(level_dbfs(silence(0.05)))
+    assert level_dbfs(tone(0.05, level=0.5)) == pytest.approx(-9.03, abs=0.1)
+    detector = EnergyDetector()
+    assert not detector.is_speech(silence(0.05))
+    assert detector.is_speech(tone(0.05, level=0.1))
+    assert not detector.is_speech(tone(0.05, level=0.0005))  # room hiss
+
+
+def test_listener_hears_the_scripted_answer_after_speech_ends() -> None:
+    recognizer = ScriptedRecognizer([("nee hoor", 0.9)])
+    source = MemorySource(silence(0.3) + tone(0.5) + silence(0.8))
+    grammar = accepted_phrases(PROTOCOL.vocabulary, PROTOCOL.questions[0])
+    heard = VoiceListener(recognizer, source).listen(grammar)
+    assert heard == Utterance("nee hoor", 0.9, "voice")
+    assert source.flushed == 1  # what was captured before listening is dropped
+    assert recognizer.decoders[0].fed > 0 and recognizer.grammars == [grammar]
+
+
+def test_listener_out_of_grammar_is_unk_and_silence_times_out() -> None:
+    grammar = accepted_phrases(PROTOCOL.vocabulary, PROTOCOL.questions[0])
+    recognizer = ScriptedRecognizer([("blauw", 0.9)])
+    heard = VoiceListener(recognizer, MemorySource(tone(0.4) + silence(1.0))).listen(grammar)
+    assert heard == Utterance("[unk]", 0.0, "voice")
+    quiet = VoiceListener(ScriptedRecognizer([]), MemorySource(silence(3.0)), timeout=2.0)
+    assert quiet.listen(grammar) == SILENCE
+    no_audio = VoiceListener(ScriptedRecognizer([]), MemorySource(b""), timeout=0.2)
+    assert no_audio.listen(grammar) == SILENCE
+
+
+def test_typed_answers_win_at_any_moment() -> None:
+    import io
+
+    keyboard = KeyboardInput(io.StringIO("ja\n"))
+    import time
+
+    deadline = time.monotonic() + 2
+    while keyboard._lines.qsize() == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    listener = VoiceListener(ScriptedRecognizer([("nee", 0.9)]),
+                             MemorySource(tone(0.5) + silence(1)), keyboard)
+    assert listener.listen(["ja", "nee"]) == Utterance("ja", 1.0, "text")
