@@ -1,0 +1,149 @@
+"""`assistant model list | download | verify`: the speech models (DESIGN.md "Contracts").
+
+Exit codes: 0 done; 2 a failure, with one line on stderr. Handlers take `(args, protocol)` like
+the other commands and ignore the protocol.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from assistant.speech import models
+from assistant.speech.models import (
+    DEFAULT_MODEL,
+    ENV_MODEL,
+    KnownModel,
+    ModelError,
+    TextProgress,
+    download,
+    find_model,
+    installed_copies,
+    known_model,
+    load_manifest,
+    locate_model,
+    missing_files,
+    verify,
+)
+
+EXIT_OK, EXIT_FAILED = 0, 2
+DOCTOR_HINT = "'assistant doctor' controleert het"
+NO_MODEL = (f"geen spraakmodel gevonden; haal het op met 'assistant model download'"
+            f" of zet {ENV_MODEL}")
+
+P = TypeVar("P", bound=argparse.ArgumentParser)
+
+
+def add_model_parser(sub: argparse._SubParsersAction[P]) -> None:
+    """Add `model list | download | verify` to the main command's subparsers."""
+    parser = sub.add_parser("model", help="spraakmodellen: tonen, downloaden, controleren",
+                            description="Vosk-spraakmodellen tonen, downloaden en controleren.")
+    actions = parser.add_subparsers(dest="model_command", required=True, metavar="ACTIE")
+
+    listing = actions.add_parser("list", help="bekende modellen, waar ze staan, welk in gebruik")
+    listing.set_defaults(handler=cmd_list)
+
+    fetch = actions.add_parser("download", help="download en installeer een spraakmodel")
+    fetch.add_argument("name", nargs="?", default=DEFAULT_MODEL, metavar="NAAM",
+                       help=f"een model uit models/manifest.toml (standaard: {DEFAULT_MODEL})")
+    fetch.add_argument("--url", metavar="URL",
+                       help="haal het zip-bestand van dit adres (bijvoorbeeld een lokale kopie)")
+    fetch.add_argument("--dir", type=Path, metavar="MAP",
+                       help="installeer in MAP (standaard: models/ van de assistent)")
+    fetch.set_defaults(handler=cmd_download)
+
+    check = actions.add_parser("verify", help="controleer een spraakmodel (bestanden en laden)")
+    check.add_argument("path", nargs="?", type=Path, metavar="MAP",
+                       help="de modelmap (standaard: het model dat de assistent zou gebruiken)")
+    check.set_defaults(handler=cmd_verify)
+
+
+def cmd_list(args: argparse.Namespace, protocol: object = None) -> int:
+    """Print the known models, where each is installed, and the model in use."""
+    return _guarded(_list, args)
+
+
+def cmd_download(args: argparse.Namespace, protocol: object = None) -> int:
+    """Download, check and unpack a known model."""
+    return _guarded(_download, args)
+
+
+def cmd_verify(args: argparse.Namespace, protocol: object = None) -> int:
+    """Check a model folder: expected files, then a real load with vosk."""
+    return _guarded(_verify, args)
+
+
+def _guarded(action: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    try:
+        return action(args)
+    except ModelError as exc:
+        print(f"assistant: fout: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _list(args: argparse.Namespace) -> int:
+    for model in load_manifest():
+        copies = installed_copies(model)
+        where = ", ".join(str(p) for p in copies) if copies else "niet geïnstalleerd"
+        print(f"{model.name}  ({_mb(model.size)} MB)  {where}")
+    location = locate_model(None)
+    if location is None:
+        print(f"In gebruik: geen ({NO_MODEL})")
+    else:
+        print(f"In gebruik: {location.path} (via {location.source})")
+    return EXIT_OK
+
+
+def _download(args: argparse.Namespace) -> int:
+    model = known_model(args.name, load_manifest())
+    dest = models.REPO_MODELS_DIR if args.dir is None else args.dir
+    target = dest / model.name
+    if target.exists():
+        return _already_there(model, target)
+    print(f"Downloaden: {model.name} ({_mb(model.size)} MB) van {args.url or model.url}",
+          flush=True)
+    bar = TextProgress(sys.stderr)
+    try:
+        path = download(model, dest, progress=bar, url=args.url)
+    finally:
+        bar.finish()
+    print(f"Spraakmodel staat nu in {path}; {DOCTOR_HINT}.")
+    if not _is_found(path):
+        print(f"Let op: de assistent zoekt niet in {dest}; zet {ENV_MODEL}={path}")
+    return EXIT_OK
+
+
+def _already_there(model: KnownModel, target: Path) -> int:
+    missing = missing_files(target, model.files)
+    if missing:
+        raise ModelError(f"{target} bestaat al maar is onvolledig (ontbreekt:"
+                         f" {', '.join(missing)}); verwijder die map en download opnieuw")
+    print(f"{model.name} staat al in {target}; {DOCTOR_HINT}.")
+    return EXIT_OK
+
+
+def _is_found(path: Path) -> bool:
+    try:
+        found = find_model(None)
+    except ModelError:
+        return False
+    return found is not None and found.resolve() == path.resolve()
+
+
+def _verify(args: argparse.Namespace) -> int:
+    path: Path | None = args.path if args.path is not None else find_model(None)
+    if path is None:
+        raise ModelError(NO_MODEL)
+    model = next((m for m in load_manifest() if m.name == path.resolve().name), None)
+    problems = verify(path, model)
+    if problems:
+        raise ModelError(f"spraakmodel {path} is niet bruikbaar: {'; '.join(problems)}")
+    print(f"Spraakmodel in orde: {path}")
+    return EXIT_OK
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f}"
