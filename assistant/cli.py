@@ -17,19 +17,21 @@ from typing import NoReturn, TextIO
 
 from assistant import __version__
 from assistant.dialog.answers_file import FindingsAnswerer
+from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.diagram import mermaid
 from assistant.dialog.events import Emit
+from assistant.model_cli import add_model_parser
 from assistant.protocol import FindingsError, ProtocolError, classify, load_protocol
 from assistant.protocol.findings import Findings, parse_findings, require_complete
 from assistant.protocol.model import Protocol
 from assistant.report import render_report, to_json_text, write_report
 from assistant.screen import EventLog, Screen
 from assistant.session import SpeechOutput, run_consultation
-from assistant.speech.interfaces import Listener, SilentSpeaker
+from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
+from assistant.voice_setup import SpeechOptions, Unavailable, open_listener, open_speaker
 
 EXIT_DONE, EXIT_UNFINISHED, EXIT_USAGE = 0, 1, 2
-VOICE_UNAVAILABLE = "spraakbediening is in deze versie nog niet ingebouwd"
 
 
 class UsageError(Exception):
@@ -67,6 +69,35 @@ def _parse_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD: {text!r}") from None
 
 
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"geen positief getal: {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"geen getal van 0 tot en met 1: {text!r}")
+    return value
+
+
+def _add_speech_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=Path, metavar="MAP", help="map met het Vosk-spraakmodel")
+    parser.add_argument("--input-device", metavar="NAAM|NUMMER", help="de microfoon")
+    parser.add_argument("--output-device", metavar="NAAM|NUMMER", help="de luidspreker")
+    parser.add_argument("--tts-voice", metavar="STEM", help="de stem voor spraakuitvoer")
+    parser.add_argument("--speech-rate", type=int, metavar="WOORDEN/MIN",
+                        help="spreektempo van de spraakuitvoer")
+
+
 def _open_output(stack: ExitStack, path: Path) -> TextIO:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,35 +112,82 @@ def cmd_classify(args: argparse.Namespace, protocol: Protocol) -> int:
     return EXIT_DONE
 
 
+def cmd_doctor(args: argparse.Namespace, protocol: Protocol) -> int:
+    from assistant.doctor import run_doctor
+
+    ready = run_doctor(protocol, speech_options(args), print)
+    return EXIT_DONE if ready else EXIT_USAGE
+
+
 def cmd_diagram(args: argparse.Namespace, protocol: Protocol) -> int:
     print(mermaid(), end="")
     return EXIT_DONE
 
 
+def speech_options(args: argparse.Namespace) -> SpeechOptions:
+    return SpeechOptions(
+        model=args.model, input_device=args.input_device, output_device=args.output_device,
+        audio_in=getattr(args, "audio_in", None), timeout=getattr(args, "timeout", 8.0),
+        tts_voice=args.tts_voice, speech_rate=args.speech_rate,
+    )
+
+
+def _speech_output(args: argparse.Namespace, options: SpeechOptions) -> Speaker:
+    """The speaker, or silence with a one-line notice (exit 2 when --voice insists)."""
+    if args.mute:
+        return SilentSpeaker()
+    try:
+        return open_speaker(options)
+    except Unavailable as exc:
+        if args.voice:
+            raise UsageError(f"--voice: geen spraakuitvoer: {exc}") from None
+        print(f"Geen spraakuitvoer: {exc}.", file=sys.stderr)
+        return SilentSpeaker()
+
+
+def _text_listener() -> Listener:
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    return StreamListener(sys.stdin, "› " if interactive else "", sys.stdout)
+
+
+def _voice_listener(args: argparse.Namespace, options: SpeechOptions,
+                    protocol: Protocol) -> Listener | None:
+    """The voice listener, or None (text mode) with a one-line notice why."""
+    try:
+        return open_listener(options, protocol, sys.stdin, sys.stderr)
+    except Unavailable as exc:
+        if args.voice:
+            raise UsageError(f"--voice: {exc}") from None
+        print(f"Tekstmodus: {exc}.", file=sys.stderr)
+        return None
+
+
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
-    if args.voice:
-        raise UsageError(f"--voice: {VOICE_UNAVAILABLE}; gebruik --text")
     answers = _read_findings(args.answers) if args.answers else None
     if args.report is not None and args.report.exists() and not args.report.is_dir():
         raise UsageError(f"--report: {args.report} is geen map")
-    if answers is None and not args.text:
-        print(f"Tekstmodus: {VOICE_UNAVAILABLE}.", file=sys.stderr)
+    options = speech_options(args)
     with ExitStack() as stack:
         sinks: list[Emit] = []
-        listener: Listener
+        listener: Listener | None = None
+        voice = False
         if answers is not None:
             answerer = FindingsAnswerer(answers, protocol)
             sinks.append(answerer)
             listener = answerer
-        else:
-            interactive = sys.stdin.isatty() and sys.stdout.isatty()
-            listener = StreamListener(sys.stdin, "› " if interactive else "", sys.stdout)
+        elif not args.text:
+            listener = _voice_listener(args, options, protocol)
+            voice = listener is not None
+        if listener is None:
+            listener = _text_listener()
         if args.events is not None:
             sinks.append(EventLog(_open_output(stack, args.events)))
-        sinks.append(Screen(sys.stdout, echo=answers is not None or not sys.stdin.isatty()))
-        if not args.mute:
-            sinks.append(SpeechOutput(SilentSpeaker()))
-        outcome = run_consultation(protocol, listener, sinks)
+        sinks.append(Screen(sys.stdout, echo=answers is not None or voice
+                            or not sys.stdin.isatty()))
+        sinks.append(SpeechOutput(_speech_output(args, options)))
+        outcome = run_consultation(protocol, listener, sinks, DialogConfig(
+            voice=voice, confirm_below=args.confirm_below,
+            confirm_red_flag_no_below=args.confirm_red_flag_below))
     consultation = outcome.consultation
     report = render_report(protocol=protocol, answers=outcome.answers,
                            findings=consultation.findings, result=consultation.result,
@@ -150,6 +228,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="schrijf report.md, result.json en findings.json in MAP")
     intake.add_argument("--date", type=_parse_date, default=date.today(),
                         metavar="JJJJ-MM-DD", help="datum van de consultatie (standaard: vandaag)")
+    intake.add_argument("--audio-in", type=Path, metavar="BESTAND.wav",
+                        help="luister naar een WAV-bestand in plaats van de microfoon")
+    intake.add_argument("--timeout", type=_positive, default=8.0, metavar="SECONDEN",
+                        help="stilte waarna de vraag opnieuw komt (standaard: 8)")
+    intake.add_argument("--confirm-below", type=_fraction, default=0.5, metavar="0..1",
+                        help="bevestig elk antwoord dat met minder zekerheid is verstaan")
+    intake.add_argument("--confirm-red-flag-below", type=_fraction, default=0.8, metavar="0..1",
+                        help="bevestig een 'nee' op een alarmsignaal onder deze zekerheid")
+    _add_speech_flags(intake)
     intake.set_defaults(handler=cmd_intake)
 
     classify_cmd = sub.add_parser("classify", help="classificeer een bevindingenbestand (JSON)")
@@ -158,6 +245,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     diagram = sub.add_parser("diagram", help="het verloop van de intake als Mermaid-diagram")
     diagram.set_defaults(handler=cmd_diagram)
+
+    doctor = sub.add_parser("doctor", help="controleer model, microfoon, luidspreker en stem")
+    _add_speech_flags(doctor)
+    doctor.set_defaults(handler=cmd_doctor)
+
+    add_model_parser(sub)
     return parser
 
 

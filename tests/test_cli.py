@@ -66,8 +66,6 @@ def test_missing_file_and_bad_flags_exit_2(tmp_path: Path) -> None:
     assert run.returncode == 2 and "niet gevonden" in run.stderr
     run = cli("intake", "--bogus")
     assert run.returncode == 2 and run.stderr.count("\n") == 1
-    run = cli("intake", "--voice")
-    assert run.returncode == 2 and "--voice" in run.stderr
     run = cli("intake", "--text", "--date", "24-11-2026")
     assert run.returncode == 2 and "JJJJ-MM-DD" in run.stderr
 
@@ -116,10 +114,17 @@ def test_stop_command_exits_1() -> None:
     assert cli("intake", "--text", "--mute", stdin="nee\nstop\n").returncode == 1
 
 
-def test_default_mode_says_why_it_is_text() -> None:
-    run = cli("intake", stdin="")
+def test_default_mode_says_why_it_is_text(tmp_path: Path) -> None:
+    run = cli("intake", "--mute", "--model", str(tmp_path / "no-model"))
     assert run.returncode == 1
-    assert run.stderr.startswith("Tekstmodus:") and run.stderr.count("\n") == 1
+    assert run.stderr.startswith("Tekstmodus: ") and str(tmp_path / "no-model") in run.stderr
+    assert run.stderr.count("\n") == 1
+
+
+def test_voice_forced_without_a_model_exits_2(tmp_path: Path) -> None:
+    run = cli("intake", "--voice", "--mute", "--model", str(tmp_path / "no-model"))
+    assert run.returncode == 2 and run.stderr.startswith("assistant: fout: --voice:")
+    assert run.stderr.count("\n") == 1
 
 
 def test_grade_iv_report_has_a_referral_letter(tmp_path: Path,

@@ -68,7 +68,7 @@ class DialogConfig:
 
     confirm_below: float = 0.5  # any answer heard with less confidence is confirmed
     confirm_red_flag_no_below: float = 0.8  # a red-flag "nee" heard with less is confirmed
-    max_tries: int = 3  # failed tries before the commands (text) or the keyboard (voice) are offered
+    max_tries: int = 3  # failed tries before the commands (text) or keyboard (voice) are offered
     voice: bool = False  # answers come from speech (the keyboard is the fallback)
 
 

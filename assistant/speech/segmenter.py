@@ -9,7 +9,6 @@ from enum import Enum
 
 import numpy as np
 
-
 EPSILON = 1e-9  # s; block lengths add up with rounding errors
 
 

@@ -1,0 +1,107 @@
+"""Putting the voice together: model, microphone (or a WAV file), recogniser, speech output.
+
+Each step either works or raises Unavailable with a one-line Dutch reason that says the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from assistant.dialog.phrases import accepted_phrases
+from assistant.protocol.model import Protocol
+
+if TYPE_CHECKING:
+    from assistant.speech.tts import AudioSpeaker
+    from assistant.speech.voice import VoiceListener
+
+MAX_LISTED_WORDS = 8
+
+
+class Unavailable(Exception):
+    """Voice (in or out) cannot be used here; the message says why and how to fix it."""
+
+
+@dataclass(frozen=True)
+class SpeechOptions:
+    model: Path | None = None  # --model
+    input_device: str | None = None  # --input-device (name or index)
+    output_device: str | None = None  # --output-device
+    audio_in: Path | None = None  # --audio-in: a WAV file instead of the microphone
+    timeout: float = 8.0  # s of silence before a question is asked again
+    tts_voice: str | None = None  # pyttsx3 voice id or name
+    speech_rate: int | None = None  # words per minute
+
+
+def device_spec(value: str | None) -> str | int | None:
+    """A device flag: an index when it is a number, else a name."""
+    if value is None:
+        return None
+    return int(value) if value.strip().isdigit() else value
+
+
+def open_speaker(options: SpeechOptions) -> AudioSpeaker:
+    """Speech output on the output device (an AudioSpeaker)."""
+    from assistant.speech.audio import AudioError, Player, find_device
+    from assistant.speech.tts import AudioSpeaker, Pyttsx3Synthesizer, TtsError
+
+    try:
+        find_device(device_spec(options.output_device), "output")
+        synthesizer = Pyttsx3Synthesizer(options.tts_voice, options.speech_rate)
+        return AudioSpeaker(synthesizer, Player(device_spec(options.output_device)))
+    except (AudioError, TtsError) as exc:
+        raise Unavailable(str(exc)) from None
+
+
+def all_phrases(protocol: Protocol) -> set[str]:
+    """Every phrase any question (or a confirmation) can be answered with."""
+    vocab = protocol.vocabulary
+    phrases = set(accepted_phrases(vocab, None))
+    for question in protocol.questions:
+        phrases.update(accepted_phrases(vocab, question))
+    return phrases
+
+
+def vocabulary_warning(unknown: list[str]) -> str | None:
+    """One line naming grammar words the model does not know (they cannot be recognised)."""
+    if not unknown:
+        return None
+    shown = ", ".join(unknown[:MAX_LISTED_WORDS])
+    more = f" en nog {len(unknown) - MAX_LISTED_WORDS}" if len(unknown) > MAX_LISTED_WORDS else ""
+    return f"Let op: het spraakmodel kent deze woorden niet: {shown}{more}."
+
+
+def open_listener(options: SpeechOptions, protocol: Protocol, keyboard_stream: TextIO | None,
+                  warn: TextIO) -> VoiceListener:
+    """A VoiceListener on the microphone (or --audio-in), with the model loaded."""
+    from assistant.speech.audio import AudioError, Microphone, WavSource
+    from assistant.speech.keyboard import KeyboardInput
+    from assistant.speech.models import ModelError, find_model
+    from assistant.speech.recognizer import RecognizerError, VoskRecognizer
+    from assistant.speech.voice import VoiceListener
+
+    try:
+        model = find_model(options.model)
+    except ModelError as exc:
+        raise Unavailable(str(exc)) from None
+    if model is None:
+        raise Unavailable("geen spraakmodel gevonden; haal het op met 'assistant model download'"
+                          " of zet ASSISTANT_VOSK_MODEL")
+    try:
+        source = (WavSource(options.audio_in) if options.audio_in is not None
+                  else Microphone(device_spec(options.input_device)))
+    except AudioError as exc:
+        raise Unavailable(str(exc)) from None
+    except OSError as exc:
+        raise Unavailable(f"{options.audio_in}: niet te lezen ({exc.strerror})") from None
+    try:
+        recognizer = VoskRecognizer(model)
+    except RecognizerError as exc:
+        source.close()
+        raise Unavailable(str(exc)) from None
+    warning = vocabulary_warning(recognizer.unknown_words(all_phrases(protocol)))
+    if warning:
+        print(warning, file=warn)
+    keyboard = KeyboardInput(keyboard_stream) if keyboard_stream is not None else None
+    return VoiceListener(recognizer, source, keyboard, timeout=options.timeout)
