@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from assistant import __version__
 from assistant.dialog.answers_file import FindingsAnswerer
@@ -30,6 +30,9 @@ from assistant.session import SpeechOutput, run_consultation
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
 from assistant.voice_setup import SpeechOptions, Unavailable, open_listener, open_speaker
+
+if TYPE_CHECKING:
+    from assistant.speech.voice import VoiceListener
 
 EXIT_DONE, EXIT_UNFINISHED, EXIT_USAGE = 0, 1, 2
 
@@ -151,7 +154,7 @@ def _text_listener() -> Listener:
 
 
 def _voice_listener(args: argparse.Namespace, options: SpeechOptions,
-                    protocol: Protocol) -> Listener | None:
+                    protocol: Protocol) -> VoiceListener | None:
     """The voice listener, or None (text mode) with a one-line notice why."""
     try:
         return open_listener(options, protocol, sys.stdin, sys.stderr)
@@ -176,15 +179,19 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
             sinks.append(answerer)
             listener = answerer
         elif not args.text:
-            listener = _voice_listener(args, options, protocol)
-            voice = listener is not None
+            voice_listener = _voice_listener(args, options, protocol)
+            if voice_listener is not None:
+                stack.callback(voice_listener.close)
+                listener, voice = voice_listener, True
         if listener is None:
             listener = _text_listener()
         if args.events is not None:
             sinks.append(EventLog(_open_output(stack, args.events)))
         sinks.append(Screen(sys.stdout, echo=answers is not None or voice
                             or not sys.stdin.isatty()))
-        sinks.append(SpeechOutput(_speech_output(args, options)))
+        speaker = _speech_output(args, options)
+        stack.callback(speaker.close)
+        sinks.append(SpeechOutput(speaker))
         outcome = run_consultation(protocol, listener, sinks, DialogConfig(
             voice=voice, confirm_below=args.confirm_below,
             confirm_red_flag_no_below=args.confirm_red_flag_below))

@@ -34,10 +34,14 @@ class ScriptedDecoder:
     phrase: str
     conf: float
     grammar: Sequence[str]
-    fed: int = 0  # bytes of audio received
+    audio: bytes = b""  # everything it was fed
+
+    @property
+    def fed(self) -> int:
+        return len(self.audio)
 
     def accept(self, audio: bytes) -> bool:
-        self.fed += len(audio)
+        self.audio += audio
         return False
 
     def result(self) -> str:
@@ -78,3 +82,6 @@ class MemorySource:
 
     def flush(self) -> None:
         self.flushed += 1
+
+    def close(self) -> None:
+        self.audio = b""

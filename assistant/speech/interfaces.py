@@ -36,9 +36,16 @@ class Speaker(Protocol):
         """Speak `text` (returns when done, or at once when speech is off)."""
         ...
 
+    def close(self) -> None:
+        """Release the output device."""
+        ...
+
 
 class SilentSpeaker:
     """Speech output off (--mute, or no speech engine)."""
 
     def say(self, text: str) -> None:
+        return None
+
+    def close(self) -> None:
         return None

@@ -30,6 +30,10 @@ class AudioSource(Protocol):
         """Drop everything captured so far."""
         ...
 
+    def close(self) -> None:
+        """Release the device or file."""
+        ...
+
 
 def _as_bytes(block: bytes | np.ndarray) -> bytes:
     if isinstance(block, bytes):
@@ -54,6 +58,13 @@ class VoiceListener:
         self.keyboard = keyboard
         self.timeout = timeout
 
+    def close(self) -> None:
+        self.source.close()
+
+    def _silence(self) -> Utterance | None:
+        """Silence; or, when the source is a file that has ended, the end of the input."""
+        return None if getattr(self.source, "ended", False) else SILENCE
+
     def _typed(self) -> Utterance | None:
         if self.keyboard is None:
             return None
@@ -74,7 +85,7 @@ class VoiceListener:
             if block is None:
                 waited += POLL_SECONDS
                 if waited >= self.timeout:
-                    return SILENCE
+                    return self._silence()
                 continue
             audio = _as_bytes(block)
             seconds = len(audio) / 2 / self.source.rate
@@ -86,4 +97,4 @@ class VoiceListener:
             if state is Segment.ENDED:
                 return parse_result(decoder.final_result()) or Utterance(UNKNOWN, 0.0, "voice")
             if state is Segment.TIMEOUT:
-                return SILENCE
+                return self._silence()

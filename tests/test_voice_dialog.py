@@ -1,0 +1,111 @@
+"""Whole voice consultations: the dialog with a voice listener (scripted decoder) and a speaker.
+
+The audio source stands in for a live microphone: the assistant's own voice leaks into it while
+it speaks, and the user's answer follows. The listener must drop the echo (no self-hearing),
+alternate speaking and listening, re-ask on silence and confirm what is doubtful."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.dialog.consultation import DialogConfig
+from assistant.dialog.events import Event
+from assistant.session import SpeechOutput, run_consultation
+from assistant.speech.voice import VoiceListener
+from tests.fakes import RATE, ScriptedRecognizer, silence, tone
+from tests.harness import NO_NEURO, NO_RED_FLAGS, PROTOCOL, asked, of, result_of
+
+ECHO = tone(0.4, freq=180.0)  # what the microphone picks up of the assistant's own voice
+
+
+@dataclass
+class LiveRoom:
+    """A microphone in a room: speech played leaks in; each turn the user then answers."""
+
+    turns: list[bytes]
+    rate: int = RATE
+    queued: bytes = b""
+    timeline: list[str] = field(default_factory=list)
+    echo_dropped: int = 0
+
+    # the speaker side
+    def say(self, text: str) -> None:
+        self.timeline.append("say")
+        self.queued += ECHO
+
+    def close(self) -> None:
+        return None
+
+    # the microphone side
+    def flush(self) -> None:
+        self.timeline.append("listen")
+        self.echo_dropped += self.queued.count(ECHO[:64]) and len(self.queued)
+        self.queued = self.turns.pop(0) if self.turns else b""
+
+    @property
+    def ended(self) -> bool:
+        return not self.turns and not self.queued
+
+    def read(self, timeout: float) -> bytes | None:
+        size = 2 * int(0.05 * self.rate)
+        chunk, self.queued = self.queued[:size], self.queued[size:]
+        return chunk or None
+
+
+def answer_audio(seconds: float = 0.5) -> bytes:
+    return silence(0.2) + tone(seconds) + silence(0.8)
+
+
+def run_voice(script: list[tuple[str, float]], turns: list[bytes] | None = None,
+              timeout: float = 2.0) -> tuple[list[Event], LiveRoom, ScriptedRecognizer]:
+    room = LiveRoom(turns if turns is not None else [answer_audio() for _ in script])
+    recognizer = ScriptedRecognizer(list(script))
+    listener = VoiceListener(recognizer, room, timeout=timeout)
+    events: list[Event] = []
+    run_consultation(PROTOCOL, listener, [events.append, SpeechOutput(room)],
+                     DialogConfig(voice=True))
+    return events, room, recognizer
+
+
+def test_a_whole_voice_consultation() -> None:
+    answers = [*NO_RED_FLAGS, *NO_NEURO, "een beetje", "drie weken", "ja", "nee hoor", "nee"]
+    events, room, recognizer = run_voice([(a, 0.95) for a in answers])
+    r = result_of(events)
+    assert (r["grade"], r["course"], r["profile"]) == ("I", "normal", "A")
+    heard = of(events, "heard")
+    assert {h["source"] for h in heard} == {"voice"} and len(heard) == len(answers)
+    # every decoder received the user's answer up to its end, never the assistant's own voice
+    speech = len(silence(0.2) + tone(0.5))
+    for decoder in recognizer.decoders:
+        assert decoder.fed > speech and answer_audio().startswith(decoder.audio)
+    assert room.echo_dropped > 0
+    # speak, then listen: no listening starts before the question has been said
+    first_listen = room.timeline.index("listen")
+    assert room.timeline[:first_listen] == ["say", "say"]  # the intro and the first question
+    assert room.timeline.count("listen") == len(answers)
+
+
+def test_grammar_per_question_reaches_the_decoder() -> None:
+    answers = [*NO_RED_FLAGS, *NO_NEURO, "fors"]
+    _, _, recognizer = run_voice([(a, 0.95) for a in answers])
+    impact = recognizer.grammars[len(NO_RED_FLAGS) + 3]
+    assert "fors" in impact and "ja" not in impact and "herhaal" in impact
+    assert "nee hoor" in recognizer.grammars[0] and "fors" not in recognizer.grammars[0]
+
+
+def test_silence_reasks_and_out_of_grammar_is_ignored() -> None:
+    turns = [silence(3.0), answer_audio(), answer_audio()]
+    events, _, _ = run_voice([("", 1.0), ("blauw", 0.9), ("nee", 0.95)], turns, timeout=1.0)
+    reasons = [r["reason"] for r in of(events, "reprompt")]
+    assert reasons == ["silence", "not_understood"]
+    assert of(events, "heard")[0]["text"] == "[unk]"
+    assert of(events, "answer")[0]["value"] is False
+    assert asked(events)[:3] == [asked(events)[0]] * 3
+
+
+def test_doubtful_red_flag_no_is_confirmed_by_voice() -> None:
+    events, _, _ = run_voice([("nee", 0.6), ("ja", 0.97), ("ja", 0.95), ("ja", 0.95)])
+    confirms = of(events, "confirm")
+    assert confirms[0]["value"] is False and confirms[0]["text"].startswith("Ik hoorde: nee.")
+    assert confirms[1]["value"] is True and "alarmsignaal" in confirms[1]["text"]
+    assert result_of(events)["referral"] is True
