@@ -134,3 +134,14 @@ def test_typed_answers_win_at_any_moment() -> None:
     listener = VoiceListener(ScriptedRecognizer([("nee", 0.9)]),
                              MemorySource(tone(0.5) + silence(1)), keyboard)
     assert listener.listen(["ja", "nee"]) == Utterance("ja", 1.0, "text")
+
+
+def test_unknown_grammar_words_are_named_in_one_line() -> None:
+    from assistant.voice_setup import all_phrases, vocabulary_warning
+
+    assert vocabulary_warning([]) is None
+    words = [f"woord{i}" for i in range(10)]
+    line = vocabulary_warning(words)
+    assert line is not None and "woord0" in line and "en nog 2" in line and "\n" not in line
+    phrases = all_phrases(PROTOCOL)
+    assert {"ja", "nee hoor", "fors", "drie weken", "herhaal"} <= phrases
