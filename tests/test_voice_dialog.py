@@ -109,3 +109,38 @@ def test_doubtful_red_flag_no_is_confirmed_by_voice() -> None:
     assert confirms[0]["value"] is False and confirms[0]["text"].startswith("Ik hoorde: nee.")
     assert confirms[1]["value"] is True and "alarmsignaal" in confirms[1]["text"]
     assert result_of(events)["referral"] is True
+
+
+def test_a_speaker_that_fails_mid_consultation_only_turns_speech_off() -> None:
+    import numpy as np
+
+    from assistant.speech.audio import AudioError
+    from assistant.speech.tts import AudioSpeaker
+
+    class BrokenPlayer:
+        plays = 0
+
+        def play(self, samples: np.ndarray, rate: int) -> bool:
+            self.plays += 1
+            raise AudioError("Luidspreker 'usb' speelt niet af (device unplugged)")
+
+        def stop(self) -> None: ...
+
+        def close(self) -> None: ...
+
+    class Synth:
+        def synthesize(self, text: str) -> tuple[np.ndarray, int]:
+            return np.zeros(160, np.float32), 16000
+
+    notices: list[str] = []
+    player = BrokenPlayer()
+    speaker = AudioSpeaker(Synth(), player, on_error=notices.append)  # type: ignore[arg-type]
+    events: list[Event] = []
+    from assistant.speech.text import ScriptedListener
+
+    run_consultation(PROTOCOL, ScriptedListener(["ja", "ja"]),
+                     [events.append, SpeechOutput(speaker)])
+    assert result_of(events)["referral"] is True
+    assert player.plays == 1
+    assert notices == ["Spraakuitvoer gestopt: Luidspreker 'usb' speelt niet af "
+                       "(device unplugged)."]

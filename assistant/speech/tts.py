@@ -4,15 +4,17 @@ play ourselves through sounddevice, so the device, interruption and timing are o
 from __future__ import annotations
 
 import io
+import sys
 import tempfile
 from collections import OrderedDict
+from collections.abc import Callable
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.speech.audio import Player, read_wav
+from assistant.speech.audio import AudioError, Player, read_wav
 
 LANGUAGE = "nl"
 
@@ -75,9 +77,12 @@ class Pyttsx3Synthesizer:
 class AudioSpeaker:
     """Says text: synthesis (cached per text: prompts repeat) then playback on the device."""
 
-    def __init__(self, synthesizer: Synthesizer, player: Player, cache_size: int = 64) -> None:
+    def __init__(self, synthesizer: Synthesizer, player: Player, cache_size: int = 64,
+                 on_error: Callable[[str], None] | None = None) -> None:
         self.synthesizer = synthesizer
         self.player = player
+        self.failed: str | None = None  # why speech stopped working mid-consultation
+        self._on_error = on_error or (lambda line: print(line, file=sys.stderr))
         self._cache: OrderedDict[str, tuple[np.ndarray, int]] = OrderedDict()
         self._cache_size = cache_size
 
@@ -93,8 +98,16 @@ class AudioSpeaker:
         return audio
 
     def say(self, text: str) -> None:
-        samples, rate = self.audio(text)
-        self.player.play(samples, rate)
+        """Speak; a device or synthesis failure turns speech off (one notice), never the
+        consultation."""
+        if self.failed is not None:
+            return
+        try:
+            samples, rate = self.audio(text)
+            self.player.play(samples, rate)
+        except (AudioError, TtsError) as exc:
+            self.failed = str(exc)
+            self._on_error(f"Spraakuitvoer gestopt: {exc}.")
 
     def stop(self) -> None:
         """Cut off what is being said (barge-in, stop)."""
