@@ -190,6 +190,11 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
         sinks.append(Screen(sys.stdout, echo=answers is not None or voice
                             or not sys.stdin.isatty()))
         speaker = _speech_output(args, options)
+        if args.barge_in and voice and not args.mute:
+            from assistant.speech.voice import BargeIn, VoiceListener
+
+            assert isinstance(listener, VoiceListener)
+            speaker = BargeIn(speaker, listener)
         stack.callback(speaker.close)
         sinks.append(SpeechOutput(speaker))
         outcome = run_consultation(protocol, listener, sinks, DialogConfig(
@@ -243,6 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="bevestig elk antwoord dat met minder zekerheid is verstaan")
     intake.add_argument("--confirm-red-flag-below", type=_fraction, default=0.8, metavar="0..1",
                         help="bevestig een 'nee' op een alarmsignaal onder deze zekerheid")
+    intake.add_argument("--barge-in", action="store_true",
+                        help="stop met praten zodra u begint te spreken (alleen met een headset)")
     _add_speech_flags(intake)
     intake.set_defaults(handler=cmd_intake)
 

@@ -6,6 +6,7 @@ alternate speaking and listening, re-ask on silence and confirm what is doubtful
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from assistant.dialog.consultation import DialogConfig
@@ -144,3 +145,45 @@ def test_a_speaker_that_fails_mid_consultation_only_turns_speech_off() -> None:
     assert player.plays == 1
     assert notices == ["Spraakuitvoer gestopt: Luidspreker 'usb' speelt niet af "
                        "(device unplugged)."]
+
+
+@dataclass
+class TalkingRoom(LiveRoom):
+    """The user starts answering while the assistant is still asking."""
+
+    speaking_turns: set[int] = field(default_factory=set)  # which prompts get interrupted
+    said: int = 0
+    stopped: int = 0
+    answer: bytes = b""
+
+    def say(self, text: str) -> None:
+        self.timeline.append("say")
+        self.said += 1
+        if self.said in self.speaking_turns:
+            self.queued = self.answer  # the user talks over the prompt
+            deadline = time.monotonic() + 2
+            while not self.stopped and time.monotonic() < deadline:
+                time.sleep(0.005)
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+    def flush(self) -> None:
+        self.timeline.append("flush")
+        self.queued = b""
+
+
+def test_barge_in_cuts_the_prompt_and_keeps_the_answer() -> None:
+    from assistant.speech.voice import BargeIn
+
+    answer = tone(0.6) + silence(0.8)
+    room = TalkingRoom(turns=[], speaking_turns={2}, answer=answer)
+    recognizer = ScriptedRecognizer([("nee", 0.95)])
+    listener = VoiceListener(recognizer, room, timeout=1.0)
+    speaker = BargeIn(room, listener, speech_start=0.1)
+    events: list[Event] = []
+    run_consultation(PROTOCOL, listener, [events.append, SpeechOutput(speaker)],
+                     DialogConfig(voice=True))
+    assert room.stopped == 1 and speaker.interrupted == 1  # the first question was cut off
+    assert of(events, "answer")[0]["value"] is False  # and its answer was still heard
+    assert answer.startswith(recognizer.decoders[0].audio[:len(tone(0.1))])

@@ -3,6 +3,7 @@ typed answers accepted at any moment."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -57,6 +58,7 @@ class VoiceListener:
         self.source = source
         self.keyboard = keyboard
         self.timeout = timeout
+        self.carried: list[bytes] = []  # speech caught while the assistant spoke (barge-in)
 
     def close(self) -> None:
         self.source.close()
@@ -71,8 +73,14 @@ class VoiceListener:
         line = self.keyboard.poll()
         return Utterance(line, 1.0, "text") if line else None
 
+    def _next_block(self) -> bytes | np.ndarray | None:
+        if self.carried:
+            return self.carried.pop(0)
+        return self.source.read(POLL_SECONDS)
+
     def listen(self, grammar: Sequence[str]) -> Utterance | None:
-        self.source.flush()
+        if not self.carried:  # after a barge-in the answer has begun: keep it
+            self.source.flush()
         decoder = self.recognizer.decoder(grammar, self.source.rate)
         segmenter = EndOfSpeech(timeout=self.timeout)
         detector = EnergyDetector()
@@ -81,7 +89,7 @@ class VoiceListener:
             typed = self._typed()
             if typed is not None:
                 return typed
-            block = self.source.read(POLL_SECONDS)
+            block = self._next_block()
             if block is None:
                 waited += POLL_SECONDS
                 if waited >= self.timeout:
@@ -98,3 +106,63 @@ class VoiceListener:
                 return parse_result(decoder.final_result()) or Utterance(UNKNOWN, 0.0, "voice")
             if state is Segment.TIMEOUT:
                 return self._silence()
+
+
+class Interruptible(Protocol):
+    def say(self, text: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class BargeIn:
+    """A speaker that stops talking when the user starts: while it speaks, the microphone is
+    watched; speech cuts the prompt off and is handed to the listener as the answer's start.
+
+    Only for a headset or a microphone that does not hear the speaker (no echo cancellation
+    here): otherwise the assistant would interrupt itself."""
+
+    def __init__(self, speaker: Interruptible, listener: VoiceListener,
+                 speech_start: float = 0.25) -> None:  # s of speech that counts as barging in
+        self.speaker = speaker
+        self.listener = listener
+        self.speech_start = speech_start
+        self.interrupted = 0  # prompts cut off
+
+    def say(self, text: str) -> None:
+        if self.listener.carried:  # the user is already answering: let them
+            return
+        done = threading.Event()
+        watcher = threading.Thread(target=self._watch, args=(done,), daemon=True)
+        self.listener.source.flush()
+        watcher.start()
+        try:
+            self.speaker.say(text)
+        finally:
+            done.set()
+            watcher.join()
+
+    def _watch(self, done: threading.Event) -> None:
+        source, detector = self.listener.source, EnergyDetector()
+        segmenter = EndOfSpeech(timeout=float("inf"), speech_start=self.speech_start)
+        heard: list[bytes] = []
+        while not done.is_set():
+            block = source.read(POLL_SECONDS)
+            if block is None:
+                continue
+            audio = _as_bytes(block)
+            heard.append(audio)
+            state = segmenter.process(len(audio) / 2 / source.rate, detector.is_speech(audio))
+            if state is Segment.SPEAKING:
+                self.listener.carried = heard
+                self.interrupted += 1
+                self.speaker.stop()
+                return
+            heard = heard[-int(1 / POLL_SECONDS):]  # about a second of lead-in
+
+    def stop(self) -> None:
+        self.speaker.stop()
+
+    def close(self) -> None:
+        self.speaker.close()
