@@ -36,6 +36,10 @@ class Speaker(Protocol):
         """Speak `text` (returns when done, or at once when speech is off)."""
         ...
 
+    def stop(self) -> None:
+        """Cut off what is being said (from another thread)."""
+        ...
+
     def close(self) -> None:
         """Release the output device."""
         ...
@@ -45,6 +49,9 @@ class SilentSpeaker:
     """Speech output off (--mute, or no speech engine)."""
 
     def say(self, text: str) -> None:
+        return None
+
+    def stop(self) -> None:
         return None
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.speech.interfaces import Utterance
+from assistant.speech.interfaces import Speaker, Utterance
 from assistant.speech.keyboard import KeyboardInput
 from assistant.speech.recognizer import UNKNOWN, Recognizer, parse_result
 from assistant.speech.segmenter import EndOfSpeech, EnergyDetector, Segment
@@ -108,14 +108,6 @@ class VoiceListener:
                 return self._silence()
 
 
-class Interruptible(Protocol):
-    def say(self, text: str) -> None: ...
-
-    def stop(self) -> None: ...
-
-    def close(self) -> None: ...
-
-
 class BargeIn:
     """A speaker that stops talking when the user starts: while it speaks, the microphone is
     watched; speech cuts the prompt off and is handed to the listener as the answer's start.
@@ -123,7 +115,7 @@ class BargeIn:
     Only for a headset or a microphone that does not hear the speaker (no echo cancellation
     here): otherwise the assistant would interrupt itself."""
 
-    def __init__(self, speaker: Interruptible, listener: VoiceListener,
+    def __init__(self, speaker: Speaker, listener: VoiceListener,
                  speech_start: float = 0.25) -> None:  # s of speech that counts as barging in
         self.speaker = speaker
         self.listener = listener
