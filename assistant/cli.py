@@ -208,9 +208,8 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
         print("\n" + report, end="")
     if args.report is not None:
         try:
-            paths = write_report(args.report, protocol=protocol, answers=outcome.answers,
-                                 findings=consultation.findings, result=consultation.result,
-                                 day=args.date)
+            paths = write_report(args.report, report=report, findings=consultation.findings,
+                                 result=consultation.result)
         except OSError as exc:
             raise UsageError(f"--report: kan niet schrijven in {args.report}: {exc}") from None
         print(f"Verslag geschreven: {', '.join(str(p) for p in paths)}")

@@ -9,7 +9,7 @@ import numpy as np
 
 from assistant.dialog.phrases import accepted_phrases
 from assistant.protocol.model import Protocol
-from assistant.speech.recognizer import VoskRecognizer
+from assistant.speech.recognizer import VoskRecognizer, grammar_words
 from assistant.voice_setup import SpeechOptions, all_phrases, device_spec
 
 LOOPBACK_RATE = 16000  # Hz, what the recogniser is fed in the self-test
@@ -83,8 +83,9 @@ def check_model(options: SpeechOptions, protocol: Protocol) -> tuple[Check, Vosk
         recognizer = VoskRecognizer(path)
     except RecognizerError as exc:
         return Check("Spraakmodel", False, str(exc), "assistant model verify; " + fix), None
-    words = {w for p in all_phrases(protocol) for w in p.split()}
-    unknown = recognizer.unknown_words(all_phrases(protocol))
+    phrases = all_phrases(protocol)
+    words = grammar_words(phrases)
+    unknown = recognizer.unknown_words(phrases)
     coverage = f"{len(words) - len(unknown)} van {len(words)} woorden bekend"
     if unknown:
         coverage += f" (onbekend: {', '.join(unknown[:8])})"

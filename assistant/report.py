@@ -130,20 +130,14 @@ def to_json_text(data: Any) -> str:
 
 
 def write_report(
-    directory: Path,
-    *,
-    protocol: Protocol,
-    answers: Sequence[GivenAnswer],
-    findings: Findings,
-    result: Result | None,
-    day: date,
+    directory: Path, *, report: str, findings: Findings, result: Result | None,
 ) -> list[Path]:
-    """Write report.md, findings.json and (when complete) result.json; return their paths."""
+    """Write report.md (the rendered `report`), findings.json and (when complete) result.json;
+    return their paths."""
     written = []
-    report = directory / "report.md"
-    write_atomic(report, render_report(protocol=protocol, answers=answers, findings=findings,
-                                       result=result, day=day))
-    written.append(report)
+    report_file = directory / "report.md"
+    write_atomic(report_file, report)
+    written.append(report_file)
     findings_file = directory / "findings.json"
     write_atomic(findings_file, to_json_text(findings.to_json()))
     written.append(findings_file)
