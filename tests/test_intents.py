@@ -153,6 +153,9 @@ NO_ROWS = [
     no("nee", TUMOUR),
     no("Nooit!", TUMOUR),
     no("eh, nee hoor", TUMOUR),
+    # found by the benchmark corpus (bench/corpus.tsv)
+    no("welnee"),
+    no("Welnee hoor!", TUMOUR),
 ]
 
 CHOICE_ROWS = [
@@ -188,6 +191,8 @@ CHOICE_ROWS = [
     row(IMPACT, "forse invloed", "severe"),
     row(IMPACT, "Fors!", "severe"),
     row(IMPACT, "eh, erg veel", "severe"),
+    row(IMPACT, "Fors hoor.", "severe"),
+    row(IMPACT, "best veel", "severe"),
 ]
 
 DURATION_ROWS = [
@@ -250,6 +255,8 @@ DURATION_ROWS = [
     dur("twee weken geleden", 2.0),
     dur("inmiddels vijf weken", 5.0),
     dur("drie weken ongeveer", 3.0),
+    dur("twee maanden of zo", weeks(2 * MONTH)),
+    dur("een week of zo", 1.0),
     dur("al zo'n twee maanden", weeks(2 * MONTH)),
     # case, punctuation, fillers
     dur("Eh, drie weken.", 3.0),
@@ -324,6 +331,8 @@ COMMAND_ROWS = [
     cmd("ga verder", "resume"),
     cmd("ga door", "resume"),
     cmd("doorgaan", "resume"),
+    cmd("ga maar verder", "resume", question=ONSET),
+    cmd("kun je de vraag herhalen?", "repeat", question=IMPACT),
     cmd("stop", "stop"),
     cmd("Stop!", "stop"),
     cmd("STOP", "stop"),
@@ -372,6 +381,7 @@ NOT_UNDERSTOOD_ROWS = [
     none("drie drie weken", ONSET),
     none("3 weken 3", ONSET),
     none("drie weken en", ONSET),
+    none("of zo", ONSET),
     none("en drie weken", ONSET),
     none("meer dan", ONSET),
     none("minder dan een dag", ONSET),

@@ -102,7 +102,10 @@ def parse_duration(text: str, question: Question, vocab: Vocabulary) -> float | 
         return 0.0
     unit_days = dict(vocab.units)
     default_days = unit_days[normalise(question.unit or "weken")]
-    tokens = [t for t in _GLUED_UNIT.sub(r"\1 \2", phrase).split() if t not in _DURATION_NEUTRAL]
+    words = _GLUED_UNIT.sub(r"\1 \2", phrase).split()
+    if words[-2:] == ["of", "zo"]:  # 'drie weken of zo': about three weeks
+        words = words[:-2]
+    tokens = [t for t in words if t not in _DURATION_NEUTRAL]
     tokens, shift_days = _strip_modifier(tokens)
     if len(tokens) >= 4 and tokens[0] == "een" and tokens[1] in unit_days and tokens[2] == "of":
         tokens = [*tokens[3:], tokens[1]]  # 'een week of drie' = about three weeks
