@@ -75,11 +75,7 @@ def vocabulary_warning(unknown: list[str]) -> str | None:
 def open_listener(options: SpeechOptions, protocol: Protocol, keyboard_stream: TextIO | None,
                   warn: TextIO) -> VoiceListener:
     """A VoiceListener on the microphone (or --audio-in), with the model loaded."""
-    from assistant.speech.audio import AudioError, Microphone, WavSource
-    from assistant.speech.keyboard import KeyboardInput
     from assistant.speech.models import ModelError, find_model
-    from assistant.speech.recognizer import RecognizerError, VoskRecognizer
-    from assistant.speech.voice import VoiceListener
 
     try:
         model = find_model(options.model)
@@ -88,6 +84,13 @@ def open_listener(options: SpeechOptions, protocol: Protocol, keyboard_stream: T
     if model is None:
         raise Unavailable("geen spraakmodel gevonden; haal het op met 'assistant model download'"
                           " of zet ASSISTANT_VOSK_MODEL")
+    # Only now the audio side (numpy alone takes ~0.17 s to import): without a model the
+    # fallback to text mode starts as fast as --text (docs/benchmarks.md, start-up).
+    from assistant.speech.audio import AudioError, Microphone, WavSource
+    from assistant.speech.keyboard import KeyboardInput
+    from assistant.speech.recognizer import RecognizerError, VoskRecognizer
+    from assistant.speech.voice import VoiceListener
+
     try:
         source = (WavSource(options.audio_in) if options.audio_in is not None
                   else Microphone(device_spec(options.input_device)))

@@ -8,7 +8,6 @@ Every failure is a `ModelError` with one Dutch line for the user.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import os
 import re
 import shutil
@@ -17,8 +16,6 @@ import stat
 import sys
 import tempfile
 import tomllib
-import urllib.error
-import urllib.request
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -288,6 +285,9 @@ def _temp_file(dest_dir: Path, name: str) -> Path:
 def _fetch(model: KnownModel, url: str, part: Path, target: Path, progress: Progress | None,
            timeout: float) -> None:
     """Stream `url` into `part`, checking its size and (if known) its SHA-256."""
+    import http.client  # here, not at the top: every start would pay for them (~13 ms)
+    import urllib.request
+
     digest = hashlib.sha256()
     done = 0
     with part.open("wb") as out:
@@ -334,6 +334,9 @@ def _write(out: IO[bytes], chunk: bytes, part: Path) -> None:
 
 
 def _network_reason(exc: BaseException) -> str:
+    import http.client
+    import urllib.error
+
     if isinstance(exc, urllib.error.HTTPError):
         with suppress(Exception):
             exc.close()
