@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from assistant.dialog.consultation import Consultation, DialogConfig
 from assistant.dialog.events import Emit, Event
+from assistant.dialog.exercise_choice import ExerciseChoice
 from assistant.protocol.model import Protocol
 from assistant.report import GivenAnswer
 from assistant.speech.interfaces import Listener, Speaker
@@ -39,6 +40,7 @@ class SpeechOutput:
 @dataclass
 class Outcome:
     consultation: Consultation
+    chosen_exercises: tuple[str, ...] | None = None  # None: no choice was made
 
     @property
     def answers(self) -> list[GivenAnswer]:
@@ -50,10 +52,23 @@ def run_consultation(
     listener: Listener,
     sinks: Iterable[Emit],
     config: DialogConfig | None = None,
+    *,
+    choose_exercises: bool = True,
 ) -> Outcome:
-    """Run one intake to its end: a result, or a stop (also when the input ends)."""
-    consultation = Consultation(protocol, Fanout(sinks), config or DialogConfig())
+    """Run one intake to its end: a result, or a stop (also when the input ends). After a
+    treatment profile the therapist chooses the home exercises from its menu."""
+    emit = Fanout(sinks)
+    consultation = Consultation(protocol, emit, config or DialogConfig())
     consultation.start()
     while consultation.outcome == "running":
         consultation.hear(listener.listen(consultation.grammar()))
-    return Outcome(consultation)
+    outcome = Outcome(consultation)
+    result = consultation.result
+    if choose_exercises and result is not None and result.exercises:
+        choice = ExerciseChoice(protocol.library, protocol.vocabulary, result.exercises, emit)
+        choice.start()
+        while choice.outcome == "running":
+            choice.hear(listener.listen(choice.grammar()))
+        if choice.outcome == "done":
+            outcome.chosen_exercises = choice.chosen
+    return outcome

@@ -29,7 +29,8 @@ def vosk_json(text: str, conf: float = 0.95) -> str:
 @dataclass
 class ScriptedDecoder:
     """Answers with the next scripted phrase when the audio's speech ends; [unk] when the
-    phrase is not in the question's grammar (as a grammar-restricted vosk would)."""
+    phrase is not made of the question's grammar (a grammar-restricted vosk strings the
+    grammar's words together freely: alphacep/vosk-api#740)."""
 
     phrase: str
     conf: float
@@ -48,7 +49,10 @@ class ScriptedDecoder:
         return self.final_result()
 
     def final_result(self) -> str:
-        text = self.phrase if self.phrase in self.grammar else "[unk]"
+        words = {w for phrase in self.grammar for w in phrase.split()}
+        known = self.phrase in self.grammar or (
+            bool(self.phrase) and set(self.phrase.split()) <= words)
+        text = self.phrase if known else "[unk]"
         return vosk_json(text, self.conf)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from assistant.clock import FastClock
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.events import Event
+from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
+from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
 from assistant.protocol import load_protocol
 from assistant.session import run_consultation as run_session
 from assistant.speech.interfaces import Utterance
@@ -35,8 +38,9 @@ def of(events: list[Event], kind: str) -> list[Event]:
 
 
 def asked(events: list[Event]) -> list[str]:
-    """The question ids asked, in order (repeats included)."""
-    return [e["question"] for e in of(events, "ask")]
+    """The intake's question ids asked, in order (repeats included; without the choice of
+    exercises that follows a profile)."""
+    return [e["question"] for e in of(events, "ask") if e["question"] != CHOICE_QUESTION]
 
 
 def result_of(events: list[Event]) -> dict[str, Any]:
@@ -48,3 +52,57 @@ def result_of(events: list[Event]) -> dict[str, Any]:
 
 def stopped(events: list[Event]) -> bool:
     return any(e["event"] == "say" and e["kind"] == "stopped" for e in events)
+
+
+# --- guided exercise sessions ------------------------------------------------------------------
+
+Cue = tuple[str, int, str]  # (event kind, how many of them, what is said after that)
+
+
+class ScriptedCommands:
+    """Says each cue's text at the first wait after the n-th event of its kind (in a pause:
+    at once); when the cues run out the input has ended."""
+
+    def __init__(self, events: list[Event], cues: Iterable[Cue]) -> None:
+        self.events = events
+        self.cues = list(cues)
+        self.waits: list[float | None] = []
+
+    @property
+    def ended(self) -> bool:
+        return not self.cues
+
+    def wait(self, grammar: Sequence[str], timeout: float | None) -> Utterance | None:
+        self.waits.append(timeout)
+        if not self.cues:
+            return None
+        kind, count, text = self.cues[0]
+        if timeout is None or len(of(self.events, kind)) >= count:
+            self.cues.pop(0)
+            return Utterance(text)
+        return None
+
+
+def run_exercises(
+    codes: Iterable[str], cues: Iterable[Cue] = (), *, warning: str | None = None,
+    clock: FastClock | None = None,
+) -> list[Event]:
+    """Guide a session through the exercises `codes` with spoken commands at the cues; return
+    every event it emitted. Time is a fast clock: events carry the time they were emitted at."""
+    events: list[Event] = []
+    clock = clock or FastClock()
+    library = PROTOCOL.library
+
+    def emit(event: Event) -> None:
+        events.append({**event, "t": clock.now()})
+
+    session = ExerciseSession(
+        [library.exercise(c) for c in codes], library.session, PROTOCOL.vocabulary, emit,
+        ScriptedCommands(events, cues), clock, SessionConfig(warning=warning))
+    session.run()
+    return events
+
+
+def said(events: list[Event], kind: str | None = None) -> list[str]:
+    """What was said (of one kind of say-event), in order."""
+    return [e["text"] for e in of(events, "say") if kind is None or e["kind"] == kind]

@@ -69,8 +69,10 @@ def run_voice(script: list[tuple[str, float]], turns: list[bytes] | None = None,
 
 
 def test_a_whole_voice_consultation() -> None:
-    answers = [*NO_RED_FLAGS, *NO_NEURO, "een beetje", "drie weken", "ja", "nee hoor", "nee"]
+    answers = [*NO_RED_FLAGS, *NO_NEURO, "een beetje", "drie weken", "ja", "nee hoor", "nee",
+               "veertien en zeventien", "ja"]
     events, room, recognizer = run_voice([(a, 0.95) for a in answers])
+    assert of(events, "answer")[-1]["value"] == ["F14", "F17"]
     r = result_of(events)
     assert (r["grade"], r["course"], r["profile"]) == ("I", "normal", "A")
     heard = of(events, "heard")

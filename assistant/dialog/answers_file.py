@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from assistant.dialog.events import Event
+from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.phrases import display_value
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import AnswerType, Protocol, Question
@@ -15,18 +16,22 @@ from assistant.speech.interfaces import Utterance
 class FindingsAnswerer:
     """A listener that says, for each question asked, what the findings file holds.
 
-    It also watches the events (it is a sink) to know which question is open and whether a
-    confirmation is asked, which it accepts. The answers go through the same parser as typed
-    or spoken ones.
+    After the profile it chooses `exercises` (none by default). It also watches the events (it
+    is a sink) to know which question is open and whether a confirmation is asked, which it
+    accepts. The answers go through the same parser as typed or spoken ones.
     """
 
-    def __init__(self, findings: Findings, protocol: Protocol) -> None:
+    def __init__(self, findings: Findings, protocol: Protocol,
+                 exercises: Sequence[str] = ()) -> None:
         self.findings = findings
         self.protocol = protocol
+        self.exercises = exercises  # the home exercises to choose after the profile
         self._reply: str | None = None
 
     def __call__(self, event: Event) -> None:
-        if event["event"] == "ask":
+        if event["event"] == "ask" and event["question"] == CHOICE_QUESTION:
+            self._reply = " ".join(self.exercises) or "geen"
+        elif event["event"] == "ask":
             self._reply = self._answer(self.protocol.question(event["question"]))
         elif event["event"] == "confirm":
             self._reply = "ja"

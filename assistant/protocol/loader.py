@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from assistant.protocol.exercise_loader import load_library
+from assistant.protocol.exercises import Library
 from assistant.protocol.findings import FINDING_KEYS, RED_FLAG_CATEGORIES
 from assistant.protocol.model import (
     RED_FLAG_PREFIX,
@@ -17,7 +19,6 @@ from assistant.protocol.model import (
     AnswerType,
     ClosurePlan,
     Condition,
-    Exercise,
     Profile,
     ProfileAction,
     Protocol,
@@ -27,6 +28,7 @@ from assistant.protocol.model import (
     Therapy,
     Vocabulary,
 )
+from assistant.protocol.tables import ProtocolError, Table
 from assistant.text import normalise
 
 SCHEMA_VERSION = 1
@@ -50,64 +52,11 @@ REQUIRED_REASONS = (
 )
 
 
-class ProtocolError(ValueError):
-    """The data file is broken; the message names the place."""
-
-
-class _Table:
-    """A TOML table read strictly: every key must be known and consumed."""
-
-    def __init__(self, data: Any, where: str) -> None:
-        if not isinstance(data, Mapping):
-            raise ProtocolError(f"{where}: expected a table")
-        self.data: Mapping[str, Any] = data
-        self.where = where
-
-    def check_keys(self, allowed: set[str]) -> None:
-        unknown = sorted(set(self.data) - allowed)
-        if unknown:
-            raise ProtocolError(f"{self.where}: unknown key '{unknown[0]}'")
-
-    def text(self, key: str, *, optional: bool = False, empty_ok: bool = False) -> str:
-        value = self.data.get(key)
-        if value is None and optional:
-            return ""
-        if not isinstance(value, str) or (not value.strip() and not empty_ok):
-            raise ProtocolError(f"{self.where}.{key}: missing or empty text")
-        return value.strip()
-
-    def texts(self, key: str, *, optional: bool = False) -> tuple[str, ...]:
-        value = self.data.get(key)
-        if value is None and optional:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise ProtocolError(f"{self.where}.{key}: expected a list of non-empty texts")
-        return tuple(v.strip() for v in value)
-
-    def flag(self, key: str, default: bool = False) -> bool:
-        value = self.data.get(key, default)
-        if not isinstance(value, bool):
-            raise ProtocolError(f"{self.where}.{key}: expected true or false")
-        return value
-
-    def table(self, key: str) -> _Table:
-        return _Table(self.data.get(key), f"{self.where}.{key}")
-
-    def tables(self, key: str) -> list[_Table]:
-        value = self.data.get(key)
-        if not isinstance(value, list) or not value:
-            raise ProtocolError(f"{self.where}.{key}: expected a non-empty list of tables")
-        return [_Table(v, f"{self.where}.{key}[{i}]") for i, v in enumerate(value)]
-
-    def items(self) -> list[tuple[str, _Table]]:
-        return [(k, _Table(v, f"{self.where}.{k}")) for k, v in self.data.items()]
-
-
-def _phrases(table: _Table, key: str) -> frozenset[str]:
+def _phrases(table: Table, key: str) -> frozenset[str]:
     return frozenset(normalise(p) for p in table.texts(key))
 
 
-def _vocabulary(root: _Table) -> Vocabulary:
+def _vocabulary(root: Table) -> Vocabulary:
     vocab = root.table("vocabulary")
     vocab.check_keys({"fillers", "yes", "no", "none_duration"})
     commands = root.table("commands")
@@ -133,7 +82,7 @@ def _vocabulary(root: _Table) -> Vocabulary:
     )
 
 
-def _section(t: _Table) -> Section:
+def _section(t: Table) -> Section:
     t.check_keys({"id", "title", "intro", "ends_on_yes"})
     return Section(
         id=t.text("id"), title=t.text("title"), intro=t.text("intro", empty_ok=True),
@@ -141,7 +90,7 @@ def _section(t: _Table) -> Section:
     )
 
 
-def _question(t: _Table, sections: set[str]) -> Question:
+def _question(t: Table, sections: set[str]) -> Question:
     t.check_keys({"id", "section", "finding", "type", "text", "help", "label", "source",
                   "addition", "unit", "allow_none", "choices"})
     qid = t.text("id")
@@ -204,7 +153,7 @@ def _condition(value: Any, where: str, allowed: set[Condition]) -> Condition:
     return condition
 
 
-def _therapy(tid: str, t: _Table) -> Therapy:
+def _therapy(tid: str, t: Table) -> Therapy:
     t.check_keys({"name", "source", "when"})
     allowed = {Condition.ALWAYS, Condition.TRAUMA_RELATED, Condition.NOT_TRAUMA_RELATED,
                Condition.WORK_RELATED}
@@ -212,7 +161,7 @@ def _therapy(tid: str, t: _Table) -> Therapy:
                    when=_condition(t.data.get("when"), f"therapies.{tid}.when", allowed))
 
 
-def _closure_plan(t: _Table) -> ClosurePlan:
+def _closure_plan(t: Table) -> ClosurePlan:
     t.check_keys({"max_sessions", "evaluate_with", "review_after_weeks", "refer_gp_if_worse"})
     for key in ("max_sessions", "review_after_weeks"):
         value = t.data.get(key)
@@ -230,7 +179,7 @@ def _closure_plan(t: _Table) -> ClosurePlan:
     return plan
 
 
-def _profile(pid: str, t: _Table, known: Mapping[str, set[str]]) -> Profile:
+def _profile(pid: str, t: Table, known: Mapping[str, set[str]]) -> Profile:
     t.check_keys({"title", "summary", "advice", "work_advice", "recommended", "consider",
                   "discouraged", "actions", "exercises", "exercise_warning", "closure",
                   "closure_plan", "source"})
@@ -249,7 +198,7 @@ def _profile(pid: str, t: _Table, known: Mapping[str, set[str]]) -> Profile:
     if not isinstance(raw_actions, list):
         raise ProtocolError(f"profiles.{pid}.actions: expected a list")
     for i, raw in enumerate(raw_actions):
-        a = _Table(raw, f"profiles.{pid}.actions[{i}]")
+        a = Table(raw, f"profiles.{pid}.actions[{i}]")
         a.check_keys({"id", "when"})
         aid = a.text("id")
         if aid not in known["action"]:
@@ -268,7 +217,7 @@ def _profile(pid: str, t: _Table, known: Mapping[str, set[str]]) -> Profile:
     )
 
 
-def _reasons(t: _Table) -> tuple[tuple[str, str], ...]:
+def _reasons(t: Table) -> tuple[tuple[str, str], ...]:
     t.check_keys(set(REQUIRED_REASONS))
     reasons = []
     for key in REQUIRED_REASONS:
@@ -281,11 +230,14 @@ def _reasons(t: _Table) -> tuple[tuple[str, str], ...]:
     return tuple(reasons)
 
 
-def parse_protocol(data: Mapping[str, Any]) -> Protocol:
-    """Build and validate the protocol from the parsed data file."""
-    root = _Table(data, "protocol file")
+def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> Protocol:
+    """Build and validate the protocol from the parsed data file; the profiles' exercise menus
+    refer to `library` (by default the shipped exercise library)."""
+    if library is None:
+        library = load_library()
+    root = Table(data, "protocol file")
     root.check_keys({"schema_version", "protocol", "vocabulary", "commands", "units", "red_flags",
-                     "sections", "questions", "therapies", "actions", "exercises", "profiles",
+                     "sections", "questions", "therapies", "actions", "profiles",
                      "referral", "ending", "reasons"})
     if root.data.get("schema_version") != SCHEMA_VERSION:
         raise ProtocolError(f"schema_version: expected {SCHEMA_VERSION}, "
@@ -327,14 +279,10 @@ def parse_protocol(data: Mapping[str, Any]) -> Protocol:
     for aid, t in root.table("actions").items():
         t.check_keys({"text", "source"})
         actions.append((aid, Action(aid, t.text("text"), t.text("source"))))
-    exercises = []
-    for code, t in root.table("exercises").items():
-        t.check_keys({"name", "video"})
-        exercises.append((code, Exercise(code, t.text("name"), t.text("video"))))
     known = {
         "therapy": {tid for tid, _ in therapies},
         "action": {aid for aid, _ in actions},
-        "exercise": {code for code, _ in exercises},
+        "exercise": set(library.codes),
     }
     profile_table = root.table("profiles")
     profile_table.check_keys(set(PROFILE_IDS))
@@ -359,7 +307,7 @@ def parse_protocol(data: Mapping[str, Any]) -> Protocol:
         questions=questions,
         therapies=therapies,
         actions=tuple(actions),
-        exercises=tuple(exercises),
+        library=library,
         profiles=tuple(profiles),
         referral=Referral(referral.text("summary"), referral.texts("letter"),
                           referral.text("source")),

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from assistant.protocol.exercises import Exercise, Library
+
 RED_FLAG_PREFIX: Final = "red_flags."
 
 
@@ -97,13 +99,6 @@ class ProfileAction:
 
 
 @dataclass(frozen=True)
-class Exercise:
-    code: str
-    name: str
-    video: str  # "14" = huiswerkfilmpje 14
-
-
-@dataclass(frozen=True)
 class ClosurePlan:
     max_sessions: int | None = None
     evaluate_with: tuple[str, ...] = ()
@@ -149,7 +144,7 @@ class Protocol:
     questions: tuple[Question, ...]
     therapies: tuple[tuple[str, Therapy], ...]
     actions: tuple[tuple[str, Action], ...]
-    exercises: tuple[tuple[str, Exercise], ...]
+    library: Library  # the home exercises and the guided session's texts
     profiles: tuple[tuple[str, Profile], ...]
     referral: Referral
     ending_advice: tuple[str, ...]
@@ -179,8 +174,12 @@ class Protocol:
     def action(self, action_id: str) -> Action:
         return dict(self.actions)[action_id]
 
+    @property
+    def exercises(self) -> tuple[tuple[str, Exercise], ...]:
+        return tuple((e.code, e) for e in self.library.exercises)
+
     def exercise(self, code: str) -> Exercise:
-        return dict(self.exercises)[code]
+        return self.library.exercise(code)
 
     def red_flag_name(self, category: str) -> str:
         return dict(self.red_flags)[category]

@@ -33,3 +33,16 @@ class KeyboardInput:
         if line is None:
             self.closed = True
         return line or None
+
+    def wait(self, timeout: float | None) -> str | None:
+        """A typed line within `timeout` s (None: as long as it takes); None when nothing came
+        (or the input has ended: see `closed`)."""
+        if self.closed:
+            return None
+        try:
+            line = self._lines.get(timeout=timeout) if timeout != 0 else self._lines.get_nowait()
+        except queue.Empty:
+            return None
+        if line is None:
+            self.closed = True
+        return line or None

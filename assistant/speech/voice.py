@@ -67,7 +67,7 @@ class VoiceListener:
         """Silence; or, when the source is a file that has ended, the end of the input."""
         return None if getattr(self.source, "ended", False) else SILENCE
 
-    def _typed(self) -> Utterance | None:
+    def typed(self) -> Utterance | None:
         if self.keyboard is None:
             return None
         line = self.keyboard.poll()
@@ -86,7 +86,7 @@ class VoiceListener:
         detector = EnergyDetector()
         waited = 0.0  # s without any audio arriving at all
         while True:
-            typed = self._typed()
+            typed = self.typed()
             if typed is not None:
                 return typed
             block = self._next_block()

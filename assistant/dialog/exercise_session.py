@@ -1,0 +1,375 @@
+"""The guided exercise session: each exercise read aloud, holds and repetitions counted, with
+'volgende / herhaal / pauze / verder / langzamer / sneller / stop' heard at any moment.
+
+The machine is declared in the table below; each state's work (speaking, waiting) is in a
+`_perform_<state>` method. A command heard during a wait interrupts that work and fires its
+trigger; the position (exercise, side, set, repetition, step) is kept, so pause and repeat go on
+exactly where they left off.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from transitions import Machine
+
+from assistant.clock import Clock
+from assistant.dialog.events import Emit, Event, reprompt, say
+from assistant.dialog.intents import clean
+from assistant.dialog.spoken import spoken_list, spoken_number, spoken_video
+from assistant.protocol.exercises import Exercise, SessionTexts
+from assistant.protocol.model import Vocabulary
+from assistant.speech.commands import CommandSource
+
+STEP_SECONDS: Final = 4.0  # s to follow one spoken step of a counted exercise
+GET_READY_SECONDS: Final = 5.0  # s to take the starting position
+TEMPO_STEP: Final = 1.25  # 'langzamer' multiplies waits by this, 'sneller' divides
+TEMPO_RANGE: Final = (0.5, 2.0)
+COUNTDOWN: Final = 3  # the last seconds of a hold are counted aloud
+
+STATES: Final = ["ready", "intro", "exercise", "steps", "counting", "rest", "closing",
+                 "paused", "done", "stopped"]
+ACTIVE: Final = ["exercise", "steps", "counting", "rest"]
+
+TRANSITIONS: Final[list[dict[str, Any]]] = [
+    {"trigger": "advance", "source": "ready", "dest": "intro"},
+    {"trigger": "advance", "source": "intro", "dest": "exercise", "conditions": "has_exercises"},
+    {"trigger": "advance", "source": "intro", "dest": "closing"},
+    {"trigger": "advance", "source": "exercise", "dest": "steps"},
+    {"trigger": "advance", "source": "steps", "dest": "counting", "unless": "is_timed"},
+    {"trigger": "advance", "source": "counting", "dest": "rest", "conditions": "more_sets"},
+    {"trigger": "advance", "source": "rest", "dest": "counting"},
+    {"trigger": "advance", "source": ["steps", "counting"], "dest": "exercise",
+     "conditions": "more_exercises", "before": "finish_exercise"},
+    {"trigger": "advance", "source": ["steps", "counting"], "dest": "closing",
+     "before": "finish_exercise"},
+    {"trigger": "advance", "source": "closing", "dest": "done"},
+    # Commands.
+    {"trigger": "skip", "source": ACTIVE, "dest": "exercise", "conditions": "more_exercises",
+     "before": "skip_exercise"},
+    {"trigger": "skip", "source": ACTIVE, "dest": "closing", "before": "skip_exercise"},
+    {"trigger": "repeat", "source": ["exercise", "steps"], "dest": None},
+    {"trigger": "repeat", "source": ["counting", "rest"], "dest": "steps",
+     "before": "restart_steps"},
+    {"trigger": "pause", "source": ACTIVE, "dest": "paused", "before": "remember_state"},
+    *[{"trigger": "resume", "source": "paused", "dest": state, "conditions": f"paused_in_{state}"}
+      for state in ACTIVE],
+    {"trigger": "stop", "source": [*ACTIVE, "ready", "intro", "paused"], "dest": "stopped"},
+]
+
+
+@dataclass
+class Position:
+    """Where the session is within the current exercise."""
+
+    step: int = 0  # the next step to say
+    side: int = 0  # 0 left, 1 right (when the exercise has two sides)
+    set: int = 0
+    rep: int = 0  # repetitions done in this set
+    explained: bool = False  # the steps were said at least once
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    warning: str | None = None  # profile D: avoid movements that provoke radiating arm pain
+    step_seconds: float = STEP_SECONDS
+    get_ready_seconds: float = GET_READY_SECONDS
+
+
+@dataclass
+class SessionOutcome:
+    completed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    stopped: bool = False
+
+
+class _Heard(Exception):
+    """A command that interrupts the current state's work."""
+
+    def __init__(self, trigger: str) -> None:
+        super().__init__(trigger)
+        self.trigger = trigger
+
+
+def command_phrases(texts: SessionTexts, vocab: Vocabulary) -> dict[str, str]:
+    """Every phrase that commands the session, mapped to its trigger."""
+    phrases: dict[str, str] = {}
+    consult = dict(vocab.commands)
+    for name, trigger in (("repeat", "repeat"), ("pause", "pause"), ("resume", "resume"),
+                          ("stop", "stop"), ("help", "help")):
+        for phrase in consult.get(name, ()):
+            phrases[phrase] = trigger
+    for name, session_phrases in texts.commands:
+        trigger = {"next": "skip"}.get(name, name)
+        for phrase in session_phrases:
+            phrases[phrase] = trigger
+    return phrases
+
+
+class ExerciseSession:
+    """One guided session through `exercises`, talking through `emit` and hearing `commands`."""
+
+    def __init__(self, exercises: Sequence[Exercise], texts: SessionTexts, vocab: Vocabulary,
+                 emit: Emit, commands: CommandSource, clock: Clock,
+                 config: SessionConfig | None = None) -> None:
+        self.exercises = list(exercises)
+        self.texts = texts
+        self.vocab = vocab
+        self.emit = emit
+        self.commands = commands
+        self.clock = clock
+        self.config = config or SessionConfig()
+        self.phrases = command_phrases(texts, vocab)
+        self.grammar = sorted(self.phrases)
+        self.index = 0
+        self.position = Position()
+        self.tempo = 1.0
+        self.outcome = SessionOutcome()
+        self._paused_from = "exercise"
+        self.state: str = STATES[0]
+        self.machine = Machine(model=self, states=STATES, transitions=TRANSITIONS,
+                               initial="ready", auto_transitions=False)
+
+    # --- conditions and callbacks named in the table --------------------------------------------
+    def has_exercises(self) -> bool:
+        return bool(self.exercises)
+
+    def is_timed(self) -> bool:
+        return self.current.dosage.timed
+
+    def more_sets(self) -> bool:
+        d, p = self.current.dosage, self.position
+        return p.set < d.sets and p.side < d.sides
+
+    def more_exercises(self) -> bool:
+        return self.index + 1 < len(self.exercises)
+
+    def finish_exercise(self) -> None:
+        self.outcome.completed.append(self.current.code)
+        self._next_exercise()
+
+    def skip_exercise(self) -> None:
+        self.outcome.skipped.append(self.current.code)
+        self._say(self.texts.skipped, "notice")
+        self._next_exercise()
+
+    def restart_steps(self) -> None:
+        self.position.step = 0
+
+    def remember_state(self) -> None:
+        self._paused_from = str(self.state)
+
+    def paused_in_exercise(self) -> bool:
+        return self._paused_from == "exercise"
+
+    def paused_in_steps(self) -> bool:
+        return self._paused_from == "steps"
+
+    def paused_in_counting(self) -> bool:
+        return self._paused_from == "counting"
+
+    def paused_in_rest(self) -> bool:
+        return self._paused_from == "rest"
+
+    # --- running --------------------------------------------------------------------------------
+    @property
+    def current(self) -> Exercise:
+        return self.exercises[min(self.index, len(self.exercises) - 1)]
+
+    def run(self) -> SessionOutcome:
+        """Run the session to its end: the closing words, or a stop."""
+        self._fire("advance")
+        while self.state not in ("done", "stopped"):
+            try:
+                getattr(self, f"_perform_{self.state}")()
+                self._fire("advance")
+            except _Heard as heard:
+                self._fire(heard.trigger)
+        if self.state == "stopped":
+            self.outcome.stopped = True
+            self._say(self.texts.stopped, "stopped")
+        self.emit({"event": "done", "completed": list(self.outcome.completed),
+                   "skipped": list(self.outcome.skipped), "stopped": self.outcome.stopped})
+        return self.outcome
+
+    def _fire(self, trigger: str) -> None:
+        fired: bool = self.machine.events[trigger].trigger(self)
+        assert fired, f"no transition for {trigger} from {self.state}"
+
+    def _next_exercise(self) -> None:
+        self.index += 1
+        self.position = Position()
+
+    def _say(self, text: str, kind: str) -> None:
+        self.emit(say(text, kind))
+
+    def _mark(self, event: Event) -> None:
+        self.emit({**event, "code": self.current.code})
+
+    # --- waiting and hearing --------------------------------------------------------------------
+    def _wait(self, seconds: float, *, paced: bool = True) -> None:
+        """Let `seconds` pass (scaled by the tempo when `paced`), hearing commands meanwhile."""
+        self._wait_until(self.clock.now() + seconds * (self.tempo if paced else 1.0))
+
+    def _wait_until(self, deadline: float) -> None:
+        while (remaining := deadline - self.clock.now()) > 1e-9:
+            heard = self.commands.wait(self.grammar, 0 if self.clock.fast else remaining)
+            if heard is None:
+                if self.clock.fast:
+                    self.clock.advance(remaining)
+                elif self.commands.ended:
+                    self._real_sleep(deadline)
+                continue
+            self._hear(heard.text, heard.confidence, heard.source)
+
+    def _real_sleep(self, deadline: float) -> None:
+        time.sleep(max(0.0, deadline - self.clock.now()))
+
+    def _hear(self, text: str, confidence: float, source: str) -> None:
+        self.emit({"event": "heard", "text": text, "confidence": confidence, "source": source})
+        trigger = self.phrases.get(clean(text, self.vocab))
+        if trigger in ("slower", "faster"):
+            self._change_tempo(TEMPO_STEP if trigger == "slower" else 1 / TEMPO_STEP)
+        elif trigger in ("skip", "repeat", "pause", "stop"):
+            if trigger == "repeat":
+                self._say(self.texts.repeat, "notice")
+            elif trigger == "pause":
+                self._say(self.texts.paused, "notice")
+            raise _Heard(trigger)
+        elif trigger == "resume":
+            return  # not paused: nothing to resume
+        else:
+            self.emit(reprompt(str(self.state), "not_understood", self.texts.not_understood))
+
+    def _change_tempo(self, factor: float) -> None:
+        low, high = TEMPO_RANGE
+        tempo = min(high, max(low, self.tempo * factor))
+        if abs(tempo - self.tempo) < 1e-9:
+            self._say(self.texts.tempo_limit, "notice")
+            return
+        self.tempo = tempo
+        self._say(self.texts.slower if factor > 1 else self.texts.faster, "notice")
+        self.emit({"event": "tempo", "tempo": round(self.tempo, 3)})
+
+    # --- the work of each state -----------------------------------------------------------------
+    def _perform_intro(self) -> None:
+        for line in self.texts.intro:
+            self._say(line, "intro")
+        for line in self.texts.safety:
+            self._say(line, "safety")
+        if self.config.warning:
+            self._say(self.config.warning, "safety")
+        count = len(self.exercises)
+        if count:
+            self._say(self.texts.program_one if count == 1 else
+                      self.texts.program_many.format(count=spoken_number(count)), "intro")
+
+    def _perform_exercise(self) -> None:
+        ex, t = self.current, self.texts
+        self.position = Position()
+        self._mark({"event": "exercise", "name": ex.name, "number": self.index + 1,
+                    "total": len(self.exercises)})
+        self._say(t.exercise.format(number=spoken_number(self.index + 1),
+                                    total=spoken_number(len(self.exercises)), name=ex.name),
+                  "exercise")
+        self._say(ex.purpose, "exercise")
+        self._say(t.video.format(video=spoken_video(ex.video)), "exercise")
+        if ex.equipment:
+            self._say(t.equipment.format(items=spoken_list(list(ex.equipment))), "exercise")
+        for line in ex.safety:
+            self._say(line, "safety")
+        self._say(t.start, "exercise")
+        self._say(ex.start, "step")
+        self._wait(self.config.get_ready_seconds)
+
+    def _dosage_lines(self) -> list[str]:
+        d, t = self.current.dosage, self.texts
+        if d.timed:
+            return [t.timed.format(minutes=spoken_number(d.minutes))]
+        lines = [t.dosage_reps.format(repetitions=spoken_number(d.repetitions))]
+        if d.sets > 1:
+            lines.append(t.dosage_sets.format(sets=spoken_number(d.sets)))
+        if d.hold_seconds:
+            lines.append(t.dosage_hold.format(seconds=spoken_number(d.hold_seconds)))
+        if d.sides == 2:
+            lines.append(t.dosage_sides)
+        return lines
+
+    def _perform_steps(self) -> None:
+        ex, p = self.current, self.position
+        if p.step == 0:
+            self._say(self.texts.steps, "exercise")
+        timed = ex.dosage.timed
+        pause = (ex.dosage.minutes * 60 / len(ex.steps)) if timed else self.config.step_seconds
+        while p.step < len(ex.steps):
+            self._mark({"event": "step", "index": p.step + 1, "text": ex.steps[p.step]})
+            self._say(ex.steps[p.step], "step")
+            self._wait(pause, paced=not timed)
+            p.step += 1
+        if not p.explained:
+            p.explained = True
+            for line in self._dosage_lines():
+                self._say(line, "exercise")
+
+    def _perform_counting(self) -> None:
+        d, p, t = self.current.dosage, self.position, self.texts
+        if p.rep == 0:
+            if p.set == 0 and p.side == 0:
+                self._say(t.begin, "exercise")
+            if d.sides == 2 and p.set == 0:
+                self._say(t.side_left if p.side == 0 else t.side_right, "exercise")
+            if d.sets > 1:
+                self._say(t.set_start.format(set=spoken_number(p.set + 1),
+                                             sets=spoken_number(d.sets)), "exercise")
+        while p.rep < d.repetitions:
+            self._mark({"event": "rep", "rep": p.rep + 1, "of": d.repetitions, "set": p.set + 1,
+                        "sets": d.sets, "side": ("left", "right")[p.side] if d.sides == 2
+                        else None})
+            self._say(spoken_number(p.rep + 1) + ".", "count")
+            self._wait(d.pace_seconds)
+            if d.hold_seconds:
+                self._hold(d.hold_seconds)
+            p.rep += 1
+        p.rep = 0
+        p.set += 1
+        if p.set == d.sets and p.side + 1 < d.sides:
+            p.set, p.side = 0, p.side + 1
+
+    def _hold(self, seconds: int) -> None:
+        """'Houd vast … drie, twee, één, en loslaten', on time whatever the speech takes."""
+        start = self.clock.now()
+        self._mark({"event": "hold", "seconds": seconds})
+        self._say(self.texts.hold, "count")
+        for left in range(min(COUNTDOWN, seconds), 0, -1):
+            self._wait_until(start + seconds - left)
+            self._say(spoken_number(left) + ".", "count")
+        self._wait_until(start + seconds)
+        self._say(self.texts.release, "count")
+
+    def _perform_rest(self) -> None:
+        self._say(self.texts.rest, "exercise")
+        self._wait(self.current.dosage.rest_seconds, paced=False)
+
+    def _perform_closing(self) -> None:
+        for line in self.texts.closing:
+            self._say(line, "closing")
+
+    def _perform_paused(self) -> None:
+        while True:
+            heard = self.commands.wait(self.grammar, None)
+            if heard is None:
+                if self.commands.ended:
+                    raise _Heard("stop")
+                continue
+            self.emit({"event": "heard", "text": heard.text, "confidence": heard.confidence,
+                       "source": heard.source})
+            trigger = self.phrases.get(clean(heard.text, self.vocab))
+            if trigger == "resume":
+                self._say(self.texts.resumed, "notice")
+                raise _Heard("resume")
+            if trigger == "stop":
+                raise _Heard("stop")
+            self._say(self.texts.paused, "notice")

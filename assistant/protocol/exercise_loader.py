@@ -1,0 +1,147 @@
+"""Load the exercise library (exercises.toml) and validate it; faults are ProtocolErrors."""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from collections.abc import Mapping
+from dataclasses import fields
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from assistant.protocol.exercises import ChoiceTexts, Dosage, Exercise, Library, SessionTexts
+from assistant.protocol.tables import ProtocolError, Table
+from assistant.text import normalise
+
+LIBRARY_FILE = "exercises.toml"
+SCHEMA_VERSION = 1
+CODE = re.compile(r"F\d{1,2}[ab]?")
+SESSION_COMMANDS = ("next", "slower", "faster")
+# Inclusive ranges for a counted exercise's dosage (a timed one has only minutes).
+DOSAGE_RANGES = {
+    "repetitions": (1, 30), "sets": (1, 5), "hold_seconds": (0, 60), "pace_seconds": (2, 10),
+    "rest_seconds": (0, 120), "sides": (1, 2),
+}
+MINUTES = (5, 30)
+PLACEHOLDERS = {
+    "program_many": {"count"}, "exercise": {"number", "total", "name"}, "video": {"video"},
+    "equipment": {"items"}, "dosage_reps": {"repetitions"}, "dosage_sets": {"sets"},
+    "dosage_hold": {"seconds"}, "timed": {"minutes"}, "set_start": {"set", "sets"},
+    "help": {"menu"}, "readback": {"count", "items"}, "item": {"code", "name"},
+    "count_many": {"count"}, "not_in_menu": {"codes"},
+}
+LIST_TEXTS = {"intro", "safety", "closing"}
+
+
+def _whole(t: Table, key: str, low: int, high: int) -> int:
+    value = t.data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ProtocolError(f"{t.where}.{key}: expected a whole number from {low} to {high}")
+    return value
+
+
+def _dosage(t: Table) -> Dosage:
+    if "minutes" in t.data:
+        t.check_keys({"minutes"})
+        return Dosage(minutes=_whole(t, "minutes", *MINUTES))
+    t.check_keys(set(DOSAGE_RANGES))
+    missing = sorted(set(DOSAGE_RANGES) - set(t.data))
+    if missing:
+        raise ProtocolError(f"{t.where}.{missing[0]}: missing")
+    return Dosage(**{key: _whole(t, key, *span) for key, span in DOSAGE_RANGES.items()})
+
+
+def _spoken(t: Table, key: str, text: str) -> str:
+    """A sentence the patient hears: it ends like a sentence and has no digits to misread."""
+    if not text.endswith((".", "?", "!")):
+        raise ProtocolError(f"{t.where}.{key}: '{text}' does not end with a full stop")
+    if re.search(r"\d", text):
+        raise ProtocolError(f"{t.where}.{key}: '{text}' has digits; write numbers as words")
+    return text
+
+
+def _exercise(code: str, t: Table) -> Exercise:
+    if not CODE.fullmatch(code):
+        raise ProtocolError(f"{t.where}: '{code}' is not an exercise code like F14 or F26a")
+    t.check_keys({"name", "video", "source", "purpose", "start", "steps", "equipment", "safety",
+                  "dosage"})
+    video = t.text("video")
+    if video != code[1:]:
+        raise ProtocolError(f"{t.where}.video: expected '{code[1:]}' for {code}")
+    steps = t.texts("steps")
+    if len(steps) < 2:
+        raise ProtocolError(f"{t.where}.steps: at least two steps are needed")
+    dosage = _dosage(t.table("dosage"))
+    if dosage.timed and len(steps) < 3:
+        raise ProtocolError(f"{t.where}.steps: a timed exercise needs at least three steps")
+    return Exercise(
+        code=code, name=t.text("name"), video=video, source=t.text("source"),
+        purpose=_spoken(t, "purpose", t.text("purpose")),
+        start=_spoken(t, "start", t.text("start")),
+        steps=tuple(_spoken(t, f"steps[{i}]", s) for i, s in enumerate(steps)),
+        equipment=t.texts("equipment", optional=True) if t.data.get("equipment") else (),
+        safety=tuple(_spoken(t, "safety", s) for s in
+                     (t.texts("safety") if t.data.get("safety") else ())),
+        dosage=dosage,
+    )
+
+
+def _texts(t: Table, names: list[str]) -> dict[str, Any]:
+    """The texts `names` of table `t`, each with exactly its placeholders."""
+    values: dict[str, Any] = {}
+    for name in names:
+        if name in LIST_TEXTS:
+            values[name] = t.texts(name)
+            continue
+        text = t.text(name)
+        found = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        expected = PLACEHOLDERS.get(name, set())
+        if found != expected:
+            raise ProtocolError(f"{t.where}.{name}: placeholders {sorted(found)} are not "
+                                f"{sorted(expected)}")
+        values[name] = text
+    return values
+
+
+def _session(t: Table) -> SessionTexts:
+    names = [f.name for f in fields(SessionTexts) if f.name != "commands"]
+    t.check_keys({*names, "commands"})
+    values = _texts(t, names)
+    commands = t.table("commands")
+    commands.check_keys(set(SESSION_COMMANDS))
+    values["commands"] = tuple(
+        (c, tuple(normalise(p) for p in commands.texts(c))) for c in SESSION_COMMANDS)
+    return SessionTexts(**values)
+
+
+def _choice(t: Table) -> ChoiceTexts:
+    names = [f.name for f in fields(ChoiceTexts) if f.name != "none"]
+    t.check_keys({*names, "none"})
+    values = _texts(t, names)
+    values["none"] = frozenset(normalise(p) for p in t.texts("none"))
+    return ChoiceTexts(**values)
+
+
+def parse_library(data: Mapping[str, Any]) -> Library:
+    """Build and validate the exercise library from its parsed data file."""
+    root = Table(data, "exercise library")
+    root.check_keys({"schema_version", "exercises", "session", "choice"})
+    if root.data.get("schema_version") != SCHEMA_VERSION:
+        raise ProtocolError(f"exercise library schema_version: expected {SCHEMA_VERSION}, "
+                            f"found {root.data.get('schema_version')!r}")
+    exercises = tuple(_exercise(code, t) for code, t in root.table("exercises").items())
+    if not exercises:
+        raise ProtocolError("exercise library: no exercises")
+    return Library(exercises, _session(root.table("session")), _choice(root.table("choice")))
+
+
+@cache
+def load_library() -> Library:
+    """The exercise library shipped with the package (loaded once)."""
+    text = resources.files("assistant.protocol").joinpath(LIBRARY_FILE).read_text("utf-8")
+    try:
+        return parse_library(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProtocolError(f"{LIBRARY_FILE}: not valid TOML ({exc})") from None

@@ -1,0 +1,126 @@
+"""The home-exercise library: exercises with spoken steps and dosage, and the session's texts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Dosage:
+    """How much of an exercise: counted (repetitions, sets, holds) or timed (minutes)."""
+
+    repetitions: int = 0  # per set (and per side)
+    sets: int = 1
+    hold_seconds: int = 0  # s held at the end position of every repetition; 0 = no hold
+    pace_seconds: int = 0  # s one repetition's movement takes, without the hold
+    rest_seconds: int = 0  # s of rest between sets
+    sides: int = 1  # 2: every set on the left, then on the right
+    minutes: int = 0  # a timed exercise (F5): its steps are spread over this time
+
+    @property
+    def timed(self) -> bool:
+        return self.minutes > 0
+
+    def to_json(self) -> dict[str, int]:
+        if self.timed:
+            return {"minutes": self.minutes}
+        return {"repetitions": self.repetitions, "sets": self.sets,
+                "hold_seconds": self.hold_seconds, "pace_seconds": self.pace_seconds,
+                "rest_seconds": self.rest_seconds, "sides": self.sides}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    code: str  # "F14"
+    name: str
+    video: str  # "14" = huiswerkfilmpje 14
+    source: str = ""  # the protocol line that names it
+    purpose: str = ""
+    start: str = ""  # the starting position
+    steps: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()
+    safety: tuple[str, ...] = ()  # notes for this exercise; the general ones are in the session
+    dosage: Dosage = Dosage()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "purpose": self.purpose,
+                "start": self.start, "steps": list(self.steps), "dosage": self.dosage.to_json(),
+                "equipment": list(self.equipment), "safety": list(self.safety),
+                "video": self.video}
+
+
+@dataclass(frozen=True)
+class SessionTexts:
+    """What the guide says around the exercises (placeholders in braces)."""
+
+    intro: tuple[str, ...]
+    safety: tuple[str, ...]  # said before the first exercise and printed on the sheet
+    program_one: str
+    program_many: str  # {count}
+    exercise: str  # {number} {total} {name}
+    video: str  # {video}
+    equipment: str  # {items}
+    start: str
+    steps: str
+    dosage_reps: str  # {repetitions}
+    dosage_sets: str  # {sets}
+    dosage_hold: str  # {seconds}
+    dosage_sides: str
+    timed: str  # {minutes}
+    begin: str
+    side_left: str
+    side_right: str
+    set_start: str  # {set} {sets}
+    hold: str
+    release: str
+    rest: str
+    exercise_done: str
+    skipped: str
+    repeat: str
+    paused: str
+    resumed: str
+    slower: str
+    faster: str
+    tempo_limit: str
+    not_understood: str
+    closing: tuple[str, ...]
+    closing_source: str
+    stopped: str
+    commands: tuple[tuple[str, tuple[str, ...]], ...]  # command → normalised phrases
+
+
+@dataclass(frozen=True)
+class ChoiceTexts:
+    """Choosing the home exercises at the end of an intake (placeholders in braces)."""
+
+    question: str
+    help: str  # {menu}
+    readback: str  # {count} {items}
+    readback_none: str
+    item: str  # {code} {name}
+    count_one: str
+    count_many: str  # {count}
+    not_in_menu: str  # {codes}
+    not_understood: str
+    chosen: str
+    chosen_none: str
+    none: frozenset[str]  # normalised phrases that choose nothing
+    source: str
+
+
+@dataclass(frozen=True)
+class Library:
+    exercises: tuple[Exercise, ...]
+    session: SessionTexts
+    choice: ChoiceTexts
+
+    def exercise(self, code: str) -> Exercise:
+        for exercise in self.exercises:
+            if exercise.code == code:
+                return exercise
+        raise KeyError(code)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(e.code for e in self.exercises)
