@@ -24,6 +24,7 @@ from assistant.model_cli import add_model_parser
 from assistant.protocol import FindingsError, ProtocolError, classify, load_protocol
 from assistant.protocol.findings import Findings, parse_findings, require_complete
 from assistant.protocol.model import Protocol
+from assistant.records_cli import add_records_parsers
 from assistant.report import render_report, to_json_text, write_report
 from assistant.screen import EventLog, Screen
 from assistant.session import SpeechOutput, run_consultation
@@ -264,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.set_defaults(handler=cmd_doctor)
 
     add_model_parser(sub)
+    add_records_parsers(sub)
     return parser
 
 

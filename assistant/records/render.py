@@ -1,0 +1,115 @@
+"""Follow-up and history as Dutch text for the screen and Markdown for the patient file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.protocol.followup import Followup, Measurement
+from assistant.protocol.model import Protocol
+from assistant.records.chart import terminal_chart
+from assistant.records.store import ConsultationRow, EvaluationRow
+from assistant.text import format_number
+
+CHART_FILE = "history.png"
+COURSE_WORDS = {"normal": "normaal", "abnormal": "afwijkend"}
+
+
+def measurement(row: EvaluationRow) -> Measurement:
+    """A stored evaluation as the follow-up rules take it."""
+    return Measurement(day=row.date, nprs=row.nprs, psk=row.psk, neuro_worse=row.neuro_worse)
+
+
+def _scores(m: Measurement) -> str:
+    return (f"pijn {m.nprs}, PSK {'/'.join(str(s) for s in m.psk)} "
+            f"(gemiddeld {format_number(round(m.psk_mean, 1))})")
+
+
+def _improved_word(f: Followup) -> str:
+    if f.improved is None:
+        return "nog niet te beoordelen"
+    return "ja" if f.improved else "nee"
+
+
+def followup_lines(f: Followup) -> list[str]:
+    """The follow-up for the screen: short lines, advice first."""
+    lines = [f"Vervolg voor patiënt {f.patient}, profiel {f.profile}, op {f.day.isoformat()}.",
+             f"Week {format_number(f.weeks_since_intake)} na de intake, sessie {f.session}."]
+    if f.latest is not None:
+        lines.append(f"Nu: {_scores(f.latest)}.")
+    if f.baseline is not None and f.baseline is not f.latest:
+        lines.append(f"Begin: {_scores(f.baseline)}.")
+    lines.append(f"Verbeterd: {_improved_word(f)}. Erger: {'ja' if f.worse else 'nee'}.")
+    lines += ["", "Advies:", *(f"- {a}" for a in f.advice), "", "Waarom:",
+              *(f"- {r}" for r in f.reasons)]
+    return lines
+
+
+def followup_markdown(f: Followup, chart: str | None) -> str:
+    """followup.md: the advice, the reasons and the chart."""
+    lines = ["# Nekpijn: vervolgmeting", "",
+             f"Patiënt: {f.patient}  ", f"Profiel: {f.profile}  ",
+             f"Intake: {f.intake_date.isoformat()}  ", f"Meting: {f.day.isoformat()} "
+             f"(week {format_number(f.weeks_since_intake)}, sessie {f.session})", ""]
+    rows = [("Begin", f.baseline), ("Nu", f.latest)] if f.baseline is not f.latest else [
+        ("Nu", f.latest)]
+    lines += ["| | Datum | NPRS | PSK | PSK gemiddeld |", "| --- | --- | --- | --- | --- |"]
+    for label, m in rows:
+        if m is not None:
+            lines.append(f"| {label} | {m.day.isoformat()} | {m.nprs} | "
+                         f"{', '.join(str(s) for s in m.psk)} | "
+                         f"{format_number(round(m.psk_mean, 1))} |")
+    lines += ["", f"Verbeterd: {_improved_word(f)}. Erger: {'ja' if f.worse else 'nee'}.", "",
+              "## Advies", "", *(f"- {a}" for a in f.advice), "",
+              "## Redenen", "", *(f"- {r}" for r in f.reasons), ""]
+    if chart:
+        lines += ["## Verloop", "", f"![Verloop van NPRS en PSK sinds de intake]({chart})"]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def intake_lines(c: ConsultationRow, protocol: Protocol) -> list[str]:
+    """The stored intake in a few lines."""
+    result = c.result
+    lines = [f"Intake op {c.date.isoformat()}: graad {result.get('grade', '?')}."]
+    if result.get("course"):
+        lines.append(f"Beloop: {COURSE_WORDS.get(result['course'], result['course'])}.")
+    profile = result.get("profile")
+    if profile:
+        lines.append(f"{protocol.profile(profile).title}.")
+    else:
+        lines.append("Verwezen naar de huisarts of een specialist.")
+    chosen = ", ".join(c.chosen_exercises) if c.chosen_exercises else "geen"
+    lines.append(f"Gekozen oefeningen: {chosen}.")
+    return lines
+
+
+def history_text(patient: str, c: ConsultationRow, evaluations: Sequence[EvaluationRow],
+                 protocol: Protocol) -> str:
+    """The history for the screen: the intake, then every evaluation as bars."""
+    lines = [f"Patiënt {patient}", *intake_lines(c, protocol), ""]
+    if evaluations:
+        lines.append(f"Metingen ({len(evaluations)}):")
+        lines.append(terminal_chart(evaluations, c.date).rstrip("\n"))
+        lines.append("PSK per activiteit: " + "; ".join(
+            f"{e.date.isoformat()} {'/'.join(str(s) for s in e.psk)}" for e in evaluations))
+    else:
+        lines.append("Nog geen metingen.")
+    return "\n".join(lines) + "\n"
+
+
+def history_json(patient: str, c: ConsultationRow,
+                 evaluations: Sequence[EvaluationRow]) -> dict[str, Any]:
+    """The history as JSON: the intake and its evaluations in date order."""
+    return {
+        "patient": patient,
+        "intake": {"id": c.id, "date": c.date.isoformat(), "grade": c.result.get("grade"),
+                   "course": c.result.get("course"), "profile": c.result.get("profile"),
+                   "referral": c.result.get("referral"),
+                   "chosen_exercises": list(c.chosen_exercises), "result": c.result},
+        "evaluations": [
+            {"id": e.id, "date": e.date.isoformat(),
+             "weeks_since_intake": round((e.date - c.date).days / 7, 1), "nprs": e.nprs,
+             "psk": list(e.psk), "psk_mean": round(e.psk_mean, 2), "neuro_worse": e.neuro_worse}
+            for e in evaluations
+        ],
+    }

@@ -1,0 +1,290 @@
+"""`assistant followup | history | forget | export`: the patient records (DESIGN.md "Contracts").
+
+Exit codes: 0 done; 1 the interactive measurement was stopped (nothing stored); 2 bad input, an
+unknown patient or an unusable database, with one Dutch line on stderr. Handlers take
+`(args, protocol)` like the other commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from assistant.dialog.evaluation import Evaluation, run_evaluation
+from assistant.protocol.followup import Followup, evaluate
+from assistant.protocol.followup_data import load_followup
+from assistant.protocol.model import Protocol
+from assistant.records.chart import write_chart
+from assistant.records.files import write_private
+from assistant.records.location import ENV_DB, resolve_db_path
+from assistant.records.render import (
+    CHART_FILE,
+    followup_lines,
+    followup_markdown,
+    history_json,
+    history_text,
+    measurement,
+)
+from assistant.records.store import (
+    ConsultationRow,
+    EvaluationRow,
+    RecordsError,
+    Store,
+    validate_patient_id,
+)
+from assistant.speech.interfaces import SilentSpeaker, Speaker
+from assistant.speech.text import StreamListener
+
+EXIT_OK, EXIT_STOPPED, EXIT_USAGE = 0, 1, 2
+P = TypeVar("P", bound=argparse.ArgumentParser)
+Handler = Callable[[argparse.Namespace, Protocol], int]
+
+
+def _score(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"geen heel getal van 0 tot en met 10: {text!r}")
+    return value
+
+
+def _psk(text: str) -> tuple[int, int, int]:
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"de PSK is drie scores, zoals 6,5,7: {text!r}")
+    a, b, c = (_score(p) for p in parts)
+    return a, b, c
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD: {text!r}") from None
+
+
+def _common(parser: argparse.ArgumentParser, *, with_json: bool = False) -> None:
+    parser.add_argument("--patient", required=True, metavar="ID",
+                        help="de pseudonieme patiënt-id van de intake")
+    parser.add_argument("--db", type=Path, metavar="PAD",
+                        help=f"het gegevensbestand (standaard: ${ENV_DB} of de gebruikersmap)")
+    if with_json:
+        parser.add_argument("--json", action="store_true", help="uitvoer als JSON")
+
+
+def add_records_parsers(sub: argparse._SubParsersAction[P]) -> None:
+    """Add `followup`, `history`, `forget` and `export` to the main command's subparsers."""
+    followup = sub.add_parser(
+        "followup", help="vervolgmeting: NPRS en PSK vastleggen en het advies van nu",
+        description="Leg een vervolgmeting vast (NPRS en drie PSK-scores) en hoor wat de "
+                    "richtlijn nu adviseert. Zonder --nprs en --psk vraagt de assistent ze.")
+    _common(followup, with_json=True)
+    followup.add_argument("--nprs", type=_score, metavar="0..10", help="de pijn nu (NPRS)")
+    followup.add_argument("--psk", type=_psk, metavar="A,B,C",
+                          help="de drie PSK-scores (0..10, 10 = onmogelijk)")
+    followup.add_argument("--date", type=_day, default=date.today(), metavar="JJJJ-MM-DD",
+                          help="datum van de meting (standaard: vandaag)")
+    followup.add_argument("--neuro-worse", action="store_true",
+                          help="de neurologische klachten in de arm zijn erger geworden")
+    followup.add_argument("--report", type=Path, metavar="MAP",
+                          help=f"schrijf followup.md, followup.json en {CHART_FILE} in MAP")
+    followup.add_argument("--mute", action="store_true", help="geen gesproken uitvoer")
+    followup.set_defaults(handler=_guarded(cmd_followup))
+
+    history = sub.add_parser("history", help="de intake en alle metingen van een patiënt")
+    _common(history, with_json=True)
+    history.add_argument("--report", type=Path, metavar="MAP",
+                         help=f"schrijf de grafiek {CHART_FILE} in MAP")
+    history.set_defaults(handler=_guarded(cmd_history))
+
+    forget = sub.add_parser("forget", help="wis alle gegevens van een patiënt")
+    _common(forget)
+    forget.add_argument("--yes", action="store_true", help="bevestig het wissen")
+    forget.set_defaults(handler=_guarded(cmd_forget))
+
+    export = sub.add_parser("export", help="alle gegevens van een patiënt als JSON")
+    _common(export)
+    export.add_argument("--output", type=Path, metavar="BESTAND",
+                        help="schrijf naar BESTAND (alleen voor u leesbaar) in plaats van stdout")
+    export.set_defaults(handler=_guarded(cmd_export))
+
+
+def _guarded(handler: Handler) -> Handler:
+    """Run a handler; a records problem becomes one line on stderr and exit 2."""
+    def run(args: argparse.Namespace, protocol: Protocol) -> int:
+        try:
+            validate_patient_id(args.patient)
+            return handler(args, protocol)
+        except RecordsError as exc:
+            print(f"assistant: fout: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    return run
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return Store.open(resolve_db_path(args.db))
+
+
+def _intake(store: Store, patient: str) -> ConsultationRow:
+    consultation = store.latest_consultation(patient)
+    if consultation is None:
+        if store.has_patient(patient):
+            raise RecordsError(f"patiënt {patient} heeft geen afgeronde intake in {store.path}")
+        raise RecordsError(f"onbekende patiënt: {patient} (niet in {store.path}); doe eerst de "
+                           f"intake met --patient {patient}")
+    return consultation
+
+
+def _json_out(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _report_dir(path: Path | None) -> None:
+    if path is not None and path.exists() and not path.is_dir():
+        raise RecordsError(f"--report: {path} is geen map")
+
+
+def _speaker(args: argparse.Namespace) -> Speaker:
+    if args.mute:
+        return SilentSpeaker()
+    from assistant.voice_setup import SpeechOptions, Unavailable, open_speaker
+
+    try:
+        return open_speaker(SpeechOptions())
+    except Unavailable as exc:
+        print(f"Geen spraakuitvoer: {exc}.", file=sys.stderr)
+        return SilentSpeaker()
+
+
+def _ask(args: argparse.Namespace, profile: str, protocol: Protocol,
+         speaker: Speaker) -> Evaluation | None:
+    """The interactive measurement from stdin; prompts on stdout (stderr with --json), and
+    spoken unless muted."""
+    out = sys.stderr if args.json else sys.stdout  # stdout carries only the JSON then
+
+    def say(text: str) -> None:
+        print(text, file=out, flush=True)
+        speaker.say(text)
+
+    interactive = sys.stdin.isatty() and out.isatty()
+    listener = StreamListener(sys.stdin, "› " if interactive else "", out)
+    return run_evaluation(listener, say, profile, protocol)
+
+
+def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
+    """Record an evaluation and print what the guideline advises now."""
+    if (args.nprs is None) != (args.psk is None):
+        raise RecordsError("geef --nprs en --psk samen, of geen van beide (dan vraag ik ze)")
+    _report_dir(args.report)
+    with _open(args) as store:
+        consultation = _intake(store, args.patient)
+        profile = consultation.result.get("profile")
+        if not profile:
+            raise RecordsError(f"patiënt {args.patient} is verwezen (graad IV): volgens de "
+                               "richtlijn is er geen vervolgbehandeling")
+        if args.date < consultation.date:
+            raise RecordsError(f"de datum {args.date.isoformat()} ligt voor de intake "
+                               f"({consultation.date.isoformat()})")
+        speaker: Speaker = SilentSpeaker()
+        if args.nprs is None:
+            speaker = _speaker(args)
+            asked = _ask(args, profile, protocol, speaker)
+            if asked is None:
+                speaker.close()
+                return EXIT_STOPPED
+            nprs, psk, neuro = asked.nprs, asked.psk, asked.neuro_worse or args.neuro_worse
+        else:
+            nprs, psk, neuro = args.nprs, args.psk, args.neuro_worse
+        store.add_evaluation(args.patient, args.date, nprs, psk, neuro)
+        rows = store.evaluations(args.patient, consultation.id)
+        outcome = evaluate(
+            patient=args.patient, profile=profile, plan=protocol.profile(profile).closure_plan,
+            intake_date=consultation.date, day=args.date,
+            measurements=[measurement(r) for r in rows], data=load_followup())
+        if args.json:
+            print(_json_out(outcome.to_json()), end="")
+        else:
+            print("\n".join(followup_lines(outcome)))
+        for advice in outcome.advice:
+            speaker.say(advice)
+        speaker.close()
+        if args.report is not None:
+            _write_followup_report(args.report, outcome, rows, consultation)
+    return EXIT_OK
+
+
+def _write_followup_report(directory: Path, outcome: Followup, rows: list[EvaluationRow],
+                           consultation: ConsultationRow) -> None:
+    """followup.md (with the chart), followup.json and the chart, each 0600 and atomic."""
+    evaluations = [r for r in rows if r.date <= outcome.day]
+    try:
+        chart = write_chart(directory / CHART_FILE, evaluations, consultation.date)
+        markdown = followup_markdown(outcome, chart.name)
+        written = [write_private(directory / "followup.md", markdown),
+                   write_private(directory / "followup.json", _json_out(outcome.to_json())),
+                   chart]
+    except OSError as exc:
+        raise RecordsError(f"--report: kan niet schrijven in {directory}: {exc}") from None
+    print(f"Verslag geschreven: {', '.join(str(p) for p in written)}", file=sys.stderr)
+
+
+def cmd_history(args: argparse.Namespace, protocol: Protocol) -> int:
+    """The intake and every evaluation since, as text with bars or as JSON."""
+    _report_dir(args.report)
+    with _open(args) as store:
+        consultation = _intake(store, args.patient)
+        rows = store.evaluations(args.patient, consultation.id)
+    if args.json:
+        print(_json_out(history_json(args.patient, consultation, rows)), end="")
+    else:
+        print(history_text(args.patient, consultation, rows, protocol), end="")
+    if args.report is not None:
+        try:
+            chart = write_chart(args.report / CHART_FILE, rows, consultation.date)
+        except OSError as exc:
+            raise RecordsError(f"--report: kan niet schrijven in {args.report}: {exc}") from None
+        print(f"Grafiek geschreven: {chart}", file=sys.stderr)
+    elif not args.json:
+        print(f"Een grafiek als afbeelding: voeg --report MAP toe (dan staat {CHART_FILE} in "
+              "MAP).")
+    return EXIT_OK
+
+
+def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
+    """Erase everything stored about the patient (only with --yes)."""
+    if not args.yes:
+        raise RecordsError(f"forget wist alle gegevens van {args.patient} voorgoed; "
+                           "bevestig met --yes")
+    with _open(args) as store:
+        intakes = len(store.consultations(args.patient))
+        measurements = len(store.evaluations(args.patient))
+        if not store.forget(args.patient):
+            raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
+    print(f"Gewist: patiënt {args.patient}, {intakes} intake(s), {measurements} meting(en) en "
+          f"eventuele onderbroken intakes. Het bestand is opgeschoond.")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, protocol: Protocol) -> int:
+    """Everything stored about the patient as JSON, on stdout or in a private file."""
+    with _open(args) as store:
+        if not store.has_patient(args.patient):
+            raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
+        data = store.export(args.patient)
+    text = _json_out(data)
+    if args.output is None:
+        print(text, end="")
+        return EXIT_OK
+    try:
+        write_private(args.output, text)
+    except OSError as exc:
+        raise RecordsError(f"--output: kan niet schrijven naar {args.output}: {exc}") from None
+    print(f"Geëxporteerd naar {args.output}", file=sys.stderr)
+    return EXIT_OK
