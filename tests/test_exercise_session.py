@@ -1,0 +1,228 @@
+"""The guided exercise session, through the one harness: steps, counting, holds on time, and
+the commands volgende / herhaal / pauze / verder / langzamer / sneller / stop."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.clock import FastClock
+from assistant.dialog.exercise_session import TEMPO_STEP
+from assistant.dialog.spoken import spoken_number, spoken_video
+from tests.harness import PROTOCOL, of, run_exercises, said
+
+LIB = PROTOCOL.library
+TEXTS = LIB.session
+
+
+def reps(events: list[dict[str, object]], code: str | None = None) -> list[int]:
+    return [int(str(e["rep"])) for e in of(events, "rep") if code is None or e["code"] == code]
+
+
+def test_a_counted_exercise_is_explained_then_counted_set_by_set() -> None:
+    ex = LIB.exercise("F14")
+    d = ex.dosage
+    events = run_exercises(["F14"])
+    assert [e["code"] for e in of(events, "exercise")] == ["F14"]
+    assert [e["text"] for e in of(events, "step")] == list(ex.steps)
+    assert reps(events) == list(range(1, d.repetitions + 1)) * d.sets
+    assert of(events, "done") == [{"event": "done", "completed": ["F14"], "skipped": [],
+                                   "stopped": False, "t": events[-1]["t"]}]
+    spoken = said(events)
+    assert spoken[:len(TEXTS.intro)] == list(TEXTS.intro)
+    assert ex.purpose in spoken and ex.start in spoken
+    assert TEXTS.video.format(video="veertien") in spoken
+    assert spoken[-len(TEXTS.closing):] == list(TEXTS.closing)
+    assert spoken.count(TEXTS.rest) == d.sets - 1
+    # the safety notes come before the first exercise
+    assert spoken.index(TEXTS.safety[0]) < spoken.index(ex.purpose)
+
+
+def test_the_steps_come_before_the_counting_and_the_dosage_is_said() -> None:
+    events = run_exercises(["F55"])
+    d = LIB.exercise("F55").dosage
+    kinds = [e["event"] for e in events if e["event"] in ("step", "rep")]
+    assert kinds.index("rep") > max(i for i, k in enumerate(kinds) if k == "step")
+    spoken = said(events)
+    assert TEXTS.dosage_reps.format(repetitions=spoken_number(d.repetitions)) in spoken
+    assert TEXTS.dosage_sets.format(sets=spoken_number(d.sets)) in spoken
+    assert TEXTS.dosage_hold.format(seconds=spoken_number(d.hold_seconds)) in spoken
+
+
+@pytest.mark.parametrize("code", ["F14b", "F20", "F55"])
+def test_holds_are_counted_down_and_released_on_time(code: str) -> None:
+    seconds = LIB.exercise(code).dosage.hold_seconds
+    assert seconds > 0
+    events = run_exercises([code])
+    holds = [i for i, e in enumerate(events) if e["event"] == "hold"]
+    assert len(holds) == len(reps(events))
+    for i in holds:
+        start = events[i]["t"]
+        after = [e for e in events[i + 1:] if e["event"] == "say"]
+        countdown = list(range(min(3, seconds), 0, -1))
+        spoken = [e["text"] for e in after[:len(countdown) + 2]]
+        assert spoken == [TEXTS.hold, *[spoken_number(n) + "." for n in countdown],
+                          TEXTS.release]
+        times = [e["t"] for e in after[1:len(countdown) + 2]]
+        assert times == [start + seconds - n for n in countdown] + [start + seconds]
+
+
+def test_repetitions_follow_the_pace_and_the_tempo_commands_change_it() -> None:
+    ex = LIB.exercise("F14")
+    events = run_exercises(["F14"], [("rep", 3, "langzamer"), ("rep", 6, "sneller"),
+                                     ("rep", 8, "sneller")])
+    times = [e["t"] for e in of(events, "rep")]
+    pace = ex.dosage.pace_seconds
+    # a change holds from the next repetition on (the one under way keeps its time)
+    assert times[1] - times[0] == times[2] - times[1] == pytest.approx(pace)
+    assert times[4] - times[3] == pytest.approx(pace * TEMPO_STEP)  # after 'langzamer'
+    assert times[7] - times[6] == pytest.approx(pace)  # 'sneller' undoes it
+    assert times[9] - times[8] == pytest.approx(pace / TEMPO_STEP)
+    assert [e["tempo"] for e in of(events, "tempo")] == [
+        pytest.approx(TEMPO_STEP), pytest.approx(1.0), pytest.approx(1 / TEMPO_STEP)]
+    assert said(events).count(TEXTS.slower) == 1 and said(events).count(TEXTS.faster) == 2
+
+
+def test_tempo_has_limits() -> None:
+    cues = [("rep", 1, "sneller")] * 6
+    events = run_exercises(["F14"], cues)
+    assert TEXTS.tempo_limit in said(events)
+    assert min(e["tempo"] for e in of(events, "tempo")) >= 0.5
+
+
+def test_herhaal_in_the_steps_says_the_same_step_again() -> None:
+    events = run_exercises(["F17"], [("step", 2, "herhaal")])
+    steps = [e["index"] for e in of(events, "step")]
+    assert steps[:3] == [1, 2, 2]
+    assert TEXTS.repeat in said(events)
+    assert of(events, "done")[0]["completed"] == ["F17"]
+
+
+def test_herhaal_while_counting_explains_again_and_counts_on_where_it_was() -> None:
+    ex = LIB.exercise("F14")
+    events = run_exercises(["F14"], [("rep", 4, "herhaal")])
+    assert [e["index"] for e in of(events, "step")] == [
+        *range(1, len(ex.steps) + 1), *range(1, len(ex.steps) + 1)]
+    counted = reps(events)
+    assert counted[:5] == [1, 2, 3, 4, 4]  # the interrupted repetition is done again
+    assert counted.count(ex.dosage.repetitions) == ex.dosage.sets
+
+
+def test_pauze_waits_for_verder_and_goes_on_where_it_was() -> None:
+    events = run_exercises(["F14"], [("rep", 5, "pauze"), ("rep", 5, "verder")])
+    spoken = said(events)
+    assert spoken.index(TEXTS.paused) < spoken.index(TEXTS.resumed)
+    assert reps(events)[:6] == [1, 2, 3, 4, 5, 5]
+    assert of(events, "done")[0]["stopped"] is False
+
+
+def test_words_during_a_pause_other_than_verder_keep_it_paused() -> None:
+    events = run_exercises(["F14"], [("rep", 2, "pauze"), ("rep", 2, "sneller"),
+                                     ("rep", 2, "verder")])
+    assert said(events).count(TEXTS.paused) == 2
+    assert not of(events, "tempo")  # 'sneller' did nothing in the pause
+    assert of(events, "done")[0]["completed"] == ["F14"]
+
+
+def test_a_pause_ends_in_a_stop_when_the_input_ends() -> None:
+    events = run_exercises(["F14", "F17"], [("rep", 2, "pauze")])
+    assert of(events, "done")[0] == {**of(events, "done")[0], "stopped": True, "completed": []}
+    assert said(events)[-1] == TEXTS.stopped
+
+
+def test_volgende_skips_to_the_next_exercise_and_stop_ends_the_session() -> None:
+    events = run_exercises(["F14", "F17", "F20"], [("rep", 2, "volgende"), ("exercise", 3,
+                                                                           "stop")])
+    assert [e["code"] for e in of(events, "exercise")] == ["F14", "F17", "F20"]
+    done = of(events, "done")[0]
+    assert (done["completed"], done["skipped"], done["stopped"]) == (["F17"], ["F14"], True)
+    assert TEXTS.skipped in said(events)
+    assert said(events)[-1] == TEXTS.stopped
+    assert not set(TEXTS.closing) & set(said(events))
+
+
+def test_volgende_on_the_last_exercise_goes_to_the_closing_words() -> None:
+    events = run_exercises(["F14"], [("step", 1, "volgende")])
+    assert said(events)[-len(TEXTS.closing):] == list(TEXTS.closing)
+    assert of(events, "done")[0]["skipped"] == ["F14"]
+
+
+def test_what_is_not_a_command_gets_a_hint() -> None:
+    events = run_exercises(["F14"], [("rep", 1, "banaan")])
+    assert of(events, "reprompt")[0]["text"] == TEXTS.not_understood
+    assert of(events, "done")[0]["completed"] == ["F14"]
+
+
+def test_two_sided_exercises_do_every_set_left_then_right() -> None:
+    ex = LIB.exercise("F57")
+    d = ex.dosage
+    assert d.sides == 2
+    events = run_exercises(["F57"])
+    sides = [e["side"] for e in of(events, "rep")]
+    assert sides == ["left"] * (d.repetitions * d.sets) + ["right"] * (d.repetitions * d.sets)
+    spoken = said(events)
+    assert spoken.index(TEXTS.side_left) < spoken.index(TEXTS.side_right)
+
+
+def test_the_bodyscan_spreads_its_steps_over_its_minutes() -> None:
+    ex = LIB.exercise("F5")
+    assert ex.dosage.timed
+    events = run_exercises(["F5"])
+    steps = of(events, "step")
+    assert len(steps) == len(ex.steps) and not of(events, "rep")
+    gap = ex.dosage.minutes * 60 / len(ex.steps)
+    assert [b["t"] - a["t"] for a, b in itertools.pairwise(steps)] == pytest.approx(
+        [gap] * (len(steps) - 1), abs=1e-6)
+    assert TEXTS.timed.format(minutes=spoken_number(ex.dosage.minutes)) in said(events)
+
+
+def test_profile_d_warning_is_said_before_the_exercises() -> None:
+    warning = PROTOCOL.profile("D").exercise_warning
+    assert warning
+    events = run_exercises(["F56"], warning=warning)
+    spoken = said(events)
+    assert spoken.index(warning) < spoken.index(LIB.exercise("F56").purpose)
+
+
+def test_a_whole_profile_menu_runs_and_the_clock_tells_how_long_it_takes() -> None:
+    clock = FastClock()
+    menu = PROTOCOL.profile("B").exercises
+    events = run_exercises(menu, clock=clock)
+    assert of(events, "done")[0]["completed"] == list(menu)
+    assert clock.now() > 60 * LIB.exercise("F5").dosage.minutes  # virtual time, no real wait
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["rep", "step", "exercise", "hold"]),
+                          st.integers(1, 30),
+                          st.sampled_from(["volgende", "herhaal", "pauze", "verder",
+                                           "langzamer", "sneller", "stop", "eh", "ja"])),
+                max_size=8),
+       st.lists(st.sampled_from(["F14", "F17", "F20", "F55", "F57"]), min_size=1, max_size=3,
+                unique=True))
+def test_any_commands_end_the_session_with_every_exercise_accounted_for(cues, codes):  # type: ignore[no-untyped-def]
+    events = run_exercises(codes, cues)
+    done = of(events, "done")
+    assert len(done) == 1
+    outcome = done[0]
+    finished = outcome["completed"] + outcome["skipped"]
+    assert len(finished) == len(set(finished))
+    if outcome["stopped"]:
+        assert said(events)[-1] == TEXTS.stopped
+        assert set(finished) <= set(codes)
+    else:
+        assert sorted(finished) == sorted(codes)
+        assert said(events)[-1] == TEXTS.closing[-1]
+    for rep in of(events, "rep"):
+        assert 1 <= int(rep["rep"]) <= int(rep["of"])
+    assert [e["t"] for e in events] == sorted(e["t"] for e in events)  # time never runs back
+
+
+def test_spoken_numbers_and_video_numbers() -> None:
+    assert [spoken_number(n) for n in (1, 3, 14, 20, 21, 22, 23, 55, 99)] == [
+        "één", "drie", "veertien", "twintig", "eenentwintig", "tweeëntwintig", "drieëntwintig",
+        "vijfenvijftig", "negenennegentig"]
+    assert spoken_video("14a") == "veertien a" and spoken_video("56b") == "zesenvijftig b"
