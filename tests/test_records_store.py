@@ -1,0 +1,279 @@
+"""The records store: location, private file, schema migrations, rows, forget, journal."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from assistant.records.location import resolve_db_path, user_data_dir
+from assistant.records.store import MIGRATIONS, RecordsError, Store, validate_patient_id
+from tests.records_fixtures import INTAKE_DAY, add_intake
+
+DAY = INTAKE_DAY
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_db_path_order_explicit_then_env_then_platform(tmp_path: Path) -> None:
+    env = {"ASSISTANT_DB": str(tmp_path / "env.sqlite3"), "XDG_DATA_HOME": "/xdg"}
+    assert resolve_db_path(tmp_path / "x.db", env=env) == tmp_path / "x.db"
+    assert resolve_db_path(None, env=env) == tmp_path / "env.sqlite3"
+    assert resolve_db_path(None, env={"XDG_DATA_HOME": "/xdg"}, platform="linux") == Path(
+        "/xdg/nekpijn-assistent/records.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("platform", "env", "expected"),
+    [
+        ("linux", {"XDG_DATA_HOME": "/data"}, "/data"),
+        ("linux", {}, "/home/t/.local/share"),
+        ("linux", {"XDG_DATA_HOME": "relative/dir"}, "/home/t/.local/share"),  # XDG: ignored
+        ("win32", {"LOCALAPPDATA": "C:/Users/t/AppData/Local"}, "C:/Users/t/AppData/Local"),
+        ("darwin", {"XDG_DATA_HOME": "/data"}, "/home/t/Library/Application Support"),
+    ],
+)
+def test_user_data_dir_per_platform(platform: str, env: dict[str, str], expected: str) -> None:
+    assert user_data_dir(platform, env, Path("/home/t")) == Path(expected)
+
+
+def test_new_database_is_private_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "deeper" / "records.sqlite3"
+    with Store.open(db) as store:
+        assert store.schema_version == len(MIGRATIONS) == 1
+        conn = store._conn
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        store.add_consultation("p1", DAY, {}, {"profile": "B"}, [])
+        for side in ("-wal", "-shm"):
+            side_file = db.with_name(db.name + side)
+            if side_file.exists():
+                assert mode(side_file) == 0o600
+    assert mode(db) == 0o600
+    assert mode(db.parent) == 0o700  # its own folder; shared parents keep the usual mode
+
+
+def test_consultations_round_trip_and_latest(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    with Store.open(db) as store:
+        assert store.latest_consultation("p1") is None
+        first = store.add_consultation("p1", DAY, {"a": 1}, {"profile": "B", "é": "ü"}, ["F1"])
+        second = store.add_consultation("p1", DAY + timedelta(days=60), {}, {"profile": "A"},
+                                        ["F14", "F17"])
+        rows = store.consultations("p1")
+        assert [r.id for r in rows] == [first, second]
+        assert rows[0].findings == {"a": 1} and rows[0].result["é"] == "ü"
+        latest = store.latest_consultation("p1")
+        assert latest is not None and latest.id == second
+        assert latest.chosen_exercises == ("F14", "F17") and latest.date == DAY + timedelta(60)
+        assert store.patients() == ["p1"]
+
+
+def test_evaluations_attach_to_the_latest_intake_in_date_order(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    intake = add_intake(db, "p1", "B")
+    with Store.open(db) as store:
+        store.add_evaluation("p1", DAY + timedelta(days=14), 5, (5, 5, 5))
+        store.add_evaluation("p1", DAY, 7, (7, 6, 8), neuro_worse=True)
+        rows = store.evaluations("p1")
+        assert [r.date for r in rows] == [DAY, DAY + timedelta(days=14)]
+        assert rows[0].psk == (7, 6, 8) and rows[0].neuro_worse is True
+        assert rows[0].psk_mean == pytest.approx(7.0)
+        assert {r.consultation for r in rows} == {intake}
+        assert store.evaluations("p1", consultation=intake + 99) == []
+
+
+def test_evaluation_needs_an_intake_and_a_date_after_it(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    with Store.open(db) as store:
+        with pytest.raises(RecordsError, match="nog geen intake"):
+            store.add_evaluation("nobody", DAY, 5, (5, 5, 5))
+    add_intake(db, "p1", "A")
+    with Store.open(db) as store:
+        with pytest.raises(RecordsError, match="ligt voor de intake"):
+            store.add_evaluation("p1", DAY - timedelta(days=1), 5, (5, 5, 5))
+        for nprs, psk in ((11, (1, 1, 1)), (-1, (1, 1, 1)), (5, (1, 11, 1))):
+            with pytest.raises(RecordsError, match="0 tot en met 10"):
+                store.add_evaluation("p1", DAY, nprs, psk)
+        assert store.evaluations("p1") == []
+
+
+def test_check_constraints_hold_in_the_database_itself(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    intake = add_intake(db, "p1", "A")
+    with Store.open(db) as store, pytest.raises(sqlite3.IntegrityError):
+        store._conn.execute(
+            "INSERT INTO evaluations (patient, consultation, date, nprs, psk1, psk2, psk3,"
+            " neuro_worse, created) VALUES ('p1', ?, '2024-01-01', 11, 1, 1, 1, 0, 'now')",
+            (intake,))
+    with Store.open(db) as store, pytest.raises(sqlite3.IntegrityError):
+        store._conn.execute("INSERT INTO journal (patient, date, started, status)"
+                            " VALUES (NULL, '2024-01-01', 'now', 'lost')")
+
+
+@pytest.mark.parametrize("patient", ["P-001", "a", "x.y_z-9", "A" * 64, "Jansen"])
+def test_valid_patient_ids(patient: str) -> None:
+    assert validate_patient_id(patient) == patient
+
+
+@pytest.mark.parametrize("patient", ["", "A" * 65, "with space", "../etc", "é", "a/b", "a;b"])
+def test_bad_patient_ids_are_refused_in_dutch(tmp_path: Path, patient: str) -> None:
+    with pytest.raises(RecordsError, match="ongeldige patiënt-id"):
+        validate_patient_id(patient)
+    with Store.open(tmp_path / "r.sqlite3") as store, pytest.raises(RecordsError):
+        store.add_consultation(patient, DAY, {}, {}, [])
+
+
+def test_ids_are_case_sensitive(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    add_intake(db, "Jan", "A")
+    with Store.open(db) as store:
+        assert store.has_patient("Jan") and not store.has_patient("jan")
+
+
+def test_forget_erases_every_row_of_that_patient_only(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    add_intake(db, "gone", "B")
+    add_intake(db, "kept", "D")
+    with Store.open(db) as store:
+        store.add_evaluation("gone", DAY, 5, (5, 5, 5))
+        store.add_evaluation("kept", DAY, 6, (6, 6, 6))
+        journal = store.journal_open("gone", DAY)
+        store.journal_append(journal, {"answer": "ja"})
+        assert store.forget("gone") is True
+        assert store.forget("gone") is False
+        conn = store._conn
+        for table, column in (("patients", "id"), ("consultations", "patient"),
+                              ("evaluations", "patient"), ("journal", "patient")):
+            count = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = 'gone'")
+            assert count.fetchone()[0] == 0, table
+        assert conn.execute("SELECT COUNT(*) FROM journal_entries").fetchone()[0] == 0
+        assert store.patients() == ["kept"] and len(store.evaluations("kept")) == 1
+    raw = db.read_bytes() + (db.with_name(db.name + "-wal").read_bytes()
+                             if db.with_name(db.name + "-wal").exists() else b"")
+    assert b"gone" not in raw and b"kept" in raw
+
+
+def test_export_is_json_ready(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    add_intake(db, "p1", "B")
+    with Store.open(db) as store:
+        store.add_evaluation("p1", DAY, 5, (4, 5, 6), neuro_worse=True)
+        data = store.export("p1")
+        with pytest.raises(RecordsError, match="onbekende patiënt"):
+            store.export("nobody")
+    assert data["patient"] == "p1"
+    assert data["consultations"][0]["result"]["profile"] == "B"
+    assert data["consultations"][0]["chosen_exercises"] == ["F1", "F14"]
+    assert data["evaluations"][0] | {"id": 0, "consultation": 0, "created": ""} == {
+        "id": 0, "consultation": 0, "created": "", "date": DAY.isoformat(), "nprs": 5,
+        "psk": [4, 5, 6], "neuro_worse": True}
+
+
+def test_journal_is_durable_and_found_per_patient(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    with Store.open(db) as store:
+        anonymous = store.journal_open(None, DAY)
+        older = store.journal_open("p1", DAY)
+        newer = store.journal_open("p1", DAY + timedelta(days=1))
+        for n in range(3):
+            store.journal_append(newer, {"seq": n, "text": "nee hoor"})
+        # Another connection (a new process after a crash) sees every entry at once.
+        with Store.open(db) as other:
+            assert other.journal_entries(newer) == [{"seq": n, "text": "nee hoor"}
+                                                    for n in range(3)]
+            found = other.journal_find_open("p1")
+            assert found is not None and (found.id, found.status) == (newer, "open")
+            assert found.date == DAY + timedelta(days=1)
+        anon = store.journal_find_open(None)
+        assert anon is not None and anon.id == anonymous and anon.patient is None
+        store.journal_close(newer, "finished")
+        with pytest.raises(RecordsError, match="afgesloten"):
+            store.journal_append(newer, {"late": True})
+        reopened = store.journal_find_open("p1")
+        assert reopened is not None and reopened.id == older
+        store.journal_close(older, "abandoned")
+        store.journal_close(anonymous, "abandoned")
+        assert store.journal_find_open("p1") is None and store.journal_find_open(None) is None
+        with pytest.raises(RecordsError):
+            store.journal_close(9999, "finished")
+
+
+def _old_database(path: Path, version: int, statements: tuple[str, ...] = ()) -> None:
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
+def test_migrates_a_version_0_database(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    _old_database(db, 0, ("CREATE TABLE notes (text TEXT)", "INSERT INTO notes VALUES ('x')"))
+    with Store.open(db) as store:
+        assert store.schema_version == 1
+        store.add_consultation("p1", DAY, {}, {"profile": "A"}, [])
+        assert store._conn.execute("SELECT text FROM notes").fetchone()[0] == "x"
+
+
+def test_a_second_migration_is_one_more_list_entry(tmp_path: Path) -> None:
+    db = tmp_path / "v1.sqlite3"
+    add_intake(db, "p1", "B")
+    step_2 = ("ALTER TABLE evaluations ADD COLUMN note TEXT NOT NULL DEFAULT ''",)
+    with Store.open(db, [*MIGRATIONS, step_2]) as store:
+        assert store.schema_version == 2
+        assert store.latest_consultation("p1") is not None  # data kept
+        columns = [r[1] for r in store._conn.execute("PRAGMA table_info(evaluations)")]
+        assert "note" in columns
+
+
+def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    db = tmp_path / "v1.sqlite3"
+    add_intake(db, "p1", "B")
+    broken = ("CREATE TABLE extra (x)", "THIS IS NOT SQL")
+    with pytest.raises(RecordsError, match="geen bruikbaar"):
+        Store.open(db, [*MIGRATIONS, broken])
+    with Store.open(db) as store:
+        assert store.schema_version == 1
+        tables = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master")}
+        assert "extra" not in tables
+
+
+def test_a_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "new.sqlite3"
+    _old_database(db, 7)
+    before = db.read_bytes()
+    with pytest.raises(RecordsError, match=r"nieuwere versie.*werk de assistent bij") as info:
+        Store.open(db)
+    assert str(db) in str(info.value)
+    assert db.read_bytes() == before
+
+
+def test_a_corrupt_file_is_named_with_what_to_do(tmp_path: Path) -> None:
+    db = tmp_path / "notes.txt"
+    db.write_bytes(b"this is not a database at all, just some text " * 50)
+    with pytest.raises(RecordsError, match="geen bruikbaar gegevensbestand") as info:
+        Store.open(db)
+    assert str(db) in str(info.value) and "--db" in str(info.value)
+
+
+def test_an_unopenable_location_is_a_records_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(RecordsError, match="kan de patiëntgegevens niet openen"):
+        Store.open(blocker / "records.sqlite3")
+
+
+def test_dates_are_stored_as_iso_days(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    add_intake(db, "p1", "A", date(2023, 12, 31))
+    with Store.open(db) as store:
+        raw = store._conn.execute("SELECT date FROM consultations").fetchone()[0]
+    assert raw == "2023-12-31"
