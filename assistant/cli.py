@@ -13,9 +13,21 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn
 
 from assistant import __version__
+from assistant.cli_common import (
+    EXIT_DONE,
+    EXIT_UNFINISHED,
+    EXIT_USAGE,
+    UsageError,
+    add_speech_flags,
+    open_output,
+    speech_options,
+    speech_output,
+    text_listener,
+    voice_listener,
+)
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.diagram import mermaid
@@ -28,19 +40,10 @@ from assistant.records_cli import add_records_parsers
 from assistant.report import render_report, to_json_text, write_report
 from assistant.screen import EventLog, Screen
 from assistant.session import SpeechOutput, run_consultation
-from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
-from assistant.speech.text import StreamListener
-from assistant.voice_setup import SpeechOptions, Unavailable, open_listener, open_speaker
+from assistant.speech.interfaces import Listener
 
 if TYPE_CHECKING:
-    from assistant.speech.voice import VoiceListener
-
-EXIT_DONE, EXIT_UNFINISHED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input or a missing prerequisite: one line for the user, exit 2."""
-
+    pass
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
@@ -93,23 +96,6 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _add_speech_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, metavar="MAP", help="map met het Vosk-spraakmodel")
-    parser.add_argument("--input-device", metavar="NAAM|NUMMER", help="de microfoon")
-    parser.add_argument("--output-device", metavar="NAAM|NUMMER", help="de luidspreker")
-    parser.add_argument("--tts-voice", metavar="STEM", help="de stem voor spraakuitvoer")
-    parser.add_argument("--speech-rate", type=int, metavar="WOORDEN/MIN",
-                        help="spreektempo van de spraakuitvoer")
-
-
-def _open_output(stack: ExitStack, path: Path) -> TextIO:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return stack.enter_context(path.open("w", encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"kan niet schrijven naar {path}: {exc.strerror}") from None
-
-
 def cmd_classify(args: argparse.Namespace, protocol: Protocol) -> int:
     findings = _read_findings(args.findings)
     print(to_json_text(classify(findings, protocol).to_json()), end="")
@@ -128,44 +114,6 @@ def cmd_diagram(args: argparse.Namespace, protocol: Protocol) -> int:
     return EXIT_DONE
 
 
-def speech_options(args: argparse.Namespace) -> SpeechOptions:
-    return SpeechOptions(
-        model=args.model, input_device=args.input_device, output_device=args.output_device,
-        audio_in=getattr(args, "audio_in", None), timeout=getattr(args, "timeout", 8.0),
-        tts_voice=args.tts_voice, speech_rate=args.speech_rate,
-    )
-
-
-def _speech_output(args: argparse.Namespace, options: SpeechOptions) -> Speaker:
-    """The speaker, or silence with a one-line notice (exit 2 when --voice insists)."""
-    if args.mute:
-        return SilentSpeaker()
-    try:
-        return open_speaker(options)
-    except Unavailable as exc:
-        if args.voice:
-            raise UsageError(f"--voice: geen spraakuitvoer: {exc}") from None
-        print(f"Geen spraakuitvoer: {exc}.", file=sys.stderr)
-        return SilentSpeaker()
-
-
-def _text_listener() -> Listener:
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    return StreamListener(sys.stdin, "› " if interactive else "", sys.stdout)
-
-
-def _voice_listener(args: argparse.Namespace, options: SpeechOptions,
-                    protocol: Protocol) -> VoiceListener | None:
-    """The voice listener, or None (text mode) with a one-line notice why."""
-    try:
-        return open_listener(options, protocol, sys.stdin, sys.stderr)
-    except Unavailable as exc:
-        if args.voice:
-            raise UsageError(f"--voice: {exc}") from None
-        print(f"Tekstmodus: {exc}.", file=sys.stderr)
-        return None
-
-
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
     answers = _read_findings(args.answers) if args.answers else None
     if args.report is not None and args.report.exists() and not args.report.is_dir():
@@ -180,17 +128,17 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
             sinks.append(answerer)
             listener = answerer
         elif not args.text:
-            voice_listener = _voice_listener(args, options, protocol)
-            if voice_listener is not None:
-                stack.callback(voice_listener.close)
-                listener, voice = voice_listener, True
+            voice_input = voice_listener(args, options, protocol)
+            if voice_input is not None:
+                stack.callback(voice_input.close)
+                listener, voice = voice_input, True
         if listener is None:
-            listener = _text_listener()
+            listener = text_listener()
         if args.events is not None:
-            sinks.append(EventLog(_open_output(stack, args.events)))
+            sinks.append(EventLog(open_output(stack, args.events)))
         sinks.append(Screen(sys.stdout, echo=answers is not None or voice
                             or not sys.stdin.isatty()))
-        speaker = _speech_output(args, options)
+        speaker = speech_output(args, options)
         if args.barge_in and voice and not args.mute:
             from assistant.speech.voice import BargeIn, VoiceListener
 
@@ -250,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="bevestig een 'nee' op een alarmsignaal onder deze zekerheid")
     intake.add_argument("--barge-in", action="store_true",
                         help="stop met praten zodra u begint te spreken (alleen met een headset)")
-    _add_speech_flags(intake)
+    add_speech_flags(intake)
     intake.set_defaults(handler=cmd_intake)
 
     classify_cmd = sub.add_parser("classify", help="classificeer een bevindingenbestand (JSON)")
@@ -261,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     diagram.set_defaults(handler=cmd_diagram)
 
     doctor = sub.add_parser("doctor", help="controleer model, microfoon, luidspreker en stem")
-    _add_speech_flags(doctor)
+    add_speech_flags(doctor)
     doctor.set_defaults(handler=cmd_doctor)
 
     add_model_parser(sub)

@@ -1,0 +1,78 @@
+"""What the commands share: exit codes, the usage error, speech flags and opening speech I/O."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from assistant.protocol.model import Protocol
+from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
+from assistant.speech.text import StreamListener
+from assistant.voice_setup import SpeechOptions, Unavailable, open_listener, open_speaker
+
+if TYPE_CHECKING:
+    from assistant.speech.voice import VoiceListener
+
+EXIT_DONE, EXIT_UNFINISHED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input or a missing prerequisite: one line for the user, exit 2."""
+
+
+def add_speech_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=Path, metavar="MAP", help="map met het Vosk-spraakmodel")
+    parser.add_argument("--input-device", metavar="NAAM|NUMMER", help="de microfoon")
+    parser.add_argument("--output-device", metavar="NAAM|NUMMER", help="de luidspreker")
+    parser.add_argument("--tts-voice", metavar="STEM", help="de stem voor spraakuitvoer")
+    parser.add_argument("--speech-rate", type=int, metavar="WOORDEN/MIN",
+                        help="spreektempo van de spraakuitvoer")
+
+
+def open_output(stack: ExitStack, path: Path) -> TextIO:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return stack.enter_context(path.open("w", encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"kan niet schrijven naar {path}: {exc.strerror}") from None
+
+
+def speech_options(args: argparse.Namespace) -> SpeechOptions:
+    return SpeechOptions(
+        model=args.model, input_device=args.input_device, output_device=args.output_device,
+        audio_in=getattr(args, "audio_in", None), timeout=getattr(args, "timeout", 8.0),
+        tts_voice=args.tts_voice, speech_rate=args.speech_rate,
+    )
+
+
+def speech_output(args: argparse.Namespace, options: SpeechOptions) -> Speaker:
+    """The speaker, or silence with a one-line notice (exit 2 when --voice insists)."""
+    if args.mute:
+        return SilentSpeaker()
+    try:
+        return open_speaker(options)
+    except Unavailable as exc:
+        if args.voice:
+            raise UsageError(f"--voice: geen spraakuitvoer: {exc}") from None
+        print(f"Geen spraakuitvoer: {exc}.", file=sys.stderr)
+        return SilentSpeaker()
+
+
+def text_listener() -> Listener:
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    return StreamListener(sys.stdin, "› " if interactive else "", sys.stdout)
+
+
+def voice_listener(args: argparse.Namespace, options: SpeechOptions,
+                    protocol: Protocol) -> VoiceListener | None:
+    """The voice listener, or None (text mode) with a one-line notice why."""
+    try:
+        return open_listener(options, protocol, sys.stdin, sys.stderr)
+    except Unavailable as exc:
+        if args.voice:
+            raise UsageError(f"--voice: {exc}") from None
+        print(f"Tekstmodus: {exc}.", file=sys.stderr)
+        return None
