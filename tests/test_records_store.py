@@ -91,9 +91,8 @@ def test_evaluations_attach_to_the_latest_intake_in_date_order(tmp_path: Path) -
 
 def test_evaluation_needs_an_intake_and_a_date_after_it(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite3"
-    with Store.open(db) as store:
-        with pytest.raises(RecordsError, match="nog geen intake"):
-            store.add_evaluation("nobody", DAY, 5, (5, 5, 5))
+    with Store.open(db) as store, pytest.raises(RecordsError, match="nog geen intake"):
+        store.add_evaluation("nobody", DAY, 5, (5, 5, 5))
     add_intake(db, "p1", "A")
     with Store.open(db) as store:
         with pytest.raises(RecordsError, match="ligt voor de intake"):

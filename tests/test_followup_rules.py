@@ -1,0 +1,311 @@
+"""The follow-up rules: every boundary of the 'Afsluiting' rules, the data file, properties."""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from collections.abc import Sequence
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.protocol import ProtocolError, load_protocol
+from assistant.protocol.followup import (
+    Followup,
+    Measurement,
+    baseline_of,
+    evaluate,
+    is_improved,
+    review_due,
+    session_number,
+)
+from assistant.protocol.followup_data import ACTIONS, CLOSING_ACTIONS, load_followup, parse_followup
+
+P = load_protocol()
+DATA = load_followup()
+INTAKE = date(2024, 1, 1)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SOURCE = SHARED / "source" / "kngf-nekpijn-oefenprotocol.txt"
+
+def m(days: int, nprs: int, psk: tuple[int, int, int] = (5, 5, 5),
+      neuro: bool = False) -> Measurement:
+    return Measurement(INTAKE + timedelta(days=days), nprs, psk, neuro)
+
+
+def follow(profile: str, points: Sequence[Measurement], today: int | None = None) -> Followup:
+    day = INTAKE + timedelta(days=today) if today is not None else max(p.day for p in points)
+    return evaluate(patient="p1", profile=profile, plan=P.profile(profile).closure_plan,
+                    intake_date=INTAKE, day=day, measurements=points, data=DATA)
+
+
+# --- definitions ------------------------------------------------------------------------------
+
+
+def test_session_counts_the_intake_and_each_later_day() -> None:
+    assert session_number(INTAKE, []) == 1
+    assert session_number(INTAKE, [m(0, 5)]) == 1  # the baseline at the intake
+    assert session_number(INTAKE, [m(0, 5), m(7, 5), m(7, 4), m(14, 4)]) == 3
+
+
+@pytest.mark.parametrize(("days", "due"), [(41, False), (42, True), (43, True), (0, False)])
+def test_six_weeks_is_42_days(days: int, due: bool) -> None:
+    assert review_due(INTAKE, INTAKE + timedelta(days=days), P.profile("B").closure_plan) is due
+    assert review_due(INTAKE, INTAKE + timedelta(days=days), P.profile("A").closure_plan) is False
+
+
+def test_baseline_is_the_intake_day_else_the_earliest() -> None:
+    assert baseline_of(INTAKE, [m(14, 3), m(0, 7)]) == m(0, 7)
+    assert baseline_of(INTAKE, [m(21, 3), m(14, 6)]) == m(14, 6)
+    assert baseline_of(INTAKE, []) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "improved"),
+    [
+        ((6, (5, 5, 5)), (5, (5, 5, 5)), False),  # NPRS 1 point
+        ((6, (5, 5, 5)), (4, (5, 5, 5)), True),  # NPRS 2 points
+        ((6, (6, 6, 6)), (6, (5, 4, 4)), False),  # PSK mean 1.67
+        ((6, (6, 6, 6)), (6, (4, 4, 4)), True),  # PSK mean 2.0
+        ((6, (6, 6, 6)), (6, (6, 6, 0)), True),  # PSK mean 2.0 from one activity
+        ((6, (6, 6, 6)), (7, (6, 6, 6)), False),
+    ],
+)
+def test_improvement_is_two_points_on_nprs_or_psk_mean(
+    before: tuple[int, tuple[int, int, int]], after: tuple[int, tuple[int, int, int]],
+    improved: bool,
+) -> None:
+    assert is_improved(m(0, *before), m(14, *after), DATA.min_drop) is improved
+
+
+# --- profile A: about three sessions ---------------------------------------------------------
+
+
+def test_a_session_2_continues_session_3_concludes() -> None:
+    two = follow("A", [m(0, 6), m(7, 5)])
+    assert (two.session, two.actions) == (2, ("continue_treatment",))
+    three = follow("A", [m(0, 6), m(7, 5), m(14, 5)])
+    assert three.session == 3
+    assert three.actions == ("conclude_treatment", "closing_advice")
+    assert any("3 sessies" in r and "bereikt" in r for r in three.reasons)
+
+
+def test_a_concludes_even_when_worse_and_never_refers() -> None:
+    f = follow("A", [m(0, 3), m(7, 5), m(14, 8, neuro=True)])
+    assert f.worse is True
+    assert f.actions == ("conclude_treatment", "closing_advice")
+
+
+# --- profiles B and C: six weeks --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", ["B", "C"])
+def test_b_c_not_improved_at_41_days_continues_at_42_stops(profile: str) -> None:
+    early = follow(profile, [m(0, 6), m(41, 5)])
+    assert early.actions == ("continue_treatment",)
+    assert any("Nog geen 6 weken" in r for r in early.reasons)
+    due = follow(profile, [m(0, 6), m(42, 5)])
+    assert due.improved is False
+    assert due.actions == ("stop_and_contact_gp", "closing_advice")
+    assert any("huisarts of de bedrijfsarts" in a for a in due.advice)
+    assert any("actief" in a and "terugkomen" in a for a in due.advice)
+
+
+@pytest.mark.parametrize(("nprs", "psk", "improved"),
+                         [(5, (5, 5, 5), False), (4, (5, 5, 5), True),
+                          (6, (5, 4, 4), False), (6, (4, 4, 4), True)])
+def test_b_at_six_weeks_on_each_side_of_two_points(
+    nprs: int, psk: tuple[int, int, int], improved: bool,
+) -> None:
+    f = follow("B", [m(0, 6, (6, 6, 6)), m(42, nprs, psk)])
+    assert f.improved is improved
+    if improved:
+        assert f.actions == ("continue_treatment",)
+        assert any("doelen" in r for r in f.reasons)
+    else:
+        assert f.actions == ("stop_and_contact_gp", "closing_advice")
+
+
+def test_b_worse_before_six_weeks_is_reported_but_continues() -> None:
+    f = follow("B", [m(0, 4), m(14, 6)])
+    assert f.worse is True and f.actions == ("continue_treatment",)
+    assert any("van 4 naar 6" in r for r in f.reasons)
+
+
+# --- profile D: six weeks, and worsening at any time ------------------------------------------
+
+
+def test_d_not_improved_at_six_weeks_refers_back() -> None:
+    f = follow("D", [m(0, 6), m(14, 6), m(28, 5), m(49, 5)])
+    assert f.actions == ("refer_back_gp", "closing_advice")
+    assert "Verwijs de patiënt terug naar de huisarts." in f.advice
+
+
+@pytest.mark.parametrize("second", [m(14, 7), m(14, 6, neuro=True)], ids=["nprs_up", "neuro"])
+def test_d_worse_refers_back_at_once(second: Measurement) -> None:
+    f = follow("D", [m(0, 6), second])
+    assert f.weeks_since_intake == 2.0 and f.worse is True
+    assert f.actions == ("refer_back_gp", "closing_advice")
+
+
+def test_d_same_pain_no_neuro_is_not_worse() -> None:
+    f = follow("D", [m(0, 6), m(14, 6)])
+    assert f.worse is False and f.actions == ("continue_treatment",)
+
+
+# --- no earlier measurement -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", ["B", "C", "D"])
+def test_no_earlier_measurement_at_six_weeks_evaluates_instead_of_guessing(profile: str) -> None:
+    f = follow(profile, [m(45, 5)])
+    assert f.improved is None
+    assert f.actions == ("evaluate_now",)
+    assert any("geen eerdere meting" in r for r in f.reasons)
+    assert f.to_json()["improved"] is None
+
+
+def test_no_earlier_measurement_before_six_weeks_continues() -> None:
+    f = follow("B", [m(0, 6)])
+    assert (f.improved, f.session, f.actions) == (None, 1, ("continue_treatment",))
+
+
+def test_no_measurement_at_all_still_gives_advice() -> None:
+    f = follow("B", [], today=10)
+    assert (f.baseline, f.latest, f.improved, f.worse) == (None, None, None, False)
+    assert f.actions == ("continue_treatment",)
+
+
+def test_later_measurements_are_ignored_and_day_before_intake_refused() -> None:
+    f = follow("B", [m(0, 6), m(42, 6), m(50, 1)], today=42)
+    assert f.latest == m(42, 6) and f.improved is False
+    with pytest.raises(ValueError, match="before the intake"):
+        follow("B", [m(0, 6)], today=-1)
+
+
+def test_json_has_every_field_with_numbers() -> None:
+    f = follow("B", [m(0, 6, (6, 7, 8)), m(45, 3, (3, 4, 4))])
+    data = f.to_json()
+    assert {"patient", "profile", "intake_date", "date", "weeks_since_intake", "session",
+            "improved", "worse", "baseline", "latest", "actions", "advice",
+            "reasons"} <= set(data)
+    assert data["weeks_since_intake"] == 6.4 and data["session"] == 2
+    assert data["baseline"] == {"date": "2024-01-01", "nprs": 6, "psk": [6, 7, 8],
+                                "psk_mean": 7.0, "neuro_worse": False}
+    assert data["latest"]["psk_mean"] == 3.67
+    assert data["actions"] == ["continue_treatment"] and data["improved"] is True
+    assert "Dat is 6,4 weken geleden." in data["reasons"][0]
+    assert any("pijn 3, PSK gemiddeld 3,7" in r for r in data["reasons"])
+
+
+# --- properties -------------------------------------------------------------------------------
+
+scores = st.integers(0, 10)
+measurements = st.lists(
+    st.builds(m, st.integers(0, 120), scores, st.tuples(scores, scores, scores), st.booleans()),
+    max_size=6,
+)
+
+
+@given(st.sampled_from("ABCD"), measurements, st.integers(0, 120))
+def test_properties_of_the_advice(profile: str, points: list[Measurement], today: int) -> None:
+    f = follow(profile, points, today=today)
+    assert f.actions and len(set(f.actions)) == len(f.actions)
+    assert set(f.actions) <= set(ACTIONS)
+    assert ("closing_advice" in f.actions) == any(a in CLOSING_ACTIONS for a in f.actions)
+    assert len(f.advice) == len(f.actions) and all(f.reasons)
+    if profile == "A":
+        assert not {"refer_back_gp", "stop_and_contact_gp", "evaluate_now"} & set(f.actions)
+    if profile in "BC":
+        assert "refer_back_gp" not in f.actions and "conclude_treatment" not in f.actions
+    if profile == "D":
+        assert "stop_and_contact_gp" not in f.actions
+        if f.worse:
+            assert "refer_back_gp" in f.actions
+    if f.days_since_intake < 42 and profile != "A":
+        assert "stop_and_contact_gp" not in f.actions and "evaluate_now" not in f.actions
+    if f.improved is None:
+        assert "stop_and_contact_gp" not in f.actions
+
+
+@given(measurements)
+def test_improved_is_known_exactly_when_there_are_two_measurements(
+    points: list[Measurement],
+) -> None:
+    f = follow("B", points, today=120)
+    assert (f.improved is None) == (len(points) < 2)
+
+
+# --- the data file ----------------------------------------------------------------------------
+
+
+def raw() -> dict[str, Any]:
+    text = resources.files("assistant.protocol").joinpath("followup.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def test_data_loads_with_every_action_and_reason() -> None:
+    assert [a for a, _ in DATA.actions] == list(ACTIONS)
+    assert DATA.min_drop == 2 and DATA.improvement.addition
+    assert DATA.action("refer_back_gp") == "Verwijs de patiënt terug naar de huisarts."
+
+
+@pytest.mark.skipif(not SOURCE.exists(), reason="needs ../shared/source beside the checkout")
+def test_every_source_quote_traces_to_the_protocol() -> None:
+    text = " ".join(SOURCE.read_text("utf-8").split()).lower()
+    for quote in DATA.sources():
+        for fragment in re.split(r"…|:|;", quote):
+            words = " ".join(fragment.split()).lower().strip(" .;()")
+            assert not words or words in text, quote
+
+
+def test_spoken_texts_are_short_sentences() -> None:
+    for _, t in (*DATA.actions, *DATA.reasons):
+        for sentence in re.split(r"(?<=[.?!])\s+", t.text):
+            assert len(sentence.split()) <= 16, sentence
+
+
+def _without(path: str) -> dict[str, Any]:
+    data = copy.deepcopy(raw())
+    *parents, last = path.split(".")
+    node = data
+    for part in parents:
+        node = node[part]
+    del node[last]
+    return data
+
+
+def _with(path: str, value: Any) -> dict[str, Any]:
+    data = copy.deepcopy(raw())
+    *parents, last = path.split(".")
+    node = data
+    for part in parents:
+        node = node[part]
+    node[last] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (_without("actions.refer_back_gp"), "actions.refer_back_gp: missing"),
+        (_without("actions.closing_advice.source"), "closing_advice.source: missing"),
+        (_with("actions.evaluate_now.text", "  "), "evaluate_now.text: missing or empty"),
+        (_with("actions.extra", {"text": "x", "source": "y"}), "unknown key 'extra'"),
+        (_with("reasons.session.text", "Sessie."), "placeholders [] are not ['session']"),
+        (_with("reasons.timing.text", "{weeks} {oops}"), "reasons.timing: placeholders"),
+        (_with("improvement.min_drop", 0), "min_drop: expected a whole number"),
+        (_with("improvement.min_drop", True), "min_drop: expected a whole number"),
+        (_with("schema_version", 2), "schema_version: expected 1"),
+        (_with("words.pain", 3), "words.pain: missing or empty"),
+        (_with("actions.conclude_treatment.colour", "x"), "unknown key 'colour'"),
+    ],
+)
+def test_a_broken_data_file_names_the_place(data: dict[str, Any], message: str) -> None:
+    with pytest.raises(ProtocolError, match=re.escape(message)):
+        parse_followup(data)
