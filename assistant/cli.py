@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -23,6 +24,7 @@ from assistant.cli_common import (
     UsageError,
     add_speech_flags,
     open_output,
+    parse_date,
     speech_options,
     speech_output,
     text_listener,
@@ -32,6 +34,7 @@ from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.diagram import mermaid
 from assistant.dialog.events import Emit
+from assistant.exercises_cli import add_exercises_parser
 from assistant.model_cli import add_model_parser
 from assistant.protocol import FindingsError, ProtocolError, classify, load_protocol
 from assistant.protocol.findings import Findings, parse_findings, require_complete
@@ -67,13 +70,6 @@ def _read_findings(path: Path) -> Findings:
     except FindingsError as exc:
         raise UsageError(f"{path}: {exc}") from None
     return findings
-
-
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD: {text!r}") from None
 
 
 def _positive(text: str) -> float:
@@ -186,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="schrijf de gebeurtenissen als JSON-regels naar BESTAND")
     intake.add_argument("--report", type=Path, metavar="MAP",
                         help="schrijf report.md, result.json en findings.json in MAP")
-    intake.add_argument("--date", type=_parse_date, default=date.today(),
+    intake.add_argument("--date", type=parse_date, default=date.today(),
                         metavar="JJJJ-MM-DD", help="datum van de consultatie (standaard: vandaag)")
     intake.add_argument("--audio-in", type=Path, metavar="BESTAND.wav",
                         help="luister naar een WAV-bestand in plaats van de microfoon")
@@ -214,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_model_parser(sub)
     add_records_parsers(sub)
+    add_exercises_parser(sub)
     return parser
 
 
@@ -231,6 +228,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("\nassistant: onderbroken.", file=sys.stderr)
+        return EXIT_UNFINISHED
+    except BrokenPipeError:  # the reader went away (`assistant … | head`): end quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_UNFINISHED
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -76,3 +77,10 @@ def voice_listener(args: argparse.Namespace, options: SpeechOptions,
             raise UsageError(f"--voice: {exc}") from None
         print(f"Tekstmodus: {exc}.", file=sys.stderr)
         return None
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD: {text!r}") from None

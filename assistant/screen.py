@@ -42,8 +42,11 @@ class Screen:
     (a script, a file, the microphone), where they would otherwise not be seen.
     """
 
-    def __init__(self, out: TextIO, *, echo: bool) -> None:
+    def __init__(self, out: TextIO, *, echo: bool, release: str = "") -> None:
         self.out = out
+        self.release = release  # the word that ends a line of counting
+        self._line_open = False  # a line of counting is being written
+        self._last_say = ""  # the kind of the last thing said: a run of one kind is one block
         self.echo = echo
         self.style = Style.for_stream(out)
         self.asked = 0
@@ -62,14 +65,35 @@ class Screen:
         elif kind == "heard" and self.echo:
             self._print(s.dim(f"> {event['text']}"))
         elif kind == "say":
-            if event["kind"] == "summary":
-                return  # the full conclusion is printed by the caller
+            self._said(event["kind"], event["text"])
+        elif kind == "exercise":
             self._print("")
-            self._print(s.accent(event["text"]))
+            self._print(s.bold(f"— {event['code']}: {event['name']} "
+                               f"({event['number']}/{event['total']}) —"))
         elif kind == "error":
             self._print(s.warn(f"Fout: {event['message']}"))
 
+    def _said(self, say_kind: str, text: str) -> None:
+        s = self.style
+        if say_kind == "summary":
+            return  # the full conclusion is printed by the caller
+        if say_kind == "count":  # counting in an exercise session: on one line
+            self.out.write(("" if self._line_open else "  ") + s.dim(text))
+            self._line_open = text != self.release
+            self.out.write(" " if self._line_open else "\n")
+            self.out.flush()
+        elif say_kind in ("step", "exercise", "safety"):
+            self._print(s.accent(text) if say_kind == "safety" else text)
+        else:
+            if say_kind != self._last_say:
+                self._print("")
+            self._print(s.accent(text))
+        self._last_say = say_kind
+
     def _print(self, text: str) -> None:
+        if self._line_open:
+            self.out.write("\n")
+            self._line_open = False
         print(text, file=self.out, flush=True)
 
 

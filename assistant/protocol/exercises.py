@@ -87,6 +87,8 @@ class SessionTexts:
     closing: tuple[str, ...]
     closing_source: str
     stopped: str
+    sheet_title: str  # the printed home-exercise sheet
+    sheet_intro: str
     commands: tuple[tuple[str, tuple[str, ...]], ...]  # command → normalised phrases
 
 

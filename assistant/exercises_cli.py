@@ -1,0 +1,201 @@
+"""`assistant exercises`: the guided session (voice or text), the library (--list), the sheet."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from assistant.cli_common import (
+    EXIT_DONE,
+    EXIT_UNFINISHED,
+    UsageError,
+    add_speech_flags,
+    open_output,
+    parse_date,
+    speech_options,
+    speech_output,
+    voice_listener,
+)
+from assistant.clock import clock_from_env
+from assistant.dialog.events import Emit
+from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
+from assistant.protocol.model import Protocol
+from assistant.report import write_atomic
+from assistant.screen import EventLog, Screen
+from assistant.session import Fanout, SpeechOutput
+from assistant.sheet import render_sheet
+from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
+from assistant.speech.keyboard import KeyboardInput
+
+P = TypeVar("P", bound=argparse.ArgumentParser)
+
+
+@dataclass(frozen=True)
+class Program:
+    """The exercises to do, and profile D's caution when it applies."""
+
+    codes: tuple[str, ...]
+    warning: str | None = None
+
+
+def parse_codes(text: str, protocol: Protocol) -> tuple[str, ...]:
+    """'F14,f55, 26a' → ('F14', 'F55', 'F26a'); an unknown code is a usage error."""
+    known = {code.lower(): code for code in protocol.library.codes}
+    codes: list[str] = []
+    for part in text.replace(";", ",").split(","):
+        token = part.strip().lower().replace(" ", "")
+        if not token:
+            continue
+        code = known.get(token) or known.get(f"f{token}")
+        if code is None:
+            raise UsageError(f"--codes: onbekende oefening '{part.strip()}' "
+                             f"(bekend: {', '.join(protocol.library.codes)})")
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise UsageError("--codes: geen oefeningen genoemd (bijvoorbeeld --codes F14,F55)")
+    return tuple(codes)
+
+
+def _patient_program(args: argparse.Namespace, protocol: Protocol) -> Program:
+    from assistant.records.location import resolve_db_path
+    from assistant.records.store import RecordsError, Store
+
+    try:
+        with Store.open(resolve_db_path(args.db)) as store:
+            consultation = store.latest_consultation(args.patient)
+    except RecordsError as exc:
+        raise UsageError(str(exc)) from None
+    if consultation is None:
+        raise UsageError(f"--patient: geen intake gevonden voor '{args.patient}'")
+    codes = tuple(consultation.chosen_exercises)
+    if not codes:
+        raise UsageError(f"--patient: bij de intake van '{args.patient}' zijn geen oefeningen "
+                         "gekozen; kies ze met --codes")
+    profile = consultation.result.get("profile")
+    return Program(codes, protocol.profile(profile).exercise_warning if profile else None)
+
+
+def program_from_args(args: argparse.Namespace, protocol: Protocol) -> Program:
+    """The exercises chosen by --patient, --profile and/or --codes."""
+    if args.patient is not None:
+        if args.codes or args.profile:
+            raise UsageError("--patient gaat niet samen met --codes of --profile")
+        return _patient_program(args, protocol)
+    warning = None
+    codes: tuple[str, ...] = ()
+    if args.profile is not None:
+        profile = protocol.profile(args.profile)
+        codes, warning = profile.exercises, profile.exercise_warning
+    if args.codes is not None:
+        chosen = parse_codes(args.codes, protocol)
+        outside = [c for c in chosen if codes and c not in codes]
+        if outside:
+            raise UsageError(f"--codes: {', '.join(outside)} staat niet in het menu van "
+                             f"profiel {args.profile}")
+        codes = chosen
+    return Program(codes, warning)
+
+
+def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
+    if args.json and not args.list:
+        raise UsageError("--json hoort bij --list")
+    if args.list:
+        return _list(args, protocol)
+    if args.patient is None and args.codes is None and args.profile is None:
+        raise UsageError("kies de oefeningen met --codes, --profile of --patient "
+                         "(of toon ze met --list)")
+    program = program_from_args(args, protocol)
+    if args.sheet is not None:
+        html = render_sheet(protocol.library, program.codes, day=args.date,
+                            warning=program.warning)
+        try:
+            write_atomic(args.sheet, html)
+        except OSError as exc:
+            raise UsageError(f"--sheet: kan niet schrijven naar {args.sheet}: "
+                             f"{exc.strerror}") from None
+        print(f"Oefenblad geschreven: {args.sheet}")
+        return EXIT_DONE
+    return _guide(args, protocol, program)
+
+
+def _list(args: argparse.Namespace, protocol: Protocol) -> int:
+    library = protocol.library
+    codes = (program_from_args(args, protocol).codes
+             if args.codes or args.profile or args.patient else library.codes)
+    exercises = [library.exercise(c) for c in codes]
+    if args.json:
+        print(json.dumps([e.to_json() for e in exercises], ensure_ascii=False, indent=2))
+    else:
+        for e in exercises:
+            print(f"{e.code:5} {e.name} (huiswerkfilmpje {e.video})")
+    return EXIT_DONE
+
+
+def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> int:
+    options = speech_options(args)
+    with ExitStack() as stack:
+        commands: CommandSource | None = None
+        voice = False
+        if not args.text:
+            listener = voice_listener(args, options, protocol)
+            if listener is not None:
+                stack.callback(listener.close)
+                commands, voice = VoiceCommands(listener), True
+        if commands is None:
+            commands = KeyboardCommands(KeyboardInput(sys.stdin))
+        sinks: list[Emit] = []
+        if args.events is not None:
+            sinks.append(EventLog(open_output(stack, args.events)))
+        sinks.append(Screen(sys.stdout, echo=voice or not sys.stdin.isatty(),
+                            release=protocol.library.session.release))
+        speaker = speech_output(args, options)
+        stack.callback(speaker.close)
+        sinks.append(SpeechOutput(speaker))
+        library = protocol.library
+        session = ExerciseSession(
+            [library.exercise(c) for c in program.codes], library.session, protocol.vocabulary,
+            Fanout(sinks), commands, clock_from_env(), SessionConfig(warning=program.warning))
+        outcome = session.run()
+    return EXIT_UNFINISHED if outcome.stopped else EXIT_DONE
+
+
+def add_exercises_parser(sub: argparse._SubParsersAction[P]) -> None:
+    """Add `exercises` to the main command's subparsers."""
+    parser = sub.add_parser(
+        "exercises", help="begeleide oefensessie, de oefenbibliotheek, of het oefenblad",
+        description="Begeleid de patiënt door de huisoefeningen: elke oefening wordt "
+                    "voorgelezen, herhalingen en vasthouden worden geteld. Zeg of typ: "
+                    "volgende, herhaal, pauze, verder, langzamer, sneller, stop.")
+    parser.add_argument("--codes", metavar="F14,F55", help="deze oefeningen, in deze volgorde")
+    parser.add_argument("--profile", choices=["A", "B", "C", "D"],
+                        help="het hele oefenmenu van dit behandelprofiel (met --codes: een "
+                             "keuze daaruit)")
+    parser.add_argument("--patient", metavar="ID",
+                        help="de oefeningen die bij de intake van deze patiënt zijn gekozen")
+    parser.add_argument("--db", type=Path, metavar="PAD",
+                        help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of "
+                             "de gebruikersmap)")
+    parser.add_argument("--list", action="store_true", help="toon de oefeningen in plaats van "
+                                                            "ze te doen")
+    parser.add_argument("--json", action="store_true", help="met --list: als JSON")
+    parser.add_argument("--sheet", type=Path, metavar="BESTAND.html",
+                        help="schrijf het oefenblad voor thuis (om te printen)")
+    parser.add_argument("--date", type=parse_date, default=date.today(), metavar="JJJJ-MM-DD",
+                        help="datum op het oefenblad (standaard: vandaag)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--text", action="store_true", help="opdrachten via het toetsenbord")
+    mode.add_argument("--voice", action="store_true", help="spraakbediening afdwingen")
+    parser.add_argument("--mute", action="store_true", help="geen gesproken uitvoer")
+    parser.add_argument("--events", type=Path, metavar="BESTAND",
+                        help="schrijf de gebeurtenissen als JSON-regels naar BESTAND")
+    parser.add_argument("--audio-in", type=Path, metavar="BESTAND.wav",
+                        help="luister naar een WAV-bestand in plaats van de microfoon")
+    add_speech_flags(parser)
+    parser.set_defaults(handler=cmd_exercises)

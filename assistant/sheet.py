@@ -1,0 +1,94 @@
+"""The home-exercise sheet: a printable Dutch HTML page with the chosen exercises, their steps,
+dosage and safety notes (written next to the report; print it from any browser)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+
+from assistant.protocol.exercises import Dosage, Exercise, Library
+
+STYLE = """
+@page { size: A4; margin: 16mm 15mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11.5pt; line-height: 1.45;
+       color: #1b1b1b; max-width: 180mm; margin: 0 auto; padding: 8mm 0; }
+h1 { font-size: 20pt; margin: 0 0 2mm; }
+.meta { color: #555; margin: 0 0 5mm; }
+.note { border-left: 4px solid #2b7a78; background: #eef7f6; padding: 3mm 4mm; margin: 0 0 4mm; }
+.warning { border-left: 4px solid #b3261e; background: #fdecea; padding: 3mm 4mm;
+           margin: 0 0 4mm; font-weight: bold; }
+.note p, .warning p { margin: 1mm 0; }
+section.exercise { border: 1px solid #ccc; border-radius: 3mm; padding: 4mm 5mm; margin: 0 0 5mm;
+                   break-inside: avoid; page-break-inside: avoid; }
+section.exercise h2 { font-size: 14pt; margin: 0 0 1mm; }
+.code { display: inline-block; min-width: 13mm; padding: 0.5mm 2mm; margin-right: 2mm;
+        border-radius: 2mm; background: #2b7a78; color: white; text-align: center; }
+.purpose { font-style: italic; margin: 1mm 0 2mm; }
+dl { display: grid; grid-template-columns: 38mm 1fr; gap: 1mm 3mm; margin: 2mm 0; }
+dt { font-weight: bold; }
+dd { margin: 0; }
+ol { margin: 1mm 0 2mm 5mm; padding-left: 4mm; }
+ol li { margin: 0.8mm 0; }
+.safety { color: #8a1c12; margin: 1mm 0 0; }
+footer { color: #555; font-size: 10pt; border-top: 1px solid #ccc; padding-top: 2mm; }
+"""
+
+
+def dosage_text(d: Dosage) -> str:
+    """The dosage in writing, e.g. '10 keer, 2 series; 2 seconden vasthouden; 30 seconden rust
+    tussen de series; eerst links, dan rechts'."""
+    if d.timed:
+        return f"ongeveer {d.minutes} minuten"
+    parts = [f"{d.repetitions} keer" + (f", {d.sets} series" if d.sets > 1 else "")]
+    if d.hold_seconds:
+        parts.append(f"{d.hold_seconds} seconden vasthouden")
+    if d.sets > 1 and d.rest_seconds:
+        parts.append(f"{d.rest_seconds} seconden rust tussen de series")
+    if d.sides == 2:
+        parts.append("eerst links, dan rechts")
+    return "; ".join(parts)
+
+
+def _exercise(ex: Exercise) -> str:
+    steps = "".join(f"<li>{escape(step)}</li>" for step in ex.steps)
+    rows = [("Huiswerkfilmpje", escape(ex.video)), ("Hoeveel", escape(dosage_text(ex.dosage)))]
+    if ex.equipment:
+        rows.append(("Nodig", escape(", ".join(ex.equipment))))
+    rows.append(("Beginhouding", escape(ex.start)))
+    table = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    safety = "".join(f'<p class="safety">{escape(s)}</p>' for s in ex.safety)
+    return (f'<section class="exercise" id="{escape(ex.code)}">'
+            f'<h2><span class="code">{escape(ex.code)}</span>{escape(ex.name)}</h2>'
+            f'<p class="purpose">{escape(ex.purpose)}</p><dl>{table}</dl>'
+            f"<ol>{steps}</ol>{safety}</section>")
+
+
+def render_sheet(library: Library, codes: Sequence[str], *, day: date,
+                 warning: str | None = None) -> str:
+    """The sheet for `codes` (in that order); `warning` is profile D's caution."""
+    texts = library.session
+    notes = "".join(f"<p>{escape(line)}</p>" for line in texts.safety)
+    caution = f'<div class="warning"><p>{escape(warning)}</p></div>' if warning else ""
+    body = "".join(_exercise(library.exercise(c)) for c in codes)
+    closing = "".join(f"<p>{escape(line)}</p>" for line in texts.closing[1:])
+    count = f"{len(codes)} oefening" + ("" if len(codes) == 1 else "en")
+    return f"""<!DOCTYPE html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<title>{escape(texts.sheet_title)}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<h1>{escape(texts.sheet_title)}</h1>
+<p class="meta">Datum: {day.strftime("%d-%m-%Y")} · {count}</p>
+<div class="note"><p>{escape(texts.sheet_intro)}</p></div>
+<div class="note">{notes}</div>
+{caution}
+{body}
+<footer>{closing}</footer>
+</body>
+</html>
+"""
