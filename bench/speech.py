@@ -1,0 +1,108 @@
+"""3. Speech output: say(text) called → its first sample handed to the output stream, for every
+prompt the intake speaks, through pyttsx3/espeak-ng and the real Player on the ALSA file plugin."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from assistant.dialog.consultation import COMMAND_HINT, CONFIRM_HELP, KEYBOARD_HINT
+from assistant.protocol.model import Protocol
+from assistant.session import run_consultation
+from bench.report import Row, Section, at_most
+from bench.scenarios import Patient, make_scripts, spoken_events
+from bench.stats import Summary, ms
+
+TARGET = 0.100  # s, p95
+RAW_RATE = 16000  # Hz of the file the ALSA plugin writes
+
+
+def asoundrc(folder: Path) -> str:
+    """The default ALSA device converts (plug) to 16 kHz mono and writes a raw file."""
+    return (f'pcm.!default {{ type plug; slave {{ pcm "bench_file"; format S16_LE; '
+            f'rate {RAW_RATE}; channels 1 }} }}\n'
+            f'pcm.bench_file {{ type file; slave.pcm "null"; file "{folder / "played.raw"}"; '
+            'format "raw" }\n')
+
+
+def prompt_texts(protocol: Protocol, consultations: int = 100) -> list[str]:
+    """Every distinct text the intake speaks: questions, help, intros, confirmations, notices
+    and the conclusions of every profile, collected from scripted consultations, plus each
+    question's text and help (with the hints) even when no consultation reached them."""
+    texts: dict[str, None] = {}
+    for script in make_scripts(protocol, consultations, seed=3):
+        events: list[dict[str, object]] = []
+        patient = Patient(script)
+        run_consultation(protocol, patient, [patient, events.append])
+        texts.update(dict.fromkeys(spoken_events(events)))
+    for question in protocol.questions:
+        texts.update(dict.fromkeys([question.text, question.help,
+                                    f"{question.help} {COMMAND_HINT}",
+                                    f"Ik hoorde niets. {KEYBOARD_HINT} {question.help}"]))
+    texts.update(dict.fromkeys([f"{CONFIRM_HELP} {COMMAND_HINT}"]))
+    return list(texts)
+
+
+def measure(protocol: Protocol) -> Section:
+    texts = prompt_texts(protocol)
+    method = (
+        f"All {len(texts)} distinct prompts the intake speaks (questions, help and re-asks, "
+        "section intros, confirmations, pause and stop notices, the conclusion of every "
+        "profile and of a referral — collected from 100 scripted consultations plus every "
+        "question's text and help). In a subprocess with a private HOME whose `.asoundrc` "
+        "makes the default ALSA device a `file` plugin (no sound card), `sounddevice` imported "
+        "after that: the real `Pyttsx3Synthesizer` (espeak-ng) and `AudioSpeaker` with the "
+        "real `Player`. Latency = `say(text)` called → the first block written to the "
+        "PortAudio stream (`Player.first_sample_latency` plus the time before `play()`). "
+        "Cold: the first time each text is said (synthesis included); warm: the second time "
+        "(the speaker's cache). The process's very first prompt (stream opened, voice "
+        "loaded) is shown separately. Real-time factor = synthesis time / audio duration.")
+    with tempfile.TemporaryDirectory(prefix="bench-speech-") as tmp:
+        folder = Path(tmp)
+        (folder / ".asoundrc").write_text(asoundrc(folder), encoding="utf-8")
+        (folder / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+        env = {**os.environ, "HOME": str(folder)}
+        env.pop("ALSA_CONFIG_PATH", None)
+        done = subprocess.run([sys.executable, "-m", "bench.speech_probe",
+                               str(folder / "texts.json")], env=env, capture_output=True,
+                              text=True, timeout=600, cwd=Path(__file__).parents[1])
+        played = (folder / "played.raw").stat().st_size if (folder / "played.raw").exists() \
+            else 0
+    if done.returncode != 0:
+        raise RuntimeError(f"speech probe failed:\n{done.stderr}")
+    data = json.loads(done.stdout)
+    if "skip" in data:
+        return Section("speech", "Speech output", method,
+                       [Row("speech output", "—", "≤ 100 ms", "skipped")],
+                       f"Skipped: {data['skip']}.")
+    cold = Summary.of([c["latency"] for c in data["cold"]])
+    warm = Summary.of(data["warm"])
+    rtf = Summary.of([c["synthesis"] / c["audio_seconds"] for c in data["cold"]])
+    audio = sum(c["audio_seconds"] for c in data["cold"])
+    longest = max(c["audio_seconds"] for c in data["cold"])
+    rows = [
+        Row("prompt → first sample, cold p50", ms(cold.p50)),
+        at_most("prompt → first sample, cold p95", cold.p95, TARGET, ms(cold.p95), "≤ 100 ms"),
+        Row("prompt → first sample, warm p50", ms(warm.p50)),
+        at_most("prompt → first sample, warm p95", warm.p95, TARGET, ms(warm.p95), "≤ 100 ms"),
+        Row("first prompt of the process", ms(data["first"])),
+        Row("synthesis real-time factor p50 / p95", f"{rtf.p50:.4f} / {rtf.p95:.4f}"),
+    ]
+    details = (
+        f"Voice `{data['voice']}`, stream at {data['rate']} Hz; speech engine and device "
+        f"opened in {ms(data['init'])}. {len(texts)} prompts, {audio:.0f} s of speech "
+        f"({audio / len(texts):.1f} s on average, the longest {longest:.1f} s); "
+        f"{played / 2 / RAW_RATE:.0f} s of audio reached the ALSA file (both passes), "
+        f"{data['underflows']} underflows, errors: {'; '.join(data['errors']) or 'none'}. "
+        f"Cold max {ms(cold.max)}, warm max {ms(warm.max)}.")
+    notes = (
+        "espeak-ng is a formant synthesiser: a whole prompt takes a few milliseconds, so even "
+        "a prompt said for the first time starts well within the target and pre-synthesising "
+        "prompts in the background was not needed. The ALSA `file` plugin writes to a file "
+        "instead of a sound card, so these figures stop where the samples enter PortAudio; a "
+        "real device adds its own output latency (PortAudio's `latency`), not measured here.")
+    return Section("speech", "Speech output", method, rows, details, notes)

@@ -1,0 +1,136 @@
+"""5. Understanding: the Dutch answer parser on the corpus (bench/corpus.tsv)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.dialog.intents import Answer, Command, Intent, interpret
+from assistant.protocol.model import Protocol
+from bench.report import Row, Section, at_least, markdown_table
+
+CORPUS = Path(__file__).with_name("corpus.tsv")
+TARGET = 0.99
+COMMANDS = frozenset({"repeat", "back", "help", "pause", "resume", "stop"})
+CHOICES = frozenset({"none", "mild", "severe"})
+UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?):(days|weeks|months|years)$")
+KINDS = ("yes/no", "choice", "duration", "command", "reject")
+
+
+class CorpusError(ValueError):
+    """A malformed corpus line; the message names the line."""
+
+
+@dataclass(frozen=True)
+class Case:
+    line: int
+    question: str
+    utterance: str
+    expected: str
+
+    @property
+    def kind(self) -> str:
+        if self.expected in ("yes", "no"):
+            return "yes/no"
+        if self.expected == "none":
+            return "reject"
+        return {"cmd": "command", "choice": "choice"}.get(self.expected.split(":")[0],
+                                                          "duration")
+
+
+def expected_intent(expected: str) -> Intent | None:
+    """The intent an expectation stands for; CorpusError when it is not well-formed."""
+    if expected in ("yes", "no"):
+        return Answer(expected == "yes")
+    if expected == "none":
+        return None
+    kind, _, value = expected.partition(":")
+    if kind == "cmd" and value in COMMANDS:
+        return Command(value)
+    if kind == "choice" and value in CHOICES:
+        return Answer(value)
+    match = _DURATION.match(expected)
+    if match:
+        return Answer(float(match[1]) * UNIT_DAYS[match[2]] / 7.0)
+    raise CorpusError(f"not an expectation: {expected!r}")
+
+
+def load_corpus(path: Path = CORPUS) -> list[Case]:
+    """The corpus rows (comments, blank lines and the header skipped)."""
+    cases = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line.startswith("question\t"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            raise CorpusError(f"{path.name}:{number}: expected 3 tab-separated fields")
+        try:
+            expected_intent(fields[2])
+        except CorpusError as exc:
+            raise CorpusError(f"{path.name}:{number}: {exc}") from None
+        cases.append(Case(number, *fields))
+    return cases
+
+
+def matches(got: Intent | None, want: Intent | None) -> bool:
+    """Equal intents; durations (floats) to 1e-9 weeks."""
+    if isinstance(got, Answer) and isinstance(want, Answer):
+        if isinstance(want.value, float) and isinstance(got.value, float):
+            return math.isclose(got.value, want.value, abs_tol=1e-9)
+        return type(got.value) is type(want.value) and got.value == want.value
+    return got == want
+
+
+def shown(intent: Intent | None) -> str:
+    if intent is None:
+        return "not understood"
+    if isinstance(intent, Command):
+        return f"command {intent.name}"
+    if isinstance(intent.value, float):
+        return f"{intent.value:.4g} weeks"
+    return repr(intent.value)
+
+
+def evaluate(protocol: Protocol, cases: list[Case]) -> list[tuple[Case, Intent | None]]:
+    """The misses: each case whose parse differs from its expectation, with what was parsed."""
+    misses = []
+    for case in cases:
+        got = interpret(case.utterance, protocol.question(case.question), protocol.vocabulary)
+        if not matches(got, expected_intent(case.expected)):
+            misses.append((case, got))
+    return misses
+
+
+def measure(protocol: Protocol) -> Section:
+    cases = load_corpus()
+    misses = evaluate(protocol, cases)
+    total: Counter[str] = Counter(c.kind for c in cases)
+    missed: Counter[str] = Counter(c.kind for c, _ in misses)
+    accuracy = 1 - len(misses) / len(cases)
+    rows: list[Row] = [at_least("parser accuracy (corpus)", accuracy, TARGET,
+                                f"{100 * accuracy:.1f} % of {len(cases)}", "≥ 99 %")]
+    for kind in KINDS:
+        n = total[kind]
+        rows.append(Row(f"  {kind}", f"{100 * (1 - missed[kind] / n):.1f} % of {n}"))
+    if misses:
+        details = "Misses (utterance, question, expected, parsed):\n\n" + markdown_table(
+            ["line", "question", "utterance", "expected", "parsed"],
+            [[str(c.line), c.question, c.utterance, c.expected, shown(got)]
+             for c, got in misses])
+    else:
+        details = "No misses."
+    method = (
+        f"`assistant.dialog.intents.interpret` against the real protocol questions on the "
+        f"{len(cases)} utterances of `bench/corpus.tsv` (question id, utterance, expected): "
+        "lower case without punctuation as a recogniser writes them, fillers (`eh`, `uhm`, "
+        "`nou`), number words, `een week of drie`, `anderhalve maand`, yes/no variants, the "
+        "three impact choices, durations in days/weeks/months/years, the global commands, and "
+        "answers that must be rejected (vague, hedged, contradictory or off-topic). Durations "
+        "must match to 1e-9 weeks. Accuracy by kind (rejections count as right only when "
+        "nothing was understood).")
+    return Section("understanding", "Understanding (Dutch answer parser)", method, rows,
+                   details)

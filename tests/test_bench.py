@@ -1,0 +1,204 @@
+"""The benchmark's own helpers (bench/): percentiles, the corpus, the consultation scripts, the
+doc renderer, and the model-free parts of the recognition benchmark (espeak-ng voice variants,
+noise mixed by sox at a given SNR). No timing assertions: figures live in docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import shutil
+import wave
+from pathlib import Path
+
+import pytest
+
+from assistant.dialog.intents import Answer, Command
+from assistant.protocol import load_protocol
+from assistant.session import run_consultation
+from bench import recognition
+from bench.machine import Machine
+from bench.report import Row, Section, at_least, at_most, render, table
+from bench.scenarios import PROFILES, Patient, make_scripts
+from bench.stats import Summary, median, ms, percentile
+from bench.understanding import (
+    KINDS,
+    CorpusError,
+    expected_intent,
+    load_corpus,
+    matches,
+)
+
+P = load_protocol()
+
+
+def test_percentile_interpolates_like_numpy() -> None:
+    values = [5.0, 1.0, 3.0, 2.0, 4.0]
+    assert percentile(values, 0) == 1.0
+    assert percentile(values, 100) == 5.0
+    assert percentile(values, 50) == 3.0
+    assert percentile(values, 95) == pytest.approx(4.8)
+    assert percentile([1.0, 2.0], 50) == 1.5
+    assert median([7.0]) == 7.0
+    summary = Summary.of(values)
+    assert (summary.n, summary.p50, summary.max) == (5, 3.0, 5.0)
+
+
+def test_percentile_rejects_nonsense() -> None:
+    with pytest.raises(ValueError):
+        percentile([], 50)
+    with pytest.raises(ValueError):
+        percentile([1.0], 101)
+
+
+def test_ms_formats() -> None:
+    assert ms(0.00042) == "0.42 ms"
+    assert ms(0.0123) == "12.3 ms"
+    assert ms(1.2344) == "1234 ms"
+
+
+def test_corpus_is_large_and_every_row_is_well_formed() -> None:
+    cases = load_corpus()
+    assert len(cases) >= 300
+    ids = {q.id for q in P.questions}
+    for case in cases:
+        assert case.question in ids, f"line {case.line}: unknown question {case.question}"
+        assert case.utterance == case.utterance.strip() and case.utterance
+        expected_intent(case.expected)  # raises when malformed
+    assert {c.kind for c in cases} == set(KINDS)
+    pairs = [(c.question, c.utterance) for c in cases]
+    assert len(pairs) == len(set(pairs)), "duplicate rows"
+
+
+def test_corpus_expectations_fit_their_question() -> None:
+    by_id = {q.id: q for q in P.questions}
+    for case in load_corpus():
+        kind, question = case.kind, by_id[case.question]
+        if kind in ("yes/no", "choice", "duration"):
+            assert question.type.value.replace("_", "/") == kind, case
+
+
+def test_expectations() -> None:
+    assert expected_intent("yes") == Answer(True)
+    assert expected_intent("none") is None
+    assert expected_intent("cmd:back") == Command("back")
+    assert expected_intent("choice:mild") == Answer("mild")
+    weeks = expected_intent("10:days")
+    assert isinstance(weeks, Answer) and weeks.value == pytest.approx(10 / 7)
+    assert matches(Answer(1.5 * 30.4375 / 7), expected_intent("1.5:months"))
+    assert not matches(Answer(True), Answer(1.0))
+    for bad in ("ja", "cmd:jump", "choice:some", "3:fortnights", "weeks:3", ""):
+        with pytest.raises(CorpusError):
+            expected_intent(bad)
+
+
+def test_corpus_is_mostly_new_utterances() -> None:
+    """The canonical answers ('ja', 'fors', 'drie weken') are in both; most rows are not."""
+    from assistant.text import normalise
+    from tests.test_intents import TABLE
+
+    unit = {(p.values[0], normalise(p.values[1])) for p in TABLE}
+    cases = load_corpus()
+    shared = [c for c in cases if (c.question, normalise(c.utterance)) in unit]
+    assert len(shared) < len(cases) / 3
+
+
+def test_scripts_end_in_the_profile_they_aim_for() -> None:
+    scripts = make_scripts(P, 40)
+    assert {s.profile for s in scripts} == set(PROFILES)
+    for script in scripts:
+        patient = Patient(script)
+        outcome = run_consultation(P, patient, [patient])
+        result = outcome.consultation.result
+        assert result is not None
+        assert ("referral" if result.referral else result.profile) == script.profile
+
+
+def _machine() -> Machine:
+    return Machine("CPU X", 2, 8.0, "Linux", "CPython 3.11", "espeak-ng 1.51", "2026-01-01",
+                   "abc123")
+
+
+def test_render_has_every_section() -> None:
+    sections = [
+        Section("dialog", "Dialog turn latency", "Timed.", [
+            at_most("turn p95", 0.001, 0.02, "1 ms", "≤ 20 ms"),
+            Row("turn p50", "0.5 ms")]),
+        Section("understanding", "Understanding", "Parsed.", [
+            at_least("accuracy", 0.98, 0.99, "98 %", "≥ 99 %")], details="Misses: one."),
+        Section("recognition", "Recognition", "Heard.", [Row("voice", "—", "", "skipped")],
+                details="skipped: no Vosk model"),
+    ]
+    text = render(_machine(), sections, seconds=12.0, options="")
+    for heading in ("# Benchmarks", "## Machine", "## Figures", "## 1. Dialog turn latency",
+                    "## 2. Understanding", "## 3. Recognition", "## How to reproduce"):
+        assert heading in text
+    assert "CPU X" in text and "python -m bench" in text
+    assert "| turn p95 | 1 ms | ≤ 20 ms | met |" in text
+    assert "| accuracy | 98 % | ≥ 99 % | **missed** |" in text
+    assert "Missed: accuracy" in text
+    assert "skipped: no Vosk model" in text
+    printed = table(sections)
+    assert "turn p95" in printed and "missed" in printed
+
+
+needs_tools = pytest.mark.skipif(
+    bool(recognition.tools_missing()),
+    reason=f"needs {', '.join(recognition.tools_missing())} (apt-get install espeak-ng sox)")
+
+
+@needs_tools
+@pytest.mark.parametrize(("voice", "rate"), recognition.VARIANTS)
+def test_espeak_variants_make_16khz_speech(tmp_path: Path, voice: str, rate: int) -> None:
+    path = tmp_path / "answer.wav"
+    recognition.espeak("anderhalve maand", voice, rate, path)
+    with wave.open(str(path)) as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2)
+        assert wav.getnframes() > 0.3 * 16000
+
+
+@needs_tools
+def test_rates_change_the_length(tmp_path: Path) -> None:
+    lengths = []
+    for rate in (120, 200):
+        path = tmp_path / f"r{rate}.wav"
+        recognition.espeak("drie weken en twee dagen", "nl", rate, path)
+        with wave.open(str(path)) as wav:
+            lengths.append(wav.getnframes())
+    assert lengths[0] > lengths[1] * 1.3
+
+
+@needs_tools
+@pytest.mark.parametrize("snr", [24.0, 12.0, 6.0])
+def test_noise_is_mixed_at_the_snr_asked(tmp_path: Path, snr: float) -> None:
+    speech = tmp_path / "answer.wav"
+    recognition.espeak("nee hoor", "nl+f3", 150, speech)
+    mix = recognition.mix_at_snr(speech, snr, tmp_path)
+    assert abs(recognition.measured_snr(mix, speech) - snr) <= 0.5
+    with wave.open(str(mix.path)) as wav:
+        frames = wav.getnframes()
+    lead_tail = round((recognition.LEAD + recognition.TAIL) * recognition.RATE)
+    assert frames == mix.end - mix.start + lead_tail
+
+
+@needs_tools
+def test_clean_clip_is_the_speech_alone(tmp_path: Path) -> None:
+    speech = tmp_path / "answer.wav"
+    recognition.espeak("ja", "nl", 150, speech)
+    mix = recognition.mix_at_snr(speech, None, tmp_path)
+    assert mix.noise_gain == 0.0
+    assert recognition.measured_snr(mix, speech) > 60  # only rounding to 16 bits is left
+
+
+def test_recognition_is_skipped_with_a_clear_line_without_a_model(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import assistant.speech.models as models
+
+    monkeypatch.setattr(models, "find_model", lambda *a, **k: None)
+    section = recognition.measure(P, None, None)
+    assert section.rows[0].status == "skipped"
+    assert "no Vosk model" in section.details
+    assert "assistant model download" in section.details
+    assert "ASSISTANT_VOSK_MODEL" in section.details
+
+
+def test_tools_found_here() -> None:
+    missing = recognition.tools_missing()
+    assert missing == [] or all(shutil.which(t) is None for t in missing)
