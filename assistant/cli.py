@@ -34,7 +34,7 @@ from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.diagram import mermaid
 from assistant.dialog.events import Emit
-from assistant.exercises_cli import add_exercises_parser
+from assistant.exercises_cli import add_exercises_parser, parse_codes
 from assistant.model_cli import add_model_parser
 from assistant.protocol import FindingsError, ProtocolError, classify, load_protocol
 from assistant.protocol.findings import Findings, parse_findings, require_complete
@@ -43,6 +43,7 @@ from assistant.records_cli import add_records_parsers
 from assistant.report import render_report, to_json_text, write_report
 from assistant.screen import EventLog, Screen
 from assistant.session import SpeechOutput, run_consultation
+from assistant.sheet import render_sheet
 from assistant.speech.interfaces import Listener
 
 if TYPE_CHECKING:
@@ -112,6 +113,9 @@ def cmd_diagram(args: argparse.Namespace, protocol: Protocol) -> int:
 
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
     answers = _read_findings(args.answers) if args.answers else None
+    if args.exercises is not None and answers is None:
+        raise UsageError("--exercises hoort bij --answers (anders kiest u ze in het gesprek)")
+    exercises = parse_codes(args.exercises, protocol, "--exercises") if args.exercises else ()
     if args.report is not None and args.report.exists() and not args.report.is_dir():
         raise UsageError(f"--report: {args.report} is geen map")
     options = speech_options(args)
@@ -120,7 +124,7 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
         listener: Listener | None = None
         voice = False
         if answers is not None:
-            answerer = FindingsAnswerer(answers, protocol)
+            answerer = FindingsAnswerer(answers, protocol, exercises)
             sinks.append(answerer)
             listener = answerer
         elif not args.text:
@@ -146,15 +150,25 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
             voice=voice, confirm_below=args.confirm_below,
             confirm_red_flag_no_below=args.confirm_red_flag_below))
     consultation = outcome.consultation
+    chosen, result = outcome.chosen_exercises, consultation.result
+    if exercises and result is not None and chosen is None:
+        outside = [c for c in exercises if c not in result.exercises]
+        raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu van "
+                         "deze uitkomst" if result.exercises else
+                         "--exercises: bij een verwijzing worden geen oefeningen gekozen")
     report = render_report(protocol=protocol, answers=outcome.answers,
-                           findings=consultation.findings, result=consultation.result,
-                           day=args.date)
+                           findings=consultation.findings, result=result,
+                           day=args.date, chosen=chosen)
+    sheet = None
+    if chosen and result is not None:
+        sheet = render_sheet(protocol.library, chosen, day=args.date,
+                             warning=result.exercise_warning)
     if consultation.result is not None:
         print("\n" + report, end="")
     if args.report is not None:
         try:
             paths = write_report(args.report, report=report, findings=consultation.findings,
-                                 result=consultation.result)
+                                 result=result, chosen=chosen, sheet=sheet)
         except OSError as exc:
             raise UsageError(f"--report: kan niet schrijven in {args.report}: {exc}") from None
         print(f"Verslag geschreven: {', '.join(str(p) for p in paths)}")
@@ -178,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     intake.add_argument("--mute", action="store_true", help="geen gesproken uitvoer")
     intake.add_argument("--answers", type=Path, metavar="BESTAND.json",
                         help="neem de antwoorden uit een bevindingenbestand (niet interactief)")
+    intake.add_argument("--exercises", metavar="F14,F55",
+                        help="met --answers: kies deze oefeningen na het profiel (standaard: "
+                             "geen)")
     intake.add_argument("--events", type=Path, metavar="BESTAND",
                         help="schrijf de gebeurtenissen als JSON-regels naar BESTAND")
     intake.add_argument("--report", type=Path, metavar="MAP",

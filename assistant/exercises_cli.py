@@ -44,7 +44,7 @@ class Program:
     warning: str | None = None
 
 
-def parse_codes(text: str, protocol: Protocol) -> tuple[str, ...]:
+def parse_codes(text: str, protocol: Protocol, option: str = "--codes") -> tuple[str, ...]:
     """'F14,f55, 26a' → ('F14', 'F55', 'F26a'); an unknown code is a usage error."""
     known = {code.lower(): code for code in protocol.library.codes}
     codes: list[str] = []
@@ -54,12 +54,12 @@ def parse_codes(text: str, protocol: Protocol) -> tuple[str, ...]:
             continue
         code = known.get(token) or known.get(f"f{token}")
         if code is None:
-            raise UsageError(f"--codes: onbekende oefening '{part.strip()}' "
+            raise UsageError(f"{option}: onbekende oefening '{part.strip()}' "
                              f"(bekend: {', '.join(protocol.library.codes)})")
         if code not in codes:
             codes.append(code)
     if not codes:
-        raise UsageError("--codes: geen oefeningen genoemd (bijvoorbeeld --codes F14,F55)")
+        raise UsageError(f"{option}: geen oefeningen genoemd (bijvoorbeeld {option} F14,F55)")
     return tuple(codes)
 
 

@@ -15,7 +15,9 @@ from assistant.dialog.phrases import display_value
 from assistant.protocol.findings import Findings, Value
 from assistant.protocol.model import Protocol, Question
 from assistant.protocol.rules import Result, is_work_related
+from assistant.sheet import dosage_text
 
+SHEET_FILE = "oefenblad.html"
 GRADE_WORDS = {"I": "graad I", "II": "graad II", "III": "graad III", "IV": "graad IV"}
 COURSE_WORDS = {"normal": "normaal", "abnormal": "afwijkend"}
 
@@ -48,7 +50,30 @@ def _answers_table(answers: Sequence[GivenAnswer], protocol: Protocol) -> list[s
     return rows
 
 
-def _plan(result: Result, findings: Findings, protocol: Protocol) -> list[str]:
+def _exercise_lines(result: Result, protocol: Protocol,
+                    chosen: Sequence[str] | None) -> list[str]:
+    lines = ["## Oefeningen", ""]
+    if chosen:
+        lines += ["Gekozen voor thuis (zie het oefenblad):", ""]
+        for code in chosen:
+            exercise = protocol.exercise(code)
+            lines.append(f"- {code}: {exercise.name}, {dosage_text(exercise.dosage)} "
+                         f"(huiswerkfilmpje {exercise.video})")
+        lines += ["", "Het menu van dit profiel:", ""]
+    elif chosen is not None:
+        lines += ["Er zijn geen oefeningen gekozen. Het menu van dit profiel:", ""]
+    else:
+        lines += ["Maak samen met de patiënt een keuze uit:", ""]
+    for code in result.exercises:
+        exercise = protocol.exercise(code)
+        lines.append(f"- {code}: {exercise.name} (huiswerkfilmpje {exercise.video})")
+    if result.exercise_warning:
+        lines += ["", f"Let op: {result.exercise_warning}"]
+    return lines
+
+
+def _plan(result: Result, findings: Findings, protocol: Protocol,
+          chosen: Sequence[str] | None) -> list[str]:
     assert result.profile is not None
     prof = protocol.profile(result.profile)
     lines = ["## Informatie en advies", "", *_bullets(prof.advice), ""]
@@ -63,13 +88,8 @@ def _plan(result: Result, findings: Findings, protocol: Protocol) -> list[str]:
         "Te overwegen, als de aanbevolen therapie onvoldoende helpt:", "",
         *_therapy_lines(result.consider, protocol), "",
         "Afgeraden:", "", *_therapy_lines(result.discouraged, protocol), "",
-        "## Oefeningen", "", "Maak samen met de patiënt een keuze uit:", "",
+        *_exercise_lines(result, protocol, chosen),
     ]
-    for code in result.exercises:
-        exercise = protocol.exercise(code)
-        lines.append(f"- {code}: {exercise.name} (huiswerkfilmpje {exercise.video})")
-    if result.exercise_warning:
-        lines += ["", f"Let op: {result.exercise_warning}"]
     lines += ["", "## Afsluiting", "", *_bullets(prof.closure), *_bullets(protocol.ending_advice)]
     return lines
 
@@ -81,8 +101,10 @@ def render_report(
     findings: Findings,
     result: Result | None,
     day: date,
+    chosen: Sequence[str] | None = None,
 ) -> str:
-    """report.md: complete, or marked incomplete when the consultation was stopped."""
+    """report.md: complete, or marked incomplete when the consultation was stopped. `chosen`:
+    the home exercises chosen from the menu (None: no choice was made)."""
     title = "# Nekpijn-intake" if result else "# Nekpijn-intake (onvolledig)"
     lines = [title, "", f"Datum: {day.isoformat()}  ",
              f"Richtlijn: {protocol.name}, protocolversie {protocol.version}", ""]
@@ -106,7 +128,7 @@ def render_report(
         lines += ["## Verwijsbrief aan de huisarts", "",
                   *[line.format(signs=signs) for line in protocol.referral.letter], ""]
     else:
-        lines += _plan(result, findings, protocol)
+        lines += _plan(result, findings, protocol, chosen)
     return "\n".join(lines) + "\n"
 
 
@@ -129,11 +151,17 @@ def to_json_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def result_json(result: Result, chosen: Sequence[str] | None) -> dict[str, Any]:
+    """result.json: the rules' result plus the exercises chosen at the intake."""
+    return {**result.to_json(), "chosen_exercises": list(chosen or ())}
+
+
 def write_report(
     directory: Path, *, report: str, findings: Findings, result: Result | None,
+    chosen: Sequence[str] | None = None, sheet: str | None = None,
 ) -> list[Path]:
-    """Write report.md (the rendered `report`), findings.json and (when complete) result.json;
-    return their paths."""
+    """Write report.md (the rendered `report`), findings.json, (when complete) result.json, and
+    the home-exercise `sheet` when there is one; return their paths."""
     written = []
     report_file = directory / "report.md"
     write_atomic(report_file, report)
@@ -145,6 +173,12 @@ def write_report(
     if result is None:
         result_file.unlink(missing_ok=True)  # a stale result must not pass for this one
     else:
-        write_atomic(result_file, to_json_text(result.to_json()))
+        write_atomic(result_file, to_json_text(result_json(result, chosen)))
         written.append(result_file)
+    sheet_file = directory / SHEET_FILE
+    if sheet is None:
+        sheet_file.unlink(missing_ok=True)  # nor may a sheet from an earlier intake
+    else:
+        write_atomic(sheet_file, sheet)
+        written.append(sheet_file)
     return written
