@@ -82,6 +82,7 @@ def test_intake_from_answers_writes_events_and_report(tmp_path: Path) -> None:
     assert kinds[0] == "say" and "ask" in kinds and "heard" in kinds and "answer" in kinds
     assert kinds.count("result") == 1
     result = json.loads((report / "result.json").read_text("utf-8"))
+    assert result.pop("chosen_exercises") == []  # --answers chooses none unless --exercises
     assert result == next(e["result"] for e in events if e["event"] == "result")
     assert json.loads(cli("classify", "--findings", str(answers)).stdout) == result
     text = (report / "report.md").read_text("utf-8")
