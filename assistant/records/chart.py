@@ -73,8 +73,10 @@ def write_chart(path: Path, evaluations: Sequence[EvaluationRow], intake_date: d
             label="Pijn (NPRS)")
     for w, e in zip(weeks, rows, strict=True):
         if e.neuro_worse:
-            ax.annotate("arm erger", (w, e.nprs), textcoords="offset points", xytext=(0, 10),
-                        ha="center", fontsize=8, color=NPRS_COLOUR)
+            ax.annotate("arm erger", (w, e.nprs), textcoords="offset points", xytext=(0, -9),
+                        ha="center", va="top", fontsize=8, color=NPRS_COLOUR, zorder=5,
+                        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                              "edgecolor": NPRS_COLOUR, "linewidth": 0.6})
     ax.axvline(REVIEW_WEEKS, color="0.35", linestyle=":", linewidth=1.5)
     ax.text(REVIEW_WEEKS, SCALE_MAX - 0.2, f" {REVIEW_WEEKS} weken: evaluatie",
             color="0.3", fontsize=9, va="top", ha="left")
