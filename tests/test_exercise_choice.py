@@ -1,0 +1,117 @@
+"""Choosing the home exercises after the profile: parsing what the therapist says, the read-back,
+and the whole intake through the harness."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.dialog.exercise_choice import QUESTION, choice_phrases, parse_choice, spoken_code
+from tests.harness import NO_NEURO, NO_RED_FLAGS, PROTOCOL, of, result_of, run_consultation
+
+VOCAB = PROTOCOL.vocabulary
+NONE = PROTOCOL.library.choice.none
+TEXTS = PROTOCOL.library.choice
+# Profile B: grade II, ten weeks, not improving, no psychosocial factors, not work/trauma.
+PROFILE_B = [*NO_RED_FLAGS, *NO_NEURO, "fors", "tien weken", "nee", "nee", "nee", "nee"]
+PROFILE_A = [*NO_RED_FLAGS, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
+
+
+@pytest.mark.parametrize(("said", "codes"), [
+    ("veertien en vijfenvijftig", ("F14", "F55")),
+    ("veertien, zeventien en vijfenvijftig", ("F14", "F17", "F55")),
+    ("F veertien", ("F14",)),
+    ("f14", ("F14",)),
+    ("F14a", ("F14a",)),
+    ("oefening 26a", ("F26a",)),
+    ("oefening zesentwintig a", ("F26a",)),
+    ("F 56 b", ("F56b",)),
+    ("zesenvijftig bee", ("F56b",)),
+    ("26a", ("F26a",)),
+    ("een a en vijf", ("F1a", "F5")),
+    ("één", ("F1",)),
+    ("eh veertien uhm en twintig", ("F14", "F20")),
+    ("oefeningen 30 en 31", ("F30", "F31")),
+    ("veertien en veertien", ("F14",)),
+    ("nummer negenentwintig a", ("F29a",)),
+])
+def test_numbers_name_exercises(said: str, codes: tuple[str, ...]) -> None:
+    choice = parse_choice(said, VOCAB, NONE)
+    assert choice is not None and choice.codes == codes and not choice.none
+
+
+@pytest.mark.parametrize("said", ["geen", "geen oefeningen", "niks", "eh geen"])
+def test_geen_chooses_nothing(said: str) -> None:
+    choice = parse_choice(said, VOCAB, NONE)
+    assert choice is not None and choice.none and choice.codes == ()
+
+
+@pytest.mark.parametrize("said", ["", "ja", "de rode", "veertien bananen", "a", "oefening",
+                                  "honderdtwintig", "anderhalf"])
+def test_other_words_are_not_understood(said: str) -> None:
+    assert parse_choice(said, VOCAB, NONE) is None
+
+
+def test_the_grammar_holds_every_word_of_the_menu() -> None:
+    menu = PROTOCOL.profile("B").exercises
+    words = set(choice_phrases(menu, VOCAB, NONE))
+    for code in menu:
+        assert set(spoken_code(code).split()) <= words
+    assert {"geen", "ja", "nee", "stop", "oefening", "f"} <= words
+    for code in menu:  # what is spoken can be parsed back
+        choice = parse_choice(spoken_code(code), VOCAB, NONE)
+        assert choice is not None and choice.codes == (code,)
+
+
+def choice_events(inputs: list[str]) -> list[dict[str, object]]:
+    return [e for e in run_consultation(inputs) if e.get("question") == QUESTION]
+
+
+def test_after_the_profile_the_choice_is_read_back_and_confirmed() -> None:
+    events = run_consultation([*PROFILE_B, "veertien en vijfenvijftig", "ja"])
+    assert result_of(events)["profile"] == "B"
+    asks = [e for e in of(events, "ask") if e["question"] == QUESTION]
+    assert [a["text"] for a in asks] == [TEXTS.question]
+    # asked after the result was given
+    assert events.index(of(events, "result")[0]) < events.index(asks[0])
+    confirm = of(events, "confirm")[-1]
+    assert confirm["value"] == ["F14", "F55"] and confirm["finding"] is None
+    assert "Oefening veertien: Rotatieoefening nek en romp." in confirm["text"]
+    assert "vijfenvijftig" in confirm["text"] and confirm["text"].endswith("Klopt dat?")
+    answer = of(events, "answer")[-1]
+    assert (answer["question"], answer["value"]) == (QUESTION, ["F14", "F55"])
+
+
+def test_nee_on_the_read_back_asks_again() -> None:
+    events = choice_events([*PROFILE_B, "veertien", "nee", "zeventien", "ja"])
+    assert [e["event"] for e in events if e["event"] in ("ask", "confirm", "answer")] == [
+        "ask", "confirm", "ask", "confirm", "answer"]
+    assert events[-1]["value"] == ["F17"]
+
+
+def test_a_number_outside_the_menu_is_named_and_the_question_stays() -> None:
+    events = run_consultation([*PROFILE_A, "vijfenvijftig", "veertien", "ja"])
+    reprompts = [e for e in of(events, "reprompt") if e["question"] == QUESTION]
+    assert reprompts[0]["reason"] == "not_in_menu"
+    assert "vijfenvijftig" in reprompts[0]["text"]
+    assert of(events, "answer")[-1]["value"] == ["F14"]
+
+
+def test_help_reads_the_menu_and_geen_chooses_nothing() -> None:
+    events = run_consultation([*PROFILE_A, "help", "geen", "ja"])
+    help_text = next(e["text"] for e in of(events, "reprompt") if e["reason"] == "help")
+    assert "veertien a" in help_text and "zesentwintig a" in help_text
+    assert of(events, "confirm")[-1]["text"] == TEXTS.readback_none
+    assert of(events, "answer")[-1]["value"] == []
+
+
+def test_herhaal_repeats_the_read_back_and_stop_leaves_no_choice() -> None:
+    events = choice_events([*PROFILE_B, "veertien", "herhaal", "stop"])
+    confirms = [e for e in events if e["event"] == "confirm"]
+    assert len(confirms) == 2 and confirms[0]["text"] == confirms[1]["text"]
+    assert not [e for e in events if e["event"] == "answer"]
+
+
+def test_a_referral_has_no_choice() -> None:
+    events = run_consultation(["ja", "ja"])  # the first red flag, confirmed
+    assert result_of(events)["referral"] is True
+    assert not [e for e in of(events, "ask") if e["question"] == QUESTION]
