@@ -1,0 +1,146 @@
+"""The exercise library (exercises.toml): complete for every menu, written for the ear, sane
+dosage, traceable to the protocol, and a broken copy fails clearly."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.protocol import ProtocolError, load_protocol
+from assistant.protocol.exercise_loader import DOSAGE_RANGES, parse_library
+
+P = load_protocol()
+LIB = P.library
+SOURCE = Path(__file__).resolve().parents[2] / "shared" / "source" / "kngf-nekpijn-oefenprotocol.txt"
+# DESIGN.md "Result": A's menu, and what B, C and D add.
+MENU_A = ["F1", "F1a", "F14", "F14a", "F14b", "F17", "F20", "F26", "F26a", "F30", "F31", "F32",
+          "F33", "F34"]
+MENU_BCD = [*MENU_A, "F5", "F27", "F28", "F29", "F29a", "F55", "F56", "F56b", "F57", "F58"]
+
+
+def data() -> dict[str, Any]:
+    text = resources.files("assistant.protocol").joinpath("exercises.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def test_every_code_of_every_menu_is_in_the_library() -> None:
+    assert sorted(LIB.codes) == sorted(MENU_BCD)
+    assert sorted(P.profile("A").exercises) == sorted(MENU_A)
+    for pid in "BCD":
+        assert sorted(P.profile(pid).exercises) == sorted(MENU_BCD)
+
+
+@pytest.mark.parametrize("code", MENU_BCD)
+def test_each_exercise_is_complete_and_written_for_the_ear(code: str) -> None:
+    ex = LIB.exercise(code)
+    assert ex.name and ex.purpose and ex.start and ex.video == code[1:]
+    assert len(ex.steps) >= 2
+    for text in (ex.purpose, ex.start, *ex.steps, *ex.safety):
+        assert text.endswith((".", "?", "!")), text
+        assert not re.search(r"\d|\(|;", text), text
+        for part in re.split(r"(?<=[.?!]) ", text):  # each sentence short enough to hear
+            assert len(part.split()) <= 18, part
+    d = ex.dosage
+    if code == "F5":  # the bodyscan: 10–20 minutes (protocol), spread over its prompts
+        assert d.timed and 10 <= d.minutes <= 20 and len(ex.steps) >= 8
+    else:
+        assert not d.timed
+        for key, (low, high) in DOSAGE_RANGES.items():
+            assert low <= getattr(d, key) <= high, key
+        assert d.repetitions * d.sets * d.sides * (d.pace_seconds + d.hold_seconds) <= 20 * 60
+
+
+def test_nerve_exercises_are_gentle_and_say_what_to_do_when_it_tingles() -> None:
+    for code in ["F27", "F28", "F29", "F29a", "F56", "F56b", "F57", "F58"]:
+        ex = LIB.exercise(code)
+        assert "neurodynamica" in ex.name.lower() or "pitcher" in ex.name.lower()
+        assert any("tintel" in s.lower() for s in ex.safety), code
+        assert ex.dosage.hold_seconds <= 5, code
+
+
+def test_the_session_says_the_general_safety_and_closing_advice() -> None:
+    safety = " ".join(LIB.session.safety).lower()
+    assert "arm" in safety and "tintel" in safety and "stop" in safety
+    closing = " ".join(LIB.session.closing).lower()
+    assert "actief" in closing and "terugkomen" in closing
+    assert "fysiotherapeut" in " ".join(LIB.session.intro) and "filmpje" in " ".join(
+        LIB.session.intro)
+
+
+@pytest.mark.skipif(not SOURCE.exists(), reason="needs ../shared/source beside the checkout")
+def test_every_exercise_source_quotes_the_protocol() -> None:
+    text = " ".join(SOURCE.read_text("utf-8").split()).lower()
+
+    def loose(t: str) -> str:
+        return re.sub(r"[^a-zë]+", "", t)
+
+    for quote in [e.source for e in LIB.exercises] + [LIB.session.closing_source,
+                                                      LIB.choice.source]:
+        for fragment in re.split(r"…|:|;", quote):
+            words = " ".join(fragment.split()).lower().strip(" .;()")
+            assert not words or words in text or loose(words) in loose(text), quote
+
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _set(path: list[str], value: Any) -> Mutation:
+    def mutate(d: dict[str, Any]) -> None:
+        node = d
+        for part in path[:-1]:
+            node = node[part]
+        if value is None:
+            del node[path[-1]]
+        else:
+            node[path[-1]] = value
+    return mutate
+
+
+@pytest.mark.parametrize(("mutation", "message"), [
+    (_set(["schema_version"], 2), "schema_version: expected 1"),
+    (_set(["exercises", "F14", "steps"], ["Draai uw hoofd."]), "at least two steps"),
+    (_set(["exercises", "F14", "steps"], ["Draai uw hoofd", "Kom terug."]), "full stop"),
+    (_set(["exercises", "F14", "purpose"], "Tien keer per dag: 10 keer."), "digits"),
+    (_set(["exercises", "F14", "video"], "41"), "expected '14'"),
+    (_set(["exercises", "F14", "colour"], "rood"), "unknown key 'colour'"),
+    (_set(["exercises", "F14", "dosage", "repetitions"], 0), "from 1 to 30"),
+    (_set(["exercises", "F14", "dosage", "sides"], 3), "from 1 to 2"),
+    (_set(["exercises", "F14", "dosage", "hold_seconds"], None), "hold_seconds: missing"),
+    (_set(["exercises", "F5", "dosage"], {"minutes": 15, "sets": 2}), "unknown key 'sets'"),
+    (_set(["exercises", "F5", "dosage"], {"minutes": 60}), "from 5 to 30"),
+    (_set(["exercises", "X14"], {}), "not an exercise code"),
+    (_set(["session", "exercise"], "Oefening {nummer}."), "placeholders"),
+    (_set(["session", "commands", "next"], None), "expected a list"),
+    (_set(["choice", "readback"], "U koos {items}."), "placeholders"),
+])
+def test_broken_library_fails_with_a_clear_message(mutation: Mutation, message: str) -> None:
+    broken = data()
+    mutation(broken)
+    with pytest.raises(ProtocolError, match=message):
+        parse_library(broken)
+
+
+def test_a_profile_menu_naming_an_exercise_outside_the_library_fails() -> None:
+    from assistant.protocol.loader import parse_protocol
+
+    nekpijn = tomllib.loads(
+        resources.files("assistant.protocol").joinpath("nekpijn.toml").read_text("utf-8"))
+    library = data()
+    del library["exercises"]["F58"]
+    with pytest.raises(ProtocolError, match="unknown exercise 'F58'"):
+        parse_protocol(nekpijn, parse_library(library))
+
+
+def test_list_json_shape() -> None:
+    entry = LIB.exercise("F55").to_json()
+    assert set(entry) >= {"code", "name", "steps", "dosage", "purpose", "start", "safety",
+                          "video"}
+    assert set(entry["dosage"]) == {"repetitions", "sets", "hold_seconds", "pace_seconds",
+                                    "rest_seconds", "sides"}
+    assert LIB.exercise("F5").to_json()["dosage"] == {"minutes": LIB.exercise("F5").dosage.minutes}
