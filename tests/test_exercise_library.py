@@ -17,7 +17,8 @@ from assistant.protocol.exercise_loader import DOSAGE_RANGES, parse_library
 
 P = load_protocol()
 LIB = P.library
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "source" / "kngf-nekpijn-oefenprotocol.txt"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SOURCE = SHARED / "source" / "kngf-nekpijn-oefenprotocol.txt"
 # DESIGN.md "Result": A's menu, and what B, C and D add.
 MENU_A = ["F1", "F1a", "F14", "F14a", "F14b", "F17", "F20", "F26", "F26a", "F30", "F31", "F32",
           "F33", "F34"]
