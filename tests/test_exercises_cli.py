@@ -1,0 +1,166 @@
+"""`assistant exercises` and the exercises of an intake, from the command line as a user runs
+them: the library listing, a guided session, the sheet (also rendered in headless Chromium)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.protocol import classify, load_protocol
+from assistant.protocol.findings import parse_findings
+from assistant.records.store import Store
+from tests.harness import NO_NEURO, NO_RED_FLAGS
+
+P = load_protocol()
+PROFILE_B = [*NO_RED_FLAGS, *NO_NEURO, "fors", "tien weken", "nee", "nee", "nee", "nee"]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None,
+        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "ASSISTANT_FAST_CLOCK": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin,
+                          capture_output=True, text=True, timeout=timeout, check=False,
+                          env=environ)
+
+
+def events_of(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def test_list_json_has_every_exercise_with_steps_and_dosage() -> None:
+    done = run("exercises", "--list", "--json")
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)
+    assert [e["code"] for e in listed] == list(P.library.codes)
+    for entry in listed:
+        assert len(entry["steps"]) >= 2 and entry["dosage"] and entry["name"]
+    text = run("exercises", "--list", "--profile", "A")
+    assert text.returncode == 0
+    assert [line.split()[0] for line in text.stdout.splitlines()] == list(
+        P.profile("A").exercises)
+
+
+def test_a_profile_session_guides_through_its_whole_menu(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    done = run("exercises", "--profile", "B", "--text", "--mute", "--events", str(log))
+    assert done.returncode == 0, done.stderr
+    events = events_of(log)
+    menu = list(P.profile("B").exercises)
+    assert [e["code"] for e in events if e["event"] == "exercise"] == menu
+    assert events[-1] == {"event": "done", "completed": menu, "skipped": [], "stopped": False}
+    assert {"step", "rep", "hold"} <= {e["event"] for e in events}
+    assert "Rotatieoefening nek en romp" in done.stdout
+    assert P.library.session.closing[-1] in done.stdout
+
+
+def test_typed_commands_pause_resume_and_stop_a_session(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    done = run("exercises", "--profile", "B", "--text", "--mute", "--events", str(log),
+               stdin="pauze\nverder\nstop\n")
+    assert done.returncode == 1, done.stderr
+    events = events_of(log)
+    heard = [e["text"] for e in events if e["event"] == "heard"]
+    assert heard == ["pauze", "verder", "stop"]
+    assert events[-1]["event"] == "done" and events[-1]["stopped"] is True
+    texts = P.library.session
+    assert texts.paused in done.stdout and texts.resumed in done.stdout
+    assert texts.stopped in done.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--codes", "F14,F99"], "onbekende oefening 'F99'"),
+    ([], "kies de oefeningen met --codes, --profile of --patient"),
+    (["--codes", "F14", "--json"], "--json hoort bij --list"),
+    (["--profile", "A", "--codes", "F55"], "F55 staat niet in het menu van profiel A"),
+    (["--codes", ","], "geen oefeningen genoemd"),
+])
+def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
+    done = run("exercises", "--text", "--mute", *args)
+    assert done.returncode == 2
+    assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_the_program_chosen_at_a_patients_intake(tmp_path: Path) -> None:
+    db = tmp_path / "records.sqlite3"
+    findings = parse_findings({"red_flags": [], "neurological_signs": True,
+                               "trauma_related": False, "work_related": False})
+    result = classify(findings, P).to_json()
+    with Store.open(db) as store:
+        store.add_consultation("pt-7", date(2026, 11, 1), findings.to_json(), result,
+                               ["F56", "F28"])
+        store.add_consultation("pt-8", date(2026, 11, 1), findings.to_json(), result, [])
+    log = tmp_path / "events.jsonl"
+    done = run("exercises", "--patient", "pt-7", "--db", str(db), "--text", "--mute",
+               "--events", str(log))
+    assert done.returncode == 0, done.stderr
+    events = events_of(log)
+    assert [e["code"] for e in events if e["event"] == "exercise"] == ["F56", "F28"]
+    warning = P.profile("D").exercise_warning
+    assert warning and warning in done.stdout  # profile D's caution
+    unknown = run("exercises", "--patient", "pt-9", "--db", str(db), "--text")
+    assert unknown.returncode == 2 and "pt-9" in unknown.stderr
+    nothing = run("exercises", "--patient", "pt-8", "--db", str(db), "--text")
+    assert nothing.returncode == 2 and "geen oefeningen gekozen" in nothing.stderr
+
+
+def test_an_intake_ends_with_a_choice_in_the_report_result_and_sheet(tmp_path: Path) -> None:
+    report = tmp_path / "verslag"
+    done = run("intake", "--text", "--mute", "--report", str(report),
+               stdin="\n".join([*PROFILE_B, "veertien en vijfenvijftig", "ja"]) + "\n")
+    assert done.returncode == 0, done.stderr
+    result = json.loads((report / "result.json").read_text("utf-8"))
+    assert result["profile"] == "B" and result["chosen_exercises"] == ["F14", "F55"]
+    text = (report / "report.md").read_text("utf-8")
+    assert "Gekozen voor thuis" in text and "- F55: Roeioefening met oefenelastiek" in text
+    sheet = (report / "oefenblad.html").read_text("utf-8")
+    for code in ("F14", "F55"):
+        for step in P.library.exercise(code).steps:
+            assert step in sheet
+    assert "12 keer, 3 series" in sheet
+    assert P.library.session.safety[0] in sheet
+    assert oct((report / "oefenblad.html").stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_sheet_for_a_profile_d_choice_carries_the_warning(tmp_path: Path) -> None:
+    sheet = tmp_path / "blad.html"
+    done = run("exercises", "--profile", "D", "--codes", "F56,F57", "--sheet", str(sheet),
+               "--date", "2026-11-24")
+    assert done.returncode == 0, done.stderr
+    html = sheet.read_text("utf-8")
+    warning = P.profile("D").exercise_warning
+    assert warning and warning in html and 'class="warning"' in html
+    assert "24-11-2026" in html and html.count('class="exercise"') == 2
+    plain = tmp_path / "b.html"
+    run("exercises", "--profile", "B", "--codes", "F56", "--sheet", str(plain))
+    assert warning not in plain.read_text("utf-8")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium;"
+                                             " .ci/run installs it) to render the sheet")
+def test_the_sheet_renders_in_headless_chromium(tmp_path: Path) -> None:
+    sheet, png = tmp_path / "blad.html", tmp_path / "blad.png"
+    assert run("exercises", "--profile", "D", "--codes", "F14,F55,F56", "--sheet",
+               str(sheet)).returncode == 0
+    assert CHROMIUM is not None
+    shot = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars",
+         "--window-size=900,1800", f"--screenshot={png}", sheet.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (900, 1800)
+    assert len(data) > 50_000  # text and boxes, not a blank page
