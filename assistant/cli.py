@@ -30,11 +30,14 @@ from assistant.cli_common import (
     text_listener,
     voice_listener,
 )
+from assistant.dialog import events
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.diagram import mermaid
+from assistant.dialog.evaluation import run_evaluation
 from assistant.dialog.events import Emit
 from assistant.exercises_cli import add_exercises_parser, parse_codes
+from assistant.intake_records import IntakeRecords, RecordsUnavailable, offer_baseline
 from assistant.model_cli import add_model_parser
 from assistant.protocol import FindingsError, ProtocolError, classify, load_protocol
 from assistant.protocol.findings import Findings, parse_findings, require_complete
@@ -42,7 +45,7 @@ from assistant.protocol.model import Protocol
 from assistant.records_cli import add_records_parsers
 from assistant.report import render_report, to_json_text, write_report
 from assistant.screen import EventLog, Screen
-from assistant.session import SpeechOutput, run_consultation
+from assistant.session import Fanout, Outcome, SpeechOutput, run_consultation
 from assistant.sheet import render_sheet
 from assistant.speech.interfaces import Listener
 
@@ -83,6 +86,20 @@ def _positive(text: str) -> float:
     return value
 
 
+def _score(text: str) -> int:
+    if not text.strip().isdigit() or not 0 <= int(text) <= 10:
+        raise argparse.ArgumentTypeError(f"geen score van 0 tot en met 10: {text!r}")
+    return int(text)
+
+
+def _psk(text: str) -> tuple[int, int, int]:
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"drie scores nodig, zoals 6,4,7: {text!r}")
+    a, b, c = (_score(p) for p in parts)
+    return a, b, c
+
+
 def _fraction(text: str) -> float:
     try:
         value = float(text)
@@ -111,6 +128,57 @@ def cmd_diagram(args: argparse.Namespace, protocol: Protocol) -> int:
     return EXIT_DONE
 
 
+def _baseline(args: argparse.Namespace) -> tuple[int, tuple[int, int, int]] | None:
+    """--nprs and --psk: the baseline measurement given on the command line."""
+    if args.nprs is None and args.psk is None:
+        return None
+    if args.nprs is None or args.psk is None:
+        raise UsageError("--nprs en --psk horen bij elkaar (de beginmeting)")
+    if args.patient is None:
+        raise UsageError("--nprs en --psk horen bij --patient (de beginmeting wordt bewaard)")
+    return args.nprs, args.psk
+
+
+def _open_records(args: argparse.Namespace, *, journaled: bool) -> IntakeRecords | None:
+    """The records for this intake. Without --patient or --resume they only keep the journal,
+    so their absence is a notice, not an error."""
+    try:
+        return IntakeRecords.open(args.db, args.patient, args.date, resume=args.resume,
+                                  journaled=journaled)
+    except RecordsUnavailable as exc:
+        if args.patient is not None or args.resume:
+            raise UsageError(str(exc)) from None
+        print(f"Geen dagboek voor hervatten: {exc}.", file=sys.stderr)
+        return None
+
+
+def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, emit: Emit,
+                  protocol: Protocol, baseline: tuple[int, tuple[int, int, int]] | None, *,
+                  interactive: bool) -> None:
+    """Store the finished intake under the patient's id, with the baseline measurement."""
+    from assistant.records.store import RecordsError
+
+    consultation = outcome.consultation
+    result = consultation.result
+    try:
+        saved = records.finish(consultation.findings, result, outcome.chosen_exercises)
+        if saved is None or result is None or result.profile is None:
+            return
+        print(saved)
+        if baseline is None and interactive:
+            def say(text: str) -> None:
+                emit(events.say(text, "notice"))
+
+            if offer_baseline(listener, say, protocol):
+                measured = run_evaluation(listener, say, result.profile, protocol)
+                if measured is not None:
+                    baseline = measured.nprs, measured.psk
+        if baseline is not None:
+            print(records.baseline(*baseline))
+    except RecordsError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
     answers = _read_findings(args.answers) if args.answers else None
     if args.exercises is not None and answers is None:
@@ -118,8 +186,18 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
     exercises = parse_codes(args.exercises, protocol, "--exercises") if args.exercises else ()
     if args.report is not None and args.report.exists() and not args.report.is_dir():
         raise UsageError(f"--report: {args.report} is geen map")
+    if args.resume and answers is not None:
+        raise UsageError("--resume gaat niet samen met --answers")
+    baseline = _baseline(args)
     options = speech_options(args)
     with ExitStack() as stack:
+        records = _open_records(args, journaled=answers is None)
+        if records is not None:
+            stack.callback(records.close)
+            if records.resumed_from is not None:
+                print(f"Onderbroken intake van {records.resumed_from.isoformat()} wordt hervat "
+                      f"({records.standing_answers} antwoorden).")
+        day = records.day if records is not None else args.date
         sinks: list[Emit] = []
         listener: Listener | None = None
         voice = False
@@ -146,22 +224,33 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
             speaker = BargeIn(speaker, listener)
         stack.callback(speaker.close)
         sinks.append(SpeechOutput(speaker))
-        outcome = run_consultation(protocol, listener, sinks, DialogConfig(
-            voice=voice, confirm_below=args.confirm_below,
-            confirm_red_flag_no_below=args.confirm_red_flag_below))
-    consultation = outcome.consultation
-    chosen, result = outcome.chosen_exercises, consultation.result
-    if exercises and result is not None and chosen is None:
-        outside = [c for c in exercises if c not in result.exercises]
-        raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu van "
-                         "deze uitkomst" if result.exercises else
-                         "--exercises: bij een verwijzing worden geen oefeningen gekozen")
+        try:
+            outcome = run_consultation(
+                protocol, listener, sinks, DialogConfig(
+                    voice=voice, confirm_below=args.confirm_below,
+                    confirm_red_flag_no_below=args.confirm_red_flag_below),
+                journal=records.journal if records else None,
+                resume=records.resume if records else ())
+        except ValueError as exc:  # the journal does not fit this protocol
+            assert records is not None
+            records.abandon()
+            raise UsageError(f"--resume: {exc}; start een nieuwe intake") from None
+        consultation = outcome.consultation
+        chosen, result = outcome.chosen_exercises, consultation.result
+        if exercises and result is not None and chosen is None:
+            outside = [c for c in exercises if c not in result.exercises]
+            raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu "
+                             "van deze uitkomst" if result.exercises else
+                             "--exercises: bij een verwijzing worden geen oefeningen gekozen")
+        if records is not None:
+            _store_intake(records, outcome, listener, Fanout(sinks), protocol,
+                          baseline, interactive=answers is None)
     report = render_report(protocol=protocol, answers=outcome.answers,
                            findings=consultation.findings, result=result,
-                           day=args.date, chosen=chosen)
+                           day=day, chosen=chosen)
     sheet = None
     if chosen and result is not None:
-        sheet = render_sheet(protocol.library, chosen, day=args.date,
+        sheet = render_sheet(protocol.library, chosen, day=day,
                              warning=result.exercise_warning)
     if consultation.result is not None:
         print("\n" + report, end="")
@@ -192,6 +281,19 @@ def build_parser() -> argparse.ArgumentParser:
     intake.add_argument("--mute", action="store_true", help="geen gesproken uitvoer")
     intake.add_argument("--answers", type=Path, metavar="BESTAND.json",
                         help="neem de antwoorden uit een bevindingenbestand (niet interactief)")
+    intake.add_argument("--patient", metavar="ID",
+                        help="bewaar de intake onder deze pseudonieme id (voor de follow-up); "
+                             "een onderbroken intake van deze patiënt wordt hervat")
+    intake.add_argument("--resume", action="store_true",
+                        help="hervat de laatst onderbroken intake (zonder --patient: de "
+                             "laatste zonder id)")
+    intake.add_argument("--db", type=Path, metavar="PAD",
+                        help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of "
+                             "de gebruikersmap)")
+    intake.add_argument("--nprs", type=_score, metavar="0..10",
+                        help="met --patient: de pijnscore van de beginmeting")
+    intake.add_argument("--psk", type=_psk, metavar="A,B,C",
+                        help="met --patient: de drie PSK-scores van de beginmeting (0..10)")
     intake.add_argument("--exercises", metavar="F14,F55",
                         help="met --answers: kies deze oefeningen na het profiel (standaard: "
                              "geen)")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.dialog.consultation import Consultation, DialogConfig
 from assistant.dialog.events import Emit, Event
 from assistant.dialog.exercise_choice import ExerciseChoice
+from assistant.journal import IntakeJournal, replay
 from assistant.protocol.model import Protocol
 from assistant.report import GivenAnswer
 from assistant.speech.interfaces import Listener, Speaker
@@ -54,21 +56,44 @@ def run_consultation(
     config: DialogConfig | None = None,
     *,
     choose_exercises: bool = True,
+    journal: IntakeJournal | None = None,
+    resume: Sequence[dict[str, Any]] = (),
 ) -> Outcome:
     """Run one intake to its end: a result, or a stop (also when the input ends). After a
-    treatment profile the therapist chooses the home exercises from its menu."""
+    treatment profile the therapist chooses the home exercises from its menu.
+
+    With a `journal` every answer is written down as it is given; `resume` replays the entries
+    of an interrupted intake's journal first (ValueError when they do not fit)."""
     emit = Fanout(sinks)
     consultation = Consultation(protocol, emit, config or DialogConfig())
-    consultation.start()
+    outcome = Outcome(consultation)
+    if resume:
+        consultation.emit = _ignore
+        consultation.start()
+        outcome.chosen_exercises = replay(consultation, resume)
+        consultation.emit = emit
+        consultation.announce()
+    else:
+        consultation.start()
+    if journal is not None:
+        journal.recorded = len(consultation.history)
     while consultation.outcome == "running":
         consultation.hear(listener.listen(consultation.grammar()))
-    outcome = Outcome(consultation)
+        if journal is not None:
+            journal.sync(consultation.history)
     result = consultation.result
-    if choose_exercises and result is not None and result.exercises:
+    if (choose_exercises and result is not None and result.exercises
+            and outcome.chosen_exercises is None):
         choice = ExerciseChoice(protocol.library, protocol.vocabulary, result.exercises, emit)
         choice.start()
         while choice.outcome == "running":
             choice.hear(listener.listen(choice.grammar()))
         if choice.outcome == "done":
             outcome.chosen_exercises = choice.chosen
+            if journal is not None:
+                journal.choice(choice.chosen)
     return outcome
+
+
+def _ignore(event: Event) -> None:
+    return None

@@ -59,6 +59,7 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
 
 CONFIRM_HELP: Final = "Zeg ja als het klopt. Zeg nee als het niet klopt, dan vraag ik het opnieuw."
 KEYBOARD_HINT: Final = "Het lukt niet goed met spraak. U kunt het antwoord ook typen."
+RESUMED: Final = "We gaan verder waar we gebleven waren."
 COMMAND_HINT: Final = "U kunt ook zeggen: herhaal, terug, help, pauze of stop."
 
 
@@ -126,6 +127,30 @@ class Consultation:
     def start(self) -> None:
         """Ask the first question."""
         self._enter_section()
+
+    def restore(self, question_id: str, heard: str, value: Value) -> None:
+        """Replay an answer from the journal (resume); it must answer the current question."""
+        question = self.current
+        if question is None or question.id != question_id:
+            asked = question.id if question else "niets"
+            raise ValueError(f"het dagboek antwoordt op '{question_id}', maar de intake vraagt "
+                             f"'{asked}'")
+        if question.type is AnswerType.DURATION and isinstance(value, int | float):
+            value = float(value)
+        self._accept(question, heard, value)
+
+    def undo(self) -> None:
+        """Replay a 'terug' from the journal (resume)."""
+        self._back()
+
+    def announce(self) -> None:
+        """After a resume: give the result again, or ask the open question again."""
+        if self.result is not None:
+            self.emit(events.result(self.result.to_json()))
+            self.emit(events.say(spoken_summary(self.result, self.protocol), "summary"))
+            return
+        self.emit(events.say(RESUMED, "intro"))
+        self._ask(self.current)
 
     def grammar(self) -> list[str]:
         """The phrases that can be said now (answers and commands), for a recogniser."""

@@ -1,0 +1,68 @@
+"""The intake journal: every answer is written to the records store the moment it is given,
+so an interrupted intake (a phone call, a crash, a flat battery) resumes with nothing lost."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal, Protocol
+
+from assistant.dialog.consultation import AnswerRecord, Consultation
+from assistant.dialog.events import json_value
+
+EndStatus = Literal["finished", "abandoned"]
+
+
+class JournalStore(Protocol):
+    """What the journal needs of the records store."""
+
+    def journal_append(self, journal_id: int, payload: dict[str, Any]) -> None: ...
+
+    def journal_close(self, journal_id: int,
+                      status: Literal["open", "finished", "abandoned"]) -> None: ...
+
+
+class IntakeJournal:
+    """Follows the consultation's answers: a new answer is appended, a 'terug' is appended as
+    'back', the choice of exercises as 'choice'. Each append is durable before it returns."""
+
+    def __init__(self, store: JournalStore, journal_id: int, recorded: int = 0) -> None:
+        self.store = store
+        self.id = journal_id
+        self.recorded = recorded  # answers in the journal that still stand
+
+    def sync(self, history: Sequence[AnswerRecord]) -> None:
+        """Bring the journal up to date with the consultation's answers."""
+        while self.recorded > len(history):
+            self.store.journal_append(self.id, {"kind": "back"})
+            self.recorded -= 1
+        while self.recorded < len(history):
+            record = history[self.recorded]
+            self.store.journal_append(self.id, {
+                "kind": "answer", "question": record.question.id, "heard": record.heard,
+                "value": json_value(record.value)})
+            self.recorded += 1
+
+    def choice(self, codes: Sequence[str]) -> None:
+        self.store.journal_append(self.id, {"kind": "choice", "codes": list(codes)})
+
+    def close(self, status: EndStatus) -> None:
+        self.store.journal_close(self.id, status)
+
+
+def replay(consultation: Consultation, entries: Sequence[dict[str, Any]]) -> tuple[str, ...] | None:
+    """Apply journaled entries to a started consultation (whose output goes nowhere yet);
+    return the exercises chosen, if the journal got that far. ValueError when the journal does
+    not fit this protocol."""
+    chosen: tuple[str, ...] | None = None
+    for entry in entries:
+        kind = entry.get("kind")
+        if kind == "answer":
+            consultation.restore(str(entry["question"]), str(entry.get("heard", "")),
+                                 entry["value"])
+        elif kind == "back":
+            consultation.undo()
+        elif kind == "choice":
+            chosen = tuple(str(c) for c in entry["codes"])
+        else:
+            raise ValueError(f"onbekende regel in het dagboek: {entry!r}")
+    return chosen

@@ -1,0 +1,16 @@
+"""Every test keeps its records (the intake journal, patients) in its own temporary database,
+never in the user's data folder; subprocesses inherit it through ASSISTANT_DB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_records(tmp_path_factory: pytest.TempPathFactory,
+                    monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path_factory.mktemp("records") / "records.sqlite3"
+    monkeypatch.setenv("ASSISTANT_DB", str(db))
+    return db

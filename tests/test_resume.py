@@ -1,0 +1,142 @@
+"""An interrupted intake loses nothing: every answer is journaled as it is given, and the intake
+resumes where it stopped, also after the process is killed outright (SIGKILL)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.dialog.consultation import Consultation
+from assistant.journal import IntakeJournal, replay
+from assistant.records.store import Store
+from assistant.session import run_consultation as run_session
+from assistant.speech.interfaces import Utterance
+from assistant.speech.text import ScriptedListener
+from tests.harness import NO_NEURO, NO_RED_FLAGS, PROTOCOL, asked, of, run_consultation
+
+# Profile B, work-related with five weeks off work.
+ANSWERS = [*NO_RED_FLAGS, *NO_NEURO, "fors", "tien weken", "nee", "nee", "ja", "vijf weken"]
+
+
+def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def events_of(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+
+
+def wait_for(predicate: Any, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
+    first_log, second_log, report = tmp_path / "1.jsonl", tmp_path / "2.jsonl", tmp_path / "r"
+    given = 16  # red flags, neurological signs, 'fors' and 'tien weken'; then it dies
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--patient", "pt-k",
+         "--date", "2026-11-02", "--events", str(first_log)],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None
+    try:
+        for n, answer in enumerate(ANSWERS[:given], start=1):
+            proc.stdin.write(answer + "\n")
+            proc.stdin.flush()
+            wait_for(lambda n=n: len(of(events_of(first_log), "answer")) >= n)
+        # the next question is on screen; the process dies without any chance to clean up
+        wait_for(lambda: asked(events_of(first_log))[-1:] == ["psychosocial_dominant"])
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        proc.kill()
+    second = cli("intake", "--text", "--mute", "--patient", "pt-k", "--events", str(second_log),
+                 "--report", str(report),
+                 stdin="\n".join([*ANSWERS[given:], "veertien", "ja"]) + "\n")
+    assert second.returncode == 0, second.stderr
+    assert f"wordt hervat ({given} antwoorden)" in second.stdout
+    events = events_of(second_log)
+    assert asked(events)[0] == "psychosocial_dominant"  # nothing asked twice
+    # the answers before and after the crash make one intake, with the expected conclusion
+    expected = run_consultation(ANSWERS)
+    assert of(events, "result")[0]["result"] == of(expected, "result")[0]["result"]
+    text = (report / "report.md").read_text("utf-8")
+    assert "Datum: 2026-11-02" in text  # the intake's own date
+    assert text.count("\n| ") == 2 + len(ANSWERS)  # header, rule, and every answer
+    with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
+        stored = store.latest_consultation("pt-k")
+        assert stored is not None and stored.result["profile"] == "B"
+        assert stored.chosen_exercises == ("F14",)
+        assert store.journal_find_open("pt-k") is None  # finished: nothing left to resume
+
+
+def test_resume_without_a_patient_and_terug_in_the_journal(tmp_path: Path) -> None:
+    stopped = cli("intake", "--text", "--mute", stdin="\n".join(
+        [*NO_RED_FLAGS[:3], "terug", "nee", "nee", "stop"]) + "\n")
+    assert stopped.returncode == 1
+    log = tmp_path / "events.jsonl"
+    resumed = cli("intake", "--text", "--mute", "--resume", "--events", str(log),
+                  stdin="\n".join(ANSWERS[4:]) + "\n")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "wordt hervat (4 antwoorden)" in resumed.stdout
+    assert asked(events_of(log))[0] == PROTOCOL.section_questions("red_flags")[4].id
+    again = cli("intake", "--text", "--mute", "--resume")
+    assert again.returncode == 2 and "geen onderbroken intake" in again.stderr
+
+
+def test_a_journal_that_does_not_fit_is_set_aside(tmp_path: Path) -> None:
+    db = Path(os.environ["ASSISTANT_DB"])
+    with Store.open(db) as store:
+        journal = store.journal_open(None, date(2026, 11, 3))
+        store.journal_append(journal, {"kind": "answer", "question": "adl_impact",
+                                       "heard": "fors", "value": "severe"})
+    done = cli("intake", "--text", "--mute", "--resume")
+    assert done.returncode == 2 and "start een nieuwe intake" in done.stderr
+    with Store.open(db) as store:
+        assert store.journal_find_open(None) is None
+
+
+class MemoryJournal:
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self.status = "open"
+
+    def journal_append(self, journal_id: int, payload: dict[str, Any]) -> None:
+        self.entries.append(payload)
+
+    def journal_close(self, journal_id: int, status: Any) -> None:
+        self.status = status
+
+
+@pytest.mark.parametrize("cut", range(len(ANSWERS) + 1))
+def test_any_prefix_of_the_journal_replays_to_the_same_place(cut: int) -> None:
+    memory = MemoryJournal()
+    inputs = [*ANSWERS[:cut]]
+    if cut > 2:
+        inputs[2:2] = ["terug", NO_RED_FLAGS[1]]  # a 'terug' is journaled too
+    run_session(PROTOCOL, ScriptedListener(inputs), [], journal=IntakeJournal(memory, 1))
+    restored = Consultation(PROTOCOL, lambda e: None)
+    restored.start()
+    replay(restored, memory.entries)
+    straight = Consultation(PROTOCOL, lambda e: None)
+    straight.start()
+    for answer in ANSWERS[:cut]:
+        straight.hear(Utterance(answer))
+    assert [r.value for r in restored.history] == [r.value for r in straight.history]
+    assert restored.findings == straight.findings and restored.state == straight.state
+    assert (restored.current.id if restored.current else None) == (
+        straight.current.id if straight.current else None)
