@@ -33,7 +33,7 @@ from assistant.cli_common import (
 from assistant.dialog import events
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
-from assistant.dialog.diagram import mermaid
+from assistant.dialog.diagram import mermaid, session_mermaid
 from assistant.dialog.evaluation import run_evaluation
 from assistant.dialog.events import Emit
 from assistant.exercises_cli import add_exercises_parser, parse_codes
@@ -124,7 +124,7 @@ def cmd_doctor(args: argparse.Namespace, protocol: Protocol) -> int:
 
 
 def cmd_diagram(args: argparse.Namespace, protocol: Protocol) -> int:
-    print(mermaid(), end="")
+    print(session_mermaid() if args.exercises else mermaid(), end="")
     return EXIT_DONE
 
 
@@ -321,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     classify_cmd.set_defaults(handler=cmd_classify)
 
     diagram = sub.add_parser("diagram", help="het verloop van de intake als Mermaid-diagram")
+    diagram.add_argument("--exercises", action="store_true",
+                         help="het verloop van de begeleide oefensessie")
     diagram.set_defaults(handler=cmd_diagram)
 
     doctor = sub.add_parser("doctor", help="controleer model, microfoon, luidspreker en stem")

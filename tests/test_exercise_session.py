@@ -226,3 +226,17 @@ def test_spoken_numbers_and_video_numbers() -> None:
         "één", "drie", "veertien", "twintig", "eenentwintig", "tweeëntwintig", "drieëntwintig",
         "vijfenvijftig", "negenennegentig"]
     assert spoken_video("14a") == "veertien a" and spoken_video("56b") == "zesenvijftig b"
+
+
+def test_the_session_diagram_is_drawn_from_the_table() -> None:
+    from assistant.dialog.diagram import session_mermaid
+    from assistant.dialog.exercise_session import STATES, TRANSITIONS
+
+    text = session_mermaid()
+    arrows = [line for line in text.splitlines() if "-->" in line and "[*]" not in line]
+    expected = sum(len(r["source"]) if isinstance(r["source"], list) else 1
+                   for r in TRANSITIONS if r["trigger"] != "stop")
+    assert len(arrows) == expected
+    for state in STATES:
+        assert state in text
+    assert "    paused --> counting: resume [paused_in_counting]" in arrows

@@ -33,3 +33,26 @@ def mermaid() -> str:
         f"    {STOPPED} --> [*]",
     ]
     return "\n".join(lines) + "\n"
+
+
+def session_mermaid() -> str:
+    """The guided exercise session's machine as `stateDiagram-v2`: one arrow per source of each
+    row, labelled with its trigger and condition (`stop` from every active state is a note)."""
+    from assistant.dialog.exercise_session import STATES as SESSION_STATES
+    from assistant.dialog.exercise_session import TRANSITIONS as SESSION_TRANSITIONS
+
+    lines = ["stateDiagram-v2", f"    [*] --> {SESSION_STATES[0]}"]
+    for row in SESSION_TRANSITIONS:
+        if row["trigger"] == "stop":
+            continue
+        sources = row["source"] if isinstance(row["source"], list) else [row["source"]]
+        label = row["trigger"]
+        if row.get("conditions"):
+            label += f" [{row['conditions']}]"
+        if row.get("unless"):
+            label += f" [not {row['unless']}]"
+        for source in sources:
+            lines.append(f"    {source} --> {row['dest'] or source}: {label}")
+    lines += ["    note right of stopped: stop, from every state until the closing words",
+              "    done --> [*]", "    stopped --> [*]"]
+    return "\n".join(lines) + "\n"
