@@ -66,6 +66,12 @@ class Screen:
             self._print(s.dim(f"> {event['text']}"))
         elif kind == "say":
             self._said(event["kind"], event["text"])
+        elif kind == "menu":
+            self._print("")
+            for item in event["exercises"]:
+                self._print(f"  {item['code']:5} {item['name']}")
+            if event.get("warning"):
+                self._print(s.warn(f"Let op: {event['warning']}"))
         elif kind == "exercise":
             self._print("")
             self._print(s.bold(f"— {event['code']}: {event['name']} "
@@ -75,8 +81,10 @@ class Screen:
 
     def _said(self, say_kind: str, text: str) -> None:
         s = self.style
-        if say_kind == "summary":
-            return  # the full conclusion is printed by the caller
+        if say_kind == "summary":  # the conclusion in short; the caller prints the report
+            self._print("")
+            self._print(s.bold(text))
+            return
         if say_kind == "count":  # counting in an exercise session: on one line
             self.out.write(("" if self._line_open else "  ") + s.dim(text))
             self._line_open = text != self.release

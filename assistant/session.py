@@ -84,7 +84,8 @@ def run_consultation(
     result = consultation.result
     if (choose_exercises and result is not None and result.exercises
             and outcome.chosen_exercises is None):
-        choice = ExerciseChoice(protocol.library, protocol.vocabulary, result.exercises, emit)
+        choice = ExerciseChoice(protocol.library, protocol.vocabulary, result.exercises, emit,
+                                result.exercise_warning)
         choice.start()
         while choice.outcome == "running":
             choice.hear(listener.listen(choice.grammar()))

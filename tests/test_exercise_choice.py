@@ -71,6 +71,9 @@ def test_after_the_profile_the_choice_is_read_back_and_confirmed() -> None:
     assert result_of(events)["profile"] == "B"
     asks = [e for e in of(events, "ask") if e["question"] == QUESTION]
     assert [a["text"] for a in asks] == [TEXTS.question]
+    menu = of(events, "menu")[0]  # shown on screen before the question, not spoken
+    assert [m["code"] for m in menu["exercises"]] == list(PROTOCOL.profile("B").exercises)
+    assert menu["warning"] is None
     # asked after the result was given
     assert events.index(of(events, "result")[0]) < events.index(asks[0])
     confirm = of(events, "confirm")[-1]
@@ -109,6 +112,12 @@ def test_herhaal_repeats_the_read_back_and_stop_leaves_no_choice() -> None:
     confirms = [e for e in events if e["event"] == "confirm"]
     assert len(confirms) == 2 and confirms[0]["text"] == confirms[1]["text"]
     assert not [e for e in events if e["event"] == "answer"]
+
+
+def test_profile_d_menu_carries_its_warning() -> None:
+    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "geen", "ja"])
+    assert result_of(events)["profile"] == "D"
+    assert of(events, "menu")[0]["warning"] == PROTOCOL.profile("D").exercise_warning
 
 
 def test_a_referral_has_no_choice() -> None:

@@ -95,6 +95,7 @@ class ExerciseChoice:
     vocab: Vocabulary
     menu: tuple[str, ...]
     emit: Emit
+    warning: str | None = None  # profile D: avoid movements that provoke radiating arm pain
     chosen: tuple[str, ...] = ()
     state: str = STATES[0]
     _pending: tuple[str, ...] = field(default=())
@@ -110,6 +111,10 @@ class ExerciseChoice:
         return "stopped" if self.state == "stopped" else "running"
 
     def start(self) -> None:
+        """Show the menu (on screen; it is not spoken: 'help' reads the numbers) and ask."""
+        self.emit({"event": "menu", "exercises": [
+            {"code": c, "name": self.library.exercise(c).name} for c in self.menu],
+            "warning": self.warning})
         self._ask()
 
     def grammar(self) -> list[str]:
