@@ -170,7 +170,8 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
                 emit(events.say(text, "notice"))
 
             if offer_baseline(listener, say, protocol):
-                measured = run_evaluation(listener, say, result.profile, protocol)
+                measured = run_evaluation(listener, say, result.profile, protocol,
+                                          baseline=True)
                 if measured is not None:
                     baseline = measured.nprs, measured.psk
         if baseline is not None:
@@ -180,14 +181,14 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
 
 
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
+    if args.resume and args.answers:
+        raise UsageError("--resume gaat niet samen met --answers")
     answers = _read_findings(args.answers) if args.answers else None
     if args.exercises is not None and answers is None:
         raise UsageError("--exercises hoort bij --answers (anders kiest u ze in het gesprek)")
     exercises = parse_codes(args.exercises, protocol, "--exercises") if args.exercises else ()
     if args.report is not None and args.report.exists() and not args.report.is_dir():
         raise UsageError(f"--report: {args.report} is geen map")
-    if args.resume and answers is not None:
-        raise UsageError("--resume gaat niet samen met --answers")
     baseline = _baseline(args)
     options = speech_options(args)
     with ExitStack() as stack:

@@ -104,6 +104,7 @@ class EvaluationDialog:
     profile: str
     vocab: Vocabulary
     say: Callable[[str], None]
+    baseline: bool = False  # the first measurement: nothing to be worse than yet
     answers: dict[str, int | bool] = field(default_factory=dict)
     state: str = STATES[0]
     paused: bool = False
@@ -111,6 +112,11 @@ class EvaluationDialog:
     def __post_init__(self) -> None:
         self.machine = Machine(model=self, states=list(STATES), transitions=TRANSITIONS,
                                initial=STATES[0], auto_transitions=False)
+
+    @property
+    def _rule_profile(self) -> str:
+        """The profile the table's conditions see; a baseline asks no 'worse' question."""
+        return "" if self.baseline else self.profile
 
     @property
     def finished(self) -> bool:
@@ -167,7 +173,7 @@ class EvaluationDialog:
         elif name == "back":
             self.paused = False
             if "back" in self.machine.get_triggers(self.state):
-                self.machine.events["back"].trigger(self, self.profile)
+                self.machine.events["back"].trigger(self, self._rule_profile)
                 self.answers.pop(self.state, None)
             else:
                 self.say(FIRST_TEXT)
@@ -179,7 +185,7 @@ class EvaluationDialog:
             self._ask()
             return
         self.answers[self.state] = value
-        self.machine.events["advance"].trigger(self, self.profile)
+        self.machine.events["advance"].trigger(self, self._rule_profile)
         if not self.finished:
             self._ask()
 
@@ -192,13 +198,15 @@ class EvaluationDialog:
 
 
 def run_evaluation(listener: Listener, say: Callable[[str], None], profile: str,
-                   protocol: Protocol | None = None) -> Evaluation | None:
+                   protocol: Protocol | None = None, *,
+                   baseline: bool = False) -> Evaluation | None:
     """Ask the measurements; the evaluation, or None when it was stopped (or input ended)."""
     if protocol is None:
         from assistant.protocol import load_protocol
 
         protocol = load_protocol()
-    dialog = EvaluationDialog(profile=profile, vocab=protocol.vocabulary, say=say)
+    dialog = EvaluationDialog(profile=profile, vocab=protocol.vocabulary, say=say,
+                              baseline=baseline)
     dialog.start()
     while not dialog.finished:
         dialog.hear(listener.listen(dialog.grammar()))

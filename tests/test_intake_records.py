@@ -1,0 +1,77 @@
+"""An intake with --patient: stored for follow-up, with the baseline measurement asked or given."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.records.store import Store
+from tests.harness import NO_RED_FLAGS
+
+PROFILE_D = [*NO_RED_FLAGS, "ja", "nee", "nee"]  # reflexes reduced; no trauma, not work
+
+
+def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def stored(patient: str) -> Store:
+    return Store.open(Path(os.environ["ASSISTANT_DB"]))
+
+
+def test_the_baseline_is_asked_after_the_intake_without_the_worse_question() -> None:
+    done = cli("intake", "--text", "--mute", "--patient", "P-1", "--date", "2026-10-01",
+               stdin="\n".join([*PROFILE_D, "zesenvijftig", "ja", "ja", "zeven", "zes",
+                                "zeven", "acht"]) + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "Opgeslagen bij patiënt P-1 (2026-10-01)." in done.stdout
+    assert "Beginmeting opgeslagen: pijnscore 7, activiteiten 6, 7, 8." in done.stdout
+    assert "erger geworden" not in done.stdout  # nothing to be worse than at the baseline
+    with stored("P-1") as store:
+        intake = store.latest_consultation("P-1")
+        assert intake is not None and intake.result["profile"] == "D"
+        assert intake.chosen_exercises == ("F56",)
+        assert intake.result["chosen_exercises"] == ["F56"]
+        [baseline] = store.evaluations("P-1")
+        assert (baseline.nprs, baseline.psk, baseline.date.isoformat()) == (
+            7, (6, 7, 8), "2026-10-01")
+
+
+def test_nee_to_the_baseline_stores_the_intake_only() -> None:
+    done = cli("intake", "--text", "--mute", "--patient", "P-2",
+               stdin="\n".join([*PROFILE_D, "geen", "ja", "nee"]) + "\n")
+    assert done.returncode == 0, done.stderr
+    with stored("P-2") as store:
+        assert store.latest_consultation("P-2") is not None
+        assert store.evaluations("P-2") == []
+
+
+def test_the_baseline_given_on_the_command_line(tmp_path: Path) -> None:
+    findings = tmp_path / "f.json"
+    findings.write_text('{"red_flags": [], "neurological_signs": true, "trauma_related": false,'
+                        ' "work_related": false}', encoding="utf-8")
+    done = cli("intake", "--answers", str(findings), "--mute", "--patient", "P-3",
+               "--nprs", "5", "--psk", "4,4,6")
+    assert done.returncode == 0, done.stderr
+    with stored("P-3") as store:
+        [baseline] = store.evaluations("P-3")
+        assert (baseline.nprs, baseline.psk) == (5, (4, 4, 6))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--nprs", "5", "--psk", "4,4,6"], "--nprs en --psk horen bij --patient"),
+    (["--patient", "P-4", "--nprs", "5"], "--nprs en --psk horen bij elkaar"),
+    (["--patient", "P-4", "--psk", "4,4"], "drie scores nodig"),
+    (["--patient", "P-4", "--nprs", "11", "--psk", "1,2,3"], "0 tot en met 10"),
+    (["--patient", "naam met spaties"], "ongeldige patiënt-id"),
+    (["--resume", "--answers", "x.json"], "--resume gaat niet samen met --answers"),
+])
+def test_bad_records_options_are_one_line_and_exit_2(args: list[str], message: str) -> None:
+    done = cli("intake", "--text", "--mute", *args)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
