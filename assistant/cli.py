@@ -25,6 +25,8 @@ from assistant.cli_common import (
     add_speech_flags,
     open_output,
     parse_date,
+    parse_psk,
+    parse_score,
     speech_options,
     speech_output,
     text_listener,
@@ -84,20 +86,6 @@ def _positive(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"geen positief getal: {text!r}")
     return value
-
-
-def _score(text: str) -> int:
-    if not text.strip().isdigit() or not 0 <= int(text) <= 10:
-        raise argparse.ArgumentTypeError(f"geen score van 0 tot en met 10: {text!r}")
-    return int(text)
-
-
-def _psk(text: str) -> tuple[int, int, int]:
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != 3:
-        raise argparse.ArgumentTypeError(f"drie scores nodig, zoals 6,4,7: {text!r}")
-    a, b, c = (_score(p) for p in parts)
-    return a, b, c
 
 
 def _fraction(text: str) -> float:
@@ -291,9 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
     intake.add_argument("--db", type=Path, metavar="PAD",
                         help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of "
                              "de gebruikersmap)")
-    intake.add_argument("--nprs", type=_score, metavar="0..10",
+    intake.add_argument("--nprs", type=parse_score, metavar="0..10",
                         help="met --patient: de pijnscore van de beginmeting")
-    intake.add_argument("--psk", type=_psk, metavar="A,B,C",
+    intake.add_argument("--psk", type=parse_psk, metavar="A,B,C",
                         help="met --patient: de drie PSK-scores van de beginmeting (0..10)")
     intake.add_argument("--exercises", metavar="F14,F55",
                         help="met --answers: kies deze oefeningen na het profiel (standaard: "

@@ -84,3 +84,21 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD: {text!r}") from None
+
+
+def parse_score(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"geen heel getal van 0 tot en met 10: {text!r}")
+    return value
+
+
+def parse_psk(text: str) -> tuple[int, int, int]:
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"de PSK is drie scores, zoals 6,5,7: {text!r}")
+    a, b, c = (parse_score(p) for p in parts)
+    return a, b, c

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from assistant.cli_common import parse_date, parse_psk, parse_score
 from assistant.dialog.evaluation import Evaluation, run_evaluation
 from assistant.protocol.followup import Followup, evaluate
 from assistant.protocol.followup_data import load_followup
@@ -45,31 +46,6 @@ P = TypeVar("P", bound=argparse.ArgumentParser)
 Handler = Callable[[argparse.Namespace, Protocol], int]
 
 
-def _score(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 10:
-        raise argparse.ArgumentTypeError(f"geen heel getal van 0 tot en met 10: {text!r}")
-    return value
-
-
-def _psk(text: str) -> tuple[int, int, int]:
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != 3:
-        raise argparse.ArgumentTypeError(f"de PSK is drie scores, zoals 6,5,7: {text!r}")
-    a, b, c = (_score(p) for p in parts)
-    return a, b, c
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD: {text!r}") from None
-
-
 def _common(parser: argparse.ArgumentParser, *, with_json: bool = False) -> None:
     parser.add_argument("--patient", required=True, metavar="ID",
                         help="de pseudonieme patiënt-id van de intake")
@@ -86,10 +62,10 @@ def add_records_parsers(sub: argparse._SubParsersAction[P]) -> None:
         description="Leg een vervolgmeting vast (NPRS en drie PSK-scores) en hoor wat de "
                     "richtlijn nu adviseert. Zonder --nprs en --psk vraagt de assistent ze.")
     _common(followup, with_json=True)
-    followup.add_argument("--nprs", type=_score, metavar="0..10", help="de pijn nu (NPRS)")
-    followup.add_argument("--psk", type=_psk, metavar="A,B,C",
+    followup.add_argument("--nprs", type=parse_score, metavar="0..10", help="de pijn nu (NPRS)")
+    followup.add_argument("--psk", type=parse_psk, metavar="A,B,C",
                           help="de drie PSK-scores (0..10, 10 = onmogelijk)")
-    followup.add_argument("--date", type=_day, default=date.today(), metavar="JJJJ-MM-DD",
+    followup.add_argument("--date", type=parse_date, default=date.today(), metavar="JJJJ-MM-DD",
                           help="datum van de meting (standaard: vandaag)")
     followup.add_argument("--neuro-worse", action="store_true",
                           help="de neurologische klachten in de arm zijn erger geworden")

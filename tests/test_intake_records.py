@@ -66,7 +66,7 @@ def test_the_baseline_given_on_the_command_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["--nprs", "5", "--psk", "4,4,6"], "--nprs en --psk horen bij --patient"),
     (["--patient", "P-4", "--nprs", "5"], "--nprs en --psk horen bij elkaar"),
-    (["--patient", "P-4", "--psk", "4,4"], "drie scores nodig"),
+    (["--patient", "P-4", "--psk", "4,4"], "drie scores"),
     (["--patient", "P-4", "--nprs", "11", "--psk", "1,2,3"], "0 tot en met 10"),
     (["--patient", "naam met spaties"], "ongeldige patiënt-id"),
     (["--resume", "--answers", "x.json"], "--resume gaat niet samen met --answers"),

@@ -21,6 +21,7 @@ from assistant.dialog.intents import (
     parse_duration,
     parse_yes_no,
 )
+from assistant.dialog.spoken import spoken_number
 from assistant.protocol import load_protocol
 
 P = load_protocol()
@@ -455,30 +456,13 @@ def test_parts_return_none_outside_their_kind() -> None:
 # Properties
 # ---------------------------------------------------------------------------------------------
 
-UNIT_WORDS = ["nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
-TEEN_WORDS = ["tien", "elf", "twaalf", "dertien", "veertien", "vijftien", "zestien",
-              "zeventien", "achttien", "negentien"]
-TEN_WORDS = {2: "twintig", 3: "dertig", 4: "veertig", 5: "vijftig", 6: "zestig", 7: "zeventig",
-             8: "tachtig", 9: "negentig"}
-
-
-def dutch_number(n: int) -> str:
-    """0..99 in Dutch: 'zeven', 'dertien', 'vijftig', 'vijfenvijftig', 'tweeëntwintig'."""
-    assert 0 <= n <= 99
-    if n < 10:
-        return UNIT_WORDS[n]
-    if n < 20:
-        return TEEN_WORDS[n - 10]
-    tens, unit = divmod(n, 10)
-    if unit == 0:
-        return TEN_WORDS[tens]
-    unit_word = UNIT_WORDS[unit]
-    joiner = "ën" if unit_word.endswith("e") else "en"
-    return f"{unit_word}{joiner}{TEN_WORDS[tens]}"
+# The speaker's number words (assistant.dialog.spoken) against the parser's (numbers.py): two
+# separate implementations that must agree on 0..99.
+dutch_number = spoken_number
 
 
 def test_dutch_number_builder_itself() -> None:
-    assert dutch_number(0) == "nul"
+    assert dutch_number(0) == "nul" and dutch_number(1) == "één"
     assert dutch_number(13) == "dertien"
     assert dutch_number(21) == "eenentwintig"
     assert dutch_number(22) == "tweeëntwintig"

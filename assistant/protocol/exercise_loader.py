@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from collections.abc import Mapping
 from dataclasses import fields
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from assistant.protocol.exercises import ChoiceTexts, Dosage, Exercise, Library, SessionTexts
-from assistant.protocol.tables import ProtocolError, Table
+from assistant.protocol.tables import ProtocolError, Table, load_packaged
 from assistant.text import normalise
 
 LIBRARY_FILE = "exercises.toml"
@@ -140,8 +138,4 @@ def parse_library(data: Mapping[str, Any]) -> Library:
 @cache
 def load_library() -> Library:
     """The exercise library shipped with the package (loaded once)."""
-    text = resources.files("assistant.protocol").joinpath(LIBRARY_FILE).read_text("utf-8")
-    try:
-        return parse_library(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise ProtocolError(f"{LIBRARY_FILE}: not valid TOML ({exc})") from None
+    return load_packaged(LIBRARY_FILE, parse_library)

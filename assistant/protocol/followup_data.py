@@ -4,14 +4,13 @@ the place of any fault."""
 from __future__ import annotations
 
 import string
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Final
 
 from assistant.protocol import ProtocolError
+from assistant.protocol.tables import load_packaged
 
 SCHEMA_VERSION: Final = 1
 DATA_FILE: Final = "followup.toml"
@@ -144,8 +143,4 @@ def parse_followup(data: Mapping[str, Any]) -> FollowupData:
 @cache
 def load_followup() -> FollowupData:
     """The follow-up data shipped with the package (loaded once)."""
-    text = resources.files("assistant.protocol").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    try:
-        return parse_followup(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise ProtocolError(f"{DATA_FILE}: not valid TOML ({exc})") from None
+    return load_packaged(DATA_FILE, parse_followup)

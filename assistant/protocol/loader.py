@@ -6,7 +6,6 @@ import string
 import tomllib
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from assistant.protocol.model import (
     Therapy,
     Vocabulary,
 )
-from assistant.protocol.tables import ProtocolError, Table
+from assistant.protocol.tables import ProtocolError, Table, load_packaged
 from assistant.text import normalise
 
 SCHEMA_VERSION = 1
@@ -330,8 +329,4 @@ def load_protocol_file(path: Path) -> Protocol:
 @cache
 def load_protocol() -> Protocol:
     """The protocol shipped with the package (loaded once)."""
-    text = resources.files("assistant.protocol").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    try:
-        return parse_protocol(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise ProtocolError(f"{DATA_FILE}: not valid TOML ({exc})") from None
+    return load_packaged(DATA_FILE, parse_protocol)

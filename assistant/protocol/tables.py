@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import tomllib
+from collections.abc import Callable, Mapping
+from importlib import resources
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class ProtocolError(ValueError):
@@ -57,3 +61,13 @@ class Table:
 
     def items(self) -> list[tuple[str, Table]]:
         return [(k, Table(v, f"{self.where}.{k}")) for k, v in self.data.items()]
+
+
+def load_packaged(name: str, parse: Callable[[Mapping[str, Any]], T]) -> T:
+    """Parse a data file shipped in this package; a TOML syntax error is a ProtocolError."""
+    text = resources.files("assistant.protocol").joinpath(name).read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProtocolError(f"{name}: not valid TOML ({exc})") from None
+    return parse(data)
