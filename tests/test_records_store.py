@@ -193,6 +193,7 @@ def test_journal_is_durable_and_found_per_patient(tmp_path: Path) -> None:
         anon = store.journal_find_open(None)
         assert anon is not None and anon.id == anonymous and anon.patient is None
         store.journal_close(newer, "finished")
+        assert store.journal_entries(newer) == []  # a closed journal keeps no answers
         with pytest.raises(RecordsError, match="afgesloten"):
             store.journal_append(newer, {"late": True})
         reopened = store.journal_find_open("p1")

@@ -401,12 +401,15 @@ class Store:
                                                    row[3], row[4])
 
     def journal_close(self, journal_id: int, status: JournalStatus) -> None:
-        """Mark a journal finished or abandoned."""
+        """Mark a journal finished or abandoned, and erase its answers: a finished intake's
+        answers are in its report (and its stored consultation), and no more is kept than
+        needed."""
         if status not in JOURNAL_STATUSES or status == "open":
             raise RecordsError(f"een journaal sluit met finished of abandoned, niet {status!r}")
         with self._transaction() as conn:
             changed = conn.execute("UPDATE journal SET status = ? WHERE id = ?",
                                    (status, journal_id)).rowcount
+            conn.execute("DELETE FROM journal_entries WHERE journal = ?", (journal_id,))
         if not changed:
             raise RecordsError(f"geen journaal met nummer {journal_id}")
 
