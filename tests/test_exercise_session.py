@@ -240,3 +240,37 @@ def test_the_session_diagram_is_drawn_from_the_table() -> None:
     for state in STATES:
         assert state in text
     assert "    paused --> counting: resume [paused_in_counting]" in arrows
+
+
+def test_voice_commands_through_the_voice_listener() -> None:
+    """Spoken 'pauze' and 'verder' reach the session through the real voice listener (scripted
+    decoder, simulated live microphone), on the real clock with a tiny exercise."""
+    from assistant.clock import RealClock
+    from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
+    from assistant.protocol.exercises import Dosage, Exercise
+    from assistant.session import SpeechOutput
+    from assistant.speech.commands import VoiceCommands
+    from assistant.speech.voice import VoiceListener
+    from tests.fakes import ScriptedRecognizer
+    from tests.test_voice_dialog import LiveRoom, answer_audio
+
+    tiny = Exercise("F14", "Rotatieoefening nek en romp", "14", purpose="Soepel blijven.",
+                    start="Ga zitten.", steps=("Draai naar links.", "Draai naar rechts."),
+                    dosage=Dosage(repetitions=2, sets=1, pace_seconds=0, hold_seconds=1))
+    room = LiveRoom([answer_audio(), answer_audio()])
+    recognizer = ScriptedRecognizer([("pauze", 0.9), ("verder", 0.9)])
+    listener = VoiceListener(recognizer, room, timeout=0.5)
+    events: list[dict[str, object]] = []
+    session = ExerciseSession(
+        [tiny], TEXTS, PROTOCOL.vocabulary, lambda e: (events.append(e), SpeechOutput(room)(e)),
+        VoiceCommands(listener), RealClock(),
+        SessionConfig(step_seconds=0.05, get_ready_seconds=0.5))
+    outcome = session.run()
+    assert [e["text"] for e in of(events, "heard")] == ["pauze", "verder"]
+    assert {e["source"] for e in of(events, "heard")} == {"voice"}
+    spoken = said(events)
+    assert spoken.index(TEXTS.paused) < spoken.index(TEXTS.resumed)
+    assert outcome.completed == ["F14"] and not outcome.stopped
+    assert reps(events) == [1, 2]
+    # the grammar offered to the recogniser holds the session's commands
+    assert {"volgende", "langzamer", "pauze", "verder", "stop"} <= set(recognizer.grammars[0])
