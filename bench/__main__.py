@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.protocol import load_protocol
-from bench import dialog, processes, recognition, speech, understanding
+from bench import dialog, exercises, processes, recognition, speech, understanding
 from bench.machine import describe
 from bench.report import Section, render, table
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
-PARTS = ("dialog", "startup", "speech", "memory", "understanding", "recognition")
+PARTS = ("dialog", "exercises", "startup", "speech", "memory", "understanding", "recognition")
 
 
 def _turn_p95(sections: Sequence[Section], key: str, measure: str) -> float | None:
@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     only = set(args.only.split(",")) if args.only else set(PARTS)
     if only - set(PARTS):
         parser.error(f"unknown part(s): {', '.join(sorted(only - set(PARTS)))}")
-    consultations, runs = (50, 3) if args.quick else (500, 15)
+    consultations, runs, sessions = (50, 3, 12) if args.quick else (500, 15, 100)
     protocol = load_protocol()
     started = time.perf_counter()
     sections: list[Section] = []
@@ -50,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "dialog" in only:
         step(f"dialog turns, {consultations} consultations")
         sections.append(dialog.measure(protocol, consultations))
+    if "exercises" in only:
+        step(f"guided exercise sessions, {sessions} sessions")
+        sections.append(exercises.measure(protocol, sessions))
     if "startup" in only or "memory" in only:
         step(f"start-up and memory, {runs} runs per mode")
         startup, memory = processes.measure(protocol, ROOT, runs)

@@ -119,8 +119,8 @@ def render(machine: Machine, sections: Sequence[Section], *, seconds: float,
         "check, measure",
         "```",
         "",
-        "A Vosk model enables section 6: `assistant model download`, or "
-        "`ASSISTANT_VOSK_MODEL=/path/to/model`. Speech output (section 3) needs espeak-ng and "
+        "A Vosk model enables the recognition section: `assistant model download`, or "
+        "`ASSISTANT_VOSK_MODEL=/path/to/model`. Speech output needs espeak-ng and "
         "libportaudio2 (`./assistant.sh` installs them); it plays through the ALSA `file` "
         "plugin of a private `~/.asoundrc`, so no sound card is needed.",
         "",

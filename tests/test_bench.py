@@ -1,9 +1,12 @@
 """The benchmark's own helpers (bench/): percentiles, the corpus, the consultation scripts, the
-doc renderer, and the model-free parts of the recognition benchmark (espeak-ng voice variants,
-noise mixed by sox at a given SNR). No timing assertions: figures live in docs/benchmarks.md."""
+journaled and exercise-session timers, the disk description, the doc renderer, and the
+model-free parts of the recognition benchmark (espeak-ng voice variants, noise mixed by sox
+at a given SNR). No timing assertions: figures live in docs/benchmarks.md."""
 
 from __future__ import annotations
 
+import os
+import random
 import shutil
 import wave
 from pathlib import Path
@@ -13,7 +16,8 @@ import pytest
 from assistant.dialog.intents import Answer, Command
 from assistant.protocol import load_protocol
 from assistant.session import run_consultation
-from bench import recognition
+from bench import dialog, exercises, recognition
+from bench.disk import Mount, describe_disk, fsync_times, mount_of, parse_mountinfo
 from bench.machine import Machine
 from bench.report import Row, Section, at_least, at_most, render, table
 from bench.scenarios import PROFILES, Patient, make_scripts
@@ -202,3 +206,58 @@ def test_recognition_is_skipped_with_a_clear_line_without_a_model(
 def test_tools_found_here() -> None:
     missing = recognition.tools_missing()
     assert missing == [] or all(shutil.which(t) is None for t in missing)
+
+
+MOUNTINFO = """\
+22 27 0:21 / /proc rw,relatime - proc proc rw
+27 1 254:0 / / rw,relatime - ext4 /dev/vda rw,discard
+31 27 0:28 / /tmp rw,relatime - tmpfs tmpfs rw,mode=1777
+40 27 8:1 / /tmpdata rw - xfs /dev/sda1 rw
+41 27 8:2 / /mnt/my\\040disk rw - ext4 /dev/sda2 rw
+not a mount line
+"""
+
+
+def test_mount_of_takes_the_longest_whole_component() -> None:
+    mounts = parse_mountinfo(MOUNTINFO)
+    assert [m.point for m in mounts] == ["/proc", "/", "/tmp", "/tmpdata", "/mnt/my disk"]
+    assert mount_of("/tmp/bench-journal-x", mounts) == Mount("/tmp", "tmpfs", "tmpfs", "0:28")
+    assert mount_of("/tmpx/a", mounts) == Mount("/", "ext4", "/dev/vda", "254:0")
+    assert mount_of("/tmpdata", mounts) == Mount("/tmpdata", "xfs", "/dev/sda1", "8:1")
+    found = mount_of("/mnt/my disk/f", mounts)
+    assert found is not None and found.fstype == "ext4"
+    assert mount_of("/x", []) is None
+
+
+def test_the_disk_here_is_described(tmp_path: Path) -> None:
+    disk = describe_disk(str(tmp_path))
+    assert str(tmp_path) in disk.describe() or disk.path in disk.describe()
+    if disk.mount is not None and disk.mount.fstype == "tmpfs":
+        assert "memory" in disk.describe()
+    times = fsync_times(str(tmp_path), count=3)
+    assert len(times) == 3 and min(times) >= 0
+    assert list(tmp_path.iterdir()) == []  # the probe's file is removed
+
+
+def test_journaled_turns_reach_the_store(tmp_path: Path) -> None:
+    from assistant.records.store import Store
+
+    script = make_scripts(P, 1)[0]
+    store = dialog.TimedJournalStore(Store.open(tmp_path / "records.sqlite3"))
+    try:
+        with open(os.devnull, "w", encoding="utf-8") as devnull:
+            timer, ended = dialog.run_one(P, script, devnull, store)
+    finally:
+        store.store.close()
+    assert ended == script.profile
+    assert timer.turns and len(timer.ready) == len(timer.turns)  # each question, then a listen
+    assert store.appends and len(store.closes) == 1
+
+
+def test_every_exercise_command_gets_one_reaction() -> None:
+    commands = exercises.TimedCommands(random.Random(3), stop_after=15, rate=0.05)
+    with open(os.devnull, "w", encoding="utf-8") as devnull:
+        timer, stopped = exercises.run_session(P, "A", commands, devnull)
+    assert stopped and commands.said[-1] == "stop"
+    assert [text for text, _ in timer.reactions] == commands.said
+    assert "verder" not in commands.said or "pauze" in commands.said
