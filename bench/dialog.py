@@ -137,7 +137,7 @@ def measure(protocol: Protocol, consultations: int) -> Section:
     with open(os.devnull, "w", encoding="utf-8") as devnull:
         plain, ended, wrong = _consultations(protocol, scripts, devnull, None)
         with tempfile.TemporaryDirectory(prefix="bench-journal-") as tmp:
-            disk = describe_disk(tmp)
+            disk = describe_disk(tempfile.gettempdir())
             floor = Summary.of(fsync_times(tmp))
             store = TimedJournalStore(Store.open(Path(tmp) / "records.sqlite3"))
             try:
