@@ -8,6 +8,7 @@ from typing import Any
 
 from assistant.dialog.consultation import Consultation, DialogConfig
 from assistant.dialog.events import Emit, Event
+from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_choice import ExerciseChoice
 from assistant.journal import IntakeJournal, replay
 from assistant.protocol.model import Protocol
@@ -62,25 +63,26 @@ def run_consultation(
     """Run one intake to its end: a result, or a stop (also when the input ends). After a
     treatment profile the therapist chooses the home exercises from its menu.
 
-    With a `journal` every answer is written down as it is given; `resume` replays the entries
-    of an interrupted intake's journal first (ValueError when they do not fit)."""
-    emit = Fanout(sinks)
-    consultation = Consultation(protocol, emit, config or DialogConfig())
+    With a `journal` every answer is written down as it is given, before anything else is
+    shown or said; `resume` replays the entries of an interrupted intake's journal first
+    (ValueError when they do not fit)."""
+    consultation = Consultation(protocol, _ignore, config or DialogConfig())
     outcome = Outcome(consultation)
+    emit = Fanout(sinks)
+    if journal is not None:
+        emit = Fanout([JournalFirst(journal, consultation), *sinks])
     if resume:
-        consultation.emit = _ignore
         consultation.start()
         outcome.chosen_exercises = replay(consultation, resume)
+        if journal is not None:
+            journal.recorded = len(consultation.history)
         consultation.emit = emit
         consultation.announce()
     else:
+        consultation.emit = emit
         consultation.start()
-    if journal is not None:
-        journal.recorded = len(consultation.history)
     while consultation.outcome == "running":
         consultation.hear(listener.listen(consultation.grammar()))
-        if journal is not None:
-            journal.sync(consultation.history)
     result = consultation.result
     if (choose_exercises and result is not None and result.exercises
             and outcome.chosen_exercises is None):
@@ -91,9 +93,23 @@ def run_consultation(
             choice.hear(listener.listen(choice.grammar()))
         if choice.outcome == "done":
             outcome.chosen_exercises = choice.chosen
-            if journal is not None:
-                journal.choice(choice.chosen)
     return outcome
+
+
+class JournalFirst:
+    """The first sink: the journal catches up with the consultation before the screen shows,
+    or the speaker says, what follows an answer (an answer is on disk before the next
+    question is heard); the choice of exercises is journaled when it is confirmed."""
+
+    def __init__(self, journal: IntakeJournal, consultation: Consultation) -> None:
+        self.journal = journal
+        self.consultation = consultation
+
+    def __call__(self, event: Event) -> None:
+        if event["event"] == "answer" and event["question"] == CHOICE_QUESTION:
+            self.journal.choice(event["value"])
+        else:
+            self.journal.sync(self.consultation.history)
 
 
 def _ignore(event: Event) -> None:

@@ -140,3 +140,20 @@ def test_any_prefix_of_the_journal_replays_to_the_same_place(cut: int) -> None:
     assert restored.findings == straight.findings and restored.state == straight.state
     assert (restored.current.id if restored.current else None) == (
         straight.current.id if straight.current else None)
+
+
+def test_each_answer_is_on_the_journal_before_the_next_question_is_shown_or_said() -> None:
+    memory = MemoryJournal()
+    seen: list[int] = []  # answers journaled when each question reached the screen/speaker
+
+    def screen(event: dict[str, Any]) -> None:
+        if event["event"] == "ask":
+            kinds = [e["kind"] for e in memory.entries]
+            seen.append(kinds.count("answer") - kinds.count("back"))
+
+    inputs = [*ANSWERS[:3], "terug", *ANSWERS[2:], "veertien", "ja"]
+    run_session(PROTOCOL, ScriptedListener(inputs), [screen], journal=IntakeJournal(memory, 1))
+    intake_asks = seen[:-1]  # the last ask is the choice of exercises
+    assert intake_asks == [0, 1, 2, 3, 2, *range(3, len(ANSWERS))]
+    assert seen[-1] == len(ANSWERS)
+    assert memory.entries[-1] == {"kind": "choice", "codes": ["F14"]}
