@@ -56,8 +56,8 @@ class TurnTimer:
 
 class Listening:
     """The listener the session sees: stamps when it is asked for the next answer. By then the
-    turn's work is all done — the next question emitted and, with a journal, the answer
-    appended (run_consultation syncs the journal after `hear`, before it listens again)."""
+    turn's work is all done — with a journal the answer appended (its first sink syncs the
+    journal before the next question is emitted), and the next question emitted."""
 
     def __init__(self, patient: Patient, timer: TurnTimer) -> None:
         self.patient = patient
@@ -174,10 +174,10 @@ def measure(protocol: Protocol, consultations: int) -> Section:
         "(`IntakeJournal` on a real `assistant.records.store.Store`: SQLite, WAL, "
         "`synchronous = FULL`, one transaction per entry) in a new file under the OS's temp "
         f"directory, opened and closed as the CLI does ({wrong_j} ended elsewhere than "
-        "scripted; one warm-up consultation first). `run_consultation` appends an answer "
-        "(`IntakeJournal.sync`) after `hear` has emitted the next question, so a journaled turn "
-        "is timed from the hand-over to the moment the session asks its listener for the next "
-        "answer: next question emitted *and* answer on disk "
+        "scripted; one warm-up consultation first). The journal is the first sink: it appends "
+        "the answer (`IntakeJournal.sync`) before the next question reaches the screen or the "
+        "speaker. A journaled turn is timed from the hand-over to the moment the session asks "
+        "its listener for the next answer: answer on disk *and* next question emitted "
         f"({ready.n} turns that ended in a question). The append alone is "
         f"`Store.journal_append` timed around the call ({append.n} appends: answers, and "
         "`back` for each `terug`).")
@@ -187,10 +187,9 @@ def measure(protocol: Protocol, consultations: int) -> Section:
         "disk it differs. A bare 4 KB write + `fsync` in the same directory took p50 "
         f"{ms(floor.p50)}, p95 {ms(floor.p95)}, max {ms(floor.max)} ({floor.n} of them).\n\n"
         f"In the journaled runs the hand-over → next question emitted was p50 {ms(emitted.p50)}, "
-        f"p95 {ms(emitted.p95)}: the same as without a journal, because the answer is written "
-        "after the question is emitted. With speech on, `SpeechOutput` speaks that question "
-        "before `hear` returns, so the answer reaches the disk only after the next question "
-        "has been spoken (seconds later), and the append delays the start of listening, not "
-        "the question. Closing a journal at the end of a consultation (status, and its entries "
+        f"p95 {ms(emitted.p95)}: the append comes first, so an answer is on disk before the "
+        "next question is shown or spoken (until this was measured, it was written after the "
+        "question: with speech on, seconds later). Closing a journal at the end of a "
+        "consultation (status, and its entries "
         f"erased with `secure_delete`): p50 {ms(close.p50)}, max {ms(close.max)}.")
     return Section("dialog", "Dialog turn latency (text mode)", method, rows, details)
