@@ -149,7 +149,8 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
     consultation = outcome.consultation
     result = consultation.result
     try:
-        saved = records.finish(consultation.findings, result, outcome.chosen_exercises)
+        saved = records.finish(consultation.findings, result, outcome.chosen_exercises,
+                               len(consultation.history))
         if saved is None or result is None or result.profile is None:
             return
         print(saved)

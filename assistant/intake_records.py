@@ -88,10 +88,12 @@ class IntakeRecords:
             self.journal.close("abandoned")
 
     def finish(self, findings: Findings, result: Result | None,
-               chosen: Sequence[str] | None) -> str | None:
+               chosen: Sequence[str] | None, answered: int) -> str | None:
         """After the intake: close the journal when it reached a result, and store the
         consultation under the patient's id. Returns a line for the screen, or None."""
         if result is None:
+            if answered == 0 and self.journal is not None:
+                self.journal.close("abandoned")  # stopped before any answer: nothing to resume
             return None  # stopped: the journal stays open, to be resumed
         if self.journal is not None:
             self.journal.close("finished")

@@ -96,6 +96,9 @@ def test_resume_without_a_patient_and_terug_in_the_journal(tmp_path: Path) -> No
     assert asked(events_of(log))[0] == PROTOCOL.section_questions("red_flags")[4].id
     again = cli("intake", "--text", "--mute", "--resume")
     assert again.returncode == 2 and "geen onderbroken intake" in again.stderr
+    assert cli("intake", "--text", "--mute", stdin="stop\n").returncode == 1
+    nothing = cli("intake", "--text", "--mute", "--resume")  # no answer given: nothing kept
+    assert nothing.returncode == 2 and "geen onderbroken intake" in nothing.stderr
 
 
 def test_a_journal_that_does_not_fit_is_set_aside(tmp_path: Path) -> None:
