@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from assistant.dialog.exercise_choice import choice_phrases
+from assistant.dialog.exercise_session import command_phrases
 from assistant.dialog.phrases import accepted_phrases
 from assistant.protocol.model import Protocol
 
@@ -55,11 +57,15 @@ def open_speaker(options: SpeechOptions) -> AudioSpeaker:
 
 
 def all_phrases(protocol: Protocol) -> set[str]:
-    """Every phrase any question (or a confirmation) can be answered with."""
+    """Every phrase the assistant listens for: the answers to any question (or a
+    confirmation), the choice of exercises, and the exercise session's commands."""
     vocab = protocol.vocabulary
     phrases = set(accepted_phrases(vocab, None))
     for question in protocol.questions:
         phrases.update(accepted_phrases(vocab, question))
+    library = protocol.library
+    phrases.update(choice_phrases(library.codes, vocab, library.choice.none))
+    phrases.update(command_phrases(library.session, vocab))
     return phrases
 
 

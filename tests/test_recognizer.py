@@ -145,3 +145,5 @@ def test_unknown_grammar_words_are_named_in_one_line() -> None:
     assert line is not None and "woord0" in line and "en nog 2" in line and "\n" not in line
     phrases = all_phrases(PROTOCOL)
     assert {"ja", "nee hoor", "fors", "drie weken", "herhaal"} <= phrases
+    # the choice of exercises and the session's commands are checked against the model too
+    assert {"vijfenvijftig", "zesentwintig", "geen", "volgende", "langzamer", "sneller"} <= phrases
