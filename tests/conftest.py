@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.audio_room"]  # the `room` fixture of the real-audio tests
+
 
 @pytest.fixture(autouse=True)
 def private_records(tmp_path_factory: pytest.TempPathFactory,

@@ -4,53 +4,25 @@ plugin): with speech on, every step, count and closing word is really played, in
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.audio_probe import RAW_RATE, asoundrc
-
-ROOT = Path(__file__).resolve().parent.parent
-SPOKEN = {"ask", "confirm", "reprompt", "say"}  # what SpeechOutput speaks
-
-
-@pytest.fixture
-def room(tmp_path: Path) -> Path:
-    """A HOME whose ~/.asoundrc makes the default ALSA device a pair of raw files."""
-    if not sys.platform.startswith("linux"):
-        pytest.skip("real-audio tests drive ALSA's file plugin: they run on Linux only")
-    done = subprocess.run([sys.executable, "-c", "import sounddevice"], capture_output=True,
-                          text=True, timeout=30, check=False)
-    if done.returncode != 0:
-        pytest.skip("PortAudio cannot be loaded; install libportaudio2 to run the real-audio "
-                    "tests")
-    (tmp_path / ".asoundrc").write_text(asoundrc(tmp_path))
-    (tmp_path / "heard.raw").write_bytes(bytes(2 * RAW_RATE))  # one second of room silence
-    return tmp_path
+from assistant.session import SPOKEN_EVENTS as SPOKEN
+from tests.audio_probe import RAW_RATE
+from tests.audio_room import dutch_synthesizer, run
 
 
 @pytest.mark.audio
 def test_every_step_of_an_exercise_is_played_on_the_default_device(room: Path) -> None:
     from assistant.protocol.exercise_loader import load_library
-    from assistant.speech.tts import Pyttsx3Synthesizer, TtsError
 
-    try:
-        synthesizer = Pyttsx3Synthesizer()
-    except TtsError as exc:
-        pytest.skip(f"needs a Dutch pyttsx3 voice (install espeak-ng): {exc}")
+    synthesizer = dutch_synthesizer()
     events_file = room / "events.jsonl"
-    env = dict(os.environ, HOME=str(room), XDG_CONFIG_HOME=str(room / "xdg"),
-               ASSISTANT_FAST_CLOCK="1")
-    env.pop("ALSA_CONFIG_PATH", None)
     # F14 (with F14a) says the least of the whole library; its counting is 2 sets of 10.
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "exercises", "--codes", "F14", "--text",
-         "--events", str(events_file)], input="", env=env, cwd=ROOT, capture_output=True,
-        text=True, timeout=120, check=False)
+    done = run(room, "exercises", "--codes", "F14", "--text", "--events", str(events_file),
+               ASSISTANT_FAST_CLOCK="1")
     assert done.returncode == 0, done.stderr
     assert "Geen spraakuitvoer" not in done.stderr
     assert "Spraakuitvoer gestopt" not in done.stderr

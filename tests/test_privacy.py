@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from assistant.cli import main
+from tests.audio_room import dutch_synthesizer
 from tests.harness import NO_NEURO, NO_RED_FLAGS, of, result_of
 from tests.test_voice_dialog import run_voice
 
@@ -96,13 +97,7 @@ def test_a_voice_consultation_runs_offline(no_network: list[str]) -> None:
 
 
 def test_speech_synthesis_runs_offline(no_network: list[str]) -> None:
-    from assistant.speech.tts import Pyttsx3Synthesizer
-
-    try:
-        synthesizer = Pyttsx3Synthesizer()
-    except Exception as exc:  # any engine failure means: it cannot run here
-        pytest.skip(f"needs espeak-ng with a Dutch voice (apt-get install espeak-ng): {exc}")
-    samples, rate = synthesizer.synthesize("Heeft de patiënt koorts gehad?")
+    samples, rate = dutch_synthesizer().synthesize("Heeft de patiënt koorts gehad?")
     assert len(samples) > rate / 2  # over half a second of speech
     assert no_network == []
 

@@ -4,57 +4,20 @@ plugin): every prompt of a consultation is really played, and `doctor` finds the
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.audio_probe import RAW_RATE, asoundrc
+from assistant.session import SPOKEN_EVENTS as SPOKEN
+from tests.audio_probe import RAW_RATE
+from tests.audio_room import dutch_synthesizer, run
 from tests.harness import NO_NEURO, NO_RED_FLAGS
-
-ROOT = Path(__file__).resolve().parent.parent
-SPOKEN = {"ask", "confirm", "reprompt", "say"}
-
-
-def _portaudio_missing() -> str | None:
-    done = subprocess.run([sys.executable, "-c", "import sounddevice"], capture_output=True,
-                          text=True, timeout=30, check=False)
-    if done.returncode != 0:
-        return "PortAudio cannot be loaded; install libportaudio2 to run the real-audio tests"
-    return None
-
-
-@pytest.fixture
-def room(tmp_path: Path) -> Path:
-    """A HOME whose ~/.asoundrc makes the default ALSA device a pair of raw files."""
-    if not sys.platform.startswith("linux"):
-        pytest.skip("real-audio tests drive ALSA's file plugin: they run on Linux only")
-    reason = _portaudio_missing()
-    if reason:
-        pytest.skip(reason)
-    (tmp_path / ".asoundrc").write_text(asoundrc(tmp_path))
-    (tmp_path / "heard.raw").write_bytes(bytes(2 * RAW_RATE))  # one second of room silence
-    return tmp_path
-
-
-def run(room: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, HOME=str(room), XDG_CONFIG_HOME=str(room / "xdg"))
-    env.pop("ALSA_CONFIG_PATH", None)
-    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, env=env,
-                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.mark.audio
 def test_every_prompt_is_played_on_the_default_device(room: Path) -> None:
-    from assistant.speech.tts import Pyttsx3Synthesizer, TtsError
-
-    try:
-        synthesizer = Pyttsx3Synthesizer()
-    except TtsError as exc:
-        pytest.skip(f"needs a Dutch pyttsx3 voice (install espeak-ng): {exc}")
+    synthesizer = dutch_synthesizer()
     answers = [*NO_RED_FLAGS, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
     events_file = room / "events.jsonl"
     done = run(room, "intake", "--text", "--events", str(events_file),
