@@ -24,6 +24,7 @@ from assistant.cli_common import (
 )
 from assistant.clock import clock_from_env
 from assistant.dialog.events import Emit
+from assistant.dialog.exercise_choice import parse_choice
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
 from assistant.protocol.model import Protocol
 from assistant.report import write_atomic
@@ -45,19 +46,18 @@ class Program:
 
 
 def parse_codes(text: str, protocol: Protocol, option: str = "--codes") -> tuple[str, ...]:
-    """'F14,f55, 26a' → ('F14', 'F55', 'F26a'); an unknown code is a usage error."""
-    known = {code.lower(): code for code in protocol.library.codes}
+    """'F14,f55, 26a' → ('F14', 'F55', 'F26a'): each part read as the spoken choice is (so
+    'veertien' works too); an unknown code is a usage error."""
+    library = protocol.library
     codes: list[str] = []
     for part in text.replace(";", ",").split(","):
-        token = part.strip().lower().replace(" ", "")
-        if not token:
+        if not part.strip():
             continue
-        code = known.get(token) or known.get(f"f{token}")
-        if code is None:
+        choice = parse_choice(part, protocol.vocabulary, library.choice.none)
+        if choice is None or not choice.codes or not set(choice.codes) <= set(library.codes):
             raise UsageError(f"{option}: onbekende oefening '{part.strip()}' "
-                             f"(bekend: {', '.join(protocol.library.codes)})")
-        if code not in codes:
-            codes.append(code)
+                             f"(bekend: {', '.join(library.codes)})")
+        codes += [c for c in choice.codes if c not in codes]
     if not codes:
         raise UsageError(f"{option}: geen oefeningen genoemd (bijvoorbeeld {option} F14,F55)")
     return tuple(codes)

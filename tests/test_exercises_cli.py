@@ -43,6 +43,10 @@ def test_list_json_has_every_exercise_with_steps_and_dosage() -> None:
     assert [e["code"] for e in listed] == list(P.library.codes)
     for entry in listed:
         assert len(entry["steps"]) >= 2 and entry["dosage"] and entry["name"]
+    # codes are read as the spoken choice is: glued, spaced, as words, repeated
+    picked = run("exercises", "--list", "--codes", "f14; 26A, F 56 b,vijfenvijftig,F14")
+    assert [line.split()[0] for line in picked.stdout.splitlines()] == [
+        "F14", "F26a", "F56b", "F55"]
     text = run("exercises", "--list", "--profile", "A")
     assert text.returncode == 0
     assert [line.split()[0] for line in text.stdout.splitlines()] == list(
@@ -82,6 +86,7 @@ def test_typed_commands_pause_resume_and_stop_a_session(tmp_path: Path) -> None:
     (["--codes", "F14", "--json"], "--json hoort bij --list"),
     (["--profile", "A", "--codes", "F55"], "F55 staat niet in het menu van profiel A"),
     (["--codes", ","], "geen oefeningen genoemd"),
+    (["--codes", "geen"], "onbekende oefening 'geen'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
     done = run("exercises", "--text", "--mute", *args)
