@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.dialog.phrases import display_value
-from assistant.protocol.findings import Findings, Value
+from assistant.protocol import rules
+from assistant.protocol.findings import Findings, Value, trauma_means_fracture
 from assistant.protocol.model import Protocol, Question
 from assistant.protocol.rules import Result, is_work_related
 from assistant.sheet import dosage_text
+from assistant.text import format_date, format_weeks
 
 SHEET_FILE = "oefenblad.html"
 GRADE_WORDS = {"I": "graad I", "II": "graad II", "III": "graad III", "IV": "graad IV"}
@@ -72,6 +74,44 @@ def _exercise_lines(result: Result, protocol: Protocol,
     return lines
 
 
+def referral_letter(protocol: Protocol, result: Result, findings: Findings,
+                    answers: Sequence[GivenAnswer], day: date) -> list[str]:
+    """The letter to the GP: what was found and where (history or examination), every
+    positive sign in the therapist's words, the urgency in plain words, the duration when
+    known, and lines for the therapist's name and practice."""
+    letter = protocol.referral
+    lines = [letter.text("salutation"), ""]
+    if findings.weeks_since_onset is not None:
+        lines.append(letter.text("seen_duration", date=format_date(day),
+                                 duration=format_weeks(findings.weeks_since_onset)))
+    else:
+        lines.append(letter.text("seen", date=format_date(day)))
+    alarms = [a for a in answers if a.question.screening and a.value == a.question.alarm]
+    for where in ("history", "examination"):
+        signs = [a.question.label for a in alarms if a.question.found_by == where]
+        if signs:
+            lines += ["", letter.text(where), "", *_bullets(signs)]
+    lines.append("")
+    if rules.fracture_suspected(findings):
+        if trauma_means_fracture(findings):
+            lines.append(letter.text("trauma_precaution", precautions=rules.names(
+                rules.bone_precautions(findings), lambda i: protocol.precaution(i).name)))
+        else:
+            lines.append(letter.text("trauma", step=rules.c_spine_step(findings, protocol)))
+    lines.append(letter.text("conclusion", categories=rules.names(
+        result.red_flags, protocol.red_flag_name)))
+    unknown = tuple(c for c in findings.red_flags_unknown if c not in result.red_flags)
+    if unknown:
+        lines.append(letter.text("unresolved", categories=rules.names(
+            unknown, protocol.red_flag_name)))
+    assert result.urgency is not None
+    lines += [letter.text(result.urgency), "", letter.text("closing"), "",
+              f"{letter.text('therapist')} ____________________",
+              f"{letter.text('practice')} ____________________",
+              f"{letter.text('phone')} ____________________"]
+    return lines
+
+
 def _plan(result: Result, findings: Findings, protocol: Protocol,
           chosen: Sequence[str] | None) -> list[str]:
     assert result.profile is not None
@@ -124,9 +164,8 @@ def render_report(
         lines.append(f"- {protocol.profile(result.profile).title}")
     lines += ["", "## Redenen", "", *_bullets(result.reasons), ""]
     if result.referral:
-        signs = ", ".join(protocol.red_flag_name(c) for c in findings.red_flags or ())
         lines += ["## Verwijsbrief aan de huisarts", "",
-                  *[line.format(signs=signs) for line in protocol.referral.letter], ""]
+                  *referral_letter(protocol, result, findings, answers, day), ""]
     else:
         lines += _plan(result, findings, protocol, chosen)
     return "\n".join(lines) + "\n"

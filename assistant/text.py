@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 _ACCENTED_ONE = str.maketrans({"é": "e", "è": "e"})
 _DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")
@@ -28,3 +29,12 @@ def format_number(value: float) -> str:
 def format_weeks(weeks: float) -> str:
     """'1 week', '3 weken', '6,4 weken'."""
     return "1 week" if weeks == 1 else f"{format_number(weeks)} weken"
+
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+
+def format_date(day: date) -> str:
+    """'30 november 2026' (Dutch, whatever the locale)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

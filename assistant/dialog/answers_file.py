@@ -8,7 +8,7 @@ from decimal import Decimal
 from assistant.dialog.events import Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.phrases import display_value
-from assistant.protocol.findings import Findings
+from assistant.protocol.findings import CSpineRule, Findings
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.speech.interfaces import Utterance
 
@@ -37,15 +37,36 @@ class FindingsAnswerer:
             self._reply = "ja"
 
     def _answer(self, question: Question) -> str | None:
-        if question.red_flag is not None:
-            return "ja" if question.red_flag in (self.findings.red_flags or ()) else "nee"
+        part = question.part
+        if part is not None:
+            return self._part_answer(question, *part)
         value = self.findings.get(question.finding)
-        if value is None:
+        if value is None or isinstance(value, CSpineRule):
             return None
         if question.type is AnswerType.DURATION:
             assert isinstance(value, float)
             return f"{Decimal(repr(value)):f} weken"  # exact, never in exponent form
         return display_value(question, value, self.protocol)
+
+    def _part_answer(self, question: Question, key: str, member: str) -> str | None:
+        """A file knows a category, not which sign: the first question of a member found says
+        "ja" (the letter then names that sign), the others of it "nee"; a red flag that is
+        unknown is doubted."""
+        first = next(q for q in self.protocol.questions if q.finding == question.finding)
+        if key == "c_spine_rule":
+            rule = self.findings.c_spine_rule
+            given = None if rule is None else getattr(rule, member)
+            if given is None:
+                return None
+            found = given and first.id == question.id
+            return "ja" if found == question.yes_means else "nee"
+        members = self.findings.get(key)
+        if not isinstance(members, tuple):
+            return None
+        if key == "red_flags" and member in self.findings.red_flags_unknown \
+                and member not in (members or ()):
+            return "weet ik niet"
+        return "ja" if member in members and first.id == question.id else "nee"
 
     def listen(self, grammar: Sequence[str]) -> Utterance | None:
         reply, self._reply = self._reply, None

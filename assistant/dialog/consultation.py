@@ -7,17 +7,24 @@ says where that leads, with conditions that are the protocol's own rule function
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 from transitions import Machine
 
 from assistant.dialog import events
 from assistant.dialog.events import Emit
-from assistant.dialog.intents import Answer, Command, interpret, parse_command, parse_yes_no
+from assistant.dialog.intents import (
+    Answer,
+    Command,
+    interpret,
+    is_doubt,
+    parse_command,
+    parse_yes_no,
+)
 from assistant.dialog.phrases import accepted_phrases, display_value, spoken_summary
 from assistant.protocol import rules
-from assistant.protocol.findings import Findings, Value
+from assistant.protocol.findings import LIST_FINDINGS, UNKNOWN, CSpineRule, Findings, Value
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import Result
 from assistant.speech.interfaces import Utterance
@@ -25,8 +32,9 @@ from assistant.speech.interfaces import Utterance
 RESULT: Final = "result"
 STOPPED: Final = "stopped"
 STATES: Final = (
-    "red_flags", "neurological", "impact", "onset", "improving", "recurrent", "psychosocial",
-    "trauma", "work", "absence", RESULT, STOPPED,
+    "red_flags", "precautions", "trauma", "c_spine_high", "c_spine_low", "c_spine_rotation",
+    "neurological", "impact", "onset", "improving", "recurrent", "psychosocial", "work",
+    "absence", RESULT, STOPPED,
 )
 
 # The consultation, as a table. First matching row wins; a row without conditions is the
@@ -34,8 +42,23 @@ STATES: Final = (
 TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": "red_flags", "dest": RESULT,
      "conditions": [rules.has_red_flag]},
-    {"trigger": "advance", "source": "red_flags", "dest": "neurological"},
-    {"trigger": "advance", "source": "neurological", "dest": "trauma",
+    {"trigger": "advance", "source": "red_flags", "dest": "precautions"},
+    {"trigger": "advance", "source": "precautions", "dest": "trauma"},
+    {"trigger": "advance", "source": "trauma", "dest": RESULT,
+     "conditions": [rules.has_red_flag]},
+    {"trigger": "advance", "source": "trauma", "dest": "c_spine_high",
+     "conditions": [rules.is_trauma_related]},
+    {"trigger": "advance", "source": "trauma", "dest": "neurological"},
+    {"trigger": "advance", "source": "c_spine_high", "dest": RESULT,
+     "conditions": [rules.has_red_flag]},
+    {"trigger": "advance", "source": "c_spine_high", "dest": "c_spine_low"},
+    {"trigger": "advance", "source": "c_spine_low", "dest": RESULT,
+     "conditions": [rules.has_red_flag]},
+    {"trigger": "advance", "source": "c_spine_low", "dest": "c_spine_rotation"},
+    {"trigger": "advance", "source": "c_spine_rotation", "dest": RESULT,
+     "conditions": [rules.has_red_flag]},
+    {"trigger": "advance", "source": "c_spine_rotation", "dest": "neurological"},
+    {"trigger": "advance", "source": "neurological", "dest": "work",
      "conditions": [rules.has_neurological_signs]},
     {"trigger": "advance", "source": "neurological", "dest": "impact"},
     {"trigger": "advance", "source": "impact", "dest": "onset"},
@@ -48,8 +71,7 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": "recurrent", "dest": "psychosocial",
      "conditions": [rules.is_recurrent]},
     {"trigger": "advance", "source": "recurrent", "dest": "work"},
-    {"trigger": "advance", "source": "psychosocial", "dest": "trauma"},
-    {"trigger": "advance", "source": "trauma", "dest": "work"},
+    {"trigger": "advance", "source": "psychosocial", "dest": "work"},
     {"trigger": "advance", "source": "work", "dest": "absence",
      "conditions": [rules.is_work_related]},
     {"trigger": "advance", "source": "work", "dest": RESULT},
@@ -57,6 +79,9 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "stop", "source": list(STATES[:-2]), "dest": STOPPED},
 ]
 
+DOUBT_RED_FLAG: Final = "Dan is dit alarmsignaal nog niet uitgesloten. Kunt u het nagaan?"
+DOUBT_RECORDED: Final = "Ik noteer: niet uitgesloten. Het plan wordt dan voorlopig."
+DOUBT: Final = "Ik heb hier een duidelijk antwoord nodig."
 CONFIRM_HELP: Final = "Zeg ja als het klopt. Zeg nee als het niet klopt, dan vraag ik het opnieuw."
 KEYBOARD_HINT: Final = "Het lukt niet goed met spraak. U kunt het antwoord ook typen."
 RESUMED: Final = "We gaan verder waar we gebleven waren."
@@ -109,6 +134,7 @@ class Consultation:
     paused: bool = False
     _pending: _Pending | None = None
     _tries: int = 0
+    _doubted: bool = False  # the current question got an answer of doubt before
 
     def __post_init__(self) -> None:
         self.machine = Machine(
@@ -232,6 +258,10 @@ class Consultation:
     def _answer(self, utterance: Utterance) -> None:
         question = self.current
         assert question is not None
+        if question.type is AnswerType.YES_NO and is_doubt(utterance.text,
+                                                          self.protocol.vocabulary):
+            self._doubt(question, utterance.text)
+            return
         intent = interpret(utterance.text, question, self.protocol.vocabulary)
         if not isinstance(intent, Answer):
             self._not_understood(question)
@@ -244,17 +274,33 @@ class Consultation:
             return
         self._accept(question, utterance.text, value)
 
+    def _doubt(self, question: Question, heard: str) -> None:
+        """Doubt is never a "nee". On a red flag the sign is then not ruled out: asked once
+        more, and a second doubt is recorded as unknown. Elsewhere: the help and the question."""
+        if question.red_flag is None:
+            self._reprompt("doubt", f"{DOUBT} {question.help}")
+            self._ask(question)
+        elif not self._doubted:
+            self._doubted = True
+            self._reprompt("doubt", f"{DOUBT_RED_FLAG} {question.help}")
+            self._ask(question)
+        else:
+            self._reprompt("doubt", DOUBT_RECORDED)
+            self._accept(question, heard, UNKNOWN)
+
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
-        if question.red_flag is not None and (
-            value is True or confidence < self.config.confirm_red_flag_no_below
+        if question.screening and (
+            value == question.alarm or confidence < self.config.confirm_red_flag_no_below
         ):
             return True
         return confidence < self.config.confirm_below
 
     def _confirm_text(self, question: Question, value: Value) -> str:
-        if question.red_flag is not None and value is True:
-            return (f"U zei ja: {question.label}. Dat is een alarmsignaal. "
-                    "Klopt dat? Zeg ja of nee.")
+        if question.screening and value == question.alarm:
+            said = display_value(question, value, self.protocol)
+            meaning = ("Dat is een alarmsignaal." if question.red_flag is not None
+                       else "Dan sluit de Canadian C-spine rule een breuk niet uit.")
+            return f"U zei {said}: {question.label}. {meaning} Klopt dat? Zeg ja of nee."
         return (f"Ik hoorde: {display_value(question, value, self.protocol)}. "
                 "Klopt dat? Zeg ja of nee.")
 
@@ -309,7 +355,7 @@ class Consultation:
         answered = {r.question.id: r.value for r in self.history}
         remaining = [q for q in self.protocol.section_questions(section.id)
                      if q.id not in answered]
-        ended = section.ends_on_yes and value is True
+        ended = section.ends_when_found and value == question.yes_means
         if ended or not remaining:
             self.findings = _section_findings(self.findings, question, answered, self.protocol)
             self._fire("advance", self.findings)
@@ -335,6 +381,7 @@ class Consultation:
         assert question is not None
         if question is not self.current:
             self._tries = 0
+            self._doubted = False
         self.current = question
         self.emit(events.ask(question.id, question.finding, question.text))
 
@@ -351,11 +398,28 @@ class Consultation:
 def _section_findings(
     findings: Findings, last: Question, answered: dict[str, Value], protocol: Protocol,
 ) -> Findings:
-    """The findings a completed section yields."""
+    """The findings a completed section yields: a list finding holds the members answered
+    "ja" (red flags of doubt go to red_flags_unknown); a part of the C-spine rule, or a finding
+    asked by several questions, is true when any answer gives it (`yes_means`)."""
     questions = [q for q in protocol.section_questions(last.section) if q.id in answered]
-    if last.red_flag is not None:
-        flags = tuple(q.red_flag for q in questions if answered[q.id] is True and q.red_flag)
-        return findings.with_value("red_flags", flags)
-    if last.type is AnswerType.YES_NO and len(questions) > 1:
-        return findings.with_value(last.finding, any(answered[q.id] is True for q in questions))
+    part = last.part
+    if part is not None and part[0] in LIST_FINDINGS:
+        key = part[0]
+
+        def members(value: Value) -> tuple[str, ...]:
+            said = {q.part[1] for q in questions if q.part and answered[q.id] == value}
+            return tuple(m for m in LIST_FINDINGS[key] if m in said)
+
+        found = members(True)
+        findings = findings.with_value(key, found)
+        if key == "red_flags":
+            unknown = tuple(c for c in members(UNKNOWN) if c not in found)
+            findings = findings.with_value("red_flags_unknown", unknown)
+        return findings
+    given = any(answered[q.id] == q.yes_means for q in questions if q.finding == last.finding)
+    if part is not None:  # a step of the C-spine rule
+        rule = replace(findings.c_spine_rule or CSpineRule(), **{part[1]: given})
+        return findings.with_value(part[0], rule)
+    if last.type is AnswerType.YES_NO:
+        return findings.with_value(last.finding, given)
     return findings.with_value(last.finding, answered[last.id])

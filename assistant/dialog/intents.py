@@ -66,6 +66,11 @@ def parse_yes_no(text: str, vocab: Vocabulary) -> bool | None:
     return None
 
 
+def is_doubt(text: str, vocab: Vocabulary) -> bool:
+    """'weet ik niet', 'niet getest', 'misschien': doubt, never a "nee"."""
+    return clean(text, vocab) in vocab.doubt
+
+
 def parse_choice(text: str, question: Question, vocab: Vocabulary) -> str | None:
     phrase = clean(text, vocab)
     for value, phrases in question.choices:

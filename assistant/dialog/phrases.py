@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from assistant.dialog.numbers import NUMBER_WORDS
-from assistant.protocol.findings import Value
+from assistant.protocol.findings import UNKNOWN, Value
 from assistant.protocol.model import AnswerType, Protocol, Question, Vocabulary
 from assistant.protocol.rules import Result
 from assistant.text import format_weeks
@@ -31,8 +31,10 @@ def _duration_phrases(vocab: Vocabulary, allow_none: bool) -> tuple[str, ...]:
 @cache
 def accepted_phrases(vocab: Vocabulary, question: Question | None) -> list[str]:
     """Answers to `question` (yes/no when None: a confirmation or a pause) plus the commands."""
-    if question is None or question.type is AnswerType.YES_NO:
+    if question is None:
         answers: list[str] = sorted(vocab.yes | vocab.no)
+    elif question.type is AnswerType.YES_NO:
+        answers = sorted(vocab.yes | vocab.no | vocab.doubt)
     elif question.type is AnswerType.CHOICE:
         answers = sorted({p for _, phrases in question.choices for p in phrases})
     else:
@@ -43,6 +45,8 @@ def accepted_phrases(vocab: Vocabulary, question: Question | None) -> list[str]:
 def display_value(question: Question, value: Value, protocol: Protocol) -> str:
     """An answer as it is read back: 'ja', 'fors', '3 weken', 'geen'."""
     if question.type is AnswerType.YES_NO:
+        if value == UNKNOWN:
+            return "weet niet: niet uitgesloten"
         return "ja" if value is True else "nee"
     if question.type is AnswerType.CHOICE:
         return dict(question.choices)[str(value)][0]
@@ -55,7 +59,8 @@ def display_value(question: Question, value: Value, protocol: Protocol) -> str:
 def spoken_summary(result: Result, protocol: Protocol) -> str:
     """What the assistant says at the end: the conclusion and its reasons."""
     if result.referral:
-        return " ".join([protocol.referral.summary, *result.reasons[:1]])
+        assert result.urgency is not None
+        return " ".join([dict(protocol.referral.summary)[result.urgency], *result.reasons[:-1]])
     assert result.profile is not None
     parts = [protocol.profile(result.profile).summary, *result.reasons]
     return " ".join(parts)

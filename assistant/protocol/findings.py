@@ -1,4 +1,10 @@
-"""Findings: what the intake found, validated, and which of them a decision needs."""
+"""Findings (version 2): what the intake found, validated, and which of them a decision needs.
+
+Shapes as in DESIGN.md "Findings — version 2". A list finding (`red_flags`, `precautions`) and
+the Canadian C-spine rule (`c_spine_rule`, an object) are filled by several questions each; a
+question names its part as `red_flags.<category>`, `precautions.<item>` or
+`c_spine_rule.<key>`.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,17 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Final, Literal
 
 RED_FLAG_CATEGORIES: Final = (
-    "fracture", "dislocation", "spinal_cord", "infection", "tumour", "systemic",
+    "fracture", "dislocation", "spinal_cord", "infection", "tumour", "systemic", "vascular",
 )
+PRECAUTIONS: Final = ("osteoporosis", "corticosteroids", "rheumatoid_arthritis", "anticoagulants")
+C_SPINE_KEYS: Final = ("high_risk", "low_risk", "rotation_45")
 ADL_IMPACTS: Final = ("none", "mild", "severe")
 NORMAL_COURSE_MAX_WEEKS: Final = 6  # "in de eerste zes weken"
 LONG_ABSENCE_WEEKS: Final = 4  # "langer dan vier weken"
+MAX_WEEKS: Final = 50 * 52.0  # over fifty years is not a duration anybody means
+LIST_FINDINGS: Final = {"red_flags": RED_FLAG_CATEGORIES, "precautions": PRECAUTIONS}
+OBJECT_FINDINGS: Final = {"c_spine_rule": C_SPINE_KEYS}
+UNKNOWN: Final = "unknown"  # a red-flag answer of doubt that stayed doubt
 
 AdlImpact = Literal["none", "mild", "severe"]
 Value = bool | str | float | tuple[str, ...]
@@ -24,10 +36,46 @@ class FindingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class CSpineRule:
+    """The Canadian C-spine rule's three steps (Stiell et al., JAMA 2001; NEJM 2003).
+    None means: not asked (yet)."""
+
+    high_risk: bool | None = None  # age >= 65, a dangerous mechanism, or paraesthesia
+    low_risk: bool | None = None  # at least one low-risk factor
+    rotation_45: bool | None = None  # actively rotates the neck 45 degrees left and right
+
+    def not_cleared(self) -> bool:
+        """The rule already says: imaging needed (a step failed)."""
+        return bool(self.high_risk) or self.low_risk is False or self.rotation_45 is False
+
+    def cleared(self) -> bool:
+        return self.high_risk is False and self.low_risk is True and self.rotation_45 is True
+
+    def missing(self) -> str | None:
+        """The first step still needed, or None."""
+        if self.high_risk is None:
+            return "high_risk"
+        if self.high_risk:
+            return None
+        if self.low_risk is None:
+            return "low_risk"
+        if not self.low_risk:
+            return None
+        return "rotation_45" if self.rotation_45 is None else None
+
+    def to_json(self) -> dict[str, bool]:
+        return {k: v for k in C_SPINE_KEYS if (v := getattr(self, k)) is not None}
+
+
+@dataclass(frozen=True)
 class Findings:
     """What the intake found. None means: not asked (yet)."""
 
     red_flags: tuple[str, ...] | None = None
+    red_flags_unknown: tuple[str, ...] = ()
+    trauma_related: bool | None = None
+    c_spine_rule: CSpineRule | None = None
+    precautions: tuple[str, ...] | None = None
     neurological_signs: bool | None = None
     adl_impact: AdlImpact | None = None
     weeks_since_onset: float | None = None
@@ -35,14 +83,13 @@ class Findings:
     recurrent: bool | None = None
     psychosocial_dominant: bool | None = None
     work_related: bool | None = None
-    trauma_related: bool | None = None
     work_absence_weeks: float | None = None
 
-    def get(self, key: str) -> Value | None:
-        value: Value | None = getattr(self, key)
+    def get(self, key: str) -> Value | CSpineRule | None:
+        value: Value | CSpineRule | None = getattr(self, key)
         return value
 
-    def with_value(self, key: str, value: Value | None) -> Findings:
+    def with_value(self, key: str, value: Value | CSpineRule | None) -> Findings:
         """A copy with one finding set (or cleared with None)."""
         if key not in FINDING_KEYS:
             raise KeyError(key)
@@ -50,14 +97,16 @@ class Findings:
         return replace(self, **changes)
 
     def to_json(self) -> dict[str, Any]:
-        """The findings-file form: only the keys that are known."""
+        """The findings-file form (version 2): only the keys that are known."""
         out: dict[str, Any] = {}
         for key in FINDING_KEYS:
             value = getattr(self, key)
-            if value is None:
+            if value is None or (key == "red_flags_unknown" and not value):
                 continue
             if isinstance(value, tuple):
                 value = list(value)
+            elif isinstance(value, CSpineRule):
+                value = value.to_json()
             elif isinstance(value, float) and value.is_integer():
                 value = int(value)
             out[key] = value
@@ -65,18 +114,11 @@ class Findings:
 
 
 FINDING_KEYS: Final = tuple(f.name for f in fields(Findings))
-_BOOLEANS: Final = frozenset(
-    {"neurological_signs", "improving", "recurrent", "psychosocial_dominant", "work_related",
-     "trauma_related"}
+BOOLEAN_FINDINGS: Final = frozenset(
+    {"trauma_related", "neurological_signs", "improving", "recurrent", "psychosocial_dominant",
+     "work_related"}
 )
-
-
-def _weeks(key: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise FindingsError(f"'{key}' moet een aantal weken zijn, geen {json_type(value)}")
-    if not math.isfinite(value) or value < 0:
-        raise FindingsError(f"'{key}' moet 0 of meer weken zijn, niet {value}")
-    return float(value)
+DURATION_FINDINGS: Final = frozenset({"weeks_since_onset", "work_absence_weeks"})
 
 
 def json_type(value: object) -> str:
@@ -94,27 +136,63 @@ def json_type(value: object) -> str:
     return "object"
 
 
+def _weeks(key: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FindingsError(f"'{key}' moet een aantal weken zijn, geen {json_type(value)}")
+    try:
+        weeks = float(value)
+    except OverflowError:
+        weeks = math.inf
+    if not math.isfinite(weeks) or weeks < 0 or weeks > MAX_WEEKS:
+        raise FindingsError(f"'{key}' moet 0 tot {int(MAX_WEEKS)} weken zijn")
+    return weeks
+
+
+def _members(key: str, value: object, known: tuple[str, ...]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FindingsError(f"'{key}' moet een lijst zijn (mogelijk: {', '.join(known)})")
+    for member in value:
+        if member not in known:
+            raise FindingsError(f"onbekende waarde '{member}' in '{key}' "
+                                f"(bekend: {', '.join(known)})")
+    return tuple(sorted(set(value), key=known.index))
+
+
+def _boolean(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise FindingsError(f"'{key}' moet true of false zijn, geen {json_type(value)}")
+    return value
+
+
+def _c_spine(value: object) -> CSpineRule:
+    if not isinstance(value, Mapping):
+        raise FindingsError(f"'c_spine_rule' moet een object zijn, geen {json_type(value)}")
+    parts: dict[str, bool] = {}
+    for key, part in value.items():
+        if key not in C_SPINE_KEYS:
+            raise FindingsError(f"onbekende sleutel 'c_spine_rule.{key}'")
+        parts[key] = _boolean(f"c_spine_rule.{key}", part)
+    return CSpineRule(**parts)
+
+
 def parse_findings(data: object) -> Findings:
-    """Validate a findings object (parsed JSON). Missing keys stay None."""
+    """Validate a findings object (parsed JSON, version 2). Missing keys stay None.
+
+    Raises FindingsError (Dutch, naming the key) on an unknown key or a wrong type or range."""
     if not isinstance(data, Mapping):
         raise FindingsError(f"de bevindingen moeten een JSON-object zijn, geen {json_type(data)}")
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in FINDING_KEYS:
             raise FindingsError(f"onbekende sleutel '{key}'")
-        if key == "red_flags":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise FindingsError("'red_flags' moet een lijst van alarmsignalen zijn")
-            for flag in value:
-                if flag not in RED_FLAG_CATEGORIES:
-                    raise FindingsError(
-                        f"onbekend alarmsignaal '{flag}' in 'red_flags' "
-                        f"(bekend: {', '.join(RED_FLAG_CATEGORIES)})")
-            values[key] = tuple(sorted(set(value), key=RED_FLAG_CATEGORIES.index))
-        elif key in _BOOLEANS:
-            if not isinstance(value, bool):
-                raise FindingsError(f"'{key}' moet true of false zijn, geen {json_type(value)}")
-            values[key] = value
+        if key in LIST_FINDINGS:
+            values[key] = _members(key, value, LIST_FINDINGS[key])
+        elif key == "red_flags_unknown":
+            values[key] = _members(key, value, RED_FLAG_CATEGORIES)
+        elif key == "c_spine_rule":
+            values[key] = _c_spine(value)
+        elif key in BOOLEAN_FINDINGS:
+            values[key] = _boolean(key, value)
         elif key == "adl_impact":
             if value not in ADL_IMPACTS:
                 raise FindingsError(f"'adl_impact' moet een van {', '.join(ADL_IMPACTS)} zijn, "
@@ -125,16 +203,38 @@ def parse_findings(data: object) -> Findings:
     return Findings(**values)
 
 
-def needed_keys(f: Findings) -> list[str]:
-    """The findings the decision needs, in the order the intake asks them.
+BONE_PRECAUTIONS: Final = frozenset({"osteoporosis", "corticosteroids", "rheumatoid_arthritis"})
 
-    Which keys are needed depends on the answers already known: a red flag makes everything
-    else irrelevant; grade III does not need the course; a course already abnormal through its
-    duration does not need improvement or recurrence; absence only matters when the pain is
-    work-related.
+
+def trauma_means_fracture(f: Findings) -> bool:
+    """A trauma with bone or ligaments that fail at low force: the C-spine rule was not
+    validated for them ("known vertebral disease" is among its exclusions), so a fracture is
+    not ruled out (DESIGN.md rule 1)."""
+    return bool(f.trauma_related) and bool(BONE_PRECAUTIONS & set(f.precautions or ()))
+
+
+def needed_keys(f: Findings) -> list[str]:
+    """The findings the decision needs, in the order the intake asks them (a key of the
+    C-spine rule as `c_spine_rule.<key>`).
+
+    Which keys are needed depends on the answers already known: a red flag (given, or derived
+    from a trauma) makes everything else irrelevant; grade III does not need the course; a
+    course already abnormal through its duration does not need improvement or recurrence;
+    absence only matters when the pain is work-related.
     """
     keys = ["red_flags"]
     if f.red_flags is None or f.red_flags:
+        return keys
+    keys += ["precautions", "trauma_related"]
+    if f.precautions is None or f.trauma_related is None:
+        return keys
+    if f.trauma_related and not trauma_means_fracture(f):
+        rule = f.c_spine_rule or CSpineRule()
+        for step in C_SPINE_KEYS:
+            keys.append(f"c_spine_rule.{step}")
+            if rule.missing() == step or rule.not_cleared():
+                return keys
+    if trauma_means_fracture(f):
         return keys
     keys.append("neurological_signs")
     if f.neurological_signs is None:
@@ -153,22 +253,28 @@ def needed_keys(f: Findings) -> list[str]:
                     return keys
         normal = f.weeks_since_onset <= NORMAL_COURSE_MAX_WEEKS and f.improving and not f.recurrent
         if not normal:
-            keys += ["psychosocial_dominant", "trauma_related"]
-    else:
-        keys.append("trauma_related")
+            keys.append("psychosocial_dominant")
     keys.append("work_related")
     if f.work_related:
         keys.append("work_absence_weeks")
     return keys
 
 
+def known(f: Findings, key: str) -> bool:
+    """Whether a needed key (plain or `c_spine_rule.<key>`) has a value."""
+    if key.startswith("c_spine_rule."):
+        return f.c_spine_rule is not None and getattr(f.c_spine_rule, key.split(".")[1]) is not None
+    return f.get(key) is not None
+
+
 def missing_keys(f: Findings) -> list[str]:
     """Needed findings that are still unknown (empty when a decision can be made)."""
-    return [key for key in needed_keys(f) if f.get(key) is None]
+    return [key for key in needed_keys(f) if not known(f, key)]
 
 
 def require_complete(f: Findings) -> None:
-    """Raise FindingsError naming the first needed key that is missing."""
+    """Raise FindingsError naming the first needed key that is missing (a version-1 file
+    fails here on 'precautions', the first version-2 key it lacks)."""
     missing = missing_keys(f)
     if missing:
         raise FindingsError(f"sleutel '{missing[0]}' ontbreekt (nodig voor de beslissing)")

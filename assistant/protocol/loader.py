@@ -11,17 +11,25 @@ from typing import Any
 
 from assistant.protocol.exercise_loader import load_library
 from assistant.protocol.exercises import Library
-from assistant.protocol.findings import FINDING_KEYS, RED_FLAG_CATEGORIES
+from assistant.protocol.findings import (
+    BOOLEAN_FINDINGS,
+    DURATION_FINDINGS,
+    FINDING_KEYS,
+    LIST_FINDINGS,
+    OBJECT_FINDINGS,
+    RED_FLAG_CATEGORIES,
+)
 from assistant.protocol.model import (
-    RED_FLAG_PREFIX,
     Action,
     AnswerType,
     ClosurePlan,
     Condition,
+    Precaution,
     Profile,
     ProfileAction,
     Protocol,
     Question,
+    RedFlag,
     Referral,
     Section,
     Therapy,
@@ -30,24 +38,34 @@ from assistant.protocol.model import (
 from assistant.protocol.tables import ProtocolError, Table, load_packaged
 from assistant.text import normalise
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DATA_FILE = "nekpijn.toml"
 PROFILE_IDS = ("A", "B", "C", "D")
 COMMANDS = ("repeat", "back", "help", "pause", "resume", "stop")
 CHOICE_VALUES = {"adl_impact": ("none", "mild", "severe")}
-BOOLEAN_FINDINGS = frozenset(
-    {"neurological_signs", "improving", "recurrent", "psychosocial_dominant",
-     "trauma_related", "work_related"}
-)
-DURATION_FINDINGS = frozenset({"weeks_since_onset", "work_absence_weeks"})
+URGENCIES = ("acute", "routine")
+FOUND_BY = ("history", "examination")
 REASON_PLACEHOLDERS = {
     "grade_iv": {"signs"}, "course_normal": {"weeks"}, "course_long": {"weeks"},
-    "absence": {"weeks"},
+    "absence": {"weeks"}, "fracture_c_spine": {"step"}, "fracture_precaution": {"precautions"},
+    "unresolved": {"signs"}, "precaution": {"precautions"},
 }
 REQUIRED_REASONS = (
-    "grade_iv", "grade_iii", "grade_ii", "grade_i_none", "grade_i_mild", "course_normal",
+    "grade_iv", "fracture_c_spine", "c_spine_high_risk", "c_spine_no_low_risk",
+    "c_spine_no_rotation", "fracture_precaution", "urgency_acute", "urgency_routine",
+    "unresolved", "trauma_cleared", "precaution", "grade_iii", "grade_ii", "grade_i_none",
+    "grade_i_mild", "course_normal",
     "course_long", "course_not_improving", "course_recurrent", "course_not_needed", "profile_a",
-    "profile_b", "profile_c", "profile_d", "trauma", "not_trauma", "work", "absence",
+    "profile_b", "profile_c", "profile_d", "not_trauma", "work", "absence",
+)
+LETTER_PLACEHOLDERS = {
+    "seen": {"date"}, "seen_duration": {"date", "duration"}, "conclusion": {"categories"},
+    "trauma": {"step"}, "trauma_precaution": {"precautions"}, "unresolved": {"categories"},
+}
+LETTER_PARTS = (
+    "salutation", "seen", "seen_duration", "history", "examination", "trauma",
+    "trauma_precaution", "conclusion", "unresolved", "acute", "routine", "closing", "therapist",
+    "practice", "phone",
 )
 
 
@@ -57,7 +75,7 @@ def _phrases(table: Table, key: str) -> frozenset[str]:
 
 def _vocabulary(root: Table) -> Vocabulary:
     vocab = root.table("vocabulary")
-    vocab.check_keys({"fillers", "yes", "no", "none_duration"})
+    vocab.check_keys({"fillers", "yes", "no", "doubt", "none_duration"})
     commands = root.table("commands")
     commands.check_keys(set(COMMANDS))
     units = root.table("units")
@@ -67,14 +85,16 @@ def _vocabulary(root: Table) -> Vocabulary:
             raise ProtocolError(f"units.{word}: expected a positive number of days")
         unit_days.append((normalise(word), float(days)))
     yes, no = _phrases(vocab, "yes"), _phrases(vocab, "no")
-    both = sorted(yes & no)
+    doubt = _phrases(vocab, "doubt")
+    both = sorted((yes & no) | (doubt & (yes | no)))
     if both:
-        raise ProtocolError(f"vocabulary: '{both[0]}' is both a yes and a no")
+        raise ProtocolError(f"vocabulary: '{both[0]}' is in two of yes, no and doubt")
     command_phrases = tuple((c, tuple(sorted(_phrases(commands, c)))) for c in COMMANDS)
     return Vocabulary(
         fillers=_phrases(vocab, "fillers"),
         yes=yes,
         no=no,
+        doubt=doubt,
         none_duration=_phrases(vocab, "none_duration"),
         commands=command_phrases,
         units=tuple(unit_days),
@@ -82,16 +102,17 @@ def _vocabulary(root: Table) -> Vocabulary:
 
 
 def _section(t: Table) -> Section:
-    t.check_keys({"id", "title", "intro", "ends_on_yes"})
+    t.check_keys({"id", "title", "intro", "ends_when_found"})
     return Section(
         id=t.text("id"), title=t.text("title"), intro=t.text("intro", empty_ok=True),
-        ends_on_yes=t.flag("ends_on_yes"),
+        ends_when_found=t.flag("ends_when_found"),
     )
 
 
 def _question(t: Table, sections: set[str]) -> Question:
     t.check_keys({"id", "section", "finding", "type", "text", "help", "label", "source",
-                  "addition", "unit", "allow_none", "choices"})
+                  "addition", "unit", "allow_none", "choices", "why", "yes_means", "alarm",
+                  "found_by"})
     qid = t.text("id")
     where = f"question '{qid}'"
     section = t.text("section")
@@ -102,9 +123,11 @@ def _question(t: Table, sections: set[str]) -> Question:
     except ValueError:
         raise ProtocolError(f"{where}: unknown type '{t.data.get('type')}'") from None
     finding = t.text("finding")
-    if finding.startswith(RED_FLAG_PREFIX):
-        if finding[len(RED_FLAG_PREFIX):] not in RED_FLAG_CATEGORIES:
-            raise ProtocolError(f"{where}: unknown red flag '{finding}'")
+    key, dot, member = finding.partition(".")
+    members = {**LIST_FINDINGS, **OBJECT_FINDINGS}
+    if dot:
+        if member not in members.get(key, ()):
+            raise ProtocolError(f"{where}: unknown finding '{finding}'")
         expected = AnswerType.YES_NO
     elif finding in BOOLEAN_FINDINGS:
         expected = AnswerType.YES_NO
@@ -135,10 +158,26 @@ def _question(t: Table, sections: set[str]) -> Question:
     if kind is AnswerType.DURATION and unit is None:
         raise ProtocolError(f"{where}: a duration question needs a unit")
     addition = t.text("addition", optional=True) or None
+    alarm = t.data.get("alarm")
+    if alarm is not None and (not isinstance(alarm, bool) or key not in ("red_flags",
+                                                                        "c_spine_rule")):
+        raise ProtocolError(f"{where}.alarm: only red-flag and C-spine questions raise an "
+                            "alarm (true or false)")
+    if key == "red_flags" and alarm is not True:
+        raise ProtocolError(f"{where}.alarm: a red-flag question needs alarm = true")
+    why = t.text("why", optional=True) or None
+    if dot and why is None:
+        raise ProtocolError(f"{where}.why: a screening question says why it is asked")
+    found_by = t.data.get("found_by", "history")
+    if found_by not in FOUND_BY:
+        raise ProtocolError(f"{where}.found_by: expected one of {', '.join(FOUND_BY)}")
+    if kind is not AnswerType.YES_NO and ("yes_means" in t.data or alarm is not None):
+        raise ProtocolError(f"{where}: only yes/no questions have yes_means or alarm")
     return Question(
         id=qid, section=section, finding=finding, type=kind, text=t.text("text"),
         help=t.text("help"), label=t.text("label"), source=t.text("source"), addition=addition,
-        unit=unit, allow_none=t.flag("allow_none"), choices=choices,
+        unit=unit, allow_none=t.flag("allow_none"), choices=choices, why=why,
+        yes_means=t.flag("yes_means", default=True), alarm=alarm, found_by=found_by,
     )
 
 
@@ -153,7 +192,7 @@ def _condition(value: Any, where: str, allowed: set[Condition]) -> Condition:
 
 
 def _therapy(tid: str, t: Table) -> Therapy:
-    t.check_keys({"name", "source", "when"})
+    t.check_keys({"name", "source", "when", "addition"})
     allowed = {Condition.ALWAYS, Condition.TRAUMA_RELATED, Condition.NOT_TRAUMA_RELATED,
                Condition.WORK_RELATED}
     return Therapy(id=tid, name=t.text("name"), source=t.text("source"),
@@ -216,17 +255,39 @@ def _profile(pid: str, t: Table, known: Mapping[str, set[str]]) -> Profile:
     )
 
 
-def _reasons(t: Table) -> tuple[tuple[str, str], ...]:
-    t.check_keys(set(REQUIRED_REASONS))
-    reasons = []
-    for key in REQUIRED_REASONS:
+def _placeholders(t: Table, keys: tuple[str, ...],
+                  placeholders: Mapping[str, set[str]]) -> tuple[tuple[str, str], ...]:
+    """Texts with exactly the placeholders their key allows."""
+    t.check_keys(set(keys))
+    texts = []
+    for key in keys:
         text = t.text(key)
         fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-        if fields != REASON_PLACEHOLDERS.get(key, set()):
-            raise ProtocolError(f"reasons.{key}: placeholders {sorted(fields)} are not "
-                                f"{sorted(REASON_PLACEHOLDERS.get(key, set()))}")
-        reasons.append((key, text))
-    return tuple(reasons)
+        if fields != placeholders.get(key, set()):
+            raise ProtocolError(f"{t.where}.{key}: placeholders {sorted(fields)} are not "
+                                f"{sorted(placeholders.get(key, set()))}")
+        texts.append((key, text))
+    return tuple(texts)
+
+
+def _red_flag(category: str, t: Table) -> RedFlag:
+    t.check_keys({"name", "urgency", "source", "addition"})
+    if category not in RED_FLAG_CATEGORIES:
+        raise ProtocolError(f"red_flags.{category}: unknown category")
+    urgency = t.text("urgency")
+    if urgency not in URGENCIES:
+        raise ProtocolError(f"red_flags.{category}.urgency: expected acute or routine")
+    return RedFlag(id=category, name=t.text("name"), urgency="acute" if urgency == "acute"
+                   else "routine", source=t.text("source"),
+                   addition=t.text("addition", optional=True) or None)
+
+
+def _precaution(item: str, t: Table) -> Precaution:
+    t.check_keys({"name", "why", "source", "addition"})
+    if item not in LIST_FINDINGS["precautions"]:
+        raise ProtocolError(f"precautions.{item}: unknown precaution")
+    return Precaution(id=item, name=t.text("name"), why=t.text("why"), source=t.text("source"),
+                      addition=t.text("addition", optional=True) or None)
 
 
 def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> Protocol:
@@ -236,7 +297,7 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
         library = load_library()
     root = Table(data, "protocol file")
     root.check_keys({"schema_version", "protocol", "vocabulary", "commands", "units", "red_flags",
-                     "sections", "questions", "therapies", "actions", "profiles",
+                     "precautions", "sections", "questions", "therapies", "actions", "profiles",
                      "referral", "ending", "reasons"})
     if root.data.get("schema_version") != SCHEMA_VERSION:
         raise ProtocolError(f"schema_version: expected {SCHEMA_VERSION}, "
@@ -244,16 +305,14 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
     meta = root.table("protocol")
     meta.check_keys({"name", "version"})
 
-    red_flags = []
-    for category, t in root.table("red_flags").items():
-        t.check_keys({"name", "source"})
-        if category not in RED_FLAG_CATEGORIES:
-            raise ProtocolError(f"red_flags.{category}: unknown category")
-        t.text("source")
-        red_flags.append((category, t.text("name")))
-    missing = sorted(set(RED_FLAG_CATEGORIES) - {c for c, _ in red_flags})
+    red_flags = tuple(_red_flag(c, t) for c, t in root.table("red_flags").items())
+    missing = sorted(set(RED_FLAG_CATEGORIES) - {r.id for r in red_flags})
     if missing:
         raise ProtocolError(f"red_flags: category '{missing[0]}' is missing")
+    precautions = tuple(_precaution(i, t) for i, t in root.table("precautions").items())
+    missing = sorted(set(LIST_FINDINGS["precautions"]) - {p.id for p in precautions})
+    if missing:
+        raise ProtocolError(f"precautions: '{missing[0]}' is missing")
 
     sections = tuple(_section(t) for t in root.tables("sections"))
     section_ids = {s.id for s in sections}
@@ -266,11 +325,13 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
         if not any(q.section == section.id for q in questions):
             raise ProtocolError(f"section '{section.id}' has no questions")
     asked = {q.finding for q in questions}
-    for category in RED_FLAG_CATEGORIES:
-        if RED_FLAG_PREFIX + category not in asked:
-            raise ProtocolError(f"red flag '{category}' has no screening question")
+    for key, parts in {**LIST_FINDINGS, **OBJECT_FINDINGS}.items():
+        for part in parts:
+            if f"{key}.{part}" not in asked:
+                raise ProtocolError(f"finding '{key}.{part}' has no question")
     for key in FINDING_KEYS:
-        if key != "red_flags" and key not in asked:
+        if key not in (*LIST_FINDINGS, *OBJECT_FINDINGS, "red_flags_unknown") \
+                and key not in asked:
             raise ProtocolError(f"finding '{key}' has no question")
 
     therapies = tuple((tid, _therapy(tid, t)) for tid, t in root.table("therapies").items())
@@ -292,7 +353,7 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
         profiles.append((pid, _profile(pid, profile_table.table(pid), known)))
 
     referral = root.table("referral")
-    referral.check_keys({"summary", "letter", "source"})
+    referral.check_keys({"summary_acute", "summary_routine", "letter", "source"})
     ending = root.table("ending")
     ending.check_keys({"advice", "source"})
     ending.text("source")
@@ -301,17 +362,21 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
         name=meta.text("name"),
         version=meta.text("version"),
         vocabulary=_vocabulary(root),
-        red_flags=tuple(red_flags),
+        red_flags=red_flags,
+        precautions=precautions,
         sections=sections,
         questions=questions,
         therapies=therapies,
         actions=tuple(actions),
         library=library,
         profiles=tuple(profiles),
-        referral=Referral(referral.text("summary"), referral.texts("letter"),
-                          referral.text("source")),
+        referral=Referral(
+            summary=(("acute", referral.text("summary_acute")),
+                     ("routine", referral.text("summary_routine"))),
+            letter=_placeholders(referral.table("letter"), LETTER_PARTS, LETTER_PLACEHOLDERS),
+            source=referral.text("source")),
         ending_advice=ending.texts("advice"),
-        reasons=_reasons(root.table("reasons")),
+        reasons=_placeholders(root.table("reasons"), REQUIRED_REASONS, REASON_PLACEHOLDERS),
     )
 
 

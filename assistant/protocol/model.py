@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, Literal
 
 from assistant.protocol.exercises import Exercise, Library
 
 RED_FLAG_PREFIX: Final = "red_flags."
+Urgency = Literal["acute", "routine"]
+FoundBy = Literal["history", "examination"]
 
 
 class AnswerType(StrEnum):
@@ -37,7 +39,7 @@ class Section:
     id: str
     title: str
     intro: str  # spoken when the section starts; may be empty
-    ends_on_yes: bool  # a (confirmed) "ja" ends the section
+    ends_when_found: bool  # a (confirmed) answer that makes the finding true ends the section
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Question:
 
     id: str
     section: str
-    finding: str  # a findings key, or "red_flags.<category>"
+    finding: str  # a findings key, or "<list or object key>.<member>" (red_flags.tumour)
     type: AnswerType
     text: str  # the question, spoken
     help: str
@@ -56,6 +58,16 @@ class Question:
     unit: str | None = None  # durations: the unit of a bare number
     allow_none: bool = False  # durations: "geen" means 0
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # choice value → phrases
+    why: str | None = None  # why the question is asked (screening questions)
+    yes_means: bool = True  # the value "ja" gives the finding (False: asked the other way round)
+    alarm: bool | None = None  # the answer that raises an alarm: always confirmed
+    found_by: FoundBy = "history"  # where the answer comes from: history or examination
+
+    @property
+    def part(self) -> tuple[str, str] | None:
+        """(key, member) for a question that fills part of a list or object finding."""
+        key, dot, member = self.finding.partition(".")
+        return (key, member) if dot else None
 
     @property
     def red_flag(self) -> str | None:
@@ -63,6 +75,12 @@ class Question:
         if self.finding.startswith(RED_FLAG_PREFIX):
             return self.finding[len(RED_FLAG_PREFIX) :]
         return None
+
+    @property
+    def screening(self) -> bool:
+        """A safety question: a red flag or a step of the C-spine rule (its answers are
+        confirmed where they raise an alarm, and where heard with less confidence)."""
+        return self.alarm is not None
 
 
 @dataclass(frozen=True)
@@ -72,9 +90,32 @@ class Vocabulary:
     fillers: frozenset[str]
     yes: frozenset[str]
     no: frozenset[str]
+    doubt: frozenset[str]  # "weet ik niet": never a "nee"
     none_duration: frozenset[str]
     commands: tuple[tuple[str, tuple[str, ...]], ...]  # command → phrases
     units: tuple[tuple[str, float], ...]  # unit word → days
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A category of serious pathology (grade IV)."""
+
+    id: str
+    name: str  # Dutch, for reasons and the letter
+    urgency: Urgency  # acute: a doctor today
+    source: str
+    addition: str | None = None
+
+
+@dataclass(frozen=True)
+class Precaution:
+    """A reason not to manipulate (and, for bone and ligaments, to take any trauma seriously)."""
+
+    id: str
+    name: str  # Dutch
+    why: str
+    source: str
+    addition: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,9 +167,14 @@ class Profile:
 
 @dataclass(frozen=True)
 class Referral:
-    summary: str
-    letter: tuple[str, ...]
+    """The referral's spoken summary and the letter's parts (placeholders in braces)."""
+
+    summary: tuple[tuple[Urgency, str], ...]  # urgency → spoken summary
+    letter: tuple[tuple[str, str], ...]  # part → text
     source: str
+
+    def text(self, part: str, **values: str) -> str:
+        return dict(self.letter)[part].format(**values)
 
 
 @dataclass(frozen=True)
@@ -139,7 +185,8 @@ class Protocol:
     name: str
     version: str
     vocabulary: Vocabulary
-    red_flags: tuple[tuple[str, str], ...]  # category → Dutch name
+    red_flags: tuple[RedFlag, ...]
+    precautions: tuple[Precaution, ...]
     sections: tuple[Section, ...]
     questions: tuple[Question, ...]
     therapies: tuple[tuple[str, Therapy], ...]
@@ -181,8 +228,14 @@ class Protocol:
     def exercise(self, code: str) -> Exercise:
         return self.library.exercise(code)
 
+    def red_flag(self, category: str) -> RedFlag:
+        return next(r for r in self.red_flags if r.id == category)
+
     def red_flag_name(self, category: str) -> str:
-        return dict(self.red_flags)[category]
+        return self.red_flag(category).name
+
+    def precaution(self, item: str) -> Precaution:
+        return next(p for p in self.precautions if p.id == item)
 
     def reason(self, key: str, **values: str) -> str:
         return dict(self.reasons)[key].format(**values)

@@ -6,14 +6,18 @@ the quoted line is in its docstring. No I/O, no clock, no globals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.protocol.findings import (
+    BONE_PRECAUTIONS,
     LONG_ABSENCE_WEEKS,
     NORMAL_COURSE_MAX_WEEKS,
+    RED_FLAG_CATEGORIES,
     Findings,
     require_complete,
+    trauma_means_fracture,
 )
 from assistant.protocol.model import Condition, Profile, Protocol
 from assistant.text import format_weeks
@@ -21,12 +25,38 @@ from assistant.text import format_weeks
 Grade = Literal["I", "II", "III", "IV"]
 Course = Literal["normal", "abnormal"]
 ProfileId = Literal["A", "B", "C", "D"]
+Urgency = Literal["acute", "routine"]
+
+
+def fracture_suspected(f: Findings) -> bool:
+    """DESIGN.md rule 1: after a trauma, a fracture is not ruled out when the Canadian C-spine
+    rule does not clear the neck (Stiell et al., NEJM 2003), or when a precaution means bone or
+    ligaments fail at low force (the rule was not validated for them). Trauma alone is not a
+    red flag."""
+    if not f.trauma_related:
+        return False
+    return trauma_means_fracture(f) or (f.c_spine_rule is not None
+                                        and f.c_spine_rule.not_cleared())
+
+
+def red_flags(f: Findings) -> tuple[str, ...]:
+    """Every red-flag category found: the ones given and the derived fracture, in the data's
+    order."""
+    found = set(f.red_flags or ())
+    if fracture_suspected(f):
+        found.add("fracture")
+    return tuple(c for c in RED_FLAG_CATEGORIES if c in found)
 
 
 def has_red_flag(f: Findings) -> bool:
     """'Graad IV: Nekpijn met tekenen of symptomen die kunnen wijzen op ernstige structurele
     pathologie.'"""
-    return bool(f.red_flags)
+    return bool(red_flags(f))
+
+
+def is_trauma_related(f: Findings) -> bool:
+    """The neck pain began with an accident, a fall or a blow ('traumagerelateerde nekpijn')."""
+    return bool(f.trauma_related)
 
 
 def has_neurological_signs(f: Findings) -> bool:
@@ -113,6 +143,10 @@ class Result:
     profile: ProfileId | None
     referral: bool
     reasons: tuple[str, ...]
+    urgency: Urgency | None = None
+    red_flags: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()  # red flags not ruled out: the plan is provisional
+    cautions: tuple[str, ...] = ()
     recommended: tuple[str, ...] = ()
     consider: tuple[str, ...] = ()
     discouraged: tuple[str, ...] = ()
@@ -121,12 +155,22 @@ class Result:
     closure: dict[str, Any] = field(default_factory=dict)
     exercise_warning: str | None = None
 
+    @property
+    def provisional(self) -> bool:
+        """DESIGN.md rule 3: the plan holds only once the unresolved red flags are ruled out."""
+        return bool(self.unresolved)
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "grade": self.grade,
             "course": self.course,
             "profile": self.profile,
             "referral": self.referral,
+            "urgency": self.urgency,
+            "red_flags": list(self.red_flags),
+            "provisional": self.provisional,
+            "unresolved": list(self.unresolved),
+            "cautions": list(self.cautions),
             "reasons": list(self.reasons),
             "therapy": {
                 "recommended": list(self.recommended),
@@ -142,10 +186,46 @@ class Result:
         return out
 
 
+def urgency(flags: tuple[str, ...], p: Protocol) -> Urgency | None:
+    """DESIGN.md rule 2: acute (a doctor today) when any category found is acute in the data
+    (fracture, dislocation, spinal cord, infection, vascular), else routine; None without."""
+    if not flags:
+        return None
+    return "acute" if any(p.red_flag(c).urgency == "acute" for c in flags) else "routine"
+
+
+def names(ids: tuple[str, ...], name: Callable[[str], str]) -> str:
+    """'a', 'a en b', 'a, b en c': Dutch, for reasons and the letter."""
+    words = [name(i) for i in ids]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
+
+
+def bone_precautions(f: Findings) -> tuple[str, ...]:
+    return tuple(c for c in f.precautions or () if c in BONE_PRECAUTIONS)
+
+
+def c_spine_step(f: Findings, p: Protocol) -> str:
+    """The step of the Canadian C-spine rule that did not clear the neck, in Dutch."""
+    rule = f.c_spine_rule
+    assert rule is not None and rule.not_cleared()
+    return p.reason("c_spine_high_risk" if rule.high_risk else "c_spine_no_low_risk"
+                    if rule.low_risk is False else "c_spine_no_rotation")
+
+
+def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
+                      level: Urgency) -> list[str]:
+    reasons = [p.reason("grade_iv", signs=names(flags, p.red_flag_name))]
+    if fracture_suspected(f):
+        if trauma_means_fracture(f):
+            reasons.append(p.reason("fracture_precaution", precautions=names(
+                bone_precautions(f), lambda i: p.precaution(i).name)))
+        else:
+            reasons.append(p.reason("fracture_c_spine", step=c_spine_step(f, p)))
+    reasons.append(p.reason(f"urgency_{level}"))
+    return reasons
+
+
 def _grade_reasons(f: Findings, p: Protocol, g: Grade) -> list[str]:
-    if g == "IV":
-        signs = ", ".join(p.red_flag_name(c) for c in f.red_flags or ())
-        return [p.reason("grade_iv", signs=signs)]
     if g == "III":
         return [p.reason("grade_iii")]
     if g == "II":
@@ -168,8 +248,13 @@ def _course_reasons(f: Findings, p: Protocol, c: Course | None) -> list[str]:
 
 def _plan_reasons(f: Findings, p: Protocol, prof: Profile) -> list[str]:
     reasons = []
-    if prof.id != "A" and f.trauma_related is not None:
-        reasons.append(p.reason("trauma" if f.trauma_related else "not_trauma"))
+    if f.trauma_related:
+        reasons.append(p.reason("trauma_cleared"))
+    elif prof.id != "A" and f.trauma_related is not None:
+        reasons.append(p.reason("not_trauma"))
+    if f.precautions and prof.id != "A":
+        reasons.append(p.reason("precaution", precautions=names(
+            f.precautions, lambda i: p.precaution(i).name)))
     if is_work_related(f):
         reasons.append(p.reason("work"))
         if (f.work_absence_weeks or 0.0) > 0:
@@ -194,31 +279,47 @@ def _closure(prof: Profile) -> dict[str, Any]:
 def classify(f: Findings, p: Protocol) -> Result:
     """The result for complete findings (raises FindingsError naming a missing key)."""
     require_complete(f)
+    flags = red_flags(f)
+    level = urgency(flags, p)
+    if level is not None:
+        return Result(grade="IV", course=None, profile=None, referral=True,
+                      reasons=tuple(_referral_reasons(f, p, flags, level)), urgency=level,
+                      red_flags=flags, actions=("refer_gp",))
     g = grade(f)
-    reasons = _grade_reasons(f, p, g)
     prof_id = profile(f)
-    if prof_id is None:
-        return Result(grade=g, course=None, profile=None, referral=True, reasons=tuple(reasons),
-                      actions=("refer_gp",))
+    assert prof_id is not None
+    unresolved = f.red_flags_unknown
+    reasons = []
+    if unresolved:
+        reasons.append(p.reason("unresolved", signs=names(unresolved, p.red_flag_name)))
+    reasons += _grade_reasons(f, p, g)
     prof = p.profile(prof_id)
     c = course(f)
     reasons += _course_reasons(f, p, c)
     reasons.append(p.reason(f"profile_{prof_id.lower()}"))
     reasons += _plan_reasons(f, p, prof)
+    cautions = ("no_manipulation",) if f.precautions and prof_id != "A" else ()
 
     def allowed(ids: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(t for t in ids if condition_holds(p.therapy(t).when, f))
+        kept = tuple(t for t in ids if condition_holds(p.therapy(t).when, f))
+        if cautions:  # DESIGN.md rule 8: mobilisation instead of manipulation
+            kept = tuple("mobilisation" if t == "mobilisation_manipulation" else t
+                         for t in kept)
+        return kept
 
+    actions = tuple(a.id for a in prof.actions if condition_holds(a.when, f))
     return Result(
         grade=g,
         course=c,
         profile=prof_id,
         referral=False,
         reasons=tuple(reasons),
+        unresolved=unresolved,
+        cautions=cautions,
         recommended=allowed(prof.recommended),
         consider=allowed(prof.consider),
         discouraged=allowed(prof.discouraged),
-        actions=tuple(a.id for a in prof.actions if condition_holds(a.when, f)),
+        actions=("resolve_red_flags", *actions) if unresolved else actions,
         exercises=prof.exercises,
         closure=_closure(prof),
         exercise_warning=prof.exercise_warning,
