@@ -86,29 +86,27 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
                                  duration=format_weeks(findings.weeks_since_onset)))
     else:
         lines.append(letter.text("seen", date=format_date(day)))
-    alarms = [a for a in answers if a.question.screening and a.value == a.question.alarm]
-    for where in ("history", "examination"):
-        signs = [a.question.label for a in alarms if a.question.found_by == where]
-        if signs:
-            lines += ["", letter.text(where), "", *_bullets(signs)]
-    lines.append("")
     if rules.fracture_suspected(findings):
         if trauma_means_fracture(findings):
             lines.append(letter.text("trauma_precaution", precautions=rules.names(
                 rules.bone_precautions(findings), lambda i: protocol.precaution(i).name)))
         else:
             lines.append(letter.text("trauma", step=rules.c_spine_step(findings, protocol)))
-    lines.append(letter.text("conclusion", categories=rules.names(
-        result.red_flags, protocol.red_flag_name)))
+    alarms = [a for a in answers if a.question.screening and a.value == a.question.alarm]
+    for where in ("history", "examination"):
+        signs = [a.question.label for a in alarms if a.question.found_by == where]
+        if signs:
+            lines += ["", letter.text(where), "", *_bullets(signs)]
+    lines += ["", letter.text("conclusion", categories=rules.names(
+        result.red_flags, protocol.red_flag_name)), ""]
     unknown = tuple(c for c in findings.red_flags_unknown if c not in result.red_flags)
     if unknown:
-        lines.append(letter.text("unresolved", categories=rules.names(
-            unknown, protocol.red_flag_name)))
+        lines += [letter.text("unresolved", categories=rules.names(
+            unknown, protocol.red_flag_name)), ""]
     assert result.urgency is not None
     lines += [letter.text(result.urgency), "", letter.text("closing"), "",
-              f"{letter.text('therapist')} ____________________",
-              f"{letter.text('practice')} ____________________",
-              f"{letter.text('phone')} ____________________"]
+              *(f"{letter.text(field)} ____________________  "
+                for field in ("therapist", "practice", "phone"))]
     return lines
 
 

@@ -26,7 +26,7 @@ TIMEOUT = 60.0  # s for one process
 MODEL_ENV = ("ASSISTANT_VOSK_MODEL", "VOSK_MODEL_PATH")
 
 ANSWERS = {  # profile B, work-related with sick leave: asks every section but one
-    "red_flags": [], "neurological_signs": False, "adl_impact": "severe",
+    "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "severe",
     "weeks_since_onset": 8, "improving": False, "recurrent": False,
     "psychosocial_dominant": False, "work_related": True, "trauma_related": False,
     "work_absence_weeks": 5,

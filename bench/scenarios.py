@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.dialog.events import Event
-from assistant.protocol.model import Protocol
+from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.speech.interfaces import Utterance
 
 PROFILES = ("A", "B", "C", "D", "referral")
 YES = ("ja", "ja hoor", "jawel", "klopt", "dat klopt", "jazeker", "eh ja", "ja inderdaad")
 NO = ("nee", "nee hoor", "neen", "nee helemaal niet", "uhm nee", "niet", "nee nooit")
+DOUBT = ("weet ik niet", "niet getest", "misschien", "ik denk het niet", "geen idee",
+         "dat weet ik niet", "niet nagevraagd", "ik twijfel")
 IMPACT = {"none": ("geen", "helemaal geen", "geen invloed"),
           "mild": ("een beetje", "licht", "nauwelijks", "weinig"),
           "severe": ("fors", "heel veel", "erg veel", "flink")}
@@ -31,6 +33,12 @@ LONG = (("anderhalve maand", 1.5 * 30.4375 / 7), ("twee maanden", 2 * 30.4375 / 
 ABSENCE = (("geen", 0.0), ("nee geen verzuim", 0.0), ("twee weken", 2.0),
            ("zes weken", 6.0), ("een week of drie", 3.0))
 INTERJECTIONS = ("herhaal", "help", "blauw", "wat zei u")  # each leads to the question again
+BONE = ("pr_osteoporosis", "pr_corticosteroids", "pr_rheumatoid_arthritis")  # trauma → fracture
+# After a trauma: how the Canadian C-spine rule goes. "cleared" lets the intake go on; the
+# others refer (a high-risk factor, no low-risk factor, no 45° rotation, or a bone precaution
+# before the trauma, for which the rule is not asked at all).
+TRAUMA_ROUTES = ("high_risk", "no_low_risk", "no_rotation", "precaution")
+BACK_AFTER = ("neuro_sensory", "adl_impact", "weeks_since_onset", "trauma_related")
 
 
 @dataclass
@@ -39,25 +47,80 @@ class Script:
 
     profile: str
     answers: dict[str, str]  # question id → utterance
-    red_flag: str | None = None  # the question answered yes (referral)
+    red_flag: str | None = None  # the red-flag question answered yes (referral)
     interject: dict[str, str] = field(default_factory=dict)  # question id → said before it
     back_after: str | None = None  # say 'terug' once after answering this question
     pause_at: str | None = None  # say 'pauze' then 'verder' at this question
+    trauma: str | None = None  # None: no trauma; else "cleared" or one of TRAUMA_ROUTES
+    precautions: tuple[str, ...] = ()  # the precaution questions answered yes
+    # question id → doubts said before its answer, one each time it is asked; two on a red
+    # flag and the answer is never reached: the sign is recorded as unknown (provisional)
+    doubt: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def provisional(self) -> bool:
+        """The result should be provisional: a red flag doubted twice, and no referral."""
+        twice = any(len(d) >= 2 and q.startswith("rf_") for q, d in self.doubt.items())
+        return twice and self.profile != "referral"
+
+
+def _no_factor(question: Question) -> str:
+    """The answer that does not give the finding ('nee', or 'ja' when asked the other way)."""
+    return "nee" if question.yes_means else "ja"
+
+
+def _factor(question: Question) -> str:
+    return "ja" if question.yes_means else "nee"
+
+
+def _c_spine(protocol: Protocol, route: str, rng: random.Random) -> dict[str, str]:
+    """Answers to the three steps of the Canadian C-spine rule for a trauma `route`."""
+    high = protocol.section_questions("c_spine_high")
+    low = protocol.section_questions("c_spine_low")
+    (rotation,) = protocol.section_questions("c_spine_rotation")
+    answers = {q.id: rng.choice(NO) for q in high}
+    if route == "high_risk":
+        answers[rng.choice(high).id] = rng.choice(YES)
+    # the low-risk section ends at the first low-risk factor: the ones before it are absent
+    factor = len(low) if route == "no_low_risk" else rng.randrange(len(low))
+    for i, question in enumerate(low):
+        answers[question.id] = _factor(question) if i == factor else _no_factor(question)
+    answers[rotation.id] = "nee" if route == "no_rotation" else rng.choice(YES)
+    return answers
 
 
 def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
-    """`count` consultations, cycling through the profiles and referral."""
+    """`count` consultations, cycling through the profiles and referral. Referrals alternate
+    between a red flag (each in turn) and a trauma the C-spine rule does not clear (each route
+    in turn); other profiles have a trauma the rule clears now and then, precautions, and doubt
+    ("weet ik niet") on a red flag or another yes/no question."""
     rng = random.Random(seed)
     red_flags = [q.id for q in protocol.section_questions("red_flags")]
+    precautions = [q.id for q in protocol.section_questions("precautions")]
     neuro = [q.id for q in protocol.section_questions("neurological")]
+    other_yes_no = [q.id for q in protocol.questions if q.type is AnswerType.YES_NO
+                    and q.section != "red_flags"]
     scripts = []
     for n in range(count):
         profile = PROFILES[n % len(PROFILES)]
-        answers = {q: rng.choice(NO) for q in [*red_flags, *neuro]}
-        red_flag = None
+        answers = {q: rng.choice(NO) for q in [*red_flags, *precautions, *neuro]}
+        red_flag, trauma = None, None
         if profile == "referral":
-            red_flag = red_flags[(n // len(PROFILES)) % len(red_flags)]
-            answers[red_flag] = rng.choice(YES)
+            k = n // len(PROFILES)
+            if k % 2 == 0:
+                red_flag = red_flags[(k // 2) % len(red_flags)]
+                answers[red_flag] = rng.choice(YES)
+            else:
+                trauma = TRAUMA_ROUTES[(k // 2) % len(TRAUMA_ROUTES)]
+        elif rng.random() < 0.3:
+            trauma = "cleared"
+        said = [q for q in precautions if rng.random() < 0.12]
+        if trauma == "precaution":
+            said.append(rng.choice(BONE))
+        elif trauma is not None:  # a bone precaution would refer before the rule is asked
+            said = [q for q in said if q not in BONE]
+        for question in said:
+            answers[question] = rng.choice(YES)
         if profile == "D":
             answers[rng.choice(neuro)] = rng.choice(YES)
         answers["adl_impact"] = rng.choice(IMPACT[rng.choice(list(IMPACT))])
@@ -68,17 +131,26 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
         recurrent = profile != "A" and short and improving
         answers["recurrent"] = rng.choice(YES if recurrent else NO)
         answers["psychosocial_dominant"] = rng.choice(YES if profile == "C" else NO)
-        answers["trauma_related"] = rng.choice(YES if rng.random() < 0.3 else NO)
+        answers["trauma_related"] = rng.choice(NO if trauma is None else YES)
+        if trauma is not None and trauma != "precaution":
+            answers.update(_c_spine(protocol, trauma, rng))
         work = rng.random() < 0.5
         answers["work_related"] = rng.choice(YES if work else NO)
         answers["work_absence_weeks"] = rng.choice(ABSENCE)[0]
+        doubt: dict[str, tuple[str, ...]] = {}
+        if rng.random() < 0.25:  # doubt on a red flag, then "nee" (or doubt again: unknown)
+            flag = rng.choice([q for q in red_flags if q != red_flag])
+            doubt[flag] = tuple(rng.sample(DOUBT, 2 if rng.random() < 0.4 else 1))
+        if rng.random() < 0.15:  # doubt elsewhere: the help, then the answer
+            doubt[rng.choice(other_yes_no)] = (rng.choice(DOUBT),)
         asked = [q.id for q in protocol.questions]
         interject = {q: rng.choice(INTERJECTIONS) for q in asked if rng.random() < 0.08}
         scripts.append(Script(
             profile, answers, red_flag, interject,
-            back_after=rng.choice(["neuro_sensory", "adl_impact", "weeks_since_onset"])
-            if rng.random() < 0.3 else None,
-            pause_at=rng.choice(asked) if rng.random() < 0.1 else None))
+            back_after=rng.choice(BACK_AFTER) if rng.random() < 0.3 else None,
+            pause_at=rng.choice(asked) if rng.random() < 0.1 else None,
+            trauma=trauma, precautions=tuple(q for q in precautions if q in said),
+            doubt=doubt))
     return scripts
 
 

@@ -18,6 +18,16 @@ from assistant.speech.text import ScriptedListener
 PROTOCOL = load_protocol()
 RED_FLAG_QUESTIONS = [q.id for q in PROTOCOL.section_questions("red_flags")]
 NO_RED_FLAGS = ["nee"] * len(RED_FLAG_QUESTIONS)
+PRECAUTION_QUESTIONS = [q.id for q in PROTOCOL.section_questions("precautions")]
+NO_PRECAUTIONS = ["nee"] * len(PRECAUTION_QUESTIONS)
+NO_TRAUMA = ["nee"]
+SCREENED = [*NO_RED_FLAGS, *NO_PRECAUTIONS, *NO_TRAUMA]  # no flag, no precaution, no trauma
+SCREENED_QUESTIONS = [*RED_FLAG_QUESTIONS, *PRECAUTION_QUESTIONS, "trauma_related"]
+HIGH_RISK_QUESTIONS = [q.id for q in PROTOCOL.section_questions("c_spine_high")]
+# A trauma the Canadian C-spine rule clears: no high-risk factor, a simple rear-end collision,
+# rotates 45 degrees.
+CLEARED_TRAUMA = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", *["nee"] * len(HIGH_RISK_QUESTIONS),
+                  "ja", "ja"]
 NO_NEURO = ["nee", "nee", "nee"]
 
 

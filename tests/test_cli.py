@@ -14,7 +14,7 @@ from assistant.cli import main
 from tests.harness import NO_NEURO, NO_RED_FLAGS
 
 PROFILE_B_FINDINGS = {
-    "red_flags": [], "neurological_signs": False, "adl_impact": "severe",
+    "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "severe",
     "weeks_since_onset": 10, "psychosocial_dominant": False, "trauma_related": True,
     "work_related": True, "work_absence_weeks": 5,
 }
@@ -45,10 +45,10 @@ def test_classify_prints_the_result(tmp_path: Path) -> None:
         ("{not json", "geen geldige JSON"),
         ({"red_flags": [], "colour": 1}, "onbekende sleutel 'colour'"),
         ({"red_flags": ["headache"]}, "onbekend alarmsignaal 'headache'"),
-        ({"red_flags": [], "neurological_signs": "nee"}, "'neurological_signs' moet true of false"),
-        ({"red_flags": [], "neurological_signs": False, "adl_impact": "mild",
+        ({"red_flags": [], "precautions": [], "neurological_signs": "nee"}, "'neurological_signs' moet true of false"),
+        ({"red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "mild",
           "weeks_since_onset": -2}, "'weeks_since_onset' moet 0 of meer"),
-        ({"red_flags": [], "neurological_signs": False}, "sleutel 'adl_impact' ontbreekt"),
+        ({"red_flags": [], "precautions": [], "neurological_signs": False}, "sleutel 'adl_impact' ontbreekt"),
         ([1, 2], "JSON-object"),
     ],
 )

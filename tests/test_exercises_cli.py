@@ -97,7 +97,7 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
 
 def test_the_program_chosen_at_a_patients_intake(tmp_path: Path) -> None:
     db = tmp_path / "records.sqlite3"
-    findings = parse_findings({"red_flags": [], "neurological_signs": True,
+    findings = parse_findings({"red_flags": [], "precautions": [], "neurological_signs": True,
                                "trauma_related": False, "work_related": False})
     result = classify(findings, P).to_json()
     with Store.open(db) as store:

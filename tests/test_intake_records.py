@@ -53,7 +53,7 @@ def test_nee_to_the_baseline_stores_the_intake_only() -> None:
 
 def test_the_baseline_given_on_the_command_line(tmp_path: Path) -> None:
     findings = tmp_path / "f.json"
-    findings.write_text('{"red_flags": [], "neurological_signs": true, "trauma_related": false,'
+    findings.write_text('{"red_flags": [], "precautions": [], "neurological_signs": true, "trauma_related": false,'
                         ' "work_related": false}', encoding="utf-8")
     done = cli("intake", "--answers", str(findings), "--mute", "--patient", "P-3",
                "--nprs", "5", "--psk", "4,4,6")

@@ -64,7 +64,7 @@ def test_everything_a_practice_does_runs_offline(tmp_path: Path, no_network: lis
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     findings = tmp_path / "f.json"
     findings.write_text(json.dumps({
-        "red_flags": [], "neurological_signs": True, "trauma_related": False,
+        "red_flags": [], "precautions": [], "neurological_signs": True, "trauma_related": False,
         "work_related": True, "work_absence_weeks": 6}), encoding="utf-8")
     db = tmp_path / "records.sqlite3"
     report = tmp_path / "verslag"

@@ -12,7 +12,12 @@ from typing import Any
 import pytest
 
 from assistant.protocol import ProtocolError, load_protocol
-from assistant.protocol.findings import RED_FLAG_CATEGORIES
+from assistant.protocol.findings import (
+    C_SPINE_KEYS,
+    FINDING_KEYS,
+    PRECAUTIONS,
+    RED_FLAG_CATEGORIES,
+)
 from assistant.protocol.loader import load_protocol_file, parse_protocol
 from assistant.protocol.model import AnswerType
 
@@ -27,8 +32,9 @@ def data() -> dict[str, Any]:
 
 
 def test_loads_with_every_part() -> None:
-    assert P.schema_version == 1
-    assert {c for c, _ in P.red_flags} == set(RED_FLAG_CATEGORIES)
+    assert P.schema_version == 2
+    assert {r.id for r in P.red_flags} == set(RED_FLAG_CATEGORIES)
+    assert {p.id for p in P.precautions} == set(PRECAUTIONS)
     assert [pid for pid, _ in P.profiles] == ["A", "B", "C", "D"]
     assert len(P.exercises) == 24
 
@@ -43,19 +49,79 @@ def test_every_red_flag_category_is_screened_with_a_marked_addition(category: st
 
 
 def test_questions_are_short_and_single() -> None:
+    """Written for the ear: short sentences, one question (a screening question may take two
+    sentences to name a combination of signs)."""
     for q in P.questions:
         assert q.text.endswith("?"), q.id
         assert q.text.count("?") <= 2, q.id  # the choice question names its answers
-        assert len(q.text.split()) <= 16, f"{q.id}: too long to say in one breath"
+        for sentence in re.split(r"(?<=[?.!])\s+", q.text):
+            assert len(sentence.split()) <= 16, f"{q.id}: too long to say in one breath"
+        assert len(q.text.split()) <= 24, f"{q.id}: too long to hold in mind"
+
+
+SCREENING_PARTS = ("red_flags", "precautions", "c_spine_rule")
+
+
+def test_every_screening_question_says_why_and_where_its_answer_comes_from() -> None:
+    """DESIGN.md "Findings — version 2": each part of a list or object finding is asked."""
+    for q in P.questions:
+        if q.part is not None:
+            assert q.part[0] in SCREENING_PARTS, q.id
+            assert q.why, f"{q.id}: a screening question says why it is there"
+            assert q.found_by in {"history", "examination"}
+    assert {q.red_flag for q in P.questions if q.red_flag} == set(RED_FLAG_CATEGORIES)
+    assert {q.part[1] for q in P.questions if q.part and q.part[0] == "precautions"} == set(
+        PRECAUTIONS)
+    assert {q.part[1] for q in P.questions if q.part and q.part[0] == "c_spine_rule"} == set(
+        C_SPINE_KEYS)
+
+
+def test_every_question_finding_names_a_version_2_key() -> None:
+    keys = {*FINDING_KEYS} - {"red_flags", "precautions", "c_spine_rule", "red_flags_unknown"}
+    for q in P.questions:
+        if q.part is None:
+            assert q.finding in keys, q.id
+        else:
+            key, member = q.part
+            assert member in {"red_flags": RED_FLAG_CATEGORIES, "precautions": PRECAUTIONS,
+                              "c_spine_rule": C_SPINE_KEYS}[key], q.id
+
+
+def test_alarms_are_confirmed_where_they_matter() -> None:
+    """Every red-flag "ja", every C-spine high-risk "ja" and a failed rotation raise the alarm;
+    the midline-tenderness question is asked the other way round."""
+    for q in P.questions:
+        if q.red_flag or q.finding == "c_spine_rule.high_risk":
+            assert q.alarm is True, q.id
+    assert P.question("cs_rotation_45").alarm is False
+    assert P.question("cs_midline_tenderness").yes_means is False
+    assert P.question("cs_midline_tenderness").found_by == "examination"
+
+
+def test_every_red_flag_and_precaution_says_where_it_comes_from() -> None:
+    for flag in P.red_flags:
+        assert flag.source and flag.urgency in {"acute", "routine"}
+    assert P.red_flag("vascular").addition and "IFOMPT" in P.red_flag("vascular").addition
+    for precaution in P.precautions:
+        assert precaution.why and precaution.source and precaution.addition
+
+
+# Sources outside the seed protocol are named, not quoted: the KNGF guideline's own pages and the
+# screening rules it relies on.
+REFERENCES = ("Canadian C-spine rule", "KNGF Nekpijn, ")
 
 
 @pytest.mark.skipif(not SOURCE.exists(), reason="needs ../shared/source beside the checkout")
 def test_every_source_quote_traces_to_the_protocol() -> None:
-    """Each `source` quotes the protocol: its fragments (split at '…') occur in the text."""
+    """Each `source` quotes the protocol: its fragments (split at '…') occur in the text; or it
+    names one of the REFERENCES."""
     text = " ".join(SOURCE.read_text("utf-8").split()).lower()
     quotes = [q.source for q in P.questions] + [t.source for _, t in P.therapies]
     quotes += [a.source for _, a in P.actions] + [p.source for _, p in P.profiles]
+    quotes += [r.source for r in P.red_flags] + [p.source for p in P.precautions]
     for quote in quotes:
+        if quote.startswith(REFERENCES):
+            continue
         for fragment in re.split(r"…|:|;", quote):
             words = " ".join(fragment.split()).lower().strip(" .;()")
             assert not words or words in text or _loose(words) in _loose(text), quote
@@ -87,13 +153,19 @@ _DELETE = object()
 @pytest.mark.parametrize(
     ("mutation", "message"),
     [
-        (_set("schema_version", 2), "schema_version: expected 1"),
+        (_set("schema_version", 1), "schema_version: expected 2"),
         (_set("colour", "red"), "unknown key 'colour'"),
         (_set("questions.0.colour", "red"), r"questions\[0\]: unknown key 'colour'"),
         (_set("questions.0.text", ""), r"questions\[0\].text: missing or empty text"),
         (_set("questions.0.help", _DELETE), r"questions\[0\].help: missing or empty text"),
         (_set("questions.0.section", "nowhere"), "unknown section 'nowhere'"),
-        (_set("questions.0.finding", "red_flags.headache"), "unknown red flag"),
+        (_set("questions.0.finding", "red_flags.headache"), "unknown finding 'red_flags.headache'"),
+        (_set("questions.0.alarm", False), "a red-flag question needs alarm = true"),
+        (_set("questions.0.why", _DELETE), "says why it is asked"),
+        (_set("questions.0.found_by", "rumour"), "found_by: expected one of"),
+        (_set("red_flags.vascular.urgency", "soon"), "expected acute or routine"),
+        (_set("precautions.anticoagulants", _DELETE), "'anticoagulants' is missing"),
+        (_set("referral.letter.seen", "Op {day}"), "placeholders"),
         (_set("questions.0.type", "duration"), "needs type 'yes_no'"),
         (_set("profiles.B.consider", ["cervical_pillow", "acupuncture"]),
          "profiles.B.consider: unknown therapy 'acupuncture'"),
@@ -104,7 +176,8 @@ _DELETE = object()
         (_set("profiles.C", _DELETE), "profiles.C: missing"),
         (_set("reasons.grade_ii", "Graad II {oops}"), "placeholders"),
         (_set("red_flags.tumour", _DELETE), "category 'tumour' is missing"),
-        (_set("vocabulary.yes", ["ja", "nee"]), "'nee' is both a yes and a no"),
+        (_set("vocabulary.yes", ["ja", "nee"]), "'nee' is in two of yes, no and doubt"),
+        (_set("vocabulary.doubt", ["misschien", "ja"]), "'ja' is in two of yes, no and doubt"),
         (_set("units.dag", 0), "positive number of days"),
     ],
 )

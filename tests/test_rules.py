@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,13 +12,15 @@ from hypothesis import strategies as st
 from assistant.protocol import classify, load_protocol, parse_findings
 from assistant.protocol.findings import (
     ADL_IMPACTS,
+    PRECAUTIONS,
     RED_FLAG_CATEGORIES,
+    CSpineRule,
     Findings,
     FindingsError,
     missing_keys,
     needed_keys,
 )
-from assistant.protocol.rules import course, grade, profile
+from assistant.protocol.rules import course, grade, profile, red_flags
 
 P = load_protocol()
 BASE_MENU = ["F1", "F1a", "F14", "F14a", "F14b", "F17", "F20", "F26", "F26a", "F30", "F31",
@@ -27,15 +30,21 @@ DISCOURAGED = ["dry_needling", "electrotherapy", "ultrasound_shockwave", "laser"
 CONSIDER_BASE = ["cervical_pillow", "cbt", "massage", "heat_cold"]
 
 
+CLEARED = {"high_risk": False, "low_risk": True, "rotation_45": True}
+
+
 def findings(**overrides: Any) -> dict[str, Any]:
-    """A complete profile-A case, changed by `overrides` (None removes a key)."""
+    """A complete profile-A case, changed by `overrides` (None removes a key). A trauma comes
+    with a C-spine rule that clears the neck unless `c_spine_rule` is given."""
     data: dict[str, Any] = {
-        "red_flags": [], "neurological_signs": False, "adl_impact": "mild",
+        "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "mild",
         "weeks_since_onset": 3, "improving": True, "recurrent": False,
         "psychosocial_dominant": False, "work_related": False, "trauma_related": False,
         "work_absence_weeks": 0,
     }
     data.update(overrides)
+    if data.get("trauma_related") and "c_spine_rule" not in overrides:
+        data["c_spine_rule"] = CLEARED
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -71,7 +80,7 @@ def test_neurological_signs_are_grade_iii_profile_d() -> None:
 
 
 def test_grade_iii_needs_no_course() -> None:
-    f = parse_findings({"red_flags": [], "neurological_signs": True, "trauma_related": False,
+    f = parse_findings({"red_flags": [], "precautions": [], "neurological_signs": True, "trauma_related": False,
                         "work_related": False})
     r = classify(f, P).to_json()
     assert r["profile"] == "D" and r["course"] is None
@@ -187,8 +196,18 @@ def test_reasons_explain_each_step() -> None:
         (findings(improving=None), "'improving'"),
         (findings(weeks_since_onset=8, psychosocial_dominant=None), "'psychosocial_dominant'"),
         (findings(work_related=True, work_absence_weeks=None), "'work_absence_weeks'"),
-        ({"red_flags": []}, "'neurological_signs'"),
+        ({"red_flags": []}, "'precautions'"),
         ({}, "'red_flags'"),
+        # a version-1 file: refused on the first version-2 key it lacks
+        ({"red_flags": [], "neurological_signs": False, "adl_impact": "mild",
+          "weeks_since_onset": 3, "improving": True, "recurrent": False, "work_related": False,
+          "trauma_related": False, "psychosocial_dominant": False, "work_absence_weeks": 0},
+         "sleutel 'precautions' ontbreekt"),
+        (findings(trauma_related=True, c_spine_rule=None), "'c_spine_rule.high_risk'"),
+        (findings(trauma_related=True, c_spine_rule={"high_risk": False}),
+         "'c_spine_rule.low_risk'"),
+        (findings(trauma_related=True, c_spine_rule={"high_risk": False, "low_risk": True}),
+         "'c_spine_rule.rotation_45'"),
     ],
 )
 def test_missing_needed_key_is_named(data: dict[str, Any], message: str) -> None:
@@ -205,7 +224,14 @@ def test_keys_not_needed_may_be_absent() -> None:
     ("data", "message"),
     [
         ({"colour": "red"}, "onbekende sleutel 'colour'"),
-        ({"red_flags": ["headache"]}, "onbekend alarmsignaal 'headache'"),
+        ({"red_flags": ["headache"]}, "onbekende waarde 'headache' in 'red_flags'"),
+        ({"precautions": ["smoking"]}, "onbekende waarde 'smoking' in 'precautions'"),
+        ({"red_flags_unknown": ["x"]}, "'red_flags_unknown'"),
+        ({"c_spine_rule": {"age": True}}, "'c_spine_rule.age'"),
+        ({"c_spine_rule": {"high_risk": "ja"}}, "'c_spine_rule.high_risk'"),
+        ({"c_spine_rule": []}, "'c_spine_rule'"),
+        ({"weeks_since_onset": 10**400}, "'weeks_since_onset'"),
+        ({"weeks_since_onset": 3000}, "'weeks_since_onset'"),
         ({"red_flags": "fracture"}, "'red_flags'"),
         ({"neurological_signs": "yes"}, "'neurological_signs'"),
         ({"neurological_signs": 1}, "'neurological_signs'"),
@@ -221,11 +247,108 @@ def test_invalid_findings_name_the_key(data: Any, message: str) -> None:
         parse_findings(data)
 
 
+# --- red flags, the Canadian C-spine rule, precautions (DESIGN.md rules 1-3, 8) ---------------
+
+ACUTE = {"fracture", "dislocation", "spinal_cord", "infection", "vascular"}
+
+
+@pytest.mark.parametrize("flag", RED_FLAG_CATEGORIES)
+def test_each_category_has_its_urgency(flag: str) -> None:
+    r = run(red_flags=[flag])
+    assert r["urgency"] == ("acute" if flag in ACUTE else "routine")
+    assert r["red_flags"] == [flag]
+    expected = "urgency_acute" if flag in ACUTE else "urgency_routine"
+    assert r["reasons"][-1] == P.reason(expected)
+
+
+def test_acute_wins_over_routine_and_every_category_is_kept() -> None:
+    r = run(red_flags=["tumour", "vascular", "systemic"])
+    assert r["urgency"] == "acute"
+    assert r["red_flags"] == ["tumour", "systemic", "vascular"]  # the data's order
+    assert run(red_flags=["tumour", "systemic"])["urgency"] == "routine"
+
+
+@pytest.mark.parametrize(
+    ("rule", "fracture", "step"),
+    [
+        ({"high_risk": True}, True, "c_spine_high_risk"),
+        ({"high_risk": False, "low_risk": False}, True, "c_spine_no_low_risk"),
+        ({"high_risk": False, "low_risk": True, "rotation_45": False}, True,
+         "c_spine_no_rotation"),
+        (CLEARED, False, None),
+    ],
+)
+def test_canadian_c_spine_rule_step_by_step(rule: dict[str, bool], fracture: bool,
+                                            step: str | None) -> None:
+    r = run(trauma_related=True, c_spine_rule=rule)
+    if fracture:
+        assert (r["grade"], r["referral"], r["urgency"]) == ("IV", True, "acute")
+        assert r["red_flags"] == ["fracture"]
+        assert P.reason("fracture_c_spine", step=P.reason(str(step))) in r["reasons"]
+    else:
+        assert not r["referral"] and r["red_flags"] == [] and r["profile"] == "A"
+        assert P.reason("trauma_cleared") in r["reasons"]
+
+
+def test_c_spine_rule_is_not_asked_about_without_trauma() -> None:
+    r = run(trauma_related=False, c_spine_rule={"high_risk": True})
+    assert not r["referral"]
+
+
+@pytest.mark.parametrize("precaution", ["osteoporosis", "corticosteroids",
+                                        "rheumatoid_arthritis", "anticoagulants"])
+@pytest.mark.parametrize("trauma", [True, False])
+def test_precaution_with_and_without_trauma(precaution: str, trauma: bool) -> None:
+    r = run(precautions=[precaution], trauma_related=trauma, weeks_since_onset=9)
+    bone = precaution != "anticoagulants"
+    if trauma and bone:  # rule 1: the C-spine rule does not hold for weak bone or ligaments
+        assert r["referral"] and r["red_flags"] == ["fracture"] and r["urgency"] == "acute"
+        assert P.precaution(precaution).name in " ".join(r["reasons"])
+        return
+    assert (r["grade"], r["profile"], r["referral"]) == ("I", "B", False)
+    assert r["therapy"]["recommended"] == ["exercise_therapy", "mobilisation"]
+    assert r["cautions"] == ["no_manipulation"]
+    assert P.reason("precaution", precautions=P.precaution(precaution).name) in r["reasons"]
+
+
+def test_precaution_alone_is_never_grade_iv_and_a_needs_no_caution() -> None:
+    r = run(precautions=["osteoporosis", "corticosteroids", "rheumatoid_arthritis",
+                         "anticoagulants"])
+    assert (r["grade"], r["profile"]) == ("I", "A")
+    assert r["cautions"] == [] and r["therapy"]["recommended"] == ["exercise_therapy"]
+
+
+def test_grade_iii_with_a_precaution_has_no_manipulation() -> None:
+    r = run(neurological_signs=True, precautions=["anticoagulants"])
+    assert r["profile"] == "D" and r["cautions"] == ["no_manipulation"]
+    assert "mobilisation_manipulation" not in r["therapy"]["recommended"]
+
+
+def test_unresolved_red_flags_make_the_plan_provisional() -> None:
+    r = run(red_flags_unknown=["vascular", "infection"], weeks_since_onset=9)
+    assert r["provisional"] is True and r["unresolved"] == ["infection", "vascular"]
+    assert r["profile"] == "B" and not r["referral"]
+    assert r["actions"][0] == "resolve_red_flags"
+    assert r["reasons"][0].startswith("Voorlopig")
+    plain = run(weeks_since_onset=9)
+    assert plain["provisional"] is False and plain["unresolved"] == []
+    assert "resolve_red_flags" not in plain["actions"]
+
+
+def test_a_red_flag_outweighs_an_unknown_one() -> None:
+    r = run(red_flags=["tumour"], red_flags_unknown=["vascular"])
+    assert r["referral"] and r["provisional"] is False
+
+
 # --- properties over all findings ---------------------------------------------------------------
 
 findings_strategy = st.builds(
     Findings,
     red_flags=st.lists(st.sampled_from(RED_FLAG_CATEGORIES), unique=True, max_size=3).map(tuple),
+    red_flags_unknown=st.lists(st.sampled_from(RED_FLAG_CATEGORIES), unique=True,
+                               max_size=2).map(tuple),
+    precautions=st.lists(st.sampled_from(PRECAUTIONS), unique=True, max_size=2).map(tuple),
+    c_spine_rule=st.builds(CSpineRule, st.booleans(), st.booleans(), st.booleans()),
     neurological_signs=st.booleans(),
     adl_impact=st.sampled_from(ADL_IMPACTS),
     weeks_since_onset=st.floats(0, 200, allow_nan=False) | st.integers(0, 200).map(float),
@@ -241,7 +364,7 @@ findings_strategy = st.builds(
 @given(findings_strategy)
 def test_red_flag_means_referral_and_nothing_else(f: Findings) -> None:
     r = classify(f, P).to_json()
-    if f.red_flags:
+    if red_flags(f):
         assert r["grade"] == "IV" and r["referral"] and r["profile"] is None
         assert not r["exercises"] and r["actions"] == ["refer_gp"]
     else:
@@ -265,11 +388,38 @@ def test_profile_consistent_with_grade_and_course(f: Findings) -> None:
 
 
 @given(findings_strategy)
+def test_no_trauma_cleared_by_the_rule_is_grade_iv(f: Findings) -> None:
+    cleared = replace(f, red_flags=(), trauma_related=True, precautions=(),
+                      c_spine_rule=CSpineRule(False, True, True))
+    assert classify(cleared, P).to_json()["grade"] != "IV"
+
+
+@given(findings_strategy)
+def test_never_manipulation_with_a_precaution(f: Findings) -> None:
+    r = classify(f, P).to_json()
+    if f.precautions:
+        assert "mobilisation_manipulation" not in r["therapy"]["recommended"]
+        if r["profile"] in {"B", "C", "D"}:
+            assert r["cautions"] == ["no_manipulation"]
+            assert "mobilisation" in r["therapy"]["recommended"]
+
+
+def _needed_only(f: Findings) -> Findings:
+    """The findings with only the keys `needed_keys` names (and the doubt, which is optional)."""
+    keys = needed_keys(f)
+    kept: dict[str, Any] = {k: f.get(k) for k in keys if "." not in k}
+    steps = {k.split(".")[1]: getattr(f.c_spine_rule, k.split(".")[1]) for k in keys if "." in k}
+    if steps:
+        kept["c_spine_rule"] = CSpineRule(**steps)
+    return Findings(**kept, red_flags_unknown=f.red_flags_unknown)
+
+
+@given(findings_strategy)
 def test_only_needed_keys_are_needed(f: Findings) -> None:
     """Removing a key the decision does not need changes nothing."""
     full = classify(f, P).to_json()
     assert missing_keys(f) == []
-    reduced = Findings(**{k: f.get(k) for k in needed_keys(f)})
+    reduced = _needed_only(f)
     r = classify(reduced, P).to_json()
     assert (r["grade"], r["profile"], r["referral"]) == (
         full["grade"], full["profile"], full["referral"])

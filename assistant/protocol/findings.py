@@ -48,21 +48,6 @@ class CSpineRule:
         """The rule already says: imaging needed (a step failed)."""
         return bool(self.high_risk) or self.low_risk is False or self.rotation_45 is False
 
-    def cleared(self) -> bool:
-        return self.high_risk is False and self.low_risk is True and self.rotation_45 is True
-
-    def missing(self) -> str | None:
-        """The first step still needed, or None."""
-        if self.high_risk is None:
-            return "high_risk"
-        if self.high_risk:
-            return None
-        if self.low_risk is None:
-            return "low_risk"
-        if not self.low_risk:
-            return None
-        return "rotation_45" if self.rotation_45 is None else None
-
     def to_json(self) -> dict[str, bool]:
         return {k: v for k in C_SPINE_KEYS if (v := getattr(self, k)) is not None}
 
@@ -230,9 +215,9 @@ def needed_keys(f: Findings) -> list[str]:
         return keys
     if f.trauma_related and not trauma_means_fracture(f):
         rule = f.c_spine_rule or CSpineRule()
-        for step in C_SPINE_KEYS:
+        for step, fails in zip(C_SPINE_KEYS, (True, False, False), strict=True):
             keys.append(f"c_spine_rule.{step}")
-            if rule.missing() == step or rule.not_cleared():
+            if getattr(rule, step) in (None, fails):  # not known yet, or the rule stops here
                 return keys
     if trauma_means_fracture(f):
         return keys
