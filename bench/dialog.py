@@ -23,7 +23,7 @@ from assistant.session import SpeechOutput, run_consultation
 from assistant.speech.interfaces import SilentSpeaker, Utterance
 from bench.disk import describe_disk, fsync_times
 from bench.report import Row, Section, at_most
-from bench.scenarios import Patient, Script, make_scripts
+from bench.scenarios import Patient, Script, coverage, make_scripts
 from bench.stats import Summary, ms
 
 TARGET = 0.020  # s, p95
@@ -163,10 +163,12 @@ def measure(protocol: Protocol, consultations: int) -> Section:
     ]
     method = (
         f"{consultations} whole consultations ({coverage}; {wrong} ended elsewhere than "
-        f"scripted), {turn.n} turns, through `assistant.session.run_consultation` with the "
-        "CLI's sinks (screen to /dev/null, speech output muted). A listener hands over each "
-        "answer — phrased as people say them, with `herhaal`, `help`, `terug`, `pauze`/`verder` "
-        "and not-understood answers mixed in — and stamps `perf_counter()`; the last sink "
+        f"scripted; {coverage(scripts)}), {turn.n} turns, through "
+        "`assistant.session.run_consultation` with the CLI's sinks (screen to /dev/null, "
+        "speech output muted). A listener hands over each answer — phrased as people say them, "
+        "with doubt, `herhaal`, `help`, `terug`, `pauze`/`verder` and not-understood answers "
+        "mixed in; every \"ja\" that raises an alarm is confirmed — and stamps "
+        "`perf_counter()`; the last sink "
         "stamps the next `ask` or `confirm` event. One consultation is run first as a warm-up "
         "(the grammar cache). The last answer → `result` event (classification, report data, "
         "summary) is shown separately.\n\n"

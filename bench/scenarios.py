@@ -1,5 +1,7 @@
-"""Whole consultations to drive the real dialog with: every profile (A–D) and referral, answers
-phrased as people say them, with repeats, help, misunderstandings, 'terug' and pauses mixed in.
+"""Whole consultations to drive the real dialog with: every profile (A–D) and referral (through a
+red flag, or a trauma the Canadian C-spine rule does not clear), traumas the rule clears,
+precautions, answers phrased as people say them, with doubt ('weet ik niet'), repeats, help,
+misunderstandings, 'terug' and pauses mixed in.
 
 `Patient` is a listener and an event sink at once (like the CLI's `--answers` answerer): it sees
 which question is open and answers it from its findings, through the same parser as anyone.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,7 +117,7 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
                 trauma = TRAUMA_ROUTES[(k // 2) % len(TRAUMA_ROUTES)]
         elif rng.random() < 0.3:
             trauma = "cleared"
-        said = [q for q in precautions if rng.random() < 0.12]
+        said = [q for q in precautions if rng.random() < 0.1]
         if trauma == "precaution":
             said.append(rng.choice(BONE))
         elif trauma is not None:  # a bone precaution would refer before the rule is asked
@@ -154,6 +157,20 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
     return scripts
 
 
+def coverage(scripts: Sequence[Script]) -> str:
+    """What the scripts exercise beyond the profiles, in a phrase for the method text."""
+    routes: Counter[str] = Counter(s.trauma for s in scripts if s.trauma is not None)
+    referred = sum(routes[r] for r in TRAUMA_ROUTES)
+    doubted = [s for s in scripts if s.doubt]
+    return (f"{routes['cleared']} with a trauma the Canadian C-spine rule clears, {referred} "
+            f"referred after a trauma ({routes['high_risk']} with a high-risk factor, "
+            f"{routes['no_low_risk']} without a low-risk factor, {routes['no_rotation']} not "
+            f"rotating 45°, {routes['precaution']} with a bone precaution), "
+            f"{sum(bool(s.precautions) for s in scripts)} with a precaution, {len(doubted)} with "
+            f"doubt (`weet ik niet`, `niet getest`, …), {sum(s.provisional for s in scripts)} of "
+            "which end provisional (a red flag doubted twice)")
+
+
 class Patient:
     """Answers the open question from a Script; stamps when it hands each utterance over."""
 
@@ -167,6 +184,7 @@ class Patient:
         self._interjected: set[str] = set()
         self._went_back = False
         self._paused = False
+        self._doubted: dict[str, int] = {}  # question id → doubts said
 
     def __call__(self, event: Event) -> None:
         kind = event["event"]
@@ -193,12 +211,22 @@ class Patient:
         if question in script.interject and question not in self._interjected:
             self._interjected.add(question)
             replies.append(script.interject[question])
+        doubts = script.doubt.get(question, ())
+        said = self._doubted.get(question, 0)
+        if said < len(doubts):  # the question comes again after a doubt
+            return [*replies, doubts[said]]
         return [*replies, script.answers[question]]
 
     def listen(self, grammar: Sequence[str]) -> Utterance | None:
         if not self._queue:
             return None
         text = self._queue.pop(0)
+        question = self._question
+        if question is not None:
+            doubts = self.script.doubt.get(question, ())
+            said = self._doubted.get(question, 0)
+            if said < len(doubts) and text == doubts[said]:  # counted once it is said
+                self._doubted[question] = said + 1
         self.handed_over = self.clock()
         return Utterance(text)
 

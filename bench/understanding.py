@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.dialog.intents import Answer, Command, Intent, interpret
-from assistant.protocol.model import Protocol
+from assistant.dialog.intents import Answer, Command, Intent, interpret, is_doubt, parse_command
+from assistant.protocol.model import AnswerType, Protocol, Question, Vocabulary
 from bench.report import Row, Section, at_least, markdown_table
 
 CORPUS = Path(__file__).with_name("corpus.tsv")
@@ -18,7 +18,17 @@ COMMANDS = frozenset({"repeat", "back", "help", "pause", "resume", "stop"})
 CHOICES = frozenset({"none", "mild", "severe"})
 UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?):(days|weeks|months|years)$")
-KINDS = ("yes/no", "choice", "duration", "command", "reject")
+KINDS = ("yes/no", "doubt", "choice", "duration", "command", "reject")
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Doubt on a yes/no question ('weet ik niet', 'niet getest'): not an answer and never a
+    "nee", but not a rejection either — the dialog says the sign is not ruled out (a red flag:
+    asked once more, then recorded as unknown) instead of 'Dat begreep ik niet'."""
+
+
+Reading = Intent | Doubt
 
 
 class CorpusError(ValueError):
@@ -36,16 +46,21 @@ class Case:
     def kind(self) -> str:
         if self.expected in ("yes", "no"):
             return "yes/no"
+        if self.expected == "doubt":
+            return "doubt"
         if self.expected == "none":
             return "reject"
         return {"cmd": "command", "choice": "choice"}.get(self.expected.split(":")[0],
                                                           "duration")
 
 
-def expected_intent(expected: str) -> Intent | None:
-    """The intent an expectation stands for; CorpusError when it is not well-formed."""
+def expected_intent(expected: str) -> Reading | None:
+    """The intent (or doubt) an expectation stands for; CorpusError when it is not
+    well-formed."""
     if expected in ("yes", "no"):
         return Answer(expected == "yes")
+    if expected == "doubt":
+        return Doubt()
     if expected == "none":
         return None
     kind, _, value = expected.partition(":")
@@ -76,7 +91,18 @@ def load_corpus(path: Path = CORPUS) -> list[Case]:
     return cases
 
 
-def matches(got: Intent | None, want: Intent | None) -> bool:
+def read(text: str, question: Question, vocab: Vocabulary) -> Reading | None:
+    """How the dialog takes `text` as the answer to `question`, in its order: a command, else
+    (on a yes/no question) doubt, else an answer, else None (not understood)."""
+    command = parse_command(text, vocab)
+    if command is not None:
+        return command
+    if question.type is AnswerType.YES_NO and is_doubt(text, vocab):
+        return Doubt()
+    return interpret(text, question, vocab)
+
+
+def matches(got: Reading | None, want: Reading | None) -> bool:
     """Equal intents; durations (floats) to 1e-9 weeks."""
     if isinstance(got, Answer) and isinstance(want, Answer):
         if isinstance(want.value, float) and isinstance(got.value, float):
@@ -85,9 +111,11 @@ def matches(got: Intent | None, want: Intent | None) -> bool:
     return got == want
 
 
-def shown(intent: Intent | None) -> str:
+def shown(intent: Reading | None) -> str:
     if intent is None:
         return "not understood"
+    if isinstance(intent, Doubt):
+        return "doubt"
     if isinstance(intent, Command):
         return f"command {intent.name}"
     if isinstance(intent.value, float):
@@ -95,11 +123,11 @@ def shown(intent: Intent | None) -> str:
     return repr(intent.value)
 
 
-def evaluate(protocol: Protocol, cases: list[Case]) -> list[tuple[Case, Intent | None]]:
-    """The misses: each case whose parse differs from its expectation, with what was parsed."""
+def evaluate(protocol: Protocol, cases: list[Case]) -> list[tuple[Case, Reading | None]]:
+    """The misses: each case whose reading differs from its expectation, with what was read."""
     misses = []
     for case in cases:
-        got = interpret(case.utterance, protocol.question(case.question), protocol.vocabulary)
+        got = read(case.utterance, protocol.question(case.question), protocol.vocabulary)
         if not matches(got, expected_intent(case.expected)):
             misses.append((case, got))
     return misses
@@ -124,13 +152,17 @@ def measure(protocol: Protocol) -> Section:
     else:
         details = "No misses."
     method = (
-        f"`assistant.dialog.intents.interpret` against the real protocol questions on the "
-        f"{len(cases)} utterances of `bench/corpus.tsv` (question id, utterance, expected): "
-        "lower case without punctuation as a recogniser writes them, fillers (`eh`, `uhm`, "
-        "`nou`), number words, `een week of drie`, `anderhalve maand`, yes/no variants, the "
-        "three impact choices, durations in days/weeks/months/years, the global commands, and "
-        "answers that must be rejected (vague, hedged, contradictory or off-topic). Durations "
-        "must match to 1e-9 weeks. Accuracy by kind (rejections count as right only when "
-        "nothing was understood).")
+        f"The parser of `assistant.dialog.intents` against the real protocol questions on the "
+        f"{len(cases)} utterances of `bench/corpus.tsv` (question id, utterance, expected), "
+        "read in the dialog's order: a command, else on a yes/no question doubt (`is_doubt`), "
+        "else `interpret`. Lower case without punctuation as a recogniser writes them, fillers "
+        "(`eh`, `uhm`, `nou`), number words, `een week of drie`, `anderhalve maand`, yes/no "
+        "variants on the red flags, precautions and the Canadian C-spine rule, doubt on a "
+        "yes/no question (`weet ik niet`, `niet getest`, `misschien`, `ik denk het niet`: "
+        "never a \"nee\"), the three impact choices, durations in days/weeks/months/years, the "
+        "global commands, and answers that must be rejected (vague, hedged, contradictory or "
+        "off-topic; doubt on a duration is rejected too). Durations must match to 1e-9 weeks. "
+        "Accuracy by kind (rejections count as right only when nothing was understood, and "
+        "doubt only when read as doubt).")
     return Section("understanding", "Understanding (Dutch answer parser)", method, rows,
                    details)

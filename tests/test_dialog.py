@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -9,33 +11,38 @@ from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.events import Event
 from assistant.protocol import classify
-from assistant.protocol.findings import Findings, needed_keys
+from assistant.protocol.findings import needed_keys
 from assistant.session import run_consultation as run_session
 from assistant.speech.interfaces import Utterance
 from tests.harness import (
+    CLEARED_TRAUMA,
+    HIGH_RISK_QUESTIONS,
     NO_NEURO,
+    NO_PRECAUTIONS,
     NO_RED_FLAGS,
     PROTOCOL,
     RED_FLAG_QUESTIONS,
+    SCREENED,
+    SCREENED_QUESTIONS,
     asked,
     of,
     result_of,
     run_consultation,
     stopped,
 )
-from tests.test_rules import findings_strategy
+from tests.test_rules import _needed_only, findings_strategy
 
-PROFILE_A = [*NO_RED_FLAGS, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
-PROFILE_B = [*NO_RED_FLAGS, *NO_NEURO, "fors", "twee maanden", "nee", "ja", "ja", "vijf weken"]
-PROFILE_C = [*NO_RED_FLAGS, *NO_NEURO, "fors", "vier weken", "nee", "ja", "nee", "nee"]
-PROFILE_D = [*NO_RED_FLAGS, "nee", "ja", "nee", "nee"]
+PROFILE_A = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
+PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "twee maanden", "nee", "ja", "vijf weken"]
+PROFILE_C = [*SCREENED, *NO_NEURO, "fors", "vier weken", "nee", "ja", "nee"]
+PROFILE_D = [*SCREENED, "nee", "ja", "nee"]
 
 
 def test_profile_a_asks_only_what_is_needed() -> None:
     events = run_consultation(PROFILE_A)
     r = result_of(events)
     assert (r["grade"], r["course"], r["profile"]) == ("I", "normal", "A")
-    assert asked(events) == [*RED_FLAG_QUESTIONS, "neuro_reflexes", "neuro_weakness",
+    assert asked(events) == [*SCREENED_QUESTIONS, "neuro_reflexes", "neuro_weakness",
                              "neuro_sensory", "adl_impact", "weeks_since_onset", "improving",
                              "recurrent", "work_related"]
     assert not stopped(events)
@@ -69,15 +76,127 @@ def test_profile_d_skips_impact_and_course() -> None:
     assert "semi_rigid_collar" in r["therapy"]["consider"]
 
 
-def test_confirmed_red_flag_ends_screening_with_referral() -> None:
-    events = run_consultation(["nee", "nee", "nee", "ja", "ja"])
+def red_flags_with(yes: dict[str, str]) -> list[str]:
+    """Answers to the red-flag section: "nee", except the questions named (with what is said,
+    a confirmation "ja" included)."""
+    out: list[str] = []
+    for qid in RED_FLAG_QUESTIONS:
+        out += yes[qid].split("|") if qid in yes else ["nee"]
+    return out
+
+
+def test_every_red_flag_is_asked_and_a_confirmed_one_refers() -> None:
+    events = run_consultation(red_flags_with({"rf_spinal_cord_bilateral": "ja|ja"}))
     confirms = of(events, "confirm")
     assert len(confirms) == 1 and confirms[0]["finding"] == "red_flags.spinal_cord"
     assert "alarmsignaal" in confirms[0]["text"]
     assert "confirm" not in [e["event"] for e in of(events, "ask")]
     r = result_of(events)
     assert r["grade"] == "IV" and r["referral"] and r["profile"] is None
-    assert len(asked(events)) == 4  # nothing asked after the confirmed flag
+    assert (r["urgency"], r["red_flags"]) == ("acute", ["spinal_cord"])
+    assert asked(events) == RED_FLAG_QUESTIONS  # every flag asked; nothing after the screening
+
+
+def test_two_flags_in_two_categories_are_both_in_the_result() -> None:
+    events = run_consultation(red_flags_with({"rf_infection": "ja|ja",
+                                              "rf_tumour_weight_night": "ja|ja"}))
+    r = result_of(events)
+    assert r["red_flags"] == ["infection", "tumour"] and r["urgency"] == "acute"
+    assert "mogelijke infectie en mogelijke tumor of uitzaaiing" in r["reasons"][0]
+
+
+def test_an_arterial_sign_is_referred_acutely() -> None:
+    events = run_consultation(red_flags_with({"rf_vascular_headache": "ja|ja"}))
+    r = result_of(events)
+    assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["vascular"])
+    summary = [e["text"] for e in of(events, "say") if e["kind"] == "summary"][0]
+    assert "vandaag" in summary
+
+
+def test_doubt_on_a_red_flag_is_asked_once_more_then_left_unresolved() -> None:
+    answers = red_flags_with({"rf_infection": "weet ik niet|niet getest"})
+    events = run_consultation([*answers, *NO_PRECAUTIONS, "nee", *NO_NEURO, "fors",
+                               "twee maanden", "nee", "nee"])
+    doubts = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
+    assert len(doubts) == 2 and "niet uitgesloten" in doubts[0]["text"]
+    assert asked(events).count("rf_infection") == 2
+    infection = [a for a in of(events, "answer") if a["question"] == "rf_infection"]
+    assert infection[0]["value"] == "unknown"
+    r = result_of(events)
+    assert (r["provisional"], r["unresolved"], r["profile"]) == (True, ["infection"], "B")
+    assert r["actions"][0] == "resolve_red_flags"
+
+
+def test_doubt_then_a_clear_answer_is_that_answer() -> None:
+    answers = red_flags_with({"rf_infection": "misschien|nee"})
+    events = run_consultation([*answers, *NO_PRECAUTIONS, "nee", *NO_NEURO, "fors",
+                               "twee maanden", "nee", "nee"])
+    assert result_of(events)["provisional"] is False
+
+
+def test_doubt_elsewhere_gets_the_help_and_the_question_again() -> None:
+    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", "drie weken",
+                               "ik denk het niet", "ja", "nee", "nee"])
+    doubt = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
+    assert len(doubt) == 1 and PROTOCOL.question("improving").help in doubt[0]["text"]
+    assert asked(events).count("improving") == 2
+    assert result_of(events)["profile"] == "A"
+
+
+def test_rear_end_collision_cleared_by_the_c_spine_rule_reaches_b_with_kinesiotape() -> None:
+    events = run_consultation([*CLEARED_TRAUMA, *NO_NEURO, "fors", "twee maanden", "nee",
+                               "nee"])
+    r = result_of(events)
+    assert (r["grade"], r["profile"], r["referral"]) == ("II", "B", False)
+    assert "kinesiotape" in r["therapy"]["consider"]
+    assert PROTOCOL.reason("trauma_cleared") in r["reasons"]
+    questions = asked(events)
+    assert questions.count("trauma_related") == 1  # the trauma question is asked once
+    assert questions[len(SCREENED_QUESTIONS):len(SCREENED_QUESTIONS) + 8] == [
+        *HIGH_RISK_QUESTIONS, "cs_simple_rear_end", "cs_rotation_45"]
+    assert not of(events, "confirm")  # nothing alarming was said
+
+
+def test_seventy_year_old_after_a_fall_is_referred_acutely() -> None:
+    high = ["ja", "ja", "ja", "ja", *["nee"] * (len(HIGH_RISK_QUESTIONS) - 2)]
+    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", *high])
+    r = result_of(events)
+    assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
+    assert asked(events)[-len(HIGH_RISK_QUESTIONS):] == HIGH_RISK_QUESTIONS  # all asked
+    assert [c["question"] for c in of(events, "confirm")] == ["cs_age_65", "cs_fall"]
+    assert "breuk niet uit" in of(events, "confirm")[0]["text"]
+
+
+def test_no_low_risk_factor_refers_and_midline_tenderness_is_asked_the_other_way() -> None:
+    base = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", *["nee"] * len(HIGH_RISK_QUESTIONS)]
+    events = run_consultation([*base, "nee", "nee", "nee", "ja"])  # tender in the midline
+    assert result_of(events)["red_flags"] == ["fracture"]
+    cleared = run_consultation([*base, "nee", "nee", "nee", "nee", "ja", *NO_NEURO,
+                                "een beetje", "twee weken", "ja", "nee", "nee"])
+    assert asked(cleared).count("cs_rotation_45") == 1
+    assert result_of(cleared)["profile"] == "A"
+
+
+def test_no_rotation_is_confirmed_and_refers() -> None:
+    events = run_consultation([*CLEARED_TRAUMA[:-1], "nee", "ja"])
+    confirm = of(events, "confirm")[0]
+    assert confirm["question"] == "cs_rotation_45" and confirm["text"].startswith("U zei nee")
+    assert result_of(events)["red_flags"] == ["fracture"]
+
+
+def test_trauma_with_osteoporosis_is_a_fracture_suspicion_without_the_rule() -> None:
+    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja"])
+    r = result_of(events)
+    assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
+    assert not set(HIGH_RISK_QUESTIONS) & set(asked(events))
+
+
+def test_a_precaution_without_trauma_means_mobilisation() -> None:
+    events = run_consultation([*NO_RED_FLAGS, "nee", "nee", "nee", "ja", "nee", *NO_NEURO,
+                               "fors", "twee maanden", "nee", "nee"])
+    r = result_of(events)
+    assert r["profile"] == "B" and r["cautions"] == ["no_manipulation"]
+    assert r["therapy"]["recommended"] == ["exercise_therapy", "mobilisation"]
 
 
 def test_red_flag_yes_not_confirmed_is_asked_again() -> None:
@@ -89,7 +208,7 @@ def test_red_flag_yes_not_confirmed_is_asked_again() -> None:
 
 
 def test_confirmation_waits_for_yes_or_no() -> None:
-    events = run_consultation(["ja", "misschien", "ja"])
+    events = run_consultation(["ja", "misschien", "ja", *NO_RED_FLAGS[1:]])
     assert len(of(events, "confirm")) == 2
     assert of(events, "reprompt")[0]["text"] == "Zeg ja of nee."
     assert result_of(events)["referral"] is True
@@ -98,7 +217,7 @@ def test_confirmation_waits_for_yes_or_no() -> None:
 def test_low_confidence_answers_are_confirmed() -> None:
     low = Utterance("nee", confidence=0.6, source="voice")
     very_low = Utterance("fors", confidence=0.3, source="voice")
-    events = run_consultation([low, "ja", *NO_RED_FLAGS[1:], *NO_NEURO, very_low, "ja"],
+    events = run_consultation([low, "ja", *SCREENED[1:], *NO_NEURO, very_low, "ja"],
                               DialogConfig())
     confirms = of(events, "confirm")
     assert [c["question"] for c in confirms] == [RED_FLAG_QUESTIONS[0], "adl_impact"]
@@ -114,7 +233,7 @@ def test_herhaal_repeats_the_question() -> None:
 
 
 def test_terug_changes_the_previous_answer() -> None:
-    inputs = [*NO_RED_FLAGS, *NO_NEURO, "fors", "terug", "een beetje", "drie weken", "ja", "nee",
+    inputs = [*SCREENED, *NO_NEURO, "fors", "terug", "een beetje", "drie weken", "ja", "nee",
               "nee"]
     events = run_consultation(inputs)
     r = result_of(events)
@@ -124,12 +243,12 @@ def test_terug_changes_the_previous_answer() -> None:
 
 def test_terug_across_a_section_restores_the_findings() -> None:
     # D after a neuro "ja"; going back and answering "nee" leads to the impact question
-    inputs = [*NO_RED_FLAGS, "ja", "terug", "nee", "nee", "nee", "fors", "twee weken", "ja", "nee",
+    inputs = [*SCREENED, "ja", "terug", "nee", "nee", "nee", "fors", "twee weken", "ja", "nee",
               "nee"]
     events = run_consultation(inputs)
     assert result_of(events)["profile"] == "A"
-    assert asked(events)[len(RED_FLAG_QUESTIONS):len(RED_FLAG_QUESTIONS) + 3] == [
-        "neuro_reflexes", "trauma_related", "neuro_reflexes"]
+    assert asked(events)[len(SCREENED):len(SCREENED) + 3] == [
+        "neuro_reflexes", "work_related", "neuro_reflexes"]
 
 
 def test_terug_at_the_first_question_says_so() -> None:
@@ -153,7 +272,7 @@ def test_help_gives_the_help_text_and_the_commands() -> None:
 
 
 def test_nonsense_is_reasked_never_guessed() -> None:
-    events = run_consultation(["misschien", "blauw", "eh", "nee"])
+    events = run_consultation(["paars", "blauw", "eh", "nee"])
     reprompts = of(events, "reprompt")
     assert [r["reason"] for r in reprompts] == ["not_understood"] * 3
     assert "herhaal" in reprompts[2]["text"] and "herhaal" not in reprompts[1]["text"]
@@ -209,11 +328,10 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
     events: list[Event] = []
     outcome = run_session(PROTOCOL, answerer, [answerer, events.append])
     assert outcome.consultation.outcome == "done"
-    needed_only = Findings(**{k: f.get(k) for k in needed_keys(f)})
-    if f.red_flags:  # the screening ends at the first (confirmed) red flag
-        first = next(q.red_flag for q in PROTOCOL.section_questions("red_flags")
-                     if q.red_flag in f.red_flags)
-        needed_only = needed_only.with_value("red_flags", (first,))
+    needed_only = _needed_only(f)
+    # every red flag is asked: a flag found is not also unknown
+    needed_only = replace(needed_only, red_flags_unknown=tuple(
+        c for c in f.red_flags_unknown if c not in (f.red_flags or ())))
     assert outcome.consultation.findings == needed_only
     full, got = classify(f, PROTOCOL).to_json(), result_of(events)
     assert got == classify(needed_only, PROTOCOL).to_json()
@@ -222,7 +340,8 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
     # after a profile the answerer chooses no exercises; a referral has no menu to choose from
     assert outcome.chosen_exercises == (None if got["referral"] else ())
     asked_findings = {e["finding"] for e in of(events, "ask") if e["question"] in needed_qs}
-    asked_keys = {"red_flags" if k.startswith("red_flags.") else k for k in asked_findings}
+    asked_keys = {k.split(".")[0] if k.startswith(("red_flags.", "precautions.")) else k
+                  for k in asked_findings}
     assert asked_keys == set(needed_keys(f))
 
 
@@ -270,7 +389,7 @@ def test_unk_is_not_an_answer() -> None:
 
 
 def test_silence_while_paused_or_confirming() -> None:
-    events = run_consultation(["pauze", SILENT, "verder", "ja", SILENT, "ja"])
+    events = run_consultation(["pauze", SILENT, "verder", "ja", SILENT, "ja", *NO_RED_FLAGS[1:]])
     assert [r["reason"] for r in of(events, "reprompt")] == ["paused"]
     assert len(of(events, "confirm")) == 2  # the confirmation is asked again after silence
     assert result_of(events)["referral"] is True

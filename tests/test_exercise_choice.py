@@ -6,14 +6,22 @@ from __future__ import annotations
 import pytest
 
 from assistant.dialog.exercise_choice import QUESTION, choice_phrases, parse_choice, spoken_code
-from tests.harness import NO_NEURO, NO_RED_FLAGS, PROTOCOL, of, result_of, run_consultation
+from tests.harness import (
+    NO_NEURO,
+    NO_RED_FLAGS,
+    PROTOCOL,
+    SCREENED,
+    of,
+    result_of,
+    run_consultation,
+)
 
 VOCAB = PROTOCOL.vocabulary
 NONE = PROTOCOL.library.choice.none
 TEXTS = PROTOCOL.library.choice
 # Profile B: grade II, ten weeks, not improving, no psychosocial factors, not work/trauma.
-PROFILE_B = [*NO_RED_FLAGS, *NO_NEURO, "fors", "tien weken", "nee", "nee", "nee", "nee"]
-PROFILE_A = [*NO_RED_FLAGS, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
+PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]
+PROFILE_A = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
 
 
 @pytest.mark.parametrize(("said", "codes"), [
@@ -115,12 +123,13 @@ def test_herhaal_repeats_the_read_back_and_stop_leaves_no_choice() -> None:
 
 
 def test_profile_d_menu_carries_its_warning() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "geen", "ja"])
+    events = run_consultation([*SCREENED, "ja", "nee", "geen", "ja"])
     assert result_of(events)["profile"] == "D"
     assert of(events, "menu")[0]["warning"] == PROTOCOL.profile("D").exercise_warning
 
 
 def test_a_referral_has_no_choice() -> None:
-    events = run_consultation(["ja", "ja"])  # the first red flag, confirmed
+    # the first red flag, confirmed; the screening still asks every other red flag
+    events = run_consultation(["ja", "ja", *NO_RED_FLAGS[1:]])
     assert result_of(events)["referral"] is True
     assert not [e for e in of(events, "ask") if e["question"] == QUESTION]

@@ -21,10 +21,18 @@ from assistant.records.store import Store
 from assistant.session import run_consultation as run_session
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
-from tests.harness import NO_NEURO, NO_RED_FLAGS, PROTOCOL, asked, of, run_consultation
+from tests.harness import (
+    NO_NEURO,
+    NO_RED_FLAGS,
+    PROTOCOL,
+    SCREENED,
+    asked,
+    of,
+    run_consultation,
+)
 
 # Profile B, work-related with five weeks off work.
-ANSWERS = [*NO_RED_FLAGS, *NO_NEURO, "fors", "tien weken", "nee", "nee", "ja", "vijf weken"]
+ANSWERS = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "ja", "vijf weken"]
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -47,7 +55,8 @@ def wait_for(predicate: Any, timeout: float = 20.0) -> None:
 
 def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
     first_log, second_log, report = tmp_path / "1.jsonl", tmp_path / "2.jsonl", tmp_path / "r"
-    given = 16  # red flags, neurological signs, 'fors' and 'tien weken'; then it dies
+    # red flags, precautions, trauma, neurological signs, 'fors' and 'tien weken'; then it dies
+    given = len(SCREENED) + len(NO_NEURO) + 2
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--patient", "pt-k",
          "--date", "2026-11-02", "--events", str(first_log)],

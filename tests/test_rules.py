@@ -342,12 +342,17 @@ def test_a_red_flag_outweighs_an_unknown_one() -> None:
 
 # --- properties over all findings ---------------------------------------------------------------
 
+def _members(known: tuple[str, ...], most: int) -> st.SearchStrategy[tuple[str, ...]]:
+    """Members of a list finding in the data's order, as `parse_findings` gives them."""
+    return st.lists(st.sampled_from(known), unique=True, max_size=most).map(
+        lambda xs: tuple(sorted(xs, key=known.index)))
+
+
 findings_strategy = st.builds(
     Findings,
-    red_flags=st.lists(st.sampled_from(RED_FLAG_CATEGORIES), unique=True, max_size=3).map(tuple),
-    red_flags_unknown=st.lists(st.sampled_from(RED_FLAG_CATEGORIES), unique=True,
-                               max_size=2).map(tuple),
-    precautions=st.lists(st.sampled_from(PRECAUTIONS), unique=True, max_size=2).map(tuple),
+    red_flags=_members(RED_FLAG_CATEGORIES, 3),
+    red_flags_unknown=_members(RED_FLAG_CATEGORIES, 2),
+    precautions=_members(PRECAUTIONS, 2),
     c_spine_rule=st.builds(CSpineRule, st.booleans(), st.booleans(), st.booleans()),
     neurological_signs=st.booleans(),
     adl_impact=st.sampled_from(ADL_IMPACTS),

@@ -12,13 +12,13 @@ import pytest
 from assistant.session import SPOKEN_EVENTS as SPOKEN
 from tests.audio_probe import RAW_RATE
 from tests.audio_room import dutch_synthesizer, run
-from tests.harness import NO_NEURO, NO_RED_FLAGS
+from tests.harness import NO_NEURO, SCREENED
 
 
 @pytest.mark.audio
 def test_every_prompt_is_played_on_the_default_device(room: Path) -> None:
     synthesizer = dutch_synthesizer()
-    answers = [*NO_RED_FLAGS, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
+    answers = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
     events_file = room / "events.jsonl"
     done = run(room, "intake", "--text", "--events", str(events_file),
                stdin="\n".join(answers) + "\n")

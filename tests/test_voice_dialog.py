@@ -14,7 +14,15 @@ from assistant.dialog.events import Event
 from assistant.session import SpeechOutput, run_consultation
 from assistant.speech.voice import VoiceListener
 from tests.fakes import RATE, ScriptedRecognizer, silence, tone
-from tests.harness import NO_NEURO, NO_RED_FLAGS, PROTOCOL, asked, of, result_of
+from tests.harness import (
+    NO_NEURO,
+    NO_RED_FLAGS,
+    PROTOCOL,
+    SCREENED,
+    asked,
+    of,
+    result_of,
+)
 
 ECHO = tone(0.4, freq=180.0)  # what the microphone picks up of the assistant's own voice
 
@@ -69,7 +77,7 @@ def run_voice(script: list[tuple[str, float]], turns: list[bytes] | None = None,
 
 
 def test_a_whole_voice_consultation() -> None:
-    answers = [*NO_RED_FLAGS, *NO_NEURO, "een beetje", "drie weken", "ja", "nee hoor", "nee",
+    answers = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee hoor", "nee",
                "veertien en zeventien", "ja"]
     events, room, recognizer = run_voice([(a, 0.95) for a in answers])
     assert of(events, "answer")[-1]["value"] == ["F14", "F17"]
@@ -89,9 +97,9 @@ def test_a_whole_voice_consultation() -> None:
 
 
 def test_grammar_per_question_reaches_the_decoder() -> None:
-    answers = [*NO_RED_FLAGS, *NO_NEURO, "fors"]
+    answers = [*SCREENED, *NO_NEURO, "fors"]
     _, _, recognizer = run_voice([(a, 0.95) for a in answers])
-    impact = recognizer.grammars[len(NO_RED_FLAGS) + 3]
+    impact = recognizer.grammars[len(SCREENED) + len(NO_NEURO)]
     assert "fors" in impact and "ja" not in impact and "herhaal" in impact
     assert "nee hoor" in recognizer.grammars[0] and "fors" not in recognizer.grammars[0]
 
@@ -107,7 +115,10 @@ def test_silence_reasks_and_out_of_grammar_is_ignored() -> None:
 
 
 def test_doubtful_red_flag_no_is_confirmed_by_voice() -> None:
-    events, _, _ = run_voice([("nee", 0.6), ("ja", 0.97), ("ja", 0.95), ("ja", 0.95)])
+    # the first red flag: a doubtful "nee", confirmed; the second: "ja", confirmed; then the
+    # screening asks every other red flag
+    events, _, _ = run_voice([("nee", 0.6), ("ja", 0.97), ("ja", 0.95), ("ja", 0.95),
+                              *[(a, 0.95) for a in NO_RED_FLAGS[2:]]])
     confirms = of(events, "confirm")
     assert confirms[0]["value"] is False and confirms[0]["text"].startswith("Ik hoorde: nee.")
     assert confirms[1]["value"] is True and "alarmsignaal" in confirms[1]["text"]
@@ -141,7 +152,7 @@ def test_a_speaker_that_fails_mid_consultation_only_turns_speech_off() -> None:
     events: list[Event] = []
     from assistant.speech.text import ScriptedListener
 
-    run_consultation(PROTOCOL, ScriptedListener(["ja", "ja"]),
+    run_consultation(PROTOCOL, ScriptedListener(["ja", "ja", *NO_RED_FLAGS[1:]]),
                      [events.append, SpeechOutput(speaker)])
     assert result_of(events)["referral"] is True
     assert player.plays == 1
