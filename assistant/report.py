@@ -156,10 +156,18 @@ def render_report(
     if result.course:
         lines.append(f"- Beloop: {COURSE_WORDS[result.course]}")
     if result.referral:
-        lines.append("- Verwijzing naar de huisarts of een specialist")
+        when = "vandaag nog" if result.urgency == "acute" else "op korte termijn, geen spoed"
+        lines.append(f"- Verwijzing naar de huisarts of een specialist: {when}")
+        lines.append(f"- Alarmsignalen: {rules.names(result.red_flags, protocol.red_flag_name)}")
     else:
         assert result.profile is not None
         lines.append(f"- {protocol.profile(result.profile).title}")
+        if result.provisional:
+            lines.append("- Voorlopig: eerst uitsluiten: "
+                         f"{rules.names(result.unresolved, protocol.red_flag_name)}")
+        if findings.precautions:
+            lines.append("- Voorzorgen: " + rules.names(
+                findings.precautions, lambda i: protocol.precaution(i).name))
     lines += ["", "## Redenen", "", *_bullets(result.reasons), ""]
     if result.referral:
         lines += ["## Verwijsbrief aan de huisarts", "",

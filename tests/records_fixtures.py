@@ -10,7 +10,8 @@ from assistant.protocol import classify, load_protocol, parse_findings
 from assistant.records.store import Store
 
 BASE: dict[str, Any] = {
-    "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "severe", "weeks_since_onset": 3,
+    "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "severe",
+    "weeks_since_onset": 3,
     "improving": True, "recurrent": False, "psychosocial_dominant": False,
     "trauma_related": False, "work_related": False, "work_absence_weeks": 0,
 }

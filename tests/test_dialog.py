@@ -109,7 +109,7 @@ def test_an_arterial_sign_is_referred_acutely() -> None:
     events = run_consultation(red_flags_with({"rf_vascular_headache": "ja|ja"}))
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["vascular"])
-    summary = [e["text"] for e in of(events, "say") if e["kind"] == "summary"][0]
+    summary = next(e["text"] for e in of(events, "say") if e["kind"] == "summary")
     assert "vandaag" in summary
 
 

@@ -80,7 +80,8 @@ def test_neurological_signs_are_grade_iii_profile_d() -> None:
 
 
 def test_grade_iii_needs_no_course() -> None:
-    f = parse_findings({"red_flags": [], "precautions": [], "neurological_signs": True, "trauma_related": False,
+    f = parse_findings({"red_flags": [], "precautions": [], "neurological_signs": True,
+                        "trauma_related": False,
                         "work_related": False})
     r = classify(f, P).to_json()
     assert r["profile"] == "D" and r["course"] is None

@@ -1,0 +1,83 @@
+"""The referral letter: what was found and where, in the therapist's words, with the urgency."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.dialog.answers_file import FindingsAnswerer
+from assistant.protocol import parse_findings
+from assistant.report import render_report
+from assistant.session import run_consultation as run_session
+from assistant.speech.text import ScriptedListener
+from tests.harness import (
+    HIGH_RISK_QUESTIONS,
+    NO_PRECAUTIONS,
+    NO_RED_FLAGS,
+    PROTOCOL,
+    RED_FLAG_QUESTIONS,
+)
+
+DAY = date(2026, 11, 30)
+
+
+def letter_for(inputs: list[str]) -> str:
+    outcome = run_session(PROTOCOL, ScriptedListener(inputs), [])
+    consultation = outcome.consultation
+    assert consultation.result is not None and consultation.result.referral
+    report = render_report(protocol=PROTOCOL, answers=outcome.answers,
+                           findings=consultation.findings, result=consultation.result, day=DAY)
+    return report.split("## Verwijsbrief aan de huisarts", 1)[1]
+
+
+def red_flags_with(yes: set[str], doubt: frozenset[str] = frozenset()) -> list[str]:
+    out: list[str] = []
+    for qid in RED_FLAG_QUESTIONS:
+        out += ["ja", "ja"] if qid in yes else ["weet ik niet"] * 2 if qid in doubt else ["nee"]
+    return out
+
+
+def test_every_positive_sign_in_the_therapists_words_with_urgency() -> None:
+    letter = letter_for(red_flags_with({"rf_spinal_cord_bladder", "rf_spinal_cord_bilateral",
+                                        "rf_tumour_history"}))
+    assert "Op 30 november 2026 zag ik uw patiënt met nekpijn." in letter
+    assert "Uit de anamnese:" in letter and "Bij het onderzoek:" not in letter
+    for qid in ("rf_spinal_cord_bladder", "rf_spinal_cord_bilateral", "rf_tumour_history"):
+        assert f"- {PROTOCOL.question(qid).label}" in letter
+    assert "mogelijke schade aan of druk op het ruggenmerg en mogelijke tumor" in letter
+    assert "vandaag nog" in letter  # the spinal cord is acute
+    assert "tumor," not in letter.lower()  # labels from the data, not category ids
+    for field in ("Naam fysiotherapeut:", "Praktijk:", "Telefoon:"):
+        assert field in letter
+
+
+def test_routine_referral_says_no_hurry_and_unknown_signs_are_named() -> None:
+    letter = letter_for(red_flags_with({"rf_systemic_joints"}, doubt=frozenset({"rf_infection"})))
+    assert "Het is geen spoed." in letter and "vandaag" not in letter
+    assert "Niet uitgesloten, omdat het nog onbekend is: mogelijke infectie." in letter
+
+
+def test_a_failed_rotation_comes_from_the_examination_and_names_the_rule() -> None:
+    high = ["nee"] * len(HIGH_RISK_QUESTIONS)
+    letter = letter_for([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", *high, "ja", "nee", "ja"])
+    assert "Bij het onderzoek:" in letter
+    assert f"- {PROTOCOL.question('cs_rotation_45').label}" in letter
+    assert "Canadian C-spine rule is een fractuur niet uitgesloten: de patiënt draait" in letter
+    assert "Uit de anamnese:" not in letter
+
+
+def test_trauma_with_a_precaution_says_the_rule_does_not_hold() -> None:
+    letter = letter_for([*NO_RED_FLAGS, "nee", "ja", "nee", "nee", "ja"])
+    assert "bij langdurig gebruik van prednison" in letter
+    assert "de Canadian C-spine rule geldt hier niet" in letter
+
+
+def test_the_duration_is_named_when_known() -> None:
+    findings = parse_findings({"red_flags": ["tumour"], "weeks_since_onset": 8})
+    answerer = FindingsAnswerer(findings, PROTOCOL)
+    outcome = run_session(PROTOCOL, answerer, [answerer])
+    consultation = outcome.consultation
+    assert consultation.result is not None
+    report = render_report(protocol=PROTOCOL, answers=outcome.answers, findings=findings,
+                           result=consultation.result, day=DAY)
+    assert "met nekpijn, die 8 weken bestaat." in report
+    assert f"- {PROTOCOL.question('rf_tumour_history').label}" in report
