@@ -174,6 +174,10 @@ def test_no_low_risk_factor_refers_and_midline_tenderness_is_asked_the_other_way
     cleared = run_consultation([*base, "nee", "nee", "nee", "nee", "ja", *NO_NEURO,
                                 "een beetje", "twee weken", "ja", "nee", "nee"])
     assert asked(cleared).count("cs_rotation_45") == 1
+    midline = [e for e in of(events, "ask") if e["question"] == "cs_midline_tenderness"]
+    assert midline[0]["yes_means"] is False and midline[0]["finding"] == "c_spine_rule.low_risk"
+    assert all("yes_means" not in e for e in of(events, "ask") if e["question"] != midline[0][
+        "question"])
     assert result_of(cleared)["profile"] == "A"
 
 

@@ -383,7 +383,8 @@ class Consultation:
             self._tries = 0
             self._doubted = False
         self.current = question
-        self.emit(events.ask(question.id, question.finding, question.text))
+        self.emit(events.ask(question.id, question.finding, question.text,
+                             yes_means=question.yes_means))
 
     def _reprompt(self, reason: str, text: str) -> None:
         assert self.current is not None

@@ -20,8 +20,13 @@ def json_value(value: Value | None) -> Any:
     return value
 
 
-def ask(question: str, finding: str | None, text: str) -> Event:
-    return {"event": "ask", "question": question, "finding": finding, "text": text}
+def ask(question: str, finding: str | None, text: str, *, yes_means: bool = True) -> Event:
+    """A question; `yes_means: false` marks one asked the other way round ("ja" makes its
+    finding false), as DESIGN.md "Findings — version 2" says."""
+    event: Event = {"event": "ask", "question": question, "finding": finding, "text": text}
+    if not yes_means:
+        event["yes_means"] = False
+    return event
 
 
 def heard(text: str, confidence: float, source: str) -> Event:
