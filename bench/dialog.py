@@ -147,7 +147,7 @@ def measure(protocol: Protocol, consultations: int) -> Section:
     turn, result = Summary.of(plain.turns), Summary.of(plain.to_result)
     ready, emitted = Summary.of(journaled.ready), Summary.of(journaled.turns)
     append, close = Summary.of(store.appends), Summary.of(store.closes)
-    coverage = ", ".join(f"{k}: {v}" for k, v in sorted(ended.items()))
+    endings = ", ".join(f"{k}: {v}" for k, v in sorted(ended.items()))
     rows: list[Row] = [
         Row("dialog turn p50 (text)", ms(turn.p50)),
         at_most("dialog turn p95 (text)", turn.p95, TARGET, ms(turn.p95), "≤ 20 ms"),
@@ -162,12 +162,12 @@ def measure(protocol: Protocol, consultations: int) -> Section:
         Row("journal append max", ms(append.max)),
     ]
     method = (
-        f"{consultations} whole consultations ({coverage}; {wrong} ended elsewhere than "
+        f"{consultations} whole consultations ({endings}; {wrong} ended elsewhere than "
         f"scripted; {coverage(scripts)}), {turn.n} turns, through "
         "`assistant.session.run_consultation` with the CLI's sinks (screen to /dev/null, "
         "speech output muted). A listener hands over each answer — phrased as people say them, "
         "with doubt, `herhaal`, `help`, `terug`, `pauze`/`verder` and not-understood answers "
-        "mixed in; every \"ja\" that raises an alarm is confirmed — and stamps "
+        "mixed in; each answer that raises an alarm is confirmed — and stamps "
         "`perf_counter()`; the last sink "
         "stamps the next `ask` or `confirm` event. One consultation is run first as a warm-up "
         "(the grammar cache). The last answer → `result` event (classification, report data, "

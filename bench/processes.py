@@ -25,11 +25,14 @@ MEMORY_TARGET = 150 * 1024 * 1024  # bytes, peak RSS
 TIMEOUT = 60.0  # s for one process
 MODEL_ENV = ("ASSISTANT_VOSK_MODEL", "VOSK_MODEL_PATH")
 
-ANSWERS = {  # profile B, work-related with sick leave: asks every section but one
-    "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "severe",
-    "weeks_since_onset": 8, "improving": False, "recurrent": False,
-    "psychosocial_dominant": False, "work_related": True, "trauma_related": False,
-    "work_absence_weeks": 5,
+ANSWERS = {  # findings version 2. Profile B after a trauma the Canadian C-spine rule clears,
+    # with a precaution (anticoagulants), work-related with sick leave: every section but one
+    # (recurrence) is asked
+    "red_flags": [], "precautions": ["anticoagulants"], "trauma_related": True,
+    "c_spine_rule": {"high_risk": False, "low_risk": True, "rotation_45": True},
+    "neurological_signs": False, "adl_impact": "severe", "weeks_since_onset": 8,
+    "improving": False, "recurrent": False, "psychosocial_dominant": False,
+    "work_related": True, "work_absence_weeks": 5,
 }
 
 
@@ -204,8 +207,9 @@ def measure(protocol: Protocol, root: Path, runs: int) -> tuple[Section, Section
     memory = Section(
         "memory", "Memory", (
             "Peak resident set size (`ru_maxrss` from `os.wait4` of each child) of a whole "
-            "`intake --text --mute --answers FILE --report DIR` consultation (profile B, "
-            f"work-related, every section but one asked; exit {code}, {whole_seconds:.2f} s) "
+            "`intake --text --mute --answers FILE --report DIR` consultation (profile B after "
+            "a trauma the Canadian C-spine rule clears, with a precaution, work-related; every "
+            f"section but one asked; exit {code}, {whole_seconds:.2f} s) "
             "and the largest of the start-up runs above (the process ends after the first "
             "question)."),
         memory_rows)

@@ -31,10 +31,12 @@ TAIL = 1.5  # s after it: room for the end-of-speech decision
 CLEAN_TARGET, NOISY_TARGET = 0.99, 0.95
 EOS_TARGET = 0.5  # s, end of speech → next prompt audible
 SKIP = ("skipped: no Vosk model; run `assistant model download` or set ASSISTANT_VOSK_MODEL")
-# (question id, spoken answer, expected): grammar answers and commands on every answer type
+# (question id, spoken answer, expected): grammar answers, doubt and commands on every
+# answer type
 PHRASES = (
     ("improving", "ja", "yes"), ("improving", "nee", "no"), ("improving", "nee hoor", "no"),
     ("rf_infection", "ja hoor", "yes"), ("rf_infection", "klopt", "yes"),
+    ("rf_infection", "weet ik niet", "doubt"),
     ("recurrent", "herhaal", "cmd:repeat"), ("recurrent", "terug", "cmd:back"),
     ("recurrent", "help", "cmd:help"), ("recurrent", "pauze", "cmd:pause"),
     ("recurrent", "verder", "cmd:resume"), ("recurrent", "stop", "cmd:stop"),
@@ -150,14 +152,15 @@ def skipped(reason: str) -> Section:
 
 
 METHOD = (
-    f"{len(PHRASES)} answers and commands on the four answer types, each spoken by espeak-ng "
-    f"in {len(VARIANTS)} voice variants and rates "
+    f"{len(PHRASES)} answers, doubt and commands on the four answer types, each spoken by "
+    f"espeak-ng in {len(VARIANTS)} voice variants and rates "
     f"({', '.join(f'`-v {v} -s {r}`' for v, r in VARIANTS)}), resampled to 16 kHz by sox, "
     f"with {LEAD} s before and {TAIL} s after, then mixed by sox with pink noise at 24, 12 and "
     "6 dB SNR (speech power over the spoken part; the mix's SNR is checked with numpy). Each "
     "clip goes through the full voice path: `VoiceListener` with a `WavSource` "
     "(ASSISTANT_FAST_CLOCK=1) and the `VoskRecognizer` restricted to the question's grammar; "
-    "accepted = `interpret` of what was heard gives the expected answer or command. "
+    "accepted = what was heard, read as the dialog reads it (`bench.understanding.read`: a "
+    "command, doubt on a yes/no question, or an answer), gives the expected reading. "
     "Recogniser real-time factor = listen() wall time / audio consumed. End of speech → next "
     "prompt audible = (audio consumed − end of the speech in the clip) + one block's decoding "
     "+ the dialog turn p95 + the warm prompt → first sample p95 (sections 1 and 3).")
@@ -175,12 +178,11 @@ def measure(protocol: Protocol, turn_p95: float | None, prompt_p95: float | None
     missing = tools_missing()
     if missing:
         return skipped(f"skipped: {', '.join(missing)} not installed")
-    from assistant.dialog.intents import interpret
     from assistant.dialog.phrases import accepted_phrases
     from assistant.speech.audio import WavSource
     from assistant.speech.recognizer import VoskRecognizer
     from assistant.speech.voice import VoiceListener
-    from bench.understanding import expected_intent, matches
+    from bench.understanding import expected_intent, matches, read
 
     os.environ["ASSISTANT_FAST_CLOCK"] = "1"
     recognizer = VoskRecognizer(model)
@@ -207,8 +209,8 @@ def measure(protocol: Protocol, turn_p95: float | None, prompt_p95: float | None
                     blocks = max(1, round(consumed / source.block_seconds))
                     rtf.append(wall / consumed)
                     eos.append(max(0.0, consumed - mix.end / RATE) + wall / blocks)
-                    got = None if heard is None else interpret(heard.text, question,
-                                                               protocol.vocabulary)
+                    got = None if heard is None else read(heard.text, question,
+                                                          protocol.vocabulary)
                     ok = matches(got, expected_intent(expected))
                     accepted[snr].append(ok)
                     if not ok:
