@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from assistant.cli import main
-from tests.harness import NO_NEURO, NO_RED_FLAGS
+from tests.harness import NO_NEURO, SCREENED
 
 PROFILE_B_FINDINGS = {
     "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "severe",
     "weeks_since_onset": 10, "psychosocial_dominant": False, "trauma_related": True,
+    "c_spine_rule": {"high_risk": False, "low_risk": True, "rotation_45": True},  # cleared
     "work_related": True, "work_absence_weeks": 5,
 }
 
@@ -44,11 +45,16 @@ def test_classify_prints_the_result(tmp_path: Path) -> None:
     [
         ("{not json", "geen geldige JSON"),
         ({"red_flags": [], "colour": 1}, "onbekende sleutel 'colour'"),
-        ({"red_flags": ["headache"]}, "onbekend alarmsignaal 'headache'"),
-        ({"red_flags": [], "precautions": [], "neurological_signs": "nee"}, "'neurological_signs' moet true of false"),
+        ({"red_flags": ["headache"]}, "onbekende waarde 'headache' in 'red_flags'"),
+        ({"red_flags": [], "precautions": [], "neurological_signs": "nee"},
+         "'neurological_signs' moet true of false"),
         ({"red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "mild",
-          "weeks_since_onset": -2}, "'weeks_since_onset' moet 0 of meer"),
-        ({"red_flags": [], "precautions": [], "neurological_signs": False}, "sleutel 'adl_impact' ontbreekt"),
+          "weeks_since_onset": -2}, "'weeks_since_onset' moet 0 tot 2600 weken zijn"),
+        ({"red_flags": [], "precautions": [], "trauma_related": False,
+          "neurological_signs": False}, "sleutel 'adl_impact' ontbreekt"),
+        # the trauma question comes before the arm: it is the first key missing here
+        ({"red_flags": [], "precautions": [], "neurological_signs": False},
+         "sleutel 'trauma_related' ontbreekt"),
         ([1, 2], "JSON-object"),
     ],
 )
@@ -91,8 +97,8 @@ def test_intake_from_answers_writes_events_and_report(tmp_path: Path) -> None:
 
 
 def test_text_intake_from_stdin(tmp_path: Path) -> None:
-    # psychosocial factors dominant: ja; trauma: nee; work: nee
-    lines = [*NO_RED_FLAGS, *NO_NEURO, "fors", "anderhalve maand", "ja", "nee", "nee"]
+    # psychosocial factors dominant: ja; work: nee
+    lines = [*SCREENED, *NO_NEURO, "fors", "anderhalve maand", "ja", "nee"]
     run = cli("intake", "--text", "--mute", stdin="\n".join(lines) + "\n")
     assert run.returncode == 0, run.stderr
     assert "Graad: II" in run.stdout and "Behandelprofiel C" in run.stdout

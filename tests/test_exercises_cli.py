@@ -17,10 +17,10 @@ import pytest
 from assistant.protocol import classify, load_protocol
 from assistant.protocol.findings import parse_findings
 from assistant.records.store import Store
-from tests.harness import NO_NEURO, NO_RED_FLAGS
+from tests.harness import NO_NEURO, SCREENED
 
 P = load_protocol()
-PROFILE_B = [*NO_RED_FLAGS, *NO_NEURO, "fors", "tien weken", "nee", "nee", "nee", "nee"]
+PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # not psychosocial, work
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 

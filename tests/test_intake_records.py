@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from assistant.records.store import Store
-from tests.harness import NO_RED_FLAGS
+from tests.harness import SCREENED
 
-PROFILE_D = [*NO_RED_FLAGS, "ja", "nee", "nee"]  # reflexes reduced; no trauma, not work
+# no red flag, precaution or trauma; reflexes reduced; not work-related
+PROFILE_D = [*SCREENED, "ja", "nee"]
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -53,7 +54,8 @@ def test_nee_to_the_baseline_stores_the_intake_only() -> None:
 
 def test_the_baseline_given_on_the_command_line(tmp_path: Path) -> None:
     findings = tmp_path / "f.json"
-    findings.write_text('{"red_flags": [], "precautions": [], "neurological_signs": true, "trauma_related": false,'
+    findings.write_text('{"red_flags": [], "precautions": [], "neurological_signs": true,'
+                        ' "trauma_related": false,'
                         ' "work_related": false}', encoding="utf-8")
     done = cli("intake", "--answers", str(findings), "--mute", "--patient", "P-3",
                "--nprs", "5", "--psk", "4,4,6")
