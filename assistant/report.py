@@ -80,7 +80,7 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
     positive sign in the therapist's words, the urgency in plain words, the duration when
     known, and lines for the therapist's name and practice."""
     letter = protocol.referral
-    lines = [letter.text("salutation"), ""]
+    lines = [letter.text("salutation"), "", letter.text("patient"), ""]
     if findings.weeks_since_onset is not None:
         lines.append(letter.text("seen_duration", date=format_date(day),
                                  duration=format_weeks(findings.weeks_since_onset)))
@@ -93,10 +93,17 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
         else:
             lines.append(letter.text("trauma", step=rules.c_spine_step(findings, protocol)))
     alarms = [a for a in answers if a.question.screening and a.value == a.question.alarm]
+    rule = findings.c_spine_rule
+    if rule is not None and rule.low_risk is False:  # no low-risk factor: each one absent
+        alarms += [a for a in answers if a.question.finding == "c_spine_rule.low_risk"]
     for where in ("history", "examination"):
-        signs = [a.question.label for a in alarms if a.question.found_by == where]
+        signs = [a.question.letter_label or a.question.label for a in alarms
+                 if a.question.found_by == where]
         if signs:
             lines += ["", letter.text(where), "", *_bullets(signs)]
+    if findings.precautions:
+        lines += ["", letter.text("precautions", precautions=rules.names(
+            findings.precautions, lambda i: protocol.precaution(i).name))]
     lines += ["", letter.text("conclusion", categories=rules.names(
         result.red_flags, protocol.red_flag_name)), ""]
     unknown = tuple(c for c in findings.red_flags_unknown if c not in result.red_flags)
@@ -104,7 +111,10 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
         lines += [letter.text("unresolved", categories=rules.names(
             unknown, protocol.red_flag_name)), ""]
     assert result.urgency is not None
-    lines += [letter.text(result.urgency), "", letter.text("closing"), "",
+    lines.append(letter.text(result.urgency))
+    if "vascular" in result.red_flags:
+        lines.append(letter.text("vascular_now"))
+    lines += ["", letter.text("closing"), "",
               *(f"{letter.text(field)} ____________________  "
                 for field in ("therapist", "practice", "phone"))]
     return lines

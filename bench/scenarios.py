@@ -135,7 +135,10 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
         answers["recurrent"] = rng.choice(YES if recurrent else NO)
         answers["psychosocial_dominant"] = rng.choice(YES if profile == "C" else NO)
         answers["trauma_related"] = rng.choice(NO if trauma is None else YES)
-        if trauma is not None and trauma != "precaution":
+        # a cleared trauma is now and then one a doctor ruled out with imaging (no rule asked)
+        imaged = trauma == "cleared" and rng.random() < 0.3
+        answers["fracture_ruled_out"] = rng.choice(YES if imaged else NO)
+        if trauma is not None and trauma != "precaution" and not imaged:
             answers.update(_c_spine(protocol, trauma, rng))
         work = rng.random() < 0.5
         answers["work_related"] = rng.choice(YES if work else NO)

@@ -24,10 +24,10 @@ NO_TRAUMA = ["nee"]
 SCREENED = [*NO_RED_FLAGS, *NO_PRECAUTIONS, *NO_TRAUMA]  # no flag, no precaution, no trauma
 SCREENED_QUESTIONS = [*RED_FLAG_QUESTIONS, *PRECAUTION_QUESTIONS, "trauma_related"]
 HIGH_RISK_QUESTIONS = [q.id for q in PROTOCOL.section_questions("c_spine_high")]
-# A trauma the Canadian C-spine rule clears: no high-risk factor, a simple rear-end collision,
-# rotates 45 degrees.
-CLEARED_TRAUMA = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", *["nee"] * len(HIGH_RISK_QUESTIONS),
-                  "ja", "ja"]
+# A trauma, not imaged since: the Canadian C-spine rule follows.
+TRAUMA = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "nee"]
+# A trauma the rule clears: no high-risk factor, a simple rear-end collision, rotates 45 degrees.
+CLEARED_TRAUMA = [*TRAUMA, *["nee"] * len(HIGH_RISK_QUESTIONS), "ja", "ja"]
 NO_NEURO = ["nee", "nee", "nee"]
 
 

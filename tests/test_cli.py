@@ -16,6 +16,7 @@ from tests.harness import NO_NEURO, SCREENED
 PROFILE_B_FINDINGS = {
     "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "severe",
     "weeks_since_onset": 10, "psychosocial_dominant": False, "trauma_related": True,
+    "fracture_ruled_out": False,
     "c_spine_rule": {"high_risk": False, "low_risk": True, "rotation_45": True},  # cleared
     "work_related": True, "work_absence_weeks": 5,
 }

@@ -17,6 +17,7 @@ from assistant.speech.interfaces import Utterance
 from tests.harness import (
     CLEARED_TRAUMA,
     HIGH_RISK_QUESTIONS,
+    TRAUMA,
     NO_NEURO,
     NO_PRECAUTIONS,
     NO_RED_FLAGS,
@@ -152,14 +153,14 @@ def test_rear_end_collision_cleared_by_the_c_spine_rule_reaches_b_with_kinesiota
     assert PROTOCOL.reason("trauma_cleared") in r["reasons"]
     questions = asked(events)
     assert questions.count("trauma_related") == 1  # the trauma question is asked once
-    assert questions[len(SCREENED_QUESTIONS):len(SCREENED_QUESTIONS) + 8] == [
-        *HIGH_RISK_QUESTIONS, "cs_simple_rear_end", "cs_rotation_45"]
+    assert questions[len(SCREENED_QUESTIONS):len(SCREENED_QUESTIONS) + 9] == [
+        "fracture_ruled_out", *HIGH_RISK_QUESTIONS, "cs_simple_rear_end", "cs_rotation_45"]
     assert not of(events, "confirm")  # nothing alarming was said
 
 
 def test_seventy_year_old_after_a_fall_is_referred_acutely() -> None:
     high = ["ja", "ja", "ja", "ja", *["nee"] * (len(HIGH_RISK_QUESTIONS) - 2)]
-    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", *high])
+    events = run_consultation([*TRAUMA, *high])
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
     assert asked(events)[-len(HIGH_RISK_QUESTIONS):] == HIGH_RISK_QUESTIONS  # all asked
@@ -168,7 +169,7 @@ def test_seventy_year_old_after_a_fall_is_referred_acutely() -> None:
 
 
 def test_no_low_risk_factor_refers_and_midline_tenderness_is_asked_the_other_way() -> None:
-    base = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", *["nee"] * len(HIGH_RISK_QUESTIONS)]
+    base = [*TRAUMA, *["nee"] * len(HIGH_RISK_QUESTIONS)]
     events = run_consultation([*base, "nee", "nee", "nee", "ja"])  # tender in the midline
     assert result_of(events)["red_flags"] == ["fracture"]
     cleared = run_consultation([*base, "nee", "nee", "nee", "nee", "ja", *NO_NEURO,
@@ -189,9 +190,19 @@ def test_no_rotation_is_confirmed_and_refers() -> None:
 
 
 def test_trauma_with_osteoporosis_is_a_fracture_suspicion_without_the_rule() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja"])
+    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "nee"])
     r = result_of(events)
     assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
+    assert not set(HIGH_RISK_QUESTIONS) & set(asked(events))
+
+
+def test_a_fracture_ruled_out_by_imaging_needs_no_rule_even_with_osteoporosis() -> None:
+    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "ja", *NO_NEURO,
+                               "fors", "twee maanden", "nee", "nee"])
+    r = result_of(events)
+    assert (r["referral"], r["profile"], r["cautions"]) == (False, "B", ["no_manipulation"])
+    assert PROTOCOL.reason("trauma_imaged") in r["reasons"]
+    assert "kinesiotape" in r["therapy"]["consider"]
     assert not set(HIGH_RISK_QUESTIONS) & set(asked(events))
 
 

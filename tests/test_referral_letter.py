@@ -11,10 +11,10 @@ from assistant.session import run_consultation as run_session
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
     HIGH_RISK_QUESTIONS,
-    NO_PRECAUTIONS,
     NO_RED_FLAGS,
     PROTOCOL,
     RED_FLAG_QUESTIONS,
+    TRAUMA,
 )
 
 DAY = date(2026, 11, 30)
@@ -58,15 +58,16 @@ def test_routine_referral_says_no_hurry_and_unknown_signs_are_named() -> None:
 
 def test_a_failed_rotation_comes_from_the_examination_and_names_the_rule() -> None:
     high = ["nee"] * len(HIGH_RISK_QUESTIONS)
-    letter = letter_for([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", *high, "ja", "nee", "ja"])
+    letter = letter_for([*TRAUMA, *high, "ja", "nee", "ja"])
     assert "Bij het onderzoek:" in letter
-    assert f"- {PROTOCOL.question('cs_rotation_45').label}" in letter
+    assert f"- {PROTOCOL.question('cs_rotation_45').letter_label}" in letter
+    assert "- kan het hoofd niet zelf 45 graden" in letter
     assert "Canadian C-spine rule is een fractuur niet uitgesloten: de patiënt draait" in letter
     assert "Uit de anamnese:" not in letter
 
 
 def test_trauma_with_a_precaution_says_the_rule_does_not_hold() -> None:
-    letter = letter_for([*NO_RED_FLAGS, "nee", "ja", "nee", "nee", "ja"])
+    letter = letter_for([*NO_RED_FLAGS, "nee", "ja", "nee", "nee", "ja", "nee"])
     assert "bij langdurig gebruik van prednison" in letter
     assert "de Canadian C-spine rule geldt hier niet" in letter
 
@@ -81,3 +82,20 @@ def test_the_duration_is_named_when_known() -> None:
                            result=consultation.result, day=DAY)
     assert "met nekpijn, die 8 weken bestaat." in report
     assert f"- {PROTOCOL.question('rf_tumour_history').label}" in report
+
+
+def test_no_low_risk_factor_lists_each_absent_one_and_known_precautions() -> None:
+    high = ["nee"] * len(HIGH_RISK_QUESTIONS)
+    letter = letter_for([*NO_RED_FLAGS, "nee", "nee", "nee", "ja", "ja", "nee", *high,
+                         "nee", "nee", "nee", "ja"])
+    for qid in ("cs_simple_rear_end", "cs_walked", "cs_delayed_onset"):
+        assert f"- {PROTOCOL.question(qid).letter_label}" in letter.split("Bij het onderzoek")[0]
+    examination = letter.split("Bij het onderzoek:")[1]
+    assert "- drukpijn midden op de halswervels" in examination
+    assert "Bekend: antistolling (bloedverdunners)." in letter
+    assert "er is geen laag-risicofactor" in letter
+
+
+def test_an_arterial_sign_says_when_to_call_112() -> None:
+    letter = letter_for(red_flags_with({"rf_vascular_brainstem"}))
+    assert "Bel dan 112" in letter and "vandaag nog" in letter

@@ -291,6 +291,18 @@ def test_canadian_c_spine_rule_step_by_step(rule: dict[str, bool], fracture: boo
         assert P.reason("trauma_cleared") in r["reasons"]
 
 
+@pytest.mark.parametrize("rule", [{"high_risk": True}, CLEARED])
+@pytest.mark.parametrize("precautions", [[], ["osteoporosis"]])
+def test_a_fracture_ruled_out_by_imaging_ends_the_suspicion(rule: dict[str, bool],
+                                                           precautions: list[str]) -> None:
+    r = run(trauma_related=True, fracture_ruled_out=True, c_spine_rule=rule,
+            precautions=precautions)
+    assert not r["referral"] and P.reason("trauma_imaged") in r["reasons"]
+    not_imaged = run(trauma_related=True, fracture_ruled_out=False, c_spine_rule=rule,
+                     precautions=precautions)
+    assert not_imaged["referral"] is (rule != CLEARED or bool(precautions))
+
+
 def test_c_spine_rule_is_not_asked_about_without_trauma() -> None:
     r = run(trauma_related=False, c_spine_rule={"high_risk": True})
     assert not r["referral"]
@@ -355,6 +367,7 @@ findings_strategy = st.builds(
     red_flags_unknown=_members(RED_FLAG_CATEGORIES, 2),
     precautions=_members(PRECAUTIONS, 2),
     c_spine_rule=st.builds(CSpineRule, st.booleans(), st.booleans(), st.booleans()),
+    fracture_ruled_out=st.booleans(),
     neurological_signs=st.booleans(),
     adl_impact=st.sampled_from(ADL_IMPACTS),
     weeks_since_onset=st.floats(0, 200, allow_nan=False) | st.integers(0, 200).map(float),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from assistant.dialog.events import Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.phrases import display_value
-from assistant.protocol.findings import CSpineRule, Findings
+from assistant.protocol.findings import OPTIONAL_KEYS, CSpineRule, Findings
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.speech.interfaces import Utterance
 
@@ -41,6 +41,8 @@ class FindingsAnswerer:
         if part is not None:
             return self._part_answer(question, *part)
         value = self.findings.get(question.finding)
+        if value is None and question.finding in OPTIONAL_KEYS:
+            value = False  # left out of the file: not so
         if value is None or isinstance(value, CSpineRule):
             return None
         if question.type is AnswerType.DURATION:

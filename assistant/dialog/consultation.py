@@ -32,7 +32,7 @@ from assistant.speech.interfaces import Utterance
 RESULT: Final = "result"
 STOPPED: Final = "stopped"
 STATES: Final = (
-    "red_flags", "precautions", "trauma", "c_spine_high", "c_spine_low", "c_spine_rotation",
+    "red_flags", "precautions", "trauma", "trauma_imaging", "c_spine_high", "c_spine_low", "c_spine_rotation",
     "neurological", "impact", "onset", "improving", "recurrent", "psychosocial", "work",
     "absence", RESULT, STOPPED,
 )
@@ -44,11 +44,14 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
      "conditions": [rules.has_red_flag]},
     {"trigger": "advance", "source": "red_flags", "dest": "precautions"},
     {"trigger": "advance", "source": "precautions", "dest": "trauma"},
-    {"trigger": "advance", "source": "trauma", "dest": RESULT,
-     "conditions": [rules.has_red_flag]},
-    {"trigger": "advance", "source": "trauma", "dest": "c_spine_high",
+    {"trigger": "advance", "source": "trauma", "dest": "trauma_imaging",
      "conditions": [rules.is_trauma_related]},
     {"trigger": "advance", "source": "trauma", "dest": "neurological"},
+    {"trigger": "advance", "source": "trauma_imaging", "dest": RESULT,
+     "conditions": [rules.has_red_flag]},
+    {"trigger": "advance", "source": "trauma_imaging", "dest": "neurological",
+     "conditions": [rules.is_fracture_ruled_out]},
+    {"trigger": "advance", "source": "trauma_imaging", "dest": "c_spine_high"},
     {"trigger": "advance", "source": "c_spine_high", "dest": RESULT,
      "conditions": [rules.has_red_flag]},
     {"trigger": "advance", "source": "c_spine_high", "dest": "c_spine_low"},

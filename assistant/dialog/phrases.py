@@ -60,7 +60,12 @@ def spoken_summary(result: Result, protocol: Protocol) -> str:
     """What the assistant says at the end: the conclusion and its reasons."""
     if result.referral:
         assert result.urgency is not None
-        return " ".join([dict(protocol.referral.summary)[result.urgency], *result.reasons[:-1]])
+        parts = [*result.reasons[:-1], dict(protocol.referral.summary)[result.urgency]]
+        if "vascular" in result.red_flags:
+            parts.append(protocol.referral.text("vascular_now"))
+        return " ".join(parts)
     assert result.profile is not None
-    parts = [protocol.profile(result.profile).summary, *result.reasons]
-    return " ".join(parts)
+    summary = protocol.profile(result.profile).summary
+    if result.provisional:  # the plan holds only once the flags are ruled out: say that first
+        return " ".join([result.reasons[0], summary, *result.reasons[1:]])
+    return " ".join([summary, *result.reasons])

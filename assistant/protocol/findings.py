@@ -59,6 +59,7 @@ class Findings:
     red_flags: tuple[str, ...] | None = None
     red_flags_unknown: tuple[str, ...] = ()
     trauma_related: bool | None = None
+    fracture_ruled_out: bool | None = None  # after the trauma, by a doctor with imaging
     c_spine_rule: CSpineRule | None = None
     precautions: tuple[str, ...] | None = None
     neurological_signs: bool | None = None
@@ -99,8 +100,11 @@ class Findings:
 
 
 FINDING_KEYS: Final = tuple(f.name for f in fields(Findings))
+# Keys a findings file may leave out even when the dialog asks them (absent: no doubt, and no
+# imaging that ruled a fracture out).
+OPTIONAL_KEYS: Final = frozenset({"red_flags_unknown", "fracture_ruled_out"})
 BOOLEAN_FINDINGS: Final = frozenset(
-    {"trauma_related", "neurological_signs", "improving", "recurrent", "psychosocial_dominant",
+    {"trauma_related", "fracture_ruled_out", "neurological_signs", "improving", "recurrent", "psychosocial_dominant",
      "work_related"}
 )
 DURATION_FINDINGS: Final = frozenset({"weeks_since_onset", "work_absence_weeks"})
@@ -195,7 +199,8 @@ def trauma_means_fracture(f: Findings) -> bool:
     """A trauma with bone or ligaments that fail at low force: the C-spine rule was not
     validated for them ("known vertebral disease" is among its exclusions), so a fracture is
     not ruled out (DESIGN.md rule 1)."""
-    return bool(f.trauma_related) and bool(BONE_PRECAUTIONS & set(f.precautions or ()))
+    return (bool(f.trauma_related) and not f.fracture_ruled_out
+            and bool(BONE_PRECAUTIONS & set(f.precautions or ())))
 
 
 def needed_keys(f: Findings) -> list[str]:
@@ -213,7 +218,9 @@ def needed_keys(f: Findings) -> list[str]:
     keys += ["precautions", "trauma_related"]
     if f.precautions is None or f.trauma_related is None:
         return keys
-    if f.trauma_related and not trauma_means_fracture(f):
+    if f.trauma_related:
+        keys.append("fracture_ruled_out")
+    if f.trauma_related and not f.fracture_ruled_out and not trauma_means_fracture(f):
         rule = f.c_spine_rule or CSpineRule()
         for step, fails in zip(C_SPINE_KEYS, (True, False, False), strict=True):
             keys.append(f"c_spine_rule.{step}")
@@ -254,7 +261,7 @@ def known(f: Findings, key: str) -> bool:
 
 def missing_keys(f: Findings) -> list[str]:
     """Needed findings that are still unknown (empty when a decision can be made)."""
-    return [key for key in needed_keys(f) if not known(f, key)]
+    return [key for key in needed_keys(f) if not known(f, key) and key not in OPTIONAL_KEYS]
 
 
 def require_complete(f: Findings) -> None:

@@ -53,7 +53,7 @@ REASON_PLACEHOLDERS = {
 REQUIRED_REASONS = (
     "grade_iv", "fracture_c_spine", "c_spine_high_risk", "c_spine_no_low_risk",
     "c_spine_no_rotation", "fracture_precaution", "urgency_acute", "urgency_routine",
-    "unresolved", "trauma_cleared", "precaution", "grade_iii", "grade_ii", "grade_i_none",
+    "unresolved", "trauma_cleared", "trauma_imaged", "precaution", "grade_iii", "grade_ii", "grade_i_none",
     "grade_i_mild", "course_normal",
     "course_long", "course_not_improving", "course_recurrent", "course_not_needed", "profile_a",
     "profile_b", "profile_c", "profile_d", "not_trauma", "work", "absence",
@@ -61,11 +61,12 @@ REQUIRED_REASONS = (
 LETTER_PLACEHOLDERS = {
     "seen": {"date"}, "seen_duration": {"date", "duration"}, "conclusion": {"categories"},
     "trauma": {"step"}, "trauma_precaution": {"precautions"}, "unresolved": {"categories"},
+    "precautions": {"precautions"},
 }
 LETTER_PARTS = (
-    "salutation", "seen", "seen_duration", "history", "examination", "trauma",
-    "trauma_precaution", "conclusion", "unresolved", "acute", "routine", "closing", "therapist",
-    "practice", "phone",
+    "salutation", "patient", "seen", "seen_duration", "history", "examination", "trauma",
+    "trauma_precaution", "precautions", "conclusion", "unresolved", "acute", "vascular_now",
+    "routine", "closing", "therapist", "practice", "phone",
 )
 
 
@@ -112,7 +113,7 @@ def _section(t: Table) -> Section:
 def _question(t: Table, sections: set[str]) -> Question:
     t.check_keys({"id", "section", "finding", "type", "text", "help", "label", "source",
                   "addition", "unit", "allow_none", "choices", "why", "yes_means", "alarm",
-                  "found_by"})
+                  "found_by", "letter_label"})
     qid = t.text("id")
     where = f"question '{qid}'"
     section = t.text("section")
@@ -178,6 +179,7 @@ def _question(t: Table, sections: set[str]) -> Question:
         help=t.text("help"), label=t.text("label"), source=t.text("source"), addition=addition,
         unit=unit, allow_none=t.flag("allow_none"), choices=choices, why=why,
         yes_means=t.flag("yes_means", default=True), alarm=alarm, found_by=found_by,
+        letter_label=t.text("letter_label", optional=True) or None,
     )
 
 

@@ -62,6 +62,7 @@ class Question:
     yes_means: bool = True  # the value "ja" gives the finding (False: asked the other way round)
     alarm: bool | None = None  # the answer that raises an alarm: always confirmed
     found_by: FoundBy = "history"  # where the answer comes from: history or examination
+    letter_label: str | None = None  # the referral letter's words for the alarming answer
 
     @property
     def part(self) -> tuple[str, str] | None:

@@ -33,7 +33,7 @@ def fracture_suspected(f: Findings) -> bool:
     rule does not clear the neck (Stiell et al., NEJM 2003), or when a precaution means bone or
     ligaments fail at low force (the rule was not validated for them). Trauma alone is not a
     red flag."""
-    if not f.trauma_related:
+    if not f.trauma_related or f.fracture_ruled_out:
         return False
     return trauma_means_fracture(f) or (f.c_spine_rule is not None
                                         and f.c_spine_rule.not_cleared())
@@ -52,6 +52,12 @@ def has_red_flag(f: Findings) -> bool:
     """'Graad IV: Nekpijn met tekenen of symptomen die kunnen wijzen op ernstige structurele
     pathologie.'"""
     return bool(red_flags(f))
+
+
+def is_fracture_ruled_out(f: Findings) -> bool:
+    """A doctor ruled out a fracture with imaging after the trauma: the C-spine rule, a rule
+    for deciding on imaging, is not needed."""
+    return bool(f.fracture_ruled_out)
 
 
 def is_trauma_related(f: Findings) -> bool:
@@ -249,7 +255,7 @@ def _course_reasons(f: Findings, p: Protocol, c: Course | None) -> list[str]:
 def _plan_reasons(f: Findings, p: Protocol, prof: Profile) -> list[str]:
     reasons = []
     if f.trauma_related:
-        reasons.append(p.reason("trauma_cleared"))
+        reasons.append(p.reason("trauma_imaged" if f.fracture_ruled_out else "trauma_cleared"))
     elif prof.id != "A" and f.trauma_related is not None:
         reasons.append(p.reason("not_trauma"))
     if f.precautions and prof.id != "A":
