@@ -17,7 +17,6 @@ from assistant.speech.interfaces import Utterance
 from tests.harness import (
     CLEARED_TRAUMA,
     HIGH_RISK_QUESTIONS,
-    TRAUMA,
     NO_NEURO,
     NO_PRECAUTIONS,
     NO_RED_FLAGS,
@@ -25,6 +24,7 @@ from tests.harness import (
     RED_FLAG_QUESTIONS,
     SCREENED,
     SCREENED_QUESTIONS,
+    TRAUMA,
     asked,
     of,
     result_of,

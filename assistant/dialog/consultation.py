@@ -32,9 +32,9 @@ from assistant.speech.interfaces import Utterance
 RESULT: Final = "result"
 STOPPED: Final = "stopped"
 STATES: Final = (
-    "red_flags", "precautions", "trauma", "trauma_imaging", "c_spine_high", "c_spine_low", "c_spine_rotation",
-    "neurological", "impact", "onset", "improving", "recurrent", "psychosocial", "work",
-    "absence", RESULT, STOPPED,
+    "red_flags", "precautions", "trauma", "trauma_imaging", "c_spine_high", "c_spine_low",
+    "c_spine_rotation", "neurological", "impact", "onset", "improving", "recurrent",
+    "psychosocial", "work", "absence", RESULT, STOPPED,
 )
 
 # The consultation, as a table. First matching row wins; a row without conditions is the

@@ -104,8 +104,8 @@ FINDING_KEYS: Final = tuple(f.name for f in fields(Findings))
 # imaging that ruled a fracture out).
 OPTIONAL_KEYS: Final = frozenset({"red_flags_unknown", "fracture_ruled_out"})
 BOOLEAN_FINDINGS: Final = frozenset(
-    {"trauma_related", "fracture_ruled_out", "neurological_signs", "improving", "recurrent", "psychosocial_dominant",
-     "work_related"}
+    {"trauma_related", "fracture_ruled_out", "neurological_signs", "improving", "recurrent",
+     "psychosocial_dominant", "work_related"}
 )
 DURATION_FINDINGS: Final = frozenset({"weeks_since_onset", "work_absence_weeks"})
 

@@ -53,8 +53,8 @@ REASON_PLACEHOLDERS = {
 REQUIRED_REASONS = (
     "grade_iv", "fracture_c_spine", "c_spine_high_risk", "c_spine_no_low_risk",
     "c_spine_no_rotation", "fracture_precaution", "urgency_acute", "urgency_routine",
-    "unresolved", "trauma_cleared", "trauma_imaged", "precaution", "grade_iii", "grade_ii", "grade_i_none",
-    "grade_i_mild", "course_normal",
+    "unresolved", "trauma_cleared", "trauma_imaged", "precaution", "grade_iii", "grade_ii",
+    "grade_i_none", "grade_i_mild", "course_normal",
     "course_long", "course_not_improving", "course_recurrent", "course_not_needed", "profile_a",
     "profile_b", "profile_c", "profile_d", "not_trauma", "work", "absence",
 )
