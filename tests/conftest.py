@@ -16,3 +16,13 @@ def private_records(tmp_path_factory: pytest.TempPathFactory,
     db = tmp_path_factory.mktemp("records") / "records.sqlite3"
     monkeypatch.setenv("ASSISTANT_DB", str(db))
     return db
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden transcripts under tests/golden/ from this run")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
