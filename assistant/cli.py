@@ -32,12 +32,11 @@ from assistant.cli_common import (
     text_listener,
     voice_listener,
 )
-from assistant.dialog import events
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.diagram import mermaid, session_mermaid
 from assistant.dialog.evaluation import run_evaluation
-from assistant.dialog.events import Emit
+from assistant.dialog.events import Emit, Say
 from assistant.exercises_cli import add_exercises_parser, parse_codes
 from assistant.intake_records import IntakeRecords, RecordsUnavailable, offer_baseline
 from assistant.model_cli import add_model_parser
@@ -156,7 +155,7 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
         print(saved)
         if baseline is None and interactive:
             def say(text: str) -> None:
-                emit(events.say(text, "notice"))
+                emit(Say("notice", text))
 
             if offer_baseline(listener, say, protocol):
                 measured = run_evaluation(listener, say, result.profile, protocol,

@@ -6,7 +6,17 @@ import json
 import os
 from typing import TextIO
 
-from assistant.dialog.events import Event
+from assistant.dialog.events import (
+    Ask,
+    Confirm,
+    ErrorEvent,
+    Event,
+    ExerciseStart,
+    Heard,
+    Menu,
+    Reprompt,
+    Say,
+)
 
 
 class Style:
@@ -52,32 +62,32 @@ class Screen:
         self.asked = 0
 
     def __call__(self, event: Event) -> None:
-        kind = event["event"]
         s = self.style
-        if kind == "ask":
-            self.asked += 1
-            self._print("")
-            self._print(s.bold(f"{event['text']}"))
-        elif kind == "confirm":
-            self._print(s.warn(event["text"]))
-        elif kind == "reprompt":
-            self._print(s.dim(event["text"]))
-        elif kind == "heard" and self.echo:
-            self._print(s.dim(f"> {event['text']}"))
-        elif kind == "say":
-            self._said(event["kind"], event["text"])
-        elif kind == "menu":
-            self._print("")
-            for item in event["exercises"]:
-                self._print(f"  {item['code']:5} {item['name']}")
-            if event.get("warning"):
-                self._print(s.warn(f"Let op: {event['warning']}"))
-        elif kind == "exercise":
-            self._print("")
-            self._print(s.bold(f"— {event['code']}: {event['name']} "
-                               f"({event['number']}/{event['total']}) —"))
-        elif kind == "error":
-            self._print(s.warn(f"Fout: {event['message']}"))
+        match event:
+            case Ask():
+                self.asked += 1
+                self._print("")
+                self._print(s.bold(event.text))
+            case Confirm():
+                self._print(s.warn(event.text))
+            case Reprompt():
+                self._print(s.dim(event.text))
+            case Heard() if self.echo:
+                self._print(s.dim(f"> {event.text}"))
+            case Say():
+                self._said(event.say_kind, event.text)
+            case Menu():
+                self._print("")
+                for item in event.exercises:
+                    self._print(f"  {item.code:5} {item.name}")
+                if event.warning:
+                    self._print(s.warn(f"Let op: {event.warning}"))
+            case ExerciseStart():
+                self._print("")
+                self._print(s.bold(f"— {event.code}: {event.name} "
+                                   f"({event.number}/{event.total}) —"))
+            case ErrorEvent():
+                self._print(s.warn(f"Fout: {event.message}"))
 
     def _said(self, say_kind: str, text: str) -> None:
         s = self.style
@@ -112,5 +122,5 @@ class EventLog:
         self.out = out
 
     def __call__(self, event: Event) -> None:
-        self.out.write(json.dumps(event, ensure_ascii=False) + "\n")
+        self.out.write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
         self.out.flush()

@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.dialog.consultation import Consultation, DialogConfig
-from assistant.dialog.events import Emit, Event
+from assistant.dialog.events import SPOKEN, Answer, Emit, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_choice import ExerciseChoice
 from assistant.journal import IntakeJournal, replay
 from assistant.protocol.model import Protocol
 from assistant.report import GivenAnswer
 from assistant.speech.interfaces import Listener, Speaker
-
-SPOKEN_EVENTS = frozenset({"ask", "confirm", "reprompt", "say"})
 
 
 class Fanout:
@@ -36,8 +34,8 @@ class SpeechOutput:
         self.speaker = speaker
 
     def __call__(self, event: Event) -> None:
-        if event["event"] in SPOKEN_EVENTS:
-            self.speaker.say(event["text"])
+        if isinstance(event, SPOKEN):
+            self.speaker.say(event.text)
 
 
 @dataclass
@@ -106,8 +104,8 @@ class JournalFirst:
         self.consultation = consultation
 
     def __call__(self, event: Event) -> None:
-        if event["event"] == "answer" and event["question"] == CHOICE_QUESTION:
-            self.journal.choice(event["value"])
+        if isinstance(event, Answer) and event.question == CHOICE_QUESTION:
+            self.journal.choice(event.value)
         else:
             self.journal.sync(self.consultation.history)
 

@@ -46,10 +46,10 @@ class TurnTimer:
         given = self.patient.handed_over
         if given is None or given == self._stamped:
             return
-        if event["event"] in NEXT_QUESTION:
+        if event.kind in NEXT_QUESTION:
             self.turns.append(now - given)
             self._stamped = self.asked_after = given
-        elif event["event"] == "result":
+        elif event.kind == "result":
             self.to_result.append(now - given)
             self._stamped = given
 

@@ -78,7 +78,7 @@ class ReactionTimer:
         now = time.perf_counter()
         self.events += 1
         given = self.commands.handed_over
-        if given is None or given == self._stamped or event["event"] not in REACTIONS:
+        if given is None or given == self._stamped or event.kind not in REACTIONS:
             return
         self.reactions.append((self.commands.said[-1], now - given))
         self._stamped = given

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.dialog.events import Event
+from assistant.dialog.events import Answer, Ask, Confirm, Event
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.speech.interfaces import Utterance
 
@@ -190,14 +190,13 @@ class Patient:
         self._doubted: dict[str, int] = {}  # question id → doubts said
 
     def __call__(self, event: Event) -> None:
-        kind = event["event"]
-        if kind == "ask":
-            self._question = event["question"]
-            self._queue = self._replies(event["question"])
-        elif kind == "confirm":
+        if isinstance(event, Ask):
+            self._question = event.question
+            self._queue = self._replies(event.question)
+        elif isinstance(event, Confirm):
             self._queue = ["ja"]
-        elif kind == "answer":
-            self._answered.add(event["question"])
+        elif isinstance(event, Answer):
+            self._answered.add(event.question)
 
     def _replies(self, question: str) -> list[str]:
         script = self.script
@@ -236,6 +235,6 @@ class Patient:
 
 def spoken_events(events: Sequence[dict[str, Any]]) -> list[str]:
     """The texts a SpeechOutput would say, in order."""
-    from assistant.session import SPOKEN_EVENTS
+    from assistant.dialog.events import SPOKEN_KINDS
 
-    return [e["text"] for e in events if e["event"] in SPOKEN_EVENTS]
+    return [e["text"] for e in events if e["event"] in SPOKEN_KINDS]

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from assistant.dialog.consultation import COMMAND_HINT, CONFIRM_HELP, KEYBOARD_HINT
+from assistant.dialog.events import Event
 from assistant.protocol.model import Protocol
 from assistant.session import run_consultation
 from bench.report import Row, Section, at_most
@@ -35,10 +36,10 @@ def prompt_texts(protocol: Protocol, consultations: int = 100) -> list[str]:
     question's text and help (with the hints) even when no consultation reached them."""
     texts: dict[str, None] = {}
     for script in make_scripts(protocol, consultations, seed=3):
-        events: list[dict[str, object]] = []
+        events: list[Event] = []
         patient = Patient(script)
         run_consultation(protocol, patient, [patient, events.append])
-        texts.update(dict.fromkeys(spoken_events(events)))
+        texts.update(dict.fromkeys(spoken_events([e.to_json() for e in events])))
     for question in protocol.questions:
         texts.update(dict.fromkeys([question.text, question.help,
                                     f"{question.help} {COMMAND_HINT}",

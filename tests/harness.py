@@ -7,7 +7,7 @@ from typing import Any
 
 from assistant.clock import FastClock
 from assistant.dialog.consultation import DialogConfig
-from assistant.dialog.events import Event
+from assistant.dialog.events import Emit, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
 from assistant.protocol import load_protocol
@@ -16,6 +16,15 @@ from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
 
 PROTOCOL = load_protocol()
+JsonEvent = dict[str, Any]  # an event in its --events form: what the tests compare
+
+
+def collect(events: list[JsonEvent]) -> Emit:
+    """A sink that keeps each event in its JSON form."""
+    def sink(event: Event) -> None:
+        events.append(event.to_json())
+    return sink
+
 RED_FLAG_QUESTIONS = [q.id for q in PROTOCOL.section_questions("red_flags")]
 NO_RED_FLAGS = ["nee"] * len(RED_FLAG_QUESTIONS)
 PRECAUTION_QUESTIONS = [q.id for q in PROTOCOL.section_questions("precautions")]
@@ -33,34 +42,34 @@ NO_NEURO = ["nee", "nee", "nee"]
 
 def run_consultation(
     inputs: Iterable[str | Utterance], config: DialogConfig | None = None,
-) -> list[Event]:
+) -> list[JsonEvent]:
     """Feed the utterances to a new consultation; return every event it emitted.
 
     When the inputs run out the consultation gets end-of-input, which counts as 'stop'.
     """
-    events: list[Event] = []
-    run_session(PROTOCOL, ScriptedListener(inputs), [events.append], config)
+    events: list[JsonEvent] = []
+    run_session(PROTOCOL, ScriptedListener(inputs), [collect(events)], config)
     return events
 
 
-def of(events: list[Event], kind: str) -> list[Event]:
+def of(events: list[JsonEvent], kind: str) -> list[JsonEvent]:
     return [e for e in events if e["event"] == kind]
 
 
-def asked(events: list[Event]) -> list[str]:
+def asked(events: list[JsonEvent]) -> list[str]:
     """The intake's question ids asked, in order (repeats included; without the choice of
     exercises that follows a profile)."""
     return [e["question"] for e in of(events, "ask") if e["question"] != CHOICE_QUESTION]
 
 
-def result_of(events: list[Event]) -> dict[str, Any]:
+def result_of(events: list[JsonEvent]) -> dict[str, Any]:
     results = of(events, "result")
     assert len(results) == 1, f"expected one result, got {len(results)}"
     result: dict[str, Any] = results[0]["result"]
     return result
 
 
-def stopped(events: list[Event]) -> bool:
+def stopped(events: list[JsonEvent]) -> bool:
     return any(e["event"] == "say" and e["kind"] == "stopped" for e in events)
 
 
@@ -73,7 +82,7 @@ class ScriptedCommands:
     """Says each cue's text at the first wait after the n-th event of its kind (in a pause:
     at once); when the cues run out the input has ended."""
 
-    def __init__(self, events: list[Event], cues: Iterable[Cue]) -> None:
+    def __init__(self, events: list[JsonEvent], cues: Iterable[Cue]) -> None:
         self.events = events
         self.cues = list(cues)
         self.waits: list[float | None] = []
@@ -96,15 +105,15 @@ class ScriptedCommands:
 def run_exercises(
     codes: Iterable[str], cues: Iterable[Cue] = (), *, warning: str | None = None,
     clock: FastClock | None = None,
-) -> list[Event]:
+) -> list[JsonEvent]:
     """Guide a session through the exercises `codes` with spoken commands at the cues; return
     every event it emitted. Time is a fast clock: events carry the time they were emitted at."""
-    events: list[Event] = []
+    events: list[JsonEvent] = []
     clock = clock or FastClock()
     library = PROTOCOL.library
 
     def emit(event: Event) -> None:
-        events.append({**event, "t": clock.now()})
+        events.append({**event.to_json(), "t": clock.now()})
 
     session = ExerciseSession(
         [library.exercise(c) for c in codes], library.session, PROTOCOL.vocabulary, emit,
@@ -113,6 +122,6 @@ def run_exercises(
     return events
 
 
-def said(events: list[Event], kind: str | None = None) -> list[str]:
+def said(events: list[JsonEvent], kind: str | None = None) -> list[str]:
     """What was said (of one kind of say-event), in order."""
     return [e["text"] for e in of(events, "say") if kind is None or e["kind"] == kind]

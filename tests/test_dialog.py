@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
-from assistant.dialog.events import Event
 from assistant.protocol import classify
 from assistant.protocol.findings import needed_keys
 from assistant.session import run_consultation as run_session
@@ -25,7 +24,9 @@ from tests.harness import (
     SCREENED,
     SCREENED_QUESTIONS,
     TRAUMA,
+    JsonEvent,
     asked,
+    collect,
     of,
     result_of,
     run_consultation,
@@ -340,8 +341,8 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
     result for them (a finding the decision does not need is never asked)."""
     answerer = FindingsAnswerer(f, PROTOCOL)
     needed_qs = {q.id for q in PROTOCOL.questions}
-    events: list[Event] = []
-    outcome = run_session(PROTOCOL, answerer, [answerer, events.append])
+    events: list[JsonEvent] = []
+    outcome = run_session(PROTOCOL, answerer, [answerer, collect(events)])
     assert outcome.consultation.outcome == "done"
     needed_only = _needed_only(f)
     # every red flag is asked: a flag found is not also unknown

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.session import SPOKEN_EVENTS as SPOKEN
+from assistant.dialog.events import SPOKEN_KINDS as SPOKEN
 from tests.audio_probe import RAW_RATE
 from tests.audio_room import dutch_synthesizer, run
 

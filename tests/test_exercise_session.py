@@ -261,8 +261,9 @@ def test_voice_commands_through_the_voice_listener() -> None:
     recognizer = ScriptedRecognizer([("pauze", 0.9), ("verder", 0.9)])
     listener = VoiceListener(recognizer, room, timeout=0.5)
     events: list[dict[str, object]] = []
+    speech = SpeechOutput(room)
     session = ExerciseSession(
-        [tiny], TEXTS, PROTOCOL.vocabulary, lambda e: (events.append(e), SpeechOutput(room)(e)),
+        [tiny], TEXTS, PROTOCOL.vocabulary, lambda e: (events.append(e.to_json()), speech(e)),
         VoiceCommands(listener), RealClock(),
         SessionConfig(step_seconds=0.05, get_ready_seconds=0.5))
     outcome = session.run()

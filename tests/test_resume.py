@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from assistant.dialog.consultation import Consultation
+from assistant.dialog.events import Ask, Event
 from assistant.journal import IntakeJournal, replay
 from assistant.records.store import Store
 from assistant.session import run_consultation as run_session
@@ -158,8 +159,8 @@ def test_each_answer_is_on_the_journal_before_the_next_question_is_shown_or_said
     memory = MemoryJournal()
     seen: list[int] = []  # answers journaled when each question reached the screen/speaker
 
-    def screen(event: dict[str, Any]) -> None:
-        if event["event"] == "ask":
+    def screen(event: Event) -> None:
+        if isinstance(event, Ask):
             kinds = [e["kind"] for e in memory.entries]
             seen.append(kinds.count("answer") - kinds.count("back"))
 

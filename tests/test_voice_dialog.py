@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass, field
 
 from assistant.dialog.consultation import DialogConfig
-from assistant.dialog.events import Event
 from assistant.session import SpeechOutput, run_consultation
 from assistant.speech.voice import VoiceListener
 from tests.fakes import RATE, ScriptedRecognizer, silence, tone
@@ -19,7 +18,9 @@ from tests.harness import (
     NO_RED_FLAGS,
     PROTOCOL,
     SCREENED,
+    JsonEvent,
     asked,
+    collect,
     of,
     result_of,
 )
@@ -66,12 +67,12 @@ def answer_audio(seconds: float = 0.5) -> bytes:
 
 
 def run_voice(script: list[tuple[str, float]], turns: list[bytes] | None = None,
-              timeout: float = 2.0) -> tuple[list[Event], LiveRoom, ScriptedRecognizer]:
+              timeout: float = 2.0) -> tuple[list[JsonEvent], LiveRoom, ScriptedRecognizer]:
     room = LiveRoom(turns if turns is not None else [answer_audio() for _ in script])
     recognizer = ScriptedRecognizer(list(script))
     listener = VoiceListener(recognizer, room, timeout=timeout)
-    events: list[Event] = []
-    run_consultation(PROTOCOL, listener, [events.append, SpeechOutput(room)],
+    events: list[JsonEvent] = []
+    run_consultation(PROTOCOL, listener, [collect(events), SpeechOutput(room)],
                      DialogConfig(voice=True))
     return events, room, recognizer
 
@@ -149,11 +150,11 @@ def test_a_speaker_that_fails_mid_consultation_only_turns_speech_off() -> None:
     notices: list[str] = []
     player = BrokenPlayer()
     speaker = AudioSpeaker(Synth(), player, on_error=notices.append)  # type: ignore[arg-type]
-    events: list[Event] = []
+    events: list[JsonEvent] = []
     from assistant.speech.text import ScriptedListener
 
     run_consultation(PROTOCOL, ScriptedListener(["ja", "ja", *NO_RED_FLAGS[1:]]),
-                     [events.append, SpeechOutput(speaker)])
+                     [collect(events), SpeechOutput(speaker)])
     assert result_of(events)["referral"] is True
     assert player.plays == 1
     assert notices == ["Spraakuitvoer gestopt: Luidspreker 'usb' speelt niet af "
@@ -194,8 +195,8 @@ def test_barge_in_cuts_the_prompt_and_keeps_the_answer() -> None:
     recognizer = ScriptedRecognizer([("nee", 0.95)])
     listener = VoiceListener(recognizer, room, timeout=1.0)
     speaker = BargeIn(room, listener, speech_start=0.1)
-    events: list[Event] = []
-    run_consultation(PROTOCOL, listener, [events.append, SpeechOutput(speaker)],
+    events: list[JsonEvent] = []
+    run_consultation(PROTOCOL, listener, [collect(events), SpeechOutput(speaker)],
                      DialogConfig(voice=True))
     assert room.stopped == 1 and speaker.interrupted == 1  # the first question was cut off
     assert of(events, "answer")[0]["value"] is False  # and its answer was still heard

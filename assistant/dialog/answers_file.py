@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from assistant.dialog.events import Event
+from assistant.dialog.events import Ask, Confirm, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.phrases import display_value
 from assistant.protocol.findings import OPTIONAL_KEYS, CSpineRule, Findings
@@ -29,11 +29,11 @@ class FindingsAnswerer:
         self._reply: str | None = None
 
     def __call__(self, event: Event) -> None:
-        if event["event"] == "ask" and event["question"] == CHOICE_QUESTION:
+        if isinstance(event, Ask) and event.question == CHOICE_QUESTION:
             self._reply = " ".join(self.exercises) or "geen"
-        elif event["event"] == "ask":
-            self._reply = self._answer(self.protocol.question(event["question"]))
-        elif event["event"] == "confirm":
+        elif isinstance(event, Ask):
+            self._reply = self._answer(self.protocol.question(event.question))
+        elif isinstance(event, Confirm):
             self._reply = "ja"
 
     def _answer(self, question: Question) -> str | None:

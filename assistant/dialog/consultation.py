@@ -12,8 +12,17 @@ from typing import Any, Final, Literal
 
 from transitions import Machine
 
-from assistant.dialog import events
-from assistant.dialog.events import Emit
+from assistant.dialog.events import Answer as Answered
+from assistant.dialog.events import (
+    Ask,
+    Confirm,
+    Emit,
+    Heard,
+    Reprompt,
+    ResultEvent,
+    Say,
+    json_value,
+)
 from assistant.dialog.intents import (
     Answer,
     Command,
@@ -88,6 +97,7 @@ DOUBT: Final = "Ik heb hier een duidelijk antwoord nodig."
 CONFIRM_HELP: Final = "Zeg ja als het klopt. Zeg nee als het niet klopt, dan vraag ik het opnieuw."
 KEYBOARD_HINT: Final = "Het lukt niet goed met spraak. U kunt het antwoord ook typen."
 RESUMED: Final = "We gaan verder waar we gebleven waren."
+STOPPED_TEXT: Final = "De consultatie is gestopt. De antwoorden tot nu toe zijn bewaard."
 COMMAND_HINT: Final = "U kunt ook zeggen: herhaal, terug, help, pauze of stop."
 
 
@@ -175,10 +185,10 @@ class Consultation:
     def announce(self) -> None:
         """After a resume: give the result again, or ask the open question again."""
         if self.result is not None:
-            self.emit(events.result(self.result.to_json()))
-            self.emit(events.say(spoken_summary(self.result, self.protocol), "summary"))
+            self.emit(ResultEvent(self.result.to_json()))
+            self.emit(Say("summary", spoken_summary(self.result, self.protocol)))
             return
-        self.emit(events.say(RESUMED, "intro"))
+        self.emit(Say("intro", RESUMED))
         self._ask(self.current)
 
     def grammar(self) -> list[str]:
@@ -199,7 +209,7 @@ class Consultation:
         if not utterance.text.strip():
             self._silence()
             return
-        self.emit(events.heard(utterance.text, utterance.confidence, utterance.source))
+        self.emit(Heard(utterance.text, utterance.confidence, utterance.source))
         vocab = self.protocol.vocabulary
         command = parse_command(utterance.text, vocab)
         if command is not None:
@@ -253,8 +263,7 @@ class Consultation:
     def _stop(self) -> None:
         self._pending = None
         self._fire("stop")
-        self.emit(events.say("De consultatie is gestopt. De antwoorden tot nu toe zijn bewaard.",
-                             "stopped"))
+        self.emit(Say("stopped", STOPPED_TEXT))
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -310,8 +319,8 @@ class Consultation:
     def _send_confirm(self) -> None:
         pending = self._pending
         assert pending is not None
-        self.emit(events.confirm(pending.question.id, pending.question.finding, pending.value,
-                                 pending.text))
+        self.emit(Confirm(pending.question.id, pending.question.finding,
+                          json_value(pending.value), pending.text))
 
     def _confirm_reply(self, utterance: Utterance) -> None:
         pending = self._pending
@@ -353,7 +362,7 @@ class Consultation:
 
     def _accept(self, question: Question, heard: str, value: Value) -> None:
         self.history.append(AnswerRecord(question, heard, value, self.state, self.findings))
-        self.emit(events.answer(question.id, question.finding, value))
+        self.emit(Answered(question.id, question.finding, json_value(value)))
         section = self.protocol.section(question.section)
         answered = {r.question.id: r.value for r in self.history}
         remaining = [q for q in self.protocol.section_questions(section.id)
@@ -372,12 +381,12 @@ class Consultation:
         if self.state == RESULT:
             self.current = None
             self.result = rules.classify(self.findings, self.protocol)
-            self.emit(events.result(self.result.to_json()))
-            self.emit(events.say(spoken_summary(self.result, self.protocol), "summary"))
+            self.emit(ResultEvent(self.result.to_json()))
+            self.emit(Say("summary", spoken_summary(self.result, self.protocol)))
             return
         section = self.protocol.section(self.state)
         if section.intro:
-            self.emit(events.say(section.intro, "intro"))
+            self.emit(Say("intro", section.intro))
         self._ask(self.protocol.section_questions(section.id)[0])
 
     def _ask(self, question: Question | None) -> None:
@@ -386,12 +395,12 @@ class Consultation:
             self._tries = 0
             self._doubted = False
         self.current = question
-        self.emit(events.ask(question.id, question.finding, question.text,
-                             yes_means=question.yes_means))
+        self.emit(Ask(question.id, question.finding, question.text,
+                      yes_means=question.yes_means))
 
     def _reprompt(self, reason: str, text: str) -> None:
         assert self.current is not None
-        self.emit(events.reprompt(self.current.id, reason, text))
+        self.emit(Reprompt(self.current.id, reason, text))
 
     def _fire(self, name: str, *args: Any) -> bool:
         """Fire a trigger of the machine (conditions receive `args`)."""

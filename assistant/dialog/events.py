@@ -1,14 +1,38 @@
-"""The dialog's event stream (DESIGN.md "Events"): one JSON object per event, with "event"."""
+"""The dialog's event stream (DESIGN.md "Events"): typed, frozen events; `to_json()` gives the
+`--events` form, one JSON object per event with "event" first and the fields in their order.
+
+The intake emits ask, heard, answer, confirm, reprompt, say, result (and error); the choice of
+exercises adds menu; a guided exercise session adds exercise, step, rep, hold, tempo and done.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Any, ClassVar
 
 from assistant.protocol.findings import Value
 
-Event = dict[str, Any]
-Emit = Callable[[Event], None]
+
+class Kind(StrEnum):
+    """The value of "event" in the JSON form."""
+
+    ASK = "ask"
+    HEARD = "heard"
+    ANSWER = "answer"
+    CONFIRM = "confirm"
+    REPROMPT = "reprompt"
+    SAY = "say"
+    RESULT = "result"
+    ERROR = "error"
+    MENU = "menu"
+    EXERCISE = "exercise"
+    STEP = "step"
+    REP = "rep"
+    HOLD = "hold"
+    TEMPO = "tempo"
+    DONE = "done"
 
 
 def json_value(value: Value | None) -> Any:
@@ -20,42 +44,175 @@ def json_value(value: Value | None) -> Any:
     return value
 
 
-def ask(question: str, finding: str | None, text: str, *, yes_means: bool = True) -> Event:
-    """A question; `yes_means: false` marks one asked the other way round ("ja" makes its
-    finding false), as DESIGN.md "Findings — version 2" says."""
-    event: Event = {"event": "ask", "question": question, "finding": finding, "text": text}
-    if not yes_means:
-        event["yes_means"] = False
-    return event
+@dataclass(frozen=True)
+class BaseEvent:
+    """Every event: its kind, and its fields in the order of the JSON form."""
+
+    kind: ClassVar[Kind]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"event": str(self.kind)}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
 
 
-def heard(text: str, confidence: float, source: str) -> Event:
-    return {"event": "heard", "text": text, "confidence": confidence, "source": source}
+@dataclass(frozen=True)
+class Ask(BaseEvent):
+    """A question. `finding`: the findings key it fills (or `red_flags.<category>` …; None for
+    the choice of exercises); `yes_means` False marks one asked the other way round."""
+
+    kind: ClassVar[Kind] = Kind.ASK
+    question: str
+    finding: str | None
+    text: str
+    yes_means: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        if self.yes_means:
+            del out["yes_means"]  # said only when a question is asked the other way round
+        return out
 
 
-def answer(question: str, finding: str, value: Value) -> Event:
-    return {"event": "answer", "question": question, "finding": finding,
-            "value": json_value(value)}
+@dataclass(frozen=True)
+class Heard(BaseEvent):
+    kind: ClassVar[Kind] = Kind.HEARD
+    text: str
+    confidence: float  # 0..1; typed text is 1.0
+    source: str  # "voice" or "text"
 
 
-def confirm(question: str, finding: str, value: Value, text: str) -> Event:
-    return {"event": "confirm", "question": question, "finding": finding,
-            "value": json_value(value), "text": text}
+@dataclass(frozen=True)
+class Answer(BaseEvent):
+    """An answer taken (after any confirmation); `value` as JSON (json_value)."""
+
+    kind: ClassVar[Kind] = Kind.ANSWER
+    question: str
+    finding: str | None
+    value: Any
 
 
-def reprompt(question: str, reason: str, text: str) -> Event:
-    """reason: not_understood, help, paused."""
-    return {"event": "reprompt", "question": question, "reason": reason, "text": text}
+@dataclass(frozen=True)
+class Confirm(BaseEvent):
+    """Asks to confirm an answer (a yes/no reply is expected); never sent as an Ask."""
+
+    kind: ClassVar[Kind] = Kind.CONFIRM
+    question: str
+    finding: str | None
+    value: Any
+    text: str
 
 
-def say(text: str, kind: str) -> Event:
-    """Something spoken that is not a question (kind: intro, notice, summary, stopped)."""
-    return {"event": "say", "kind": kind, "text": text}
+@dataclass(frozen=True)
+class Reprompt(BaseEvent):
+    """The question again, with why: not_understood, silence, keyboard, help, doubt, paused,
+    not_confirmed, first_question, not_in_menu."""
+
+    kind: ClassVar[Kind] = Kind.REPROMPT
+    question: str
+    reason: str
+    text: str
 
 
-def result(data: dict[str, Any]) -> Event:
-    return {"event": "result", "result": data}
+@dataclass(frozen=True)
+class Say(BaseEvent):
+    """Something spoken that is not a question (kind: intro, notice, summary, stopped, and in a
+    session exercise, step, count, safety …)."""
+
+    kind: ClassVar[Kind] = Kind.SAY
+    say_kind: str
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"event": str(self.kind), "kind": self.say_kind, "text": self.text}
 
 
-def error(code: str, message: str) -> Event:
-    return {"event": "error", "code": code, "message": message}
+@dataclass(frozen=True)
+class ResultEvent(BaseEvent):
+    kind: ClassVar[Kind] = Kind.RESULT
+    result: dict[str, Any]  # DESIGN.md "Result"
+
+
+@dataclass(frozen=True)
+class ErrorEvent(BaseEvent):
+    kind: ClassVar[Kind] = Kind.ERROR
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Menu(BaseEvent):
+    """The profile's exercises, shown before the choice (the speaker does not read it)."""
+
+    kind: ClassVar[Kind] = Kind.MENU
+    exercises: tuple[MenuItem, ...]
+    warning: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"event": str(self.kind),
+                "exercises": [{"code": e.code, "name": e.name} for e in self.exercises],
+                "warning": self.warning}
+
+
+@dataclass(frozen=True)
+class ExerciseStart(BaseEvent):
+    kind: ClassVar[Kind] = Kind.EXERCISE
+    name: str
+    number: int  # 1-based
+    total: int
+    code: str
+
+
+@dataclass(frozen=True)
+class Step(BaseEvent):
+    kind: ClassVar[Kind] = Kind.STEP
+    index: int  # 1-based
+    text: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Rep(BaseEvent):
+    kind: ClassVar[Kind] = Kind.REP
+    rep: int  # 1-based
+    of: int
+    set: int  # 1-based
+    sets: int
+    side: str | None  # "left" | "right" for exercises done on both sides
+    code: str
+
+
+@dataclass(frozen=True)
+class Hold(BaseEvent):
+    kind: ClassVar[Kind] = Kind.HOLD
+    seconds: float
+    code: str
+
+
+@dataclass(frozen=True)
+class Tempo(BaseEvent):
+    kind: ClassVar[Kind] = Kind.TEMPO
+    tempo: float  # 1.0 = the exercise's own pace; larger is slower
+
+
+@dataclass(frozen=True)
+class Done(BaseEvent):
+    kind: ClassVar[Kind] = Kind.DONE
+    completed: tuple[str, ...]
+    skipped: tuple[str, ...]
+    stopped: bool
+
+
+Event = (Ask | Heard | Answer | Confirm | Reprompt | Say | ResultEvent | ErrorEvent | Menu
+         | ExerciseStart | Step | Rep | Hold | Tempo | Done)
+Emit = Callable[[Event], None]
+SPOKEN = (Ask, Confirm, Reprompt, Say)  # the events a speaker says
+SPOKEN_KINDS = frozenset(str(e.kind) for e in SPOKEN)  # their "event" in the JSON form

@@ -11,7 +11,17 @@ from typing import Any, Final, Literal
 
 from transitions import Machine
 
-from assistant.dialog.events import Emit, reprompt, say
+from assistant.dialog.events import (
+    Answer,
+    Ask,
+    Confirm,
+    Emit,
+    Heard,
+    Menu,
+    MenuItem,
+    Reprompt,
+    Say,
+)
 from assistant.dialog.intents import clean, parse_command, parse_yes_no
 from assistant.dialog.numbers import word_value
 from assistant.dialog.spoken import spoken_list, spoken_video
@@ -112,9 +122,8 @@ class ExerciseChoice:
 
     def start(self) -> None:
         """Show the menu (on screen; it is not spoken: 'help' reads the numbers) and ask."""
-        self.emit({"event": "menu", "exercises": [
-            {"code": c, "name": self.library.exercise(c).name} for c in self.menu],
-            "warning": self.warning})
+        self.emit(Menu(tuple(MenuItem(c, self.library.exercise(c).name) for c in self.menu),
+                       self.warning))
         self._ask()
 
     def grammar(self) -> list[str]:
@@ -128,14 +137,13 @@ class ExerciseChoice:
         if not heard.text.strip():  # silence: ask again
             self._ask()
             return
-        self.emit({"event": "heard", "text": heard.text, "confidence": heard.confidence,
-                   "source": heard.source})
+        self.emit(Heard(heard.text, heard.confidence, heard.source))
         texts = self.library.choice
         command = parse_command(heard.text, self.vocab)
         if command is not None and command.name == "stop":
             self._fire("stop")
         elif command is not None and command.name == "help":
-            self.emit(reprompt(QUESTION, "help", texts.help.format(menu=self._menu_words())))
+            self.emit(Reprompt(QUESTION, "help", texts.help.format(menu=self._menu_words())))
         elif command is not None:
             self._ask()
         elif self.state == "confirming":
@@ -150,10 +158,9 @@ class ExerciseChoice:
         elif yes:
             self.chosen = self._pending
             self._fire("confirmed")
-            self.emit({"event": "answer", "question": QUESTION, "finding": None,
-                       "value": list(self.chosen)})
+            self.emit(Answer(QUESTION, None, list(self.chosen)))
             texts = self.library.choice
-            self.emit(say(texts.chosen if self.chosen else texts.chosen_none, "notice"))
+            self.emit(Say("notice", texts.chosen if self.chosen else texts.chosen_none))
         else:
             self._fire("rejected")
             self._ask()
@@ -162,11 +169,11 @@ class ExerciseChoice:
         texts = self.library.choice
         choice = parse_choice(text, self.vocab, texts.none)
         if choice is None:
-            self.emit(reprompt(QUESTION, "not_understood", texts.not_understood))
+            self.emit(Reprompt(QUESTION, "not_understood", texts.not_understood))
             return
         outside = [c for c in choice.codes if c not in self.menu]
         if outside:
-            self.emit(reprompt(QUESTION, "not_in_menu", texts.not_in_menu.format(
+            self.emit(Reprompt(QUESTION, "not_in_menu", texts.not_in_menu.format(
                 codes=spoken_list([spoken_code(c) for c in outside]))))
             return
         self._pending = choice.codes
@@ -185,15 +192,13 @@ class ExerciseChoice:
             text = texts.readback.format(
                 count=texts.count_one if count == 1 else texts.count_many.format(
                     count=spoken_video(str(count))), items=items)
-        self.emit({"event": "confirm", "question": QUESTION, "finding": None,
-                   "value": list(self._pending), "text": text})
+        self.emit(Confirm(QUESTION, None, list(self._pending), text))
 
     def _ask(self) -> None:
         if self.state == "confirming":
             self._read_back()
             return
-        self.emit({"event": "ask", "question": QUESTION, "finding": None,
-                   "text": self.library.choice.question})
+        self.emit(Ask(QUESTION, None, self.library.choice.question))
 
     def _menu_words(self) -> str:
         return spoken_list([spoken_code(c) for c in self.menu])

@@ -17,7 +17,18 @@ from typing import Any, Final
 from transitions import Machine
 
 from assistant.clock import Clock
-from assistant.dialog.events import Emit, Event, reprompt, say
+from assistant.dialog.events import (
+    Done,
+    Emit,
+    ExerciseStart,
+    Heard,
+    Hold,
+    Rep,
+    Reprompt,
+    Say,
+    Step,
+    Tempo,
+)
 from assistant.dialog.intents import clean
 from assistant.dialog.spoken import spoken_list, spoken_number, spoken_video
 from assistant.protocol.exercises import Exercise, SessionTexts
@@ -191,8 +202,8 @@ class ExerciseSession:
         if self.state == "stopped":
             self.outcome.stopped = True
             self._say(self.texts.stopped, "stopped")
-        self.emit({"event": "done", "completed": list(self.outcome.completed),
-                   "skipped": list(self.outcome.skipped), "stopped": self.outcome.stopped})
+        self.emit(Done(tuple(self.outcome.completed), tuple(self.outcome.skipped),
+                       self.outcome.stopped))
         return self.outcome
 
     def _fire(self, trigger: str) -> None:
@@ -204,10 +215,7 @@ class ExerciseSession:
         self.position = Position()
 
     def _say(self, text: str, kind: str) -> None:
-        self.emit(say(text, kind))
-
-    def _mark(self, event: Event) -> None:
-        self.emit({**event, "code": self.current.code})
+        self.emit(Say(kind, text))
 
     # --- waiting and hearing --------------------------------------------------------------------
     def _wait(self, seconds: float, *, paced: bool = True) -> None:
@@ -229,7 +237,7 @@ class ExerciseSession:
         time.sleep(max(0.0, deadline - self.clock.now()))
 
     def _hear(self, text: str, confidence: float, source: str) -> None:
-        self.emit({"event": "heard", "text": text, "confidence": confidence, "source": source})
+        self.emit(Heard(text, confidence, source))
         trigger = self.phrases.get(clean(text, self.vocab))
         if trigger in ("slower", "faster"):
             self._change_tempo(TEMPO_STEP if trigger == "slower" else 1 / TEMPO_STEP)
@@ -242,7 +250,7 @@ class ExerciseSession:
         elif trigger == "resume":
             return  # not paused: nothing to resume
         else:
-            self.emit(reprompt(str(self.state), "not_understood", self.texts.not_understood))
+            self.emit(Reprompt(str(self.state), "not_understood", self.texts.not_understood))
 
     def _change_tempo(self, factor: float) -> None:
         low, high = TEMPO_RANGE
@@ -252,7 +260,7 @@ class ExerciseSession:
             return
         self.tempo = tempo
         self._say(self.texts.slower if factor > 1 else self.texts.faster, "notice")
-        self.emit({"event": "tempo", "tempo": round(self.tempo, 3)})
+        self.emit(Tempo(round(self.tempo, 3)))
 
     # --- the work of each state -----------------------------------------------------------------
     def _perform_intro(self) -> None:
@@ -270,8 +278,7 @@ class ExerciseSession:
     def _perform_exercise(self) -> None:
         ex, t = self.current, self.texts
         self.position = Position()
-        self._mark({"event": "exercise", "name": ex.name, "number": self.index + 1,
-                    "total": len(self.exercises)})
+        self.emit(ExerciseStart(ex.name, self.index + 1, len(self.exercises), ex.code))
         self._say(t.exercise.format(number=spoken_number(self.index + 1),
                                     total=spoken_number(len(self.exercises)), name=ex.name),
                   "exercise")
@@ -305,7 +312,7 @@ class ExerciseSession:
         timed = ex.dosage.timed
         pause = (ex.dosage.minutes * 60 / len(ex.steps)) if timed else self.config.step_seconds
         while p.step < len(ex.steps):
-            self._mark({"event": "step", "index": p.step + 1, "text": ex.steps[p.step]})
+            self.emit(Step(p.step + 1, ex.steps[p.step], ex.code))
             self._say(ex.steps[p.step], "step")
             self._wait(pause, paced=not timed)
             p.step += 1
@@ -325,9 +332,9 @@ class ExerciseSession:
                 self._say(t.set_start.format(set=spoken_number(p.set + 1),
                                              sets=spoken_number(d.sets)), "exercise")
         while p.rep < d.repetitions:
-            self._mark({"event": "rep", "rep": p.rep + 1, "of": d.repetitions, "set": p.set + 1,
-                        "sets": d.sets, "side": ("left", "right")[p.side] if d.sides == 2
-                        else None})
+            self.emit(Rep(p.rep + 1, d.repetitions, p.set + 1, d.sets,
+                          ("left", "right")[p.side] if d.sides == 2 else None,
+                          self.current.code))
             self._say(spoken_number(p.rep + 1) + ".", "count")
             self._wait(d.pace_seconds)
             if d.hold_seconds:
@@ -341,7 +348,7 @@ class ExerciseSession:
     def _hold(self, seconds: int) -> None:
         """'Houd vast … drie, twee, één, en loslaten', on time whatever the speech takes."""
         start = self.clock.now()
-        self._mark({"event": "hold", "seconds": seconds})
+        self.emit(Hold(seconds, self.current.code))
         self._say(self.texts.hold, "count")
         for left in range(min(COUNTDOWN, seconds), 0, -1):
             self._wait_until(start + seconds - left)
@@ -364,8 +371,7 @@ class ExerciseSession:
                 if self.commands.ended:
                     raise _Heard("stop")
                 continue
-            self.emit({"event": "heard", "text": heard.text, "confidence": heard.confidence,
-                       "source": heard.source})
+            self.emit(Heard(heard.text, heard.confidence, heard.source))
             trigger = self.phrases.get(clean(heard.text, self.vocab))
             if trigger == "resume":
                 self._say(self.texts.resumed, "notice")
