@@ -236,7 +236,7 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
                           baseline, interactive=answers is None)
     report = render_report(protocol=protocol, answers=outcome.answers,
                            findings=consultation.findings, result=result,
-                           day=day, chosen=chosen)
+                           day=day, chosen=chosen, from_file=answers is not None)
     sheet = None
     if chosen and result is not None:
         sheet = render_sheet(protocol.library, chosen, day=day,
@@ -245,7 +245,8 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
         print("\n" + report, end="")
     if args.report is not None:
         try:
-            paths = write_report(args.report, report=report, findings=consultation.findings,
+            paths = write_report(args.report, report=report,
+                                 findings=answers or consultation.findings,
                                  result=result, chosen=chosen, sheet=sheet)
         except OSError as exc:
             raise UsageError(f"--report: kan niet schrijven in {args.report}: {exc}") from None

@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.dialog.phrases import display_value
 from assistant.protocol import rules
-from assistant.protocol.findings import Findings, Value, trauma_means_fracture
+from assistant.protocol.findings import UNKNOWN, Findings, Value, trauma_means_fracture
 from assistant.protocol.model import Protocol, Question
 from assistant.protocol.rules import Result, is_work_related
 from assistant.sheet import dosage_text
@@ -75,10 +75,12 @@ def _exercise_lines(result: Result, protocol: Protocol,
 
 
 def referral_letter(protocol: Protocol, result: Result, findings: Findings,
-                    answers: Sequence[GivenAnswer], day: date) -> list[str]:
+                    answers: Sequence[GivenAnswer], day: date, *,
+                    from_file: bool = False) -> list[str]:
     """The letter to the GP: what was found and where (history or examination), every
     positive sign in the therapist's words, the urgency in plain words, the duration when
-    known, and lines for the therapist's name and practice."""
+    known, and lines for the therapist's name and practice. A findings file (`from_file`)
+    names categories, not signs: then the letter names no signs."""
     letter = protocol.referral
     lines = [letter.text("salutation"), "", letter.text("patient"), ""]
     if findings.weeks_since_onset is not None:
@@ -92,15 +94,12 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
                 rules.bone_precautions(findings), lambda i: protocol.precaution(i).name)))
         else:
             lines.append(letter.text("trauma", step=rules.c_spine_step(findings, protocol)))
-    alarms = [a for a in answers if a.question.screening and a.value == a.question.alarm]
-    rule = findings.c_spine_rule
-    if rule is not None and rule.low_risk is False:  # no low-risk factor: each one absent
-        alarms += [a for a in answers if a.question.finding == "c_spine_rule.low_risk"]
     for where in ("history", "examination"):
-        signs = [a.question.letter_label or a.question.label for a in alarms
-                 if a.question.found_by == where]
+        signs = [] if from_file else _signs(answers, findings, where, letter.text("not_checked"))
         if signs:
             lines += ["", letter.text(where), "", *_bullets(signs)]
+    if from_file:
+        lines += ["", letter.text("from_file")]
     if findings.precautions:
         lines += ["", letter.text("precautions", precautions=rules.names(
             findings.precautions, lambda i: protocol.precaution(i).name))]
@@ -118,6 +117,25 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
               *(f"{letter.text(field)} ____________________  "
                 for field in ("therapist", "practice", "phone"))]
     return lines
+
+
+def _signs(answers: Sequence[GivenAnswer], findings: Findings, where: str,
+           not_checked: str) -> list[str]:
+    """The alarming answers found in the history or at examination, in the letter's words: a
+    sign present, a step of the C-spine rule that failed (each absent low-risk factor when none
+    was there), or one that could not be checked."""
+    rule = findings.c_spine_rule
+    no_low_risk = rule is not None and rule.low_risk is False
+    signs = []
+    for a in answers:
+        q = a.question
+        if q.found_by != where or not (q.red_flag or q.c_spine_step):
+            continue
+        if a.value == UNKNOWN and q.c_spine_step:
+            signs.append(f"{q.label}: {not_checked}")
+        elif a.value == q.alarm or (no_low_risk and q.finding == "c_spine_rule.low_risk"):
+            signs.append(q.letter_label or q.label)
+    return signs
 
 
 def _plan(result: Result, findings: Findings, protocol: Protocol,
@@ -150,9 +168,11 @@ def render_report(
     result: Result | None,
     day: date,
     chosen: Sequence[str] | None = None,
+    from_file: bool = False,
 ) -> str:
     """report.md: complete, or marked incomplete when the consultation was stopped. `chosen`:
-    the home exercises chosen from the menu (None: no choice was made)."""
+    the home exercises chosen from the menu (None: no choice was made); `from_file`: the
+    answers came from a findings file (`intake --answers`)."""
     title = "# Nekpijn-intake" if result else "# Nekpijn-intake (onvolledig)"
     lines = [title, "", f"Datum: {day.isoformat()}  ",
              f"Richtlijn: {protocol.name}, protocolversie {protocol.version}", ""]
@@ -181,7 +201,8 @@ def render_report(
     lines += ["", "## Redenen", "", *_bullets(result.reasons), ""]
     if result.referral:
         lines += ["## Verwijsbrief aan de huisarts", "",
-                  *referral_letter(protocol, result, findings, answers, day), ""]
+                  *referral_letter(protocol, result, findings, answers, day,
+                                   from_file=from_file), ""]
     else:
         lines += _plan(result, findings, protocol, chosen)
     return "\n".join(lines) + "\n"

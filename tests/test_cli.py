@@ -149,7 +149,7 @@ def test_grade_iv_report_has_a_referral_letter(tmp_path: Path,
 def test_diagram_is_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diagram"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("stateDiagram-v2\n") and "red_flags --> result: has_red_flag" in out
+    assert out.startswith("stateDiagram-v2\n") and "red_flags --> precautions" in out
 
 
 def test_readme_holds_the_current_diagram(capsys: pytest.CaptureFixture[str]) -> None:

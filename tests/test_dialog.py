@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +12,7 @@ from assistant.protocol.findings import needed_keys
 from assistant.session import run_consultation as run_session
 from assistant.speech.interfaces import Utterance
 from tests.harness import (
+    AFTER_FLAGS,
     CLEARED_TRAUMA,
     HIGH_RISK_QUESTIONS,
     NO_NEURO,
@@ -87,8 +86,13 @@ def red_flags_with(yes: dict[str, str]) -> list[str]:
     return out
 
 
+def referred(yes: dict[str, str]) -> list[str]:
+    """The red flags with `yes`, then no precaution and no trauma."""
+    return [*red_flags_with(yes), *AFTER_FLAGS]
+
+
 def test_every_red_flag_is_asked_and_a_confirmed_one_refers() -> None:
-    events = run_consultation(red_flags_with({"rf_spinal_cord_bilateral": "ja|ja"}))
+    events = run_consultation(referred({"rf_spinal_cord_bilateral": "ja|ja"}))
     confirms = of(events, "confirm")
     assert len(confirms) == 1 and confirms[0]["finding"] == "red_flags.spinal_cord"
     assert "alarmsignaal" in confirms[0]["text"]
@@ -96,19 +100,20 @@ def test_every_red_flag_is_asked_and_a_confirmed_one_refers() -> None:
     r = result_of(events)
     assert r["grade"] == "IV" and r["referral"] and r["profile"] is None
     assert (r["urgency"], r["red_flags"]) == ("acute", ["spinal_cord"])
-    assert asked(events) == RED_FLAG_QUESTIONS  # every flag asked; nothing after the screening
+    # every flag asked, then the precautions and a trauma (they can make it acute); no more
+    assert asked(events) == SCREENED_QUESTIONS
 
 
 def test_two_flags_in_two_categories_are_both_in_the_result() -> None:
-    events = run_consultation(red_flags_with({"rf_infection": "ja|ja",
-                                              "rf_tumour_weight_night": "ja|ja"}))
+    events = run_consultation(referred({"rf_infection": "ja|ja",
+                                        "rf_tumour_weight_night": "ja|ja"}))
     r = result_of(events)
     assert r["red_flags"] == ["infection", "tumour"] and r["urgency"] == "acute"
     assert "mogelijke infectie en mogelijke tumor of uitzaaiing" in r["reasons"][0]
 
 
 def test_an_arterial_sign_is_referred_acutely() -> None:
-    events = run_consultation(red_flags_with({"rf_vascular_headache": "ja|ja"}))
+    events = run_consultation(referred({"rf_vascular_headache": "ja|ja"}))
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["vascular"])
     summary = next(e["text"] for e in of(events, "say") if e["kind"] == "summary")
@@ -120,13 +125,56 @@ def test_doubt_on_a_red_flag_is_asked_once_more_then_left_unresolved() -> None:
     events = run_consultation([*answers, *NO_PRECAUTIONS, "nee", *NO_NEURO, "fors",
                                "twee maanden", "nee", "nee"])
     doubts = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
-    assert len(doubts) == 2 and "niet uitgesloten" in doubts[0]["text"]
+    assert len(doubts) == 1 and "niet uitgesloten" in doubts[0]["text"]
+    said = " ".join(e["text"] for e in of(events, "say"))
+    assert "Ik noteer: dit alarmsignaal is niet uitgesloten." in said
     assert asked(events).count("rf_infection") == 2
     infection = [a for a in of(events, "answer") if a["question"] == "rf_infection"]
     assert infection[0]["value"] == "unknown"
     r = result_of(events)
     assert (r["provisional"], r["unresolved"], r["profile"]) == (True, ["infection"], "B")
     assert r["actions"][0] == "resolve_red_flags"
+
+
+def test_a_routine_flag_with_an_acute_one_not_ruled_out_is_acute() -> None:
+    events = run_consultation(referred({"rf_tumour_weight_night": "ja|ja",
+                                        "rf_vascular_headache": "weet ik niet|weet ik niet"}))
+    r = result_of(events)
+    assert (r["red_flags"], r["unresolved"], r["urgency"]) == (["tumour"], ["vascular"], "acute")
+    assert r["provisional"] is False  # a referral is no plan of ours
+
+
+def test_a_trauma_after_a_red_flag_can_make_it_acute() -> None:
+    flags = red_flags_with({"rf_tumour_history": "ja|ja"})
+    events = run_consultation([*flags, "ja", "nee", "nee", "nee", "ja", "nee"])  # osteoporosis
+    r = result_of(events)
+    assert (r["red_flags"], r["urgency"]) == (["fracture", "tumour"], "acute")
+
+
+def test_doubt_during_a_confirmation_is_doubt_on_the_question() -> None:
+    events = run_consultation(["ja", "weet ik niet", "nee", *NO_RED_FLAGS[1:]])
+    doubt = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
+    assert len(doubt) == 1 and "niet uitgesloten" in doubt[0]["text"]
+    assert of(events, "answer")[0]["value"] is False
+
+
+def test_doubt_on_a_c_spine_step_counts_against_clearing_the_neck() -> None:
+    base = [*CLEARED_TRAUMA[:-1]]  # up to the rotation question
+    events = run_consultation([*base, "weet ik niet", "niet getest"])
+    r = result_of(events)
+    assert r["red_flags"] == ["fracture"]
+    rotation = [a for a in of(events, "answer") if a["question"] == "cs_rotation_45"]
+    assert rotation[0]["value"] == "unknown"
+    notice = [e["text"] for e in of(events, "say") if e["kind"] == "notice"]
+    assert any("niet nagegaan" in text for text in notice)
+
+
+def test_doubt_elsewhere_counts_as_a_try() -> None:
+    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", "drie weken", "misschien",
+                               "misschien", "misschien", "ja", "nee", "nee"])
+    doubts = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
+    assert len(doubts) == 3 and "herhaal" in doubts[2]["text"]
+    assert "herhaal" not in doubts[0]["text"]
 
 
 def test_doubt_then_a_clear_answer_is_that_answer() -> None:
@@ -224,7 +272,7 @@ def test_red_flag_yes_not_confirmed_is_asked_again() -> None:
 
 
 def test_confirmation_waits_for_yes_or_no() -> None:
-    events = run_consultation(["ja", "misschien", "ja", *NO_RED_FLAGS[1:]])
+    events = run_consultation(["ja", "blauw", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS])
     assert len(of(events, "confirm")) == 2
     assert of(events, "reprompt")[0]["text"] == "Zeg ja of nee."
     assert result_of(events)["referral"] is True
@@ -344,21 +392,27 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
     events: list[JsonEvent] = []
     outcome = run_session(PROTOCOL, answerer, [answerer, collect(events)])
     assert outcome.consultation.outcome == "done"
-    needed_only = _needed_only(f)
-    # every red flag is asked: a flag found is not also unknown
-    needed_only = replace(needed_only, red_flags_unknown=tuple(
-        c for c in f.red_flags_unknown if c not in (f.red_flags or ())))
-    assert outcome.consultation.findings == needed_only
     full, got = classify(f, PROTOCOL).to_json(), result_of(events)
-    assert got == classify(needed_only, PROTOCOL).to_json()
-    assert (got["grade"], got["profile"], got["therapy"], got["actions"]) == (
-        full["grade"], full["profile"], full["therapy"], full["actions"])
+    assert got == classify(outcome.consultation.findings, PROTOCOL).to_json()
+    if full["referral"]:  # the same referral, reasons and urgency included
+        assert got == full
+    else:  # the dialog holds exactly the needed findings, and decides the same
+        assert outcome.consultation.findings == _needed_only(f)
+        assert (got["grade"], got["profile"], got["therapy"], got["actions"]) == (
+            full["grade"], full["profile"], full["therapy"], full["actions"])
     # after a profile the answerer chooses no exercises; a referral has no menu to choose from
     assert outcome.chosen_exercises == (None if got["referral"] else ())
     asked_findings = {e["finding"] for e in of(events, "ask") if e["question"] in needed_qs}
     asked_keys = {k.split(".")[0] if k.startswith(("red_flags.", "precautions.")) else k
                   for k in asked_findings}
-    assert asked_keys == set(needed_keys(f))
+    needed = set(needed_keys(f))
+    assert needed <= asked_keys
+    if full["referral"]:  # after a red flag also the precautions and a trauma (acute or not)
+        assert asked_keys - needed <= {"precautions", "trauma_related", "fracture_ruled_out",
+                                       "c_spine_rule.high_risk", "c_spine_rule.low_risk",
+                                       "c_spine_rule.rotation_45"}
+    else:
+        assert asked_keys == needed
 
 
 WORDS = ["ja", "nee", "nee hoor", "fors", "een beetje", "geen", "drie weken", "anderhalve maand",
@@ -405,7 +459,8 @@ def test_unk_is_not_an_answer() -> None:
 
 
 def test_silence_while_paused_or_confirming() -> None:
-    events = run_consultation(["pauze", SILENT, "verder", "ja", SILENT, "ja", *NO_RED_FLAGS[1:]])
+    events = run_consultation(["pauze", SILENT, "verder", "ja", SILENT, "ja", *NO_RED_FLAGS[1:],
+                               *AFTER_FLAGS])
     assert [r["reason"] for r in of(events, "reprompt")] == ["paused"]
     assert len(of(events, "confirm")) == 2  # the confirmation is asked again after silence
     assert result_of(events)["referral"] is True

@@ -7,6 +7,7 @@ import pytest
 
 from assistant.dialog.exercise_choice import QUESTION, choice_phrases, parse_choice, spoken_code
 from tests.harness import (
+    AFTER_FLAGS,
     NO_NEURO,
     NO_RED_FLAGS,
     PROTOCOL,
@@ -130,6 +131,6 @@ def test_profile_d_menu_carries_its_warning() -> None:
 
 def test_a_referral_has_no_choice() -> None:
     # the first red flag, confirmed; the screening still asks every other red flag
-    events = run_consultation(["ja", "ja", *NO_RED_FLAGS[1:]])
+    events = run_consultation(["ja", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS])
     assert result_of(events)["referral"] is True
     assert not [e for e in of(events, "ask") if e["question"] == QUESTION]

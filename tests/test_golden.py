@@ -14,6 +14,7 @@ import pytest
 
 from assistant.dialog.events import Event
 from tests.harness import (
+    AFTER_FLAGS,
     CLEARED_TRAUMA,
     NO_NEURO,
     NO_RED_FLAGS,
@@ -23,7 +24,8 @@ from tests.harness import (
 )
 
 GOLDEN = Path(__file__).parent / "golden"
-REFERRAL = [*NO_RED_FLAGS[:5], "ja", "ja", "weet ik niet", "weet ik niet", *NO_RED_FLAGS[7:]]
+REFERRAL = [*NO_RED_FLAGS[:5], "ja", "ja", "weet ik niet", "weet ik niet", *NO_RED_FLAGS[7:],
+            *AFTER_FLAGS]
 INTAKES = {
     "intake_a": [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee", "14 en 20",
                  "ja"],

@@ -10,6 +10,7 @@ from assistant.report import render_report
 from assistant.session import run_consultation as run_session
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
+    AFTER_FLAGS,
     HIGH_RISK_QUESTIONS,
     NO_RED_FLAGS,
     PROTOCOL,
@@ -30,10 +31,11 @@ def letter_for(inputs: list[str]) -> str:
 
 
 def red_flags_with(yes: set[str], doubt: frozenset[str] = frozenset()) -> list[str]:
+    """The red flags (`yes` confirmed, `doubt` doubted twice), then no precaution or trauma."""
     out: list[str] = []
     for qid in RED_FLAG_QUESTIONS:
         out += ["ja", "ja"] if qid in yes else ["weet ik niet"] * 2 if qid in doubt else ["nee"]
-    return out
+    return [*out, *AFTER_FLAGS]
 
 
 def test_every_positive_sign_in_the_therapists_words_with_urgency() -> None:
@@ -51,9 +53,12 @@ def test_every_positive_sign_in_the_therapists_words_with_urgency() -> None:
 
 
 def test_routine_referral_says_no_hurry_and_unknown_signs_are_named() -> None:
-    letter = letter_for(red_flags_with({"rf_systemic_joints"}, doubt=frozenset({"rf_infection"})))
+    letter = letter_for(red_flags_with({"rf_systemic_joints"},
+                                       doubt=frozenset({"rf_tumour_weight_night"})))
     assert "Het is geen spoed." in letter and "vandaag" not in letter
-    assert "Niet uitgesloten, omdat het nog onbekend is: mogelijke infectie." in letter
+    assert "Niet uitgesloten, omdat het nog onbekend is: mogelijke tumor of uitzaaiing." in letter
+    acute = letter_for(red_flags_with({"rf_systemic_joints"}, doubt=frozenset({"rf_infection"})))
+    assert "vandaag nog" in acute  # an acute sign not ruled out makes it acute
 
 
 def test_a_failed_rotation_comes_from_the_examination_and_names_the_rule() -> None:

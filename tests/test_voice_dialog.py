@@ -14,6 +14,7 @@ from assistant.session import SpeechOutput, run_consultation
 from assistant.speech.voice import VoiceListener
 from tests.fakes import RATE, ScriptedRecognizer, silence, tone
 from tests.harness import (
+    AFTER_FLAGS,
     NO_NEURO,
     NO_RED_FLAGS,
     PROTOCOL,
@@ -119,7 +120,7 @@ def test_doubtful_red_flag_no_is_confirmed_by_voice() -> None:
     # the first red flag: a doubtful "nee", confirmed; the second: "ja", confirmed; then the
     # screening asks every other red flag
     events, _, _ = run_voice([("nee", 0.6), ("ja", 0.97), ("ja", 0.95), ("ja", 0.95),
-                              *[(a, 0.95) for a in NO_RED_FLAGS[2:]]])
+                              *[(a, 0.95) for a in [*NO_RED_FLAGS[2:], *AFTER_FLAGS]]])
     confirms = of(events, "confirm")
     assert confirms[0]["value"] is False and confirms[0]["text"].startswith("Ik hoorde: nee.")
     assert confirms[1]["value"] is True and "alarmsignaal" in confirms[1]["text"]
@@ -153,7 +154,7 @@ def test_a_speaker_that_fails_mid_consultation_only_turns_speech_off() -> None:
     events: list[JsonEvent] = []
     from assistant.speech.text import ScriptedListener
 
-    run_consultation(PROTOCOL, ScriptedListener(["ja", "ja", *NO_RED_FLAGS[1:]]),
+    run_consultation(PROTOCOL, ScriptedListener(["ja", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS]),
                      [collect(events), SpeechOutput(speaker)])
     assert result_of(events)["referral"] is True
     assert player.plays == 1

@@ -41,7 +41,7 @@ class FindingsAnswerer:
         if part is not None:
             return self._part_answer(question, *part)
         value = self.findings.get(question.finding)
-        if value is None and question.finding in OPTIONAL_KEYS:
+        if value is None and (question.finding in OPTIONAL_KEYS or self._referred):
             value = False  # left out of the file: not so
         if value is None or isinstance(value, CSpineRule):
             return None
@@ -50,19 +50,29 @@ class FindingsAnswerer:
             return f"{Decimal(repr(value)):f} weken"  # exact, never in exponent form
         return display_value(question, value, self.protocol)
 
+    @property
+    def _referred(self) -> bool:
+        """A red flag is given: the file may leave out what the decision then does not need
+        (precautions, a trauma, the C-spine rule); those questions get the answer that adds
+        nothing, so the intake reaches the same result as `classify`."""
+        return bool(self.findings.red_flags)
+
     def _part_answer(self, question: Question, key: str, member: str) -> str | None:
         """A file knows a category, not which sign: the first question of a member found says
-        "ja" (the letter then names that sign), the others of it "nee"; a red flag that is
-        unknown is doubted."""
+        "ja", the others of it "nee"; a red flag that is unknown is doubted."""
         first = next(q for q in self.protocol.questions if q.finding == question.finding)
         if key == "c_spine_rule":
             rule = self.findings.c_spine_rule
             given = None if rule is None else getattr(rule, member)
+            if given is None and self._referred:
+                given = member != "high_risk"  # left out: the steps that clear the neck
             if given is None:
                 return None
             found = given and first.id == question.id
             return "ja" if found == question.yes_means else "nee"
         members = self.findings.get(key)
+        if members is None and self._referred:
+            members = ()
         if not isinstance(members, tuple):
             return None
         if key == "red_flags" and member in self.findings.red_flags_unknown \

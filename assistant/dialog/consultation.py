@@ -49,23 +49,25 @@ STATES: Final = (
 # The consultation, as a table. First matching row wins; a row without conditions is the
 # "otherwise" of the rows above it. Conditions are pure rule functions of the findings.
 TRANSITIONS: Final[list[dict[str, Any]]] = [
-    {"trigger": "advance", "source": "red_flags", "dest": RESULT,
-     "conditions": [rules.has_red_flag]},
+    # The precautions and a trauma are asked even after a red flag: a fracture suspicion makes
+    # a referral acute, and the letter names them.
     {"trigger": "advance", "source": "red_flags", "dest": "precautions"},
     {"trigger": "advance", "source": "precautions", "dest": "trauma"},
     {"trigger": "advance", "source": "trauma", "dest": "trauma_imaging",
      "conditions": [rules.is_trauma_related]},
+    {"trigger": "advance", "source": "trauma", "dest": RESULT,
+     "conditions": [rules.has_red_flag]},
     {"trigger": "advance", "source": "trauma", "dest": "neurological"},
+    {"trigger": "advance", "source": "trauma_imaging", "dest": "c_spine_high",
+     "conditions": [rules.c_spine_rule_needed]},
     {"trigger": "advance", "source": "trauma_imaging", "dest": RESULT,
      "conditions": [rules.has_red_flag]},
-    {"trigger": "advance", "source": "trauma_imaging", "dest": "neurological",
-     "conditions": [rules.is_fracture_ruled_out]},
-    {"trigger": "advance", "source": "trauma_imaging", "dest": "c_spine_high"},
+    {"trigger": "advance", "source": "trauma_imaging", "dest": "neurological"},
     {"trigger": "advance", "source": "c_spine_high", "dest": RESULT,
-     "conditions": [rules.has_red_flag]},
+     "conditions": [rules.fracture_suspected]},
     {"trigger": "advance", "source": "c_spine_high", "dest": "c_spine_low"},
     {"trigger": "advance", "source": "c_spine_low", "dest": RESULT,
-     "conditions": [rules.has_red_flag]},
+     "conditions": [rules.fracture_suspected]},
     {"trigger": "advance", "source": "c_spine_low", "dest": "c_spine_rotation"},
     {"trigger": "advance", "source": "c_spine_rotation", "dest": RESULT,
      "conditions": [rules.has_red_flag]},
@@ -92,7 +94,10 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
 ]
 
 DOUBT_RED_FLAG: Final = "Dan is dit alarmsignaal nog niet uitgesloten. Kunt u het nagaan?"
-DOUBT_RECORDED: Final = "Ik noteer: niet uitgesloten. Het plan wordt dan voorlopig."
+DOUBT_RECORDED: Final = "Ik noteer: dit alarmsignaal is niet uitgesloten."
+DOUBT_C_SPINE: Final = ("Dan kan de Canadian C-spine rule een breuk niet uitsluiten. "
+                        "Kunt u het nagaan?")
+DOUBT_C_SPINE_RECORDED: Final = "Ik noteer: niet nagegaan. Dan sluit de regel een breuk niet uit."
 DOUBT: Final = "Ik heb hier een duidelijk antwoord nodig."
 CONFIRM_HELP: Final = "Zeg ja als het klopt. Zeg nee als het niet klopt, dan vraag ik het opnieuw."
 KEYBOARD_HINT: Final = "Het lukt niet goed met spraak. U kunt het antwoord ook typen."
@@ -287,17 +292,19 @@ class Consultation:
         self._accept(question, utterance.text, value)
 
     def _doubt(self, question: Question, heard: str) -> None:
-        """Doubt is never a "nee". On a red flag the sign is then not ruled out: asked once
-        more, and a second doubt is recorded as unknown. Elsewhere: the help and the question."""
-        if question.red_flag is None:
-            self._reprompt("doubt", f"{DOUBT} {question.help}")
-            self._ask(question)
+        """Doubt is never a "nee". On a red flag the sign is then not ruled out, and on a step of
+        the C-spine rule the rule cannot clear the neck: asked once more, a second doubt is
+        recorded as unknown. Elsewhere: the help and the question, as a failed try."""
+        if question.red_flag is None and not question.c_spine_step:
+            self._retry("doubt", DOUBT, question)
         elif not self._doubted:
             self._doubted = True
-            self._reprompt("doubt", f"{DOUBT_RED_FLAG} {question.help}")
+            opening = DOUBT_RED_FLAG if question.red_flag else DOUBT_C_SPINE
+            self._reprompt("doubt", f"{opening} {question.help}")
             self._ask(question)
         else:
-            self._reprompt("doubt", DOUBT_RECORDED)
+            self.emit(Say("notice", DOUBT_RECORDED if question.red_flag
+                          else DOUBT_C_SPINE_RECORDED))
             self._accept(question, heard, UNKNOWN)
 
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
@@ -326,7 +333,10 @@ class Consultation:
         pending = self._pending
         assert pending is not None
         reply = parse_yes_no(utterance.text, self.protocol.vocabulary)
-        if reply is None:
+        if reply is None and is_doubt(utterance.text, self.protocol.vocabulary):
+            self._pending = None  # unsure whether it is so: doubt on the question itself
+            self._doubt(pending.question, utterance.text)
+        elif reply is None:
             self._reprompt("not_understood", "Zeg ja of nee.")
             self._send_confirm()
         elif reply:
@@ -429,7 +439,10 @@ def _section_findings(
             unknown = tuple(c for c in members(UNKNOWN) if c not in found)
             findings = findings.with_value("red_flags_unknown", unknown)
         return findings
-    given = any(answered[q.id] == q.yes_means for q in questions if q.finding == last.finding)
+    def said(q: Question) -> Value:  # a doubt that stayed doubt counts as the alarming answer
+        return q.alarming if answered[q.id] == UNKNOWN else answered[q.id]
+
+    given = any(said(q) == q.yes_means for q in questions if q.finding == last.finding)
     if part is not None:  # a step of the C-spine rule
         rule = replace(findings.c_spine_rule or CSpineRule(), **{part[1]: given})
         return findings.with_value(part[0], rule)

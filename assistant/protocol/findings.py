@@ -189,6 +189,10 @@ def parse_findings(data: object) -> Findings:
             values[key] = value
         else:
             values[key] = _weeks(key, value)
+    both = [c for c in values.get("red_flags", ()) if c in values.get("red_flags_unknown", ())]
+    if both:
+        raise FindingsError(f"'{both[0]}' staat in 'red_flags' en in 'red_flags_unknown': "
+                            "gevonden of onbekend, niet allebei")
     return Findings(**values)
 
 

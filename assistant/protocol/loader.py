@@ -48,11 +48,12 @@ FOUND_BY = ("history", "examination")
 REASON_PLACEHOLDERS = {
     "grade_iv": {"signs"}, "course_normal": {"weeks"}, "course_long": {"weeks"},
     "absence": {"weeks"}, "fracture_c_spine": {"step"}, "fracture_precaution": {"precautions"},
-    "unresolved": {"signs"}, "precaution": {"precautions"},
+    "unresolved": {"signs"}, "unresolved_referral": {"signs"}, "precaution": {"precautions"},
 }
 REQUIRED_REASONS = (
     "grade_iv", "fracture_c_spine", "c_spine_high_risk", "c_spine_no_low_risk",
-    "c_spine_no_rotation", "fracture_precaution", "urgency_acute", "urgency_routine",
+    "c_spine_no_rotation", "fracture_precaution", "unresolved_referral", "urgency_acute",
+    "urgency_routine",
     "unresolved", "trauma_cleared", "trauma_imaged", "precaution", "grade_iii", "grade_ii",
     "grade_i_none", "grade_i_mild", "course_normal",
     "course_long", "course_not_improving", "course_recurrent", "course_not_needed", "profile_a",
@@ -64,7 +65,8 @@ LETTER_PLACEHOLDERS = {
     "precautions": {"precautions"},
 }
 LETTER_PARTS = (
-    "salutation", "patient", "seen", "seen_duration", "history", "examination", "trauma",
+    "salutation", "patient", "seen", "seen_duration", "history", "examination", "not_checked",
+    "from_file", "trauma",
     "trauma_precaution", "precautions", "conclusion", "unresolved", "acute", "vascular_now",
     "routine", "closing", "therapist", "practice", "phone",
 )

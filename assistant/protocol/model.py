@@ -78,6 +78,17 @@ class Question:
         return None
 
     @property
+    def c_spine_step(self) -> bool:
+        """A question of the Canadian C-spine rule."""
+        return self.finding.startswith("c_spine_rule.")
+
+    @property
+    def alarming(self) -> bool:
+        """The answer that raises the alarm, or that the rule needs to go on: for a low-risk
+        factor, its absence. What a doubt that stays doubt counts as (the safer reading)."""
+        return self.alarm if self.alarm is not None else not self.yes_means
+
+    @property
     def screening(self) -> bool:
         """A safety question: a red flag or a step of the C-spine rule (its answers are
         confirmed where they raise an alarm, and where heard with less confidence)."""

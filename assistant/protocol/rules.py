@@ -60,6 +60,12 @@ def is_fracture_ruled_out(f: Findings) -> bool:
     return bool(f.fracture_ruled_out)
 
 
+def c_spine_rule_needed(f: Findings) -> bool:
+    """After a trauma the Canadian C-spine rule decides, unless a doctor ruled a fracture out
+    with imaging or a precaution already makes it a fracture suspicion."""
+    return bool(f.trauma_related) and not f.fracture_ruled_out and not trauma_means_fracture(f)
+
+
 def is_trauma_related(f: Findings) -> bool:
     """The neck pain began with an accident, a fall or a blow ('traumagerelateerde nekpijn')."""
     return bool(f.trauma_related)
@@ -163,8 +169,9 @@ class Result:
 
     @property
     def provisional(self) -> bool:
-        """DESIGN.md rule 3: the plan holds only once the unresolved red flags are ruled out."""
-        return bool(self.unresolved)
+        """DESIGN.md rule 3: the plan holds only once the unresolved red flags are ruled out
+        (a referral is no plan of ours: its unresolved flags go into the letter)."""
+        return bool(self.unresolved) and not self.referral
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -192,12 +199,14 @@ class Result:
         return out
 
 
-def urgency(flags: tuple[str, ...], p: Protocol) -> Urgency | None:
+def urgency(flags: tuple[str, ...], unresolved: tuple[str, ...], p: Protocol) -> Urgency | None:
     """DESIGN.md rule 2: acute (a doctor today) when any category found is acute in the data
-    (fracture, dislocation, spinal cord, infection, vascular), else routine; None without."""
+    (fracture, dislocation, spinal cord, infection, vascular), else routine; None without a
+    flag. The safer reading: an acute category not ruled out makes a referral acute too."""
     if not flags:
         return None
-    return "acute" if any(p.red_flag(c).urgency == "acute" for c in flags) else "routine"
+    acute = any(p.red_flag(c).urgency == "acute" for c in (*flags, *unresolved))
+    return "acute" if acute else "routine"
 
 
 def names(ids: tuple[str, ...], name: Callable[[str], str]) -> str:
@@ -219,7 +228,7 @@ def c_spine_step(f: Findings, p: Protocol) -> str:
 
 
 def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
-                      level: Urgency) -> list[str]:
+                      unresolved: tuple[str, ...], level: Urgency) -> list[str]:
     reasons = [p.reason("grade_iv", signs=names(flags, p.red_flag_name))]
     if fracture_suspected(f):
         if trauma_means_fracture(f):
@@ -227,6 +236,8 @@ def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
                 bone_precautions(f), lambda i: p.precaution(i).name)))
         else:
             reasons.append(p.reason("fracture_c_spine", step=c_spine_step(f, p)))
+    if unresolved:
+        reasons.append(p.reason("unresolved_referral", signs=names(unresolved, p.red_flag_name)))
     reasons.append(p.reason(f"urgency_{level}"))
     return reasons
 
@@ -286,15 +297,16 @@ def classify(f: Findings, p: Protocol) -> Result:
     """The result for complete findings (raises FindingsError naming a missing key)."""
     require_complete(f)
     flags = red_flags(f)
-    level = urgency(flags, p)
+    unresolved = tuple(c for c in f.red_flags_unknown if c not in flags)
+    level = urgency(flags, unresolved, p)
     if level is not None:
         return Result(grade="IV", course=None, profile=None, referral=True,
-                      reasons=tuple(_referral_reasons(f, p, flags, level)), urgency=level,
-                      red_flags=flags, actions=("refer_gp",))
+                      reasons=tuple(_referral_reasons(f, p, flags, unresolved, level)),
+                      urgency=level, red_flags=flags, unresolved=unresolved,
+                      actions=("refer_gp",))
     g = grade(f)
     prof_id = profile(f)
     assert prof_id is not None
-    unresolved = f.red_flags_unknown
     reasons = []
     if unresolved:
         reasons.append(p.reason("unresolved", signs=names(unresolved, p.red_flag_name)))
