@@ -54,7 +54,7 @@ def test_profile_b_work_related_with_long_absence() -> None:
     r = result_of(events)
     assert (r["grade"], r["course"], r["profile"]) == ("II", "abnormal", "B")
     assert "improving" not in asked(events)  # eight weeks: the course is already abnormal
-    assert r["actions"] == ["advise_occupational_physician",
+    assert r["actions"] == ["consider_occupational_physio", "advise_occupational_physician",
                             "coordinate_with_occupational_physician"]
     absence = [e for e in of(events, "answer") if e["finding"] == "work_absence_weeks"]
     assert absence[0]["value"] == 5

@@ -168,9 +168,14 @@ def test_actions_profile_a(absence: float, expected: list[str]) -> None:
     ("absence", "expected"),
     [
         (0, ["advise_occupational_physician"]),
-        (4, ["advise_occupational_physician"]),  # "langer dan vier weken": 4 is not longer
-        (4.1, ["advise_occupational_physician", "coordinate_with_occupational_physician"]),
-        (5, ["advise_occupational_physician", "coordinate_with_occupational_physician"]),
+        # B: "Als bij behandelprofiel A, plus": A's consult with an occupational physiotherapist
+        # holds for any absence
+        (0.5, ["consider_occupational_physio", "advise_occupational_physician"]),
+        (4, ["consider_occupational_physio", "advise_occupational_physician"]),  # not longer
+        (4.1, ["consider_occupational_physio", "advise_occupational_physician",
+               "coordinate_with_occupational_physician"]),
+        (5, ["consider_occupational_physio", "advise_occupational_physician",
+             "coordinate_with_occupational_physician"]),
     ],
 )
 @pytest.mark.parametrize("prof", ["B", "C", "D"])
