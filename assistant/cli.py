@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from assistant import __version__
+from assistant import __version__, streams
 from assistant.cli_common import (
     EXIT_DONE,
     EXIT_UNFINISHED,
@@ -38,10 +37,17 @@ from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.diagram import mermaid, session_mermaid
 from assistant.dialog.evaluation import run_evaluation
 from assistant.dialog.events import Emit
+from assistant.errors import (
+    AssistantError,
+    InputError,
+    InternalError,
+    OutputError,
+    describe,
+)
 from assistant.exercises_cli import add_exercises_parser, parse_codes
 from assistant.intake_records import IntakeRecords, RecordsUnavailable, offer_baseline
 from assistant.model_cli import add_model_parser
-from assistant.protocol import FindingsError, ProtocolError, classify, load_protocol
+from assistant.protocol import FindingsError, classify, load_protocol
 from assistant.protocol.findings import Findings, parse_findings, require_complete
 from assistant.protocol.model import Protocol
 from assistant.records_cli import add_records_parsers
@@ -63,18 +69,18 @@ def _read_findings(path: Path) -> Findings:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError(f"bevindingenbestand niet gevonden: {path}") from None
+        raise InputError(f"bevindingenbestand niet gevonden: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"bevindingenbestand niet te lezen: {path} ({exc})") from None
+        raise InputError(f"bevindingenbestand niet te lezen: {path} ({exc})") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: geen geldige JSON (regel {exc.lineno}: {exc.msg})") from None
+        raise InputError(f"{path}: geen geldige JSON (regel {exc.lineno}: {exc.msg})") from None
     try:
         findings = parse_findings(data)
         require_complete(findings)
     except FindingsError as exc:
-        raise UsageError(f"{path}: {exc}") from None
+        raise FindingsError(f"{path}: {exc}") from None
     return findings
 
 
@@ -326,23 +332,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command. The one place that turns an error into an exit code and one line on
+    stderr (DESIGN.md "Errors and exit codes"): never a traceback."""
     try:
-        protocol = load_protocol()
-        code: int = args.handler(args, protocol)
+        streams.prepare()
+        args = build_parser().parse_args(argv)
+        code: int = args.handler(args, load_protocol())
+        streams.flush_stdout()
         return code
-    except ProtocolError as exc:
-        print(f"assistant: fout in de protocolgegevens: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except UsageError as exc:
-        print(f"assistant: fout: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except SystemExit:  # argparse: --help, --version, or a bad flag (its line is written)
+        try:
+            streams.flush_stdout()
+        except OutputError as exc:
+            raise SystemExit(_fail(exc)) from None
+        raise
+    except AssistantError as exc:
+        return _fail(exc)
     except KeyboardInterrupt:
-        print("\nassistant: onderbroken.", file=sys.stderr)
+        streams.error_line("\nassistant: onderbroken.")
         return EXIT_UNFINISHED
     except BrokenPipeError:  # the reader went away (`assistant … | head`): end quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        streams.discard_stdout()
         return EXIT_UNFINISHED
+    except Exception as exc:  # the promise: one line, never a traceback
+        return _fail(InternalError(describe(exc)))
+
+
+def _fail(exc: AssistantError) -> int:
+    with suppress(OutputError):
+        streams.flush_stdout()  # what was said before the error stays before it
+    streams.error_line(exc.line())
+    return exc.exit_code
 
 
 if __name__ == "__main__":

@@ -9,6 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from assistant.errors import EXIT_DONE as EXIT_DONE
+from assistant.errors import EXIT_UNFINISHED as EXIT_UNFINISHED
+from assistant.errors import EXIT_USAGE as EXIT_USAGE
+from assistant.errors import UsageError as UsageError
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
@@ -16,12 +20,6 @@ from assistant.voice_setup import SpeechOptions, Unavailable, open_listener, ope
 
 if TYPE_CHECKING:
     from assistant.speech.voice import VoiceListener
-
-EXIT_DONE, EXIT_UNFINISHED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input or a missing prerequisite: one line for the user, exit 2."""
 
 
 def add_speech_flags(parser: argparse.ArgumentParser) -> None:

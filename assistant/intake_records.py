@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.dialog.intents import parse_yes_no
+from assistant.errors import RecordsUnavailable as RecordsUnavailable
 from assistant.journal import IntakeJournal
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
@@ -23,10 +24,6 @@ if TYPE_CHECKING:
 BASELINE_OFFER = ("Wilt u nu de beginmeting doen, met de pijnscore en de drie activiteiten? "
                   "Zeg ja of nee.")
 OFFER_TRIES = 3
-
-
-class RecordsUnavailable(Exception):
-    """The records cannot be used; the message is one Dutch line."""
 
 
 @dataclass

@@ -19,6 +19,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Literal
 
+from assistant.errors import RecordsError as RecordsError
+
 JournalStatus = Literal["open", "finished", "abandoned"]
 JOURNAL_STATUSES: Final = ("open", "finished", "abandoned")
 PATIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -70,10 +72,6 @@ MIGRATIONS: Final[list[tuple[str, ...]]] = [
         )""",
     ),
 ]
-
-
-class RecordsError(Exception):
-    """A records problem the user can fix; the message is one Dutch line."""
 
 
 @dataclass(frozen=True)

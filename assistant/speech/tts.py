@@ -14,13 +14,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assistant.errors import TtsError as TtsError
 from assistant.speech.audio import AudioError, Player, read_wav
 
 LANGUAGE = "nl"
-
-
-class TtsError(Exception):
-    """Speech output cannot be used; the (Dutch) message says why and what to install."""
 
 
 class Synthesizer(Protocol):
