@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack, suppress
@@ -43,6 +44,7 @@ from assistant.errors import (
     InternalError,
     OutputError,
     describe,
+    os_reason,
 )
 from assistant.exercises_cli import add_exercises_parser, parse_codes
 from assistant.intake_records import IntakeRecords, RecordsUnavailable, offer_baseline
@@ -66,16 +68,25 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read_findings(path: Path) -> Findings:
+    """A findings file: UTF-8 (a byte-order mark, as Notepad writes, is fine) holding JSON."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"bevindingenbestand niet gevonden: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"bevindingenbestand niet te lezen: {path} ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"bevindingenbestand niet te lezen: {path} ({os_reason(exc)})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: geen UTF-8-tekst; sla het bestand op als UTF-8") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: geen geldige JSON (regel {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: de JSON is te diep genest voor een bevindingenbestand"
+                         ) from None
+    except ValueError:  # an integer beyond Python's limit on digits
+        raise InputError(f"{path}: een getal met te veel cijfers voor een bevindingenbestand"
+                         ) from None
     try:
         findings = parse_findings(data)
         require_complete(findings)
@@ -89,7 +100,7 @@ def _positive(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if value <= 0:
+    if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"geen positief getal: {text!r}")
     return value
 
@@ -99,7 +110,7 @@ def _fraction(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not 0 <= value <= 1:
+    if not 0 <= value <= 1:  # also refuses nan
         raise argparse.ArgumentTypeError(f"geen getal van 0 tot en met 1: {text!r}")
     return value
 

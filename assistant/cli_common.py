@@ -21,14 +21,17 @@ from assistant.voice_setup import SpeechOptions, Unavailable, open_listener, ope
 if TYPE_CHECKING:
     from assistant.speech.voice import VoiceListener
 
+MIN_SPEECH_RATE, MAX_SPEECH_RATE = 40, 400  # words per minute (espeak-ng's default is 175)
+
 
 def add_speech_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, metavar="MAP", help="map met het Vosk-spraakmodel")
     parser.add_argument("--input-device", metavar="NAAM|NUMMER", help="de microfoon")
     parser.add_argument("--output-device", metavar="NAAM|NUMMER", help="de luidspreker")
     parser.add_argument("--tts-voice", metavar="STEM", help="de stem voor spraakuitvoer")
-    parser.add_argument("--speech-rate", type=int, metavar="WOORDEN/MIN",
-                        help="spreektempo van de spraakuitvoer")
+    parser.add_argument("--speech-rate", type=parse_speech_rate, metavar="WOORDEN/MIN",
+                        help=f"spreektempo van de spraakuitvoer ({MIN_SPEECH_RATE} tot en met "
+                             f"{MAX_SPEECH_RATE} woorden per minuut)")
 
 
 def open_output(stack: ExitStack, path: Path) -> TextIO:
@@ -75,6 +78,18 @@ def voice_listener(args: argparse.Namespace, options: SpeechOptions,
             raise UsageError(f"--voice: {exc}") from None
         print(f"Tekstmodus: {exc}.", file=sys.stderr)
         return None
+
+
+def parse_speech_rate(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not MIN_SPEECH_RATE <= value <= MAX_SPEECH_RATE:
+        raise argparse.ArgumentTypeError(
+            f"geen spreektempo van {MIN_SPEECH_RATE} tot en met {MAX_SPEECH_RATE} woorden per "
+            f"minuut: {text!r}")
+    return value
 
 
 def parse_date(text: str) -> date:

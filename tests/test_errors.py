@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from assistant import errors
 from assistant.cli_common import UsageError
+from assistant.dialog.intents import parse_duration
 from assistant.errors import EXIT_UNFINISHED, EXIT_USAGE, AssistantError
 from assistant.intake_records import RecordsUnavailable
 from assistant.protocol.findings import FindingsError
@@ -16,6 +24,7 @@ from assistant.speech.models import ModelError
 from assistant.speech.recognizer import RecognizerError
 from assistant.speech.tts import TtsError
 from assistant.voice_setup import Unavailable
+from tests.harness import NO_NEURO, PROTOCOL, SCREENED
 
 
 def all_errors() -> list[type[AssistantError]]:
@@ -56,3 +65,80 @@ def test_describe_gives_one_line_for_anything() -> None:
     assert errors.describe(RecursionError("deep")) == "te diep geneste gegevens"
     assert errors.describe(KeyError("x")) == "KeyError: 'x'"
     assert errors.describe(errors.RecordsLocked("in gebruik")) == "in gebruik"
+
+
+# --- breaking inputs: each ends in one line and exit 2, or goes on as it should -------------
+
+def cli(*args: str, stdin: str | None = "", env: dict[str, str] | None = None,
+        **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """The real program, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin,
+                          capture_output=True, text=True, timeout=60, check=False,
+                          env={**os.environ, **(env or {})}, **kwargs)
+
+
+def one_line(run: subprocess.CompletedProcess[str], code: int = EXIT_USAGE) -> str:
+    """The run ended with `code` and exactly one line on stderr, no traceback; that line."""
+    assert run.returncode == code, (run.returncode, run.stderr)
+    assert "Traceback" not in run.stderr and run.stderr.count("\n") == 1, run.stderr
+    return run.stderr.strip()
+
+
+def test_a_findings_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"red_flags": ["infection"]}).encode())
+    run = cli("classify", "--findings", str(path))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["referral"] is True
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"red_flags": [], "weeks_since_onset": ' + "9" * 5000 + "}", "te veel cijfers"),
+    ("[" * 100_000 + "]" * 100_000, "te diep genest"),
+    (b"\xff\xfe{}", "geen UTF-8"),
+])
+def test_a_findings_file_that_breaks_the_json_reader_is_one_line(
+        tmp_path: Path, content: str | bytes, message: str) -> None:
+    path = tmp_path / "f.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    for command in (["classify", "--findings"], ["intake", "--mute", "--answers"]):
+        assert message in one_line(cli(*command, str(path)))
+
+
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("--timeout", "nan", "geen positief getal"),
+    ("--timeout", "inf", "geen positief getal"),
+    ("--timeout", "-1", "geen positief getal"),
+    ("--confirm-below", "nan", "van 0 tot en met 1"),
+    ("--speech-rate", "-5", "spreektempo"),
+    ("--speech-rate", "0", "spreektempo"),
+    ("--speech-rate", "100000", "spreektempo"),
+])
+def test_numbers_no_setting_can_mean_are_refused(flag: str, value: str, message: str) -> None:
+    assert message in one_line(cli("intake", "--text", "--mute", flag, value))
+
+
+def test_a_309_digit_duration_is_asked_again_never_infinite(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    answers = [*SCREENED, *NO_NEURO, "fors", "9" * 309, "1" + "0" * 12 + " weken",
+               "tien weken", "nee", "nee"]
+    run = cli("intake", "--text", "--mute", "--patient", "P-309", "--events", str(log),
+              stdin="\n".join(answers) + "\n")
+    assert run.returncode == 0, run.stderr
+    events = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    onset = [e for e in events if e.get("question") == "weeks_since_onset"]
+    assert [e["reason"] for e in onset if e["event"] == "reprompt"] == [
+        "not_understood", "not_understood"]
+    assert [e["value"] for e in onset if e["event"] == "answer"] == [10.0]
+
+
+def test_the_duration_parser_never_gives_inf_or_more_than_fifty_years() -> None:
+    question = next(q for q in PROTOCOL.questions if q.id == "weeks_since_onset")
+    vocab = PROTOCOL.vocabulary
+    assert parse_duration("9" * 309, question, vocab) is None
+    assert parse_duration("9" * 400 + " weken", question, vocab) is None
+    assert parse_duration("51 jaar", question, vocab) is None
+    assert parse_duration("49 jaar", question, vocab) == pytest.approx(49 * 365.25 / 7, 0.01)
