@@ -21,6 +21,7 @@ from assistant.cli_common import (
     EXIT_DONE,
     EXIT_UNFINISHED,
     EXIT_USAGE,
+    GuardedSink,
     UsageError,
     add_speech_flags,
     open_output,
@@ -220,9 +221,10 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
         if listener is None:
             listener = text_listener()
         if args.events is not None:
-            sinks.append(EventLog(open_output(stack, args.events)))
+            sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
+                                     f"--events {args.events}"))
         sinks.append(Screen(sys.stdout, echo=answers is not None or voice
-                            or not sys.stdin.isatty()))
+                            or not streams.stdin_is_tty()))
         speaker = speech_output(args, options)
         if args.barge_in and voice and not args.mute:
             from assistant.speech.voice import BargeIn, VoiceListener

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from assistant import streams
+from assistant.dialog.events import Emit, Event
 from assistant.errors import EXIT_DONE as EXIT_DONE
 from assistant.errors import EXIT_UNFINISHED as EXIT_UNFINISHED
 from assistant.errors import EXIT_USAGE as EXIT_USAGE
+from assistant.errors import OutputError, os_reason
 from assistant.errors import UsageError as UsageError
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
@@ -35,11 +38,37 @@ def add_speech_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def open_output(stack: ExitStack, path: Path) -> TextIO:
+    """A file for the event log, closed with the stack (a failure to write it is reported
+    where it happens, not a second time at the close)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return stack.enter_context(path.open("w", encoding="utf-8"))
+        out = path.open("w", encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"kan niet schrijven naar {path}: {exc.strerror}") from None
+        raise UsageError(f"kan niet schrijven naar {path}: {os_reason(exc)}") from None
+
+    def close() -> None:
+        with suppress(OSError):
+            out.close()
+
+    stack.callback(close)
+    return out
+
+
+class GuardedSink:
+    """A sink (the event log) whose write failures (a full disk) become an OutputError naming
+    the file; stdout has its own guard (streams.ScreenStream)."""
+
+    def __init__(self, sink: Emit, what: str) -> None:
+        self.sink = sink
+        self.what = what
+
+    def __call__(self, event: Event) -> None:
+        try:
+            self.sink(event)
+        except BrokenPipeError:  # the reader went away: main ends quietly
+            raise
+        except OSError as exc:
+            raise OutputError(f"kan niet schrijven naar {self.what}: {os_reason(exc)}") from None
 
 
 def speech_options(args: argparse.Namespace) -> SpeechOptions:
@@ -64,8 +93,9 @@ def speech_output(args: argparse.Namespace, options: SpeechOptions) -> Speaker:
 
 
 def text_listener() -> Listener:
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    return StreamListener(sys.stdin, "› " if interactive else "", sys.stdout)
+    """Answers from the keyboard or a script on stdin (UsageError when stdin is closed)."""
+    interactive = streams.stdin_is_tty() and sys.stdout.isatty()
+    return StreamListener(streams.stdin(), "› " if interactive else "", sys.stdout)
 
 
 def voice_listener(args: argparse.Namespace, options: SpeechOptions,

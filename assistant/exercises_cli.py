@@ -11,9 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from assistant import streams
 from assistant.cli_common import (
     EXIT_DONE,
     EXIT_UNFINISHED,
+    GuardedSink,
     UsageError,
     add_speech_flags,
     open_output,
@@ -149,11 +151,12 @@ def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> in
                 stack.callback(listener.close)
                 commands, voice = VoiceCommands(listener), True
         if commands is None:
-            commands = KeyboardCommands(KeyboardInput(sys.stdin))
+            commands = KeyboardCommands(KeyboardInput(streams.stdin()))
         sinks: list[Emit] = []
         if args.events is not None:
-            sinks.append(EventLog(open_output(stack, args.events)))
-        sinks.append(Screen(sys.stdout, echo=voice or not sys.stdin.isatty(),
+            sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
+                                     f"--events {args.events}"))
+        sinks.append(Screen(sys.stdout, echo=voice or not streams.stdin_is_tty(),
                             release=protocol.library.session.release))
         speaker = speech_output(args, options)
         stack.callback(speaker.close)

@@ -23,14 +23,57 @@ STDIN_CLOSED = ("de invoer (stdin) is gesloten, dus er kan geen antwoord komen; 
 
 
 def prepare() -> None:
-    """Make stdin, stdout and stderr tolerant of characters their encoding lacks; OutputError
-    when stdout is closed."""
+    """Make stdin, stdout and stderr tolerant of characters their encoding lacks, and stdout's
+    write failures an OutputError; OutputError when stdout is closed."""
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process)
-    for stream in (sys.stdin, sys.stdout, sys.stderr):
-        _tolerant(stream)
     if sys.stdout is None:
         raise OutputError(STDOUT_CLOSED)
+    _tolerant(sys.stdin)
+    _tolerant(sys.stderr)
+    sys.stdout = _screen(sys.stdout)
+
+
+class ScreenStream(io.TextIOWrapper):
+    """The process's stdout, whose write failures (a full disk, a closed pipe end that is not
+    a pipe) are an OutputError naming stdout instead of an OSError from anywhere."""
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except BrokenPipeError:  # the reader went away: main ends quietly
+            raise
+        except OSError as exc:
+            raise _stdout_error(exc) from None
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _stdout_error(exc) from None
+
+
+def _stdout_error(exc: OSError) -> OutputError:
+    discard_stdout()  # what is still buffered goes nowhere, so the exit does not fail on it
+    return OutputError(f"kan niet schrijven naar de standaarduitvoer (stdout): {os_reason(exc)}")
+
+
+def _screen(stream: TextIO) -> TextIO:
+    """The process's own stdout as a ScreenStream (a test's captured stdout is left alone)."""
+    if isinstance(stream, ScreenStream) or not isinstance(stream, io.TextIOWrapper):
+        return stream
+    try:
+        if stream.fileno() != 1:
+            _tolerant(stream)
+            return stream
+        stream.flush()
+    except (OSError, ValueError):
+        return stream
+    encoding, line_buffering = stream.encoding, stream.line_buffering
+    return ScreenStream(stream.detach(), encoding=encoding, errors="replace",
+                        line_buffering=line_buffering)
 
 
 def _tolerant(stream: TextIO | None) -> None:
@@ -64,9 +107,7 @@ def flush_stdout() -> None:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        discard_stdout()
-        raise OutputError(f"kan niet schrijven naar de standaarduitvoer (stdout): "
-                          f"{os_reason(exc)}") from None
+        raise _stdout_error(exc) from None
 
 
 def discard_stdout() -> None:

@@ -71,10 +71,11 @@ def test_describe_gives_one_line_for_anything() -> None:
 
 def cli(*args: str, stdin: str | None = "", env: dict[str, str] | None = None,
         **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    """The real program, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin,
-                          capture_output=True, text=True, timeout=60, check=False,
-                          env={**os.environ, **(env or {})}, **kwargs)
+    """The real program, as a user runs it (stdout and stderr captured unless given)."""
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, text=True,
+                          timeout=60, check=False, env={**os.environ, **(env or {})},
+                          **streams)
 
 
 def one_line(run: subprocess.CompletedProcess[str], code: int = EXIT_USAGE) -> str:
@@ -142,3 +143,57 @@ def test_the_duration_parser_never_gives_inf_or_more_than_fifty_years() -> None:
     assert parse_duration("9" * 400 + " weken", question, vocab) is None
     assert parse_duration("51 jaar", question, vocab) is None
     assert parse_duration("49 jaar", question, vocab) == pytest.approx(49 * 365.25 / 7, 0.01)
+
+
+def _closing(fd: int) -> Any:
+    def close() -> None:
+        os.close(fd)
+    return close
+
+
+@pytest.mark.parametrize("command", [["intake", "--text", "--mute"],
+                                     ["exercises", "--codes", "F14", "--text", "--mute"]])
+def test_a_closed_stdin_is_one_line(command: list[str]) -> None:
+    run = cli(*command, stdin=None, preexec_fn=_closing(0))
+    assert "(stdin) is gesloten" in one_line(run)
+
+
+def test_a_closed_stdout_is_one_line() -> None:
+    run = cli("intake", "--text", "--mute", stdin=None, stdout=None, preexec_fn=_closing(1))
+    assert "(stdout) is gesloten" in one_line(run)
+
+
+@pytest.mark.parametrize("command", [
+    ["intake", "--text", "--mute"], ["classify", "--findings", "{findings}"],
+    ["intake", "--help"], ["exercises", "--list", "--json"]])
+def test_stdout_on_a_full_disk_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    findings = tmp_path / "f.json"
+    findings.write_text(json.dumps({"red_flags": ["infection"]}), encoding="utf-8")
+    args = [part.format(findings=findings) for part in command]
+    with open("/dev/full", "w") as full:
+        run = cli(*args, stdin="nee\n", stdout=full)
+    assert "kan niet schrijven naar de standaarduitvoer (stdout): de schijf is vol" in (
+        one_line(run))
+
+
+def test_the_event_log_on_a_full_disk_is_one_line() -> None:
+    run = cli("intake", "--text", "--mute", "--events", "/dev/full", stdin="nee\n")
+    assert "kan niet schrijven naar --events /dev/full: de schijf is vol" in one_line(run)
+
+
+def test_help_in_the_c_locale_replaces_what_it_cannot_show() -> None:
+    env = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    run = subprocess.run([sys.executable, "-m", "assistant", "intake", "--help"],
+                         capture_output=True, timeout=60, check=False,
+                         env={**os.environ, **env})
+    assert run.returncode == 0 and run.stderr == b"", run.stderr
+    assert b"pati?nt" in run.stdout and run.stdout.isascii()
+
+
+def test_an_ascii_terminal_gets_the_whole_intake_with_question_marks() -> None:
+    answers = [*SCREENED, *NO_NEURO, "fors", "drie weken", "ja", "nee", "nee"]
+    run = subprocess.run([sys.executable, "-m", "assistant", "intake", "--text", "--mute"],
+                         input="\n".join(answers).encode() + b"\n", capture_output=True,
+                         timeout=60, check=False, env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert run.returncode == 0, run.stderr
+    assert b"pati?nt" in run.stdout and b"Behandelprofiel A" in run.stdout
