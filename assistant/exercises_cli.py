@@ -67,13 +67,11 @@ def parse_codes(text: str, protocol: Protocol, option: str = "--codes") -> tuple
 
 def _patient_program(args: argparse.Namespace, protocol: Protocol) -> Program:
     from assistant.records.location import resolve_db_path
-    from assistant.records.store import RecordsError, Store
+    from assistant.records.store import Store, validate_patient_id
 
-    try:
-        with Store.open(resolve_db_path(args.db)) as store:
-            consultation = store.latest_consultation(args.patient)
-    except RecordsError as exc:
-        raise UsageError(str(exc)) from None
+    validate_patient_id(args.patient)
+    with Store.open(resolve_db_path(args.db), write=False) as store:
+        consultation = store.latest_consultation(args.patient)
     if consultation is None:
         raise UsageError(f"--patient: geen intake gevonden voor '{args.patient}'")
     codes = tuple(consultation.chosen_exercises)

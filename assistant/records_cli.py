@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from assistant import streams
 from assistant.cli_common import parse_date, parse_psk, parse_score
 from assistant.dialog.evaluation import Evaluation, run_evaluation
 from assistant.errors import EXIT_DONE, EXIT_UNFINISHED
@@ -90,10 +91,10 @@ def add_records_parsers(sub: argparse._SubParsersAction[P]) -> None:
     export.set_defaults(handler=cmd_export)
 
 
-def _open(args: argparse.Namespace) -> Store:
+def _open(args: argparse.Namespace, *, write: bool = True) -> Store:
     """The records file; a bad --patient is refused before it is opened."""
     validate_patient_id(args.patient)
-    return Store.open(resolve_db_path(args.db))
+    return Store.open(resolve_db_path(args.db), write=write)
 
 
 def _intake(store: Store, patient: str) -> ConsultationRow:
@@ -137,8 +138,8 @@ def _ask(args: argparse.Namespace, profile: str, protocol: Protocol,
         print(text, file=out, flush=True)
         speaker.say(text)
 
-    interactive = sys.stdin.isatty() and out.isatty()
-    listener = StreamListener(sys.stdin, "› " if interactive else "", out)
+    interactive = streams.stdin_is_tty() and out.isatty()
+    listener = StreamListener(streams.stdin(), "› " if interactive else "", out)
     return run_evaluation(listener, say, profile, protocol)
 
 
@@ -149,9 +150,10 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
     _report_dir(args.report)
     with _open(args) as store:
         consultation = _intake(store, args.patient)
+        patient = consultation.patient  # as first stored: "P-0001" for "p-0001"
         profile = consultation.result.get("profile")
         if not profile:
-            raise RecordsError(f"patiënt {args.patient} is verwezen (graad IV): volgens de "
+            raise RecordsError(f"patiënt {patient} is verwezen (graad IV): volgens de "
                                "richtlijn is er geen vervolgbehandeling")
         if args.date < consultation.date:
             raise RecordsError(f"de datum {args.date.isoformat()} ligt voor de intake "
@@ -166,10 +168,10 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
             nprs, psk, neuro = asked.nprs, asked.psk, asked.neuro_worse or args.neuro_worse
         else:
             nprs, psk, neuro = args.nprs, args.psk, args.neuro_worse
-        store.add_evaluation(args.patient, args.date, nprs, psk, neuro)
-        rows = store.evaluations(args.patient, consultation.id)
+        store.add_evaluation(patient, args.date, nprs, psk, neuro)
+        rows = store.evaluations(patient, consultation.id)
         outcome = evaluate(
-            patient=args.patient, profile=profile, plan=protocol.profile(profile).closure_plan,
+            patient=patient, profile=profile, plan=protocol.profile(profile).closure_plan,
             intake_date=consultation.date, day=args.date,
             measurements=[measurement(r) for r in rows], data=load_followup())
         if args.json:
@@ -202,13 +204,14 @@ def _write_followup_report(directory: Path, outcome: Followup, rows: list[Evalua
 def cmd_history(args: argparse.Namespace, protocol: Protocol) -> int:
     """The intake and every evaluation since, as text with bars or as JSON."""
     _report_dir(args.report)
-    with _open(args) as store:
+    with _open(args, write=False) as store:
         consultation = _intake(store, args.patient)
         rows = store.evaluations(args.patient, consultation.id)
+    patient = consultation.patient  # as first stored: "P-0001" for "p-0001"
     if args.json:
-        print(_json_out(history_json(args.patient, consultation, rows)), end="")
+        print(_json_out(history_json(patient, consultation, rows)), end="")
     else:
-        print(history_text(args.patient, consultation, rows, protocol), end="")
+        print(history_text(patient, consultation, rows, protocol), end="")
     if args.report is not None:
         try:
             chart = write_chart(args.report / CHART_FILE, rows, consultation.date)
@@ -238,7 +241,7 @@ def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
 
 def cmd_export(args: argparse.Namespace, protocol: Protocol) -> int:
     """Everything stored about the patient as JSON, on stdout or in a private file."""
-    with _open(args) as store:
+    with _open(args, write=False) as store:
         if not store.has_patient(args.patient):
             raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
         data = store.export(args.patient)
