@@ -74,6 +74,10 @@ def _patient_program(args: argparse.Namespace, protocol: Protocol) -> Program:
         consultation = store.latest_consultation(args.patient)
     if consultation is None:
         raise UsageError(f"--patient: geen intake gevonden voor '{args.patient}'")
+    if consultation.result.get("referral"):
+        raise UsageError(f"--patient: '{consultation.patient}' is bij de intake verwezen "
+                         "(graad IV): volgens de richtlijn eerst naar de huisarts, zonder "
+                         "oefenprogramma")
     codes = tuple(consultation.chosen_exercises)
     if not codes:
         raise UsageError(f"--patient: bij de intake van '{args.patient}' zijn geen oefeningen "

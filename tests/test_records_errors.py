@@ -201,6 +201,16 @@ def test_patient_ids_compare_case_insensitively_on_the_command_line(
         assert store.patients() == ["P-0001"]
 
 
+def test_exercises_for_a_referred_patient_say_the_patient_was_referred(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    add_intake(Path(os.environ["ASSISTANT_DB"]), "P-9", "IV")
+    code, _, err = run(["exercises", "--patient", "p-9", "--text", "--mute"], capsys,
+                       monkeypatch)
+    assert code == 2 and "'P-9' is bij de intake verwezen (graad IV)" in one_line(err)
+    assert "geen oefeningen gekozen" not in err
+
+
 def test_sqlite_errors_of_any_store_method_name_the_file(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite3"
     add_intake(db, "P-1", "B")
