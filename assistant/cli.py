@@ -24,6 +24,7 @@ from assistant.cli_common import (
     GuardedSink,
     UsageError,
     add_speech_flags,
+    check_folder,
     open_output,
     parse_date,
     parse_psk,
@@ -48,6 +49,7 @@ from assistant.errors import (
     os_reason,
 )
 from assistant.exercises_cli import add_exercises_parser, parse_codes
+from assistant.intake_guard import keeping_answers
 from assistant.intake_records import IntakeRecords, RecordsUnavailable, offer_baseline
 from assistant.model_cli import add_model_parser
 from assistant.protocol import FindingsError, classify, load_protocol
@@ -153,7 +155,7 @@ def _open_records(args: argparse.Namespace, *, journaled: bool) -> IntakeRecords
                                   journaled=journaled)
     except RecordsUnavailable as exc:
         if args.patient is not None or args.resume:
-            raise UsageError(str(exc)) from None
+            raise
         print(f"Geen dagboek voor hervatten: {exc}.", file=sys.stderr)
         return None
 
@@ -162,29 +164,23 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
                   protocol: Protocol, baseline: tuple[int, tuple[int, int, int]] | None, *,
                   interactive: bool) -> None:
     """Store the finished intake under the patient's id, with the baseline measurement."""
-    from assistant.records.store import RecordsError
-
     consultation = outcome.consultation
     result = consultation.result
-    try:
-        saved = records.finish(consultation.findings, result, outcome.chosen_exercises,
-                               len(consultation.history))
-        if saved is None or result is None or result.profile is None:
-            return
-        print(saved)
-        if baseline is None and interactive:
-            def say(text: str) -> None:
-                emit(events.say(text, "notice"))
+    saved = records.finish(consultation.findings, result, outcome.chosen_exercises,
+                           len(consultation.history))
+    if saved is None or result is None or result.profile is None:
+        return
+    print(saved)
+    if baseline is None and interactive:
+        def say(text: str) -> None:
+            emit(events.say(text, "notice"))
 
-            if offer_baseline(listener, say, protocol):
-                measured = run_evaluation(listener, say, result.profile, protocol,
-                                          baseline=True)
-                if measured is not None:
-                    baseline = measured.nprs, measured.psk
-        if baseline is not None:
-            print(records.baseline(*baseline))
-    except RecordsError as exc:
-        raise UsageError(str(exc)) from None
+        if offer_baseline(listener, say, protocol):
+            measured = run_evaluation(listener, say, result.profile, protocol, baseline=True)
+            if measured is not None:
+                baseline = measured.nprs, measured.psk
+    if baseline is not None:
+        print(records.baseline(*baseline))
 
 
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -194,10 +190,9 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
     if args.exercises is not None and answers is None:
         raise UsageError("--exercises hoort bij --answers (anders kiest u ze in het gesprek)")
     exercises = parse_codes(args.exercises, protocol, "--exercises") if args.exercises else ()
-    if args.report is not None and args.report.exists() and not args.report.is_dir():
-        raise UsageError(f"--report: {args.report} is geen map")
+    if args.report is not None:
+        check_folder(args.report, "--report")
     baseline = _baseline(args)
-    options = speech_options(args)
     with ExitStack() as stack:
         records = _open_records(args, journaled=answers is None)
         if records is not None:
@@ -205,55 +200,11 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
             if records.resumed_from is not None:
                 print(f"Onderbroken intake van {records.resumed_from.isoformat()} wordt hervat "
                       f"({records.standing_answers} antwoorden).")
-        day = records.day if records is not None else args.date
-        sinks: list[Emit] = []
-        listener: Listener | None = None
-        voice = False
-        if answers is not None:
-            answerer = FindingsAnswerer(answers, protocol, exercises)
-            sinks.append(answerer)
-            listener = answerer
-        elif not args.text:
-            voice_input = voice_listener(args, options, protocol)
-            if voice_input is not None:
-                stack.callback(voice_input.close)
-                listener, voice = voice_input, True
-        if listener is None:
-            listener = text_listener()
-        if args.events is not None:
-            sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
-                                     f"--events {args.events}"))
-        sinks.append(Screen(sys.stdout, echo=answers is not None or voice
-                            or not streams.stdin_is_tty()))
-        speaker = speech_output(args, options)
-        if args.barge_in and voice and not args.mute:
-            from assistant.speech.voice import BargeIn, VoiceListener
-
-            assert isinstance(listener, VoiceListener)
-            speaker = BargeIn(speaker, listener)
-        stack.callback(speaker.close)
-        sinks.append(SpeechOutput(speaker))
-        try:
-            outcome = run_consultation(
-                protocol, listener, sinks, DialogConfig(
-                    voice=voice, confirm_below=args.confirm_below,
-                    confirm_red_flag_no_below=args.confirm_red_flag_below),
-                journal=records.journal if records else None,
-                resume=records.resume if records else ())
-        except ValueError as exc:  # the journal does not fit this protocol
-            assert records is not None
-            records.abandon()
-            raise UsageError(f"--resume: {exc}; start een nieuwe intake") from None
-        consultation = outcome.consultation
-        chosen, result = outcome.chosen_exercises, consultation.result
-        if exercises and result is not None and chosen is None:
-            outside = [c for c in exercises if c not in result.exercises]
-            raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu "
-                             "van deze uitkomst" if result.exercises else
-                             "--exercises: bij een verwijzing worden geen oefeningen gekozen")
-        if records is not None:
-            _store_intake(records, outcome, listener, Fanout(sinks), protocol,
-                          baseline, interactive=answers is None)
+        with keeping_answers(records, args.db):
+            outcome = _run_intake(args, protocol, stack, records, answers, exercises, baseline)
+    day = records.day if records is not None else args.date
+    consultation = outcome.consultation
+    chosen, result = outcome.chosen_exercises, consultation.result
     report = render_report(protocol=protocol, answers=outcome.answers,
                            findings=consultation.findings, result=result,
                            day=day, chosen=chosen)
@@ -268,9 +219,61 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
             paths = write_report(args.report, report=report, findings=consultation.findings,
                                  result=result, chosen=chosen, sheet=sheet)
         except OSError as exc:
-            raise UsageError(f"--report: kan niet schrijven in {args.report}: {exc}") from None
+            raise OutputError(f"--report: kan niet schrijven in {args.report}: "
+                              f"{os_reason(exc)}") from None
         print(f"Verslag geschreven: {', '.join(str(p) for p in paths)}")
     return EXIT_DONE if consultation.result is not None else EXIT_UNFINISHED
+
+
+def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
+                records: IntakeRecords | None, answers: Findings | None,
+                exercises: tuple[str, ...],
+                baseline: tuple[int, tuple[int, int, int]] | None) -> Outcome:
+    """Open the input and the outputs, run the consultation and store it."""
+    options = speech_options(args)
+    sinks: list[Emit] = []
+    listener: Listener | None = None
+    voice = False
+    if answers is not None:
+        answerer = FindingsAnswerer(answers, protocol, exercises)
+        sinks.append(answerer)
+        listener = answerer
+    elif not args.text:
+        voice_input = voice_listener(args, options, protocol)
+        if voice_input is not None:
+            stack.callback(voice_input.close)
+            listener, voice = voice_input, True
+    if listener is None:
+        listener = text_listener()
+    if args.events is not None:
+        sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
+                                 f"--events {args.events}"))
+    sinks.append(Screen(sys.stdout, echo=answers is not None or voice
+                        or not streams.stdin_is_tty()))
+    speaker = speech_output(args, options)
+    if args.barge_in and voice and not args.mute:
+        from assistant.speech.voice import BargeIn, VoiceListener
+
+        assert isinstance(listener, VoiceListener)
+        speaker = BargeIn(speaker, listener)
+    stack.callback(speaker.close)
+    sinks.append(SpeechOutput(speaker))
+    outcome = run_consultation(
+        protocol, listener, sinks, DialogConfig(
+            voice=voice, confirm_below=args.confirm_below,
+            confirm_red_flag_no_below=args.confirm_red_flag_below),
+        journal=records.journal if records else None,
+        resume=records.resume if records else ())
+    chosen, result = outcome.chosen_exercises, outcome.consultation.result
+    if exercises and result is not None and chosen is None:
+        outside = [c for c in exercises if c not in result.exercises]
+        raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu "
+                         "van deze uitkomst" if result.exercises else
+                         "--exercises: bij een verwijzing worden geen oefeningen gekozen")
+    if records is not None:
+        _store_intake(records, outcome, listener, Fanout(sinks), protocol,
+                      baseline, interactive=answers is None)
+    return outcome
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from contextlib import ExitStack, suppress
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,23 @@ def open_output(stack: ExitStack, path: Path) -> TextIO:
 
     stack.callback(close)
     return out
+
+
+def check_folder(path: Path, option: str) -> None:
+    """Refuse, before anything starts, an output folder that cannot be made or written: a path
+    under a regular file ('--report afile/sub'), or in a folder that is read-only."""
+    for part in (path, *path.parents):
+        if not part.exists():
+            continue
+        if not part.is_dir():
+            what = "is geen map" if part == path else f"is een bestand, dus {path} kan er niet in"
+            raise UsageError(f"{option}: {part} {what}; kies een map")
+        try:
+            with tempfile.TemporaryFile(dir=part):
+                return
+        except OSError as exc:
+            raise UsageError(f"{option}: kan niet schrijven in {part} ({os_reason(exc)}); "
+                             "kies een andere map") from None
 
 
 class GuardedSink:

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.dialog.intents import parse_yes_no
+from assistant.errors import RecordsError
 from assistant.errors import RecordsUnavailable as RecordsUnavailable
-from assistant.journal import IntakeJournal
+from assistant.journal import EndStatus, IntakeJournal
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
 from assistant.protocol.rules import Result
@@ -19,7 +20,7 @@ from assistant.report import result_json
 from assistant.speech.interfaces import Listener
 
 if TYPE_CHECKING:
-    from assistant.records.store import Store
+    from assistant.records.store import JournalRow, Store
 
 BASELINE_OFFER = ("Wilt u nu de beginmeting doen, met de pijnscore en de drie activiteiten? "
                   "Zeg ja of nee.")
@@ -36,7 +37,12 @@ class IntakeRecords:
     day: date
     journal: IntakeJournal | None
     resume: Sequence[dict[str, Any]] = ()
-    resumed_from: date | None = None
+    resumed: JournalRow | None = None  # the interrupted intake this one continues
+    closed: bool = False  # the journal is closed (finished or set aside)
+
+    @property
+    def resumed_from(self) -> date | None:
+        return self.resumed.date if self.resumed is not None else None
 
     @classmethod
     def open(cls, db: Path | None, patient: str | None, day: date, *,
@@ -63,7 +69,7 @@ class IntakeRecords:
             if found is not None:
                 entries = store.journal_entries(found.id)
                 journal = IntakeJournal(store, found.id)
-                return cls(store, patient, found.date, journal, entries, found.date)
+                return cls(store, found.patient, found.date, journal, entries, found)
             journal = IntakeJournal(store, store.journal_open(patient, day))
             return cls(store, patient, day, journal)
         except RecordsError as exc:
@@ -81,23 +87,44 @@ class IntakeRecords:
 
     def abandon(self) -> None:
         """The journal cannot be replayed (another protocol version): set it aside."""
-        if self.journal is not None:
-            self.journal.close("abandoned")
+        self._close("abandoned")
+
+    def _close(self, status: EndStatus) -> None:
+        if self.journal is not None and not self.closed:
+            self.journal.close(status)
+            self.closed = True
+
+    def settle(self) -> int | None:
+        """After the intake failed part-way: the answers its journal keeps for a resume, the
+        journal left open for it. A journal without any entry is closed (nothing to resume:
+        a later --resume must not take it for the real interrupted intake); 0 then, and also
+        without a journal. None when the journal cannot be read (it stays as it is)."""
+        if self.journal is None or self.closed:
+            return 0
+        try:
+            entries = self.store.journal_entries(self.journal.id)
+            if not entries:
+                self._close("abandoned")
+        except RecordsError:
+            return None
+        kinds = [entry.get("kind") for entry in entries]
+        return kinds.count("answer") - kinds.count("back")
 
     def finish(self, findings: Findings, result: Result | None,
                chosen: Sequence[str] | None, answered: int) -> str | None:
-        """After the intake: close the journal when it reached a result, and store the
-        consultation under the patient's id. Returns a line for the screen, or None."""
+        """After the intake: store the consultation under the patient's id, then close the
+        journal when it reached a result (in that order: when storing fails, the journal still
+        holds every answer for a resume). Returns a line for the screen, or None."""
         if result is None:
-            if answered == 0 and self.journal is not None:
-                self.journal.close("abandoned")  # stopped before any answer: nothing to resume
+            if answered == 0:
+                self._close("abandoned")  # stopped before any answer: nothing to resume
             return None  # stopped: the journal stays open, to be resumed
-        if self.journal is not None:
-            self.journal.close("finished")
+        if self.patient is not None:
+            self.store.add_consultation(self.patient, self.day, findings.to_json(),
+                                        result_json(result, chosen), list(chosen or ()))
+        self._close("finished")
         if self.patient is None:
             return None
-        self.store.add_consultation(self.patient, self.day, findings.to_json(),
-                                    result_json(result, chosen), list(chosen or ()))
         return f"Opgeslagen bij patiënt {self.patient} ({self.day.isoformat()})."
 
     def baseline(self, nprs: int, psk: tuple[int, int, int]) -> str:

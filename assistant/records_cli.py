@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from assistant import streams
-from assistant.cli_common import parse_date, parse_psk, parse_score
+from assistant.cli_common import check_folder, parse_date, parse_psk, parse_score
 from assistant.dialog.evaluation import Evaluation, run_evaluation
 from assistant.errors import EXIT_DONE, EXIT_UNFINISHED
 from assistant.protocol.followup import Followup, evaluate
@@ -112,8 +112,8 @@ def _json_out(data: object) -> str:
 
 
 def _report_dir(path: Path | None) -> None:
-    if path is not None and path.exists() and not path.is_dir():
-        raise RecordsError(f"--report: {path} is geen map")
+    if path is not None:
+        check_folder(path, "--report")
 
 
 def _speaker(args: argparse.Namespace) -> Speaker:
