@@ -50,7 +50,14 @@ from assistant.errors import (
 )
 from assistant.exercises_cli import add_exercises_parser, parse_codes
 from assistant.intake_guard import keeping_answers
-from assistant.intake_records import IntakeRecords, RecordsUnavailable, offer_baseline
+from assistant.intake_records import (
+    RESUME_QUESTION,
+    IntakeRecords,
+    RecordsUnavailable,
+    ask_yes_no,
+    describe_resume,
+    offer_baseline,
+)
 from assistant.model_cli import add_model_parser
 from assistant.protocol import FindingsError, classify, load_protocol
 from assistant.protocol.findings import Findings, parse_findings, require_complete
@@ -61,6 +68,7 @@ from assistant.screen import EventLog, Screen
 from assistant.session import Fanout, Outcome, SpeechOutput, run_consultation
 from assistant.sheet import render_sheet
 from assistant.speech.interfaces import Listener
+from assistant.speech.text import StreamListener
 
 if TYPE_CHECKING:
     pass
@@ -160,6 +168,24 @@ def _open_records(args: argparse.Namespace, *, journaled: bool) -> IntakeRecords
         return None
 
 
+def _confirm_resume(records: IntakeRecords, args: argparse.Namespace,
+                    protocol: Protocol) -> bool:
+    """Name the interrupted intake and ask before continuing it (--yes: without asking; a
+    script, with no one to ask, needs --yes)."""
+    found = describe_resume(records)
+    if not args.yes and not streams.stdin_is_tty():
+        raise UsageError(f"er is een onderbroken intake ({found}); voeg --yes toe om hem "
+                         "zonder vraag te hervatten")
+    print(f"Onderbroken intake gevonden: {found}.", flush=True)
+    if not args.yes:
+        listener = StreamListener(streams.stdin(), "› ", sys.stdout)
+        if not ask_yes_no(listener, print, protocol, RESUME_QUESTION):
+            print("Niet hervat. De onderbroken intake blijft bewaard.")
+            return False
+    print(f"Intake wordt hervat ({records.standing_answers} antwoorden).")
+    return True
+
+
 def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, emit: Emit,
                   protocol: Protocol, baseline: tuple[int, tuple[int, int, int]] | None, *,
                   interactive: bool) -> None:
@@ -197,9 +223,8 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
         records = _open_records(args, journaled=answers is None)
         if records is not None:
             stack.callback(records.close)
-            if records.resumed_from is not None:
-                print(f"Onderbroken intake van {records.resumed_from.isoformat()} wordt hervat "
-                      f"({records.standing_answers} antwoorden).")
+            if records.resumed is not None and not _confirm_resume(records, args, protocol):
+                return EXIT_UNFINISHED
         with keeping_answers(records, args.db):
             outcome = _run_intake(args, protocol, stack, records, answers, exercises, baseline)
     day = records.day if records is not None else args.date
@@ -298,7 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "een onderbroken intake van deze patiënt wordt hervat")
     intake.add_argument("--resume", action="store_true",
                         help="hervat de laatst onderbroken intake (zonder --patient: de "
-                             "laatste zonder id)")
+                             "laatste zonder id); de assistent noemt hem en vraagt eerst")
+    intake.add_argument("--yes", action="store_true",
+                        help="hervat een onderbroken intake zonder te vragen (nodig als de "
+                             "invoer geen terminal is)")
     intake.add_argument("--db", type=Path, metavar="PAD",
                         help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of "
                              "de gebruikersmap)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 BASELINE_OFFER = ("Wilt u nu de beginmeting doen, met de pijnscore en de drie activiteiten? "
                   "Zeg ja of nee.")
 OFFER_TRIES = 3
+RESUME_QUESTION = "Doorgaan? (ja/nee)"
 
 
 @dataclass
@@ -137,10 +138,17 @@ class IntakeRecords:
 def offer_baseline(listener: Listener, say: Callable[[str], None],
                    protocol: Protocol) -> bool:
     """Ask whether to take the baseline measurement now; True on 'ja'."""
+    return ask_yes_no(listener, say, protocol, BASELINE_OFFER)
+
+
+def ask_yes_no(listener: Listener, say: Callable[[str], None], protocol: Protocol,
+               question: str) -> bool:
+    """Ask a yes/no question (up to three times when the reply is not understood); True on
+    'ja', False on 'nee', silence or the end of input."""
     vocab = protocol.vocabulary
     phrases = sorted(vocab.yes | vocab.no)
     for _ in range(OFFER_TRIES):
-        say(BASELINE_OFFER)
+        say(question)
         heard = listener.listen(phrases)
         if heard is None:
             return False
@@ -148,3 +156,19 @@ def offer_baseline(listener: Listener, say: Callable[[str], None],
         if reply is not None:
             return reply
     return False
+
+
+def describe_resume(records: IntakeRecords) -> str:
+    """Which interrupted intake would be continued: 'begonnen op 2026-11-02 om 10:42,
+    12 antwoorden, patiënt P-1' (or 'zonder id')."""
+    row = records.resumed
+    assert row is not None
+    try:
+        started = datetime.fromisoformat(row.started).astimezone()
+        when = f"{started:%Y-%m-%d} om {started:%H:%M}"
+    except ValueError:
+        when = row.date.isoformat()
+    answers = records.standing_answers
+    counted = "1 antwoord" if answers == 1 else f"{answers} antwoorden"
+    who = f"patiënt {row.patient}" if row.patient is not None else "zonder id"
+    return f"begonnen op {when}, {counted}, {who}"

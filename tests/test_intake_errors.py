@@ -1,6 +1,6 @@
 """An error during a live intake never discards the answers given: the journal stays open, one
 line says how to resume, exit 2; an intake that fails before its first answer leaves nothing
-open; only a journal that does not fit is set aside."""
+open; --resume names the intake and asks before it continues (or needs --yes)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ from tests.test_records_errors import locked
 
 TEXT_LISTENER = cli.text_listener
 ANSWERS = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # profile B
+
+
+class Terminal(io.StringIO):
+    """Typed input at a terminal."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
@@ -83,10 +90,10 @@ def test_an_error_at_the_third_answer_keeps_two_and_says_how_to_resume(
     assert "De 2 antwoorden zijn bewaard; ga verder met 'assistant intake --resume'" in line
     assert open_journal() is not None and open_journal()[1] == 2  # type: ignore[index]
     monkeypatch.setattr(cli, "text_listener", TEXT_LISTENER)
-    code, out, err = run(["intake", "--text", "--mute", "--resume"], capsys,
+    code, out, err = run(["intake", "--text", "--mute", "--resume", "--yes"], capsys,
                          monkeypatch, "\n".join(ANSWERS[2:]) + "\n")
     assert code == 0, err
-    assert "wordt hervat (2 antwoorden)." in out and "Behandelprofiel B" in out
+    assert "Intake wordt hervat (2 antwoorden)." in out and "Behandelprofiel B" in out
     assert open_journal() is None
 
 
@@ -148,7 +155,7 @@ def test_a_lock_mid_intake_keeps_the_answers_before_it(
     line = one_line(err)
     assert code == 2 and "in gebruik door een ander programma" in line
     assert "De 2 antwoorden zijn bewaard; ga verder met 'assistant intake --resume'" in line
-    code, out, err = run(["intake", "--text", "--mute", "--resume"], capsys,
+    code, out, err = run(["intake", "--text", "--mute", "--resume", "--yes"], capsys,
                          monkeypatch, "\n".join(ANSWERS[2:]) + "\n")
     assert code == 0 and "Behandelprofiel B" in out, err
 
@@ -187,13 +194,65 @@ def test_report_under_a_regular_file_is_refused_before_the_intake(
         assert store._conn.execute("SELECT COUNT(*) FROM journal").fetchone()[0] == 0
 
 
+def interrupted_anonymous(capsys: pytest.CaptureFixture[str],
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, _ = run(["intake", "--text", "--mute"], capsys, monkeypatch,
+                     "\n".join(ANSWERS[:3]) + "\nstop\n")
+    assert code == 1
+
+
+def test_resume_in_a_script_needs_yes_and_names_the_intake(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    interrupted_anonymous(capsys, monkeypatch)
+    code, out, err = run(["intake", "--text", "--mute", "--resume"], capsys, monkeypatch,
+                         "\n".join(ANSWERS[3:]) + "\n")
+    line = one_line(err)
+    assert code == 2 and out == ""
+    assert "er is een onderbroken intake (begonnen op " in line
+    assert ", 3 antwoorden, zonder id); voeg --yes toe" in line
+    assert open_journal() is not None and open_journal()[1] == 3  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("reply", "code"), [("ja", 0), ("nee", 1), ("", 1)])
+def test_resume_at_a_terminal_asks_first(reply: str, code: int,
+                                         capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    interrupted_anonymous(capsys, monkeypatch)
+    typed = Terminal("\n".join([reply, *ANSWERS[3:]]) + "\n" if reply else "")
+    done, out, err = run(["intake", "--text", "--mute", "--resume"], capsys, monkeypatch,
+                         typed)
+    assert done == code, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Onderbroken intake gevonden: begonnen op ")
+    assert lines[0].endswith(", 3 antwoorden, zonder id.") and lines[1] == "Doorgaan? (ja/nee)"
+    if reply == "ja":
+        assert "Intake wordt hervat (3 antwoorden)." in out and "Behandelprofiel B" in out
+        assert open_journal() is None
+    else:
+        assert "Niet hervat. De onderbroken intake blijft bewaard." in out
+        assert open_journal() is not None and open_journal()[1] == 3  # type: ignore[index]
+
+
+def test_an_anonymous_intake_is_never_offered_to_a_patient(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    interrupted_anonymous(capsys, monkeypatch)
+    code, out, err = run(["intake", "--text", "--mute", "--patient", "P-5"], capsys,
+                         monkeypatch, "\n".join(ANSWERS) + "\n")
+    assert code == 0, err
+    assert "Onderbroken intake" not in out and "Opgeslagen bij patiënt P-5" in out
+    assert open_journal() is not None  # the anonymous one waits for its own --resume
+    code, _, err = run(["intake", "--text", "--mute", "--patient", "P-5", "--resume"], capsys,
+                       monkeypatch)
+    assert code == 2 and "geen onderbroken intake gevonden voor patiënt 'P-5'" in one_line(err)
+
+
 def test_a_journal_mismatch_alone_sets_the_journal_aside(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
         journal = store.journal_open(None, store_module.date(2026, 1, 5))
         store.journal_append(journal, {"kind": "answer", "question": "geen-vraag",
                                        "heard": "ja", "value": True})
-    code, _, err = run(["intake", "--text", "--mute", "--resume"], capsys,
+    code, _, err = run(["intake", "--text", "--mute", "--resume", "--yes"], capsys,
                        monkeypatch)
     assert code == 2 and "start een nieuwe intake" in one_line(err)
     assert open_journal() is None
