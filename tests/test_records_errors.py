@@ -222,3 +222,15 @@ def test_sqlite_errors_of_any_store_method_name_the_file(tmp_path: Path) -> None
         with pytest.raises(store_module.RecordsError, match=str(db)):
             store.patients()
         store._conn = sqlite3.connect(db)  # so that the context can close it
+
+
+def test_a_bogus_mplbackend_does_not_stop_the_chart(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    add_intake(db, "P-1", "B")
+    env = {**os.environ, "MPLBACKEND": "bogus", "MPLCONFIGDIR": str(tmp_path / "mpl")}
+    done = subprocess.run([sys.executable, "-m", "assistant", "followup", "--patient", "P-1",
+                           "--nprs", "4", "--psk", "4,4,4", "--db", str(db), "--report",
+                           str(tmp_path / "verslag")], capture_output=True, text=True,
+                          timeout=120, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "verslag" / "history.png").read_bytes().startswith(b"\x89PNG")
