@@ -47,6 +47,13 @@ def test_every_error_of_the_assistant_has_the_one_base_and_its_own_stable_code()
         "records", "bad-findings", "journal-mismatch"}
 
 
+def test_the_readme_lists_every_error_code() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    missing = [kind.code for kind in all_errors()
+               if kind is not AssistantError and f"`{kind.code}`" not in readme]
+    assert missing == [], "name these codes in README.md (Exit codes)"
+
+
 def test_value_errors_stay_value_errors_where_callers_catch_them() -> None:
     assert issubclass(FindingsError, ValueError) and issubclass(ProtocolError, ValueError)
 
