@@ -11,7 +11,7 @@ import json
 import math
 import sys
 from collections.abc import Sequence
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -45,6 +45,7 @@ from assistant.errors import (
     InputError,
     InternalError,
     OutputError,
+    RecordsError,
     describe,
     os_reason,
 )
@@ -53,7 +54,6 @@ from assistant.intake_guard import keeping_answers
 from assistant.intake_records import (
     RESUME_QUESTION,
     IntakeRecords,
-    RecordsUnavailable,
     ask_yes_no,
     describe_resume,
     offer_baseline,
@@ -161,7 +161,7 @@ def _open_records(args: argparse.Namespace, *, journaled: bool) -> IntakeRecords
     try:
         return IntakeRecords.open(args.db, args.patient, args.date, resume=args.resume,
                                   journaled=journaled)
-    except RecordsUnavailable as exc:
+    except RecordsError as exc:
         if args.patient is not None or args.resume:
             raise
         print(f"Geen dagboek voor hervatten: {exc}.", file=sys.stderr)
@@ -403,8 +403,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(exc: AssistantError) -> int:
-    with suppress(OutputError):
+    try:
         streams.flush_stdout()  # what was said before the error stays before it
+    except BrokenPipeError:
+        streams.discard_stdout()
+    except OutputError:
+        pass
     streams.error_line(exc.line())
     return exc.exit_code
 

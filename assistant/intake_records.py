@@ -50,16 +50,14 @@ class IntakeRecords:
              resume: bool, journaled: bool = True) -> IntakeRecords:
         """Open the store and the journal: an interrupted intake when `resume` (or when this
         patient has one), else a new one; no journal at all when not `journaled` (answers from
-        a file). RecordsUnavailable when that is not possible."""
+        a file). A RecordsError (locked, damaged, read-only: its own class and code) when that
+        is not possible; RecordsUnavailable when there is nothing to resume."""
         from assistant.records.location import resolve_db_path
-        from assistant.records.store import RecordsError, Store, validate_patient_id
+        from assistant.records.store import Store, validate_patient_id
 
-        try:
-            if patient is not None:
-                validate_patient_id(patient)
-            store = Store.open(resolve_db_path(db))
-        except RecordsError as exc:
-            raise RecordsUnavailable(str(exc)) from None
+        if patient is not None:
+            validate_patient_id(patient)
+        store = Store.open(resolve_db_path(db))
         try:
             if not journaled:
                 return cls(store, patient, day, None)
@@ -73,9 +71,9 @@ class IntakeRecords:
                 return cls(store, found.patient, found.date, journal, entries, found)
             journal = IntakeJournal(store, store.journal_open(patient, day))
             return cls(store, patient, day, journal)
-        except RecordsError as exc:
+        except BaseException:
             store.close()
-            raise RecordsUnavailable(str(exc)) from None
+            raise
 
     @property
     def standing_answers(self) -> int:
