@@ -234,3 +234,21 @@ def test_a_bogus_mplbackend_does_not_stop_the_chart(tmp_path: Path) -> None:
                           timeout=120, check=False, env=env)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "verslag" / "history.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(("where", "message"), [
+    ("folder", "is een map, geen gegevensbestand"),
+    ("afile/records.sqlite3", "een deel van het pad is geen map"),
+    ("afile", "geen bruikbaar gegevensbestand"),
+])
+def test_a_records_path_that_is_no_records_file_is_one_line(
+        tmp_path: Path, where: str, message: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "afile").write_text("geen SQLite " * 50, encoding="utf-8")
+    db = tmp_path / where
+    for argv in (["intake", "--text", "--mute", "--patient", "P-1"], ["history", "--patient",
+                                                                      "P-1"]):
+        code, out, err = run([*argv, "--db", str(db)], capsys, monkeypatch, "nee\n")
+        assert code == 2 and QUESTION not in out
+        assert message in one_line(err) and str(db) in err

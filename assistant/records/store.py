@@ -228,6 +228,9 @@ class Store:
 
         With `write` False (history, export) a valid file in a read-only folder is still read,
         as an immutable file: SQLite's write-ahead log needs the folder otherwise."""
+        if path.is_dir():
+            raise RecordsError(f"{path} is een map, geen gegevensbestand; kies een bestand met "
+                               "--db")
         try:
             _create_private(path)
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
