@@ -160,6 +160,7 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
                                f"({consultation.date.isoformat()})")
         speaker: Speaker = SilentSpeaker()
         if args.nprs is None:
+            streams.stdin()  # a closed stdin is refused before the speaker starts
             speaker = _speaker(args)
             asked = _ask(args, profile, protocol, speaker)
             if asked is None:

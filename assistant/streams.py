@@ -18,8 +18,8 @@ from assistant.errors import OutputError, UsageError, os_reason
 STDOUT_CLOSED = ("de standaarduitvoer (stdout) is gesloten; start de assistent in een terminal, "
                  "of leid de uitvoer om naar een bestand (> uitvoer.txt)")
 STDIN_CLOSED = ("de invoer (stdin) is gesloten, dus er kan geen antwoord komen; start de "
-                "assistent in een terminal, geef de antwoorden via een bestand (< antwoorden.txt)"
-                " of gebruik --answers")
+                "assistent in een terminal, of geef de antwoorden via een bestand "
+                "(< antwoorden.txt)")
 
 
 def prepare() -> None:

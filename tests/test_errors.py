@@ -25,6 +25,7 @@ from assistant.speech.recognizer import RecognizerError
 from assistant.speech.tts import TtsError
 from assistant.voice_setup import Unavailable
 from tests.harness import NO_NEURO, PROTOCOL, SCREENED
+from tests.records_fixtures import add_intake
 
 
 def all_errors() -> list[type[AssistantError]]:
@@ -159,8 +160,10 @@ def _closing(fd: int) -> Any:
 
 
 @pytest.mark.parametrize("command", [["intake", "--text", "--mute"],
-                                     ["exercises", "--codes", "F14", "--text", "--mute"]])
+                                     ["exercises", "--codes", "F14", "--text", "--mute"],
+                                     ["followup", "--patient", "P-1"]])
 def test_a_closed_stdin_is_one_line(command: list[str]) -> None:
+    add_intake(Path(os.environ["ASSISTANT_DB"]), "P-1", "B")
     run = cli(*command, stdin=None, preexec_fn=_closing(0))
     assert "(stdin) is gesloten" in one_line(run)
 
