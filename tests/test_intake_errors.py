@@ -8,11 +8,12 @@ import io
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from assistant import cli
+from assistant import cli, cli_common
 from assistant.cli import main
 from assistant.records import store as store_module
 from assistant.records.store import Store
@@ -20,7 +21,7 @@ from assistant.speech.interfaces import Utterance
 from tests.harness import NO_NEURO, SCREENED
 from tests.test_records_errors import locked
 
-TEXT_LISTENER = cli.text_listener
+TEXT_LISTENER = cli_common.text_listener
 ANSWERS = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # profile B
 
 
@@ -139,7 +140,7 @@ def test_a_lock_mid_intake_keeps_the_answers_before_it(
     class LockAtThird(io.StringIO):
         lines = 0
 
-        def readline(self, size: int | None = -1) -> str:
+        def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
             self.lines += 1
             if self.lines == 3:  # another program takes the file while the third is typed
                 holding.append(locked(db, readers_too=False))
@@ -249,7 +250,7 @@ def test_an_anonymous_intake_is_never_offered_to_a_patient(
 def test_a_journal_mismatch_alone_sets_the_journal_aside(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
-        journal = store.journal_open(None, store_module.date(2026, 1, 5))
+        journal = store.journal_open(None, date(2026, 1, 5))
         store.journal_append(journal, {"kind": "answer", "question": "geen-vraag",
                                        "heard": "ja", "value": True})
     code, _, err = run(["intake", "--text", "--mute", "--resume", "--yes"], capsys,

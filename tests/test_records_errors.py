@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
+from assistant.errors import RecordsCorrupt, RecordsError
 from assistant.records import store as store_module
 from assistant.records.store import Store
 from tests.records_fixtures import add_intake
@@ -216,10 +217,10 @@ def test_sqlite_errors_of_any_store_method_name_the_file(tmp_path: Path) -> None
     add_intake(db, "P-1", "B")
     with Store.open(db) as store:
         store._conn.execute("DROP TABLE evaluations")
-        with pytest.raises(store_module.RecordsCorrupt, match=str(db)):
+        with pytest.raises(RecordsCorrupt, match=str(db)):
             store.evaluations("P-1")
         store._conn.close()
-        with pytest.raises(store_module.RecordsError, match=str(db)):
+        with pytest.raises(RecordsError, match=str(db)):
             store.patients()
         store._conn = sqlite3.connect(db)  # so that the context can close it
 
