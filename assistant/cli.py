@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import math
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -16,13 +16,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from assistant import __version__
+from assistant import __version__, streams
 from assistant.cli_common import (
     EXIT_DONE,
     EXIT_UNFINISHED,
     EXIT_USAGE,
+    GuardedSink,
     UsageError,
     add_speech_flags,
+    check_folder,
     open_output,
     parse_date,
     parse_psk,
@@ -37,10 +39,26 @@ from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.diagram import mermaid, session_mermaid
 from assistant.dialog.evaluation import run_evaluation
 from assistant.dialog.events import Emit, Say
+from assistant.errors import (
+    AssistantError,
+    InputError,
+    InternalError,
+    OutputError,
+    RecordsError,
+    describe,
+    os_reason,
+)
 from assistant.exercises_cli import add_exercises_parser, parse_codes
-from assistant.intake_records import IntakeRecords, RecordsUnavailable, offer_baseline
+from assistant.intake_guard import keeping_answers
+from assistant.intake_records import (
+    RESUME_QUESTION,
+    IntakeRecords,
+    ask_yes_no,
+    describe_resume,
+    offer_baseline,
+)
 from assistant.model_cli import add_model_parser
-from assistant.protocol import FindingsError, ProtocolError, classify, load_protocol
+from assistant.protocol import FindingsError, classify, load_protocol
 from assistant.protocol.findings import Findings, parse_findings, require_complete
 from assistant.protocol.model import Protocol
 from assistant.records_cli import add_records_parsers
@@ -49,6 +67,7 @@ from assistant.screen import EventLog, Screen
 from assistant.session import Fanout, Outcome, SpeechOutput, run_consultation
 from assistant.sheet import render_sheet
 from assistant.speech.interfaces import Listener
+from assistant.speech.text import StreamListener
 
 if TYPE_CHECKING:
     pass
@@ -59,21 +78,30 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read_findings(path: Path) -> Findings:
+    """A findings file: UTF-8 (a byte-order mark, as Notepad writes, is fine) holding JSON."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UsageError(f"bevindingenbestand niet gevonden: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"bevindingenbestand niet te lezen: {path} ({exc})") from None
+        raise InputError(f"bevindingenbestand niet gevonden: {path}") from None
+    except OSError as exc:
+        raise InputError(f"bevindingenbestand niet te lezen: {path} ({os_reason(exc)})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: geen UTF-8-tekst; sla het bestand op als UTF-8") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: geen geldige JSON (regel {exc.lineno}: {exc.msg})") from None
+        raise InputError(f"{path}: geen geldige JSON (regel {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: de JSON is te diep genest voor een bevindingenbestand"
+                         ) from None
+    except ValueError:  # an integer beyond Python's limit on digits
+        raise InputError(f"{path}: een getal met te veel cijfers voor een bevindingenbestand"
+                         ) from None
     try:
         findings = parse_findings(data)
         require_complete(findings)
     except FindingsError as exc:
-        raise UsageError(f"{path}: {exc}") from None
+        raise FindingsError(f"{path}: {exc}") from None
     return findings
 
 
@@ -82,7 +110,7 @@ def _positive(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if value <= 0:
+    if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"geen positief getal: {text!r}")
     return value
 
@@ -92,7 +120,7 @@ def _fraction(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not 0 <= value <= 1:
+    if not 0 <= value <= 1:  # also refuses nan
         raise argparse.ArgumentTypeError(f"geen getal van 0 tot en met 1: {text!r}")
     return value
 
@@ -132,40 +160,52 @@ def _open_records(args: argparse.Namespace, *, journaled: bool) -> IntakeRecords
     try:
         return IntakeRecords.open(args.db, args.patient, args.date, resume=args.resume,
                                   journaled=journaled)
-    except RecordsUnavailable as exc:
+    except RecordsError as exc:
         if args.patient is not None or args.resume:
-            raise UsageError(str(exc)) from None
+            raise
         print(f"Geen dagboek voor hervatten: {exc}.", file=sys.stderr)
         return None
+
+
+def _confirm_resume(records: IntakeRecords, args: argparse.Namespace,
+                    protocol: Protocol) -> bool:
+    """Name the interrupted intake and ask before continuing it (--yes: without asking; a
+    script, with no one to ask, needs --yes)."""
+    found = describe_resume(records)
+    if not args.yes and not streams.stdin_is_tty():
+        raise UsageError(f"er is een onderbroken intake ({found}); voeg --yes toe om hem "
+                         "zonder vraag te hervatten")
+    print(f"Onderbroken intake gevonden: {found}.", flush=True)
+    if not args.yes:
+        listener = StreamListener(streams.stdin(), "› ", sys.stdout)
+        if not ask_yes_no(listener, print, protocol, RESUME_QUESTION):
+            print("Niet hervat. De onderbroken intake blijft bewaard.")
+            return False
+    print(f"Intake wordt hervat ({records.standing_answers} antwoorden).")
+    return True
 
 
 def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, emit: Emit,
                   protocol: Protocol, baseline: tuple[int, tuple[int, int, int]] | None, *,
                   interactive: bool) -> None:
     """Store the finished intake under the patient's id, with the baseline measurement."""
-    from assistant.records.store import RecordsError
-
     consultation = outcome.consultation
     result = consultation.result
-    try:
-        saved = records.finish(consultation.findings, result, outcome.chosen_exercises,
-                               len(consultation.history))
-        if saved is None or result is None or result.profile is None:
-            return
-        print(saved)
-        if baseline is None and interactive:
-            def say(text: str) -> None:
-                emit(Say("notice", text))
+    saved = records.finish(consultation.findings, result, outcome.chosen_exercises,
+                           len(consultation.history))
+    if saved is None or result is None or result.profile is None:
+        return
+    print(saved)
+    if baseline is None and interactive:
+        def say(text: str) -> None:
+            emit(Say("notice", text))
 
-            if offer_baseline(listener, say, protocol):
-                measured = run_evaluation(listener, say, result.profile, protocol,
-                                          baseline=True)
-                if measured is not None:
-                    baseline = measured.nprs, measured.psk
-        if baseline is not None:
-            print(records.baseline(*baseline))
-    except RecordsError as exc:
-        raise UsageError(str(exc)) from None
+        if offer_baseline(listener, say, protocol):
+            measured = run_evaluation(listener, say, result.profile, protocol, baseline=True)
+            if measured is not None:
+                baseline = measured.nprs, measured.psk
+    if baseline is not None:
+        print(records.baseline(*baseline))
 
 
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -175,65 +215,20 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
     if args.exercises is not None and answers is None:
         raise UsageError("--exercises hoort bij --answers (anders kiest u ze in het gesprek)")
     exercises = parse_codes(args.exercises, protocol, "--exercises") if args.exercises else ()
-    if args.report is not None and args.report.exists() and not args.report.is_dir():
-        raise UsageError(f"--report: {args.report} is geen map")
+    if args.report is not None:
+        check_folder(args.report, "--report")
     baseline = _baseline(args)
-    options = speech_options(args)
     with ExitStack() as stack:
         records = _open_records(args, journaled=answers is None)
         if records is not None:
             stack.callback(records.close)
-            if records.resumed_from is not None:
-                print(f"Onderbroken intake van {records.resumed_from.isoformat()} wordt hervat "
-                      f"({records.standing_answers} antwoorden).")
-        day = records.day if records is not None else args.date
-        sinks: list[Emit] = []
-        listener: Listener | None = None
-        voice = False
-        if answers is not None:
-            answerer = FindingsAnswerer(answers, protocol, exercises)
-            sinks.append(answerer)
-            listener = answerer
-        elif not args.text:
-            voice_input = voice_listener(args, options, protocol)
-            if voice_input is not None:
-                stack.callback(voice_input.close)
-                listener, voice = voice_input, True
-        if listener is None:
-            listener = text_listener()
-        if args.events is not None:
-            sinks.append(EventLog(open_output(stack, args.events)))
-        sinks.append(Screen(sys.stdout, echo=answers is not None or voice
-                            or not sys.stdin.isatty()))
-        speaker = speech_output(args, options)
-        if args.barge_in and voice and not args.mute:
-            from assistant.speech.voice import BargeIn, VoiceListener
-
-            assert isinstance(listener, VoiceListener)
-            speaker = BargeIn(speaker, listener)
-        stack.callback(speaker.close)
-        sinks.append(SpeechOutput(speaker))
-        try:
-            outcome = run_consultation(
-                protocol, listener, sinks, DialogConfig(
-                    voice=voice, confirm_below=args.confirm_below,
-                    confirm_red_flag_no_below=args.confirm_red_flag_below),
-                journal=records.journal if records else None,
-                resume=records.resume if records else ())
-        except ValueError as exc:  # the journal does not fit this protocol
-            assert records is not None
-            records.abandon()
-            raise UsageError(f"--resume: {exc}; start een nieuwe intake") from None
-        consultation = outcome.consultation
-        chosen, result = outcome.chosen_exercises, consultation.result
-        if exercises and result is not None and chosen is None:
-            outside = [c for c in exercises if c not in result.exercises]
-            raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu "
-                             "van deze uitkomst" if result.exercises else
-                             "--exercises: bij een verwijzing worden geen oefeningen gekozen")
-        if records is not None:
-            _store_intake(records, outcome, listener, Fanout(sinks), protocol,
-                          baseline, interactive=answers is None)
+            if records.resumed is not None and not _confirm_resume(records, args, protocol):
+                return EXIT_UNFINISHED
+        with keeping_answers(records, args.db):
+            outcome = _run_intake(args, protocol, stack, records, answers, exercises, baseline)
+    day = records.day if records is not None else args.date
+    consultation = outcome.consultation
+    chosen, result = outcome.chosen_exercises, consultation.result
     report = render_report(protocol=protocol, answers=outcome.answers,
                            findings=consultation.findings, result=result,
                            day=day, chosen=chosen, from_file=answers is not None)
@@ -249,9 +244,61 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
                                  findings=answers or consultation.findings,
                                  result=result, chosen=chosen, sheet=sheet)
         except OSError as exc:
-            raise UsageError(f"--report: kan niet schrijven in {args.report}: {exc}") from None
+            raise OutputError(f"--report: kan niet schrijven in {args.report}: "
+                              f"{os_reason(exc)}") from None
         print(f"Verslag geschreven: {', '.join(str(p) for p in paths)}")
     return EXIT_DONE if consultation.result is not None else EXIT_UNFINISHED
+
+
+def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
+                records: IntakeRecords | None, answers: Findings | None,
+                exercises: tuple[str, ...],
+                baseline: tuple[int, tuple[int, int, int]] | None) -> Outcome:
+    """Open the input and the outputs, run the consultation and store it."""
+    options = speech_options(args)
+    sinks: list[Emit] = []
+    listener: Listener | None = None
+    voice = False
+    if answers is not None:
+        answerer = FindingsAnswerer(answers, protocol, exercises)
+        sinks.append(answerer)
+        listener = answerer
+    elif not args.text:
+        voice_input = voice_listener(args, options, protocol)
+        if voice_input is not None:
+            stack.callback(voice_input.close)
+            listener, voice = voice_input, True
+    if listener is None:
+        listener = text_listener()
+    if args.events is not None:
+        sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
+                                 f"--events {args.events}"))
+    sinks.append(Screen(sys.stdout, echo=answers is not None or voice
+                        or not streams.stdin_is_tty()))
+    speaker = speech_output(args, options)
+    if args.barge_in and voice and not args.mute:
+        from assistant.speech.voice import BargeIn, VoiceListener
+
+        assert isinstance(listener, VoiceListener)
+        speaker = BargeIn(speaker, listener)
+    stack.callback(speaker.close)
+    sinks.append(SpeechOutput(speaker))
+    outcome = run_consultation(
+        protocol, listener, sinks, DialogConfig(
+            voice=voice, confirm_below=args.confirm_below,
+            confirm_red_flag_no_below=args.confirm_red_flag_below),
+        journal=records.journal if records else None,
+        resume=records.resume if records else ())
+    chosen, result = outcome.chosen_exercises, outcome.consultation.result
+    if exercises and result is not None and chosen is None:
+        outside = [c for c in exercises if c not in result.exercises]
+        raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu "
+                         "van deze uitkomst" if result.exercises else
+                         "--exercises: bij een verwijzing worden geen oefeningen gekozen")
+    if records is not None:
+        _store_intake(records, outcome, listener, Fanout(sinks), protocol,
+                      baseline, interactive=answers is None)
+    return outcome
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -276,7 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "een onderbroken intake van deze patiënt wordt hervat")
     intake.add_argument("--resume", action="store_true",
                         help="hervat de laatst onderbroken intake (zonder --patient: de "
-                             "laatste zonder id)")
+                             "laatste zonder id); de assistent noemt hem en vraagt eerst")
+    intake.add_argument("--yes", action="store_true",
+                        help="hervat een onderbroken intake zonder te vragen (nodig als de "
+                             "invoer geen terminal is)")
     intake.add_argument("--db", type=Path, metavar="PAD",
                         help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of "
                              "de gebruikersmap)")
@@ -326,23 +376,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command. The one place that turns an error into an exit code and one line on
+    stderr (DESIGN.md "Errors and exit codes"): never a traceback."""
     try:
-        protocol = load_protocol()
-        code: int = args.handler(args, protocol)
+        streams.prepare()
+        args = build_parser().parse_args(argv)
+        code: int = args.handler(args, load_protocol())
+        streams.flush_stdout()
         return code
-    except ProtocolError as exc:
-        print(f"assistant: fout in de protocolgegevens: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except UsageError as exc:
-        print(f"assistant: fout: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except SystemExit:  # argparse: --help, --version, or a bad flag (its line is written)
+        try:
+            streams.flush_stdout()
+        except OutputError as exc:
+            raise SystemExit(_fail(exc)) from None
+        raise
+    except AssistantError as exc:
+        return _fail(exc)
     except KeyboardInterrupt:
-        print("\nassistant: onderbroken.", file=sys.stderr)
+        streams.error_line("\nassistant: onderbroken.")
         return EXIT_UNFINISHED
     except BrokenPipeError:  # the reader went away (`assistant … | head`): end quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        streams.discard_stdout()
         return EXIT_UNFINISHED
+    except Exception as exc:  # the promise: one line, never a traceback
+        return _fail(InternalError(describe(exc)))
+
+
+def _fail(exc: AssistantError) -> int:
+    try:
+        streams.flush_stdout()  # what was said before the error stays before it
+    except BrokenPipeError:
+        streams.discard_stdout()
+    except OutputError:
+        pass
+    streams.error_line(exc.line())
+    return exc.exit_code
 
 
 if __name__ == "__main__":

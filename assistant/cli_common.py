@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import ExitStack
+import tempfile
+from contextlib import ExitStack, suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from assistant import streams
+from assistant.dialog.events import Emit, Event
+from assistant.errors import EXIT_DONE as EXIT_DONE
+from assistant.errors import EXIT_UNFINISHED as EXIT_UNFINISHED
+from assistant.errors import EXIT_USAGE as EXIT_USAGE
+from assistant.errors import OutputError, os_reason
+from assistant.errors import UsageError as UsageError
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
@@ -17,11 +25,7 @@ from assistant.voice_setup import SpeechOptions, Unavailable, open_listener, ope
 if TYPE_CHECKING:
     from assistant.speech.voice import VoiceListener
 
-EXIT_DONE, EXIT_UNFINISHED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input or a missing prerequisite: one line for the user, exit 2."""
+MIN_SPEECH_RATE, MAX_SPEECH_RATE = 40, 400  # words per minute (espeak-ng's default is 175)
 
 
 def add_speech_flags(parser: argparse.ArgumentParser) -> None:
@@ -29,16 +33,60 @@ def add_speech_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-device", metavar="NAAM|NUMMER", help="de microfoon")
     parser.add_argument("--output-device", metavar="NAAM|NUMMER", help="de luidspreker")
     parser.add_argument("--tts-voice", metavar="STEM", help="de stem voor spraakuitvoer")
-    parser.add_argument("--speech-rate", type=int, metavar="WOORDEN/MIN",
-                        help="spreektempo van de spraakuitvoer")
+    parser.add_argument("--speech-rate", type=parse_speech_rate, metavar="WOORDEN/MIN",
+                        help=f"spreektempo van de spraakuitvoer ({MIN_SPEECH_RATE} tot en met "
+                             f"{MAX_SPEECH_RATE} woorden per minuut)")
 
 
 def open_output(stack: ExitStack, path: Path) -> TextIO:
+    """A file for the event log, closed with the stack (a failure to write it is reported
+    where it happens, not a second time at the close)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return stack.enter_context(path.open("w", encoding="utf-8"))
+        out = path.open("w", encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"kan niet schrijven naar {path}: {exc.strerror}") from None
+        raise UsageError(f"kan niet schrijven naar {path}: {os_reason(exc)}") from None
+
+    def close() -> None:
+        with suppress(OSError):
+            out.close()
+
+    stack.callback(close)
+    return out
+
+
+def check_folder(path: Path, option: str) -> None:
+    """Refuse, before anything starts, an output folder that cannot be made or written: a path
+    under a regular file ('--report afile/sub'), or in a folder that is read-only."""
+    for part in (path, *path.parents):
+        if not part.exists():
+            continue
+        if not part.is_dir():
+            what = "is geen map" if part == path else f"is een bestand, dus {path} kan er niet in"
+            raise UsageError(f"{option}: {part} {what}; kies een map")
+        try:
+            with tempfile.TemporaryFile(dir=part):
+                return
+        except OSError as exc:
+            raise UsageError(f"{option}: kan niet schrijven in {part} ({os_reason(exc)}); "
+                             "kies een andere map") from None
+
+
+class GuardedSink:
+    """A sink (the event log) whose write failures (a full disk) become an OutputError naming
+    the file; stdout has its own guard (streams.ScreenStream)."""
+
+    def __init__(self, sink: Emit, what: str) -> None:
+        self.sink = sink
+        self.what = what
+
+    def __call__(self, event: Event) -> None:
+        try:
+            self.sink(event)
+        except BrokenPipeError:  # the reader went away: main ends quietly
+            raise
+        except OSError as exc:
+            raise OutputError(f"kan niet schrijven naar {self.what}: {os_reason(exc)}") from None
 
 
 def speech_options(args: argparse.Namespace) -> SpeechOptions:
@@ -63,8 +111,9 @@ def speech_output(args: argparse.Namespace, options: SpeechOptions) -> Speaker:
 
 
 def text_listener() -> Listener:
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    return StreamListener(sys.stdin, "› " if interactive else "", sys.stdout)
+    """Answers from the keyboard or a script on stdin (UsageError when stdin is closed)."""
+    interactive = streams.stdin_is_tty() and sys.stdout.isatty()
+    return StreamListener(streams.stdin(), "› " if interactive else "", sys.stdout)
 
 
 def voice_listener(args: argparse.Namespace, options: SpeechOptions,
@@ -77,6 +126,18 @@ def voice_listener(args: argparse.Namespace, options: SpeechOptions,
             raise UsageError(f"--voice: {exc}") from None
         print(f"Tekstmodus: {exc}.", file=sys.stderr)
         return None
+
+
+def parse_speech_rate(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not MIN_SPEECH_RATE <= value <= MAX_SPEECH_RATE:
+        raise argparse.ArgumentTypeError(
+            f"geen spreektempo van {MIN_SPEECH_RATE} tot en met {MAX_SPEECH_RATE} woorden per "
+            f"minuut: {text!r}")
+    return value
 
 
 def parse_date(text: str) -> date:

@@ -11,9 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from assistant import streams
 from assistant.cli_common import (
     EXIT_DONE,
     EXIT_UNFINISHED,
+    GuardedSink,
     UsageError,
     add_speech_flags,
     open_output,
@@ -65,15 +67,17 @@ def parse_codes(text: str, protocol: Protocol, option: str = "--codes") -> tuple
 
 def _patient_program(args: argparse.Namespace, protocol: Protocol) -> Program:
     from assistant.records.location import resolve_db_path
-    from assistant.records.store import RecordsError, Store
+    from assistant.records.store import Store, validate_patient_id
 
-    try:
-        with Store.open(resolve_db_path(args.db)) as store:
-            consultation = store.latest_consultation(args.patient)
-    except RecordsError as exc:
-        raise UsageError(str(exc)) from None
+    validate_patient_id(args.patient)
+    with Store.open(resolve_db_path(args.db), write=False) as store:
+        consultation = store.latest_consultation(args.patient)
     if consultation is None:
         raise UsageError(f"--patient: geen intake gevonden voor '{args.patient}'")
+    if consultation.result.get("referral"):
+        raise UsageError(f"--patient: '{consultation.patient}' is bij de intake verwezen "
+                         "(graad IV): volgens de richtlijn eerst naar de huisarts, zonder "
+                         "oefenprogramma")
     codes = tuple(consultation.chosen_exercises)
     if not codes:
         raise UsageError(f"--patient: bij de intake van '{args.patient}' zijn geen oefeningen "
@@ -149,11 +153,12 @@ def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> in
                 stack.callback(listener.close)
                 commands, voice = VoiceCommands(listener), True
         if commands is None:
-            commands = KeyboardCommands(KeyboardInput(sys.stdin))
+            commands = KeyboardCommands(KeyboardInput(streams.stdin()))
         sinks: list[Emit] = []
         if args.events is not None:
-            sinks.append(EventLog(open_output(stack, args.events)))
-        sinks.append(Screen(sys.stdout, echo=voice or not sys.stdin.isatty(),
+            sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
+                                     f"--events {args.events}"))
+        sinks.append(Screen(sys.stdout, echo=voice or not streams.stdin_is_tty(),
                             release=protocol.library.session.release))
         speaker = speech_output(args, options)
         stack.callback(speaker.close)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.dialog.intents import parse_yes_no
-from assistant.journal import IntakeJournal
+from assistant.errors import RecordsError
+from assistant.errors import RecordsUnavailable as RecordsUnavailable
+from assistant.journal import EndStatus, IntakeJournal
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
 from assistant.protocol.rules import Result
@@ -18,15 +20,12 @@ from assistant.report import result_json
 from assistant.speech.interfaces import Listener
 
 if TYPE_CHECKING:
-    from assistant.records.store import Store
+    from assistant.records.store import JournalRow, Store
 
 BASELINE_OFFER = ("Wilt u nu de beginmeting doen, met de pijnscore en de drie activiteiten? "
                   "Zeg ja of nee.")
 OFFER_TRIES = 3
-
-
-class RecordsUnavailable(Exception):
-    """The records cannot be used; the message is one Dutch line."""
+RESUME_QUESTION = "Doorgaan? (ja/nee)"
 
 
 @dataclass
@@ -39,23 +38,26 @@ class IntakeRecords:
     day: date
     journal: IntakeJournal | None
     resume: Sequence[dict[str, Any]] = ()
-    resumed_from: date | None = None
+    resumed: JournalRow | None = None  # the interrupted intake this one continues
+    closed: bool = False  # the journal is closed (finished or set aside)
+
+    @property
+    def resumed_from(self) -> date | None:
+        return self.resumed.date if self.resumed is not None else None
 
     @classmethod
     def open(cls, db: Path | None, patient: str | None, day: date, *,
              resume: bool, journaled: bool = True) -> IntakeRecords:
         """Open the store and the journal: an interrupted intake when `resume` (or when this
         patient has one), else a new one; no journal at all when not `journaled` (answers from
-        a file). RecordsUnavailable when that is not possible."""
+        a file). A RecordsError (locked, damaged, read-only: its own class and code) when that
+        is not possible; RecordsUnavailable when there is nothing to resume."""
         from assistant.records.location import resolve_db_path
-        from assistant.records.store import RecordsError, Store, validate_patient_id
+        from assistant.records.store import Store, validate_patient_id
 
-        try:
-            if patient is not None:
-                validate_patient_id(patient)
-            store = Store.open(resolve_db_path(db))
-        except RecordsError as exc:
-            raise RecordsUnavailable(str(exc)) from None
+        if patient is not None:
+            validate_patient_id(patient)
+        store = Store.open(resolve_db_path(db))
         try:
             if not journaled:
                 return cls(store, patient, day, None)
@@ -66,12 +68,12 @@ class IntakeRecords:
             if found is not None:
                 entries = store.journal_entries(found.id)
                 journal = IntakeJournal(store, found.id)
-                return cls(store, patient, found.date, journal, entries, found.date)
+                return cls(store, found.patient, found.date, journal, entries, found)
             journal = IntakeJournal(store, store.journal_open(patient, day))
             return cls(store, patient, day, journal)
-        except RecordsError as exc:
+        except BaseException:
             store.close()
-            raise RecordsUnavailable(str(exc)) from None
+            raise
 
     @property
     def standing_answers(self) -> int:
@@ -84,23 +86,44 @@ class IntakeRecords:
 
     def abandon(self) -> None:
         """The journal cannot be replayed (another protocol version): set it aside."""
-        if self.journal is not None:
-            self.journal.close("abandoned")
+        self._close("abandoned")
+
+    def _close(self, status: EndStatus) -> None:
+        if self.journal is not None and not self.closed:
+            self.journal.close(status)
+            self.closed = True
+
+    def settle(self) -> int | None:
+        """After the intake failed part-way: the answers its journal keeps for a resume, the
+        journal left open for it. A journal without any entry is closed (nothing to resume:
+        a later --resume must not take it for the real interrupted intake); 0 then, and also
+        without a journal. None when the journal cannot be read (it stays as it is)."""
+        if self.journal is None or self.closed:
+            return 0
+        try:
+            entries = self.store.journal_entries(self.journal.id)
+            if not entries:
+                self._close("abandoned")
+        except RecordsError:
+            return None
+        kinds = [entry.get("kind") for entry in entries]
+        return kinds.count("answer") - kinds.count("back")
 
     def finish(self, findings: Findings, result: Result | None,
                chosen: Sequence[str] | None, answered: int) -> str | None:
-        """After the intake: close the journal when it reached a result, and store the
-        consultation under the patient's id. Returns a line for the screen, or None."""
+        """After the intake: store the consultation under the patient's id, then close the
+        journal when it reached a result (in that order: when storing fails, the journal still
+        holds every answer for a resume). Returns a line for the screen, or None."""
         if result is None:
-            if answered == 0 and self.journal is not None:
-                self.journal.close("abandoned")  # stopped before any answer: nothing to resume
+            if answered == 0:
+                self._close("abandoned")  # stopped before any answer: nothing to resume
             return None  # stopped: the journal stays open, to be resumed
-        if self.journal is not None:
-            self.journal.close("finished")
+        if self.patient is not None:
+            self.store.add_consultation(self.patient, self.day, findings.to_json(),
+                                        result_json(result, chosen), list(chosen or ()))
+        self._close("finished")
         if self.patient is None:
             return None
-        self.store.add_consultation(self.patient, self.day, findings.to_json(),
-                                    result_json(result, chosen), list(chosen or ()))
         return f"Opgeslagen bij patiënt {self.patient} ({self.day.isoformat()})."
 
     def baseline(self, nprs: int, psk: tuple[int, int, int]) -> str:
@@ -113,10 +136,17 @@ class IntakeRecords:
 def offer_baseline(listener: Listener, say: Callable[[str], None],
                    protocol: Protocol) -> bool:
     """Ask whether to take the baseline measurement now; True on 'ja'."""
+    return ask_yes_no(listener, say, protocol, BASELINE_OFFER)
+
+
+def ask_yes_no(listener: Listener, say: Callable[[str], None], protocol: Protocol,
+               question: str) -> bool:
+    """Ask a yes/no question (up to three times when the reply is not understood); True on
+    'ja', False on 'nee', silence or the end of input."""
     vocab = protocol.vocabulary
     phrases = sorted(vocab.yes | vocab.no)
     for _ in range(OFFER_TRIES):
-        say(BASELINE_OFFER)
+        say(question)
         heard = listener.listen(phrases)
         if heard is None:
             return False
@@ -124,3 +154,19 @@ def offer_baseline(listener: Listener, say: Callable[[str], None],
         if reply is not None:
             return reply
     return False
+
+
+def describe_resume(records: IntakeRecords) -> str:
+    """Which interrupted intake would be continued: 'begonnen op 2026-11-02 om 10:42,
+    12 antwoorden, patiënt P-1' (or 'zonder id')."""
+    row = records.resumed
+    assert row is not None
+    try:
+        started = datetime.fromisoformat(row.started).astimezone()
+        when = f"{started:%Y-%m-%d} om {started:%H:%M}"
+    except ValueError:
+        when = row.date.isoformat()
+    answers = records.standing_answers
+    counted = "1 antwoord" if answers == 1 else f"{answers} antwoorden"
+    who = f"patiënt {row.patient}" if row.patient is not None else "zonder id"
+    return f"begonnen op {when}, {counted}, {who}"

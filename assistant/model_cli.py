@@ -1,17 +1,17 @@
 """`assistant model list | download | verify`: the speech models (DESIGN.md "Contracts").
 
-Exit codes: 0 done; 2 a failure, with one line on stderr. Handlers take `(args, protocol)` like
-the other commands and ignore the protocol.
+Exit codes: 0 done; 2 a failure (a ModelError, which `assistant.cli.main` turns into one line on
+stderr). Handlers take `(args, protocol)` like the other commands and ignore the protocol.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from assistant.errors import EXIT_DONE
 from assistant.speech import models
 from assistant.speech.models import (
     DEFAULT_MODEL,
@@ -29,7 +29,6 @@ from assistant.speech.models import (
     verify,
 )
 
-EXIT_OK, EXIT_FAILED = 0, 2
 DOCTOR_HINT = "'assistant doctor' controleert het"
 NO_MODEL = (f"geen spraakmodel gevonden; haal het op met 'assistant model download'"
             f" of zet {ENV_MODEL}")
@@ -63,28 +62,6 @@ def add_model_parser(sub: argparse._SubParsersAction[P]) -> None:
 
 def cmd_list(args: argparse.Namespace, protocol: object = None) -> int:
     """Print the known models, where each is installed, and the model in use."""
-    return _guarded(_list, args)
-
-
-def cmd_download(args: argparse.Namespace, protocol: object = None) -> int:
-    """Download, check and unpack a known model."""
-    return _guarded(_download, args)
-
-
-def cmd_verify(args: argparse.Namespace, protocol: object = None) -> int:
-    """Check a model folder: expected files, then a real load with vosk."""
-    return _guarded(_verify, args)
-
-
-def _guarded(action: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    try:
-        return action(args)
-    except ModelError as exc:
-        print(f"assistant: fout: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-
-
-def _list(args: argparse.Namespace) -> int:
     for model in load_manifest():
         copies = installed_copies(model)
         where = ", ".join(str(p) for p in copies) if copies else "niet geïnstalleerd"
@@ -94,10 +71,11 @@ def _list(args: argparse.Namespace) -> int:
         print(f"In gebruik: geen ({NO_MODEL})")
     else:
         print(f"In gebruik: {location.path} (via {location.source})")
-    return EXIT_OK
+    return EXIT_DONE
 
 
-def _download(args: argparse.Namespace) -> int:
+def cmd_download(args: argparse.Namespace, protocol: object = None) -> int:
+    """Download, check and unpack a known model."""
     model = known_model(args.name, load_manifest())
     dest = models.REPO_MODELS_DIR if args.dir is None else args.dir
     target = dest / model.name
@@ -113,7 +91,7 @@ def _download(args: argparse.Namespace) -> int:
     print(f"Spraakmodel staat nu in {path}; {DOCTOR_HINT}.")
     if not _is_found(path):
         print(f"Let op: de assistent zoekt niet in {dest}; zet {ENV_MODEL}={path}")
-    return EXIT_OK
+    return EXIT_DONE
 
 
 def _already_there(model: KnownModel, target: Path) -> int:
@@ -122,7 +100,7 @@ def _already_there(model: KnownModel, target: Path) -> int:
         raise ModelError(f"{target} bestaat al maar is onvolledig (ontbreekt:"
                          f" {', '.join(missing)}); verwijder die map en download opnieuw")
     print(f"{model.name} staat al in {target}; {DOCTOR_HINT}.")
-    return EXIT_OK
+    return EXIT_DONE
 
 
 def _is_found(path: Path) -> bool:
@@ -133,7 +111,8 @@ def _is_found(path: Path) -> bool:
     return found is not None and found.resolve() == path.resolve()
 
 
-def _verify(args: argparse.Namespace) -> int:
+def cmd_verify(args: argparse.Namespace, protocol: object = None) -> int:
+    """Check a model folder: expected files, then a real load with vosk."""
     path: Path | None = args.path if args.path is not None else find_model(None)
     if path is None:
         raise ModelError(NO_MODEL)
@@ -142,7 +121,7 @@ def _verify(args: argparse.Namespace) -> int:
     if problems:
         raise ModelError(f"spraakmodel {path} is niet bruikbaar: {'; '.join(problems)}")
     print(f"Spraakmodel in orde: {path}")
-    return EXIT_OK
+    return EXIT_DONE
 
 
 def _mb(size: int) -> str:

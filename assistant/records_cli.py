@@ -1,8 +1,8 @@
 """`assistant followup | history | forget | export`: the patient records (DESIGN.md "Contracts").
 
 Exit codes: 0 done; 1 the interactive measurement was stopped (nothing stored); 2 bad input, an
-unknown patient or an unusable database, with one Dutch line on stderr. Handlers take
-`(args, protocol)` like the other commands.
+unknown patient or an unusable database: a RecordsError, which `assistant.cli.main` turns into
+one Dutch line on stderr. Handlers take `(args, protocol)` like the other commands.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from assistant.cli_common import parse_date, parse_psk, parse_score
+from assistant import streams
+from assistant.cli_common import check_folder, parse_date, parse_psk, parse_score
 from assistant.dialog.evaluation import Evaluation, run_evaluation
+from assistant.errors import EXIT_DONE, EXIT_UNFINISHED
 from assistant.protocol.followup import Followup, evaluate
 from assistant.protocol.followup_data import load_followup
 from assistant.protocol.model import Protocol
@@ -41,9 +42,7 @@ from assistant.records.store import (
 from assistant.speech.interfaces import SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
 
-EXIT_OK, EXIT_STOPPED, EXIT_USAGE = 0, 1, 2
 P = TypeVar("P", bound=argparse.ArgumentParser)
-Handler = Callable[[argparse.Namespace, Protocol], int]
 
 
 def _common(parser: argparse.ArgumentParser, *, with_json: bool = False) -> None:
@@ -72,40 +71,30 @@ def add_records_parsers(sub: argparse._SubParsersAction[P]) -> None:
     followup.add_argument("--report", type=Path, metavar="MAP",
                           help=f"schrijf followup.md, followup.json en {CHART_FILE} in MAP")
     followup.add_argument("--mute", action="store_true", help="geen gesproken uitvoer")
-    followup.set_defaults(handler=_guarded(cmd_followup))
+    followup.set_defaults(handler=cmd_followup)
 
     history = sub.add_parser("history", help="de intake en alle metingen van een patiënt")
     _common(history, with_json=True)
     history.add_argument("--report", type=Path, metavar="MAP",
                          help=f"schrijf de grafiek {CHART_FILE} in MAP")
-    history.set_defaults(handler=_guarded(cmd_history))
+    history.set_defaults(handler=cmd_history)
 
     forget = sub.add_parser("forget", help="wis alle gegevens van een patiënt")
     _common(forget)
     forget.add_argument("--yes", action="store_true", help="bevestig het wissen")
-    forget.set_defaults(handler=_guarded(cmd_forget))
+    forget.set_defaults(handler=cmd_forget)
 
     export = sub.add_parser("export", help="alle gegevens van een patiënt als JSON")
     _common(export)
     export.add_argument("--output", type=Path, metavar="BESTAND",
                         help="schrijf naar BESTAND (alleen voor u leesbaar) in plaats van stdout")
-    export.set_defaults(handler=_guarded(cmd_export))
+    export.set_defaults(handler=cmd_export)
 
 
-def _guarded(handler: Handler) -> Handler:
-    """Run a handler; a records problem becomes one line on stderr and exit 2."""
-    def run(args: argparse.Namespace, protocol: Protocol) -> int:
-        try:
-            validate_patient_id(args.patient)
-            return handler(args, protocol)
-        except RecordsError as exc:
-            print(f"assistant: fout: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-    return run
-
-
-def _open(args: argparse.Namespace) -> Store:
-    return Store.open(resolve_db_path(args.db))
+def _open(args: argparse.Namespace, *, write: bool = True) -> Store:
+    """The records file; a bad --patient is refused before it is opened."""
+    validate_patient_id(args.patient)
+    return Store.open(resolve_db_path(args.db), write=write)
 
 
 def _intake(store: Store, patient: str) -> ConsultationRow:
@@ -123,8 +112,8 @@ def _json_out(data: object) -> str:
 
 
 def _report_dir(path: Path | None) -> None:
-    if path is not None and path.exists() and not path.is_dir():
-        raise RecordsError(f"--report: {path} is geen map")
+    if path is not None:
+        check_folder(path, "--report")
 
 
 def _speaker(args: argparse.Namespace) -> Speaker:
@@ -149,8 +138,8 @@ def _ask(args: argparse.Namespace, profile: str, protocol: Protocol,
         print(text, file=out, flush=True)
         speaker.say(text)
 
-    interactive = sys.stdin.isatty() and out.isatty()
-    listener = StreamListener(sys.stdin, "› " if interactive else "", out)
+    interactive = streams.stdin_is_tty() and out.isatty()
+    listener = StreamListener(streams.stdin(), "› " if interactive else "", out)
     return run_evaluation(listener, say, profile, protocol)
 
 
@@ -161,27 +150,29 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
     _report_dir(args.report)
     with _open(args) as store:
         consultation = _intake(store, args.patient)
+        patient = consultation.patient  # as first stored: "P-0001" for "p-0001"
         profile = consultation.result.get("profile")
         if not profile:
-            raise RecordsError(f"patiënt {args.patient} is verwezen (graad IV): volgens de "
+            raise RecordsError(f"patiënt {patient} is verwezen (graad IV): volgens de "
                                "richtlijn is er geen vervolgbehandeling")
         if args.date < consultation.date:
             raise RecordsError(f"de datum {args.date.isoformat()} ligt voor de intake "
                                f"({consultation.date.isoformat()})")
         speaker: Speaker = SilentSpeaker()
         if args.nprs is None:
+            streams.stdin()  # a closed stdin is refused before the speaker starts
             speaker = _speaker(args)
             asked = _ask(args, profile, protocol, speaker)
             if asked is None:
                 speaker.close()
-                return EXIT_STOPPED
+                return EXIT_UNFINISHED
             nprs, psk, neuro = asked.nprs, asked.psk, asked.neuro_worse or args.neuro_worse
         else:
             nprs, psk, neuro = args.nprs, args.psk, args.neuro_worse
-        store.add_evaluation(args.patient, args.date, nprs, psk, neuro)
-        rows = store.evaluations(args.patient, consultation.id)
+        store.add_evaluation(patient, args.date, nprs, psk, neuro)
+        rows = store.evaluations(patient, consultation.id)
         outcome = evaluate(
-            patient=args.patient, profile=profile, plan=protocol.profile(profile).closure_plan,
+            patient=patient, profile=profile, plan=protocol.profile(profile).closure_plan,
             intake_date=consultation.date, day=args.date,
             measurements=[measurement(r) for r in rows], data=load_followup())
         if args.json:
@@ -193,7 +184,7 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
         speaker.close()
         if args.report is not None:
             _write_followup_report(args.report, outcome, rows, consultation)
-    return EXIT_OK
+    return EXIT_DONE
 
 
 def _write_followup_report(directory: Path, outcome: Followup, rows: list[EvaluationRow],
@@ -214,13 +205,14 @@ def _write_followup_report(directory: Path, outcome: Followup, rows: list[Evalua
 def cmd_history(args: argparse.Namespace, protocol: Protocol) -> int:
     """The intake and every evaluation since, as text with bars or as JSON."""
     _report_dir(args.report)
-    with _open(args) as store:
+    with _open(args, write=False) as store:
         consultation = _intake(store, args.patient)
         rows = store.evaluations(args.patient, consultation.id)
+    patient = consultation.patient  # as first stored: "P-0001" for "p-0001"
     if args.json:
-        print(_json_out(history_json(args.patient, consultation, rows)), end="")
+        print(_json_out(history_json(patient, consultation, rows)), end="")
     else:
-        print(history_text(args.patient, consultation, rows, protocol), end="")
+        print(history_text(patient, consultation, rows, protocol), end="")
     if args.report is not None:
         try:
             chart = write_chart(args.report / CHART_FILE, rows, consultation.date)
@@ -230,7 +222,7 @@ def cmd_history(args: argparse.Namespace, protocol: Protocol) -> int:
     elif not args.json:
         print(f"Een grafiek als afbeelding: voeg --report MAP toe (dan staat {CHART_FILE} in "
               "MAP).")
-    return EXIT_OK
+    return EXIT_DONE
 
 
 def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -245,22 +237,22 @@ def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
             raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
     print(f"Gewist: patiënt {args.patient}, {intakes} intake(s), {measurements} meting(en) en "
           f"eventuele onderbroken intakes. Het bestand is opgeschoond.")
-    return EXIT_OK
+    return EXIT_DONE
 
 
 def cmd_export(args: argparse.Namespace, protocol: Protocol) -> int:
     """Everything stored about the patient as JSON, on stdout or in a private file."""
-    with _open(args) as store:
+    with _open(args, write=False) as store:
         if not store.has_patient(args.patient):
             raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
         data = store.export(args.patient)
     text = _json_out(data)
     if args.output is None:
         print(text, end="")
-        return EXIT_OK
+        return EXIT_DONE
     try:
         write_private(args.output, text)
     except OSError as exc:
         raise RecordsError(f"--output: kan niet schrijven naar {args.output}: {exc}") from None
     print(f"Geëxporteerd naar {args.output}", file=sys.stderr)
-    return EXIT_OK
+    return EXIT_DONE

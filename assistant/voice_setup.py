@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from assistant.dialog.exercise_choice import choice_phrases
 from assistant.dialog.exercise_session import command_phrases
 from assistant.dialog.phrases import accepted_phrases
+from assistant.errors import VoiceUnavailable
 from assistant.protocol.model import Protocol
 
 if TYPE_CHECKING:
@@ -19,10 +20,7 @@ if TYPE_CHECKING:
     from assistant.speech.voice import VoiceListener
 
 MAX_LISTED_WORDS = 8
-
-
-class Unavailable(Exception):
-    """Voice (in or out) cannot be used here; the message says why and how to fix it."""
+Unavailable = VoiceUnavailable  # the name the callers know
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ No test touches the internet: a fake model zip is served by http.server on 127.0
 
 from __future__ import annotations
 
-import argparse
 import gc
 import hashlib
 import io
@@ -22,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from assistant.model_cli import add_model_parser
+from assistant.cli import main
 from assistant.speech import models
 from assistant.speech.models import (
     DEFAULT_MODEL,
@@ -394,11 +393,8 @@ def test_progress_bar_on_a_terminal_and_in_a_log() -> None:
 # --- CLI ------------------------------------------------------------------------------------
 
 def run_cli(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="assistant")
-    add_model_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["model", *argv])
-    code: int = args.handler(args, None)
-    return code
+    """`assistant model …` through the one place that turns errors into exit codes."""
+    return main(["model", *argv])
 
 
 @pytest.fixture

@@ -121,7 +121,8 @@ def test_valid_patient_ids(patient: str) -> None:
     assert validate_patient_id(patient) == patient
 
 
-@pytest.mark.parametrize("patient", ["", "A" * 65, "with space", "../etc", "é", "a/b", "a;b"])
+@pytest.mark.parametrize("patient", ["", "A" * 65, "with space", "../etc", "é", "a/b", "a;b",
+                                     ".", "..", "-", "_._"])
 def test_bad_patient_ids_are_refused_in_dutch(tmp_path: Path, patient: str) -> None:
     with pytest.raises(RecordsError, match="ongeldige patiënt-id"):
         validate_patient_id(patient)
@@ -129,11 +130,37 @@ def test_bad_patient_ids_are_refused_in_dutch(tmp_path: Path, patient: str) -> N
         store.add_consultation(patient, DAY, {}, {}, [])
 
 
-def test_ids_are_case_sensitive(tmp_path: Path) -> None:
+def test_ids_compare_case_insensitively_and_keep_their_first_spelling(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite3"
-    add_intake(db, "Jan", "A")
+    add_intake(db, "P-0001", "A")
+    add_intake(db, "p-0001", "B", DAY + timedelta(days=1))  # the same patient, not a second
     with Store.open(db) as store:
-        assert store.has_patient("Jan") and not store.has_patient("jan")
+        assert store.patients() == ["P-0001"]
+        assert store.has_patient("p-0001") and store.has_patient("P-0001")
+        assert [c.patient for c in store.consultations("p-0001")] == ["P-0001", "P-0001"]
+        store.add_evaluation("p-0001", DAY + timedelta(days=2), 4, (4, 4, 4))
+        assert [e.patient for e in store.evaluations("P-0001")] == ["P-0001"]
+        assert store.export("p-0001")["patient"] == "P-0001"
+        journal = store.journal_open("p-0001", DAY)
+        store.journal_append(journal, {"kind": "answer"})
+        found = store.journal_find_open("P-0001")
+        assert found is not None and (found.id, found.patient) == (journal, "P-0001")
+        assert store.forget("P-0001") and store.patients() == []
+
+
+def test_existing_rows_in_two_spellings_stay_readable_as_one_patient(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite3"
+    with Store.open(db) as store:  # as an older version stored them: two ids, one patient
+        for patient in ("jan", "Jan"):
+            store._conn.execute("INSERT INTO patients (id, created) VALUES (?, ?)",
+                                (patient, "2024-01-01T00:00:00+00:00"))
+            store._conn.execute(
+                "INSERT INTO consultations (patient, date, findings, result, chosen_exercises,"
+                " created) VALUES (?, ?, '{}', '{}', '[]', '')", (patient, DAY.isoformat()))
+    with Store.open(db) as store:
+        assert len(store.consultations("JAN")) == 2
+        assert store.add_evaluation("jAn", DAY, 3, (3, 3, 3)) > 0
+        assert store.forget("jan") and store.patients() == []
 
 
 def test_forget_erases_every_row_of_that_patient_only(tmp_path: Path) -> None:
@@ -180,6 +207,9 @@ def test_journal_is_durable_and_found_per_patient(tmp_path: Path) -> None:
     with Store.open(db) as store:
         anonymous = store.journal_open(None, DAY)
         older = store.journal_open("p1", DAY)
+        assert store.journal_find_open("p1") is None  # no answer yet: nothing to resume
+        store.journal_append(anonymous, {"kind": "answer"})
+        store.journal_append(older, {"kind": "answer"})
         newer = store.journal_open("p1", DAY + timedelta(days=1))
         for n in range(3):
             store.journal_append(newer, {"seq": n, "text": "nee hoor"})

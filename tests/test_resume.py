@@ -74,8 +74,8 @@ def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
         assert proc.wait(timeout=10) == -signal.SIGKILL
     finally:
         proc.kill()
-    second = cli("intake", "--text", "--mute", "--patient", "pt-k", "--events", str(second_log),
-                 "--report", str(report),
+    second = cli("intake", "--text", "--mute", "--patient", "pt-k", "--yes", "--events",
+                 str(second_log), "--report", str(report),
                  stdin="\n".join([*ANSWERS[given:], "veertien", "ja"]) + "\n")
     assert second.returncode == 0, second.stderr
     assert f"wordt hervat ({given} antwoorden)" in second.stdout
@@ -99,7 +99,7 @@ def test_resume_without_a_patient_and_terug_in_the_journal(tmp_path: Path) -> No
         [*NO_RED_FLAGS[:3], "terug", "nee", "nee", "stop"]) + "\n")
     assert stopped.returncode == 1
     log = tmp_path / "events.jsonl"
-    resumed = cli("intake", "--text", "--mute", "--resume", "--events", str(log),
+    resumed = cli("intake", "--text", "--mute", "--resume", "--yes", "--events", str(log),
                   stdin="\n".join(ANSWERS[4:]) + "\n")
     assert resumed.returncode == 0, resumed.stderr
     assert "wordt hervat (4 antwoorden)" in resumed.stdout
@@ -117,7 +117,7 @@ def test_a_journal_that_does_not_fit_is_set_aside(tmp_path: Path) -> None:
         journal = store.journal_open(None, date(2026, 11, 3))
         store.journal_append(journal, {"kind": "answer", "question": "adl_impact",
                                        "heard": "fors", "value": "severe"})
-    done = cli("intake", "--text", "--mute", "--resume")
+    done = cli("intake", "--text", "--mute", "--resume", "--yes")
     assert done.returncode == 2 and "start een nieuwe intake" in done.stderr
     with Store.open(db) as store:
         assert store.journal_find_open(None) is None

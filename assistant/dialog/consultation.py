@@ -32,6 +32,7 @@ from assistant.dialog.intents import (
     parse_yes_no,
 )
 from assistant.dialog.phrases import accepted_phrases, display_value, spoken_summary
+from assistant.errors import JournalMismatch
 from assistant.protocol import rules
 from assistant.protocol.findings import LIST_FINDINGS, UNKNOWN, CSpineRule, Findings, Value
 from assistant.protocol.model import AnswerType, Protocol, Question
@@ -177,8 +178,8 @@ class Consultation:
         question = self.current
         if question is None or question.id != question_id:
             asked = question.id if question else "niets"
-            raise ValueError(f"het dagboek antwoordt op '{question_id}', maar de intake vraagt "
-                             f"'{asked}'")
+            raise JournalMismatch(f"het dagboek antwoordt op '{question_id}', maar de intake "
+                                  f"vraagt '{asked}'")
         if question.type is AnswerType.DURATION and isinstance(value, int | float):
             value = float(value)
         self._accept(question, heard, value)

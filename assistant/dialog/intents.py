@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from assistant.dialog.numbers import parse_amount
-from assistant.protocol.findings import Value
+from assistant.protocol.findings import MAX_WEEKS, Value
 from assistant.protocol.model import AnswerType, Question, Vocabulary
 from assistant.text import normalise
 
@@ -138,7 +138,7 @@ def parse_duration(text: str, question: Question, vocab: Vocabulary) -> float | 
         weeks += shift_days / DAYS_PER_WEEK
         if weeks <= 0:  # 'bijna nul weken', 'minder dan een dag'
             return None
-    return weeks
+    return weeks if weeks <= MAX_WEEKS else None  # over fifty years: asked again
 
 
 def parse_answer(text: str, question: Question, vocab: Vocabulary) -> Answer | None:

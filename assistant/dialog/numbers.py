@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Final
 
@@ -49,9 +50,11 @@ NUMBER_WORDS: Final = _build_words()
 
 
 def word_value(token: str) -> float | None:
-    """The value of one token: a digit string or a single Dutch number word."""
+    """The value of one token: a digit string or a single Dutch number word. A digit string
+    too long for a float (309 digits and more) is no number anybody means: None, never inf."""
     if _DIGITS.match(token):
-        return float(token)
+        value = float(token)
+        return value if math.isfinite(value) else None
     return NUMBER_WORDS.get(token)
 
 

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Final, Literal
 
+from assistant.errors import FindingsError as FindingsError
+
 RED_FLAG_CATEGORIES: Final = (
     "fracture", "dislocation", "spinal_cord", "infection", "tumour", "systemic", "vascular",
 )
@@ -29,10 +31,6 @@ UNKNOWN: Final = "unknown"  # a red-flag answer of doubt that stayed doubt
 
 AdlImpact = Literal["none", "mild", "severe"]
 Value = bool | str | float | tuple[str, ...]
-
-
-class FindingsError(ValueError):
-    """Findings are invalid or incomplete; the (Dutch) message names the key."""
 
 
 @dataclass(frozen=True)

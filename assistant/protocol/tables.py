@@ -7,11 +7,9 @@ from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import Any, TypeVar
 
+from assistant.errors import ProtocolError as ProtocolError
+
 T = TypeVar("T")
-
-
-class ProtocolError(ValueError):
-    """The data file is broken; the message names the place."""
 
 
 class Table:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -53,9 +54,22 @@ def terminal_chart(evaluations: Sequence[EvaluationRow], intake_date: date) -> s
     return "\n".join(lines) + "\n"
 
 
+def _import_matplotlib() -> None:
+    """Import matplotlib whatever MPLBACKEND says: we draw on the Agg canvas ourselves, and
+    matplotlib refuses to import at all when that variable names a backend it does not know
+    (MPLBACKEND=bogus). The variable is set back for anything else in this process."""
+    saved = os.environ.pop("MPLBACKEND", None)
+    try:
+        import matplotlib  # noqa: F401
+    finally:
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
+
+
 def write_chart(path: Path, evaluations: Sequence[EvaluationRow], intake_date: date) -> Path:
     """Draw the PNG: NPRS and PSK mean (the three PSK scores faint) per week since the intake,
     a 0–10 axis and a line at six weeks. Written atomically, mode 0600."""
+    _import_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

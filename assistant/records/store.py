@@ -3,26 +3,40 @@
 The file is private (0600, its folder 0700 when we create it). `PRAGMA user_version` is the
 schema version; MIGRATIONS brings an older file up to date, one transaction per step. A file
 from a newer version of the assistant is refused, never changed.
+
+Opening checks the file before anything is asked: its tables, its pages (`quick_check`) and,
+for writing, that no other program holds it locked. Every SQLite failure becomes a
+RecordsError subclass with one Dutch line that names the file (locked, read-only, damaged).
+Patient ids compare case-insensitively: "p-0001" is patient "P-0001", kept as first spelled.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Literal
+from typing import Any, Concatenate, Final, Literal, ParamSpec, TypeVar
+
+from assistant.errors import RecordsCorrupt, RecordsLocked, RecordsReadOnly, os_reason
+from assistant.errors import RecordsError as RecordsError
 
 JournalStatus = Literal["open", "finished", "abandoned"]
 JOURNAL_STATUSES: Final = ("open", "finished", "abandoned")
-PATIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+PATIENT_ID = re.compile(r"(?=.*[A-Za-z0-9])[A-Za-z0-9._-]{1,64}")  # not '.' or '..'
 SIDE_FILES: Final = ("-wal", "-shm")
+BUSY_TIMEOUT: Final = 5.0  # s to wait for another program's lock before saying it is locked
+TABLES: Final = ("patients", "consultations", "evaluations", "journal", "journal_entries")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Each entry takes the schema from version i to i + 1. Add a step; never edit a released one.
 MIGRATIONS: Final[list[tuple[str, ...]]] = [
@@ -72,10 +86,6 @@ MIGRATIONS: Final[list[tuple[str, ...]]] = [
 ]
 
 
-class RecordsError(Exception):
-    """A records problem the user can fix; the message is one Dutch line."""
-
-
 @dataclass(frozen=True)
 class ConsultationRow:
     """A stored intake."""
@@ -119,12 +129,56 @@ class JournalRow:
 
 
 def validate_patient_id(patient: str) -> str:
-    """The id itself when it is valid (1–64 of A–Z a–z 0–9 - _ .), else RecordsError."""
+    """The id itself when it is valid (1–64 of A–Z a–z 0–9 - _ ., at least one letter or
+    digit: '.' and '..' are no ids), else RecordsError. Ids compare case-insensitively."""
     if not isinstance(patient, str) or not PATIENT_ID.fullmatch(patient):
         raise RecordsError(
-            f"ongeldige patiënt-id {patient!r}: gebruik 1 tot 64 letters, cijfers, '-', '_' of '.'"
-        )
+            f"ongeldige patiënt-id {patient!r}: gebruik 1 tot 64 letters, cijfers, '-', '_' of "
+            "'.', met minstens één letter of cijfer")
     return patient
+
+
+def records_error(path: Path, exc: sqlite3.Error) -> RecordsError:
+    """A SQLite failure on the records file as one Dutch line that names the file and the fix."""
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc):
+        return RecordsLocked(f"{path} is in gebruik door een ander programma (vergrendeld); "
+                             "sluit dat programma of wacht tot het klaar is, en probeer het "
+                             "opnieuw")
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+        if not _folder_writable(path.parent):
+            return RecordsReadOnly(
+                f"de map {path.parent} is alleen-lezen: SQLite maakt naast {path.name} een "
+                f"logbestand ({path.name}-wal) en moet daar kunnen schrijven; geef schrijfrechten "
+                "op de map, of kopieer het bestand naar een andere map en kies dat met --db")
+        return RecordsReadOnly(f"kan niet schrijven in {path} ({exc}); controleer de rechten, "
+                               "of kies een ander bestand met --db")
+    if name.startswith("SQLITE_FULL"):
+        return RecordsError(f"kan niet schrijven in {path}: de schijf is vol; maak ruimte vrij "
+                            "en probeer het opnieuw")
+    return RecordsCorrupt(f"{path} is geen bruikbaar gegevensbestand ({exc}); zet het opzij "
+                          "en kies een ander bestand met --db")
+
+
+def _folder_writable(folder: Path) -> bool:
+    """Whether a file can be made in `folder` (tried, not guessed: root on a read-only mount)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _sqlite_errors(method: Callable[Concatenate[Store, P], R],
+                   ) -> Callable[Concatenate[Store, P], R]:
+    """A Store method whose SQLite failures become RecordsError lines naming the file."""
+    def run(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(store, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise records_error(store.path, exc) from None
+    functools.update_wrapper(run, method)
+    return run
 
 
 def _now() -> str:
@@ -153,49 +207,84 @@ def _chmod_private(path: Path) -> None:
     for candidate in (path, *(path.with_name(path.name + s) for s in SIDE_FILES)):
         try:
             os.chmod(candidate, 0o600)
-        except FileNotFoundError:
+        except OSError:  # absent, or on a read-only disk (where nobody can change it either)
             continue
 
 
 class Store:
     """The records database. Open with `Store.open(path)`; use as a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
         self._conn = conn
         self.path = path
+        self.read_only = read_only  # opened as an immutable file (its folder is read-only)
 
     # --- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, migrations: Sequence[Sequence[str]] = MIGRATIONS) -> Store:
-        """Open (or create) the database at `path` and bring its schema up to date."""
+    def open(cls, path: Path, migrations: Sequence[Sequence[str]] = MIGRATIONS, *,
+             write: bool = True) -> Store:
+        """Open (or create) the database at `path`, bring its schema up to date and check it.
+
+        With `write` False (history, export) a valid file in a read-only folder is still read,
+        as an immutable file: SQLite's write-ahead log needs the folder otherwise."""
+        if path.is_dir():
+            raise RecordsError(f"{path} is een map, geen gegevensbestand; kies een bestand met "
+                               "--db")
         try:
             _create_private(path)
-            conn = sqlite3.connect(path, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise RecordsError(f"kan de patiëntgegevens niet openen: {path} ({exc}); "
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
+        except OSError as exc:
+            if not write and path.is_file():
+                return cls._open_immutable(path, migrations)
+            raise RecordsError(f"kan de patiëntgegevens niet openen: {path} ({os_reason(exc)}); "
                                "controleer de map en de rechten, of kies een ander bestand "
                                "met --db") from None
+        except sqlite3.Error as exc:
+            raise records_error(path, exc) from None
         store = cls(conn, path)
         try:
-            store._prepare(migrations)
-        except sqlite3.DatabaseError as exc:
+            store._prepare(migrations, write=write)
+        except sqlite3.Error as exc:
             conn.close()
-            raise RecordsError(f"{path} is geen bruikbaar gegevensbestand ({exc}); zet het "
-                               "opzij en kies een ander bestand met --db") from None
+            error = records_error(path, exc)
+            if not write and isinstance(error, RecordsReadOnly):
+                return cls._open_immutable(path, migrations)
+            raise error from None
         except RecordsError:
             conn.close()
             raise
         _chmod_private(path)
         return store
 
-    def _prepare(self, migrations: Sequence[Sequence[str]]) -> None:
-        conn = self._conn
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    @classmethod
+    def _open_immutable(cls, path: Path, migrations: Sequence[Sequence[str]]) -> Store:
+        """Read a file nobody can change here (its folder is read-only): no log, no locks."""
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True,
+                                   isolation_level=None)
+            store = cls(conn, path, read_only=True)
+            try:
+                store._check_version(migrations)
+                store._check()
+            except BaseException:
+                conn.close()
+                raise
+        except sqlite3.Error as exc:
+            raise records_error(path, exc) from None
+        return store
+
+    def _check_version(self, migrations: Sequence[Sequence[str]]) -> int:
+        version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
         if version > len(migrations):
             raise RecordsError(
                 f"{self.path} komt van een nieuwere versie van de assistent (schema {version}, "
                 f"deze versie kent {len(migrations)}); werk de assistent bij")
+        return version
+
+    def _prepare(self, migrations: Sequence[Sequence[str]], *, write: bool) -> None:
+        conn = self._conn
+        version = self._check_version(migrations)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")  # every commit is on disk (journal, resume)
         conn.execute("PRAGMA foreign_keys = ON")
@@ -205,8 +294,27 @@ class Store:
                 for statement in steps:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {target}")
+        self._check()
+        if write:  # another program's lock, or a read-only file, is found now, not mid-intake
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+
+    def _check(self) -> None:
+        """The file has our tables and its pages are sound (a damaged file is found before the
+        first question, not when the intake is saved)."""
+        found = {r[0] for r in self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = [t for t in TABLES if t not in found]
+        if missing:
+            raise RecordsCorrupt(f"{self.path} mist de tabel '{missing[0]}' en is dus beschadigd; "
+                                 "zet het opzij en kies een ander bestand met --db")
+        problems = [str(r[0]) for r in self._conn.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise RecordsCorrupt(f"{self.path} is beschadigd ({problems[0]}); zet het opzij en "
+                                 "kies een ander bestand met --db")
 
     @property
+    @_sqlite_errors
     def schema_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
@@ -233,33 +341,47 @@ class Store:
 
     # --- patients -----------------------------------------------------------------------------
 
+    @_sqlite_errors
     def patients(self) -> list[str]:
         """Every patient id, sorted."""
         return [r[0] for r in self._conn.execute("SELECT id FROM patients ORDER BY id")]
 
+    @_sqlite_errors
     def has_patient(self, patient: str) -> bool:
         validate_patient_id(patient)
-        row = self._conn.execute("SELECT 1 FROM patients WHERE id = ?", (patient,)).fetchone()
+        row = self._conn.execute("SELECT 1 FROM patients WHERE id = ? COLLATE NOCASE",
+                                 (patient,)).fetchone()
         return row is not None
 
-    def _ensure_patient(self, conn: sqlite3.Connection, patient: str) -> None:
-        conn.execute("INSERT OR IGNORE INTO patients (id, created) VALUES (?, ?)",
-                     (validate_patient_id(patient), _now()))
+    def _stored_id(self, conn: sqlite3.Connection, patient: str) -> str:
+        """The patient's id as first stored ("P-0001" for "p-0001"), else `patient` itself."""
+        row = conn.execute("SELECT id FROM patients WHERE id = ? COLLATE NOCASE ORDER BY created"
+                           " LIMIT 1", (validate_patient_id(patient),)).fetchone()
+        return patient if row is None else str(row[0])
 
+    def _ensure_patient(self, conn: sqlite3.Connection, patient: str) -> str:
+        stored = self._stored_id(conn, patient)
+        conn.execute("INSERT OR IGNORE INTO patients (id, created) VALUES (?, ?)",
+                     (stored, _now()))
+        return stored
+
+    @_sqlite_errors
     def forget(self, patient: str) -> bool:
         """Erase every row of the patient (journals too) and compact the file so the data is
         really gone; False when there was nothing to erase."""
         validate_patient_id(patient)
         with self._transaction() as conn:
-            journals = conn.execute("SELECT id FROM journal WHERE patient = ?",
+            journals = conn.execute("SELECT id FROM journal WHERE patient = ? COLLATE NOCASE",
                                     (patient,)).fetchall()
             conn.executemany("DELETE FROM journal_entries WHERE journal = ?", journals)
-            deleted = conn.execute("DELETE FROM journal WHERE patient = ?", (patient,)).rowcount
-            deleted += conn.execute("DELETE FROM evaluations WHERE patient = ?",
+            deleted = conn.execute("DELETE FROM journal WHERE patient = ? COLLATE NOCASE",
+                                   (patient,)).rowcount
+            deleted += conn.execute("DELETE FROM evaluations WHERE patient = ? COLLATE NOCASE",
                                     (patient,)).rowcount
-            deleted += conn.execute("DELETE FROM consultations WHERE patient = ?",
+            deleted += conn.execute("DELETE FROM consultations WHERE patient = ? COLLATE NOCASE",
                                     (patient,)).rowcount
-            deleted += conn.execute("DELETE FROM patients WHERE id = ?", (patient,)).rowcount
+            deleted += conn.execute("DELETE FROM patients WHERE id = ? COLLATE NOCASE",
+                                    (patient,)).rowcount
         self._compact()
         return deleted > 0
 
@@ -271,11 +393,12 @@ class Store:
 
     # --- consultations ------------------------------------------------------------------------
 
+    @_sqlite_errors
     def add_consultation(self, patient: str, day: date, findings: dict[str, Any],
                          result: dict[str, Any], chosen_exercises: list[str]) -> int:
         """Store an intake; return its id."""
         with self._transaction() as conn:
-            self._ensure_patient(conn, patient)
+            patient = self._ensure_patient(conn, patient)
             cursor = conn.execute(
                 "INSERT INTO consultations (patient, date, findings, result, chosen_exercises,"
                 " created) VALUES (?, ?, ?, ?, ?, ?)",
@@ -284,12 +407,13 @@ class Store:
                  json.dumps(list(chosen_exercises), ensure_ascii=False), _now()))
         return int(cursor.lastrowid or 0)
 
+    @_sqlite_errors
     def consultations(self, patient: str) -> list[ConsultationRow]:
         """The patient's intakes, oldest first."""
         validate_patient_id(patient)
         rows = self._conn.execute(
             "SELECT id, patient, date, findings, result, chosen_exercises, created"
-            " FROM consultations WHERE patient = ? ORDER BY date, id", (patient,))
+            " FROM consultations WHERE patient = ? COLLATE NOCASE ORDER BY date, id", (patient,))
         return [_consultation(r) for r in rows]
 
     def latest_consultation(self, patient: str) -> ConsultationRow | None:
@@ -298,6 +422,7 @@ class Store:
 
     # --- evaluations --------------------------------------------------------------------------
 
+    @_sqlite_errors
     def add_evaluation(self, patient: str, day: date, nprs: int, psk: tuple[int, int, int],
                        neuro_worse: bool = False) -> int:
         """Store a measurement, attached to the patient's latest intake; return its id."""
@@ -315,15 +440,17 @@ class Store:
             cursor = conn.execute(
                 "INSERT INTO evaluations (patient, consultation, date, nprs, psk1, psk2, psk3,"
                 " neuro_worse, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (patient, consultation.id, day.isoformat(), *scores, int(bool(neuro_worse)),
+                (consultation.patient, consultation.id, day.isoformat(), *scores,
+                 int(bool(neuro_worse)),
                  _now()))
         return int(cursor.lastrowid or 0)
 
+    @_sqlite_errors
     def evaluations(self, patient: str, consultation: int | None = None) -> list[EvaluationRow]:
         """The patient's measurements in date order (of one intake, when given)."""
         validate_patient_id(patient)
         query = ("SELECT id, patient, consultation, date, nprs, psk1, psk2, psk3, neuro_worse,"
-                 " created FROM evaluations WHERE patient = ?")
+                 " created FROM evaluations WHERE patient = ? COLLATE NOCASE")
         params: tuple[Any, ...] = (patient,)
         if consultation is not None:
             query += " AND consultation = ?"
@@ -333,12 +460,13 @@ class Store:
 
     # --- export -------------------------------------------------------------------------------
 
+    @_sqlite_errors
     def export(self, patient: str) -> dict[str, Any]:
         """Everything stored about the patient, JSON-ready."""
         if not self.has_patient(patient):
             raise RecordsError(f"onbekende patiënt: {patient}")
         return {
-            "patient": patient,
+            "patient": self._stored_id(self._conn, patient),
             "consultations": [
                 {"id": c.id, "date": c.date.isoformat(), "findings": c.findings,
                  "result": c.result, "chosen_exercises": list(c.chosen_exercises),
@@ -355,16 +483,18 @@ class Store:
 
     # --- journal (crash-safe intake) ----------------------------------------------------------
 
+    @_sqlite_errors
     def journal_open(self, patient: str | None, day: date) -> int:
         """Start a journal for an intake (patient None: anonymous); return its id."""
-        if patient is not None:
-            validate_patient_id(patient)
         with self._transaction() as conn:
+            if patient is not None:
+                patient = self._stored_id(conn, patient)
             cursor = conn.execute(
                 "INSERT INTO journal (patient, date, started, status) VALUES (?, ?, ?, 'open')",
                 (patient, day.isoformat(), _now()))
         return int(cursor.lastrowid or 0)
 
+    @_sqlite_errors
     def journal_append(self, journal_id: int, payload: dict[str, Any]) -> None:
         """Add one entry; it is on disk when this returns (synchronous = FULL)."""
         text = json.dumps(payload, ensure_ascii=False)
@@ -380,26 +510,31 @@ class Store:
                 " COALESCE(MAX(seq), 0) + 1 FROM journal_entries WHERE journal = ?), ?)",
                 (journal_id, journal_id, text))
 
+    @_sqlite_errors
     def journal_entries(self, journal_id: int) -> list[dict[str, Any]]:
         """The journal's payloads, in the order they were appended."""
         rows = self._conn.execute(
             "SELECT payload FROM journal_entries WHERE journal = ? ORDER BY seq", (journal_id,))
         return [json.loads(r[0]) for r in rows]
 
+    @_sqlite_errors
     def journal_find_open(self, patient: str | None) -> JournalRow | None:
-        """The latest open journal of the patient (None: the latest open anonymous one)."""
+        """The latest open journal of the patient that holds an answer (None: the latest such
+        anonymous one; an anonymous intake is never offered to a patient). An empty open
+        journal, left by an intake that failed before its first answer, is passed over."""
+        query = ("SELECT id, patient, date, started, status FROM journal WHERE {who}"
+                 " AND status = 'open' AND EXISTS (SELECT 1 FROM journal_entries"
+                 " WHERE journal = journal.id) ORDER BY id DESC LIMIT 1")
         if patient is None:
-            row = self._conn.execute(
-                "SELECT id, patient, date, started, status FROM journal WHERE patient IS NULL"
-                " AND status = 'open' ORDER BY id DESC LIMIT 1").fetchone()
+            row = self._conn.execute(query.format(who="patient IS NULL")).fetchone()
         else:
             validate_patient_id(patient)
-            row = self._conn.execute(
-                "SELECT id, patient, date, started, status FROM journal WHERE patient = ?"
-                " AND status = 'open' ORDER BY id DESC LIMIT 1", (patient,)).fetchone()
+            row = self._conn.execute(query.format(who="patient = ? COLLATE NOCASE"),
+                                     (patient,)).fetchone()
         return None if row is None else JournalRow(row[0], row[1], date.fromisoformat(row[2]),
                                                    row[3], row[4])
 
+    @_sqlite_errors
     def journal_close(self, journal_id: int, status: JournalStatus) -> None:
         """Mark a journal finished or abandoned, and erase its answers: a finished intake's
         answers are in its report (and its stored consultation), and no more is kept than

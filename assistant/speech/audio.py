@@ -20,6 +20,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from assistant.errors import AudioError as AudioError
+
 Kind = Literal["input", "output"]
 Samples = npt.NDArray[np.float32]  # mono, in [-1, 1]
 
@@ -27,10 +29,6 @@ DEFAULT_RATES = (16000, 48000, 44100, 22050)  # Hz, tried in this order
 PLAY_BLOCK_SECONDS = 0.02  # s per write: how quickly stop() takes effect
 QUEUE_SECONDS = 10.0  # s of microphone audio kept when nobody reads
 FULL_SCALE = 32768.0  # int16 full scale
-
-
-class AudioError(Exception):
-    """An audio device or file cannot be used; the one-line Dutch message names it."""
 
 
 def _sounddevice() -> Any:

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, TextIO
 
 from assistant import __version__
+from assistant.errors import ModelError as ModelError
 
 REPO_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 SYSTEM_VOSK_DIR = Path("/usr/share/vosk")
@@ -40,10 +41,6 @@ MAX_UNPACK_RATIO = 20  # unpacked bytes allowed per zip byte (against zip bombs)
 USER_AGENT = f"nekpijn-assistent/{__version__}"
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
-
-
-class ModelError(Exception):
-    """A model cannot be found, fetched or used: one Dutch line for the user."""
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from assistant.errors import RecognizerError as RecognizerError
 from assistant.speech.interfaces import Utterance
 
 UNKNOWN = "[unk]"  # vosk's token for speech outside the grammar
-
-
-class RecognizerError(Exception):
-    """The recogniser cannot be used; the (Dutch) message says why."""
 
 
 def grammar_json(phrases: Iterable[str]) -> str:

@@ -14,13 +14,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assistant.errors import TtsError as TtsError
 from assistant.speech.audio import AudioError, Player, read_wav
 
 LANGUAGE = "nl"
-
-
-class TtsError(Exception):
-    """Speech output cannot be used; the (Dutch) message says why and what to install."""
 
 
 class Synthesizer(Protocol):
@@ -64,18 +61,30 @@ class Pyttsx3Synthesizer:
         self._dir = tempfile.TemporaryDirectory(prefix="assistant-tts-")
 
     def synthesize(self, text: str) -> tuple[np.ndarray, int]:
+        """The WAV pyttsx3 writes for `text`; TtsError when it fails in any way (its driver
+        raises whatever it raises; an empty or broken file)."""
         path = Path(self._dir.name) / "say.wav"
-        path.unlink(missing_ok=True)
-        with redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved to …"
-            self._engine.save_to_file(text, str(path))
-            self._engine.runAndWait()
+        try:
+            path.unlink(missing_ok=True)
+            with redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved to …"
+                self._engine.save_to_file(text, str(path))
+                self._engine.runAndWait()
+        except Exception as exc:  # a driver error, or a file we cannot remove
+            raise TtsError(f"pyttsx3 faalde ({type(exc).__name__}: {exc})") from None
         if not path.exists() or path.stat().st_size == 0:
-            raise TtsError("spraakuitvoer mislukt: er kwam geen geluid uit pyttsx3")
-        return read_wav(path)
+            raise TtsError("er kwam geen geluid uit pyttsx3")
+        try:
+            return read_wav(path)
+        except AudioError as exc:
+            raise TtsError(str(exc)) from None
 
 
 class AudioSpeaker:
-    """Says text: synthesis (cached per text: prompts repeat) then playback on the device."""
+    """Says text: synthesis (cached per text: prompts repeat) then playback on the device.
+
+    A synthesis that fails is tried once more; failing again, that one utterance is not said
+    (one line on stderr) and the next is said as usual. A failing device turns speech off for
+    the rest of the session (one line). Empty text is never synthesised."""
 
     def __init__(self, synthesizer: Synthesizer, player: Player, cache_size: int = 64,
                  on_error: Callable[[str], None] | None = None) -> None:
@@ -87,25 +96,33 @@ class AudioSpeaker:
         self._cache_size = cache_size
 
     def audio(self, text: str) -> tuple[np.ndarray, int]:
-        """The synthesised audio for `text` (from the cache when said before)."""
+        """The synthesised audio for `text` (from the cache when said before); a failed
+        synthesis is tried once more before its TtsError is raised."""
         if text in self._cache:
             self._cache.move_to_end(text)
             return self._cache[text]
-        audio = self.synthesizer.synthesize(text)
+        try:
+            audio = self.synthesizer.synthesize(text)
+        except TtsError:  # pyttsx3 now and then writes an empty WAV (3 in ~340): once more
+            audio = self.synthesizer.synthesize(text)
         self._cache[text] = audio
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return audio
 
     def say(self, text: str) -> None:
-        """Speak; a device or synthesis failure turns speech off (one notice), never the
-        consultation."""
-        if self.failed is not None:
+        """Speak; a failure is one line on stderr, never the end of the consultation."""
+        if self.failed is not None or not text.strip():
             return
         try:
             samples, rate = self.audio(text)
+        except TtsError as exc:
+            self._on_error(f"Spraakuitvoer mislukt voor één zin ({exc}); die staat alleen op "
+                           "het scherm, de volgende wordt weer uitgesproken.")
+            return
+        try:
             self.player.play(samples, rate)
-        except (AudioError, TtsError) as exc:
+        except AudioError as exc:
             self.failed = str(exc)
             self._on_error(f"Spraakuitvoer gestopt: {exc}.")
 

@@ -1,0 +1,192 @@
+"""Every error the assistant reports: one base class with a stable code and one Dutch line.
+
+Modelled on Home Assistant's `assist_pipeline/error.py`: each kind of failure is a subclass with
+a fixed `code` (for logs, the event stream and tests) and an `exit_code` (DESIGN.md "Errors and
+exit codes"): 2 for bad input or a missing prerequisite, 1 where the consultation could not
+finish. `assistant.cli.main` is the one place that turns them into an exit code and one line on
+stderr; everywhere else raises them.
+"""
+
+from __future__ import annotations
+
+import errno
+from typing import ClassVar, Final
+
+EXIT_DONE: Final = 0
+EXIT_UNFINISHED: Final = 1  # the consultation could not finish (stopped; answers kept)
+EXIT_USAGE: Final = 2  # bad input or a missing prerequisite, with one line that says the fix
+
+
+class AssistantError(Exception):
+    """A failure the user can act on; the message is one Dutch line."""
+
+    code: ClassVar[str] = "error"
+    exit_code: ClassVar[int] = EXIT_USAGE
+    label: ClassVar[str] = "fout"  # how the line on stderr starts: "assistant: fout: …"
+
+    def __init__(self, message: str) -> None:
+        self.message = one_line(message)
+        super().__init__(self.message)
+
+    def line(self) -> str:
+        """The line for stderr."""
+        return f"assistant: {self.label}: {self.message}"
+
+
+class UsageError(AssistantError):
+    """A bad flag or combination of flags."""
+
+    code = "usage"
+
+
+class InputError(AssistantError):
+    """A file or stream given to the assistant cannot be used as input."""
+
+    code = "bad-input"
+
+
+class FindingsError(InputError, ValueError):
+    """Findings are invalid or incomplete; the message names the key."""
+
+    code = "bad-findings"
+
+
+class OutputError(AssistantError):
+    """The screen (stdout), the event log or a report cannot be written."""
+
+    code = "output-failed"
+
+
+class ProtocolError(AssistantError, ValueError):
+    """The packaged protocol data is broken; the message names the place."""
+
+    code = "protocol-data"
+    label = "fout in de protocolgegevens"
+
+
+class RecordsError(AssistantError):
+    """The patient records cannot be used as asked (unknown patient, bad id, bad file…)."""
+
+    code = "records"
+
+
+class RecordsLocked(RecordsError):
+    """Another program holds the records file locked."""
+
+    code = "records-locked"
+
+
+class RecordsCorrupt(RecordsError):
+    """The records file is damaged, or is not the assistant's."""
+
+    code = "records-corrupt"
+
+
+class RecordsReadOnly(RecordsError):
+    """The records file, or its folder, cannot be written."""
+
+    code = "records-read-only"
+
+
+class RecordsUnavailable(RecordsError):
+    """An intake cannot use the records (to store it or to resume it)."""
+
+    code = "records-unavailable"
+
+
+class JournalMismatch(RecordsError):
+    """An interrupted intake's journal does not fit this protocol (another version)."""
+
+    code = "journal-mismatch"
+
+
+class VoiceUnavailable(AssistantError):
+    """Voice (in or out) cannot be used here; the message says why and how to fix it."""
+
+    code = "voice-unavailable"
+
+
+class AudioError(AssistantError):
+    """A sound device or a WAV file cannot be used; the message names it."""
+
+    code = "audio"
+
+
+class TtsError(AssistantError):
+    """Speech output cannot be used; the message says why and what to install."""
+
+    code = "tts"
+
+
+class RecognizerError(AssistantError):
+    """The speech recogniser (vosk) cannot be used."""
+
+    code = "recognizer"
+
+
+class ModelError(AssistantError):
+    """A speech model cannot be found, downloaded or verified."""
+
+    code = "model"
+
+
+class IntakeInterrupted(AssistantError):
+    """A live intake failed part-way; its journal stays open and the line says how to resume."""
+
+    code = "intake-interrupted"
+
+
+class IntakeStopped(IntakeInterrupted):
+    """A live intake was interrupted by the user (Ctrl-C); answers kept, resumable."""
+
+    code = "intake-stopped"
+    exit_code = EXIT_UNFINISHED
+    label = "onderbroken"
+
+
+class InternalError(AssistantError):
+    """Something the assistant did not expect; reported in one line, never as a traceback."""
+
+    code = "internal"
+    label = "interne fout"
+
+
+def one_line(text: str) -> str:
+    """The text on one line (a message that spans lines would break the one-line contract)."""
+    return " ".join(text.split()) or "onbekende fout"
+
+
+OS_REASONS: Final = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EROFS: "alleen-lezen bestandssysteem",
+    errno.EACCES: "geen toegang",
+    errno.EPERM: "niet toegestaan",
+    errno.ENOENT: "bestaat niet",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EISDIR: "is een map",
+    errno.EPIPE: "de ontvanger is gesloten",
+    errno.EBADF: "is gesloten",
+    errno.EIO: "invoer/uitvoerfout van het apparaat",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError in a few Dutch words (the system's own text for anything rarer)."""
+    reason = OS_REASONS.get(exc.errno or -1)
+    if reason is not None:
+        return reason
+    return exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+
+
+def describe(exc: BaseException) -> str:
+    """Any exception as one line: the message of ours, a few words for the rest."""
+    if isinstance(exc, AssistantError):
+        return exc.message
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    if isinstance(exc, RecursionError):
+        return "te diep geneste gegevens"
+    if isinstance(exc, MemoryError):
+        return "te weinig geheugen"
+    detail = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

@@ -1,0 +1,62 @@
+"""A live intake that fails part-way keeps its answers.
+
+Every answer is in the journal the moment it is given (journal.py). Whatever goes wrong after
+that, a full disk, a lost microphone, a locked records file or a bug, the journal stays open
+and the one line on stderr says how to go on; only a journal that does not fit this protocol
+(JournalMismatch) is set aside, and an empty one is closed so that no later --resume takes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from assistant.errors import (
+    IntakeInterrupted,
+    IntakeStopped,
+    JournalMismatch,
+    UsageError,
+    describe,
+)
+from assistant.intake_records import IntakeRecords
+
+
+def resume_command(records: IntakeRecords, db: Path | None) -> str:
+    """The command that continues this intake."""
+    who = f"--patient {records.patient}" if records.patient is not None else "--resume"
+    where = f" --db {db}" if db is not None else ""
+    return f"assistant intake {who}{where}"
+
+
+@contextmanager
+def keeping_answers(records: IntakeRecords | None, db: Path | None) -> Iterator[None]:
+    """Run the intake; a failure after an answer was journaled becomes IntakeInterrupted (or
+    IntakeStopped for Ctrl-C) naming the failure, the answers kept and the command to resume.
+    A failure before any answer is left as it was, with its journal closed."""
+    try:
+        yield
+    except JournalMismatch as exc:
+        if records is not None:
+            records.abandon()
+        raise UsageError(f"--resume: {exc}; start een nieuwe intake") from None
+    except KeyboardInterrupt:
+        kept = records.settle() if records is not None else 0
+        if records is None or kept == 0:
+            raise
+        raise IntakeStopped(f"{_kept(kept)}; ga verder met '{resume_command(records, db)}'"
+                            ) from None
+    except Exception as exc:
+        kept = records.settle() if records is not None else 0
+        if records is None or kept == 0:
+            raise
+        raise IntakeInterrupted(f"de intake is afgebroken: {describe(exc)}. {_kept(kept)}; ga "
+                                f"verder met '{resume_command(records, db)}'") from exc
+
+
+def _kept(answers: int | None) -> str:
+    if answers is None:
+        return "De gegeven antwoorden staan in het dagboek"
+    if answers == 1:
+        return "Het ene antwoord is bewaard"
+    return f"De {answers} antwoorden zijn bewaard"
