@@ -20,8 +20,6 @@ from assistant.speech.interfaces import Listener
 if TYPE_CHECKING:
     from assistant.records.store import Store
 
-BASELINE_OFFER = ("Wilt u nu de beginmeting doen, met de pijnscore en de drie activiteiten? "
-                  "Zeg ja of nee.")
 OFFER_TRIES = 3
 
 
@@ -116,7 +114,7 @@ def offer_baseline(listener: Listener, say: Callable[[str], None],
     vocab = protocol.vocabulary
     phrases = sorted(vocab.yes | vocab.no)
     for _ in range(OFFER_TRIES):
-        say(BASELINE_OFFER)
+        say(protocol.dialog.evaluation.offer)
         heard = listener.listen(phrases)
         if heard is None:
             return False

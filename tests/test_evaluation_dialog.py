@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dialog.evaluation import PROMPTS, Evaluation, parse_score, run_evaluation
+from assistant.dialog.evaluation import QUESTIONS, Evaluation, parse_score, run_evaluation
 from assistant.protocol import load_protocol
 from assistant.speech.text import ScriptedListener
 
-VOCAB = load_protocol().vocabulary
+PROTOCOL = load_protocol()
+VOCAB = PROTOCOL.vocabulary
+PROMPTS = {q: PROTOCOL.dialog.evaluation.measurement(q).text for q in QUESTIONS}
 
 
 def run(inputs: list[str], profile: str = "B") -> tuple[Evaluation | None, list[str]]:

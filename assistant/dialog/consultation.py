@@ -33,6 +33,7 @@ from assistant.dialog.intents import (
 )
 from assistant.dialog.phrases import accepted_phrases, display_value, spoken_summary
 from assistant.protocol import rules
+from assistant.protocol.dialog_texts import IntakeTexts
 from assistant.protocol.findings import LIST_FINDINGS, UNKNOWN, CSpineRule, Findings, Value
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import Result
@@ -93,18 +94,6 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "stop", "source": list(STATES[:-2]), "dest": STOPPED},
 ]
 
-DOUBT_RED_FLAG: Final = "Dan is dit alarmsignaal nog niet uitgesloten. Kunt u het nagaan?"
-DOUBT_RECORDED: Final = "Ik noteer: dit alarmsignaal is niet uitgesloten."
-DOUBT_C_SPINE: Final = ("Dan kan de Canadian C-spine rule een breuk niet uitsluiten. "
-                        "Kunt u het nagaan?")
-DOUBT_C_SPINE_RECORDED: Final = "Ik noteer: niet nagegaan. Dan sluit de regel een breuk niet uit."
-DOUBT: Final = "Ik heb hier een duidelijk antwoord nodig."
-CONFIRM_HELP: Final = "Zeg ja als het klopt. Zeg nee als het niet klopt, dan vraag ik het opnieuw."
-KEYBOARD_HINT: Final = "Het lukt niet goed met spraak. U kunt het antwoord ook typen."
-RESUMED: Final = "We gaan verder waar we gebleven waren."
-STOPPED_TEXT: Final = "De consultatie is gestopt. De antwoorden tot nu toe zijn bewaard."
-COMMAND_HINT: Final = "U kunt ook zeggen: herhaal, terug, help, pauze of stop."
-
 
 @dataclass(frozen=True)
 class DialogConfig:
@@ -163,6 +152,10 @@ class Consultation:
     # --- public -------------------------------------------------------------------------------
 
     @property
+    def texts(self) -> IntakeTexts:
+        return self.protocol.dialog.intake
+
+    @property
     def outcome(self) -> Literal["running", "done", "stopped"]:
         if self.state == RESULT:
             return "done"
@@ -193,7 +186,7 @@ class Consultation:
             self.emit(ResultEvent(self.result.to_json()))
             self.emit(Say("summary", spoken_summary(self.result, self.protocol)))
             return
-        self.emit(Say("intro", RESUMED))
+        self.emit(Say("intro", self.texts.resumed))
         self._ask(self.current)
 
     def grammar(self) -> list[str]:
@@ -220,7 +213,7 @@ class Consultation:
         if command is not None:
             self._command(command)
         elif self.paused:
-            self._reprompt("paused", "De consultatie staat op pauze. Zeg verder om door te gaan.")
+            self._reprompt("paused", self.texts.turns.still_paused)
         elif self._pending is not None:
             self._confirm_reply(utterance)
         else:
@@ -234,13 +227,14 @@ class Consultation:
             self._stop()
         elif command.name == "pause":
             self.paused = True
-            self._reprompt("paused", "Pauze. Zeg verder als u wilt doorgaan.")
+            self._reprompt("paused", self.texts.turns.paused)
         elif command.name == "resume" or command.name == "repeat":
             self.paused = False
             self._ask_again()
         elif command.name == "help":
-            helps = CONFIRM_HELP if self._pending else self.current.help
-            self._reprompt("help", f"{helps} {COMMAND_HINT}")
+            turns = self.texts.turns
+            helps = turns.confirm_help if self._pending else self.current.help
+            self._reprompt("help", f"{helps} {turns.command_hint}")
         elif command.name == "back":
             self.paused = False
             self._back()
@@ -257,7 +251,7 @@ class Consultation:
             self._ask(self.current)
             return
         if not self.history:
-            self._reprompt("first_question", "Dit is de eerste vraag.")
+            self._reprompt("first_question", self.texts.turns.first_question)
             self._ask(self.current)
             return
         record = self.history.pop()
@@ -268,7 +262,7 @@ class Consultation:
     def _stop(self) -> None:
         self._pending = None
         self._fire("stop")
-        self.emit(Say("stopped", STOPPED_TEXT))
+        self.emit(Say("stopped", self.texts.stopped))
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -296,15 +290,16 @@ class Consultation:
         the C-spine rule the rule cannot clear the neck: asked once more, a second doubt is
         recorded as unknown. Elsewhere: the help and the question, as a failed try."""
         if question.red_flag is None and not question.c_spine_step:
-            self._retry("doubt", DOUBT, question)
+            self._retry("doubt", self.texts.doubt, question)
         elif not self._doubted:
             self._doubted = True
-            opening = DOUBT_RED_FLAG if question.red_flag else DOUBT_C_SPINE
+            opening = (self.texts.doubt_red_flag if question.red_flag
+                       else self.texts.doubt_c_spine)
             self._reprompt("doubt", f"{opening} {question.help}")
             self._ask(question)
         else:
-            self.emit(Say("notice", DOUBT_RECORDED if question.red_flag
-                          else DOUBT_C_SPINE_RECORDED))
+            self.emit(Say("notice", self.texts.doubt_red_flag_recorded if question.red_flag
+                          else self.texts.doubt_c_spine_recorded))
             self._accept(question, heard, UNKNOWN)
 
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
@@ -315,13 +310,13 @@ class Consultation:
         return confidence < self.config.confirm_below
 
     def _confirm_text(self, question: Question, value: Value) -> str:
+        said = display_value(question, value, self.protocol)
         if question.screening and value == question.alarm:
-            said = display_value(question, value, self.protocol)
-            meaning = ("Dat is een alarmsignaal." if question.red_flag is not None
-                       else "Dan sluit de Canadian C-spine rule een breuk niet uit.")
-            return f"U zei {said}: {question.label}. {meaning} Klopt dat? Zeg ja of nee."
-        return (f"Ik hoorde: {display_value(question, value, self.protocol)}. "
-                "Klopt dat? Zeg ja of nee.")
+            meaning = (self.texts.alarm_red_flag if question.red_flag is not None
+                       else self.texts.alarm_c_spine)
+            return self.texts.confirm_alarm.format(value=said, label=question.label,
+                                                   meaning=meaning)
+        return self.texts.confirm.format(value=said)
 
     def _send_confirm(self) -> None:
         pending = self._pending
@@ -337,14 +332,14 @@ class Consultation:
             self._pending = None  # unsure whether it is so: doubt on the question itself
             self._doubt(pending.question, utterance.text)
         elif reply is None:
-            self._reprompt("not_understood", "Zeg ja of nee.")
+            self._reprompt("not_understood", self.texts.turns.yes_or_no)
             self._send_confirm()
         elif reply:
             self._pending = None
             self._accept(pending.question, pending.heard, pending.value)
         else:
             self._pending = None
-            self._reprompt("not_confirmed", "Dan vraag ik het opnieuw.")
+            self._reprompt("not_confirmed", self.texts.turns.ask_again)
             self._ask(pending.question)
 
     def _silence(self) -> None:
@@ -355,19 +350,20 @@ class Consultation:
             self._send_confirm()
             return
         assert self.current is not None
-        self._retry("silence", "Ik hoorde niets.", self.current)
+        self._retry("silence", self.texts.turns.silence, self.current)
 
     def _not_understood(self, question: Question) -> None:
-        self._retry("not_understood", "Dat begreep ik niet.", question)
+        self._retry("not_understood", self.texts.turns.not_understood, question)
 
     def _retry(self, reason: str, opening: str, question: Question) -> None:
+        turns = self.texts.turns
         self._tries += 1
         if self._tries < self.config.max_tries:
             self._reprompt(reason, f"{opening} {question.help}")
         elif self.config.voice:
-            self._reprompt("keyboard", f"{opening} {KEYBOARD_HINT} {question.help}")
+            self._reprompt("keyboard", f"{opening} {turns.keyboard_hint} {question.help}")
         else:
-            self._reprompt(reason, f"{opening} {question.help} {COMMAND_HINT}")
+            self._reprompt(reason, f"{opening} {question.help} {turns.command_hint}")
         self._ask(question)
 
     def _accept(self, question: Question, heard: str, value: Value) -> None:

@@ -15,12 +15,13 @@ from transitions import Machine
 
 from assistant.dialog.intents import clean, parse_command, parse_yes_no
 from assistant.dialog.numbers import parse_amount
+from assistant.protocol.dialog_texts import MEASUREMENTS, EvaluationTexts, Measurement
 from assistant.protocol.model import Protocol, Vocabulary
 from assistant.speech.interfaces import Listener, Utterance
 
 DONE: Final = "done"
 STOPPED: Final = "stopped"
-QUESTIONS: Final = ("nprs", "psk1", "psk2", "psk3", "neuro")
+QUESTIONS: Final = MEASUREMENTS
 STATES: Final = (*QUESTIONS, DONE, STOPPED)
 NEURO_PROFILE: Final = "D"  # 'Afsluiting' of profile D: worsening of the neurological signs
 
@@ -46,23 +47,6 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "stop", "source": list(QUESTIONS), "dest": STOPPED},
 ]
 
-SCALE_HELP: Final = "Zeg een heel getal van nul tot en met tien."
-PROMPTS: Final = {
-    "nprs": "Hoeveel pijn heeft de patiënt nu? Van nul tot tien. Tien is de ergste pijn.",
-    "psk1": "PSK, de eerste activiteit. Hoe moeilijk is die nu? Van nul tot tien. "
-            "Tien is onmogelijk.",
-    "psk2": "De tweede activiteit. Van nul tot tien?",
-    "psk3": "De derde activiteit. Van nul tot tien?",
-    "neuro": "Zijn de klachten in de arm erger geworden? Meer gevoelsstoornissen, of minder "
-             "kracht? Zeg ja of nee.",
-}
-HELPS: Final = {
-    **dict.fromkeys(("nprs", "psk1", "psk2", "psk3"), SCALE_HELP),
-    "neuro": "Zeg ja als de arm slechter is dan bij de intake. Anders nee.",
-}
-COMMAND_HINT: Final = "U kunt ook zeggen: herhaal, terug, help of stop."
-STOP_TEXT: Final = "De meting is gestopt. Er is niets bewaard."
-FIRST_TEXT: Final = "Dit is de eerste vraag."
 # Words around a score that do not change it: 'een zes', 'zes op tien', 'ongeveer zes'.
 _SCORE_NEUTRAL: Final = frozenset({"ongeveer", "zo", "rond", "de", "het", "cijfer", "score",
                                    "pijn", "punten", "punt", "is", "een"})
@@ -103,6 +87,7 @@ class EvaluationDialog:
 
     profile: str
     vocab: Vocabulary
+    texts: EvaluationTexts
     say: Callable[[str], None]
     baseline: bool = False  # the first measurement: nothing to be worse than yet
     answers: dict[str, int | bool] = field(default_factory=dict)
@@ -117,6 +102,10 @@ class EvaluationDialog:
     def _rule_profile(self) -> str:
         """The profile the table's conditions see; a baseline asks no 'worse' question."""
         return "" if self.baseline else self.profile
+
+    @property
+    def _question(self) -> Measurement:
+        return self.texts.measurement(self.state)
 
     @property
     def finished(self) -> bool:
@@ -140,13 +129,13 @@ class EvaluationDialog:
             self._stop()
             return
         if not utterance.text.strip():
-            self.say(f"Ik hoorde niets. {PROMPTS[self.state]}")
+            self.say(f"{self.texts.turns.silence} {self._question.text}")
             return
         command = parse_command(utterance.text, self.vocab)
         if command is not None:
             self._command(command.name)
         elif self.paused:
-            self.say("De meting staat op pauze. Zeg verder om door te gaan.")
+            self.say(self.texts.turns.still_paused)
         elif self.state == "neuro":
             self._answer(parse_yes_no(utterance.text, self.vocab))
         else:
@@ -164,24 +153,24 @@ class EvaluationDialog:
             self._stop()
         elif name == "pause":
             self.paused = True
-            self.say("Pauze. Zeg verder als u wilt doorgaan.")
+            self.say(self.texts.turns.paused)
         elif name in ("resume", "repeat"):
             self.paused = False
             self._ask()
         elif name == "help":
-            self.say(f"{HELPS[self.state]} {COMMAND_HINT}")
+            self.say(f"{self._question.help} {self.texts.turns.command_hint}")
         elif name == "back":
             self.paused = False
             if "back" in self.machine.get_triggers(self.state):
                 self.machine.events["back"].trigger(self, self._rule_profile)
                 self.answers.pop(self.state, None)
             else:
-                self.say(FIRST_TEXT)
+                self.say(self.texts.turns.first_question)
             self._ask()
 
     def _answer(self, value: int | bool | None) -> None:
         if value is None:
-            self.say(f"Dat begreep ik niet. {HELPS[self.state]}")
+            self.say(f"{self.texts.turns.not_understood} {self._question.help}")
             self._ask()
             return
         self.answers[self.state] = value
@@ -191,10 +180,10 @@ class EvaluationDialog:
 
     def _stop(self) -> None:
         self.machine.events["stop"].trigger(self)
-        self.say(STOP_TEXT)
+        self.say(self.texts.stopped)
 
     def _ask(self) -> None:
-        self.say(PROMPTS[self.state])
+        self.say(self._question.text)
 
 
 def run_evaluation(listener: Listener, say: Callable[[str], None], profile: str,
@@ -205,8 +194,8 @@ def run_evaluation(listener: Listener, say: Callable[[str], None], profile: str,
         from assistant.protocol import load_protocol
 
         protocol = load_protocol()
-    dialog = EvaluationDialog(profile=profile, vocab=protocol.vocabulary, say=say,
-                              baseline=baseline)
+    dialog = EvaluationDialog(profile=profile, vocab=protocol.vocabulary,
+                              texts=protocol.dialog.evaluation, say=say, baseline=baseline)
     dialog.start()
     while not dialog.finished:
         dialog.hear(listener.listen(dialog.grammar()))
