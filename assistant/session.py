@@ -85,7 +85,9 @@ def run_consultation(
     if (choose_exercises and result is not None and result.exercises
             and outcome.chosen_exercises is None):
         choice = ExerciseChoice(protocol.library, protocol.vocabulary, result.exercises, emit,
-                                result.exercise_warning)
+                                protocol.dialog.intake.turns, result.exercise_warning,
+                                voice=consultation.config.voice,
+                                max_tries=consultation.config.max_tries)
         choice.start()
         while choice.outcome == "running":
             choice.hear(listener.listen(choice.grammar()))
