@@ -33,12 +33,13 @@ from assistant.cli_common import (
     voice_listener,
 )
 from assistant.dialog.answers_file import FindingsAnswerer
+from assistant.dialog.baseline_offer import offer_baseline
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.diagram import mermaid, session_mermaid
 from assistant.dialog.evaluation import run_evaluation
-from assistant.dialog.events import Emit, Say
+from assistant.dialog.events import Emit
 from assistant.exercises_cli import add_exercises_parser, parse_codes
-from assistant.intake_records import IntakeRecords, RecordsUnavailable, offer_baseline
+from assistant.intake_records import IntakeRecords, RecordsUnavailable
 from assistant.model_cli import add_model_parser
 from assistant.protocol import FindingsError, ProtocolError, classify, load_protocol
 from assistant.protocol.findings import Findings, parse_findings, require_complete
@@ -146,22 +147,19 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
     from assistant.records.store import RecordsError
 
     consultation = outcome.consultation
-    result = consultation.result
+    result, voice = consultation.result, consultation.config.voice
     try:
         saved = records.finish(consultation.findings, result, outcome.chosen_exercises,
                                len(consultation.history))
         if saved is None or result is None or result.profile is None:
             return
         print(saved)
-        if baseline is None and interactive:
-            def say(text: str) -> None:
-                emit(Say("notice", text))
-
-            if offer_baseline(listener, say, protocol):
-                measured = run_evaluation(listener, say, result.profile, protocol,
-                                          baseline=True)
-                if measured is not None:
-                    baseline = measured.nprs, measured.psk
+        if baseline is None and interactive and offer_baseline(listener, emit, protocol,
+                                                               voice=voice):
+            measured = run_evaluation(listener, emit, result.profile, protocol, baseline=True,
+                                      voice=voice)
+            if measured is not None:
+                baseline = measured.nprs, measured.psk
         if baseline is not None:
             print(records.baseline(*baseline))
     except RecordsError as exc:

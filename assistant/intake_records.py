@@ -3,24 +3,20 @@ consultation under the patient's id, and the baseline measurement (NPRS and PSK)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.dialog.intents import parse_yes_no
 from assistant.journal import IntakeJournal
 from assistant.protocol.findings import Findings
-from assistant.protocol.model import Protocol
 from assistant.protocol.rules import Result
 from assistant.report import result_json
-from assistant.speech.interfaces import Listener
 
 if TYPE_CHECKING:
     from assistant.records.store import Store
 
-OFFER_TRIES = 3
 
 
 class RecordsUnavailable(Exception):
@@ -107,18 +103,3 @@ class IntakeRecords:
         scores = ", ".join(str(score) for score in psk)
         return f"Beginmeting opgeslagen: pijnscore {nprs}, activiteiten {scores}."
 
-
-def offer_baseline(listener: Listener, say: Callable[[str], None],
-                   protocol: Protocol) -> bool:
-    """Ask whether to take the baseline measurement now; True on 'ja'."""
-    vocab = protocol.vocabulary
-    phrases = sorted(vocab.yes | vocab.no)
-    for _ in range(OFFER_TRIES):
-        say(protocol.dialog.evaluation.offer)
-        heard = listener.listen(phrases)
-        if heard is None:
-            return False
-        reply = parse_yes_no(heard.text, vocab)
-        if reply is not None:
-            return reply
-    return False
