@@ -38,7 +38,8 @@ from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.diagram import mermaid, session_mermaid
 from assistant.dialog.evaluation import run_evaluation
-from assistant.dialog.events import Emit, Say
+from assistant.dialog.events import Emit
+from assistant.dialog.yes_no import ask_resume, offer_baseline
 from assistant.errors import (
     AssistantError,
     InputError,
@@ -50,13 +51,7 @@ from assistant.errors import (
 )
 from assistant.exercises_cli import add_exercises_parser, parse_codes
 from assistant.intake_guard import keeping_answers
-from assistant.intake_records import (
-    RESUME_QUESTION,
-    IntakeRecords,
-    ask_yes_no,
-    describe_resume,
-    offer_baseline,
-)
+from assistant.intake_records import IntakeRecords, describe_resume
 from assistant.model_cli import add_model_parser
 from assistant.protocol import FindingsError, classify, load_protocol
 from assistant.protocol.findings import Findings, parse_findings, require_complete
@@ -178,7 +173,7 @@ def _confirm_resume(records: IntakeRecords, args: argparse.Namespace,
     print(f"Onderbroken intake gevonden: {found}.", flush=True)
     if not args.yes:
         listener = StreamListener(streams.stdin(), "› ", sys.stdout)
-        if not ask_yes_no(listener, print, protocol, RESUME_QUESTION):
+        if not ask_resume(listener, Screen(sys.stdout, echo=False), protocol):
             print("Niet hervat. De onderbroken intake blijft bewaard.")
             return False
     print(f"Intake wordt hervat ({records.standing_answers} antwoorden).")
@@ -190,20 +185,18 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
                   interactive: bool) -> None:
     """Store the finished intake under the patient's id, with the baseline measurement."""
     consultation = outcome.consultation
-    result = consultation.result
+    result, voice = consultation.result, consultation.config.voice
     saved = records.finish(consultation.findings, result, outcome.chosen_exercises,
                            len(consultation.history))
     if saved is None or result is None or result.profile is None:
         return
     print(saved)
-    if baseline is None and interactive:
-        def say(text: str) -> None:
-            emit(Say("notice", text))
-
-        if offer_baseline(listener, say, protocol):
-            measured = run_evaluation(listener, say, result.profile, protocol, baseline=True)
-            if measured is not None:
-                baseline = measured.nprs, measured.psk
+    if baseline is None and interactive and offer_baseline(listener, emit, protocol,
+                                                           voice=voice):
+        measured = run_evaluation(listener, emit, result.profile, protocol, baseline=True,
+                                  voice=voice)
+        if measured is not None:
+            baseline = measured.nprs, measured.psk
     if baseline is not None:
         print(records.baseline(*baseline))
 

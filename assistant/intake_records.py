@@ -3,29 +3,22 @@ consultation under the patient's id, and the baseline measurement (NPRS and PSK)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.dialog.intents import parse_yes_no
 from assistant.errors import RecordsError
 from assistant.errors import RecordsUnavailable as RecordsUnavailable
 from assistant.journal import EndStatus, IntakeJournal
 from assistant.protocol.findings import Findings
-from assistant.protocol.model import Protocol
 from assistant.protocol.rules import Result
 from assistant.report import result_json
-from assistant.speech.interfaces import Listener
 
 if TYPE_CHECKING:
     from assistant.records.store import JournalRow, Store
 
-BASELINE_OFFER = ("Wilt u nu de beginmeting doen, met de pijnscore en de drie activiteiten? "
-                  "Zeg ja of nee.")
-OFFER_TRIES = 3
-RESUME_QUESTION = "Doorgaan? (ja/nee)"
 
 
 @dataclass
@@ -131,29 +124,6 @@ class IntakeRecords:
         self.store.add_evaluation(self.patient, self.day, nprs, psk)
         scores = ", ".join(str(score) for score in psk)
         return f"Beginmeting opgeslagen: pijnscore {nprs}, activiteiten {scores}."
-
-
-def offer_baseline(listener: Listener, say: Callable[[str], None],
-                   protocol: Protocol) -> bool:
-    """Ask whether to take the baseline measurement now; True on 'ja'."""
-    return ask_yes_no(listener, say, protocol, BASELINE_OFFER)
-
-
-def ask_yes_no(listener: Listener, say: Callable[[str], None], protocol: Protocol,
-               question: str) -> bool:
-    """Ask a yes/no question (up to three times when the reply is not understood); True on
-    'ja', False on 'nee', silence or the end of input."""
-    vocab = protocol.vocabulary
-    phrases = sorted(vocab.yes | vocab.no)
-    for _ in range(OFFER_TRIES):
-        say(question)
-        heard = listener.listen(phrases)
-        if heard is None:
-            return False
-        reply = parse_yes_no(heard.text, vocab)
-        if reply is not None:
-            return reply
-    return False
 
 
 def describe_resume(records: IntakeRecords) -> str:

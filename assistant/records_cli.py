@@ -39,6 +39,8 @@ from assistant.records.store import (
     Store,
     validate_patient_id,
 )
+from assistant.screen import Screen
+from assistant.session import Fanout, SpeechOutput
 from assistant.speech.interfaces import SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
 
@@ -130,17 +132,13 @@ def _speaker(args: argparse.Namespace) -> Speaker:
 
 def _ask(args: argparse.Namespace, profile: str, protocol: Protocol,
          speaker: Speaker) -> Evaluation | None:
-    """The interactive measurement from stdin; prompts on stdout (stderr with --json), and
-    spoken unless muted."""
+    """The interactive measurement from stdin; shown on stdout (stderr with --json), as the
+    intake shows its questions, and spoken unless muted."""
     out = sys.stderr if args.json else sys.stdout  # stdout carries only the JSON then
-
-    def say(text: str) -> None:
-        print(text, file=out, flush=True)
-        speaker.say(text)
-
     interactive = streams.stdin_is_tty() and out.isatty()
     listener = StreamListener(streams.stdin(), "› " if interactive else "", out)
-    return run_evaluation(listener, say, profile, protocol)
+    screen = Screen(out, echo=not streams.stdin_is_tty())  # typed answers are seen as typed
+    return run_evaluation(listener, Fanout([screen, SpeechOutput(speaker)]), profile, protocol)
 
 
 def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:

@@ -1,4 +1,5 @@
-"""Running a consultation: a listener feeds the dialog, its events go to every sink."""
+"""Running a consultation: a listener feeds the dialog (dialog/loop.py's run_dialog), its events
+go to every sink."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from assistant.dialog.consultation import Consultation, DialogConfig
 from assistant.dialog.events import SPOKEN, Answer, Emit, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_choice import ExerciseChoice
+from assistant.dialog.loop import run_dialog
 from assistant.journal import IntakeJournal, replay
 from assistant.protocol.model import Protocol
 from assistant.report import GivenAnswer
@@ -78,18 +80,15 @@ def run_consultation(
         consultation.announce()
     else:
         consultation.emit = emit
-        consultation.start()
-    while consultation.outcome == "running":
-        consultation.hear(listener.listen(consultation.grammar()))
+    run_dialog(consultation, listener, started=bool(resume))
     result = consultation.result
     if (choose_exercises and result is not None and result.exercises
             and outcome.chosen_exercises is None):
         choice = ExerciseChoice(protocol.library, protocol.vocabulary, result.exercises, emit,
-                                result.exercise_warning)
-        choice.start()
-        while choice.outcome == "running":
-            choice.hear(listener.listen(choice.grammar()))
-        if choice.outcome == "done":
+                                protocol.dialog.intake.turns, result.exercise_warning,
+                                voice=consultation.config.voice,
+                                max_tries=consultation.config.max_tries)
+        if run_dialog(choice, listener) == "done":
             outcome.chosen_exercises = choice.chosen
     return outcome
 

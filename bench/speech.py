@@ -10,7 +10,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from assistant.dialog.consultation import COMMAND_HINT, CONFIRM_HELP, KEYBOARD_HINT
 from assistant.dialog.events import Event
 from assistant.protocol.model import Protocol
 from assistant.session import run_consultation
@@ -35,6 +34,7 @@ def prompt_texts(protocol: Protocol, consultations: int = 100) -> list[str]:
     and the conclusions of every profile, collected from scripted consultations, plus each
     question's text and help (with the hints) even when no consultation reached them."""
     texts: dict[str, None] = {}
+    turns = protocol.dialog.intake.turns
     for script in make_scripts(protocol, consultations, seed=3):
         events: list[Event] = []
         patient = Patient(script)
@@ -42,9 +42,9 @@ def prompt_texts(protocol: Protocol, consultations: int = 100) -> list[str]:
         texts.update(dict.fromkeys(spoken_events([e.to_json() for e in events])))
     for question in protocol.questions:
         texts.update(dict.fromkeys([question.text, question.help,
-                                    f"{question.help} {COMMAND_HINT}",
-                                    f"Ik hoorde niets. {KEYBOARD_HINT} {question.help}"]))
-    texts.update(dict.fromkeys([f"{CONFIRM_HELP} {COMMAND_HINT}"]))
+                                    f"{question.help} {turns.command_hint}",
+                                    f"{turns.silence} {turns.keyboard_hint} {question.help}"]))
+    texts.update(dict.fromkeys([f"{turns.confirm_help} {turns.command_hint}"]))
     return list(texts)
 
 

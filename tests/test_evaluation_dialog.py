@@ -1,19 +1,28 @@
-"""The follow-up measurement by dialog: Dutch scores, re-asking, commands, profile D's arm."""
+"""The follow-up measurement by dialog: Dutch scores, re-asking, commands, profile D's arm; and
+the offer to take it after an intake."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.dialog.evaluation import PROMPTS, Evaluation, parse_score, run_evaluation
+from assistant.dialog.evaluation import Evaluation, parse_score, run_evaluation
+from assistant.dialog.events import SPOKEN, Event, Reprompt
+from assistant.dialog.yes_no import BASELINE_OFFER as QUESTION
+from assistant.dialog.yes_no import offer_baseline
 from assistant.protocol import load_protocol
+from assistant.protocol.dialog_texts import MEASUREMENTS
 from assistant.speech.text import ScriptedListener
 
-VOCAB = load_protocol().vocabulary
+PROTOCOL = load_protocol()
+VOCAB = PROTOCOL.vocabulary
+PROMPTS = {q: PROTOCOL.dialog.evaluation.measurement(q).text for q in MEASUREMENTS}
 
 
 def run(inputs: list[str], profile: str = "B") -> tuple[Evaluation | None, list[str]]:
-    said: list[str] = []
-    return run_evaluation(ScriptedListener(inputs), said.append, profile), said
+    """The evaluation, and what it said (the texts of its spoken events), in order."""
+    events: list[Event] = []
+    evaluation = run_evaluation(ScriptedListener(inputs), events.append, profile)
+    return evaluation, [e.text for e in events if isinstance(e, SPOKEN)]
 
 
 @pytest.mark.parametrize(
@@ -71,3 +80,70 @@ def test_grammar_offers_scores_then_yes_no() -> None:
     run_evaluation(listener, lambda _: None, "D")
     assert "tien" in listener.grammars[0] and "stop" in listener.grammars[0]
     assert "ja" in listener.grammars[-1] and "tien" not in listener.grammars[-1]
+
+
+TEXTS = PROTOCOL.dialog.evaluation
+SCALE_HELP = TEXTS.measurement("nprs").help
+
+
+def events_of(inputs: list[str], profile: str = "B") -> list[dict[str, object]]:
+    events: list[Event] = []
+    run_evaluation(ScriptedListener(inputs), events.append, profile)
+    return [e.to_json() for e in events]
+
+
+def test_the_measurement_is_a_stream_of_typed_events() -> None:
+    events = events_of(["zes", "vijf", "4", "drie"])
+    assert [(e["event"], e.get("question")) for e in events[:3]] == [
+        ("ask", "nprs"), ("heard", None), ("answer", "nprs")]
+    answers = [(e["question"], e["value"]) for e in events if e["event"] == "answer"]
+    assert answers == [("nprs", 6), ("psk1", 5), ("psk2", 4), ("psk3", 3)]
+    assert all(e["finding"] is None for e in events if e["event"] in ("ask", "answer"))
+
+
+def test_silence_and_failed_tries_are_asked_again_like_the_intake() -> None:
+    turns = TEXTS.turns
+    events = events_of(["", "elf", "veel", "zes"])
+    reprompts = [(e["reason"], e["text"]) for e in events if e["event"] == "reprompt"]
+    assert reprompts == [
+        ("silence", f"{turns.silence} {SCALE_HELP}"),
+        ("not_understood", f"{turns.not_understood} {SCALE_HELP}"),
+        ("not_understood", f"{turns.not_understood} {SCALE_HELP} {turns.command_hint}"),
+    ]
+    assert [e["question"] for e in events if e["event"] == "ask"] == ["nprs"] * 4 + ["psk1"]
+
+
+def test_pauze_waits_for_verder_and_stop_says_so() -> None:
+    events = events_of(["pauze", "zes", "verder", "zes", "stop"])
+    said = [(e["event"], e.get("reason") or e.get("kind")) for e in events
+            if e["event"] in ("reprompt", "say")]
+    assert said == [("reprompt", "paused"), ("reprompt", "paused"), ("say", "stopped")]
+    assert events[-1]["text"] == TEXTS.stopped
+
+
+@pytest.mark.parametrize(("inputs", "accepted", "asked"), [
+    (["ja"], True, 1),
+    (["nee hoor"], False, 1),
+    (["misschien", "ja"], True, 2),
+    (["hmm", "", "weet niet"], False, 3),  # three failed tries decline it
+    (["stop"], False, 1),
+    ([], False, 1),  # the input ended
+])
+def test_the_baseline_offer(inputs: list[str], accepted: bool, asked: int) -> None:
+    events: list[Event] = []
+    assert offer_baseline(ScriptedListener(inputs), events.append, PROTOCOL) is accepted
+    data = [e.to_json() for e in events]
+    asks = [e for e in data if e["event"] == "ask"]
+    assert len(asks) == asked
+    assert {(a["question"], a["text"]) for a in asks} == {(QUESTION, TEXTS.offer)}
+    answers = [e["value"] for e in data if e["event"] == "answer"]
+    assert answers == ([accepted] if inputs[-1:] in (["ja"], ["nee hoor"]) else [])
+    assert all(e["text"].startswith((TEXTS.turns.not_understood, TEXTS.turns.silence))
+               for e in data if e["event"] == "reprompt")
+
+
+def test_help_on_the_baseline_offer_says_ja_or_nee() -> None:
+    events: list[Event] = []
+    assert offer_baseline(ScriptedListener(["help", "ja"]), events.append, PROTOCOL)
+    [help_event] = [e for e in events if isinstance(e, Reprompt)]
+    assert help_event.text == f"{TEXTS.turns.yes_or_no} {TEXTS.turns.command_hint}"

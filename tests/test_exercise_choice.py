@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.exercise_choice import QUESTION, choice_phrases, parse_choice, spoken_code
+from assistant.speech.interfaces import Utterance
 from tests.harness import (
     AFTER_FLAGS,
     NO_NEURO,
@@ -134,3 +136,39 @@ def test_a_referral_has_no_choice() -> None:
     events = run_consultation(["ja", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS])
     assert result_of(events)["referral"] is True
     assert not [e for e in of(events, "ask") if e["question"] == QUESTION]
+
+
+def test_the_choice_asks_again_like_the_intake() -> None:
+    """Silence and words not understood get the hint (the question is not repeated: the hint
+    says what to say), the third failed try adds the commands; pauze waits for verder."""
+    turns = PROTOCOL.dialog.intake.turns
+    events = choice_events([*PROFILE_B, "", "de rode", "bananen", "pauze", "veertien",
+                            "verder", "veertien", "ja"])
+    reprompts = [(e["reason"], e["text"]) for e in events if e["event"] == "reprompt"]
+    assert reprompts == [
+        ("silence", f"{turns.silence} {TEXTS.hint}"),
+        ("not_understood", f"{TEXTS.not_understood} {TEXTS.hint}"),
+        ("not_understood", f"{TEXTS.not_understood} {TEXTS.hint} {turns.command_hint}"),
+        ("paused", turns.paused),
+        ("paused", turns.still_paused),
+    ]
+    assert [e["event"] for e in events if e["event"] in ("ask", "confirm", "answer")] == [
+        "ask", "ask", "confirm", "answer"]  # verder asks again
+    assert events[-1]["value"] == ["F14"]
+
+
+def test_terug_or_doubt_during_the_read_back() -> None:
+    events = choice_events([*PROFILE_B, "veertien", "weet ik niet", "terug", "zeventien", "ja"])
+    assert [e["event"] for e in events if e["event"] in ("ask", "confirm", "answer")] == [
+        "ask", "confirm", "confirm", "ask", "confirm", "answer"]  # terug drops the read-back
+    reprompt = next(e for e in events if e["event"] == "reprompt")
+    assert reprompt["text"] == PROTOCOL.dialog.intake.turns.yes_or_no
+    assert events[-1]["value"] == ["F17"]
+
+
+def test_the_choice_offers_the_keyboard_after_three_failed_spoken_tries() -> None:
+    spoken = [Utterance(text, 0.9, "voice") for text in ("", "de rode", "de rode")]
+    events = run_consultation([*PROFILE_B, *spoken], DialogConfig(voice=True))
+    last = [e for e in of(events, "reprompt") if e["question"] == QUESTION][-1]
+    assert last["reason"] == "keyboard"
+    assert PROTOCOL.dialog.intake.turns.keyboard_hint in last["text"]

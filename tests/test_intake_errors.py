@@ -225,7 +225,8 @@ def test_resume_at_a_terminal_asks_first(reply: str, code: int,
     assert done == code, err
     lines = out.splitlines()
     assert lines[0].startswith("Onderbroken intake gevonden: begonnen op ")
-    assert lines[0].endswith(", 3 antwoorden, zonder id.") and lines[1] == "Doorgaan? (ja/nee)"
+    assert lines[0].endswith(", 3 antwoorden, zonder id.")
+    assert lines[2] == "Doorgaan? Zeg ja of nee."  # the question, as the screen shows one
     if reply == "ja":
         assert "Intake wordt hervat (3 antwoorden)." in out and "Behandelprofiel B" in out
         assert open_journal() is None

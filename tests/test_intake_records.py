@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.protocol import load_protocol
 from assistant.records.store import Store
 from tests.harness import SCREENED
 
@@ -33,6 +34,8 @@ def test_the_baseline_is_asked_after_the_intake_without_the_worse_question() -> 
     assert "Opgeslagen bij patiënt P-1 (2026-10-01)." in done.stdout
     assert "Beginmeting opgeslagen: pijnscore 7, activiteiten 6, 7, 8." in done.stdout
     assert "erger geworden" not in done.stdout  # nothing to be worse than at the baseline
+    texts = load_protocol().dialog.evaluation  # shown on the screen like the intake's questions
+    assert texts.offer in done.stdout and texts.measurement("nprs").text in done.stdout
     with stored("P-1") as store:
         intake = store.latest_consultation("P-1")
         assert intake is not None and intake.result["profile"] == "D"

@@ -8,32 +8,19 @@ says where that leads, with conditions that are the protocol's own rule function
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from transitions import Machine
 
 from assistant.dialog.events import Answer as Answered
-from assistant.dialog.events import (
-    Ask,
-    Confirm,
-    Emit,
-    Heard,
-    Reprompt,
-    ResultEvent,
-    Say,
-    json_value,
-)
-from assistant.dialog.intents import (
-    Answer,
-    Command,
-    interpret,
-    is_doubt,
-    parse_command,
-    parse_yes_no,
-)
+from assistant.dialog.events import Ask, Confirm, Emit, ResultEvent, Say, json_value
+from assistant.dialog.intents import Answer, interpret, is_doubt
+from assistant.dialog.loop import Outcome
 from assistant.dialog.phrases import accepted_phrases, display_value, spoken_summary
+from assistant.dialog.turns import MAX_TRIES, Turns
 from assistant.errors import JournalMismatch
 from assistant.protocol import rules
+from assistant.protocol.dialog_texts import IntakeTexts
 from assistant.protocol.findings import LIST_FINDINGS, UNKNOWN, CSpineRule, Findings, Value
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import Result
@@ -94,18 +81,6 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "stop", "source": list(STATES[:-2]), "dest": STOPPED},
 ]
 
-DOUBT_RED_FLAG: Final = "Dan is dit alarmsignaal nog niet uitgesloten. Kunt u het nagaan?"
-DOUBT_RECORDED: Final = "Ik noteer: dit alarmsignaal is niet uitgesloten."
-DOUBT_C_SPINE: Final = ("Dan kan de Canadian C-spine rule een breuk niet uitsluiten. "
-                        "Kunt u het nagaan?")
-DOUBT_C_SPINE_RECORDED: Final = "Ik noteer: niet nagegaan. Dan sluit de regel een breuk niet uit."
-DOUBT: Final = "Ik heb hier een duidelijk antwoord nodig."
-CONFIRM_HELP: Final = "Zeg ja als het klopt. Zeg nee als het niet klopt, dan vraag ik het opnieuw."
-KEYBOARD_HINT: Final = "Het lukt niet goed met spraak. U kunt het antwoord ook typen."
-RESUMED: Final = "We gaan verder waar we gebleven waren."
-STOPPED_TEXT: Final = "De consultatie is gestopt. De antwoorden tot nu toe zijn bewaard."
-COMMAND_HINT: Final = "U kunt ook zeggen: herhaal, terug, help, pauze of stop."
-
 
 @dataclass(frozen=True)
 class DialogConfig:
@@ -113,7 +88,7 @@ class DialogConfig:
 
     confirm_below: float = 0.5  # any answer heard with less confidence is confirmed
     confirm_red_flag_no_below: float = 0.8  # a red-flag "nee" heard with less is confirmed
-    max_tries: int = 3  # failed tries before the commands (text) or keyboard (voice) are offered
+    max_tries: int = MAX_TRIES  # failed tries before the commands (text) or keyboard (voice)
     voice: bool = False  # answers come from speech (the keyboard is the fallback)
 
 
@@ -129,16 +104,6 @@ class AnswerRecord:
 
 
 @dataclass
-class _Pending:
-    """An answer waiting for confirmation."""
-
-    question: Question
-    heard: str
-    value: Value
-    text: str
-
-
-@dataclass
 class Consultation:
     """One intake. Feed it utterances with `hear`; it reports everything through `emit`."""
 
@@ -150,9 +115,6 @@ class Consultation:
     result: Result | None = None
     current: Question | None = None
     state: str = STATES[0]
-    paused: bool = False
-    _pending: _Pending | None = None
-    _tries: int = 0
     _doubted: bool = False  # the current question got an answer of doubt before
 
     def __post_init__(self) -> None:
@@ -160,11 +122,17 @@ class Consultation:
             model=self, states=list(STATES), transitions=TRANSITIONS,
             initial=STATES[0], auto_transitions=False,
         )
+        self.turns = Turns(self, self.texts.turns, self.protocol.vocabulary,
+                           max_tries=self.config.max_tries, voice=self.config.voice)
 
     # --- public -------------------------------------------------------------------------------
 
     @property
-    def outcome(self) -> Literal["running", "done", "stopped"]:
+    def texts(self) -> IntakeTexts:
+        return self.protocol.dialog.intake
+
+    @property
+    def outcome(self) -> Outcome:
         if self.state == RESULT:
             return "done"
         return "stopped" if self.state == STOPPED else "running"
@@ -186,7 +154,7 @@ class Consultation:
 
     def undo(self) -> None:
         """Replay a 'terug' from the journal (resume)."""
-        self._back()
+        self.on_back()
 
     def announce(self) -> None:
         """After a resume: give the result again, or ask the open question again."""
@@ -194,7 +162,7 @@ class Consultation:
             self.emit(ResultEvent(self.result.to_json()))
             self.emit(Say("summary", spoken_summary(self.result, self.protocol)))
             return
-        self.emit(Say("intro", RESUMED))
+        self.emit(Say("intro", self.texts.resumed))
         self._ask(self.current)
 
     def grammar(self) -> list[str]:
@@ -202,110 +170,68 @@ class Consultation:
         if self.current is None:
             return []
         vocab = self.protocol.vocabulary
-        question = None if self._pending or self.paused else self.current
+        question = None if self.turns.confirming or self.turns.paused else self.current
         return accepted_phrases(vocab, question)
 
     def hear(self, utterance: Utterance | None) -> None:
         """Handle one utterance; None means the input ended (counts as stop)."""
-        if self.outcome != "running":
-            return
-        if utterance is None:
-            self._stop()
-            return
-        if not utterance.text.strip():
-            self._silence()
-            return
-        self.emit(Heard(utterance.text, utterance.confidence, utterance.source))
-        vocab = self.protocol.vocabulary
-        command = parse_command(utterance.text, vocab)
-        if command is not None:
-            self._command(command)
-        elif self.paused:
-            self._reprompt("paused", "De consultatie staat op pauze. Zeg verder om door te gaan.")
-        elif self._pending is not None:
-            self._confirm_reply(utterance)
-        else:
-            self._answer(utterance)
+        self.turns.hear(utterance)
 
-    # --- commands -----------------------------------------------------------------------------
+    # --- turns (called by self.turns) ---------------------------------------------------------
 
-    def _command(self, command: Command) -> None:
-        assert self.current is not None
-        if command.name == "stop":
-            self._stop()
-        elif command.name == "pause":
-            self.paused = True
-            self._reprompt("paused", "Pauze. Zeg verder als u wilt doorgaan.")
-        elif command.name == "resume" or command.name == "repeat":
-            self.paused = False
-            self._ask_again()
-        elif command.name == "help":
-            helps = CONFIRM_HELP if self._pending else self.current.help
-            self._reprompt("help", f"{helps} {COMMAND_HINT}")
-        elif command.name == "back":
-            self.paused = False
-            self._back()
-
-    def _ask_again(self) -> None:
-        if self._pending is not None:
-            self._send_confirm()
-        else:
-            self._ask(self.current)
-
-    def _back(self) -> None:
-        if self._pending is not None:  # the unconfirmed answer is dropped: ask it again
-            self._pending = None
-            self._ask(self.current)
-            return
+    def on_back(self) -> None:
+        """'terug': the previous question again, its answer taken back."""
         if not self.history:
-            self._reprompt("first_question", "Dit is de eerste vraag.")
-            self._ask(self.current)
+            self.turns.first_question()
             return
         record = self.history.pop()
         self.findings = record.findings_before
         self.machine.set_state(record.state)
         self._ask(record.question)
 
-    def _stop(self) -> None:
-        self._pending = None
+    def on_stop(self) -> None:
         self._fire("stop")
-        self.emit(Say("stopped", STOPPED_TEXT))
+        self.emit(Say("stopped", self.texts.stopped))
 
-    # --- answers ------------------------------------------------------------------------------
-
-    def _answer(self, utterance: Utterance) -> None:
+    def on_answer(self, heard: Utterance) -> None:
         question = self.current
         assert question is not None
-        if question.type is AnswerType.YES_NO and is_doubt(utterance.text,
+        if question.type is AnswerType.YES_NO and is_doubt(heard.text,
                                                           self.protocol.vocabulary):
-            self._doubt(question, utterance.text)
+            self._doubt(question, heard.text)
             return
-        intent = interpret(utterance.text, question, self.protocol.vocabulary)
+        intent = interpret(heard.text, question, self.protocol.vocabulary)
         if not isinstance(intent, Answer):
-            self._not_understood(question)
+            self.turns.retry("not_understood", self.texts.turns.not_understood)
             return
         value = intent.value
-        if self._needs_confirmation(question, value, utterance.confidence):
-            self._pending = _Pending(question, utterance.text, value,
-                                     self._confirm_text(question, value))
-            self._send_confirm()
+        if self._needs_confirmation(question, value, heard.confidence):
+            self.turns.confirm(
+                Confirm(question.id, question.finding, json_value(value),
+                        self._confirm_text(question, value)),
+                yes=lambda: self._accept(question, heard.text, value),
+                no=lambda: self._ask(question),
+                doubt=lambda said: self._doubt(question, said))  # doubt on the question itself
             return
-        self._accept(question, utterance.text, value)
+        self._accept(question, heard.text, value)
+
+    # --- answers ------------------------------------------------------------------------------
 
     def _doubt(self, question: Question, heard: str) -> None:
         """Doubt is never a "nee". On a red flag the sign is then not ruled out, and on a step of
         the C-spine rule the rule cannot clear the neck: asked once more, a second doubt is
         recorded as unknown. Elsewhere: the help and the question, as a failed try."""
         if question.red_flag is None and not question.c_spine_step:
-            self._retry("doubt", DOUBT, question)
+            self.turns.retry("doubt", self.texts.doubt)
         elif not self._doubted:
             self._doubted = True
-            opening = DOUBT_RED_FLAG if question.red_flag else DOUBT_C_SPINE
-            self._reprompt("doubt", f"{opening} {question.help}")
+            opening = (self.texts.doubt_red_flag if question.red_flag
+                       else self.texts.doubt_c_spine)
+            self.turns.reprompt("doubt", f"{opening} {question.help}")
             self._ask(question)
         else:
-            self.emit(Say("notice", DOUBT_RECORDED if question.red_flag
-                          else DOUBT_C_SPINE_RECORDED))
+            self.emit(Say("notice", self.texts.doubt_red_flag_recorded if question.red_flag
+                          else self.texts.doubt_c_spine_recorded))
             self._accept(question, heard, UNKNOWN)
 
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
@@ -316,60 +242,13 @@ class Consultation:
         return confidence < self.config.confirm_below
 
     def _confirm_text(self, question: Question, value: Value) -> str:
+        said = display_value(question, value, self.protocol)
         if question.screening and value == question.alarm:
-            said = display_value(question, value, self.protocol)
-            meaning = ("Dat is een alarmsignaal." if question.red_flag is not None
-                       else "Dan sluit de Canadian C-spine rule een breuk niet uit.")
-            return f"U zei {said}: {question.label}. {meaning} Klopt dat? Zeg ja of nee."
-        return (f"Ik hoorde: {display_value(question, value, self.protocol)}. "
-                "Klopt dat? Zeg ja of nee.")
-
-    def _send_confirm(self) -> None:
-        pending = self._pending
-        assert pending is not None
-        self.emit(Confirm(pending.question.id, pending.question.finding,
-                          json_value(pending.value), pending.text))
-
-    def _confirm_reply(self, utterance: Utterance) -> None:
-        pending = self._pending
-        assert pending is not None
-        reply = parse_yes_no(utterance.text, self.protocol.vocabulary)
-        if reply is None and is_doubt(utterance.text, self.protocol.vocabulary):
-            self._pending = None  # unsure whether it is so: doubt on the question itself
-            self._doubt(pending.question, utterance.text)
-        elif reply is None:
-            self._reprompt("not_understood", "Zeg ja of nee.")
-            self._send_confirm()
-        elif reply:
-            self._pending = None
-            self._accept(pending.question, pending.heard, pending.value)
-        else:
-            self._pending = None
-            self._reprompt("not_confirmed", "Dan vraag ik het opnieuw.")
-            self._ask(pending.question)
-
-    def _silence(self) -> None:
-        """Nothing was said before the listener's timeout: ask again (not while paused)."""
-        if self.paused:
-            return
-        if self._pending is not None:
-            self._send_confirm()
-            return
-        assert self.current is not None
-        self._retry("silence", "Ik hoorde niets.", self.current)
-
-    def _not_understood(self, question: Question) -> None:
-        self._retry("not_understood", "Dat begreep ik niet.", question)
-
-    def _retry(self, reason: str, opening: str, question: Question) -> None:
-        self._tries += 1
-        if self._tries < self.config.max_tries:
-            self._reprompt(reason, f"{opening} {question.help}")
-        elif self.config.voice:
-            self._reprompt("keyboard", f"{opening} {KEYBOARD_HINT} {question.help}")
-        else:
-            self._reprompt(reason, f"{opening} {question.help} {COMMAND_HINT}")
-        self._ask(question)
+            meaning = (self.texts.alarm_red_flag if question.red_flag is not None
+                       else self.texts.alarm_c_spine)
+            return self.texts.confirm_alarm.format(value=said, label=question.label,
+                                                   meaning=meaning)
+        return self.texts.confirm.format(value=said)
 
     def _accept(self, question: Question, heard: str, value: Value) -> None:
         self.history.append(AnswerRecord(question, heard, value, self.state, self.findings))
@@ -403,15 +282,10 @@ class Consultation:
     def _ask(self, question: Question | None) -> None:
         assert question is not None
         if question is not self.current:
-            self._tries = 0
             self._doubted = False
         self.current = question
-        self.emit(Ask(question.id, question.finding, question.text,
-                      yes_means=question.yes_means))
-
-    def _reprompt(self, reason: str, text: str) -> None:
-        assert self.current is not None
-        self.emit(Reprompt(self.current.id, reason, text))
+        self.turns.ask(Ask(question.id, question.finding, question.text,
+                           yes_means=question.yes_means), question.help)
 
     def _fire(self, name: str, *args: Any) -> bool:
         """Fire a trigger of the machine (conditions receive `args`)."""

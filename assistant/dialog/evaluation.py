@@ -1,27 +1,30 @@
 """A follow-up evaluation by dialog: the pain (NPRS), the three PSK activities and, for profile
 D, the neurological symptoms. A `transitions` machine declared as a table, like the intake.
 
-It talks only through a Listener and a `say` callback, so the intake can run it right after the
-consultation for the baseline measurement, and `assistant followup` runs it without --nprs.
+It hears through a Listener and reports typed events (ask, heard, answer, reprompt, say), so
+the intake can run it right after the consultation for the baseline measurement, with the same
+screen and speech, and `assistant followup` runs it without --nprs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from transitions import Machine
 
-from assistant.dialog.intents import clean, parse_command, parse_yes_no
+from assistant.dialog.events import Answer, Ask, Emit, Say
+from assistant.dialog.intents import clean, parse_yes_no
+from assistant.dialog.loop import Outcome, run_dialog
 from assistant.dialog.numbers import parse_amount
+from assistant.dialog.turns import Turns
+from assistant.protocol.dialog_texts import MEASUREMENTS, EvaluationTexts
 from assistant.protocol.model import Protocol, Vocabulary
 from assistant.speech.interfaces import Listener, Utterance
 
 DONE: Final = "done"
 STOPPED: Final = "stopped"
-QUESTIONS: Final = ("nprs", "psk1", "psk2", "psk3", "neuro")
-STATES: Final = (*QUESTIONS, DONE, STOPPED)
+STATES: Final = (*MEASUREMENTS, DONE, STOPPED)
 NEURO_PROFILE: Final = "D"  # 'Afsluiting' of profile D: worsening of the neurological signs
 
 
@@ -43,26 +46,9 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "back", "source": "psk2", "dest": "psk1"},
     {"trigger": "back", "source": "psk3", "dest": "psk2"},
     {"trigger": "back", "source": "neuro", "dest": "psk3"},
-    {"trigger": "stop", "source": list(QUESTIONS), "dest": STOPPED},
+    {"trigger": "stop", "source": list(MEASUREMENTS), "dest": STOPPED},
 ]
 
-SCALE_HELP: Final = "Zeg een heel getal van nul tot en met tien."
-PROMPTS: Final = {
-    "nprs": "Hoeveel pijn heeft de patiënt nu? Van nul tot tien. Tien is de ergste pijn.",
-    "psk1": "PSK, de eerste activiteit. Hoe moeilijk is die nu? Van nul tot tien. "
-            "Tien is onmogelijk.",
-    "psk2": "De tweede activiteit. Van nul tot tien?",
-    "psk3": "De derde activiteit. Van nul tot tien?",
-    "neuro": "Zijn de klachten in de arm erger geworden? Meer gevoelsstoornissen, of minder "
-             "kracht? Zeg ja of nee.",
-}
-HELPS: Final = {
-    **dict.fromkeys(("nprs", "psk1", "psk2", "psk3"), SCALE_HELP),
-    "neuro": "Zeg ja als de arm slechter is dan bij de intake. Anders nee.",
-}
-COMMAND_HINT: Final = "U kunt ook zeggen: herhaal, terug, help of stop."
-STOP_TEXT: Final = "De meting is gestopt. Er is niets bewaard."
-FIRST_TEXT: Final = "Dit is de eerste vraag."
 # Words around a score that do not change it: 'een zes', 'zes op tien', 'ongeveer zes'.
 _SCORE_NEUTRAL: Final = frozenset({"ongeveer", "zo", "rond", "de", "het", "cijfer", "score",
                                    "pijn", "punten", "punt", "is", "een"})
@@ -99,19 +85,22 @@ def parse_score(text: str, vocab: Vocabulary) -> int | None:
 
 @dataclass
 class EvaluationDialog:
-    """One evaluation. Feed it utterances with `hear`; it speaks through `say`."""
+    """One evaluation. Feed it utterances with `hear`; it reports everything through `emit`,
+    asking and asking again with the shared turns."""
 
     profile: str
     vocab: Vocabulary
-    say: Callable[[str], None]
+    texts: EvaluationTexts
+    emit: Emit
     baseline: bool = False  # the first measurement: nothing to be worse than yet
+    voice: bool = False  # answers are spoken (after the failed tries the keyboard is offered)
     answers: dict[str, int | bool] = field(default_factory=dict)
     state: str = STATES[0]
-    paused: bool = False
 
     def __post_init__(self) -> None:
         self.machine = Machine(model=self, states=list(STATES), transitions=TRANSITIONS,
                                initial=STATES[0], auto_transitions=False)
+        self.turns = Turns(self, self.texts.turns, self.vocab, voice=self.voice)
 
     @property
     def _rule_profile(self) -> str:
@@ -119,8 +108,10 @@ class EvaluationDialog:
         return "" if self.baseline else self.profile
 
     @property
-    def finished(self) -> bool:
-        return self.state in (DONE, STOPPED)
+    def outcome(self) -> Outcome:
+        if self.state == DONE:
+            return "done"
+        return "stopped" if self.state == STOPPED else "running"
 
     def start(self) -> None:
         self._ask()
@@ -132,25 +123,9 @@ class EvaluationDialog:
             return sorted(self.vocab.yes | self.vocab.no) + commands
         return [*SCORE_WORDS, *(str(n) for n in range(11)), *commands]
 
-    def hear(self, utterance: Utterance | None) -> None:
+    def hear(self, heard: Utterance | None) -> None:
         """Handle one utterance; None (end of input) counts as stop."""
-        if self.finished:
-            return
-        if utterance is None:
-            self._stop()
-            return
-        if not utterance.text.strip():
-            self.say(f"Ik hoorde niets. {PROMPTS[self.state]}")
-            return
-        command = parse_command(utterance.text, self.vocab)
-        if command is not None:
-            self._command(command.name)
-        elif self.paused:
-            self.say("De meting staat op pauze. Zeg verder om door te gaan.")
-        elif self.state == "neuro":
-            self._answer(parse_yes_no(utterance.text, self.vocab))
-        else:
-            self._answer(parse_score(utterance.text, self.vocab))
+        self.turns.hear(heard)
 
     def result(self) -> Evaluation | None:
         if self.state != DONE:
@@ -159,55 +134,50 @@ class EvaluationDialog:
         return Evaluation(nprs=int(self.answers["nprs"]), psk=psk,
                           neuro_worse=bool(self.answers.get("neuro", False)))
 
-    def _command(self, name: str) -> None:
-        if name == "stop":
-            self._stop()
-        elif name == "pause":
-            self.paused = True
-            self.say("Pauze. Zeg verder als u wilt doorgaan.")
-        elif name in ("resume", "repeat"):
-            self.paused = False
-            self._ask()
-        elif name == "help":
-            self.say(f"{HELPS[self.state]} {COMMAND_HINT}")
-        elif name == "back":
-            self.paused = False
-            if "back" in self.machine.get_triggers(self.state):
-                self.machine.events["back"].trigger(self, self._rule_profile)
-                self.answers.pop(self.state, None)
-            else:
-                self.say(FIRST_TEXT)
-            self._ask()
+    # --- turns (called by self.turns) ---------------------------------------------------------
 
-    def _answer(self, value: int | bool | None) -> None:
+    def on_answer(self, heard: Utterance) -> None:
+        value: int | bool | None
+        if self.state == "neuro":
+            value = parse_yes_no(heard.text, self.vocab)
+        else:
+            value = parse_score(heard.text, self.vocab)
         if value is None:
-            self.say(f"Dat begreep ik niet. {HELPS[self.state]}")
-            self._ask()
+            self.turns.retry("not_understood", self.texts.turns.not_understood)
             return
         self.answers[self.state] = value
+        self.emit(Answer(self.state, None, value))
         self.machine.events["advance"].trigger(self, self._rule_profile)
-        if not self.finished:
+        if self.outcome == "running":
             self._ask()
 
-    def _stop(self) -> None:
+    def on_back(self) -> None:
+        if "back" not in self.machine.get_triggers(self.state):
+            self.turns.first_question()
+            return
+        self.machine.events["back"].trigger(self, self._rule_profile)
+        self.answers.pop(self.state, None)
+        self._ask()
+
+    def on_stop(self) -> None:
         self.machine.events["stop"].trigger(self)
-        self.say(STOP_TEXT)
+        self.emit(Say("stopped", self.texts.stopped))
 
     def _ask(self) -> None:
-        self.say(PROMPTS[self.state])
+        question = self.texts.measurement(self.state)
+        self.turns.ask(Ask(self.state, None, question.text), question.help)
 
 
-def run_evaluation(listener: Listener, say: Callable[[str], None], profile: str,
-                   protocol: Protocol | None = None, *,
-                   baseline: bool = False) -> Evaluation | None:
+def run_evaluation(listener: Listener, emit: Emit, profile: str,
+                   protocol: Protocol | None = None, *, baseline: bool = False,
+                   voice: bool = False) -> Evaluation | None:
     """Ask the measurements; the evaluation, or None when it was stopped (or input ended)."""
     if protocol is None:
         from assistant.protocol import load_protocol
 
         protocol = load_protocol()
-    dialog = EvaluationDialog(profile=profile, vocab=protocol.vocabulary, say=say,
-                              baseline=baseline)
-    dialog.start()
-    while not dialog.finished:
-        dialog.hear(listener.listen(dialog.grammar()))
+    dialog = EvaluationDialog(profile=profile, vocab=protocol.vocabulary,
+                              texts=protocol.dialog.evaluation, emit=emit, baseline=baseline,
+                              voice=voice)
+    run_dialog(dialog, listener)
     return dialog.result()

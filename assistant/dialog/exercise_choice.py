@@ -6,25 +6,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from dataclasses import dataclass
+from typing import Any, Final
 
 from transitions import Machine
 
-from assistant.dialog.events import (
-    Answer,
-    Ask,
-    Confirm,
-    Emit,
-    Heard,
-    Menu,
-    MenuItem,
-    Reprompt,
-    Say,
-)
-from assistant.dialog.intents import clean, parse_command, parse_yes_no
+from assistant.dialog.events import Answer, Ask, Confirm, Emit, Menu, MenuItem, Say
+from assistant.dialog.intents import clean
+from assistant.dialog.loop import Outcome
 from assistant.dialog.numbers import word_value
 from assistant.dialog.spoken import spoken_list, spoken_video
+from assistant.dialog.turns import MAX_TRIES, Turns
+from assistant.protocol.dialog_texts import TurnTexts
 from assistant.protocol.exercises import Library
 from assistant.protocol.model import Vocabulary
 from assistant.speech.interfaces import Utterance
@@ -99,23 +92,28 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
 
 @dataclass
 class ExerciseChoice:
-    """The choice dialog; like the consultation it is fed one utterance at a time."""
+    """The choice dialog; like the consultation it is fed one utterance at a time, and asks,
+    reads back and asks again with the same turns (the intake's texts)."""
 
     library: Library
     vocab: Vocabulary
     menu: tuple[str, ...]
     emit: Emit
+    texts: TurnTexts
     warning: str | None = None  # profile D: avoid movements that provoke radiating arm pain
+    voice: bool = False  # answers are spoken (after the failed tries the keyboard is offered)
+    max_tries: int = MAX_TRIES
     chosen: tuple[str, ...] = ()
     state: str = STATES[0]
-    _pending: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         self.machine = Machine(model=self, states=list(STATES), transitions=TRANSITIONS,
                                initial=STATES[0], auto_transitions=False)
+        self.turns = Turns(self, self.texts, self.vocab, max_tries=self.max_tries,
+                           voice=self.voice, reask=False)
 
     @property
-    def outcome(self) -> Literal["running", "done", "stopped"]:
+    def outcome(self) -> Outcome:
         if self.state == "chosen":
             return "done"
         return "stopped" if self.state == "stopped" else "running"
@@ -131,74 +129,60 @@ class ExerciseChoice:
 
     def hear(self, heard: Utterance | None) -> None:
         """Take one utterance (None: the input has ended, which ends the choice)."""
-        if heard is None:
-            self._fire("stop")
-            return
-        if not heard.text.strip():  # silence: ask again
-            self._ask()
-            return
-        self.emit(Heard(heard.text, heard.confidence, heard.source))
-        texts = self.library.choice
-        command = parse_command(heard.text, self.vocab)
-        if command is not None and command.name == "stop":
-            self._fire("stop")
-        elif command is not None and command.name == "help":
-            self.emit(Reprompt(QUESTION, "help", texts.help.format(menu=self._menu_words())))
-        elif command is not None:
-            self._ask()
-        elif self.state == "confirming":
-            self._confirming(heard.text)
-        else:
-            self._asking(heard.text)
+        self.turns.hear(heard)
 
-    def _confirming(self, text: str) -> None:
-        yes = parse_yes_no(text, self.vocab)
-        if yes is None:
-            self._read_back()
-        elif yes:
-            self.chosen = self._pending
-            self._fire("confirmed")
-            self.emit(Answer(QUESTION, None, list(self.chosen)))
-            texts = self.library.choice
-            self.emit(Say("notice", texts.chosen if self.chosen else texts.chosen_none))
-        else:
-            self._fire("rejected")
-            self._ask()
+    # --- turns (called by self.turns) ---------------------------------------------------------
 
-    def _asking(self, text: str) -> None:
+    def on_answer(self, heard: Utterance) -> None:
         texts = self.library.choice
-        choice = parse_choice(text, self.vocab, texts.none)
+        choice = parse_choice(heard.text, self.vocab, texts.none)
         if choice is None:
-            self.emit(Reprompt(QUESTION, "not_understood", texts.not_understood))
+            self.turns.retry("not_understood", texts.not_understood)
             return
         outside = [c for c in choice.codes if c not in self.menu]
         if outside:
-            self.emit(Reprompt(QUESTION, "not_in_menu", texts.not_in_menu.format(
-                codes=spoken_list([spoken_code(c) for c in outside]))))
+            self.turns.retry("not_in_menu", texts.not_in_menu.format(
+                codes=spoken_list([spoken_code(c) for c in outside])))
             return
-        self._pending = choice.codes
+        codes = choice.codes
         self._fire("named")
-        self._read_back()
+        self.turns.confirm(Confirm(QUESTION, None, list(codes), self._read_back(codes)),
+                           yes=lambda: self._chosen(codes), no=self._rejected)
 
-    def _read_back(self) -> None:
+    def on_back(self) -> None:
+        """Nothing to go back to in the choice: its question again."""
+        self.turns.ask_again()
+
+    def on_stop(self) -> None:
+        self._fire("stop")
+
+    # --- the choice ---------------------------------------------------------------------------
+
+    def _chosen(self, codes: tuple[str, ...]) -> None:
+        self.chosen = codes
+        self._fire("confirmed")
+        self.emit(Answer(QUESTION, None, list(codes)))
         texts = self.library.choice
-        if not self._pending:
-            text = texts.readback_none
-        else:
-            count = len(self._pending)
-            items = " ".join(texts.item.format(code=spoken_code(c),
-                                               name=self.library.exercise(c).name)
-                             for c in self._pending)
-            text = texts.readback.format(
-                count=texts.count_one if count == 1 else texts.count_many.format(
-                    count=spoken_video(str(count))), items=items)
-        self.emit(Confirm(QUESTION, None, list(self._pending), text))
+        self.emit(Say("notice", texts.chosen if codes else texts.chosen_none))
+
+    def _rejected(self) -> None:
+        self._fire("rejected")
+        self._ask()
+
+    def _read_back(self, codes: tuple[str, ...]) -> str:
+        texts = self.library.choice
+        if not codes:
+            return texts.readback_none
+        items = " ".join(texts.item.format(code=spoken_code(c),
+                                           name=self.library.exercise(c).name) for c in codes)
+        count = (texts.count_one if len(codes) == 1
+                 else texts.count_many.format(count=spoken_video(str(len(codes)))))
+        return texts.readback.format(count=count, items=items)
 
     def _ask(self) -> None:
-        if self.state == "confirming":
-            self._read_back()
-            return
-        self.emit(Ask(QUESTION, None, self.library.choice.question))
+        texts = self.library.choice
+        self.turns.ask(Ask(QUESTION, None, texts.question),
+                       texts.help.format(menu=self._menu_words()), hint=texts.hint)
 
     def _menu_words(self) -> str:
         return spoken_list([spoken_code(c) for c in self.menu])

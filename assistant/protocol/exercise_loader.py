@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import fields
 from functools import cache
@@ -93,13 +92,7 @@ def _texts(t: Table, names: list[str]) -> dict[str, Any]:
         if name in LIST_TEXTS:
             values[name] = t.texts(name)
             continue
-        text = t.text(name)
-        found = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-        expected = PLACEHOLDERS.get(name, set())
-        if found != expected:
-            raise ProtocolError(f"{t.where}.{name}: placeholders {sorted(found)} are not "
-                                f"{sorted(expected)}")
-        values[name] = text
+        values[name] = t.template(name, PLACEHOLDERS.get(name, set()))
     return values
 
 

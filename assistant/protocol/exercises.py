@@ -105,6 +105,7 @@ class ChoiceTexts:
     count_many: str  # {count}
     not_in_menu: str  # {codes}
     not_understood: str
+    hint: str  # after a failed try: what to say
     chosen: str
     chosen_none: str
     none: frozenset[str]  # normalised phrases that choose nothing

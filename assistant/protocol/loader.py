@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import string
 import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from assistant.protocol.dialog_texts import parse_dialog_texts
 from assistant.protocol.exercise_loader import load_library
 from assistant.protocol.exercises import Library
 from assistant.protocol.findings import (
@@ -263,15 +263,7 @@ def _placeholders(t: Table, keys: tuple[str, ...],
                   placeholders: Mapping[str, set[str]]) -> tuple[tuple[str, str], ...]:
     """Texts with exactly the placeholders their key allows."""
     t.check_keys(set(keys))
-    texts = []
-    for key in keys:
-        text = t.text(key)
-        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-        if fields != placeholders.get(key, set()):
-            raise ProtocolError(f"{t.where}.{key}: placeholders {sorted(fields)} are not "
-                                f"{sorted(placeholders.get(key, set()))}")
-        texts.append((key, text))
-    return tuple(texts)
+    return tuple((key, t.template(key, placeholders.get(key, set()))) for key in keys)
 
 
 def _red_flag(category: str, t: Table) -> RedFlag:
@@ -302,7 +294,7 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
     root = Table(data, "protocol file")
     root.check_keys({"schema_version", "protocol", "vocabulary", "commands", "units", "red_flags",
                      "precautions", "sections", "questions", "therapies", "actions", "profiles",
-                     "referral", "ending", "reasons"})
+                     "referral", "ending", "reasons", "dialog"})
     if root.data.get("schema_version") != SCHEMA_VERSION:
         raise ProtocolError(f"schema_version: expected {SCHEMA_VERSION}, "
                             f"found {root.data.get('schema_version')!r}")
@@ -381,6 +373,7 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
             source=referral.text("source")),
         ending_advice=ending.texts("advice"),
         reasons=_placeholders(root.table("reasons"), REQUIRED_REASONS, REASON_PLACEHOLDERS),
+        dialog=parse_dialog_texts(root.table("dialog")),
     )
 
 

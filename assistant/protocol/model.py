@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal
 
+from assistant.protocol.dialog_texts import DialogTexts
 from assistant.protocol.exercises import Exercise, Library
 
 RED_FLAG_PREFIX: Final = "red_flags."
@@ -208,6 +209,7 @@ class Protocol:
     referral: Referral
     ending_advice: tuple[str, ...]
     reasons: tuple[tuple[str, str], ...]
+    dialog: DialogTexts  # what the dialogs say around their questions
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import string
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -33,6 +34,15 @@ class Table:
         if not isinstance(value, str) or (not value.strip() and not empty_ok):
             raise ProtocolError(f"{self.where}.{key}: missing or empty text")
         return value.strip()
+
+    def template(self, key: str, placeholders: Set[str] = frozenset()) -> str:
+        """A text with exactly these {placeholders}, no more and no fewer."""
+        text = self.text(key)
+        found = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        if found != placeholders:
+            raise ProtocolError(f"{self.where}.{key}: placeholders {sorted(found)} are not "
+                                f"{sorted(placeholders)}")
+        return text
 
     def texts(self, key: str, *, optional: bool = False) -> tuple[str, ...]:
         value = self.data.get(key)

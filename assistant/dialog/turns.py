@@ -1,0 +1,207 @@
+"""Asking, confirming and asking again: what every question-and-answer dialog shares.
+
+The global commands (herhaal, terug, help, pauze, verder, stop), silence, failed tries counted
+per question with a hint from the `max_tries`-th on (the commands when typed, the keyboard when
+spoken), and an answer waiting for ja or nee. The dialog that owns the turns (a `TurnOwner`)
+says what an answer means, where `terug` goes and what `stop` does; everything is reported as
+typed events through the owner's `emit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from assistant.dialog.events import Ask, Confirm, Emit, Event, Heard, Reprompt
+from assistant.dialog.intents import is_doubt, parse_command, parse_yes_no
+from assistant.dialog.loop import Outcome
+from assistant.protocol.dialog_texts import TurnTexts
+from assistant.protocol.model import Vocabulary
+from assistant.speech.interfaces import Utterance
+
+MAX_TRIES: Final = 3  # failed tries before the commands (text) or the keyboard (voice) are offered
+
+
+class TurnOwner(Protocol):
+    """The dialog the turns belong to."""
+
+    @property
+    def emit(self) -> Emit: ...
+
+    @property
+    def outcome(self) -> Outcome: ...
+
+    def on_answer(self, heard: Utterance) -> None:
+        """What was said, when it is no command and nothing is paused or waits for ja/nee."""
+        ...
+
+    def on_back(self) -> None:
+        """`terug`, with no answer waiting for confirmation."""
+        ...
+
+    def on_stop(self) -> None:
+        """`stop`, or the input has ended."""
+        ...
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """An answer read back, waiting for ja or nee."""
+
+    event: Confirm
+    yes: Callable[[], None]
+    no: Callable[[], None]  # also `terug`: the unconfirmed answer is dropped
+    doubt: Callable[[str], None] | None  # None: doubt is neither ja nor nee
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
+@dataclass(eq=False)
+class Turns:
+    """The turns of one dialog: its owner asks with `ask`, reads an answer back with `confirm`,
+    and counts a failed try with `retry`; `hear` takes what was said."""
+
+    owner: TurnOwner
+    texts: TurnTexts
+    vocab: Vocabulary
+    max_tries: int = MAX_TRIES
+    voice: bool = False  # answers are spoken: after the failed tries, offer the keyboard
+    reask: bool = True  # a failed try asks the question again (else the hint says what to say)
+    exhausted: Callable[[], None] | None = None  # instead of the hints: give up (an offer)
+    paused: bool = False
+    tries: int = 0  # failed tries on the current question
+    asked: Ask | None = None  # the current question
+    help: str = ""  # the current question's answer to `help`
+    hint: str = ""  # said after a failed try on it
+    _waiting: _Waiting | None = None
+
+    @property
+    def confirming(self) -> bool:
+        """An answer waits for ja or nee."""
+        return self._waiting is not None
+
+    def ask(self, event: Ask, help: str, hint: str | None = None) -> None:
+        """Ask a question; `hint` (by default the help) follows a failed try. Another question
+        than the current one starts with no failed tries."""
+        if self.asked is None or self.asked.question != event.question:
+            self.tries = 0
+        self.asked, self.help = event, help
+        self.hint = help if hint is None else hint
+        self._emit(event)
+
+    def ask_again(self) -> None:
+        """The answer waiting for confirmation read back again, or else the question."""
+        if self._waiting is not None:
+            self._emit(self._waiting.event)
+        else:
+            assert self.asked is not None
+            self._emit(self.asked)
+
+    def confirm(self, event: Confirm, *, yes: Callable[[], None], no: Callable[[], None],
+                doubt: Callable[[str], None] | None = None) -> None:
+        """Read an answer back: `yes` on ja; `no` on nee (after saying the question comes
+        again) or on terug; `doubt` (when given) on doubt, with what was said."""
+        self._waiting = _Waiting(event, yes, no, doubt)
+        self._emit(event)
+
+    def reprompt(self, reason: str, text: str) -> None:
+        assert self.asked is not None
+        self._emit(Reprompt(self.asked.question, reason, text))
+
+    def retry(self, reason: str, opening: str) -> None:
+        """A failed try: `opening` and the hint, then the question again (when `reask`). From
+        the `max_tries`-th try on, the commands follow the hint (text) or the keyboard is
+        offered before it (voice) — or `exhausted` ends the question."""
+        self.tries += 1
+        if self.tries >= self.max_tries and self.exhausted is not None:
+            self.exhausted()
+            return
+        if self.tries < self.max_tries:
+            self.reprompt(reason, _join(opening, self.hint))
+        elif self.voice:
+            self.reprompt("keyboard", _join(opening, self.texts.keyboard_hint, self.hint))
+        else:
+            self.reprompt(reason, _join(opening, self.hint, self.texts.command_hint))
+        if self.reask:
+            self.ask_again()
+
+    def first_question(self) -> None:
+        """`terug` at the first question: say so, and ask it again."""
+        self.reprompt("first_question", self.texts.first_question)
+        self.ask_again()
+
+    def hear(self, heard: Utterance | None) -> None:
+        """Take one utterance (None: the input has ended, which counts as stop)."""
+        if self.owner.outcome != "running":
+            return
+        if heard is None:
+            self._stop()
+            return
+        if not heard.text.strip():
+            self._silence()
+            return
+        self._emit(Heard(heard.text, heard.confidence, heard.source))
+        command = parse_command(heard.text, self.vocab)
+        if command is not None:
+            self._command(command.name)
+        elif self.paused:
+            self.reprompt("paused", self.texts.still_paused)
+        elif self._waiting is not None:
+            self._reply(self._waiting, heard.text)
+        else:
+            self.owner.on_answer(heard)
+
+    def _command(self, name: str) -> None:
+        if name == "stop":
+            self._stop()
+        elif name == "pause":
+            self.paused = True
+            self.reprompt("paused", self.texts.paused)
+        elif name in ("resume", "repeat"):
+            self.paused = False
+            self.ask_again()
+        elif name == "help":
+            helps = self.texts.confirm_help if self._waiting is not None else self.help
+            self.reprompt("help", _join(helps, self.texts.command_hint))
+        elif name == "back":
+            self.paused = False
+            waiting, self._waiting = self._waiting, None
+            if waiting is not None:
+                waiting.no()
+            else:
+                self.owner.on_back()
+
+    def _stop(self) -> None:
+        self._waiting = None
+        self.owner.on_stop()
+
+    def _silence(self) -> None:
+        """Nothing was said before the listener's timeout: ask again (not while paused)."""
+        if self.paused:
+            return
+        if self._waiting is not None:
+            self._emit(self._waiting.event)
+        else:
+            self.retry("silence", self.texts.silence)
+
+    def _reply(self, waiting: _Waiting, text: str) -> None:
+        reply = parse_yes_no(text, self.vocab)
+        if reply is None and waiting.doubt is not None and is_doubt(text, self.vocab):
+            self._waiting = None
+            waiting.doubt(text)
+        elif reply is None:
+            self.reprompt("not_understood", self.texts.yes_or_no)
+            self._emit(waiting.event)
+        elif reply:
+            self._waiting = None
+            waiting.yes()
+        else:
+            self._waiting = None
+            self.reprompt("not_confirmed", self.texts.ask_again)
+            waiting.no()
+
+    def _emit(self, event: Event) -> None:
+        self.owner.emit(event)

@@ -1,0 +1,119 @@
+"""What the dialogs say around their questions (the [dialog] table of nekpijn.toml): re-asking,
+the hints after failed tries, pause, confirmations, and the measurement's questions. Loaded
+strictly at start-up: a missing or empty text, or a wrong placeholder, is a ProtocolError
+naming its place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Final
+
+from assistant.protocol.tables import Table
+
+MEASUREMENTS: Final = ("nprs", "psk1", "psk2", "psk3", "neuro")  # the evaluation's questions
+# Texts of [dialog.intake] with placeholders; every other text has none.
+INTAKE_PLACEHOLDERS: Final[Mapping[str, frozenset[str]]] = {
+    "confirm": frozenset({"value"}),
+    "confirm_alarm": frozenset({"value", "label", "meaning"}),
+}
+
+
+@dataclass(frozen=True)
+class TurnTexts:
+    """What a dialog says when it asks again: shared by every dialog, except the command hint
+    and the pause notice, which each dialog words for itself."""
+
+    silence: str  # nothing was heard
+    not_understood: str
+    keyboard_hint: str  # voice, after the failed tries: offer the keyboard
+    paused: str
+    first_question: str  # 'terug' at the first question
+    confirm_help: str  # 'help' while a confirmation waits
+    yes_or_no: str  # a confirmation answered with neither
+    ask_again: str  # 'nee' to a confirmation
+    command_hint: str  # text, after the failed tries: the commands
+    still_paused: str  # an answer while paused
+
+
+@dataclass(frozen=True)
+class IntakeTexts:
+    """The consultation's own texts (the choice of exercises uses its `turns` too)."""
+
+    turns: TurnTexts
+    stopped: str
+    resumed: str
+    resume_question: str  # before an interrupted intake is continued
+    confirm: str  # {value}
+    confirm_alarm: str  # {value} {label} {meaning}
+    alarm_red_flag: str  # the {meaning} of an alarming red-flag answer
+    alarm_c_spine: str  # the {meaning} of an alarming answer on the C-spine rule
+    doubt: str  # doubt where a clear answer is needed
+    doubt_red_flag: str  # doubt on a red flag: asked once more
+    doubt_red_flag_recorded: str  # and then recorded as not ruled out
+    doubt_c_spine: str
+    doubt_c_spine_recorded: str
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One question of the evaluation."""
+
+    text: str
+    help: str
+
+
+@dataclass(frozen=True)
+class EvaluationTexts:
+    """The follow-up measurement's texts and the offer to take it after an intake."""
+
+    turns: TurnTexts
+    stopped: str
+    offer: str
+    measurements: tuple[tuple[str, Measurement], ...]  # MEASUREMENTS, in order
+
+    def measurement(self, question: str) -> Measurement:
+        return dict(self.measurements)[question]
+
+
+@dataclass(frozen=True)
+class DialogTexts:
+    intake: IntakeTexts
+    evaluation: EvaluationTexts
+
+
+_SHARED: Final = tuple(f.name for f in fields(TurnTexts)
+                       if f.name not in ("command_hint", "still_paused"))
+_OWN: Final = ("command_hint", "still_paused")
+
+
+def _turns(shared: Table, own: Table) -> TurnTexts:
+    values = {name: shared.template(name) for name in _SHARED}
+    values.update({name: own.template(name) for name in _OWN})
+    return TurnTexts(**values)
+
+
+def _intake(shared: Table, t: Table) -> IntakeTexts:
+    names = [f.name for f in fields(IntakeTexts) if f.name != "turns"]
+    t.check_keys({*names, *_OWN})
+    values = {name: t.template(name, INTAKE_PLACEHOLDERS.get(name, frozenset()))
+              for name in names}
+    return IntakeTexts(turns=_turns(shared, t), **values)
+
+
+def _evaluation(shared: Table, t: Table) -> EvaluationTexts:
+    t.check_keys({"stopped", "offer", *_OWN, *MEASUREMENTS})
+    measurements = []
+    for question in MEASUREMENTS:
+        m = t.table(question)
+        m.check_keys({"text", "help"})
+        measurements.append((question, Measurement(m.template("text"), m.template("help"))))
+    return EvaluationTexts(turns=_turns(shared, t), stopped=t.template("stopped"),
+                          offer=t.template("offer"), measurements=tuple(measurements))
+
+
+def parse_dialog_texts(t: Table) -> DialogTexts:
+    """The [dialog] table: the shared texts, [dialog.intake] and [dialog.evaluation]."""
+    t.check_keys({*_SHARED, "intake", "evaluation"})
+    return DialogTexts(intake=_intake(t, t.table("intake")),
+                       evaluation=_evaluation(t, t.table("evaluation")))
