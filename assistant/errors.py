@@ -3,7 +3,7 @@
 Modelled on Home Assistant's `assist_pipeline/error.py`: each kind of failure is a subclass with
 a fixed `code` (for logs, the event stream and tests) and an `exit_code` (DESIGN.md "Errors and
 exit codes"): 2 for bad input or a missing prerequisite, 1 where the consultation could not
-finish. `assistant.cli.main` is the one place that turns them into an exit code and one line on
+finish. `assistant.cli.app` is the one place that turns them into an exit code and one line on
 stderr; everywhere else raises them.
 """
 

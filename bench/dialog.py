@@ -15,11 +15,11 @@ from typing import Any
 
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.events import Emit, Event
-from assistant.journal import IntakeJournal
+from assistant.intake.journal import IntakeJournal
+from assistant.intake.run import SpeechOutput, run_consultation
+from assistant.output.screen import Screen
 from assistant.protocol.model import Protocol
 from assistant.records.store import JournalStatus, Store
-from assistant.screen import Screen
-from assistant.session import SpeechOutput, run_consultation
 from assistant.speech.interfaces import SilentSpeaker, Utterance
 from bench.disk import describe_disk, fsync_times
 from bench.report import Row, Section, at_most
@@ -164,7 +164,7 @@ def measure(protocol: Protocol, consultations: int) -> Section:
     method = (
         f"{consultations} whole consultations ({endings}; {wrong} ended elsewhere than "
         f"scripted; {coverage(scripts)}), {turn.n} turns, through "
-        "`assistant.session.run_consultation` with the CLI's sinks (screen to /dev/null, "
+        "`assistant.intake.run.run_consultation` with the CLI's sinks (screen to /dev/null, "
         "speech output muted). A listener hands over each answer — phrased as people say them, "
         "with doubt, `herhaal`, `help`, `terug`, `pauze`/`verder` and not-understood answers "
         "mixed in; each answer that raises an alarm is confirmed — and stamps "

@@ -12,9 +12,9 @@ from typing import Any
 from assistant.clock import FastClock
 from assistant.dialog.events import Emit, Event
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
+from assistant.intake.run import Fanout, SpeechOutput
+from assistant.output.screen import Screen
 from assistant.protocol.model import Protocol
-from assistant.screen import Screen
-from assistant.session import Fanout, SpeechOutput
 from assistant.speech.interfaces import SilentSpeaker, Utterance
 from bench.report import Row, Section, at_most, markdown_table
 from bench.stats import Summary, median, ms

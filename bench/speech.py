@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 
 from assistant.dialog.events import Event
+from assistant.intake.run import run_consultation
 from assistant.protocol.model import Protocol
-from assistant.session import run_consultation
 from bench.report import Row, Section, at_most
 from bench.scenarios import Patient, make_scripts, spoken_events
 from bench.stats import Summary, ms

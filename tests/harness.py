@@ -10,8 +10,8 @@ from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.events import Emit, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
+from assistant.intake.run import run_consultation as run_session
 from assistant.protocol import load_protocol
-from assistant.session import run_consultation as run_session
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
 

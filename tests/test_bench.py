@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from assistant.dialog.intents import Answer, Command
+from assistant.intake.run import run_consultation
 from assistant.protocol import load_protocol
-from assistant.session import run_consultation
 from bench import dialog, exercises, recognition
 from bench.disk import Mount, describe_disk, fsync_times, mount_of, parse_mountinfo
 from bench.machine import Machine

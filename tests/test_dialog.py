@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
+from assistant.intake.run import run_consultation as run_session
 from assistant.protocol import classify
 from assistant.protocol.findings import needed_keys
-from assistant.session import run_consultation as run_session
 from assistant.speech.interfaces import Utterance
 from tests.harness import (
     AFTER_FLAGS,

@@ -12,18 +12,18 @@ from typing import Any
 import pytest
 
 from assistant import errors
-from assistant.cli_common import UsageError
+from assistant.cli.common import UsageError
 from assistant.dialog.intents import parse_duration
 from assistant.errors import EXIT_UNFINISHED, EXIT_USAGE, AssistantError
-from assistant.intake_records import RecordsUnavailable
+from assistant.intake.records import RecordsUnavailable
 from assistant.protocol.findings import FindingsError
 from assistant.protocol.tables import ProtocolError
 from assistant.records.store import RecordsError
 from assistant.speech.audio import AudioError
 from assistant.speech.models import ModelError
 from assistant.speech.recognizer import RecognizerError
+from assistant.speech.setup import Unavailable
 from assistant.speech.tts import TtsError
-from assistant.voice_setup import Unavailable
 from tests.harness import NO_NEURO, PROTOCOL, SCREENED
 from tests.records_fixtures import add_intake
 

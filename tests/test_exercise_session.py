@@ -247,8 +247,8 @@ def test_voice_commands_through_the_voice_listener() -> None:
     decoder, simulated live microphone), on the real clock with a tiny exercise."""
     from assistant.clock import RealClock
     from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
+    from assistant.intake.run import SpeechOutput
     from assistant.protocol.exercises import Dosage, Exercise
-    from assistant.session import SpeechOutput
     from assistant.speech.commands import VoiceCommands
     from assistant.speech.voice import VoiceListener
     from tests.fakes import ScriptedRecognizer

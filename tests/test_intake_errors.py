@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli, cli_common
+from assistant.cli import common as cli_common
+from assistant.cli import intake as cli
 from assistant.cli import main
 from assistant.records import store as store_module
 from assistant.records.store import Store

@@ -1,4 +1,4 @@
-"""followup, history, forget and export through `assistant.cli.main`, with real SQLite files."""
+"""followup, history, forget and export through `assistant.cli.app`, with real SQLite files."""
 
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.dialog.answers_file import FindingsAnswerer
+from assistant.intake.run import run_consultation as run_session
+from assistant.output.report import render_report
 from assistant.protocol import parse_findings
-from assistant.report import render_report
-from assistant.session import run_consultation as run_session
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
     AFTER_FLAGS,

@@ -17,9 +17,10 @@ import pytest
 
 from assistant.dialog.consultation import Consultation
 from assistant.dialog.events import Ask, Event
-from assistant.journal import IntakeJournal, replay
+from assistant.intake.journal import IntakeJournal
+from assistant.intake.resume import replay
+from assistant.intake.run import run_consultation as run_session
 from assistant.records.store import Store
-from assistant.session import run_consultation as run_session
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
 from tests.harness import (

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from assistant.dialog.consultation import DialogConfig
-from assistant.session import SpeechOutput, run_consultation
+from assistant.intake.run import SpeechOutput, run_consultation
 from assistant.speech.voice import VoiceListener
 from tests.fakes import RATE, ScriptedRecognizer, silence, tone
 from tests.harness import (

@@ -1,10 +1,13 @@
-"""Private files for patient data: written atomically (complete or absent), mode 0600."""
+"""Private files for patient data: written atomically (complete or absent), mode 0600; and
+the one JSON form of what the assistant writes (indented, UTF-8, a final newline)."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def write_private(path: Path, data: bytes | str) -> Path:
@@ -23,3 +26,8 @@ def write_private(path: Path, data: bytes | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def to_json_text(data: Any) -> str:
+    """JSON as the assistant writes it: indented, non-ASCII kept, ending in a newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

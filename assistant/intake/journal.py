@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
-from assistant.dialog.consultation import AnswerRecord, Consultation
+from assistant.dialog.consultation import AnswerRecord
 from assistant.dialog.events import json_value
-from assistant.errors import JournalMismatch
 
 EndStatus = Literal["finished", "abandoned"]
 
@@ -48,26 +47,3 @@ class IntakeJournal:
 
     def close(self, status: EndStatus) -> None:
         self.store.journal_close(self.id, status)
-
-
-def replay(consultation: Consultation, entries: Sequence[dict[str, Any]]) -> tuple[str, ...] | None:
-    """Apply journaled entries to a started consultation (whose output goes nowhere yet);
-    return the exercises chosen, if the journal got that far. JournalMismatch when the journal
-    does not fit this protocol (and only then: any other failure is not the journal's)."""
-    chosen: tuple[str, ...] | None = None
-    for entry in entries:
-        kind = entry.get("kind")
-        try:
-            if kind == "answer":
-                consultation.restore(str(entry["question"]), str(entry.get("heard", "")),
-                                     entry["value"])
-            elif kind == "back":
-                consultation.undo()
-            elif kind == "choice":
-                chosen = tuple(str(c) for c in entry["codes"])
-            else:
-                raise JournalMismatch(f"onbekende regel in het dagboek: {entry!r}")
-        except (KeyError, TypeError) as exc:
-            raise JournalMismatch(f"onvolledige regel in het dagboek: {entry!r} ({exc!r})"
-                                  ) from None
-    return chosen

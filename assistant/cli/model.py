@@ -1,6 +1,6 @@
 """`assistant model list | download | verify`: the speech models (DESIGN.md "Contracts").
 
-Exit codes: 0 done; 2 a failure (a ModelError, which `assistant.cli.main` turns into one line on
+Exit codes: 0 done; 2 a failure (a ModelError, which `assistant.cli.app` turns into one line on
 stderr). Handlers take `(args, protocol)` like the other commands and ignore the protocol.
 """
 

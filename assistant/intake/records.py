@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import RecordsError
 from assistant.errors import RecordsUnavailable as RecordsUnavailable
-from assistant.journal import EndStatus, IntakeJournal
+from assistant.intake.journal import EndStatus, IntakeJournal
+from assistant.output.report import result_json
 from assistant.protocol.findings import Findings
 from assistant.protocol.rules import Result
-from assistant.report import result_json
 
 if TYPE_CHECKING:
     from assistant.records.store import JournalRow, Store
@@ -124,19 +124,3 @@ class IntakeRecords:
         self.store.add_evaluation(self.patient, self.day, nprs, psk)
         scores = ", ".join(str(score) for score in psk)
         return f"Beginmeting opgeslagen: pijnscore {nprs}, activiteiten {scores}."
-
-
-def describe_resume(records: IntakeRecords) -> str:
-    """Which interrupted intake would be continued: 'begonnen op 2026-11-02 om 10:42,
-    12 antwoorden, patiënt P-1' (or 'zonder id')."""
-    row = records.resumed
-    assert row is not None
-    try:
-        started = datetime.fromisoformat(row.started).astimezone()
-        when = f"{started:%Y-%m-%d} om {started:%H:%M}"
-    except ValueError:
-        when = row.date.isoformat()
-    answers = records.standing_answers
-    counted = "1 antwoord" if answers == 1 else f"{answers} antwoorden"
-    who = f"patiënt {row.patient}" if row.patient is not None else "zonder id"
-    return f"begonnen op {when}, {counted}, {who}"

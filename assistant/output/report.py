@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.dialog.phrases import display_value
+from assistant.output.files import to_json_text, write_private
+from assistant.output.sheet import dosage_text
 from assistant.protocol import rules
 from assistant.protocol.findings import UNKNOWN, Findings, Value, trauma_means_fracture
 from assistant.protocol.model import Protocol, Question
 from assistant.protocol.rules import Result, is_work_related
-from assistant.sheet import dosage_text
 from assistant.text import format_date, format_weeks
 
 SHEET_FILE = "oefenblad.html"
@@ -208,25 +206,6 @@ def render_report(
     return "\n".join(lines) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that it is either complete or absent (never half-written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def to_json_text(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
 def result_json(result: Result, chosen: Sequence[str] | None) -> dict[str, Any]:
     """result.json: the rules' result plus the exercises chosen at the intake."""
     return {**result.to_json(), "chosen_exercises": list(chosen or ())}
@@ -240,21 +219,21 @@ def write_report(
     the home-exercise `sheet` when there is one; return their paths."""
     written = []
     report_file = directory / "report.md"
-    write_atomic(report_file, report)
+    write_private(report_file, report)
     written.append(report_file)
     findings_file = directory / "findings.json"
-    write_atomic(findings_file, to_json_text(findings.to_json()))
+    write_private(findings_file, to_json_text(findings.to_json()))
     written.append(findings_file)
     result_file = directory / "result.json"
     if result is None:
         result_file.unlink(missing_ok=True)  # a stale result must not pass for this one
     else:
-        write_atomic(result_file, to_json_text(result_json(result, chosen)))
+        write_private(result_file, to_json_text(result_json(result, chosen)))
         written.append(result_file)
     sheet_file = directory / SHEET_FILE
     if sheet is None:
         sheet_file.unlink(missing_ok=True)  # nor may a sheet from an earlier intake
     else:
-        write_atomic(sheet_file, sheet)
+        write_private(sheet_file, sheet)
         written.append(sheet_file)
     return written

@@ -10,7 +10,7 @@ import numpy as np
 from assistant.dialog.phrases import accepted_phrases
 from assistant.protocol.model import Protocol
 from assistant.speech.recognizer import VoskRecognizer, grammar_words
-from assistant.voice_setup import SpeechOptions, all_phrases, device_spec
+from assistant.speech.setup import SpeechOptions, all_phrases, device_spec
 
 LOOPBACK_RATE = 16000  # Hz, what the recogniser is fed in the self-test
 

@@ -19,7 +19,7 @@ from assistant.errors import (
     UsageError,
     describe,
 )
-from assistant.intake_records import IntakeRecords
+from assistant.intake.records import IntakeRecords
 
 
 def resume_command(records: IntakeRecords, db: Path | None) -> str:

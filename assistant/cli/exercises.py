@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from assistant import streams
-from assistant.cli_common import (
+from assistant.cli import streams
+from assistant.cli.common import (
     EXIT_DONE,
     EXIT_UNFINISHED,
     GuardedSink,
@@ -28,11 +28,11 @@ from assistant.clock import clock_from_env
 from assistant.dialog.events import Emit
 from assistant.dialog.exercise_choice import parse_choice
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
+from assistant.intake.run import Fanout, SpeechOutput
+from assistant.output.files import write_private
+from assistant.output.screen import EventLog, Screen
+from assistant.output.sheet import render_sheet
 from assistant.protocol.model import Protocol
-from assistant.report import write_atomic
-from assistant.screen import EventLog, Screen
-from assistant.session import Fanout, SpeechOutput
-from assistant.sheet import render_sheet
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
 from assistant.speech.keyboard import KeyboardInput
 
@@ -120,7 +120,7 @@ def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
         html = render_sheet(protocol.library, program.codes, day=args.date,
                             warning=program.warning)
         try:
-            write_atomic(args.sheet, html)
+            write_private(args.sheet, html)
         except OSError as exc:
             raise UsageError(f"--sheet: kan niet schrijven naar {args.sheet}: "
                              f"{exc.strerror}") from None

@@ -12,9 +12,10 @@ from assistant.dialog.events import SPOKEN, Answer, Emit, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_choice import ExerciseChoice
 from assistant.dialog.loop import run_dialog
-from assistant.journal import IntakeJournal, replay
+from assistant.intake.journal import IntakeJournal
+from assistant.intake.resume import replay
+from assistant.output.report import GivenAnswer
 from assistant.protocol.model import Protocol
-from assistant.report import GivenAnswer
 from assistant.speech.interfaces import Listener, Speaker
 
 

@@ -1,26 +1,30 @@
-"""What the commands share: exit codes, the usage error, speech flags and opening speech I/O."""
+"""What the commands share: exit codes, the usage error, reading a findings file, number flags,
+speech flags and opening speech I/O."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 import tempfile
 from contextlib import ExitStack, suppress
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from assistant import streams
+from assistant.cli import streams
 from assistant.dialog.events import Emit, Event
 from assistant.errors import EXIT_DONE as EXIT_DONE
 from assistant.errors import EXIT_UNFINISHED as EXIT_UNFINISHED
 from assistant.errors import EXIT_USAGE as EXIT_USAGE
-from assistant.errors import OutputError, os_reason
+from assistant.errors import FindingsError, InputError, OutputError, os_reason
 from assistant.errors import UsageError as UsageError
+from assistant.protocol.findings import Findings, parse_findings, require_complete
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
+from assistant.speech.setup import SpeechOptions, Unavailable, open_listener, open_speaker
 from assistant.speech.text import StreamListener
-from assistant.voice_setup import SpeechOptions, Unavailable, open_listener, open_speaker
 
 if TYPE_CHECKING:
     from assistant.speech.voice import VoiceListener
@@ -163,3 +167,66 @@ def parse_psk(text: str) -> tuple[int, int, int]:
         raise argparse.ArgumentTypeError(f"de PSK is drie scores, zoals 6,5,7: {text!r}")
     a, b, c = (parse_score(p) for p in parts)
     return a, b, c
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object names a key twice (json keeps the last one silently)."""
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    twice = next((key for key in keys if keys.count(key) > 1), None)
+    if twice is not None:
+        raise _DuplicateKey(twice)
+    return dict(pairs)
+
+
+def read_findings(path: Path) -> Findings:
+    """A findings file: UTF-8 (a byte-order mark, as Notepad writes, is fine) holding JSON."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"bevindingenbestand niet gevonden: {path}") from None
+    except OSError as exc:
+        raise InputError(f"bevindingenbestand niet te lezen: {path} ({os_reason(exc)})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: geen UTF-8-tekst; sla het bestand op als UTF-8") from None
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: geen geldige JSON (regel {exc.lineno}, kolom {exc.colno})"
+                         ) from None
+    except _DuplicateKey as exc:
+        raise InputError(f"{path}: de sleutel '{exc}' staat er twee keer in") from None
+    except RecursionError:
+        raise InputError(f"{path}: de JSON is te diep genest voor een bevindingenbestand"
+                         ) from None
+    except ValueError:  # an integer beyond Python's limit on digits
+        raise InputError(f"{path}: een getal met te veel cijfers voor een bevindingenbestand"
+                         ) from None
+    try:
+        findings = parse_findings(data)
+        require_complete(findings)
+    except FindingsError as exc:
+        raise FindingsError(f"{path}: {exc}") from None
+    return findings
+
+
+def positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"geen positief getal: {text!r}")
+    return value
+
+
+def fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"geen getal van 0 tot en met 1: {text!r}")
+    return value

@@ -1,28 +1,29 @@
 """`assistant followup | history | forget | export`: the patient records (DESIGN.md "Contracts").
 
 Exit codes: 0 done; 1 the interactive measurement was stopped (nothing stored); 2 bad input, an
-unknown patient or an unusable database: a RecordsError, which `assistant.cli.main` turns into
+unknown patient or an unusable database: a RecordsError, which `assistant.cli.app` turns into
 one Dutch line on stderr. Handlers take `(args, protocol)` like the other commands.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from assistant import streams
-from assistant.cli_common import check_folder, parse_date, parse_psk, parse_score
+from assistant.cli import streams
+from assistant.cli.common import check_folder, parse_date, parse_psk, parse_score
 from assistant.dialog.evaluation import Evaluation, run_evaluation
 from assistant.errors import EXIT_DONE, EXIT_UNFINISHED
+from assistant.intake.run import Fanout, SpeechOutput
+from assistant.output.files import to_json_text, write_private
+from assistant.output.screen import Screen
 from assistant.protocol.followup import Followup, evaluate
 from assistant.protocol.followup_data import load_followup
 from assistant.protocol.model import Protocol
 from assistant.records.chart import write_chart
-from assistant.records.files import write_private
 from assistant.records.location import ENV_DB, resolve_db_path
 from assistant.records.render import (
     CHART_FILE,
@@ -39,8 +40,6 @@ from assistant.records.store import (
     Store,
     validate_patient_id,
 )
-from assistant.screen import Screen
-from assistant.session import Fanout, SpeechOutput
 from assistant.speech.interfaces import SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
 
@@ -109,10 +108,6 @@ def _intake(store: Store, patient: str) -> ConsultationRow:
     return consultation
 
 
-def _json_out(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
 def _report_dir(path: Path | None) -> None:
     if path is not None:
         check_folder(path, "--report")
@@ -121,7 +116,7 @@ def _report_dir(path: Path | None) -> None:
 def _speaker(args: argparse.Namespace) -> Speaker:
     if args.mute:
         return SilentSpeaker()
-    from assistant.voice_setup import SpeechOptions, Unavailable, open_speaker
+    from assistant.speech.setup import SpeechOptions, Unavailable, open_speaker
 
     try:
         return open_speaker(SpeechOptions())
@@ -174,7 +169,7 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
             intake_date=consultation.date, day=args.date,
             measurements=[measurement(r) for r in rows], data=load_followup())
         if args.json:
-            print(_json_out(outcome.to_json()), end="")
+            print(to_json_text(outcome.to_json()), end="")
         else:
             print("\n".join(followup_lines(outcome)))
         for advice in outcome.advice:
@@ -193,7 +188,7 @@ def _write_followup_report(directory: Path, outcome: Followup, rows: list[Evalua
         chart = write_chart(directory / CHART_FILE, evaluations, consultation.date)
         markdown = followup_markdown(outcome, chart.name)
         written = [write_private(directory / "followup.md", markdown),
-                   write_private(directory / "followup.json", _json_out(outcome.to_json())),
+                   write_private(directory / "followup.json", to_json_text(outcome.to_json())),
                    chart]
     except OSError as exc:
         raise RecordsError(f"--report: kan niet schrijven in {directory}: {exc}") from None
@@ -208,7 +203,7 @@ def cmd_history(args: argparse.Namespace, protocol: Protocol) -> int:
         rows = store.evaluations(args.patient, consultation.id)
     patient = consultation.patient  # as first stored: "P-0001" for "p-0001"
     if args.json:
-        print(_json_out(history_json(patient, consultation, rows)), end="")
+        print(to_json_text(history_json(patient, consultation, rows)), end="")
     else:
         print(history_text(patient, consultation, rows, protocol), end="")
     if args.report is not None:
@@ -244,7 +239,7 @@ def cmd_export(args: argparse.Namespace, protocol: Protocol) -> int:
         if not store.has_patient(args.patient):
             raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
         data = store.export(args.patient)
-    text = _json_out(data)
+    text = to_json_text(data)
     if args.output is None:
         print(text, end="")
         return EXIT_DONE

@@ -1,0 +1,274 @@
+"""`assistant intake`: the consultation from the command line — its flags, the records and the
+journal it resumes, the input and the outputs, the report and the baseline measurement."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.cli import streams
+from assistant.cli.common import (
+    EXIT_DONE,
+    EXIT_UNFINISHED,
+    GuardedSink,
+    UsageError,
+    add_speech_flags,
+    check_folder,
+    fraction,
+    open_output,
+    parse_date,
+    parse_psk,
+    parse_score,
+    positive,
+    read_findings,
+    speech_options,
+    speech_output,
+    text_listener,
+    voice_listener,
+)
+from assistant.cli.exercises import parse_codes
+from assistant.dialog.answers_file import FindingsAnswerer
+from assistant.dialog.consultation import DialogConfig
+from assistant.dialog.evaluation import run_evaluation
+from assistant.dialog.events import Emit
+from assistant.dialog.yes_no import ask_resume, offer_baseline
+from assistant.errors import OutputError, RecordsError, os_reason
+from assistant.intake.guard import keeping_answers
+from assistant.intake.records import IntakeRecords
+from assistant.intake.resume import describe_resume
+from assistant.intake.run import Fanout, Outcome, SpeechOutput, run_consultation
+from assistant.output.report import render_report, write_report
+from assistant.output.screen import EventLog, Screen
+from assistant.output.sheet import render_sheet
+from assistant.protocol.findings import Findings
+from assistant.protocol.model import Protocol
+from assistant.speech.interfaces import Listener
+from assistant.speech.text import StreamListener
+
+
+def add_intake_parser(sub: Any) -> None:
+    """The `intake` command and its flags."""
+    intake = sub.add_parser("intake", help="de intake: vragen, classificatie en behandelplan")
+    mode = intake.add_mutually_exclusive_group()
+    mode.add_argument("--text", action="store_true",
+                      help="antwoorden via het toetsenbord (of stdin), een per regel")
+    mode.add_argument("--voice", action="store_true", help="spraakbediening afdwingen")
+    intake.add_argument("--mute", action="store_true", help="geen gesproken uitvoer")
+    intake.add_argument("--answers", type=Path, metavar="BESTAND.json",
+                        help="neem de antwoorden uit een bevindingenbestand (niet interactief)")
+    intake.add_argument("--patient", metavar="ID",
+                        help="bewaar de intake onder deze pseudonieme id (voor de follow-up); "
+                             "een onderbroken intake van deze patiënt wordt hervat")
+    intake.add_argument("--resume", action="store_true",
+                        help="hervat de laatst onderbroken intake (zonder --patient: de "
+                             "laatste zonder id); de assistent noemt hem en vraagt eerst")
+    intake.add_argument("--yes", action="store_true",
+                        help="hervat een onderbroken intake zonder te vragen (nodig als de "
+                             "invoer geen terminal is)")
+    intake.add_argument("--db", type=Path, metavar="PAD",
+                        help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of "
+                             "de gebruikersmap)")
+    intake.add_argument("--nprs", type=parse_score, metavar="0..10",
+                        help="met --patient: de pijnscore van de beginmeting")
+    intake.add_argument("--psk", type=parse_psk, metavar="A,B,C",
+                        help="met --patient: de drie PSK-scores van de beginmeting (0..10)")
+    intake.add_argument("--exercises", metavar="F14,F55",
+                        help="met --answers: kies deze oefeningen na het profiel (standaard: "
+                             "geen)")
+    intake.add_argument("--events", type=Path, metavar="BESTAND",
+                        help="schrijf de gebeurtenissen als JSON-regels naar BESTAND")
+    intake.add_argument("--report", type=Path, metavar="MAP",
+                        help="schrijf report.md, result.json en findings.json in MAP")
+    intake.add_argument("--date", type=parse_date, default=date.today(),
+                        metavar="JJJJ-MM-DD", help="datum van de consultatie (standaard: vandaag)")
+    intake.add_argument("--audio-in", type=Path, metavar="BESTAND.wav",
+                        help="luister naar een WAV-bestand in plaats van de microfoon")
+    intake.add_argument("--timeout", type=positive, default=8.0, metavar="SECONDEN",
+                        help="stilte waarna de vraag opnieuw komt (standaard: 8)")
+    intake.add_argument("--confirm-below", type=fraction, default=0.5, metavar="0..1",
+                        help="bevestig elk antwoord dat met minder zekerheid is verstaan")
+    intake.add_argument("--confirm-red-flag-below", type=fraction, default=0.8, metavar="0..1",
+                        help="bevestig een 'nee' op een alarmsignaal onder deze zekerheid")
+    intake.add_argument("--barge-in", action="store_true",
+                        help="stop met praten zodra u begint te spreken (alleen met een headset)")
+    add_speech_flags(intake)
+    intake.set_defaults(handler=cmd_intake)
+
+
+
+def _baseline(args: argparse.Namespace) -> tuple[int, tuple[int, int, int]] | None:
+    """--nprs and --psk: the baseline measurement given on the command line."""
+    if args.nprs is None and args.psk is None:
+        return None
+    if args.nprs is None or args.psk is None:
+        raise UsageError("--nprs en --psk horen bij elkaar (de beginmeting)")
+    if args.patient is None:
+        raise UsageError("--nprs en --psk horen bij --patient (de beginmeting wordt bewaard)")
+    return args.nprs, args.psk
+
+
+def _open_records(args: argparse.Namespace, *, journaled: bool) -> IntakeRecords | None:
+    """The records for this intake. Without --patient or --resume they only keep the journal,
+    so their absence is a notice, not an error."""
+    try:
+        return IntakeRecords.open(args.db, args.patient, args.date, resume=args.resume,
+                                  journaled=journaled)
+    except RecordsError as exc:
+        if args.patient is not None or args.resume:
+            raise
+        print(f"Geen dagboek voor hervatten: {exc}.", file=sys.stderr)
+        return None
+
+
+def _confirm_resume(records: IntakeRecords, args: argparse.Namespace,
+                    protocol: Protocol) -> bool:
+    """Name the interrupted intake and ask before continuing it (--yes: without asking; a
+    script, with no one to ask, needs --yes)."""
+    found = describe_resume(records)
+    if not args.yes and not streams.stdin_is_tty():
+        raise UsageError(f"er is een onderbroken intake ({found}); voeg --yes toe om hem "
+                         "zonder vraag te hervatten")
+    print(f"Onderbroken intake gevonden: {found}.", flush=True)
+    if not args.yes:
+        listener = StreamListener(streams.stdin(), "› ", sys.stdout)
+        if not ask_resume(listener, Screen(sys.stdout, echo=False), protocol):
+            print("Niet hervat. De onderbroken intake blijft bewaard.")
+            return False
+    print(f"Intake wordt hervat ({records.standing_answers} antwoorden).")
+    return True
+
+
+def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, emit: Emit,
+                  protocol: Protocol, baseline: tuple[int, tuple[int, int, int]] | None, *,
+                  interactive: bool) -> None:
+    """Store the finished intake under the patient's id, with the baseline measurement."""
+    consultation = outcome.consultation
+    result, voice = consultation.result, consultation.config.voice
+    saved = records.finish(consultation.findings, result, outcome.chosen_exercises,
+                           len(consultation.history))
+    if saved is None or result is None or result.profile is None:
+        return
+    print(saved)
+    if baseline is None and interactive and offer_baseline(listener, emit, protocol,
+                                                           voice=voice):
+        measured = run_evaluation(listener, emit, result.profile, protocol, baseline=True,
+                                  voice=voice)
+        if measured is not None:
+            baseline = measured.nprs, measured.psk
+    if baseline is not None:
+        print(records.baseline(*baseline))
+
+
+def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
+    """Check every flag first, run the consultation (records and journal open around it),
+    then show and write the report."""
+    answers, exercises, baseline = _checked_flags(args, protocol)
+    with ExitStack() as stack:
+        records = _open_records(args, journaled=answers is None)
+        if records is not None:
+            stack.callback(records.close)
+            if records.resumed is not None and not _confirm_resume(records, args, protocol):
+                return EXIT_UNFINISHED
+        with keeping_answers(records, args.db):
+            outcome = _run_intake(args, protocol, stack, records, answers, exercises, baseline)
+    day = records.day if records is not None else args.date
+    _report(args, protocol, outcome, answers, day)
+    return EXIT_DONE if outcome.consultation.result is not None else EXIT_UNFINISHED
+
+
+def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
+        Findings | None, tuple[str, ...], tuple[int, tuple[int, int, int]] | None]:
+    """The findings file, the exercises to choose and the baseline given, all checked before
+    the first question (UsageError or InputError otherwise)."""
+    if args.resume and args.answers:
+        raise UsageError("--resume gaat niet samen met --answers")
+    answers = read_findings(args.answers) if args.answers else None
+    if args.exercises is not None and answers is None:
+        raise UsageError("--exercises hoort bij --answers (anders kiest u ze in het gesprek)")
+    exercises = parse_codes(args.exercises, protocol, "--exercises") if args.exercises else ()
+    if args.report is not None:
+        check_folder(args.report, "--report")
+    return answers, exercises, _baseline(args)
+
+
+def _report(args: argparse.Namespace, protocol: Protocol, outcome: Outcome,
+            answers: Findings | None, day: date) -> None:
+    """Show the report of a finished intake, and write it (and the sheet) with --report."""
+    consultation = outcome.consultation
+    chosen, result = outcome.chosen_exercises, consultation.result
+    report = render_report(protocol=protocol, answers=outcome.answers,
+                           findings=consultation.findings, result=result,
+                           day=day, chosen=chosen, from_file=answers is not None)
+    sheet = None
+    if chosen and result is not None:
+        sheet = render_sheet(protocol.library, chosen, day=day,
+                             warning=result.exercise_warning)
+    if result is not None:
+        print("\n" + report, end="")
+    if args.report is None:
+        return
+    try:
+        paths = write_report(args.report, report=report,
+                             findings=answers or consultation.findings,
+                             result=result, chosen=chosen, sheet=sheet)
+    except OSError as exc:
+        raise OutputError(f"--report: kan niet schrijven in {args.report}: "
+                          f"{os_reason(exc)}") from None
+    print(f"Verslag geschreven: {', '.join(str(p) for p in paths)}")
+
+
+def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
+                records: IntakeRecords | None, answers: Findings | None,
+                exercises: tuple[str, ...],
+                baseline: tuple[int, tuple[int, int, int]] | None) -> Outcome:
+    """Open the input and the outputs, run the consultation and store it."""
+    options = speech_options(args)
+    sinks: list[Emit] = []
+    listener: Listener | None = None
+    voice = False
+    if answers is not None:
+        answerer = FindingsAnswerer(answers, protocol, exercises)
+        sinks.append(answerer)
+        listener = answerer
+    elif not args.text:
+        voice_input = voice_listener(args, options, protocol)
+        if voice_input is not None:
+            stack.callback(voice_input.close)
+            listener, voice = voice_input, True
+    if listener is None:
+        listener = text_listener()
+    if args.events is not None:
+        sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
+                                 f"--events {args.events}"))
+    sinks.append(Screen(sys.stdout, echo=answers is not None or voice
+                        or not streams.stdin_is_tty()))
+    speaker = speech_output(args, options)
+    if args.barge_in and voice and not args.mute:
+        from assistant.speech.voice import BargeIn, VoiceListener
+
+        assert isinstance(listener, VoiceListener)
+        speaker = BargeIn(speaker, listener)
+    stack.callback(speaker.close)
+    sinks.append(SpeechOutput(speaker))
+    outcome = run_consultation(
+        protocol, listener, sinks, DialogConfig(
+            voice=voice, confirm_below=args.confirm_below,
+            confirm_red_flag_no_below=args.confirm_red_flag_below),
+        journal=records.journal if records else None,
+        resume=records.resume if records else ())
+    chosen, result = outcome.chosen_exercises, outcome.consultation.result
+    if exercises and result is not None and chosen is None:
+        outside = [c for c in exercises if c not in result.exercises]
+        raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu "
+                         "van deze uitkomst" if result.exercises else
+                         "--exercises: bij een verwijzing worden geen oefeningen gekozen")
+    if records is not None:
+        _store_intake(records, outcome, listener, Fanout(sinks), protocol,
+                      baseline, interactive=answers is None)
+    return outcome
+
+
