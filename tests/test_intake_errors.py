@@ -5,6 +5,7 @@ open; --resume names the intake and asks before it continues (or needs --yes).""
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -75,6 +76,17 @@ class Failing:
 
 def with_listener(monkeypatch: pytest.MonkeyPatch, listener: Failing) -> None:
     monkeypatch.setattr(cli, "text_listener", lambda: listener)
+
+
+def test_an_error_mid_intake_is_the_last_event(capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    with_listener(monkeypatch, Failing(ANSWERS, 3, ValueError("kapot")))
+    log = tmp_path / "events.jsonl"
+    code, _, _ = run(["intake", "--text", "--mute", "--events", str(log)], capsys, monkeypatch)
+    last = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+    assert code == 2
+    assert last == {"event": "error", "code": "internal", "message": "ValueError: kapot"}
 
 
 @pytest.mark.parametrize(("error", "shown"), [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,16 @@ from assistant.cli.exercises import parse_codes
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.evaluation import run_evaluation
-from assistant.dialog.events import Emit
+from assistant.dialog.events import Emit, ErrorEvent
 from assistant.dialog.yes_no import ask_resume, offer_baseline
-from assistant.errors import OutputError, RecordsError, os_reason
+from assistant.errors import (
+    AssistantError,
+    InternalError,
+    OutputError,
+    RecordsError,
+    describe,
+    os_reason,
+)
 from assistant.intake.guard import keeping_answers
 from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
@@ -254,12 +261,16 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
         speaker = BargeIn(speaker, listener)
     stack.callback(speaker.close)
     sinks.append(SpeechOutput(speaker))
-    outcome = run_consultation(
-        protocol, listener, sinks, DialogConfig(
-            voice=voice, confirm_below=args.confirm_below,
-            confirm_red_flag_no_below=args.confirm_red_flag_below),
-        journal=records.journal if records else None,
-        resume=records.resume if records else ())
+    try:
+        outcome = run_consultation(
+            protocol, listener, sinks, DialogConfig(
+                voice=voice, confirm_below=args.confirm_below,
+                confirm_red_flag_no_below=args.confirm_red_flag_below),
+            journal=records.journal if records else None,
+            resume=records.resume if records else ())
+    except Exception as exc:
+        _report_error(sinks, exc)
+        raise
     chosen, result = outcome.chosen_exercises, outcome.consultation.result
     if exercises and result is not None and chosen is None:
         outside = [c for c in exercises if c not in result.exercises]
@@ -272,3 +283,11 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
     return outcome
 
 
+def _report_error(sinks: list[Emit], exc: Exception) -> None:
+    """The error goes into the event stream too (DESIGN.md "Events": `error`), so a tool
+    following --events sees why the intake ended; a sink that fails now is passed over."""
+    code = exc.code if isinstance(exc, AssistantError) else InternalError.code
+    event = ErrorEvent(code, describe(exc))
+    for sink in sinks:
+        with suppress(Exception):
+            sink(event)
