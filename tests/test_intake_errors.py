@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -16,36 +15,17 @@ import pytest
 
 from assistant.cli import common as cli_common
 from assistant.cli import intake as cli
-from assistant.cli import main
-from assistant.records import store as store_module
 from assistant.records.store import Store
 from assistant.speech.interfaces import Utterance
 from tests.harness import NO_NEURO, SCREENED
+from tests.in_process import Terminal, one_line, run
 from tests.test_records_errors import locked
 
 TEXT_LISTENER = cli_common.text_listener
 ANSWERS = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # profile B
 
 
-class Terminal(io.StringIO):
-    """Typed input at a terminal."""
 
-    def isatty(self) -> bool:
-        return True
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        stdin: str | io.StringIO = "") -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin) if isinstance(stdin, str) else stdin)
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT", 0.2)
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line(err: str) -> str:
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    return err.strip()
 
 
 def open_journal(patient: str | None = None) -> tuple[int, int] | None:

@@ -3,7 +3,6 @@ ids: one line and exit 2, found before the first question; readable data stays r
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
@@ -17,28 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
 from assistant.errors import RecordsCorrupt, RecordsError
-from assistant.records import store as store_module
 from assistant.records.store import Store
+from tests.in_process import one_line, run
 from tests.records_fixtures import add_intake
 
 QUESTION = "alarmsignalen"  # in the first words an intake says
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        stdin: str = "") -> tuple[int, str, str]:
-    """The command in-process (so the lock's wait can be short), with stdin as given."""
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT", 0.2)
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line(err: str) -> str:
-    assert err.count("\n") == 1 and "Traceback" not in err, err
-    return err.strip()
 
 
 def damage_all_but_the_header_page(db: Path) -> None:
