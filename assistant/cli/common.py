@@ -20,6 +20,7 @@ from assistant.errors import EXIT_UNFINISHED as EXIT_UNFINISHED
 from assistant.errors import EXIT_USAGE as EXIT_USAGE
 from assistant.errors import FindingsError, InputError, OutputError, os_reason
 from assistant.errors import UsageError as UsageError
+from assistant.output.files import check_overwritable
 from assistant.protocol.findings import Findings, parse_findings, require_complete
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
@@ -45,6 +46,7 @@ def add_speech_flags(parser: argparse.ArgumentParser) -> None:
 def open_output(stack: ExitStack, path: Path) -> TextIO:
     """A file for the event log, closed with the stack (a failure to write it is reported
     where it happens, not a second time at the close)."""
+    check_overwritable(path, stream=True)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         out = path.open("w", encoding="utf-8")
@@ -181,10 +183,18 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
+MAX_FINDINGS_BYTES = 1_000_000  # a findings file is a few hundred bytes; /dev/zero is not one
+
+
 def read_findings(path: Path) -> Findings:
-    """A findings file: UTF-8 (a byte-order mark, as Notepad writes, is fine) holding JSON."""
+    """A findings file: UTF-8 (a byte-order mark, as Notepad writes, is fine) holding JSON, at
+    most MAX_FINDINGS_BYTES."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open("rb") as source:
+            raw = source.read(MAX_FINDINGS_BYTES + 1)
+        if len(raw) > MAX_FINDINGS_BYTES:
+            raise InputError(f"{path}: te groot voor een bevindingenbestand")
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"bevindingenbestand niet gevonden: {path}") from None
     except OSError as exc:

@@ -44,7 +44,7 @@ from assistant.errors import (
     describe,
     os_reason,
 )
-from assistant.intake.guard import keeping_answers
+from assistant.intake.guard import keeping_answers, resume_command
 from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
 from assistant.intake.run import Fanout, Outcome, SpeechOutput, run_consultation
@@ -145,7 +145,8 @@ def _confirm_resume(records: IntakeRecords, args: argparse.Namespace,
         if not ask_resume(listener, Screen(sys.stdout, echo=False), protocol):
             print("Niet hervat. De onderbroken intake blijft bewaard.")
             return False
-    print(f"Intake wordt hervat ({records.standing_answers} antwoorden).")
+    count = records.standing_answers
+    print(f"Intake wordt hervat ({count} {'antwoord' if count == 1 else 'antwoorden'}).")
     return True
 
 
@@ -182,6 +183,12 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
                 return EXIT_UNFINISHED
         with keeping_answers(records, args.db):
             outcome = _run_intake(args, protocol, stack, records, answers, exercises, baseline)
+            stopped_with_answers = (outcome.consultation.result is None
+                                    and records is not None and records.journal is not None
+                                    and bool(outcome.consultation.history))
+            if stopped_with_answers:
+                assert records is not None
+                print(f"Ga later verder met '{resume_command(records, args.db)}'.")
     day = records.day if records is not None else args.date
     _report(args, protocol, outcome, answers, day)
     return EXIT_DONE if outcome.consultation.result is not None else EXIT_UNFINISHED

@@ -9,9 +9,38 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from assistant.errors import OutputError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_overwritable(path: Path, *, stream: bool = False) -> None:
+    """Refuse to write over what is not ours to replace: a folder, a database (such as the
+    patient records, named by mistake), and, unless the output is a `stream` written in place
+    (the event log: a pipe or a device another tool reads is fine), anything but a regular
+    file. OutputError, in one line."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise OutputError(f"{path} is een map; kies een bestandsnaam")
+    if not path.is_file():
+        if stream:
+            return
+        raise OutputError(f"{path} is geen gewoon bestand; kies een bestandsnaam")
+    try:
+        with path.open("rb") as existing:
+            header = existing.read(len(SQLITE_HEADER))
+    except OSError:
+        return  # not readable: writing will say why
+    if header == SQLITE_HEADER:
+        raise OutputError(f"{path} is een databasebestand (zoals de patiëntgegevens); dat "
+                          "overschrijf ik niet: kies een andere naam")
+
 
 def write_private(path: Path, data: bytes | str) -> Path:
-    """Write `data` to `path` atomically with mode 0600; a new folder is made 0700."""
+    """Write `data` to `path` atomically with mode 0600; a new folder is made 0700. What
+    `check_overwritable` refuses is left alone (OutputError)."""
+    check_overwritable(path)
     if not path.parent.exists():
         path.parent.mkdir(mode=0o700, parents=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mkstemp: 0600

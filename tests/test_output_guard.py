@@ -1,0 +1,70 @@
+"""What the assistant writes never replaces what is not its to replace: the records file (any
+SQLite database), a folder, a device or a pipe; a stopped intake says how to go on."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import OutputError
+from assistant.output.files import write_private
+from tests.harness import NO_NEURO, SCREENED
+from tests.in_process import one_line, run
+from tests.records_fixtures import add_intake
+
+ANSWERS = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # profile B
+
+
+def records(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    db = tmp_path / "records.sqlite3"
+    monkeypatch.setenv("ASSISTANT_DB", str(db))
+    add_intake(db, "P-1", "B")
+    return db
+
+
+def test_events_never_overwrite_the_records_file(capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    db = records(monkeypatch, tmp_path)
+    code, _, err = run(["intake", "--text", "--mute", "--events", str(db)], capsys,
+                       monkeypatch, "\n".join(ANSWERS) + "\n")
+    assert code == 2 and "databasebestand" in one_line(err)
+    assert db.read_bytes().startswith(b"SQLite format 3\x00")  # still the records
+    code, out, err = run(["history", "--patient", "P-1"], capsys, monkeypatch)
+    assert code == 0 and "P-1" in out, err
+
+
+def test_export_never_overwrites_the_records_file(capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    db = records(monkeypatch, tmp_path)
+    before = db.read_bytes()
+    code, _, err = run(["export", "--patient", "P-1", "--output", str(db)], capsys,
+                       monkeypatch)
+    assert code == 2 and "databasebestand" in one_line(err)
+    assert db.read_bytes() == before
+
+
+def test_a_pipe_or_a_folder_is_left_alone(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="geen gewoon bestand"):
+        write_private(fifo, "x")
+    assert fifo.is_fifo()
+    with pytest.raises(OutputError, match="is een map"):
+        write_private(tmp_path, "x")
+
+
+def test_a_stopped_intake_says_how_to_go_on(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    monkeypatch.setenv("ASSISTANT_DB", str(tmp_path / "r.sqlite3"))
+    code, out, _ = run(["intake", "--text", "--mute", "--patient", "S-1"], capsys, monkeypatch,
+                       "nee\nnee\nstop\n")
+    assert code == 1
+    assert "Ga later verder met 'assistant intake --patient S-1'." in out
+    code, out, _ = run(["intake", "--text", "--mute", "--patient", "S-2"], capsys, monkeypatch,
+                       "stop\n")
+    assert code == 1 and "Ga later verder" not in out  # nothing was answered
