@@ -68,3 +68,14 @@ def test_a_stopped_intake_says_how_to_go_on(capsys: pytest.CaptureFixture[str],
     code, out, _ = run(["intake", "--text", "--mute", "--patient", "S-2"], capsys, monkeypatch,
                        "stop\n")
     assert code == 1 and "Ga later verder" not in out  # nothing was answered
+
+
+def test_reading_commands_make_no_records_file(capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    missing = tmp_path / "nog" / "niet.sqlite3"
+    (tmp_path / "nog").mkdir()
+    for argv in (["history", "--patient", "P-1"], ["export", "--patient", "P-1"]):
+        code, _, err = run([*argv, "--db", str(missing)], capsys, monkeypatch)
+        assert code == 2 and "bestaat niet" in one_line(err)
+        assert not missing.exists()

@@ -231,6 +231,9 @@ class Store:
         if path.is_dir():
             raise RecordsError(f"{path} is een map, geen gegevensbestand; kies een bestand met "
                                "--db")
+        if not write and not path.exists() and path.parent.is_dir():  # reading makes nothing
+            raise RecordsError(f"er zijn nog geen patiëntgegevens: {path} bestaat niet; "
+                               "kies het juiste bestand met --db")
         try:
             _create_private(path)
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
