@@ -124,8 +124,10 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
             said = [q for q in said if q not in BONE]
         for question in said:
             answers[question] = rng.choice(YES)
-        if profile == "D":
+        if profile == "D":  # one or more arm signs, a radicular test, referred for it or not
             answers[rng.choice(neuro)] = rng.choice(YES)
+        answers["radicular_test"] = rng.choice(["positief", "negatief", "niet gedaan"])
+        answers["referred_for_arm_signs"] = rng.choice(YES if rng.random() < 0.3 else NO)
         answers["adl_impact"] = rng.choice(IMPACT[rng.choice(list(IMPACT))])
         short = profile == "A" or rng.random() < 0.5
         answers["weeks_since_onset"] = rng.choice(SHORT if short else LONG)[0]

@@ -39,6 +39,8 @@ TRAUMA = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "nee"]
 # A trauma the rule clears: no high-risk factor, a simple rear-end collision, rotates 45 degrees.
 CLEARED_TRAUMA = [*TRAUMA, *["nee"] * len(HIGH_RISK_QUESTIONS), "ja", "ja"]
 NO_NEURO = ["nee", "nee", "nee"]
+# Grade III: reduced reflexes only, a positive radicular test, not referred for it.
+GRADE_III = ["ja", "nee", "nee", "positief", "nee"]
 
 
 def run_consultation(

@@ -19,10 +19,17 @@ FINDINGS: dict[str, dict[str, Any]] = {
     "A": BASE,
     "B": {**BASE, "weeks_since_onset": 10},
     "C": {**BASE, "weeks_since_onset": 10, "psychosocial_dominant": True},
-    "D": {**BASE, "neurological_signs": True},
+    "D": {**BASE, "neurological_signs": True, "radicular_test": "positive",
+          "referred_for_arm_signs": False},
     "IV": {**BASE, "red_flags": ["fracture"]},
 }
 INTAKE_DAY = date(2024, 3, 4)
+# What a grade-III findings file holds besides the arm signs: the radicular test, the referral
+# and, as for every patient, the impact and the course.
+GRADE_III_FILE: dict[str, Any] = {
+    "radicular_test": "positive", "referred_for_arm_signs": False, "adl_impact": "mild",
+    "weeks_since_onset": 3, "improving": True, "recurrent": False,
+}
 
 
 def add_intake(db: Path, patient: str, profile: str, day: date = INTAKE_DAY) -> int:

@@ -14,6 +14,7 @@ from assistant.speech.interfaces import Utterance
 from tests.harness import (
     AFTER_FLAGS,
     CLEARED_TRAUMA,
+    GRADE_III,
     HIGH_RISK_QUESTIONS,
     NO_NEURO,
     NO_PRECAUTIONS,
@@ -36,7 +37,7 @@ from tests.test_rules import _needed_only, findings_strategy
 PROFILE_A = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
 PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "twee maanden", "nee", "ja", "vijf weken"]
 PROFILE_C = [*SCREENED, *NO_NEURO, "fors", "vier weken", "nee", "ja", "nee"]
-PROFILE_D = [*SCREENED, "nee", "ja", "nee"]
+PROFILE_D = [*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee"]
 
 
 def test_profile_a_asks_only_what_is_needed() -> None:
@@ -68,13 +69,23 @@ def test_profile_c() -> None:
     assert "work_absence_weeks" not in asked(events)  # not work-related
 
 
-def test_profile_d_skips_impact_and_course() -> None:
+def test_profile_d_asks_every_arm_sign_the_test_and_the_course() -> None:
     events = run_consultation(PROFILE_D)
     r = result_of(events)
-    assert (r["grade"], r["profile"]) == ("III", "D")
-    assert "neuro_sensory" not in asked(events)  # a "ja" ends the section
-    assert not {"adl_impact", "weeks_since_onset"} & set(asked(events))
+    assert (r["grade"], r["profile"], r["course"]) == ("III", "D", "normal")
+    assert asked(events)[len(SCREENED_QUESTIONS):] == [
+        "neuro_reflexes", "neuro_weakness", "neuro_sensory", "radicular_test",
+        "referred_for_arm_signs", "adl_impact", "weeks_since_onset", "improving", "recurrent",
+        "work_related"]  # no psychosocial question: that only chooses between B and C
     assert "semi_rigid_collar" in r["therapy"]["consider"]
+    assert r["actions"] == ["contact_gp"] and "waarschijnlijk" in r["reasons"][1]
+
+
+def test_grade_iii_referred_for_it_needs_no_call_to_the_gp() -> None:
+    answers = [*SCREENED, "ja", "nee", "nee", "niet gedaan", "ja", "fors", "tien weken", "nee"]
+    r = result_of(run_consultation(answers))
+    assert (r["profile"], r["course"], r["actions"]) == ("D", "abnormal", [])
+    assert "minder zeker" in r["reasons"][1]
 
 
 def red_flags_with(yes: dict[str, str]) -> list[str]:
@@ -312,7 +323,7 @@ def test_terug_across_a_section_restores_the_findings() -> None:
     events = run_consultation(inputs)
     assert result_of(events)["profile"] == "A"
     assert asked(events)[len(SCREENED):len(SCREENED) + 3] == [
-        "neuro_reflexes", "work_related", "neuro_reflexes"]
+        "neuro_reflexes", "neuro_weakness", "neuro_reflexes"]
 
 
 def test_terug_at_the_first_question_says_so() -> None:

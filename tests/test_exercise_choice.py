@@ -10,6 +10,7 @@ from assistant.dialog.exercise_choice import QUESTION, choice_phrases, parse_cho
 from assistant.speech.interfaces import Utterance
 from tests.harness import (
     AFTER_FLAGS,
+    GRADE_III,
     NO_NEURO,
     NO_RED_FLAGS,
     PROTOCOL,
@@ -126,7 +127,8 @@ def test_herhaal_repeats_the_read_back_and_stop_leaves_no_choice() -> None:
 
 
 def test_profile_d_menu_carries_its_warning() -> None:
-    events = run_consultation([*SCREENED, "ja", "nee", "geen", "ja"])
+    events = run_consultation([*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee",
+                               "nee", "geen", "ja"])
     assert result_of(events)["profile"] == "D"
     assert of(events, "menu")[0]["warning"] == PROTOCOL.profile("D").exercise_warning
 

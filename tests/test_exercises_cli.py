@@ -18,6 +18,7 @@ from assistant.protocol import classify, load_protocol
 from assistant.protocol.findings import parse_findings
 from assistant.records.store import Store
 from tests.harness import NO_NEURO, SCREENED
+from tests.records_fixtures import GRADE_III_FILE
 
 P = load_protocol()
 PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # not psychosocial, work
@@ -98,7 +99,8 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None
 def test_the_program_chosen_at_a_patients_intake(tmp_path: Path) -> None:
     db = tmp_path / "records.sqlite3"
     findings = parse_findings({"red_flags": [], "precautions": [], "neurological_signs": True,
-                               "trauma_related": False, "work_related": False})
+                               "trauma_related": False, "work_related": False,
+                               **GRADE_III_FILE})
     result = classify(findings, P).to_json()
     with Store.open(db) as store:
         store.add_consultation("pt-7", date(2026, 11, 1), findings.to_json(), result,

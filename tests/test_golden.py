@@ -16,6 +16,7 @@ from assistant.dialog.events import Event
 from tests.harness import (
     AFTER_FLAGS,
     CLEARED_TRAUMA,
+    GRADE_III,
     NO_NEURO,
     NO_RED_FLAGS,
     SCREENED,
@@ -33,7 +34,7 @@ INTAKES = {
                  "geen"],
     "intake_c": [*SCREENED, *NO_NEURO, "fors", "vier weken", "nee", "ja", "herhaal", "nee",
                  "terug", "nee", "veertien", "ja"],
-    "intake_d": [*SCREENED, "nee", "ja", "nee", "geen"],
+    "intake_d": [*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee", "geen"],
     "referral": REFERRAL,
 }
 

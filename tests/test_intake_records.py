@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,10 +12,12 @@ import pytest
 
 from assistant.protocol import load_protocol
 from assistant.records.store import Store
-from tests.harness import SCREENED
+from tests.harness import GRADE_III, SCREENED
+from tests.records_fixtures import GRADE_III_FILE
 
-# no red flag, precaution or trauma; reflexes reduced; not work-related
-PROFILE_D = [*SCREENED, "ja", "nee"]
+# no red flag, precaution or trauma; reflexes reduced, a positive test, not referred for it;
+# a little impact for three weeks, improving, not recurrent; not work-related
+PROFILE_D = [*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee"]
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -57,9 +60,9 @@ def test_nee_to_the_baseline_stores_the_intake_only() -> None:
 
 def test_the_baseline_given_on_the_command_line(tmp_path: Path) -> None:
     findings = tmp_path / "f.json"
-    findings.write_text('{"red_flags": [], "precautions": [], "neurological_signs": true,'
-                        ' "trauma_related": false,'
-                        ' "work_related": false}', encoding="utf-8")
+    findings.write_text(json.dumps({"red_flags": [], "precautions": [],
+                                    "neurological_signs": True, "trauma_related": False,
+                                    "work_related": False, **GRADE_III_FILE}), encoding="utf-8")
     done = cli("intake", "--answers", str(findings), "--mute", "--patient", "P-3",
                "--nprs", "5", "--psk", "4,4,6")
     assert done.returncode == 0, done.stderr

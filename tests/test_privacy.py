@@ -14,6 +14,7 @@ import pytest
 from assistant.cli import main
 from tests.audio_room import dutch_synthesizer
 from tests.harness import NO_NEURO, SCREENED, of, result_of
+from tests.records_fixtures import GRADE_III_FILE
 from tests.test_voice_dialog import run_voice
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
@@ -65,7 +66,7 @@ def test_everything_a_practice_does_runs_offline(tmp_path: Path, no_network: lis
     findings = tmp_path / "f.json"
     findings.write_text(json.dumps({
         "red_flags": [], "precautions": [], "neurological_signs": True, "trauma_related": False,
-        "work_related": True, "work_absence_weeks": 6}), encoding="utf-8")
+        "work_related": True, "work_absence_weeks": 6, **GRADE_III_FILE}), encoding="utf-8")
     db = tmp_path / "records.sqlite3"
     report = tmp_path / "verslag"
     assert main(["intake", "--answers", str(findings), "--mute", "--patient", "pt-net",

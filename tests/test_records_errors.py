@@ -19,7 +19,7 @@ import pytest
 from assistant.errors import RecordsCorrupt, RecordsError
 from assistant.records.store import Store
 from tests.in_process import one_line, run
-from tests.records_fixtures import add_intake
+from tests.records_fixtures import GRADE_III_FILE, add_intake
 
 QUESTION = "alarmsignalen"  # in the first words an intake says
 
@@ -169,8 +169,8 @@ def test_patient_ids_compare_case_insensitively_on_the_command_line(
         monkeypatch: pytest.MonkeyPatch) -> None:
     findings = tmp_path / "f.json"
     findings.write_text(json.dumps({"red_flags": [], "precautions": [], "trauma_related": False,
-                                    "neurological_signs": True, "work_related": False}),
-                        encoding="utf-8")
+                                    "neurological_signs": True, "work_related": False,
+                                    **GRADE_III_FILE}), encoding="utf-8")
     code, out, _ = run(["intake", "--answers", str(findings), "--mute", "--patient", "P-0001",
                         "--exercises", "F14"], capsys, monkeypatch)
     assert code == 0 and "Opgeslagen bij patiënt P-0001" in out

@@ -13,6 +13,7 @@ from assistant.protocol import classify, load_protocol, parse_findings
 from assistant.protocol.findings import (
     ADL_IMPACTS,
     PRECAUTIONS,
+    RADICULAR_TESTS,
     RED_FLAG_CATEGORIES,
     CSpineRule,
     Findings,
@@ -21,6 +22,7 @@ from assistant.protocol.findings import (
     needed_keys,
 )
 from assistant.protocol.rules import course, grade, profile, red_flags
+from tests.records_fixtures import GRADE_III_FILE
 
 P = load_protocol()
 BASE_MENU = ["F1", "F1a", "F14", "F14a", "F14b", "F17", "F20", "F26", "F26a", "F30", "F31",
@@ -45,6 +47,9 @@ def findings(**overrides: Any) -> dict[str, Any]:
     data.update(overrides)
     if data.get("trauma_related") and "c_spine_rule" not in overrides:
         data["c_spine_rule"] = CLEARED
+    if data.get("neurological_signs"):  # grade III: the radicular test, not referred for it
+        data.setdefault("radicular_test", "positive")
+        data.setdefault("referred_for_arm_signs", False)
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -79,12 +84,25 @@ def test_neurological_signs_are_grade_iii_profile_d() -> None:
                             "refer_gp_if_worse": True}
 
 
-def test_grade_iii_needs_no_course() -> None:
-    f = parse_findings({"red_flags": [], "precautions": [], "neurological_signs": True,
-                        "trauma_related": False,
-                        "work_related": False})
-    r = classify(f, P).to_json()
-    assert r["profile"] == "D" and r["course"] is None
+def test_grade_iii_asks_the_course_as_for_every_patient() -> None:
+    base = {"red_flags": [], "precautions": [], "neurological_signs": True,
+            "trauma_related": False, "work_related": False}
+    with pytest.raises(FindingsError, match="'radicular_test'"):
+        classify(parse_findings(base), P)
+    r = classify(parse_findings({**base, **GRADE_III_FILE, "weeks_since_onset": 9}), P).to_json()
+    assert r["profile"] == "D" and r["course"] == "abnormal"
+    assert "langer dan zes weken" in " ".join(r["reasons"])
+
+
+@pytest.mark.parametrize(("test", "sure"), [("positive", "waarschijnlijk"),
+                                            ("negative", "minder zeker"),
+                                            ("not_done", "minder zeker")])
+@pytest.mark.parametrize("referred", [True, False])
+def test_grade_iii_radicular_test_and_contact_with_the_gp(test: str, sure: str,
+                                                         referred: bool) -> None:
+    r = run(neurological_signs=True, radicular_test=test, referred_for_arm_signs=referred)
+    assert r["reasons"][0].startswith("Graad III:") and sure in r["reasons"][1]
+    assert ("contact_gp" in r["actions"]) is (not referred)  # KNGF recommendation 3
 
 
 @pytest.mark.parametrize(("impact", "expected"), [("none", "I"), ("mild", "I"), ("severe", "II")])
@@ -181,7 +199,7 @@ def test_actions_profile_a(absence: float, expected: list[str]) -> None:
 @pytest.mark.parametrize("prof", ["B", "C", "D"])
 def test_actions_profiles_b_to_d(absence: float, expected: list[str], prof: str) -> None:
     overrides = {"weeks_since_onset": 9, "psychosocial_dominant": prof == "C",
-                 "neurological_signs": prof == "D"}
+                 "neurological_signs": prof == "D", "referred_for_arm_signs": True}
     r = run(work_related=True, work_absence_weeks=absence, **overrides)
     assert r["profile"] == prof and r["actions"] == expected
     assert run(work_related=False, work_absence_weeks=None, **overrides)["actions"] == []
@@ -374,6 +392,8 @@ findings_strategy = st.builds(
     c_spine_rule=st.builds(CSpineRule, st.booleans(), st.booleans(), st.booleans()),
     fracture_ruled_out=st.booleans(),
     neurological_signs=st.booleans(),
+    radicular_test=st.sampled_from(RADICULAR_TESTS),
+    referred_for_arm_signs=st.booleans(),
     adl_impact=st.sampled_from(ADL_IMPACTS),
     weeks_since_onset=st.floats(0, 200, allow_nan=False) | st.integers(0, 200).map(float),
     improving=st.booleans(),

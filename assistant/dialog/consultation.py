@@ -30,7 +30,8 @@ RESULT: Final = "result"
 STOPPED: Final = "stopped"
 STATES: Final = (
     "red_flags", "precautions", "trauma", "trauma_imaging", "c_spine_high", "c_spine_low",
-    "c_spine_rotation", "neurological", "impact", "onset", "improving", "recurrent",
+    "c_spine_rotation", "neurological", "radicular", "referred", "impact", "onset", "improving",
+    "recurrent",
     "psychosocial", "work", "absence", RESULT, STOPPED,
 )
 
@@ -60,18 +61,26 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": "c_spine_rotation", "dest": RESULT,
      "conditions": [rules.has_red_flag]},
     {"trigger": "advance", "source": "c_spine_rotation", "dest": "neurological"},
-    {"trigger": "advance", "source": "neurological", "dest": "work",
+    # Grade III: the radicular test and whether the patient was referred for it; then, as for
+    # every patient, the impact and the course (psychosocial factors only choose B or C).
+    {"trigger": "advance", "source": "neurological", "dest": "radicular",
      "conditions": [rules.has_neurological_signs]},
     {"trigger": "advance", "source": "neurological", "dest": "impact"},
+    {"trigger": "advance", "source": "radicular", "dest": "referred"},
+    {"trigger": "advance", "source": "referred", "dest": "impact"},
     {"trigger": "advance", "source": "impact", "dest": "onset"},
     {"trigger": "advance", "source": "onset", "dest": "psychosocial",
+     "conditions": [rules.onset_beyond_normal], "unless": [rules.has_neurological_signs]},
+    {"trigger": "advance", "source": "onset", "dest": "work",
      "conditions": [rules.onset_beyond_normal]},
     {"trigger": "advance", "source": "onset", "dest": "improving"},
     {"trigger": "advance", "source": "improving", "dest": "recurrent",
      "conditions": [rules.is_improving]},
-    {"trigger": "advance", "source": "improving", "dest": "psychosocial"},
+    {"trigger": "advance", "source": "improving", "dest": "psychosocial",
+     "unless": [rules.has_neurological_signs]},
+    {"trigger": "advance", "source": "improving", "dest": "work"},
     {"trigger": "advance", "source": "recurrent", "dest": "psychosocial",
-     "conditions": [rules.is_recurrent]},
+     "conditions": [rules.is_recurrent], "unless": [rules.has_neurological_signs]},
     {"trigger": "advance", "source": "recurrent", "dest": "work"},
     {"trigger": "advance", "source": "psychosocial", "dest": "work"},
     {"trigger": "advance", "source": "work", "dest": "absence",

@@ -8,9 +8,10 @@ from typing import Any
 from assistant.dialog.consultation import RESULT, STATES, STOPPED, TRANSITIONS
 
 
-def _label(conditions: Sequence[Any], otherwise: bool) -> str:
-    if conditions:
-        return " and ".join(c.__name__ for c in conditions)
+def _label(conditions: Sequence[Any], unless: Sequence[Any], otherwise: bool) -> str:
+    parts = [c.__name__ for c in conditions] + [f"not {c.__name__}" for c in unless]
+    if parts:
+        return " and ".join(parts)
     return "otherwise" if otherwise else ""
 
 
@@ -21,9 +22,9 @@ def mermaid() -> str:
     for row in TRANSITIONS:
         if row["trigger"] == "stop":
             continue
-        conditions = row.get("conditions", [])
-        label = _label(conditions, row["source"] in conditional_sources)
-        if conditions:
+        conditions, unless = row.get("conditions", []), row.get("unless", [])
+        label = _label(conditions, unless, row["source"] in conditional_sources)
+        if conditions or unless:
             conditional_sources.add(row["source"])
         arrow = f"    {row['source']} --> {row['dest']}"
         lines.append(f"{arrow}: {label}" if label else arrow)

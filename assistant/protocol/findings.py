@@ -22,6 +22,8 @@ RED_FLAG_CATEGORIES: Final = (
 PRECAUTIONS: Final = ("osteoporosis", "corticosteroids", "rheumatoid_arthritis", "anticoagulants")
 C_SPINE_KEYS: Final = ("high_risk", "low_risk", "rotation_45")
 ADL_IMPACTS: Final = ("none", "mild", "severe")
+RADICULAR_TESTS: Final = ("positive", "negative", "not_done")  # Spurling, traction/distraction
+CHOICE_FINDINGS: Final = {"adl_impact": ADL_IMPACTS, "radicular_test": RADICULAR_TESTS}
 NORMAL_COURSE_MAX_WEEKS: Final = 6  # "in de eerste zes weken"
 LONG_ABSENCE_WEEKS: Final = 4  # "langer dan vier weken"
 MAX_WEEKS: Final = 50 * 52.0  # over fifty years is not a duration anybody means
@@ -30,6 +32,7 @@ OBJECT_FINDINGS: Final = {"c_spine_rule": C_SPINE_KEYS}
 UNKNOWN: Final = "unknown"  # a red-flag answer of doubt that stayed doubt
 
 AdlImpact = Literal["none", "mild", "severe"]
+RadicularTest = Literal["positive", "negative", "not_done"]
 Value = bool | str | float | tuple[str, ...]
 
 
@@ -61,6 +64,8 @@ class Findings:
     c_spine_rule: CSpineRule | None = None
     precautions: tuple[str, ...] | None = None
     neurological_signs: bool | None = None
+    radicular_test: RadicularTest | None = None  # Spurling's and/or traction/distraction test
+    referred_for_arm_signs: bool | None = None  # the GP or specialist referred for the arm signs
     adl_impact: AdlImpact | None = None
     weeks_since_onset: float | None = None
     improving: bool | None = None
@@ -102,8 +107,8 @@ FINDING_KEYS: Final = tuple(f.name for f in fields(Findings))
 # imaging that ruled a fracture out).
 OPTIONAL_KEYS: Final = frozenset({"red_flags_unknown", "fracture_ruled_out"})
 BOOLEAN_FINDINGS: Final = frozenset(
-    {"trauma_related", "fracture_ruled_out", "neurological_signs", "improving", "recurrent",
-     "psychosocial_dominant", "work_related"}
+    {"trauma_related", "fracture_ruled_out", "neurological_signs", "referred_for_arm_signs",
+     "improving", "recurrent", "psychosocial_dominant", "work_related"}
 )
 DURATION_FINDINGS: Final = frozenset({"weeks_since_onset", "work_absence_weeks"})
 
@@ -180,10 +185,10 @@ def parse_findings(data: object) -> Findings:
             values[key] = _c_spine(value)
         elif key in BOOLEAN_FINDINGS:
             values[key] = _boolean(key, value)
-        elif key == "adl_impact":
-            if value not in ADL_IMPACTS:
-                raise FindingsError(f"'adl_impact' moet een van {', '.join(ADL_IMPACTS)} zijn, "
-                                    f"niet {json.dumps(value)}")
+        elif key in CHOICE_FINDINGS:
+            if value not in CHOICE_FINDINGS[key]:
+                raise FindingsError(f"'{key}' moet een van {', '.join(CHOICE_FINDINGS[key])} "
+                                    f"zijn, niet {json.dumps(value)[:40]}")
             values[key] = value
         else:
             values[key] = _weeks(key, value)
@@ -233,21 +238,22 @@ def needed_keys(f: Findings) -> list[str]:
     keys.append("neurological_signs")
     if f.neurological_signs is None:
         return keys
-    if not f.neurological_signs:
-        keys += ["adl_impact", "weeks_since_onset"]
-        if f.weeks_since_onset is None:
+    if f.neurological_signs:  # grade III: the test and the referral decide how sure, and who
+        keys += ["radicular_test", "referred_for_arm_signs"]
+    keys += ["adl_impact", "weeks_since_onset"]  # the impact and course of every patient
+    if f.weeks_since_onset is None:
+        return keys
+    if f.weeks_since_onset <= NORMAL_COURSE_MAX_WEEKS:
+        keys.append("improving")
+        if f.improving is None:
             return keys
-        if f.weeks_since_onset <= NORMAL_COURSE_MAX_WEEKS:
-            keys.append("improving")
-            if f.improving is None:
+        if f.improving:
+            keys.append("recurrent")
+            if f.recurrent is None:
                 return keys
-            if f.improving:
-                keys.append("recurrent")
-                if f.recurrent is None:
-                    return keys
-        normal = f.weeks_since_onset <= NORMAL_COURSE_MAX_WEEKS and f.improving and not f.recurrent
-        if not normal:
-            keys.append("psychosocial_dominant")
+    normal = f.weeks_since_onset <= NORMAL_COURSE_MAX_WEEKS and f.improving and not f.recurrent
+    if not normal and not f.neurological_signs:  # psychosocial factors: B or C (grades I-II)
+        keys.append("psychosocial_dominant")
     keys.append("work_related")
     if f.work_related:
         keys.append("work_absence_weeks")

@@ -13,6 +13,7 @@ from assistant.protocol.exercise_loader import load_library
 from assistant.protocol.exercises import Library
 from assistant.protocol.findings import (
     BOOLEAN_FINDINGS,
+    CHOICE_FINDINGS,
     DURATION_FINDINGS,
     FINDING_KEYS,
     LIST_FINDINGS,
@@ -42,7 +43,7 @@ SCHEMA_VERSION = 2
 DATA_FILE = "nekpijn.toml"
 PROFILE_IDS = ("A", "B", "C", "D")
 COMMANDS = ("repeat", "back", "help", "pause", "resume", "stop")
-CHOICE_VALUES = {"adl_impact": ("none", "mild", "severe")}
+CHOICE_VALUES = CHOICE_FINDINGS
 URGENCIES = ("acute", "routine")
 FOUND_BY = ("history", "examination")
 REASON_PLACEHOLDERS = {
@@ -54,9 +55,10 @@ REQUIRED_REASONS = (
     "grade_iv", "fracture_c_spine", "c_spine_high_risk", "c_spine_no_low_risk",
     "c_spine_no_rotation", "fracture_precaution", "unresolved_referral", "urgency_acute",
     "urgency_routine",
-    "unresolved", "trauma_cleared", "trauma_imaged", "precaution", "grade_iii", "grade_ii",
+    "unresolved", "trauma_cleared", "trauma_imaged", "precaution", "grade_iii",
+    "grade_iii_positive", "grade_iii_negative", "grade_iii_not_done", "grade_ii",
     "grade_i_none", "grade_i_mild", "course_normal",
-    "course_long", "course_not_improving", "course_recurrent", "course_not_needed", "profile_a",
+    "course_long", "course_not_improving", "course_recurrent", "profile_a",
     "profile_b", "profile_c", "profile_d", "not_trauma", "work", "absence",
 )
 LETTER_PLACEHOLDERS = {

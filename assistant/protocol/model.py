@@ -31,6 +31,7 @@ class Condition(StrEnum):
     WORK_RELATED = "work_related"
     WORK_ABSENCE = "work_absence"
     WORK_ABSENCE_OVER_4_WEEKS = "work_absence_over_4_weeks"
+    NOT_REFERRED_FOR_ARM_SIGNS = "not_referred_for_arm_signs"
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,8 @@ def condition_holds(condition: Condition, f: Findings) -> bool:
             return is_work_related(f) and absence > 0
         case Condition.WORK_ABSENCE_OVER_4_WEEKS:
             return is_work_related(f) and absence > LONG_ABSENCE_WEEKS
+        case Condition.NOT_REFERRED_FOR_ARM_SIGNS:
+            return f.referred_for_arm_signs is False
 
 
 @dataclass(frozen=True)
@@ -243,16 +245,14 @@ def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
 
 
 def _grade_reasons(f: Findings, p: Protocol, g: Grade) -> list[str]:
-    if g == "III":
-        return [p.reason("grade_iii")]
+    if g == "III":  # KNGF recommendation 3: how probable, by the radicular test
+        return [p.reason("grade_iii"), p.reason(f"grade_iii_{f.radicular_test or 'not_done'}")]
     if g == "II":
         return [p.reason("grade_ii")]
     return [p.reason("grade_i_none" if f.adl_impact == "none" else "grade_i_mild")]
 
 
-def _course_reasons(f: Findings, p: Protocol, c: Course | None) -> list[str]:
-    if c is None:
-        return [p.reason("course_not_needed")]
+def _course_reasons(f: Findings, p: Protocol, c: Course) -> list[str]:
     weeks = format_weeks(f.weeks_since_onset or 0.0)
     if c == "normal":
         return [p.reason("course_normal", weeks=weeks)]
@@ -313,6 +313,7 @@ def classify(f: Findings, p: Protocol) -> Result:
     reasons += _grade_reasons(f, p, g)
     prof = p.profile(prof_id)
     c = course(f)
+    assert c is not None  # require_complete: the course of every patient is known
     reasons += _course_reasons(f, p, c)
     reasons.append(p.reason(f"profile_{prof_id.lower()}"))
     reasons += _plan_reasons(f, p, prof)
