@@ -174,3 +174,24 @@ def test_the_choice_offers_the_keyboard_after_three_failed_spoken_tries() -> Non
     last = [e for e in of(events, "reprompt") if e["question"] == QUESTION][-1]
     assert last["reason"] == "keyboard"
     assert PROTOCOL.dialog.intake.turns.keyboard_hint in last["text"]
+
+
+def test_profile_d_offers_the_nerve_glides_apart_for_when_therapy_helps_too_little() -> None:
+    events = run_consultation([*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee",
+                               "nee", "veertien en zesenvijftig", "ja"])
+    menu = of(events, "menu")[0]
+    assert "F56" not in [e["code"] for e in menu["exercises"]]
+    assert "F56" in [e["code"] for e in menu["if_insufficient"]]
+    assert of(events, "answer")[-1]["value"] == ["F14", "F56"]  # still choosable
+
+
+def test_the_sheet_marks_a_nerve_glide_chosen_for_later() -> None:
+    from datetime import date
+
+    from assistant.output.sheet import LATER, render_sheet
+
+    d = PROTOCOL.profile("D")
+    html = render_sheet(PROTOCOL.library, ["F14", "F56"], day=date(2026, 11, 30),
+                        warning=d.exercise_warning, later=d.exercises_if_insufficient)
+    f56 = html.split('id="F56"')[1]
+    assert LATER in f56 and LATER not in html.split('id="F56"')[0]

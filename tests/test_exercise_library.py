@@ -29,12 +29,17 @@ def data() -> dict[str, Any]:
     text = resources.files("assistant.protocol").joinpath("exercises.toml").read_text("utf-8")
     return tomllib.loads(text)
 
+NERVE_GLIDES = ["F27", "F28", "F29", "F29a", "F56", "F56b", "F57", "F58"]
+
 
 def test_every_code_of_every_menu_is_in_the_library() -> None:
     assert sorted(LIB.codes) == sorted(MENU_BCD)
     assert sorted(P.profile("A").exercises) == sorted(MENU_A)
-    for pid in "BCD":
+    for pid in "BC":
         assert sorted(P.profile(pid).exercises) == sorted(MENU_BCD)
+    d = P.profile("D")  # our reading of the seed: the nerve glides 'bij onvoldoende effect'
+    assert sorted(d.exercises + d.exercises_if_insufficient) == sorted(MENU_BCD)
+    assert sorted(d.exercises_if_insufficient) == sorted(NERVE_GLIDES)
 
 
 @pytest.mark.parametrize("code", MENU_BCD)

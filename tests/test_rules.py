@@ -77,8 +77,10 @@ def test_neurological_signs_are_grade_iii_profile_d() -> None:
     r = run(neurological_signs=True, adl_impact="none", weeks_since_onset=1)
     assert (r["grade"], r["profile"]) == ("III", "D")
     assert r["therapy"]["recommended"] == ["exercise_therapy", "mobilisation_manipulation"]
-    assert r["exercises"] == [*BASE_MENU[:2], "F5", *BASE_MENU[2:], "F27", "F28", "F29", "F29a",
-                              "F56", "F56b", "F57", "F58", "F55"]
+    assert r["exercises"] == [*BASE_MENU[:2], "F5", *BASE_MENU[2:], "F55"]
+    assert r["exercises_if_insufficient"] == ["F27", "F28", "F29", "F29a", "F56", "F56b",
+                                              "F57", "F58"]  # 'bij onvoldoende effect'
+    assert run(weeks_since_onset=9)["exercises_if_insufficient"] == []
     assert "uitstralende pijn" in r["exercise_warning"]
     assert r["closure"] == {"evaluate_with": ["NPRS", "PSK"], "review_after_weeks": 6,
                             "refer_gp_if_worse": True}

@@ -45,6 +45,7 @@ class Program:
 
     codes: tuple[str, ...]
     warning: str | None = None
+    later: tuple[str, ...] = ()  # D: the nerve glides, for when the therapy helps too little
 
 
 def parse_codes(text: str, protocol: Protocol, option: str = "--codes") -> tuple[str, ...]:
@@ -83,7 +84,11 @@ def _patient_program(args: argparse.Namespace, protocol: Protocol) -> Program:
         raise UsageError(f"--patient: bij de intake van '{args.patient}' zijn geen oefeningen "
                          "gekozen; kies ze met --codes")
     profile = consultation.result.get("profile")
-    return Program(codes, protocol.profile(profile).exercise_warning if profile else None)
+    if not profile:
+        return Program(codes)
+    chosen_profile = protocol.profile(profile)
+    return Program(codes, chosen_profile.exercise_warning,
+                   chosen_profile.exercises_if_insufficient)
 
 
 def program_from_args(args: argparse.Namespace, protocol: Protocol) -> Program:
@@ -94,17 +99,19 @@ def program_from_args(args: argparse.Namespace, protocol: Protocol) -> Program:
         return _patient_program(args, protocol)
     warning = None
     codes: tuple[str, ...] = ()
+    later: tuple[str, ...] = ()
     if args.profile is not None:
         profile = protocol.profile(args.profile)
         codes, warning = profile.exercises, profile.exercise_warning
+        later = profile.exercises_if_insufficient
     if args.codes is not None:
         chosen = parse_codes(args.codes, protocol)
-        outside = [c for c in chosen if codes and c not in codes]
+        outside = [c for c in chosen if codes and c not in (*codes, *later)]
         if outside:
             raise UsageError(f"--codes: {', '.join(outside)} staat niet in het menu van "
                              f"profiel {args.profile}")
         codes = chosen
-    return Program(codes, warning)
+    return Program(codes, warning, later)
 
 
 def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -118,7 +125,7 @@ def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
     program = program_from_args(args, protocol)
     if args.sheet is not None:
         html = render_sheet(protocol.library, program.codes, day=args.date,
-                            warning=program.warning)
+                            warning=program.warning, later=program.later)
         try:
             write_private(args.sheet, html)
         except OSError as exc:

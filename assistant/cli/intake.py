@@ -220,7 +220,8 @@ def _report(args: argparse.Namespace, protocol: Protocol, outcome: Outcome,
     sheet = None
     if chosen and result is not None:
         sheet = render_sheet(protocol.library, chosen, day=day,
-                             warning=result.exercise_warning)
+                             warning=result.exercise_warning,
+                             later=result.exercises_if_insufficient)
     if result is not None:
         print("\n" + report, end="")
     if args.report is None:
@@ -280,7 +281,8 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
         raise
     chosen, result = outcome.chosen_exercises, outcome.consultation.result
     if exercises and result is not None and chosen is None:
-        outside = [c for c in exercises if c not in result.exercises]
+        outside = [c for c in exercises
+                   if c not in (*result.exercises, *result.exercises_if_insufficient)]
         raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu "
                          "van deze uitkomst" if result.exercises else
                          "--exercises: bij een verwijzing worden geen oefeningen gekozen")

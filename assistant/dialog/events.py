@@ -155,11 +155,17 @@ class Menu(BaseEvent):
     kind: ClassVar[Kind] = Kind.MENU
     exercises: tuple[MenuItem, ...]
     warning: str | None
+    if_insufficient: tuple[MenuItem, ...] = ()  # D: offered when the therapy helps too little
 
     def to_json(self) -> dict[str, Any]:
-        return {"event": str(self.kind),
-                "exercises": [{"code": e.code, "name": e.name} for e in self.exercises],
-                "warning": self.warning}
+        out: dict[str, Any] = {
+            "event": str(self.kind),
+            "exercises": [{"code": e.code, "name": e.name} for e in self.exercises],
+            "warning": self.warning}
+        if self.if_insufficient:
+            out["if_insufficient"] = [{"code": e.code, "name": e.name}
+                                      for e in self.if_insufficient]
+        return out
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,7 @@ class ExerciseChoice:
     emit: Emit
     texts: TurnTexts
     warning: str | None = None  # profile D: avoid movements that provoke radiating arm pain
+    later: tuple[str, ...] = ()  # profile D: the nerve glides, 'bij onvoldoende effect'
     voice: bool = False  # answers are spoken (after the failed tries the keyboard is offered)
     max_tries: int = MAX_TRIES
     chosen: tuple[str, ...] = ()
@@ -120,12 +121,19 @@ class ExerciseChoice:
 
     def start(self) -> None:
         """Show the menu (on screen; it is not spoken: 'help' reads the numbers) and ask."""
-        self.emit(Menu(tuple(MenuItem(c, self.library.exercise(c).name) for c in self.menu),
-                       self.warning))
+        def items(codes: tuple[str, ...]) -> tuple[MenuItem, ...]:
+            return tuple(MenuItem(c, self.library.exercise(c).name) for c in codes)
+
+        self.emit(Menu(items(self.menu), self.warning, items(self.later)))
         self._ask()
 
+    @property
+    def choosable(self) -> tuple[str, ...]:
+        """The menu, and what may be added when the therapy helps too little."""
+        return (*self.menu, *self.later)
+
     def grammar(self) -> list[str]:
-        return choice_phrases(self.menu, self.vocab, self.library.choice.none)
+        return choice_phrases(self.choosable, self.vocab, self.library.choice.none)
 
     def hear(self, heard: Utterance | None) -> None:
         """Take one utterance (None: the input has ended, which ends the choice)."""
@@ -139,7 +147,7 @@ class ExerciseChoice:
         if choice is None:
             self.turns.retry("not_understood", texts.not_understood)
             return
-        outside = [c for c in choice.codes if c not in self.menu]
+        outside = [c for c in choice.codes if c not in self.choosable]
         if outside:
             self.turns.retry("not_in_menu", texts.not_in_menu.format(
                 codes=spoken_list([spoken_code(c) for c in outside])))

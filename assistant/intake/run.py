@@ -87,6 +87,7 @@ def run_consultation(
             and outcome.chosen_exercises is None):
         choice = ExerciseChoice(protocol.library, protocol.vocabulary, result.exercises, emit,
                                 protocol.dialog.intake.turns, result.exercise_warning,
+                                result.exercises_if_insufficient,
                                 voice=consultation.config.voice,
                                 max_tries=consultation.config.max_tries)
         if run_dialog(choice, listener) == "done":

@@ -67,6 +67,11 @@ def _exercise_lines(result: Result, protocol: Protocol,
     for code in result.exercises:
         exercise = protocol.exercise(code)
         lines.append(f"- {code}: {exercise.name} (huiswerkfilmpje {exercise.video})")
+    if result.exercises_if_insufficient:
+        lines += ["", "Bij onvoldoende effect, samen met mobilisatie (zenuwmobilisatie):", ""]
+        for code in result.exercises_if_insufficient:
+            exercise = protocol.exercise(code)
+            lines.append(f"- {code}: {exercise.name} (huiswerkfilmpje {exercise.video})")
     if result.exercise_warning:
         lines += ["", f"Let op: {result.exercise_warning}"]
     return lines

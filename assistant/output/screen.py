@@ -80,6 +80,10 @@ class Screen:
                 self._print("")
                 for item in event.exercises:
                     self._print(f"  {item.code:5} {item.name}")
+                if event.if_insufficient:
+                    self._print(s.bold("Bij onvoldoende effect (zenuwmobilisatie):"))
+                    for item in event.if_insufficient:
+                        self._print(f"  {item.code:5} {item.name}")
                 if event.warning:
                     self._print(s.warn(f"Let op: {event.warning}"))
             case ExerciseStart():

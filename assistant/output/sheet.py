@@ -17,6 +17,7 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11.5pt; line-he
 h1 { font-size: 20pt; margin: 0 0 2mm; }
 .meta { color: #555; margin: 0 0 5mm; }
 .note { border-left: 4px solid #2b7a78; background: #eef7f6; padding: 3mm 4mm; margin: 0 0 4mm; }
+.later { color: #5b3a00; font-style: italic; margin: 1mm 0; }
 .warning { border-left: 4px solid #b3261e; background: #fdecea; padding: 3mm 4mm;
            margin: 0 0 4mm; font-weight: bold; }
 .note p, .warning p { margin: 1mm 0; }
@@ -51,7 +52,10 @@ def dosage_text(d: Dosage) -> str:
     return "; ".join(parts)
 
 
-def _exercise(ex: Exercise) -> str:
+LATER = "Bij onvoldoende effect: samen met de behandeling, zoals afgesproken."
+
+
+def _exercise(ex: Exercise, *, later: bool = False) -> str:
     steps = "".join(f"<li>{escape(step)}</li>" for step in ex.steps)
     rows = [("Huiswerkfilmpje", escape(ex.video)), ("Hoeveel", escape(dosage_text(ex.dosage)))]
     if ex.equipment:
@@ -61,17 +65,19 @@ def _exercise(ex: Exercise) -> str:
     safety = "".join(f'<p class="safety">{escape(s)}</p>' for s in ex.safety)
     return (f'<section class="exercise" id="{escape(ex.code)}">'
             f'<h2><span class="code">{escape(ex.code)}</span>{escape(ex.name)}</h2>'
-            f'<p class="purpose">{escape(ex.purpose)}</p><dl>{table}</dl>'
+            + (f'<p class="later">{escape(LATER)}</p>' if later else "")
+            + f'<p class="purpose">{escape(ex.purpose)}</p><dl>{table}</dl>'
             f"<ol>{steps}</ol>{safety}</section>")
 
 
 def render_sheet(library: Library, codes: Sequence[str], *, day: date,
-                 warning: str | None = None) -> str:
-    """The sheet for `codes` (in that order); `warning` is profile D's caution."""
+                 warning: str | None = None, later: Sequence[str] = ()) -> str:
+    """The sheet for `codes` (in that order); `warning` is profile D's caution; the codes in
+    `later` are marked as chosen for when the other treatment helps too little."""
     texts = library.session
     notes = "".join(f"<p>{escape(line)}</p>" for line in texts.safety)
     caution = f'<div class="warning"><p>{escape(warning)}</p></div>' if warning else ""
-    body = "".join(_exercise(library.exercise(c)) for c in codes)
+    body = "".join(_exercise(library.exercise(c), later=c in later) for c in codes)
     closing = "".join(f"<p>{escape(line)}</p>" for line in texts.closing[1:])
     count = f"{len(codes)} oefening" + ("" if len(codes) == 1 else "en")
     return f"""<!DOCTYPE html>

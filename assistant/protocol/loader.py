@@ -223,9 +223,19 @@ def _closure_plan(t: Table) -> ClosurePlan:
     return plan
 
 
+def _later(pid: str, later: tuple[str, ...], menu: tuple[str, ...]) -> tuple[str, ...]:
+    """The exercises offered only when the therapy helps too little: none of them on the menu."""
+    both = [code for code in later if code in menu]
+    if both:
+        raise ProtocolError(f"profiles.{pid}.exercises_if_insufficient: '{both[0]}' is also on "
+                            "the menu")
+    return later
+
+
 def _profile(pid: str, t: Table, known: Mapping[str, set[str]]) -> Profile:
     t.check_keys({"title", "summary", "advice", "work_advice", "recommended", "consider",
-                  "discouraged", "actions", "exercises", "exercise_warning", "closure",
+                  "discouraged", "actions", "exercises", "exercises_if_insufficient",
+                  "exercise_warning", "closure",
                   "closure_plan", "source"})
 
     def refs(key: str, kind: str) -> tuple[str, ...]:
@@ -258,6 +268,8 @@ def _profile(pid: str, t: Table, known: Mapping[str, set[str]]) -> Profile:
         actions=tuple(actions), exercises=exercises, closure=t.texts("closure"),
         closure_plan=_closure_plan(t.table("closure_plan")), source=t.text("source"),
         exercise_warning=t.text("exercise_warning", optional=True) or None,
+        exercises_if_insufficient=_later(pid, refs("exercises_if_insufficient", "exercise"),
+                                         exercises),
     )
 
 

@@ -177,6 +177,7 @@ class Profile:
     closure_plan: ClosurePlan
     source: str
     exercise_warning: str | None = None
+    exercises_if_insufficient: tuple[str, ...] = ()  # D: nerve glides, 'bij onvoldoende effect'
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,7 @@ class Result:
     exercises: tuple[str, ...] = ()
     closure: dict[str, Any] = field(default_factory=dict)
     exercise_warning: str | None = None
+    exercises_if_insufficient: tuple[str, ...] = ()
 
     @property
     def provisional(self) -> bool:
@@ -194,6 +195,7 @@ class Result:
             },
             "actions": list(self.actions),
             "exercises": list(self.exercises),
+            "exercises_if_insufficient": list(self.exercises_if_insufficient),
             "closure": dict(self.closure),
         }
         if self.exercise_warning:
@@ -340,6 +342,7 @@ def classify(f: Findings, p: Protocol) -> Result:
         discouraged=allowed(prof.discouraged),
         actions=("resolve_red_flags", *actions) if unresolved else actions,
         exercises=prof.exercises,
+        exercises_if_insufficient=prof.exercises_if_insufficient,
         closure=_closure(prof),
         exercise_warning=prof.exercise_warning,
     )
