@@ -470,3 +470,12 @@ def test_only_needed_keys_are_needed(f: Findings) -> None:
     assert (r["grade"], r["profile"], r["referral"]) == (
         full["grade"], full["profile"], full["referral"])
     assert r["therapy"] == full["therapy"] and r["actions"] == full["actions"]
+
+
+def test_profile_d_advice_keeps_to_the_seeds_d_adaptations() -> None:
+    """The seed limits 'meer pijn betekent geen schade' to 'dit type pijn' (A, B): not for
+    radiating arm pain; D asks for 'vooraf een duidelijk tijdspad'."""
+    d = P.profile("D")
+    assert not any("geen schade" in line for line in d.advice)
+    assert any("uitstralende pijn" in line for line in d.advice)
+    assert any("tijdspad" in line and "zes weken" in line for line in d.closure)
