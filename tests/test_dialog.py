@@ -230,8 +230,10 @@ def test_seventy_year_old_after_a_fall_is_referred_acutely() -> None:
 
 def test_no_low_risk_factor_refers_and_midline_tenderness_is_asked_the_other_way() -> None:
     base = [*TRAUMA, *["nee"] * len(HIGH_RISK_QUESTIONS)]
-    events = run_consultation([*base, "nee", "nee", "nee", "ja"])  # tender in the midline
+    events = run_consultation([*base, "nee", "nee", "nee", "ja", "ja"])  # tender, confirmed
     assert result_of(events)["red_flags"] == ["fracture"]
+    confirm = of(events, "confirm")[-1]  # the answer that decides is read back
+    assert confirm["question"] == "cs_midline_tenderness" and "breuk niet uit" in confirm["text"]
     cleared = run_consultation([*base, "nee", "nee", "nee", "nee", "ja", *NO_NEURO,
                                 "een beetje", "twee weken", "ja", "nee", "nee"])
     assert asked(cleared).count("cs_rotation_45") == 1

@@ -95,6 +95,7 @@ def test_alarms_are_confirmed_where_they_matter() -> None:
             assert q.alarm is True, q.id
     assert P.question("cs_rotation_45").alarm is False
     assert P.question("cs_midline_tenderness").yes_means is False
+    assert P.question("cs_midline_tenderness").alarm is True  # asked last: it decides
     assert P.question("cs_midline_tenderness").found_by == "examination"
 
 

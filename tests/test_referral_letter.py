@@ -92,7 +92,7 @@ def test_the_duration_is_named_when_known() -> None:
 def test_no_low_risk_factor_lists_each_absent_one_and_known_precautions() -> None:
     high = ["nee"] * len(HIGH_RISK_QUESTIONS)
     letter = letter_for([*NO_RED_FLAGS, "nee", "nee", "nee", "ja", "ja", "nee", *high,
-                         "nee", "nee", "nee", "ja"])
+                         "nee", "nee", "nee", "ja", "ja"])  # tender, confirmed
     for qid in ("cs_simple_rear_end", "cs_walked", "cs_delayed_onset"):
         assert f"- {PROTOCOL.question(qid).letter_label}" in letter.split("Bij het onderzoek")[0]
     examination = letter.split("Bij het onderzoek:")[1]
