@@ -150,3 +150,20 @@ def test_list_json_shape() -> None:
     assert set(entry["dosage"]) == {"repetitions", "sets", "hold_seconds", "pace_seconds",
                                     "rest_seconds", "sides"}
     assert LIB.exercise("F5").to_json()["dosage"] == {"minutes": LIB.exercise("F5").dosage.minutes}
+
+
+@pytest.mark.parametrize("code", ["F14", "F14a", "F14b"])
+def test_every_neck_rotation_stops_on_signs_of_the_arteries(code: str) -> None:
+    safety = " ".join(LIB.exercise(code).safety)
+    assert all(word in safety for word in ("duizelig", "misselijk", "wazig", "dubbel", "Stop"))
+
+
+def test_one_rule_for_tingling() -> None:
+    """Brief tingling in a nerve glide: smaller; tingling that stays: stop (as the general
+    safety note says for every exercise)."""
+    general = " ".join(LIB.session.safety)
+    assert "blijft het tintelen? Stop" in general
+    for code in NERVE_GLIDES:
+        lines = [s for s in LIB.exercise(code).safety if "intel" in s]
+        assert lines == ["Tintelt het even, maak de beweging dan kleiner. Blijft het tintelen, "
+                         "stop dan."], code
