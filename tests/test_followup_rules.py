@@ -95,10 +95,27 @@ def test_a_session_2_continues_session_3_concludes() -> None:
     assert any("3 sessies" in r and "bereikt" in r for r in three.reasons)
 
 
-def test_a_concludes_even_when_worse_and_never_refers() -> None:
-    f = follow("A", [m(0, 3), m(7, 5), m(14, 8, neuro=True)])
+def test_a_clearly_worse_is_reassessed_not_concluded_and_never_referred() -> None:
+    f = follow("A", [m(0, 3), m(7, 5), m(14, 8, neuro=True)])  # session 3, pain 3 → 8
     assert f.worse is True
-    assert f.actions == ("conclude_treatment", "closing_advice")
+    assert f.actions == ("reassess",)  # not 'Rond de behandeling af', not 'Ga door'
+    assert any("opnieuw nagaan" in r for r in f.reasons)
+
+
+@pytest.mark.parametrize(("after", "actions"), [
+    (6, ("continue_treatment",)),  # a rise of 1: below the margin
+    (7, ("reassess",)),  # a rise of exactly the margin (2): the same margin as improvement
+])
+@pytest.mark.parametrize("profile", ["A", "B", "C"])
+def test_a_rise_by_the_improvement_margin_means_reassess(after: int, actions: tuple[str, ...],
+                                                         profile: str) -> None:
+    f = follow(profile, [m(0, 5), m(7, after)])
+    assert f.actions == actions
+
+
+def test_a_psk_rise_by_the_margin_means_reassess() -> None:
+    f = follow("B", [m(0, 5, psk=(4, 4, 4)), m(7, 5, psk=(6, 6, 6))])
+    assert f.actions == ("reassess",)
 
 
 # --- profiles B and C: six weeks --------------------------------------------------------------
@@ -131,9 +148,9 @@ def test_b_at_six_weeks_on_each_side_of_two_points(
         assert f.actions == ("stop_and_contact_gp", "closing_advice")
 
 
-def test_b_worse_before_six_weeks_is_reported_but_continues() -> None:
+def test_b_worse_before_six_weeks_is_reassessed() -> None:
     f = follow("B", [m(0, 4), m(14, 6)])
-    assert f.worse is True and f.actions == ("continue_treatment",)
+    assert f.worse is True and f.actions == ("reassess",)
     assert any("van 4 naar 6" in r for r in f.reasons)
 
 

@@ -121,6 +121,14 @@ def is_improved(baseline: Measurement, latest: Measurement, min_drop: int) -> bo
     return nprs_drop >= min_drop or psk_sum_drop >= 3 * min_drop
 
 
+def is_clearly_worse(baseline: Measurement, latest: Measurement, margin: int) -> bool:
+    """The same margin as improvement, the other way: NPRS at least `margin` points above the
+    baseline, or the PSK mean at least `margin` above it (compared on the sums)."""
+    nprs_rise = latest.nprs - baseline.nprs
+    psk_sum_rise = sum(latest.psk) - sum(baseline.psk)
+    return nprs_rise >= margin or psk_sum_rise >= 3 * margin
+
+
 def is_worse(baseline: Measurement | None, latest: Measurement) -> bool:
     """'verslechtering (toename van de pijn, meer sensorische symptomen of een toenemend verlies
     van motorische controle)': NPRS above the baseline, or the neurological symptoms worse."""
@@ -223,7 +231,12 @@ def evaluate(
         reasons.append(data.reason("worse_neuro"))
 
     actions: list[str] = []
-    if plan.max_sessions is not None:
+    clearly_worse = (improved is not None and baseline is not None and latest is not None
+                     and is_clearly_worse(baseline, latest, data.min_drop))
+    if clearly_worse:  # in every profile: re-check red flags and profile before treating on
+        actions.append("reassess")
+        reasons.append(data.reason("worse_reassess", min_drop=data.min_drop))
+    if plan.max_sessions is not None and not clearly_worse:
         found, why = _session_rule(plan, session, data)
         actions += found
         reasons += why

@@ -16,7 +16,7 @@ SCHEMA_VERSION: Final = 1
 DATA_FILE: Final = "followup.toml"
 ACTIONS: Final = (
     "continue_treatment", "conclude_treatment", "stop_and_contact_gp", "refer_back_gp",
-    "evaluate_now", "closing_advice",
+    "evaluate_now", "closing_advice", "reassess",
 )
 CLOSING_ACTIONS: Final = frozenset({"conclude_treatment", "stop_and_contact_gp", "refer_back_gp"})
 # Each reason and the placeholders its text must use (no more, no fewer).
@@ -37,6 +37,7 @@ REASONS: Final[dict[str, frozenset[str]]] = {
     "review_improved": frozenset(),
     "review_unknown": frozenset({"review_weeks"}),
     "worse_refer": frozenset(),
+    "worse_reassess": frozenset({"min_drop"}),
     "closing": frozenset(),
 }
 WORDS: Final = ("pain", "psk", "pain_and_psk")
