@@ -326,3 +326,12 @@ def _with(path: str, value: Any) -> dict[str, Any]:
 def test_a_broken_data_file_names_the_place(data: dict[str, Any], message: str) -> None:
     with pytest.raises(ProtocolError, match=re.escape(message)):
         parse_followup(data)
+
+
+def test_a_referral_back_stands_at_later_follow_ups() -> None:
+    points = [m(0, 5), m(14, 7, neuro=True)]  # D worse at week 2: refer back
+    assert "refer_back_gp" in follow("D", points).actions
+    for later in ([m(21, 4)], [m(21, 4), m(28, 3)]):  # better afterwards: it still stands
+        f = follow("D", [*points, *later])
+        assert "refer_back_gp" in f.actions and "continue_treatment" not in f.actions
+        assert any("Dat blijft zo tot een nieuwe intake" in r for r in f.reasons)

@@ -192,6 +192,17 @@ def _review_rule(plan: ClosurePlan, due: bool, improved: bool | None, worse: boo
     return [stop], [data.reason("review_not_improved", review_weeks=weeks)]
 
 
+def _referred_back_before(*, patient: str, profile: str, plan: ClosurePlan, intake_date: date,
+                          day: date, measurements: Sequence[Measurement],
+                          data: FollowupData) -> bool:
+    """A referral back to the GP stands until a new intake: was it advised at an earlier
+    evaluation of this treatment?"""
+    return any("refer_back_gp" in evaluate(
+        patient=patient, profile=profile, plan=plan, intake_date=intake_date, day=earlier,
+        measurements=measurements, data=data).actions
+        for earlier in sorted({m.day for m in measurements if m.day < day}))
+
+
 def evaluate(
     *,
     patient: str,
@@ -242,6 +253,10 @@ def evaluate(
         reasons += why
     if plan.review_after_weeks is not None:
         found, why = _review_rule(plan, review_due(intake_date, day, plan), improved, worse, data)
+        if "refer_back_gp" not in found and _referred_back_before(
+                patient=patient, profile=profile, plan=plan, intake_date=intake_date, day=day,
+                measurements=taken, data=data):
+            found, why = ["refer_back_gp"], [data.reason("referred_back_before")]
         actions += [a for a in found if a not in actions]
         reasons += why
     if not actions:

@@ -38,6 +38,7 @@ REASONS: Final[dict[str, frozenset[str]]] = {
     "review_unknown": frozenset({"review_weeks"}),
     "worse_refer": frozenset(),
     "worse_reassess": frozenset({"min_drop"}),
+    "referred_back_before": frozenset(),
     "closing": frozenset(),
 }
 WORDS: Final = ("pain", "psk", "pain_and_psk")
