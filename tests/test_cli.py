@@ -73,7 +73,7 @@ def test_missing_file_and_bad_flags_exit_2(tmp_path: Path) -> None:
     assert run.returncode == 2 and "niet gevonden" in run.stderr
     run = cli("intake", "--bogus")
     assert run.returncode == 2 and run.stderr.count("\n") == 1
-    run = cli("intake", "--text", "--date", "24-11-2026")
+    run = cli("intake", "--text", "--date", "24/11/2026")
     assert run.returncode == 2 and "JJJJ-MM-DD" in run.stderr
 
 

@@ -79,3 +79,37 @@ def test_reading_commands_make_no_records_file(capsys: pytest.CaptureFixture[str
         code, _, err = run([*argv, "--db", str(missing)], capsys, monkeypatch)
         assert code == 2 and "bestaat niet" in one_line(err)
         assert not missing.exists()
+
+
+@pytest.mark.parametrize(("text", "day"), [("2026-03-01", (2026, 3, 1)),
+                                           ("01-03-2026", (2026, 3, 1)),
+                                           ("1-3-2026", (2026, 3, 1))])
+def test_dates_as_iso_or_as_dutch_practices_write_them(text: str,
+                                                       day: tuple[int, int, int]) -> None:
+    from datetime import date
+
+    from assistant.cli.common import parse_date
+
+    assert parse_date(text) == date(*day)
+
+
+@pytest.mark.parametrize("text", ["20260301", "2026-W09-1", "31-02-2026", "2026/03/01", ""])
+def test_other_dates_are_refused(text: str) -> None:
+    import argparse
+
+    from assistant.cli.common import parse_date
+
+    with pytest.raises(argparse.ArgumentTypeError, match="JJJJ-MM-DD of DD-MM-JJJJ"):
+        parse_date(text)
+
+
+def test_a_follow_up_in_the_future_is_refused(capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    records(monkeypatch, tmp_path)
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    code, _, err = run(["followup", "--patient", "P-1", "--nprs", "4", "--psk", "4,4,4",
+                        "--date", tomorrow], capsys, monkeypatch)
+    assert code == 2 and "in de toekomst" in one_line(err)

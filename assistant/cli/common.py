@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import tempfile
 from contextlib import ExitStack, suppress
@@ -146,11 +147,22 @@ def parse_speech_rate(text: str) -> int:
     return value
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+
+
 def parse_date(text: str) -> date:
+    """A date as JJJJ-MM-DD or, as Dutch practices write it, DD-MM-JJJJ; nothing else."""
+    text = text.strip()
+    iso, dutch = _ISO_DATE.fullmatch(text), _DUTCH_DATE.fullmatch(text)
     try:
-        return date.fromisoformat(text)
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if dutch:
+            return date(int(dutch[3]), int(dutch[2]), int(dutch[1]))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD: {text!r}") from None
+        pass
+    raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD of DD-MM-JJJJ: {text!r}")
 
 
 def parse_score(text: str) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from assistant.cli import streams
-from assistant.cli.common import check_folder, parse_date, parse_psk, parse_score
+from assistant.cli.common import UsageError, check_folder, parse_date, parse_psk, parse_score
 from assistant.dialog.evaluation import Evaluation, run_evaluation
 from assistant.errors import EXIT_DONE, EXIT_UNFINISHED
 from assistant.intake.run import Fanout, SpeechOutput
@@ -148,6 +148,9 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
         if not profile:
             raise RecordsError(f"patiënt {patient} is verwezen (graad IV): volgens de "
                                "richtlijn is er geen vervolgbehandeling")
+        if args.date > date.today():
+            raise UsageError(f"--date: {args.date.isoformat()} ligt in de toekomst; een meting "
+                             "is van vandaag of eerder")
         if args.date < consultation.date:
             raise RecordsError(f"de datum {args.date.isoformat()} ligt voor de intake "
                                f"({consultation.date.isoformat()})")
