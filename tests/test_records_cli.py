@@ -273,6 +273,26 @@ def test_history_text_json_and_chart(db: Path, tmp_path: Path,
     assert mode(png) == 0o600
 
 
+def test_a_second_intake_never_hides_the_first(db: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import date
+
+    add_intake(db, "H-1", "B")
+    followup(db, "H-1", 2, 6, "6,5,4")
+    add_intake(db, "h-1", "A", date(2024, 6, 1))  # the same patient, later
+    capsys.readouterr()
+    assert main(["history", "--db", str(db), "--patient", "H-1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [i["date"] for i in data["intakes"]] == ["2024-03-04", "2024-06-01"]
+    assert [i["profile"] for i in data["intakes"]] == ["B", "A"]
+    assert [len(i["evaluations"]) for i in data["intakes"]] == [1, 0]
+    assert data["intake"]["date"] == "2024-06-01"  # the latest, as before
+    assert main(["history", "--db", str(db), "--patient", "H-1"]) == 0
+    out = capsys.readouterr().out
+    assert "Eerdere intake:" in out and "Laatste intake:" in out
+    assert "meting 2024-03-18: pijn 6, PSK 6/5/4" in out
+
+
 def test_history_of_an_intake_without_measurements(db: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     add_intake(db, "P-1", "A")

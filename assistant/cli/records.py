@@ -204,11 +204,13 @@ def cmd_history(args: argparse.Namespace, protocol: Protocol) -> int:
     with _open(args, write=False) as store:
         consultation = _intake(store, args.patient)
         rows = store.evaluations(args.patient, consultation.id)
+        earlier = [(c, store.evaluations(args.patient, c.id))
+                   for c in store.consultations(args.patient) if c.id != consultation.id]
     patient = consultation.patient  # as first stored: "P-0001" for "p-0001"
     if args.json:
-        print(to_json_text(history_json(patient, consultation, rows)), end="")
+        print(to_json_text(history_json(patient, consultation, rows, earlier)), end="")
     else:
-        print(history_text(patient, consultation, rows, protocol), end="")
+        print(history_text(patient, consultation, rows, protocol, earlier), end="")
     if args.report is not None:
         try:
             chart = write_chart(args.report / CHART_FILE, rows, consultation.date)

@@ -84,9 +84,19 @@ def intake_lines(c: ConsultationRow, protocol: Protocol) -> list[str]:
 
 
 def history_text(patient: str, c: ConsultationRow, evaluations: Sequence[EvaluationRow],
-                 protocol: Protocol) -> str:
-    """The history for the screen: the intake, then every evaluation as bars."""
-    lines = [f"Patiënt {patient}", *intake_lines(c, protocol), ""]
+                 protocol: Protocol,
+                 earlier: Sequence[tuple[ConsultationRow, Sequence[EvaluationRow]]] = ()) -> str:
+    """The history for the screen: any earlier intakes with their measurements, then the latest
+    intake and every evaluation since as bars."""
+    lines = [f"Patiënt {patient}"]
+    for old, measured in earlier:
+        lines += ["Eerdere intake:", *intake_lines(old, protocol)]
+        lines += [f"  meting {e.date.isoformat()}: pijn {e.nprs}, PSK "
+                  f"{'/'.join(str(s) for s in e.psk)}" for e in measured]
+        lines.append("")
+    if earlier:
+        lines.append("Laatste intake:")
+    lines += [*intake_lines(c, protocol), ""]
     if evaluations:
         lines.append(f"Metingen ({len(evaluations)}):")
         lines.append(terminal_chart(evaluations, c.date).rstrip("\n"))
@@ -97,19 +107,32 @@ def history_text(patient: str, c: ConsultationRow, evaluations: Sequence[Evaluat
     return "\n".join(lines) + "\n"
 
 
-def history_json(patient: str, c: ConsultationRow,
-                 evaluations: Sequence[EvaluationRow]) -> dict[str, Any]:
-    """The history as JSON: the intake and its evaluations in date order."""
-    return {
-        "patient": patient,
-        "intake": {"id": c.id, "date": c.date.isoformat(), "grade": c.result.get("grade"),
-                   "course": c.result.get("course"), "profile": c.result.get("profile"),
-                   "referral": c.result.get("referral"),
-                   "chosen_exercises": list(c.chosen_exercises), "result": c.result},
-        "evaluations": [
-            {"id": e.id, "date": e.date.isoformat(),
+def _intake_json(c: ConsultationRow) -> dict[str, Any]:
+    return {"id": c.id, "date": c.date.isoformat(), "grade": c.result.get("grade"),
+            "course": c.result.get("course"), "profile": c.result.get("profile"),
+            "referral": c.result.get("referral"),
+            "chosen_exercises": list(c.chosen_exercises), "result": c.result}
+
+
+def _evaluations_json(c: ConsultationRow,
+                      evaluations: Sequence[EvaluationRow]) -> list[dict[str, Any]]:
+    return [{"id": e.id, "date": e.date.isoformat(),
              "weeks_since_intake": round((e.date - c.date).days / 7, 1), "nprs": e.nprs,
              "psk": list(e.psk), "psk_mean": round(e.psk_mean, 2), "neuro_worse": e.neuro_worse}
-            for e in evaluations
-        ],
+            for e in evaluations]
+
+
+def history_json(patient: str, c: ConsultationRow, evaluations: Sequence[EvaluationRow],
+                 earlier: Sequence[tuple[ConsultationRow, Sequence[EvaluationRow]]] = (),
+                 ) -> dict[str, Any]:
+    """The history as JSON: the latest intake and its evaluations in date order (`intake`,
+    `evaluations`), and every intake of the patient, oldest first, each with its own
+    evaluations (`intakes`: a second intake never hides the first)."""
+    every = [*earlier, (c, evaluations)]
+    return {
+        "patient": patient,
+        "intake": _intake_json(c),
+        "evaluations": _evaluations_json(c, evaluations),
+        "intakes": [{**_intake_json(i), "evaluations": _evaluations_json(i, e)}
+                    for i, e in every],
     }
