@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 
 _ACCENTED_ONE = str.maketrans({"é": "e", "è": "e"})
@@ -38,3 +39,10 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 def format_date(day: date) -> str:
     """'30 november 2026' (Dutch, whatever the locale)."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def dutch_list(items: Sequence[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]

@@ -15,12 +15,13 @@ from assistant.dialog.events import Answer, Ask, Confirm, Emit, Menu, MenuItem, 
 from assistant.dialog.intents import clean
 from assistant.dialog.loop import Outcome
 from assistant.dialog.numbers import word_value
-from assistant.dialog.spoken import spoken_list, spoken_video
+from assistant.dialog.spoken import spoken_video
 from assistant.dialog.turns import MAX_TRIES, Turns
 from assistant.protocol.dialog_texts import TurnTexts
 from assistant.protocol.exercises import Library
 from assistant.protocol.model import Vocabulary
 from assistant.speech.interfaces import Utterance
+from assistant.text import dutch_list
 
 QUESTION: Final = "exercise_choice"
 # Words around the numbers that carry nothing ('oefening 14 en F 55').
@@ -150,7 +151,7 @@ class ExerciseChoice:
         outside = [c for c in choice.codes if c not in self.choosable]
         if outside:
             self.turns.retry("not_in_menu", texts.not_in_menu.format(
-                codes=spoken_list([spoken_code(c) for c in outside])))
+                codes=dutch_list([spoken_code(c) for c in outside])))
             return
         codes = choice.codes
         self._fire("named")
@@ -193,7 +194,7 @@ class ExerciseChoice:
                        texts.help.format(menu=self._menu_words()), hint=texts.hint)
 
     def _menu_words(self) -> str:
-        return spoken_list([spoken_code(c) for c in self.menu])
+        return dutch_list([spoken_code(c) for c in self.menu])
 
     def _fire(self, trigger: str) -> None:
         fired: bool = self.machine.events[trigger].trigger(self)

@@ -30,10 +30,11 @@ from assistant.dialog.events import (
     Tempo,
 )
 from assistant.dialog.intents import clean
-from assistant.dialog.spoken import spoken_list, spoken_number, spoken_video
+from assistant.dialog.spoken import spoken_number, spoken_video
 from assistant.protocol.exercises import Exercise, SessionTexts
 from assistant.protocol.model import Vocabulary
 from assistant.speech.commands import CommandSource
+from assistant.text import dutch_list
 
 STEP_SECONDS: Final = 4.0  # s to follow one spoken step of a counted exercise
 GET_READY_SECONDS: Final = 5.0  # s to take the starting position
@@ -285,7 +286,7 @@ class ExerciseSession:
         self._say(ex.purpose, "exercise")
         self._say(t.video.format(video=spoken_video(ex.video)), "exercise")
         if ex.equipment:
-            self._say(t.equipment.format(items=spoken_list(list(ex.equipment))), "exercise")
+            self._say(t.equipment.format(items=dutch_list(list(ex.equipment))), "exercise")
         for line in ex.safety:
             self._say(line, "safety")
         self._say(t.start, "exercise")

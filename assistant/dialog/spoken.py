@@ -35,8 +35,3 @@ def spoken_video(video: str) -> str:
     return f"{number} {letters}".strip()
 
 
-def spoken_list(items: list[str]) -> str:
-    """'a', 'a en b', 'a, b en c'."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]

@@ -94,7 +94,7 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
     if rules.fracture_suspected(findings):
         if trauma_means_fracture(findings):
             lines.append(letter.text("trauma_precaution", precautions=rules.names(
-                rules.bone_precautions(findings), lambda i: protocol.precaution(i).name)))
+                rules.bone_precautions(findings), protocol.precaution_name)))
         else:
             lines.append(letter.text("trauma", step=rules.c_spine_step(findings, protocol)))
     for where in ("history", "examination"):
@@ -105,7 +105,7 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
         lines += ["", letter.text("from_file")]
     if findings.precautions:
         lines += ["", letter.text("precautions", precautions=rules.names(
-            findings.precautions, lambda i: protocol.precaution(i).name))]
+            findings.precautions, protocol.precaution_name))]
     lines += ["", letter.text("conclusion", categories=rules.names(
         result.red_flags, protocol.red_flag_name)), ""]
     unknown = tuple(c for c in findings.red_flags_unknown if c not in result.red_flags)
@@ -200,7 +200,7 @@ def render_report(
                          f"{rules.names(result.unresolved, protocol.red_flag_name)}")
         if findings.precautions:
             lines.append("- Voorzorgen: " + rules.names(
-                findings.precautions, lambda i: protocol.precaution(i).name))
+                findings.precautions, protocol.precaution_name))
     lines += ["", "## Redenen", "", *_bullets(result.reasons), ""]
     if result.referral:
         lines += ["## Verwijsbrief aan de huisarts", "",

@@ -253,5 +253,8 @@ class Protocol:
     def precaution(self, item: str) -> Precaution:
         return next(p for p in self.precautions if p.id == item)
 
+    def precaution_name(self, item: str) -> str:
+        return self.precaution(item).name
+
     def reason(self, key: str, **values: str) -> str:
         return dict(self.reasons)[key].format(**values)

@@ -6,7 +6,7 @@ the quoted line is in its docstring. No I/O, no clock, no globals.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,7 +20,7 @@ from assistant.protocol.findings import (
     trauma_means_fracture,
 )
 from assistant.protocol.model import Condition, Profile, Protocol
-from assistant.text import format_weeks
+from assistant.text import dutch_list, format_weeks
 
 Grade = Literal["I", "II", "III", "IV"]
 Course = Literal["normal", "abnormal"]
@@ -213,10 +213,9 @@ def urgency(flags: tuple[str, ...], unresolved: tuple[str, ...], p: Protocol) ->
     return "acute" if acute else "routine"
 
 
-def names(ids: tuple[str, ...], name: Callable[[str], str]) -> str:
-    """'a', 'a en b', 'a, b en c': Dutch, for reasons and the letter."""
-    words = [name(i) for i in ids]
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} en {words[-1]}"
+def names(ids: Sequence[str], name: Callable[[str], str]) -> str:
+    """The Dutch names of `ids` as one phrase ('a, b en c'), for reasons and the letter."""
+    return dutch_list([name(i) for i in ids])
 
 
 def bone_precautions(f: Findings) -> tuple[str, ...]:
@@ -237,7 +236,7 @@ def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
     if fracture_suspected(f):
         if trauma_means_fracture(f):
             reasons.append(p.reason("fracture_precaution", precautions=names(
-                bone_precautions(f), lambda i: p.precaution(i).name)))
+                bone_precautions(f), p.precaution_name)))
         else:
             reasons.append(p.reason("fracture_c_spine", step=c_spine_step(f, p)))
     if unresolved:
@@ -273,7 +272,7 @@ def _plan_reasons(f: Findings, p: Protocol, prof: Profile) -> list[str]:
         reasons.append(p.reason("not_trauma"))
     if f.precautions and prof.id != "A":
         reasons.append(p.reason("precaution", precautions=names(
-            f.precautions, lambda i: p.precaution(i).name)))
+            f.precautions, p.precaution_name)))
     if is_work_related(f):
         reasons.append(p.reason("work"))
         if (f.work_absence_weeks or 0.0) > 0:
