@@ -195,11 +195,12 @@ def _review_rule(plan: ClosurePlan, due: bool, improved: bool | None, worse: boo
 def _referred_back_before(*, patient: str, profile: str, plan: ClosurePlan, intake_date: date,
                           day: date, measurements: Sequence[Measurement],
                           data: FollowupData) -> bool:
-    """A referral back to the GP stands until a new intake: was it advised at an earlier
-    evaluation of this treatment?"""
+    """A referral back to the GP stands until a new intake: did the guideline's own rule advise
+    it at an earlier evaluation of this treatment? (Each earlier day is judged without this
+    check, so the work grows with the square of the evaluations, not exponentially.)"""
     return any("refer_back_gp" in evaluate(
         patient=patient, profile=profile, plan=plan, intake_date=intake_date, day=earlier,
-        measurements=measurements, data=data).actions
+        measurements=measurements, data=data, standing=False).actions
         for earlier in sorted({m.day for m in measurements if m.day < day}))
 
 
@@ -212,9 +213,12 @@ def evaluate(
     day: date,
     measurements: Sequence[Measurement],
     data: FollowupData,
+    standing: bool = True,
 ) -> Followup:
     """The advice on `day` for a patient in `profile`, from the measurements since the intake
-    (those after `day` are ignored). `day` must not be before the intake."""
+    (those after `day` are ignored). `day` must not be before the intake. `standing`: a
+    referral back advised at an earlier evaluation still stands (only the check itself looks
+    at earlier days without it)."""
     if day < intake_date:
         raise ValueError(f"{day} is before the intake on {intake_date}")
     taken = up_to(measurements, day)
@@ -253,7 +257,7 @@ def evaluate(
         reasons += why
     if plan.review_after_weeks is not None:
         found, why = _review_rule(plan, review_due(intake_date, day, plan), improved, worse, data)
-        if "refer_back_gp" not in found and _referred_back_before(
+        if standing and "refer_back_gp" not in found and _referred_back_before(
                 patient=patient, profile=profile, plan=plan, intake_date=intake_date, day=day,
                 measurements=taken, data=data):
             found, why = ["refer_back_gp"], [data.reason("referred_back_before")]
