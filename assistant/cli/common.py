@@ -12,7 +12,7 @@ import tempfile
 from contextlib import ExitStack, suppress
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from assistant.cli import streams
 from assistant.dialog.events import Emit, Event
@@ -30,6 +30,9 @@ from assistant.speech.text import StreamListener
 
 if TYPE_CHECKING:
     from assistant.speech.voice import VoiceListener
+
+# The parser class of the subcommands (the app uses its own, with Dutch errors).
+ParserT = TypeVar("ParserT", bound=argparse.ArgumentParser)
 
 MIN_SPEECH_RATE, MAX_SPEECH_RATE = 40, 400  # words per minute (espeak-ng's default is 175)
 

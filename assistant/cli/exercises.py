@@ -9,13 +9,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
 from assistant.cli import streams
 from assistant.cli.common import (
     EXIT_DONE,
     EXIT_UNFINISHED,
     GuardedSink,
+    ParserT,
     UsageError,
     add_speech_flags,
     open_output,
@@ -35,8 +35,6 @@ from assistant.output.sheet import render_sheet
 from assistant.protocol.model import Protocol
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
 from assistant.speech.keyboard import KeyboardInput
-
-P = TypeVar("P", bound=argparse.ArgumentParser)
 
 
 @dataclass(frozen=True)
@@ -178,7 +176,7 @@ def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> in
     return EXIT_UNFINISHED if outcome.stopped else EXIT_DONE
 
 
-def add_exercises_parser(sub: argparse._SubParsersAction[P]) -> None:
+def add_exercises_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
     """Add `exercises` to the main command's subparsers."""
     parser = sub.add_parser(
         "exercises", help="begeleide oefensessie, de oefenbibliotheek, of het oefenblad",

@@ -8,13 +8,13 @@ import sys
 from contextlib import ExitStack, suppress
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from assistant.cli import streams
 from assistant.cli.common import (
     EXIT_DONE,
     EXIT_UNFINISHED,
     GuardedSink,
+    ParserT,
     UsageError,
     add_speech_flags,
     check_folder,
@@ -57,7 +57,7 @@ from assistant.speech.interfaces import Listener
 from assistant.speech.text import StreamListener
 
 
-def add_intake_parser(sub: Any) -> None:
+def add_intake_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
     """The `intake` command and its flags."""
     intake = sub.add_parser("intake", help="de intake: vragen, classificatie en behandelplan")
     mode = intake.add_mutually_exclusive_group()

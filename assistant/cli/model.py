@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TypeVar
 
+from assistant.cli.common import ParserT
 from assistant.errors import EXIT_DONE
 from assistant.speech import models
 from assistant.speech.models import (
@@ -33,10 +33,9 @@ DOCTOR_HINT = "'assistant doctor' controleert het"
 NO_MODEL = (f"geen spraakmodel gevonden; haal het op met 'assistant model download'"
             f" of zet {ENV_MODEL}")
 
-P = TypeVar("P", bound=argparse.ArgumentParser)
 
 
-def add_model_parser(sub: argparse._SubParsersAction[P]) -> None:
+def add_model_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
     """Add `model list | download | verify` to the main command's subparsers."""
     parser = sub.add_parser("model", help="spraakmodellen: tonen, downloaden, controleren",
                             description="Vosk-spraakmodellen tonen, downloaden en controleren.")

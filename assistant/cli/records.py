@@ -11,10 +11,16 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
 from assistant.cli import streams
-from assistant.cli.common import UsageError, check_folder, parse_date, parse_psk, parse_score
+from assistant.cli.common import (
+    ParserT,
+    UsageError,
+    check_folder,
+    parse_date,
+    parse_psk,
+    parse_score,
+)
 from assistant.dialog.evaluation import Evaluation, run_evaluation
 from assistant.errors import EXIT_DONE, EXIT_UNFINISHED
 from assistant.intake.run import Fanout, SpeechOutput
@@ -43,8 +49,6 @@ from assistant.records.store import (
 from assistant.speech.interfaces import SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
 
-P = TypeVar("P", bound=argparse.ArgumentParser)
-
 
 def _common(parser: argparse.ArgumentParser, *, with_json: bool = False) -> None:
     parser.add_argument("--patient", required=True, metavar="ID",
@@ -55,7 +59,7 @@ def _common(parser: argparse.ArgumentParser, *, with_json: bool = False) -> None
         parser.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
 
-def add_records_parsers(sub: argparse._SubParsersAction[P]) -> None:
+def add_records_parsers(sub: argparse._SubParsersAction[ParserT]) -> None:
     """Add `followup`, `history`, `forget` and `export` to the main command's subparsers."""
     followup = sub.add_parser(
         "followup", help="vervolgmeting: NPRS en PSK vastleggen en het advies van nu",
