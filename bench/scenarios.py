@@ -126,6 +126,7 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
             answers[question] = rng.choice(YES)
         if profile == "D":  # one or more arm signs, a radicular test, referred for it or not
             answers[rng.choice(neuro)] = rng.choice(YES)
+        answers["arm_side"] = rng.choice(["links", "rechts", "beide kanten", "de linkerarm"])
         answers["radicular_test"] = rng.choice(["positief", "negatief", "niet gedaan"])
         answers["referred_for_arm_signs"] = rng.choice(YES if rng.random() < 0.3 else NO)
         answers["adl_impact"] = rng.choice(IMPACT[rng.choice(list(IMPACT))])
@@ -142,7 +143,9 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
         answers["fracture_ruled_out"] = rng.choice(YES if imaged else NO)
         if trauma is not None and trauma != "precaution" and not imaged:
             answers.update(_c_spine(protocol, trauma, rng))
-        work = rng.random() < 0.5
+        works = rng.random() < 0.8
+        work = works and rng.random() < 0.6
+        answers["has_work"] = rng.choice(YES if works else NO)
         answers["work_related"] = rng.choice(YES if work else NO)
         answers["work_absence_weeks"] = rng.choice(ABSENCE)[0]
         doubt: dict[str, tuple[str, ...]] = {}

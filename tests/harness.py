@@ -12,6 +12,7 @@ from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
 from assistant.intake.run import run_consultation as run_session
 from assistant.protocol import load_protocol
+from assistant.protocol.findings import ArmSide
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
 
@@ -39,8 +40,8 @@ TRAUMA = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "nee"]
 # A trauma the rule clears: no high-risk factor, a simple rear-end collision, rotates 45 degrees.
 CLEARED_TRAUMA = [*TRAUMA, *["nee"] * len(HIGH_RISK_QUESTIONS), "ja", "ja"]
 NO_NEURO = ["nee", "nee", "nee"]
-# Grade III: reduced reflexes only, a positive radicular test, not referred for it.
-GRADE_III = ["ja", "nee", "nee", "positief", "nee"]
+# Grade III: reduced reflexes only, on the left, a positive radicular test, not referred for it.
+GRADE_III = ["ja", "nee", "nee", "links", "positief", "nee"]
 
 
 def run_consultation(
@@ -107,7 +108,7 @@ class ScriptedCommands:
 
 def run_exercises(
     codes: Iterable[str], cues: Iterable[Cue] = (), *, warning: str | None = None,
-    clock: FastClock | None = None,
+    clock: FastClock | None = None, arm_side: ArmSide | None = None,
 ) -> list[JsonEvent]:
     """Guide a session through the exercises `codes` with spoken commands at the cues; return
     every event it emitted. Time is a fast clock: events carry the time they were emitted at."""
@@ -120,7 +121,7 @@ def run_exercises(
 
     session = ExerciseSession(
         [library.exercise(c) for c in codes], library.session, PROTOCOL.vocabulary, emit,
-        ScriptedCommands(events, cues), clock, SessionConfig(warning=warning))
+        ScriptedCommands(events, cues), clock, SessionConfig(warning=warning, arm_side=arm_side))
     session.run()
     return events
 

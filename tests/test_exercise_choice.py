@@ -90,7 +90,10 @@ def test_after_the_profile_the_choice_is_read_back_and_confirmed() -> None:
     assert events.index(of(events, "result")[0]) < events.index(asks[0])
     confirm = of(events, "confirm")[-1]
     assert confirm["value"] == ["F14", "F55"] and confirm["finding"] is None
-    assert "Oefening veertien: Rotatieoefening nek en romp." in confirm["text"]
+    # spoken and short: the plain name only
+    f14 = PROTOCOL.exercise("F14")
+    assert f"Oefening veertien: {f14.name}." in confirm["text"]
+    assert f14.technical_name not in confirm["text"]
     assert "vijfenvijftig" in confirm["text"] and confirm["text"].endswith("Klopt dat?")
     answer = of(events, "answer")[-1]
     assert (answer["question"], answer["value"]) == (QUESTION, ["F14", "F55"])
@@ -195,3 +198,21 @@ def test_the_sheet_marks_a_nerve_glide_chosen_for_later() -> None:
                         warning=d.exercise_warning, later=d.exercises_if_insufficient)
     f56 = html.split('id="F56"')[1]
     assert LATER in f56 and LATER not in html.split('id="F56"')[0]
+
+
+def test_the_menu_shows_the_therapist_the_plain_and_the_technical_name() -> None:
+    import io
+
+    from assistant.dialog.events import Menu, MenuItem
+    from assistant.output.screen import Screen
+
+    events = run_consultation([*PROFILE_B, "veertien", "ja"])
+    menu = of(events, "menu")[0]
+    for item in menu["exercises"]:
+        ex = PROTOCOL.exercise(item["code"])
+        assert (item["name"], item["technical_name"]) == (ex.name, ex.technical_name)
+    out = io.StringIO()
+    f28 = PROTOCOL.exercise("F28")
+    Screen(out, echo=False)(Menu((MenuItem("F28", f28.name, f28.technical_name),), None))
+    assert f"F28   {f28.name} ({f28.technical_name})" in out.getvalue()
+    assert f"{f28.name} ({f28.technical_name})" == f28.therapist_name

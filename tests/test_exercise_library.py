@@ -65,9 +65,52 @@ def test_each_exercise_is_complete_and_written_for_the_ear(code: str) -> None:
 def test_nerve_exercises_are_gentle_and_say_what_to_do_when_it_tingles() -> None:
     for code in ["F27", "F28", "F29", "F29a", "F56", "F56b", "F57", "F58"]:
         ex = LIB.exercise(code)
-        assert "neurodynamica" in ex.name.lower() or "pitcher" in ex.name.lower()
+        assert "neurodynamica" in ex.technical_name.lower()
         assert any("tintel" in s.lower() for s in ex.safety), code
         assert ex.dosage.hold_seconds <= 5, code
+
+
+# Words of the protocol a patient does not know: the technical name keeps them, not the name.
+JARGON = re.compile(r"neurodynamica|nervus|\bn\.|weefsel|rotatie|circumductie|deviatie|"
+                    r"retractie|stenvers|inslijpen|bodyscan|medianus|radialis|ulnaris|variant",
+                    re.IGNORECASE)
+
+
+@pytest.mark.parametrize("code", MENU_BCD)
+def test_every_exercise_has_a_plain_name_beside_its_technical_name(code: str) -> None:
+    ex = LIB.exercise(code)
+    assert ex.name and ex.technical_name and ex.name != ex.technical_name
+    assert not re.search(r"\d", ex.name), ex.name  # spoken: no digits
+    assert not JARGON.search(ex.name), ex.name
+    assert len(ex.name.split()) <= 10, ex.name  # short enough to say
+    assert ex.technical_name == data()["exercises"][code]["technical_name"]
+    assert ex.therapist_name == f"{ex.name} ({ex.technical_name})"
+    assert ex.to_json()["name"] == ex.name
+    assert ex.to_json()["technical_name"] == ex.technical_name
+
+
+def test_plain_names_tell_the_exercises_apart() -> None:
+    names = [e.name for e in LIB.exercises]
+    assert len(set(names)) == len(names)
+
+
+def test_the_nerve_glides_are_done_with_the_exercise_arm_and_name_no_side_themselves() -> None:
+    assert [e.code for e in LIB.exercises if e.one_arm] == NERVE_GLIDES
+    for ex in LIB.exercises:
+        for text in (ex.purpose, ex.start, *ex.steps):
+            assert "hoort noemen" not in text and "genoemde kant" not in text, ex.code
+    f28 = LIB.exercise("F28")
+    assert f28.dosage.sides == 1
+    assert f28.sides("left") == ("left",) and f28.sides("right") == ("right",)
+    assert f28.sides("both") == ("left", "right") and f28.sides(None) == (None,)
+    # an exercise done on both sides (not one arm) is not changed by the arm side
+    assert LIB.exercise("F14b").sides("left") == ("left", "right")
+    assert LIB.exercise("F14").sides("right") == (None,)
+    texts = LIB.session
+    assert texts.arm("left") == "Uw oefenarm is de linkerarm."
+    assert "rechterarm" in texts.arm("right") and "beide armen" in texts.arm("both")
+    assert "fysiotherapeut" in texts.arm(None)
+    assert all(w in texts.arm_fill_in for w in ("links", "rechts", "beide", "omcirkel"))
 
 
 def test_the_session_says_the_general_safety_and_closing_advice() -> None:
@@ -113,6 +156,14 @@ def _set(path: list[str], value: Any) -> Mutation:
     (_set(["exercises", "F14", "steps"], ["Draai uw hoofd."]), "at least two steps"),
     (_set(["exercises", "F14", "steps"], ["Draai uw hoofd", "Kom terug."]), "full stop"),
     (_set(["exercises", "F14", "purpose"], "Tien keer per dag: 10 keer."), "digits"),
+    (_set(["exercises", "F31", "name"], "Schouderrondjes in 5 fasen"), "name: .* has digits"),
+    (_set(["exercises", "F14", "name"], ""), "name: missing or empty"),
+    (_set(["exercises", "F14", "technical_name"], None), "technical_name: missing or empty"),
+    (_set(["exercises", "F14", "name"], "Rotatieoefening nek en romp"), "give a plain name"),
+    (_set(["exercises", "F28", "one_arm"], "ja"), "one_arm: expected true or false"),
+    (_set(["exercises", "F28", "dosage", "sides"], 2), "one_arm exercise .* sides = 1"),
+    (_set(["session", "arm_left"], "Uw oefenarm is de linkerarm"), "arm_left: .* full stop"),
+    (_set(["session", "arm_fill_in"], None), "arm_fill_in: missing"),
     (_set(["exercises", "F14", "video"], "41"), "expected '14'"),
     (_set(["exercises", "F14", "colour"], "rood"), "unknown key 'colour'"),
     (_set(["exercises", "F14", "dosage", "repetitions"], 0), "from 1 to 30"),
@@ -145,8 +196,8 @@ def test_a_profile_menu_naming_an_exercise_outside_the_library_fails() -> None:
 
 def test_list_json_shape() -> None:
     entry = LIB.exercise("F55").to_json()
-    assert set(entry) >= {"code", "name", "steps", "dosage", "purpose", "start", "safety",
-                          "video"}
+    assert set(entry) >= {"code", "name", "technical_name", "steps", "dosage", "purpose",
+                          "start", "safety", "video", "one_arm"}
     assert set(entry["dosage"]) == {"repetitions", "sets", "hold_seconds", "pace_seconds",
                                     "rest_seconds", "sides"}
     assert LIB.exercise("F5").to_json()["dosage"] == {"minutes": LIB.exercise("F5").dosage.minutes}

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from assistant.clock import FastClock
 from assistant.dialog.exercise_session import TEMPO_STEP
 from assistant.dialog.spoken import spoken_number, spoken_video
+from assistant.protocol.findings import ArmSide
 from tests.harness import PROTOCOL, of, run_exercises, said
 
 LIB = PROTOCOL.library
@@ -157,14 +158,50 @@ def test_what_is_not_a_command_gets_a_hint() -> None:
 
 
 def test_two_sided_exercises_do_every_set_left_then_right() -> None:
-    ex = LIB.exercise("F57")
+    ex = LIB.exercise("F14b")
     d = ex.dosage
-    assert d.sides == 2
-    events = run_exercises(["F57"])
+    assert d.sides == 2 and not ex.one_arm
+    events = run_exercises(["F14b"], arm_side="left")  # the arm side is for one-arm exercises
     sides = [e["side"] for e in of(events, "rep")]
     assert sides == ["left"] * (d.repetitions * d.sets) + ["right"] * (d.repetitions * d.sets)
     spoken = said(events)
     assert spoken.index(TEXTS.side_left) < spoken.index(TEXTS.side_right)
+    assert TEXTS.dosage_sides in spoken
+    assert not [line for line in spoken if "oefenarm" in line.lower()]
+
+
+@pytest.mark.parametrize(("arm_side", "sentence", "sides"), [
+    ("left", TEXTS.arm_left, ["left"]),
+    ("right", TEXTS.arm_right, ["right"]),
+    ("both", TEXTS.arm_both, ["left", "right"]),
+    (None, TEXTS.arm_unknown, [None]),
+])
+def test_a_one_arm_exercise_names_the_arm_after_the_start_and_does_that_arm(
+        arm_side: ArmSide | None, sentence: str, sides: list[str | None]) -> None:
+    ex = LIB.exercise("F57")
+    d = ex.dosage
+    assert ex.one_arm and d.sides == 1
+    events = run_exercises(["F57"], arm_side=arm_side)
+    spoken = said(events)
+    assert spoken.index(sentence) == spoken.index(ex.start) + 1  # right after the start
+    assert spoken.count(sentence) == 1
+    others = {TEXTS.arm_left, TEXTS.arm_right, TEXTS.arm_both, TEXTS.arm_unknown} - {sentence}
+    assert not others & set(spoken)
+    assert [e["side"] for e in of(events, "rep")] == [
+        side for side in sides for _ in range(d.repetitions * d.sets)]
+    # the side is announced only when both arms are done, and only once
+    assert (TEXTS.side_left in spoken) == (TEXTS.side_right in spoken) == (len(sides) == 2)
+    assert TEXTS.dosage_sides not in spoken
+    assert not [line for line in spoken if "hoort noemen" in line]
+
+
+def test_only_a_one_arm_exercise_speaks_the_arm() -> None:
+    events = run_exercises(["F14", "F28", "F55"], arm_side="right")
+    assert said(events).count(TEXTS.arm_right) == 1
+    f28 = [e for e in events if e["event"] in ("exercise", "say")]
+    start = next(i for i, e in enumerate(f28) if e.get("code") == "F28")
+    end = next(i for i, e in enumerate(f28) if e.get("code") == "F55")
+    assert TEXTS.arm_right in [e.get("text") for e in f28[start:end]]
 
 
 def test_the_bodyscan_spreads_its_steps_over_its_minutes() -> None:

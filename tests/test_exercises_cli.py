@@ -44,6 +44,13 @@ def test_list_json_has_every_exercise_with_steps_and_dosage() -> None:
     assert [e["code"] for e in listed] == list(P.library.codes)
     for entry in listed:
         assert len(entry["steps"]) >= 2 and entry["dosage"] and entry["name"]
+        ex = P.library.exercise(entry["code"])
+        assert (entry["name"], entry["technical_name"]) == (ex.name, ex.technical_name)
+        assert entry["name"] != entry["technical_name"] and entry["one_arm"] == ex.one_arm
+    f28 = next(e for e in listed if e["code"] == "F28")
+    assert f28["name"] == "Zenuwglijder voor de arm, binnenkant, met katrol"
+    assert f28["technical_name"] == "Stretch van het medianusweefsel met neurodynamica en katrol"
+    assert f28["one_arm"] is True
     # codes are read as the spoken choice is: glued, spaced, as words, repeated
     picked = run("exercises", "--list", "--codes", "f14; 26A, F 56 b,vijfenvijftig,F14")
     assert [line.split()[0] for line in picked.stdout.splitlines()] == [
@@ -63,7 +70,7 @@ def test_a_profile_session_guides_through_its_whole_menu(tmp_path: Path) -> None
     assert [e["code"] for e in events if e["event"] == "exercise"] == menu
     assert events[-1] == {"event": "done", "completed": menu, "skipped": [], "stopped": False}
     assert {"step", "rep", "hold"} <= {e["event"] for e in events}
-    assert "Rotatieoefening nek en romp" in done.stdout
+    assert P.library.exercise("F14").name in done.stdout  # the patient reads the plain name
     assert P.library.session.closing[-1] in done.stdout
 
 
@@ -88,6 +95,7 @@ def test_typed_commands_pause_resume_and_stop_a_session(tmp_path: Path) -> None:
     (["--profile", "A", "--codes", "F55"], "F55 staat niet in het menu van profiel A"),
     (["--codes", ","], "geen oefeningen genoemd"),
     (["--codes", "geen"], "onbekende oefening 'geen'"),
+    (["--codes", "F28", "--side", "boven"], "geen oefenarm: kies links, rechts of beide"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
     done = run("exercises", "--text", "--mute", *args)
@@ -114,6 +122,17 @@ def test_the_program_chosen_at_a_patients_intake(tmp_path: Path) -> None:
     assert [e["code"] for e in events if e["event"] == "exercise"] == ["F56", "F28"]
     warning = P.profile("D").exercise_warning
     assert warning and warning in done.stdout  # profile D's caution
+    # the arm: from the intake's findings (none stored: the therapist points it out) ...
+    texts = P.library.session
+    assert texts.arm_unknown in done.stdout
+    sides = {e["side"] for e in events_of(log) if e["event"] == "rep"}
+    assert sides == {None}
+    # ... or --side, which overrides them
+    right = run("exercises", "--patient", "pt-7", "--db", str(db), "--text", "--mute",
+                "--side", "rechts", "--events", str(log))
+    assert right.returncode == 0, right.stderr
+    assert right.stdout.count(texts.arm_right) == 2 and texts.arm_unknown not in right.stdout
+    assert {e["side"] for e in events_of(log) if e["event"] == "rep"} == {"right"}
     unknown = run("exercises", "--patient", "pt-9", "--db", str(db), "--text")
     assert unknown.returncode == 2 and "pt-9" in unknown.stderr
     nothing = run("exercises", "--patient", "pt-8", "--db", str(db), "--text")
@@ -128,7 +147,9 @@ def test_an_intake_ends_with_a_choice_in_the_report_result_and_sheet(tmp_path: P
     result = json.loads((report / "result.json").read_text("utf-8"))
     assert result["profile"] == "B" and result["chosen_exercises"] == ["F14", "F55"]
     text = (report / "report.md").read_text("utf-8")
-    assert "Gekozen voor thuis" in text and "- F55: Roeioefening met oefenelastiek" in text
+    assert "Gekozen voor thuis" in text
+    assert "- F55: Roeien met het oefenelastiek (Roeioefening met oefenelastiek), 12 keer" in text
+    assert "- F14: Nek en romp draaien, zittend (Rotatieoefening nek en romp) " in text
     sheet = (report / "oefenblad.html").read_text("utf-8")
     for code in ("F14", "F55"):
         for step in P.library.exercise(code).steps:
@@ -171,3 +192,56 @@ def test_the_sheet_renders_in_headless_chromium(tmp_path: Path) -> None:
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (900, 1800)
     assert len(data) > 50_000  # text and boxes, not a blank page
+
+
+def test_the_patients_arm_side_comes_from_the_stored_intake(tmp_path: Path) -> None:
+    db = tmp_path / "records.sqlite3"
+    findings = parse_findings({"red_flags": [], "precautions": [], "neurological_signs": True,
+                               "trauma_related": False, "work_related": False,
+                               **GRADE_III_FILE}).to_json()
+    result = classify(parse_findings(findings), P).to_json()
+    with Store.open(db) as store:  # as stored: the findings JSON with arm_side
+        store.add_consultation("pt-5", date(2026, 11, 1), {**findings, "arm_side": "left"},
+                               result, ["F28"])
+    sheet = tmp_path / "blad.html"
+    done = run("exercises", "--patient", "pt-5", "--db", str(db), "--sheet", str(sheet))
+    assert done.returncode == 0, done.stderr
+    html = sheet.read_text("utf-8")
+    assert P.library.session.arm_left in html and "linkerarm" in html
+    both = run("exercises", "--patient", "pt-5", "--db", str(db), "--sheet", str(sheet),
+               "--side", "beide")
+    assert both.returncode == 0, both.stderr
+    assert P.library.session.arm_both in sheet.read_text("utf-8")
+
+
+def test_side_rechts_guides_the_right_arm(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    done = run("exercises", "--codes", "F28,F14", "--side", "rechts", "--text", "--mute",
+               "--events", str(log))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count(P.library.session.arm_right) == 1  # F28 only, not F14
+    reps = [e for e in events_of(log) if e["event"] == "rep"]
+    assert {e["side"] for e in reps if e["code"] == "F28"} == {"right"}
+    assert {e["side"] for e in reps if e["code"] == "F14"} == {None}
+
+
+def test_the_sheet_spells_out_the_arm_and_shows_the_technical_name_small() -> None:
+    from html import escape
+
+    from assistant.output.sheet import THERAPIST, render_sheet
+
+    texts = P.library.session
+    f28 = P.library.exercise("F28")
+    left = render_sheet(P.library, ["F28", "F14"], day=date(2026, 11, 30), arm_side="left")
+    assert "linkerarm" in left and texts.arm_left in left
+    assert "de kant die u hoort noemen" not in left and "hoort noemen" not in left
+    assert escape(texts.arm_fill_in) not in left and texts.arm_unknown not in left
+    assert left.count("Welke arm") == 1  # F28, not F14
+    heading = left.split('id="F28"')[1].split("</h2>")[0]
+    assert escape(f28.name) in heading and f28.technical_name not in heading
+    assert f'<p class="technical">{escape(THERAPIST + f28.technical_name)}</p>' in left
+    unknown = render_sheet(P.library, ["F28"], day=date(2026, 11, 30))
+    assert texts.arm_unknown in unknown and escape(texts.arm_fill_in) in unknown
+    assert "linkerarm" not in unknown and "rechterarm" not in unknown
+    both = render_sheet(P.library, ["F28"], day=date(2026, 11, 30), arm_side="both")
+    assert texts.arm_both in both and escape(texts.arm_fill_in) not in both

@@ -55,8 +55,17 @@ def test_session_counts_the_intake_and_each_later_day() -> None:
 
 @pytest.mark.parametrize(("days", "due"), [(41, False), (42, True), (43, True), (0, False)])
 def test_six_weeks_is_42_days(days: int, due: bool) -> None:
-    assert review_due(INTAKE, INTAKE + timedelta(days=days), P.profile("B").closure_plan) is due
-    assert review_due(INTAKE, INTAKE + timedelta(days=days), P.profile("A").closure_plan) is False
+    for profile in "ABCD":  # "Afronding van de behandeling" holds for every profile, A too
+        plan = P.profile(profile).closure_plan
+        assert review_due(INTAKE, INTAKE + timedelta(days=days), plan) is due
+
+
+def test_six_weeks_run_from_a_baseline_taken_after_the_intake() -> None:
+    plan = P.profile("B").closure_plan
+    late = m(14, 6)
+    assert review_due(INTAKE, INTAKE + timedelta(days=55), plan, late) is False
+    assert review_due(INTAKE, INTAKE + timedelta(days=56), plan, late) is True
+    assert review_due(INTAKE, INTAKE + timedelta(days=42), plan, m(0, 6)) is True
 
 
 def test_baseline_is_the_intake_day_else_the_earliest() -> None:
@@ -151,7 +160,37 @@ def test_b_at_six_weeks_on_each_side_of_two_points(
 def test_b_worse_before_six_weeks_is_reassessed() -> None:
     f = follow("B", [m(0, 4), m(14, 6)])
     assert f.worse is True and f.actions == ("reassess",)
-    assert any("van 4 naar 6" in r for r in f.reasons)
+    assert any("minstens 2 punten hoger" in r for r in f.reasons)
+
+
+@pytest.mark.parametrize("profile", ["A", "B", "C", "D"])
+@pytest.mark.parametrize(("after", "psk", "reassess"), [
+    (6, (5, 5, 5), True),  # NPRS up by exactly the margin
+    (5, (5, 5, 5), False),  # one point: a wobble, not a worsening
+    (4, (7, 7, 7), True),  # PSK mean up by exactly 2
+    (4, (7, 7, 6), False),  # PSK mean up by 1.67
+])
+def test_a_rise_of_the_margin_is_reassessed_in_every_profile(
+        profile: str, after: int, psk: tuple[int, int, int], reassess: bool) -> None:
+    f = follow(profile, [m(0, 4), m(14, after, psk)])
+    assert ("reassess" in f.actions) is reassess
+    assert f.worse is reassess
+    if not reassess:
+        assert "refer_back_gp" not in f.actions
+
+
+def test_a_pain_rising_from_five_to_eight_is_not_continued() -> None:
+    f = follow("A", [m(0, 5), m(7, 8)])
+    assert "reassess" in f.actions and "continue_treatment" not in f.actions
+    f = follow("A", [m(0, 5), m(7, 8), m(14, 9)])  # session 3: no "rond af" over a worsening
+    assert f.session == 3 and f.actions == ("reassess",)
+    assert "Rond de behandeling af" not in " ".join(f.advice)
+
+
+def test_one_point_more_pain_is_said_but_not_called_worse() -> None:
+    f = follow("D", [m(0, 6), m(14, 7)])
+    assert f.worse is False and f.actions == ("continue_treatment",)
+    assert any("van 6 naar 7" in r and "nog geen verslechtering" in r for r in f.reasons)
 
 
 # --- profile D: six weeks, and worsening at any time ------------------------------------------
@@ -163,11 +202,37 @@ def test_d_not_improved_at_six_weeks_refers_back() -> None:
     assert "Verwijs de patiënt terug naar de huisarts." in f.advice
 
 
-@pytest.mark.parametrize("second", [m(14, 7), m(14, 6, neuro=True)], ids=["nprs_up", "neuro"])
+@pytest.mark.parametrize("second", [m(14, 8), m(14, 6, (7, 7, 7)), m(14, 6, neuro=True)],
+                         ids=["nprs_up", "psk_up", "neuro"])
 def test_d_worse_refers_back_at_once(second: Measurement) -> None:
     f = follow("D", [m(0, 6), second])
     assert f.weeks_since_intake == 2.0 and f.worse is True
-    assert f.actions == ("refer_back_gp", "closing_advice")
+    assert "refer_back_gp" in f.actions and f.actions[-1] == "closing_advice"
+
+
+def test_d_referral_back_stands_across_two_later_follow_ups() -> None:
+    points = [m(0, 6), m(14, 8), m(21, 3), m(28, 2)]
+    for today in (21, 28):
+        f = follow("D", points, today=today)
+        assert f.improved is True and "refer_back_gp" in f.actions
+        assert "continue_treatment" not in f.actions
+        assert any("tot een nieuwe intake" in r for r in f.reasons)
+
+
+def test_d_arm_worse_at_the_first_measurement_refers_back() -> None:
+    f = follow("D", [m(10, 5, neuro=True)])  # no baseline score needed for the arm
+    assert "refer_back_gp" in f.actions and f.improved is None
+
+
+# --- profile A: the six-week rule --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("today", "stop"), [(41, False), (42, True), (43, True)])
+def test_a_not_improved_at_six_weeks_stops(today: int, stop: bool) -> None:
+    f = follow("A", [m(0, 5), m(today, 5)])
+    assert ("stop_and_contact_gp" in f.actions) is stop
+    if stop:  # the stronger advice replaces "rond af"
+        assert "conclude_treatment" not in f.actions and "closing_advice" in f.actions
 
 
 def test_d_same_pain_no_neuro_is_not_worse() -> None:
@@ -183,13 +248,23 @@ def test_no_earlier_measurement_at_six_weeks_evaluates_instead_of_guessing(profi
     f = follow(profile, [m(45, 5)])
     assert f.improved is None
     assert f.actions == ("evaluate_now",)
-    assert any("geen eerdere meting" in r for r in f.reasons)
+    assert any("Deze meting wordt de beginmeting" in r for r in f.reasons)
     assert f.to_json()["improved"] is None
 
 
-def test_no_earlier_measurement_before_six_weeks_continues() -> None:
+@pytest.mark.parametrize("profile", ["A", "B", "C", "D"])
+def test_a_late_baseline_gets_no_stop_advice_a_week_later(profile: str) -> None:
+    f = follow(profile, [m(42, 6), m(49, 6)])  # six weeks after the intake, one after baseline
+    assert f.improved is False  # (A's "about three sessions" counts sessions, not weeks)
+    assert not {"stop_and_contact_gp", "refer_back_gp"} & set(f.actions)
+    f = follow(profile, [m(42, 6), m(84, 6)])  # six weeks after the baseline: now it counts
+    assert {"stop_and_contact_gp", "refer_back_gp"} & set(f.actions)
+
+
+def test_the_baseline_at_the_intake_gets_no_stop_advice() -> None:
     f = follow("B", [m(0, 6)])
-    assert (f.improved, f.session, f.actions) == (None, 1, ("continue_treatment",))
+    assert (f.improved, f.session, f.actions) == (None, 1, ("evaluate_now",))
+    assert any("geen eerdere meting" in r for r in f.reasons)
 
 
 def test_no_measurement_at_all_still_gives_advice() -> None:
@@ -210,7 +285,7 @@ def test_json_has_every_field_with_numbers() -> None:
     data = f.to_json()
     assert {"patient", "profile", "intake_date", "date", "weeks_since_intake", "session",
             "improved", "worse", "baseline", "latest", "actions", "advice",
-            "reasons"} <= set(data)
+            "reasons", "psk_activities"} <= set(data)
     assert data["weeks_since_intake"] == 6.4 and data["session"] == 2
     assert data["baseline"] == {"date": "2024-01-01", "nprs": 6, "psk": [6, 7, 8],
                                 "psk_mean": 7.0, "neuro_worse": False}
@@ -237,17 +312,18 @@ def test_properties_of_the_advice(profile: str, points: list[Measurement], today
     assert ("closing_advice" in f.actions) == any(a in CLOSING_ACTIONS for a in f.actions)
     assert len(f.advice) == len(f.actions) and all(f.reasons)
     if profile == "A":
-        assert not {"refer_back_gp", "stop_and_contact_gp", "evaluate_now"} & set(f.actions)
+        assert "refer_back_gp" not in f.actions
     if profile in "BC":
         assert "refer_back_gp" not in f.actions and "conclude_treatment" not in f.actions
     if profile == "D":
         assert "stop_and_contact_gp" not in f.actions
         if f.worse:
             assert "refer_back_gp" in f.actions
-    if f.days_since_intake < 42 and profile != "A":
-        assert "stop_and_contact_gp" not in f.actions and "evaluate_now" not in f.actions
-    if f.improved is None:
+    if f.days_since_intake < 42:
         assert "stop_and_contact_gp" not in f.actions
+    assert ("evaluate_now" in f.actions) == (f.latest is not None and f.improved is None)
+    if f.improved is None:  # no comparison: no advice to stop (an arm worse in D excepted)
+        assert not {"stop_and_contact_gp", "conclude_treatment"} & set(f.actions)
 
 
 @given(measurements)

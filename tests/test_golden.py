@@ -30,8 +30,8 @@ REFERRAL = [*NO_RED_FLAGS[:5], "ja", "ja", "weet ik niet", "weet ik niet", *NO_R
 INTAKES = {
     "intake_a": [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee", "14 en 20",
                  "ja"],
-    "intake_b": [*CLEARED_TRAUMA, *NO_NEURO, "fors", "twee maanden", "nee", "ja", "vijf weken",
-                 "geen"],
+    "intake_b": [*CLEARED_TRAUMA, *NO_NEURO, "fors", "twee maanden", "nee", "ja", "ja",
+                 "vijf weken", "geen"],
     "intake_c": [*SCREENED, *NO_NEURO, "fors", "vier weken", "nee", "ja", "herhaal", "nee",
                  "terug", "nee", "veertien", "ja"],
     "intake_d": [*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee", "geen"],

@@ -31,11 +31,13 @@ def stored(patient: str) -> Store:
 
 def test_the_baseline_is_asked_after_the_intake_without_the_worse_question() -> None:
     done = cli("intake", "--text", "--mute", "--patient", "P-1", "--date", "2026-10-01",
-               stdin="\n".join([*PROFILE_D, "zesenvijftig", "ja", "ja", "zeven", "zes",
-                                "zeven", "acht"]) + "\n")
+               stdin="\n".join([*PROFILE_D, "zesenvijftig", "ja", "ja", "traplopen",
+                                "autorijden", "lezen", "zeven", "zes", "zeven", "acht"]) + "\n")
     assert done.returncode == 0, done.stderr
     assert "Opgeslagen bij patiënt P-1 (2026-10-01)." in done.stdout
-    assert "Beginmeting opgeslagen: pijnscore 7, activiteiten 6, 7, 8." in done.stdout
+    assert ("Beginmeting opgeslagen: pijnscore 7, activiteiten traplopen 6, autorijden 7, "
+            "lezen 8.") in done.stdout
+    assert "PSK: autorijden. Hoe moeilijk is dat nu?" in done.stdout
     assert "erger geworden" not in done.stdout  # nothing to be worse than at the baseline
     texts = load_protocol().dialog.evaluation  # shown on the screen like the intake's questions
     assert texts.offer in done.stdout and texts.measurement("nprs").text in done.stdout
@@ -47,6 +49,29 @@ def test_the_baseline_is_asked_after_the_intake_without_the_worse_question() -> 
         [baseline] = store.evaluations("P-1")
         assert (baseline.nprs, baseline.psk, baseline.date.isoformat()) == (
             7, (6, 7, 8), "2026-10-01")
+        assert intake.psk_activities == ("traplopen", "autorijden", "lezen")
+        assert intake.findings["arm_signs"] == ["reflexes"]
+        assert intake.findings["arm_side"] == "left"
+
+
+def test_the_activities_can_be_skipped_or_given_on_the_command_line() -> None:
+    done = cli("intake", "--text", "--mute", "--patient", "P-3",
+               stdin="\n".join([*PROFILE_D, "geen", "ja", "ja", "overslaan", "zeven", "zes",
+                                "zeven", "acht"]) + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "activiteiten 6, 7, 8." in done.stdout
+    done = cli("intake", "--text", "--mute", "--patient", "P-4", "--psk-activities",
+               "fietsen, tillen ,lezen", stdin="\n".join([*PROFILE_D, "geen", "ja", "ja",
+                                                          "zeven", "zes", "zeven", "acht"]))
+    assert done.returncode == 0, done.stderr
+    assert "Eerst de drie activiteiten" not in done.stdout
+    assert "activiteiten fietsen 6, tillen 7, lezen 8." in done.stdout
+    with stored("P-3") as store:
+        p3, p4 = store.latest_consultation("P-3"), store.latest_consultation("P-4")
+        assert p3 is not None and p3.psk_activities == ()
+        assert p4 is not None and p4.psk_activities == ("fietsen", "tillen", "lezen")
+    refused = cli("intake", "--text", "--psk-activities", "a,b,c", stdin="")
+    assert refused.returncode == 2 and "hoort bij --patient" in refused.stderr
 
 
 def test_nee_to_the_baseline_stores_the_intake_only() -> None:

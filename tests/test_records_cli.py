@@ -93,11 +93,12 @@ def test_d_worse_at_week_2_refers_back_already(db: Path,
     add_intake(db, "D-2", "D")
     for patient in ("D-1", "D-2"):
         followup_json(db, capsys, patient, 0, 5, "5,5,5")
-    by_pain = followup_json(db, capsys, "D-1", 2, 6, "5,5,5")
+    by_pain = followup_json(db, capsys, "D-1", 2, 7, "5,5,5")  # up by the margin: 2 points
     by_arm = followup_json(db, capsys, "D-2", 2, 5, "5,5,5", "--neuro-worse")
     for result in (by_pain, by_arm):
         assert result["worse"] is True
-        assert result["actions"] == ["refer_back_gp", "closing_advice"]
+    assert by_pain["actions"] == ["reassess", "refer_back_gp", "closing_advice"]
+    assert by_arm["actions"] == ["refer_back_gp", "closing_advice"]
 
 
 def test_text_output_gives_the_advice_in_short_dutch_lines(
@@ -135,15 +136,46 @@ def test_followup_report_writes_markdown_json_and_chart(
 def test_interactive_followup_by_text(db: Path, capsys: pytest.CaptureFixture[str],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     add_intake(db, "P-1", "D")
-    monkeypatch.setattr("sys.stdin", io.StringIO("zes\ntwaalf\nvijf\nvier\ndrie\nnee\n"))
+    # the first measurement names the PSK's activities first
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        "traplopen\nauto rijden\nlezen\nzes\ntwaalf\nvijf\nvier\ndrie\nnee\n"))
     code = main(["followup", "--db", str(db), "--patient", "P-1", "--date", day(0), "--mute",
                  "--json"])
     captured = capsys.readouterr()
     assert code == 0
-    assert json.loads(captured.out)["latest"] == {
+    out = json.loads(captured.out)
+    assert out["latest"] == {
         "date": day(0), "nprs": 6, "psk": [5, 4, 3], "psk_mean": 4.0, "neuro_worse": False}
+    assert out["psk_activities"] == ["traplopen", "auto rijden", "lezen"]
     assert "Zijn de klachten in de arm erger geworden?" in captured.err  # prompts off stdout
-    assert "Dat begreep ik niet." in captured.err
+    assert "PSK: traplopen. Hoe moeilijk is dat nu?" in captured.err
+    assert "Dat begreep ik niet." in captured.err  # twaalf is not a score
+    # a later measurement names each activity again, and asks no names
+    monkeypatch.setattr("sys.stdin", io.StringIO("vier\n4\n3\n2\nnee\n"))
+    assert main(["followup", "--db", str(db), "--patient", "P-1", "--date", day(2), "--mute",
+                 "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["latest"]["psk"] == [4, 3, 2]
+    assert "PSK: lezen. Hoe moeilijk is dat nu?" in captured.err
+    assert "Eerst de drie activiteiten" not in captured.err
+
+
+def test_psk_activities_are_fixed_once_named(db: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    add_intake(db, "P-1", "B")
+    first = followup_json(db, capsys, "P-1", 0, 6, "6,6,6", "--psk-activities",
+                          "traplopen,fietsen,lezen")
+    assert first["psk_activities"] == ["traplopen", "fietsen", "lezen"]
+    assert followup_json(db, capsys, "P-1", 1, 5, "5,5,5")["psk_activities"] == [
+        "traplopen", "fietsen", "lezen"]
+    code = main(["followup", "--db", str(db), "--patient", "P-1", "--date", day(2),
+                 "--nprs", "4", "--psk", "4,4,4", "--psk-activities", "a,b,c"])
+    err = capsys.readouterr().err
+    assert code == 2 and "liggen vast sinds de beginmeting: traplopen, fietsen, lezen" in err
+    with pytest.raises(SystemExit) as info:  # argparse's own exit, one line
+        main(["followup", "--db", str(db), "--patient", "P-1", "--nprs", "4", "--psk",
+              "4,4,4", "--psk-activities", "a,b"])
+    assert info.value.code == 2 and "drie activiteiten" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("stdin", ["zes\nstop\n", "zes\nvijf\n"], ids=["stop", "end"])
@@ -231,7 +263,7 @@ def test_an_old_database_is_migrated_on_first_use(tmp_path: Path,
     add_intake(old, "P-1", "A")
     assert followup(old, "P-1", 1, 4, "4,4,4") == 0
     check = sqlite3.connect(old)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert check.execute("PRAGMA user_version").fetchone()[0] == 2
     assert check.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0] == 1
     check.close()
 

@@ -45,7 +45,7 @@ def test_user_data_dir_per_platform(platform: str, env: dict[str, str], expected
 def test_new_database_is_private_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     db = tmp_path / "new" / "deeper" / "records.sqlite3"
     with Store.open(db) as store:
-        assert store.schema_version == len(MIGRATIONS) == 1
+        assert store.schema_version == len(MIGRATIONS) == 2
         conn = store._conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -248,17 +248,43 @@ def test_migrates_a_version_0_database(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite3"
     _old_database(db, 0, ("CREATE TABLE notes (text TEXT)", "INSERT INTO notes VALUES ('x')"))
     with Store.open(db) as store:
-        assert store.schema_version == 1
+        assert store.schema_version == len(MIGRATIONS)
         store.add_consultation("p1", DAY, {}, {"profile": "A"}, [])
         assert store._conn.execute("SELECT text FROM notes").fetchone()[0] == "x"
 
 
-def test_a_second_migration_is_one_more_list_entry(tmp_path: Path) -> None:
+def test_a_version_1_file_gains_the_psk_activities_and_keeps_its_intakes(tmp_path: Path) -> None:
+    db = tmp_path / "v1.sqlite3"
+    with Store.open(db, MIGRATIONS[:1]) as store:  # what an earlier version wrote
+        first = store.add_consultation("p1", DAY, {}, {"profile": "B"}, [])
+    with Store.open(db) as store:
+        store.add_evaluation("p1", DAY, 6, (6, 6, 6))
+        assert store.schema_version == 2
+        intake = store.latest_consultation("p1")
+        assert intake is not None and intake.id == first and intake.psk_activities == ()
+        store.set_psk_activities(first, [" traplopen ", "auto  rijden", "lezen"])
+        again = store.latest_consultation("p1")
+        assert again is not None and again.psk_activities == ("traplopen", "auto rijden", "lezen")
+        assert store.export("p1")["consultations"][0]["psk_activities"] == list(
+            again.psk_activities)
+        assert len(store.evaluations("p1")) == 1
+
+
+@pytest.mark.parametrize("names", [["a", "b"], ["a", "", "c"], ["a", "b", "x" * 61],
+                                   ["a", "b", "c\x00"]])
+def test_psk_activities_are_three_readable_names(tmp_path: Path, names: list[str]) -> None:
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        intake = store.add_consultation("p1", DAY, {}, {"profile": "B"}, [])
+        with pytest.raises(RecordsError, match="PSK"):
+            store.set_psk_activities(intake, names)
+
+
+def test_one_more_migration_is_one_more_list_entry(tmp_path: Path) -> None:
     db = tmp_path / "v1.sqlite3"
     add_intake(db, "p1", "B")
     step_2 = ("ALTER TABLE evaluations ADD COLUMN note TEXT NOT NULL DEFAULT ''",)
     with Store.open(db, [*MIGRATIONS, step_2]) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == len(MIGRATIONS) + 1
         assert store.latest_consultation("p1") is not None  # data kept
         columns = [r[1] for r in store._conn.execute("PRAGMA table_info(evaluations)")]
         assert "note" in columns
@@ -271,7 +297,7 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     with pytest.raises(RecordsError, match="geen bruikbaar"):
         Store.open(db, [*MIGRATIONS, broken])
     with Store.open(db) as store:
-        assert store.schema_version == 1
+        assert store.schema_version == len(MIGRATIONS)
         tables = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master")}
         assert "extra" not in tables
 

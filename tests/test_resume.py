@@ -34,7 +34,7 @@ from tests.harness import (
 )
 
 # Profile B, work-related with five weeks off work.
-ANSWERS = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "ja", "vijf weken"]
+ANSWERS = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "ja", "ja", "vijf weken"]
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

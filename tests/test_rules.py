@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from assistant.protocol import classify, load_protocol, parse_findings
 from assistant.protocol.findings import (
     ADL_IMPACTS,
+    ARM_SIDES,
+    ARM_SIGNS,
     PRECAUTIONS,
     RADICULAR_TESTS,
     RED_FLAG_CATEGORIES,
@@ -134,7 +136,7 @@ def test_profile_a_has_no_extra_therapy_and_three_sessions() -> None:
     assert r["profile"] == "A"
     assert r["therapy"] == {"recommended": ["exercise_therapy"], "consider": [], "discouraged": []}
     assert r["exercises"] == BASE_MENU
-    assert r["closure"] == {"max_sessions": 3}
+    assert r["closure"] == {"max_sessions": 3, "review_after_weeks": 6}  # six weeks: every profile
     assert r["actions"] == []
 
 
@@ -404,7 +406,14 @@ findings_strategy = st.builds(
     work_related=st.booleans(),
     trauma_related=st.booleans(),
     work_absence_weeks=st.floats(0, 60, allow_nan=False) | st.integers(0, 60).map(float),
-)
+    arm_signs=st.none() | _members(ARM_SIGNS, 3),
+    arm_side=st.none() | st.sampled_from(ARM_SIDES),
+    has_work=st.none() | st.booleans(),
+).map(lambda f: replace(
+    f, work_related=False if f.has_work is False else f.work_related,
+    arm_signs=None if f.arm_signs is None else (f.arm_signs or ARM_SIGNS[:1])
+    if f.neurological_signs else None,
+    arm_side=f.arm_side if f.neurological_signs else None))
 
 
 @given(findings_strategy)

@@ -22,7 +22,7 @@ from assistant.errors import EXIT_USAGE as EXIT_USAGE
 from assistant.errors import FindingsError, InputError, OutputError, os_reason
 from assistant.errors import UsageError as UsageError
 from assistant.output.files import check_overwritable
-from assistant.protocol.findings import Findings, parse_findings, require_complete
+from assistant.protocol.findings import ArmSide, Findings, parse_findings, require_complete
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
 from assistant.speech.setup import SpeechOptions, Unavailable, open_listener, open_speaker
@@ -150,6 +150,18 @@ def parse_speech_rate(text: str) -> int:
     return value
 
 
+ARM_SIDE_WORDS: dict[str, ArmSide] = {"links": "left", "rechts": "right", "beide": "both"}
+
+
+def parse_side(text: str) -> ArmSide:
+    """The exercise arm in Dutch: links, rechts or beide."""
+    side = ARM_SIDE_WORDS.get(text.strip().lower())
+    if side is None:
+        raise argparse.ArgumentTypeError(f"geen oefenarm: kies links, rechts of beide, niet "
+                                         f"{text!r}")
+    return side
+
+
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 
@@ -184,6 +196,16 @@ def parse_psk(text: str) -> tuple[int, int, int]:
         raise argparse.ArgumentTypeError(f"de PSK is drie scores, zoals 6,5,7: {text!r}")
     a, b, c = (parse_score(p) for p in parts)
     return a, b, c
+
+
+def parse_psk_activities(text: str) -> tuple[str, ...]:
+    """'traplopen,autorijden,lezen': the PSK's three activities, comma-separated."""
+    from assistant.records.store import RecordsError, validate_psk_activities
+
+    try:
+        return validate_psk_activities(text.split(","))
+    except RecordsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class _DuplicateKey(ValueError):

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from assistant.cli.common import (
     add_speech_flags,
     open_output,
     parse_date,
+    parse_side,
     speech_options,
     speech_output,
     voice_listener,
@@ -32,6 +33,7 @@ from assistant.intake.run import Fanout, SpeechOutput
 from assistant.output.files import write_private
 from assistant.output.screen import EventLog, Screen
 from assistant.output.sheet import render_sheet
+from assistant.protocol.findings import ARM_SIDES, ArmSide
 from assistant.protocol.model import Protocol
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
 from assistant.speech.keyboard import KeyboardInput
@@ -39,11 +41,12 @@ from assistant.speech.keyboard import KeyboardInput
 
 @dataclass(frozen=True)
 class Program:
-    """The exercises to do, and profile D's caution when it applies."""
+    """The exercises to do, profile D's caution when it applies, and the exercise arm."""
 
     codes: tuple[str, ...]
     warning: str | None = None
     later: tuple[str, ...] = ()  # D: the nerve glides, for when the therapy helps too little
+    arm_side: ArmSide | None = None  # of the one-arm exercises; None: not known
 
 
 def parse_codes(text: str, protocol: Protocol, option: str = "--codes") -> tuple[str, ...]:
@@ -81,16 +84,26 @@ def _patient_program(args: argparse.Namespace, protocol: Protocol) -> Program:
     if not codes:
         raise UsageError(f"--patient: bij de intake van '{args.patient}' zijn geen oefeningen "
                          "gekozen; kies ze met --codes")
+    stored_side = consultation.findings.get("arm_side")
+    arm_side: ArmSide | None = stored_side if stored_side in ARM_SIDES else None
     profile = consultation.result.get("profile")
     if not profile:
-        return Program(codes)
+        return Program(codes, arm_side=arm_side)
     chosen_profile = protocol.profile(profile)
     return Program(codes, chosen_profile.exercise_warning,
-                   chosen_profile.exercises_if_insufficient)
+                   chosen_profile.exercises_if_insufficient, arm_side)
 
 
 def program_from_args(args: argparse.Namespace, protocol: Protocol) -> Program:
-    """The exercises chosen by --patient, --profile and/or --codes."""
+    """The exercises chosen by --patient, --profile and/or --codes; the arm by --side, else
+    the patient's intake."""
+    program = _chosen_program(args, protocol)
+    if args.side is not None:
+        return replace(program, arm_side=args.side)
+    return program
+
+
+def _chosen_program(args: argparse.Namespace, protocol: Protocol) -> Program:
     if args.patient is not None:
         if args.codes or args.profile:
             raise UsageError("--patient gaat niet samen met --codes of --profile")
@@ -123,7 +136,8 @@ def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
     program = program_from_args(args, protocol)
     if args.sheet is not None:
         html = render_sheet(protocol.library, program.codes, day=args.date,
-                            warning=program.warning, later=program.later)
+                            warning=program.warning, later=program.later,
+                            arm_side=program.arm_side)
         try:
             write_private(args.sheet, html)
         except OSError as exc:
@@ -143,7 +157,7 @@ def _list(args: argparse.Namespace, protocol: Protocol) -> int:
         print(json.dumps([e.to_json() for e in exercises], ensure_ascii=False, indent=2))
     else:
         for e in exercises:
-            print(f"{e.code:5} {e.name} (huiswerkfilmpje {e.video})")
+            print(f"{e.code:5} {e.therapist_name}, huiswerkfilmpje {e.video}")
     return EXIT_DONE
 
 
@@ -171,7 +185,8 @@ def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> in
         library = protocol.library
         session = ExerciseSession(
             [library.exercise(c) for c in program.codes], library.session, protocol.vocabulary,
-            Fanout(sinks), commands, clock_from_env(), SessionConfig(warning=program.warning))
+            Fanout(sinks), commands, clock_from_env(),
+            SessionConfig(warning=program.warning, arm_side=program.arm_side))
         outcome = session.run()
     return EXIT_UNFINISHED if outcome.stopped else EXIT_DONE
 
@@ -189,6 +204,10 @@ def add_exercises_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
                              "keuze daaruit)")
     parser.add_argument("--patient", metavar="ID",
                         help="de oefeningen die bij de intake van deze patiënt zijn gekozen")
+    parser.add_argument("--side", type=parse_side, metavar="links|rechts|beide",
+                        help="de oefenarm bij de oefeningen met één arm (standaard: uit de "
+                             "intake van --patient, anders de arm die de fysiotherapeut "
+                             "aanwijst)")
     parser.add_argument("--db", type=Path, metavar="PAD",
                         help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of "
                              "de gebruikersmap)")

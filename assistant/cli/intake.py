@@ -22,6 +22,7 @@ from assistant.cli.common import (
     open_output,
     parse_date,
     parse_psk,
+    parse_psk_activities,
     parse_score,
     positive,
     read_findings,
@@ -83,6 +84,9 @@ def add_intake_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
                         help="met --patient: de pijnscore van de beginmeting")
     intake.add_argument("--psk", type=parse_psk, metavar="A,B,C",
                         help="met --patient: de drie PSK-scores van de beginmeting (0..10)")
+    intake.add_argument("--psk-activities", type=parse_psk_activities, metavar="A,B,C",
+                        help="met --patient: de drie activiteiten van de PSK, zoals "
+                             "traplopen,autorijden,lezen")
     intake.add_argument("--exercises", metavar="F14,F55",
                         help="met --answers: kies deze oefeningen na het profiel (standaard: "
                              "geen)")
@@ -118,6 +122,13 @@ def _baseline(args: argparse.Namespace) -> tuple[int, tuple[int, int, int]] | No
     return args.nprs, args.psk
 
 
+def _activities(args: argparse.Namespace) -> tuple[str, ...]:
+    """--psk-activities: the PSK's activities, named before the baseline."""
+    if args.psk_activities is not None and args.patient is None:
+        raise UsageError("--psk-activities hoort bij --patient (de beginmeting wordt bewaard)")
+    return args.psk_activities or ()
+
+
 def _open_records(args: argparse.Namespace, *, journaled: bool) -> IntakeRecords | None:
     """The records for this intake. Without --patient or --resume they only keep the journal,
     so their absence is a notice, not an error."""
@@ -151,7 +162,8 @@ def _confirm_resume(records: IntakeRecords, args: argparse.Namespace,
 
 
 def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, emit: Emit,
-                  protocol: Protocol, baseline: tuple[int, tuple[int, int, int]] | None, *,
+                  protocol: Protocol, baseline: tuple[int, tuple[int, int, int]] | None,
+                  activities: tuple[str, ...], *,
                   interactive: bool) -> None:
     """Store the finished intake under the patient's id, with the baseline measurement."""
     consultation = outcome.consultation
@@ -164,11 +176,12 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
     if baseline is None and interactive and offer_baseline(listener, emit, protocol,
                                                            voice=voice):
         measured = run_evaluation(listener, emit, result.profile, protocol, baseline=True,
-                                  voice=voice)
+                                  voice=voice, activities=activities, name_activities=True)
         if measured is not None:
             baseline = measured.nprs, measured.psk
+            activities = activities or measured.psk_activities
     if baseline is not None:
-        print(records.baseline(*baseline))
+        print(records.baseline(*baseline, activities))
 
 
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -206,7 +219,9 @@ def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
     exercises = parse_codes(args.exercises, protocol, "--exercises") if args.exercises else ()
     if args.report is not None:
         check_folder(args.report, "--report")
-    return answers, exercises, _baseline(args)
+    baseline = _baseline(args)
+    _activities(args)
+    return answers, exercises, baseline
 
 
 def _report(args: argparse.Namespace, protocol: Protocol, outcome: Outcome,
@@ -221,7 +236,8 @@ def _report(args: argparse.Namespace, protocol: Protocol, outcome: Outcome,
     if chosen and result is not None:
         sheet = render_sheet(protocol.library, chosen, day=day,
                              warning=result.exercise_warning,
-                             later=result.exercises_if_insufficient)
+                             later=result.exercises_if_insufficient,
+                             arm_side=(answers or consultation.findings).arm_side)
     if result is not None:
         print("\n" + report, end="")
     if args.report is None:
@@ -288,7 +304,7 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
                          "--exercises: bij een verwijzing worden geen oefeningen gekozen")
     if records is not None:
         _store_intake(records, outcome, listener, Fanout(sinks), protocol,
-                      baseline, interactive=answers is None)
+                      baseline, _activities(args), interactive=answers is None)
     return outcome
 
 

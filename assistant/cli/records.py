@@ -19,6 +19,7 @@ from assistant.cli.common import (
     check_folder,
     parse_date,
     parse_psk,
+    parse_psk_activities,
     parse_score,
 )
 from assistant.dialog.evaluation import Evaluation, run_evaluation
@@ -71,6 +72,9 @@ def add_records_parsers(sub: argparse._SubParsersAction[ParserT]) -> None:
                           help="de drie PSK-scores (0..10, 10 = onmogelijk)")
     followup.add_argument("--date", type=parse_date, default=date.today(), metavar="JJJJ-MM-DD",
                           help="datum van de meting (standaard: vandaag)")
+    followup.add_argument("--psk-activities", type=parse_psk_activities, metavar="A,B,C",
+                          help="de drie activiteiten van de PSK, als ze nog niet genoteerd zijn "
+                               "(zoals traplopen,autorijden,lezen)")
     followup.add_argument("--neuro-worse", action="store_true",
                           help="de neurologische klachten in de arm zijn erger geworden")
     followup.add_argument("--report", type=Path, metavar="MAP",
@@ -129,15 +133,31 @@ def _speaker(args: argparse.Namespace) -> Speaker:
         return SilentSpeaker()
 
 
-def _ask(args: argparse.Namespace, profile: str, protocol: Protocol,
-         speaker: Speaker) -> Evaluation | None:
+def _ask(args: argparse.Namespace, profile: str, protocol: Protocol, speaker: Speaker,
+         activities: tuple[str, ...], first: bool) -> Evaluation | None:
     """The interactive measurement from stdin; shown on stdout (stderr with --json), as the
     intake shows its questions, and spoken unless muted."""
     out = sys.stderr if args.json else sys.stdout  # stdout carries only the JSON then
     interactive = streams.stdin_is_tty() and out.isatty()
     listener = StreamListener(streams.stdin(), "› " if interactive else "", out)
     screen = Screen(out, echo=not streams.stdin_is_tty())  # typed answers are seen as typed
-    return run_evaluation(listener, Fanout([screen, SpeechOutput(speaker)]), profile, protocol)
+    return run_evaluation(listener, Fanout([screen, SpeechOutput(speaker)]), profile, protocol,
+                          activities=activities, name_activities=first)
+
+
+def _activities(store: Store, consultation: ConsultationRow,
+                given: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The PSK's activities of this treatment: as named before, or `--psk-activities` when
+    none were (then stored); naming other ones later is refused, or the scores would no
+    longer compare."""
+    named = consultation.psk_activities
+    if given is None or tuple(given) == named:
+        return named
+    if named:
+        raise RecordsError(f"de PSK-activiteiten liggen vast sinds de beginmeting: "
+                           f"{', '.join(named)}; laat --psk-activities weg")
+    store.set_psk_activities(consultation.id, given)
+    return tuple(given)
 
 
 def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -159,14 +179,18 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
             raise RecordsError(f"de datum {args.date.isoformat()} ligt voor de intake "
                                f"({consultation.date.isoformat()})")
         speaker: Speaker = SilentSpeaker()
+        activities = _activities(store, consultation, args.psk_activities)
         if args.nprs is None:
             streams.stdin()  # a closed stdin is refused before the speaker starts
             speaker = _speaker(args)
-            asked = _ask(args, profile, protocol, speaker)
+            first = not store.evaluations(patient, consultation.id)
+            asked = _ask(args, profile, protocol, speaker, activities, first)
             if asked is None:
                 speaker.close()
                 return EXIT_UNFINISHED
             nprs, psk, neuro = asked.nprs, asked.psk, asked.neuro_worse or args.neuro_worse
+            if asked.psk_activities:
+                activities = _activities(store, consultation, asked.psk_activities)
         else:
             nprs, psk, neuro = args.nprs, args.psk, args.neuro_worse
         store.add_evaluation(patient, args.date, nprs, psk, neuro)
@@ -174,7 +198,8 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
         outcome = evaluate(
             patient=patient, profile=profile, plan=protocol.profile(profile).closure_plan,
             intake_date=consultation.date, day=args.date,
-            measurements=[measurement(r) for r in rows], data=load_followup())
+            measurements=[measurement(r) for r in rows], data=load_followup(),
+            psk_activities=activities)
         if args.json:
             print(to_json_text(outcome.to_json()), end="")
         else:

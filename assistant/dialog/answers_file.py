@@ -8,7 +8,7 @@ from decimal import Decimal
 from assistant.dialog.events import Ask, Confirm, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.phrases import display_value
-from assistant.protocol.findings import OPTIONAL_KEYS, CSpineRule, Findings
+from assistant.protocol.findings import NOT_RECORDED, OPTIONAL_KEYS, CSpineRule, Findings
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.speech.interfaces import Utterance
 
@@ -40,8 +40,18 @@ class FindingsAnswerer:
         part = question.part
         if part is not None:
             return self._part_answer(question, *part)
+        if question.also is not None and self.findings.get(question.finding):
+            key, _, member = question.also.partition(".")
+            signs = self.findings.get(key)
+            if isinstance(signs, tuple):  # the file says which: "ja" to each of those
+                return "ja" if member in signs else "nee"
         value = self.findings.get(question.finding)
-        if value is None and (question.finding in OPTIONAL_KEYS or self._referred):
+        if value is None and question.finding == "has_work":
+            value = bool(self.findings.work_related)  # a file from before the question
+        elif value is None and question.type is AnswerType.CHOICE \
+                and question.finding in OPTIONAL_KEYS:
+            value = NOT_RECORDED
+        elif value is None and (question.finding in OPTIONAL_KEYS or self._referred):
             value = False  # left out of the file: not so
         if value is None or isinstance(value, CSpineRule):
             return None

@@ -21,7 +21,14 @@ from assistant.dialog.turns import MAX_TRIES, Turns
 from assistant.errors import JournalMismatch
 from assistant.protocol import rules
 from assistant.protocol.dialog_texts import IntakeTexts
-from assistant.protocol.findings import LIST_FINDINGS, UNKNOWN, CSpineRule, Findings, Value
+from assistant.protocol.findings import (
+    LIST_FINDINGS,
+    NOT_RECORDED,
+    UNKNOWN,
+    CSpineRule,
+    Findings,
+    Value,
+)
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import Result
 from assistant.speech.interfaces import Utterance
@@ -30,9 +37,8 @@ RESULT: Final = "result"
 STOPPED: Final = "stopped"
 STATES: Final = (
     "red_flags", "precautions", "trauma", "trauma_imaging", "c_spine_high", "c_spine_low",
-    "c_spine_rotation", "neurological", "radicular", "referred", "impact", "onset", "improving",
-    "recurrent",
-    "psychosocial", "work", "absence", RESULT, STOPPED,
+    "c_spine_rotation", "neurological", "arm_side", "radicular", "referred", "impact", "onset",
+    "improving", "recurrent", "psychosocial", "employment", "work", "absence", RESULT, STOPPED,
 )
 
 # The consultation, as a table. First matching row wins; a row without conditions is the
@@ -63,29 +69,33 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": "c_spine_rotation", "dest": "neurological"},
     # Grade III: the radicular test and whether the patient was referred for it; then, as for
     # every patient, the impact and the course (psychosocial factors only choose B or C).
-    {"trigger": "advance", "source": "neurological", "dest": "radicular",
+    {"trigger": "advance", "source": "neurological", "dest": "arm_side",
      "conditions": [rules.has_neurological_signs]},
     {"trigger": "advance", "source": "neurological", "dest": "impact"},
+    {"trigger": "advance", "source": "arm_side", "dest": "radicular"},
     {"trigger": "advance", "source": "radicular", "dest": "referred"},
     {"trigger": "advance", "source": "referred", "dest": "impact"},
     {"trigger": "advance", "source": "impact", "dest": "onset"},
     {"trigger": "advance", "source": "onset", "dest": "psychosocial",
      "conditions": [rules.onset_beyond_normal], "unless": [rules.has_neurological_signs]},
-    {"trigger": "advance", "source": "onset", "dest": "work",
+    {"trigger": "advance", "source": "onset", "dest": "employment",
      "conditions": [rules.onset_beyond_normal]},
     {"trigger": "advance", "source": "onset", "dest": "improving"},
     {"trigger": "advance", "source": "improving", "dest": "recurrent",
      "conditions": [rules.is_improving]},
     {"trigger": "advance", "source": "improving", "dest": "psychosocial",
      "unless": [rules.has_neurological_signs]},
-    {"trigger": "advance", "source": "improving", "dest": "work"},
+    {"trigger": "advance", "source": "improving", "dest": "employment"},
     {"trigger": "advance", "source": "recurrent", "dest": "psychosocial",
      "conditions": [rules.is_recurrent], "unless": [rules.has_neurological_signs]},
-    {"trigger": "advance", "source": "recurrent", "dest": "work"},
-    {"trigger": "advance", "source": "psychosocial", "dest": "work"},
-    {"trigger": "advance", "source": "work", "dest": "absence",
-     "conditions": [rules.is_work_related]},
-    {"trigger": "advance", "source": "work", "dest": RESULT},
+    {"trigger": "advance", "source": "recurrent", "dest": "employment"},
+    {"trigger": "advance", "source": "psychosocial", "dest": "employment"},
+    # Work: whether the patient works; then whether the work adds to the neck pain, and the
+    # sick leave of everybody who works (the actions keep the seed's own conditions).
+    {"trigger": "advance", "source": "employment", "dest": "work",
+     "conditions": [rules.has_work]},
+    {"trigger": "advance", "source": "employment", "dest": RESULT},
+    {"trigger": "advance", "source": "work", "dest": "absence"},
     {"trigger": "advance", "source": "absence", "dest": RESULT},
     {"trigger": "stop", "source": list(STATES[:-2]), "dest": STOPPED},
 ]
@@ -331,5 +341,18 @@ def _section_findings(
         rule = replace(findings.c_spine_rule or CSpineRule(), **{part[1]: given})
         return findings.with_value(part[0], rule)
     if last.type is AnswerType.YES_NO:
-        return findings.with_value(last.finding, given)
-    return findings.with_value(last.finding, answered[last.id])
+        return _also_recorded(findings.with_value(last.finding, given), questions, answered)
+    value = answered[last.id]
+    return findings.with_value(last.finding, None if value == NOT_RECORDED else value)
+
+
+def _also_recorded(findings: Findings, questions: list[Question],
+                   answered: dict[str, Value]) -> Findings:
+    """The list members the section's questions record as well (`also`: which arm signs)."""
+    parts = [(q.also.partition(".")[::2], answered[q.id] is True) for q in questions if q.also]
+    for key in dict.fromkeys(k for (k, _), _ in parts):
+        said = {member for (k, member), yes in parts if k == key and yes}
+        if said:  # none found: the list is not needed (no arm signs, no grade III)
+            findings = findings.with_value(key, tuple(m for m in LIST_FINDINGS[key]
+                                                      if m in said))
+    return findings

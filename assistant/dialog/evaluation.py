@@ -1,5 +1,6 @@
 """A follow-up evaluation by dialog: the pain (NPRS), the three PSK activities and, for profile
-D, the neurological symptoms. A `transitions` machine declared as a table, like the intake.
+D, the neurological symptoms; at the baseline, first the names of the three PSK activities
+(then each PSK question names its activity). A `transitions` machine declared as a table.
 
 It hears through a Listener and reports typed events (ask, heard, answer, reprompt, say), so
 the intake can run it right after the consultation for the baseline measurement, with the same
@@ -18,7 +19,7 @@ from assistant.dialog.intents import clean, parse_yes_no
 from assistant.dialog.loop import Outcome, run_dialog
 from assistant.dialog.numbers import parse_amount
 from assistant.dialog.turns import Turns
-from assistant.protocol.dialog_texts import MEASUREMENTS, EvaluationTexts
+from assistant.protocol.dialog_texts import ACTIVITIES, MEASUREMENTS, EvaluationTexts
 from assistant.protocol.model import Protocol, Vocabulary
 from assistant.speech.interfaces import Listener, Utterance
 
@@ -26,22 +27,45 @@ DONE: Final = "done"
 STOPPED: Final = "stopped"
 STATES: Final = (*MEASUREMENTS, DONE, STOPPED)
 NEURO_PROFILE: Final = "D"  # 'Afsluiting' of profile D: worsening of the neurological signs
+SKIP_ACTIVITIES: Final = frozenset({"overslaan", "sla over", "geen", "geen activiteiten"})
+ACTIVITY_MAX: Final = 60  # characters: a name, not a story
 
 
-def asks_neuro(profile: str) -> bool:
+@dataclass(frozen=True)
+class Asked:
+    """What the table's conditions see: the profile (empty at a baseline: nothing to be worse
+    than yet) and whether the activities are named in this dialog."""
+
+    profile: str
+    names_activities: bool
+
+
+def asks_neuro(asked: Asked) -> bool:
     """Profile D's closure looks at 'meer sensorische symptomen of een toenemend verlies van
     motorische controle'; the other profiles do not ask."""
-    return profile == NEURO_PROFILE
+    return asked.profile == NEURO_PROFILE
+
+
+def names_activities(asked: Asked) -> bool:
+    """The activities are asked at the first measurement, when none are named yet."""
+    return asked.names_activities
 
 
 # The evaluation, as a table (first matching row wins; a row without conditions is "otherwise").
 TRANSITIONS: Final[list[dict[str, Any]]] = [
+    {"trigger": "advance", "source": "activity1", "dest": "activity2"},
+    {"trigger": "advance", "source": "activity2", "dest": "activity3"},
+    {"trigger": "advance", "source": "activity3", "dest": "nprs"},
+    {"trigger": "skip", "source": list(ACTIVITIES), "dest": "nprs"},
     {"trigger": "advance", "source": "nprs", "dest": "psk1"},
     {"trigger": "advance", "source": "psk1", "dest": "psk2"},
     {"trigger": "advance", "source": "psk2", "dest": "psk3"},
     {"trigger": "advance", "source": "psk3", "dest": "neuro", "conditions": [asks_neuro]},
     {"trigger": "advance", "source": "psk3", "dest": DONE},
     {"trigger": "advance", "source": "neuro", "dest": DONE},
+    {"trigger": "back", "source": "activity2", "dest": "activity1"},
+    {"trigger": "back", "source": "activity3", "dest": "activity2"},
+    {"trigger": "back", "source": "nprs", "dest": "activity3", "conditions": [names_activities]},
     {"trigger": "back", "source": "psk1", "dest": "nprs"},
     {"trigger": "back", "source": "psk2", "dest": "psk1"},
     {"trigger": "back", "source": "psk3", "dest": "psk2"},
@@ -64,6 +88,7 @@ class Evaluation:
     nprs: int
     psk: tuple[int, int, int]
     neuro_worse: bool = False
+    psk_activities: tuple[str, ...] = ()  # named in this dialog (a baseline), else ()
 
 
 def parse_score(text: str, vocab: Vocabulary) -> int | None:
@@ -94,18 +119,26 @@ class EvaluationDialog:
     emit: Emit
     baseline: bool = False  # the first measurement: nothing to be worse than yet
     voice: bool = False  # answers are spoken (after the failed tries the keyboard is offered)
-    answers: dict[str, int | bool] = field(default_factory=dict)
+    activities: tuple[str, ...] = ()  # the PSK's activities, when already named
+    name_activities: bool = False  # ask the activities' names first (when not named yet)
+    answers: dict[str, int | bool | str] = field(default_factory=dict)
     state: str = STATES[0]
 
     def __post_init__(self) -> None:
+        first = "activity1" if self._asked.names_activities else "nprs"
         self.machine = Machine(model=self, states=list(STATES), transitions=TRANSITIONS,
-                               initial=STATES[0], auto_transitions=False)
+                               initial=first, auto_transitions=False)
         self.turns = Turns(self, self.texts.turns, self.vocab, voice=self.voice)
 
     @property
-    def _rule_profile(self) -> str:
-        """The profile the table's conditions see; a baseline asks no 'worse' question."""
-        return "" if self.baseline else self.profile
+    def _asked(self) -> Asked:
+        """What the table's conditions see; a baseline asks no 'worse' question."""
+        return Asked("" if self.baseline else self.profile,
+                     self.name_activities and not self.activities)
+
+    def _activities(self) -> tuple[str, ...]:
+        named = tuple(str(self.answers[a]) for a in ACTIVITIES if a in self.answers)
+        return self.activities or (named if len(named) == len(ACTIVITIES) else ())
 
     @property
     def outcome(self) -> Outcome:
@@ -119,6 +152,8 @@ class EvaluationDialog:
     def grammar(self) -> list[str]:
         """What can be said now: the answers to this question and the commands."""
         commands = [p for _, phrases in self.vocab.commands for p in phrases]
+        if self.state in ACTIVITIES:  # a name is typed: only the commands can be spoken
+            return commands
         if self.state == "neuro":
             return sorted(self.vocab.yes | self.vocab.no) + commands
         return [*SCORE_WORDS, *(str(n) for n in range(11)), *commands]
@@ -132,13 +167,22 @@ class EvaluationDialog:
             return None
         psk = (int(self.answers["psk1"]), int(self.answers["psk2"]), int(self.answers["psk3"]))
         return Evaluation(nprs=int(self.answers["nprs"]), psk=psk,
-                          neuro_worse=bool(self.answers.get("neuro", False)))
+                          neuro_worse=bool(self.answers.get("neuro", False)),
+                          psk_activities=() if self.activities else self._activities())
 
     # --- turns (called by self.turns) ---------------------------------------------------------
 
     def on_answer(self, heard: Utterance) -> None:
-        value: int | bool | None
-        if self.state == "neuro":
+        value: int | bool | str | None
+        if self.state in ACTIVITIES:
+            name = " ".join(heard.text.split())
+            if clean(name, self.vocab) in SKIP_ACTIVITIES:
+                self.answers = {k: v for k, v in self.answers.items() if k not in ACTIVITIES}
+                self.machine.events["skip"].trigger(self, self._asked)
+                self._ask()
+                return
+            value = name if 0 < len(name) <= ACTIVITY_MAX and name.isprintable() else None
+        elif self.state == "neuro":
             value = parse_yes_no(heard.text, self.vocab)
         else:
             value = parse_score(heard.text, self.vocab)
@@ -147,15 +191,15 @@ class EvaluationDialog:
             return
         self.answers[self.state] = value
         self.emit(Answer(self.state, None, value))
-        self.machine.events["advance"].trigger(self, self._rule_profile)
+        self.machine.events["advance"].trigger(self, self._asked)
         if self.outcome == "running":
             self._ask()
 
     def on_back(self) -> None:
-        if "back" not in self.machine.get_triggers(self.state):
+        if "back" not in self.machine.get_triggers(self.state) \
+                or not self.machine.events["back"].trigger(self, self._asked):
             self.turns.first_question()
             return
-        self.machine.events["back"].trigger(self, self._rule_profile)
         self.answers.pop(self.state, None)
         self._ask()
 
@@ -165,19 +209,27 @@ class EvaluationDialog:
 
     def _ask(self) -> None:
         question = self.texts.measurement(self.state)
-        self.turns.ask(Ask(self.state, None, question.text), question.help)
+        text = question.text
+        named = self._activities()
+        if self.state.startswith("psk") and named:
+            text = self.texts.psk_named.format(activity=named[int(self.state[-1]) - 1])
+        self.turns.ask(Ask(self.state, None, text), question.help)
 
 
 def run_evaluation(listener: Listener, emit: Emit, profile: str,
                    protocol: Protocol | None = None, *, baseline: bool = False,
-                   voice: bool = False) -> Evaluation | None:
-    """Ask the measurements; the evaluation, or None when it was stopped (or input ended)."""
+                   voice: bool = False, activities: tuple[str, ...] = (),
+                   name_activities: bool = False) -> Evaluation | None:
+    """Ask the measurements; the evaluation, or None when it was stopped (or input ended).
+    `activities`: the PSK's three activities as named before (each PSK question names its
+    own); `name_activities`: when none are named, ask their names first (the baseline)."""
     if protocol is None:
         from assistant.protocol import load_protocol
 
         protocol = load_protocol()
     dialog = EvaluationDialog(profile=profile, vocab=protocol.vocabulary,
                               texts=protocol.dialog.evaluation, emit=emit, baseline=baseline,
-                              voice=voice)
+                              voice=voice, activities=activities,
+                              name_activities=name_activities)
     run_dialog(dialog, listener)
     return dialog.result()

@@ -145,7 +145,11 @@ class ErrorEvent(BaseEvent):
 @dataclass(frozen=True)
 class MenuItem:
     code: str
-    name: str
+    name: str  # plain Dutch
+    technical_name: str  # the protocol's name
+
+    def to_json(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name, "technical_name": self.technical_name}
 
 
 @dataclass(frozen=True)
@@ -160,11 +164,10 @@ class Menu(BaseEvent):
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "event": str(self.kind),
-            "exercises": [{"code": e.code, "name": e.name} for e in self.exercises],
+            "exercises": [e.to_json() for e in self.exercises],
             "warning": self.warning}
         if self.if_insufficient:
-            out["if_insufficient"] = [{"code": e.code, "name": e.name}
-                                      for e in self.if_insufficient]
+            out["if_insufficient"] = [e.to_json() for e in self.if_insufficient]
         return out
 
 
@@ -192,7 +195,7 @@ class Rep(BaseEvent):
     of: int
     set: int  # 1-based
     sets: int
-    side: str | None  # "left" | "right" for exercises done on both sides
+    side: str | None  # "left" | "right": a side of a two-sided exercise, or a named arm
     code: str
 
 

@@ -123,7 +123,8 @@ class ExerciseChoice:
     def start(self) -> None:
         """Show the menu (on screen; it is not spoken: 'help' reads the numbers) and ask."""
         def items(codes: tuple[str, ...]) -> tuple[MenuItem, ...]:
-            return tuple(MenuItem(c, self.library.exercise(c).name) for c in codes)
+            exercises = [self.library.exercise(c) for c in codes]
+            return tuple(MenuItem(e.code, e.name, e.technical_name) for e in exercises)
 
         self.emit(Menu(items(self.menu), self.warning, items(self.later)))
         self._ask()

@@ -31,7 +31,8 @@ from assistant.dialog.events import (
 )
 from assistant.dialog.intents import clean
 from assistant.dialog.spoken import spoken_number, spoken_video
-from assistant.protocol.exercises import Exercise, SessionTexts
+from assistant.protocol.exercises import Exercise, SessionTexts, Side
+from assistant.protocol.findings import ArmSide
 from assistant.protocol.model import Vocabulary
 from assistant.speech.commands import CommandSource
 from assistant.text import dutch_list
@@ -78,7 +79,7 @@ class Position:
     """Where the session is within the current exercise."""
 
     step: int = 0  # the next step to say
-    side: int = 0  # 0 left, 1 right (when the exercise has two sides)
+    side: int = 0  # index in the exercise's sides (left, then right, when it has two)
     set: int = 0
     rep: int = 0  # repetitions done in this set
     explained: bool = False  # the steps were said at least once
@@ -87,6 +88,7 @@ class Position:
 @dataclass(frozen=True)
 class SessionConfig:
     warning: str | None = None  # profile D: avoid movements that provoke radiating arm pain
+    arm_side: ArmSide | None = None  # the exercise arm of the one-arm exercises
     step_seconds: float = STEP_SECONDS
     get_ready_seconds: float = GET_READY_SECONDS
 
@@ -154,7 +156,7 @@ class ExerciseSession:
 
     def more_sets(self) -> bool:
         d, p = self.current.dosage, self.position
-        return p.set < d.sets and p.side < d.sides
+        return p.set < d.sets and p.side < len(self.sides)
 
     def more_exercises(self) -> bool:
         return self.index + 1 < len(self.exercises)
@@ -190,6 +192,11 @@ class ExerciseSession:
     @property
     def current(self) -> Exercise:
         return self.exercises[min(self.index, len(self.exercises) - 1)]
+
+    @property
+    def sides(self) -> tuple[Side | None, ...]:
+        """The current exercise's sides, in turn (one-arm: the exercise arm, or both)."""
+        return self.current.sides(self.config.arm_side)
 
     def run(self) -> SessionOutcome:
         """Run the session to its end: the closing words, or a stop."""
@@ -291,6 +298,8 @@ class ExerciseSession:
             self._say(line, "safety")
         self._say(t.start, "exercise")
         self._say(ex.start, "step")
+        if ex.one_arm:
+            self._say(t.arm(self.config.arm_side), "step")
         self._wait(self.config.get_ready_seconds)
 
     def _dosage_lines(self) -> list[str]:
@@ -323,18 +332,17 @@ class ExerciseSession:
                 self._say(line, "exercise")
 
     def _perform_counting(self) -> None:
-        d, p, t = self.current.dosage, self.position, self.texts
+        d, p, t, sides = self.current.dosage, self.position, self.texts, self.sides
         if p.rep == 0:
             if p.set == 0 and p.side == 0:
                 self._say(t.begin, "exercise")
-            if d.sides == 2 and p.set == 0:
-                self._say(t.side_left if p.side == 0 else t.side_right, "exercise")
+            if len(sides) == 2 and p.set == 0:
+                self._say(t.side_left if sides[p.side] == "left" else t.side_right, "exercise")
             if d.sets > 1:
                 self._say(t.set_start.format(set=spoken_number(p.set + 1),
                                              sets=spoken_number(d.sets)), "exercise")
         while p.rep < d.repetitions:
-            self.emit(Rep(p.rep + 1, d.repetitions, p.set + 1, d.sets,
-                          ("left", "right")[p.side] if d.sides == 2 else None,
+            self.emit(Rep(p.rep + 1, d.repetitions, p.set + 1, d.sets, sides[p.side],
                           self.current.code))
             self._say(spoken_number(p.rep + 1) + ".", "count")
             self._wait(d.pace_seconds)
@@ -343,7 +351,7 @@ class ExerciseSession:
             p.rep += 1
         p.rep = 0
         p.set += 1
-        if p.set == d.sets and p.side + 1 < d.sides:
+        if p.set == d.sets and p.side + 1 < len(sides):
             p.set, p.side = 0, p.side + 1
 
     def _hold(self, seconds: int) -> None:

@@ -33,6 +33,7 @@ class IntakeRecords:
     resume: Sequence[dict[str, Any]] = ()
     resumed: JournalRow | None = None  # the interrupted intake this one continues
     closed: bool = False  # the journal is closed (finished or set aside)
+    consultation: int | None = None  # the stored intake's id
 
     @property
     def resumed_from(self) -> date | None:
@@ -112,15 +113,24 @@ class IntakeRecords:
                 self._close("abandoned")  # stopped before any answer: nothing to resume
             return None  # stopped: the journal stays open, to be resumed
         if self.patient is not None:
-            self.store.add_consultation(self.patient, self.day, findings.to_json(),
-                                        result_json(result, chosen), list(chosen or ()))
+            self.consultation = self.store.add_consultation(
+                self.patient, self.day, findings.to_json(), result_json(result, chosen),
+                list(chosen or ()))
         self._close("finished")
         if self.patient is None:
             return None
         return f"Opgeslagen bij patiënt {self.patient} ({self.day.isoformat()})."
 
-    def baseline(self, nprs: int, psk: tuple[int, int, int]) -> str:
-        assert self.patient is not None
+    def baseline(self, nprs: int, psk: tuple[int, int, int],
+                 activities: Sequence[str] = ()) -> str:
+        """Store the baseline measurement (and the PSK's activities, when named); a line for
+        the screen."""
+        assert self.patient is not None and self.consultation is not None
         self.store.add_evaluation(self.patient, self.day, nprs, psk)
-        scores = ", ".join(str(score) for score in psk)
+        if activities:
+            self.store.set_psk_activities(self.consultation, activities)
+            scores = ", ".join(f"{name} {score}" for name, score in zip(activities, psk,
+                                                                       strict=True))
+        else:
+            scores = ", ".join(str(score) for score in psk)
         return f"Beginmeting opgeslagen: pijnscore {nprs}, activiteiten {scores}."

@@ -50,28 +50,28 @@ def _answers_table(answers: Sequence[GivenAnswer], protocol: Protocol) -> list[s
     return rows
 
 
+def _exercise_line(protocol: Protocol, code: str, *, dosage: bool = False) -> str:
+    """'- F14: plain name (technical name)[, dosage] (huiswerkfilmpje 14)'."""
+    exercise = protocol.exercise(code)
+    amount = f", {dosage_text(exercise.dosage)}" if dosage else ""
+    return f"- {code}: {exercise.therapist_name}{amount} (huiswerkfilmpje {exercise.video})"
+
+
 def _exercise_lines(result: Result, protocol: Protocol,
                     chosen: Sequence[str] | None) -> list[str]:
     lines = ["## Oefeningen", ""]
     if chosen:
         lines += ["Gekozen voor thuis (zie het oefenblad):", ""]
-        for code in chosen:
-            exercise = protocol.exercise(code)
-            lines.append(f"- {code}: {exercise.name}, {dosage_text(exercise.dosage)} "
-                         f"(huiswerkfilmpje {exercise.video})")
+        lines += [_exercise_line(protocol, code, dosage=True) for code in chosen]
         lines += ["", "Het menu van dit profiel:", ""]
     elif chosen is not None:
         lines += ["Er zijn geen oefeningen gekozen. Het menu van dit profiel:", ""]
     else:
         lines += ["Maak samen met de patiënt een keuze uit:", ""]
-    for code in result.exercises:
-        exercise = protocol.exercise(code)
-        lines.append(f"- {code}: {exercise.name} (huiswerkfilmpje {exercise.video})")
+    lines += [_exercise_line(protocol, code) for code in result.exercises]
     if result.exercises_if_insufficient:
         lines += ["", "Bij onvoldoende effect, samen met mobilisatie (zenuwmobilisatie):", ""]
-        for code in result.exercises_if_insufficient:
-            exercise = protocol.exercise(code)
-            lines.append(f"- {code}: {exercise.name} (huiswerkfilmpje {exercise.video})")
+        lines += [_exercise_line(protocol, code) for code in result.exercises_if_insufficient]
     if result.exercise_warning:
         lines += ["", f"Let op: {result.exercise_warning}"]
     return lines

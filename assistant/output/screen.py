@@ -14,9 +14,11 @@ from assistant.dialog.events import (
     ExerciseStart,
     Heard,
     Menu,
+    MenuItem,
     Reprompt,
     Say,
 )
+from assistant.protocol.exercises import name_for_therapist
 
 
 class Style:
@@ -79,11 +81,11 @@ class Screen:
             case Menu():
                 self._print("")
                 for item in event.exercises:
-                    self._print(f"  {item.code:5} {item.name}")
+                    self._menu_item(item)
                 if event.if_insufficient:
                     self._print(s.bold("Bij onvoldoende effect (zenuwmobilisatie):"))
                     for item in event.if_insufficient:
-                        self._print(f"  {item.code:5} {item.name}")
+                        self._menu_item(item)
                 if event.warning:
                     self._print(s.warn(f"Let op: {event.warning}"))
             case ExerciseStart():
@@ -92,6 +94,9 @@ class Screen:
                                    f"({event.number}/{event.total}) —"))
             case ErrorEvent():
                 self._print(s.warn(f"Fout: {event.message}"))
+
+    def _menu_item(self, item: MenuItem) -> None:
+        self._print(f"  {item.code:5} {name_for_therapist(item.name, item.technical_name)}")
 
     def _said(self, say_kind: str, text: str) -> None:
         s = self.style

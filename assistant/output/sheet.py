@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from assistant.protocol.exercises import Dosage, Exercise, Library
+from assistant.protocol.exercises import Dosage, Exercise, Library, SessionTexts
+from assistant.protocol.findings import ArmSide
 
 STYLE = """
 @page { size: A4; margin: 16mm 15mm; }
@@ -24,6 +25,8 @@ h1 { font-size: 20pt; margin: 0 0 2mm; }
 section.exercise { border: 1px solid #ccc; border-radius: 3mm; padding: 4mm 5mm; margin: 0 0 5mm;
                    break-inside: avoid; page-break-inside: avoid; }
 section.exercise h2 { font-size: 14pt; margin: 0 0 1mm; }
+.technical { color: #555; font-size: 9.5pt; margin: 0 0 1mm; }
+.fill-in { display: block; margin-top: 1mm; }
 .code { display: inline-block; min-width: 13mm; padding: 0.5mm 2mm; margin-right: 2mm;
         border-radius: 2mm; background: #2b7a78; color: white; text-align: center; }
 .purpose { font-style: italic; margin: 1mm 0 2mm; }
@@ -53,31 +56,47 @@ def dosage_text(d: Dosage) -> str:
 
 
 LATER = "Bij onvoldoende effect: samen met de behandeling, zoals afgesproken."
+THERAPIST = "Voor de fysiotherapeut: "  # before the technical name under the plain heading
 
 
-def _exercise(ex: Exercise, *, later: bool = False) -> str:
+def _arm(texts: SessionTexts, arm_side: ArmSide | None) -> str:
+    """Which arm, for a one-arm exercise; not known: a line to circle it on."""
+    if arm_side is not None:
+        return escape(texts.arm(arm_side))
+    return (f'{escape(texts.arm_unknown)}'
+            f'<span class="fill-in">{escape(texts.arm_fill_in)}</span>')
+
+
+def _exercise(ex: Exercise, texts: SessionTexts, arm_side: ArmSide | None, *,
+              later: bool = False) -> str:
     steps = "".join(f"<li>{escape(step)}</li>" for step in ex.steps)
     rows = [("Huiswerkfilmpje", escape(ex.video)), ("Hoeveel", escape(dosage_text(ex.dosage)))]
     if ex.equipment:
         rows.append(("Nodig", escape(", ".join(ex.equipment))))
     rows.append(("Beginhouding", escape(ex.start)))
+    if ex.one_arm:
+        rows.append(("Welke arm", _arm(texts, arm_side)))
     table = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     safety = "".join(f'<p class="safety">{escape(s)}</p>' for s in ex.safety)
     return (f'<section class="exercise" id="{escape(ex.code)}">'
             f'<h2><span class="code">{escape(ex.code)}</span>{escape(ex.name)}</h2>'
+            f'<p class="technical">{escape(THERAPIST)}{escape(ex.technical_name)}</p>'
             + (f'<p class="later">{escape(LATER)}</p>' if later else "")
             + f'<p class="purpose">{escape(ex.purpose)}</p><dl>{table}</dl>'
             f"<ol>{steps}</ol>{safety}</section>")
 
 
 def render_sheet(library: Library, codes: Sequence[str], *, day: date,
-                 warning: str | None = None, later: Sequence[str] = ()) -> str:
+                 warning: str | None = None, later: Sequence[str] = (),
+                 arm_side: ArmSide | None = None) -> str:
     """The sheet for `codes` (in that order); `warning` is profile D's caution; the codes in
-    `later` are marked as chosen for when the other treatment helps too little."""
+    `later` are marked as chosen for when the other treatment helps too little; `arm_side` is
+    the exercise arm of the one-arm exercises (None: not known, the patient circles it)."""
     texts = library.session
     notes = "".join(f"<p>{escape(line)}</p>" for line in texts.safety)
     caution = f'<div class="warning"><p>{escape(warning)}</p></div>' if warning else ""
-    body = "".join(_exercise(library.exercise(c), later=c in later) for c in codes)
+    body = "".join(_exercise(library.exercise(c), texts, arm_side, later=c in later)
+                   for c in codes)
     closing = "".join(f"<p>{escape(line)}</p>" for line in texts.closing[1:])
     count = f"{len(codes)} oefening" + ("" if len(codes) == 1 else "en")
     return f"""<!DOCTYPE html>

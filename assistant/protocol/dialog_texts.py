@@ -11,7 +11,9 @@ from typing import Final
 
 from assistant.protocol.tables import Table
 
-MEASUREMENTS: Final = ("nprs", "psk1", "psk2", "psk3", "neuro")  # the evaluation's questions
+ACTIVITIES: Final = ("activity1", "activity2", "activity3")  # the PSK's activities, named once
+# The evaluation's questions: the activities (at the baseline, when not yet named), the scores.
+MEASUREMENTS: Final = (*ACTIVITIES, "nprs", "psk1", "psk2", "psk3", "neuro")
 # Texts of [dialog.intake] with placeholders; every other text has none.
 INTAKE_PLACEHOLDERS: Final[Mapping[str, frozenset[str]]] = {
     "confirm": frozenset({"value"}),
@@ -70,6 +72,7 @@ class EvaluationTexts:
     turns: TurnTexts
     stopped: str
     offer: str
+    psk_named: str  # a PSK question naming its activity: {activity}
     measurements: tuple[tuple[str, Measurement], ...]  # MEASUREMENTS, in order
 
     def measurement(self, question: str) -> Measurement:
@@ -102,14 +105,16 @@ def _intake(shared: Table, t: Table) -> IntakeTexts:
 
 
 def _evaluation(shared: Table, t: Table) -> EvaluationTexts:
-    t.check_keys({"stopped", "offer", *_OWN, *MEASUREMENTS})
+    t.check_keys({"stopped", "offer", "psk_named", *_OWN, *MEASUREMENTS})
     measurements = []
     for question in MEASUREMENTS:
         m = t.table(question)
         m.check_keys({"text", "help"})
         measurements.append((question, Measurement(m.template("text"), m.template("help"))))
     return EvaluationTexts(turns=_turns(shared, t), stopped=t.template("stopped"),
-                          offer=t.template("offer"), measurements=tuple(measurements))
+                          offer=t.template("offer"),
+                          psk_named=t.template("psk_named", frozenset({"activity"})),
+                          measurements=tuple(measurements))
 
 
 def parse_dialog_texts(t: Table) -> DialogTexts:

@@ -30,6 +30,7 @@ PLACEHOLDERS = {
     "count_many": {"count"}, "not_in_menu": {"codes"},
 }
 LIST_TEXTS = {"intro", "safety", "closing"}
+SPOKEN_TEXTS = {"arm_left", "arm_right", "arm_both", "arm_unknown"}  # checked as sentences
 
 
 def _whole(t: Table, key: str, low: int, high: int) -> int:
@@ -59,11 +60,22 @@ def _spoken(t: Table, key: str, text: str) -> str:
     return text
 
 
+def _names(t: Table) -> tuple[str, str]:
+    """The plain name (spoken: no digits) and the protocol's technical name, which differ."""
+    name, technical = t.text("name"), t.text("technical_name")
+    if re.search(r"\d", name):
+        raise ProtocolError(f"{t.where}.name: '{name}' has digits; write numbers as words")
+    if name.casefold() == technical.casefold():
+        raise ProtocolError(f"{t.where}.name: the same as technical_name; give a plain name")
+    return name, technical
+
+
 def _exercise(code: str, t: Table) -> Exercise:
     if not CODE.fullmatch(code):
         raise ProtocolError(f"{t.where}: '{code}' is not an exercise code like F14 or F26a")
-    t.check_keys({"name", "video", "source", "purpose", "start", "steps", "equipment", "safety",
-                  "dosage"})
+    t.check_keys({"name", "technical_name", "one_arm", "video", "source", "purpose", "start",
+                  "steps", "equipment", "safety", "dosage"})
+    name, technical_name = _names(t)
     video = t.text("video")
     if video != code[1:]:
         raise ProtocolError(f"{t.where}.video: expected '{code[1:]}' for {code}")
@@ -73,8 +85,13 @@ def _exercise(code: str, t: Table) -> Exercise:
     dosage = _dosage(t.table("dosage"))
     if dosage.timed and len(steps) < 3:
         raise ProtocolError(f"{t.where}.steps: a timed exercise needs at least three steps")
+    one_arm = t.flag("one_arm")
+    if one_arm and (dosage.timed or dosage.sides != 1):
+        raise ProtocolError(f"{t.where}.dosage: a one_arm exercise is counted, with sides = 1 "
+                            "(the arm side says which arm, or both)")
     return Exercise(
-        code=code, name=t.text("name"), video=video, source=t.text("source"),
+        code=code, name=name, video=video, technical_name=technical_name, one_arm=one_arm,
+        source=t.text("source"),
         purpose=_spoken(t, "purpose", t.text("purpose")),
         start=_spoken(t, "start", t.text("start")),
         steps=tuple(_spoken(t, f"steps[{i}]", s) for i, s in enumerate(steps)),
@@ -93,6 +110,8 @@ def _texts(t: Table, names: list[str]) -> dict[str, Any]:
             values[name] = t.texts(name)
             continue
         values[name] = t.template(name, PLACEHOLDERS.get(name, set()))
+        if name in SPOKEN_TEXTS:
+            _spoken(t, name, values[name])
     return values
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from assistant.protocol.findings import ArmSide
+
+Side = Literal["left", "right"]
 
 
 @dataclass(frozen=True)
@@ -15,7 +19,7 @@ class Dosage:
     hold_seconds: int = 0  # s held at the end position of every repetition; 0 = no hold
     pace_seconds: int = 0  # s one repetition's movement takes, without the hold
     rest_seconds: int = 0  # s of rest between sets
-    sides: int = 1  # 2: every set on the left, then on the right
+    sides: int = 1  # 2: every set on the left, then on the right (one-arm: 1, see Exercise)
     minutes: int = 0  # a timed exercise (F5): its steps are spread over this time
 
     @property
@@ -30,11 +34,18 @@ class Dosage:
                 "rest_seconds": self.rest_seconds, "sides": self.sides}
 
 
+def name_for_therapist(name: str, technical_name: str) -> str:
+    """An exercise as the therapist sees it listed: 'plain name (technical name)'."""
+    return f"{name} ({technical_name})"
+
+
 @dataclass(frozen=True)
 class Exercise:
     code: str  # "F14"
-    name: str
+    name: str  # in plain Dutch: what the patient hears and reads
     video: str  # "14" = huiswerkfilmpje 14
+    technical_name: str = ""  # the protocol's name, for the therapist
+    one_arm: bool = False  # done with the exercise arm only (findings arm_side)
     source: str = ""  # the protocol line that names it
     purpose: str = ""
     start: str = ""  # the starting position
@@ -43,11 +54,24 @@ class Exercise:
     safety: tuple[str, ...] = ()  # notes for this exercise; the general ones are in the session
     dosage: Dosage = Dosage()
 
+    @property
+    def therapist_name(self) -> str:
+        return name_for_therapist(self.name, self.technical_name)
+
+    def sides(self, arm_side: ArmSide | None = None) -> tuple[Side | None, ...]:
+        """The sides done in turn, each with all the sets; None: one side, not named (a
+        one-arm exercise whose arm is not known: the arm the therapist points out)."""
+        if self.one_arm and arm_side != "both":
+            return (arm_side,)
+        if self.one_arm or self.dosage.sides == 2:
+            return ("left", "right")
+        return (None,)
+
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "purpose": self.purpose,
-                "start": self.start, "steps": list(self.steps), "dosage": self.dosage.to_json(),
-                "equipment": list(self.equipment), "safety": list(self.safety),
-                "video": self.video}
+        return {"code": self.code, "name": self.name, "technical_name": self.technical_name,
+                "purpose": self.purpose, "start": self.start, "steps": list(self.steps),
+                "dosage": self.dosage.to_json(), "equipment": list(self.equipment),
+                "safety": list(self.safety), "video": self.video, "one_arm": self.one_arm}
 
 
 @dataclass(frozen=True)
@@ -87,9 +111,19 @@ class SessionTexts:
     closing: tuple[str, ...]
     closing_source: str
     stopped: str
+    arm_left: str  # a one-arm exercise: which arm (findings arm_side)
+    arm_right: str
+    arm_both: str
+    arm_unknown: str
+    arm_fill_in: str  # printed only, under arm_unknown: a line to circle the arm on
     sheet_title: str  # the printed home-exercise sheet
     sheet_intro: str
     commands: tuple[tuple[str, tuple[str, ...]], ...]  # command → normalised phrases
+
+    def arm(self, arm_side: ArmSide | None) -> str:
+        """The sentence that names the exercise arm."""
+        return {"left": self.arm_left, "right": self.arm_right,
+                "both": self.arm_both}.get(arm_side or "", self.arm_unknown)
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,22 @@ PRECAUTIONS: Final = ("osteoporosis", "corticosteroids", "rheumatoid_arthritis",
 C_SPINE_KEYS: Final = ("high_risk", "low_risk", "rotation_45")
 ADL_IMPACTS: Final = ("none", "mild", "severe")
 RADICULAR_TESTS: Final = ("positive", "negative", "not_done")  # Spurling, traction/distraction
-CHOICE_FINDINGS: Final = {"adl_impact": ADL_IMPACTS, "radicular_test": RADICULAR_TESTS}
+ARM_SIGNS: Final = ("reflexes", "weakness", "sensory")  # the three signs of grade III
+ARM_SIDES: Final = ("left", "right", "both")
+CHOICE_FINDINGS: Final = {"adl_impact": ADL_IMPACTS, "radicular_test": RADICULAR_TESTS,
+                          "arm_side": ARM_SIDES}
 NORMAL_COURSE_MAX_WEEKS: Final = 6  # "in de eerste zes weken"
 LONG_ABSENCE_WEEKS: Final = 4  # "langer dan vier weken"
 MAX_WEEKS: Final = 50 * 52.0  # over fifty years is not a duration anybody means
-LIST_FINDINGS: Final = {"red_flags": RED_FLAG_CATEGORIES, "precautions": PRECAUTIONS}
+LIST_FINDINGS: Final = {"red_flags": RED_FLAG_CATEGORIES, "precautions": PRECAUTIONS,
+                        "arm_signs": ARM_SIGNS}
 OBJECT_FINDINGS: Final = {"c_spine_rule": C_SPINE_KEYS}
 UNKNOWN: Final = "unknown"  # a red-flag answer of doubt that stayed doubt
+NOT_RECORDED: Final = "not_recorded"  # the answer to an optional choice that leaves it unknown
 
 AdlImpact = Literal["none", "mild", "severe"]
 RadicularTest = Literal["positive", "negative", "not_done"]
+ArmSide = Literal["left", "right", "both"]
 Value = bool | str | float | tuple[str, ...]
 
 
@@ -64,6 +70,8 @@ class Findings:
     c_spine_rule: CSpineRule | None = None
     precautions: tuple[str, ...] | None = None
     neurological_signs: bool | None = None
+    arm_signs: tuple[str, ...] | None = None  # which of ARM_SIGNS (the follow-up's baseline)
+    arm_side: ArmSide | None = None  # the side of the arm signs
     radicular_test: RadicularTest | None = None  # Spurling's and/or traction/distraction test
     referred_for_arm_signs: bool | None = None  # the GP or specialist referred for the arm signs
     adl_impact: AdlImpact | None = None
@@ -71,6 +79,7 @@ class Findings:
     improving: bool | None = None
     recurrent: bool | None = None
     psychosocial_dominant: bool | None = None
+    has_work: bool | None = None  # paid or voluntary work, employed or self-employed
     work_related: bool | None = None
     work_absence_weeks: float | None = None
 
@@ -103,12 +112,14 @@ class Findings:
 
 
 FINDING_KEYS: Final = tuple(f.name for f in fields(Findings))
-# Keys a findings file may leave out even when the dialog asks them (absent: no doubt, and no
-# imaging that ruled a fracture out).
-OPTIONAL_KEYS: Final = frozenset({"red_flags_unknown", "fracture_ruled_out"})
+# Keys a findings file may leave out even when the dialog asks them (absent: no doubt, no
+# imaging that ruled a fracture out, which arm signs and their side not recorded, and whether
+# the patient works not asked: then the work questions decide as in the first version-2 files).
+OPTIONAL_KEYS: Final = frozenset({"red_flags_unknown", "fracture_ruled_out", "arm_signs",
+                                  "arm_side", "has_work"})
 BOOLEAN_FINDINGS: Final = frozenset(
     {"trauma_related", "fracture_ruled_out", "neurological_signs", "referred_for_arm_signs",
-     "improving", "recurrent", "psychosocial_dominant", "work_related"}
+     "improving", "recurrent", "psychosocial_dominant", "has_work", "work_related"}
 )
 DURATION_FINDINGS: Final = frozenset({"weeks_since_onset", "work_absence_weeks"})
 
@@ -196,7 +207,22 @@ def parse_findings(data: object) -> Findings:
     if both:
         raise FindingsError(f"'{both[0]}' staat in 'red_flags' en in 'red_flags_unknown': "
                             "gevonden of onbekend, niet allebei")
+    _check_consistent(values)
     return Findings(**values)
+
+
+def _check_consistent(values: Mapping[str, Any]) -> None:
+    """Keys that say the same thing twice must agree: the arm signs with neurological_signs,
+    and no work-related neck pain without work."""
+    signs, neuro = values.get("arm_signs"), values.get("neurological_signs")
+    if signs is not None and neuro is not None and bool(signs) != neuro:
+        raise FindingsError("'arm_signs' en 'neurological_signs' spreken elkaar tegen: "
+                            "tekenen in de lijst horen bij neurological_signs true")
+    if (signs or values.get("arm_side") is not None) and neuro is False:
+        raise FindingsError("'arm_side' of 'arm_signs' hoort alleen bij neurological_signs true")
+    if values.get("has_work") is False and values.get("work_related"):
+        raise FindingsError("'work_related' is true maar 'has_work' is false: werkgerelateerde "
+                            "nekpijn vraagt werk")
 
 
 BONE_PRECAUTIONS: Final = frozenset({"osteoporosis", "corticosteroids", "rheumatoid_arthritis"})
@@ -238,8 +264,9 @@ def needed_keys(f: Findings) -> list[str]:
     keys.append("neurological_signs")
     if f.neurological_signs is None:
         return keys
-    if f.neurological_signs:  # grade III: the test and the referral decide how sure, and who
-        keys += ["radicular_test", "referred_for_arm_signs"]
+    if f.neurological_signs:  # grade III: which signs and where (the follow-up's baseline),
+        # then the test and the referral decide how sure, and who
+        keys += ["arm_signs", "arm_side", "radicular_test", "referred_for_arm_signs"]
     keys += ["adl_impact", "weeks_since_onset"]  # the impact and course of every patient
     if f.weeks_since_onset is None:
         return keys
@@ -254,8 +281,10 @@ def needed_keys(f: Findings) -> list[str]:
     normal = f.weeks_since_onset <= NORMAL_COURSE_MAX_WEEKS and f.improving and not f.recurrent
     if not normal and not f.neurological_signs:  # psychosocial factors: B or C (grades I-II)
         keys.append("psychosocial_dominant")
-    keys.append("work_related")
-    if f.work_related:
+    keys.append("has_work")
+    if f.has_work is not False:  # no work: no work-related neck pain and no sick leave
+        keys.append("work_related")
+    if f.work_related or f.has_work:  # sick leave is asked of everybody who works
         keys.append("work_absence_weeks")
     return keys
 

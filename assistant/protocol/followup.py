@@ -55,6 +55,7 @@ class Followup:
     actions: tuple[str, ...]
     advice: tuple[str, ...]  # Dutch, one per action
     reasons: tuple[str, ...]  # Dutch, each step with its numbers
+    psk_activities: tuple[str, ...] = ()  # the three PSK activities named at the baseline
 
     @property
     def weeks_since_intake(self) -> float:
@@ -80,6 +81,7 @@ class Followup:
             "actions": list(self.actions),
             "advice": list(self.advice),
             "reasons": list(self.reasons),
+            "psk_activities": list(self.psk_activities),
         }
 
 
@@ -97,11 +99,18 @@ def session_number(intake_date: date, measurements: Sequence[Measurement]) -> in
     return 1 + len({m.day for m in measurements if m.day > intake_date})
 
 
-def review_due(intake_date: date, day: date, plan: ClosurePlan) -> bool:
+def review_due(intake_date: date, day: date, plan: ClosurePlan,
+               baseline: Measurement | None = None) -> bool:
     """'indien er geen verbetering is opgetreden na zes weken': decided on exact days (six
-    weeks = 42 days), never on rounded weeks."""
+    weeks = 42 days, so the evaluation at six weeks is the review), never on rounded weeks.
+    The weeks run from the intake, and from the baseline measurement when that was taken
+    later (addition: without six weeks since the baseline, 'geen verbetering na zes weken'
+    cannot be judged)."""
     weeks = plan.review_after_weeks
-    return weeks is not None and (day - intake_date).days >= weeks * DAYS_PER_WEEK
+    if weeks is None:
+        return False
+    start = max(intake_date, baseline.day) if baseline is not None else intake_date
+    return (day - start).days >= weeks * DAYS_PER_WEEK
 
 
 def baseline_of(intake_date: date, measurements: Sequence[Measurement]) -> Measurement | None:
@@ -122,17 +131,20 @@ def is_improved(baseline: Measurement, latest: Measurement, min_drop: int) -> bo
 
 
 def is_clearly_worse(baseline: Measurement, latest: Measurement, margin: int) -> bool:
-    """The same margin as improvement, the other way: NPRS at least `margin` points above the
-    baseline, or the PSK mean at least `margin` above it (compared on the sums)."""
+    """The same margin as improvement, the other way (symmetric): NPRS at least `margin`
+    points above the baseline, or the PSK mean at least `margin` above it (on the sums)."""
     nprs_rise = latest.nprs - baseline.nprs
     psk_sum_rise = sum(latest.psk) - sum(baseline.psk)
     return nprs_rise >= margin or psk_sum_rise >= 3 * margin
 
 
-def is_worse(baseline: Measurement | None, latest: Measurement) -> bool:
+def is_worse(baseline: Measurement | None, latest: Measurement, margin: int) -> bool:
     """'verslechtering (toename van de pijn, meer sensorische symptomen of een toenemend verlies
-    van motorische controle)': NPRS above the baseline, or the neurological symptoms worse."""
-    pain_up = baseline is not None and latest is not baseline and latest.nprs > baseline.nprs
+    van motorische controle)': pain or PSK clearly worse than at the baseline (the margin of
+    improvement, so a one-point wobble is not a worsening), or the neurological symptoms
+    worse (these need no baseline measurement: the intake recorded the arm signs)."""
+    pain_up = (baseline is not None and latest is not baseline
+               and is_clearly_worse(baseline, latest, margin))
     return pain_up or latest.neuro_worse
 
 
@@ -176,17 +188,18 @@ def _session_rule(plan: ClosurePlan, session: int, data: FollowupData) -> tuple[
 
 def _review_rule(plan: ClosurePlan, due: bool, improved: bool | None, worse: bool,
                  data: FollowupData) -> tuple[list[str], list[str]]:
-    """Profiles B–D: 'Beëindig de behandeling … indien er geen verbetering is opgetreden na zes
-    weken'; B and C then contact the GP or occupational physician, D refers back to the GP,
-    also at any worsening ('of zelfs tot verslechtering … verwijs de patiënt terug')."""
+    """Every profile: 'Beëindig de behandeling … indien er geen verbetering is opgetreden na zes
+    weken'; then contact the GP or occupational physician, and D refers back to the GP, also
+    at any worsening ('of zelfs tot verslechtering … verwijs de patiënt terug'). With no
+    earlier measurement there is nothing to judge: no stop advice."""
     weeks = plan.review_after_weeks
     stop = "refer_back_gp" if plan.refer_gp_if_worse else "stop_and_contact_gp"
     if plan.refer_gp_if_worse and worse:
         return [stop], [data.reason("worse_refer")]
+    if improved is None:
+        return [], []
     if not due:
         return [], [data.reason("before_review", review_weeks=weeks)]
-    if improved is None:
-        return ["evaluate_now"], [data.reason("review_unknown", review_weeks=weeks)]
     if improved:
         return [], [data.reason("review_improved")]
     return [stop], [data.reason("review_not_improved", review_weeks=weeks)]
@@ -214,11 +227,13 @@ def evaluate(
     measurements: Sequence[Measurement],
     data: FollowupData,
     standing: bool = True,
+    psk_activities: Sequence[str] = (),
 ) -> Followup:
     """The advice on `day` for a patient in `profile`, from the measurements since the intake
     (those after `day` are ignored). `day` must not be before the intake. `standing`: a
     referral back advised at an earlier evaluation still stands (only the check itself looks
-    at earlier days without it)."""
+    at earlier days without it). `psk_activities`: the three activities named at the baseline,
+    shown with the scores."""
     if day < intake_date:
         raise ValueError(f"{day} is before the intake on {intake_date}")
     taken = up_to(measurements, day)
@@ -229,38 +244,44 @@ def evaluate(
     improved: bool | None = None
     if baseline is not None and latest is not None and latest is not baseline:
         improved = is_improved(baseline, latest, data.min_drop)
-    worse = latest is not None and is_worse(baseline, latest)
+    worse = latest is not None and is_worse(baseline, latest, data.min_drop)
 
     reasons = [data.reason("timing", intake_date=intake_date.isoformat(),
                            weeks=format_weeks(round(days / DAYS_PER_WEEK, 1))),
                data.reason("session", session=session)]
     reasons += _measurement_reasons(data, baseline, latest)
+    actions: list[str] = []
     if improved is not None:
         assert baseline is not None and latest is not None
         reasons.append(_improvement_reason(data, baseline, latest))
-        if latest.nprs > baseline.nprs:
-            reasons.append(data.reason("worse_pain", before=baseline.nprs, after=latest.nprs))
-    else:
-        reasons.append(data.reason("no_earlier"))
+        if 0 < latest.nprs - baseline.nprs < data.min_drop:
+            reasons.append(data.reason("worse_pain", before=baseline.nprs, after=latest.nprs,
+                                       min_drop=data.min_drop))
+    elif baseline is not None:  # this measurement is the first: the baseline from now on
+        actions.append("evaluate_now")
+        reasons.append(data.reason("no_earlier" if baseline.day == intake_date
+                                   else "late_baseline"))
     if latest is not None and latest.neuro_worse:
         reasons.append(data.reason("worse_neuro"))
 
-    actions: list[str] = []
     clearly_worse = (improved is not None and baseline is not None and latest is not None
                      and is_clearly_worse(baseline, latest, data.min_drop))
     if clearly_worse:  # in every profile: re-check red flags and profile before treating on
         actions.append("reassess")
         reasons.append(data.reason("worse_reassess", min_drop=data.min_drop))
-    if plan.max_sessions is not None and not clearly_worse:
+    if plan.max_sessions is not None and improved is not None and not clearly_worse:
         found, why = _session_rule(plan, session, data)
         actions += found
         reasons += why
     if plan.review_after_weeks is not None:
-        found, why = _review_rule(plan, review_due(intake_date, day, plan), improved, worse, data)
+        due = review_due(intake_date, day, plan, baseline)
+        found, why = _review_rule(plan, due, improved, worse, data)
         if standing and "refer_back_gp" not in found and _referred_back_before(
                 patient=patient, profile=profile, plan=plan, intake_date=intake_date, day=day,
                 measurements=taken, data=data):
             found, why = ["refer_back_gp"], [data.reason("referred_back_before")]
+        if "stop_and_contact_gp" in found and "conclude_treatment" in actions:
+            actions.remove("conclude_treatment")  # the stronger advice says it all
         actions += [a for a in found if a not in actions]
         reasons += why
     if not actions:
@@ -273,4 +294,5 @@ def evaluate(
         days_since_intake=days, session=session, improved=improved, worse=worse,
         baseline=baseline, latest=latest, actions=tuple(actions),
         advice=tuple(data.action(a) for a in actions), reasons=tuple(reasons),
+        psk_activities=tuple(psk_activities),
     )

@@ -17,7 +17,9 @@ from assistant.protocol.findings import (
     DURATION_FINDINGS,
     FINDING_KEYS,
     LIST_FINDINGS,
+    NOT_RECORDED,
     OBJECT_FINDINGS,
+    OPTIONAL_KEYS,
     RED_FLAG_CATEGORIES,
 )
 from assistant.protocol.model import (
@@ -48,7 +50,8 @@ URGENCIES = ("acute", "routine")
 FOUND_BY = ("history", "examination")
 REASON_PLACEHOLDERS = {
     "grade_iv": {"signs"}, "course_normal": {"weeks"}, "course_long": {"weeks"},
-    "absence": {"weeks"}, "fracture_c_spine": {"step"}, "fracture_precaution": {"precautions"},
+    "absence": {"weeks"}, "absence_not_work": {"weeks"}, "grade_iii_signs": {"signs", "side"},
+    "fracture_c_spine": {"step"}, "fracture_precaution": {"precautions"},
     "unresolved": {"signs"}, "unresolved_referral": {"signs"}, "precaution": {"precautions"},
 }
 REQUIRED_REASONS = (
@@ -56,10 +59,12 @@ REQUIRED_REASONS = (
     "c_spine_no_rotation", "fracture_precaution", "unresolved_referral", "urgency_acute",
     "urgency_routine",
     "unresolved", "trauma_cleared", "trauma_imaged", "precaution", "grade_iii",
+    "grade_iii_signs", "arm_side_left", "arm_side_right", "arm_side_both", "arm_side_unknown",
     "grade_iii_positive", "grade_iii_negative", "grade_iii_not_done", "grade_ii",
     "grade_i_none", "grade_i_mild", "course_normal",
     "course_long", "course_not_improving", "course_recurrent", "profile_a",
     "profile_b", "profile_c", "profile_d", "not_trauma", "work", "absence",
+    "absence_not_work",
 )
 LETTER_PLACEHOLDERS = {
     "seen": {"date"}, "seen_duration": {"date", "duration"}, "conclusion": {"categories"},
@@ -117,7 +122,7 @@ def _section(t: Table) -> Section:
 def _question(t: Table, sections: set[str]) -> Question:
     t.check_keys({"id", "section", "finding", "type", "text", "help", "label", "source",
                   "addition", "unit", "allow_none", "choices", "why", "yes_means", "alarm",
-                  "found_by", "letter_label"})
+                  "found_by", "letter_label", "also"})
     qid = t.text("id")
     where = f"question '{qid}'"
     section = t.text("section")
@@ -147,10 +152,12 @@ def _question(t: Table, sections: set[str]) -> Question:
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
     if kind is AnswerType.CHOICE:
         table = t.table("choices")
-        table.check_keys(set(CHOICE_VALUES[finding]))
+        values: tuple[str, ...] = CHOICE_VALUES[finding]
+        if finding in OPTIONAL_KEYS and NOT_RECORDED in table.data:  # "niet genoteerd"
+            values = (*values, NOT_RECORDED)
+        table.check_keys(set(values))
         choices = tuple(
-            (value, tuple(normalise(p) for p in table.texts(value)))
-            for value in CHOICE_VALUES[finding]
+            (value, tuple(normalise(p) for p in table.texts(value))) for value in values
         )
         seen: dict[str, str] = {}
         for value, phrases in choices:
@@ -176,14 +183,21 @@ def _question(t: Table, sections: set[str]) -> Question:
     found_by = t.data.get("found_by", "history")
     if found_by not in FOUND_BY:
         raise ProtocolError(f"{where}.found_by: expected one of {', '.join(FOUND_BY)}")
-    if kind is not AnswerType.YES_NO and ("yes_means" in t.data or alarm is not None):
-        raise ProtocolError(f"{where}: only yes/no questions have yes_means or alarm")
+    if kind is not AnswerType.YES_NO and ("yes_means" in t.data or alarm is not None
+                                          or "also" in t.data):
+        raise ProtocolError(f"{where}: only yes/no questions have yes_means, alarm or also")
+    also = t.text("also", optional=True) or None
+    if also is not None:
+        also_key, _, also_member = also.partition(".")
+        if dot or also_member not in LIST_FINDINGS.get(also_key, ()):
+            raise ProtocolError(f"{where}.also: expected '<list finding>.<member>' on a "
+                                f"question of a plain finding, not '{also}'")
     return Question(
         id=qid, section=section, finding=finding, type=kind, text=t.text("text"),
         help=t.text("help"), label=t.text("label"), source=t.text("source"), addition=addition,
         unit=unit, allow_none=t.flag("allow_none"), choices=choices, why=why,
         yes_means=t.flag("yes_means", default=True), alarm=alarm, found_by=found_by,
-        letter_label=t.text("letter_label", optional=True) or None,
+        letter_label=t.text("letter_label", optional=True) or None, also=also,
     )
 
 
@@ -334,7 +348,7 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
     for section in sections:
         if not any(q.section == section.id for q in questions):
             raise ProtocolError(f"section '{section.id}' has no questions")
-    asked = {q.finding for q in questions}
+    asked = {q.finding for q in questions} | {q.also for q in questions if q.also}
     for key, parts in {**LIST_FINDINGS, **OBJECT_FINDINGS}.items():
         for part in parts:
             if f"{key}.{part}" not in asked:

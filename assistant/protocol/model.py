@@ -65,6 +65,7 @@ class Question:
     alarm: bool | None = None  # the answer that raises an alarm: always confirmed
     found_by: FoundBy = "history"  # where the answer comes from: history or examination
     letter_label: str | None = None  # the referral letter's words for the alarming answer
+    also: str | None = None  # a list member a "ja" records as well ("arm_signs.weakness")
 
     @property
     def part(self) -> tuple[str, str] | None:
@@ -255,6 +256,10 @@ class Protocol:
 
     def precaution_name(self, item: str) -> str:
         return self.precaution(item).name
+
+    def arm_sign_name(self, sign: str) -> str:
+        """The label of the question that records an arm sign ("spierzwakte in de arm")."""
+        return next(q.label for q in self.questions if q.also == f"arm_signs.{sign}")
 
     def reason(self, key: str, **values: str) -> str:
         return dict(self.reasons)[key].format(**values)

@@ -92,6 +92,11 @@ def is_recurrent(f: Findings) -> bool:
     return bool(f.recurrent)
 
 
+def has_work(f: Findings) -> bool:
+    """The patient works, paid or voluntary (then sick leave is asked)."""
+    return bool(f.has_work)
+
+
 def is_work_related(f: Findings) -> bool:
     """'Aanvullend bij werkgerelateerde nekpijn'."""
     return bool(f.work_related)
@@ -247,7 +252,11 @@ def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
 
 def _grade_reasons(f: Findings, p: Protocol, g: Grade) -> list[str]:
     if g == "III":  # KNGF recommendation 3: how probable, by the radicular test
-        return [p.reason("grade_iii"), p.reason(f"grade_iii_{f.radicular_test or 'not_done'}")]
+        found = p.reason("grade_iii")
+        if f.arm_signs:  # which signs, and where: the baseline for the follow-up
+            found = p.reason("grade_iii_signs", signs=names(f.arm_signs, p.arm_sign_name),
+                             side=p.reason(f"arm_side_{f.arm_side or 'unknown'}"))
+        return [found, p.reason(f"grade_iii_{f.radicular_test or 'not_done'}")]
     if g == "II":
         return [p.reason("grade_ii")]
     return [p.reason("grade_i_none" if f.adl_impact == "none" else "grade_i_mild")]
@@ -273,10 +282,13 @@ def _plan_reasons(f: Findings, p: Protocol, prof: Profile) -> list[str]:
     if f.precautions and prof.id != "A":
         reasons.append(p.reason("precaution", precautions=names(
             f.precautions, p.precaution_name)))
+    absence = f.work_absence_weeks or 0.0
     if is_work_related(f):
         reasons.append(p.reason("work"))
-        if (f.work_absence_weeks or 0.0) > 0:
-            reasons.append(p.reason("absence", weeks=format_weeks(f.work_absence_weeks or 0.0)))
+        if absence > 0:
+            reasons.append(p.reason("absence", weeks=format_weeks(absence)))
+    elif absence > 0:  # sick leave is asked of all who work; the work advice needs both
+        reasons.append(p.reason("absence_not_work", weeks=format_weeks(absence)))
     return reasons
 
 

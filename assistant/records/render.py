@@ -31,10 +31,18 @@ def _improved_word(f: Followup) -> str:
     return "ja" if f.improved else "nee"
 
 
+def activities_line(activities: Sequence[str]) -> str:
+    """The PSK's three activities, in the order of the scores."""
+    if not activities:
+        return "PSK-activiteiten: niet genoteerd."
+    return "PSK-activiteiten: " + ", ".join(f"{n}. {a}" for n, a in enumerate(activities, 1)) + "."
+
+
 def followup_lines(f: Followup) -> list[str]:
     """The follow-up for the screen: short lines, advice first."""
     lines = [f"Vervolg voor patiënt {f.patient}, profiel {f.profile}, op {f.day.isoformat()}.",
-             f"Week {format_number(f.weeks_since_intake)} na de intake, sessie {f.session}."]
+             f"Week {format_number(f.weeks_since_intake)} na de intake, sessie {f.session}.",
+             activities_line(f.psk_activities)]
     if f.latest is not None:
         lines.append(f"Nu: {_scores(f.latest)}.")
     if f.baseline is not None and f.baseline is not f.latest:
@@ -50,7 +58,8 @@ def followup_markdown(f: Followup, chart: str | None) -> str:
     lines = ["# Nekpijn: vervolgmeting", "",
              f"Patiënt: {f.patient}  ", f"Profiel: {f.profile}  ",
              f"Intake: {f.intake_date.isoformat()}  ", f"Meting: {f.day.isoformat()} "
-             f"(week {format_number(f.weeks_since_intake)}, sessie {f.session})", ""]
+             f"(week {format_number(f.weeks_since_intake)}, sessie {f.session})  ",
+             activities_line(f.psk_activities), ""]
     rows = [("Begin", f.baseline), ("Nu", f.latest)] if f.baseline is not f.latest else [
         ("Nu", f.latest)]
     lines += ["| | Datum | NPRS | PSK | PSK gemiddeld |", "| --- | --- | --- | --- | --- |"]
@@ -80,6 +89,7 @@ def intake_lines(c: ConsultationRow, protocol: Protocol) -> list[str]:
         lines.append("Verwezen naar de huisarts of een specialist.")
     chosen = ", ".join(c.chosen_exercises) if c.chosen_exercises else "geen"
     lines.append(f"Gekozen oefeningen: {chosen}.")
+    lines.append(activities_line(c.psk_activities))
     return lines
 
 
@@ -111,7 +121,8 @@ def _intake_json(c: ConsultationRow) -> dict[str, Any]:
     return {"id": c.id, "date": c.date.isoformat(), "grade": c.result.get("grade"),
             "course": c.result.get("course"), "profile": c.result.get("profile"),
             "referral": c.result.get("referral"),
-            "chosen_exercises": list(c.chosen_exercises), "result": c.result}
+            "chosen_exercises": list(c.chosen_exercises),
+            "psk_activities": list(c.psk_activities), "result": c.result}
 
 
 def _evaluations_json(c: ConsultationRow,

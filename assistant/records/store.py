@@ -83,7 +83,12 @@ MIGRATIONS: Final[list[tuple[str, ...]]] = [
             PRIMARY KEY (journal, seq)
         )""",
     ),
+    (  # 2: the three PSK activities named at the baseline, scored again at each evaluation
+        """ALTER TABLE consultations ADD COLUMN psk_activities TEXT NOT NULL DEFAULT '[]'
+            CHECK (json_valid(psk_activities))""",
+    ),
 ]
+PSK_ACTIVITY_MAX: Final = 60  # characters of one activity's name
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class ConsultationRow:
     result: dict[str, Any]  # the result JSON (DESIGN.md "Result")
     chosen_exercises: tuple[str, ...]
     created: str  # UTC timestamp, ISO 8601
+    psk_activities: tuple[str, ...] = ()  # the PSK's three activities, or () if not named
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,21 @@ def validate_patient_id(patient: str) -> str:
             f"ongeldige patiënt-id {patient!r}: gebruik 1 tot 64 letters, cijfers, '-', '_' of "
             "'.', met minstens één letter of cijfer")
     return patient
+
+
+def validate_psk_activities(activities: Sequence[str]) -> tuple[str, ...]:
+    """Three activity names (trimmed, non-empty, at most PSK_ACTIVITY_MAX characters each, no
+    control characters); a RecordsError in Dutch otherwise."""
+    names = tuple(" ".join(a.split()) for a in activities)
+    if len(names) != 3 or not all(names):
+        given = len([n for n in names if n])
+        raise RecordsError(f"de PSK heeft drie activiteiten nodig, niet {given} (bijvoorbeeld: "
+                           "traplopen,autorijden,lezen)")
+    for name in names:
+        if len(name) > PSK_ACTIVITY_MAX or not name.isprintable():
+            raise RecordsError(f"PSK-activiteit te lang of onleesbaar: '{name[:20]}…' (hooguit "
+                               f"{PSK_ACTIVITY_MAX} tekens)")
+    return names
 
 
 def records_error(path: Path, exc: sqlite3.Error) -> RecordsError:
@@ -415,13 +436,22 @@ class Store:
         """The patient's intakes, oldest first."""
         validate_patient_id(patient)
         rows = self._conn.execute(
-            "SELECT id, patient, date, findings, result, chosen_exercises, created"
-            " FROM consultations WHERE patient = ? COLLATE NOCASE ORDER BY date, id", (patient,))
+            "SELECT id, patient, date, findings, result, chosen_exercises, created,"
+            " psk_activities FROM consultations WHERE patient = ? COLLATE NOCASE"
+            " ORDER BY date, id", (patient,))
         return [_consultation(r) for r in rows]
 
     def latest_consultation(self, patient: str) -> ConsultationRow | None:
         rows = self.consultations(patient)
         return rows[-1] if rows else None
+
+    @_sqlite_errors
+    def set_psk_activities(self, consultation: int, activities: Sequence[str]) -> None:
+        """Name the PSK's three activities for an intake (at its baseline measurement)."""
+        checked = validate_psk_activities(activities)
+        with self._transaction() as conn:
+            conn.execute("UPDATE consultations SET psk_activities = ? WHERE id = ?",
+                         (json.dumps(list(checked), ensure_ascii=False), consultation))
 
     # --- evaluations --------------------------------------------------------------------------
 
@@ -473,7 +503,7 @@ class Store:
             "consultations": [
                 {"id": c.id, "date": c.date.isoformat(), "findings": c.findings,
                  "result": c.result, "chosen_exercises": list(c.chosen_exercises),
-                 "created": c.created}
+                 "psk_activities": list(c.psk_activities), "created": c.created}
                 for c in self.consultations(patient)
             ],
             "evaluations": [
@@ -555,7 +585,8 @@ class Store:
 def _consultation(row: Sequence[Any]) -> ConsultationRow:
     return ConsultationRow(
         id=row[0], patient=row[1], date=date.fromisoformat(row[2]), findings=json.loads(row[3]),
-        result=json.loads(row[4]), chosen_exercises=tuple(json.loads(row[5])), created=row[6])
+        result=json.loads(row[4]), chosen_exercises=tuple(json.loads(row[5])), created=row[6],
+        psk_activities=tuple(json.loads(row[7])))
 
 
 def _evaluation(row: Sequence[Any]) -> EvaluationRow:
