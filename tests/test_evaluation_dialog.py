@@ -3,6 +3,8 @@ the offer to take it after an intake."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from assistant.dialog.evaluation import Evaluation, parse_score, run_evaluation
@@ -147,3 +149,42 @@ def test_help_on_the_baseline_offer_says_ja_or_nee() -> None:
     assert offer_baseline(ScriptedListener(["help", "ja"]), events.append, PROTOCOL)
     [help_event] = [e for e in events if isinstance(e, Reprompt)]
     assert help_event.text == f"{TEXTS.turns.yes_or_no} {TEXTS.turns.command_hint}"
+
+
+def run_named(inputs: list[str], **options: Any) -> tuple[Evaluation | None, list[str]]:
+    events: list[Event] = []
+    evaluation = run_evaluation(ScriptedListener(inputs), events.append, "B", **options)
+    return evaluation, [e.text for e in events if isinstance(e, SPOKEN)]
+
+
+def test_the_baseline_names_the_three_psk_activities_first() -> None:
+    evaluation, said = run_named(["traplopen", "  auto   rijden ", "terug", "fietsen", "lezen",
+                                  "zes", "vijf", "4", "drie"], baseline=True, name_activities=True)
+    assert evaluation == Evaluation(nprs=6, psk=(5, 4, 3),
+                                    psk_activities=("traplopen", "fietsen", "lezen"))
+    assert said[0] == PROMPTS["activity1"]
+    assert "PSK: fietsen. Hoe moeilijk is dat nu? Van nul tot tien. Tien is onmogelijk." in said
+
+
+def test_the_activities_can_be_skipped_and_named_ones_are_not_asked_again() -> None:
+    evaluation, said = run_named(["overslaan", "zes", "vijf", "4", "drie"], baseline=True,
+                                 name_activities=True)
+    assert evaluation is not None and evaluation.psk_activities == ()
+    assert PROMPTS["psk1"] in said
+    evaluation, said = run_named(["zes", "vijf", "4", "drie"], activities=("a", "b", "c"),
+                                 name_activities=True)
+    assert evaluation is not None and evaluation.psk_activities == ()  # nothing new named
+    assert PROMPTS["activity1"] not in said and said[1].startswith("PSK: a.")
+
+
+def test_an_activity_must_be_a_short_name_and_terug_from_the_score_goes_back() -> None:
+    evaluation, said = run_named(["x" * 61, "a", "b", "c", "terug", "d", "zes", "1", "2", "3"],
+                                 name_activities=True)
+    assert evaluation is not None and evaluation.psk_activities == ("a", "b", "d")
+    assert said.count(PROMPTS["activity1"]) == 2 and said.count(PROMPTS["activity3"]) == 2
+
+
+def test_a_spoken_activity_cannot_be_recognised_so_only_commands_are_listened_for() -> None:
+    listener = ScriptedListener(["stop"])
+    run_evaluation(listener, lambda _: None, "B", name_activities=True)
+    assert "stop" in listener.grammars[0] and "zes" not in listener.grammars[0]

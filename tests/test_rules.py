@@ -209,6 +209,33 @@ def test_actions_profiles_b_to_d(absence: float, expected: list[str], prof: str)
     assert run(work_related=False, work_absence_weeks=None, **overrides)["actions"] == []
 
 
+@pytest.mark.parametrize("absence", [0, 3])
+def test_work_that_does_not_add_to_the_pain_keeps_the_seeds_conditions(absence: float) -> None:
+    """Sick leave is asked of all who work; the work actions still need work-related pain."""
+    r = run(has_work=True, work_related=False, work_absence_weeks=absence, weeks_since_onset=9)
+    assert r["profile"] == "B" and r["actions"] == []
+    said = [x for x in r["reasons"] if "verzuim" in x]
+    assert said == ([] if not absence else [
+        "Er is 3 weken verzuim of productieverlies. Het werk draagt niet bij aan de nekpijn: "
+        "de werkadviezen van de richtlijn gelden daarom niet."])
+
+
+def test_no_work_needs_no_work_questions() -> None:
+    f = parse_findings(findings(has_work=False, work_related=None, work_absence_weeks=None))
+    assert missing_keys(f) == [] and "work_related" not in needed_keys(f)
+    assert "work_absence_weeks" in needed_keys(parse_findings(findings(has_work=True)))
+    with pytest.raises(FindingsError, match="'work_absence_weeks' ontbreekt"):
+        classify(parse_findings(findings(has_work=True, work_absence_weeks=None)), P)
+
+
+def test_grade_iii_names_the_signs_and_their_side() -> None:
+    r = run(neurological_signs=True, arm_signs=["weakness", "sensory"], arm_side="both")
+    assert r["reasons"][0] == ("Graad III: spierzwakte in de arm en een gevoelsstoornis in de "
+                               "arm, aan beide kanten.")
+    assert run(neurological_signs=True)["reasons"][0] == (
+        "Graad III: er zijn neurologische tekenen in de arm.")  # a file without them
+
+
 def test_reasons_explain_each_step() -> None:
     r = run(adl_impact="severe", weeks_since_onset=9, work_related=True, work_absence_weeks=5)
     assert r["reasons"][0] == ("Graad II: de nekpijn heeft een forse invloed op de dagelijkse "
@@ -267,6 +294,13 @@ def test_keys_not_needed_may_be_absent() -> None:
         ({"weeks_since_onset": -1}, "'weeks_since_onset'"),
         ({"weeks_since_onset": "3"}, "'weeks_since_onset'"),
         ({"work_absence_weeks": True}, "'work_absence_weeks'"),
+        ({"arm_signs": ["tingling"]}, "onbekende waarde 'tingling' in 'arm_signs'"),
+        ({"arm_side": "links"}, "'arm_side'"),
+        ({"has_work": "ja"}, "'has_work'"),
+        ({"neurological_signs": False, "arm_signs": ["weakness"]}, "spreken elkaar tegen"),
+        ({"neurological_signs": True, "arm_signs": []}, "spreken elkaar tegen"),
+        ({"neurological_signs": False, "arm_side": "left"}, "'arm_side'"),
+        ({"has_work": False, "work_related": True}, "'has_work' is false"),
         ([], "JSON-object"),
     ],
 )
