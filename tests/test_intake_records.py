@@ -108,3 +108,28 @@ def test_bad_records_options_are_one_line_and_exit_2(args: list[str], message: s
     done = cli("intake", "--text", "--mute", *args)
     assert done.returncode == 2 and message in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_d_report_has_the_neurological_baseline_and_a_dated_time_path(
+        tmp_path: Path) -> None:
+    findings = {"red_flags": [], "precautions": [], "trauma_related": False,
+                "neurological_signs": True, "arm_signs": ["weakness", "sensory"],
+                "arm_side": "right", "radicular_test": "not_done",
+                "referred_for_arm_signs": True, "adl_impact": "severe", "weeks_since_onset": 3,
+                "improving": True, "recurrent": False, "has_work": True, "work_related": False,
+                "work_absence_weeks": 2}
+    source = tmp_path / "d.json"
+    source.write_text(json.dumps(findings), "utf-8")
+    done = cli("intake", "--answers", str(source), "--exercises", "F28", "--date",
+               "2026-09-01", "--report", str(tmp_path / "r"), "--mute")
+    assert done.returncode == 0, done.stderr
+    report = (tmp_path / "r" / "report.md").read_text("utf-8")
+    assert ("## Neurologische beginsituatie\n\n- Tekenen: spierzwakte in de arm en een "
+            "gevoelsstoornis in de arm\n- Kant: rechts\n- Spurling-test of tractie- en "
+            "distractietest: niet gedaan\n") in report
+    assert ("- Tijdspad: evalueer op of rond 13 oktober 2026 (6 weken na de intake), met de "
+            "NPRS en de PSK.") in report
+    assert "Meer pijn betekent geen schade" not in report  # not for radiating arm pain
+    assert "## Acties" not in report  # referred for the arm signs: no call to the GP
+    sheet = (tmp_path / "r" / "oefenblad.html").read_text("utf-8")
+    assert "rechterarm" in sheet and "de kant die u hoort noemen" not in sheet

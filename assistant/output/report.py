@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from assistant.output.files import to_json_text, write_private
 from assistant.output.sheet import dosage_text
 from assistant.protocol import rules
 from assistant.protocol.findings import UNKNOWN, Findings, Value, trauma_means_fracture
-from assistant.protocol.model import Protocol, Question
+from assistant.protocol.model import Profile, Protocol, Question
 from assistant.protocol.rules import Result, is_work_related
 from assistant.text import format_date, format_weeks
 
@@ -141,11 +141,36 @@ def _signs(answers: Sequence[GivenAnswer], findings: Findings, where: str,
     return signs
 
 
+def _neurological_baseline(findings: Findings, protocol: Protocol) -> list[str]:
+    """Grade III: the arm signs as found, the baseline for 'meer sensorische symptomen of een
+    toenemend verlies van motorische controle' at the follow-up."""
+    if not findings.neurological_signs:
+        return []
+    side = protocol.reason(f"arm_side_{findings.arm_side or 'unknown'}")
+    signs = (rules.names(findings.arm_signs, protocol.arm_sign_name) if findings.arm_signs
+             else "niet afzonderlijk genoteerd")
+    test = display_value(protocol.question("radicular_test"), findings.radicular_test or "",
+                         protocol) if findings.radicular_test else "niet genoteerd"
+    return ["## Neurologische beginsituatie", "", f"- Tekenen: {signs}", f"- Kant: {side}",
+            f"- Spurling-test of tractie- en distractietest: {test}", ""]
+
+
+def _time_path(prof: Profile, day: date) -> list[str]:
+    """'Spreek vooraf met de patiënt een duidelijk tijdspad af': the evaluation date."""
+    weeks = prof.closure_plan.review_after_weeks
+    if weeks is None:
+        return []
+    when = day + timedelta(weeks=weeks)
+    return [f"- Tijdspad: evalueer op of rond {format_date(when)} ({weeks} weken na de intake), "
+            "met de NPRS en de PSK."]
+
+
 def _plan(result: Result, findings: Findings, protocol: Protocol,
-          chosen: Sequence[str] | None) -> list[str]:
+          chosen: Sequence[str] | None, day: date) -> list[str]:
     assert result.profile is not None
     prof = protocol.profile(result.profile)
-    lines = ["## Informatie en advies", "", *_bullets(prof.advice), ""]
+    lines = [*_neurological_baseline(findings, protocol),
+             "## Informatie en advies", "", *_bullets(prof.advice), ""]
     if is_work_related(findings):
         lines += ["## Werkgerelateerde nekpijn", "", *_bullets(prof.work_advice), ""]
     if result.actions:
@@ -159,7 +184,8 @@ def _plan(result: Result, findings: Findings, protocol: Protocol,
         "Afgeraden:", "", *_therapy_lines(result.discouraged, protocol), "",
         *_exercise_lines(result, protocol, chosen),
     ]
-    lines += ["", "## Afsluiting", "", *_bullets(prof.closure), *_bullets(protocol.ending_advice)]
+    lines += ["", "## Afsluiting", "", *_time_path(prof, day), *_bullets(prof.closure),
+              *_bullets(protocol.ending_advice)]
     return lines
 
 
@@ -207,7 +233,7 @@ def render_report(
                   *referral_letter(protocol, result, findings, answers, day,
                                    from_file=from_file), ""]
     else:
-        lines += _plan(result, findings, protocol, chosen)
+        lines += _plan(result, findings, protocol, chosen, day)
     return "\n".join(lines) + "\n"
 
 
