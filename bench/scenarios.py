@@ -126,7 +126,7 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
             answers[question] = rng.choice(YES)
         if profile == "D":  # one or more arm signs, a radicular test, referred for it or not
             answers[rng.choice(neuro)] = rng.choice(YES)
-        answers["arm_side"] = rng.choice(["links", "rechts", "beide kanten", "de linkerarm"])
+        answers["arm_side"] = rng.choice(["links", "rechts", "de rechterkant", "de linkerarm"])
         answers["radicular_test"] = rng.choice(["positief", "negatief", "niet gedaan"])
         answers["referred_for_arm_signs"] = rng.choice(YES if rng.random() < 0.3 else NO)
         answers["adl_impact"] = rng.choice(IMPACT[rng.choice(list(IMPACT))])

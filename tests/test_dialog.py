@@ -11,7 +11,7 @@ from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
 from assistant.intake.run import run_consultation as run_session
 from assistant.protocol import classify
-from assistant.protocol.findings import ARM_SIGNS, Findings, needed_keys
+from assistant.protocol.findings import Findings, needed_keys
 from assistant.speech.interfaces import Utterance
 from tests.harness import (
     AFTER_FLAGS,
@@ -399,15 +399,12 @@ def test_events_are_json_serialisable() -> None:
 # --- properties -----------------------------------------------------------------------------
 
 def _as_answered(f: Findings) -> Findings:
-    """What the dialog records from a file that leaves out what it may: whether the patient
-    works follows from work_related (no work: not asked further), and neurological signs
-    without their names are all three signs."""
+    """What the dialog records from a file that leaves out whether the patient works: it
+    follows from work_related and the sick leave (no work: not asked further)."""
     if f.has_work is None:
-        f = replace(f, has_work=bool(f.work_related))
+        f = replace(f, has_work=bool(f.work_related or f.work_absence_weeks))
     if f.has_work is False:
-        f = replace(f, work_related=None)
-    if f.neurological_signs and f.arm_signs is None:
-        f = replace(f, arm_signs=ARM_SIGNS)
+        f = replace(f, work_related=None, work_absence_weeks=None)
     return f
 
 
@@ -419,7 +416,8 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
     answerer = FindingsAnswerer(f, PROTOCOL)
     needed_qs = {q.id for q in PROTOCOL.questions}
     events: list[JsonEvent] = []
-    outcome = run_session(PROTOCOL, answerer, [answerer, collect(events)])
+    config = DialogConfig(record_also=f.arm_signs is not None)  # as `intake --answers` runs it
+    outcome = run_session(PROTOCOL, answerer, [answerer, collect(events)], config)
     assert outcome.consultation.outcome == "done"
     full, got = classify(f, PROTOCOL).to_json(), result_of(events)
     assert got == classify(outcome.consultation.findings, PROTOCOL).to_json()

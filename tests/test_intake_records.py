@@ -133,3 +133,81 @@ def test_the_d_report_has_the_neurological_baseline_and_a_dated_time_path(
     assert "## Acties" not in report  # referred for the arm signs: no call to the GP
     sheet = (tmp_path / "r" / "oefenblad.html").read_text("utf-8")
     assert "rechterarm" in sheet and "de kant die u hoort noemen" not in sheet
+
+
+def _file(tmp_path: Path, name: str, **changes: object) -> Path:
+    data: dict[str, object] = {
+        "red_flags": [], "precautions": [], "trauma_related": False,
+        "neurological_signs": True, "radicular_test": "positive",
+        "referred_for_arm_signs": False, "adl_impact": "mild", "weeks_since_onset": 3,
+        "improving": True, "recurrent": False, "work_related": False,
+        "work_absence_weeks": 0}
+    data.update(changes)
+    path = tmp_path / name
+    path.write_text(json.dumps(data), "utf-8")
+    return path
+
+
+def test_a_file_without_the_arm_signs_gets_none_made_up(tmp_path: Path) -> None:
+    source = _file(tmp_path, "g3.json")
+    done = cli("intake", "--answers", str(source), "--patient", "G-1", "--mute")
+    assert done.returncode == 0, done.stderr
+    classified = cli("classify", "--findings", str(source))
+    assert json.loads(classified.stdout)["reasons"][0] == (
+        "Graad III: er zijn neurologische tekenen in de arm.")
+    assert "Graad III: er zijn neurologische tekenen in de arm." in done.stdout
+    with stored("G-1") as store:
+        intake = store.latest_consultation("G-1")
+        assert intake is not None and "arm_signs" not in intake.findings
+        assert "has_work" not in intake.findings  # the file is kept as given
+
+
+def test_arm_signs_on_both_sides_are_the_spinal_cord_red_flag(tmp_path: Path) -> None:
+    source = _file(tmp_path, "both.json", arm_signs=["weakness"], arm_side="both")
+    done = cli("intake", "--answers", str(source), "--mute")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(cli("classify", "--findings", str(source)).stdout)
+    assert (result["grade"], result["urgency"], result["red_flags"]) == (
+        "IV", "acute", ["spinal_cord"])
+    assert "aan beide kanten" in result["reasons"][1]
+    events = tmp_path / "e.jsonl"
+    answers = [*SCREENED, "nee", "ja", "nee", "beide"]
+    done = cli("intake", "--text", "--mute", "--events", str(events),
+               stdin="\n".join(answers) + "\n")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in events.read_text("utf-8").splitlines()]
+    [result_event] = [e for e in lines if e["event"] == "result"]
+    assert result_event["result"]["red_flags"] == ["spinal_cord"]
+    assert not any(e.get("question") == "radicular_test" for e in lines)
+
+
+def test_sick_leave_without_work_is_refused_and_an_old_file_keeps_its_reason(
+        tmp_path: Path) -> None:
+    bad = _file(tmp_path, "bad.json", neurological_signs=False, has_work=False,
+                work_absence_weeks=6)
+    refused = cli("classify", "--findings", str(bad))
+    assert refused.returncode == 2 and "verzuim vraagt werk" in refused.stderr
+    old = _file(tmp_path, "old.json", neurological_signs=False, work_absence_weeks=6)
+    by_rules = json.loads(cli("classify", "--findings", str(old)).stdout)
+    done = cli("intake", "--answers", str(old), "--report", str(tmp_path / "r"), "--mute")
+    assert done.returncode == 0, done.stderr
+    by_intake = json.loads((tmp_path / "r" / "result.json").read_text("utf-8"))
+    assert by_intake["reasons"] == by_rules["reasons"]
+    assert any("6 weken verzuim" in r for r in by_rules["reasons"])
+
+
+def test_a_back_dated_second_intake_keeps_its_baseline_and_the_future_is_refused(
+        tmp_path: Path) -> None:
+    b = _file(tmp_path, "b.json", neurological_signs=False, adl_impact="severe",
+              weeks_since_onset=10, psychosocial_dominant=False)
+    assert cli("intake", "--answers", str(b), "--patient", "K", "--date", "2026-11-10",
+               "--nprs", "7", "--psk", "7,7,7", "--mute").returncode == 0
+    done = cli("intake", "--answers", str(b), "--patient", "K", "--date", "2026-11-01",
+               "--nprs", "5", "--psk", "5,5,5", "--psk-activities", "a,b,c", "--mute")
+    assert done.returncode == 0, done.stderr
+    with stored("K") as store:
+        first, _later = store.consultations("K")
+        assert [e.nprs for e in store.evaluations("K", first.id)] == [5]
+        assert first.psk_activities == ("a", "b", "c")
+    future = cli("intake", "--answers", str(b), "--date", "2999-01-01", "--mute")
+    assert future.returncode == 2 and "toekomst" in future.stderr

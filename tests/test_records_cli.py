@@ -147,8 +147,8 @@ def test_interactive_followup_by_text(db: Path, capsys: pytest.CaptureFixture[st
     assert out["latest"] == {
         "date": day(0), "nprs": 6, "psk": [5, 4, 3], "psk_mean": 4.0, "neuro_worse": False}
     assert out["psk_activities"] == ["traplopen", "auto rijden", "lezen"]
-    assert "Zijn de klachten in de arm erger geworden?" in captured.err  # prompts off stdout
-    assert "PSK: traplopen. Hoe moeilijk is dat nu?" in captured.err
+    assert "PSK: traplopen. Hoe moeilijk is dat nu?" in captured.err  # prompts off stdout
+    assert "erger geworden" not in captured.err  # on the intake day: the baseline
     assert "Dat begreep ik niet." in captured.err  # twaalf is not a score
     # a later measurement names each activity again, and asks no names
     monkeypatch.setattr("sys.stdin", io.StringIO("vier\n4\n3\n2\nnee\n"))
@@ -157,6 +157,7 @@ def test_interactive_followup_by_text(db: Path, capsys: pytest.CaptureFixture[st
     captured = capsys.readouterr()
     assert json.loads(captured.out)["latest"]["psk"] == [4, 3, 2]
     assert "PSK: lezen. Hoe moeilijk is dat nu?" in captured.err
+    assert "Zijn de klachten in de arm erger geworden?" in captured.err
     assert "Eerst de drie activiteiten" not in captured.err
 
 
@@ -381,3 +382,23 @@ def test_the_date_defaults_to_today(db: Path, capsys: pytest.CaptureFixture[str]
     assert main(["followup", "--db", str(db), "--patient", "P-1", "--nprs", "5", "--psk",
                  "5,5,5", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["date"] == date.today().isoformat()
+
+
+def test_arm_worse_on_the_intake_day_is_refused_and_activities_wait_for_the_measurement(
+        db: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    add_intake(db, "P-1", "D")
+    assert main(["followup", "--db", str(db), "--patient", "P-1", "--date", day(0), "--nprs",
+                 "5", "--psk", "5,5,5", "--neuro-worse"]) == 2
+    assert "beginmeting" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("stop\n"))  # stopped: nothing is kept
+    assert main(["followup", "--db", str(db), "--patient", "P-1", "--mute",
+                 "--psk-activities", "a,b,c"]) == 1
+    capsys.readouterr()
+    with Store.open(db) as store:
+        intake = store.latest_consultation("P-1")
+        assert intake is not None and intake.psk_activities == ()
+    followup_json(db, capsys, "P-1", 1, 5, "5,5,5")  # measured without names
+    assert main(["followup", "--db", str(db), "--patient", "P-1", "--date", day(2), "--nprs",
+                 "5", "--psk", "5,5,5", "--psk-activities", "a,b,c"]) == 2
+    assert "al metingen zonder namen" in capsys.readouterr().err

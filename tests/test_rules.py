@@ -229,9 +229,11 @@ def test_no_work_needs_no_work_questions() -> None:
 
 
 def test_grade_iii_names_the_signs_and_their_side() -> None:
-    r = run(neurological_signs=True, arm_signs=["weakness", "sensory"], arm_side="both")
+    r = run(neurological_signs=True, arm_signs=["weakness", "sensory"], arm_side="right")
     assert r["reasons"][0] == ("Graad III: spierzwakte in de arm en een gevoelsstoornis in de "
-                               "arm, aan beide kanten.")
+                               "arm, rechts.")
+    both = run(neurological_signs=True, arm_signs=["weakness"], arm_side="both")
+    assert (both["grade"], both["red_flags"], both["urgency"]) == ("IV", ["spinal_cord"], "acute")
     assert run(neurological_signs=True)["reasons"][0] == (
         "Graad III: er zijn neurologische tekenen in de arm.")  # a file without them
 
@@ -445,6 +447,7 @@ findings_strategy = st.builds(
     has_work=st.none() | st.booleans(),
 ).map(lambda f: replace(
     f, work_related=False if f.has_work is False else f.work_related,
+    work_absence_weeks=0.0 if f.has_work is False else f.work_absence_weeks,
     arm_signs=None if f.arm_signs is None else (f.arm_signs or ARM_SIGNS[:1])
     if f.neurological_signs else None,
     arm_side=f.arm_side if f.neurological_signs else None))
@@ -480,7 +483,8 @@ def test_profile_consistent_with_grade_and_course(f: Findings) -> None:
 def test_no_trauma_cleared_by_the_rule_is_grade_iv(f: Findings) -> None:
     cleared = replace(f, red_flags=(), trauma_related=True, precautions=(),
                       c_spine_rule=CSpineRule(False, True, True))
-    assert classify(cleared, P).to_json()["grade"] != "IV"
+    bilateral = bool(f.neurological_signs) and f.arm_side == "both"  # the spinal cord instead
+    assert (classify(cleared, P).to_json()["grade"] == "IV") is bilateral
 
 
 @given(findings_strategy)

@@ -163,17 +163,22 @@ def _confirm_resume(records: IntakeRecords, args: argparse.Namespace,
 
 def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, emit: Emit,
                   protocol: Protocol, baseline: tuple[int, tuple[int, int, int]] | None,
-                  activities: tuple[str, ...], *,
-                  interactive: bool) -> None:
+                  activities: tuple[str, ...], given: Findings | None) -> None:
     """Store the finished intake under the patient's id, with the baseline measurement."""
     consultation = outcome.consultation
     result, voice = consultation.result, consultation.config.voice
-    saved = records.finish(consultation.findings, result, outcome.chosen_exercises,
-                           len(consultation.history))
-    if saved is None or result is None or result.profile is None:
+    saved = records.finish(given or consultation.findings, result, outcome.chosen_exercises,
+                           len(consultation.history))  # a findings file is kept as given
+    if saved is None or result is None:
+        return
+    if result.profile is None:
+        if baseline is not None or activities:
+            print("Geen beginmeting bewaard: bij graad IV volgt geen behandeling.")
         return
     print(saved)
-    if baseline is None and interactive and offer_baseline(listener, emit, protocol,
+    if activities:  # named on the command line: kept with the intake, measured or not
+        records.name_activities(activities)
+    if baseline is None and given is None and offer_baseline(listener, emit, protocol,
                                                            voice=voice):
         measured = run_evaluation(listener, emit, result.profile, protocol, baseline=True,
                                   voice=voice, activities=activities, name_activities=True)
@@ -182,6 +187,8 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
             activities = activities or measured.psk_activities
     if baseline is not None:
         print(records.baseline(*baseline, activities))
+    elif activities:
+        print(f"PSK-activiteiten opgeslagen: {', '.join(activities)}.")
 
 
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -221,6 +228,9 @@ def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
         check_folder(args.report, "--report")
     baseline = _baseline(args)
     _activities(args)
+    if args.date > date.today():
+        raise UsageError(f"--date: {args.date.isoformat()} ligt in de toekomst; een intake is "
+                         "van vandaag of eerder")
     return answers, exercises, baseline
 
 
@@ -289,7 +299,8 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
         outcome = run_consultation(
             protocol, listener, sinks, DialogConfig(
                 voice=voice, confirm_below=args.confirm_below,
-                confirm_red_flag_no_below=args.confirm_red_flag_below),
+                confirm_red_flag_no_below=args.confirm_red_flag_below,
+                record_also=answers is None or answers.arm_signs is not None),
             journal=records.journal if records else None,
             resume=records.resume if records else ())
     except Exception as exc:
@@ -304,7 +315,7 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
                          "--exercises: bij een verwijzing worden geen oefeningen gekozen")
     if records is not None:
         _store_intake(records, outcome, listener, Fanout(sinks), protocol,
-                      baseline, _activities(args), interactive=answers is None)
+                      baseline, _activities(args), answers)
     return outcome
 
 

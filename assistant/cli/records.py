@@ -134,7 +134,7 @@ def _speaker(args: argparse.Namespace) -> Speaker:
 
 
 def _ask(args: argparse.Namespace, profile: str, protocol: Protocol, speaker: Speaker,
-         activities: tuple[str, ...], first: bool) -> Evaluation | None:
+         activities: tuple[str, ...], first: bool, baseline: bool) -> Evaluation | None:
     """The interactive measurement from stdin; shown on stdout (stderr with --json), as the
     intake shows its questions, and spoken unless muted."""
     out = sys.stderr if args.json else sys.stdout  # stdout carries only the JSON then
@@ -142,21 +142,23 @@ def _ask(args: argparse.Namespace, profile: str, protocol: Protocol, speaker: Sp
     listener = StreamListener(streams.stdin(), "› " if interactive else "", out)
     screen = Screen(out, echo=not streams.stdin_is_tty())  # typed answers are seen as typed
     return run_evaluation(listener, Fanout([screen, SpeechOutput(speaker)]), profile, protocol,
-                          activities=activities, name_activities=first)
+                          activities=activities, name_activities=first, baseline=baseline)
 
 
-def _activities(store: Store, consultation: ConsultationRow,
-                given: tuple[str, ...] | None) -> tuple[str, ...]:
-    """The PSK's activities of this treatment: as named before, or `--psk-activities` when
-    none were (then stored); naming other ones later is refused, or the scores would no
-    longer compare."""
+def _activities(consultation: ConsultationRow, given: tuple[str, ...] | None,
+                measured: bool) -> tuple[str, ...]:
+    """The PSK's activities of this treatment: as named before, or `--psk-activities` at the
+    first measurement (stored with it). Other names later are refused, and so are names after
+    measurements without them: the scores would no longer compare."""
     named = consultation.psk_activities
-    if given is None or tuple(given) == named:
+    if given is None or [g.casefold() for g in given] == [n.casefold() for n in named]:
         return named
     if named:
         raise RecordsError(f"de PSK-activiteiten liggen vast sinds de beginmeting: "
                            f"{', '.join(named)}; laat --psk-activities weg")
-    store.set_psk_activities(consultation.id, given)
+    if measured:
+        raise RecordsError("--psk-activities: er zijn al metingen zonder namen; de "
+                           "activiteiten worden bij de eerste meting genoemd")
     return tuple(given)
 
 
@@ -178,22 +180,27 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
         if args.date < consultation.date:
             raise RecordsError(f"de datum {args.date.isoformat()} ligt voor de intake "
                                f"({consultation.date.isoformat()})")
+        on_intake_day = args.date == consultation.date
+        if args.neuro_worse and on_intake_day:
+            raise UsageError("--neuro-worse: een meting op de dag van de intake is de "
+                             "beginmeting; er is nog niets om mee te vergelijken")
         speaker: Speaker = SilentSpeaker()
-        activities = _activities(store, consultation, args.psk_activities)
+        first = not store.evaluations(patient, consultation.id)
+        activities = _activities(consultation, args.psk_activities, not first)
         if args.nprs is None:
             streams.stdin()  # a closed stdin is refused before the speaker starts
             speaker = _speaker(args)
-            first = not store.evaluations(patient, consultation.id)
-            asked = _ask(args, profile, protocol, speaker, activities, first)
+            asked = _ask(args, profile, protocol, speaker, activities, first, on_intake_day)
             if asked is None:
                 speaker.close()
                 return EXIT_UNFINISHED
             nprs, psk, neuro = asked.nprs, asked.psk, asked.neuro_worse or args.neuro_worse
-            if asked.psk_activities:
-                activities = _activities(store, consultation, asked.psk_activities)
+            activities = activities or asked.psk_activities
         else:
             nprs, psk, neuro = args.nprs, args.psk, args.neuro_worse
         store.add_evaluation(patient, args.date, nprs, psk, neuro)
+        if activities and not consultation.psk_activities:  # named now: kept with the intake
+            store.set_psk_activities(consultation.id, activities)
         rows = store.evaluations(patient, consultation.id)
         outcome = evaluate(
             patient=patient, profile=profile, plan=protocol.profile(profile).closure_plan,

@@ -46,8 +46,8 @@ class FindingsAnswerer:
             if isinstance(signs, tuple):  # the file says which: "ja" to each of those
                 return "ja" if member in signs else "nee"
         value = self.findings.get(question.finding)
-        if value is None and question.finding == "has_work":
-            value = bool(self.findings.work_related)  # a file from before the question
+        if value is None and question.finding == "has_work":  # a file from before the question
+            value = bool(self.findings.work_related or self.findings.work_absence_weeks)
         elif value is None and question.type is AnswerType.CHOICE \
                 and question.finding in OPTIONAL_KEYS:
             value = NOT_RECORDED

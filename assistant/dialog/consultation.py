@@ -72,6 +72,8 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": "neurological", "dest": "arm_side",
      "conditions": [rules.has_neurological_signs]},
     {"trigger": "advance", "source": "neurological", "dest": "impact"},
+    {"trigger": "advance", "source": "arm_side", "dest": RESULT,
+     "conditions": [rules.has_red_flag]},  # both sides: the spinal cord
     {"trigger": "advance", "source": "arm_side", "dest": "radicular"},
     {"trigger": "advance", "source": "radicular", "dest": "referred"},
     {"trigger": "advance", "source": "referred", "dest": "impact"},
@@ -109,6 +111,8 @@ class DialogConfig:
     confirm_red_flag_no_below: float = 0.8  # a red-flag "nee" heard with less is confirmed
     max_tries: int = MAX_TRIES  # failed tries before the commands (text) or keyboard (voice)
     voice: bool = False  # answers come from speech (the keyboard is the fallback)
+    record_also: bool = True  # keep which list members the answers name (`also`); off for a
+    # findings file that does not name them (it knows the arm signs, not which)
 
 
 @dataclass(frozen=True)
@@ -278,7 +282,8 @@ class Consultation:
                      if q.id not in answered]
         ended = section.ends_when_found and value == question.yes_means
         if ended or not remaining:
-            self.findings = _section_findings(self.findings, question, answered, self.protocol)
+            self.findings = _section_findings(self.findings, question, answered, self.protocol,
+                                              record_also=self.config.record_also)
             self._fire("advance", self.findings)
             self._enter_section()
         else:
@@ -314,6 +319,7 @@ class Consultation:
 
 def _section_findings(
     findings: Findings, last: Question, answered: dict[str, Value], protocol: Protocol,
+    *, record_also: bool = True,
 ) -> Findings:
     """The findings a completed section yields: a list finding holds the members answered
     "ja" (red flags of doubt go to red_flags_unknown); a part of the C-spine rule, or a finding
@@ -341,7 +347,8 @@ def _section_findings(
         rule = replace(findings.c_spine_rule or CSpineRule(), **{part[1]: given})
         return findings.with_value(part[0], rule)
     if last.type is AnswerType.YES_NO:
-        return _also_recorded(findings.with_value(last.finding, given), questions, answered)
+        findings = findings.with_value(last.finding, given)
+        return _also_recorded(findings, questions, answered) if record_also else findings
     value = answered[last.id]
     return findings.with_value(last.finding, None if value == NOT_RECORDED else value)
 

@@ -176,12 +176,18 @@ class EvaluationDialog:
         value: int | bool | str | None
         if self.state in ACTIVITIES:
             name = " ".join(heard.text.split())
-            if clean(name, self.vocab) in SKIP_ACTIVITIES:
+            said = clean(name, self.vocab)
+            if said in SKIP_ACTIVITIES:
                 self.answers = {k: v for k, v in self.answers.items() if k not in ACTIVITIES}
                 self.machine.events["skip"].trigger(self, self._asked)
                 self._ask()
                 return
-            value = name if 0 < len(name) <= ACTIVITY_MAX and name.isprintable() else None
+            others = {str(self.answers[a]).casefold() for a in ACTIVITIES
+                      if a in self.answers and a != self.state}
+            is_name = (0 < len(name) <= ACTIVITY_MAX and name.isprintable()
+                       and any(c.isalpha() for c in name) and name.casefold() not in others
+                       and said not in self.vocab.yes | self.vocab.no)
+            value = name if is_name else None
         elif self.state == "neuro":
             value = parse_yes_no(heard.text, self.vocab)
         else:

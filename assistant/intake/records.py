@@ -121,14 +121,20 @@ class IntakeRecords:
             return None
         return f"Opgeslagen bij patiënt {self.patient} ({self.day.isoformat()})."
 
+    def name_activities(self, activities: Sequence[str]) -> None:
+        """The PSK's three activities, kept with the stored intake."""
+        assert self.consultation is not None
+        self.store.set_psk_activities(self.consultation, activities)
+
     def baseline(self, nprs: int, psk: tuple[int, int, int],
                  activities: Sequence[str] = ()) -> str:
         """Store the baseline measurement (and the PSK's activities, when named); a line for
         the screen."""
         assert self.patient is not None and self.consultation is not None
-        self.store.add_evaluation(self.patient, self.day, nprs, psk)
+        self.store.add_evaluation(self.patient, self.day, nprs, psk,
+                                  consultation=self.consultation)
         if activities:
-            self.store.set_psk_activities(self.consultation, activities)
+            self.name_activities(activities)
             scores = ", ".join(f"{name} {score}" for name, score in zip(activities, psk,
                                                                        strict=True))
         else:

@@ -50,11 +50,14 @@ def _answers_table(answers: Sequence[GivenAnswer], protocol: Protocol) -> list[s
     return rows
 
 
-def _exercise_line(protocol: Protocol, code: str, *, dosage: bool = False) -> str:
-    """'- F14: plain name (technical name)[, dosage] (huiswerkfilmpje 14)'."""
+def _exercise_line(protocol: Protocol, code: str, *, dosage: bool = False,
+                   later: bool = False) -> str:
+    """'- F14: plain name (technical name)[, dosage] (huiswerkfilmpje 14)[, later mark]'."""
     exercise = protocol.exercise(code)
     amount = f", {dosage_text(exercise.dosage)}" if dosage else ""
-    return f"- {code}: {exercise.therapist_name}{amount} (huiswerkfilmpje {exercise.video})"
+    mark = " — bij onvoldoende effect, samen met zenuwmobilisatie" if later else ""
+    return (f"- {code}: {exercise.therapist_name}{amount} (huiswerkfilmpje {exercise.video})"
+            f"{mark}")
 
 
 def _exercise_lines(result: Result, protocol: Protocol,
@@ -62,7 +65,9 @@ def _exercise_lines(result: Result, protocol: Protocol,
     lines = ["## Oefeningen", ""]
     if chosen:
         lines += ["Gekozen voor thuis (zie het oefenblad):", ""]
-        lines += [_exercise_line(protocol, code, dosage=True) for code in chosen]
+        lines += [_exercise_line(protocol, code, dosage=True,
+                                 later=code in result.exercises_if_insufficient)
+                  for code in chosen]
         lines += ["", "Het menu van dit profiel:", ""]
     elif chosen is not None:
         lines += ["Er zijn geen oefeningen gekozen. Het menu van dit profiel:", ""]

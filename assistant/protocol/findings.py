@@ -223,6 +223,9 @@ def _check_consistent(values: Mapping[str, Any]) -> None:
     if values.get("has_work") is False and values.get("work_related"):
         raise FindingsError("'work_related' is true maar 'has_work' is false: werkgerelateerde "
                             "nekpijn vraagt werk")
+    if values.get("has_work") is False and values.get("work_absence_weeks"):
+        raise FindingsError("'work_absence_weeks' is meer dan 0 maar 'has_work' is false: "
+                            "verzuim vraagt werk")
 
 
 BONE_PRECAUTIONS: Final = frozenset({"osteoporosis", "corticosteroids", "rheumatoid_arthritis"})
@@ -266,7 +269,10 @@ def needed_keys(f: Findings) -> list[str]:
         return keys
     if f.neurological_signs:  # grade III: which signs and where (the follow-up's baseline),
         # then the test and the referral decide how sure, and who
-        keys += ["arm_signs", "arm_side", "radicular_test", "referred_for_arm_signs"]
+        keys += ["arm_signs", "arm_side"]
+        if f.arm_side == "both":  # both sides: the spinal cord, not grade III (a red flag)
+            return keys
+        keys += ["radicular_test", "referred_for_arm_signs"]
     keys += ["adl_impact", "weeks_since_onset"]  # the impact and course of every patient
     if f.weeks_since_onset is None:
         return keys

@@ -244,7 +244,8 @@ def evaluate(
     improved: bool | None = None
     if baseline is not None and latest is not None and latest is not baseline:
         improved = is_improved(baseline, latest, data.min_drop)
-    worse = latest is not None and is_worse(baseline, latest, data.min_drop)
+    worse = (latest is not None and latest.day > intake_date  # the intake day is the start
+             and is_worse(baseline, latest, data.min_drop))
 
     reasons = [data.reason("timing", intake_date=intake_date.isoformat(),
                            weeks=format_weeks(round(days / DAYS_PER_WEEK, 1))),

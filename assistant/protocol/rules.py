@@ -40,12 +40,21 @@ def fracture_suspected(f: Findings) -> bool:
 
 
 def red_flags(f: Findings) -> tuple[str, ...]:
-    """Every red-flag category found: the ones given and the derived fracture, in the data's
-    order."""
+    """Every red-flag category found: the ones given, the derived fracture, and the spinal cord
+    when the arm signs are on both sides, in the data's order."""
     found = set(f.red_flags or ())
     if fracture_suspected(f):
         found.add("fracture")
+    if not found and bilateral_arm_signs(f):  # asked only when no other flag was found
+        found.add("spinal_cord")
     return tuple(c for c in RED_FLAG_CATEGORIES if c in found)
+
+
+def bilateral_arm_signs(f: Findings) -> bool:
+    """Arm signs on both sides fit pressure on the spinal cord, not one nerve root (grade III):
+    the red flag 'tintelingen of krachtverlies in beide armen' (addition: the safer reading
+    when the screening said no to it)."""
+    return bool(f.neurological_signs) and f.arm_side == "both"
 
 
 def has_red_flag(f: Findings) -> bool:
@@ -244,6 +253,8 @@ def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
                 bone_precautions(f), p.precaution_name)))
         else:
             reasons.append(p.reason("fracture_c_spine", step=c_spine_step(f, p)))
+    if flags == ("spinal_cord",) and not f.red_flags and bilateral_arm_signs(f):
+        reasons.append(p.reason("bilateral_arm_signs"))
     if unresolved:
         reasons.append(p.reason("unresolved_referral", signs=names(unresolved, p.red_flag_name)))
     reasons.append(p.reason(f"urgency_{level}"))

@@ -148,14 +148,17 @@ def validate_psk_activities(activities: Sequence[str]) -> tuple[str, ...]:
     """Three activity names (trimmed, non-empty, at most PSK_ACTIVITY_MAX characters each, no
     control characters); a RecordsError in Dutch otherwise."""
     names = tuple(" ".join(a.split()) for a in activities)
+    example = "(bijvoorbeeld: traplopen,autorijden,lezen)"
     if len(names) != 3 or not all(names):
-        given = len([n for n in names if n])
-        raise RecordsError(f"de PSK heeft drie activiteiten nodig, niet {given} (bijvoorbeeld: "
-                           "traplopen,autorijden,lezen)")
+        raise RecordsError(f"de PSK heeft drie activiteiten nodig, elk met een naam {example}")
     for name in names:
-        if len(name) > PSK_ACTIVITY_MAX or not name.isprintable():
-            raise RecordsError(f"PSK-activiteit te lang of onleesbaar: '{name[:20]}…' (hooguit "
-                               f"{PSK_ACTIVITY_MAX} tekens)")
+        if len(name) > PSK_ACTIVITY_MAX or not name.isprintable() \
+                or not any(c.isalpha() for c in name):
+            shown = "".join(c if c.isprintable() else "?" for c in name[:20])
+            raise RecordsError(f"PSK-activiteit '{shown}' is geen naam van hooguit "
+                               f"{PSK_ACTIVITY_MAX} tekens met letters {example}")
+    if len({n.casefold() for n in names}) != 3:
+        raise RecordsError(f"de PSK heeft drie verschillende activiteiten nodig {example}")
     return names
 
 
@@ -436,8 +439,10 @@ class Store:
         """The patient's intakes, oldest first."""
         validate_patient_id(patient)
         rows = self._conn.execute(
-            "SELECT id, patient, date, findings, result, chosen_exercises, created,"
-            " psk_activities FROM consultations WHERE patient = ? COLLATE NOCASE"
+            "SELECT id, patient, date, findings, result, chosen_exercises, created, "
+            # a file of schema 1 opened read-only is not migrated: no activities then
+            + ("psk_activities" if self.schema_version >= 2 else "'[]'") +
+            " FROM consultations WHERE patient = ? COLLATE NOCASE"
             " ORDER BY date, id", (patient,))
         return [_consultation(r) for r in rows]
 
@@ -457,23 +462,26 @@ class Store:
 
     @_sqlite_errors
     def add_evaluation(self, patient: str, day: date, nprs: int, psk: tuple[int, int, int],
-                       neuro_worse: bool = False) -> int:
-        """Store a measurement, attached to the patient's latest intake; return its id."""
+                       neuro_worse: bool = False, *, consultation: int | None = None) -> int:
+        """Store a measurement, attached to the intake `consultation` (default: the patient's
+        latest); return its id."""
         if len(psk) != 3:
             raise RecordsError(f"de PSK heeft drie scores nodig, niet {len(psk)}")
         scores = (_score(nprs, "NPRS"), *(_score(s, "PSK") for s in psk))
-        consultation = self.latest_consultation(patient)
-        if consultation is None:
+        found = self.consultations(patient)
+        intake = (found[-1] if found else None) if consultation is None else next(
+            (c for c in found if c.id == consultation), None)
+        if intake is None:
             raise RecordsError(f"patiënt {patient} heeft nog geen intake; doe eerst de intake "
                                f"met --patient {patient}")
-        if day < consultation.date:
+        if day < intake.date:
             raise RecordsError(f"de datum {day.isoformat()} ligt voor de intake "
-                               f"({consultation.date.isoformat()})")
+                               f"({intake.date.isoformat()})")
         with self._transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO evaluations (patient, consultation, date, nprs, psk1, psk2, psk3,"
                 " neuro_worse, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (consultation.patient, consultation.id, day.isoformat(), *scores,
+                (intake.patient, intake.id, day.isoformat(), *scores,
                  int(bool(neuro_worse)),
                  _now()))
         return int(cursor.lastrowid or 0)
