@@ -559,3 +559,20 @@ def test_every_command_phrase_on_every_question(command: tuple[str, str],
                                                 question_id: str) -> None:
     name, phrase = command
     assert interpret(phrase, P.question(question_id), V) == Command(name)
+
+
+@pytest.mark.parametrize("text", ["vijf weken, eh, drie weken", "twee weken twee weken",
+                                  "drie weken, twee maanden", "tien dagen drie dagen",
+                                  "sinds 2019", "2020"])
+def test_a_correction_a_repeat_or_a_year_is_asked_again_never_added(text: str) -> None:
+    """'vijf weken, eh, drie weken' was read as 8 weeks: a normal course became abnormal."""
+    question = P.question("weeks_since_onset")
+    assert parse_duration(text, question, P.vocabulary) is None
+
+
+@pytest.mark.parametrize(("text", "weeks"), [("een week en twee dagen", 9 / 7),
+                                             ("twee maanden en drie weken", None),
+                                             ("anderhalve maand", None)])
+def test_a_compound_going_down_in_unit_still_adds(text: str, weeks: float | None) -> None:
+    value = parse_duration(text, P.question("weeks_since_onset"), P.vocabulary)
+    assert value is not None and (weeks is None or value == pytest.approx(weeks))

@@ -6,6 +6,7 @@ Nothing is guessed: an utterance either matches the vocabulary of the protocol d
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -100,6 +101,9 @@ def _in_weeks(amount: float, unit_days: float) -> float:
     return amount if unit_days == DAYS_PER_WEEK else amount * unit_days / DAYS_PER_WEEK
 
 
+_YEARS: Final = range(1900, 2101)  # a bare number here is a calendar year
+
+
 def parse_duration(text: str, question: Question, vocab: Vocabulary) -> float | None:
     """A duration in weeks, unrounded: '3', 'drie weken', 'anderhalve maand', 'tien dagen'."""
     phrase = clean(text, vocab)
@@ -115,6 +119,7 @@ def parse_duration(text: str, question: Question, vocab: Vocabulary) -> float | 
     if len(tokens) >= 4 and tokens[0] == "een" and tokens[1] in unit_days and tokens[2] == "of":
         tokens = [*tokens[3:], tokens[1]]  # 'een week of drie' = about three weeks
     weeks, i, parts = 0.0, 0, 0
+    last_days = math.inf  # the unit of the part before: a compound goes down (maand, week, dag)
     while i < len(tokens):
         if parts and tokens[i] == "en":
             i += 1
@@ -125,9 +130,15 @@ def parse_duration(text: str, question: Question, vocab: Vocabulary) -> float | 
             return None
         value, i = amount
         if i < len(tokens) and tokens[i] in unit_days:
-            weeks += _in_weeks(value, unit_days[tokens[i]])
+            days = unit_days[tokens[i]]
+            if days >= last_days:  # 'vijf weken, drie weken', 'drie weken, twee maanden': a
+                return None  # correction or a repeat, never a sum: asked again
+            last_days = days
+            weeks += _in_weeks(value, days)
             i += 1
         elif i == len(tokens) and parts == 0:
+            if _YEARS.start <= value < _YEARS.stop:  # 'sinds 2019': a year, not weeks
+                return None
             weeks += _in_weeks(value, default_days)  # a bare number: the question's unit
         else:
             return None
