@@ -176,8 +176,6 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
             print("Geen beginmeting bewaard: bij graad IV volgt geen behandeling.")
         return
     print(saved)
-    if activities:  # named on the command line: kept with the intake, measured or not
-        records.name_activities(activities)
     if baseline is None and given is None and offer_baseline(listener, emit, protocol,
                                                            voice=voice):
         measured = run_evaluation(listener, emit, result.profile, protocol, baseline=True,
@@ -185,6 +183,8 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
         if measured is not None:
             baseline = measured.nprs, measured.psk
             activities = activities or measured.psk_activities
+    if activities:  # named on the command line or at the baseline: kept with the intake
+        records.name_activities(activities)
     if baseline is not None:
         print(records.baseline(*baseline, activities))
     elif activities:

@@ -20,6 +20,7 @@ from assistant.dialog.loop import Outcome, run_dialog
 from assistant.dialog.numbers import parse_amount
 from assistant.dialog.turns import Turns
 from assistant.protocol.dialog_texts import ACTIVITIES, MEASUREMENTS, EvaluationTexts
+from assistant.protocol.followup import activity_name
 from assistant.protocol.model import Protocol, Vocabulary
 from assistant.speech.interfaces import Listener, Utterance
 
@@ -28,7 +29,6 @@ STOPPED: Final = "stopped"
 STATES: Final = (*MEASUREMENTS, DONE, STOPPED)
 NEURO_PROFILE: Final = "D"  # 'Afsluiting' of profile D: worsening of the neurological signs
 SKIP_ACTIVITIES: Final = frozenset({"overslaan", "sla over", "geen", "geen activiteiten"})
-ACTIVITY_MAX: Final = 60  # characters: a name, not a story
 
 
 @dataclass(frozen=True)
@@ -175,8 +175,7 @@ class EvaluationDialog:
     def on_answer(self, heard: Utterance) -> None:
         value: int | bool | str | None
         if self.state in ACTIVITIES:
-            name = " ".join(heard.text.split())
-            said = clean(name, self.vocab)
+            said = clean(heard.text, self.vocab)
             if said in SKIP_ACTIVITIES:
                 self.answers = {k: v for k, v in self.answers.items() if k not in ACTIVITIES}
                 self.machine.events["skip"].trigger(self, self._asked)
@@ -184,10 +183,9 @@ class EvaluationDialog:
                 return
             others = {str(self.answers[a]).casefold() for a in ACTIVITIES
                       if a in self.answers and a != self.state}
-            is_name = (0 < len(name) <= ACTIVITY_MAX and name.isprintable()
-                       and any(c.isalpha() for c in name) and name.casefold() not in others
-                       and said not in self.vocab.yes | self.vocab.no)
-            value = name if is_name else None
+            name = activity_name(heard.text)
+            value = None if (name is None or name.casefold() in others
+                             or said in self.vocab.yes | self.vocab.no) else name
         elif self.state == "neuro":
             value = parse_yes_no(heard.text, self.vocab)
         else:

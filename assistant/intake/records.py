@@ -128,13 +128,12 @@ class IntakeRecords:
 
     def baseline(self, nprs: int, psk: tuple[int, int, int],
                  activities: Sequence[str] = ()) -> str:
-        """Store the baseline measurement (and the PSK's activities, when named); a line for
-        the screen."""
+        """Store the baseline measurement; a line for the screen, with the PSK's activities
+        when they are named."""
         assert self.patient is not None and self.consultation is not None
         self.store.add_evaluation(self.patient, self.day, nprs, psk,
                                   consultation=self.consultation)
         if activities:
-            self.name_activities(activities)
             scores = ", ".join(f"{name} {score}" for name, score in zip(activities, psk,
                                                                        strict=True))
         else:

@@ -154,8 +154,8 @@ def _neurological_baseline(findings: Findings, protocol: Protocol) -> list[str]:
     side = protocol.reason(f"arm_side_{findings.arm_side or 'unknown'}")
     signs = (rules.names(findings.arm_signs, protocol.arm_sign_name) if findings.arm_signs
              else "niet afzonderlijk genoteerd")
-    test = display_value(protocol.question("radicular_test"), findings.radicular_test or "",
-                         protocol) if findings.radicular_test else "niet genoteerd"
+    test = (display_value(protocol.question("radicular_test"), findings.radicular_test, protocol)
+            if findings.radicular_test else "niet genoteerd")
     return ["## Neurologische beginsituatie", "", f"- Tekenen: {signs}", f"- Kant: {side}",
             f"- Spurling-test of tractie- en distractietest: {test}", ""]
 

@@ -18,6 +18,17 @@ from assistant.protocol.model import ClosurePlan
 from assistant.text import format_number, format_weeks
 
 DAYS_PER_WEEK: Final = 7
+PSK_ACTIVITY_MAX: Final = 60  # characters of one PSK activity's name: a name, not a story
+
+
+def activity_name(text: str) -> str | None:
+    """One PSK activity as the patient named it, whitespace collapsed ('auto  rijden' → 'auto
+    rijden'); None unless 1–PSK_ACTIVITY_MAX printable characters with at least one letter."""
+    name = " ".join(text.split())
+    if 0 < len(name) <= PSK_ACTIVITY_MAX and name.isprintable() \
+            and any(c.isalpha() for c in name):
+        return name
+    return None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from typing import Any, Concatenate, Final, Literal, ParamSpec, TypeVar
 
 from assistant.errors import RecordsCorrupt, RecordsLocked, RecordsReadOnly, os_reason
 from assistant.errors import RecordsError as RecordsError
+from assistant.protocol.followup import PSK_ACTIVITY_MAX, activity_name
 
 JournalStatus = Literal["open", "finished", "abandoned"]
 JOURNAL_STATUSES: Final = ("open", "finished", "abandoned")
@@ -88,7 +89,6 @@ MIGRATIONS: Final[list[tuple[str, ...]]] = [
             CHECK (json_valid(psk_activities))""",
     ),
 ]
-PSK_ACTIVITY_MAX: Final = 60  # characters of one activity's name
 
 
 @dataclass(frozen=True)
@@ -145,21 +145,22 @@ def validate_patient_id(patient: str) -> str:
 
 
 def validate_psk_activities(activities: Sequence[str]) -> tuple[str, ...]:
-    """Three activity names (trimmed, non-empty, at most PSK_ACTIVITY_MAX characters each, no
-    control characters); a RecordsError in Dutch otherwise."""
-    names = tuple(" ".join(a.split()) for a in activities)
+    """Three different activity names, each as `activity_name` takes it; a RecordsError in
+    Dutch otherwise."""
     example = "(bijvoorbeeld: traplopen,autorijden,lezen)"
-    if len(names) != 3 or not all(names):
+    if len(activities) != 3 or not all(a.strip() for a in activities):
         raise RecordsError(f"de PSK heeft drie activiteiten nodig, elk met een naam {example}")
-    for name in names:
-        if len(name) > PSK_ACTIVITY_MAX or not name.isprintable() \
-                or not any(c.isalpha() for c in name):
-            shown = "".join(c if c.isprintable() else "?" for c in name[:20])
+    names = []
+    for given in activities:
+        name = activity_name(given)
+        if name is None:
+            shown = "".join(c if c.isprintable() else "?" for c in given.strip()[:20])
             raise RecordsError(f"PSK-activiteit '{shown}' is geen naam van hooguit "
                                f"{PSK_ACTIVITY_MAX} tekens met letters {example}")
+        names.append(name)
     if len({n.casefold() for n in names}) != 3:
         raise RecordsError(f"de PSK heeft drie verschillende activiteiten nodig {example}")
-    return names
+    return tuple(names)
 
 
 def records_error(path: Path, exc: sqlite3.Error) -> RecordsError:
