@@ -13,7 +13,6 @@ import pytest
 
 from assistant import errors
 from assistant.cli.common import UsageError
-from assistant.dialog.intents import parse_duration
 from assistant.errors import EXIT_UNFINISHED, EXIT_USAGE, AssistantError
 from assistant.intake.records import RecordsUnavailable
 from assistant.protocol.findings import FindingsError
@@ -26,6 +25,7 @@ from assistant.speech.setup import Unavailable
 from assistant.speech.tts import TtsError
 from tests.harness import NO_NEURO, PROTOCOL, SCREENED
 from tests.records_fixtures import add_intake
+from tests.test_intents import parse_duration
 
 
 def all_errors() -> list[type[AssistantError]]:
@@ -140,7 +140,7 @@ def test_a_309_digit_duration_is_asked_again_never_infinite(tmp_path: Path) -> N
     events = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
     onset = [e for e in events if e.get("question") == "weeks_since_onset"]
     assert [e["reason"] for e in onset if e["event"] == "reprompt"] == [
-        "not_understood", "not_understood"]
+        "not_understood", "implausible"]
     assert [e["value"] for e in onset if e["event"] == "answer"] == [10.0]
 
 

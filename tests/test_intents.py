@@ -6,6 +6,7 @@ result the parser must give. Vague answers must give None: the parser never gues
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,18 +15,27 @@ from hypothesis import strategies as st
 
 from assistant.dialog.intents import (
     Answer,
+    Between,
     Command,
+    Doubt,
+    Unclear,
     interpret,
-    parse_choice,
     parse_command,
-    parse_duration,
     parse_yes_no,
 )
 from assistant.dialog.spoken import spoken_number
 from assistant.protocol import load_protocol
+from assistant.protocol.model import Question, Vocabulary
 
 P = load_protocol()
 V = P.vocabulary
+TODAY = date(2026, 11, 30)  # the consultation date of the calendar answers ('sinds september')
+
+
+def parse_duration(text: str, question: Question, vocab: Vocabulary = V) -> float | None:
+    """The weeks `text` gives as an answer, or None when it is no answer."""
+    reading = interpret(text, question, vocab, TODAY)
+    return reading.value if isinstance(reading, Answer) else None  # type: ignore[return-value]
 
 YES_NO = "improving"
 TUMOUR = "rf_tumour_history"
@@ -377,7 +387,6 @@ NOT_UNDERSTOOD_ROWS = [
     none("drie tot vier weken", ONSET),
     none("3 à 4 weken", ONSET),
     none("misschien drie weken", ONSET),
-    none("sinds januari", ONSET),
     none("weken drie", ONSET),
     none("drie drie weken", ONSET),
     none("3 weken 3", ONSET),
@@ -411,9 +420,9 @@ def test_table_is_large_and_ids_unique() -> None:
 
 @pytest.mark.parametrize(("question_id", "text", "expected", "over_six"), TABLE)
 def test_utterance(question_id: str, text: str, expected: Any, over_six: bool | None) -> None:
-    result = interpret(text, P.question(question_id), V)
-    if expected is None:
-        assert result is None
+    result = interpret(text, P.question(question_id), V, TODAY)
+    if expected is None:  # asked again: not understood, doubt, between two choices, unclear
+        assert not isinstance(result, Answer | Command), result
     elif isinstance(expected, Command):
         assert result == expected
     else:
@@ -446,7 +455,7 @@ def test_parts_return_none_outside_their_kind() -> None:
     assert parse_command("drie weken", V) is None
     assert parse_yes_no("herhaal", V) is None
     assert parse_yes_no("fors", V) is None
-    assert parse_choice("ja", P.question(IMPACT), V) is None
+    assert interpret("ja", P.question(IMPACT), V) is None
     assert parse_duration("ja", P.question(ONSET), V) is None
     assert parse_duration("geen", P.question(ONSET), V) is None
     assert parse_duration("geen", P.question(ABSENCE), V) == 0.0
@@ -502,13 +511,13 @@ LETTERS_AND_SPACES = st.text(
 @given(LETTERS_AND_SPACES, QUESTIONS)
 def test_random_letters_never_raise(text: str, question_id: str) -> None:
     result = interpret(text, P.question(question_id), V)
-    assert result is None or isinstance(result, Command | Answer)
+    assert result is None or isinstance(result, Command | Answer | Doubt | Between | Unclear)
 
 
 @given(st.text(max_size=60), QUESTIONS)
 def test_any_text_never_raises(text: str, question_id: str) -> None:
     result = interpret(text, P.question(question_id), V)
-    assert result is None or isinstance(result, Command | Answer)
+    assert result is None or isinstance(result, Command | Answer | Doubt | Between | Unclear)
 
 
 # Fillers chosen here, spelled as they are typed; decorations that must not change the meaning.
@@ -561,13 +570,11 @@ def test_every_command_phrase_on_every_question(command: tuple[str, str],
     assert interpret(phrase, P.question(question_id), V) == Command(name)
 
 
-@pytest.mark.parametrize("text", ["vijf weken, eh, drie weken", "twee weken twee weken",
-                                  "drie weken, twee maanden", "tien dagen drie dagen",
-                                  "sinds 2019", "2020"])
-def test_a_correction_a_repeat_or_a_year_is_asked_again_never_added(text: str) -> None:
-    """'vijf weken, eh, drie weken' was read as 8 weeks: a normal course became abnormal."""
-    question = P.question("weeks_since_onset")
-    assert parse_duration(text, question, P.vocabulary) is None
+@pytest.mark.parametrize("text", ["twee weken twee weken", "drie weken, twee maanden",
+                                  "tien dagen drie dagen", "2020"])
+def test_a_repeat_or_a_bare_year_is_asked_again_never_added(text: str) -> None:
+    """'twee weken twee weken' was read as 4 weeks, '2019' as 2019 weeks."""
+    assert isinstance(interpret(text, P.question(ONSET), V, TODAY), Unclear)
 
 
 @pytest.mark.parametrize(("text", "weeks"), [("een week en twee dagen", 9 / 7),
@@ -576,3 +583,126 @@ def test_a_correction_a_repeat_or_a_year_is_asked_again_never_added(text: str) -
 def test_a_compound_going_down_in_unit_still_adds(text: str, weeks: float | None) -> None:
     value = parse_duration(text, P.question("weeks_since_onset"), P.vocabulary)
     assert value is not None and (weeks is None or value == pytest.approx(weeks))
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers with their explanation, doubt, between-choices, corrections and calendar answers
+# (issue 12; DESIGN.md "Understanding answers as therapists give them")
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question_id", "text", "value", "note"), [
+    ("improving", "ja, het gaat steeds beter", True, "het gaat steeds beter"),
+    ("recurrent", "nee, eerste keer", False, "eerste keer"),
+    ("trauma_related", "Ja, een kop-staartbotsing.", True, "een kop-staartbotsing"),
+    ("rf_spinal_cord_bilateral", "nee, alleen rechts", False, "alleen rechts"),
+    ("work_related", "ja, veel beeldschermwerk", True, "veel beeldschermwerk"),
+    ("improving", "ja duidelijk", True, "duidelijk"),
+    ("improving", "nee, niet echt", False, ""),
+    ("improving", "j", True, ""),
+    ("improving", "n", False, ""),
+    ("improving", "jaa", True, ""),
+    ("improving", "neee", False, ""),
+    ("improving", "eh, ja hoor. Sinds vorige week", True, "Sinds vorige week"),
+    ("adl_impact", "fors, kan niet meer fietsen", "severe", "kan niet meer fietsen"),
+    ("adl_impact", "eerder een beetje", "mild", ""),
+    ("arm_side", "links, vooral de duim", "left", "vooral de duim"),
+])
+def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value: Any,
+                                            note: str) -> None:
+    assert interpret(text, P.question(question_id), V, TODAY) == Answer(value, note)
+
+
+@pytest.mark.parametrize(("question_id", "text", "expected"), [
+    ("improving", "ja, nee", Unclear("contradiction")),
+    ("improving", "nee hoor, toch wel", Unclear("contradiction")),
+    ("improving", "ja, maar niet altijd", Unclear("contradiction")),
+    ("adl_impact", "een beetje, nee fors", Unclear("contradiction")),
+    ("arm_side", "links, nee rechts", Unclear("contradiction")),
+    ("improving", "weet ik niet", Doubt()),
+    ("rf_tumour_history", "niet getest", Doubt()),
+    ("rf_tumour_history", "misschien", Doubt()),
+    ("rf_tumour_history", "ik denk het niet", Doubt()),
+    ("rf_tumour_history", "nee, ik denk het niet", Doubt()),
+    ("rf_tumour_history", "ja, denk ik", Doubt()),
+    ("rf_tumour_history", "volgens mij niet", Doubt()),
+    ("adl_impact", "weet ik niet", Doubt()),
+    ("weeks_since_onset", "weet ik niet precies", Doubt()),
+    ("adl_impact", "matig", Between()),
+    ("adl_impact", "gemiddeld", Between()),
+    ("adl_impact", "redelijk veel", Between()),
+    ("weeks_since_onset", "twee à drie weken", Unclear("range")),
+    ("weeks_since_onset", "2-3 weken", Unclear("range")),
+    ("weeks_since_onset", "tussen vijf en zeven weken", Unclear("range")),
+    ("weeks_since_onset", "drie of vier weken", Unclear("range")),
+    ("weeks_since_onset", "twee weken twee weken", Unclear("two_amounts")),
+    ("weeks_since_onset", "drie weken, twee maanden", Unclear("two_amounts")),
+    ("weeks_since_onset", "2019", Unclear("year")),
+    ("weeks_since_onset", "60 jaar", Unclear("implausible")),
+    ("weeks_since_onset", "2.000.000 dagen", Unclear("implausible")),
+    ("weeks_since_onset", "half", None),
+    ("weeks_since_onset", "elke twee weken", None),
+    ("weeks_since_onset", "twee keer", None),
+    ("weeks_since_onset", "een paar weken", None),
+])
+def test_what_is_asked_again_and_why(question_id: str, text: str, expected: Any) -> None:
+    assert interpret(text, P.question(question_id), V, TODAY) == expected
+
+
+@pytest.mark.parametrize(("text", "weeks", "since"), [
+    ("vijf weken, eh, drie weken", 3.0, None),
+    ("drie weken, nee, vier", 4.0, None),
+    ("twee maanden, ik bedoel twee weken", 2.0, None),
+    ("meer dan zes weken", 6 + 1 / 7, None),
+    ("sinds september", (TODAY - date(2026, 9, 1)).days / 7, date(2026, 9, 1)),
+    ("sinds 2019", (TODAY - date(2019, 1, 1)).days / 7, date(2019, 1, 1)),
+    ("sinds de zomer", (TODAY - date(2026, 6, 21)).days / 7, date(2026, 6, 21)),
+    ("sinds gisteren", 1 / 7, date(2026, 11, 29)),
+    ("vorige week maandag", 1.0, date(2026, 11, 23)),
+])
+def test_a_worked_out_duration_is_read_back(text: str, weeks: float,
+                                            since: date | None) -> None:
+    reading = interpret(text, P.question(ONSET), V, TODAY)
+    assert isinstance(reading, Answer) and reading.read_back, reading
+    assert reading.value == pytest.approx(weeks) and reading.since == since
+    assert reading.note == text  # readable in the report exactly as given
+
+
+@pytest.mark.parametrize(("text", "weeks", "note"), [
+    ("3 wk", 3.0, ""), ("drie wkn", 3.0, ""), ("2 mnd", 2 * MONTH / WEEK, ""),
+    ("10 dgn", 10 / 7, ""), ("1 jr", YEAR / WEEK, ""), ("1.000 dagen", 1000 / 7, ""),
+    ("een week en twee dagen", 9 / 7, ""), ("anderhalve maand", 1.5 * MONTH / WEEK, ""),
+    ("deze keer twee weken", 2.0, "deze keer twee weken"),
+    ("sinds het ongeluk, tien weken geleden", 10.0, "sinds het ongeluk, tien weken geleden"),
+])
+def test_plain_durations_are_taken_without_read_back(text: str, weeks: float,
+                                                     note: str) -> None:
+    reading = interpret(text, P.question(ONSET), V, TODAY)
+    assert isinstance(reading, Answer) and not reading.read_back, reading
+    assert reading.value == pytest.approx(weeks) and reading.note == note
+
+
+# Two amounts of which the second corrects the first, joined as people do it.
+_JOINS = ["", ", ", ", eh, ", " nee ", ", ik bedoel ", " of nee ", " sorry ", " en "]
+_AMOUNTS = st.tuples(st.integers(min_value=1, max_value=40),
+                     st.sampled_from(["dagen", "weken", "maanden", "jaar"]))
+
+
+@settings(max_examples=300)
+@given(_AMOUNTS, _AMOUNTS, st.sampled_from(_JOINS))
+def test_two_amounts_are_never_added_unless_a_compound(first: tuple[int, str],
+                                                       second: tuple[int, str],
+                                                       join: str) -> None:
+    """No duration answer is read as the sum of two amounts of which one corrects the other:
+    either the last amount (read back), or asked again; a sum only for a compound going down
+    in unit without a correcting word ('twee maanden en drie weken')."""
+    days = {"dagen": DAY, "weken": WEEK, "maanden": MONTH, "jaar": YEAR}
+    text = f"{first[0]} {first[1]}{join}{second[0]} {second[1]}"
+    reading = interpret(text, P.question(ONSET), V, TODAY)
+    a, b = first[0] * days[first[1]] / WEEK, second[0] * days[second[1]] / WEEK
+    if not isinstance(reading, Answer):
+        return
+    if join.strip(", ") in ("", "en") and days[second[1]] < days[first[1]]:
+        assert reading.value == pytest.approx(a + b) and not reading.read_back
+    else:
+        assert reading.value == pytest.approx(b) and reading.read_back, (text, reading)

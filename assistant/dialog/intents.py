@@ -1,48 +1,36 @@
-"""Turning a Dutch utterance into an answer or a command. The same parser serves text and voice.
+"""Turning a Dutch utterance into what it means (readings.py). The same parser serves text and
+voice.
 
-Nothing is guessed: an utterance either matches the vocabulary of the protocol data exactly
-(after normalisation and without filler words) or it is not understood.
+Nothing is guessed: an answer matches the vocabulary of the protocol data (after normalisation
+and without filler words), and may be followed by free words, which become its note ('ja, een
+kop-staartbotsing'). An answer followed by its opposite ('ja, nee'), two amounts, a range or
+anything worked out ('sinds september') is asked again or read back; see durations.py.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from datetime import date
 from typing import Final
 
-from assistant.dialog.numbers import parse_amount
-from assistant.protocol.findings import MAX_WEEKS, Value
+from assistant.dialog.durations import read_duration
+from assistant.dialog.readings import Answer, Between, Command, Doubt, Intent, Unclear
 from assistant.protocol.model import AnswerType, Question, Vocabulary
 from assistant.text import normalise
 
-DAYS_PER_WEEK: Final = 7.0
-# Words that do not change a duration ('al drie weken', 'ongeveer een maand').
-_DURATION_NEUTRAL: Final = frozenset(
-    {"al", "ongeveer", "zo", "zon", "circa", "sinds", "nu", "pas", "inmiddels", "ook", "maar",
-     "zowat", "rond", "geleden", "n"}
-)
-# 'meer dan zes weken' is more than six weeks: one day more, so the six-week rule decides right.
-_MORE: Final = (("meer", "dan"), ("langer", "dan"), ("ruim",))
-_LESS: Final = (("minder", "dan"), ("korter", "dan"), ("bijna",), ("nog", "geen"))
-_GLUED_UNIT = re.compile(r"(\d)([a-z])")
+__all__ = ["Answer", "Between", "Command", "Doubt", "Intent", "Unclear", "clean", "interpret",
+           "parse_command", "parse_yes_no", "read_yes_no"]
 
-
-@dataclass(frozen=True)
-class Command:
-    """A global command: repeat, back, help, pause, resume or stop."""
-
-    name: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An answer to the current question, in the finding's type."""
-
-    value: Value
-
-
-Intent = Command | Answer
+# Keyboard shorthand and slips for the first word: 'j', 'n', 'jaa', 'neee'.
+_SLIPS: Final = ((re.compile(r"j|ja+h?|jaa+"), "ja"), (re.compile(r"n|ne{3,}|neen+"), "nee"))
+# After a "ja" these say the opposite ('ja, nee', 'ja maar niet altijd'); after a "nee" these.
+_AGAINST_YES: Final = frozenset({"nee", "neen", "niet", "geen", "nooit", "niks", "niets"})
+_AGAINST_NO: Final = frozenset({"ja", "jawel", "wel", "toch", "welles"})
+# Generic words that may follow a choice without naming another one ('fors, kan niet werken').
+_GENERIC: Final = frozenset({"nee", "niet", "ja", "niks", "niets", "geen", "nul"})
+_LEAD: Final = frozenset({"eerder"})  # 'eerder fors': the answer to a split question
+_PUNCTUATION = " ,.;:!?-–—…"
 
 
 def clean(text: str, vocab: Vocabulary) -> str:
@@ -58,113 +46,99 @@ def parse_command(text: str, vocab: Vocabulary) -> Command | None:
     return None
 
 
-def parse_yes_no(text: str, vocab: Vocabulary) -> bool | None:
-    phrase = clean(text, vocab)
-    if phrase in vocab.yes:
-        return True
-    if phrase in vocab.no:
-        return False
-    return None
+def _tokens(text: str, vocab: Vocabulary) -> list[str]:
+    """The words of `text` without fillers, the first one's shorthand spelled out."""
+    words = clean(text, vocab).split()
+    if words:
+        for pattern, word in _SLIPS:
+            if pattern.fullmatch(words[0]):
+                words[0] = word
+    return words
 
 
-def is_doubt(text: str, vocab: Vocabulary) -> bool:
-    """'weet ik niet', 'niet getest', 'misschien': doubt, never a "nee"."""
-    return clean(text, vocab) in vocab.doubt
+def _longest_prefix(words: list[str], phrases: Iterable[str]) -> int:
+    """How many leading words form one of `phrases` (0: none)."""
+    wanted = set(phrases)
+    return next((k for k in range(len(words), 0, -1) if " ".join(words[:k]) in wanted), 0)
 
 
-def parse_choice(text: str, question: Question, vocab: Vocabulary) -> str | None:
-    phrase = clean(text, vocab)
-    for value, phrases in question.choices:
-        if phrase in phrases:
-            return value
-    return None
+def _contains(words: list[str], phrases: Iterable[str]) -> bool:
+    """Whether one of `phrases` occurs in `words` as whole consecutive words."""
+    text = f" {' '.join(words)} "
+    return any(f" {phrase} " in text for phrase in phrases)
 
 
-def _strip_modifier(tokens: list[str]) -> tuple[list[str], float]:
-    """Remove a leading 'meer dan' / 'bijna' and say how many days it shifts the value."""
-    for words, shift in ((w, 1.0) for w in _MORE):
-        if tuple(tokens[: len(words)]) == words:
-            return tokens[len(words) :], shift
-    for words, shift in ((w, -1.0) for w in _LESS):
-        if tuple(tokens[: len(words)]) == words:
-            return tokens[len(words) :], shift
-    return tokens, 0.0
+def _note(text: str, vocab: Vocabulary, taken: int) -> str:
+    """What was said after the first `taken` words of the answer, as it was typed or heard
+    ('Ja, een kop-staartbotsing.' with 1 taken → 'een kop-staartbotsing.')."""
+    words, counted = text.split(), 0
+    for i, word in enumerate(words):
+        if counted >= taken:
+            return " ".join(words[i:]).strip(_PUNCTUATION)
+        counted += len([w for w in normalise(word).split() if w not in vocab.fillers])
+    return ""
 
 
-def _singular_unit(token: str, unit_days: dict[str, float]) -> bool:
-    """'week', 'maand', 'halfjaar' mean one of them; plurals ('weken', 'weekjes') say no amount."""
-    return token in unit_days and not token.endswith(("en", "s"))
-
-
-def _in_weeks(amount: float, unit_days: float) -> float:
-    """Exact for amounts in weeks (no round trip through days), so 6 weeks is never 6.0000001."""
-    return amount if unit_days == DAYS_PER_WEEK else amount * unit_days / DAYS_PER_WEEK
-
-
-_YEARS: Final = range(1900, 2101)  # a bare number here is a calendar year
-
-
-def parse_duration(text: str, question: Question, vocab: Vocabulary) -> float | None:
-    """A duration in weeks, unrounded: '3', 'drie weken', 'anderhalve maand', 'tien dagen'."""
-    phrase = clean(text, vocab)
-    if question.allow_none and phrase in vocab.none_duration:
-        return 0.0
-    unit_days = dict(vocab.units)
-    default_days = unit_days[normalise(question.unit or "weken")]
-    words = _GLUED_UNIT.sub(r"\1 \2", phrase).split()
-    if words[-2:] == ["of", "zo"]:  # 'drie weken of zo': about three weeks
-        words = words[:-2]
-    tokens = [t for t in words if t not in _DURATION_NEUTRAL]
-    tokens, shift_days = _strip_modifier(tokens)
-    if len(tokens) >= 4 and tokens[0] == "een" and tokens[1] in unit_days and tokens[2] == "of":
-        tokens = [*tokens[3:], tokens[1]]  # 'een week of drie' = about three weeks
-    weeks, i, parts = 0.0, 0, 0
-    last_days = math.inf  # the unit of the part before: a compound goes down (maand, week, dag)
-    while i < len(tokens):
-        if parts and tokens[i] == "en":
-            i += 1
-        amount = parse_amount(tokens, i)
-        if amount is None and i < len(tokens) and _singular_unit(tokens[i], unit_days):
-            amount = (1.0, i)  # 'nog geen week', 'maand': one of the unit
-        if amount is None:
-            return None
-        value, i = amount
-        if i < len(tokens) and tokens[i] in unit_days:
-            days = unit_days[tokens[i]]
-            if days >= last_days:  # 'vijf weken, drie weken', 'drie weken, twee maanden': a
-                return None  # correction or a repeat, never a sum: asked again
-            last_days = days
-            weeks += _in_weeks(value, days)
-            i += 1
-        elif i == len(tokens) and parts == 0:
-            if _YEARS.start <= value < _YEARS.stop:  # 'sinds 2019': a year, not weeks
-                return None
-            weeks += _in_weeks(value, default_days)  # a bare number: the question's unit
-        else:
-            return None
-        parts += 1
-    if parts == 0:
+def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None:
+    """'ja', 'nee hoor', 'j', 'neee'; 'ja, het gaat steeds beter' (with its note); doubt
+    ('weet ik niet', 'nee, ik denk het niet', 'ja, misschien'); 'ja, nee' → Unclear."""
+    words = _tokens(text, vocab)
+    yes, no = _longest_prefix(words, vocab.yes), _longest_prefix(words, vocab.no)
+    taken = max(yes, no)
+    if _contains(words, vocab.doubt):  # 'niet getest', 'ja, misschien', 'nee, denk het niet'
+        return Doubt()
+    if not taken:
         return None
-    if shift_days:
-        weeks += shift_days / DAYS_PER_WEEK
-        if weeks <= 0:  # 'bijna nul weken', 'minder dan een dag'
-            return None
-    return weeks if weeks <= MAX_WEEKS else None  # over fifty years: asked again
+    value, rest = yes > no, words[taken:]
+    against = _AGAINST_YES if value else _AGAINST_NO
+    if against.intersection(rest) or _longest_prefix(rest, vocab.no if value else vocab.yes):
+        return Unclear("contradiction")
+    return Answer(value, _note(text, vocab, taken))
 
 
-def parse_answer(text: str, question: Question, vocab: Vocabulary) -> Answer | None:
-    """The answer to `question` in `text`, or None when it is not understood."""
-    value: Value | None
+def parse_yes_no(text: str, vocab: Vocabulary) -> bool | None:
+    """A plain ja or nee, also with an explanation after it; None for anything else."""
+    reading = read_yes_no(text, vocab)
+    return reading.value is True if isinstance(reading, Answer) else None
+
+
+def read_choice(text: str, question: Question,
+                vocab: Vocabulary) -> Answer | Between | Doubt | Unclear | None:
+    """One of the question's choices ('fors', 'links, vooral de duim'), a phrase between two of
+    them ('matig'), doubt, or two choices at once ('links, nee rechts') → Unclear."""
+    words = _tokens(text, vocab)
+    lead = int(words[:1] != [] and words[0] in _LEAD)
+    words = words[lead:]
+    if _longest_prefix(words, question.between):
+        return Between()
+    lengths = {value: _longest_prefix(words, phrases) for value, phrases in question.choices}
+    value, taken = max(lengths.items(), key=lambda item: item[1])
+    rest = words[taken:]
+    if (rest or not taken) and _contains(words, vocab.doubt):  # 'geen idee'; not 'onbekend'
+        return Doubt()
+    if not taken:
+        return None
+    others = {p for v, phrases in question.choices if v != value for p in phrases}
+    named = {p for p in others if p not in _GENERIC} | {p for p in others if rest[:1] == [p]}
+    if _contains(rest, named) or _contains(rest, question.between):
+        return Unclear("contradiction")
+    return Answer(value, _note(text, vocab, lead + taken))
+
+
+def interpret(text: str, question: Question, vocab: Vocabulary,
+              today: date | None = None) -> Intent | None:
+    """A command, else what `text` says as the answer to `question` (an answer, doubt, between
+    two choices, or Unclear with the reason), else None (not understood). `today`: the
+    consultation date, for calendar answers ('sinds september'); by default the clock's."""
+    command = parse_command(text, vocab)
+    if command is not None:
+        return command
     match question.type:
         case AnswerType.YES_NO:
-            value = parse_yes_no(text, vocab)
+            return read_yes_no(text, vocab)
         case AnswerType.CHOICE:
-            value = parse_choice(text, question, vocab)
+            return read_choice(text, question, vocab)
         case AnswerType.DURATION:
-            value = parse_duration(text, question, vocab)
-    return None if value is None else Answer(value)
-
-
-def interpret(text: str, question: Question, vocab: Vocabulary) -> Intent | None:
-    """A command, else an answer to `question`, else None (not understood)."""
-    return parse_command(text, vocab) or parse_answer(text, question, vocab)
+            if _contains(clean(text, vocab).split(), vocab.doubt):
+                return Doubt()
+            return read_duration(text, question, vocab, today or date.today())

@@ -21,6 +21,7 @@ TENS: Final = {
 HALF_WORDS: Final = frozenset({"half", "halve"})
 ONE_AND_A_HALF: Final = frozenset({"anderhalf", "anderhalve"})
 _DIGITS = re.compile(r"^\d+(\.\d+)?$")
+_GLUED_HALF = re.compile(r"(\w+?(?:ën|en))een(half|halve)")
 
 
 def _joiners(unit: str) -> tuple[str, ...]:
@@ -50,12 +51,17 @@ NUMBER_WORDS: Final = _build_words()
 
 
 def word_value(token: str) -> float | None:
-    """The value of one token: a digit string or a single Dutch number word. A digit string
-    too long for a float (309 digits and more) is no number anybody means: None, never inf."""
+    """The value of one token, always a float: a digit string or a single Dutch number word
+    ('zesenhalf', and as typed also 'zeseneenhalf'). A digit string too long for a float (309
+    digits and more) is no number anybody means: None, never inf."""
     if _DIGITS.match(token):
         value = float(token)
         return value if math.isfinite(value) else None
-    return NUMBER_WORDS.get(token)
+    word = NUMBER_WORDS.get(token)
+    if word is None:
+        glued = _GLUED_HALF.fullmatch(token)  # 'zeseneenhalf': not a grammar word, only typed
+        word = NUMBER_WORDS.get(glued[1] + glued[2]) if glued else None
+    return None if word is None else float(word)
 
 
 def parse_amount(tokens: list[str], i: int) -> tuple[float, int] | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
+from assistant.dialog.durations import DAYS_PER_WEEK
 from assistant.dialog.numbers import NUMBER_WORDS
 from assistant.protocol.findings import UNKNOWN, Value
 from assistant.protocol.model import AnswerType, Protocol, Question, Vocabulary
@@ -36,7 +38,10 @@ def accepted_phrases(vocab: Vocabulary, question: Question | None) -> list[str]:
     elif question.type is AnswerType.YES_NO:
         answers = sorted(vocab.yes | vocab.no | vocab.doubt)
     elif question.type is AnswerType.CHOICE:
-        answers = sorted({p for _, phrases in question.choices for p in phrases})
+        chosen = {p for _, phrases in question.choices for p in phrases}
+        if question.between:  # 'matig', and the answers to the split ('eerder fors')
+            chosen |= set(question.between) | {f"eerder {p}" for p in chosen}
+        answers = sorted(chosen)
     else:
         answers = list(_duration_phrases(vocab, question.allow_none))
     return answers + _command_phrases(vocab)
@@ -53,6 +58,9 @@ def display_value(question: Question, value: Value, protocol: Protocol) -> str:
     assert isinstance(value, float)
     if value == 0 and question.allow_none:
         return "geen"
+    days = round(value * DAYS_PER_WEEK)
+    if value < 2 and not value.is_integer() and math.isclose(days, value * DAYS_PER_WEEK):
+        return "1 dag" if days == 1 else f"{days} dagen"  # 'tien dagen', not '1,4 weken'
     return format_weeks(value)
 
 

@@ -14,10 +14,23 @@ from assistant.protocol.tables import Table
 ACTIVITIES: Final = ("activity1", "activity2", "activity3")  # the PSK's activities, named once
 # The evaluation's questions: the activities (at the baseline, when not yet named), the scores.
 MEASUREMENTS: Final = (*ACTIVITIES, "nprs", "psk1", "psk2", "psk3", "neuro")
+# Why an answer is asked again with its own words (the keys of [dialog.unclear]).
+UNCLEAR_REASONS: Final = (
+    "contradiction",  # 'ja, nee', 'links, nee rechts': two answers
+    "two_amounts",  # 'drie weken, twee maanden' without a word that corrects
+    "range",  # 'twee à drie weken', 'tussen vijf en zeven weken'
+    "year",  # '2019' alone: a year or a count?
+    "implausible",  # over fifty years
+    "longer_than_onset",  # sick leave longer than the neck pain itself
+    "whole_number",  # a score of '2,5' or 'twee à drie': the scales count whole points
+    "out_of_range",  # a score of 'elf': the scales go from 0 to 10
+)
 # Texts of [dialog.intake] with placeholders; every other text has none.
 INTAKE_PLACEHOLDERS: Final[Mapping[str, frozenset[str]]] = {
     "confirm": frozenset({"value"}),
     "confirm_alarm": frozenset({"value", "label", "meaning"}),
+    "confirm_inferred": frozenset({"value"}),
+    "confirm_since": frozenset({"value", "since"}),
 }
 
 
@@ -36,6 +49,11 @@ class TurnTexts:
     ask_again: str  # 'nee' to a confirmation
     command_hint: str  # text, after the failed tries: the commands
     still_paused: str  # an answer while paused
+    unclear: tuple[tuple[str, str], ...] = ()  # UNCLEAR_REASONS → what is needed instead
+
+    def why(self, reason: str) -> str:
+        """What is said when an answer is asked again for `reason` (UNCLEAR_REASONS)."""
+        return dict(self.unclear)[reason]
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,8 @@ class IntakeTexts:
     resume_question: str  # before an interrupted intake is continued
     confirm: str  # {value}
     confirm_alarm: str  # {value} {label} {meaning}
+    confirm_inferred: str  # {value}: a duration worked out ('meer dan', a correction)
+    confirm_since: str  # {value} {since}: a duration worked out from a date ('sinds september')
     alarm_red_flag: str  # the {meaning} of an alarming red-flag answer
     alarm_c_spine: str  # the {meaning} of an alarming answer on the C-spine rule
     doubt: str  # doubt where a clear answer is needed
@@ -86,14 +106,16 @@ class DialogTexts:
 
 
 _SHARED: Final = tuple(f.name for f in fields(TurnTexts)
-                       if f.name not in ("command_hint", "still_paused"))
+                       if f.name not in ("command_hint", "still_paused", "unclear"))
 _OWN: Final = ("command_hint", "still_paused")
 
 
 def _turns(shared: Table, own: Table) -> TurnTexts:
     values = {name: shared.template(name) for name in _SHARED}
     values.update({name: own.template(name) for name in _OWN})
-    return TurnTexts(**values)
+    unclear = shared.table("unclear")
+    unclear.check_keys(set(UNCLEAR_REASONS))
+    return TurnTexts(**values, unclear=tuple((r, unclear.template(r)) for r in UNCLEAR_REASONS))
 
 
 def _intake(shared: Table, t: Table) -> IntakeTexts:
@@ -119,6 +141,6 @@ def _evaluation(shared: Table, t: Table) -> EvaluationTexts:
 
 def parse_dialog_texts(t: Table) -> DialogTexts:
     """The [dialog] table: the shared texts, [dialog.intake] and [dialog.evaluation]."""
-    t.check_keys({*_SHARED, "intake", "evaluation"})
+    t.check_keys({*_SHARED, "unclear", "intake", "evaluation"})
     return DialogTexts(intake=_intake(t, t.table("intake")),
                        evaluation=_evaluation(t, t.table("evaluation")))

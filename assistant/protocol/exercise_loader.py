@@ -27,7 +27,8 @@ PLACEHOLDERS = {
     "equipment": {"items"}, "dosage_reps": {"repetitions"}, "dosage_sets": {"sets"},
     "dosage_hold": {"seconds"}, "timed": {"minutes"}, "set_start": {"set", "sets"},
     "help": {"menu"}, "readback": {"count", "items"}, "item": {"code", "name"},
-    "count_many": {"count"}, "not_in_menu": {"codes"},
+    "count_many": {"count"}, "not_in_menu": {"codes"}, "question": {"example"},
+    "ambiguous": {"codes"},
 }
 LIST_TEXTS = {"intro", "safety", "closing"}
 SPOKEN_TEXTS = {"arm_left", "arm_right", "arm_both", "arm_unknown"}  # checked as sentences

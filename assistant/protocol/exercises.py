@@ -130,7 +130,7 @@ class SessionTexts:
 class ChoiceTexts:
     """Choosing the home exercises at the end of an intake (placeholders in braces)."""
 
-    question: str
+    question: str  # {example}: the first two codes of the menu, spoken
     help: str  # {menu}
     readback: str  # {count} {items}
     readback_none: str
@@ -138,6 +138,7 @@ class ChoiceTexts:
     count_one: str
     count_many: str  # {count}
     not_in_menu: str  # {codes}
+    ambiguous: str  # {codes}: a name that two or more exercises of the menu share
     not_understood: str
     hint: str  # after a failed try: what to say
     chosen: str

@@ -95,6 +95,12 @@ def _vocabulary(root: Table) -> Vocabulary:
         if not isinstance(days, int | float) or isinstance(days, bool) or days <= 0:
             raise ProtocolError(f"units.{word}: expected a positive number of days")
         unit_days.append((normalise(word), float(days)))
+    abbreviations = root.table("unit_abbreviations")
+    typed: list[tuple[str, float]] = []
+    for word, unit in abbreviations.data.items():
+        if not isinstance(unit, str) or normalise(unit) not in dict(unit_days):
+            raise ProtocolError(f"unit_abbreviations.{word}: expected a unit word of [units]")
+        typed.append((normalise(word), dict(unit_days)[normalise(unit)]))
     yes, no = _phrases(vocab, "yes"), _phrases(vocab, "no")
     doubt = _phrases(vocab, "doubt")
     both = sorted((yes & no) | (doubt & (yes | no)))
@@ -109,6 +115,7 @@ def _vocabulary(root: Table) -> Vocabulary:
         none_duration=_phrases(vocab, "none_duration"),
         commands=command_phrases,
         units=tuple(unit_days),
+        typed_units=tuple(typed),
     )
 
 
@@ -123,7 +130,7 @@ def _section(t: Table) -> Section:
 def _question(t: Table, sections: set[str]) -> Question:
     t.check_keys({"id", "section", "finding", "type", "text", "help", "label", "source",
                   "addition", "unit", "allow_none", "choices", "why", "yes_means", "alarm",
-                  "found_by", "letter_label", "also"})
+                  "found_by", "letter_label", "also", "between", "split"})
     qid = t.text("id")
     where = f"question '{qid}'"
     section = t.text("section")
@@ -165,8 +172,14 @@ def _question(t: Table, sections: set[str]) -> Question:
             for phrase in phrases:
                 if seen.setdefault(phrase, value) != value:
                     raise ProtocolError(f"{where}: '{phrase}' names two choices")
-    elif "choices" in t.data:
-        raise ProtocolError(f"{where}: only choice questions have choices")
+    elif "choices" in t.data or "between" in t.data:
+        raise ProtocolError(f"{where}: only choice questions have choices or between")
+    between = tuple(normalise(p) for p in t.texts("between", optional=True))
+    split = t.text("split", optional=True) or None
+    if bool(between) != bool(split):
+        raise ProtocolError(f"{where}: 'between' and 'split' come together")
+    if named := [p for p in between if any(p in phrases for _, phrases in choices)]:
+        raise ProtocolError(f"{where}.between: '{named[0]}' is a choice already")
     unit = t.text("unit", optional=True) or None
     if kind is AnswerType.DURATION and unit is None:
         raise ProtocolError(f"{where}: a duration question needs a unit")
@@ -196,7 +209,8 @@ def _question(t: Table, sections: set[str]) -> Question:
     return Question(
         id=qid, section=section, finding=finding, type=kind, text=t.text("text"),
         help=t.text("help"), label=t.text("label"), source=t.text("source"), addition=addition,
-        unit=unit, allow_none=t.flag("allow_none"), choices=choices, why=why,
+        unit=unit, allow_none=t.flag("allow_none"), choices=choices, between=between,
+        split=split, why=why,
         yes_means=t.flag("yes_means", default=True), alarm=alarm, found_by=found_by,
         letter_label=t.text("letter_label", optional=True) or None, also=also,
     )
@@ -321,7 +335,8 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
     if library is None:
         library = load_library()
     root = Table(data, "protocol file")
-    root.check_keys({"schema_version", "protocol", "vocabulary", "commands", "units", "red_flags",
+    root.check_keys({"schema_version", "protocol", "vocabulary", "commands", "units",
+                    "unit_abbreviations", "red_flags",
                      "precautions", "sections", "questions", "therapies", "actions", "profiles",
                      "referral", "ending", "reasons", "dialog"})
     if root.data.get("schema_version") != SCHEMA_VERSION:

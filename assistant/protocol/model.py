@@ -60,6 +60,8 @@ class Question:
     unit: str | None = None  # durations: the unit of a bare number
     allow_none: bool = False  # durations: "geen" means 0
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # choice value → phrases
+    between: tuple[str, ...] = ()  # phrases between two choices ('matig'), asked with `split`
+    split: str | None = None  # the follow-up that splits them ('Eerder een beetje, of fors?')
     why: str | None = None  # why the question is asked (screening questions)
     yes_means: bool = True  # the value "ja" gives the finding (False: asked the other way round)
     alarm: bool | None = None  # the answer that raises an alarm: always confirmed
@@ -109,6 +111,7 @@ class Vocabulary:
     none_duration: frozenset[str]
     commands: tuple[tuple[str, tuple[str, ...]], ...]  # command → phrases
     units: tuple[tuple[str, float], ...]  # unit word → days
+    typed_units: tuple[tuple[str, float], ...] = ()  # abbreviations ('wk'): typed, never spoken
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,210 @@
+"""Durations as therapists say them: one amount per answer, never a sum of a correction.
+
+'drie weken', '3 wk', 'anderhalve maand', 'een week en twee dagen' (a compound going down in
+unit), 'al tien weken, sinds het ongeluk' (the words beside the amount are the note),
+'vijf weken, eh, drie weken' (a correction: the last amount, read back), 'sinds september'
+(worked out from the consultation date, read back), 'meer dan zes weken' (a day more, read
+back). Asked again: a repeat or two amounts without a correcting word ('drie weken, twee
+maanden'), a range ('twee à drie weken'), a bare year ('2019'), over fifty years.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+from typing import Final
+
+from assistant.dialog.calendar_answers import NEUTRAL as CALENDAR_NEUTRAL
+from assistant.dialog.calendar_answers import VOCABULARY as CALENDAR_WORDS
+from assistant.dialog.calendar_answers import start_date
+from assistant.dialog.numbers import HALF_WORDS, parse_amount
+from assistant.dialog.readings import Answer, Unclear
+from assistant.protocol.findings import MAX_WEEKS
+from assistant.protocol.model import Question, Vocabulary
+from assistant.text import normalise
+
+DAYS_PER_WEEK: Final = 7.0
+# Words that do not change a duration ('al drie weken', 'ongeveer een maand').
+_NEUTRAL: Final = frozenset(
+    {"al", "ongeveer", "zo", "zon", "circa", "sinds", "nu", "pas", "inmiddels", "ook", "maar",
+     "zowat", "rond", "geleden", "n", "ofzo"}
+)
+# 'meer dan zes weken' is more than six weeks: one day more, so the six-week rule decides right.
+_MODIFIERS: Final = (
+    *((w, 1.0) for w in (("meer", "dan"), ("langer", "dan"), ("ruim",))),
+    *((w, -1.0) for w in (("minder", "dan"), ("korter", "dan"), ("bijna",), ("nog", "geen"))),
+)
+# A word that takes back what came before: the amount after it counts.
+_CORRECTIONS: Final = (("ik", "bedoel"), ("of", "nee"), ("nee",), ("neen",), ("sorry",),
+                       ("correctie",), ("pardon",), ("nou", "ja"))
+# Between two amounts these make a range: 'twee à drie weken', 'tussen vijf en zeven weken'.
+_RANGE: Final = frozenset({"à", "á", "a", "tot", "of"})
+# Words that change what an amount means: a frequency ('elke twee weken'), a negation.
+_BLOCKING: Final = frozenset({"niet", "geen", "elke", "iedere", "ieder", "per", "om", "x",
+                              "maal"})
+# Calendar words ('vorig jaar', 'maart') beside an amount: a date that was not worked out.
+_DATES: Final = CALENDAR_WORDS - CALENDAR_NEUTRAL - {"en", "half", "week", "maand", "jaar"}
+# Units that mean one of them without an amount ('nog geen week', 'een maandje').
+_SINGULAR: Final = frozenset({"dag", "week", "weekje", "maand", "maandje", "jaar", "halfjaar",
+                              "wk", "mnd", "jr"})
+_YEARS: Final = (1900, 2100)  # a bare number here is a calendar year
+_GLUED_UNIT = re.compile(r"(\d)([a-z])")
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,])")  # '1.000': a thousand
+
+
+@dataclass(frozen=True)
+class _Amount:
+    value: float
+    days: float | None  # None: no unit said (the question's own unit)
+    start: int  # index of its first item
+
+
+@dataclass(frozen=True)
+class _Scan:
+    amounts: list[_Amount]
+    items: list[str]  # 'amount', 'and', 'fix', 'range', 'between', 'mod', 'free', in order
+    shift: float  # days of the one modifier ('meer dan': +1)
+    free: bool  # words beside the amount (kept as the note)
+
+
+def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(words[i : i + len(phrase)]) == phrase
+
+
+def _scan(words: list[str], unit_days: dict[str, float], fillers: frozenset[str]) -> _Scan | None:
+    """Classify the words; None when one changes what the amounts mean."""
+    amounts: list[_Amount] = []
+    items: list[str] = []
+    shift, free, i = 0.0, False, 0
+    while i < len(words):
+        word = words[i]
+        fix = next((p for p in _CORRECTIONS if _at(words, i, p)), None)
+        modifier = next(((p, s) for p, s in _MODIFIERS if _at(words, i, p)), None)
+        if word in fillers or fix is not None:
+            items.append("fix")
+            i += len(fix) if fix else 1
+        elif modifier is not None:
+            if shift or amounts:  # one modifier, before the amount
+                return None
+            shift = modifier[1]
+            items.append("mod")
+            i += len(modifier[0])
+        elif word in _BLOCKING or word in _DATES:
+            return None
+        elif word == "en":
+            items.append("and")
+            i += 1
+        elif word in _RANGE or word == "tussen":
+            items.append("range" if word in _RANGE else "between")
+            i += 1
+        elif word in _NEUTRAL:
+            i += 1
+        elif word in unit_days:
+            if word not in _SINGULAR:  # 'weken drie': a unit without its amount
+                return None
+            amounts.append(_Amount(1.0, unit_days[word], len(items)))
+            items.append("amount")
+            i += 1
+        else:
+            amount = parse_amount(words, i)
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if amount is not None and word == "een" and not (
+                    nxt in unit_days or nxt in HALF_WORDS or nxt in _RANGE or nxt == "en"):
+                amount = None  # 'een' as an article: 'sinds een ongeluk'
+            if amount is None:
+                free = True
+                items.append("free")
+                i += 1
+                continue
+            value, i = amount
+            days = None
+            if i < len(words) and words[i] in unit_days:
+                days = unit_days[words[i]]
+                i += 1
+            amounts.append(_Amount(value, days, len(items)))
+            items.append("amount")
+    return _Scan(amounts, items, shift, free)
+
+
+def _compound(amounts: list[_Amount], items: list[str]) -> bool:
+    """Amounts that add up: each with a unit smaller than the one before, joined by nothing
+    or 'en' ('een week en twee dagen', 'twee maanden drie weken')."""
+    for before, after in pairwise(amounts):
+        if before.days is None or after.days is None or after.days >= before.days:
+            return False
+        if any(item != "and" for item in items[before.start + 1 : after.start]):
+            return False
+    return True
+
+
+def _in_weeks(amount: float, days: float) -> float:
+    """Exact for amounts in weeks (no round trip through days), so 6 weeks is never 6.0000001."""
+    return amount if days == DAYS_PER_WEEK else amount * days / DAYS_PER_WEEK
+
+
+def read_duration(text: str, question: Question, vocab: Vocabulary,
+                  today: date) -> Answer | Unclear | None:
+    """A duration in weeks (unrounded) as an Answer; Unclear when it must be asked again with a
+    reason; None when it is not understood. `today`: the consultation date (for 'sinds …')."""
+    spelled = _THOUSANDS.sub(lambda m: m[0].replace(".", ""), text)
+    words = _GLUED_UNIT.sub(r"\1 \2", normalise(spelled)).split()
+    plain = [w for w in words if w not in vocab.fillers]
+    if question.allow_none and " ".join(plain) in vocab.none_duration:
+        return Answer(0.0)
+    if not plain:
+        return None
+    while words[-1] in vocab.fillers:
+        words.pop()
+    if words[-2:] == ["of", "zo"]:  # 'drie weken of zo': about three weeks
+        words = words[:-2]
+    unit_days = dict(vocab.units + vocab.typed_units)
+    for i in range(len(words) - 3):  # 'een week of drie' = about three weeks
+        if words[i] == "een" and words[i + 1] in unit_days and words[i + 2] == "of":
+            words = [*words[:i], words[i + 3], words[i + 1], *words[i + 4 :]]
+            break
+    since = start_date(" ".join(plain), today)
+    if since is not None:
+        weeks = (today - since).days / DAYS_PER_WEEK
+        return Answer(weeks, text.strip(), read_back=True, since=since) if weeks <= MAX_WEEKS \
+            else Unclear("implausible")
+    scan = _scan(words, unit_days, vocab.fillers)
+    if scan is None or not scan.amounts:
+        return None
+    amounts, items = scan.amounts, scan.items
+    first = amounts[0]
+    joins = [k for k, item in enumerate(items) if item in ("and", "range")]
+    if any(k < first.start or k > amounts[-1].start for k in joins):
+        return None  # 'drie weken en', 'een week of': said half
+    if len(amounts) == 1 and first.days is None and float(first.value).is_integer() \
+            and _YEARS[0] <= first.value <= _YEARS[1]:
+        return Unclear("year")  # 'sinds 2019' is worked out above; '2019' alone is not
+    fixes = [k for k, item in enumerate(items) if item == "fix" and k > first.start]
+    last_fix = max((k for k in fixes if any(a.start > k for a in amounts)), default=None)
+    corrected = last_fix is not None
+    if last_fix is not None:  # 'vijf weken, eh, drie weken': the amounts after the correction
+        before = [a for a in amounts if a.start < last_fix]
+        amounts = [a for a in amounts if a.start > last_fix]
+        if amounts[0].days is None:  # 'drie weken, nee, vier': in the unit said before
+            amounts[0] = _Amount(amounts[0].value, before[-1].days, amounts[0].start)
+    if len(amounts) > 1 and ("range" in items[: amounts[-1].start] or "between" in items):
+        return Unclear("range")
+    if len(amounts) > 1 and amounts[0].days is None and amounts[1].days is not None \
+            and amounts[1].start == amounts[0].start + 1:
+        return Unclear("range")  # '2-3 weken', 'twee drie weken'
+    if not _compound(amounts, items):
+        return Unclear("two_amounts")
+    if amounts[0].days is None and (scan.free or len(amounts) > 1 or 0 < amounts[0].value < 1):
+        return None  # a bare number among words ('twee keer') or 'half': what does it count?
+    default = unit_days[normalise(question.unit or "weken")]
+    weeks = float(sum(_in_weeks(a.value, a.days or default) for a in amounts))
+    if scan.shift:
+        weeks += scan.shift / DAYS_PER_WEEK
+        if weeks <= 0:  # 'bijna nul weken', 'minder dan een dag'
+            return None
+    if weeks > MAX_WEEKS:
+        return Unclear("implausible")
+    inferred = corrected or bool(scan.shift)
+    note = text.strip() if inferred or scan.free else ""
+    return Answer(weeks, note, read_back=inferred)
