@@ -357,7 +357,8 @@ def test_nonsense_is_reasked_never_guessed() -> None:
     assert [r["reason"] for r in reprompts] == ["not_understood"] * 3
     assert "herhaal" in reprompts[2]["text"] and "herhaal" not in reprompts[1]["text"]
     assert of(events, "answer") == [{"event": "answer", "question": RED_FLAG_QUESTIONS[0],
-                                     "finding": "red_flags.fracture", "value": False}]
+                                     "finding": "red_flags.fracture", "value": False,
+                                     "note": None}]
 
 
 def test_pause_and_resume() -> None:
@@ -416,7 +417,8 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
     answerer = FindingsAnswerer(f, PROTOCOL)
     needed_qs = {q.id for q in PROTOCOL.questions}
     events: list[JsonEvent] = []
-    config = DialogConfig(record_also=f.arm_signs is not None)  # as `intake --answers` runs it
+    config = DialogConfig(record_also=f.arm_signs is not None,  # as `intake --answers` runs it
+                          cross_check=False)
     outcome = run_session(PROTOCOL, answerer, [answerer, collect(events)], config)
     assert outcome.consultation.outcome == "done"
     full, got = classify(f, PROTOCOL).to_json(), result_of(events)

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from assistant.dialog.evaluation import Evaluation, parse_score, run_evaluation
+from assistant.dialog.evaluation import Evaluation, parse_score, read_score, run_evaluation
 from assistant.dialog.events import SPOKEN, Event, Reprompt
+from assistant.dialog.readings import Answer, Doubt, Unclear
 from assistant.dialog.yes_no import BASELINE_OFFER as QUESTION
 from assistant.dialog.yes_no import offer_baseline
 from assistant.protocol import load_protocol
@@ -57,10 +58,14 @@ def test_profile_d_also_asks_about_the_arm() -> None:
 
 
 def test_bad_answers_are_asked_again() -> None:
-    evaluation, said = run(["twaalf", "zes", "misschien", "vijf", "5", "5"])
+    evaluation, said = run(["twaalf", "zes", "misschien", "vijf", "veel", "5", "5"])
     assert evaluation == Evaluation(nprs=6, psk=(5, 5, 5))
-    assert said.count("Dat begreep ik niet. Zeg een heel getal van nul tot en met tien.") == 2
+    # out of the scale and doubt: say why, then the help; only 'veel' was not understood
+    assert said.count("De schaal gaat van nul tot en met tien. Zeg een heel getal van nul tot "
+                      "en met tien.") == 1
+    assert said.count("Dat begreep ik niet. Zeg een heel getal van nul tot en met tien.") == 1
     assert said.count(PROMPTS["nprs"]) == 2 and said.count(PROMPTS["psk1"]) == 2
+    assert said.count(PROMPTS["psk2"]) == 2
 
 
 def test_terug_changes_the_previous_answer_and_help_explains() -> None:
@@ -105,7 +110,7 @@ def test_the_measurement_is_a_stream_of_typed_events() -> None:
 
 def test_silence_and_failed_tries_are_asked_again_like_the_intake() -> None:
     turns = TEXTS.turns
-    events = events_of(["", "elf", "veel", "zes"])
+    events = events_of(["", "bananen", "veel", "zes"])
     reprompts = [(e["reason"], e["text"]) for e in events if e["event"] == "reprompt"]
     assert reprompts == [
         ("silence", f"{turns.silence} {SCALE_HELP}"),
@@ -188,3 +193,108 @@ def test_a_spoken_activity_cannot_be_recognised_so_only_commands_are_listened_fo
     listener = ScriptedListener(["stop"])
     run_evaluation(listener, lambda _: None, "B", name_activities=True)
     assert "stop" in listener.grammars[0] and "zes" not in listener.grammars[0]
+
+
+# --- scores as therapists give them (issue 12) --------------------------------------------------
+
+WHOLE_NUMBER = ["twee à drie", "2 of 3", "tussen twee en drie", "2,5", "2.5", "zeseneenhalf",
+                "twee en een half", "zes en een half", "2-3", "een of twee", "vijf tot zes"]
+
+
+@pytest.mark.parametrize("text", WHOLE_NUMBER)
+def test_a_range_or_a_fraction_is_no_whole_score(text: str) -> None:
+    assert read_score(text, VOCAB) == Unclear("whole_number")
+    assert parse_score(text, VOCAB) is None
+
+
+@pytest.mark.parametrize("text", WHOLE_NUMBER)
+def test_a_range_or_a_fraction_is_asked_again_saying_the_scale_counts_whole_points(
+        text: str) -> None:
+    events = events_of([text, "zes", "vijf", "4", "drie"])
+    [reprompt] = [e for e in events if e["event"] == "reprompt"]
+    why = TEXTS.turns.why("whole_number")
+    assert why == "De schaal telt in hele punten."
+    assert (reprompt["question"], reprompt["reason"]) == ("nprs", "whole_number")
+    assert reprompt["text"] == f"{why} {SCALE_HELP}"
+    assert TEXTS.turns.not_understood not in str(reprompt["text"])
+    assert [e["question"] for e in events if e["event"] == "ask"][:2] == ["nprs", "nprs"]
+    answers = [(e["question"], e["value"]) for e in events if e["event"] == "answer"]
+    assert answers[0] == ("nprs", 6)
+
+
+@pytest.mark.parametrize(("text", "value", "note"), [
+    ("zes, vooral 's avonds", 6, "vooral 's avonds"),
+    ("Zes. Vooral 's avonds.", 6, "Vooral 's avonds"),
+    ("een zes, na het werk erger", 6, "na het werk erger"),
+    ("6/10", 6, ""),
+    ("zes punten", 6, ""),
+])
+def test_a_score_with_an_explanation_keeps_the_note(text: str, value: int, note: str) -> None:
+    reading = read_score(text, VOCAB)
+    assert isinstance(reading, Answer) and (reading.value, reading.note) == (value, note)
+    assert parse_score(text, VOCAB) == value
+
+
+def test_the_note_of_a_score_is_in_its_answer_event() -> None:
+    events = events_of(["zes, vooral 's avonds", "vijf", "4", "drie"])
+    answers = [e for e in events if e["event"] == "answer"]
+    assert (answers[0]["question"], answers[0]["value"], answers[0]["note"]) == (
+        "nprs", 6, "vooral 's avonds")
+    assert all(a["note"] is None for a in answers[1:])  # a plain score has none
+
+
+@pytest.mark.parametrize("text", ["elf", "12", "twintig", "100"])
+def test_a_score_above_ten_is_asked_again_saying_the_range(text: str) -> None:
+    assert parse_score(text, VOCAB) is None
+    events = events_of(["zes", text, "vijf", "4", "drie"])
+    [reprompt] = [e for e in events if e["event"] == "reprompt"]
+    assert (reprompt["question"], reprompt["reason"]) == ("psk1", "out_of_range")
+    assert reprompt["text"] == ("De schaal gaat van nul tot en met tien. Zeg een heel getal "
+                                "van nul tot en met tien.")
+    answers = [(e["question"], e["value"]) for e in events if e["event"] == "answer"]
+    assert answers == [("nprs", 6), ("psk1", 5), ("psk2", 4), ("psk3", 3)]
+
+
+@pytest.mark.parametrize("text", ["weet ik niet", "geen idee", "misschien", "zes, denk ik"])
+def test_doubt_on_a_score_gets_the_help_and_the_question_again(text: str) -> None:
+    assert read_score(text, VOCAB) == Doubt()
+    events = events_of([text, "zes", "vijf", "4", "drie"])
+    [reprompt] = [e for e in events if e["event"] == "reprompt"]
+    assert (reprompt["reason"], reprompt["text"]) == ("doubt", SCALE_HELP)
+    assert [e["question"] for e in events if e["event"] == "ask"][:2] == ["nprs", "nprs"]
+
+
+def test_the_arm_question_keeps_a_note_and_says_why_on_a_contradiction() -> None:
+    events = events_of(["zes", "vijf", "4", "drie", "ja, nee", "ja, meer tintelingen"], "D")
+    [reprompt] = [e for e in events if e["event"] == "reprompt"]
+    assert (reprompt["question"], reprompt["reason"]) == ("neuro", "contradiction")
+    assert str(reprompt["text"]).startswith(TEXTS.turns.why("contradiction"))
+    answer = [e for e in events if e["event"] == "answer"][-1]
+    assert (answer["question"], answer["value"], answer["note"]) == (
+        "neuro", True, "meer tintelingen")
+
+
+@pytest.mark.parametrize(("inputs", "accepted", "note"), [
+    (["nee, later"], False, "later"),
+    (["ja graag, nu meteen"], True, "nu meteen"),
+])
+def test_the_baseline_offer_takes_an_answer_with_an_explanation(
+        inputs: list[str], accepted: bool, note: str) -> None:
+    events: list[Event] = []
+    assert offer_baseline(ScriptedListener(inputs), events.append, PROTOCOL) is accepted
+    data = [e.to_json() for e in events]
+    assert not [e for e in data if e["event"] == "reprompt"]
+    [answer] = [e for e in data if e["event"] == "answer"]
+    assert (answer["question"], answer["value"], answer["note"]) == (QUESTION, accepted, note)
+
+
+def test_a_contradiction_on_the_baseline_offer_says_why() -> None:
+    events: list[Event] = []
+    assert offer_baseline(ScriptedListener(["ja, nee", "ja"]), events.append, PROTOCOL)
+    data = [e.to_json() for e in events]
+    [reprompt] = [e for e in data if e["event"] == "reprompt"]
+    assert (reprompt["reason"], reprompt["text"]) == (
+        "contradiction", TEXTS.turns.why("contradiction"))
+    assert reprompt["text"] == "Ik hoorde twee verschillende antwoorden."
+    assert [e["event"] for e in data if e["event"] in ("ask", "reprompt", "answer")] == [
+        "ask", "reprompt", "ask", "answer"]

@@ -3,11 +3,30 @@ and the whole intake through the harness."""
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import replace
+from importlib import resources
+from typing import Any
+
 import pytest
 
 from assistant.dialog.consultation import DialogConfig
-from assistant.dialog.exercise_choice import QUESTION, choice_phrases, parse_choice, spoken_code
+from assistant.dialog.events import Event
+from assistant.dialog.exercise_choice import (
+    QUESTION,
+    ExerciseChoice,
+    choice_example,
+    choice_phrases,
+    menu_names,
+    parse_choice,
+    spoken_code,
+)
+from assistant.dialog.loop import run_dialog
+from assistant.protocol import ProtocolError
+from assistant.protocol.exercise_loader import parse_library
+from assistant.protocol.exercises import Library
 from assistant.speech.interfaces import Utterance
+from assistant.speech.text import ScriptedListener
 from tests.harness import (
     AFTER_FLAGS,
     GRADE_III,
@@ -69,6 +88,7 @@ def test_the_grammar_holds_every_word_of_the_menu() -> None:
     for code in menu:
         assert set(spoken_code(code).split()) <= words
     assert {"geen", "ja", "nee", "stop", "oefening", "f"} <= words
+    assert {"doe", "maar", "alleen"} <= words  # a spoken correction at the read-back
     for code in menu:  # what is spoken can be parsed back
         choice = parse_choice(spoken_code(code), VOCAB, NONE)
         assert choice is not None and choice.codes == (code,)
@@ -82,7 +102,8 @@ def test_after_the_profile_the_choice_is_read_back_and_confirmed() -> None:
     events = run_consultation([*PROFILE_B, "veertien en vijfenvijftig", "ja"])
     assert result_of(events)["profile"] == "B"
     asks = [e for e in of(events, "ask") if e["question"] == QUESTION]
-    assert [a["text"] for a in asks] == [TEXTS.question]
+    example = choice_example(PROTOCOL.profile("B").exercises)
+    assert [a["text"] for a in asks] == [TEXTS.question.format(example=example)]
     menu = of(events, "menu")[0]  # shown on screen before the question, not spoken
     assert [m["code"] for m in menu["exercises"]] == list(PROTOCOL.profile("B").exercises)
     assert menu["warning"] is None
@@ -216,3 +237,208 @@ def test_the_menu_shows_the_therapist_the_plain_and_the_technical_name() -> None
     Screen(out, echo=False)(Menu((MenuItem("F28", f28.name, f28.technical_name),), None))
     assert f"F28   {f28.name} ({f28.technical_name})" in out.getvalue()
     assert f"{f28.name} ({f28.technical_name})" == f28.therapist_name
+
+
+# --- names as well as numbers (issue 12) --------------------------------------------------------
+
+MENU_B = PROTOCOL.profile("B").exercises
+NAMES_B = menu_names(PROTOCOL.library, MENU_B, VOCAB)
+
+
+@pytest.mark.parametrize(("said", "codes"), [
+    ("de bodyscan en veertien", ("F5", "F14")),  # F5's technical name: 'Bodyscan: …'
+    ("bodyscan", ("F5",)),
+    ("veertien en de bodyscan", ("F14", "F5")),
+    ("Ontspanningsoefening van voeten tot hoofd", ("F5",)),
+    ("Bodyscan: ontspanningsoefening van tien tot twintig minuten", ("F5",)),
+    ("schouderrondjes en veertien", ("F30", "F14")),
+    ("schouderrondjes stap voor stap inoefenen", ("F31",)),  # the longest name wins
+    ("de stofzuiger, twintig en F55", ("F17", "F20", "F55")),
+    ("Roeioefening met oefenelastiek", ("F55",)),
+    ("de pitcherstretch, met neurodynamica van de nervus medianus", ("F56b",)),
+    ("pitcherstretch met neurodynamica van de nervus medianus", ("F56b",)),
+    ("Steunen op een tafel en de schouderbladen bewegen en een", ("F20", "F1")),
+])
+def test_names_choose_exercises_mixed_with_numbers(said: str, codes: tuple[str, ...]) -> None:
+    choice = parse_choice(said, VOCAB, NONE, NAMES_B)
+    assert choice is not None and choice.codes == codes and not choice.ambiguous
+
+
+@pytest.mark.parametrize("said", ["nek en romp", "romp draaien", "de scan", "bodyscans",
+                                  "schouderrondjes a", "ontspanningsoefening"])
+def test_a_name_is_said_whole_and_exact(said: str) -> None:
+    assert parse_choice(said, VOCAB, NONE, NAMES_B) is None
+
+
+def test_without_names_only_numbers_count() -> None:
+    assert parse_choice("de bodyscan en veertien", VOCAB, NONE) is None
+
+
+@pytest.mark.parametrize(("said", "codes"), [
+    ("alleen veertien", ("F14",)),
+    ("doe maar veertien en twintig", ("F14", "F20")),
+    ("maak er veertien van", ("F14",)),
+    ("dan maar alleen de bodyscan", ("F5",)),
+])
+def test_a_choice_may_open_with_alleen_or_doe_maar(said: str, codes: tuple[str, ...]) -> None:
+    choice = parse_choice(said, VOCAB, NONE, NAMES_B)
+    assert choice is not None and choice.codes == codes
+
+
+def test_de_bodyscan_en_veertien_in_a_whole_intake() -> None:
+    events = run_consultation([*PROFILE_B, "de bodyscan en veertien", "ja"])
+    assert "F5" in PROTOCOL.profile("B").exercises
+    confirm = of(events, "confirm")[-1]
+    assert confirm["value"] == ["F5", "F14"]
+    assert f"Oefening vijf: {PROTOCOL.exercise('F5').name}." in confirm["text"]
+    assert of(events, "answer")[-1]["value"] == ["F5", "F14"]
+
+
+def test_a_name_not_on_the_menu_is_refused() -> None:
+    assert "F5" not in PROTOCOL.profile("A").exercises
+    events = run_consultation([*PROFILE_A, "de bodyscan en veertien", "veertien", "ja"])
+    reprompt = next(e for e in of(events, "reprompt") if e["question"] == QUESTION)
+    assert reprompt["reason"] == "not_in_menu"
+    assert reprompt["text"] == f"{TEXTS.not_in_menu.format(codes='vijf')} {TEXTS.hint}"
+    assert reprompt["text"] == ("Dit staat niet in het menu: vijf. Noem de nummers of de namen "
+                                "van de oefeningen, of zeg: geen.")
+    assert of(events, "answer")[-1]["value"] == ["F14"]
+
+
+def choose(library: Library, menu: tuple[str, ...], inputs: list[str],
+           later: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The choice dialog alone, on `menu`; its events as JSON."""
+    events: list[Event] = []
+    dialog = ExerciseChoice(library, VOCAB, menu, events.append,
+                            PROTOCOL.dialog.intake.turns, later=later)
+    run_dialog(dialog, ScriptedListener(inputs))
+    return [e.to_json() for e in events]
+
+
+def renamed(codes: set[str], name: str) -> Library:
+    """The library with the exercises `codes` sharing one plain name."""
+    library = PROTOCOL.library
+    return replace(library, exercises=tuple(
+        replace(e, name=name) if e.code in codes else e for e in library.exercises))
+
+
+def test_a_name_two_menu_exercises_share_is_refused_naming_both() -> None:
+    library = renamed({"F14", "F14a"}, "Nek en romp draaien")
+    events = choose(library, MENU_B, ["nek en romp draaien", "veertien a", "ja"])
+    reprompt = of(events, "reprompt")[0]
+    assert reprompt["reason"] == "ambiguous"
+    assert reprompt["text"] == ("Die naam past bij meer dan één oefening: veertien en veertien "
+                                f"a. {TEXTS.hint}")
+    assert of(events, "answer")[-1]["value"] == ["F14a"]
+    # a name shared with an exercise that is not on the menu names the menu's one
+    menu = tuple(c for c in MENU_B if c != "F14a")
+    events = choose(library, menu, ["nek en romp draaien", "ja"])
+    assert of(events, "answer")[-1]["value"] == ["F14"]
+
+
+def test_the_nerve_glides_for_later_count_with_their_names() -> None:
+    d = PROTOCOL.profile("D")
+    events = choose(PROTOCOL.library, d.exercises,
+                    ["zenuwglijder voor de arm, binnenkant en veertien", "ja"],
+                    later=d.exercises_if_insufficient)
+    assert of(events, "answer")[-1]["value"] == ["F56", "F14"]
+
+
+# --- a correction at the read-back --------------------------------------------------------------
+
+def test_nee_with_a_new_choice_at_the_read_back_replaces_it() -> None:
+    events = [e for e in run_consultation([*PROFILE_B, "veertien, zeventien en twintig",
+                                           "nee, doe maar alleen veertien en twintig", "ja"])
+              if e.get("question") in (QUESTION, None)]
+    flow = [e["event"] for e in events if e["event"] in ("ask", "confirm", "reprompt", "answer")]
+    assert flow == ["ask", "confirm", "confirm", "answer"]
+    first, second = of(events, "confirm")
+    assert first["value"] == ["F14", "F17", "F20"] and second["value"] == ["F14", "F20"]
+    assert second["text"].startswith("U koos twee oefeningen. Oefening veertien:")
+    heard = [e["text"] for e in of(events, "heard")]
+    assert heard[-2:] == ["nee, doe maar alleen veertien en twintig", "ja"]
+    assert of(events, "answer")[-1]["value"] == ["F14", "F20"]
+
+
+def test_a_spoken_correction_at_the_read_back() -> None:
+    spoken = [Utterance(text, 0.95, "voice")
+              for text in ("veertien zeventien", "nee doe maar alleen veertien", "ja")]
+    events = run_consultation([*PROFILE_B, *spoken], DialogConfig(voice=True))
+    confirms = [e for e in of(events, "confirm") if e["question"] == QUESTION]
+    assert [c["value"] for c in confirms] == [["F14", "F17"], ["F14"]]
+    assert of(events, "answer")[-1]["value"] == ["F14"]
+
+
+@pytest.mark.parametrize(("correction", "codes"), [
+    ("nee, maak er de bodyscan van", ["F5"]),
+    ("Nee hoor, alleen twintig.", ["F20"]),
+    ("nee, zeventien en schouderrondjes", ["F17", "F30"]),
+])
+def test_other_corrections_at_the_read_back(correction: str, codes: list[str]) -> None:
+    events = choice_events([*PROFILE_B, "veertien", correction, "ja"])
+    assert [e["value"] for e in of(events, "confirm")] == [["F14"], codes]
+    assert of(events, "answer")[-1]["value"] == codes
+
+
+def test_a_correction_that_cannot_be_taken_says_why_and_keeps_the_read_back() -> None:
+    events = choice_events([*PROFILE_A, "veertien", "nee, alleen vijfenvijftig", "ja"])
+    first, again = of(events, "confirm")
+    assert first == again  # the choice read back once more
+    [reprompt] = of(events, "reprompt")
+    assert (reprompt["reason"], reprompt["text"]) == (
+        "not_in_menu", TEXTS.not_in_menu.format(codes="vijfenvijftig"))
+    assert of(events, "answer")[-1]["value"] == ["F14"]
+
+
+@pytest.mark.parametrize("reply", ["nee", "nee, niet twintig", "nee, geen oefeningen"])
+def test_nee_without_a_new_choice_asks_the_choice_again(reply: str) -> None:
+    events = choice_events([*PROFILE_B, "veertien en twintig", reply, "zeventien", "ja"])
+    flow = [e["event"] for e in events if e["event"] in ("ask", "confirm", "answer")]
+    assert flow == ["ask", "confirm", "ask", "confirm", "answer"]
+    assert of(events, "reprompt")[0]["reason"] == "not_confirmed"
+    assert of(events, "answer")[-1]["value"] == ["F17"]
+
+
+# --- the prompt's example is on the menu --------------------------------------------------------
+
+@pytest.mark.parametrize("profile", ["A", "B", "C", "D"])
+def test_the_prompts_example_is_on_every_profiles_menu(profile: str) -> None:
+    p = PROTOCOL.profile(profile)
+    example = choice_example(p.exercises)
+    choice = parse_choice(example, VOCAB, NONE,
+                          menu_names(PROTOCOL.library, p.exercises, VOCAB))
+    expected = (p.exercises[0], next(c for c in p.exercises if c.rstrip("ab") != "F1"))
+    assert p.exercises[0] == "F1" and choice is not None and choice.codes == expected
+    # said back in the dialog itself, it is taken
+    events = choose(PROTOCOL.library, p.exercises, [example, "ja"],
+                    later=p.exercises_if_insufficient)
+    [ask] = of(events, "ask")
+    assert ask["text"] == TEXTS.question.format(example=example)
+    assert f"bijvoorbeeld: {example}." in ask["text"]
+    assert not of(events, "reprompt")
+    assert of(events, "answer")[-1]["value"] == list(expected)
+
+
+def test_profile_a_is_no_longer_offered_an_exercise_outside_its_menu() -> None:
+    events = run_consultation([*PROFILE_A, "stop"])
+    ask = next(e for e in of(events, "ask") if e["question"] == QUESTION)
+    assert "vijfenvijftig" not in ask["text"]
+    assert ask["text"] == ("Welke oefeningen kiest u? Noem de nummers, bijvoorbeeld: één en "
+                           "veertien. Of zeg: geen.")
+
+
+def library_data() -> dict[str, Any]:
+    text = resources.files("assistant.protocol").joinpath("exercises.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@pytest.mark.parametrize(("key", "text"), [
+    ("question", "Welke oefeningen kiest u? Bijvoorbeeld veertien."),
+    ("question", "Welke oefeningen kiest u? Bijvoorbeeld {voorbeeld}."),
+    ("ambiguous", "Die naam past bij meer dan één oefening."),
+])
+def test_the_choice_texts_placeholders_are_checked_at_load(key: str, text: str) -> None:
+    data = library_data()
+    data["choice"][key] = text
+    with pytest.raises(ProtocolError, match=f"choice.{key}: placeholders"):
+        parse_library(data)

@@ -149,7 +149,8 @@ def test_interactive_followup_by_text(db: Path, capsys: pytest.CaptureFixture[st
     assert out["psk_activities"] == ["traplopen", "auto rijden", "lezen"]
     assert "PSK: traplopen. Hoe moeilijk is dat nu?" in captured.err  # prompts off stdout
     assert "erger geworden" not in captured.err  # on the intake day: the baseline
-    assert "Dat begreep ik niet." in captured.err  # twaalf is not a score
+    # twaalf is not on the scale: the help says which numbers are
+    assert "Zeg een heel getal van nul tot en met tien." in captured.err
     # a later measurement names each activity again, and asks no names
     monkeypatch.setattr("sys.stdin", io.StringIO("vier\n4\n3\n2\nnee\n"))
     assert main(["followup", "--db", str(db), "--patient", "P-1", "--date", day(2), "--mute",

@@ -300,7 +300,9 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
             protocol, listener, sinks, DialogConfig(
                 voice=voice, confirm_below=args.confirm_below,
                 confirm_red_flag_no_below=args.confirm_red_flag_below,
-                record_also=answers is None or answers.arm_signs is not None),
+                record_also=answers is None or answers.arm_signs is not None,
+                today=records.day if records is not None else args.date,
+                cross_check=answers is None),
             journal=records.journal if records else None,
             resume=records.resume if records else ())
     except Exception as exc:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Final
 
 from assistant.dialog.events import Ask, Confirm, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
@@ -11,6 +13,8 @@ from assistant.dialog.phrases import display_value
 from assistant.protocol.findings import NOT_RECORDED, OPTIONAL_KEYS, CSpineRule, Findings
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.speech.interfaces import Utterance
+
+MAX_ASKS: Final = 2  # a question asked again after doubt is answered once more, not forever
 
 
 class FindingsAnswerer:
@@ -27,12 +31,17 @@ class FindingsAnswerer:
         self.protocol = protocol
         self.exercises = exercises  # the home exercises to choose after the profile
         self._reply: str | None = None
+        self._asked: Counter[str] = Counter()  # how often each question was asked
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Ask) and event.question == CHOICE_QUESTION:
             self._reply = " ".join(self.exercises) or "geen"
         elif isinstance(event, Ask):
-            self._reply = self._answer(self.protocol.question(event.question))
+            self._asked[event.question] += 1
+            # a doubt is asked once more; a third time the file's answer cannot be taken, and
+            # the intake stops (exit 1) instead of asking forever
+            self._reply = (self._answer(self.protocol.question(event.question))
+                           if self._asked[event.question] <= MAX_ASKS else None)
         elif isinstance(event, Confirm):
             self._reply = "ja"
 
@@ -57,7 +66,8 @@ class FindingsAnswerer:
             return None
         if question.type is AnswerType.DURATION:
             assert isinstance(value, float)
-            return f"{Decimal(repr(value)):f} weken"  # exact, never in exponent form
+            # exact, never in exponent form; a decimal comma ('2,125' is no thousands)
+            return f"{Decimal(repr(value)):f}".replace(".", ",") + " weken"
         return display_value(question, value, self.protocol)
 
     @property

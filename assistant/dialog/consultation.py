@@ -8,15 +8,17 @@ says where that leads, with conditions that are the protocol's own rule function
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, Final
 
 from transitions import Machine
 
 from assistant.dialog.events import Answer as Answered
 from assistant.dialog.events import Ask, Confirm, Emit, ResultEvent, Say, json_value
-from assistant.dialog.intents import Answer, interpret, is_doubt
+from assistant.dialog.intents import interpret
 from assistant.dialog.loop import Outcome
 from assistant.dialog.phrases import accepted_phrases, display_value, spoken_summary
+from assistant.dialog.readings import Answer, Between, Command, Doubt, Unclear
 from assistant.dialog.turns import MAX_TRIES, Turns
 from assistant.errors import JournalMismatch
 from assistant.protocol import rules
@@ -32,8 +34,10 @@ from assistant.protocol.findings import (
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import Result
 from assistant.speech.interfaces import Utterance
+from assistant.text import format_date
 
 RESULT: Final = "result"
+ROUNDING_WEEKS: Final = 1.0  # two durations said in round numbers may differ by this much
 STOPPED: Final = "stopped"
 STATES: Final = (
     "red_flags", "precautions", "trauma", "trauma_imaging", "c_spine_high", "c_spine_low",
@@ -113,6 +117,9 @@ class DialogConfig:
     voice: bool = False  # answers come from speech (the keyboard is the fallback)
     record_also: bool = True  # keep which list members the answers name (`also`); off for a
     # findings file that does not name them (it knows the arm signs, not which)
+    today: date | None = None  # the consultation date, for 'sinds september' (None: the clock)
+    cross_check: bool = True  # sick leave no longer than the neck pain; off for a findings
+    # file, which is stored as given
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,7 @@ class AnswerRecord:
     value: Value
     state: str  # the machine state it was asked in
     findings_before: Findings
+    note: str = ""  # what was said beside the answer ('ja, een kop-staartbotsing')
 
 
 @dataclass
@@ -164,7 +172,7 @@ class Consultation:
         """Ask the first question."""
         self._enter_section()
 
-    def restore(self, question_id: str, heard: str, value: Value) -> None:
+    def restore(self, question_id: str, heard: str, value: Value, note: str = "") -> None:
         """Replay an answer from the journal (resume); it must answer the current question."""
         question = self.current
         if question is None or question.id != question_id:
@@ -173,7 +181,7 @@ class Consultation:
                                   f"vraagt '{asked}'")
         if question.type is AnswerType.DURATION and isinstance(value, int | float):
             value = float(value)
-        self._accept(question, heard, value)
+        self._accept(question, heard, value, note)
 
     def undo(self) -> None:
         """Replay a 'terug' from the journal (resume)."""
@@ -219,26 +227,44 @@ class Consultation:
     def on_answer(self, heard: Utterance) -> None:
         question = self.current
         assert question is not None
-        if question.type is AnswerType.YES_NO and is_doubt(heard.text,
-                                                          self.protocol.vocabulary):
-            self._doubt(question, heard.text)
-            return
-        intent = interpret(heard.text, question, self.protocol.vocabulary)
-        if not isinstance(intent, Answer):
-            self.turns.retry("not_understood", self.texts.turns.not_understood)
-            return
-        value = intent.value
-        if self._needs_confirmation(question, value, heard.confidence):
+        intent = interpret(heard.text, question, self.protocol.vocabulary, self.config.today)
+        match intent:
+            case Doubt():
+                self._doubt(question, heard.text)
+            case Between():
+                assert question.split is not None
+                self.turns.reprompt("between", question.split)
+            case Unclear(reason=reason):
+                self.turns.retry(reason, self.texts.turns.why(reason))
+            case Answer() if self._longer_than_onset(question, intent.value):
+                self.turns.retry("longer_than_onset",
+                                 self.texts.turns.why("longer_than_onset"))
+            case Answer():
+                self._answer(question, heard, intent)
+            case None | Command():  # a command never reaches here (Turns takes it first)
+                self.turns.retry("not_understood", self.texts.turns.not_understood)
+
+    # --- answers ------------------------------------------------------------------------------
+
+    def _answer(self, question: Question, heard: Utterance, intent: Answer) -> None:
+        """Take an answer, after reading it back where that is needed."""
+        value, note = intent.value, intent.note
+        if intent.read_back or self._needs_confirmation(question, value, heard.confidence):
             self.turns.confirm(
                 Confirm(question.id, question.finding, json_value(value),
-                        self._confirm_text(question, value)),
-                yes=lambda: self._accept(question, heard.text, value),
+                        self._confirm_text(question, intent)),
+                yes=lambda: self._accept(question, heard.text, value, note),
                 no=lambda: self._ask(question),
                 doubt=lambda said: self._doubt(question, said))  # doubt on the question itself
             return
-        self._accept(question, heard.text, value)
+        self._accept(question, heard.text, value, note)
 
-    # --- answers ------------------------------------------------------------------------------
+    def _longer_than_onset(self, question: Question, value: Value) -> bool:
+        """Sick leave for the neck pain cannot last longer than the neck pain itself."""
+        onset = self.findings.weeks_since_onset
+        return (self.config.cross_check and question.finding == "work_absence_weeks"
+                and isinstance(value, float)
+                and onset is not None and value > onset + ROUNDING_WEEKS)
 
     def _doubt(self, question: Question, heard: str) -> None:
         """Doubt is never a "nee". On a red flag the sign is then not ruled out, and on a step of
@@ -264,8 +290,13 @@ class Consultation:
             return True
         return confidence < self.config.confirm_below
 
-    def _confirm_text(self, question: Question, value: Value) -> str:
+    def _confirm_text(self, question: Question, intent: Answer) -> str:
+        value = intent.value
         said = display_value(question, value, self.protocol)
+        if intent.since is not None:
+            return self.texts.confirm_since.format(value=said, since=format_date(intent.since))
+        if intent.read_back:
+            return self.texts.confirm_inferred.format(value=said)
         if question.screening and value == question.alarm:
             meaning = (self.texts.alarm_red_flag if question.red_flag is not None
                        else self.texts.alarm_c_spine)
@@ -273,9 +304,10 @@ class Consultation:
                                                    meaning=meaning)
         return self.texts.confirm.format(value=said)
 
-    def _accept(self, question: Question, heard: str, value: Value) -> None:
-        self.history.append(AnswerRecord(question, heard, value, self.state, self.findings))
-        self.emit(Answered(question.id, question.finding, json_value(value)))
+    def _accept(self, question: Question, heard: str, value: Value, note: str = "") -> None:
+        self.history.append(AnswerRecord(question, heard, value, self.state, self.findings,
+                                         note))
+        self.emit(Answered(question.id, question.finding, json_value(value), note))
         section = self.protocol.section(question.section)
         answered = {r.question.id: r.value for r in self.history}
         remaining = [q for q in self.protocol.section_questions(section.id)

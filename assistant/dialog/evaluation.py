@@ -9,15 +9,17 @@ screen and speech, and `assistant followup` runs it without --nprs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from transitions import Machine
 
+from assistant.dialog import readings
 from assistant.dialog.events import Answer, Ask, Emit, Say
-from assistant.dialog.intents import clean, parse_yes_no
+from assistant.dialog.intents import clean, read_yes_no
 from assistant.dialog.loop import Outcome, run_dialog
-from assistant.dialog.numbers import parse_amount
+from assistant.dialog.numbers import parse_amount, word_value
 from assistant.dialog.turns import Turns
 from assistant.protocol.dialog_texts import ACTIVITIES, MEASUREMENTS, EvaluationTexts
 from assistant.protocol.followup import activity_name
@@ -79,6 +81,12 @@ _SCORE_NEUTRAL: Final = frozenset({"ongeveer", "zo", "rond", "de", "het", "cijfe
 _OUT_OF: Final = (("op", "tien"), ("van", "tien"), ("uit", "tien"), ("op", "10"), ("van", "10"))
 SCORE_WORDS: Final = ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht",
                       "negen", "tien")
+SCALE: Final = range(11)  # NPRS and PSK: whole points from 0 to 10
+# Between two numbers these make a range: 'twee à drie', '2 of 3', 'vijf tot zes'.
+_RANGE: Final = frozenset({"à", "a", "of", "tot"})
+_DASHED = re.compile(r"(\d)\s*[-–]\s*(\d)")  # '2-3': a range
+_OUT_OF_TEN = re.compile(r"(\d)\s*/\s*10\b")  # '6/10': six out of ten
+_PUNCTUATION = " ,.;:!?-–—…"
 
 
 @dataclass(frozen=True)
@@ -91,21 +99,76 @@ class Evaluation:
     psk_activities: tuple[str, ...] = ()  # named in this dialog (a baseline), else ()
 
 
-def parse_score(text: str, vocab: Vocabulary) -> int | None:
-    """A whole score 0–10: '6', 'zes', 'een zes', 'zes op tien'; None when it is not one."""
-    tokens = clean(text, vocab).split()
+def _is_number(word: str) -> bool:
+    return word_value(word) is not None or word in ("half", "halve")
+
+
+def _note(text: str, vocab: Vocabulary, taken: int) -> str:
+    """What was said after the first `taken` words of the answer, as it was typed or heard."""
+    words, counted = text.split(), 0
+    for i, word in enumerate(words):
+        if counted >= taken:
+            return " ".join(words[i:]).strip(_PUNCTUATION)
+        counted += len(clean(word, vocab).split())
+    return ""
+
+
+def _has_range(words: list[str]) -> bool:
+    """'twee à drie', '2 of 3', 'tussen twee en drie': two numbers around a range word."""
+    for i, word in enumerate(words):
+        before, after = words[i - 1 : i], words[i + 1 : i + 2]
+        if i and word in _RANGE and _is_number(before[0]) and after and _is_number(after[0]):
+            return True
+        if word == "tussen" and any(_is_number(w) for w in words[i + 1 :]) \
+                and "en" in words[i + 1 :]:
+            return True
+    return False
+
+
+def read_score(text: str, vocab: Vocabulary) -> readings.Answer | readings.Doubt \
+        | readings.Unclear | None:
+    """A whole number said as a score: '6', 'zes', 'een zes', 'zes op tien', '6/10'; with what
+    was said after it as the note ('zes, vooral 's avonds'). The caller checks the scale (0–10:
+    SCALE). Unclear("whole_number") for a range or a fraction ('twee à drie', 'tussen twee en
+    drie', '2,5', 'zeseneenhalf', 'twee en een half'); Doubt for 'weet ik niet' (also after a
+    score: 'zes, denk ik'); None when it is no score."""
+    text = _OUT_OF_TEN.sub(r"\1 op 10", _DASHED.sub(r"\1 tot \2", text))
+    words = clean(text, vocab).split()
+    phrase = f" {' '.join(words)} "
+    doubt = any(f" {p} " in phrase for p in vocab.doubt)
+    if _has_range(phrase.replace(" tot en met ", " tot ").split()):
+        return readings.Unclear("whole_number")
+    start = 0  # leading words that do not change the score: 'de pijn is een zes'
+    while start < len(words) - 1 and words[start] in _SCORE_NEUTRAL and not (
+            words[start] == "een" and words[start + 1] in ("half", "halve")):
+        start += 1
+    amount = parse_amount(words, start)
+    if amount is None:
+        return readings.Doubt() if doubt else None
+    value, end = amount
+    if words[start].count(".") or not value.is_integer():
+        return readings.Unclear("whole_number")  # '2,5' ('2.5'), 'zes en een half'
     for suffix in _OUT_OF:
-        if tuple(tokens[-2:]) == suffix and len(tokens) > 2:
-            tokens = tokens[:-2]
-    if len(tokens) > 1:
-        tokens = [t for t in tokens if t not in _SCORE_NEUTRAL] or tokens[-1:]
-    amount = parse_amount(tokens, 0)
-    if amount is None or amount[1] != len(tokens):
+        if tuple(words[end : end + 2]) == suffix:
+            end += 2
+    while end < len(words) and words[end] in _SCORE_NEUTRAL - {"een"}:
+        end += 1
+    rest = words[end:]
+    if any(_is_number(w) for w in rest if w != "een"):
+        return None  # 'zes acht': which one?
+    if doubt:
+        return readings.Doubt()
+    return readings.Answer(value, _note(text, vocab, end) if rest else "")
+
+
+def parse_score(text: str, vocab: Vocabulary) -> int | None:
+    """A whole score 0–10: '6', 'zes', 'een zes', 'zes op tien', also with an explanation
+    after it ('zes, vooral 's avonds'); None when it is not one (read_score says why)."""
+    reading = read_score(text, vocab)
+    if not isinstance(reading, readings.Answer) or not isinstance(reading.value, float) \
+            or not 0 <= reading.value <= SCALE[-1]:
         return None
-    value = amount[0]
-    if not float(value).is_integer() or not 0 <= value <= 10:
-        return None
-    return int(value)
+    return int(reading.value)
 
 
 @dataclass
@@ -173,28 +236,44 @@ class EvaluationDialog:
     # --- turns (called by self.turns) ---------------------------------------------------------
 
     def on_answer(self, heard: Utterance) -> None:
-        value: int | bool | str | None
         if self.state in ACTIVITIES:
-            said = clean(heard.text, self.vocab)
-            if said in SKIP_ACTIVITIES:
-                self.answers = {k: v for k, v in self.answers.items() if k not in ACTIVITIES}
-                self.machine.events["skip"].trigger(self, self._asked)
-                self._ask()
-                return
-            others = {str(self.answers[a]).casefold() for a in ACTIVITIES
-                      if a in self.answers and a != self.state}
-            name = activity_name(heard.text)
-            value = None if (name is None or name.casefold() in others
-                             or said in self.vocab.yes | self.vocab.no) else name
-        elif self.state == "neuro":
-            value = parse_yes_no(heard.text, self.vocab)
+            self._name_activity(heard)
+            return
+        reading = (read_yes_no(heard.text, self.vocab) if self.state == "neuro"
+                   else read_score(heard.text, self.vocab))
+        turns = self.texts.turns
+        if isinstance(reading, readings.Doubt):
+            self.turns.retry("doubt", "")  # the help, and the question again
+        elif isinstance(reading, readings.Unclear):
+            self.turns.retry(reading.reason, turns.why(reading.reason))
+        elif not isinstance(reading, readings.Answer):
+            self.turns.retry("not_understood", turns.not_understood)
+        elif isinstance(reading.value, bool):
+            self._take(reading.value, reading.note)
+        elif isinstance(reading.value, float) and 0 <= reading.value <= SCALE[-1]:
+            self._take(int(reading.value), reading.note)
         else:
-            value = parse_score(heard.text, self.vocab)
-        if value is None:
+            self.turns.retry("out_of_range", self.texts.turns.why("out_of_range"))
+
+    def _name_activity(self, heard: Utterance) -> None:
+        said = clean(heard.text, self.vocab)
+        if said in SKIP_ACTIVITIES:
+            self.answers = {k: v for k, v in self.answers.items() if k not in ACTIVITIES}
+            self.machine.events["skip"].trigger(self, self._asked)
+            self._ask()
+            return
+        others = {str(self.answers[a]).casefold() for a in ACTIVITIES
+                  if a in self.answers and a != self.state}
+        name = activity_name(heard.text)
+        if name is None or name.casefold() in others or said in self.vocab.yes | self.vocab.no:
             self.turns.retry("not_understood", self.texts.turns.not_understood)
             return
+        self._take(name)
+
+    def _take(self, value: int | bool | str, note: str = "") -> None:
+        """Keep the answer to the current question and ask the next one."""
         self.answers[self.state] = value
-        self.emit(Answer(self.state, None, value))
+        self.emit(Answer(self.state, None, value, note))
         self.machine.events["advance"].trigger(self, self._asked)
         if self.outcome == "running":
             self._ask()

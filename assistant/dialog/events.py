@@ -86,12 +86,19 @@ class Heard(BaseEvent):
 
 @dataclass(frozen=True)
 class Answer(BaseEvent):
-    """An answer taken (after any confirmation); `value` as JSON (json_value)."""
+    """An answer taken (after any confirmation); `value` as JSON (json_value); `note` the
+    explanation said with it ('ja, een kop-staartbotsing' → 'een kop-staartbotsing')."""
 
     kind: ClassVar[Kind] = Kind.ANSWER
     question: str
     finding: str | None
     value: Any
+    note: str = ""  # what was said beside the answer; null in the JSON when nothing was
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        out["note"] = self.note or None
+        return out
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,10 @@ class Confirm(BaseEvent):
 @dataclass(frozen=True)
 class Reprompt(BaseEvent):
     """The question again, with why: not_understood, silence, keyboard, help, doubt, paused,
-    not_confirmed, first_question, not_in_menu."""
+    not_confirmed, first_question, not_in_menu, ambiguous (a name of two exercises), between
+    (the split question follows), or one of assistant.protocol.dialog_texts.UNCLEAR_REASONS
+    (contradiction, two_amounts, range, year, implausible, longer_than_onset, whole_number,
+    out_of_range)."""
 
     kind: ClassVar[Kind] = Kind.REPROMPT
     question: str

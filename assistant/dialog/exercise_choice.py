@@ -1,34 +1,46 @@
 """Choosing the home exercises after the profile: the therapist names numbers from the menu
-('veertien, zeventien en vijfenvijftig', 'F veertien', 'oefening 26a'), the choice is read
-back, and a 'ja' settles it."""
+('veertien, zeventien en vijfenvijftig', 'F veertien', 'oefening 26a') or the exercises' names
+('de bodyscan en veertien'), the choice is read back, and a 'ja' settles it; 'nee, doe maar
+alleen veertien en twintig' replaces it."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from transitions import Machine
 
-from assistant.dialog.events import Answer, Ask, Confirm, Emit, Menu, MenuItem, Say
-from assistant.dialog.intents import clean
+from assistant.dialog import readings
+from assistant.dialog.events import Answer, Ask, Confirm, Emit, Heard, Menu, MenuItem, Say
+from assistant.dialog.intents import clean, parse_command, read_yes_no
 from assistant.dialog.loop import Outcome
 from assistant.dialog.numbers import word_value
 from assistant.dialog.spoken import spoken_video
 from assistant.dialog.turns import MAX_TRIES, Turns
 from assistant.protocol.dialog_texts import TurnTexts
-from assistant.protocol.exercises import Library
+from assistant.protocol.exercises import Exercise, Library
 from assistant.protocol.model import Vocabulary
 from assistant.speech.interfaces import Utterance
 from assistant.text import dutch_list
 
 QUESTION: Final = "exercise_choice"
-# Words around the numbers that carry nothing ('oefening 14 en F 55').
+# Words around the numbers that carry nothing ('oefening 14 en F 55', 'de bodyscan').
 _NEUTRAL: Final = frozenset({"f", "ef", "oefening", "oefeningen", "nummer", "nummers", "en",
-                             "huiswerkfilmpje", "filmpje", "de", "ook", "plus", "met"})
+                             "huiswerkfilmpje", "filmpje", "de", "het", "ook", "plus", "met"})
 _LETTERS: Final = {"a": "a", "aa": "a", "b": "b", "be": "b", "bee": "b"}
 _CODE_TOKEN = re.compile(r"f?(\d{1,2})([ab]?)")
+# Words that may open a choice, above all a correction: 'doe maar alleen veertien', 'maak er
+# veertien van' (then 'van' closes it).
+_LEADS: Final = (("doe", "maar"), ("maak", "er"), ("alleen",), ("dan",), ("maar",),
+                 ("liever",))
+_MAKE: Final = ("maak", "er")
+_ARTICLES: Final = ("de", "het")
+# After 'nee' these take something away ('nee, niet twintig'): no new choice follows.
+_TAKING_AWAY: Final = frozenset({"niet", "geen", "niks", "niets", "nooit", "zonder", "behalve"})
+
+Names = Mapping[str, tuple[str, ...]]  # a normalised name → the codes of the exercises it names
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,7 @@ class Choice:
 
     codes: tuple[str, ...] = ()
     none: bool = False  # 'geen': no exercises
+    ambiguous: tuple[str, ...] = ()  # the codes a name said could be (two or more)
 
 
 def _number(token: str) -> int | None:
@@ -46,25 +59,89 @@ def _number(token: str) -> int | None:
     return int(value)
 
 
-def parse_choice(text: str, vocab: Vocabulary, none_phrases: frozenset[str]) -> Choice | None:
-    """The exercise codes named in `text`, or None when something in it is not understood."""
+def exercise_names(exercises: Iterable[Exercise], vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
+    """What each exercise may be called, normalised as an answer is: its plain name, its
+    technical name and, for a technical name like 'Bodyscan: ontspanningsoefening …', the part
+    before the colon; each also without a leading article ('de pitcherstretch …')."""
+    names: dict[str, tuple[str, ...]] = {}
+    for exercise in exercises:
+        said = [exercise.name, exercise.technical_name]
+        if ":" in exercise.technical_name:
+            said.append(exercise.technical_name.split(":", 1)[0])
+        for name in said:
+            words = clean(name, vocab).split()
+            forms = [words, words[1:] if words[:1] and words[0] in _ARTICLES else []]
+            for form in forms:
+                key = " ".join(form)
+                if key and exercise.code not in names.get(key, ()):
+                    names[key] = (*names.get(key, ()), exercise.code)
+    return names
+
+
+def menu_names(library: Library, menu: Sequence[str], vocab: Vocabulary) -> Names:
+    """The names that choose from `menu`: a name counts for the menu's exercises only; a name
+    of no exercise on the menu names the library's (so it can be refused as not on the menu)."""
+    on_menu = exercise_names((library.exercise(c) for c in menu), vocab)
+    others = exercise_names((e for e in library.exercises if e.code not in menu), vocab)
+    return {**others, **on_menu}
+
+
+def _without_lead(tokens: list[str]) -> list[str]:
+    """'doe maar alleen veertien' → 'veertien'; 'maak er veertien van' → 'veertien'."""
+    made = False
+    while lead := next((lead for lead in _LEADS if tuple(tokens[:len(lead)]) == lead), None):
+        tokens = tokens[len(lead):]
+        made = made or lead == _MAKE
+    return tokens[:-1] if made and tokens[-1:] == ["van"] else tokens
+
+
+def _longest_name(tokens: list[str], i: int, names: Names) -> tuple[tuple[str, ...], int]:
+    """The codes of the longest name that starts at tokens[i], and its length (0: none)."""
+    for end in range(len(tokens), i, -1):
+        codes = names.get(" ".join(tokens[i:end]))
+        if codes:
+            return codes, end - i
+    return (), 0
+
+
+def parse_choice(text: str, vocab: Vocabulary, none_phrases: frozenset[str],
+                 names: Names | None = None) -> Choice | None:
+    """The exercise codes named in `text` by number, or by name when `names` are given
+    (exercise_names, menu_names), in any order and mixed; None when something in it is not
+    understood. A name that several exercises share gives them in `ambiguous`."""
     phrase = clean(text, vocab)
     if phrase in none_phrases:
         return Choice(none=True)
+    tokens = _without_lead(phrase.split())
     codes: list[str] = []
-    for token in phrase.split():
+    ambiguous: tuple[str, ...] = ()
+    numbered = False  # the last code was a number, which a letter may follow ('veertien a')
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        named, length = _longest_name(tokens, i, names or {})
+        if length:
+            if len(named) > 1:
+                ambiguous = ambiguous or named
+            else:
+                codes.append(named[0])
+            i, numbered = i + length, False
+            continue
+        i += 1
         glued = _CODE_TOKEN.fullmatch(token)
         if glued:
             codes.append(f"F{int(glued.group(1))}{glued.group(2)}")
-        elif token in _LETTERS and codes and not codes[-1][-1].isalpha():
+            numbered = True
+        elif token in _LETTERS and numbered and not codes[-1][-1].isalpha():
             codes[-1] += _LETTERS[token]
         elif (number := _number(token)) is not None:
             codes.append(f"F{number}")
+            numbered = True
         elif token not in _NEUTRAL:
             return None
-    if not codes:
+    if not codes and not ambiguous:
         return None
-    return Choice(tuple(dict.fromkeys(codes)))
+    return Choice(tuple(dict.fromkeys(codes)), ambiguous=ambiguous)
 
 
 def spoken_code(code: str) -> str:
@@ -72,12 +149,21 @@ def spoken_code(code: str) -> str:
     return spoken_video(code[1:])
 
 
+def choice_example(menu: Sequence[str]) -> str:
+    """The question's example, always on the menu: its first code and the first one after it
+    with another number, spoken ('één en twee' for ('F1', 'F1a', 'F2'))."""
+    first = menu[0]
+    other = next((c for c in menu[1:] if c.rstrip("ab") != first.rstrip("ab")), None)
+    return dutch_list([spoken_code(c) for c in (first, other) if c is not None])
+
+
 def choice_phrases(menu: Sequence[str], vocab: Vocabulary,
                    none_phrases: frozenset[str]) -> list[str]:
     """The words a recogniser needs (they combine freely): the menu's numbers and letters,
-    the neutral words, 'geen', yes/no and the commands."""
+    the neutral words, 'geen', yes/no, 'doe maar alleen' (a correction at the read-back) and
+    the commands. The names are typed only: their words would open the grammar wide."""
     words = {w for code in menu for w in spoken_code(code).split()}
-    words |= {"f", "oefening", "en"} | none_phrases | vocab.yes | vocab.no
+    words |= {"f", "oefening", "en", "doe", "maar", "alleen"} | none_phrases | vocab.yes | vocab.no
     words |= {p for _, phrases in vocab.commands for p in phrases}
     return sorted(words)
 
@@ -107,6 +193,7 @@ class ExerciseChoice:
     max_tries: int = MAX_TRIES
     chosen: tuple[str, ...] = ()
     state: str = STATES[0]
+    _names: Names | None = field(default=None, init=False, repr=False)  # menu_names, made once
 
     def __post_init__(self) -> None:
         self.machine = Machine(model=self, states=list(STATES), transitions=TRANSITIONS,
@@ -138,26 +225,25 @@ class ExerciseChoice:
         return choice_phrases(self.choosable, self.vocab, self.library.choice.none)
 
     def hear(self, heard: Utterance | None) -> None:
-        """Take one utterance (None: the input has ended, which ends the choice)."""
-        self.turns.hear(heard)
+        """Take one utterance (None: the input has ended, which ends the choice). At the
+        read-back, 'nee' with a new choice ('nee, doe maar alleen veertien en twintig')
+        replaces it; everything else goes to the turns."""
+        if heard is None or not self._corrected(heard):
+            self.turns.hear(heard)
 
     # --- turns (called by self.turns) ---------------------------------------------------------
 
     def on_answer(self, heard: Utterance) -> None:
-        texts = self.library.choice
-        choice = parse_choice(heard.text, self.vocab, texts.none)
+        choice = self._parse(heard.text)
         if choice is None:
-            self.turns.retry("not_understood", texts.not_understood)
+            self.turns.retry("not_understood", self.library.choice.not_understood)
             return
-        outside = [c for c in choice.codes if c not in self.choosable]
-        if outside:
-            self.turns.retry("not_in_menu", texts.not_in_menu.format(
-                codes=dutch_list([spoken_code(c) for c in outside])))
+        refused = self._refusal(choice)
+        if refused is not None:
+            self.turns.retry(*refused)
             return
-        codes = choice.codes
         self._fire("named")
-        self.turns.confirm(Confirm(QUESTION, None, list(codes), self._read_back(codes)),
-                           yes=lambda: self._chosen(codes), no=self._rejected)
+        self._read_back_choice(choice.codes)
 
     def on_back(self) -> None:
         """Nothing to go back to in the choice: its question again."""
@@ -167,6 +253,53 @@ class ExerciseChoice:
         self._fire("stop")
 
     # --- the choice ---------------------------------------------------------------------------
+
+    def _parse(self, text: str) -> Choice | None:
+        """What `text` chooses, by number or by name (names of the menu's exercises first)."""
+        if self._names is None:
+            self._names = menu_names(self.library, self.choosable, self.vocab)
+        return parse_choice(text, self.vocab, self.library.choice.none, self._names)
+
+    def _refusal(self, choice: Choice) -> tuple[str, str] | None:
+        """Why `choice` cannot be taken (the reason and what is said), or None."""
+        texts = self.library.choice
+        outside = [c for c in (*choice.codes, *choice.ambiguous) if c not in self.choosable]
+        if outside:
+            return "not_in_menu", texts.not_in_menu.format(
+                codes=dutch_list([spoken_code(c) for c in outside]))
+        if choice.ambiguous:
+            return "ambiguous", texts.ambiguous.format(
+                codes=dutch_list([spoken_code(c) for c in choice.ambiguous]))
+        return None
+
+    def _corrected(self, heard: Utterance) -> bool:
+        """At the read-back: 'nee' followed by a new choice ('nee, doe maar alleen veertien
+        en twintig', 'nee, maak er de bodyscan van'). The new choice is read back in place of
+        the old; one that cannot be taken is said why, and the old one is read back again.
+        False (the turns take it) for anything else, a bare 'nee' too."""
+        if not self.turns.confirming or self.turns.paused \
+                or parse_command(heard.text, self.vocab) is not None:
+            return False
+        reading = read_yes_no(heard.text, self.vocab)
+        if not isinstance(reading, readings.Answer) or reading.value is not False:
+            return False
+        words = clean(heard.text, self.vocab).split()
+        said_no = words[: len(words) - len(clean(reading.note, self.vocab).split())]
+        choice = self._parse(reading.note) if reading.note else None
+        if choice is None or choice.none or _TAKING_AWAY.intersection(said_no):
+            return False
+        self.emit(Heard(heard.text, heard.confidence, heard.source))
+        refused = self._refusal(choice)
+        if refused is not None:
+            self.turns.reprompt(*refused)
+            self.turns.ask_again()
+        else:
+            self._read_back_choice(choice.codes)
+        return True
+
+    def _read_back_choice(self, codes: tuple[str, ...]) -> None:
+        self.turns.confirm(Confirm(QUESTION, None, list(codes), self._read_back(codes)),
+                           yes=lambda: self._chosen(codes), no=self._rejected)
 
     def _chosen(self, codes: tuple[str, ...]) -> None:
         self.chosen = codes
@@ -191,7 +324,8 @@ class ExerciseChoice:
 
     def _ask(self) -> None:
         texts = self.library.choice
-        self.turns.ask(Ask(QUESTION, None, texts.question),
+        question = texts.question.format(example=choice_example(self.menu))
+        self.turns.ask(Ask(QUESTION, None, question),
                        texts.help.format(menu=self._menu_words()), hint=texts.hint)
 
     def _menu_words(self) -> str:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from assistant.dialog.events import Ask, Confirm, Emit, Event, Heard, Reprompt
-from assistant.dialog.intents import is_doubt, parse_command, parse_yes_no
+from assistant.dialog.intents import parse_command, read_yes_no
 from assistant.dialog.loop import Outcome
+from assistant.dialog.readings import Answer, Doubt
 from assistant.protocol.dialog_texts import TurnTexts
 from assistant.protocol.model import Vocabulary
 from assistant.speech.interfaces import Utterance
@@ -188,8 +189,9 @@ class Turns:
             self.retry("silence", self.texts.silence)
 
     def _reply(self, waiting: _Waiting, text: str) -> None:
-        reply = parse_yes_no(text, self.vocab)
-        if reply is None and waiting.doubt is not None and is_doubt(text, self.vocab):
+        reading = read_yes_no(text, self.vocab)
+        reply = reading.value is True if isinstance(reading, Answer) else None
+        if isinstance(reading, Doubt) and waiting.doubt is not None:
             self._waiting = None
             waiting.doubt(text)
         elif reply is None:

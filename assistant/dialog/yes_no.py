@@ -9,8 +9,9 @@ from typing import Any, Final
 
 from transitions import Machine
 
+from assistant.dialog import readings
 from assistant.dialog.events import Answer, Ask, Emit
-from assistant.dialog.intents import parse_yes_no
+from assistant.dialog.intents import read_yes_no
 from assistant.dialog.loop import Outcome, run_dialog
 from assistant.dialog.turns import Turns
 from assistant.protocol.dialog_texts import TurnTexts
@@ -67,12 +68,17 @@ class YesNoQuestion:
     # --- turns (called by self.turns) ---------------------------------------------------------
 
     def on_answer(self, heard: Utterance) -> None:
-        reply = parse_yes_no(heard.text, self.vocab)
-        if reply is None:
+        """'ja', 'nee', also with an explanation ('nee, later': the note is kept); 'ja, nee'
+        is asked again saying why; anything else (doubt too) is not understood."""
+        reading = read_yes_no(heard.text, self.vocab)
+        if isinstance(reading, readings.Unclear):
+            self.turns.retry(reading.reason, self.texts.why(reading.reason))
+            return
+        if not isinstance(reading, readings.Answer) or not isinstance(reading.value, bool):
             self.turns.retry("not_understood", self.texts.not_understood)
             return
-        self.emit(Answer(self.question, None, reply))
-        self.machine.events["accept" if reply else "decline"].trigger(self)
+        self.emit(Answer(self.question, None, reading.value, reading.note))
+        self.machine.events["accept" if reading.value else "decline"].trigger(self)
 
     def on_back(self) -> None:
         self.turns.first_question()

@@ -37,9 +37,11 @@ class IntakeJournal:
             self.recorded -= 1
         while self.recorded < len(history):
             record = history[self.recorded]
-            self.store.journal_append(self.id, {
-                "kind": "answer", "question": record.question.id, "heard": record.heard,
-                "value": json_value(record.value)})
+            entry: dict[str, Any] = {"kind": "answer", "question": record.question.id,
+                     "heard": record.heard, "value": json_value(record.value)}
+            if record.note:
+                entry["note"] = record.note
+            self.store.journal_append(self.id, entry)
             self.recorded += 1
 
     def choice(self, codes: Sequence[str]) -> None:

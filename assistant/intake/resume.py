@@ -39,7 +39,7 @@ def replay(consultation: Consultation, entries: Sequence[dict[str, Any]]) -> tup
         try:
             if kind == "answer":
                 consultation.restore(str(entry["question"]), str(entry.get("heard", "")),
-                                     entry["value"])
+                                     entry["value"], str(entry.get("note", "")))
             elif kind == "back":
                 consultation.undo()
             elif kind == "choice":

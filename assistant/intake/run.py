@@ -48,7 +48,8 @@ class Outcome:
 
     @property
     def answers(self) -> list[GivenAnswer]:
-        return [GivenAnswer(r.question, r.heard, r.value) for r in self.consultation.history]
+        return [GivenAnswer(r.question, r.heard, r.value, r.note)
+                for r in self.consultation.history]
 
 
 def run_consultation(

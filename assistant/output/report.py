@@ -29,6 +29,7 @@ class GivenAnswer:
     question: Question
     heard: str
     value: Value
+    note: str = ""  # what was said beside the answer, or the words a duration was worked out from
 
 
 def _bullets(lines: Sequence[str]) -> list[str]:
@@ -42,11 +43,11 @@ def _therapy_lines(ids: Sequence[str], protocol: Protocol) -> list[str]:
 def _answers_table(answers: Sequence[GivenAnswer], protocol: Protocol) -> list[str]:
     if not answers:
         return ["Er zijn nog geen vragen beantwoord."]
-    rows = ["| Vraag | Antwoord | Gehoord |", "| --- | --- | --- |"]
+    rows = ["| Vraag | Antwoord | Toelichting |", "| --- | --- | --- |"]
     for a in answers:
-        heard = a.heard.replace("|", "/")
+        note = a.note.replace("|", "/")
         rows.append(f"| {a.question.text} | {display_value(a.question, a.value, protocol)} "
-                    f"| {heard} |")
+                    f"| {note} |")
     return rows
 
 

@@ -6,6 +6,7 @@ import json
 import os
 from typing import TextIO
 
+from assistant.dialog.events import Answer as Answered
 from assistant.dialog.events import (
     Ask,
     Confirm,
@@ -76,6 +77,8 @@ class Screen:
                 self._print(s.dim(event.text))
             case Heard() if self.echo:
                 self._print(s.dim(f"> {event.text}"))
+            case Answered() if event.note:
+                self._print(s.dim(f"Toelichting: {event.note}"))
             case Say():
                 self._said(event.say_kind, event.text)
             case Menu():

@@ -1,0 +1,156 @@
+"""Answers as therapists give them, through whole consultations (issue 12): an answer with its
+explanation (the note, in the answer event, the journal and the report's "Toelichting"), doubt
+and between-choices, contradictions, corrections and calendar answers read back, and sick leave
+longer than the neck pain."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.dialog.consultation import Consultation, DialogConfig
+from assistant.intake.run import run_consultation as run_session
+from assistant.output.report import render_report
+from assistant.speech.interfaces import Utterance
+from assistant.speech.text import ScriptedListener
+from tests.harness import (
+    NO_NEURO,
+    PROTOCOL,
+    SCREENED,
+    JsonEvent,
+    collect,
+    of,
+    result_of,
+    run_consultation,
+)
+
+TODAY = date(2026, 11, 30)
+ON_DAY = DialogConfig(today=TODAY)
+
+
+def answers_to(events: list[JsonEvent], question: str) -> list[JsonEvent]:
+    return [a for a in of(events, "answer") if a["question"] == question]
+
+
+def reasons(events: list[JsonEvent], question: str) -> list[str]:
+    return [r["reason"] for r in of(events, "reprompt") if r["question"] == question]
+
+
+def test_an_answer_with_its_explanation_keeps_the_note_in_event_and_report() -> None:
+    said = [*SCREENED[:-1], "Nee, alleen een verkeerde beweging.", *NO_NEURO, "een beetje",
+            "drie weken", "ja, het gaat steeds beter", "nee, eerste keer", "nee"]
+    events: list[JsonEvent] = []
+    outcome = run_session(PROTOCOL, ScriptedListener(said), [collect(events)], ON_DAY)
+    assert answers_to(events, "trauma_related") == [{
+        "event": "answer", "question": "trauma_related", "finding": "trauma_related",
+        "value": False, "note": "alleen een verkeerde beweging"}]
+    assert answers_to(events, "improving")[0]["note"] == "het gaat steeds beter"
+    assert answers_to(events, "adl_impact")[0]["note"] is None  # a plain answer has none
+    assert result_of(events)["profile"] == "A"
+    consultation = outcome.consultation
+    report = render_report(protocol=PROTOCOL, answers=outcome.answers,
+                           findings=consultation.findings, result=consultation.result, day=TODAY)
+    assert "| Vraag | Antwoord | Toelichting |" in report and "Gehoord" not in report
+    assert "| nee | eerste keer |" in report
+
+
+def test_doubt_on_the_impact_gives_the_help_and_the_question_again() -> None:
+    events = run_consultation([*SCREENED, *NO_NEURO, "weet ik niet", "fors", "tien weken",
+                               "nee", "nee", "nee"], ON_DAY)
+    assert reasons(events, "adl_impact") == ["doubt"]
+    assert answers_to(events, "adl_impact")[0]["value"] == "severe"
+
+
+def test_between_two_choices_is_split_by_a_follow_up_never_guessed() -> None:
+    events: list[JsonEvent] = []
+    consultation = Consultation(PROTOCOL, collect(events), ON_DAY)
+    consultation.start()
+    for said in [*SCREENED, *NO_NEURO, "matig"]:
+        consultation.hear(Utterance(said))
+    split = of(events, "reprompt")[-1]
+    assert (split["reason"], split["text"]) == ("between", "Eerder een beetje, of eerder fors?")
+    assert "eerder fors" in consultation.grammar()  # a recogniser can hear the split's answer
+    consultation.hear(Utterance("redelijk"))  # between again
+    consultation.hear(Utterance("eerder fors"))
+    assert reasons(events, "adl_impact") == ["between", "between"]
+    assert answers_to(events, "adl_impact")[0]["value"] == "severe"
+
+
+@pytest.mark.parametrize(("said", "weeks", "confirm"), [
+    ("sinds september", (TODAY - date(2026, 9, 1)).days / 7,
+     "Dus 12,9 weken, vanaf 1 september 2026. Klopt dat? Zeg ja of nee."),
+    ("vijf weken, eh, drie weken", 3, "Dus 3 weken. Klopt dat? Zeg ja of nee."),
+    ("vorige week maandag", 1, "Dus 1 week, vanaf 23 november 2026. Klopt dat? Zeg ja of nee."),
+    ("sinds gisteren", 1 / 7, "Dus 1 dag, vanaf 29 november 2026. Klopt dat? Zeg ja of nee."),
+])
+def test_a_worked_out_duration_is_read_back_and_counts_only_after_ja(
+        said: str, weeks: float, confirm: str) -> None:
+    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", said, "ja", "ja", "nee",
+                               "nee"], ON_DAY)
+    confirms = [c for c in of(events, "confirm") if c["question"] == "weeks_since_onset"]
+    assert [c["text"] for c in confirms] == [confirm]
+    onset = answers_to(events, "weeks_since_onset")
+    assert onset[0]["value"] == pytest.approx(weeks) and onset[0]["note"] == said
+
+
+def test_nee_to_a_read_back_asks_the_duration_again() -> None:
+    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", "sinds september", "nee",
+                               "drie weken", "ja", "nee", "nee"], ON_DAY)
+    onset = answers_to(events, "weeks_since_onset")
+    assert [a["value"] for a in onset] == [3]
+    assert "not_confirmed" in reasons(events, "weeks_since_onset")
+
+
+@pytest.mark.parametrize(("question_at", "said", "reason"), [
+    ("improving", "ja, nee", "contradiction"),
+    ("weeks_since_onset", "twee à drie weken", "range"),
+    ("weeks_since_onset", "drie weken, twee maanden", "two_amounts"),
+    ("weeks_since_onset", "2019", "year"),
+])
+def test_what_cannot_be_taken_is_asked_again_saying_why(question_at: str, said: str,
+                                                       reason: str) -> None:
+    before = {"weeks_since_onset": [], "improving": ["drie weken"]}[question_at]
+    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", *before, said], ON_DAY)
+    reprompt = [r for r in of(events, "reprompt") if r["question"] == question_at]
+    assert [r["reason"] for r in reprompt] == [reason]
+    assert PROTOCOL.dialog.intake.turns.why(reason) in reprompt[0]["text"]
+    assert answers_to(events, question_at) == []
+
+
+def test_sick_leave_longer_than_the_neck_pain_is_asked_again() -> None:
+    events = run_consultation([*SCREENED, *NO_NEURO, "fors", "drie weken", "nee", "nee", "ja",
+                               "ja", "tien weken", "twee weken"], ON_DAY)
+    assert reasons(events, "work_absence_weeks") == ["longer_than_onset"]
+    assert answers_to(events, "work_absence_weeks")[0]["value"] == 2
+
+
+def test_a_red_flag_no_with_an_explanation_is_a_no_and_doubt_is_never_one() -> None:
+    flags = [q.id for q in PROTOCOL.section_questions("red_flags")]
+    said = ["nee, alleen rechts" if q == "rf_spinal_cord_bilateral" else
+            "nee, ik denk het niet" if q == "rf_infection" else "nee" for q in flags]
+    events = run_consultation([*said, "nee"], ON_DAY)  # the second try on infection: nee
+    bilateral = answers_to(events, "rf_spinal_cord_bilateral")[0]
+    assert (bilateral["value"], bilateral["note"]) == (False, "alleen rechts")
+    assert reasons(events, "rf_infection")[0] == "doubt"
+
+
+def test_the_note_survives_a_resume(tmp_path: Path) -> None:
+    db, report = tmp_path / "records.sqlite", tmp_path / "report"
+    first = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja, het gaat steeds beter"]
+    run = subprocess.run(
+        [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--patient", "pt-n",
+         "--db", str(db)], input="\n".join([*first, "stop"]) + "\n", capture_output=True,
+        text=True, timeout=60, check=False)
+    assert run.returncode == 1, run.stderr
+    second = subprocess.run(
+        [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--patient", "pt-n",
+         "--db", str(db), "--yes", "--report", str(report)],
+        input="nee, eerste keer\nnee\ngeen\n", capture_output=True, text=True, timeout=60,
+        check=False)
+    assert second.returncode == 0, second.stderr
+    text = (report / "report.md").read_text("utf-8")
+    assert "| ja | het gaat steeds beter |" in text and "| nee | eerste keer |" in text
