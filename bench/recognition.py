@@ -209,8 +209,7 @@ def measure(protocol: Protocol, turn_p95: float | None, prompt_p95: float | None
                     blocks = max(1, round(consumed / source.block_seconds))
                     rtf.append(wall / consumed)
                     eos.append(max(0.0, consumed - mix.end / RATE) + wall / blocks)
-                    got = None if heard is None else read(heard.text, question,
-                                                          protocol.vocabulary)
+                    got = None if heard is None else read(heard.text, question.id, protocol)
                     ok = matches(got, expected_intent(expected))
                     accepted[snr].append(ok)
                     if not ok:

@@ -131,7 +131,8 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
         answers["referred_for_arm_signs"] = rng.choice(YES if rng.random() < 0.3 else NO)
         answers["adl_impact"] = rng.choice(IMPACT[rng.choice(list(IMPACT))])
         short = profile == "A" or rng.random() < 0.5
-        answers["weeks_since_onset"] = rng.choice(SHORT if short else LONG)[0]
+        onset, onset_weeks = rng.choice(SHORT if short else LONG)
+        answers["weeks_since_onset"] = onset
         improving = profile == "A" or rng.random() < 0.4
         answers["improving"] = rng.choice(YES if improving else NO)
         recurrent = profile != "A" and short and improving
@@ -147,7 +148,9 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
         work = works and rng.random() < 0.6
         answers["has_work"] = rng.choice(YES if works else NO)
         answers["work_related"] = rng.choice(YES if work else NO)
-        answers["work_absence_weeks"] = rng.choice(ABSENCE)[0]
+        # sick leave no longer than the neck pain (a longer one is asked again)
+        answers["work_absence_weeks"] = rng.choice([a for a, weeks in ABSENCE
+                                                    if weeks <= onset_weeks])
         doubt: dict[str, tuple[str, ...]] = {}
         if rng.random() < 0.25:  # doubt on a red flag, then "nee" (or doubt again: unknown)
             flag = rng.choice([q for q in red_flags if q != red_flag])

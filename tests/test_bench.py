@@ -10,10 +10,11 @@ import random
 import shutil
 import wave
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from assistant.dialog.intents import Answer, Command
+from assistant.dialog.intents import Answer, Command, Unclear
 from assistant.intake.run import run_consultation
 from assistant.protocol import load_protocol
 from bench import dialog, exercises, recognition
@@ -28,6 +29,9 @@ from bench.understanding import (
     expected_intent,
     load_corpus,
     matches,
+    misread,
+    read,
+    shown,
 )
 
 P = load_protocol()
@@ -69,6 +73,22 @@ def test_corpus_is_large_and_every_row_is_well_formed() -> None:
     assert {c.kind for c in cases} == set(KINDS)
     pairs = [(c.question, c.utterance) for c in cases]
     assert len(pairs) == len(set(pairs)), "duplicate rows"
+
+
+@pytest.mark.parametrize("case", load_corpus(), ids=lambda c: f"{c.line}:{c.utterance}")
+def test_corpus_row_reads_as_expected(case: Any) -> None:
+    """Every corpus row, as the dialog reads it on the corpus's date: the expected answer, read
+    back exactly when expected, or asked again (with its reason) — never a misreading."""
+    got, want = read(case.utterance, case.question, P), expected_intent(case.expected)
+    assert not misread(got, want), f"misreading: {shown(got)} for {case.expected}"
+    assert matches(got, want), f"{shown(got)} for {case.expected}"
+
+
+def test_a_misreading_is_an_answer_not_meant_and_asking_again_is_none() -> None:
+    assert misread(Answer(8.0), Answer(3.0, read_back=True))
+    assert misread(Answer(True), None) and misread(Command("stop"), None)
+    assert not misread(None, Answer(3.0)) and not misread(Unclear("range"), Answer(3.0))
+    assert not misread(Answer(3.0, read_back=True), Answer(3.0, read_back=True))
 
 
 def test_corpus_expectations_fit_their_question() -> None:
