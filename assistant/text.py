@@ -28,7 +28,11 @@ def format_number(value: float) -> str:
 
 
 def format_weeks(weeks: float) -> str:
-    """'1 week', '3 weken', '6,4 weken'."""
+    """'1 week', '3 weken', '6,4 weken'; under two weeks whole days as days ('10 dagen', not
+    '1,4 weken')."""
+    days = round(weeks * 7)
+    if weeks < 2 and not float(weeks).is_integer() and abs(days - weeks * 7) < 1e-6:
+        return "1 dag" if days == 1 else f"{days} dagen"
     return "1 week" if weeks == 1 else f"{format_number(weeks)} weken"
 
 

@@ -49,7 +49,7 @@ class Case:
         if self.expected == "none" or self.expected.startswith("ask:"):
             return "ask again"
         if self.expected.startswith("readback:"):
-            return "read back"
+            return "read back"  # a duration worked out, or a corrected choice
         return {"cmd": "command", "choice": "choice"}.get(self.expected.split(":")[0],
                                                           "duration")
 
@@ -71,6 +71,8 @@ def expected_intent(expected: str) -> Reading | None:
         return Command(value)
     if kind == "choice" and value in CHOICES:
         return Answer(value)
+    if kind == "readback" and value.startswith("choice:") and value[7:] in CHOICES:
+        return Answer(value[7:], read_back=True)  # a corrected choice
     if kind == "ask" and value in UNCLEAR_REASONS:
         return Unclear(value)
     match = _DURATION.match(expected)

@@ -607,6 +607,18 @@ def test_a_compound_going_down_in_unit_still_adds(text: str, weeks: float | None
     ("adl_impact", "fors, kan niet meer fietsen", "severe", "kan niet meer fietsen"),
     ("adl_impact", "eerder een beetje", "mild", ""),
     ("arm_side", "links, vooral de duim", "left", "vooral de duim"),
+    # the note keeps what the answer's own words say ('geen', 'nooit'), never the opposite
+    ("rf_infection", "nee, geen koorts", False, "geen koorts"),
+    ("rf_infection", "nee hoor, geen koorts", False, "geen koorts"),
+    ("rf_tumour_history", "Nee, nooit kanker gehad.", False, "nooit kanker gehad"),
+    ("rf_dislocation", "nee, kan het hoofd wel dragen", False, "kan het hoofd wel dragen"),
+    ("rf_vascular_dizziness", "nee, wel wat duizelig maar verder niks", False,
+     "wel wat duizelig maar verder niks"),
+    ("improving", "ja hoor, een kop-staart", True, "een kop-staart"),
+    ("work_absence_weeks", "geen, hij werkt gewoon", 0.0, "hij werkt gewoon"),
+    ("work_absence_weeks", "n", 0.0, ""),
+    ("adl_impact", "behoorlijk", "severe", ""),
+    ("adl_impact", "valt wel mee", "mild", ""),
 ])
 def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value: Any,
                                             note: str) -> None:
@@ -617,8 +629,8 @@ def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value:
     ("improving", "ja, nee", Unclear("contradiction")),
     ("improving", "nee hoor, toch wel", Unclear("contradiction")),
     ("improving", "ja, maar niet altijd", Unclear("contradiction")),
-    ("adl_impact", "een beetje, nee fors", Unclear("contradiction")),
-    ("arm_side", "links, nee rechts", Unclear("contradiction")),
+    ("adl_impact", "een beetje, fors", Unclear("contradiction")),
+    ("arm_side", "links rechts", Unclear("contradiction")),
     ("improving", "weet ik niet", Doubt()),
     ("rf_tumour_history", "niet getest", Doubt()),
     ("rf_tumour_history", "misschien", Doubt()),
@@ -626,6 +638,19 @@ def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value:
     ("rf_tumour_history", "nee, ik denk het niet", Doubt()),
     ("rf_tumour_history", "ja, denk ik", Doubt()),
     ("rf_tumour_history", "volgens mij niet", Doubt()),
+    # not checked yet is never a "nee" (a physiotherapist's trial)
+    ("rf_spinal_cord_umn", "niet gedaan", Doubt()),
+    ("rf_spinal_cord_umn", "nee, niet naar gekeken", Doubt()),
+    ("rf_spinal_cord_umn", "nee, nog niet gekeken", Doubt()),
+    ("rf_spinal_cord_lhermitte", "nee, moet ik nog doen", Doubt()),
+    ("rf_infection", "nee, vergeten te vragen", Doubt()),
+    ("rf_infection", "niet dat ik weet", Doubt()),
+    ("rf_infection", "nee, voor zover ik weet", Doubt()),
+    ("recurrent", "nee, wel eens", Unclear("contradiction")),
+    ("work_absence_weeks", "nee, hij werkt gewoon de hele dag", None),
+    ("work_absence_weeks", "nee, werkt halve dagen", None),
+    ("weeks_since_onset", "de hele dag", None),
+    ("weeks_since_onset", "sinds september, drie weken", None),
     ("adl_impact", "weet ik niet", Doubt()),
     ("weeks_since_onset", "weet ik niet precies", Doubt()),
     ("adl_impact", "matig", Between()),
@@ -654,11 +679,15 @@ def test_what_is_asked_again_and_why(question_id: str, text: str, expected: Any)
     ("drie weken, nee, vier", 4.0, None),
     ("twee maanden, ik bedoel twee weken", 2.0, None),
     ("meer dan zes weken", 6 + 1 / 7, None),
-    ("sinds september", (TODAY - date(2026, 9, 1)).days / 7, date(2026, 9, 1)),
+    ("sinds september", 90 / 7, date(2026, 9, 1)),
     ("sinds 2019", (TODAY - date(2019, 1, 1)).days / 7, date(2019, 1, 1)),
     ("sinds de zomer", (TODAY - date(2026, 6, 21)).days / 7, date(2026, 6, 21)),
     ("sinds gisteren", 1 / 7, date(2026, 11, 29)),
     ("vorige week maandag", 1.0, date(2026, 11, 23)),
+    ("sinds september, na de verhuizing", 90 / 7, date(2026, 9, 1)),
+    ("sinds 16/11", 2.0, date(2026, 11, 16)),
+    ("sinds 16-11", 2.0, date(2026, 11, 16)),
+    ("sinds 3-9-2025", (TODAY - date(2025, 9, 3)).days / 7, date(2025, 9, 3)),
 ])
 def test_a_worked_out_duration_is_read_back(text: str, weeks: float,
                                             since: date | None) -> None:
@@ -666,6 +695,18 @@ def test_a_worked_out_duration_is_read_back(text: str, weeks: float,
     assert isinstance(reading, Answer) and reading.read_back, reading
     assert reading.value == pytest.approx(weeks) and reading.since == since
     assert reading.note == text  # readable in the report exactly as given
+
+
+@pytest.mark.parametrize(("question_id", "text", "value"), [
+    ("adl_impact", "een beetje, eh nee, fors", "severe"),
+    ("adl_impact", "fors, nee een beetje", "mild"),
+    ("arm_side", "links, sorry, rechts", "right"),
+    ("radicular_test", "positief, ik bedoel negatief", "negative"),
+])
+def test_a_corrected_choice_is_the_last_one_read_back(question_id: str, text: str,
+                                                      value: str) -> None:
+    assert interpret(text, P.question(question_id), V, TODAY) == Answer(value, text,
+                                                                        read_back=True)
 
 
 @pytest.mark.parametrize(("text", "weeks", "note"), [

@@ -281,7 +281,7 @@ class Consultation:
         else:
             self.emit(Say("notice", self.texts.doubt_red_flag_recorded if question.red_flag
                           else self.texts.doubt_c_spine_recorded))
-            self._accept(question, heard, UNKNOWN)
+            self._accept(question, heard, UNKNOWN, heard.strip())  # why it stays unknown
 
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
         if question.screening and (

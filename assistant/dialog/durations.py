@@ -23,7 +23,7 @@ from assistant.dialog.numbers import HALF_WORDS, parse_amount
 from assistant.dialog.readings import Answer, Unclear
 from assistant.protocol.findings import MAX_WEEKS
 from assistant.protocol.model import Question, Vocabulary
-from assistant.text import normalise
+from assistant.text import MONTHS, normalise
 
 DAYS_PER_WEEK: Final = 7.0
 # Words that do not change a duration ('al drie weken', 'ongeveer een maand').
@@ -51,6 +51,7 @@ _SINGULAR: Final = frozenset({"dag", "week", "weekje", "maand", "maandje", "jaar
                               "wk", "mnd", "jr"})
 _YEARS: Final = (1900, 2100)  # a bare number here is a calendar year
 _GLUED_UNIT = re.compile(r"(\d)([a-z])")
+_NUMERIC_DATE = re.compile(r"(?<![\d.,/-])(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}))?(?![\d/-])")
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,])")  # '1.000': a thousand
 
 
@@ -102,7 +103,7 @@ def _scan(words: list[str], unit_days: dict[str, float], fillers: frozenset[str]
         elif word in _NEUTRAL:
             i += 1
         elif word in unit_days:
-            if word not in _SINGULAR:  # 'weken drie': a unit without its amount
+            if word not in _SINGULAR or free:  # 'weken drie', 'de hele dag': no amount
                 return None
             amounts.append(_Amount(1.0, unit_days[word], len(items)))
             items.append("amount")
@@ -128,6 +129,39 @@ def _scan(words: list[str], unit_days: dict[str, float], fillers: frozenset[str]
     return _Scan(amounts, items, shift, free)
 
 
+def _date_in_words(match: re.Match[str]) -> str:
+    """'16/11' → '16 november', '3-9-2025' → '3 september 2025' (a day and a month); '2-3
+    weken' stays a range (a dash without a year, with words after it)."""
+    day, month, year = match[1], int(match[2]), match[3] or ""
+    dash_range = "/" not in match[0] and not year and match.string[match.end() :].strip()
+    if not 1 <= month <= len(MONTHS) or dash_range:
+        return match[0]
+    return f"{day} {MONTHS[month - 1]} {year}".strip()
+
+
+def _plain_words(spelled: str, clause: str, unit_days: dict[str, float]) -> bool:
+    """The words after the date's clause carry no amount, unit or date of their own."""
+    rest = normalise(spelled[len(clause) :]).split()
+    return not any(parse_amount(rest, i) or w in unit_days or w in _DATES
+                   for i, w in enumerate(rest))
+
+
+def _none_with_note(text: str, plain: list[str], vocab: Vocabulary,
+                    unit_days: dict[str, float]) -> Answer | None:
+    """'geen', 'nvt', 'n', also with an explanation ('geen, werkt gewoon'): 0 with its note;
+    Answer(-1) when an amount or unit follows ('nee, werkt halve dagen': asked again)."""
+    words = ["nee" if plain[0] == "n" else plain[0], *plain[1:]]
+    taken = next((k for k in range(len(words), 0, -1)
+                  if " ".join(words[:k]) in vocab.none_duration), 0)
+    if not taken:
+        return None
+    rest = words[taken:]
+    if any(parse_amount(rest, i) or w in unit_days for i, w in enumerate(rest)):
+        return Answer(-1.0)
+    note = " ".join(text.split(",", 1)[1:]).strip() if rest else ""
+    return Answer(0.0, note or (" ".join(rest) if rest else ""))
+
+
 def _compound(amounts: list[_Amount], items: list[str]) -> bool:
     """Amounts that add up: each with a unit smaller than the one before, joined by nothing
     or 'en' ('een week en twee dagen', 'twee maanden drie weken')."""
@@ -148,27 +182,36 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
                   today: date) -> Answer | Unclear | None:
     """A duration in weeks (unrounded) as an Answer; Unclear when it must be asked again with a
     reason; None when it is not understood. `today`: the consultation date (for 'sinds …')."""
-    spelled = _THOUSANDS.sub(lambda m: m[0].replace(".", ""), text)
+    spelled = _NUMERIC_DATE.sub(_date_in_words, _THOUSANDS.sub(lambda m: m[0].replace(".", ""),
+                                                                text))
     words = _GLUED_UNIT.sub(r"\1 \2", normalise(spelled)).split()
     plain = [w for w in words if w not in vocab.fillers]
-    if question.allow_none and " ".join(plain) in vocab.none_duration:
-        return Answer(0.0)
     if not plain:
         return None
+    unit_days = dict(vocab.units + vocab.typed_units)
+    if question.allow_none:
+        none = _none_with_note(text, plain, vocab, unit_days)
+        if none is not None:
+            return none if none.value == 0.0 else None
     while words[-1] in vocab.fillers:
         words.pop()
     if words[-2:] == ["of", "zo"]:  # 'drie weken of zo': about three weeks
         words = words[:-2]
-    unit_days = dict(vocab.units + vocab.typed_units)
     for i in range(len(words) - 3):  # 'een week of drie' = about three weeks
         if words[i] == "een" and words[i + 1] in unit_days and words[i + 2] == "of":
             words = [*words[:i], words[i + 3], words[i + 1], *words[i + 4 :]]
             break
-    since = start_date(" ".join(plain), today)
-    if since is not None:
-        weeks = (today - since).days / DAYS_PER_WEEK
-        return Answer(weeks, text.strip(), read_back=True, since=since) if weeks <= MAX_WEEKS \
-            else Unclear("implausible")
+    # 'sinds september', also with an explanation after a comma ('…, na de verhuizing')
+    clause = spelled.split(",", 1)[0]
+    clause_words = [w for w in normalise(clause).split() if w not in vocab.fillers]
+    for said in (" ".join(plain), " ".join(clause_words)):
+        since = start_date(said, today)
+        if since is not None and (said == " ".join(plain) or _plain_words(spelled, clause,
+                                                                          unit_days)):
+            weeks = (today - since).days / DAYS_PER_WEEK
+            if weeks > MAX_WEEKS:
+                return Unclear("implausible")
+            return Answer(weeks, text.strip(), read_back=True, since=since)
     scan = _scan(words, unit_days, vocab.fillers)
     if scan is None or not scan.amounts:
         return None

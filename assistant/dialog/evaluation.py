@@ -25,6 +25,7 @@ from assistant.protocol.dialog_texts import ACTIVITIES, MEASUREMENTS, Evaluation
 from assistant.protocol.followup import activity_name
 from assistant.protocol.model import Protocol, Vocabulary
 from assistant.speech.interfaces import Listener, Utterance
+from assistant.text import normalise
 
 DONE: Final = "done"
 STOPPED: Final = "stopped"
@@ -264,7 +265,8 @@ class EvaluationDialog:
             return
         others = {str(self.answers[a]).casefold() for a in ACTIVITIES
                   if a in self.answers and a != self.state}
-        name = activity_name(heard.text)
+        typed = " ".join(w for w in heard.text.split() if normalise(w) not in self.vocab.fillers)
+        name = activity_name(typed.strip(" ,.;:"))  # 'autorijden, eh, inparkeren': no 'eh'
         if name is None or name.casefold() in others or said in self.vocab.yes | self.vocab.no:
             self.turns.retry("not_understood", self.texts.turns.not_understood)
             return

@@ -24,9 +24,13 @@ __all__ = ["Answer", "Between", "Command", "Doubt", "Intent", "Unclear", "clean"
 
 # Keyboard shorthand and slips for the first word: 'j', 'n', 'jaa', 'neee'.
 _SLIPS: Final = ((re.compile(r"j|ja+h?|jaa+"), "ja"), (re.compile(r"n|ne{3,}|neen+"), "nee"))
-# After a "ja" these say the opposite ('ja, nee', 'ja maar niet altijd'); after a "nee" these.
+# After a "ja" these say the opposite ('ja, nee', 'ja maar niet altijd'); after a "nee" these
+# ('nee hoor, toch wel'), or a short yes ('nee, wel eens'): 'nee, wel wat stijf' is a nee.
 _AGAINST_YES: Final = frozenset({"nee", "neen", "niet", "geen", "nooit", "niks", "niets"})
-_AGAINST_NO: Final = frozenset({"ja", "jawel", "wel", "toch", "welles"})
+_AGAINST_NO: Final = frozenset({"ja", "jawel", "toch", "welles"})
+_DECORATION: Final = frozenset({"hoor"})  # 'nee hoor, eerste keer': the note is 'eerste keer'
+# Words that take back a choice said before: 'een beetje, eh nee, fors'.
+_CORRECTIONS: Final = (("ik", "bedoel"), ("of", "nee"), ("nee",), ("sorry",), ("eh", "nee"))
 # Generic words that may follow a choice without naming another one ('fors, kan niet werken').
 _GENERIC: Final = frozenset({"nee", "niet", "ja", "niks", "niets", "geen", "nul"})
 _LEAD: Final = frozenset({"eerder"})  # 'eerder fors': the answer to a split question
@@ -79,6 +83,12 @@ def _note(text: str, vocab: Vocabulary, taken: int) -> str:
     return ""
 
 
+def _strip_word(note: str, words: frozenset[str]) -> str:
+    """`note` without a leading word of `words` ('hoor, een kop-staart' → 'een kop-staart')."""
+    first, _, rest = note.partition(" ")
+    return rest.strip(_PUNCTUATION) if normalise(first) in words else note
+
+
 def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None:
     """'ja', 'nee hoor', 'j', 'neee'; 'ja, het gaat steeds beter' (with its note); doubt
     ('weet ik niet', 'nee, ik denk het niet', 'ja, misschien'); 'ja, nee' → Unclear."""
@@ -90,10 +100,19 @@ def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None
     if not taken:
         return None
     value, rest = yes > no, words[taken:]
-    against = _AGAINST_YES if value else _AGAINST_NO
-    if against.intersection(rest) or _longest_prefix(rest, vocab.no if value else vocab.yes):
-        return Unclear("contradiction")
-    return Answer(value, _note(text, vocab, taken))
+    if value and (_AGAINST_YES.intersection(rest) or _longest_prefix(rest, vocab.no)):
+        return Unclear("contradiction")  # 'ja, nee', 'ja, maar niet altijd'
+    if not value and (_AGAINST_NO.intersection(rest)
+                      or (_longest_prefix(rest, vocab.yes) and len(rest) <= 2)):
+        return Unclear("contradiction")  # 'nee hoor, toch wel', 'nee, wel eens'
+    if not rest:
+        return Answer(value)
+    # 'nee, geen koorts': the note keeps its 'geen' (the answer alone is 'nee'); 'ja graag,
+    # nu meteen': the note is 'nu meteen'
+    shortest = min(k for k in range(1, taken + 1)
+                   if " ".join(words[:k]) in (vocab.yes if value else vocab.no))
+    start = shortest if _AGAINST_YES.intersection(words[shortest:taken]) else taken
+    return Answer(value, _strip_word(_note(text, vocab, start), _DECORATION))
 
 
 def parse_yes_no(text: str, vocab: Vocabulary) -> bool | None:
@@ -118,11 +137,30 @@ def read_choice(text: str, question: Question,
         return Doubt()
     if not taken:
         return None
+    corrected = _corrected_choice(text, rest, question, vocab)
+    if corrected is not None:
+        return corrected
     others = {p for v, phrases in question.choices if v != value for p in phrases}
     named = {p for p in others if p not in _GENERIC} | {p for p in others if rest[:1] == [p]}
     if _contains(rest, named) or _contains(rest, question.between):
         return Unclear("contradiction")
     return Answer(value, _note(text, vocab, lead + taken))
+
+
+def _corrected_choice(text: str, rest: list[str], question: Question,
+                      vocab: Vocabulary) -> Answer | None:
+    """'een beetje, eh nee, fors': a correcting word, then a whole other choice to the end
+    → that choice, read back before it counts."""
+    words = normalise(text).split()  # with the fillers: 'eh' may be what corrects
+    for i in range(len(words)):
+        fix = next((p for p in _CORRECTIONS if tuple(words[i : i + len(p)]) == p), None)
+        if fix is None or i == 0:
+            continue
+        after = " ".join(w for w in words[i + len(fix) :] if w not in vocab.fillers)
+        chosen = [v for v, phrases in question.choices if after in phrases]
+        if chosen and rest:
+            return Answer(chosen[0], text.strip(), read_back=True)
+    return None
 
 
 def interpret(text: str, question: Question, vocab: Vocabulary,

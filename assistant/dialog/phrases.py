@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from functools import cache
 
-from assistant.dialog.durations import DAYS_PER_WEEK
 from assistant.dialog.numbers import NUMBER_WORDS
 from assistant.protocol.findings import UNKNOWN, Value
 from assistant.protocol.model import AnswerType, Protocol, Question, Vocabulary
@@ -58,9 +56,6 @@ def display_value(question: Question, value: Value, protocol: Protocol) -> str:
     assert isinstance(value, float)
     if value == 0 and question.allow_none:
         return "geen"
-    days = round(value * DAYS_PER_WEEK)
-    if value < 2 and not value.is_integer() and math.isclose(days, value * DAYS_PER_WEEK):
-        return "1 dag" if days == 1 else f"{days} dagen"  # 'tien dagen', not '1,4 weken'
     return format_weeks(value)
 
 
