@@ -20,6 +20,12 @@ def normalise(text: str) -> str:
     return " ".join(text.split()).replace("#", ".")
 
 
+def printable(text: str) -> str:
+    """`text` without control and format characters (ESC, NUL, zero-width), spaces collapsed."""
+    kept = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+    return " ".join(kept.split())
+
+
 def format_number(value: float) -> str:
     """A number the Dutch way: whole numbers plain, else one decimal with a comma."""
     if float(value).is_integer():

@@ -154,3 +154,24 @@ def test_the_note_survives_a_resume(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stderr
     text = (report / "report.md").read_text("utf-8")
     assert "| ja | het gaat steeds beter |" in text and "| nee | eerste keer |" in text
+
+
+def test_a_ja_with_more_words_to_a_read_back_is_no_clean_ja() -> None:
+    """'ja, maar eigenlijk pas vier weken' to 'Dus 12,9 weken …' must not take 12,9."""
+    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", "sinds september",
+                               "ja, maar eigenlijk pas vier weken", "nee", "vier weken",
+                               "nee", "nee", "nee"], ON_DAY)
+    assert [a["value"] for a in answers_to(events, "weeks_since_onset")] == [4]
+    assert "not_understood" in reasons(events, "weeks_since_onset")
+
+
+def test_an_utterance_too_long_for_any_answer_is_not_parsed() -> None:
+    events = run_consultation([*SCREENED, *NO_NEURO, "14 " * 4000, "fors"], ON_DAY)
+    assert reasons(events, "adl_impact") == ["not_understood"]
+    assert max(len(h["text"]) for h in of(events, "heard")) <= 500
+
+
+def test_sick_leave_just_longer_than_a_short_complaint_is_asked_again() -> None:
+    events = run_consultation([*SCREENED, *NO_NEURO, "fors", "twee dagen", "nee", "nee",
+                               "ja", "ja", "acht dagen", "twee dagen"], ON_DAY)
+    assert reasons(events, "work_absence_weeks") == ["longer_than_onset"]

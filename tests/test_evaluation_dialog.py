@@ -298,3 +298,12 @@ def test_a_contradiction_on_the_baseline_offer_says_why() -> None:
     assert reprompt["text"] == "Ik hoorde twee verschillende antwoorden."
     assert [e["event"] for e in data if e["event"] in ("ask", "reprompt", "answer")] == [
         "ask", "reprompt", "ask", "answer"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("-1", Unclear("out_of_range")), ("- 5", Unclear("out_of_range")), (">6", None),
+    ("6+", None), ("<3", None),
+])
+def test_a_score_with_a_sign_is_no_point_of_the_scale(text: str, expected: object) -> None:
+    """'-1' was read as 1 and '>6' as 6; the command line refuses --nprs -1 as well."""
+    assert read_score(text, VOCAB) == expected

@@ -93,7 +93,8 @@ def test_dates_as_iso_or_as_dutch_practices_write_them(text: str,
     assert parse_date(text) == date(*day)
 
 
-@pytest.mark.parametrize("text", ["20260301", "2026-W09-1", "31-02-2026", "2026/03/01", ""])
+@pytest.mark.parametrize("text", ["20260301", "2026-W09-1", "31-02-2026", "2026/03/01", "",
+                                  "0001-01-01", "31-12-1899"])
 def test_other_dates_are_refused(text: str) -> None:
     import argparse
 

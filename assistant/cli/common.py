@@ -12,7 +12,7 @@ import tempfile
 from contextlib import ExitStack, suppress
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
 
 from assistant.cli import streams
 from assistant.dialog.events import Emit, Event
@@ -162,6 +162,7 @@ def parse_side(text: str) -> ArmSide:
     return side
 
 
+FIRST_YEAR: Final = 1900  # no consultation is older; calendar answers count back from it
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 
@@ -172,12 +173,17 @@ def parse_date(text: str) -> date:
     iso, dutch = _ISO_DATE.fullmatch(text), _DUTCH_DATE.fullmatch(text)
     try:
         if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if dutch:
-            return date(int(dutch[3]), int(dutch[2]), int(dutch[1]))
+            day = date(int(iso[1]), int(iso[2]), int(iso[3]))
+        elif dutch:
+            day = date(int(dutch[3]), int(dutch[2]), int(dutch[1]))
+        else:
+            day = None
     except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD of DD-MM-JJJJ: {text!r}")
+        day = None
+    if day is not None and day.year >= FIRST_YEAR:
+        return day
+    raise argparse.ArgumentTypeError(f"geen datum als JJJJ-MM-DD of DD-MM-JJJJ vanaf "
+                                     f"{FIRST_YEAR}: {text!r}")
 
 
 def parse_score(text: str) -> int:

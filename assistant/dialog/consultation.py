@@ -37,7 +37,8 @@ from assistant.speech.interfaces import Utterance
 from assistant.text import format_date
 
 RESULT: Final = "result"
-ROUNDING_WEEKS: Final = 1.0  # two durations said in round numbers may differ by this much
+ROUNDING: Final = 0.15  # two durations said in round numbers ('een maand', 'vier weken') differ
+# by up to this part, and a day
 STOPPED: Final = "stopped"
 STATES: Final = (
     "red_flags", "precautions", "trauma", "trauma_imaging", "c_spine_high", "c_spine_low",
@@ -263,8 +264,8 @@ class Consultation:
         """Sick leave for the neck pain cannot last longer than the neck pain itself."""
         onset = self.findings.weeks_since_onset
         return (self.config.cross_check and question.finding == "work_absence_weeks"
-                and isinstance(value, float)
-                and onset is not None and value > onset + ROUNDING_WEEKS)
+                and isinstance(value, float) and onset is not None
+                and value > onset * (1 + ROUNDING) + 1 / 7)
 
     def _doubt(self, question: Question, heard: str) -> None:
         """Doubt is never a "nee". On a red flag the sign is then not ruled out, and on a step of

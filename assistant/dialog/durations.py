@@ -43,16 +43,20 @@ _CORRECTIONS: Final = (("ik", "bedoel"), ("of", "nee"), ("nee",), ("neen",), ("s
 _RANGE: Final = frozenset({"à", "á", "a", "tot", "of"})
 # Words that change what an amount means: a frequency ('elke twee weken'), a negation.
 _BLOCKING: Final = frozenset({"niet", "geen", "elke", "iedere", "ieder", "per", "om", "x",
-                              "maal"})
+                              "maal", "over", "volgende", "volgend"})  # 'over een week'
+# '>6 weken', '6+ weken', '≤ 2 weken': the signs said as words, before they are stripped.
+_SIGNS: Final = ((re.compile(r"[>≥]\s*(?=\d)"), " meer dan "),
+                 (re.compile(r"[<≤]\s*(?=\d)"), " minder dan "),
+                 (re.compile(r"(\d+(?:[.,]\d+)?)\s*\+"), r" meer dan \1 "))
 # Calendar words ('vorig jaar', 'maart') beside an amount: a date that was not worked out.
 _DATES: Final = CALENDAR_WORDS - CALENDAR_NEUTRAL - {"en", "half", "week", "maand", "jaar"}
 # Units that mean one of them without an amount ('nog geen week', 'een maandje').
 _SINGULAR: Final = frozenset({"dag", "week", "weekje", "maand", "maandje", "jaar", "halfjaar",
                               "wk", "mnd", "jr"})
-_YEARS: Final = (1900, 2100)  # a bare number here is a calendar year
+FIRST_YEAR: Final = 1000  # a bare number from here on is a year ('2019', '1899'), never weeks
 _GLUED_UNIT = re.compile(r"(\d)([a-z])")
 _NUMERIC_DATE = re.compile(r"(?<![\d.,/-])(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}))?(?![\d/-])")
-_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,])")  # '1.000': a thousand
+_THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:\.\d{3})+(?![\d.,])")  # '1.000': 1000
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,8 @@ def _compound(amounts: list[_Amount], items: list[str]) -> bool:
     for before, after in pairwise(amounts):
         if before.days is None or after.days is None or after.days >= before.days:
             return False
+        if after.value * after.days >= before.days:  # 'een week, zeven dagen': a repeat
+            return False
         if any(item != "and" for item in items[before.start + 1 : after.start]):
             return False
     return True
@@ -184,6 +190,8 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
     reason; None when it is not understood. `today`: the consultation date (for 'sinds …')."""
     spelled = _NUMERIC_DATE.sub(_date_in_words, _THOUSANDS.sub(lambda m: m[0].replace(".", ""),
                                                                 text))
+    for sign, words_for_it in _SIGNS:
+        spelled = sign.sub(words_for_it, spelled)
     words = _GLUED_UNIT.sub(r"\1 \2", normalise(spelled)).split()
     plain = [w for w in words if w not in vocab.fillers]
     if not plain:
@@ -220,9 +228,8 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
     joins = [k for k, item in enumerate(items) if item in ("and", "range")]
     if any(k < first.start or k > amounts[-1].start for k in joins):
         return None  # 'drie weken en', 'een week of': said half
-    if len(amounts) == 1 and first.days is None and float(first.value).is_integer() \
-            and _YEARS[0] <= first.value <= _YEARS[1]:
-        return Unclear("year")  # 'sinds 2019' is worked out above; '2019' alone is not
+    if len(amounts) == 1 and first.days is None and first.value >= FIRST_YEAR:
+        return Unclear("year")  # 'sinds 2019' is worked out above; '2019', '1899' are not
     fixes = [k for k, item in enumerate(items) if item == "fix" and k > first.start]
     last_fix = max((k for k in fixes if any(a.start > k for a in amounts)), default=None)
     corrected = last_fix is not None

@@ -126,6 +126,10 @@ def _has_range(words: list[str]) -> bool:
     return False
 
 
+_SIGNED = re.compile(r"(?<![\d\w])[-−<>≤≥]\s*\d|\d\s*\+")
+_NEGATIVE = re.compile(r"(?<![\d\w])[-−]\s*\d")
+
+
 def read_score(text: str, vocab: Vocabulary) -> readings.Answer | readings.Doubt \
         | readings.Unclear | None:
     """A whole number said as a score: '6', 'zes', 'een zes', 'zes op tien', '6/10'; with what
@@ -133,6 +137,8 @@ def read_score(text: str, vocab: Vocabulary) -> readings.Answer | readings.Doubt
     SCALE). Unclear("whole_number") for a range or a fraction ('twee à drie', 'tussen twee en
     drie', '2,5', 'zeseneenhalf', 'twee en een half'); Doubt for 'weet ik niet' (also after a
     score: 'zes, denk ik'); None when it is no score."""
+    if _SIGNED.search(text):  # '-1', '>6', '6+': no point of the scale
+        return readings.Unclear("out_of_range") if _NEGATIVE.search(text) else None
     text = _OUT_OF_TEN.sub(r"\1 op 10", _DASHED.sub(r"\1 tot \2", text))
     words = clean(text, vocab).split()
     phrase = f" {' '.join(words)} "

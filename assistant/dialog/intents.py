@@ -34,7 +34,10 @@ _CORRECTIONS: Final = (("ik", "bedoel"), ("of", "nee"), ("nee",), ("sorry",), ("
 # Generic words that may follow a choice without naming another one ('fors, kan niet werken').
 _GENERIC: Final = frozenset({"nee", "niet", "ja", "niks", "niets", "geen", "nul"})
 _LEAD: Final = frozenset({"eerder"})  # 'eerder fors': the answer to a split question
+_NEGATIONS: Final = frozenset({"niet", "geen", "nee"})
 _PUNCTUATION = " ,.;:!?-–—…"
+_CLAUSE = re.compile(r"[;:!?…]|[,.](?!\d)")  # clause marks, not a decimal comma ('2,5')
+_SPACED = re.compile(r"(?<=[^\W\d_])([,;:!?.])(?=\S)")  # 'nee,eerste' → 'nee, eerste'
 
 
 def clean(text: str, vocab: Vocabulary) -> str:
@@ -51,13 +54,29 @@ def parse_command(text: str, vocab: Vocabulary) -> Command | None:
 
 
 def _tokens(text: str, vocab: Vocabulary) -> list[str]:
-    """The words of `text` without fillers, the first one's shorthand spelled out."""
+    """The words of `text` without fillers, the first one's shorthand spelled out (only as
+    typed: "'n beetje", 'N.B.' and 'n.v.t.' are no 'nee')."""
     words = clean(text, vocab).split()
+    typed = [w for w in text.split() if normalise(w) not in vocab.fillers]
+    first = typed[0].lower().rstrip(",;:!?.") if typed else ""
     if words:
         for pattern, word in _SLIPS:
-            if pattern.fullmatch(words[0]):
+            if pattern.fullmatch(first) and normalise(first) == words[0]:
                 words[0] = word
     return words
+
+
+def _first_clause(text: str, vocab: Vocabulary) -> int:
+    """How many words come before the first comma, full stop or other clause mark ('Klopt.
+    Niet bij inspanning.': 1), so an answer never takes a word from the next clause."""
+    clause = _CLAUSE.split(text, maxsplit=1)[0]
+    return len(clean(clause, vocab).split())
+
+
+def _doubtful(words: list[str], vocab: Vocabulary) -> bool:
+    """Doubt: a phrase of doubt ('weet ik niet') or a word of it anywhere ('ik geloof niet',
+    'niet gecontroleerd', 'denk het')."""
+    return _contains(words, vocab.doubt) or bool(vocab.doubt_words.intersection(words))
 
 
 def _longest_prefix(words: list[str], phrases: Iterable[str]) -> int:
@@ -74,8 +93,8 @@ def _contains(words: list[str], phrases: Iterable[str]) -> bool:
 
 def _note(text: str, vocab: Vocabulary, taken: int) -> str:
     """What was said after the first `taken` words of the answer, as it was typed or heard
-    ('Ja, een kop-staartbotsing.' with 1 taken → 'een kop-staartbotsing.')."""
-    words, counted = text.split(), 0
+    ('Ja, een kop-staartbotsing.' with 1 taken → 'een kop-staartbotsing')."""
+    words, counted = _SPACED.sub(r"\1 ", text).split(), 0  # 'nee,eerste keer' too
     for i, word in enumerate(words):
         if counted >= taken:
             return " ".join(words[i:]).strip(_PUNCTUATION)
@@ -93,18 +112,21 @@ def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None
     """'ja', 'nee hoor', 'j', 'neee'; 'ja, het gaat steeds beter' (with its note); doubt
     ('weet ik niet', 'nee, ik denk het niet', 'ja, misschien'); 'ja, nee' → Unclear."""
     words = _tokens(text, vocab)
-    yes, no = _longest_prefix(words, vocab.yes), _longest_prefix(words, vocab.no)
+    clause = words[: _first_clause(text, vocab)] or words
+    yes, no = _longest_prefix(clause, vocab.yes), _longest_prefix(clause, vocab.no)
     taken = max(yes, no)
-    if _contains(words, vocab.doubt):  # 'niet getest', 'ja, misschien', 'nee, denk het niet'
+    if _doubtful(words, vocab):  # 'niet getest', 'ja, misschien', 'nee, ik geloof niet'
         return Doubt()
     if not taken:
         return None
     value, rest = yes > no, words[taken:]
+    if rest and " ".join(rest) in (vocab.yes if value else vocab.no):
+        return Answer(value)  # 'ja, klopt', 'nee, niet echt': said twice, nothing more
     if value and (_AGAINST_YES.intersection(rest) or _longest_prefix(rest, vocab.no)):
         return Unclear("contradiction")  # 'ja, nee', 'ja, maar niet altijd'
-    if not value and (_AGAINST_NO.intersection(rest)
+    if not value and (_AGAINST_NO.intersection(rest) or rest[:1] == ["wel"]
                       or (_longest_prefix(rest, vocab.yes) and len(rest) <= 2)):
-        return Unclear("contradiction")  # 'nee hoor, toch wel', 'nee, wel eens'
+        return Unclear("contradiction")  # 'nee hoor, toch wel', 'nee, wel wat minder'
     if not rest:
         return Answer(value)
     # 'nee, geen koorts': the note keeps its 'geen' (the answer alone is 'nee'); 'ja graag,
@@ -130,21 +152,36 @@ def read_choice(text: str, question: Question,
     words = words[lead:]
     if _longest_prefix(words, question.between):
         return Between()
-    lengths = {value: _longest_prefix(words, phrases) for value, phrases in question.choices}
-    value, taken = max(lengths.items(), key=lambda item: item[1])
+    clause = words[: max(_first_clause(text, vocab) - lead, 0)] or words
+    value, taken = _best_choice(clause, question)
+    if not taken:  # 'ja, een beetje': a choice's own phrase may go on after a comma
+        value, taken = _best_choice(words, question)
     rest = words[taken:]
-    if (rest or not taken) and _contains(words, vocab.doubt):  # 'geen idee'; not 'onbekend'
+    if (rest or not taken) and _doubtful(words, vocab):  # 'geen idee'; not 'onbekend'
         return Doubt()
     if not taken:
         return None
+    if rest and taken == 1 and len(clause) > 1 and words[0] in _GENERIC:
+        return None  # 'niet niks', 'niet gering': a negation of what follows, not 'geen'
     corrected = _corrected_choice(text, rest, question, vocab)
     if corrected is not None:
         return corrected
+    same = dict(question.choices)[value]
+    if rest[:1] and rest[0] in _NEGATIONS and " ".join(rest) not in same:
+        return Unclear("contradiction")  # 'links niet', 'beide niet', 'fors, niet echt'
+    if rest and " ".join(rest) in same:
+        return Answer(value)  # 'een beetje, niet veel': said twice
     others = {p for v, phrases in question.choices if v != value for p in phrases}
     named = {p for p in others if p not in _GENERIC} | {p for p in others if rest[:1] == [p]}
     if _contains(rest, named) or _contains(rest, question.between):
         return Unclear("contradiction")
     return Answer(value, _note(text, vocab, lead + taken))
+
+
+def _best_choice(words: list[str], question: Question) -> tuple[str, int]:
+    """The choice whose phrase covers most leading words, and how many (0: none)."""
+    lengths = {value: _longest_prefix(words, phrases) for value, phrases in question.choices}
+    return max(lengths.items(), key=lambda item: item[1])
 
 
 def _corrected_choice(text: str, rest: list[str], question: Question,
@@ -177,6 +214,6 @@ def interpret(text: str, question: Question, vocab: Vocabulary,
         case AnswerType.CHOICE:
             return read_choice(text, question, vocab)
         case AnswerType.DURATION:
-            if _contains(clean(text, vocab).split(), vocab.doubt):
+            if _doubtful(clean(text, vocab).split(), vocab):
                 return Doubt()
             return read_duration(text, question, vocab, today or date.today())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.protocol.findings import Value
+from assistant.text import printable
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Answer:
     note: str = ""
     read_back: bool = False
     since: date | None = None
+
+    def __post_init__(self) -> None:  # a note goes into reports and terminals: no ESC or NUL
+        object.__setattr__(self, "note", printable(self.note))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from assistant.protocol.dialog_texts import TurnTexts
 from assistant.protocol.model import Vocabulary
 from assistant.speech.interfaces import Utterance
 
+MAX_UTTERANCE: Final = 500  # characters: a longer utterance is no answer (and is cut in events)
 MAX_TRIES: Final = 3  # failed tries before the commands (text) or the keyboard (voice) are offered
 
 
@@ -144,6 +145,10 @@ class Turns:
         if not heard.text.strip():
             self._silence()
             return
+        if len(heard.text) > MAX_UTTERANCE:  # no answer is this long; parsing it would stall
+            self._emit(Heard(heard.text[:MAX_UTTERANCE], heard.confidence, heard.source))
+            self.retry("not_understood", self.texts.not_understood)
+            return
         self._emit(Heard(heard.text, heard.confidence, heard.source))
         command = parse_command(heard.text, self.vocab)
         if command is not None:
@@ -191,6 +196,8 @@ class Turns:
     def _reply(self, waiting: _Waiting, text: str) -> None:
         reading = read_yes_no(text, self.vocab)
         reply = reading.value is True if isinstance(reading, Answer) else None
+        if reply and isinstance(reading, Answer) and reading.note:
+            reply = None  # 'ja, maar eigenlijk pas vier weken': not what was read back
         if isinstance(reading, Doubt) and waiting.doubt is not None:
             self._waiting = None
             waiting.doubt(text)

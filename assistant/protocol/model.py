@@ -108,6 +108,7 @@ class Vocabulary:
     yes: frozenset[str]
     no: frozenset[str]
     doubt: frozenset[str]  # "weet ik niet": never a "nee"
+    doubt_words: frozenset[str]  # "geloof", "gecontroleerd": doubt wherever they stand
     none_duration: frozenset[str]
     commands: tuple[tuple[str, tuple[str, ...]], ...]  # command → phrases
     units: tuple[tuple[str, float], ...]  # unit word → days
