@@ -36,8 +36,8 @@ _MODIFIERS: Final = (
     *((w, 1.0) for w in (("meer", "dan"), ("langer", "dan"), ("ruim",))),
     *((w, -1.0) for w in (("minder", "dan"), ("korter", "dan"), ("bijna",), ("nog", "geen"))),
 )
-# A word that takes back what came before: the amount after it counts.
-_CORRECTIONS: Final = (("ik", "bedoel"), ("of", "nee"), ("nee",), ("neen",), ("sorry",),
+# Words that take back what came before (a filler does too): what follows counts, read back.
+CORRECTIONS: Final = (("ik", "bedoel"), ("of", "nee"), ("nee",), ("neen",), ("sorry",),
                        ("correctie",), ("pardon",), ("nou", "ja"))
 # Between two amounts these make a range: 'twee à drie weken', 'tussen vijf en zeven weken'.
 _RANGE: Final = frozenset({"à", "á", "a", "tot", "of"})
@@ -85,7 +85,7 @@ def _scan(words: list[str], unit_days: dict[str, float], fillers: frozenset[str]
     shift, free, i = 0.0, False, 0
     while i < len(words):
         word = words[i]
-        fix = next((p for p in _CORRECTIONS if _at(words, i, p)), None)
+        fix = next((p for p in CORRECTIONS if _at(words, i, p)), None)
         modifier = next(((p, s) for p, s in _MODIFIERS if _at(words, i, p)), None)
         if word in fillers or fix is not None:
             items.append("fix")

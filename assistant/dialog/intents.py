@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Final
 
-from assistant.dialog.durations import read_duration
+from assistant.dialog.durations import CORRECTIONS, read_duration
 from assistant.dialog.readings import Answer, Between, Command, Doubt, Intent, Unclear
 from assistant.protocol.model import AnswerType, Question, Vocabulary
 from assistant.text import normalise
@@ -29,8 +29,7 @@ _SLIPS: Final = ((re.compile(r"j|ja+h?|jaa+"), "ja"), (re.compile(r"n|ne{3,}|nee
 _AGAINST_YES: Final = frozenset({"nee", "neen", "niet", "geen", "nooit", "niks", "niets"})
 _AGAINST_NO: Final = frozenset({"ja", "jawel", "toch", "welles"})
 _DECORATION: Final = frozenset({"hoor"})  # 'nee hoor, eerste keer': the note is 'eerste keer'
-# Words that take back a choice said before: 'een beetje, eh nee, fors'.
-_CORRECTIONS: Final = (("ik", "bedoel"), ("of", "nee"), ("nee",), ("sorry",), ("eh", "nee"))
+
 # Generic words that may follow a choice without naming another one ('fors, kan niet werken').
 _GENERIC: Final = frozenset({"nee", "niet", "ja", "niks", "niets", "geen", "nul"})
 _LEAD: Final = frozenset({"eerder"})  # 'eerder fors': the answer to a split question
@@ -186,12 +185,13 @@ def _best_choice(words: list[str], question: Question) -> tuple[str, int]:
 
 def _corrected_choice(text: str, rest: list[str], question: Question,
                       vocab: Vocabulary) -> Answer | None:
-    """'een beetje, eh nee, fors': a correcting word, then a whole other choice to the end
-    → that choice, read back before it counts."""
+    """'een beetje, eh nee, fors', 'links, sorry, rechts': a correcting word (durations.py's,
+    or a filler), then a whole other choice to the end → that choice, read back."""
     words = normalise(text).split()  # with the fillers: 'eh' may be what corrects
-    for i in range(len(words)):
-        fix = next((p for p in _CORRECTIONS if tuple(words[i : i + len(p)]) == p), None)
-        if fix is None or i == 0:
+    for i in range(1, len(words)):
+        fix = next((p for p in CORRECTIONS if tuple(words[i : i + len(p)]) == p),
+                   (words[i],) if words[i] in vocab.fillers else None)
+        if fix is None:
             continue
         after = " ".join(w for w in words[i + len(fix) :] if w not in vocab.fillers)
         chosen = [v for v, phrases in question.choices if after in phrases]
