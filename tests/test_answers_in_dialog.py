@@ -128,11 +128,18 @@ def test_sick_leave_longer_than_the_neck_pain_is_asked_again() -> None:
     assert answers_to(events, "work_absence_weeks")[0]["value"] == 2
 
 
-def test_a_red_flag_no_with_an_explanation_is_a_no_and_doubt_is_never_one() -> None:
+def test_a_red_flag_no_with_an_explanation_is_read_back_and_doubt_is_never_a_no() -> None:
+    """'nee, alleen Hoffmann positief' must not pass as a plain nee: on a red flag an answer
+    with more words is read back with them before it counts."""
     flags = [q.id for q in PROTOCOL.section_questions("red_flags")]
-    said = ["nee, alleen rechts" if q == "rf_spinal_cord_bilateral" else
-            "nee, ik denk het niet" if q == "rf_infection" else "nee" for q in flags]
-    events = run_consultation([*said, "nee"], ON_DAY)  # the second try on infection: nee
+    said: list[str] = []
+    for q in flags:
+        said += (["nee, alleen rechts", "ja"] if q == "rf_spinal_cord_bilateral" else
+                 ["nee, ik denk het niet", "nee"] if q == "rf_infection" else ["nee"])
+    events = run_consultation(said, ON_DAY)
+    confirm = [c for c in of(events, "confirm") if c["question"] == "rf_spinal_cord_bilateral"]
+    assert [c["text"] for c in confirm] == [
+        "Ik hoorde nee, met: alleen rechts. Is het antwoord nee? Zeg ja of nee."]
     bilateral = answers_to(events, "rf_spinal_cord_bilateral")[0]
     assert (bilateral["value"], bilateral["note"]) == (False, "alleen rechts")
     assert reasons(events, "rf_infection")[0] == "doubt"

@@ -624,6 +624,10 @@ def test_a_compound_going_down_in_unit_still_adds(text: str, weeks: float | None
     ("improving", "ja, klopt", True, ""),
     ("improving", "ja graag, nu meteen", True, "nu meteen"),
     ("improving", "nee \x1b[31mrood\x00", False, "[31mrood"),  # no ESC or NUL in a report
+    ("rf_infection", "nee, nagevraagd, niks bijzonders", False, "nagevraagd, niks bijzonders"),
+    ("rf_infection", "geen koorts", False, "geen koorts"),  # never 'koorts' alone
+    ("work_absence_weeks", "niet ziekgemeld", 0.0, "niet ziekgemeld"),
+    ("work_absence_weeks", "n.v.t.", 0.0, ""),
 ])
 def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value: Any,
                                             note: str) -> None:
@@ -652,6 +656,21 @@ def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value:
     ("rf_infection", "niet dat ik weet", Doubt()),
     ("rf_infection", "nee, voor zover ik weet", Doubt()),
     ("recurrent", "nee, wel eens", Unclear("contradiction")),
+    ("recurrent", "nee, af en toe", Unclear("contradiction")),
+    ("rf_infection", "nee, eerst wel", Unclear("contradiction")),
+    ("rf_infection", "n, j", Unclear("contradiction")),
+    ("rf_infection", "nee, niet uitgesloten", Doubt()),
+    ("rf_infection", "temperatuur niet opgenomen", Doubt()),
+    ("rf_infection", "nog niet aan toegekomen", Doubt()),
+    ("rf_infection", "nee, ik vermoed van niet", Doubt()),
+    ("rf_infection", "lijkt me niet", Doubt()),
+    ("rf_infection", "n.t.b.", Doubt()),
+    ("weeks_since_onset", "sinds '25", Unclear("year")),
+    ("weeks_since_onset", "sinds 19", Unclear("year")),
+    ("work_absence_weeks", "nee, wel minder uren", None),
+    ("work_absence_weeks", "geen verzuim, wel aangepast werk", None),
+    ("adl_impact", "fors minder", Unclear("contradiction")),
+    ("adl_impact", "geen, alleen bij sporten", Unclear("contradiction")),
     ("improving", "nee, wel wat minder", Unclear("contradiction")),
     ("rf_vascular_dizziness", "nee, wel wat duizelig", Unclear("contradiction")),
     # found by trying to break it: hedges, shorthand that is none, clauses, repeats, signs
@@ -722,6 +741,9 @@ def test_what_is_asked_again_and_why(question_id: str, text: str, expected: Any)
     (">6 weken", 6 + 1 / 7, None),
     ("6+ weken", 6 + 1 / 7, None),
     ("<6 weken", 6 - 1 / 7, None),
+    ("krap 6 weken", 6 - 1 / 7, None),
+    ("hooguit 6 weken", 6.0, None),
+    ("sinds 16.11", 2.0, date(2026, 11, 16)),
 ])
 def test_a_worked_out_duration_is_read_back(text: str, weeks: float,
                                             since: date | None) -> None:

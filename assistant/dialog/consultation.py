@@ -250,7 +250,8 @@ class Consultation:
     def _answer(self, question: Question, heard: Utterance, intent: Answer) -> None:
         """Take an answer, after reading it back where that is needed."""
         value, note = intent.value, intent.note
-        if intent.read_back or self._needs_confirmation(question, value, heard.confidence):
+        if intent.read_back or self._needs_confirmation(question, value, heard.confidence) \
+                or (question.screening and note):  # 'nee, alleen Hoffmann positief'
             self.turns.confirm(
                 Confirm(question.id, question.finding, json_value(value),
                         self._confirm_text(question, intent)),
@@ -298,6 +299,8 @@ class Consultation:
             return self.texts.confirm_since.format(value=said, since=format_date(intent.since))
         if intent.read_back:
             return self.texts.confirm_inferred.format(value=said)
+        if question.screening and intent.note and value != question.alarm:
+            return self.texts.confirm_note.format(value=said, note=intent.note)
         if question.screening and value == question.alarm:
             meaning = (self.texts.alarm_red_flag if question.red_flag is not None
                        else self.texts.alarm_c_spine)

@@ -34,7 +34,11 @@ _NEUTRAL: Final = frozenset(
 # 'meer dan zes weken' is more than six weeks: one day more, so the six-week rule decides right.
 _MODIFIERS: Final = (
     *((w, 1.0) for w in (("meer", "dan"), ("langer", "dan"), ("ruim",))),
-    *((w, -1.0) for w in (("minder", "dan"), ("korter", "dan"), ("bijna",), ("nog", "geen"))),
+    *((w, -1.0) for w in (("minder", "dan"), ("korter", "dan"), ("bijna",), ("nog", "geen"),
+                          ("krap",))),
+    # a bound, not a shift: the amount itself, read back ('hooguit zes weken')
+    *((w, 0.0) for w in (("hooguit",), ("maximaal",), ("minstens",), ("minimaal",),
+                         ("ten", "minste"), ("op", "zijn", "minst"), ("op", "zn", "minst"))),
 )
 # Words that take back what came before (a filler does too): what follows counts, read back.
 CORRECTIONS: Final = (("ik", "bedoel"), ("of", "nee"), ("nee",), ("neen",), ("sorry",),
@@ -53,9 +57,11 @@ _DATES: Final = CALENDAR_WORDS - CALENDAR_NEUTRAL - {"en", "half", "week", "maan
 # Units that mean one of them without an amount ('nog geen week', 'een maandje').
 _SINGULAR: Final = frozenset({"dag", "week", "weekje", "maand", "maandje", "jaar", "halfjaar",
                               "wk", "mnd", "jr"})
+_SINCE: Final = frozenset({"sinds", "vanaf"})  # before a bare number: a year ('sinds '19')
 FIRST_YEAR: Final = 1000  # a bare number from here on is a year ('2019', '1899'), never weeks
 _GLUED_UNIT = re.compile(r"(\d)([a-z])")
-_NUMERIC_DATE = re.compile(r"(?<![\d.,/-])(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}))?(?![\d/-])")
+_NUMERIC_DATE = re.compile(r"(?<![\d.,/-])(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}))?(?![\d/-])"
+                           r"|(?<=sinds )(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?(?![\d.])")
 _THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:\.\d{3})+(?![\d.,])")  # '1.000': 1000
 
 
@@ -71,6 +77,7 @@ class _Scan:
     amounts: list[_Amount]
     items: list[str]  # 'amount', 'and', 'fix', 'range', 'between', 'mod', 'free', in order
     shift: float  # days of the one modifier ('meer dan': +1)
+    bound: bool  # a modifier was said ('hooguit', 'meer dan'): the value is read back
     free: bool  # words beside the amount (kept as the note)
 
 
@@ -82,7 +89,7 @@ def _scan(words: list[str], unit_days: dict[str, float], fillers: frozenset[str]
     """Classify the words; None when one changes what the amounts mean."""
     amounts: list[_Amount] = []
     items: list[str] = []
-    shift, free, i = 0.0, False, 0
+    shift, bound, free, i = 0.0, False, False, 0
     while i < len(words):
         word = words[i]
         fix = next((p for p in CORRECTIONS if _at(words, i, p)), None)
@@ -91,9 +98,9 @@ def _scan(words: list[str], unit_days: dict[str, float], fillers: frozenset[str]
             items.append("fix")
             i += len(fix) if fix else 1
         elif modifier is not None:
-            if shift or amounts:  # one modifier, before the amount
+            if bound or amounts:  # one modifier, before the amount
                 return None
-            shift = modifier[1]
+            shift, bound = modifier[1], True
             items.append("mod")
             i += len(modifier[0])
         elif word in _BLOCKING or word in _DATES:
@@ -130,14 +137,14 @@ def _scan(words: list[str], unit_days: dict[str, float], fillers: frozenset[str]
                 i += 1
             amounts.append(_Amount(value, days, len(items)))
             items.append("amount")
-    return _Scan(amounts, items, shift, free)
+    return _Scan(amounts, items, shift, bound, free)
 
 
 def _date_in_words(match: re.Match[str]) -> str:
     """'16/11' → '16 november', '3-9-2025' → '3 september 2025' (a day and a month); '2-3
     weken' stays a range (a dash without a year, with words after it)."""
-    day, month, year = match[1], int(match[2]), match[3] or ""
-    dash_range = "/" not in match[0] and not year and match.string[match.end() :].strip()
+    day, month, year = match[1] or match[4], int(match[2] or match[5]), match[3] or match[6] or ""
+    dash_range = "-" in match[0] and not year and match.string[match.end() :].strip()
     if not 1 <= month <= len(MONTHS) or dash_range:
         return match[0]
     return f"{day} {MONTHS[month - 1]} {year}".strip()
@@ -150,20 +157,25 @@ def _plain_words(spelled: str, clause: str, unit_days: dict[str, float]) -> bool
                    for i, w in enumerate(rest))
 
 
+_PARTLY: Final = frozenset({"wel", "minder", "aangepast", "aangepaste", "halve", "halftijds",
+                            "deels", "gedeeltelijk", "uren", "behalve", "alleen", "maar"})
+
+
 def _none_with_note(text: str, plain: list[str], vocab: Vocabulary,
                     unit_days: dict[str, float]) -> Answer | None:
     """'geen', 'nvt', 'n', also with an explanation ('geen, werkt gewoon'): 0 with its note;
     Answer(-1) when an amount or unit follows ('nee, werkt halve dagen': asked again)."""
-    words = ["nee" if plain[0] == "n" else plain[0], *plain[1:]]
+    words = ["nee"] if plain == ["n"] else plain  # 'n' alone; not 'n v t' ('n.v.t.')
     taken = next((k for k in range(len(words), 0, -1)
                   if " ".join(words[:k]) in vocab.none_duration), 0)
     if not taken:
         return None
     rest = words[taken:]
-    if any(parse_amount(rest, i) or w in unit_days for i, w in enumerate(rest)):
-        return Answer(-1.0)
-    note = " ".join(text.split(",", 1)[1:]).strip() if rest else ""
-    return Answer(0.0, note or (" ".join(rest) if rest else ""))
+    if any(parse_amount(rest, i) or w in unit_days or w in _PARTLY for i, w in enumerate(rest)):
+        return Answer(-1.0)  # 'nee, wel minder uren': working less is what is asked
+    # 'geen, werkt gewoon' → 'werkt gewoon'; 'niet ziekgemeld' is kept whole, never 'ziekgemeld'
+    note = (text.split(",", 1)[1] if "," in text else text) if rest else ""
+    return Answer(0.0, note.strip())
 
 
 def _compound(amounts: list[_Amount], items: list[str]) -> bool:
@@ -228,8 +240,9 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
     joins = [k for k, item in enumerate(items) if item in ("and", "range")]
     if any(k < first.start or k > amounts[-1].start for k in joins):
         return None  # 'drie weken en', 'een week of': said half
-    if len(amounts) == 1 and first.days is None and first.value >= FIRST_YEAR:
-        return Unclear("year")  # 'sinds 2019' is worked out above; '2019', '1899' are not
+    if len(amounts) == 1 and first.days is None and (
+            first.value >= FIRST_YEAR or _SINCE.intersection(words)):
+        return Unclear("year")  # 'sinds 2019' is worked out above; '2019', 'sinds 19' are not
     fixes = [k for k, item in enumerate(items) if item == "fix" and k > first.start]
     last_fix = max((k for k in fixes if any(a.start > k for a in amounts)), default=None)
     corrected = last_fix is not None
@@ -255,6 +268,6 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
             return None
     if weeks > MAX_WEEKS:
         return Unclear("implausible")
-    inferred = corrected or bool(scan.shift)
+    inferred = corrected or scan.bound
     note = text.strip() if inferred or scan.free else ""
     return Answer(weeks, note, read_back=inferred)

@@ -26,14 +26,21 @@ __all__ = ["Answer", "Between", "Command", "Doubt", "Intent", "Unclear", "clean"
 _SLIPS: Final = ((re.compile(r"j|ja+h?|jaa+"), "ja"), (re.compile(r"n|ne{3,}|neen+"), "nee"))
 # After a "ja" these say the opposite ('ja, nee', 'ja maar niet altijd'); after a "nee" these
 # ('nee hoor, toch wel'), or a short yes ('nee, wel eens'): 'nee, wel wat stijf' is a nee.
-_AGAINST_YES: Final = frozenset({"nee", "neen", "niet", "geen", "nooit", "niks", "niets"})
-_AGAINST_NO: Final = frozenset({"ja", "jawel", "toch", "welles"})
+_AGAINST_YES: Final = frozenset({"nee", "neen", "n", "niet", "geen", "nooit", "niks", "niets"})
+_AGAINST_NO: Final = frozenset({"ja", "j", "jawel", "toch", "welles", "soms", "behalve"})
 _DECORATION: Final = frozenset({"hoor"})  # 'nee hoor, eerste keer': the note is 'eerste keer'
 
 # Generic words that may follow a choice without naming another one ('fors, kan niet werken').
 _GENERIC: Final = frozenset({"nee", "niet", "ja", "niks", "niets", "geen", "nul"})
 _LEAD: Final = frozenset({"eerder"})  # 'eerder fors': the answer to a split question
 _NEGATIONS: Final = frozenset({"niet", "geen", "nee"})
+_NEGATION_WORDS: Final = frozenset({"niet", "geen", "nooit", "niks", "niets"})  # inside a phrase
+_UNDONE: Final = frozenset({"niet", "nog", "geen"})  # 'nog niet gekeken', 'niet gecontroleerd'
+_COMPARED: Final = frozenset({"minder"})  # 'fors minder': compared with what?
+_EXCEPT: Final = frozenset({"alleen", "behalve", "maar", "wel"})  # 'geen, alleen bij sporten'
+# After a "nee": now and then, or before, it was so ('nee, af en toe', 'nee, eerst wel').
+_SOMETIMES: Final = ("af en toe", "eerst wel", "eerder wel", "nog wel", "wel eens",
+                     "een keer", "1x", "een enkele keer", "soms")
 _PUNCTUATION = " ,.;:!?-–—…"
 _CLAUSE = re.compile(r"[;:!?…]|[,.](?!\d)")  # clause marks, not a decimal comma ('2,5')
 _SPACED = re.compile(r"(?<=[^\W\d_])([,;:!?.])(?=\S)")  # 'nee,eerste' → 'nee, eerste'
@@ -75,7 +82,10 @@ def _first_clause(text: str, vocab: Vocabulary) -> int:
 def _doubtful(words: list[str], vocab: Vocabulary) -> bool:
     """Doubt: a phrase of doubt ('weet ik niet') or a word of it anywhere ('ik geloof niet',
     'niet gecontroleerd', 'denk het')."""
-    return _contains(words, vocab.doubt) or bool(vocab.doubt_words.intersection(words))
+    if _contains(words, vocab.doubt) or vocab.doubt_words.intersection(words):
+        return True
+    return any(w in vocab.unchecked_words and _UNDONE.intersection(words[:i])
+               for i, w in enumerate(words))
 
 
 def _longest_prefix(words: list[str], phrases: Iterable[str]) -> int:
@@ -124,6 +134,7 @@ def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None
     if value and (_AGAINST_YES.intersection(rest) or _longest_prefix(rest, vocab.no)):
         return Unclear("contradiction")  # 'ja, nee', 'ja, maar niet altijd'
     if not value and (_AGAINST_NO.intersection(rest) or rest[:1] == ["wel"]
+                      or _contains(rest, _SOMETIMES)
                       or (_longest_prefix(rest, vocab.yes) and len(rest) <= 2)):
         return Unclear("contradiction")  # 'nee hoor, toch wel', 'nee, wel wat minder'
     if not rest:
@@ -133,6 +144,8 @@ def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None
     shortest = min(k for k in range(1, taken + 1)
                    if " ".join(words[:k]) in (vocab.yes if value else vocab.no))
     start = shortest if _AGAINST_YES.intersection(words[shortest:taken]) else taken
+    if words[start - 1] in _NEGATION_WORDS and len(clause) > start:
+        return Answer(value, text.strip(_PUNCTUATION))  # 'geen koorts': never 'koorts' alone
     return Answer(value, _strip_word(_note(text, vocab, start), _DECORATION))
 
 
@@ -168,6 +181,8 @@ def read_choice(text: str, question: Question,
     same = dict(question.choices)[value]
     if rest[:1] and rest[0] in _NEGATIONS and " ".join(rest) not in same:
         return Unclear("contradiction")  # 'links niet', 'beide niet', 'fors, niet echt'
+    if _COMPARED.intersection(rest) or (value == "none" and _EXCEPT.intersection(rest)):
+        return Unclear("contradiction")  # 'fors minder', 'geen, alleen bij sporten'
     if rest and " ".join(rest) in same:
         return Answer(value)  # 'een beetje, niet veel': said twice
     others = {p for v, phrases in question.choices if v != value for p in phrases}

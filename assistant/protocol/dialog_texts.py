@@ -30,6 +30,7 @@ INTAKE_PLACEHOLDERS: Final[Mapping[str, frozenset[str]]] = {
     "confirm": frozenset({"value"}),
     "confirm_alarm": frozenset({"value", "label", "meaning"}),
     "confirm_inferred": frozenset({"value"}),
+    "confirm_note": frozenset({"value", "note"}),
     "confirm_since": frozenset({"value", "since"}),
 }
 
@@ -67,6 +68,7 @@ class IntakeTexts:
     confirm: str  # {value}
     confirm_alarm: str  # {value} {label} {meaning}
     confirm_inferred: str  # {value}: a duration worked out ('meer dan', a correction)
+    confirm_note: str  # {value} {note}: a screening answer said with more words
     confirm_since: str  # {value} {since}: a duration worked out from a date ('sinds september')
     alarm_red_flag: str  # the {meaning} of an alarming red-flag answer
     alarm_c_spine: str  # the {meaning} of an alarming answer on the C-spine rule

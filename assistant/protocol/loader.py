@@ -86,7 +86,8 @@ def _phrases(table: Table, key: str) -> frozenset[str]:
 
 def _vocabulary(root: Table) -> Vocabulary:
     vocab = root.table("vocabulary")
-    vocab.check_keys({"fillers", "yes", "no", "doubt", "doubt_words", "none_duration"})
+    vocab.check_keys({"fillers", "yes", "no", "doubt", "doubt_words", "unchecked_words",
+                      "none_duration"})
     commands = root.table("commands")
     commands.check_keys(set(COMMANDS))
     units = root.table("units")
@@ -106,8 +107,8 @@ def _vocabulary(root: Table) -> Vocabulary:
     both = sorted((yes & no) | (doubt & (yes | no)))
     if both:
         raise ProtocolError(f"vocabulary: '{both[0]}' is in two of yes, no and doubt")
-    doubt_words = _phrases(vocab, "doubt_words")
-    if clash := sorted(w for w in doubt_words if " " in w or w in yes | no):
+    doubt_words, unchecked = _phrases(vocab, "doubt_words"), _phrases(vocab, "unchecked_words")
+    if clash := sorted(w for w in doubt_words | unchecked if " " in w or w in yes | no):
         raise ProtocolError(f"vocabulary.doubt_words: '{clash[0]}' is no single word of doubt")
     command_phrases = tuple((c, tuple(sorted(_phrases(commands, c)))) for c in COMMANDS)
     return Vocabulary(
@@ -116,6 +117,7 @@ def _vocabulary(root: Table) -> Vocabulary:
         no=no,
         doubt=doubt,
         doubt_words=doubt_words,
+        unchecked_words=unchecked,
         none_duration=_phrases(vocab, "none_duration"),
         commands=command_phrases,
         units=tuple(unit_days),

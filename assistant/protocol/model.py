@@ -108,7 +108,8 @@ class Vocabulary:
     yes: frozenset[str]
     no: frozenset[str]
     doubt: frozenset[str]  # "weet ik niet": never a "nee"
-    doubt_words: frozenset[str]  # "geloof", "gecontroleerd": doubt wherever they stand
+    doubt_words: frozenset[str]  # "geloof", "vergeten": doubt wherever they stand
+    unchecked_words: frozenset[str]  # "gecontroleerd": doubt after a negation ('niet …')
     none_duration: frozenset[str]
     commands: tuple[tuple[str, tuple[str, ...]], ...]  # command → phrases
     units: tuple[tuple[str, float], ...]  # unit word → days
