@@ -32,11 +32,12 @@ from tests.harness import PROTOCOL
         ("[1, 2]", None),
         ('{"text": "nee hoor", "result": [{"word": "nee", "conf": 0.99}, '
          '{"word": "hoor", "conf": 0.61}]}', Utterance("nee hoor", 0.61, "voice")),
-        ('{"text": "ja"}', Utterance("ja", 1.0, "voice")),  # SetWords off: no confidences
+        # no confidences (SetWords off): low, never 1.0 (DESIGN.md "Voice safety")
+        ('{"text": "ja"}', Utterance("ja", 0.0, "voice")),
         ('{"text": "[unk]", "result": [{"word": "[unk]", "conf": 0.4}]}',
          Utterance("[unk]", 0.0, "voice")),
         ('{"text": "[unk] ja", "result": [{"word": "[unk]", "conf": 0.2}, '
-         '{"word": "ja", "conf": 0.9}]}', Utterance("ja", 0.9, "voice")),
+         '{"word": "ja", "conf": 0.9}]}', Utterance("ja", 0.0, "voice")),  # beside [unk]
         ('{"text": "fors", "result": [{"word": "fors", "conf": 1.7}]}',
          Utterance("fors", 1.0, "voice")),
     ],

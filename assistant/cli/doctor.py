@@ -10,7 +10,13 @@ import numpy as np
 from assistant.dialog.phrases import accepted_phrases
 from assistant.protocol.model import Protocol
 from assistant.speech.recognizer import VoskRecognizer, grammar_words
-from assistant.speech.setup import SpeechOptions, all_phrases, device_spec
+from assistant.speech.setup import (
+    SpeechOptions,
+    all_phrases,
+    core_words,
+    device_spec,
+    vocabulary_problem,
+)
 
 LOOPBACK_RATE = 16000  # Hz, what the recogniser is fed in the self-test
 
@@ -83,6 +89,10 @@ def check_model(options: SpeechOptions, protocol: Protocol) -> tuple[Check, Vosk
         recognizer = VoskRecognizer(path)
     except RecognizerError as exc:
         return Check("Spraakmodel", False, str(exc), "assistant model verify; " + fix), None
+    problem = vocabulary_problem(recognizer.unknown_words(core_words(protocol)))
+    if problem is not None:
+        recognizer.close()
+        return Check("Spraakmodel", False, f"{path}: {problem}", fix), None
     phrases = all_phrases(protocol)
     words = grammar_words(phrases)
     unknown = recognizer.unknown_words(phrases)

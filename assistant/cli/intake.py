@@ -270,7 +270,7 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
     options = speech_options(args)
     sinks: list[Emit] = []
     listener: Listener | None = None
-    voice = False
+    voice = forced_onto_grammar = False
     if answers is not None:
         answerer = FindingsAnswerer(answers, protocol, exercises)
         sinks.append(answerer)
@@ -280,6 +280,8 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
         if voice_input is not None:
             stack.callback(voice_input.close)
             listener, voice = voice_input, True
+            # no [unk]: any speech becomes a grammar word (a model without it, DESIGN.md)
+            forced_onto_grammar = not getattr(voice_input.recognizer, "has_unknown_token", True)
     if listener is None:
         listener = text_listener()
     if args.events is not None:
@@ -302,7 +304,8 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
                 confirm_red_flag_no_below=args.confirm_red_flag_below,
                 record_also=answers is None or answers.arm_signs is not None,
                 today=records.day if records is not None else args.date,
-                cross_check=answers is None),
+                cross_check=answers is None,
+                confirm_screening=forced_onto_grammar),
             journal=records.journal if records else None,
             resume=records.resume if records else ())
     except Exception as exc:

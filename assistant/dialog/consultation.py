@@ -121,6 +121,8 @@ class DialogConfig:
     today: date | None = None  # the consultation date, for 'sinds september' (None: the clock)
     cross_check: bool = True  # sick leave no longer than the neck pain; off for a findings
     # file, which is stored as given
+    confirm_screening: bool = False  # every answer on a red flag or C-spine step is read back:
+    # a model without [unk] forces any speech onto a grammar word, with full confidence
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ class Consultation:
     current: Question | None = None
     state: str = STATES[0]
     _doubted: bool = False  # the current question got an answer of doubt before
+    _told_why: bool = False  # why every screening answer is read back (confirm_screening)
 
     def __post_init__(self) -> None:
         self.machine = Machine(
@@ -286,6 +289,11 @@ class Consultation:
             self._accept(question, heard, UNKNOWN, heard.strip())  # why it stays unknown
 
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
+        if question.screening and self.config.confirm_screening:
+            if not self._told_why:
+                self._told_why = True
+                self.emit(Say("notice", self.texts.confirm_screening))
+            return True
         if question.screening and (
             value == question.alarm or confidence < self.config.confirm_red_flag_no_below
         ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -37,7 +38,9 @@ def parse_result(result_json: str) -> Utterance | None:
     None when nothing was said. Speech the grammar does not cover comes back as "[unk]" words;
     those are dropped, and an utterance of only [unk] has the text "[unk]" and confidence 0.
     The confidence is that of the least certain word: one doubtful word makes the answer
-    doubtful.
+    doubtful. A word without a confidence, or with NaN, counts as 0 (a real decoder with a
+    grammar says 1.0 even for wrong words, so a missing figure is no reason for trust), and so
+    does an answer heard beside [unk] ('nee [unk] [unk]' is no clean 'nee': it is confirmed).
     """
     try:
         data: Any = json.loads(result_json)
@@ -52,12 +55,21 @@ def parse_result(result_json: str) -> Utterance | None:
     kept = [w for w in text.split() if w != UNKNOWN]
     if not kept:
         return Utterance(UNKNOWN, 0.0, "voice")
-    confidences = [
-        float(w["conf"]) for w in words or []
-        if isinstance(w, dict) and w.get("word") != UNKNOWN and "conf" in w
-    ]
-    confidence = min(confidences) if confidences else 1.0
-    return Utterance(" ".join(kept), max(0.0, min(1.0, confidence)), "voice")
+    said = [w for w in words or [] if isinstance(w, dict) and w.get("word") != UNKNOWN]
+    confidences = [_confidence(w.get("conf")) for w in said]
+    confidence = min(confidences) if confidences and len(said) == len(kept) else 0.0
+    if len(kept) < len(text.split()):  # an answer beside [unk]
+        confidence = 0.0
+    return Utterance(" ".join(kept), confidence, "voice")
+
+
+def _confidence(value: object) -> float:
+    """A word's confidence in 0..1; missing, not a number, or NaN: 0."""
+    try:
+        conf = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, min(1.0, conf)) if math.isfinite(conf) else 0.0
 
 
 class Decoder(Protocol):
@@ -105,7 +117,7 @@ class VoskRecognizer:
             import vosk
         except (ImportError, OSError) as exc:
             raise RecognizerError(f"vosk kan niet worden geladen: {exc}") from None
-        vosk.SetLogLevel(-1)
+        vosk.SetLogLevel(-2)  # -1 still prints WARNING lines at every question
         self._vosk = vosk
         self.path = model_path
         try:
@@ -118,6 +130,12 @@ class VoskRecognizer:
 
     def unknown_words(self, phrases: Iterable[str]) -> list[str]:
         return unknown_words(grammar_words(phrases), self.find_word)
+
+    @property
+    def has_unknown_token(self) -> bool:
+        """Whether the model knows [unk]; without it a grammar forces any speech onto the
+        nearest grammar word, with full confidence."""
+        return self.find_word(UNKNOWN) >= 0
 
     def decoder(self, phrases: Sequence[str], rate: int) -> Decoder:
         known = [p for p in phrases if all(self.find_word(w) >= 0 for w in p.split())]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from assistant.dialog.exercise_choice import choice_phrases
 from assistant.dialog.exercise_session import command_phrases
+from assistant.dialog.numbers import NUMBER_WORDS
 from assistant.dialog.phrases import accepted_phrases
 from assistant.errors import VoiceUnavailable
 from assistant.protocol.model import Protocol
@@ -67,6 +68,26 @@ def all_phrases(protocol: Protocol) -> set[str]:
     return phrases
 
 
+def core_words(protocol: Protocol) -> set[str]:
+    """The words no Dutch consultation can do without (DESIGN.md "Voice safety"): ja and nee,
+    one word for each global command, and the numbers nul to tien."""
+    vocab = protocol.vocabulary
+    commands = {min((p for p in phrases if " " not in p), key=len, default="")
+                for _, phrases in vocab.commands}
+    numbers = {w for w, v in NUMBER_WORDS.items() if float(v).is_integer() and 0 <= v <= 10}
+    return ({"ja", "nee"} | commands | numbers) - {""}
+
+
+def vocabulary_problem(unknown_core: list[str]) -> str | None:
+    """One line when the model lacks core words (`core_words`): such a model cannot hold a
+    Dutch consultation, whatever else it knows."""
+    if not unknown_core:
+        return None
+    shown = ", ".join(unknown_core[:MAX_LISTED_WORDS])
+    return (f"dit model kent de Nederlandse antwoordwoorden niet ({shown}) — is het een "
+            "Nederlands model? Haal het op met 'assistant model download'")
+
+
 def vocabulary_warning(unknown: list[str]) -> str | None:
     """One line naming grammar words the model does not know (they cannot be recognised)."""
     if not unknown:
@@ -107,6 +128,11 @@ def open_listener(options: SpeechOptions, protocol: Protocol, keyboard_stream: T
     except RecognizerError as exc:
         source.close()
         raise Unavailable(str(exc)) from None
+    problem = vocabulary_problem(recognizer.unknown_words(core_words(protocol)))
+    if problem is not None:
+        recognizer.close()
+        source.close()
+        raise Unavailable(problem)
     warning = vocabulary_warning(recognizer.unknown_words(all_phrases(protocol)))
     if warning:
         print(warning, file=warn)
