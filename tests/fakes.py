@@ -48,6 +48,10 @@ class ScriptedDecoder:
     def result(self) -> str:
         return self.final_result()
 
+    def partial(self) -> str:
+        """Nothing before the end: the scripted phrase comes only as the result."""
+        return '{"partial": ""}'
+
     def final_result(self) -> str:
         words = {w for phrase in self.grammar for w in phrase.split()}
         known = self.phrase in self.grammar or (

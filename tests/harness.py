@@ -33,6 +33,8 @@ NO_PRECAUTIONS = ["nee"] * len(PRECAUTION_QUESTIONS)
 NO_TRAUMA = ["nee"]
 SCREENED = [*NO_RED_FLAGS, *NO_PRECAUTIONS, *NO_TRAUMA]  # no flag, no precaution, no trauma
 AFTER_FLAGS = [*NO_PRECAUTIONS, *NO_TRAUMA]  # the screening goes on after a red flag
+# By voice the red flags, all "nee", are read back as a whole: "ja" confirms them.
+VOICE_SCREENED = [*NO_RED_FLAGS, "ja", *AFTER_FLAGS]
 SCREENED_QUESTIONS = [*RED_FLAG_QUESTIONS, *PRECAUTION_QUESTIONS, "trauma_related"]
 HIGH_RISK_QUESTIONS = [q.id for q in PROTOCOL.section_questions("c_spine_high")]
 # A trauma, not imaged since: the Canadian C-spine rule follows.

@@ -182,3 +182,19 @@ def test_sick_leave_just_longer_than_a_short_complaint_is_asked_again() -> None:
     events = run_consultation([*SCREENED, *NO_NEURO, "fors", "twee dagen", "nee", "nee",
                                "ja", "ja", "acht dagen", "twee dagen"], ON_DAY)
     assert reasons(events, "work_absence_weeks") == ["longer_than_onset"]
+
+
+def test_by_voice_the_red_flags_all_heard_as_nee_are_read_back_as_a_whole() -> None:
+    voice = DialogConfig(voice=True, today=TODAY)
+    flags = len(PROTOCOL.section_questions("red_flags"))
+    spoken = [Utterance("nee", 0.95, "voice")] * flags
+    events = run_consultation([*spoken, Utterance("nee", 0.95, "voice"), *spoken,
+                               Utterance("ja", 0.95, "voice")], voice)
+    whole = [c for c in of(events, "confirm") if c["finding"] == "red_flags"]
+    assert [c["text"] for c in whole] == [PROTOCOL.dialog.intake.red_flags_all_no] * 2
+    # 'nee' to the read-back: the red flags are asked again from the first one
+    first = PROTOCOL.section_questions("red_flags")[0].id
+    assert [e["question"] for e in of(events, "ask")].count(first) == 2
+    assert of(events, "ask")[-1]["question"] == PROTOCOL.section_questions("precautions")[0].id
+    typed = run_consultation(["nee"] * (flags + 1), ON_DAY)  # typed: no read-back
+    assert not [c for c in of(typed, "confirm") if c["finding"] == "red_flags"]

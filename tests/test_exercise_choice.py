@@ -34,6 +34,7 @@ from tests.harness import (
     NO_RED_FLAGS,
     PROTOCOL,
     SCREENED,
+    VOICE_SCREENED,
     of,
     result_of,
     run_consultation,
@@ -44,6 +45,7 @@ NONE = PROTOCOL.library.choice.none
 TEXTS = PROTOCOL.library.choice
 # Profile B: grade II, ten weeks, not improving, no psychosocial factors, not work/trauma.
 PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]
+VOICE_PROFILE_B = [*VOICE_SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # by voice
 PROFILE_A = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
 
 
@@ -194,7 +196,7 @@ def test_terug_or_doubt_during_the_read_back() -> None:
 
 def test_the_choice_offers_the_keyboard_after_three_failed_spoken_tries() -> None:
     spoken = [Utterance(text, 0.9, "voice") for text in ("", "de rode", "de rode")]
-    events = run_consultation([*PROFILE_B, *spoken], DialogConfig(voice=True))
+    events = run_consultation([*VOICE_PROFILE_B, *spoken], DialogConfig(voice=True))
     last = [e for e in of(events, "reprompt") if e["question"] == QUESTION][-1]
     assert last["reason"] == "keyboard"
     assert PROTOCOL.dialog.intake.turns.keyboard_hint in last["text"]
@@ -363,7 +365,7 @@ def test_nee_with_a_new_choice_at_the_read_back_replaces_it() -> None:
 def test_a_spoken_correction_at_the_read_back() -> None:
     spoken = [Utterance(text, 0.95, "voice")
               for text in ("veertien zeventien", "nee doe maar alleen veertien", "ja")]
-    events = run_consultation([*PROFILE_B, *spoken], DialogConfig(voice=True))
+    events = run_consultation([*VOICE_PROFILE_B, *spoken], DialogConfig(voice=True))
     confirms = [e for e in of(events, "confirm") if e["question"] == QUESTION]
     assert [c["value"] for c in confirms] == [["F14", "F17"], ["F14"]]
     assert of(events, "answer")[-1]["value"] == ["F14"]

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.cli import main
 from tests.audio_room import dutch_synthesizer
-from tests.harness import NO_NEURO, SCREENED, of, result_of
+from tests.harness import NO_NEURO, VOICE_SCREENED, of, result_of
 from tests.records_fixtures import GRADE_III_FILE
 from tests.test_voice_dialog import run_voice
 
@@ -89,7 +89,7 @@ def test_everything_a_practice_does_runs_offline(tmp_path: Path, no_network: lis
 
 
 def test_a_voice_consultation_runs_offline(no_network: list[str]) -> None:
-    answers = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee", "veertien", "ja"]
+    answers = [*VOICE_SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee", "veertien", "ja"]
     events, _, _ = run_voice([(a, 0.95) for a in answers])
     assert result_of(events)["profile"] == "B"
     assert of(events, "answer")[-1]["value"] == ["F14"]

@@ -12,6 +12,7 @@ from assistant.dialog.phrases import accepted_phrases
 from assistant.speech.interfaces import Utterance
 from assistant.speech.keyboard import KeyboardInput
 from assistant.speech.recognizer import (
+    final_phrases,
     grammar_json,
     grammar_words,
     parse_result,
@@ -150,3 +151,39 @@ def test_unknown_grammar_words_are_named_in_one_line() -> None:
     assert {"ja", "nee hoor", "fors", "drie weken", "herhaal"} <= phrases
     # the choice of exercises and the session's commands are checked against the model too
     assert {"vijfenvijftig", "zesentwintig", "geen", "volgende", "langzamer", "sneller"} <= phrases
+
+
+def test_a_whole_answer_ends_after_a_short_silence_a_partial_one_after_the_long_one() -> None:
+    quick, slow = EndOfSpeech(speech_start=0.1), EndOfSpeech(speech_start=0.1)
+    for seg in (quick, slow):
+        seg.process(0.2, True)
+    states_quick = [quick.process(0.05, False, complete=True) for _ in range(12)]
+    states_slow = [slow.process(0.05, False) for _ in range(12)]
+    assert states_quick.index(Segment.ENDED) == 5  # 0.3 s
+    assert states_slow.index(Segment.ENDED) == 11  # 0.6 s
+
+
+def test_the_noise_floor_learns_steady_noise_so_speech_can_end() -> None:
+    """Steady noise above -50 dBFS was 'speech' for ever: the floor only learned from quiet
+    blocks, so the segmenter never found the end of an answer."""
+    detector = EnergyDetector()
+    fan = tone(0.05, level=0.01)  # -43 dBFS, every block
+    judged = [detector.is_speech(fan) for _ in range(80)]  # 4 s
+    assert judged[0] and not judged[-1]
+    first_quiet = judged.index(False) * 0.05
+    assert 2.0 < first_quiet <= 3.5  # never within an answer's length
+    assert detector.is_speech(tone(0.05, level=0.2))  # an answer over the fan still counts
+
+
+def test_a_listener_keeps_the_rooms_noise_floor_between_questions() -> None:
+    listener = VoiceListener(ScriptedRecognizer([]), MemorySource(tone(5.0, level=0.01)),
+                             timeout=2.0)
+    listener.listen(["ja"])
+    assert listener.detector.noise_floor > -56  # learned, not reset to -70 by the next one
+
+
+def test_only_a_phrase_nothing_can_follow_ends_early() -> None:
+    """'twee' may go on as 'twee maanden' (a pause there must not make it two weeks), 'nee' as
+    'nee hoor'; 'fors' and 'vijf maanden' cannot."""
+    final = final_phrases(["twee", "twee maanden", "nee", "nee hoor", "fors", "vijf maanden"])
+    assert final == {"twee maanden", "nee hoor", "fors", "vijf maanden"}

@@ -176,3 +176,25 @@ def test_vosk_logs_never_reach_the_terminal(model_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert run.returncode == 0, run.stderr
     assert "WARNING" not in run.stderr and "LOG" not in run.stderr
+
+
+def test_a_whole_answer_ends_soon_after_the_speech(recognizer: VoskRecognizer, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The partial result is already a whole answer ('네'): a short silence ends it, not the
+    full window (Home Assistant waits 0.7 s). Audio consumed after the end of the speech."""
+    import wave
+
+    from assistant.speech.audio import WavSource
+    from assistant.speech.voice import VoiceListener
+
+    monkeypatch.setenv("ASSISTANT_FAST_CLOCK", "1")
+    wav = speech("네", tmp_path, after=2.0)
+    with wave.open(str(wav)) as clip:
+        speech_end = clip.getnframes() / clip.getframerate() - 2.0
+    source = WavSource(wav)
+    listener = VoiceListener(recognizer, source, None, timeout=8.0)
+    heard = listener.listen(GRAMMAR)
+    consumed = source._position / 2 / source.rate
+    listener.close()
+    assert heard is not None and heard.text == "네"
+    assert consumed - speech_end <= 0.45, consumed - speech_end

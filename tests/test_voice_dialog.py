@@ -18,7 +18,7 @@ from tests.harness import (
     NO_NEURO,
     NO_RED_FLAGS,
     PROTOCOL,
-    SCREENED,
+    VOICE_SCREENED,
     JsonEvent,
     asked,
     collect,
@@ -79,7 +79,7 @@ def run_voice(script: list[tuple[str, float]], turns: list[bytes] | None = None,
 
 
 def test_a_whole_voice_consultation() -> None:
-    answers = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee hoor", "nee",
+    answers = [*VOICE_SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee hoor", "nee",
                "veertien en zeventien", "ja"]
     events, room, recognizer = run_voice([(a, 0.95) for a in answers])
     assert of(events, "answer")[-1]["value"] == ["F14", "F17"]
@@ -99,9 +99,9 @@ def test_a_whole_voice_consultation() -> None:
 
 
 def test_grammar_per_question_reaches_the_decoder() -> None:
-    answers = [*SCREENED, *NO_NEURO, "fors"]
+    answers = [*VOICE_SCREENED, *NO_NEURO, "fors"]
     _, _, recognizer = run_voice([(a, 0.95) for a in answers])
-    impact = recognizer.grammars[len(SCREENED) + len(NO_NEURO)]
+    impact = recognizer.grammars[len(VOICE_SCREENED) + len(NO_NEURO)]
     assert "fors" in impact and "ja" not in impact and "herhaal" in impact
     assert "nee hoor" in recognizer.grammars[0] and "fors" not in recognizer.grammars[0]
 

@@ -151,6 +151,7 @@ class Consultation:
     state: str = STATES[0]
     _doubted: bool = False  # the current question got an answer of doubt before
     _told_why: bool = False  # why every screening answer is read back (confirm_screening)
+    _restoring: bool = False  # replaying the journal: nothing is read back
 
     def __post_init__(self) -> None:
         self.machine = Machine(
@@ -185,7 +186,11 @@ class Consultation:
                                   f"vraagt '{asked}'")
         if question.type is AnswerType.DURATION and isinstance(value, int | float):
             value = float(value)
-        self._accept(question, heard, value, note)
+        self._restoring = True
+        try:
+            self._accept(question, heard, value, note)
+        finally:
+            self._restoring = False
 
     def undo(self) -> None:
         """Replay a 'terug' from the journal (resume)."""
@@ -325,13 +330,34 @@ class Consultation:
         remaining = [q for q in self.protocol.section_questions(section.id)
                      if q.id not in answered]
         ended = section.ends_when_found and value == question.yes_means
-        if ended or not remaining:
-            self.findings = _section_findings(self.findings, question, answered, self.protocol,
-                                              record_also=self.config.record_also)
-            self._fire("advance", self.findings)
-            self._enter_section()
-        else:
+        if not (ended or not remaining):
             self._ask(remaining[0])
+        elif self._read_back_section(section.id):
+            self.turns.confirm(
+                Confirm(question.id, section.id, [], self.texts.red_flags_all_no),
+                yes=lambda: self._close_section(question, answered),
+                no=lambda: self._redo_section(section.id))
+        else:
+            self._close_section(question, answered)
+
+    def _read_back_section(self, section: str) -> bool:
+        """By voice, the red flags all heard as "nee" are read back as a whole before they are
+        closed: one misheard "nee" would rule out a sign (DESIGN.md "Voice behaviour")."""
+        if not self.config.voice or self._restoring or section != STATES[0]:
+            return False
+        return all(r.value is False for r in self.history if r.state == section)
+
+    def _close_section(self, last: Question, answered: dict[str, Value]) -> None:
+        self.findings = _section_findings(self.findings, last, answered, self.protocol,
+                                          record_also=self.config.record_also)
+        self._fire("advance", self.findings)
+        self._enter_section()
+
+    def _redo_section(self, section: str) -> None:
+        """The section's answers taken back; its first question again."""
+        while self.history and self.history[-1].state == section:
+            self.findings = self.history.pop().findings_before
+        self._ask(self.protocol.section_questions(section)[0])
 
     # --- states -------------------------------------------------------------------------------
 

@@ -70,6 +70,7 @@ class IntakeTexts:
     confirm_inferred: str  # {value}: a duration worked out ('meer dan', a correction)
     confirm_note: str  # {value} {note}: a screening answer said with more words
     confirm_screening: str  # said once: why every screening answer is read back (no [unk])
+    red_flags_all_no: str  # by voice: the red flags, all "nee", read back as a whole
     confirm_since: str  # {value} {since}: a duration worked out from a date ('sinds september')
     alarm_red_flag: str  # the {meaning} of an alarming red-flag answer
     alarm_c_spine: str  # the {meaning} of an alarming answer on the C-spine rule

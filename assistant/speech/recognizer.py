@@ -32,6 +32,23 @@ def unknown_words(words: Iterable[str], find_word: Callable[[str], int]) -> list
     return sorted(w for w in set(words) if find_word(w) < 0)
 
 
+def final_phrases(phrases: Iterable[str]) -> set[str]:
+    """The phrases no other phrase begins with: heard whole, nothing more can follow that
+    changes them ('fors'; not 'twee', which 'twee maanden' goes on from, nor 'nee': 'nee hoor')."""
+    unique = {p.strip() for p in phrases if p.strip()}
+    starts = {" ".join(p.split()[:k]) for p in unique for k in range(1, len(p.split()))}
+    return unique - starts
+
+
+def partial_text(partial_json: str) -> str:
+    """The words of a partial result (`{"partial": "nee"}` → 'nee'); '' when none."""
+    try:
+        data: Any = json.loads(partial_json)
+    except json.JSONDecodeError:
+        return ""
+    return str(data.get("partial", "")).strip() if isinstance(data, dict) else ""
+
+
 def parse_result(result_json: str) -> Utterance | None:
     """A vosk result (`{"text": …, "result": [{"word", "conf", …}]}`) as an utterance.
 
@@ -87,6 +104,10 @@ class Decoder(Protocol):
         """The result JSON for everything fed so far."""
         ...
 
+    def partial(self) -> str:
+        """The partial result JSON so far (`{"partial": "nee"}`)."""
+        ...
+
 
 class Recognizer(Protocol):
     """Makes a decoder for one question's grammar."""
@@ -107,6 +128,9 @@ class _VoskDecoder:
 
     def final_result(self) -> str:
         return str(self.recognizer.FinalResult())
+
+    def partial(self) -> str:
+        return str(self.recognizer.PartialResult())
 
 
 class VoskRecognizer:

