@@ -34,7 +34,7 @@ from assistant.protocol.findings import (
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import Result
 from assistant.speech.interfaces import Utterance
-from assistant.text import format_date
+from assistant.text import format_date, printable
 
 RESULT: Final = "result"
 ROUNDING: Final = 0.15  # two durations said in round numbers ('een maand', 'vier weken') differ
@@ -291,7 +291,7 @@ class Consultation:
         else:
             self.emit(Say("notice", self.texts.doubt_red_flag_recorded if question.red_flag
                           else self.texts.doubt_c_spine_recorded))
-            self._accept(question, heard, UNKNOWN, heard.strip())  # why it stays unknown
+            self._accept(question, heard, UNKNOWN, printable(heard))  # why it stays unknown
 
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
         if question.screening and self.config.confirm_screening:
@@ -330,7 +330,7 @@ class Consultation:
         remaining = [q for q in self.protocol.section_questions(section.id)
                      if q.id not in answered]
         ended = section.ends_when_found and value == question.yes_means
-        if not (ended or not remaining):
+        if remaining and not ended:
             self._ask(remaining[0])
         elif self._read_back_section(section.id):
             self.turns.confirm(
