@@ -5,14 +5,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from assistant.dialog.events import SPOKEN_KINDS as SPOKEN
+from assistant.errors import TtsError
 from tests.audio_probe import RAW_RATE
 from tests.audio_room import dutch_synthesizer, run
 from tests.harness import NO_NEURO, SCREENED
+
+
+def _synthesized(synthesizer: Any, text: str) -> tuple[np.ndarray, int]:
+    """As the product synthesises (speech/tts.py): a failed synthesis is tried once more. Seen
+    once in CI: pyttsx3 wrote no file for a prompt while the machine was busy."""
+    try:
+        result: tuple[np.ndarray, int] = synthesizer.synthesize(text)
+    except TtsError:
+        result = synthesizer.synthesize(text)
+    return result
 
 
 @pytest.mark.audio
@@ -27,7 +39,7 @@ def test_every_prompt_is_played_on_the_default_device(room: Path) -> None:
     events = [json.loads(line) for line in events_file.read_text("utf-8").splitlines()]
     spoken = [e["text"] for e in events if e["event"] in SPOKEN]
     assert len(spoken) >= len(answers) + 2  # every question, the intro and the conclusion
-    expected = sum(len(s) / r for s, r in (synthesizer.synthesize(t) for t in spoken))
+    expected = sum(len(s) / r for s, r in (_synthesized(synthesizer, t) for t in spoken))
     played = np.fromfile(room / "played.raw", dtype="<i2")
     seconds = len(played) / RAW_RATE
     assert expected * 0.95 <= seconds <= expected * 1.2 + 0.1 * len(spoken), (seconds, expected)
