@@ -198,3 +198,31 @@ def test_by_voice_the_red_flags_all_heard_as_nee_are_read_back_as_a_whole() -> N
     assert of(events, "ask")[-1]["question"] == PROTOCOL.section_questions("precautions")[0].id
     typed = run_consultation(["nee"] * (flags + 1), ON_DAY)  # typed: no read-back
     assert not [c for c in of(typed, "confirm") if c["finding"] == "red_flags"]
+
+
+def test_by_voice_after_the_keyboard_offer_the_question_waits_on_screen_unspoken() -> None:
+    """Re-asking aloud for ever helps nobody: after the tries the keyboard is offered once,
+    then the question stays on screen and a typed or spoken answer is awaited."""
+    from assistant.intake.run import SpeechOutput
+
+    said: list[str] = []
+
+    class Speaker:
+        def say(self, text: str) -> None:
+            said.append(text)
+
+    voice = DialogConfig(voice=True, today=TODAY)
+    unclear = [Utterance("blauw", 0.9, "voice")] * 5
+    events: list[JsonEvent] = []
+    run_session(PROTOCOL, ScriptedListener([*unclear, Utterance("", 0.0, "voice"),
+                                            Utterance("nee", 1.0, "text")]),
+                [collect(events), SpeechOutput(Speaker())], voice)
+    first = PROTOCOL.section_questions("red_flags")[0].id
+    reprompts = [r for r in of(events, "reprompt") if r["question"] == first]
+    # the keyboard offer, said once; the silence after it asks nothing again
+    assert [r["reason"] for r in reprompts] == ["not_understood"] * 2 + ["keyboard"] * 3
+    assert [r.get("aloud", True) for r in reprompts] == [True, True, True, False, False]
+    asks = [a for a in of(events, "ask") if a["question"] == first]
+    assert [a.get("aloud", True) for a in asks] == [True, True, True, True, False, False]
+    assert said.count(PROTOCOL.section_questions("red_flags")[0].text) == 4
+    assert answers_to(events, first)[0]["value"] is False

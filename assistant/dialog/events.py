@@ -68,11 +68,14 @@ class Ask(BaseEvent):
     finding: str | None
     text: str
     yes_means: bool = True
+    aloud: bool = True  # False: shown only (by voice, after the failed tries)
 
     def to_json(self) -> dict[str, Any]:
         out = super().to_json()
         if self.yes_means:
             del out["yes_means"]  # said only when a question is asked the other way round
+        if self.aloud:
+            del out["aloud"]  # said only when the question is not spoken
         return out
 
 
@@ -124,6 +127,13 @@ class Reprompt(BaseEvent):
     question: str
     reason: str
     text: str
+    aloud: bool = True  # False: shown only (by voice, after the failed tries)
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        if self.aloud:
+            del out["aloud"]
+        return out
 
 
 @dataclass(frozen=True)

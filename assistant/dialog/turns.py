@@ -10,7 +10,7 @@ typed events through the owner's `emit`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Protocol
 
 from assistant.dialog.events import Ask, Confirm, Emit, Event, Heard, Reprompt
@@ -100,7 +100,7 @@ class Turns:
             self._emit(self._waiting.event)
         else:
             assert self.asked is not None
-            self._emit(self.asked)
+            self._emit(replace(self.asked, aloud=not self.quiet))
 
     def confirm(self, event: Confirm, *, yes: Callable[[], None], no: Callable[[], None],
                 doubt: Callable[[str], None] | None = None) -> None:
@@ -109,9 +109,15 @@ class Turns:
         self._waiting = _Waiting(event, yes, no, doubt)
         self._emit(event)
 
+    @property
+    def quiet(self) -> bool:
+        """By voice, after the keyboard was offered: the question waits on screen for a typed
+        or spoken answer, and is no longer asked aloud (DESIGN.md "Voice behaviour")."""
+        return self.voice and self.tries > self.max_tries
+
     def reprompt(self, reason: str, text: str) -> None:
         assert self.asked is not None
-        self._emit(Reprompt(self.asked.question, reason, text))
+        self._emit(Reprompt(self.asked.question, reason, text, aloud=not self.quiet))
 
     def retry(self, reason: str, opening: str) -> None:
         """A failed try: `opening` and the hint, then the question again (when `reask`). From
@@ -186,7 +192,7 @@ class Turns:
 
     def _silence(self) -> None:
         """Nothing was said before the listener's timeout: ask again (not while paused)."""
-        if self.paused:
+        if self.paused or self.quiet:  # quiet: the question waits on screen, not asked again
             return
         if self._waiting is not None:
             self._emit(self._waiting.event)

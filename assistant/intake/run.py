@@ -37,8 +37,8 @@ class SpeechOutput:
         self.speaker = speaker
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, SPOKEN):
-            self.speaker.say(event.text)
+        if isinstance(event, SPOKEN) and getattr(event, "aloud", True):
+            self.speaker.say(event.text)  # not what is only shown (by voice, after the tries)
 
 
 @dataclass
