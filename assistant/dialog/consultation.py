@@ -260,6 +260,9 @@ class Consultation:
         value, note = intent.value, intent.note
         if intent.read_back or self._needs_confirmation(question, value, heard.confidence) \
                 or (question.screening and note):  # 'nee, alleen Hoffmann positief'
+            if question.screening and self.config.confirm_screening and not self._told_why:
+                self._told_why = True  # why every screening answer is read back, said once
+                self.emit(Say("notice", self.texts.confirm_screening))
             self.turns.confirm(
                 Confirm(question.id, question.finding, json_value(value),
                         self._confirm_text(question, intent)),
@@ -295,9 +298,6 @@ class Consultation:
 
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
         if question.screening and self.config.confirm_screening:
-            if not self._told_why:
-                self._told_why = True
-                self.emit(Say("notice", self.texts.confirm_screening))
             return True
         if question.screening and (
             value == question.alarm or confidence < self.config.confirm_red_flag_no_below

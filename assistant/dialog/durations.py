@@ -21,6 +21,7 @@ from assistant.dialog.calendar_answers import VOCABULARY as CALENDAR_WORDS
 from assistant.dialog.calendar_answers import start_date
 from assistant.dialog.numbers import HALF_WORDS, parse_amount
 from assistant.dialog.readings import Answer, Unclear
+from assistant.dialog.words import at, clean, longest_prefix
 from assistant.protocol.findings import MAX_WEEKS
 from assistant.protocol.model import Question, Vocabulary
 from assistant.text import MONTHS, normalise
@@ -81,10 +82,6 @@ class _Scan:
     free: bool  # words beside the amount (kept as the note)
 
 
-def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
-    return tuple(words[i : i + len(phrase)]) == phrase
-
-
 def _scan(words: list[str], unit_days: dict[str, float], fillers: frozenset[str]) -> _Scan | None:
     """Classify the words; None when one changes what the amounts mean."""
     amounts: list[_Amount] = []
@@ -92,8 +89,8 @@ def _scan(words: list[str], unit_days: dict[str, float], fillers: frozenset[str]
     shift, bound, free, i = 0.0, False, False, 0
     while i < len(words):
         word = words[i]
-        fix = next((p for p in CORRECTIONS if _at(words, i, p)), None)
-        modifier = next(((p, s) for p, s in _MODIFIERS if _at(words, i, p)), None)
+        fix = next((p for p in CORRECTIONS if at(words, i, p)), None)
+        modifier = next(((p, s) for p, s in _MODIFIERS if at(words, i, p)), None)
         if word in fillers or fix is not None:
             items.append("fix")
             i += len(fix) if fix else 1
@@ -166,8 +163,7 @@ def _none_with_note(text: str, plain: list[str], vocab: Vocabulary,
     """'geen', 'nvt', 'n', also with an explanation ('geen, werkt gewoon'): 0 with its note;
     Answer(-1) when an amount or unit follows ('nee, werkt halve dagen': asked again)."""
     words = ["nee"] if plain == ["n"] else plain  # 'n' alone; not 'n v t' ('n.v.t.')
-    taken = next((k for k in range(len(words), 0, -1)
-                  if " ".join(words[:k]) in vocab.none_duration), 0)
+    taken = longest_prefix(words, vocab.none_duration)
     if not taken:
         return None
     rest = words[taken:]
@@ -223,8 +219,7 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
             break
     # 'sinds september', also with an explanation after a comma ('…, na de verhuizing')
     clause = spelled.split(",", 1)[0]
-    clause_words = [w for w in normalise(clause).split() if w not in vocab.fillers]
-    for said in (" ".join(plain), " ".join(clause_words)):
+    for said in (" ".join(plain), clean(clause, vocab)):
         since = start_date(said, today)
         if since is not None and (said == " ".join(plain) or _plain_words(spelled, clause,
                                                                           unit_days)):

@@ -17,10 +17,11 @@ from transitions import Machine
 
 from assistant.dialog import readings
 from assistant.dialog.events import Answer, Ask, Emit, Say
-from assistant.dialog.intents import clean, read_yes_no
+from assistant.dialog.intents import read_yes_no
 from assistant.dialog.loop import Outcome, run_dialog
 from assistant.dialog.numbers import parse_amount, word_value
 from assistant.dialog.turns import Turns
+from assistant.dialog.words import clean, contains
 from assistant.protocol.dialog_texts import ACTIVITIES, MEASUREMENTS, EvaluationTexts
 from assistant.protocol.followup import activity_name
 from assistant.protocol.model import Protocol, Vocabulary
@@ -142,7 +143,7 @@ def read_score(text: str, vocab: Vocabulary) -> readings.Answer | readings.Doubt
     text = _OUT_OF_TEN.sub(r"\1 op 10", _DASHED.sub(r"\1 tot \2", text))
     words = clean(text, vocab).split()
     phrase = f" {' '.join(words)} "
-    doubt = any(f" {p} " in phrase for p in vocab.doubt)
+    doubt = contains(words, vocab.doubt)
     if _has_range(phrase.replace(" tot en met ", " tot ").split()):
         return readings.Unclear("whole_number")
     start = 0  # leading words that do not change the score: 'de pijn is een zes'

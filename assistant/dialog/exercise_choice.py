@@ -14,11 +14,12 @@ from transitions import Machine
 
 from assistant.dialog import readings
 from assistant.dialog.events import Answer, Ask, Confirm, Emit, Heard, Menu, MenuItem, Say
-from assistant.dialog.intents import clean, parse_command, read_yes_no
+from assistant.dialog.intents import parse_command, read_yes_no
 from assistant.dialog.loop import Outcome
 from assistant.dialog.numbers import word_value
 from assistant.dialog.spoken import spoken_video
 from assistant.dialog.turns import MAX_TRIES, Turns
+from assistant.dialog.words import clean
 from assistant.protocol.dialog_texts import TurnTexts
 from assistant.protocol.exercises import Exercise, Library
 from assistant.protocol.model import Vocabulary

@@ -29,8 +29,8 @@ from assistant.dialog.events import (
     Step,
     Tempo,
 )
-from assistant.dialog.intents import clean
 from assistant.dialog.spoken import spoken_number, spoken_video
+from assistant.dialog.words import clean
 from assistant.protocol.exercises import Exercise, SessionTexts, Side
 from assistant.protocol.findings import ArmSide
 from assistant.protocol.model import Vocabulary

@@ -10,16 +10,16 @@ anything worked out ('sinds september') is asked again or read back; see duratio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from typing import Final
 
 from assistant.dialog.durations import CORRECTIONS, read_duration
 from assistant.dialog.readings import Answer, Between, Command, Doubt, Intent, Unclear
+from assistant.dialog.words import at, clean, contains, longest_prefix
 from assistant.protocol.model import AnswerType, Question, Vocabulary
 from assistant.text import normalise
 
-__all__ = ["Answer", "Between", "Command", "Doubt", "Intent", "Unclear", "clean", "interpret",
+__all__ = ["Answer", "Between", "Command", "Doubt", "Intent", "Unclear", "interpret",
            "parse_command", "parse_yes_no", "read_yes_no"]
 
 # Keyboard shorthand and slips for the first word: 'j', 'n', 'jaa', 'neee'.
@@ -44,11 +44,6 @@ _SOMETIMES: Final = ("af en toe", "eerst wel", "eerder wel", "nog wel", "wel een
 _PUNCTUATION = " ,.;:!?-–—…"
 _CLAUSE = re.compile(r"[;:!?…]|[,.](?!\d)")  # clause marks, not a decimal comma ('2,5')
 _SPACED = re.compile(r"(?<=[^\W\d_])([,;:!?.])(?=\S)")  # 'nee,eerste' → 'nee, eerste'
-
-
-def clean(text: str, vocab: Vocabulary) -> str:
-    """Normalised text without filler words."""
-    return " ".join(w for w in normalise(text).split() if w not in vocab.fillers)
 
 
 def parse_command(text: str, vocab: Vocabulary) -> Command | None:
@@ -82,22 +77,10 @@ def _first_clause(text: str, vocab: Vocabulary) -> int:
 def _doubtful(words: list[str], vocab: Vocabulary) -> bool:
     """Doubt: a phrase of doubt ('weet ik niet') or a word of it anywhere ('ik geloof niet',
     'niet gecontroleerd', 'denk het')."""
-    if _contains(words, vocab.doubt) or vocab.doubt_words.intersection(words):
+    if contains(words, vocab.doubt) or vocab.doubt_words.intersection(words):
         return True
     return any(w in vocab.unchecked_words and _UNDONE.intersection(words[:i])
                for i, w in enumerate(words))
-
-
-def _longest_prefix(words: list[str], phrases: Iterable[str]) -> int:
-    """How many leading words form one of `phrases` (0: none)."""
-    wanted = set(phrases)
-    return next((k for k in range(len(words), 0, -1) if " ".join(words[:k]) in wanted), 0)
-
-
-def _contains(words: list[str], phrases: Iterable[str]) -> bool:
-    """Whether one of `phrases` occurs in `words` as whole consecutive words."""
-    text = f" {' '.join(words)} "
-    return any(f" {phrase} " in text for phrase in phrases)
 
 
 def _note(text: str, vocab: Vocabulary, taken: int) -> str:
@@ -122,7 +105,7 @@ def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None
     ('weet ik niet', 'nee, ik denk het niet', 'ja, misschien'); 'ja, nee' → Unclear."""
     words = _tokens(text, vocab)
     clause = words[: _first_clause(text, vocab)] or words
-    yes, no = _longest_prefix(clause, vocab.yes), _longest_prefix(clause, vocab.no)
+    yes, no = longest_prefix(clause, vocab.yes), longest_prefix(clause, vocab.no)
     taken = max(yes, no)
     if _doubtful(words, vocab):  # 'niet getest', 'ja, misschien', 'nee, ik geloof niet'
         return Doubt()
@@ -131,11 +114,11 @@ def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None
     value, rest = yes > no, words[taken:]
     if rest and " ".join(rest) in (vocab.yes if value else vocab.no):
         return Answer(value)  # 'ja, klopt', 'nee, niet echt': said twice, nothing more
-    if value and (_AGAINST_YES.intersection(rest) or _longest_prefix(rest, vocab.no)):
+    if value and (_AGAINST_YES.intersection(rest) or longest_prefix(rest, vocab.no)):
         return Unclear("contradiction")  # 'ja, nee', 'ja, maar niet altijd'
     if not value and (_AGAINST_NO.intersection(rest) or rest[:1] == ["wel"]
-                      or _contains(rest, _SOMETIMES)
-                      or (_longest_prefix(rest, vocab.yes) and len(rest) <= 2)):
+                      or contains(rest, _SOMETIMES)
+                      or (longest_prefix(rest, vocab.yes) and len(rest) <= 2)):
         return Unclear("contradiction")  # 'nee hoor, toch wel', 'nee, wel wat minder'
     if not rest:
         return Answer(value)
@@ -162,7 +145,7 @@ def read_choice(text: str, question: Question,
     words = _tokens(text, vocab)
     lead = int(words[:1] != [] and words[0] in _LEAD)
     words = words[lead:]
-    if _longest_prefix(words, question.between):
+    if longest_prefix(words, question.between):
         return Between()
     clause = words[: max(_first_clause(text, vocab) - lead, 0)] or words
     value, taken = _best_choice(clause, question)
@@ -187,14 +170,14 @@ def read_choice(text: str, question: Question,
         return Answer(value)  # 'een beetje, niet veel': said twice
     others = {p for v, phrases in question.choices if v != value for p in phrases}
     named = {p for p in others if p not in _GENERIC} | {p for p in others if rest[:1] == [p]}
-    if _contains(rest, named) or _contains(rest, question.between):
+    if contains(rest, named) or contains(rest, question.between):
         return Unclear("contradiction")
     return Answer(value, _note(text, vocab, lead + taken))
 
 
 def _best_choice(words: list[str], question: Question) -> tuple[str, int]:
     """The choice whose phrase covers most leading words, and how many (0: none)."""
-    lengths = {value: _longest_prefix(words, phrases) for value, phrases in question.choices}
+    lengths = {value: longest_prefix(words, phrases) for value, phrases in question.choices}
     return max(lengths.items(), key=lambda item: item[1])
 
 
@@ -204,7 +187,7 @@ def _corrected_choice(text: str, rest: list[str], question: Question,
     or a filler), then a whole other choice to the end → that choice, read back."""
     words = normalise(text).split()  # with the fillers: 'eh' may be what corrects
     for i in range(1, len(words)):
-        fix = next((p for p in CORRECTIONS if tuple(words[i : i + len(p)]) == p),
+        fix = next((p for p in CORRECTIONS if at(words, i, p)),
                    (words[i],) if words[i] in vocab.fillers else None)
         if fix is None:
             continue
