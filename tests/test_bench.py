@@ -281,3 +281,14 @@ def test_every_exercise_command_gets_one_reaction() -> None:
     assert stopped and commands.said[-1] == "stop"
     assert [text for text, _ in timer.reactions] == commands.said
     assert "verder" not in commands.said or "pauze" in commands.said
+
+
+def test_without_a_dutch_model_the_recognition_rows_wait_with_their_targets() -> None:
+    section = recognition.skipped("skipped: no Vosk model")
+    measures = [row.measure for row in section.rows]
+    assert {row.status for row in section.rows} == {"skipped"}
+    assert measures[:2] == ["model load", "RSS added by the model"]
+    assert "end of speech → result p95, 6 dB SNR" in measures
+    targets = {row.measure: row.target for row in section.rows}
+    assert targets["end of speech → next prompt audible p95 (clean)"] == "≤ 0.4 s"
+    assert targets["accepted, clean"] == "≥ 99 %" and targets["accepted, 6 dB SNR"] == "≥ 95 %"

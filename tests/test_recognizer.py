@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from assistant.dialog.phrases import accepted_phrases
@@ -20,7 +21,7 @@ from assistant.speech.recognizer import (
 )
 from assistant.speech.segmenter import EndOfSpeech, EnergyDetector, Segment, level_dbfs
 from assistant.speech.voice import SILENCE, VoiceListener
-from tests.fakes import MemorySource, ScriptedRecognizer, silence, tone
+from tests.fakes import RATE, MemorySource, ScriptedRecognizer, silence, tone
 from tests.harness import PROTOCOL
 
 
@@ -105,6 +106,23 @@ def test_energy_detector() -> None:
     assert not detector.is_speech(tone(0.05, level=0.0005))  # room hiss
 
 
+def test_the_floor_is_the_room_measured_right_after_the_prompt() -> None:
+    rng = np.random.default_rng(1)
+    fan = (rng.normal(0, 0.03 * 32767, RATE * 3)).astype("<i2").tobytes()  # about -30 dBFS
+    block = 2 * int(0.05 * RATE)
+    detector = EnergyDetector()
+    detector.settle()
+    heard = [detector.is_speech(fan[i:i + block]) for i in range(0, len(fan), block)]
+    assert not any(heard)  # steady noise is the floor from the first 0.2 s on
+    assert detector.noise_floor == pytest.approx(-30.5, abs=1.0)
+    assert detector.is_speech(tone(0.05, level=0.5))  # speech 20 dB above it still counts
+    # a quiet room never lowers a floor already learned, nor raises it
+    quiet = EnergyDetector()
+    quiet.settle()
+    assert not any(quiet.is_speech(silence(0.05)) for _ in range(4))
+    assert quiet.noise_floor == -70.0 and quiet.is_speech(tone(0.05, level=0.1))
+
+
 def test_listener_hears_the_scripted_answer_after_speech_ends() -> None:
     recognizer = ScriptedRecognizer([("nee hoor", 0.9)])
     source = MemorySource(silence(0.3) + tone(0.5) + silence(0.8))
@@ -118,7 +136,8 @@ def test_listener_hears_the_scripted_answer_after_speech_ends() -> None:
 def test_listener_out_of_grammar_is_unk_and_silence_times_out() -> None:
     grammar = accepted_phrases(PROTOCOL.vocabulary, PROTOCOL.questions[0])
     recognizer = ScriptedRecognizer([("blauw", 0.9)])
-    heard = VoiceListener(recognizer, MemorySource(tone(0.4) + silence(1.0))).listen(grammar)
+    answer = silence(0.3) + tone(0.4) + silence(1.0)  # an answer comes after a short gap
+    heard = VoiceListener(recognizer, MemorySource(answer)).listen(grammar)
     assert heard == Utterance("[unk]", 0.0, "voice")
     quiet = VoiceListener(ScriptedRecognizer([]), MemorySource(silence(3.0)), timeout=2.0)
     assert quiet.listen(grammar) == SILENCE

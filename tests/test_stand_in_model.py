@@ -198,3 +198,63 @@ def test_a_whole_answer_ends_soon_after_the_speech(recognizer: VoskRecognizer, t
     listener.close()
     assert heard is not None and heard.text == "네"
     assert consumed - speech_end <= 0.45, consumed - speech_end
+
+
+ROOM_PROBE = """
+import json, sys
+from pathlib import Path
+from assistant.speech.audio import Microphone
+from assistant.speech.recognizer import VoskRecognizer
+from assistant.speech.voice import VoiceListener
+
+recognizer = VoskRecognizer(Path(sys.argv[1]))
+microphone = Microphone()
+listener = VoiceListener(recognizer, microphone, None, timeout=4.0)
+heard = listener.listen(sys.argv[2:])
+print(json.dumps({"rate": microphone.rate, "text": heard and heard.text,
+                  "source": heard and heard.source}))
+listener.close()
+"""
+
+
+def test_speech_through_the_alsa_room_reaches_the_real_decoder(room: Path, model_path: Path,
+                                                               tmp_path: Path) -> None:
+    """The whole input path with no mock: espeak-ng's Korean '아니' is what the ALSA default
+    device records (the `file` plugin's infile), PortAudio captures it through the product's
+    Microphone, and the stand-in model decodes it through VoiceListener."""
+    wav = speech("아니", tmp_path)
+    subprocess.run(["sox", str(wav), "-t", "raw", "-r", "16000", "-e", "signed", "-b", "16",
+                    "-c", "1", str(room / "heard.raw"), "pad", "0.5", "0"], check=True,
+                   capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-c", ROOM_PROBE, str(model_path), *GRAMMAR],
+        env=dict(os.environ, HOME=str(room)), cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    heard = json.loads(done.stdout.strip().splitlines()[-1])
+    assert heard == {"rate": 16000, "text": "아니", "source": "voice"}, heard
+    assert "VoskAPI" not in done.stderr  # the decoder's own log stays out of the terminal
+
+
+def test_a_listener_on_the_stand_in_model_hears_only_its_own_words(
+        recognizer: VoskRecognizer) -> None:
+    """A Dutch question's answers are unknown to it: that question goes to the keyboard at
+    once (DESIGN.md "Voice safety"); its own words can be heard."""
+    from assistant.speech.voice import VoiceListener
+
+    listener = VoiceListener(recognizer, _NoAudio())
+    assert not listener.hears(["een beetje", "fors", "geen"])
+    assert listener.hears(["fors", "네"])
+
+
+class _NoAudio:
+    rate = RATE
+
+    def read(self, timeout: float) -> None:
+        return None
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None

@@ -202,3 +202,37 @@ def test_barge_in_cuts_the_prompt_and_keeps_the_answer() -> None:
     assert room.stopped == 1 and speaker.interrupted == 1  # the first question was cut off
     assert of(events, "answer")[0]["value"] is False  # and its answer was still heard
     assert answer.startswith(recognizer.decoders[0].audio[:len(tone(0.1))])
+
+
+def _knows_no_impact_words(phrases: object) -> bool:
+    """A model that knows every answer but those of the impact question (een beetje, fors)."""
+    return "fors" not in phrases  # type: ignore[operator]
+
+
+def test_a_question_the_model_cannot_hear_goes_to_the_keyboard_at_once() -> None:
+    from tests.harness import run_consultation as run_scripted
+
+    head = [*VOICE_SCREENED, *NO_NEURO]
+    events = run_scripted([*head, "", "", "", "", "fors"],
+                          DialogConfig(voice=True, hears=_knows_no_impact_words))
+    impact = "adl_impact"
+    notices = [r for r in of(events, "reprompt") if r["question"] == impact]
+    # said once, aloud, right after the question; silence then asks nothing again
+    assert [r["reason"] for r in notices] == ["keyboard"]
+    assert "kent het spraakmodel niet" in notices[0]["text"] and "aloud" not in notices[0]
+    assert asked(events).count(impact) == 1
+    answer = [a for a in of(events, "answer") if a["question"] == impact]
+    assert [a["value"] for a in answer] == ["severe"]
+    # a question the model knows is asked as before: its silence asks again
+    assert not [r for r in of(events, "reprompt") if r["question"] != impact]
+
+
+def test_a_listener_hears_a_phrase_only_when_the_model_knows_all_its_words() -> None:
+    class Words(ScriptedRecognizer):
+        def unknown_words(self, phrases: list[str]) -> list[str]:
+            return sorted({w for p in phrases for w in p.split()} - {"ja", "nee", "een"})
+
+    listener = VoiceListener(Words([]), LiveRoom([]))
+    assert listener.hears(["fors", "een beetje", "nee"])
+    assert not listener.hears(["fors", "een beetje"])
+    assert VoiceListener(ScriptedRecognizer([]), LiveRoom([])).hears(["fors"])

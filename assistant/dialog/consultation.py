@@ -7,6 +7,7 @@ says where that leads, with conditions that are the protocol's own rule function
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Final
@@ -123,6 +124,8 @@ class DialogConfig:
     # file, which is stored as given
     confirm_screening: bool = False  # every answer on a red flag or C-spine step is read back:
     # a model without [unk] forces any speech onto a grammar word, with full confidence
+    hears: Callable[[Sequence[str]], bool] | None = None  # by voice: whether the model knows
+    # any of the phrases; a question with no known answer goes to the keyboard at once
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,8 @@ class Consultation:
             initial=STATES[0], auto_transitions=False,
         )
         self.turns = Turns(self, self.texts.turns, self.protocol.vocabulary,
-                           max_tries=self.config.max_tries, voice=self.config.voice)
+                           max_tries=self.config.max_tries, voice=self.config.voice,
+                           hears=self.config.hears)
 
     # --- public -------------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ from assistant.text import format_weeks
 MAX_SPOKEN_AMOUNT = 60  # durations said in words go up to sixty (weeks, days, months)
 
 
-def _command_phrases(vocab: Vocabulary) -> list[str]:
+def command_phrases(vocab: Vocabulary) -> list[str]:
+    """Every phrase of every command (herhaal, terug, help, pauze, verder, stop)."""
     return sorted({p for _, phrases in vocab.commands for p in phrases})
 
 
@@ -42,7 +43,7 @@ def accepted_phrases(vocab: Vocabulary, question: Question | None) -> list[str]:
         answers = sorted(chosen)
     else:
         answers = list(_duration_phrases(vocab, question.allow_none))
-    return answers + _command_phrases(vocab)
+    return answers + command_phrases(vocab)
 
 
 def display_value(question: Question, value: Value, protocol: Protocol) -> str:

@@ -9,13 +9,14 @@ typed events through the owner's `emit`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Final, Protocol
 
 from assistant.dialog.events import Ask, Confirm, Emit, Event, Heard, Reprompt
 from assistant.dialog.intents import parse_command, read_yes_no
 from assistant.dialog.loop import Outcome
+from assistant.dialog.phrases import command_phrases
 from assistant.dialog.readings import Answer, Doubt
 from assistant.protocol.dialog_texts import TurnTexts
 from assistant.protocol.model import Vocabulary
@@ -33,6 +34,10 @@ class TurnOwner(Protocol):
 
     @property
     def outcome(self) -> Outcome: ...
+
+    def grammar(self) -> Sequence[str]:
+        """The phrases that can be said now (answers and commands)."""
+        ...
 
     def on_answer(self, heard: Utterance) -> None:
         """What was said, when it is no command and nothing is paused or waits for ja/nee."""
@@ -73,6 +78,8 @@ class Turns:
     voice: bool = False  # answers are spoken: after the failed tries, offer the keyboard
     reask: bool = True  # a failed try asks the question again (else the hint says what to say)
     exhausted: Callable[[], None] | None = None  # instead of the hints: give up (an offer)
+    hears: Callable[[Sequence[str]], bool] | None = None  # by voice: can the recogniser hear
+    # any of these phrases (None: every phrase can be heard)
     paused: bool = False
     tries: int = 0  # failed tries on the current question
     asked: Ask | None = None  # the current question
@@ -93,6 +100,19 @@ class Turns:
         self.asked, self.help = event, help
         self.hint = help if hint is None else hint
         self._emit(event)
+        if self.voice and not self.audible():
+            self.tries = self.max_tries + 1  # quiet: it waits on screen for a typed answer
+            self._emit(Reprompt(event.question, "keyboard", self.texts.keyboard_only))
+
+    def audible(self) -> bool:
+        """Whether the recogniser knows at least one answer to the current question (a model
+        that knows none of them could only force other speech onto a command: DESIGN.md "Voice
+        safety"). Without a recogniser's word list, every answer counts as known."""
+        if self.hears is None:
+            return True
+        commands = set(command_phrases(self.vocab))
+        answers = [p for p in self.owner.grammar() if p not in commands]
+        return not answers or self.hears(answers)
 
     def ask_again(self) -> None:
         """The answer waiting for confirmation read back again, or else the question."""

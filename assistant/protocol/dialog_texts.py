@@ -43,6 +43,7 @@ class TurnTexts:
     silence: str  # nothing was heard
     not_understood: str
     keyboard_hint: str  # voice, after the failed tries: offer the keyboard
+    keyboard_only: str  # voice, when the model knows none of the question's answers
     paused: str
     first_question: str  # 'terug' at the first question
     confirm_help: str  # 'help' while a confirmation waits

@@ -76,15 +76,32 @@ class EnergyDetector:
     # blocks of unbroken "speech" (2 s: longer than any answer) the floor follows it too, so
     # the noise becomes the floor within about a second more; answers never move it.
     steady_after: int = 40
+    # Right after a prompt nobody answers yet (a turn-taking gap is longer than 0.2 s): the
+    # quietest of these first blocks of a question is the room's level, so steady noise is the
+    # floor from the start (DESIGN.md "Voice safety"). They never count as speech.
+    settle_blocks: int = 4
     _speech_run: int = 0
+    _settling: int = 0
+    _quietest: float = math.inf
 
     @property
     def threshold(self) -> float:
         """The level in dBFS from which a block is speech."""
         return max(self.min_level, self.noise_floor + self.margin)
 
+    def settle(self) -> None:
+        """A question was just asked: measure the room on the next `settle_blocks` blocks."""
+        self._settling, self._quietest = self.settle_blocks, math.inf
+
     def is_speech(self, block: bytes) -> bool:
+        """Whether the block (16-bit mono) is speech; the floor learns from it."""
         level = level_dbfs(block)
+        if self._settling > 0:
+            self._settling -= 1
+            self._quietest = min(self._quietest, level)
+            if self._settling == 0 and math.isfinite(self._quietest):
+                self.noise_floor = max(self.noise_floor, self._quietest)
+            return False
         speech = level >= self.threshold
         self._speech_run = self._speech_run + 1 if speech else 0
         if math.isfinite(level) and (not speech or self._speech_run > self.steady_after):

@@ -70,6 +70,14 @@ class VoiceListener:
     def close(self) -> None:
         self.source.close()
 
+    def hears(self, phrases: Sequence[str]) -> bool:
+        """Whether the model knows every word of at least one of `phrases` (the others are left
+        out of the question's grammar: DESIGN.md "Voice safety")."""
+        unknown = getattr(self.recognizer, "unknown_words", None)
+        if unknown is None:  # a recogniser without a word list hears what it is given
+            return True
+        return any(not unknown([p]) for p in phrases)
+
     def _silence(self) -> Utterance | None:
         """Silence; or, when the source is a file that has ended, the end of the input."""
         return None if getattr(self.source, "ended", False) else SILENCE
@@ -88,6 +96,7 @@ class VoiceListener:
     def listen(self, grammar: Sequence[str]) -> Utterance | None:
         if not self.carried:  # after a barge-in the answer has begun: keep it
             self.source.flush()
+            self.detector.settle()  # the first blocks after the prompt: the room's level
         decoder = self.recognizer.decoder(grammar, self.source.rate)
         segmenter = EndOfSpeech(timeout=self.timeout)
         detector = self.detector  # the room's noise floor, learned across questions
