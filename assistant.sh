@@ -7,6 +7,7 @@
 #   ./assistant.sh ARGS...      anything else goes to the assistant CLI, e.g.
 #                               ./assistant.sh classify --findings f.json
 #                               ./assistant.sh intake --text
+#                               (it runs in the folder you are in: relative paths mean what they say)
 #
 # What it installs, only when missing:
 #   - Debian/Ubuntu packages espeak-ng libespeak-ng1 libportaudio2 alsa-utils (apt-get, via sudo
@@ -17,6 +18,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CALLER_DIR="$PWD" # the assistant runs here, so relative paths (--findings f.json) mean what they say
 cd "$ROOT"
 
 export DEBIAN_FRONTEND=noninteractive
@@ -194,4 +196,5 @@ fi
 if [[ $# -eq 0 ]]; then
     set -- intake
 fi
-exec "$UV" run --frozen assistant "$@"
+cd "$CALLER_DIR"
+exec "$UV" run --frozen --project "$ROOT" assistant "$@"

@@ -10,7 +10,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from assistant import __version__
 from assistant.cli import streams
@@ -25,6 +24,7 @@ from assistant.cli.common import (
 from assistant.cli.exercises import add_exercises_parser
 from assistant.cli.intake import add_intake_parser
 from assistant.cli.model import add_model_parser
+from assistant.cli.parser import DutchParser
 from assistant.cli.records import add_records_parsers
 from assistant.dialog.diagram import mermaid, session_mermaid
 from assistant.errors import (
@@ -37,10 +37,9 @@ from assistant.output.files import to_json_text
 from assistant.protocol import classify, load_protocol
 from assistant.protocol.model import Protocol
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: fout: {message} (zie --help)\n")
+# The parser of the main command and, through its subparsers, of every subcommand: Dutch help
+# and Dutch one-line errors with exit 2 (assistant/cli/parser.py).
+_Parser = DutchParser
 
 
 def cmd_classify(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -68,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="OPDRACHT",
-                                parser_class=_Parser)
+                                title="opdrachten", parser_class=_Parser)
 
     add_intake_parser(sub)
 
