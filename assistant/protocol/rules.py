@@ -1,6 +1,6 @@
 """The guideline's decision rules: pure functions from findings to a result.
 
-Each function traces to the source protocol (shared/source/kngf-nekpijn-oefenprotocol.txt);
+Each function traces to the source protocol (docs/source/kngf-nekpijn-oefenprotocol.txt);
 the quoted line is in its docstring. No I/O, no clock, no globals.
 """
 
