@@ -136,5 +136,7 @@ if ($CliArgs.Count -gt 0 -and $CliArgs[0] -eq 'test') {
 }
 
 if ($CliArgs.Count -eq 0) { $CliArgs = @('intake') }
+# The commands the assistant's messages suggest ("ga verder met '…'") name this script.
+if (-not $env:ASSISTANT_COMMAND) { $env:ASSISTANT_COMMAND = ".\assistant.ps1" }
 & $Uv run --frozen --project $Root assistant @CliArgs
 exit $LASTEXITCODE

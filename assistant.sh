@@ -197,4 +197,10 @@ if [[ $# -eq 0 ]]; then
     set -- intake
 fi
 cd "$CALLER_DIR"
+# The commands the assistant's messages suggest ("ga verder met '…'") name this script as typed.
+case "$0" in
+    */*) ASSISTANT_COMMAND="${ASSISTANT_COMMAND:-$0}" ;;
+    *) ASSISTANT_COMMAND="${ASSISTANT_COMMAND:-./$0}" ;;
+esac
+export ASSISTANT_COMMAND
 exec "$UV" run --frozen --project "$ROOT" assistant "$@"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.dialog.phrases import accepted_phrases
+from assistant.invocation import command
 from assistant.protocol.model import Protocol
 from assistant.speech.recognizer import VoskRecognizer, grammar_words
 from assistant.speech.setup import (
@@ -78,7 +79,7 @@ def check_model(options: SpeechOptions, protocol: Protocol) -> tuple[Check, Vosk
     from assistant.speech.models import ModelError, find_model
     from assistant.speech.recognizer import RecognizerError
 
-    fix = "assistant model download (of zet ASSISTANT_VOSK_MODEL op de map van het model)"
+    fix = f"{command('model download')} (of zet ASSISTANT_VOSK_MODEL op de map van het model)"
     try:
         path = find_model(options.model)
     except ModelError as exc:
@@ -88,7 +89,7 @@ def check_model(options: SpeechOptions, protocol: Protocol) -> tuple[Check, Vosk
     try:
         recognizer = VoskRecognizer(path)
     except RecognizerError as exc:
-        return Check("Spraakmodel", False, str(exc), "assistant model verify; " + fix), None
+        return Check("Spraakmodel", False, str(exc), f"{command('model verify')}; {fix}"), None
     problem = vocabulary_problem(recognizer.unknown_words(core_words(protocol)))
     if problem is not None:
         recognizer.close()
@@ -121,7 +122,7 @@ def loopback(recognizer: VoskRecognizer, audio: Audio,
         return Check("Zelftest", True, f"'ja' gesproken en verstaan ({heard.confidence:.2f})")
     got = heard.text if heard else "niets"
     return Check("Zelftest", False, f"'ja' gesproken, '{got}' verstaan",
-                 "controleer of het model Nederlands is (assistant model verify)")
+                 f"controleer of het model Nederlands is ({command('model verify')})")
 
 
 def run_doctor(protocol: Protocol, options: SpeechOptions,
@@ -142,5 +143,5 @@ def run_doctor(protocol: Protocol, options: SpeechOptions,
         out(self_test.line())
         ready = ready and self_test.ok
     out("Spraakbediening is klaar." if ready else "Spraakbediening is niet klaar; "
-        "de intake werkt wel met het toetsenbord (assistant intake --text).")
+        f"de intake werkt wel met het toetsenbord ({command('intake --text')}).")
     return ready

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from assistant.cli.common import ParserT
 from assistant.errors import EXIT_DONE
+from assistant.invocation import command
 from assistant.speech import models
 from assistant.speech.models import (
     DEFAULT_MODEL,
@@ -29,8 +30,13 @@ from assistant.speech.models import (
     verify,
 )
 
-DOCTOR_HINT = "'assistant doctor' controleert het"
-NO_MODEL = (f"geen spraakmodel gevonden; haal het op met 'assistant model download'"
+
+def _doctor_hint() -> str:
+    return f"'{command('doctor')}' controleert het"
+
+
+def _no_model() -> str:
+    return (f"geen spraakmodel gevonden; haal het op met '{command('model download')}'"
             f" of zet {ENV_MODEL}")
 
 
@@ -67,7 +73,7 @@ def cmd_list(args: argparse.Namespace, protocol: object = None) -> int:
         print(f"{model.name}  ({_mb(model.size)} MB)  {where}")
     location = locate_model(None)
     if location is None:
-        print(f"In gebruik: geen ({NO_MODEL})")
+        print(f"In gebruik: geen ({_no_model()})")
     else:
         print(f"In gebruik: {location.path} (via {location.source})")
     return EXIT_DONE
@@ -87,7 +93,7 @@ def cmd_download(args: argparse.Namespace, protocol: object = None) -> int:
         path = download(model, dest, progress=bar, url=args.url)
     finally:
         bar.finish()
-    print(f"Spraakmodel staat nu in {path}; {DOCTOR_HINT}.")
+    print(f"Spraakmodel staat nu in {path}; {_doctor_hint()}.")
     if not _is_found(path):
         print(f"Let op: de assistent zoekt niet in {dest}; zet {ENV_MODEL}={path}")
     return EXIT_DONE
@@ -98,7 +104,7 @@ def _already_there(model: KnownModel, target: Path) -> int:
     if missing:
         raise ModelError(f"{target} bestaat al maar is onvolledig (ontbreekt:"
                          f" {', '.join(missing)}); verwijder die map en download opnieuw")
-    print(f"{model.name} staat al in {target}; {DOCTOR_HINT}.")
+    print(f"{model.name} staat al in {target}; {_doctor_hint()}.")
     return EXIT_DONE
 
 
@@ -114,7 +120,7 @@ def cmd_verify(args: argparse.Namespace, protocol: object = None) -> int:
     """Check a model folder: expected files, then a real load with vosk."""
     path: Path | None = args.path if args.path is not None else find_model(None)
     if path is None:
-        raise ModelError(NO_MODEL)
+        raise ModelError(_no_model())
     model = next((m for m in load_manifest() if m.name == path.resolve().name), None)
     problems = verify(path, model) or _vocabulary_problems(path)
     if problems:

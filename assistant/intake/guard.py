@@ -20,13 +20,14 @@ from assistant.errors import (
     describe,
 )
 from assistant.intake.records import IntakeRecords
+from assistant.invocation import command
 
 
 def resume_command(records: IntakeRecords, db: Path | None) -> str:
     """The command that continues this intake."""
     who = f"--patient {records.patient}" if records.patient is not None else "--resume"
     where = f" --db {db}" if db is not None else ""
-    return f"assistant intake {who}{where}"
+    return command(f"intake {who}{where}")
 
 
 @contextmanager

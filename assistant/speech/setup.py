@@ -14,6 +14,7 @@ from assistant.dialog.exercise_session import command_phrases
 from assistant.dialog.numbers import NUMBER_WORDS
 from assistant.dialog.phrases import accepted_phrases
 from assistant.errors import VoiceUnavailable
+from assistant.invocation import command
 from assistant.protocol.model import Protocol
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def vocabulary_problem(unknown_core: list[str]) -> str | None:
         return None
     shown = ", ".join(unknown_core[:MAX_LISTED_WORDS])
     return (f"dit model kent de Nederlandse antwoordwoorden niet ({shown}) — is het een "
-            "Nederlands model? Haal het op met 'assistant model download'")
+            f"Nederlands model? Haal het op met '{command('model download')}'")
 
 
 def vocabulary_warning(unknown: list[str]) -> str | None:
@@ -107,8 +108,8 @@ def open_listener(options: SpeechOptions, protocol: Protocol, keyboard_stream: T
     except ModelError as exc:
         raise Unavailable(str(exc)) from None
     if model is None:
-        raise Unavailable("geen spraakmodel gevonden; haal het op met 'assistant model download'"
-                          " of zet ASSISTANT_VOSK_MODEL")
+        raise Unavailable("geen spraakmodel gevonden; haal het op met "
+                          f"'{command('model download')}' of zet ASSISTANT_VOSK_MODEL")
     # Only now the audio side (numpy alone takes ~0.17 s to import): without a model the
     # fallback to text mode starts as fast as --text (docs/benchmarks.md, start-up).
     from assistant.speech.audio import AudioError, Microphone, WavSource
