@@ -343,14 +343,14 @@ def test_verify_reports_a_model_vosk_cannot_load(tmp_path: Path,
     assert capfd.readouterr().err == ""  # Kaldi's own error lines are captured, not shown
 
 
-def test_kaldi_error_lines_are_shortened() -> None:
+def testkaldi_error_lines_are_shortened() -> None:
     lines = ["LOG (VoskAPI:ReadDataFiles():model.cc:206) Decoding params beam=13",
              'ERROR (VoskAPI:ExpectToken():io-funcs.cc:209) Expected token "<Nnet3>", got "x".',
              "ERROR (VoskAPI:Model():model.cc:122) Folder '/m' does not contain model files. "
              "Make sure you specified the model path properly in Model constructor."]
-    assert models._kaldi_error(lines) == "Folder '/m' does not contain model files"
-    assert models._kaldi_error(lines[:2]) == 'Expected token "<Nnet3>", got "x"'
-    assert models._kaldi_error(lines[:1]) == ""
+    assert models.kaldi_error(lines) == "Folder '/m' does not contain model files"
+    assert models.kaldi_error(lines[:2]) == 'Expected token "<Nnet3>", got "x"'
+    assert models.kaldi_error(lines[:1]) == ""
 
 
 def test_a_failed_vosk_init_does_not_leak_an_unraisable_error(
@@ -408,6 +408,7 @@ def repo_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: Server)
         f'[[model]]\nname = "{NAME}"\nurl = "{url}"\nsize = {len(body)}\nsha256 = ""\n'
         f"files = {list(EXPECTED)!r}\n".replace("'", '"'), encoding="utf-8")
     monkeypatch.setattr(models, "REPO_MODELS_DIR", folder)
+    monkeypatch.setattr(models, "MANIFEST", folder / "manifest.toml")
     return folder
 
 

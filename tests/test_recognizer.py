@@ -116,11 +116,14 @@ def test_the_floor_is_the_room_measured_right_after_the_prompt() -> None:
     assert not any(heard)  # steady noise is the floor from the first 0.2 s on
     assert detector.noise_floor == pytest.approx(-30.5, abs=1.0)
     assert detector.is_speech(tone(0.05, level=0.5))  # speech 20 dB above it still counts
-    # a quiet room never lowers a floor already learned, nor raises it
+    # settling in a quiet room leaves the floor where it was: it only ever raises it
     quiet = EnergyDetector()
     quiet.settle()
     assert not any(quiet.is_speech(silence(0.05)) for _ in range(4))
     assert quiet.noise_floor == -70.0 and quiet.is_speech(tone(0.05, level=0.1))
+    detector.settle()  # the fan is off now: the floor learned stays until quiet blocks lower it
+    assert not any(detector.is_speech(silence(0.05)) for _ in range(4))
+    assert detector.noise_floor == pytest.approx(-30.5, abs=1.0)
 
 
 def test_listener_hears_the_scripted_answer_after_speech_ends() -> None:

@@ -126,8 +126,35 @@ def test_without_unk_every_screening_answer_is_read_back_once_saying_why() -> No
     confirms = [e for e in as_json if e["event"] == "confirm"]
     notices = [e for e in as_json if e["event"] == "say" and e["kind"] == "notice"]
     assert len(confirms) == 2 and len(notices) == 1
-    assert "onverstaanbare spraak" in notices[0]["text"]
+    assert "geen antwoord is" in notices[0]["text"] and "C-spine" in notices[0]["text"]
     assert [e["value"] for e in as_json if e["event"] == "answer"] == [False, False]
+
+
+def test_without_unk_every_step_of_the_c_spine_rule_is_read_back_the_low_risk_ones_too(
+        ) -> None:
+    """A 'ja' to a low-risk factor is what lets the rule clear the neck: forced onto the
+    grammar it must be read back like any red flag."""
+    events: list[Event] = []
+    consultation = Consultation(PROTOCOL, events.append, DialogConfig(voice=True,
+                                                                      confirm_screening=True))
+    consultation.start()
+    answers = {"trauma_related": "ja", "cs_simple_rear_end": "ja", "cs_rotation_45": "ja"}
+    read_back: set[str] = set()
+    asked: list[str] = []
+    while consultation.outcome == "running" and "adl_impact" not in asked:
+        last = events[-1].to_json()
+        if last["event"] == "confirm":  # every read-back is confirmed
+            read_back.add(last["question"])
+            consultation.hear(Utterance("ja", 1.0, "voice"))
+            continue
+        asked = [e.to_json()["question"] for e in events if e.to_json()["event"] == "ask"]
+        consultation.hear(Utterance(answers.get(asked[-1], "nee"), 1.0, "voice"))
+    steps = [q.id for q in PROTOCOL.questions if q.c_spine_step]
+    low_risk = [q.id for q in PROTOCOL.section_questions("c_spine_low")]
+    assert set(low_risk) <= set(steps) and "cs_simple_rear_end" in low_risk
+    assert "cs_simple_rear_end" in read_back and "cs_rotation_45" in read_back
+    asked_steps = set(asked) & set(steps)
+    assert len(asked_steps) >= 8 and asked_steps <= read_back
 
 
 @pytest.mark.parametrize(("result", "confidence"), [
@@ -148,8 +175,10 @@ def test_a_missing_or_nan_confidence_or_unk_beside_it_is_low(result: dict[str, o
 
 def test_the_wrong_language_model_is_refused_in_one_line_each(model_path: Path,
                                                                tmp_path: Path) -> None:
-    problem = vocabulary_problem(sorted(core_words(PROTOCOL)))
-    assert problem is not None and "Nederlands model" in problem
+    problem = vocabulary_problem(sorted(core_words(PROTOCOL)), model_path)
+    assert problem is not None and "geen Nederlands model" in problem
+    assert problem.startswith(f"het spraakmodel {model_path} kent")  # which model, and ja/nee
+    assert "(ja, nee, " in problem and "laat --model en ASSISTANT_VOSK_MODEL dan weg" in problem
     verify = cli("model", "verify", str(model_path))
     assert verify.returncode == 2 and len(verify.stderr.strip().splitlines()) == 1
     assert "kent de Nederlandse antwoordwoorden niet" in verify.stderr
@@ -164,7 +193,8 @@ def test_the_wrong_language_model_is_refused_in_one_line_each(model_path: Path,
     assert voice.returncode == 2 and len(voice.stderr.strip().splitlines()) == 1
     assert "kent de Nederlandse antwoordwoorden niet" in voice.stderr
     plain = cli("intake", "--mute", "--model", str(model_path), "--audio-in", str(wav))
-    assert plain.stderr.startswith("Tekstmodus: dit model kent de Nederlandse")
+    assert plain.stderr.startswith(f"Tekstmodus: het spraakmodel {model_path} kent de "
+                                   "Nederlandse antwoordwoorden niet (ja, nee, ")
 
 
 def test_vosk_logs_never_reach_the_terminal(model_path: Path) -> None:
@@ -176,6 +206,23 @@ def test_vosk_logs_never_reach_the_terminal(model_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert run.returncode == 0, run.stderr
     assert "WARNING" not in run.stderr and "LOG" not in run.stderr
+
+
+def test_a_broken_model_is_named_in_one_dutch_line_without_kaldi_errors(
+        model_path: Path, tmp_path: Path) -> None:
+    """A model folder without its graph: Kaldi writes ERROR lines on fd 2 whatever the log
+    level; the user sees one line that names the folder, Kaldi's reason and the fix."""
+    broken = tmp_path / "half model"
+    for part in ("am", "conf"):
+        shutil.copytree(model_path / part, broken / part)
+    for args in (["intake", "--voice", "--mute"], ["intake", "--mute"], ["doctor"]):
+        done = cli(*args, "--model", str(broken))
+        shown = done.stdout + done.stderr
+        assert "ERROR" not in shown and "VoskAPI" not in shown, shown
+        assert f"het spraakmodel in {broken} laadt niet" in shown, shown
+        assert "model download" in shown
+    voice = cli("intake", "--voice", "--mute", "--model", str(broken))
+    assert voice.returncode == 2 and voice.stderr.count("\n") == 1
 
 
 def test_a_whole_answer_ends_soon_after_the_speech(recognizer: VoskRecognizer, tmp_path: Path,
@@ -201,33 +248,56 @@ def test_a_whole_answer_ends_soon_after_the_speech(recognizer: VoskRecognizer, t
 
 
 ROOM_PROBE = """
-import json, sys
+import json, os, sys, threading, time
 from pathlib import Path
 from assistant.speech.audio import Microphone
 from assistant.speech.recognizer import VoskRecognizer
 from assistant.speech.voice import VoiceListener
 
+room, speech = Path(os.environ["HOME"]), Path(sys.argv[2]).read_bytes()
+BLOCK = 1600  # bytes: 50 ms of 16 kHz 16-bit mono
+
+def talk():
+    # The room's microphone is a FIFO, written at the rate a voice takes: the ALSA file
+    # plugin would read a plain file at once. PortAudio opens the device more than once
+    # (probing, then the stream): each reader hears the room from its start.
+    while True:
+        try:
+            with open(room / "heard.raw", "wb", buffering=0) as mic:
+                for i in range(0, len(speech), BLOCK):
+                    mic.write(speech[i:i + BLOCK])
+                    time.sleep(0.05)
+                while True:
+                    mic.write(bytes(BLOCK))
+                    time.sleep(0.05)
+        except BrokenPipeError:
+            continue
+
 recognizer = VoskRecognizer(Path(sys.argv[1]))
+threading.Thread(target=talk, daemon=True).start()
 microphone = Microphone()
 listener = VoiceListener(recognizer, microphone, None, timeout=4.0)
-heard = listener.listen(sys.argv[2:])
+heard = listener.listen(sys.argv[3:])
 print(json.dumps({"rate": microphone.rate, "text": heard and heard.text,
-                  "source": heard and heard.source}))
-listener.close()
+                  "source": heard and heard.source}), flush=True)
+os._exit(0)  # the talking thread may hold the FIFO open
 """
 
 
 def test_speech_through_the_alsa_room_reaches_the_real_decoder(room: Path, model_path: Path,
                                                                tmp_path: Path) -> None:
     """The whole input path with no mock: espeak-ng's Korean '아니' is what the ALSA default
-    device records (the `file` plugin's infile), PortAudio captures it through the product's
-    Microphone, and the stand-in model decodes it through VoiceListener."""
+    device records (the `file` plugin's infile, fed in real time), PortAudio captures it
+    through the product's Microphone, and the stand-in model decodes it through
+    VoiceListener."""
     wav = speech("아니", tmp_path)
+    said = tmp_path / "said.raw"
     subprocess.run(["sox", str(wav), "-t", "raw", "-r", "16000", "-e", "signed", "-b", "16",
-                    "-c", "1", str(room / "heard.raw"), "pad", "0.5", "0"], check=True,
-                   capture_output=True)
+                    "-c", "1", str(said), "pad", "0.5", "0"], check=True, capture_output=True)
+    (room / "heard.raw").unlink()
+    os.mkfifo(room / "heard.raw")
     done = subprocess.run(
-        [sys.executable, "-c", ROOM_PROBE, str(model_path), *GRAMMAR],
+        [sys.executable, "-c", ROOM_PROBE, str(model_path), str(said), *GRAMMAR],
         env=dict(os.environ, HOME=str(room)), cwd=Path(__file__).resolve().parent.parent,
         capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -258,3 +328,25 @@ class _NoAudio:
 
     def close(self) -> None:
         return None
+
+
+def test_without_unk_steady_noise_is_never_an_answer(recognizer: VoskRecognizer,
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stand-in model has no [unk]: loud steady noise decodes to a grammar word at full
+    confidence ('아니'). Its results count only after the energy detector heard speech, so
+    noise ends in silence, and a word said in that noise still comes through."""
+    from assistant.speech.audio import WavSource
+    from assistant.speech.voice import SILENCE, VoiceListener
+
+    if shutil.which("sox") is None:
+        pytest.skip("sox is needed to make noise: ./assistant.sh installs it")
+    monkeypatch.setenv("ASSISTANT_FAST_CLOCK", "1")
+    assert not recognizer.has_unknown_token
+    noise = tmp_path / "noise.wav"
+    subprocess.run(["sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(noise), "synth",
+                    "6", "whitenoise", "vol", "0.5"], check=True, capture_output=True)
+    listener = VoiceListener(recognizer, WavSource(noise), None, timeout=4.0)
+    heard = listener.listen(GRAMMAR)
+    listener.close()
+    assert heard in (SILENCE, None), heard

@@ -89,11 +89,11 @@ def check_model(options: SpeechOptions, protocol: Protocol) -> tuple[Check, Vosk
     try:
         recognizer = VoskRecognizer(path)
     except RecognizerError as exc:
-        return Check("Spraakmodel", False, str(exc), f"{command('model verify')}; {fix}"), None
-    problem = vocabulary_problem(recognizer.unknown_words(core_words(protocol)))
+        return Check("Spraakmodel", False, str(exc)), None  # the message says what to do
+    problem = vocabulary_problem(recognizer.unknown_words(core_words(protocol)), path)
     if problem is not None:
         recognizer.close()
-        return Check("Spraakmodel", False, f"{path}: {problem}", fix), None
+        return Check("Spraakmodel", False, problem), None
     phrases = all_phrases(protocol)
     words = grammar_words(phrases)
     unknown = recognizer.unknown_words(phrases)

@@ -52,11 +52,11 @@ def add_model_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
 
     fetch = actions.add_parser("download", help="download en installeer een spraakmodel")
     fetch.add_argument("name", nargs="?", default=DEFAULT_MODEL, metavar="NAAM",
-                       help=f"een model uit models/manifest.toml (standaard: {DEFAULT_MODEL})")
+                       help=f"een bekend model (zie 'model list'; standaard: {DEFAULT_MODEL})")
     fetch.add_argument("--url", metavar="URL",
                        help="haal het zip-bestand van dit adres (bijvoorbeeld een lokale kopie)")
     fetch.add_argument("--dir", type=Path, metavar="MAP",
-                       help="installeer in MAP (standaard: models/ van de assistent)")
+                       help="installeer in MAP (standaard: de modellenmap van de assistent)")
     fetch.set_defaults(handler=cmd_download)
 
     check = actions.add_parser("verify", help="controleer een spraakmodel (bestanden en laden)")

@@ -20,6 +20,9 @@ from assistant.dialog.events import (
     Say,
 )
 from assistant.protocol.exercises import name_for_therapist
+from assistant.speech.recognizer import UNKNOWN
+
+NOT_UNDERSTOOD = "(niet verstaan)"  # shown for speech outside the grammar
 
 
 class Style:
@@ -75,8 +78,9 @@ class Screen:
                 self._print(s.warn(event.text))
             case Reprompt():
                 self._print(s.dim(event.text))
-            case Heard() if self.echo:
-                self._print(s.dim(f"> {event.text}"))
+            case Heard() if self.echo:  # vosk's token for speech outside the grammar
+                shown = NOT_UNDERSTOOD if event.text.strip() == UNKNOWN else event.text
+                self._print(s.dim(f"> {shown}"))
             case Answered() if event.note:
                 self._print(s.dim(f"Toelichting: {event.note}"))
             case Say():

@@ -95,9 +95,10 @@ class Question:
 
     @property
     def screening(self) -> bool:
-        """A safety question: a red flag or a step of the C-spine rule (its answers are
-        confirmed where they raise an alarm, and where heard with less confidence)."""
-        return self.alarm is not None
+        """A safety question: a red flag or any step of the C-spine rule, a low-risk factor
+        included (its answers are confirmed where they raise an alarm, and where heard with
+        less confidence; a 'ja' to a low-risk factor is what lets the rule clear the neck)."""
+        return self.alarm is not None or self.c_spine_step
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assistant.errors import AudioError as AudioError
+from assistant.errors import os_reason
 
 Kind = Literal["input", "output"]
 Samples = npt.NDArray[np.float32]  # mono, in [-1, 1]
@@ -134,11 +135,13 @@ def read_wav(path: str | os.PathLike[str]) -> tuple[Samples, int]:
             width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
             frames = wav.readframes(wav.getnframes())
     except (wave.Error, EOFError):
-        raise AudioError(f"'{path}' is geen geldig WAV-bestand (16-bit PCM)") from None
+        raise AudioError(f"'{path}' is geen geldig WAV-bestand (16-bit PCM); zet het om met: "
+                         f"sox '{path}' -b 16 -e signed uit.wav") from None
     except OSError as exc:
-        raise AudioError(f"'{path}' niet te lezen ({exc.strerror})") from None
+        raise AudioError(f"'{path}' niet te lezen ({os_reason(exc)})") from None
     if width != 2:
-        raise AudioError(f"'{path}' is geen 16-bit WAV-bestand ({8 * width}-bit)")
+        raise AudioError(f"'{path}' is geen 16-bit WAV-bestand ({8 * width}-bit); zet het om "
+                         f"met: sox '{path}' -b 16 uit.wav")
     pcm = np.frombuffer(frames, dtype="<i2").astype(np.float32) / FULL_SCALE
     usable = len(pcm) - len(pcm) % channels
     mono = pcm[:usable].reshape(-1, channels).mean(axis=1, dtype=np.float32)

@@ -1,7 +1,8 @@
 """Vosk speech models: the manifest of known models; finding, downloading and verifying one.
 
-Search order (`find_model`): `--model DIR`, `ASSISTANT_VOSK_MODEL`, the repository's `models/`,
-then vosk's own folders (`VOSK_MODEL_PATH`, /usr/share/vosk, ~/.cache/vosk), Dutch models first.
+Search order (`find_model`): `--model DIR`, `ASSISTANT_VOSK_MODEL`, the models folder (the
+clone's `models/`, or `models` in the user's data folder when installed as a tool), then vosk's
+own folders (`VOSK_MODEL_PATH`, /usr/share/vosk, ~/.cache/vosk), Dutch models first.
 Every failure is a `ModelError` with one Dutch line for the user.
 """
 
@@ -27,10 +28,23 @@ from typing import IO, Any, TextIO
 
 from assistant import __version__
 from assistant.errors import ModelError as ModelError
+from assistant.errors import os_reason
 
-REPO_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+
+def _models_dir() -> Path:
+    """The clone's models/ when running from a clone; installed as a package (uv tool
+    install), `models` in the user's data folder."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file():
+        return root / "models"
+    from assistant.records.location import app_data_dir
+
+    return app_data_dir() / "models"
+
+
+REPO_MODELS_DIR = _models_dir()
+MANIFEST = Path(__file__).with_name("manifest.toml")  # the known models, shipped in the package
 SYSTEM_VOSK_DIR = Path("/usr/share/vosk")
-MANIFEST_NAME = "manifest.toml"
 DEFAULT_MODEL = "vosk-model-small-nl-0.22"
 ENV_MODEL = "ASSISTANT_VOSK_MODEL"
 ENV_VOSK_PATH = "VOSK_MODEL_PATH"
@@ -45,7 +59,7 @@ Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
 @dataclass(frozen=True)
 class KnownModel:
-    """A model listed in models/manifest.toml."""
+    """A model listed in the manifest (assistant/speech/manifest.toml)."""
 
     name: str  # folder name after unpacking
     url: str  # where the zip is published
@@ -70,8 +84,8 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def manifest_path() -> Path:
-    """models/manifest.toml of the repository."""
-    return REPO_MODELS_DIR / MANIFEST_NAME
+    """The manifest of known models, shipped in the package."""
+    return MANIFEST
 
 
 def load_manifest(path: Path | None = None) -> tuple[KnownModel, ...]:
@@ -168,8 +182,11 @@ def _is_safe_relative(name: str) -> bool:
 # --- finding --------------------------------------------------------------------------------
 
 def is_model_dir(path: Path) -> bool:
-    """Whether `path` looks like a Vosk model folder."""
-    return path.is_dir() and any((path / marker).is_file() for marker in MODEL_MARKERS)
+    """Whether `path` looks like a Vosk model folder (False when it cannot be read)."""
+    try:
+        return path.is_dir() and any((path / marker).is_file() for marker in MODEL_MARKERS)
+    except OSError:
+        return False
 
 
 def vosk_model_dirs() -> list[Path]:
@@ -211,15 +228,37 @@ def installed_copies(model: KnownModel, *, models_dir: Path | None = None,
     """Folders named after `model` in the repository's models/ and vosk's folders."""
     dirs = [REPO_MODELS_DIR if models_dir is None else models_dir,
             *(vosk_model_dirs() if vosk_dirs is None else vosk_dirs)]
-    return [d / model.name for d in dirs if (d / model.name).is_dir()]
+    return [d / model.name for d in dirs if is_folder(d / model.name)]
+
+
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder (False when it cannot be read)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _checked(path: Path, origin: str) -> Path:
-    if not path.exists():
+    """`path` when it is a model folder; else ModelError naming what is wrong and the fix."""
+    try:
+        exists, is_file = path.exists(), path.is_file()
+    except OSError as exc:
+        raise ModelError(f"{origin}: {path} is niet te lezen ({os_reason(exc)})") from None
+    if not exists:
         raise ModelError(f"{origin}: map {path} bestaat niet")
-    if not is_model_dir(path):
+    if is_file:
+        unpack = "; pak het eerst uit" if path.suffix.lower() == ".zip" else ""
+        raise ModelError(f"{origin}: {path} is een bestand, geen map met een model{unpack}")
+    try:
+        markers = [(path / marker).is_file() for marker in MODEL_MARKERS]
+    except OSError as exc:
+        raise ModelError(f"{origin}: {path} is niet te lezen ({os_reason(exc)})") from None
+    if not any(markers):
+        inside = next((c for c in _subfolders(path) if is_model_dir(c)), None)
+        hint = f"; het model staat in {inside}" if inside is not None else ""
         raise ModelError(f"{origin}: {path} is geen Vosk-model"
-                         f" ({' of '.join(MODEL_MARKERS)} ontbreekt)")
+                         f" ({' of '.join(MODEL_MARKERS)} ontbreekt){hint}")
     return path
 
 
@@ -233,7 +272,7 @@ def _first_model(dirs: Sequence[Path]) -> Path | None:
 
 def _subfolders(folder: Path) -> list[Path]:
     try:
-        return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+        return sorted(p for p in folder.iterdir() if is_folder(p) and not p.name.startswith("."))
     except OSError:
         return []
 
@@ -438,7 +477,7 @@ def load_failure(path: Path) -> str | None:
     except (ImportError, OSError) as exc:
         return f"vosk is niet te laden ({' '.join(str(exc).split())})"
     vosk.SetLogLevel(-1)  # still prints ERROR lines on fd 2: those are captured below
-    with _captured_fd2() as kaldi_lines, _ignoring_failed_del():
+    with captured_fd2() as kaldi_lines, ignoring_failed_del():
         try:
             loaded = vosk.Model(str(path))
         except Exception:
@@ -447,11 +486,11 @@ def load_failure(path: Path) -> str | None:
         del loaded
     if not failed:
         return None
-    reason = _kaldi_error(kaldi_lines)
+    reason = kaldi_error(kaldi_lines)
     return "vosk kan het model niet laden" + (f": {reason}" if reason else "")
 
 
-def _kaldi_error(lines: Sequence[str]) -> str:
+def kaldi_error(lines: Sequence[str]) -> str:
     """The last Kaldi ERROR message, without its prefix and shortened to its first sentence."""
     errors = [line for line in lines if line.startswith("ERROR")]
     if not errors:
@@ -461,7 +500,7 @@ def _kaldi_error(lines: Sequence[str]) -> str:
 
 
 @contextmanager
-def _captured_fd2() -> Iterator[list[str]]:
+def captured_fd2() -> Iterator[list[str]]:
     """Collect what C code writes to file descriptor 2 (vosk logs there) instead of showing it."""
     lines: list[str] = []
     if sys.stderr is not None:
@@ -484,7 +523,7 @@ def _captured_fd2() -> Iterator[list[str]]:
 
 
 @contextmanager
-def _ignoring_failed_del() -> Iterator[None]:
+def ignoring_failed_del() -> Iterator[None]:
     """Silence the AttributeError vosk.Model.__del__ raises when its __init__ failed early."""
     previous = sys.unraisablehook
 

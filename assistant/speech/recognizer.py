@@ -141,13 +141,25 @@ class VoskRecognizer:
             import vosk
         except (ImportError, OSError) as exc:
             raise RecognizerError(f"vosk kan niet worden geladen: {exc}") from None
+        from assistant.invocation import command
+        from assistant.speech.models import captured_fd2, ignoring_failed_del, kaldi_error
+
         vosk.SetLogLevel(-2)  # -1 still prints WARNING lines at every question
         self._vosk = vosk
         self.path = model_path
-        try:
-            self.model = vosk.Model(str(model_path))
-        except Exception:
-            raise RecognizerError(f"het spraakmodel in {model_path} laadt niet") from None
+        # Kaldi writes its ERROR lines to fd 2 whatever the log level: kept out of the terminal
+        with captured_fd2() as kaldi_lines, ignoring_failed_del():
+            try:
+                self.model = vosk.Model(str(model_path))
+            except Exception:
+                reason = None
+            else:
+                reason = ""
+        if reason is None:
+            why = kaldi_error(kaldi_lines)
+            raise RecognizerError(
+                f"het spraakmodel in {model_path} laadt niet{f' ({why})' if why else ''}; "
+                f"haal het opnieuw op met '{command('model download')}'")
 
     def find_word(self, word: str) -> int:
         return int(self.model.vosk_model_find_word(word))
@@ -162,8 +174,11 @@ class VoskRecognizer:
         return self.find_word(UNKNOWN) >= 0
 
     def decoder(self, phrases: Sequence[str], rate: int) -> Decoder:
+        from assistant.speech.models import captured_fd2
+
         known = [p for p in phrases if all(self.find_word(w) >= 0 for w in p.split())]
-        recognizer = self._vosk.KaldiRecognizer(self.model, float(rate), grammar_json(known))
+        with captured_fd2():  # a model without its graph says so on fd 2 at every question
+            recognizer = self._vosk.KaldiRecognizer(self.model, float(rate), grammar_json(known))
         recognizer.SetWords(True)
         return _VoskDecoder(recognizer)
 

@@ -13,7 +13,7 @@ from assistant.dialog.exercise_choice import choice_phrases
 from assistant.dialog.exercise_session import command_phrases
 from assistant.dialog.numbers import NUMBER_WORDS
 from assistant.dialog.phrases import accepted_phrases
-from assistant.errors import VoiceUnavailable
+from assistant.errors import VoiceUnavailable, os_reason
 from assistant.invocation import command
 from assistant.protocol.model import Protocol
 
@@ -79,14 +79,18 @@ def core_words(protocol: Protocol) -> set[str]:
     return ({"ja", "nee"} | commands | numbers) - {""}
 
 
-def vocabulary_problem(unknown_core: list[str]) -> str | None:
-    """One line when the model lacks core words (`core_words`): such a model cannot hold a
-    Dutch consultation, whatever else it knows."""
+def vocabulary_problem(unknown_core: list[str], path: Path | None = None) -> str | None:
+    """One line when the model (in `path`) lacks core words (`core_words`): such a model
+    cannot hold a Dutch consultation, whatever else it knows. It names the words a therapist
+    knows first (ja, nee) and the fix."""
     if not unknown_core:
         return None
-    shown = ", ".join(unknown_core[:MAX_LISTED_WORDS])
-    return (f"dit model kent de Nederlandse antwoordwoorden niet ({shown}) — is het een "
-            f"Nederlands model? Haal het op met '{command('model download')}'")
+    first = [w for w in ("ja", "nee") if w in unknown_core]
+    shown = ", ".join([*first, *(w for w in unknown_core if w not in first)][:MAX_LISTED_WORDS])
+    model = "dit model" if path is None else f"het spraakmodel {path}"
+    return (f"{model} kent de Nederlandse antwoordwoorden niet ({shown}): het is geen "
+            f"Nederlands model. Haal dat op met '{command('model download')}' en laat "
+            "--model en ASSISTANT_VOSK_MODEL dan weg")
 
 
 def vocabulary_warning(unknown: list[str]) -> str | None:
@@ -117,23 +121,24 @@ def open_listener(options: SpeechOptions, protocol: Protocol, keyboard_stream: T
     from assistant.speech.recognizer import RecognizerError, VoskRecognizer
     from assistant.speech.voice import VoiceListener
 
+    # The model first: a model that cannot work is the problem to name, whatever the audio
+    try:
+        recognizer = VoskRecognizer(model)
+    except RecognizerError as exc:
+        raise Unavailable(str(exc)) from None
+    problem = vocabulary_problem(recognizer.unknown_words(core_words(protocol)), model)
+    if problem is not None:
+        recognizer.close()
+        raise Unavailable(problem)
     try:
         source = (WavSource(options.audio_in) if options.audio_in is not None
                   else Microphone(device_spec(options.input_device)))
     except AudioError as exc:
+        recognizer.close()
         raise Unavailable(str(exc)) from None
     except OSError as exc:
-        raise Unavailable(f"{options.audio_in}: niet te lezen ({exc.strerror})") from None
-    try:
-        recognizer = VoskRecognizer(model)
-    except RecognizerError as exc:
-        source.close()
-        raise Unavailable(str(exc)) from None
-    problem = vocabulary_problem(recognizer.unknown_words(core_words(protocol)))
-    if problem is not None:
         recognizer.close()
-        source.close()
-        raise Unavailable(problem)
+        raise Unavailable(f"{options.audio_in}: niet te lezen ({os_reason(exc)})") from None
     warning = vocabulary_warning(recognizer.unknown_words(all_phrases(protocol)))
     if warning:
         print(warning, file=warn)

@@ -102,6 +102,10 @@ class VoiceListener:
         detector = self.detector  # the room's noise floor, learned across questions
         # whole answers no longer phrase begins with: 'fors', not 'twee' ('twee maanden')
         answers = final_phrases(grammar)
+        # A model without [unk] makes a grammar word of any sound, noise too: its results count
+        # only once the energy detector has heard speech (DESIGN.md "Voice safety").
+        forced = not getattr(self.recognizer, "has_unknown_token", True)
+        spoken = False  # the segmenter has heard speech (0.12 s of it) in this turn
         waited = 0.0  # s without any audio arriving at all
         while True:
             typed = self.typed()
@@ -115,15 +119,16 @@ class VoiceListener:
                 continue
             audio = _as_bytes(block)
             seconds = len(audio) / 2 / self.source.rate
+            speech = detector.is_speech(audio)
             if decoder.accept(audio):
                 heard = parse_result(decoder.result())
-                if heard is not None:
+                if heard is not None and (spoken or not forced):
                     return heard
-            speech = detector.is_speech(audio)
             # a whole answer heard ('fors'): a short silence ends it (faster than a fixed window)
             complete = (segmenter.state is Segment.SPEAKING and not speech
                         and partial_text(decoder.partial()) in answers)
             state = segmenter.process(seconds, speech, complete)
+            spoken = spoken or state is not Segment.WAITING
             if state is Segment.ENDED:
                 return parse_result(decoder.final_result()) or Utterance(UNKNOWN, 0.0, "voice")
             if state is Segment.TIMEOUT:
