@@ -149,7 +149,9 @@ def test_an_intake_ends_with_a_choice_in_the_report_result_and_sheet(tmp_path: P
     text = (report / "report.md").read_text("utf-8")
     assert "Gekozen voor thuis" in text
     assert "- F55: Roeien met het oefenelastiek (Roeioefening met oefenelastiek), 12 keer" in text
-    assert "- F14: Nek en romp draaien, zittend (Rotatieoefening nek en romp) " in text
+    assert "- F14: Nek en romp draaien, zittend (Rotatieoefening nek en romp), 10 keer" in text
+    assert "Menu van profiel B: F1, F1a, F5, F14, " in text  # the menu: one line of codes
+    assert "- F1: " not in text
     sheet = (report / "oefenblad.html").read_text("utf-8")
     for code in ("F14", "F55"):
         for step in P.library.exercise(code).steps:

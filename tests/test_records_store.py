@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.records.location import resolve_db_path, user_data_dir
+from assistant.records.location import legacy_data_dir, resolve_db_path
 from assistant.records.store import MIGRATIONS, RecordsError, Store, validate_patient_id
 from tests.records_fixtures import INTAKE_DAY, add_intake
 
@@ -20,12 +20,14 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_db_path_order_explicit_then_env_then_platform(tmp_path: Path) -> None:
+def test_db_path_order_explicit_then_env_then_platform(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"ASSISTANT_DB": str(tmp_path / "env.sqlite3"), "XDG_DATA_HOME": "/xdg"}
     assert resolve_db_path(tmp_path / "x.db", env=env) == tmp_path / "x.db"
     assert resolve_db_path(None, env=env) == tmp_path / "env.sqlite3"
-    assert resolve_db_path(None, env={"XDG_DATA_HOME": "/xdg"}, platform="linux") == Path(
-        "/xdg/nekpijn-assistent/records.sqlite3")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # platformdirs reads os.environ
+    assert resolve_db_path(None, env={}, platform="linux") == (
+        tmp_path / "xdg" / "nekpijn-assistent" / "records.sqlite3")
 
 
 @pytest.mark.parametrize(
@@ -38,8 +40,8 @@ def test_db_path_order_explicit_then_env_then_platform(tmp_path: Path) -> None:
         ("darwin", {"XDG_DATA_HOME": "/data"}, "/home/t/Library/Application Support"),
     ],
 )
-def test_user_data_dir_per_platform(platform: str, env: dict[str, str], expected: str) -> None:
-    assert user_data_dir(platform, env, Path("/home/t")) == Path(expected)
+def test_legacy_data_dir_per_platform(platform: str, env: dict[str, str], expected: str) -> None:
+    assert legacy_data_dir(platform, env, Path("/home/t")) == Path(expected) / "nekpijn-assistent"
 
 
 def test_new_database_is_private_with_wal_and_foreign_keys(tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ from html import escape
 from assistant.protocol.exercises import Dosage, Exercise, Library, SessionTexts
 from assistant.protocol.findings import ArmSide
 
-STYLE = """
+# The printed look every page the assistant writes shares (this sheet, the report): A4, the
+# page's font and colours, the title, the meta line, the note and warning boxes, the footer.
+BASE_STYLE = """
 @page { size: A4; margin: 16mm 15mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11.5pt; line-height: 1.45;
@@ -18,10 +20,19 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11.5pt; line-he
 h1 { font-size: 20pt; margin: 0 0 2mm; }
 .meta { color: #555; margin: 0 0 5mm; }
 .note { border-left: 4px solid #2b7a78; background: #eef7f6; padding: 3mm 4mm; margin: 0 0 4mm; }
-.later { color: #5b3a00; font-style: italic; margin: 1mm 0; }
 .warning { border-left: 4px solid #b3261e; background: #fdecea; padding: 3mm 4mm;
            margin: 0 0 4mm; font-weight: bold; }
 .note p, .warning p { margin: 1mm 0; }
+dl { display: grid; grid-template-columns: 38mm 1fr; gap: 1mm 3mm; margin: 2mm 0; }
+dt { font-weight: bold; }
+dd { margin: 0; }
+footer { color: #555; font-size: 10pt; border-top: 1px solid #ccc; padding-top: 2mm; }
+@media print { body { padding: 0; } .note, .warning { -webkit-print-color-adjust: exact;
+               print-color-adjust: exact; } }
+"""
+
+STYLE = BASE_STYLE + """
+.later { color: #5b3a00; font-style: italic; margin: 1mm 0; }
 section.exercise { border: 1px solid #ccc; border-radius: 3mm; padding: 4mm 5mm; margin: 0 0 5mm;
                    break-inside: avoid; page-break-inside: avoid; }
 section.exercise h2 { font-size: 14pt; margin: 0 0 1mm; }
@@ -30,13 +41,9 @@ section.exercise h2 { font-size: 14pt; margin: 0 0 1mm; }
 .code { display: inline-block; min-width: 13mm; padding: 0.5mm 2mm; margin-right: 2mm;
         border-radius: 2mm; background: #2b7a78; color: white; text-align: center; }
 .purpose { font-style: italic; margin: 1mm 0 2mm; }
-dl { display: grid; grid-template-columns: 38mm 1fr; gap: 1mm 3mm; margin: 2mm 0; }
-dt { font-weight: bold; }
-dd { margin: 0; }
 ol { margin: 1mm 0 2mm 5mm; padding-left: 4mm; }
 ol li { margin: 0.8mm 0; }
 .safety { color: #8a1c12; margin: 1mm 0 0; }
-footer { color: #555; font-size: 10pt; border-top: 1px solid #ccc; padding-top: 2mm; }
 """
 
 

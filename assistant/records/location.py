@@ -1,51 +1,126 @@
-"""Where the records database lives: `--db`, else `ASSISTANT_DB`, else the user's data folder."""
+"""Where the records database and the reports live: `--db`, else `ASSISTANT_DB`, else the user's
+data folder from platformdirs.
+
+Versions before platformdirs looked the folder up by hand (`legacy_data_dir`). The two agree on
+most machines but not everywhere (macOS with `$XDG_DATA_HOME` set; Windows when `%LOCALAPPDATA%`
+is not the shell's folder), so a records file at the old place is used as long as it exists:
+nothing is lost by the move.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 from typing import Final
+
+import platformdirs
+from platformdirs.api import PlatformDirsABC
 
 ENV_DB: Final = "ASSISTANT_DB"
 APP_DIR: Final = "nekpijn-assistent"
 DB_NAME: Final = "records.sqlite3"
+REPORTS_DIR: Final = "verslagen"
 
 
-def user_data_dir(
+def _platform_dirs(platform: str | None) -> PlatformDirsABC:
+    """platformdirs' answer for `platform` (a `sys.platform` value; None: this machine)."""
+    if platform is None:
+        return platformdirs.PlatformDirs(APP_DIR, appauthor=False)
+    if platform.startswith("win"):
+        from platformdirs.windows import Windows
+
+        return Windows(APP_DIR, appauthor=False)
+    if platform == "darwin":
+        from platformdirs.macos import MacOS
+
+        return MacOS(APP_DIR, appauthor=False)
+    from platformdirs.unix import Unix
+
+    return Unix(APP_DIR, appauthor=False)
+
+
+def data_dir(platform: str | None = None) -> Path:
+    """Our folder for per-user data, from platformdirs (it reads the process environment):
+    `$XDG_DATA_HOME` or `~/.local/share` (Linux; macOS too when XDG_DATA_HOME is set, else
+    `~/Library/Application Support`), the Local AppData folder (Windows); then
+    `nekpijn-assistent`."""
+    return Path(_platform_dirs(platform).user_data_dir)
+
+
+def legacy_data_dir(
     platform: str | None = None, env: Mapping[str, str] | None = None, home: Path | None = None,
 ) -> Path:
-    """The platform's folder for per-user application data (without our own sub-folder).
+    """Our data folder as versions before platformdirs found it, to find their records file.
 
-    Linux and other Unix: `$XDG_DATA_HOME`, else `~/.local/share`; Windows: `%LOCALAPPDATA%`;
-    macOS: `~/Library/Application Support`.
+    Linux and other Unix: `$XDG_DATA_HOME` (absolute), else `~/.local/share`; Windows:
+    `%LOCALAPPDATA%`, else `~/AppData/Local`; macOS: `~/Library/Application Support`; then
+    `nekpijn-assistent`.
     """
     platform = sys.platform if platform is None else platform
     env = os.environ if env is None else env
     home = Path.home() if home is None else home
     if platform.startswith("win"):
         local = env.get("LOCALAPPDATA")
-        return Path(local) if local else home / "AppData" / "Local"
-    if platform == "darwin":
-        return home / "Library" / "Application Support"
-    xdg = env.get("XDG_DATA_HOME")
-    # The XDG spec: a relative path is invalid and must be ignored.
-    return Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".local" / "share"
+        base = Path(local) if local else home / "AppData" / "Local"
+    elif platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        xdg = env.get("XDG_DATA_HOME")
+        # The XDG spec: a relative path is invalid and must be ignored.
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".local" / "share"
+    return base / APP_DIR
+
+
+def app_data_dir(platform: str | None = None) -> Path:
+    """The folder of the default records file and of the reports: the old folder while it
+    holds a records file, else platformdirs' folder."""
+    try:
+        legacy = legacy_data_dir(platform)
+    except RuntimeError:  # no home folder to be found: there is no old file either
+        return data_dir(platform)
+    try:
+        kept = (legacy / DB_NAME).exists()
+    except OSError:  # there, but unreadable: the records store names the problem
+        kept = True
+    return legacy if kept else data_dir(platform)
+
+
+def reports_dir(platform: str | None = None) -> Path:
+    """Where an intake's reports go when no --report folder is given."""
+    return app_data_dir(platform) / REPORTS_DIR
 
 
 def resolve_db_path(
-    explicit: Path | None,
-    *,
-    platform: str | None = None,
-    env: Mapping[str, str] | None = None,
-    home: Path | None = None,
+    explicit: Path | None, *, platform: str | None = None, env: Mapping[str, str] | None = None,
 ) -> Path:
-    """The records file: `explicit` (--db), else $ASSISTANT_DB, else the user data folder."""
+    """The records file: `explicit` (--db), else $ASSISTANT_DB, else `records.sqlite3` in
+    `app_data_dir` (the old location while a file is there)."""
     if explicit is not None:
         return explicit.expanduser()
     env = os.environ if env is None else env
     from_env = env.get(ENV_DB)
     if from_env:
         return Path(from_env).expanduser()
-    return user_data_dir(platform, env, home) / APP_DIR / DB_NAME
+    return app_data_dir(platform) / DB_NAME
+
+
+def new_report_dir(day: date, label: str | None, *, root: Path | None = None,
+                   now: datetime | None = None) -> Path:
+    """Make and return a new, empty folder for an intake's reports under `root` (default:
+    `reports_dir()`): `<day>_<label>` (the patient id), or `<day>_<time>` without one, with
+    `-2`, `-3` … when that name is taken; an earlier report is never overwritten. The folders
+    are made 0700. OSError when the folder cannot be made."""
+    root = reports_dir() if root is None else root
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    name = f"{day.isoformat()}_{label or (now or datetime.now()).strftime('%H%M%S')}"
+    for n in range(1, 10_000):
+        folder = root / (name if n == 1 else f"{name}-{n}")
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        return folder
+    raise FileExistsError(f"{root / name}: te veel verslagen met deze naam")

@@ -1,0 +1,150 @@
+"""The practice's details (therapist, practice, AGB code, phone) that sign the referral letter
+and head the reports: a small TOML file in the user's config folder.
+
+Where: `$ASSISTANT_CONFIG` (a file path) when set, else `settings.toml` in
+`platformdirs.user_config_dir("nekpijn-assistent", appauthor=False)`. The file is written
+atomically (0600); a damaged file is an InputError (one Dutch line, exit 2) and is never
+overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Final
+
+import platformdirs
+
+from assistant.errors import InputError, OutputError, UsageError, os_reason
+from assistant.invocation import command
+from assistant.output.files import write_private
+
+ENV_CONFIG: Final = "ASSISTANT_CONFIG"
+APP_DIR: Final = "nekpijn-assistent"
+SETTINGS_NAME: Final = "settings.toml"
+MAX_LENGTH: Final = 100  # characters in one field
+AGB_PATTERN: Final = re.compile(r"\d{8}")
+PHONE_PATTERN: Final = re.compile(r"\+?[\d ()-]+")
+
+# field → (its Dutch label, the command-line flag that sets it)
+LABELS: Final = {
+    "therapist": ("Naam fysiotherapeut", "--naam"),
+    "practice": ("Praktijk", "--praktijk"),
+    "agb": ("AGB-code", "--agb"),
+    "phone": ("Telefoon", "--telefoon"),
+}
+
+
+@dataclass(frozen=True)
+class PracticeSettings:
+    """The practice's details; None when not set. Values are checked (`check_value`)."""
+
+    therapist: str | None = None
+    practice: str | None = None
+    agb: str | None = None  # 8 digits
+    phone: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) is None for f in fields(self))
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(Dutch label, value) of every field that is set, in the order of LABELS."""
+        return [(LABELS[name][0], value) for name in LABELS
+                if (value := getattr(self, name)) is not None]
+
+    def updated(self, changes: Mapping[str, str]) -> PracticeSettings:
+        """These settings with `changes` (field → new text) checked and applied; an empty text
+        clears the field. UsageError naming the flag on a bad value."""
+        checked: dict[str, str | None] = {}
+        for name, text in changes.items():
+            checked[name] = check_value(name, text, LABELS[name][1]) if text.strip() else None
+        return replace(self, **checked)
+
+
+def check_value(name: str, text: str, where: str) -> str:
+    """One field's value, trimmed: printable, at most MAX_LENGTH characters; `agb` exactly 8
+    digits; `phone` digits with spaces, '+', '-', '(' or ')'. UsageError naming `where`."""
+    value = " ".join(text.split())
+    if any(not ch.isprintable() for ch in value):
+        raise UsageError(f"{where}: gebruik alleen gewone tekens")
+    if len(value) > MAX_LENGTH:
+        raise UsageError(f"{where}: te lang; hoogstens {MAX_LENGTH} tekens")
+    if name == "agb":
+        value = value.replace(" ", "")
+        if not AGB_PATTERN.fullmatch(value):
+            raise UsageError(f"{where}: een AGB-code is 8 cijfers, zoals 04123456")
+    if name == "phone":
+        digits = sum(ch.isdigit() for ch in value)
+        if not PHONE_PATTERN.fullmatch(value) or not 6 <= digits <= 15:
+            raise UsageError(f"{where}: geef een telefoonnummer, zoals 030 123 45 67")
+    return value
+
+
+def settings_path(env: Mapping[str, str] | None = None) -> Path:
+    """The settings file: $ASSISTANT_CONFIG, else settings.toml in the user's config folder."""
+    env = os.environ if env is None else env
+    explicit = env.get(ENV_CONFIG)
+    if explicit:
+        return Path(explicit).expanduser()
+    return Path(platformdirs.user_config_dir(APP_DIR, appauthor=False)) / SETTINGS_NAME
+
+
+def _damaged(path: Path, why: str) -> InputError:
+    return InputError(f"het instellingenbestand {path} is beschadigd ({why}); herstel het, of "
+                      f"verwijder het en stel de gegevens opnieuw in met '{command('settings')}'")
+
+
+def how_to_set() -> str:
+    """The command that sets the practice's details, as the user starts the assistant."""
+    return command('settings --naam "…" --praktijk "…" --agb 12345678 --telefoon "…"')
+
+
+def load_settings(path: Path | None = None) -> PracticeSettings:
+    """The saved settings; empty when there is no file. InputError when the file cannot be
+    read or is damaged (not TOML, an unknown key, a value of the wrong type or form)."""
+    path = settings_path() if path is None else path
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return PracticeSettings()
+    except OSError as exc:
+        raise InputError(f"kan het instellingenbestand {path} niet lezen: "
+                         f"{os_reason(exc)}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        raise _damaged(path, "geen geldige TOML") from None
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if key not in LABELS:
+            raise _damaged(path, f"onbekende sleutel '{key}'")
+        if not isinstance(value, str):
+            raise _damaged(path, f"'{key}' moet tekst zijn")
+        try:
+            values[key] = check_value(key, value, f"'{key}'")
+        except UsageError as exc:
+            raise _damaged(path, exc.message) from None
+    return PracticeSettings(**values)
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string (values are printable: only quotes and backslashes need escaping)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def save_settings(settings: PracticeSettings, path: Path | None = None) -> Path:
+    """Write the settings atomically (0600, a new folder 0700); OutputError when that fails."""
+    path = settings_path() if path is None else path
+    lines = ["# Nekpijn-assistent: de gegevens van de praktijk (assistant settings).", ""]
+    lines += [f"{name} = {_toml_string(value)}" for name in LABELS
+              if (value := getattr(settings, name)) is not None]
+    try:
+        return write_private(path, "\n".join(lines) + "\n")
+    except OSError as exc:
+        raise OutputError(f"kan de instellingen niet bewaren in {path}: "
+                          f"{os_reason(exc)}") from None
