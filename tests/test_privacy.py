@@ -23,6 +23,9 @@ NETWORK_MODULES = {"socket", "urllib", "http", "ftplib", "smtplib", "requests", 
 # The one deliberate exception: `assistant model download`, run by hand, fetches a speech model
 # (no patient data is sent).
 DOWNLOADER = PACKAGE / "speech" / "models.py"
+# And the therapist's screen: `assistant ui` binds its own socket on 127.0.0.1 only
+# (tests/test_ui_cli.py checks the address), so the page can be served on this machine.
+LOCAL_SERVER = PACKAGE / "ui" / "server.py"
 
 
 class NetworkUsed(AssertionError):
@@ -116,4 +119,5 @@ def _imports(path: Path) -> set[str]:
 def test_only_the_model_downloader_imports_network_modules() -> None:
     users = {path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py")
              if _imports(path) & NETWORK_MODULES}
-    assert users == {DOWNLOADER.relative_to(PACKAGE).as_posix()}
+    assert users == {DOWNLOADER.relative_to(PACKAGE).as_posix(),
+                     LOCAL_SERVER.relative_to(PACKAGE).as_posix()}

@@ -6,11 +6,17 @@ alternate speaking and listening, re-ask on silence and confirm what is doubtful
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
 
 from assistant.dialog.consultation import DialogConfig
+from assistant.dialog.phrases import accepted_phrases, command_phrases
 from assistant.intake.run import SpeechOutput, run_consultation
+from assistant.speech.setup import core_words
 from assistant.speech.voice import VoiceListener
 from tests.fakes import RATE, ScriptedRecognizer, silence, tone
 from tests.harness import (
@@ -236,3 +242,36 @@ def test_a_listener_hears_a_phrase_only_when_the_model_knows_all_its_words() -> 
     assert listener.hears(["fors", "een beetje", "nee"])
     assert not listener.hears(["fors", "een beetje"])
     assert VoiceListener(ScriptedRecognizer([]), LiveRoom([])).hears(["fors"])
+
+
+def test_the_intake_command_sends_a_question_its_model_cannot_hear_to_the_keyboard(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wiring, end to end: `assistant intake` with a model that knows the core words but
+    not links, rechts or beide says so at the side of the arm signs, once, aloud. (Every
+    other question has an answer of core words: 'nee' or 'nul' for none, for instance.)"""
+    import assistant.cli.common as common
+    from tests.in_process import run as run_cli
+
+    side = PROTOCOL.question("arm_side")
+    lacking = {w for p in accepted_phrases(PROTOCOL.vocabulary, side) for w in p.split()}
+    lacking -= core_words(PROTOCOL) | {w for p in command_phrases(PROTOCOL.vocabulary)
+                                       for w in p.split()}  # a model refused otherwise
+
+    class LacksSideWords(ScriptedRecognizer):
+        has_unknown_token = True
+
+        def unknown_words(self, phrases: list[str]) -> list[str]:
+            return sorted({w for p in phrases for w in p.split()} & lacking)
+
+    script = [*VOICE_SCREENED, "ja", "nee", "nee"]  # reduced reflexes: grade III
+    room = LiveRoom([answer_audio() for _ in script])
+    listener = VoiceListener(LacksSideWords([(a, 0.95) for a in script]), room, timeout=1.0)
+    monkeypatch.setattr(common, "open_listener", lambda *args: listener)
+    events = tmp_path / "events.jsonl"
+    code, _, _ = run_cli(["intake", "--mute", "--events", str(events)], capsys, monkeypatch)
+    lines = [json.loads(line) for line in events.read_text("utf-8").splitlines()]
+    notices = [e for e in lines if e["event"] == "reprompt" and e["reason"] == "keyboard"]
+    assert code == 1  # the room falls silent at that question: stopped, answers kept
+    assert [n["question"] for n in notices] == ["arm_side"]
+    assert "kent het spraakmodel niet" in notices[0]["text"] and "aloud" not in notices[0]

@@ -26,6 +26,8 @@ from assistant.cli.intake import add_intake_parser
 from assistant.cli.model import add_model_parser
 from assistant.cli.parser import DutchParser
 from assistant.cli.records import add_records_parsers
+from assistant.cli.settings import add_settings_parser
+from assistant.cli.ui import add_ui_parser
 from assistant.dialog.diagram import mermaid, session_mermaid
 from assistant.errors import (
     AssistantError,
@@ -87,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_parser(sub)
     add_records_parsers(sub)
     add_exercises_parser(sub)
+    add_ui_parser(sub)
+    add_settings_parser(sub)
     return parser
 
 

@@ -67,22 +67,24 @@ def parse_codes(text: str, protocol: Protocol, option: str = "--codes") -> tuple
     return tuple(codes)
 
 
-def _patient_program(args: argparse.Namespace, protocol: Protocol) -> Program:
+def patient_program(patient: str, db: Path | None, protocol: Protocol) -> Program:
+    """The exercises chosen at the patient's latest intake, with its menu's warning, the ones
+    for insufficient effect and the arm side (UsageError when there are none to do)."""
     from assistant.records.location import resolve_db_path
     from assistant.records.store import Store, validate_patient_id
 
-    validate_patient_id(args.patient)
-    with Store.open(resolve_db_path(args.db), write=False) as store:
-        consultation = store.latest_consultation(args.patient)
+    validate_patient_id(patient)
+    with Store.open(resolve_db_path(db), write=False) as store:
+        consultation = store.latest_consultation(patient)
     if consultation is None:
-        raise UsageError(f"--patient: geen intake gevonden voor '{args.patient}'")
+        raise UsageError(f"--patient: geen intake gevonden voor '{patient}'")
     if consultation.result.get("referral"):
         raise UsageError(f"--patient: '{consultation.patient}' is bij de intake verwezen "
                          "(graad IV): volgens de richtlijn eerst naar de huisarts, zonder "
                          "oefenprogramma")
     codes = tuple(consultation.chosen_exercises)
     if not codes:
-        raise UsageError(f"--patient: bij de intake van '{args.patient}' zijn geen oefeningen "
+        raise UsageError(f"--patient: bij de intake van '{patient}' zijn geen oefeningen "
                          "gekozen; kies ze met --codes")
     stored_side = consultation.findings.get("arm_side")
     arm_side: ArmSide | None = stored_side if stored_side in ARM_SIDES else None
@@ -107,7 +109,7 @@ def _chosen_program(args: argparse.Namespace, protocol: Protocol) -> Program:
     if args.patient is not None:
         if args.codes or args.profile:
             raise UsageError("--patient gaat niet samen met --codes of --profile")
-        return _patient_program(args, protocol)
+        return patient_program(args.patient, args.db, protocol)
     warning = None
     codes: tuple[str, ...] = ()
     later: tuple[str, ...] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
@@ -34,26 +34,28 @@ from assistant.cli.common import (
 from assistant.cli.exercises import parse_codes
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
-from assistant.dialog.evaluation import run_evaluation
-from assistant.dialog.events import Emit, ErrorEvent
-from assistant.dialog.yes_no import ask_resume, offer_baseline
+from assistant.dialog.events import Emit
+from assistant.dialog.yes_no import ask_resume
 from assistant.errors import (
-    AssistantError,
-    InternalError,
+    InputError,
     OutputError,
     RecordsError,
-    describe,
     os_reason,
 )
 from assistant.intake.guard import keeping_answers, resume_command
 from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
 from assistant.intake.run import Fanout, Outcome, SpeechOutput, run_consultation
-from assistant.output.report import render_report, write_report
+from assistant.intake.session import report_error, store_intake
+from assistant.output.report import SHEET_FILE, write_report
+from assistant.output.report_content import Baseline, build_report, stored_baseline
+from assistant.output.report_text import render_summary
 from assistant.output.screen import EventLog, Screen
 from assistant.output.sheet import render_sheet
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
+from assistant.records.location import new_report_dir, reports_dir
+from assistant.settings import PracticeSettings, how_to_set, load_settings
 from assistant.speech.interfaces import Listener
 from assistant.speech.text import StreamListener
 
@@ -93,7 +95,9 @@ def add_intake_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
     intake.add_argument("--events", type=Path, metavar="BESTAND",
                         help="schrijf de gebeurtenissen als JSON-regels naar BESTAND")
     intake.add_argument("--report", type=Path, metavar="MAP",
-                        help="schrijf report.md, result.json en findings.json in MAP")
+                        help="schrijf het verslag (report.html, report.txt, report.md), "
+                             "result.json en findings.json in MAP (standaard: een nieuwe map "
+                             "in de gegevensmap)")
     intake.add_argument("--date", type=parse_date, default=date.today(),
                         metavar="JJJJ-MM-DD", help="datum van de consultatie (standaard: vandaag)")
     intake.add_argument("--audio-in", type=Path, metavar="BESTAND.wav",
@@ -164,37 +168,16 @@ def _confirm_resume(records: IntakeRecords, args: argparse.Namespace,
 def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, emit: Emit,
                   protocol: Protocol, baseline: tuple[int, tuple[int, int, int]] | None,
                   activities: tuple[str, ...], given: Findings | None) -> None:
-    """Store the finished intake under the patient's id, with the baseline measurement."""
-    consultation = outcome.consultation
-    result, voice = consultation.result, consultation.config.voice
-    saved = records.finish(given or consultation.findings, result, outcome.chosen_exercises,
-                           len(consultation.history))  # a findings file is kept as given
-    if saved is None or result is None:
-        return
-    if result.profile is None:
-        if baseline is not None or activities:
-            print("Geen beginmeting bewaard: bij graad IV volgt geen behandeling.")
-        return
-    print(saved)
-    if baseline is None and given is None and offer_baseline(listener, emit, protocol,
-                                                           voice=voice):
-        measured = run_evaluation(listener, emit, result.profile, protocol, baseline=True,
-                                  voice=voice, activities=activities, name_activities=True)
-        if measured is not None:
-            baseline = measured.nprs, measured.psk
-            activities = activities or measured.psk_activities
-    if activities:  # named on the command line or at the baseline: kept with the intake
-        records.name_activities(activities)
-    if baseline is not None:
-        print(records.baseline(*baseline, activities))
-    elif activities:
-        print(f"PSK-activiteiten opgeslagen: {', '.join(activities)}.")
+    """Store the finished intake under the patient's id, with the baseline measurement (the
+    flow the screen shares: assistant/intake/session.py)."""
+    store_intake(records, outcome, listener, emit, protocol, baseline, activities, given)
 
 
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
     """Check every flag first, run the consultation (records and journal open around it),
-    then show and write the report."""
+    then write the report and show its summary."""
     answers, exercises, baseline = _checked_flags(args, protocol)
+    settings = _practice_settings()
     with ExitStack() as stack:
         records = _open_records(args, journaled=answers is None)
         if records is not None:
@@ -209,8 +192,13 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
             if stopped_with_answers:
                 assert records is not None
                 print(f"Ga later verder met '{resume_command(records, args.db)}'.")
+            # the finished intake's baseline and the patient, for the report
+            baseline_taken = stored_baseline(records) if records is not None else None
+            patient = records.patient if records is not None else args.patient
+            kept = records is not None and records.journal is not None
     day = records.day if records is not None else args.date
-    _report(args, protocol, outcome, answers, day)
+    _report(args, protocol, outcome, answers, day, patient=patient, baseline=baseline_taken,
+            settings=settings, kept=kept)
     return EXIT_DONE if outcome.consultation.result is not None else EXIT_UNFINISHED
 
 
@@ -220,6 +208,9 @@ def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
     the first question (UsageError or InputError otherwise)."""
     if args.resume and args.answers:
         raise UsageError("--resume gaat niet samen met --answers")
+    if args.answers and (args.voice or args.text):
+        raise UsageError(f"--{'voice' if args.voice else 'text'} gaat niet samen met --answers "
+                         "(de antwoorden komen uit het bestand)")
     answers = read_findings(args.answers) if args.answers else None
     if args.exercises is not None and answers is None:
         raise UsageError("--exercises hoort bij --answers (anders kiest u ze in het gesprek)")
@@ -234,32 +225,56 @@ def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
     return answers, exercises, baseline
 
 
+def _practice_settings() -> PracticeSettings | None:
+    """The practice's details for the report and the letter; a settings file that cannot be
+    read is named on stderr in one line, and the intake goes on without it (blank lines)."""
+    try:
+        return load_settings()
+    except InputError as exc:
+        print(f"Instellingen niet gebruikt: {exc.message}.", file=sys.stderr)
+        return None
+
+
 def _report(args: argparse.Namespace, protocol: Protocol, outcome: Outcome,
-            answers: Findings | None, day: date) -> None:
-    """Show the report of a finished intake, and write it (and the sheet) with --report."""
+            answers: Findings | None, day: date, *, patient: str | None,
+            baseline: Baseline | None, settings: PracticeSettings | None, kept: bool) -> None:
+    """Write the report (html, txt, md), the result and the sheet, into --report or else a new
+    folder in the user's data folder, then show the summary and where it was written. Without
+    --report an intake that stopped is written only when no journal keeps its answers."""
     consultation = outcome.consultation
     chosen, result = outcome.chosen_exercises, consultation.result
-    report = render_report(protocol=protocol, answers=outcome.answers,
-                           findings=consultation.findings, result=result,
-                           day=day, chosen=chosen, from_file=answers is not None)
+    report = build_report(protocol=protocol, answers=outcome.answers,
+                          findings=consultation.findings, result=result, day=day,
+                          chosen=chosen, from_file=answers is not None, patient=patient,
+                          baseline=baseline, settings=settings)
     sheet = None
     if chosen and result is not None:
         sheet = render_sheet(protocol.library, chosen, day=day,
                              warning=result.exercise_warning,
                              later=result.exercises_if_insufficient,
                              arm_side=(answers or consultation.findings).arm_side)
-    if result is not None:
-        print("\n" + report, end="")
-    if args.report is None:
-        return
+    print(render_summary(report), end="")
+    folder = args.report
+    if folder is None:
+        if result is None and (kept or not consultation.history):
+            return
+        try:
+            folder = new_report_dir(day, patient)
+        except OSError as exc:
+            raise OutputError(f"kan geen map voor het verslag maken in {reports_dir()}: "
+                              f"{os_reason(exc)}; geef een map met --report") from None
     try:
-        paths = write_report(args.report, report=report,
-                             findings=answers or consultation.findings,
-                             result=result, chosen=chosen, sheet=sheet)
+        write_report(folder, report=report, findings=answers or consultation.findings,
+                     result=result, chosen=chosen, sheet=sheet)
     except OSError as exc:
-        raise OutputError(f"--report: kan niet schrijven in {args.report}: "
-                          f"{os_reason(exc)}") from None
-    print(f"Verslag geschreven: {', '.join(str(p) for p in paths)}")
+        where = "--report: kan" if args.report is not None else "kan het verslag"
+        raise OutputError(f"{where} niet schrijven in {folder}: {os_reason(exc)}") from None
+    print(f"Verslag geschreven in {folder}")
+    print("  report.html om te printen, report.txt voor het EPD"
+          + (f", {SHEET_FILE} voor de patiënt" if sheet is not None else ""))
+    if report.letter_unsigned:
+        print(f"De verwijsbrief heeft lege regels voor uw naam en praktijk. Stel ze één keer "
+              f"in met: {how_to_set()}")
 
 
 def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
@@ -271,6 +286,7 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
     sinks: list[Emit] = []
     listener: Listener | None = None
     voice = forced_onto_grammar = False
+    hears = None
     if answers is not None:
         answerer = FindingsAnswerer(answers, protocol, exercises)
         sinks.append(answerer)
@@ -282,6 +298,7 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
             listener, voice = voice_input, True
             # no [unk]: any speech becomes a grammar word (a model without it, DESIGN.md)
             forced_onto_grammar = not getattr(voice_input.recognizer, "has_unknown_token", True)
+            hears = voice_input.hears  # a question with no known answer: the keyboard at once
     if listener is None:
         listener = text_listener()
     if args.events is not None:
@@ -305,7 +322,7 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
                 record_also=answers is None or answers.arm_signs is not None,
                 today=records.day if records is not None else args.date,
                 cross_check=answers is None,
-                confirm_screening=forced_onto_grammar),
+                confirm_screening=forced_onto_grammar, hears=hears),
             journal=records.journal if records else None,
             resume=records.resume if records else ())
     except Exception as exc:
@@ -325,10 +342,5 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
 
 
 def _report_error(sinks: list[Emit], exc: Exception) -> None:
-    """The error goes into the event stream too (DESIGN.md "Events": `error`), so a tool
-    following --events sees why the intake ended; a sink that fails now is passed over."""
-    code = exc.code if isinstance(exc, AssistantError) else InternalError.code
-    event = ErrorEvent(code, describe(exc))
-    for sink in sinks:
-        with suppress(Exception):
-            sink(event)
+    """The error goes into the event stream too (assistant/intake/session.py)."""
+    report_error(sinks, exc)

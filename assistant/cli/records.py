@@ -106,7 +106,8 @@ def _open(args: argparse.Namespace, *, write: bool = True) -> Store:
     return Store.open(resolve_db_path(args.db), write=write)
 
 
-def _intake(store: Store, patient: str) -> ConsultationRow:
+def finished_intake(store: Store, patient: str) -> ConsultationRow:
+    """The patient's latest finished intake (RecordsError naming the fix when there is none)."""
     consultation = store.latest_consultation(patient)
     if consultation is None:
         if store.has_patient(patient):
@@ -145,7 +146,7 @@ def _ask(args: argparse.Namespace, profile: str, protocol: Protocol, speaker: Sp
                           activities=activities, name_activities=first, baseline=baseline)
 
 
-def _activities(consultation: ConsultationRow, given: tuple[str, ...] | None,
+def fixed_activities(consultation: ConsultationRow, given: tuple[str, ...] | None,
                 measured: bool) -> tuple[str, ...]:
     """The PSK's activities of this treatment: as named before, or `--psk-activities` at the
     first measurement (stored with it). Other names later are refused, and so are names after
@@ -168,7 +169,7 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
         raise RecordsError("geef --nprs en --psk samen, of geen van beide (dan vraag ik ze)")
     _report_dir(args.report)
     with _open(args) as store:
-        consultation = _intake(store, args.patient)
+        consultation = finished_intake(store, args.patient)
         patient = consultation.patient  # as first stored: "P-0001" for "p-0001"
         profile = consultation.result.get("profile")
         if not profile:
@@ -186,7 +187,7 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
                              "beginmeting; er is nog niets om mee te vergelijken")
         speaker: Speaker = SilentSpeaker()
         first = not store.evaluations(patient, consultation.id)
-        activities = _activities(consultation, args.psk_activities, not first)
+        activities = fixed_activities(consultation, args.psk_activities, not first)
         if args.nprs is None:
             streams.stdin()  # a closed stdin is refused before the speaker starts
             speaker = _speaker(args)
@@ -238,7 +239,7 @@ def cmd_history(args: argparse.Namespace, protocol: Protocol) -> int:
     """The intake and every evaluation since, as text with bars or as JSON."""
     _report_dir(args.report)
     with _open(args, write=False) as store:
-        consultation = _intake(store, args.patient)
+        consultation = finished_intake(store, args.patient)
         rows = store.evaluations(args.patient, consultation.id)
         earlier = [(c, store.evaluations(args.patient, c.id))
                    for c in store.consultations(args.patient) if c.id != consultation.id]

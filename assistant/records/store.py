@@ -253,10 +253,16 @@ class Store:
 
         With `write` False (history, export) a valid file in a read-only folder is still read,
         as an immutable file: SQLite's write-ahead log needs the folder otherwise."""
-        if path.is_dir():
+        try:
+            is_dir, exists, parent_is_dir = path.is_dir(), path.exists(), path.parent.is_dir()
+        except OSError as exc:
+            raise RecordsError(f"kan de patiëntgegevens niet openen: {path} ({os_reason(exc)}); "
+                               "controleer de map en de rechten, of kies een ander bestand "
+                               "met --db") from None
+        if is_dir:
             raise RecordsError(f"{path} is een map, geen gegevensbestand; kies een bestand met "
                                "--db")
-        if not write and not path.exists() and path.parent.is_dir():  # reading makes nothing
+        if not write and not exists and parent_is_dir:  # reading makes nothing
             raise RecordsError(f"er zijn nog geen patiëntgegevens: {path} bestaat niet; "
                                "kies het juiste bestand met --db")
         try:
@@ -575,6 +581,16 @@ class Store:
                                      (patient,)).fetchone()
         return None if row is None else JournalRow(row[0], row[1], date.fromisoformat(row[2]),
                                                    row[3], row[4])
+
+    @_sqlite_errors
+    def journal_patients(self) -> list[str]:
+        """The patients with an interrupted intake (an open journal that holds an answer),
+        latest first, each once (for the screen's list of intakes to resume)."""
+        rows = self._conn.execute(
+            "SELECT patient FROM journal WHERE patient IS NOT NULL AND status = 'open'"
+            " AND EXISTS (SELECT 1 FROM journal_entries WHERE journal = journal.id)"
+            " GROUP BY patient COLLATE NOCASE ORDER BY MAX(id) DESC").fetchall()
+        return [str(r[0]) for r in rows]
 
     @_sqlite_errors
     def journal_close(self, journal_id: int, status: JournalStatus) -> None:

@@ -1,0 +1,258 @@
+"""The screen's routes (Starlette), behind the Guard (security.py).
+
+Pages (GET): `/` start (new intake, resume, patients), `/intake` the live intake or session,
+`/report` the report to print, `/patient/<handle>` a patient's history with the chart and the
+follow-up form, `/chart/<handle>.png`. Live updates: `/events` (server-sent events, the current
+activity replayed first) and `/api/events?after=N` (the same messages as JSON). Actions (POST,
+JSON body, CSRF header): `/api/intake`, `/api/say`, `/api/change`, `/api/session`,
+`/api/followup`. An action that cannot be done answers 400 or 409 with `{"error": line}`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, Final
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from assistant.errors import AssistantError, InputError
+from assistant.ui.engine import Busy, Engine, status
+from assistant.ui.hub import Message
+from assistant.ui.records_view import RecordsView, score
+from assistant.ui.security import Guard, Secrets
+
+HERE: Final = Path(__file__).parent
+KEEPALIVE: Final = 15.0  # s between comments on an idle event stream
+MAX_BODY: Final = 10_000  # bytes: no action needs more
+REPORT_POLICY: Final = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.autoescape = True
+    return templates
+
+
+class Pages:
+    """The routes' handlers and what they share: the engine, the records and the secrets the
+    pages carry."""
+
+    def __init__(self, engine: Engine, records: RecordsView, keys: Secrets) -> None:
+        self.engine = engine
+        self.records = records
+        self.keys = keys
+        self.templates = _templates()
+
+    def page(self, request: Request, name: str, status_code: int = 200,
+             **context: Any) -> Response:
+        return self.templates.TemplateResponse(
+            request, name, {"csrf": self.keys.csrf, "state": status(self.engine), **context},
+            status_code=status_code)
+
+    # --- pages --------------------------------------------------------------------------------
+
+    async def start(self, request: Request) -> Response:
+        patients, interrupted, problem = [], [], None
+        try:
+            patients = await run_in_threadpool(self.records.patients)
+            interrupted = await run_in_threadpool(self.records.interrupted)
+        except AssistantError as exc:
+            problem = exc.message
+        return self.page(request, "start.html", patients=patients, interrupted=interrupted,
+                         problem=problem)
+
+    async def intake(self, request: Request) -> Response:
+        return self.page(request, "live.html")
+
+    async def report(self, request: Request) -> Response:
+        html = self.engine.intake.report_html
+        if html is not None:  # self-contained: its own inline style, no script at all
+            return Response(html, media_type="text/html; charset=utf-8",
+                            headers={"content-security-policy": REPORT_POLICY})
+        return self.page(request, "report.html", report=self.engine.intake.report)
+
+    async def patient(self, request: Request) -> Response:
+        patient = self.records.handles.patient(request.path_params["handle"])
+        if patient is None:
+            return self.page(request, "missing.html", 404)
+        try:
+            history = await run_in_threadpool(self.records.history, patient)
+        except AssistantError as exc:
+            return self.page(request, "missing.html", 404, problem=exc.message)
+        profile = history["intake"].get("profile")
+        return self.page(request, "patient.html", history=history,
+                         handle=request.path_params["handle"], profile=profile,
+                         activities=history["intake"].get("psk_activities", []))
+
+    async def chart(self, request: Request) -> Response:
+        patient = self.records.handles.patient(request.path_params["handle"])
+        if patient is None:
+            return Response(status_code=404)
+        try:
+            png = await run_in_threadpool(self.records.chart, patient)
+        except AssistantError:
+            return Response(status_code=404)
+        return Response(png, media_type="image/png")
+
+    # --- the event stream -----------------------------------------------------------------------
+
+    async def events(self, request: Request) -> Response:
+        hub = self.engine.hub
+
+        async def stream() -> AsyncIterator[str]:
+            replay, queue = hub.subscribe()
+            try:
+                for message in replay:
+                    yield _sse(message)
+                while True:
+                    try:
+                        next_message: Message | None = await asyncio.wait_for(queue.get(),
+                                                                              KEEPALIVE)
+                    except TimeoutError:
+                        yield ": nog verbonden\n\n"
+                        continue
+                    if next_message is None:
+                        return
+                    yield _sse(next_message)
+            finally:
+                hub.unsubscribe(queue)
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"x-accel-buffering": "no"})
+
+    async def messages(self, request: Request) -> Response:
+        try:
+            after = int(request.query_params.get("after", "0"))
+        except ValueError:
+            after = 0
+        return JSONResponse({"messages": self.engine.hub.messages(after),
+                             "state": status(self.engine)})
+
+    # --- actions --------------------------------------------------------------------------------
+
+    async def start_intake(self, request: Request) -> Response:
+        body = await _body(request)
+        patient = str(body.get("patient") or "").strip() or None
+        resume = bool(body.get("resume"))
+        await run_in_threadpool(self.engine.start_intake, patient, resume=resume)
+        return JSONResponse({"ok": True})
+
+    async def say(self, request: Request) -> Response:
+        body = await _body(request)
+        text = str(body.get("text") or "").strip()
+        if not text:
+            return _error("typ of kies een antwoord")
+        self.engine.say(text)
+        return JSONResponse({"ok": True})
+
+    async def change(self, request: Request) -> Response:
+        body = await _body(request)
+        steps = self.engine.change(str(body.get("question") or ""))
+        return JSONResponse({"ok": True, "steps": steps})
+
+    async def session(self, request: Request) -> Response:
+        body = await _body(request)
+        handle = body.get("handle")
+        if handle:
+            patient = self.records.handles.patient(str(handle))
+            if patient is None:
+                return _error("onbekende patiënt", 404)
+            program = await run_in_threadpool(self.engine.patient_program, patient)
+        else:
+            found = self.engine.session_program()
+            if found is None:
+                return _error("kies eerst oefeningen bij de intake")
+            program = found
+        self.engine.start_session(program)
+        return JSONResponse({"ok": True})
+
+    async def followup(self, request: Request) -> Response:
+        body = await _body(request)
+        patient = self.records.handles.patient(str(body.get("handle") or ""))
+        if patient is None:
+            return _error("onbekende patiënt", 404)
+        psk_given = body.get("psk")
+        if not isinstance(psk_given, list) or len(psk_given) != 3:
+            return _error("geef drie PSK-scores")
+        psk = (score(psk_given[0], "PSK 1"), score(psk_given[1], "PSK 2"),
+               score(psk_given[2], "PSK 3"))
+        nprs = score(body.get("nprs"), "Pijn (NPRS)")
+        named = body.get("activities")
+        activities = (tuple(str(a).strip() for a in named)
+                      if isinstance(named, list) and any(str(a).strip() for a in named)
+                      else None)
+        if activities is not None:
+            from assistant.records.store import validate_psk_activities
+
+            activities = validate_psk_activities(activities)
+        outcome, lines = await run_in_threadpool(
+            lambda: self.records.followup(patient, nprs, psk,
+                                          neuro_worse=bool(body.get("neuro_worse")),
+                                          activities=activities))
+        return JSONResponse({"ok": True, "lines": lines, "advice": list(outcome.advice),
+                             "reasons": list(outcome.reasons),
+                             "actions": list(outcome.actions)})
+
+
+def _sse(message: Message) -> str:
+    return f"id: {message['seq']}\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
+
+
+def _error(text: str, status_code: int = 400) -> Response:
+    return JSONResponse({"error": text}, status_code=status_code)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise InputError("het verzoek is te groot")
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError:
+        raise InputError("geen geldig verzoek") from None
+    if not isinstance(data, dict):
+        raise InputError("geen geldig verzoek")
+    return data
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AssistantError)
+    return _error(exc.message, 409 if isinstance(exc, Busy) else 400)
+
+
+async def _failed(request: Request, exc: Exception) -> Response:
+    """A bug: one Dutch line (the Guard keeps the traceback out of every log)."""
+    return _error("er ging iets mis op het scherm; probeer het opnieuw", 500)
+
+
+def create_app(engine: Engine, records: RecordsView, keys: Secrets) -> Guard:
+    """The whole screen as an ASGI app, guarded."""
+    screen = Pages(engine, records, keys)
+    routes = [
+        Route("/", screen.start),
+        Route("/intake", screen.intake),
+        Route("/report", screen.report),
+        Route("/patient/{handle}", screen.patient),
+        Route("/chart/{handle}.png", screen.chart),
+        Route("/events", screen.events),
+        Route("/api/events", screen.messages),
+        Route("/api/intake", screen.start_intake, methods=["POST"]),
+        Route("/api/say", screen.say, methods=["POST"]),
+        Route("/api/change", screen.change, methods=["POST"]),
+        Route("/api/session", screen.session, methods=["POST"]),
+        Route("/api/followup", screen.followup, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={AssistantError: _refused,
+                                                       Exception: _failed})
+    return Guard(app, keys)

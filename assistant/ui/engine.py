@@ -1,0 +1,373 @@
+"""The one activity the screen runs at a time: an intake (the same run_consultation as
+`assistant intake`, with its journal, resume, storing and baseline) or a guided exercise
+session, each in a worker thread, fed by the page (and the microphone with --voice), its events
+published to the pages through the hub and spoken unless muted."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from assistant.clock import clock_from_env
+from assistant.dialog.consultation import DialogConfig
+from assistant.dialog.events import Answer, Ask, Confirm, Emit, Event, ResultEvent
+from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
+from assistant.errors import AssistantError, InternalError, RecordsError, UsageError, describe
+from assistant.intake.guard import keeping_answers
+from assistant.intake.records import IntakeRecords, RecordsUnavailable
+from assistant.intake.run import Fanout, Outcome, SpeechOutput, run_consultation
+from assistant.intake.session import report_error, store_intake
+from assistant.output.report import render_report
+from assistant.output.report_content import Baseline, stored_baseline
+from assistant.output.report_html import intake_report_html
+from assistant.protocol.model import Protocol
+from assistant.settings import PracticeSettings, load_settings
+from assistant.speech.commands import CommandSource, VoiceCommands
+from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
+from assistant.ui.hub import EventHub
+from assistant.ui.page_input import PageCommands, PageInput, PageListener, VoiceKeyboard
+from assistant.ui.views import view_of
+
+if TYPE_CHECKING:
+    from assistant.cli.exercises import Program
+    from assistant.speech.keyboard import KeyboardInput
+    from assistant.speech.voice import VoiceListener
+
+Activity = Literal["idle", "intake", "session"]
+START_WAIT = 10.0  # s to wait for the records to open before an intake is said to start
+JOIN_WAIT = 3.0  # s to wait for the worker at shutdown
+
+
+class Busy(AssistantError):
+    """Another intake or session is running (the screen answers 409)."""
+
+    code = "busy"
+
+
+@dataclass
+class IntakeState:
+    """What the screen knows of the last intake: its answers (for 'change this answer'), its
+    report, and the program for a guided session."""
+
+    answers: list[str] = field(default_factory=list)  # intake question ids, in order
+    confirming: bool = False  # an answer is read back, waiting for ja or nee
+    concluded: bool = False  # the result is given: its answers can no longer change
+    report: str | None = None  # report.md of the finished or stopped intake
+    report_html: str | None = None  # report.html of the same, to print
+    outcome: Outcome | None = None
+    day: date | None = None
+
+
+class Engine:
+    """Runs intakes and sessions for the pages. Thread-safe entry points: start_intake,
+    start_session, say, change, shutdown."""
+
+    def __init__(self, protocol: Protocol, hub: EventHub, *, db: Path | None = None,
+                 speaker: Speaker | None = None, voice: VoiceListener | None = None,
+                 today: Callable[[], date] = date.today) -> None:
+        self.protocol = protocol
+        self.hub = hub
+        self.db = db
+        self.speaker = speaker or SilentSpeaker()
+        self.voice = voice
+        self.today = today
+        self.activity: Activity = "idle"
+        self.page: PageInput | None = None
+        self.intake = IntakeState()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._stopping = False
+        self._begun = False  # the current activity has begun (see _begin)
+
+    # --- what the page asks -----------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def say(self, text: str) -> None:
+        """An utterance from the page for the running dialog (UsageError when none runs)."""
+        page = self.page
+        if page is None or not self.running:
+            raise UsageError("er loopt geen intake of sessie")
+        page.put(text[:500])
+
+    def change(self, question: str) -> int:
+        """Change the answer to `question`: 'terug' as often as it takes to reach it (the
+        same as saying it). Returns how many were sent; UsageError when it was not answered."""
+        with self._lock:
+            answers, confirming = list(self.intake.answers), self.intake.confirming
+        if self.activity != "intake" or question not in answers:
+            raise UsageError("dit antwoord is niet (meer) te veranderen")
+        if self.intake.concluded:
+            raise UsageError("de uitkomst is er al; begin een nieuwe intake om een antwoord "
+                             "te veranderen")
+        steps = len(answers) - answers.index(question) + (1 if confirming else 0)
+        for _ in range(steps):
+            self.say("terug")
+        return steps
+
+    def start_intake(self, patient: str | None, *, resume: bool) -> None:
+        """Begin an intake (`resume`: the interrupted one of `patient`, or the last without an
+        id). Returns once its records are open; RecordsError or Busy otherwise."""
+        opened = threading.Event()
+        failure: list[BaseException] = []
+
+        def work(page: PageInput) -> None:
+            self._intake(page, patient, resume, opened, failure)
+
+        self._start("intake", work)
+        opened.wait(START_WAIT)
+        if failure:
+            raise failure[0]
+
+    def start_session(self, program: Program) -> None:
+        """Begin a guided session through `program` (Busy when something runs)."""
+        if not program.codes:
+            raise UsageError("er zijn geen oefeningen gekozen")
+        self._start("session", lambda page: self._session(page, program))
+
+    def session_program(self) -> Program | None:
+        """The exercises chosen at the last intake, as a program for a session."""
+        from assistant.cli.exercises import Program
+
+        outcome = self.intake.outcome
+        if outcome is None or not outcome.chosen_exercises:
+            return None
+        result = outcome.consultation.result
+        assert result is not None
+        return Program(outcome.chosen_exercises, result.exercise_warning,
+                       result.exercises_if_insufficient, outcome.consultation.findings.arm_side)
+
+    def patient_program(self, patient: str) -> Program:
+        """The exercises chosen at the patient's intake (UsageError when none were)."""
+        from assistant.cli.exercises import patient_program
+
+        return patient_program(patient, self.db, self.protocol)
+
+    def stop_input(self) -> None:
+        """Stop: the dialog gets the end of its input (an intake keeps its journal for a
+        resume), the pages' streams end, nothing new starts. Safe from a signal handler."""
+        self._stopping = True
+        if self.page is not None:
+            self.page.close()
+        self.hub.close()
+
+    def shutdown(self) -> None:
+        """stop_input, then wait briefly for the dialog's thread to end."""
+        self.stop_input()
+        thread = self._thread
+        if thread is not None:
+            thread.join(JOIN_WAIT)
+
+    # --- running ----------------------------------------------------------------------------
+
+    def _start(self, activity: Activity, work: Callable[[PageInput], None]) -> None:
+        with self._lock:
+            if self._stopping:
+                raise Busy("de assistent stopt")
+            if self.running:
+                what = "een intake" if self.activity == "intake" else "een oefensessie"
+                raise Busy(f"er loopt al {what}; stop die eerst")
+            page = PageInput()
+            self.page, self._begun = page, False
+            self._thread = threading.Thread(target=self._guarded, args=(work, page),
+                                            name=f"ui-{activity}", daemon=True)
+            self._thread.start()
+
+    def _begin(self, activity: Activity) -> None:
+        """The activity has really begun (an intake: its records are open): the pages clear
+        their screen for it. Until then a failed start leaves the last one on screen."""
+        with self._lock:
+            self.activity, self._begun = activity, True
+            if activity == "intake":
+                self.intake = IntakeState()
+        self.hub.reset()
+        self.hub.publish({"type": "status", "activity": activity, "running": True})
+
+    def _guarded(self, work: Callable[[PageInput], None], page: PageInput) -> None:
+        try:
+            work(page)
+        except AssistantError as exc:
+            self.hub.publish({"type": "notice", "level": "error", "text": exc.message})
+        except Exception as exc:  # a bug must not kill the server: one line, as on the CLI
+            self.hub.publish({"type": "notice", "level": "error",
+                              "text": InternalError(describe(exc)).message})
+        finally:
+            if self._begun:
+                self.hub.publish({"type": "status", "activity": self.activity,
+                                  "running": False})
+
+    def _listener(self, page: PageInput) -> Listener:
+        if self.voice is None:
+            return PageListener(page)
+        self.voice.keyboard = cast("KeyboardInput", VoiceKeyboard(page))  # same interface
+        return self.voice
+
+    def _sinks(self) -> list[Emit]:
+        return [self._publish, self._follow, SpeechOutput(self.speaker)]
+
+    def _publish(self, event: Event) -> None:
+        self.hub.publish({"type": "event", "event": event.to_json(),
+                          "view": view_of(event, self.protocol)})
+
+    def _follow(self, event: Event) -> None:
+        """Keep the intake's answers as the page lists them: an answer adds one; a question
+        asked again ('terug') takes it and those after it back."""
+        if self.activity != "intake":
+            return
+        with self._lock:
+            answers = self.intake.answers
+            if isinstance(event, Ask) and event.question in answers:
+                del answers[answers.index(event.question):]
+            if isinstance(event, Answer) and event.finding is not None:
+                answers.append(event.question)
+            if isinstance(event, Ask | Confirm | Answer):
+                self.intake.confirming = isinstance(event, Confirm)
+            if isinstance(event, ResultEvent):
+                self.intake.concluded = True
+
+    def _notice(self, text: str) -> None:
+        self.hub.publish({"type": "notice", "level": "info", "text": text})
+
+    def _open_records(self, patient: str | None, resume: bool) -> tuple[
+            IntakeRecords | None, str | None]:
+        """The records and journal of this intake, or (None, why) when an intake without an
+        id has to go on without them (as `assistant intake` does); RecordsError otherwise."""
+        try:
+            return IntakeRecords.open(self.db, patient, self.today(), resume=resume), None
+        except RecordsUnavailable:
+            raise
+        except RecordsError as exc:
+            if patient is not None or resume:
+                raise
+            return None, f"Geen dagboek voor hervatten: {exc.message}."
+
+    def _intake(self, page: PageInput, patient: str | None, resume: bool,
+                opened: threading.Event, failure: list[BaseException]) -> None:
+        try:
+            records, why = self._open_records(patient, resume)
+        except RecordsUnavailable as exc:  # nothing to resume: said without the CLI's flag
+            failure.append(UsageError(exc.message.removeprefix("--resume: ")))
+            opened.set()
+            return
+        except BaseException as exc:
+            failure.append(exc)
+            opened.set()
+            return
+        self._begin("intake")
+        opened.set()
+        if why is not None:
+            self._notice(why)
+        listener = self._listener(page)
+        sinks = self._sinks()
+        if records is not None and records.resume:
+            self._standing_answers(records.resume)
+        day = records.day if records is not None else self.today()
+        self.intake.day = day
+        outcome: Outcome | None = None
+        try:
+            with keeping_answers(records, self.db):
+                try:
+                    outcome = run_consultation(
+                        self.protocol, listener, sinks,
+                        self._config(day),
+                        journal=records.journal if records else None,
+                        resume=records.resume if records else ())
+                except Exception as exc:
+                    report_error(sinks, exc)
+                    raise
+                self.intake.outcome = outcome
+                patient = records.patient if records is not None else None
+                self._publish_report(outcome, day, patient)
+                if records is not None:
+                    store_intake(records, outcome, listener, Fanout(sinks), self.protocol,
+                                 None, (), None, notify=self._notice)
+                    baseline = stored_baseline(records)
+                    if baseline is not None:  # the report again, with the baseline
+                        self._publish_report(outcome, day, patient, baseline)
+        finally:
+            if records is not None:
+                records.close()
+        kept = records is not None and records.journal is not None
+        if outcome.consultation.result is None and outcome.consultation.history and kept:
+            self._notice("Gestopt. De antwoorden zijn bewaard: hervat de intake op het "
+                         "beginscherm.")
+
+    def _config(self, day: date) -> DialogConfig:
+        """As `assistant intake` sets it: by voice, a model without [unk] forces any speech
+        onto a grammar word, so every screening answer is read back (DESIGN.md)."""
+        voice = self.voice is not None
+        forced = voice and not getattr(getattr(self.voice, "recognizer", None),
+                                       "has_unknown_token", True)
+        return DialogConfig(voice=voice, today=day, confirm_screening=forced)
+
+    def _standing_answers(self, entries: Sequence[dict[str, Any]]) -> None:
+        """A resumed intake's answers that still stand, shown as the answers they were (the
+        consultation replays them silently): the page lists them and can change them."""
+        standing: list[dict[str, Any]] = []
+        for entry in entries:
+            if entry.get("kind") == "answer":
+                standing.append(entry)
+            elif entry.get("kind") == "back" and standing:
+                standing.pop()
+        for entry in standing:
+            try:
+                finding = self.protocol.question(str(entry["question"])).finding
+            except KeyError:
+                return  # another protocol version: the replay itself will say so
+            event = Answer(str(entry["question"]), finding, entry.get("value"),
+                           str(entry.get("note", "")))
+            self._publish(event)
+            self._follow(event)
+
+    def _settings(self) -> PracticeSettings | None:
+        """The practice's details for the report; a damaged settings file is named once."""
+        try:
+            return load_settings()
+        except AssistantError as exc:
+            self._notice(f"Instellingen niet gebruikt: {exc.message}.")
+            return None
+
+    def _publish_report(self, outcome: Outcome, day: date, patient: str | None,
+                        baseline: Baseline | None = None) -> None:
+        """The report of the intake (report.md as text, report.html to print), and tell the
+        pages it is ready."""
+        consultation = outcome.consultation
+        settings = self._settings()
+        try:
+            self.intake.report = render_report(
+                protocol=self.protocol, answers=outcome.answers,
+                findings=consultation.findings, result=consultation.result, day=day,
+                chosen=outcome.chosen_exercises, patient=patient, baseline=baseline,
+                settings=settings)
+            self.intake.report_html = intake_report_html(
+                self.protocol, outcome, day=day, patient=patient, baseline=baseline,
+                settings=settings)
+        except Exception as exc:  # the intake is stored all the same: that comes first
+            self._notice(f"Het verslag kon niet worden gemaakt: {describe(exc)}.")
+            return
+        self.hub.publish({"type": "report", "finished": consultation.result is not None,
+                          "chosen": list(outcome.chosen_exercises or ())})
+
+    def _session(self, page: PageInput, program: Program) -> None:
+        self._begin("session")
+        commands: CommandSource = (VoiceCommands(cast("VoiceListener", self._listener(page)))
+                                   if self.voice is not None else PageCommands(page))
+        library = self.protocol.library
+        session = ExerciseSession(
+            [library.exercise(c) for c in program.codes], library.session,
+            self.protocol.vocabulary, Fanout(self._sinks()), commands, clock_from_env(),
+            SessionConfig(warning=program.warning, arm_side=program.arm_side))
+        session.run()
+
+
+def status(engine: Engine) -> dict[str, Any]:
+    """What the page needs to know about the engine when it loads."""
+    return {"activity": engine.activity, "running": engine.running,
+            "report": engine.intake.report is not None,
+            "session": engine.session_program() is not None}

@@ -1,0 +1,170 @@
+"""The records as the screen shows them: the patients (each behind a random handle, so no id is
+ever in a URL), interrupted intakes, a patient's history with the chart, and the follow-up
+entry, through the same store, rules and texts as `assistant followup` and `history`."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.cli.records import finished_intake as latest_intake
+from assistant.cli.records import fixed_activities
+from assistant.errors import UsageError
+from assistant.intake.records import IntakeRecords
+from assistant.intake.resume import describe_resume
+from assistant.protocol.followup import Followup, evaluate
+from assistant.protocol.followup_data import load_followup
+from assistant.protocol.model import Protocol
+from assistant.records.chart import write_chart
+from assistant.records.location import resolve_db_path
+from assistant.records.render import followup_lines, history_json, intake_lines, measurement
+from assistant.records.store import Store, validate_patient_id
+
+
+class Handles:
+    """Random, per-run handles for patient ids: /patient/<handle> names no patient."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_handle: dict[str, str] = {}
+        self._by_patient: dict[str, str] = {}
+
+    def handle(self, patient: str) -> str:
+        key = patient.casefold()
+        with self._lock:
+            if key not in self._by_patient:
+                handle = secrets.token_urlsafe(9)
+                self._by_patient[key], self._by_handle[handle] = handle, patient
+            return self._by_patient[key]
+
+    def patient(self, handle: str) -> str | None:
+        with self._lock:
+            return self._by_handle.get(handle)
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    """An interrupted intake that can be resumed: whose, and in words (describe_resume)."""
+
+    patient: str | None
+    described: str
+
+
+class RecordsView:
+    """Reads and writes the records file (`db`: --db, else ASSISTANT_DB or the user folder);
+    each call opens and closes it, so it is never held open between requests."""
+
+    def __init__(self, protocol: Protocol, db: Path | None) -> None:
+        self.protocol = protocol
+        self.db = db
+        self.handles = Handles()
+
+    @property
+    def path(self) -> Path:
+        return resolve_db_path(self.db)
+
+    def _read(self) -> Store | None:
+        return Store.open(self.path, write=False) if self.path.exists() else None
+
+    def patients(self) -> list[tuple[str, str]]:
+        """(id, handle) of every patient, in the store's order."""
+        store = self._read()
+        if store is None:
+            return []
+        with store:
+            return [(p, self.handles.handle(p)) for p in store.patients()]
+
+    def interrupted(self) -> list[Interrupted]:
+        """The intakes that can be resumed: the last one without an id, and each patient's."""
+        store = self._read()
+        if store is None:
+            return []
+        found: list[Interrupted] = []
+        with store:
+            for patient in [None, *store.journal_patients()]:
+                row = store.journal_find_open(patient)
+                if row is None:
+                    continue
+                records = IntakeRecords(store, row.patient, row.date, None,
+                                        store.journal_entries(row.id), row)
+                found.append(Interrupted(row.patient, describe_resume(records)))
+        return found
+
+    def history(self, patient: str) -> dict[str, Any]:
+        """The history JSON (render.history_json) plus `lines`: the latest intake in words.
+        RecordsError for an unknown patient."""
+        store = self._read()
+        if store is None:
+            raise UsageError("er zijn nog geen patiëntgegevens")
+        with store:
+            consultation = latest_intake(store, patient)
+            rows = store.evaluations(patient, consultation.id)
+            earlier = [(c, store.evaluations(patient, c.id))
+                       for c in store.consultations(patient) if c.id != consultation.id]
+        data = history_json(consultation.patient, consultation, rows, earlier)
+        data["lines"] = intake_lines(consultation, self.protocol)
+        return data
+
+    def chart(self, patient: str) -> bytes:
+        """The chart of the latest intake's measurements as PNG bytes (records/chart.py)."""
+        store = self._read()
+        if store is None:
+            raise UsageError("er zijn nog geen patiëntgegevens")
+        with store:
+            consultation = latest_intake(store, patient)
+            rows = store.evaluations(patient, consultation.id)
+        with tempfile.TemporaryDirectory() as folder:
+            return write_chart(Path(folder) / "chart.png", rows, consultation.date).read_bytes()
+
+    def followup(self, patient: str, nprs: int, psk: tuple[int, int, int], *,
+                 neuro_worse: bool = False, activities: tuple[str, ...] | None = None,
+                 day: date | None = None) -> tuple[Followup, list[str]]:
+        """Record today's measurement against the patient's latest intake and say what the
+        guideline advises now, as `assistant followup` does: the Followup and its lines.
+        RecordsError or UsageError as there (a referral, the arm worse on the intake day,
+        other PSK activities than those named before)."""
+        validate_patient_id(patient)
+        day = day or date.today()
+        with Store.open(self.path) as store:
+            consultation = latest_intake(store, patient)
+            patient = consultation.patient
+            profile = consultation.result.get("profile")
+            if not profile:
+                raise UsageError(f"patiënt {patient} is verwezen (graad IV): volgens de "
+                                 "richtlijn is er geen vervolgbehandeling")
+            if day < consultation.date:
+                raise UsageError(f"de datum {day.isoformat()} ligt voor de intake "
+                                 f"({consultation.date.isoformat()})")
+            if neuro_worse and day == consultation.date:
+                raise UsageError("'arm erger': een meting op de dag van de intake is de "
+                                 "beginmeting; er is nog niets om mee te vergelijken")
+            first = not store.evaluations(patient, consultation.id)
+            named = fixed_activities(consultation, activities or None, not first)
+            store.add_evaluation(patient, day, nprs, psk, neuro_worse)
+            if named and not consultation.psk_activities:
+                store.set_psk_activities(consultation.id, named)
+            rows = store.evaluations(patient, consultation.id)
+        outcome = evaluate(
+            patient=patient, profile=profile,
+            plan=self.protocol.profile(profile).closure_plan, intake_date=consultation.date,
+            day=day, measurements=[measurement(r) for r in rows], data=load_followup(),
+            psk_activities=named)
+        return outcome, followup_lines(outcome)
+
+
+def score(value: Any, what: str) -> int:
+    """A score 0–10 from a form (UsageError naming `what` otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise UsageError(f"{what}: geef een heel getal van 0 tot en met 10")
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 10:
+        raise UsageError(f"{what}: geef een heel getal van 0 tot en met 10")
+    return number

@@ -1,0 +1,429 @@
+// Nekpijn-assistent, the therapist's screen. Plain JavaScript, no build step, no external code.
+// The live page follows the server's event stream (/events) and draws what the dialog does;
+// every click or typed answer is POSTed as an utterance, with the page's CSRF token.
+"use strict";
+
+(function () {
+  const csrf = document.querySelector('meta[name="csrf"]').content;
+  const $ = (id) => document.getElementById(id);
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  async function post(path, body) {
+    const response = await fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+      body: JSON.stringify(body || {}),
+    });
+    let data = {};
+    try { data = await response.json(); } catch (e) { data = {}; }
+    if (!response.ok) throw new Error(data.error || "Dat lukte niet (" + response.status + ").");
+    return data;
+  }
+
+  function showError(node, error) {
+    if (!node) return;
+    node.textContent = error.message;
+    node.hidden = false;
+  }
+
+  // --- start page -----------------------------------------------------------------------------
+
+  function startPage() {
+    const error = $("start-error");
+    $("new-intake").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await post("/api/intake", {patient: $("patient").value.trim(), resume: false});
+        location.assign("/intake");
+      } catch (e) { showError(error, e); }
+    });
+    for (const button of document.querySelectorAll("button.resume")) {
+      button.addEventListener("click", async () => {
+        try {
+          await post("/api/intake", {patient: button.dataset.patient, resume: true});
+          location.assign("/intake");
+        } catch (e) { showError(error, e); }
+      });
+    }
+  }
+
+  // --- patient page ---------------------------------------------------------------------------
+
+  function patientPage() {
+    const form = $("followup");
+    const session = $("patient-session");
+    if (session) {
+      session.addEventListener("click", async () => {
+        try {
+          await post("/api/session", {handle: session.dataset.handle});
+          location.assign("/intake");
+        } catch (e) { showError($("followup-error"), e); }
+      });
+    }
+    if (!form) return;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const psk = [...form.querySelectorAll('input[name="psk"]')].map((i) => i.value);
+      const activities = [...form.querySelectorAll('input[name="activity"]')].map((i) => i.value);
+      const neuro = $("neuro");
+      try {
+        const data = await post("/api/followup", {
+          handle: form.dataset.handle, nprs: $("nprs").value, psk: psk,
+          activities: activities, neuro_worse: neuro ? neuro.checked : false,
+        });
+        $("followup-error").hidden = true;
+        const box = $("followup-result");
+        box.replaceChildren(el("h3", {}, "Advies"));
+        const advice = el("ul", {class: "plain"});
+        for (const line of data.advice) advice.append(el("li", {}, line));
+        box.append(advice, el("h3", {}, "Waarom"));
+        const reasons = el("ul", {class: "plain quiet"});
+        for (const line of data.reasons) reasons.append(el("li", {}, line));
+        box.append(reasons);
+        const again = el("a", {href: location.pathname, class: "button"}, "Toon het verloop");
+        box.append(again);
+        box.hidden = false;
+        form.hidden = true;
+      } catch (e) { showError($("followup-error"), e); }
+    });
+  }
+
+  // --- the live page --------------------------------------------------------------------------
+
+  const live = {
+    answers: [],        // {question, label, shown, note}
+    activity: "idle",
+    running: false,
+    result: false,
+    chosen: [],
+    saidFresh: false,
+    names: {},          // exercise code → plain name, from the menu   // something was said since the last answer (a section's intro)
+    times: {},          // seq → {t: published (server clock, ms), shown: Date.now()}
+  };
+  window.uiTimes = live.times;
+
+  function say(text) {
+    return post("/api/say", {text: text}).catch((e) => notice(e.message, "error"));
+  }
+
+  function notice(text, level) {
+    const card = $("notices-card");
+    const item = el("li", {class: level === "error" ? "error" : ""}, text);
+    $("notices").prepend(item);
+    card.hidden = false;
+  }
+
+  function clearAll() {
+    live.answers = [];
+    live.result = false;
+    live.chosen = [];
+    for (const id of ["question-panel", "said-panel", "menu-panel", "result-panel", "plan-panel",
+                      "session-panel", "idle-panel", "notices-card"]) $(id).hidden = true;
+    $("answers").replaceChildren();
+    $("notices").replaceChildren();
+    $("report-link").hidden = true;
+    $("start-session").hidden = true;
+    $("chosen").hidden = true;
+    $("session-note").textContent = "";
+    $("answers-card").hidden = false;
+    $("answers-card").classList.remove("concluded");
+    $("answers-card").querySelector(".hint").textContent = "Klik op een antwoord om het te veranderen.";
+  }
+
+  function setButtons(buttons) {
+    const box = $("buttons");
+    box.replaceChildren();
+    for (const text of buttons || []) {
+      const button = el("button", {type: "button", class: "answer"}, text);
+      button.addEventListener("click", () => say(text));
+      box.append(button);
+    }
+  }
+
+  function drawAnswers() {
+    const list = $("answers");
+    list.replaceChildren();
+    for (const answer of live.answers) {
+      const button = el("button", {type: "button", class: "answer-item",
+                                   title: answer.label + " (klik om te veranderen)"});
+      button.append(el("span", {class: "label"}, answer.label),
+                    el("span", {class: "value"}, answer.shown));
+      if (answer.note) button.append(el("span", {class: "note"}, answer.note));
+      button.addEventListener("click", () => {
+        if (!live.running || live.result) return;  // after the result the answers stand
+        post("/api/change", {question: answer.question})
+          .catch((e) => notice(e.message, "error"));
+      });
+      const item = el("li");
+      item.append(button);
+      list.append(item);
+    }
+    list.scrollTop = list.scrollHeight;  // the latest answer in view, the page not moved
+  }
+
+  function ask(event, view, confirming) {
+    if (!live.saidFresh) $("said-panel").hidden = true;  // an older intro: out of date now
+    const panel = $("question-panel");
+    panel.hidden = false;
+    panel.classList.toggle("confirming", confirming);
+    $("section").textContent = confirming ? "Klopt dat?" : (view.section || "");
+    $("question").textContent = event.text;
+    $("reprompt").hidden = true;
+    $("heard").hidden = true;
+    setButtons(view.buttons);
+    panel.classList.toggle("choosing", event.question === "exercise_choice");
+    const input = $("answer-text");
+    input.value = "";
+    input.placeholder = view.duration ? "Typ de duur, bijvoorbeeld: drie weken"
+      : /^activity\d$/.test(event.question) ? "Typ de activiteit, bijvoorbeeld: traplopen"
+      : "Typ een antwoord";
+    const typing = (view.buttons || []).length === 0 && event.question !== "exercise_choice";
+    if (!confirming && typing) input.focus();  // a duration or a name: ready to type
+    if (!confirming && event.question && live.answers.some((a) => a.question === event.question)) {
+      const at = live.answers.findIndex((a) => a.question === event.question);
+      live.answers.splice(at);  // 'terug': this answer and those after it are taken back
+      drawAnswers();
+    }
+  }
+
+  function menuItem(item, list) {
+    live.names[item.code] = item.name;
+    const id = "pick-" + item.code;
+    const row = el("li");
+    const box = el("input", {type: "checkbox", id: id, value: item.code});
+    const label = el("label", {for: id});
+    label.append(el("strong", {}, item.code + " "), el("span", {}, item.name),
+                 el("span", {class: "technical"}, item.technical_name));
+    row.append(box, label);
+    list.append(row);
+  }
+
+  function menu(event) {
+    $("menu-panel").hidden = false;
+    $("menu").replaceChildren();
+    $("menu-later").replaceChildren();
+    for (const item of event.exercises) menuItem(item, $("menu"));
+    const later = event.if_insufficient || [];
+    for (const item of later) menuItem(item, $("menu-later"));
+    $("menu-later-title").hidden = later.length === 0;
+    $("menu-warning").hidden = !event.warning;
+    $("menu-warning").textContent = event.warning ? "Let op: " + event.warning : "";
+  }
+
+  function listBlock(title, items) {
+    if (!items || items.length === 0) return null;
+    const block = el("div", {class: "block"});
+    block.append(el("h3", {}, title));
+    const list = el("ul", {class: "plain"});
+    for (const item of items) list.append(el("li", {}, item));
+    block.append(list);
+    return block;
+  }
+
+  function result(view) {
+    live.result = true;
+    $("answers-card").classList.add("concluded");
+    $("answers-card").querySelector(".hint").textContent = "De uitkomst staat; de antwoorden liggen vast.";
+    $("result-panel").hidden = false;
+    $("question-panel").hidden = true;
+    const headline = $("result-headline");
+    headline.className = "headline " + (view.referral ? "referral" : "profile");
+    if (view.referral) {
+      headline.textContent = "Verwijzing naar de huisarts of een specialist: " + view.urgency;
+    } else {
+      headline.textContent = view.profile;
+    }
+    const facts = $("result-facts");
+    facts.replaceChildren();
+    const add = (name, value) => {
+      if (!value) return;
+      facts.append(el("dt", {}, name), el("dd", {}, value));
+    };
+    add("Graad", view.grade);
+    add("Beloop", view.course);
+    if (view.red_flags.length) add("Alarmsignalen", view.red_flags.join(", "));
+    if (view.unresolved.length) {
+      add(view.referral ? "Niet uitgesloten" : "Voorlopig: eerst uitsluiten",
+          view.unresolved.join(", "));
+    }
+    const lists = $("result-lists");
+    lists.replaceChildren();
+    for (const block of [listBlock("Let op", view.cautions), listBlock("Redenen", view.reasons)]) {
+      if (block) lists.append(block);
+    }
+    const plan = $("plan-lists");
+    plan.replaceChildren();
+    for (const block of [
+      listBlock("Acties", view.actions),
+      listBlock("Informatie en advies", view.advice),
+      listBlock("Aanbevolen therapie", view.recommended),
+      listBlock("Te overwegen, als de aanbevolen therapie onvoldoende helpt", view.consider),
+      listBlock("Afgeraden", view.discouraged),
+    ]) if (block) plan.append(block);
+    $("plan-panel").hidden = plan.childElementCount === 0;
+  }
+
+  function sessionEvent(event) {
+    const panel = $("session-panel");
+    panel.hidden = false;
+    $("question-panel").hidden = true;
+    $("answers-card").hidden = true;
+    switch (event.event) {
+      case "exercise":
+        $("exercise-name").textContent = event.code + " · " + event.name;
+        $("exercise-number").textContent = "Oefening " + event.number + " van " + event.total;
+        $("step").textContent = "";
+        $("count").textContent = "";
+        break;
+      case "step":
+        $("step").textContent = "Stap " + event.index + ": " + event.text;
+        break;
+      case "rep": {
+        let text = "Herhaling " + event.rep + " van " + event.of;
+        if (event.sets > 1) text += " · serie " + event.set + " van " + event.sets;
+        if (event.side) text += " · " + (event.side === "left" ? "links" : "rechts");
+        $("count").textContent = text;
+        break;
+      }
+      case "hold":
+        $("count").textContent = $("count").textContent.split(" · vasthouden")[0] +
+          " · vasthouden " + event.seconds + " s";
+        break;
+      case "done":
+        $("exercise-name").textContent = event.stopped ? "Sessie gestopt" : "Sessie klaar";
+        $("exercise-number").textContent = event.completed.length + " gedaan, " +
+          event.skipped.length + " overgeslagen";
+        $("step").textContent = "";
+        $("count").textContent = "";
+        break;
+    }
+  }
+
+  function handle(message) {
+    if (message.type === "reset") { clearAll(); return; }
+    if (message.type === "status") {
+      live.activity = message.activity;
+      live.running = message.running;
+      document.body.classList.toggle("running", message.running);
+      if (!message.running) {  // the dialog has ended: no question waits any more
+        $("question-panel").hidden = true;
+        $("menu-panel").hidden = true;
+        $("said-panel").hidden = true;
+      }
+      return;
+    }
+    if (message.type === "notice") { notice(message.text, message.level); return; }
+    if (message.type === "report") {
+      $("report-link").hidden = false;
+      live.chosen = message.chosen || [];
+      $("start-session").hidden = live.chosen.length === 0;
+      const chosen = $("chosen");
+      chosen.replaceChildren(el("strong", {}, "Gekozen oefeningen"));
+      const list = el("ul", {class: "plain"});
+      for (const code of live.chosen) {
+        list.append(el("li", {}, code + (live.names[code] ? ": " + live.names[code] : "")));
+      }
+      chosen.append(list);
+      chosen.hidden = live.chosen.length === 0;
+      if (!message.finished) { $("result-panel").hidden = true; $("plan-panel").hidden = true; }
+      return;
+    }
+    if (message.type !== "event") return;
+    const event = message.event;
+    const view = message.view || {};
+    switch (event.event) {
+      case "ask": ask(event, view, false); break;
+      case "confirm": ask(event, view, true); break;
+      case "heard":
+        $("heard").textContent = "Gehoord: " + event.text;
+        $("heard").hidden = false;
+        break;
+      case "reprompt":
+        $("reprompt").textContent = event.text;
+        $("reprompt").hidden = false;
+        break;
+      case "answer":
+        live.saidFresh = false;
+        if (view.intake) {
+          live.answers.push({question: event.question, label: view.label, shown: view.shown,
+                             note: event.note});
+          drawAnswers();
+        }
+        if (event.question === "exercise_choice") $("menu-panel").hidden = true;
+        break;
+      case "say":
+        if (live.activity === "session") {
+          if (["notice", "stopped", "closing"].includes(event.kind)) {
+            $("session-note").textContent = event.text;  // paused, going on, skipped, the end
+          } else if (["exercise", "safety", "intro"].includes(event.kind)) {
+            $("said").textContent = event.text;
+            $("said-panel").hidden = false;
+          }
+          break;
+        }
+        if (event.kind === "summary") break;  // the result panel shows it all
+        live.saidFresh = true;
+        $("said").textContent = event.text;
+        $("said-panel").hidden = false;
+        break;
+      case "result": result(view); break;
+      case "menu": menu(event); break;
+      case "error": notice(event.message, "error"); break;
+      case "exercise": case "step": case "rep": case "hold": case "done":
+        sessionEvent(event);
+        break;
+    }
+  }
+
+  function livePage() {
+    clearAll();
+    $("answer-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = $("answer-text").value.trim();
+      if (text) say(text);
+      $("answer-text").value = "";
+    });
+    for (const button of document.querySelectorAll("button[data-say]")) {
+      button.addEventListener("click", () => say(button.dataset.say));
+    }
+    $("choose").addEventListener("click", () => {
+      const codes = [...document.querySelectorAll("#menu-panel input:checked")].map((b) => b.value);
+      say(codes.length ? codes.join(" en ") : "geen");
+    });
+    $("choose-none").addEventListener("click", () => say("geen"));
+    $("start-session").addEventListener("click", () => {
+      post("/api/session", {}).catch((e) => notice(e.message, "error"));
+    });
+    if ($("connection").dataset.activity === "idle") $("idle-panel").hidden = false;
+    const source = new EventSource("/events");
+    source.onopen = () => { $("connection").textContent = ""; };
+    source.onerror = () => { $("connection").textContent = "Verbinding verbroken; opnieuw verbinden…"; };
+    source.onmessage = (message) => {
+      const data = JSON.parse(message.data);
+      handle(data);
+      live.times[data.seq] = {t: data.t, shown: Date.now()};
+      document.body.dataset.seq = String(data.seq);
+      if (!live.running && live.activity === "idle") $("idle-panel").hidden = false;
+      else $("idle-panel").hidden = true;
+    };
+  }
+
+  function reportPage() {
+    const button = $("print");
+    if (button) button.addEventListener("click", () => window.print());
+  }
+
+  const pages = {start: startPage, patient: patientPage, live: livePage, report: reportPage};
+  const page = pages[document.body.dataset.page];
+  if (page) page();
+})();

@@ -1,0 +1,130 @@
+"""What the page shows beside each dialog event (the event itself is its to_json()): the
+question's section and label, the answer buttons, an answer in words, and the result in Dutch.
+
+Buttons are the utterances a click sends: the question's own answer words (the protocol's first
+phrase of each choice), ja/nee, or the scores 0–10; what the dialog hears from a click is what
+a therapist could have said or typed."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from assistant.dialog.events import Answer, Ask, Confirm, Event, Reprompt, ResultEvent
+from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
+from assistant.dialog.phrases import display_value
+from assistant.protocol.dialog_texts import ACTIVITIES
+from assistant.protocol.model import AnswerType, Protocol, Question
+
+YES_NO: Final = ("ja", "nee")
+DOUBT: Final = "weet ik niet"
+SCORES: Final = tuple(str(n) for n in range(11))
+SCORE_QUESTIONS: Final = frozenset({"nprs", "psk1", "psk2", "psk3"})
+SKIP_ACTIVITY: Final = "overslaan"
+COURSE_WORDS: Final = {"normal": "normaal", "abnormal": "afwijkend"}
+URGENCY_WORDS: Final = {"acute": "vandaag nog", "routine": "op korte termijn, geen spoed"}
+CAUTION_WORDS: Final = {"no_manipulation": "Geen manipulatie: alleen mobilisatie."}
+COMMANDS: Final = ("herhaal", "terug", "help", "pauze", "verder", "stop")
+SESSION_COMMANDS: Final = ("pauze", "verder", "volgende", "herhaal", "langzamer", "sneller",
+                           "stop")
+
+
+def _question(protocol: Protocol, question_id: str) -> Question | None:
+    try:
+        return protocol.question(question_id)
+    except KeyError:
+        return None
+
+
+def buttons(protocol: Protocol, question_id: str) -> list[str]:
+    """The answers a click can give to a question (empty: type it, or use the menu)."""
+    question = _question(protocol, question_id)
+    if question is None:
+        if question_id in SCORE_QUESTIONS:
+            return list(SCORES)
+        if question_id in ACTIVITIES:
+            return [SKIP_ACTIVITY]
+        if question_id == CHOICE_QUESTION:
+            return []
+        return list(YES_NO)  # the baseline offer, resume, the arm worse (neuro)
+    if question.type is AnswerType.YES_NO:
+        doubt = question.red_flag is not None or question.c_spine_step
+        return [*YES_NO, DOUBT] if doubt else list(YES_NO)
+    if question.type is AnswerType.CHOICE:
+        return [phrases[0] for _, phrases in question.choices]
+    return ["geen"] if question.allow_none else []
+
+
+def _ask_view(event: Ask, protocol: Protocol) -> dict[str, Any]:
+    question = _question(protocol, event.question)
+    view: dict[str, Any] = {"buttons": buttons(protocol, event.question)}
+    if question is not None:
+        view["section"] = protocol.section(question.section).title
+        view["label"] = question.label
+        view["duration"] = question.type is AnswerType.DURATION
+    elif event.question == CHOICE_QUESTION:
+        view["section"] = "Oefeningen kiezen"
+    elif event.question in SCORE_QUESTIONS or event.question in ACTIVITIES \
+            or event.question in ("baseline_offer", "neuro"):
+        view["section"] = "Beginmeting"
+    return view
+
+
+def _answer_view(event: Answer, protocol: Protocol) -> dict[str, Any]:
+    question = _question(protocol, event.question)
+    if question is None:
+        return {"intake": False}
+    value = event.value
+    if question.type is AnswerType.DURATION and isinstance(value, int | float):
+        value = float(value)
+    try:
+        shown = display_value(question, value, protocol)
+    except (KeyError, TypeError):
+        shown = str(event.value)
+    return {"intake": True, "label": question.label, "shown": shown,
+            "section": protocol.section(question.section).title}
+
+
+def result_view(result: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
+    """The result (DESIGN.md "Result") in Dutch, for the result screen."""
+    therapy = result.get("therapy", {})
+
+    def names(ids: list[str]) -> list[str]:
+        return [protocol.therapy(t).name for t in ids]
+
+    profile = result.get("profile")
+    view: dict[str, Any] = {
+        "grade": result.get("grade"),
+        "course": COURSE_WORDS.get(str(result.get("course")), ""),
+        "referral": bool(result.get("referral")),
+        "urgency": URGENCY_WORDS.get(str(result.get("urgency")), ""),
+        "red_flags": [protocol.red_flag_name(f) for f in result.get("red_flags", [])],
+        "unresolved": [protocol.red_flag_name(f) for f in result.get("unresolved", [])],
+        "reasons": list(result.get("reasons", [])),
+        "cautions": [CAUTION_WORDS.get(c, c) for c in result.get("cautions", [])],
+        "actions": [protocol.action(a).text for a in result.get("actions", [])],
+        "recommended": names(therapy.get("recommended", [])),
+        "consider": names(therapy.get("consider", [])),
+        "discouraged": names(therapy.get("discouraged", [])),
+        "profile": "", "advice": [],
+    }
+    if profile:
+        chosen = protocol.profile(profile)
+        view["profile"] = chosen.title
+        view["advice"] = list(chosen.advice)
+    return view
+
+
+def view_of(event: Event, protocol: Protocol) -> dict[str, Any]:
+    """What the page shows beside `event`; {} when the event speaks for itself."""
+    match event:
+        case Ask():
+            return _ask_view(event, protocol)
+        case Confirm():
+            return {"buttons": list(YES_NO)}
+        case Reprompt():
+            return {}
+        case Answer():
+            return _answer_view(event, protocol)
+        case ResultEvent():
+            return result_view(event.result, protocol)
+    return {}

@@ -1,0 +1,251 @@
+"""The screen in a real headless Chromium: the token and Host refusals, a whole intake clicked
+through to a profile (with an answer changed by clicking it), the exercise choice, the guided
+session's buttons and a follow-up with the chart. Screenshots of each screen go to
+/tmp/ui-shots/.
+
+Needs Debian's chromium and chromedriver (`apt-get install chromium chromium-driver`); without
+them the test is skipped, except when CI is set: then it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.protocol import load_protocol
+from assistant.ui.server import Screen, running
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SHOTS = Path("/tmp/ui-shots")
+REBOUND = "rebound.test"  # a name that resolves to 127.0.0.1, as after DNS rebinding
+WAIT = 15.0  # s for anything to show on the page
+PROTOCOL = load_protocol()
+RED_FLAGS = len([q for q in PROTOCOL.questions if q.section == "red_flags"])
+PRECAUTIONS = len([q for q in PROTOCOL.questions if q.section == "precautions"])
+
+
+def _browser_missing() -> str | None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if not missing:
+        return None
+    return (f"{', '.join(missing)} not installed; run `apt-get install chromium "
+            "chromium-driver` to run the real-browser test")
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    reason = _browser_missing()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set: {reason}")
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1280,800",
+                     f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1",
+                     f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(argument)
+    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    browser.set_page_load_timeout(30)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture
+def screen(tmp_path: Path) -> Iterator[Screen]:
+    with running(PROTOCOL, db=tmp_path / "records.sqlite3") as served:
+        yield served
+
+
+def until(check: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = check()
+        except Exception:  # the element is being replaced: look again
+            value = None
+        if value:
+            return value
+        time.sleep(0.03)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def shot(driver: Any, name: str) -> None:
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+class Live:
+    """The live page, driven as a therapist would: clicking buttons, typing answers."""
+
+    def __init__(self, driver: Any) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.driver, self.by = driver, By
+
+    def find(self, css: str) -> Any:
+        return self.driver.find_element(self.by.CSS_SELECTOR, css)
+
+    def text(self, css: str) -> str:
+        return str(self.find(css).text)
+
+    def question(self) -> str:
+        return self.text("#question")
+
+    def seq(self) -> int:
+        return int(self.driver.execute_script("return Number(document.body.dataset.seq || 0)"))
+
+    def _after(self, act: Callable[[], None], what: str) -> None:
+        """Do `act`, then wait for the page to show what the dialog did next."""
+        before = self.question(), self.seq()
+        act()
+        until(lambda: self.seq() > before[1]
+              and (self.question() != before[0] or not self.find("#question-panel")
+                   .is_displayed()), what)
+
+    def click(self, label: str) -> None:
+        def act() -> None:
+            buttons = self.driver.find_elements(self.by.CSS_SELECTOR, "#buttons button")
+            button = next(b for b in buttons if b.text == label)
+            button.click()
+        self._after(act, f"the question after {label!r}")
+
+    def type(self, answer: str) -> None:
+        def act() -> None:
+            box = self.find("#answer-text")
+            box.send_keys(answer)
+            self.find("#answer-form button").click()
+        self._after(act, f"the question after typing {answer!r}")
+
+
+def test_the_browser_is_refused_without_the_token_or_with_a_foreign_host(
+        driver: Any, screen: Screen) -> None:
+    port = screen.keys.port
+    driver.delete_all_cookies()
+    driver.get(f"http://127.0.0.1:{port}/")
+    assert "Geweigerd" in driver.page_source
+    driver.get(f"http://127.0.0.1:{port}/?token=wrong")
+    assert "onjuiste toegangscode" in driver.page_source
+    shot(driver, "0-refused")
+    driver.get(f"http://{REBOUND}:{port}/?token={screen.keys.token}")  # DNS rebinding
+    assert "onbekend adres" in driver.page_source
+    driver.get(screen.url)
+    assert "token" not in driver.current_url  # the token left the address bar
+    assert driver.current_url == f"http://127.0.0.1:{port}/"
+    cookie = driver.get_cookie(screen.keys.cookie)
+    assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert driver.execute_script("return document.cookie") == ""  # not readable by scripts
+
+
+def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
+                                                              screen: Screen) -> None:
+    from selenium.webdriver.common.by import By
+
+    page = Live(driver)
+    driver.get(screen.url)
+    shot(driver, "1-start")
+    page.find("#patient").send_keys("P-0100")
+    page.find("#start-intake").click()
+    until(lambda: driver.current_url.endswith("/intake") and page.question(), "the first question")
+    shot(driver, "2-question")
+    driver.set_window_size(820, 1180)  # a tablet, upright
+    shot(driver, "2-question-tablet")
+    driver.set_window_size(1280, 800)
+    for _ in range(3):
+        page.click("nee")
+    first = page.driver.find_elements(By.CSS_SELECTOR, "#answers button")
+    assert len(first) == 3
+    page._after(first[0].click, "the first question again")  # change the first answer
+    assert len(page.driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 0
+    page.click("ja")
+    assert page.find("#question-panel").get_attribute("class").count("confirming")
+    shot(driver, "3-confirm")
+    page.click("nee")  # not confirmed: the question again
+    for _ in range(RED_FLAGS + PRECAUTIONS + 1 + 3):  # the red flags, precautions, trauma, arm
+        page.click("nee")
+    page.click("een beetje")
+    page.type("drie weken")
+    page.click("ja")  # improving
+    page.click("nee")  # not recurrent
+    until(lambda: page.find("#menu-panel").is_displayed() or page.find("#buttons").text,
+          "the next question")
+    if not page.find("#menu-panel").is_displayed():
+        page.click("nee")  # no work
+    until(lambda: page.find("#menu-panel").is_displayed(), "the menu")
+    until(lambda: page.find("#result-panel").is_displayed(), "the result")
+    headline = page.text("#result-headline")
+    assert headline == PROTOCOL.profile("A").title
+    shot(driver, "4-result-and-menu")
+    page.find("#pick-F14").click()
+    page.find("#pick-F20").click()
+    page._after(page.find("#choose").click, "the choice read back")
+    assert "veertien" in page.question()
+    page.click("ja")
+    until(lambda: "Zeg ja of nee" in page.question(), "the baseline offer")
+    page.click("nee")
+    until(lambda: page.find("#start-session").is_displayed(), "the session button")
+    driver.execute_script("window.scrollTo(0, 0)")
+    shot(driver, "5-done")
+    assert page.find("#answers").text.count("\n") >= RED_FLAGS
+
+    driver.get(driver.current_url.replace("/intake", "/report"))
+    assert "Nekpijn-intake" in page.text("body") and "F14" in page.text("body")
+    shot(driver, "6-report")
+
+    driver.get(screen.url.split("?")[0] + "intake")
+    until(lambda: page.find("#start-session").is_displayed(), "the session button again")
+    page.find("#start-session").click()
+    until(lambda: page.text("#exercise-name").startswith("F14"), "the first exercise")
+    shot(driver, "7-session")
+    page.find('#session-panel button[data-say="pauze"]').click()
+    until(lambda: PROTOCOL.library.session.paused in page.text("#session-note"), "the pause")
+    page.find('#session-panel button[data-say="verder"]').click()
+    until(lambda: PROTOCOL.library.session.resumed in page.text("#session-note"), "going on")
+    until(lambda: page.text("#step").startswith("Stap 1"), "the first step", timeout=30)
+    shot(driver, "7-session-step")
+    page.find('#session-panel button[data-say="volgende"]').click()
+    until(lambda: page.text("#exercise-name").startswith("F20"), "the next exercise")
+    page.find('#session-panel button[data-say="stop"]').click()
+    until(lambda: page.text("#exercise-name") == "Sessie gestopt", "the stop")
+
+    driver.get(screen.url)
+    shot(driver, "8-start-with-a-patient")
+    driver.find_element(By.LINK_TEXT, "P-0100").click()
+    until(lambda: "/patient/" in driver.current_url, "the patient's page")
+    assert "P-0100" not in driver.current_url
+    for box, name in zip(driver.find_elements(By.CSS_SELECTOR, 'input[name="activity"]'),
+                         ("traplopen", "autorijden", "lezen"), strict=True):
+        box.send_keys(name)
+    page.find("#nprs").send_keys("6")
+    for box, score in zip(driver.find_elements(By.CSS_SELECTOR, 'input[name="psk"]'),
+                          ("5", "6", "7"), strict=True):
+        box.send_keys(score)
+    shot(driver, "9-followup-form")
+    page.find("#save-followup").click()
+    until(lambda: page.find("#followup-result").is_displayed(), "the advice")
+    assert page.text("#followup-result").startswith("Advies")
+    driver.refresh()
+    chart = until(lambda: driver.find_element(By.CSS_SELECTOR, "img.chart"), "the chart")
+    until(lambda: driver.execute_script("return arguments[0].naturalWidth", chart) > 100,
+          "the chart drawn")
+    assert "traplopen" in page.text("main")
+    shot(driver, "9-history-and-advice")
+    driver.set_window_size(820, 1180)
+    driver.get(screen.url.split("?")[0] + "intake")
+    until(lambda: page.find("#session-panel").is_displayed(), "the last session on a tablet")
+    assert not page.find("#session-panel .commands").is_displayed()  # it has ended
+    shot(driver, "10-session-ended-tablet")
+    driver.set_window_size(1280, 800)
