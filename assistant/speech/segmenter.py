@@ -80,6 +80,7 @@ class EnergyDetector:
     # quietest of these first blocks of a question is the room's level, so steady noise is the
     # floor from the start (DESIGN.md "Voice safety"). They never count as speech.
     settle_blocks: int = 4
+    voice_margin: float = 6.0  # dB above the floor: a block that stands out of steady noise
     _speech_run: int = 0
     _settling: int = 0
     _quietest: float = math.inf
@@ -92,6 +93,16 @@ class EnergyDetector:
     def settle(self) -> None:
         """A question was just asked: measure the room on the next `settle_blocks` blocks."""
         self._settling, self._quietest = self.settle_blocks, math.inf
+
+    @property
+    def settling(self) -> bool:
+        """The room is still being measured (the first blocks after a prompt)."""
+        return self._settling > 0
+
+    def stands_out(self, block: bytes) -> bool:
+        """Whether the block rises `voice_margin` above the floor: weaker evidence than
+        `is_speech` (speech at 12 dB SNR does, steady noise does not), and learns nothing."""
+        return level_dbfs(block) >= self.noise_floor + self.voice_margin
 
     def is_speech(self, block: bytes) -> bool:
         """Whether the block (16-bit mono) is speech; the floor learns from it."""

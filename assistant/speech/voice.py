@@ -22,6 +22,7 @@ from assistant.speech.segmenter import EndOfSpeech, EnergyDetector, Segment
 
 POLL_SECONDS = 0.05  # how long one read waits for audio before the keyboard is checked
 SILENCE = Utterance("", 0.0, "voice")  # nothing was said before the timeout
+VOICED_BLOCKS = 2  # blocks standing out of the room before a forced result counts (0.1 s)
 
 
 class AudioSource(Protocol):
@@ -103,9 +104,9 @@ class VoiceListener:
         # whole answers no longer phrase begins with: 'fors', not 'twee' ('twee maanden')
         answers = final_phrases(grammar)
         # A model without [unk] makes a grammar word of any sound, noise too: its results count
-        # only once the energy detector has heard speech (DESIGN.md "Voice safety").
+        # only once something rose out of the room's level (DESIGN.md "Voice safety").
         forced = not getattr(self.recognizer, "has_unknown_token", True)
-        spoken = False  # the segmenter has heard speech (0.12 s of it) in this turn
+        voiced = 0  # blocks (after the first ones, which measure the room) that stood out
         waited = 0.0  # s without any audio arriving at all
         while True:
             typed = self.typed()
@@ -119,16 +120,18 @@ class VoiceListener:
                 continue
             audio = _as_bytes(block)
             seconds = len(audio) / 2 / self.source.rate
+            settled = not detector.settling
             speech = detector.is_speech(audio)
+            if settled and detector.stands_out(audio):
+                voiced += 1
             if decoder.accept(audio):
                 heard = parse_result(decoder.result())
-                if heard is not None and (spoken or not forced):
+                if heard is not None and (voiced >= VOICED_BLOCKS or not forced):
                     return heard
             # a whole answer heard ('fors'): a short silence ends it (faster than a fixed window)
             complete = (segmenter.state is Segment.SPEAKING and not speech
                         and partial_text(decoder.partial()) in answers)
             state = segmenter.process(seconds, speech, complete)
-            spoken = spoken or state is not Segment.WAITING
             if state is Segment.ENDED:
                 return parse_result(decoder.final_result()) or Utterance(UNKNOWN, 0.0, "voice")
             if state is Segment.TIMEOUT:

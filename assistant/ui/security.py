@@ -96,7 +96,8 @@ class Guard:
                                         if k != TOKEN_PARAM]))
                 await self._enter(send, scope["path"] + (f"?{rest}" if rest else ""))
             else:
-                await _plain(send, 403, "Geweigerd: onjuiste toegangscode.")
+                await _plain(send, 403, "Geweigerd: onjuiste toegangscode. Open de assistent "
+                                        "via de link die bij het starten is getoond.")
             return
         cookies = cookie_parser(headers.get("cookie", ""))
         if not _same(cookies.get(self.keys.cookie), self.keys.token):
