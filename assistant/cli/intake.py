@@ -38,23 +38,19 @@ from assistant.dialog.events import Emit
 from assistant.dialog.yes_no import ask_resume
 from assistant.errors import (
     InputError,
-    OutputError,
     RecordsError,
-    os_reason,
 )
 from assistant.intake.guard import keeping_answers, resume_command
 from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
 from assistant.intake.run import Fanout, Outcome, SpeechOutput, run_consultation
-from assistant.intake.session import report_error, store_intake
-from assistant.output.report import SHEET_FILE, write_report
-from assistant.output.report_content import Baseline, build_report, stored_baseline
+from assistant.intake.session import file_report, report_error, store_intake
+from assistant.output.report import SHEET_FILE
+from assistant.output.report_content import Baseline, stored_baseline
 from assistant.output.report_text import render_summary
 from assistant.output.screen import EventLog, Screen
-from assistant.output.sheet import render_sheet
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
-from assistant.records.location import new_report_dir, reports_dir
 from assistant.settings import PracticeSettings, how_to_set, load_settings
 from assistant.speech.interfaces import Listener
 from assistant.speech.text import StreamListener
@@ -241,37 +237,15 @@ def _report(args: argparse.Namespace, protocol: Protocol, outcome: Outcome,
     """Write the report (html, txt, md), the result and the sheet, into --report or else a new
     folder in the user's data folder, then show the summary and where it was written. Without
     --report an intake that stopped is written only when no journal keeps its answers."""
-    consultation = outcome.consultation
-    chosen, result = outcome.chosen_exercises, consultation.result
-    report = build_report(protocol=protocol, answers=outcome.answers,
-                          findings=consultation.findings, result=result, day=day,
-                          chosen=chosen, from_file=answers is not None, patient=patient,
-                          baseline=baseline, settings=settings)
-    sheet = None
-    if chosen and result is not None:
-        sheet = render_sheet(protocol.library, chosen, day=day,
-                             warning=result.exercise_warning,
-                             later=result.exercises_if_insufficient,
-                             arm_side=(answers or consultation.findings).arm_side)
+    filed = file_report(protocol, outcome, day=day, patient=patient, baseline=baseline,
+                        settings=settings, given=answers, folder=args.report, kept=kept)
+    report = filed.report
     print(render_summary(report), end="")
-    folder = args.report
-    if folder is None:
-        if result is None and (kept or not consultation.history):
-            return
-        try:
-            folder = new_report_dir(day, patient)
-        except OSError as exc:
-            raise OutputError(f"kan geen map voor het verslag maken in {reports_dir()}: "
-                              f"{os_reason(exc)}; geef een map met --report") from None
-    try:
-        write_report(folder, report=report, findings=answers or consultation.findings,
-                     result=result, chosen=chosen, sheet=sheet)
-    except OSError as exc:
-        where = "--report: kan" if args.report is not None else "kan het verslag"
-        raise OutputError(f"{where} niet schrijven in {folder}: {os_reason(exc)}") from None
-    print(f"Verslag geschreven in {folder}")
+    if filed.folder is None:
+        return
+    print(f"Verslag geschreven in {filed.folder}")
     print("  report.html om te printen, report.txt voor het EPD"
-          + (f", {SHEET_FILE} voor de patiënt" if sheet is not None else ""))
+          + (f", {SHEET_FILE} voor de patiënt" if filed.sheet else ""))
     if report.letter_unsigned:
         print(f"De verwijsbrief heeft lege regels voor uw naam en praktijk. Stel ze één keer "
               f"in met: {how_to_set()}")

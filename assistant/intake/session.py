@@ -7,15 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 from assistant.dialog.evaluation import run_evaluation
 from assistant.dialog.events import Emit, ErrorEvent
 from assistant.dialog.yes_no import offer_baseline
-from assistant.errors import AssistantError, InternalError, describe
+from assistant.errors import AssistantError, InternalError, OutputError, describe, os_reason
 from assistant.intake.records import IntakeRecords
 from assistant.intake.run import Outcome
+from assistant.output.report import write_report
+from assistant.output.report_content import Baseline as MeasuredBaseline
+from assistant.output.report_content import Report, build_report
+from assistant.output.sheet import render_sheet
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
+from assistant.records.location import new_report_dir, reports_dir
+from assistant.settings import PracticeSettings
 from assistant.speech.interfaces import Listener
 
 Notify = Callable[[str], None]  # one line for the therapist (print on the command line)
@@ -62,3 +71,50 @@ def report_error(sinks: Iterable[Emit], exc: BaseException) -> None:
     for sink in sinks:
         with suppress(Exception):
             sink(event)
+
+
+@dataclass(frozen=True)
+class FiledReport:
+    """An intake's report and where it was written (None: not written)."""
+
+    report: Report
+    folder: Path | None
+    sheet: bool  # a home-exercise sheet was written beside it
+
+
+def file_report(protocol: Protocol, outcome: Outcome, *, day: date, patient: str | None,
+                baseline: MeasuredBaseline | None, settings: PracticeSettings | None,
+                given: Findings | None = None, folder: Path | None = None,
+                kept: bool = False) -> FiledReport:
+    """Build the intake's report and write it (report.html, .txt, .md, the JSON files and the
+    sheet) into `folder`, or else into a new folder in the user's data folder, never over an
+    earlier report. An intake that stopped goes to the data folder only when no journal keeps
+    its answers (`kept`) and it has any. OutputError naming the folder when writing fails."""
+    consultation = outcome.consultation
+    chosen, result = outcome.chosen_exercises, consultation.result
+    report = build_report(protocol=protocol, answers=outcome.answers,
+                          findings=consultation.findings, result=result, day=day,
+                          chosen=chosen, from_file=given is not None, patient=patient,
+                          baseline=baseline, settings=settings)
+    sheet = None
+    if chosen and result is not None:
+        sheet = render_sheet(protocol.library, chosen, day=day,
+                             warning=result.exercise_warning,
+                             later=result.exercises_if_insufficient,
+                             arm_side=(given or consultation.findings).arm_side)
+    given_folder = folder is not None
+    if folder is None:
+        if result is None and (kept or not consultation.history):
+            return FiledReport(report, None, False)
+        try:
+            folder = new_report_dir(day, patient)
+        except OSError as exc:
+            raise OutputError(f"kan geen map voor het verslag maken in {reports_dir()}: "
+                              f"{os_reason(exc)}; geef een map met --report") from None
+    try:
+        write_report(folder, report=report, findings=given or consultation.findings,
+                     result=result, chosen=chosen, sheet=sheet)
+    except OSError as exc:
+        where = "--report: kan" if given_folder else "kan het verslag"
+        raise OutputError(f"{where} niet schrijven in {folder}: {os_reason(exc)}") from None
+    return FiledReport(report, folder, sheet is not None)
