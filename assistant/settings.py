@@ -27,8 +27,8 @@ ENV_CONFIG: Final = "ASSISTANT_CONFIG"
 APP_DIR: Final = "nekpijn-assistent"
 SETTINGS_NAME: Final = "settings.toml"
 MAX_LENGTH: Final = 100  # characters in one field
-AGB_PATTERN: Final = re.compile(r"\d{8}")
-PHONE_PATTERN: Final = re.compile(r"\+?[\d ()-]+")
+AGB_PATTERN: Final = re.compile(r"[0-9]{8}")  # ASCII digits: a code other systems read
+PHONE_PATTERN: Final = re.compile(r"\+?[0-9 ()-]+")
 
 # field → (its Dutch label, the command-line flag that sets it)
 LABELS: Final = {

@@ -104,3 +104,28 @@ def test_no_low_risk_factor_lists_each_absent_one_and_known_precautions() -> Non
 def test_an_arterial_sign_says_when_to_call_112() -> None:
     letter = letter_for(red_flags_with({"rf_vascular_brainstem"}))
     assert "Bel dan 112" in letter and "vandaag nog" in letter
+
+
+def test_each_sign_carries_the_therapists_words_and_a_doubted_one_is_named() -> None:
+    """The GP reads which sign, as the therapist put it, not only its category; a red flag the
+    therapist could not rule out is named as such, with what was said."""
+    flags = RED_FLAG_QUESTIONS
+    seen, doubted = flags[12], flags[13]  # double vision …; dizziness with …
+    answers: list[str] = []
+    for qid in flags:
+        if qid == seen:
+            answers += ["ja, sinds eergisteren af en toe dubbelzien", "ja"]
+        elif qid == doubted:
+            answers += ["weet ik niet, niet getest", "weet ik niet, niet getest"]
+        else:
+            answers.append("nee")
+    letter = letter_for([*answers, *AFTER_FLAGS])
+    assert "(sinds eergisteren af en toe dubbelzien)" in letter
+    assert "niet uitgesloten (weet ik niet, niet getest)" in letter
+
+
+def test_the_accident_is_named_in_the_therapists_words() -> None:
+    trauma = [*TRAUMA[:-2], "ja, vorige week van het keukentrapje gevallen", "nee"]
+    high = ["nee"] * len(HIGH_RISK_QUESTIONS)
+    letter = letter_for([*trauma, *high, "ja", "nee", "ja"])  # fails the rotation
+    assert "Over het ongeval noteerde ik: vorige week van het keukentrapje gevallen." in letter

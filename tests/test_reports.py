@@ -300,3 +300,11 @@ def test_any_note_keeps_report_txt_within_80_columns_and_the_html_escaped(
     for note in (*notes, patient):
         assert escape(note) in body  # as text, never as markup
     assert body.count("<tr>") == 1 + len(notes) and body.count("<td") == 3 * len(notes)
+
+
+def test_the_d_summary_says_to_contact_the_gp() -> None:
+    """Grade III not referred for it: the most important thing to do now is in the summary
+    (KNGF recommendation 3), not only in the files."""
+    summary = render_summary(report_of(outcome_of(PROFILE_D)))
+    actions = summary.split("Acties:", 1)[1]
+    assert "contact op met de huisarts" in actions.split("Gekozen oefeningen:")[0]

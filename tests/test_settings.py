@@ -157,3 +157,13 @@ def test_without_a_home_folder_platformdirs_decides(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(location, "legacy_data_dir", no_home)
     assert location.app_data_dir("linux") == data_dir("linux")
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦٧٨", "１２３４５６７８"])
+def test_an_agb_code_is_eight_ascii_digits(code: str) -> None:
+    """Other digit scripts are digits to Python's \\d, not to the systems that read the code."""
+    from assistant.cli.common import UsageError
+    from assistant.settings import check_value
+
+    with pytest.raises(UsageError, match="8 cijfers"):
+        check_value("agb", code, "--agb")

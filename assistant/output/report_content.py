@@ -116,6 +116,7 @@ class Report:
     reasons: tuple[str, ...] = ()
     chosen: tuple[str, ...] = ()  # 'F14: Nek en romp draaien, zittend'
     letter_unsigned: bool = False  # a referral letter with blank lines for the practice
+    actions: tuple[str, ...] = ()  # what to do now ('Neem … contact op met de huisarts')
 
 
 # --- the parts --------------------------------------------------------------------------------
@@ -196,8 +197,13 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
                 rules.bone_precautions(findings), protocol.precaution_name)))
         else:
             lines.append(letter.text("trauma", step=rules.c_spine_step(findings, protocol)))
+        accident = next((a.note for a in answers if a.question.finding == "trauma_related"
+                         and a.note and not from_file), "")
+        if accident:  # the accident in the therapist's words
+            lines.append(f"{letter.text('accident')}: {accident}.")
     for where in ("history", "examination"):
-        signs = [] if from_file else _signs(answers, findings, where, letter.text("not_checked"))
+        signs = [] if from_file else _signs(answers, findings, where, letter.text("not_checked"),
+                                            letter.text("not_ruled_out"))
         if signs:
             lines += ["", letter.text(where), "", *(f"- {sign}" for sign in signs)]
     if from_file:
@@ -220,10 +226,11 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
 
 
 def _signs(answers: Sequence[GivenAnswer], findings: Findings, where: str,
-           not_checked: str) -> list[str]:
-    """The alarming answers found in the history or at examination, in the letter's words: a
-    sign present, a step of the C-spine rule that failed (each absent low-risk factor when none
-    was there), or one that could not be checked."""
+           not_checked: str, not_ruled_out: str) -> list[str]:
+    """The alarming answers found in the history or at examination, in the letter's words, each
+    with what the therapist said beside it: a sign present, a red flag or a step of the C-spine
+    rule that could not be ruled out or checked, or a step that failed (each absent low-risk
+    factor when none was there)."""
     rule = findings.c_spine_rule
     no_low_risk = rule is not None and rule.low_risk is False
     signs = []
@@ -231,10 +238,12 @@ def _signs(answers: Sequence[GivenAnswer], findings: Findings, where: str,
         q = a.question
         if q.found_by != where or not (q.red_flag or q.c_spine_step):
             continue
-        if a.value == UNKNOWN and q.c_spine_step:
-            signs.append(f"{q.label}: {not_checked}")
+        noted = f" ({a.note})" if a.note else ""
+        if a.value == UNKNOWN:
+            unknown = not_ruled_out if q.red_flag else not_checked
+            signs.append(f"{q.letter_label or q.label}: {unknown}{noted}")
         elif a.value == q.alarm or (no_low_risk and q.finding == "c_spine_rule.low_risk"):
-            signs.append(q.letter_label or q.label)
+            signs.append(f"{q.letter_label or q.label}{noted}")
     return signs
 
 
@@ -369,8 +378,9 @@ def build_report(
         sections += [*_baseline(baseline), *_neurological_baseline(findings, protocol),
                      *_plan(result, findings, protocol, chosen, day)]
     picked = tuple(f"{code}: {protocol.exercise(code).name}" for code in chosen or ())
+    actions = tuple(protocol.action(a).text for a in result.actions)
     return Report(title, True, tuple(header), tuple(sections), conclusion,
-                  tuple(result.reasons), picked, unsigned)
+                  tuple(result.reasons), picked, unsigned, actions)
 
 
 def stored_baseline(records: IntakeRecords) -> Baseline | None:

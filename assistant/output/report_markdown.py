@@ -13,10 +13,19 @@ from assistant.output.report_content import (
     Section,
 )
 
+_MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "\\\\",
+                         "*": "\\*", "`": "\\`", "[": "\\[", "]": "\\]"})
+
+
+def _plain(text: str) -> str:
+    """Text as it was given (a note, a name from the settings), never markup: a Markdown
+    viewer shows '<b>' and '**' as typed."""
+    return text.translate(_MARKUP)
+
 
 def _cell(text: str) -> str:
     """A table cell: a '|' would end it, a line break would end the row."""
-    return " ".join(text.replace("|", "/").split())
+    return " ".join(_plain(text).replace("|", "/").split())
 
 
 def _block(block: Block) -> list[str]:
@@ -33,7 +42,7 @@ def _block(block: Block) -> list[str]:
             return [*rows, ""]
         case Letter():
             # two trailing spaces keep each line of the letter on its own line
-            return [line if not line or line.startswith("- ") else f"{line}  "
+            return [_plain(line) if not line or line.startswith("- ") else f"{_plain(line)}  "
                     for line in block.lines] + [""]
 
 
@@ -46,7 +55,7 @@ def _section(section: Section) -> list[str]:
 
 def render_markdown(report: Report) -> str:
     """The report as Markdown: a title, the header lines, then a `##` heading per section."""
-    header = [f"{label}: {value}" for label, value in report.header]
+    header = [f"{label}: {_plain(value)}" for label, value in report.header]
     lines = [f"# {report.title}", "", *(f"{line}  " for line in header[:-1]), *header[-1:], ""]
     for section in report.sections:
         lines += _section(section)

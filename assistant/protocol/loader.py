@@ -74,7 +74,7 @@ LETTER_PLACEHOLDERS = {
 }
 LETTER_PARTS = (
     "salutation", "patient", "seen", "seen_duration", "history", "examination", "not_checked",
-    "from_file", "trauma",
+    "not_ruled_out", "from_file", "trauma", "accident",
     "trauma_precaution", "precautions", "conclusion", "unresolved", "acute", "vascular_now",
     "routine", "closing", "therapist", "practice", "phone",
 )

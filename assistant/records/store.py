@@ -139,8 +139,8 @@ def validate_patient_id(patient: str) -> str:
     digit: '.' and '..' are no ids), else RecordsError. Ids compare case-insensitively."""
     if not isinstance(patient, str) or not PATIENT_ID.fullmatch(patient):
         raise RecordsError(
-            f"ongeldige patiënt-id {patient!r}: gebruik 1 tot 64 letters, cijfers, '-', '_' of "
-            "'.', met minstens één letter of cijfer")
+            f"ongeldige patiënt-id {patient!r}: gebruik 1 tot 64 tekens: letters zonder accent "
+            "(a-z), cijfers, '-', '_' of '.', met minstens één letter of cijfer")
     return patient
 
 
