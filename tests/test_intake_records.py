@@ -211,3 +211,30 @@ def test_a_back_dated_second_intake_keeps_its_baseline_and_the_future_is_refused
         assert first.psk_activities == ("a", "b", "c")
     future = cli("intake", "--answers", str(b), "--date", "2999-01-01", "--mute")
     assert future.returncode == 2 and "toekomst" in future.stderr
+
+
+def test_one_running_intake_per_patient_and_per_journal(tmp_path: Path) -> None:
+    """A second window, the command line or the screen cannot answer the same intake at once
+    (both would write into one journal and lose it): the second is refused in one line, and
+    can go on once the first has closed."""
+    from datetime import date
+
+    from assistant.errors import RecordsError
+    from assistant.intake.records import IntakeRecords
+
+    db, day = tmp_path / "records.sqlite3", date(2026, 11, 30)
+    first = IntakeRecords.open(db, "P-1", day, resume=False)
+    with pytest.raises(RecordsError, match="de intake van patiënt 'p-1' loopt al"):
+        IntakeRecords.open(db, "p-1", day, resume=False)  # ids compare case-insensitively
+    other = IntakeRecords.open(db, "P-2", day, resume=False)  # another patient goes on
+    other.close()
+    anonymous = IntakeRecords.open(db, None, day, resume=False)
+    assert anonymous.journal is not None
+    anonymous.store.journal_append(anonymous.journal.id, {"kind": "answer", "question": "x"})
+    with pytest.raises(RecordsError, match="loopt al"):
+        IntakeRecords.open(db, None, day, resume=True)  # its journal is the one it would take
+    anonymous.close()
+    first.close()
+    again = IntakeRecords.open(db, "P-1", day, resume=False)
+    again.close()
+    assert not any("P-1" in p.name or "p-1" in p.name for p in tmp_path.rglob("*"))

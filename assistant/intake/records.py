@@ -3,13 +3,16 @@ consultation under the patient's id, and the baseline measurement (NPRS and PSK)
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import RecordsError
+from filelock import FileLock, Timeout
+
+from assistant.errors import RecordsError, os_reason
 from assistant.errors import RecordsUnavailable as RecordsUnavailable
 from assistant.intake.journal import EndStatus, IntakeJournal
 from assistant.output.report import result_json
@@ -18,6 +21,30 @@ from assistant.protocol.rules import Result
 
 if TYPE_CHECKING:
     from assistant.records.store import JournalRow, Store
+
+
+def intake_lock(db: Path, key: str) -> FileLock:
+    """The lock one running intake holds on a patient's journal (or on one journal without a
+    patient id), so a second window, the command line or the screen cannot answer the same
+    intake at once. An OS lock (released when the process ends, also on a crash), in a private
+    folder beside the records file; the file is named by a hash, never by the patient id."""
+    folder = db.parent / f".{db.name}.locks"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    name = hashlib.sha256(key.casefold().encode("utf-8")).hexdigest()[:24]
+    return FileLock(folder / f"{name}.lock", timeout=0)
+
+
+def _hold(db: Path, key: str, who: str) -> FileLock:
+    """The intake lock for `key`, held; RecordsError when another intake holds it."""
+    try:
+        lock = intake_lock(db, key)
+        lock.acquire()
+    except Timeout:
+        raise RecordsError(f"de intake van {who} loopt al, in een ander venster of op het "
+                           "scherm; rond die daar af of stop hem eerst") from None
+    except OSError as exc:
+        raise RecordsError(f"kan de intake niet vastleggen naast {db}: {os_reason(exc)}") from None
+    return lock
 
 
 
@@ -34,6 +61,7 @@ class IntakeRecords:
     resumed: JournalRow | None = None  # the interrupted intake this one continues
     closed: bool = False  # the journal is closed (finished or set aside)
     consultation: int | None = None  # the stored intake's id
+    lock: FileLock | None = None  # held while this intake runs (intake_lock)
 
     @property
     def resumed_from(self) -> date | None:
@@ -51,21 +79,31 @@ class IntakeRecords:
 
         if patient is not None:
             validate_patient_id(patient)
-        store = Store.open(resolve_db_path(db))
+        path = resolve_db_path(db)
+        store = Store.open(path)
+        lock: FileLock | None = None
         try:
             if not journaled:
                 return cls(store, patient, day, None)
+            if patient is not None:  # before looking: one running intake per patient
+                lock = _hold(path, f"patient:{patient}", f"patiënt '{patient}'")
             found = store.journal_find_open(patient) if resume or patient else None
             if found is None and resume:
                 who = f"patiënt '{patient}'" if patient else "een intake zonder patiënt-id"
                 raise RecordsUnavailable(f"--resume: geen onderbroken intake gevonden voor {who}")
             if found is not None:
+                if lock is None:
+                    lock = _hold(path, f"journal:{found.id}", "deze intake")
                 entries = store.journal_entries(found.id)
                 journal = IntakeJournal(store, found.id)
-                return cls(store, found.patient, found.date, journal, entries, found)
+                return cls(store, found.patient, found.date, journal, entries, found, lock=lock)
             journal = IntakeJournal(store, store.journal_open(patient, day))
-            return cls(store, patient, day, journal)
+            if lock is None:  # found only by a --resume, which takes the same lock
+                lock = _hold(path, f"journal:{journal.id}", "deze intake")
+            return cls(store, patient, day, journal, lock=lock)
         except BaseException:
+            if lock is not None:
+                lock.release()
             store.close()
             raise
 
@@ -77,6 +115,8 @@ class IntakeRecords:
 
     def close(self) -> None:
         self.store.close()
+        if self.lock is not None:
+            self.lock.release()
 
     def abandon(self) -> None:
         """The journal cannot be replayed (another protocol version): set it aside."""
