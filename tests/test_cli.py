@@ -108,14 +108,23 @@ def test_text_intake_from_stdin(tmp_path: Path) -> None:
 
 def test_end_of_input_stops_with_exit_1_and_keeps_the_answers(tmp_path: Path) -> None:
     report = tmp_path / "r"
-    (report).mkdir()
-    (report / "result.json").write_text("{}", encoding="utf-8")  # from an earlier run
     run = cli("intake", "--text", "--report", str(report), stdin="nee\nnee\n")
     assert run.returncode == 1
     assert "gestopt" in run.stdout
     text = (report / "report.md").read_text("utf-8")
     assert "(onvolledig)" in text and text.count("| nee |") == 2
     assert not (report / "result.json").exists()
+
+
+def test_an_earlier_report_in_the_folder_is_never_overwritten(tmp_path: Path) -> None:
+    report = tmp_path / "r"
+    report.mkdir()
+    (report / "result.json").write_text("{}", encoding="utf-8")  # from an earlier intake
+    run = cli("intake", "--text", "--report", str(report), stdin="nee\nnee\n")
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert "staat al een verslag (result.json)" in run.stderr
+    assert (report / "result.json").read_text("utf-8") == "{}"
+    assert sorted(p.name for p in report.iterdir()) == ["result.json"]
 
 
 def test_stop_command_exits_1() -> None:

@@ -45,7 +45,7 @@ from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
 from assistant.intake.run import Fanout, Outcome, SpeechOutput, run_consultation
 from assistant.intake.session import file_report, report_error, store_intake
-from assistant.output.report import SHEET_FILE
+from assistant.output.report import SHEET_FILE, earlier_report
 from assistant.output.report_content import Baseline, stored_baseline
 from assistant.output.report_text import render_summary
 from assistant.output.screen import EventLog, Screen
@@ -213,6 +213,10 @@ def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
     exercises = parse_codes(args.exercises, protocol, "--exercises") if args.exercises else ()
     if args.report is not None:
         check_folder(args.report, "--report")
+        found = earlier_report(args.report)
+        if found is not None:
+            raise UsageError(f"--report: in {args.report} staat al een verslag ({found}); kies "
+                             "een nieuwe map, dan blijft het eerdere bewaard")
     baseline = _baseline(args)
     _activities(args)
     if args.date > date.today():

@@ -26,6 +26,13 @@ from assistant.settings import PracticeSettings
 
 SHEET_FILE = "oefenblad.html"
 REPORT_FILES = ("report.html", "report.txt", "report.md")
+INTAKE_FILES = (*REPORT_FILES, "findings.json", "result.json", SHEET_FILE)
+
+
+def earlier_report(directory: Path) -> str | None:
+    """The name of an intake's file already in `directory` (an earlier report, never to be
+    overwritten by another intake), or None."""
+    return next((name for name in INTAKE_FILES if (directory / name).exists()), None)
 
 
 def render_report(
