@@ -56,6 +56,11 @@ def error_line(capsys: pytest.CaptureFixture[str], *args: str) -> str:
      "assistant intake: fout: onbekende optie --pateint. Bedoelt u --patient?"),
     (["followup", "--patient", "P-1", "--nrps", "5"],
      "assistant followup: fout: onbekende optie --nrps. Bedoelt u --nprs?"),
+    # the typo, not the required option it hides, is what went wrong
+    (["followup", "--nrps", "3"],
+     "assistant followup: fout: onbekende optie --nrps. Bedoelt u --nprs?"),
+    (["export", "--ouput", "x"],
+     "assistant export: fout: onbekende optie --ouput. Bedoelt u --output?"),
     (["--verison"], "assistant: fout: onbekende optie --verison. Bedoelt u --version?"),
     # an option before the command belongs to the main command
     (["--verbose", "intake"], "assistant: fout: onbekende optie --verbose. Bedoelt u --version?"),

@@ -216,13 +216,14 @@ def _required(parser: argparse.ArgumentParser, names: str, argv: Sequence[str]) 
     commands = _subcommands(parser)
     command_names = {_action_name(action) for action in parser._actions
                      if isinstance(action, argparse._SubParsersAction)}
+    # A mistyped option ("assistant --verison", "followup --nrps 3") is the likelier problem
+    # than the missing one: argparse names the missing one first.
+    known = _option_strings(parser)
+    unknown = [arg for arg in argv if _is_option(parser, arg) and not any(
+        option.startswith(arg.split("=", 1)[0]) for option in known)]  # abbreviations count
+    if unknown:
+        return _unrecognised(parser, unknown)
     if commands and any(part in command_names for part in names.split(", ")):
-        # A mistyped option ("assistant --verison") is the likelier problem than no command.
-        known = set(_option_strings(parser))
-        unknown = [arg for arg in argv if _is_option(parser, arg)
-                   and arg.split("=", 1)[0] not in known]
-        if unknown:
-            return _unrecognised(parser, unknown)
         return f"geef een opdracht: {', '.join(commands)}{SEE_HELP}"
     return f"verplicht, maar niet gegeven: {names}{SEE_HELP}"
 
