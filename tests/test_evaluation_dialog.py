@@ -307,3 +307,13 @@ def test_a_contradiction_on_the_baseline_offer_says_why() -> None:
 def test_a_score_with_a_sign_is_no_point_of_the_scale(text: str, expected: object) -> None:
     """'-1' was read as 1 and '>6' as 6; the command line refuses --nprs -1 as well."""
     assert read_score(text, VOCAB) == expected
+
+
+def test_a_score_said_too_early_is_no_activity_name() -> None:
+    """'zes' typed before the score question came is asked again, never stored as the name of
+    an activity (a physiotherapist did exactly that)."""
+    evaluation, said = run_named(["zes", "traplopen", "7", "lezen", "fietsen", "zes", "vijf",
+                                  "4", "drie"], baseline=True, name_activities=True)
+    assert evaluation == Evaluation(nprs=6, psk=(5, 4, 3),
+                                    psk_activities=("traplopen", "lezen", "fietsen"))
+    assert said.count(PROMPTS["activity1"]) == 2 and said.count(PROMPTS["activity2"]) == 2

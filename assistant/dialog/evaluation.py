@@ -19,7 +19,7 @@ from assistant.dialog import readings
 from assistant.dialog.events import Answer, Ask, Emit, Say
 from assistant.dialog.intents import read_yes_no
 from assistant.dialog.loop import Outcome, run_dialog
-from assistant.dialog.numbers import parse_amount, word_value
+from assistant.dialog.numbers import NUMBER_WORDS, parse_amount, word_value
 from assistant.dialog.turns import Turns
 from assistant.dialog.words import clean, contains
 from assistant.protocol.dialog_texts import ACTIVITIES, MEASUREMENTS, EvaluationTexts
@@ -274,7 +274,9 @@ class EvaluationDialog:
                   if a in self.answers and a != self.state}
         typed = " ".join(w for w in heard.text.split() if normalise(w) not in self.vocab.fillers)
         name = activity_name(typed.strip(" ,.;:"))  # 'autorijden, eh, inparkeren': no 'eh'
-        if name is None or name.casefold() in others or said in self.vocab.yes | self.vocab.no:
+        score = bool(said) and all(w in NUMBER_WORDS or w.isdigit() for w in said.split())
+        if name is None or name.casefold() in others or said in self.vocab.yes | self.vocab.no \
+                or score:  # 'zes', said before the question for the score came: no activity
             self.turns.retry("not_understood", self.texts.turns.not_understood)
             return
         self._take(name)
