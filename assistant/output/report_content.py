@@ -313,7 +313,13 @@ def _plan(result: Result, findings: Findings, protocol: Protocol,
 
 
 def _conclusion(result: Result, findings: Findings, protocol: Protocol) -> tuple[str, ...]:
-    lines = [f"Graad: {result.grade}"]
+    """The conclusion's lines; a provisional plan says so first, before the profile, so it is
+    never read as a plan to go ahead with."""
+    lines = []
+    if result.provisional and not result.referral:
+        lines.append("VOORLOPIG PLAN: eerst uitsluiten: "
+                     f"{rules.names(result.unresolved, protocol.red_flag_name)}")
+    lines.append(f"Graad: {result.grade}")
     if result.course:
         lines.append(f"Beloop: {COURSE_WORDS[result.course]}")
     if result.referral:
@@ -323,9 +329,6 @@ def _conclusion(result: Result, findings: Findings, protocol: Protocol) -> tuple
     else:
         assert result.profile is not None
         lines.append(protocol.profile(result.profile).title)
-        if result.provisional:
-            lines.append("Voorlopig: eerst uitsluiten: "
-                         f"{rules.names(result.unresolved, protocol.red_flag_name)}")
         if findings.precautions:
             lines.append("Voorzorgen: " + rules.names(
                 findings.precautions, protocol.precaution_name))
