@@ -116,16 +116,24 @@ class Live:
               and (self.question() != before[0] or not self.find("#question-panel")
                    .is_displayed()), what)
 
-    def click(self, label: str) -> None:
-        def act() -> None:
+    def button(self, label: str) -> Any:
+        """The answer button `label`, once the dialog listens (it is enabled)."""
+        def enabled() -> Any:
             buttons = self.driver.find_elements(self.by.CSS_SELECTOR, "#buttons button")
             button = next(b for b in buttons if b.text == label)
-            button.click()
-        self._after(act, f"the question after {label!r}")
+            return button if button.is_enabled() else None
+        return until(enabled, f"the button {label!r} enabled")
+
+    def enabled(self, css: str) -> Any:
+        return until(lambda: self.find(css) if self.find(css).is_enabled() else None,
+                     f"{css} enabled")
+
+    def click(self, label: str) -> None:
+        self._after(lambda: self.button(label).click(), f"the question after {label!r}")
 
     def type(self, answer: str) -> None:
         def act() -> None:
-            box = self.find("#answer-text")
+            box = self.enabled("#answer-text")
             box.send_keys(answer)
             self.find("#answer-form button").click()
         self._after(act, f"the question after typing {answer!r}")
@@ -168,6 +176,7 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
         page.click("nee")
     first = page.driver.find_elements(By.CSS_SELECTOR, "#answers button")
     assert len(first) == 3
+    until(lambda: first[0].is_enabled(), "the answers enabled")
     page._after(first[0].click, "the first question again")  # change the first answer
     assert len(page.driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 0
     page.click("ja")
@@ -191,12 +200,15 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     shot(driver, "4-result-and-menu")
     page.find("#pick-F14").click()
     page.find("#pick-F20").click()
-    page._after(page.find("#choose").click, "the choice read back")
+    page._after(lambda: page.enabled("#choose").click(), "the choice read back")
     assert "veertien" in page.question()
     page.click("ja")
     until(lambda: "Zeg ja of nee" in page.question(), "the baseline offer")
     page.click("nee")
     until(lambda: page.find("#start-session").is_displayed(), "the session button")
+    folder = until(lambda: page.text("#report-folder"), "where the report was written")
+    assert folder.startswith("Verslag bewaard in ") and folder.endswith("_P-0100")
+    assert (Path(folder.removeprefix("Verslag bewaard in ")) / "report.html").is_file()
     driver.execute_script("window.scrollTo(0, 0)")
     shot(driver, "5-done")
     assert page.find("#answers").text.count("\n") >= RED_FLAGS
@@ -234,7 +246,8 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
                           ("5", "6", "7"), strict=True):
         box.send_keys(score)
     shot(driver, "9-followup-form")
-    page.find("#save-followup").click()
+    driver.execute_script(  # a double click: one measurement
+        "const b = document.getElementById('save-followup'); b.click(); b.click();")
     until(lambda: page.find("#followup-result").is_displayed(), "the advice")
     assert page.text("#followup-result").startswith("Advies")
     driver.refresh()
@@ -242,6 +255,7 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     until(lambda: driver.execute_script("return arguments[0].naturalWidth", chart) > 100,
           "the chart drawn")
     assert "traplopen" in page.text("main")
+    assert page.text("table.measurements").count("5 / 6 / 7") == 1
     shot(driver, "9-history-and-advice")
     driver.set_window_size(820, 1180)
     driver.get(screen.url.split("?")[0] + "intake")
@@ -249,3 +263,57 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     assert not page.find("#session-panel .commands").is_displayed()  # it has ended
     shot(driver, "10-session-ended-tablet")
     driver.set_window_size(1280, 800)
+
+
+def test_a_double_click_answers_one_question_and_a_stopped_server_is_said(
+        driver: Any, tmp_path: Path) -> None:
+    """Two clicks on 'nee' before the next question shows answer one red flag, not two; when
+    the server stops, the page says so in one line and nothing can be clicked any more."""
+    from selenium.webdriver.common.by import By
+
+    page = Live(driver)
+    with running(PROTOCOL, db=tmp_path / "records.sqlite3") as served:
+        driver.get(served.url)
+        page.find("#start-intake").click()
+        until(lambda: driver.current_url.endswith("/intake") and page.question(),
+              "the first question")
+        first = page.question()
+        page.button("nee")
+        driver.execute_script(
+            "const b = [...document.querySelectorAll('#buttons button')]"
+            ".find((x) => x.textContent === 'nee'); b.click(); b.click(); b.click();")
+        until(lambda: page.question() != first and page.button("nee"), "the second question")
+        time.sleep(0.3)  # a second answer, were it sent, would show by now
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 1
+        answered = [e for e in served.engine.hub.messages() if e["type"] == "event"
+                    and e["event"]["event"] == "answer"]
+        assert len(answered) == 1
+        box = page.find("#answer-text")
+        box.send_keys("nee")
+        driver.execute_script(  # Enter twice: one answer
+            "const f = document.getElementById('answer-form');"
+            "f.requestSubmit(); f.requestSubmit();")
+        until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 2,
+              "the second answer")
+        time.sleep(0.3)
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 2
+    # the server has stopped: the stream fails, then the page says so
+    line = until(lambda: page.text("#gone"), "the line that the assistant stopped")
+    assert line == ("De assistent is gestopt of opnieuw gestart. Open de link die bij het "
+                    "starten werd getoond.")
+    assert not any(b.is_enabled() for b in driver.find_elements(By.CSS_SELECTOR, "main button"))
+    assert "opnieuw verbinden" not in page.text("#connection")
+    shot(driver, "11-stopped")
+
+
+def test_a_page_of_an_earlier_start_says_so_on_a_click(driver: Any, screen: Screen) -> None:
+    """A page whose token is no longer valid (the assistant was started again): a click gets
+    403, and the page says what to do instead of 'Dat lukte niet (403)'."""
+    page = Live(driver)
+    driver.get(screen.url)
+    driver.delete_all_cookies()  # as after a restart: the cookie holds no valid token
+    page.find("#start-intake").click()
+    line = until(lambda: page.text("#gone"), "the line that the assistant restarted")
+    assert line.startswith("De assistent is gestopt of opnieuw gestart.")
+    assert not page.find("#start-intake").is_enabled()
+    assert "403" not in page.text("main")

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -48,12 +49,18 @@ def test_the_url_first_then_ctrl_c_keeps_the_intake(tmp_path: Path) -> None:
             started = client.post(f"{base}/api/intake", json={"patient": "P-0200"},
                                   headers=headers)
             assert started.status_code == 200
-            for _ in range(3):
-                client.post(f"{base}/api/say", json={"text": "nee"}, headers=headers)
-            for _ in range(200):
+            answered: set[int] = set()
+            for _ in range(500):  # each 'nee' to the prompt the page is shown
                 messages = client.get(f"{base}/api/events").json()["messages"]
                 if sum(m.get("event", {}).get("event") == "answer" for m in messages) == 3:
                     break
+                prompt = messages[-1]["seq"] if messages[-1]["type"] == "prompt" else None
+                if prompt is not None and prompt not in answered:
+                    answered.add(prompt)
+                    said = client.post(f"{base}/api/say", headers=headers,
+                                       json={"text": "nee", "prompt": prompt})
+                    assert said.status_code == 200, said.text
+                time.sleep(0.01)
             else:
                 raise AssertionError("the three answers were not taken")
         server.send_signal(signal.SIGINT)
@@ -98,3 +105,44 @@ def test_voice_forced_without_a_model_is_refused(tmp_path: Path) -> None:
     assert server.returncode == 2
     assert server.stderr.startswith("assistant: ") and "--voice" in server.stderr
     assert server.stdout == ""  # no URL: nothing is served
+
+
+def test_the_browser_gets_a_private_file_never_the_token(monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    """The token is not on the browser's command line (/proc/PID/cmdline is readable by every
+    user): the browser opens a 0600 file in a 0700 folder that redirects to the URL, deleted
+    when the screen stops."""
+    import webbrowser
+
+    import assistant.ui.server as server
+    from assistant.cli.app import main
+
+    opened: list[str] = []
+    seen: dict[str, object] = {}
+
+    def serve(screen: server.Screen) -> None:
+        launcher = Path(opened[0].removeprefix("file://"))
+        seen["mode"] = launcher.stat().st_mode & 0o777
+        seen["folder"] = launcher.parent.stat().st_mode & 0o777
+        seen["text"] = launcher.read_text(encoding="utf-8")
+        seen["url"] = screen.url
+        screen.engine.shutdown()
+        screen.sock.close()
+
+    def browser(url: str, *args: object, **kwargs: object) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", browser)
+    monkeypatch.setattr(server, "serve", serve)
+    monkeypatch.setenv("ASSISTANT_DB", str(tmp_path / "records.sqlite3"))
+    assert main(["ui", "--text", "--mute"]) == 0
+    assert len(opened) == 1 and opened[0].startswith("file://")
+    url = str(seen["url"])
+    assert url.split("token=")[1] not in opened[0]  # no token in what the browser is given
+    assert seen["mode"] == 0o600 and seen["folder"] == 0o700
+    assert f'content="0;url={url}"' in str(seen["text"])
+    assert not Path(opened[0].removeprefix("file://")).parent.exists()  # deleted at the end
+    assert capsys.readouterr().out.startswith(url)

@@ -45,6 +45,7 @@ class Page:
 
     def __init__(self, client: TestClient, keys: Secrets, engine: Engine) -> None:
         self.client, self.keys, self.engine = client, keys, engine
+        self.used: int | None = None  # the last prompt this page answered
         client.get(f"/?token={keys.token}")
 
     def post(self, path: str, body: dict[str, Any], status: int = 200) -> dict[str, Any]:
@@ -54,8 +55,19 @@ class Page:
         return data
 
     def say(self, *texts: str) -> None:
+        """Answer as the page does: each text to the prompt open now, once it is open."""
         for text in texts:
-            self.post("/api/say", {"text": text})
+            self.post("/api/say", {"text": text, "prompt": self.prompt()})
+
+    def prompt(self) -> int:
+        """The prompt the dialog waits on now, as the page learns it (waits for it)."""
+        seq = self.wait(lambda m: open_prompt(m) is not None and open_prompt(m) != self.used)
+        self.used = open_prompt(seq)
+        assert self.used is not None
+        return self.used
+
+    def change(self, question: str, status: int = 200) -> dict[str, Any]:
+        return self.post("/api/change", {"question": question, "prompt": self.prompt()}, status)
 
     def messages(self) -> Messages:
         data: Messages = self.client.get("/api/events").json()["messages"]
@@ -74,6 +86,22 @@ class Page:
 def events(messages: Messages, kind: str | None = None) -> list[dict[str, Any]]:
     return [m["event"] for m in messages
             if m["type"] == "event" and (kind is None or m["event"]["event"] == kind)]
+
+
+def form_nonce(page: str) -> str:
+    return page.split('data-nonce="', 1)[1].split('"', 1)[0]
+
+
+def open_prompt(messages: Messages) -> int | None:
+    """The seq of the prompt the page may answer: the last one, unless something was heard
+    (or the dialog ended) after it."""
+    for message in reversed(messages):
+        if message["type"] == "prompt":
+            return int(message["seq"])
+        if message["type"] == "status" or (message["type"] == "event"
+                                           and message["event"]["event"] == "heard"):
+            return None
+    return None
 
 
 def ended(messages: Messages) -> bool:
@@ -162,20 +190,20 @@ def test_clicking_an_answer_changes_it_as_terug_does(page: Page) -> None:
     page.post("/api/intake", {})
     page.say("nee", "nee", "nee", "nee")
     page.wait(lambda m: len(events(m, "answer")) == 4)
-    steps = page.post("/api/change", {"question": RED_FLAG_QUESTIONS[1]})["steps"]
+    steps = page.change(RED_FLAG_QUESTIONS[1])["steps"]
     assert steps == 3
     messages = page.wait(lambda m: last_ask(m)["question"] == RED_FLAG_QUESTIONS[1])
     heard = [e["text"] for e in events(messages, "heard")]
     assert heard[-3:] == ["terug"] * 3  # the page says what a therapist could have said
     assert page.engine.intake.answers == [RED_FLAG_QUESTIONS[0]]
-    page.post("/api/change", {"question": "not_answered"}, status=400)
+    page.change("not_answered", status=400)
 
 
 def test_changing_an_answer_while_another_waits_for_confirmation(page: Page) -> None:
     page.post("/api/intake", {})
     page.say("nee", "nee", "ja")  # the third: a red flag, read back, waiting for ja or nee
     page.wait(lambda m: bool(events(m, "confirm")))
-    assert page.post("/api/change", {"question": RED_FLAG_QUESTIONS[1]})["steps"] == 2
+    assert page.change(RED_FLAG_QUESTIONS[1])["steps"] == 2
     messages = page.wait(lambda m: last_ask(m)["question"] == RED_FLAG_QUESTIONS[1])
     assert page.engine.intake.answers == [RED_FLAG_QUESTIONS[0]]
     assert [e["question"] for e in events(messages, "answer")] == RED_FLAG_QUESTIONS[:2]
@@ -212,7 +240,7 @@ def test_an_interrupted_intake_resumes_from_the_start_page(tmp_path: Path) -> No
         assert [m["event"]["question"] for m in shown] == RED_FLAG_QUESTIONS[:3]
         assert [m["view"]["shown"] for m in shown] == ["nee"] * 3  # the answers that stand
         assert page.engine.intake.answers == RED_FLAG_QUESTIONS[:3]
-        assert page.post("/api/change", {"question": RED_FLAG_QUESTIONS[2]})["steps"] == 1
+        assert page.change(RED_FLAG_QUESTIONS[2])["steps"] == 1
         page.wait(lambda m: last_ask(m)["question"] == RED_FLAG_QUESTIONS[2])
         page.say("stop")
         page.wait(ended)
@@ -234,17 +262,25 @@ def test_the_session_and_the_followup_through_the_page(page: Page,
     handle = start.split('href="/patient/', 1)[1].split('"', 1)[0]
     history = page.client.get(f"/patient/{handle}")
     assert history.status_code == 200 and "Patiënt P-0011" in history.text
-    data = page.post("/api/followup", {"handle": handle, "nprs": 6, "psk": [5, 6, 7],
-                                       "activities": ["traplopen", "autorijden", "lezen"]})
+    nonce = form_nonce(history.text)
+    bad = page.post("/api/followup", {"handle": handle, "nonce": nonce, "nprs": 11,
+                                      "psk": [1, 2, 3]}, status=400)
+    assert "0 tot en met 10" in bad["error"]  # refused: the form may be sent again
+    page.post("/api/followup", {"handle": handle, "nonce": nonce, "nprs": 6, "psk": [5]},
+              status=400)
+    sent = {"handle": handle, "nonce": nonce, "nprs": 6, "psk": [5, 6, 7],
+            "activities": ["traplopen", "autorijden", "lezen"]}
+    data = page.post("/api/followup", sent)
     assert data["actions"] and data["advice"]
     assert "evaluate_now" in data["actions"]  # the first measurement becomes the baseline
+    again = page.post("/api/followup", sent, status=409)  # a double click: not stored twice
+    assert again["error"].startswith("Deze meting is al bewaard")
     history = page.client.get(f"/patient/{handle}").text
-    assert "traplopen" in history and "5 / 6 / 7" in history
+    assert "traplopen" in history and history.count("5 / 6 / 7") == 1
     chart = page.client.get(f"/chart/{handle}.png")
     assert chart.headers["content-type"] == "image/png" and chart.content[:4] == b"\x89PNG"
-    bad = page.post("/api/followup", {"handle": handle, "nprs": 11, "psk": [1, 2, 3]},
-                    status=400)
-    assert "0 tot en met 10" in bad["error"]
+    page.post("/api/followup", {"handle": handle, "nprs": 1, "psk": [1, 2, 3]},
+              status=409)  # no form nonce: nothing stored
     page.post("/api/followup", {"handle": "nobody", "nprs": 1, "psk": [1, 2, 3]}, status=404)
     page.post("/api/session", {"handle": handle})  # the patient's chosen exercises again
     page.wait(lambda m: bool(events(m, "done")))
@@ -253,6 +289,16 @@ def test_the_session_and_the_followup_through_the_page(page: Page,
     page.wait(ended)
     history = page.client.get(f"/patient/{handle}").text
     assert "Eerdere intakes" in history and "1 meting(en)" in history
+
+
+def _wait_for_prompt(client: httpx.Client) -> int:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        prompt = open_prompt(client.get("/api/events").json()["messages"])
+        if prompt is not None:
+            return prompt
+        time.sleep(0.01)
+    raise AssertionError("no prompt opened")
 
 
 def test_the_live_stream_replays_to_a_late_page(tmp_path: Path) -> None:
@@ -264,8 +310,13 @@ def test_the_live_stream_replays_to_a_late_page(tmp_path: Path) -> None:
             assert client.get(screen.url).status_code == 200  # the redirect sets the cookie
             headers = {"x-csrf-token": screen.keys.csrf}
             assert client.post("/api/intake", json={}, headers=headers).status_code == 200
-            for _ in range(2):
-                client.post("/api/say", json={"text": "nee"}, headers=headers)
+            for _ in range(2):  # each answer to the prompt open then
+                prompt = _wait_for_prompt(client)
+                said = client.post("/api/say", json={"text": "nee", "prompt": prompt},
+                                   headers=headers)
+                assert said.status_code == 200
+                while open_prompt(client.get("/api/events").json()["messages"]) == prompt:
+                    time.sleep(0.01)
             seen: Messages = []
             sent = False
             with client.stream("GET", "/events", timeout=10) as stream:
@@ -274,8 +325,10 @@ def test_the_live_stream_replays_to_a_late_page(tmp_path: Path) -> None:
                     if not line.startswith("data: "):
                         continue
                     seen.append(json.loads(line[6:]))
-                    if not sent and len(events(seen, "ask")) == 3:  # live, after the replay
-                        client.post("/api/say", json={"text": "nee"}, headers=headers)
+                    live = open_prompt(seen)
+                    if not sent and len(events(seen, "ask")) == 3 and live is not None:
+                        client.post("/api/say", json={"text": "nee", "prompt": live},
+                                    headers=headers)  # live, after the replay
                         sent = True
                     if len(events(seen, "answer")) == 3:
                         break
@@ -293,3 +346,186 @@ def test_a_bad_patient_id_is_refused_before_anything_starts(page: Page) -> None:
     error = page.post("/api/intake", {"resume": True}, status=400)["error"]
     assert error == "geen onderbroken intake gevonden voor een intake zonder patiënt-id"
     assert page.messages() == before  # a start that failed leaves the last one on screen
+
+
+def test_an_answer_is_taken_once_for_the_prompt_it_answers(page: Page) -> None:
+    """Two quick 'nee's (a double click, Enter twice, two tabs) answer one red flag, not two:
+    the second is refused with 409 and nothing of it reaches the dialog."""
+    page.post("/api/intake", {})
+    prompt = page.prompt()
+    assert page.post("/api/say", {"text": "nee", "prompt": prompt})["ok"]
+    refused = page.post("/api/say", {"text": "nee", "prompt": prompt}, status=409)
+    assert refused["error"].startswith("Dit antwoord hoort bij een vraag die niet meer open")
+    page.post("/api/say", {"text": "nee"}, status=409)  # no prompt named at all
+    page.post("/api/say", {"text": "nee", "prompt": True}, status=409)
+    messages = page.wait(lambda m: open_prompt(m) not in (None, prompt))
+    assert [e["question"] for e in events(messages, "answer")] == RED_FLAG_QUESTIONS[:1]
+    assert [e["text"] for e in events(messages, "heard")] == ["nee"]
+    assert last_ask(messages)["question"] == RED_FLAG_QUESTIONS[1]
+    page.post("/api/say", {"text": "nee", "prompt": prompt}, status=409)  # an old one
+    time.sleep(0.1)
+    assert page.engine.intake.answers == RED_FLAG_QUESTIONS[:1]
+    page.post("/api/say", {"text": "stop"})  # stopping answers nothing: no prompt needed
+    page.wait(ended)
+
+
+def test_a_double_click_on_an_answer_goes_back_once(page: Page) -> None:
+    page.post("/api/intake", {})
+    page.say("nee", "nee", "nee", "nee")
+    page.wait(lambda m: len(events(m, "answer")) == 4)
+    prompt = page.prompt()
+    body = {"question": RED_FLAG_QUESTIONS[2], "prompt": prompt}
+    assert page.post("/api/change", body)["steps"] == 2
+    assert "niet meer open" in page.post("/api/change", body, status=409)["error"]
+    messages = page.wait(lambda m: last_ask(m)["question"] == RED_FLAG_QUESTIONS[2]
+                         and open_prompt(m) is not None)
+    assert [e["text"] for e in events(messages, "heard")][-2:] == ["terug"] * 2
+    assert len(events(messages, "heard")) == 6  # four answers, two 'terug's: no more
+    assert page.engine.intake.answers == RED_FLAG_QUESTIONS[:2]
+    page.post("/api/change", {"question": RED_FLAG_QUESTIONS[0], "prompt": prompt},
+              status=409)  # the prompt it was clicked on is gone
+    assert page.engine.intake.answers == RED_FLAG_QUESTIONS[:2]
+
+
+def test_a_change_cannot_slip_between_the_terugs_of_another(page: Page) -> None:
+    """While a change's 'terug's are still being heard, no prompt opens to the page."""
+    from assistant.ui.page_input import PageInput
+
+    page_input = PageInput()
+    page_input.put("terug")
+    assert page_input.open_prompt(lambda: 99) is None
+    assert not page_input.answer(99, ["nee"])
+    assert page_input.poll() == "terug"
+    assert page_input.open_prompt(lambda: 100) == 100
+    assert page_input.answer(100, ["nee"]) and not page_input.answer(100, ["nee"])
+
+
+def test_the_choice_and_the_baseline_scores_are_taken_once(page: Page) -> None:
+    page.post("/api/intake", {"patient": "P-0301"})
+    page.say(*PROFILE_A)
+    messages = page.wait(lambda m: bool(events(m, "menu")) and open_prompt(m) is not None)
+    prompt = page.prompt()
+    assert last_ask(messages)["question"] == "exercise_choice"
+    page.post("/api/say", {"text": "14 en 20", "prompt": prompt})
+    page.post("/api/say", {"text": "14", "prompt": prompt}, status=409)
+    page.say("ja", "ja", "traplopen", "autorijden", "lezen")  # confirmed; the baseline
+    messages = page.wait(lambda m: last_ask(m)["question"] == "nprs"
+                         and open_prompt(m) is not None)
+    prompt = page.prompt()
+    page.post("/api/say", {"text": "5", "prompt": prompt})
+    page.post("/api/say", {"text": "7", "prompt": prompt}, status=409)  # not a PSK score
+    page.say("4", "5", "6")
+    messages = page.wait(ended)
+    chosen = [e for e in events(messages, "answer") if e["question"] == "exercise_choice"]
+    assert [e["value"] for e in chosen] == [["F14", "F20"]]
+    scores = {e["question"]: e["value"] for e in events(messages, "answer")
+              if e["question"] in ("nprs", "psk1", "psk2", "psk3")}
+    assert scores == {"nprs": 5, "psk1": 4, "psk2": 5, "psk3": 6}
+
+
+def test_the_report_folder_is_written_and_again_with_the_baseline(page: Page) -> None:
+    page.post("/api/intake", {"patient": "P-0302"})
+    page.say(*PROFILE_A, *CHOOSE, "ja", "traplopen", "autorijden", "lezen", "5", "4", "5", "6")
+    messages = page.wait(ended)
+    reports = [m for m in messages if m["type"] == "report"]
+    assert len(reports) == 2  # after the intake, then with the baseline
+    folders = {m["folder"] for m in reports}
+    assert len(folders) == 1  # the same folder, written over by its own report
+    folder = Path(folders.pop())
+    assert folder.name.endswith("_P-0302")
+    for name in ("report.html", "report.txt", "report.md", "findings.json", "result.json"):
+        assert (folder / name).is_file(), name
+    assert "Verslag bewaard in " + str(folder) in [m["text"] for m in messages
+                                                    if m["type"] == "notice"]
+    written = (folder / "report.md").read_text(encoding="utf-8")
+    assert written == page.engine.intake.report  # the one shown is the one written
+    assert "traplopen" in written  # with the baseline
+    printed = page.client.get("/report").text
+    assert printed == (folder / "report.html").read_text(encoding="utf-8")
+    assert len(list(folder.parent.iterdir())) == 1  # one folder for one intake
+
+
+def test_a_new_intake_never_resumes_an_interrupted_one_unasked(tmp_path: Path) -> None:
+    db = tmp_path / "records.sqlite3"
+    client, keys, engine = screen_for(db)
+    with client:
+        page = Page(client, keys, engine)
+        page.post("/api/intake", {"patient": "P-0303"})
+        page.say("nee", "nee")
+        page.wait(lambda m: len(events(m, "answer")) == 2)
+        engine.shutdown()
+    client, keys, engine = screen_for(db)
+    with client:
+        page = Page(client, keys, engine)
+        error = page.post("/api/intake", {"patient": "P-0303"}, status=409)["error"]
+        assert error.startswith("Er is een onderbroken intake (begonnen op ")
+        assert "2 antwoorden, patiënt P-0303" in error and "‘Hervat’" in error
+        assert not engine.running and page.messages() == []  # nothing started
+        page.post("/api/intake", {"patient": "P-0303", "resume": True})  # asked: resumed
+        messages = page.wait(lambda m: open_prompt(m) is not None)
+        assert last_ask(messages)["question"] == RED_FLAG_QUESTIONS[2]
+        page.say("stop")
+        page.wait(ended)
+    engine.shutdown()
+
+
+def test_a_session_while_an_intake_runs_is_busy(page: Page) -> None:
+    page.post("/api/intake", {})
+    error = page.post("/api/session", {}, status=409)["error"]
+    assert error == "er loopt al een intake; stop die eerst"
+    page.post("/api/say", {"text": "stop"})
+    page.wait(ended)
+    assert "kies eerst oefeningen" in page.post("/api/session", {}, status=400)["error"]
+
+
+def test_screen_messages_name_no_command_line_flags() -> None:
+    from assistant.ui.messages import on_screen
+
+    assert on_screen("--resume: het dagboek past niet; start een nieuwe intake") == \
+        "het dagboek past niet; start een nieuwe intake"
+    assert on_screen("de PSK-activiteiten liggen vast sinds de beginmeting: a, b, c; laat "
+                     "--psk-activities weg") == ("de PSK-activiteiten liggen vast sinds de "
+                                                 "beginmeting: a, b, c; laat de activiteiten "
+                                                 "leeg")
+    assert on_screen("/x/r.db is geen bruikbaar gegevensbestand (x); zet het opzij en kies een "
+                     "ander bestand met --db") == (
+        "/x/r.db is geen bruikbaar gegevensbestand (x); zet het opzij en kies een ander "
+        "bestand bij het starten van de assistent")
+    assert on_screen("De 3 antwoorden zijn bewaard; ga verder met './assistant.sh intake "
+                     "--patient P-1 --db /x'") == ("De 3 antwoorden zijn bewaard; hervat de "
+                                                   "intake op het beginscherm")
+    assert on_screen("--patient: geen oefeningen gekozen; kies ze met --codes") == \
+        "geen oefeningen gekozen"
+    assert on_screen("Verslag bewaard in /tmp/a-b/2026-11-30_P-1") == \
+        "Verslag bewaard in /tmp/a-b/2026-11-30_P-1"
+    for text in ("--x: a; b met --db", "kan niet; geef een map met --report"):
+        assert "--" not in on_screen(text)
+
+
+def test_a_refusal_on_the_screen_names_no_flag(page: Page, monkeypatch: pytest.MonkeyPatch
+                                               ) -> None:
+    from assistant.errors import RecordsError
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise RecordsError("de PSK-activiteiten liggen vast sinds de beginmeting: a, b, c; "
+                           "laat --psk-activities weg")
+
+    monkeypatch.setattr(page.engine, "start_intake", refused)
+    error = page.post("/api/intake", {}, status=400)["error"]
+    assert error.endswith("laat de activiteiten leeg") and "--" not in error
+
+
+def test_a_report_that_cannot_be_written_is_still_shown_and_said_without_flags(
+        page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocked))  # the reports folder cannot be made
+    page.post("/api/intake", {})
+    page.say(*PROFILE_A, "geen", "ja")
+    messages = page.wait(ended)
+    said = [m["text"] for m in messages if m["type"] == "notice"
+            and m["text"].startswith("Het verslag kon niet worden bewaard: ")]
+    assert len(said) == 1 and "--" not in said[0]
+    report = next(m for m in messages if m["type"] == "report")
+    assert report["folder"] is None and report["finished"]
+    assert "Nekpijn-intake" in page.client.get("/report").text  # printable all the same

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any, cast
 
 from assistant.protocol import load_protocol
+from assistant.speech.interfaces import Utterance
 from assistant.speech.keyboard import KeyboardInput
 from assistant.speech.voice import VoiceListener
 from assistant.ui.engine import Engine
 from assistant.ui.hub import EventHub
-from assistant.ui.page_input import PageCommands, PageInput, PageListener
+from assistant.ui.page_input import PageCommands, PageInput, PageListener, Prompting
 
 PROTOCOL = load_protocol()
 
@@ -53,6 +54,33 @@ def test_the_session_commands_wait_with_a_timeout() -> None:
     assert said is not None and said.text == "pauze" and not commands.ended
     page.close()
     assert commands.wait([], None) is None and commands.ended
+
+
+def _open_prompt(hub: EventHub, answered: set[int]) -> int:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        prompts = [m["seq"] for m in hub.messages() if m["type"] == "prompt"]
+        if prompts and prompts[-1] not in answered:
+            return int(prompts[-1])
+        time.sleep(0.01)
+    raise AssertionError("no prompt opened")
+
+
+def test_a_prompt_closes_once_anything_was_heard() -> None:
+    """The microphone answered (or the input was typed): a click on that prompt arriving
+    later is refused, so it cannot answer the next question."""
+    page = PageInput()
+
+    class Heard:
+        def listen(self, grammar: Any) -> Utterance | None:
+            assert page.prompt == 7  # open while the dialog listens
+            return Utterance("nee", 1.0, "voice")
+
+    listener = Prompting(Heard(), page, lambda: 7)
+    heard = listener.listen(["ja", "nee"])
+    assert heard is not None and heard.text == "nee"
+    assert page.prompt is None and not page.answer(7, ["ja"])
+    assert page.poll() is None  # nothing was sent
 
 
 class _Silence:
@@ -104,8 +132,11 @@ def test_clicks_reach_the_dialog_through_the_voice_listener(tmp_path: Path) -> N
     hub = EventHub()
     engine = Engine(PROTOCOL, hub, db=tmp_path / "records.sqlite3", voice=voice)
     engine.start_intake(None, resume=False)
-    for _ in range(2):
-        engine.say("nee")
+    answered: set[int] = set()
+    for _ in range(2):  # each to the prompt the page is shown
+        prompt = _open_prompt(hub, answered)
+        answered.add(prompt)
+        engine.say("nee", prompt)
     deadline = time.monotonic() + 10
     while len([m for m in hub.messages() if m.get("event", {}).get("event") == "answer"]) < 2:
         assert time.monotonic() < deadline, hub.messages()[-3:]

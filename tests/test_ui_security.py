@@ -3,9 +3,13 @@ Host header, CSRF and Origin on every POST, no CORS, and no patient data in URLs
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +23,7 @@ from assistant.ui.engine import Engine
 from assistant.ui.hub import EventHub
 from assistant.ui.records_view import RecordsView
 from assistant.ui.security import Secrets
+from assistant.ui.server import running
 
 PORT = 8123
 BASE = f"http://127.0.0.1:{PORT}"
@@ -173,3 +178,116 @@ def test_a_failure_is_one_dutch_line_and_no_traceback(
     assert response.status_code == 500
     assert response.json() == {"error": "er ging iets mis op het scherm; probeer het opnieuw"}
     assert "P-0042" not in caplog.text and "Traceback" not in caplog.text
+
+
+async def _asgi(app: Any, path: str, *, query: bytes = b"", method: str = "GET",
+                headers: list[tuple[bytes, bytes]] | None = None,
+                chunks: list[bytes] | None = None) -> tuple[int, dict[bytes, bytes], bytes, int]:
+    """One request straight to the ASGI app: status, headers, body and how many body chunks
+    the app read."""
+    sent: list[dict[str, Any]] = []
+    pending = list(chunks or [b""])
+    read = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal read
+        read += 1
+        chunk = pending.pop(0) if pending else b""
+        return {"type": "http.request", "body": chunk, "more_body": bool(pending)}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(),
+             "query_string": query, "headers": [(b"host", f"127.0.0.1:{PORT}".encode()),
+                                                *(headers or [])],
+             "scheme": "http", "server": ("127.0.0.1", PORT), "client": ("127.0.0.1", 5000),
+             "root_path": "", "http_version": "1.1"}
+    await app(scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], dict(start["headers"]), body, read
+
+
+@pytest.mark.parametrize(("path", "location"), [
+    ("//evil.example", b"/evil.example"),
+    ("///evil.example/x", b"/evil.example/x"),
+    ("/\\evil.example", b"/%5Cevil.example"),
+    ("/€", b"/%E2%82%AC"),
+    ("/\r\nX: y", b"/%0D%0AX:%20y"),
+    ("/intake", b"/intake"),
+])
+def test_the_token_redirect_stays_on_this_server(path: str, location: bytes) -> None:
+    """No open redirect, no failure on any path: the Location is a percent-encoded local path
+    with one leading slash."""
+    keys = Secrets(PORT)
+    engine = Engine(PROTOCOL, EventHub())
+    app = create_app(engine, RecordsView(PROTOCOL, None), keys)
+    status, headers, _, _ = asyncio.run(_asgi(app, path, query=f"token={keys.token}".encode()))
+    assert status == 303
+    assert headers[b"location"] == location
+    assert headers[b"set-cookie"].startswith(keys.cookie.encode())
+
+
+def test_the_token_from_another_site_is_taken_by_a_page_of_our_own() -> None:
+    """Opened from the launcher file (file://, another site), a redirect would lose the
+    SameSite=Strict cookie: a page of the screen sets it and moves on, without a script."""
+    keys = Secrets(PORT)
+    app = create_app(Engine(PROTOCOL, EventHub()), RecordsView(PROTOCOL, None), keys)
+    status, headers, body, _ = asyncio.run(_asgi(
+        app, "//evil.example", query=f"token={keys.token}".encode(),
+        headers=[(b"sec-fetch-site", b"cross-site")]))
+    assert status == 200 and b"SameSite=Strict" in headers[b"set-cookie"]
+    assert b'<meta http-equiv="refresh" content="0;url=/evil.example">' in body
+    assert b"<script" not in body and keys.token.encode() not in body
+
+
+def test_a_redirect_over_a_real_socket_with_cr_lf_in_the_path(tmp_path: Path) -> None:
+    with running(PROTOCOL, db=tmp_path / "records.sqlite3") as screen, \
+            socket.create_connection(("127.0.0.1", screen.keys.port), timeout=5) as conn:
+        conn.sendall(f"GET /%0d%0aX:%20y?token={screen.keys.token} HTTP/1.1\r\n"
+                     f"Host: 127.0.0.1:{screen.keys.port}\r\nConnection: close\r\n\r\n"
+                     .encode())
+        answer = b""
+        while chunk := conn.recv(4096):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    assert head[0] == b"HTTP/1.1 303 See Other"
+    assert b"location: /%0D%0AX:%20y" in head and not any(h.startswith(b"X:") for h in head)
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_all_read() -> None:
+    keys = Secrets(PORT)
+    app = create_app(Engine(PROTOCOL, EventHub()), RecordsView(PROTOCOL, None), keys)
+    cookie = (b"cookie", f"{keys.cookie}={keys.token}".encode())
+    csrf = (b"x-csrf-token", keys.csrf.encode())
+    chunks = [b" " * 4000] * 50  # 200 kB in chunks, no Content-Length
+    status, _, body, read = asyncio.run(_asgi(app, "/api/say", method="POST",
+                                              headers=[cookie, csrf], chunks=chunks))
+    assert status == 413 and "te groot" in body.decode()
+    assert read <= 4  # stopped as soon as it was over 10 kB
+    status, _, _, read = asyncio.run(_asgi(
+        app, "/api/say", method="POST",
+        headers=[cookie, csrf, (b"content-length", b"200000")], chunks=chunks))
+    assert status == 413 and read == 0  # the Content-Length said so: nothing read
+
+
+def test_the_port_is_free_again_at_once_after_a_stop() -> None:
+    """SO_REUSEADDR (POSIX): a connection the server closed leaves its port in TIME_WAIT,
+    which would refuse `assistant ui --port N` for a minute."""
+    from assistant.ui.server import REUSE_ADDRESS, bind
+
+    first = bind(0)
+    port = first.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = first.accept()
+    accepted.close()  # the server closes first: TIME_WAIT on its side
+    time.sleep(0.05)
+    client.close()
+    first.close()
+    if not REUSE_ADDRESS:
+        pytest.skip("SO_REUSEADDR is for POSIX only")
+    again = bind(port)
+    assert again.getsockname()[1] == port
+    assert again.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)
+    again.close()

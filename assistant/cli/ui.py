@@ -6,8 +6,14 @@ browser opens it unless --no-browser. Ctrl-C stops it; an intake in progress kee
 from __future__ import annotations
 
 import argparse
+import html
+import os
+import shutil
 import sys
+import tempfile
 import webbrowser
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from assistant.cli.common import (
@@ -29,6 +35,28 @@ def parse_port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"geen poort van 0 tot en met 65535: {text!r}")
     return value
+
+
+@contextmanager
+def private_launcher(url: str) -> Iterator[Path]:
+    """A local HTML file that sends the browser on to `url` (with its access token), readable
+    by this user alone (0600 in a 0700 temporary folder), deleted afterwards: the browser is
+    given the file's name, so the token is never on a command line (which every user of the
+    computer can read), as Jupyter does it."""
+    folder = Path(tempfile.mkdtemp(prefix="nekpijn-ui-"))  # 0700
+    try:
+        page = folder / "open.html"
+        target = html.escape(url, quote=True)
+        text = (f'<!doctype html>\n<html lang="nl"><head><meta charset="utf-8">'
+                f'<meta http-equiv="refresh" content="0;url={target}">'
+                f"<title>Nekpijn-assistent</title></head><body>"
+                f'<p><a href="{target}">Open de Nekpijn-assistent</a></p></body></html>\n')
+        descriptor = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(text)
+        yield page
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def add_ui_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
@@ -59,15 +87,18 @@ def cmd_ui(args: argparse.Namespace, protocol: Protocol) -> int:
     options = speech_options(args)
     voice = None if args.text else voice_listener(args, options, protocol)
     speaker = speech_output(args, options)
+    stack = ExitStack()
     try:
         screen = build(protocol, port=args.port, db=args.db, speaker=speaker, voice=voice)
         print(screen.url, flush=True)
         print("Stop met Ctrl-C. Een intake die loopt, blijft bewaard om te hervatten.",
               file=sys.stderr, flush=True)
         if not args.no_browser:
-            webbrowser.open(screen.url)
+            launcher = stack.enter_context(private_launcher(screen.url))
+            webbrowser.open(launcher.as_uri())
         serve(screen)
     finally:
+        stack.close()
         speaker.close()
         if voice is not None:
             voice.close()

@@ -5,13 +5,21 @@ Pages (GET): `/` start (new intake, resume, patients), `/intake` the live intake
 follow-up form, `/chart/<handle>.png`. Live updates: `/events` (server-sent events, the current
 activity replayed first) and `/api/events?after=N` (the same messages as JSON). Actions (POST,
 JSON body, CSRF header): `/api/intake`, `/api/say`, `/api/change`, `/api/session`,
-`/api/followup`. An action that cannot be done answers 400 or 409 with `{"error": line}`.
+`/api/followup`. An action that cannot be done answers 400 or 409 with `{"error": line}` (the
+line without command-line flags: messages.on_screen); a body over 10 kB answers 413.
+
+An answer (`/api/say` during an intake) and a change (`/api/change`) name the `prompt` they
+answer: the seq of the last "prompt" message, which the dialog opens each time it listens; one
+answer per prompt, and one for the prompt open now, else 409 and nothing reaches the dialog
+('stop' needs none). The follow-up form carries a one-time `nonce`: sent twice, it is stored
+once (409).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Final
@@ -25,14 +33,17 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from assistant.errors import AssistantError, InputError
-from assistant.ui.engine import Busy, Engine, status
+from assistant.ui.engine import Conflict, Engine, status
 from assistant.ui.hub import Message
+from assistant.ui.messages import on_screen
 from assistant.ui.records_view import RecordsView, score
 from assistant.ui.security import Guard, Secrets
 
 HERE: Final = Path(__file__).parent
 KEEPALIVE: Final = 15.0  # s between comments on an idle event stream
+RETRY_MS: Final = 1000  # ms before a page's stream tries again after it broke
 MAX_BODY: Final = 10_000  # bytes: no action needs more
+MAX_FORMS: Final = 1000  # follow-up forms open at once (their nonces)
 REPORT_POLICY: Final = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
@@ -52,6 +63,7 @@ class Pages:
         self.records = records
         self.keys = keys
         self.templates = _templates()
+        self.forms = FormNonces()
 
     def page(self, request: Request, name: str, status_code: int = 200,
              **context: Any) -> Response:
@@ -67,7 +79,7 @@ class Pages:
             patients = await run_in_threadpool(self.records.patients)
             interrupted = await run_in_threadpool(self.records.interrupted)
         except AssistantError as exc:
-            problem = exc.message
+            problem = on_screen(exc.message)
         return self.page(request, "start.html", patients=patients, interrupted=interrupted,
                          problem=problem)
 
@@ -88,11 +100,12 @@ class Pages:
         try:
             history = await run_in_threadpool(self.records.history, patient)
         except AssistantError as exc:
-            return self.page(request, "missing.html", 404, problem=exc.message)
+            return self.page(request, "missing.html", 404, problem=on_screen(exc.message))
         profile = history["intake"].get("profile")
         return self.page(request, "patient.html", history=history,
                          handle=request.path_params["handle"], profile=profile,
-                         activities=history["intake"].get("psk_activities", []))
+                         activities=history["intake"].get("psk_activities", []),
+                         nonce=self.forms.issue())
 
     async def chart(self, request: Request) -> Response:
         patient = self.records.handles.patient(request.path_params["handle"])
@@ -112,6 +125,7 @@ class Pages:
         async def stream() -> AsyncIterator[str]:
             replay, queue = hub.subscribe()
             try:
+                yield f"retry: {RETRY_MS}\n\n"  # a stopped server is noticed within seconds
                 for message in replay:
                     yield _sse(message)
                 while True:
@@ -152,16 +166,17 @@ class Pages:
         text = str(body.get("text") or "").strip()
         if not text:
             return _error("typ of kies een antwoord")
-        self.engine.say(text)
+        self.engine.say(text, body.get("prompt"))
         return JSONResponse({"ok": True})
 
     async def change(self, request: Request) -> Response:
         body = await _body(request)
-        steps = self.engine.change(str(body.get("question") or ""))
+        steps = self.engine.change(str(body.get("question") or ""), body.get("prompt"))
         return JSONResponse({"ok": True, "steps": steps})
 
     async def session(self, request: Request) -> Response:
         body = await _body(request)
+        self.engine.check_free()
         handle = body.get("handle")
         if handle:
             patient = self.records.handles.patient(str(handle))
@@ -181,6 +196,20 @@ class Pages:
         patient = self.records.handles.patient(str(body.get("handle") or ""))
         if patient is None:
             return _error("onbekende patiënt", 404)
+        nonce = str(body.get("nonce") or "")
+        if not self.forms.take(nonce):
+            return _error("Deze meting is al bewaard. Laad de pagina opnieuw voor een nieuwe "
+                          "meting.", 409)
+        try:
+            response = await self._followup(patient, body)
+        except BaseException:
+            self.forms.give_back(nonce)  # not stored: the same form may be sent again
+            raise
+        if response.status_code >= 400:
+            self.forms.give_back(nonce)
+        return response
+
+    async def _followup(self, patient: str, body: dict[str, Any]) -> Response:
         psk_given = body.get("psk")
         if not isinstance(psk_given, list) or len(psk_given) != 3:
             return _error("geef drie PSK-scores")
@@ -204,6 +233,27 @@ class Pages:
                              "actions": list(outcome.actions)})
 
 
+class FormNonces:
+    """One-time nonces for the follow-up form: each page gets one, a submission takes it, so a
+    double click (or the same form sent twice) stores one measurement, not two."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, None] = {}  # in the order issued; the oldest are dropped
+
+    def issue(self) -> str:
+        nonce = secrets.token_urlsafe(16)
+        self._open[nonce] = None
+        while len(self._open) > MAX_FORMS:
+            del self._open[next(iter(self._open))]
+        return nonce
+
+    def take(self, nonce: str) -> bool:
+        return self._open.pop(nonce, False) is None
+
+    def give_back(self, nonce: str) -> None:
+        self._open[nonce] = None
+
+
 def _sse(message: Message) -> str:
     return f"id: {message['seq']}\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
 
@@ -212,10 +262,23 @@ def _error(text: str, status_code: int = 400) -> Response:
     return JSONResponse({"error": text}, status_code=status_code)
 
 
+class TooLarge(InputError):
+    """A request body over MAX_BODY (the screen answers 413)."""
+
+
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise InputError("het verzoek is te groot")
+    """The JSON object a POST carries; read in chunks, refused (413) as soon as it is over
+    MAX_BODY, or at once when its Content-Length says so."""
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+        raise TooLarge("het verzoek is te groot")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise TooLarge("het verzoek is te groot")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
     try:
         data = json.loads(raw or b"{}")
     except ValueError:
@@ -227,7 +290,8 @@ async def _body(request: Request) -> dict[str, Any]:
 
 async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AssistantError)
-    return _error(exc.message, 409 if isinstance(exc, Busy) else 400)
+    code = 409 if isinstance(exc, Conflict) else 413 if isinstance(exc, TooLarge) else 400
+    return _error(on_screen(exc.message), code)
 
 
 async def _failed(request: Request, exc: Exception) -> Response:

@@ -19,17 +19,25 @@ from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
 from assistant.errors import AssistantError, InternalError, RecordsError, UsageError, describe
 from assistant.intake.guard import keeping_answers
 from assistant.intake.records import IntakeRecords, RecordsUnavailable
+from assistant.intake.resume import describe_resume
 from assistant.intake.run import Fanout, Outcome, SpeechOutput, run_consultation
-from assistant.intake.session import report_error, store_intake
-from assistant.output.report import render_report
-from assistant.output.report_content import Baseline, stored_baseline
-from assistant.output.report_html import intake_report_html
+from assistant.intake.session import file_report, report_error, store_intake
+from assistant.output.report_content import Baseline, build_report, stored_baseline
+from assistant.output.report_html import render_html
+from assistant.output.report_markdown import render_markdown
 from assistant.protocol.model import Protocol
 from assistant.settings import PracticeSettings, load_settings
 from assistant.speech.commands import CommandSource, VoiceCommands
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
 from assistant.ui.hub import EventHub
-from assistant.ui.page_input import PageCommands, PageInput, PageListener, VoiceKeyboard
+from assistant.ui.messages import on_screen
+from assistant.ui.page_input import (
+    PageCommands,
+    PageInput,
+    PageListener,
+    Prompting,
+    VoiceKeyboard,
+)
 from assistant.ui.views import view_of
 
 if TYPE_CHECKING:
@@ -42,10 +50,27 @@ START_WAIT = 10.0  # s to wait for the records to open before an intake is said 
 JOIN_WAIT = 3.0  # s to wait for the worker at shutdown
 
 
-class Busy(AssistantError):
-    """Another intake or session is running (the screen answers 409)."""
+class Conflict(AssistantError):
+    """The request does not fit what the screen is doing now (the screen answers 409)."""
+
+    code = "conflict"
+
+
+class Busy(Conflict):
+    """Another intake or session is running."""
 
     code = "busy"
+
+
+class Stale(Conflict):
+    """An answer or change for a prompt that is no longer the open one: nothing was sent."""
+
+    code = "stale"
+
+
+STOP = "stop"
+STALE = ("Dit antwoord hoort bij een vraag die niet meer open staat; het is niet verstuurd. "
+         "Kijk naar de vraag die nu op het scherm staat.")
 
 
 @dataclass
@@ -60,6 +85,7 @@ class IntakeState:
     report_html: str | None = None  # report.html of the same, to print
     outcome: Outcome | None = None
     day: date | None = None
+    folder: Path | None = None  # where its report was written (file_report)
 
 
 class Engine:
@@ -89,27 +115,50 @@ class Engine:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def say(self, text: str) -> None:
-        """An utterance from the page for the running dialog (UsageError when none runs)."""
+    def say(self, text: str, prompt: object = None) -> None:
+        """An utterance from the page for the running dialog (UsageError when none runs). In
+        an intake it answers `prompt`, the prompt the page showed: Stale when that is no
+        longer the open one (nothing is sent). 'stop' needs none: it answers nothing."""
         page = self.page
         if page is None or not self.running:
             raise UsageError("er loopt geen intake of sessie")
-        page.put(text[:500])
+        text = text[:500]
+        if self.activity != "intake" or text.strip().casefold() == STOP:
+            page.put(text)
+            return
+        if not page.answer(prompt, [text]):
+            raise Stale(STALE)
 
-    def change(self, question: str) -> int:
+    def change(self, question: str, prompt: object = None) -> int:
         """Change the answer to `question`: 'terug' as often as it takes to reach it (the
-        same as saying it). Returns how many were sent; UsageError when it was not answered."""
-        with self._lock:
-            answers, confirming = list(self.intake.answers), self.intake.confirming
-        if self.activity != "intake" or question not in answers:
+        same as saying it), counted while `prompt` (the prompt the page showed) is held, so
+        a second click cannot go back further. Returns how many were sent; UsageError when
+        it was not answered, Stale when `prompt` is no longer the open one."""
+        page = self.page
+        if self.activity != "intake" or page is None or not self.running:
             raise UsageError("dit antwoord is niet (meer) te veranderen")
-        if self.intake.concluded:
-            raise UsageError("de uitkomst is er al; begin een nieuwe intake om een antwoord "
-                             "te veranderen")
-        steps = len(answers) - answers.index(question) + (1 if confirming else 0)
-        for _ in range(steps):
-            self.say("terug")
-        return steps
+        counted: list[int] = []
+
+        def back() -> list[str]:
+            with self._lock:
+                answers, confirming = list(self.intake.answers), self.intake.confirming
+                concluded = self.intake.concluded
+            if concluded:
+                raise UsageError("de uitkomst is er al; begin een nieuwe intake om een "
+                                 "antwoord te veranderen")
+            if question not in answers:
+                raise UsageError("dit antwoord is niet (meer) te veranderen")
+            counted.append(len(answers) - answers.index(question) + (1 if confirming else 0))
+            return ["terug"] * counted[0]
+
+        if not page.answer(prompt, back):
+            with self._lock:
+                concluded = self.intake.concluded
+            if concluded:
+                raise UsageError("de uitkomst is er al; begin een nieuwe intake om een "
+                                 "antwoord te veranderen")
+            raise Stale(STALE)
+        return counted[0]
 
     def start_intake(self, patient: str | None, *, resume: bool) -> None:
         """Begin an intake (`resume`: the interrupted one of `patient`, or the last without an
@@ -166,13 +215,17 @@ class Engine:
 
     # --- running ----------------------------------------------------------------------------
 
+    def check_free(self) -> None:
+        """Busy when an intake or session runs (or the screen stops)."""
+        if self._stopping:
+            raise Busy("de assistent stopt")
+        if self.running:
+            what = "een intake" if self.activity == "intake" else "een oefensessie"
+            raise Busy(f"er loopt al {what}; stop die eerst")
+
     def _start(self, activity: Activity, work: Callable[[PageInput], None]) -> None:
         with self._lock:
-            if self._stopping:
-                raise Busy("de assistent stopt")
-            if self.running:
-                what = "een intake" if self.activity == "intake" else "een oefensessie"
-                raise Busy(f"er loopt al {what}; stop die eerst")
+            self.check_free()
             page = PageInput()
             self.page, self._begun = page, False
             self._thread = threading.Thread(target=self._guarded, args=(work, page),
@@ -193,7 +246,8 @@ class Engine:
         try:
             work(page)
         except AssistantError as exc:
-            self.hub.publish({"type": "notice", "level": "error", "text": exc.message})
+            self.hub.publish({"type": "notice", "level": "error",
+                              "text": on_screen(exc.message)})
         except Exception as exc:  # a bug must not kill the server: one line, as on the CLI
             self.hub.publish({"type": "notice", "level": "error",
                               "text": InternalError(describe(exc)).message})
@@ -232,7 +286,7 @@ class Engine:
                 self.intake.concluded = True
 
     def _notice(self, text: str) -> None:
-        self.hub.publish({"type": "notice", "level": "info", "text": text})
+        self.hub.publish({"type": "notice", "level": "info", "text": on_screen(text)})
 
     def _open_records(self, patient: str | None, resume: bool) -> tuple[
             IntakeRecords | None, str | None]:
@@ -251,8 +305,13 @@ class Engine:
                 opened: threading.Event, failure: list[BaseException]) -> None:
         try:
             records, why = self._open_records(patient, resume)
+            if records is not None and records.resumed is not None and not resume:
+                found = describe_resume(records)  # never resumed unasked
+                records.close()
+                raise Conflict(f"Er is een onderbroken intake ({found}). Ga daarmee verder "
+                               "met ‘Hervat’ bij Onderbroken intakes.")
         except RecordsUnavailable as exc:  # nothing to resume: said without the CLI's flag
-            failure.append(UsageError(exc.message.removeprefix("--resume: ")))
+            failure.append(UsageError(exc.message))
             opened.set()
             return
         except BaseException as exc:
@@ -263,12 +322,13 @@ class Engine:
         opened.set()
         if why is not None:
             self._notice(why)
-        listener = self._listener(page)
+        listener = Prompting(self._listener(page), page, self._prompt)
         sinks = self._sinks()
         if records is not None and records.resume:
             self._standing_answers(records.resume)
         day = records.day if records is not None else self.today()
         self.intake.day = day
+        kept = records is not None and records.journal is not None
         outcome: Outcome | None = None
         try:
             with keeping_answers(records, self.db):
@@ -283,20 +343,23 @@ class Engine:
                     raise
                 self.intake.outcome = outcome
                 patient = records.patient if records is not None else None
-                self._publish_report(outcome, day, patient)
+                self._publish_report(outcome, day, patient, kept=kept)
                 if records is not None:
                     store_intake(records, outcome, listener, Fanout(sinks), self.protocol,
                                  None, (), None, notify=self._notice)
                     baseline = stored_baseline(records)
                     if baseline is not None:  # the report again, with the baseline
-                        self._publish_report(outcome, day, patient, baseline)
+                        self._publish_report(outcome, day, patient, baseline, kept=kept)
         finally:
             if records is not None:
                 records.close()
-        kept = records is not None and records.journal is not None
         if outcome.consultation.result is None and outcome.consultation.history and kept:
             self._notice("Gestopt. De antwoorden zijn bewaard: hervat de intake op het "
                          "beginscherm.")
+
+    def _prompt(self) -> int:
+        """Tell the pages the dialog listens: the prompt's id (its seq) is what they answer."""
+        return int(self.hub.publish({"type": "prompt"})["seq"])
 
     def _config(self, day: date) -> DialogConfig:
         """As `assistant intake` sets it: by voice, a model without [unk] forces any speech
@@ -334,25 +397,37 @@ class Engine:
             return None
 
     def _publish_report(self, outcome: Outcome, day: date, patient: str | None,
-                        baseline: Baseline | None = None) -> None:
-        """The report of the intake (report.md as text, report.html to print), and tell the
-        pages it is ready."""
+                        baseline: Baseline | None = None, *, kept: bool = False) -> None:
+        """Write the intake's report folder as `assistant intake` does (file_report: a new
+        folder, then the same one again once the baseline is measured), keep report.md and
+        report.html to show and print, and tell the pages it is ready and where it went."""
         consultation = outcome.consultation
         settings = self._settings()
+        folder: Path | None = None
         try:
-            self.intake.report = render_report(
-                protocol=self.protocol, answers=outcome.answers,
-                findings=consultation.findings, result=consultation.result, day=day,
-                chosen=outcome.chosen_exercises, patient=patient, baseline=baseline,
-                settings=settings)
-            self.intake.report_html = intake_report_html(
-                self.protocol, outcome, day=day, patient=patient, baseline=baseline,
-                settings=settings)
+            try:
+                filed = file_report(self.protocol, outcome, day=day, patient=patient,
+                                    baseline=baseline, settings=settings,
+                                    folder=self.intake.folder, kept=kept)
+                report, folder = filed.report, filed.folder
+            except AssistantError as exc:  # not written: still shown and printable
+                self._notice(f"Het verslag kon niet worden bewaard: {exc.message}.")
+                report = build_report(
+                    protocol=self.protocol, answers=outcome.answers,
+                    findings=consultation.findings, result=consultation.result, day=day,
+                    chosen=outcome.chosen_exercises, patient=patient, baseline=baseline,
+                    settings=settings)
+            self.intake.report = render_markdown(report)
+            self.intake.report_html = render_html(report)
         except Exception as exc:  # the intake is stored all the same: that comes first
             self._notice(f"Het verslag kon niet worden gemaakt: {describe(exc)}.")
             return
+        if folder is not None:
+            self.intake.folder = folder
+            self._notice(f"Verslag bewaard in {folder}")
         self.hub.publish({"type": "report", "finished": consultation.result is not None,
-                          "chosen": list(outcome.chosen_exercises or ())})
+                          "chosen": list(outcome.chosen_exercises or ()),
+                          "folder": str(folder) if folder is not None else None})
 
     def _session(self, page: PageInput, program: Program) -> None:
         self._begin("session")

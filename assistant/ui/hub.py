@@ -4,9 +4,10 @@ a page that connects late (or reloads) gets them all replayed, then the new ones
 A message is a JSON object: `seq` (1, 2, … for the server's life), `t` (ms since the epoch when
 published: the bench compares it with the page's clock), `type` ("event": a dialog event, its
 to_json() in `event` and what the page shows beside it in `view`; "notice": a line in `text`;
-"report": the report is ready; "status": an activity started or ended, in `activity` and
-`running`). Publishing is thread-safe (the dialog runs in a worker thread); subscribers are
-asyncio queues fed on their own loop.
+"report": the report is ready, with the `folder` it was written to; "status": an activity
+started or ended, in `activity` and `running`; "prompt": the dialog listens, and an answer or a
+change from a page names this message's seq as its `prompt`). Publishing is thread-safe (the
+dialog runs in a worker thread); subscribers are asyncio queues fed on their own loop.
 """
 
 from __future__ import annotations

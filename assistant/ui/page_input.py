@@ -5,9 +5,10 @@ exercise session."""
 from __future__ import annotations
 
 import queue
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 
-from assistant.speech.interfaces import Utterance
+from assistant.speech.interfaces import Listener, Utterance
 
 
 class PageInput:
@@ -17,12 +18,44 @@ class PageInput:
 
     def __init__(self) -> None:
         self._lines: queue.Queue[str | None] = queue.Queue()
+        self._lock = threading.Lock()
         self.closed = False
         self.grammar: Sequence[str] = ()  # what the dialog listens for now (a recogniser's)
+        self.prompt: int | None = None  # the prompt the page may answer now (see answer())
 
     def put(self, text: str) -> None:
         """One utterance from the page (a click or a typed answer)."""
         self._lines.put(text.strip())
+
+    def open_prompt(self, publish: Callable[[], int]) -> int | None:
+        """The dialog listens: when nothing is waiting to be heard, a new prompt opens (its id
+        from `publish`, which tells the pages) and the page may answer it once. None when
+        utterances are still waiting (a change's 'terug's): the page may not slip in between."""
+        with self._lock:
+            if not self._lines.empty():
+                self.prompt = None
+                return None
+            self.prompt = publish()
+            return self.prompt
+
+    def close_prompt(self, prompt: int | None) -> None:
+        """The dialog heard something (from the page or the microphone): `prompt` is over."""
+        with self._lock:
+            if self.prompt is not None and self.prompt == prompt:
+                self.prompt = None
+
+    def answer(self, prompt: object, lines: Sequence[str] | Callable[[], Sequence[str]]) -> bool:
+        """Send `lines` (or what the callable gives, worked out while the prompt is held) as
+        the answer to `prompt`, once: False, and nothing sent, when `prompt` is not the one
+        open now (already answered, or another question is on screen)."""
+        with self._lock:
+            if self.prompt is None or isinstance(prompt, bool) or prompt != self.prompt:
+                return False
+            given = lines() if callable(lines) else lines
+            self.prompt = None
+            for line in given:
+                self._lines.put(line.strip())
+            return True
 
     def close(self) -> None:
         """No more input: the dialog waiting on it gets the end of the input."""
@@ -79,6 +112,23 @@ class VoiceKeyboard:
 
     def wait(self, timeout: float | None) -> str | None:
         return self.page.wait(timeout)
+
+
+class Prompting:
+    """A Listener that opens a prompt on the page at every listen (the page answers that
+    prompt, once) and closes it once something was heard."""
+
+    def __init__(self, inner: Listener, page: PageInput, publish: Callable[[], int]) -> None:
+        self.inner = inner
+        self.page = page
+        self.publish = publish
+
+    def listen(self, grammar: Sequence[str]) -> Utterance | None:
+        prompt = self.page.open_prompt(self.publish)
+        try:
+            return self.inner.listen(grammar)
+        finally:
+            self.page.close_prompt(prompt)
 
 
 class PageListener:

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import html
 import secrets
 from dataclasses import dataclass, field
 from typing import Final
@@ -26,6 +27,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 TOKEN_PARAM: Final = "token"
 CSRF_HEADER: Final = "x-csrf-token"
 SAFE_METHODS: Final = frozenset({"GET", "HEAD"})
+# what a path may hold as it is (RFC 3986 unreserved, sub-delims, ':', '@', '/'); else %XX
+PATH_SAFE: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                             "-._~!$&'()*+,;=:@/")
 HEADERS: Final = (
     (b"cache-control", b"no-store"),
     (b"x-content-type-options", b"nosniff"),
@@ -64,6 +68,15 @@ class Secrets:
         return f"http://127.0.0.1:{self.port}{path}?{TOKEN_PARAM}={self.token}"
 
 
+def local_path(path: str) -> str:
+    """`path` as a safe Location on this server: percent-encoded (no byte outside printable
+    ASCII, no CR or LF, no backslash), and one leading slash only, so it can never name a scheme
+    or another host ('//evil.example' becomes '/evil.example')."""
+    encoded = "".join(chr(byte) if chr(byte) in PATH_SAFE else f"%{byte:02X}"
+                      for byte in path.encode("utf-8", "replace"))
+    return "/" + encoded.lstrip("/")
+
+
 def _same(given: str | None, expected: str) -> bool:
     return given is not None and secrets.compare_digest(given.encode(), expected.encode())
 
@@ -94,7 +107,8 @@ class Guard:
             if len(given) == 1 and _same(given[0], self.keys.token):
                 rest = str(QueryParams([(k, v) for k, v in query.multi_items()
                                         if k != TOKEN_PARAM]))
-                await self._enter(send, scope["path"] + (f"?{rest}" if rest else ""))
+                await self._enter(send, local_path(scope["path"]) + (f"?{rest}" if rest else ""),
+                                  cross_site=headers.get("sec-fetch-site") == "cross-site")
             else:
                 await _plain(send, 403, "Geweigerd: onjuiste toegangscode. Open de assistent "
                                         "via de link die bij het starten is getoond.")
@@ -130,15 +144,29 @@ class Guard:
             if not started:
                 await _plain(send, 500, "Er ging iets mis op het scherm; probeer het opnieuw.")
 
-    async def _enter(self, send: Send, location: str) -> None:
+    async def _enter(self, send: Send, location: str, *, cross_site: bool = False) -> None:
         """The token was right: set the cookie and send the browser to the same path without
-        the token."""
+        the token. Opened from another site (the private launcher file of `assistant ui` is a
+        file:// page), a redirect would not carry the SameSite=Strict cookie on: then a page
+        of our own sets it and moves on (meta refresh: no script), from this site."""
         cookie = (f"{self.keys.cookie}={self.keys.token}; Path=/; HttpOnly; SameSite=Strict")
-        await send({"type": "http.response.start", "status": 303,
-                    "headers": [(b"location", location.encode("latin-1")),
-                                (b"set-cookie", cookie.encode("latin-1")),
-                                (b"content-length", b"0"), *HEADERS]})
-        await send({"type": "http.response.body", "body": b""})
+        common = [(b"set-cookie", cookie.encode("latin-1")), *HEADERS]
+        if not cross_site:
+            await send({"type": "http.response.start", "status": 303,
+                        "headers": [(b"location", location.encode("latin-1")),
+                                    (b"content-length", b"0"), *common]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        target = html.escape(location, quote=True)
+        body = (f'<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+                f'<meta http-equiv="refresh" content="0;url={target}">'
+                f"<title>Nekpijn-assistent</title></head><body>"
+                f'<p><a href="{target}">Verder naar de Nekpijn-assistent</a></p></body></html>'
+                ).encode()
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode()), *common]})
+        await send({"type": "http.response.body", "body": body})
 
 
 def _with_headers(send: Send) -> Send:

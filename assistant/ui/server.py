@@ -6,6 +6,7 @@ tests and the benchmark."""
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -31,11 +32,16 @@ if TYPE_CHECKING:
 
 HOST: Final = "127.0.0.1"
 GRACE: Final = 2  # s that open pages get to close at shutdown
+REUSE_ADDRESS: Final = os.name == "posix"
 
 
 def bind(port: int) -> socket.socket:
-    """A listening socket on 127.0.0.1:`port` (0: a free port). UsageError when it is taken."""
+    """A listening socket on 127.0.0.1:`port` (0: a free port). UsageError when it is taken.
+    On POSIX with SO_REUSEADDR, so the same port is free again at once after a stop (not on
+    Windows: there it would let another program take a port in use)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if REUSE_ADDRESS:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((HOST, port))
     except OSError as exc:

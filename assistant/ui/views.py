@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from assistant.dialog.events import Answer, Ask, Confirm, Event, Reprompt, ResultEvent
+from assistant.dialog.events import Answer, Ask, Confirm, ErrorEvent, Event, Reprompt, ResultEvent
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.phrases import display_value
 from assistant.protocol.dialog_texts import ACTIVITIES
 from assistant.protocol.model import AnswerType, Protocol, Question
+from assistant.ui.messages import on_screen
 
 YES_NO: Final = ("ja", "nee")
 DOUBT: Final = "weet ik niet"
@@ -127,4 +128,6 @@ def view_of(event: Event, protocol: Protocol) -> dict[str, Any]:
             return _answer_view(event, protocol)
         case ResultEvent():
             return result_view(event.result, protocol)
+        case ErrorEvent():
+            return {"message": on_screen(event.message)}
     return {}

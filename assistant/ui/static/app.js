@@ -17,16 +17,45 @@
     return node;
   }
 
+  const GONE = "De assistent is gestopt of opnieuw gestart. Open de link die bij het starten werd getoond.";
+
+  // The server has stopped or restarted (its stream fails, or it refuses this page's token):
+  // one clear line, and nothing left to click that could only fail.
+  function gone() {
+    if (document.body.classList.contains("gone")) return;
+    document.body.classList.add("gone");
+    let line = $("gone");
+    if (!line) {
+      line = el("p", {id: "gone", class: "gone-line", role: "alert"});
+      document.querySelector("main").prepend(line);
+    }
+    line.textContent = GONE;
+    for (const node of document.querySelectorAll("main button, main input, main select")) {
+      node.disabled = true;
+    }
+  }
+
   async function post(path, body) {
-    const response = await fetch(path, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: JSON.stringify(body || {}),
-    });
+    let response;
+    try {
+      response = await fetch(path, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+        body: JSON.stringify(body || {}),
+      });
+    } catch (e) {
+      gone();
+      throw new Error(GONE);
+    }
     let data = {};
     try { data = await response.json(); } catch (e) { data = {}; }
-    if (!response.ok) throw new Error(data.error || "Dat lukte niet (" + response.status + ").");
+    if (response.status === 403) { gone(); throw new Error(GONE); }
+    if (!response.ok) {
+      const error = new Error(data.error || "Dat lukte niet (" + response.status + ").");
+      error.status = response.status;
+      throw error;
+    }
     return data;
   }
 
@@ -42,17 +71,26 @@
     const error = $("start-error");
     $("new-intake").addEventListener("submit", async (event) => {
       event.preventDefault();
+      const button = $("start-intake");
+      button.disabled = true;
       try {
         await post("/api/intake", {patient: $("patient").value.trim(), resume: false});
         location.assign("/intake");
-      } catch (e) { showError(error, e); }
+      } catch (e) {
+        showError(error, e);
+        if (!document.body.classList.contains("gone")) button.disabled = false;
+      }
     });
     for (const button of document.querySelectorAll("button.resume")) {
       button.addEventListener("click", async () => {
+        button.disabled = true;
         try {
           await post("/api/intake", {patient: button.dataset.patient, resume: true});
           location.assign("/intake");
-        } catch (e) { showError(error, e); }
+        } catch (e) {
+          showError(error, e);
+          if (!document.body.classList.contains("gone")) button.disabled = false;
+        }
       });
     }
   }
@@ -73,12 +111,15 @@
     if (!form) return;
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      const save = $("save-followup");
+      if (save.disabled) return;  // sent already: one measurement, not two
+      save.disabled = true;
       const psk = [...form.querySelectorAll('input[name="psk"]')].map((i) => i.value);
       const activities = [...form.querySelectorAll('input[name="activity"]')].map((i) => i.value);
       const neuro = $("neuro");
       try {
         const data = await post("/api/followup", {
-          handle: form.dataset.handle, nprs: $("nprs").value, psk: psk,
+          handle: form.dataset.handle, nonce: form.dataset.nonce, nprs: $("nprs").value, psk: psk,
           activities: activities, neuro_worse: neuro ? neuro.checked : false,
         });
         $("followup-error").hidden = true;
@@ -94,7 +135,10 @@
         box.append(again);
         box.hidden = false;
         form.hidden = true;
-      } catch (e) { showError($("followup-error"), e); }
+      } catch (e) {
+        showError($("followup-error"), e);
+        if (e.status !== 409 && !document.body.classList.contains("gone")) save.disabled = false;
+      }
     });
   }
 
@@ -109,11 +153,61 @@
     saidFresh: false,
     names: {},          // exercise code → plain name, from the menu   // something was said since the last answer (a section's intro)
     times: {},          // seq → {t: published (server clock, ms), shown: Date.now()}
+    prompt: null,       // the seq of the prompt the dialog waits on; null: none to answer now
+    shown: null,        // the seq of the question (ask, confirm, reprompt) on screen
+    open: false,        // the answer controls may be used (nothing sent for this one yet)
+    pending: null,      // a click held until the dialog listens: {path, body, shown}
   };
   window.uiTimes = live.times;
 
+  // Every answer carries the prompt it answers; once sent, the answer controls wait for the
+  // next question, so a double click or Enter twice cannot answer a question not yet shown.
+  // A click on the question on screen before the dialog listens is held until it does (and
+  // dropped if another question comes first).
+  function setAnswering(open) {
+    live.open = open;
+    for (const node of document.querySelectorAll(
+      "#buttons button, #answer-text, #answer-form button, #question-panel .commands button," +
+      " #choose, #choose-none, #answers button")) {
+      node.disabled = !open || (node.classList.contains("answer-item") && live.result);
+    }
+    for (const node of document.querySelectorAll('#question-panel button[data-say="stop"]')) {
+      node.disabled = !live.running;  // stopping answers nothing: always possible
+    }
+    document.body.classList.toggle("waiting", !open);
+  }
+
+  function send(path, body) {
+    if (!live.open || !live.running) return Promise.resolve();  // sent already, or ended
+    setAnswering(false);
+    if (live.prompt === null) {  // shown, not yet listened for: held for its prompt
+      live.pending = {path: path, body: body, shown: live.shown};
+      return Promise.resolve();
+    }
+    const given = live.prompt;
+    live.prompt = null;
+    return post(path, {...body, prompt: given}).catch((e) => {
+      notice(e.message, "error");
+      if (e.status === 400 && live.prompt === null && live.running) {  // not taken: still open
+        live.prompt = given;
+        setAnswering(true);
+      }
+    });
+  }
+
+  function opened(seq) {  // the dialog listens: a prompt message
+    live.prompt = seq;
+    const held = live.pending;
+    live.pending = null;
+    setAnswering(true);
+    if (held && held.shown === live.shown) send(held.path, held.body);
+  }
+
   function say(text) {
-    return post("/api/say", {text: text}).catch((e) => notice(e.message, "error"));
+    if (live.activity === "session" || text === "stop") {
+      return post("/api/say", {text: text}).catch((e) => notice(e.message, "error"));
+    }
+    return send("/api/say", {text: text});
   }
 
   function notice(text, level) {
@@ -159,10 +253,10 @@
       button.append(el("span", {class: "label"}, answer.label),
                     el("span", {class: "value"}, answer.shown));
       if (answer.note) button.append(el("span", {class: "note"}, answer.note));
+      button.disabled = !live.open || live.result;
       button.addEventListener("click", () => {
         if (!live.running || live.result) return;  // after the result the answers stand
-        post("/api/change", {question: answer.question})
-          .catch((e) => notice(e.message, "error"));
+        send("/api/change", {question: answer.question});
       });
       const item = el("li");
       item.append(button);
@@ -171,7 +265,7 @@
     list.scrollTop = list.scrollHeight;  // the latest answer in view, the page not moved
   }
 
-  function ask(event, view, confirming) {
+  function ask(event, view, confirming, seq) {
     if (!live.saidFresh) $("said-panel").hidden = true;  // an older intro: out of date now
     const panel = $("question-panel");
     panel.hidden = false;
@@ -181,6 +275,10 @@
     $("reprompt").hidden = true;
     $("heard").hidden = true;
     setButtons(view.buttons);
+    live.shown = seq;  // a new question on screen: clicks answer it once the dialog listens
+    live.prompt = null;
+    live.pending = null;
+    setAnswering(live.running);
     panel.classList.toggle("choosing", event.question === "exercise_choice");
     const input = $("answer-text");
     input.value = "";
@@ -311,9 +409,14 @@
 
   function handle(message) {
     if (message.type === "reset") { clearAll(); return; }
+    if (message.type === "prompt") {
+      opened(message.seq);
+      return;
+    }
     if (message.type === "status") {
       live.activity = message.activity;
       live.running = message.running;
+      if (!message.running) { live.prompt = null; live.pending = null; setAnswering(false); }
       document.body.classList.toggle("running", message.running);
       if (!message.running) {  // the dialog has ended: no question waits any more
         $("question-panel").hidden = true;
@@ -335,6 +438,9 @@
       }
       chosen.append(list);
       chosen.hidden = live.chosen.length === 0;
+      const folder = $("report-folder");
+      folder.textContent = message.folder ? "Verslag bewaard in " + message.folder : "";
+      folder.hidden = !message.folder;
       if (!message.finished) { $("result-panel").hidden = true; $("plan-panel").hidden = true; }
       return;
     }
@@ -342,15 +448,19 @@
     const event = message.event;
     const view = message.view || {};
     switch (event.event) {
-      case "ask": ask(event, view, false); break;
-      case "confirm": ask(event, view, true); break;
+      case "ask": ask(event, view, false, message.seq); break;
+      case "confirm": ask(event, view, true, message.seq); break;
       case "heard":
+        live.prompt = null;  // heard (a click, typing or the microphone): the prompt is over
+        setAnswering(false);
         $("heard").textContent = "Gehoord: " + event.text;
         $("heard").hidden = false;
         break;
       case "reprompt":
         $("reprompt").textContent = event.text;
         $("reprompt").hidden = false;
+        live.shown = message.seq;  // the question again, to answer once the dialog listens
+        setAnswering(live.running);
         break;
       case "answer":
         live.saidFresh = false;
@@ -378,7 +488,7 @@
         break;
       case "result": result(view); break;
       case "menu": menu(event); break;
-      case "error": notice(event.message, "error"); break;
+      case "error": notice(view.message || event.message, "error"); break;
       case "exercise": case "step": case "rep": case "hold": case "done":
         sessionEvent(event);
         break;
@@ -402,12 +512,26 @@
     });
     $("choose-none").addEventListener("click", () => say("geen"));
     $("start-session").addEventListener("click", () => {
-      post("/api/session", {}).catch((e) => notice(e.message, "error"));
+      const button = $("start-session");
+      button.disabled = true;
+      post("/api/session", {}).catch((e) => notice(e.message, "error"))
+        .finally(() => { if (!document.body.classList.contains("gone")) button.disabled = false; });
     });
     if ($("connection").dataset.activity === "idle") $("idle-panel").hidden = false;
     const source = new EventSource("/events");
-    source.onopen = () => { $("connection").textContent = ""; };
-    source.onerror = () => { $("connection").textContent = "Verbinding verbroken; opnieuw verbinden…"; };
+    let failures = 0;  // stream errors in a row
+    source.onopen = () => { failures = 0; $("connection").textContent = ""; };
+    source.onerror = () => {
+      failures += 1;
+      // refused (403: another start, another token) or still away after a few tries: gone
+      if (source.readyState === EventSource.CLOSED || failures >= 3) {
+        source.close();
+        $("connection").textContent = "";
+        gone();
+        return;
+      }
+      $("connection").textContent = "Verbinding verbroken; opnieuw verbinden…";
+    };
     source.onmessage = (message) => {
       const data = JSON.parse(message.data);
       handle(data);
