@@ -29,7 +29,7 @@ from assistant.output.report_content import (
     Section,
     build_report,
 )
-from assistant.output.report_html import intake_report_html, render_html
+from assistant.output.report_html import render_html
 from assistant.output.report_markdown import render_markdown
 from assistant.output.report_text import WIDTH, render_summary, render_text
 from assistant.records.location import new_report_dir
@@ -166,16 +166,14 @@ def test_the_referral_summary_names_the_urgency_and_no_exercises() -> None:
     assert len(summary.splitlines()) < 15
 
 
-def test_the_page_for_the_ui_is_the_written_report_html(tmp_path: Path) -> None:
+def test_the_written_report_html_is_the_rendered_report_and_private(tmp_path: Path) -> None:
     outcome = outcome_of(PROFILE_B)
     report = report_of(outcome, patient="P-1", baseline=BASELINE, settings=SETTINGS)
     written = write_report(tmp_path, report=report, findings=outcome.consultation.findings,
                            result=outcome.consultation.result, chosen=outcome.chosen_exercises)
     assert [p.name for p in written] == [*REPORT_FILES, "findings.json", "result.json"]
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in written)
-    page = intake_report_html(PROTOCOL, outcome, day=DAY, patient="P-1", baseline=BASELINE,
-                              settings=SETTINGS)
-    assert page == (tmp_path / "report.html").read_text("utf-8")
+    assert render_html(report) == (tmp_path / "report.html").read_text("utf-8")
     assert (tmp_path / "report.txt").read_bytes().count(b"\r\n") > 100
 
 

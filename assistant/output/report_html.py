@@ -1,35 +1,28 @@
 """report.html: the report (report_content.Report) as a printable A4 page, in the look of the
 home-exercise sheet (sheet.BASE_STYLE). Every text is escaped: notes and the patient id are
 the user's words and must never become markup.
-
-`intake_report_html` is what the therapist's screen (assistant/ui) calls for a finished intake.
+The therapist's screen serves the file written for the intake (intake/session.file_report).
 """
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
 from assistant import __version__
 from assistant.output.report_content import (
     Answers,
-    Baseline,
     Block,
     Bullets,
     Letter,
     Paragraph,
     Report,
     Section,
-    build_report,
 )
 from assistant.output.sheet import BASE_STYLE
-from assistant.protocol.findings import Findings
-from assistant.protocol.model import Protocol
-from assistant.settings import PracticeSettings
 
 if TYPE_CHECKING:
-    from assistant.intake.run import Outcome
+    pass
 
 REPORT_STYLE = BASE_STYLE + """
 h2 { font-size: 13.5pt; margin: 6mm 0 2mm; padding-bottom: 1mm; border-bottom: 2px solid #2b7a78;
@@ -131,18 +124,3 @@ def render_html(report: Report) -> str:
 </html>
 """
 
-
-def intake_report_html(protocol: Protocol, outcome: Outcome, *, day: date,
-                       patient: str | None = None, baseline: Baseline | None = None,
-                       settings: PracticeSettings | None = None,
-                       given: Findings | None = None) -> str:
-    """report.html for an intake that ran (`outcome` of assistant.intake.run.run_consultation;
-    incomplete when it stopped): its answers, findings, result and chosen exercises, with the
-    patient id, the baseline and the practice's `settings` when known. `given`: the findings
-    file the answers came from (`intake --answers`), if any. Pure: writes nothing."""
-    consultation = outcome.consultation
-    report = build_report(protocol=protocol, answers=outcome.answers,
-                          findings=consultation.findings, result=consultation.result, day=day,
-                          chosen=outcome.chosen_exercises, from_file=given is not None,
-                          patient=patient, baseline=baseline, settings=settings)
-    return render_html(report)
