@@ -368,9 +368,10 @@ def build_report(
         return Report(title, False, tuple(header), (
             Section("Antwoorden", (stopped, answers_block)),))
     conclusion = _conclusion(result, findings, protocol)
-    sections = [Section("Antwoorden", (answers_block,)),
-                Section("Conclusie", (Bullets(conclusion),), "conclusion"),
-                Section("Redenen", (Bullets(result.reasons),))]
+    # the conclusion first: what the therapist and a colleague look for; the answers follow it
+    sections = [Section("Conclusie", (Bullets(conclusion),), "conclusion"),
+                Section("Redenen", (Bullets(result.reasons),)),
+                Section("Antwoorden", (answers_block,))]
     unsigned = False
     if result.referral:
         sections.append(Section("Verwijsbrief aan de huisarts", (Letter(tuple(referral_letter(
