@@ -124,6 +124,12 @@ class Live:
             return button if button.is_enabled() else None
         return until(enabled, f"the button {label!r} enabled")
 
+    def in_view(self, css: str) -> bool:
+        """`css` wholly in the window (and not scrolling there any more)."""
+        return bool(self.driver.execute_script(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+            "return r.top >= 0 && r.bottom <= window.innerHeight;", css))
+
     def enabled(self, css: str) -> Any:
         return until(lambda: self.find(css) if self.find(css).is_enabled() else None,
                      f"{css} enabled")
@@ -202,6 +208,8 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     page.find("#pick-F20").click()
     page._after(lambda: page.enabled("#choose").click(), "the choice read back")
     assert "veertien" in page.question()
+    until(lambda: page.in_view("#question"), "the read-back scrolled into view")  # smoothly
+    shot(driver, "4-choice-read-back")
     page.click("ja")
     until(lambda: "Zeg ja of nee" in page.question(), "the baseline offer")
     page.click("nee")
@@ -221,6 +229,10 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     until(lambda: page.find("#start-session").is_displayed(), "the session button again")
     page.find("#start-session").click()
     until(lambda: page.text("#exercise-name").startswith("F14"), "the first exercise")
+    f14 = PROTOCOL.library.exercise("F14")
+    until(lambda: page.text("#step") == f"Beginhouding: {f14.start}", "the starting position")
+    assert page.text("#exercise-purpose") == f14.purpose
+    assert page.text("#exercise-number").endswith(f"video {f14.video}")
     shot(driver, "7-session")
     page.find('#session-panel button[data-say="pauze"]').click()
     until(lambda: PROTOCOL.library.session.paused in page.text("#session-note"), "the pause")
@@ -228,8 +240,14 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     until(lambda: PROTOCOL.library.session.resumed in page.text("#session-note"), "going on")
     until(lambda: page.text("#step").startswith("Stap 1"), "the first step", timeout=30)
     shot(driver, "7-session-step")
-    page.find('#session-panel button[data-say="volgende"]').click()
+    driver.execute_script(  # a double click on Volgende: one exercise skipped, not two
+        "const b = document.querySelector('#session-panel button[data-say=\"volgende\"]');"
+        "b.click(); b.click();")
     until(lambda: page.text("#exercise-name").startswith("F20"), "the next exercise")
+    time.sleep(0.5)  # a second 'volgende', were it sent, would have skipped F20 by now
+    assert page.text("#exercise-name").startswith("F20")
+    until(lambda: page.find('#session-panel button[data-say="volgende"]').is_enabled(),
+          "the commands open again")
     page.find('#session-panel button[data-say="stop"]').click()
     until(lambda: page.text("#exercise-name") == "Sessie gestopt", "the stop")
 
@@ -250,6 +268,13 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
         "const b = document.getElementById('save-followup'); b.click(); b.click();")
     until(lambda: page.find("#followup-result").is_displayed(), "the advice")
     assert page.text("#followup-result").startswith("Advies")
+    table = until(lambda: driver.find_element(By.CSS_SELECTOR, "table.measurements"),
+                  "the table, refreshed after the save")
+    assert table.text.count("5 / 6 / 7") == 1
+    refreshed = until(lambda: driver.find_element(By.CSS_SELECTOR, "img.chart"), "the chart")
+    until(lambda: driver.execute_script("return arguments[0].naturalWidth", refreshed) > 100,
+          "the refreshed chart drawn")
+    shot(driver, "9-saved-and-refreshed")
     driver.refresh()
     chart = until(lambda: driver.find_element(By.CSS_SELECTOR, "img.chart"), "the chart")
     until(lambda: driver.execute_script("return arguments[0].naturalWidth", chart) > 100,
@@ -257,6 +282,20 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     assert "traplopen" in page.text("main")
     assert page.text("table.measurements").count("5 / 6 / 7") == 1
     shot(driver, "9-history-and-advice")
+    assert page.text("#same-day") == ("Vandaag is al gemeten; een tweede meting telt als een "
+                                      "aparte sessie.")
+    page.find("#nprs").send_keys("9")  # worse: the advice stands out
+    for box in driver.find_elements(By.CSS_SELECTOR, 'input[name="psk"]'):
+        box.send_keys("9")
+    page.find("#save-followup").click()
+    until(lambda: page.find("#followup-result").is_displayed(), "the second advice")
+    worse = page.find("#followup-result ul.worse")
+    assert worse.text.startswith("Het gaat slechter")
+    assert worse.value_of_css_property("background-color") != "rgba(0, 0, 0, 0)"
+    until(lambda: "9 / 9 / 9" in page.text("table.measurements"), "the second row, refreshed")
+    until(lambda: driver.execute_script(
+        "return document.querySelector('img.chart').naturalWidth") > 100, "the new chart")
+    shot(driver, "9-worse")
     driver.set_window_size(820, 1180)
     driver.get(screen.url.split("?")[0] + "intake")
     until(lambda: page.find("#session-panel").is_displayed(), "the last session on a tablet")
@@ -317,3 +356,73 @@ def test_a_page_of_an_earlier_start_says_so_on_a_click(driver: Any, screen: Scre
     assert line.startswith("De assistent is gestopt of opnieuw gestart.")
     assert not page.find("#start-intake").is_enabled()
     assert "403" not in page.text("main")
+
+
+def _answer(client: Any, keys: Any, text: str) -> None:
+    """Answer the prompt open now, over HTTP, as a page does (the browser follows along)."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        messages = client.get("/api/events").json()["messages"]
+        prompt = None
+        for message in reversed(messages):
+            if message["type"] == "prompt":
+                prompt = message["seq"]
+                break
+            if message["type"] == "event" and message["event"]["event"] == "heard":
+                break
+        if prompt is not None:
+            said = client.post("/api/say", json={"text": text, "prompt": prompt},
+                               headers={"x-csrf-token": keys.csrf})
+            assert said.status_code == 200, said.text
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"no prompt for {text!r}")
+
+
+def test_a_reprompt_stays_with_the_question_and_a_provisional_plan_stands_out(
+        driver: Any, screen: Screen) -> None:
+    """'weet ik niet' on a red flag: the question again, with why and what was heard; the
+    plan that follows is provisional: a banner above the profile says what to rule out. The
+    answer list shows its labels, not one letter of them."""
+    import httpx
+    from selenium.webdriver.common.by import By
+
+    from tests.harness import AFTER_FLAGS, NO_NEURO, RED_FLAG_QUESTIONS
+
+    page = Live(driver)
+    driver.get(screen.url)
+    page.find("#start-intake").click()
+    until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
+    infection = RED_FLAG_QUESTIONS.index("rf_infection")
+    with httpx.Client(base_url=f"http://127.0.0.1:{screen.keys.port}",
+                      follow_redirects=True) as client:
+        assert client.get(screen.url).status_code == 200
+        for _ in range(infection):
+            _answer(client, screen.keys, "nee")
+        _answer(client, screen.keys, "weet ik niet")
+        until(lambda: page.find("#reprompt").is_displayed(), "the reason shown")
+        time.sleep(0.3)  # the question asked again after the reprompt: the reason stays
+        assert page.find("#reprompt").is_displayed() and page.text("#reprompt")
+        assert page.text("#heard") == "Gehoord: weet ik niet"
+        shot(driver, "12-reprompt")
+        _answer(client, screen.keys, "niet getest")
+        until(lambda: not page.find("#reprompt").is_displayed(), "the next question, clean")
+        for text in [*["nee"] * (len(RED_FLAG_QUESTIONS) - infection - 1), *AFTER_FLAGS,
+                     *NO_NEURO, "fors", "twee maanden", "nee", "nee"]:
+            _answer(client, screen.keys, text)
+        until(lambda: page.find("#result-panel").is_displayed(), "the result")
+    banner = page.find("#result-provisional")
+    assert banner.is_displayed()
+    assert banner.text == ("Voorlopig plan: eerst uitsluiten: "
+                           + PROTOCOL.red_flag_name("infection"))
+    assert banner.location["y"] < page.find("#result-headline").location["y"]
+    assert "Voorlopig: eerst uitsluiten" not in page.text("#result-facts")  # said once
+    labels = driver.find_elements(By.CSS_SELECTOR, "#answers .label")
+    assert labels and min(label.size["width"] for label in labels) > 60
+    long = next(b for b in driver.find_elements(By.CSS_SELECTOR, "#answers .value")
+                if "niet uitgesloten" in b.text)
+    assert long.text.endswith("niet uitgesloten")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", long)
+    shot(driver, "13-answer-not-ruled-out")
+    driver.execute_script("window.scrollTo(0, 0)")
+    shot(driver, "13-provisional")

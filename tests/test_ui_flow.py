@@ -529,3 +529,93 @@ def test_a_report_that_cannot_be_written_is_still_shown_and_said_without_flags(
     report = next(m for m in messages if m["type"] == "report")
     assert report["folder"] is None and report["finished"]
     assert "Nekpijn-intake" in page.client.get("/report").text  # printable all the same
+
+
+def _with_flags(answers: dict[str, list[str]]) -> list[str]:
+    """The red-flag answers: "nee", except those named (what is said, in order)."""
+    out: list[str] = []
+    for question in RED_FLAG_QUESTIONS:
+        out += answers.get(question, ["nee"])
+    return out
+
+
+# Profile B with an infection not ruled out (as test_dialog's): a provisional plan.
+PROVISIONAL = [*_with_flags({"rf_infection": ["weet ik niet", "niet getest"]}), *AFTER_FLAGS,
+               *NO_NEURO, "fors", "twee maanden", "nee", "nee"]
+
+
+def test_a_provisional_plan_says_so_in_its_view(page: Page) -> None:
+    page.post("/api/intake", {})
+    page.say(*PROVISIONAL)
+    messages = page.wait(lambda m: bool(events(m, "result")))
+    view = next(m["view"] for m in messages if m["type"] == "event"
+                and m["event"]["event"] == "result")
+    assert view["provisional"] is True and view["profile"]
+    assert view["unresolved"] == [PROTOCOL.red_flag_name("infection")]
+    page.say("stop")
+    page.wait(ended)
+    shown = page.client.get("/intake").text
+    assert 'id="result-provisional"' in shown  # the banner the page fills in
+    assert shown.index('id="result-provisional"') < shown.index('id="result-headline"')
+
+
+def test_a_stored_referral_is_said_as_a_profile_is(page: Page) -> None:
+    page.post("/api/intake", {"patient": "P-0008"})
+    page.say(*REFERRAL)
+    messages = page.wait(ended)
+    notices = [m["text"] for m in messages if m["type"] == "notice"]
+    assert any(n.startswith("Opgeslagen bij patiënt P-0008 (") for n in notices), notices
+
+
+def test_an_exercise_start_carries_its_starting_position(page: Page,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_FAST_CLOCK", "1")
+    page.post("/api/intake", {})
+    page.say(*PROFILE_A, *CHOOSE)  # no patient id: no baseline offer
+    page.wait(ended)
+    page.post("/api/session", {})
+    messages = page.wait(lambda m: bool(events(m, "done")))
+    started = [m for m in messages if m["type"] == "event"
+               and m["event"]["event"] == "exercise"]
+    first = PROTOCOL.library.exercise("F14")
+    assert started[0]["view"] == {"purpose": first.purpose, "video": first.video,
+                                  "start": first.start}
+    assert first.start and first.purpose
+
+
+def test_a_double_volgende_skips_one_exercise(page: Page) -> None:
+    """Two clicks on 'Volgende' for the same exercise: one is sent, the other refused (409);
+    a command naming an exercise no longer under way is refused too."""
+    page.post("/api/intake", {})
+    page.say(*PROFILE_A, *CHOOSE)
+    page.wait(ended)
+    page.post("/api/session", {})  # the real clock: the first exercise takes its time
+    page.wait(lambda m: bool(events(m, "exercise")))
+    page.post("/api/say", {"text": "volgende", "exercise": 1})
+    again = page.post("/api/say", {"text": "volgende", "exercise": 1}, status=409)
+    assert again["error"]
+    messages = page.wait(lambda m: len(events(m, "exercise")) == 2)
+    assert [e["code"] for e in events(messages, "exercise")] == ["F14", "F20"]
+    page.post("/api/say", {"text": "volgende", "exercise": 1}, status=409)  # F14 is over
+    page.post("/api/say", {"text": "pauze", "exercise": 1}, status=409)
+    time.sleep(0.3)
+    messages = page.messages()
+    assert not events(messages, "done")  # F20 still under way: not skipped
+    page.post("/api/say", {"text": "stop"})
+    done = events(page.wait(lambda m: bool(events(m, "done"))), "done")[0]
+    assert done["skipped"] == ["F14"] and done["stopped"]
+
+
+def test_the_patient_page_warns_of_a_second_measurement_today(page: Page) -> None:
+    page.post("/api/intake", {"patient": "P-0012"})
+    page.say(*PROFILE_A, "geen", "ja", "nee")
+    page.wait(ended)
+    handle = page.client.get("/").text.split('href="/patient/', 1)[1].split('"', 1)[0]
+    first = page.client.get(f"/patient/{handle}").text
+    assert "Vandaag is al gemeten" not in first
+    page.post("/api/followup", {"handle": handle, "nonce": form_nonce(first), "nprs": 6,
+                                "psk": [5, 6, 7], "activities": ["traplopen", "lezen", "fietsen"]})
+    second = page.client.get(f"/patient/{handle}").text
+    assert ("Vandaag is al gemeten; een tweede meting telt als een aparte sessie."
+            in second)
+    assert 'id="history-card"' in second  # what the page refreshes after a save

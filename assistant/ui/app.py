@@ -5,8 +5,10 @@ Pages (GET): `/` start (new intake, resume, patients), `/intake` the live intake
 follow-up form, `/chart/<handle>.png`. Live updates: `/events` (server-sent events, the current
 activity replayed first) and `/api/events?after=N` (the same messages as JSON). Actions (POST,
 JSON body, CSRF header): `/api/intake`, `/api/say`, `/api/change`, `/api/session`,
-`/api/followup`. An action that cannot be done answers 400 or 409 with `{"error": line}` (the
-line without command-line flags: messages.on_screen); a body over 10 kB answers 413.
+`/api/followup`. During a session `/api/say` names the `exercise` (its number) a command acts
+on: refused (409) once another is under way, and 'volgende' is taken once per exercise. An
+action that cannot be done answers 400 or 409 with `{"error": line}` (the line without
+command-line flags: messages.on_screen); a body over 10 kB answers 413.
 
 An answer (`/api/say` during an intake) and a change (`/api/change`) name the `prompt` they
 answer: the seq of the last "prompt" message, which the dialog opens each time it listens; one
@@ -21,6 +23,7 @@ import asyncio
 import json
 import secrets
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -102,7 +105,10 @@ class Pages:
         except AssistantError as exc:
             return self.page(request, "missing.html", 404, problem=on_screen(exc.message))
         profile = history["intake"].get("profile")
+        today = date.today().isoformat()  # the day a follow-up is stored on (records_view)
+        measured_today = any(str(e.get("date")) == today for e in history["evaluations"])
         return self.page(request, "patient.html", history=history,
+                         measured_today=measured_today,
                          handle=request.path_params["handle"], profile=profile,
                          activities=history["intake"].get("psk_activities", []),
                          nonce=self.forms.issue())
@@ -166,7 +172,7 @@ class Pages:
         text = str(body.get("text") or "").strip()
         if not text:
             return _error("typ of kies een antwoord")
-        self.engine.say(text, body.get("prompt"))
+        self.engine.say(text, body.get("prompt"), body.get("exercise"))
         return JSONResponse({"ok": True})
 
     async def change(self, request: Request) -> Response:

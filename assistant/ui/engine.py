@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from assistant.clock import clock_from_env
 from assistant.dialog.consultation import DialogConfig
-from assistant.dialog.events import Answer, Ask, Confirm, Emit, Event, ResultEvent
+from assistant.dialog.events import Answer, Ask, Confirm, Emit, Event, ExerciseStart, ResultEvent
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
 from assistant.errors import AssistantError, InternalError, RecordsError, UsageError, describe
 from assistant.intake.guard import keeping_answers
@@ -69,8 +69,11 @@ class Stale(Conflict):
 
 
 STOP = "stop"
+SKIP = "volgende"
 STALE = ("Dit antwoord hoort bij een vraag die niet meer open staat; het is niet verstuurd. "
          "Kijk naar de vraag die nu op het scherm staat.")
+SESSION_STALE = "Deze opdracht hoort bij een oefening die al voorbij is; er is niets verstuurd."
+SKIPPED_ALREADY = "Deze oefening wordt al overgeslagen."
 
 
 @dataclass
@@ -108,6 +111,8 @@ class Engine:
         self._lock = threading.Lock()
         self._stopping = False
         self._begun = False  # the current activity has begun (see _begin)
+        self.exercise_now = 0  # a session: the number of the exercise under way (0: none yet)
+        self._skipped = -1  # a session: the exercise a 'volgende' was sent for
 
     # --- what the page asks -----------------------------------------------------------------
 
@@ -115,15 +120,31 @@ class Engine:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def say(self, text: str, prompt: object = None) -> None:
+    def say(self, text: str, prompt: object = None, exercise: object = None) -> None:
         """An utterance from the page for the running dialog (UsageError when none runs). In
         an intake it answers `prompt`, the prompt the page showed: Stale when that is no
-        longer the open one (nothing is sent). 'stop' needs none: it answers nothing."""
+        longer the open one (nothing is sent). 'stop' needs none: it answers nothing. In a
+        session a command names the `exercise` (its number) it acts on: Stale when another
+        is under way; 'volgende' is sent once per exercise (a double click skips one)."""
         page = self.page
         if page is None or not self.running:
             raise UsageError("er loopt geen intake of sessie")
         text = text[:500]
-        if self.activity != "intake" or text.strip().casefold() == STOP:
+        word = text.strip().casefold()
+        if word == STOP:
+            page.put(text)
+            return
+        if self.activity == "session":
+            with self._lock:
+                if isinstance(exercise, int) and exercise != self.exercise_now:
+                    raise Stale(SESSION_STALE)
+                if word == SKIP:
+                    if self._skipped == self.exercise_now:
+                        raise Stale(SKIPPED_ALREADY)
+                    self._skipped = self.exercise_now
+                page.put(text)
+            return
+        if self.activity != "intake":
             page.put(text)
             return
         if not page.answer(prompt, [text]):
@@ -237,6 +258,7 @@ class Engine:
         their screen for it. Until then a failed start leaves the last one on screen."""
         with self._lock:
             self.activity, self._begun = activity, True
+            self.exercise_now, self._skipped = 0, -1
             if activity == "intake":
                 self.intake = IntakeState()
         self.hub.reset()
@@ -271,7 +293,12 @@ class Engine:
 
     def _follow(self, event: Event) -> None:
         """Keep the intake's answers as the page lists them: an answer adds one; a question
-        asked again ('terug') takes it and those after it back."""
+        asked again ('terug') takes it and those after it back. A session: the exercise under
+        way."""
+        if isinstance(event, ExerciseStart):
+            with self._lock:
+                self.exercise_now = event.number
+            return
         if self.activity != "intake":
             return
         with self._lock:
@@ -347,6 +374,7 @@ class Engine:
                 if records is not None:
                     store_intake(records, outcome, listener, Fanout(sinks), self.protocol,
                                  None, (), None, notify=self._notice)
+                    self._stored_referral(records, outcome)
                     baseline = stored_baseline(records)
                     if baseline is not None:  # the report again, with the baseline
                         self._publish_report(outcome, day, patient, baseline, kept=kept)
@@ -356,6 +384,15 @@ class Engine:
         if outcome.consultation.result is None and outcome.consultation.history and kept:
             self._notice("Gestopt. De antwoorden zijn bewaard: hervat de intake op het "
                          "beginscherm.")
+
+    def _stored_referral(self, records: IntakeRecords, outcome: Outcome) -> None:
+        """A referral is stored as a profile is, but store_intake says so only for a
+        profile: the screen says it for a referral too."""
+        result = outcome.consultation.result
+        if (result is not None and result.profile is None and records.patient is not None
+                and records.consultation is not None):
+            self._notice(f"Opgeslagen bij patiënt {records.patient} "
+                         f"({records.day.isoformat()}).")
 
     def _prompt(self) -> int:
         """Tell the pages the dialog listens: the prompt's id (its seq) is what they answer."""

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from assistant.dialog.events import Answer, Ask, Confirm, ErrorEvent, Event, Reprompt, ResultEvent
+from assistant.dialog.events import (
+    Answer,
+    Ask,
+    Confirm,
+    ErrorEvent,
+    Event,
+    ExerciseStart,
+    Reprompt,
+    ResultEvent,
+)
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.phrases import display_value
 from assistant.protocol.dialog_texts import ACTIVITIES
@@ -100,6 +109,7 @@ def result_view(result: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
         "urgency": URGENCY_WORDS.get(str(result.get("urgency")), ""),
         "red_flags": [protocol.red_flag_name(f) for f in result.get("red_flags", [])],
         "unresolved": [protocol.red_flag_name(f) for f in result.get("unresolved", [])],
+        "provisional": bool(result.get("provisional")),
         "reasons": list(result.get("reasons", [])),
         "cautions": [CAUTION_WORDS.get(c, c) for c in result.get("cautions", [])],
         "actions": [protocol.action(a).text for a in result.get("actions", [])],
@@ -113,6 +123,15 @@ def result_view(result: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
         view["profile"] = chosen.title
         view["advice"] = list(chosen.advice)
     return view
+
+
+def _exercise_view(event: ExerciseStart, protocol: Protocol) -> dict[str, Any]:
+    """An exercise starts: its purpose, its video and its starting position, to show."""
+    try:
+        exercise = protocol.library.exercise(event.code)
+    except KeyError:
+        return {}
+    return {"purpose": exercise.purpose, "video": exercise.video, "start": exercise.start}
 
 
 def view_of(event: Event, protocol: Protocol) -> dict[str, Any]:
@@ -130,4 +149,6 @@ def view_of(event: Event, protocol: Protocol) -> dict[str, Any]:
             return result_view(event.result, protocol)
         case ErrorEvent():
             return {"message": on_screen(event.message)}
+        case ExerciseStart():
+            return _exercise_view(event, protocol)
     return {}

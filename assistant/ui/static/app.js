@@ -97,6 +97,33 @@
 
   // --- patient page ---------------------------------------------------------------------------
 
+  // Advice with one of these actions says it is going worse: it stands out (amber).
+  const WORSE_ACTIONS = ["reassess", "stop_and_contact_gp", "refer_back_gp"];
+
+  // After a measurement is stored: the table and the chart again, from the page itself.
+  async function refreshHistory() {
+    try {
+      const response = await fetch(location.pathname, {credentials: "same-origin"});
+      if (!response.ok) return;
+      const html = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = html.getElementById("history-card");
+      if (!fresh) return;
+      const chart = fresh.querySelector("img.chart");
+      if (chart) {  // the new chart (not the cached one), loaded before it is shown
+        const url = chart.getAttribute("src") + "?v=" + Date.now();
+        const loading = new Image();
+        loading.src = url;
+        await loading.decode().catch(() => null);
+        chart.src = url;
+      }
+      const card = document.adoptNode(fresh);
+      const session = $("patient-session");  // the one with its click handler
+      const slot = card.querySelector("#patient-session");
+      if (session && slot) slot.replaceWith(session);
+      $("history-card").replaceWith(card);
+    } catch (e) { /* the advice stands; "Toon het verloop" shows the history */ }
+  }
+
   function patientPage() {
     const form = $("followup");
     const session = $("patient-session");
@@ -125,7 +152,9 @@
         $("followup-error").hidden = true;
         const box = $("followup-result");
         box.replaceChildren(el("h3", {}, "Advies"));
-        const advice = el("ul", {class: "plain"});
+        const worse = data.actions.some((a) => WORSE_ACTIONS.includes(a)) ||
+          data.advice.some((line) => line.startsWith("Het gaat slechter"));
+        const advice = el("ul", {class: worse ? "plain warning worse" : "plain"});
         for (const line of data.advice) advice.append(el("li", {}, line));
         box.append(advice, el("h3", {}, "Waarom"));
         const reasons = el("ul", {class: "plain quiet"});
@@ -135,6 +164,7 @@
         box.append(again);
         box.hidden = false;
         form.hidden = true;
+        refreshHistory();
       } catch (e) {
         showError($("followup-error"), e);
         if (e.status !== 409 && !document.body.classList.contains("gone")) save.disabled = false;
@@ -157,6 +187,9 @@
     shown: null,        // the seq of the question (ask, confirm, reprompt) on screen
     open: false,        // the answer controls may be used (nothing sent for this one yet)
     pending: null,      // a click held until the dialog listens: {path, body, shown}
+    reprompted: null,   // the question a reprompt was given for since it was last asked
+    exercise: null,     // a session: the number of the exercise under way
+    commandTimer: null, // a session: re-enables the commands if nothing comes back
   };
   window.uiTimes = live.times;
 
@@ -204,10 +237,35 @@
   }
 
   function say(text) {
-    if (live.activity === "session" || text === "stop") {
+    if (live.activity === "session" && text !== "stop") {
+      commandsWait(true);  // until the session answers: a double click sends one command
+      return post("/api/say", {text: text, exercise: live.exercise}).catch((e) => {
+        notice(e.message, "error");
+        commandsWait(false);
+      });
+    }
+    if (text === "stop") {
       return post("/api/say", {text: text}).catch((e) => notice(e.message, "error"));
     }
     return send("/api/say", {text: text});
+  }
+
+  // The session's commands (not Stop) wait for the next session event after a click; should
+  // nothing come (a command that changes nothing on screen), they open again after 3 s.
+  function commandsWait(waiting) {
+    clearTimeout(live.commandTimer);
+    live.commandTimer = waiting ? setTimeout(() => commandsWait(false), 3000) : null;
+    for (const node of document.querySelectorAll('#session-panel .commands button:not(.stop)')) {
+      node.disabled = waiting;
+    }
+  }
+
+  // The current question or confirmation in view (smoothly), when it is not.
+  function reveal(panel) {
+    const question = $("question").getBoundingClientRect();
+    if (question.top >= 0 && question.bottom <= window.innerHeight) return;
+    const fits = panel.getBoundingClientRect().height < window.innerHeight;
+    panel.scrollIntoView({behavior: "smooth", block: fits ? "center" : "start"});
   }
 
   function notice(text, level) {
@@ -221,6 +279,11 @@
     live.answers = [];
     live.result = false;
     live.chosen = [];
+    live.reprompted = null;
+    live.exercise = null;
+    commandsWait(false);
+    $("result-provisional").hidden = true;
+    $("exercise-purpose").hidden = true;
     for (const id of ["question-panel", "said-panel", "menu-panel", "result-panel", "plan-panel",
                       "session-panel", "idle-panel", "notices-card"]) $(id).hidden = true;
     $("answers").replaceChildren();
@@ -272,8 +335,13 @@
     panel.classList.toggle("confirming", confirming);
     $("section").textContent = confirming ? "Klopt dat?" : (view.section || "");
     $("question").textContent = event.text;
-    $("reprompt").hidden = true;
-    $("heard").hidden = true;
+    // asked again right after a reprompt: why (and what was heard) stays on screen
+    const again = !confirming && live.reprompted !== null && live.reprompted === event.question;
+    live.reprompted = null;
+    if (!again) {
+      $("reprompt").hidden = true;
+      $("heard").hidden = true;
+    }
     setButtons(view.buttons);
     live.shown = seq;  // a new question on screen: clicks answer it once the dialog listens
     live.prompt = null;
@@ -292,6 +360,7 @@
       live.answers.splice(at);  // 'terug': this answer and those after it are taken back
       drawAnswers();
     }
+    reveal(panel);
   }
 
   function menuItem(item, list) {
@@ -335,7 +404,13 @@
     $("result-panel").hidden = false;
     $("question-panel").hidden = true;
     const headline = $("result-headline");
-    headline.className = "headline " + (view.referral ? "referral" : "profile");
+    const provisional = !view.referral && view.provisional;
+    headline.className = "headline " + (view.referral ? "referral" : "profile") +
+      (provisional ? " provisional" : "");
+    const banner = $("result-provisional");
+    banner.textContent = provisional
+      ? "Voorlopig plan: eerst uitsluiten: " + view.unresolved.join(", ") : "";
+    banner.hidden = !provisional;
     if (view.referral) {
       headline.textContent = "Verwijzing naar de huisarts of een specialist: " + view.urgency;
     } else {
@@ -350,7 +425,7 @@
     add("Graad", view.grade);
     add("Beloop", view.course);
     if (view.red_flags.length) add("Alarmsignalen", view.red_flags.join(", "));
-    if (view.unresolved.length) {
+    if (view.unresolved.length && !provisional) {  // provisional: the banner says it
       add(view.referral ? "Niet uitgesloten" : "Voorlopig: eerst uitsluiten",
           view.unresolved.join(", "));
     }
@@ -371,7 +446,7 @@
     $("plan-panel").hidden = plan.childElementCount === 0;
   }
 
-  function sessionEvent(event) {
+  function sessionEvent(event, view) {
     const panel = $("session-panel");
     panel.hidden = false;
     $("question-panel").hidden = true;
@@ -379,14 +454,20 @@
     switch (event.event) {
       case "exercise":
         $("exercise-name").textContent = event.code + " · " + event.name;
-        $("exercise-number").textContent = "Oefening " + event.number + " van " + event.total;
-        $("step").textContent = "";
+        $("exercise-number").textContent = "Oefening " + event.number + " van " + event.total +
+          (view.video ? " · video " + view.video : "");
+        $("exercise-purpose").textContent = view.purpose || "";
+        $("exercise-purpose").hidden = !view.purpose;
+        $("step").textContent = view.start ? "Beginhouding: " + view.start : "";
         $("count").textContent = "";
+        live.exercise = event.number;
         break;
       case "step":
         $("step").textContent = "Stap " + event.index + ": " + event.text;
+        $("count").textContent = "";
         break;
       case "rep": {
+        $("step").textContent = "";  // counting now: the count replaces the step
         let text = "Herhaling " + event.rep + " van " + event.of;
         if (event.sets > 1) text += " · serie " + event.set + " van " + event.sets;
         if (event.side) text += " · " + (event.side === "left" ? "links" : "rechts");
@@ -401,6 +482,7 @@
         $("exercise-name").textContent = event.stopped ? "Sessie gestopt" : "Sessie klaar";
         $("exercise-number").textContent = event.completed.length + " gedaan, " +
           event.skipped.length + " overgeslagen";
+        $("exercise-purpose").hidden = true;
         $("step").textContent = "";
         $("count").textContent = "";
         break;
@@ -445,6 +527,7 @@
       return;
     }
     if (message.type !== "event") return;
+    if (live.activity === "session") commandsWait(false);  // the session has answered
     const event = message.event;
     const view = message.view || {};
     switch (event.event) {
@@ -459,11 +542,14 @@
       case "reprompt":
         $("reprompt").textContent = event.text;
         $("reprompt").hidden = false;
+        live.reprompted = event.question;  // kept when this question is asked again
         live.shown = message.seq;  // the question again, to answer once the dialog listens
         setAnswering(live.running);
+        if (!$("question-panel").hidden) reveal($("question-panel"));
         break;
       case "answer":
         live.saidFresh = false;
+        live.reprompted = null;
         if (view.intake) {
           live.answers.push({question: event.question, label: view.label, shown: view.shown,
                              note: event.note});
@@ -490,7 +576,7 @@
       case "menu": menu(event); break;
       case "error": notice(view.message || event.message, "error"); break;
       case "exercise": case "step": case "rep": case "hold": case "done":
-        sessionEvent(event);
+        sessionEvent(event, view);
         break;
     }
   }
