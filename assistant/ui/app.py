@@ -271,6 +271,8 @@ def _error(text: str, status_code: int = 400) -> Response:
 class TooLarge(InputError):
     """A request body over MAX_BODY (the screen answers 413)."""
 
+    code = "too-large"
+
 
 async def _body(request: Request) -> dict[str, Any]:
     """The JSON object a POST carries; read in chunks, refused (413) as soon as it is over
