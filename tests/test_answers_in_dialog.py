@@ -14,7 +14,8 @@ import pytest
 
 from assistant.dialog.consultation import Consultation, DialogConfig
 from assistant.intake.run import run_consultation as run_session
-from assistant.output.report import render_report
+from assistant.output.report_content import build_report
+from assistant.output.report_markdown import render_markdown
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
@@ -52,8 +53,9 @@ def test_an_answer_with_its_explanation_keeps_the_note_in_event_and_report() -> 
     assert answers_to(events, "adl_impact")[0]["note"] is None  # a plain answer has none
     assert result_of(events)["profile"] == "A"
     consultation = outcome.consultation
-    report = render_report(protocol=PROTOCOL, answers=outcome.answers,
-                           findings=consultation.findings, result=consultation.result, day=TODAY)
+    report = render_markdown(build_report(
+        protocol=PROTOCOL, answers=outcome.answers, findings=consultation.findings,
+        result=consultation.result, day=TODAY))
     assert "| Vraag | Antwoord | Toelichting |" in report and "Gehoord" not in report
     assert "| nee | eerste keer |" in report
 

@@ -6,7 +6,8 @@ from datetime import date
 
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.intake.run import run_consultation as run_session
-from assistant.output.report import render_report
+from assistant.output.report_content import build_report
+from assistant.output.report_markdown import render_markdown
 from assistant.protocol import parse_findings
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
@@ -25,8 +26,9 @@ def letter_for(inputs: list[str]) -> str:
     outcome = run_session(PROTOCOL, ScriptedListener(inputs), [])
     consultation = outcome.consultation
     assert consultation.result is not None and consultation.result.referral
-    report = render_report(protocol=PROTOCOL, answers=outcome.answers,
-                           findings=consultation.findings, result=consultation.result, day=DAY)
+    report = render_markdown(build_report(
+        protocol=PROTOCOL, answers=outcome.answers, findings=consultation.findings,
+        result=consultation.result, day=DAY))
     return report.split("## Verwijsbrief aan de huisarts", 1)[1]
 
 
@@ -83,8 +85,9 @@ def test_the_duration_is_named_when_known() -> None:
     outcome = run_session(PROTOCOL, answerer, [answerer])
     consultation = outcome.consultation
     assert consultation.result is not None
-    report = render_report(protocol=PROTOCOL, answers=outcome.answers, findings=findings,
-                           result=consultation.result, day=DAY)
+    report = render_markdown(build_report(protocol=PROTOCOL, answers=outcome.answers,
+                                          findings=findings, result=consultation.result,
+                                          day=DAY))
     assert "met nekpijn, die 8 weken bestaat." in report
     assert f"- {PROTOCOL.question('rf_tumour_history').label}" in report
 

@@ -8,21 +8,18 @@ report_html.py, report_text.py and report_markdown.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from assistant.output.files import to_json_text, write_private
-from assistant.output.report_content import Baseline, Report, build_report
 from assistant.output.report_content import GivenAnswer as GivenAnswer
+from assistant.output.report_content import Report
 from assistant.output.report_content import referral_letter as referral_letter
 from assistant.output.report_html import render_html
 from assistant.output.report_markdown import render_markdown
 from assistant.output.report_text import render_text
 from assistant.protocol.findings import Findings
-from assistant.protocol.model import Protocol
 from assistant.protocol.rules import Result
-from assistant.settings import PracticeSettings
 
 SHEET_FILE = "oefenblad.html"
 REPORT_FILES = ("report.html", "report.txt", "report.md")
@@ -33,27 +30,6 @@ def earlier_report(directory: Path) -> str | None:
     """The name of an intake's file already in `directory` (an earlier report, never to be
     overwritten by another intake), or None."""
     return next((name for name in INTAKE_FILES if (directory / name).exists()), None)
-
-
-def render_report(
-    *,
-    protocol: Protocol,
-    answers: Sequence[GivenAnswer],
-    findings: Findings,
-    result: Result | None,
-    day: date,
-    chosen: Sequence[str] | None = None,
-    from_file: bool = False,
-    patient: str | None = None,
-    baseline: Baseline | None = None,
-    settings: PracticeSettings | None = None,
-) -> str:
-    """report.md: complete, or marked incomplete when the consultation was stopped (the
-    arguments as for report_content.build_report)."""
-    return render_markdown(build_report(
-        protocol=protocol, answers=answers, findings=findings, result=result, day=day,
-        chosen=chosen, from_file=from_file, patient=patient, baseline=baseline,
-        settings=settings))
 
 
 def result_json(result: Result, chosen: Sequence[str] | None) -> dict[str, Any]:
