@@ -94,6 +94,13 @@ class RecordsUnavailable(RecordsError):
     code = "records-unavailable"
 
 
+class IntakeBusy(RecordsError):
+    """The patient's intake (or this journal) is running elsewhere: another window, the
+    command line or the screen holds its lock."""
+
+    code = "intake-busy"
+
+
 class JournalMismatch(RecordsError):
     """An interrupted intake's journal does not fit this protocol (another version)."""
 

@@ -238,3 +238,22 @@ def test_one_running_intake_per_patient_and_per_journal(tmp_path: Path) -> None:
     again = IntakeRecords.open(db, "P-1", day, resume=False)
     again.close()
     assert not any("P-1" in p.name or "p-1" in p.name for p in tmp_path.rglob("*"))
+
+
+def test_forget_waits_for_a_running_intake(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Erasing a patient while the screen runs the patient's intake would pull the journal
+    from under it: `forget` is refused until the intake has ended."""
+    from datetime import date
+
+    from assistant.cli import main
+    from assistant.intake.records import IntakeRecords
+
+    db = tmp_path / "records.sqlite3"
+    running = IntakeRecords.open(db, "P-9", date(2026, 11, 30), resume=False)
+    try:
+        code = main(["forget", "--patient", "P-9", "--yes", "--db", str(db)])
+        err = capsys.readouterr().err
+        assert code == 2 and "loopt al" in err and err.count("\n") == 1
+    finally:
+        running.close()

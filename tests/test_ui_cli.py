@@ -146,3 +146,33 @@ def test_the_browser_gets_a_private_file_never_the_token(monkeypatch: pytest.Mon
     assert f'content="0;url={url}"' in str(seen["text"])
     assert not Path(opened[0].removeprefix("file://")).parent.exists()  # deleted at the end
     assert capsys.readouterr().out.startswith(url)
+
+
+def test_sigterm_stops_the_screen_as_ctrl_c_does(tmp_path: Path) -> None:
+    """Closing the terminal or `kill` ends the screen cleanly too: it says so, and the
+    launcher file with the token is gone (BROWSER=true opens nothing)."""
+    env = {**os.environ, "ASSISTANT_DB": str(tmp_path / "records.sqlite3"), "BROWSER": "true",
+           "TMPDIR": str(tmp_path)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ui", "--text", "--mute"], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        assert URL.fullmatch(url)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # serving: the signal goes to the server
+            try:
+                if httpx.get(url, timeout=2).status_code in (200, 303):
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        assert list(tmp_path.glob("nekpijn-ui-*/open.html"))
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=20)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0, err
+    assert "Het scherm is gestopt." in err and "Traceback" not in err
+    assert not list(tmp_path.glob("nekpijn-ui-*"))

@@ -9,6 +9,7 @@ import json
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -619,3 +620,18 @@ def test_the_patient_page_warns_of_a_second_measurement_today(page: Page) -> Non
     assert ("Vandaag is al gemeten; een tweede meting telt als een aparte sessie."
             in second)
     assert 'id="history-card"' in second  # what the page refreshes after a save
+
+
+def test_a_patient_whose_intake_runs_elsewhere_is_refused_with_409(page: Page,
+                                                                  tmp_path: Path) -> None:
+    """The command line holds P-0300's intake: the screen may not answer it too (both would
+    write into one journal)."""
+    from assistant.intake.records import IntakeRecords
+
+    elsewhere = IntakeRecords.open(tmp_path / "records.sqlite3", "P-0300", date(2026, 11, 30),
+                                   resume=False)
+    try:
+        refused = page.post("/api/intake", {"patient": "p-0300"}, status=409)
+        assert "loopt al" in str(refused)
+    finally:
+        elsewhere.close()

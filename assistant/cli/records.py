@@ -265,11 +265,18 @@ def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
     if not args.yes:
         raise RecordsError(f"forget wist alle gegevens van {args.patient} voorgoed; "
                            "bevestig met --yes")
+    from assistant.intake.records import hold_intake_lock
+
     with _open(args) as store:
-        intakes = len(store.consultations(args.patient))
-        measurements = len(store.evaluations(args.patient))
-        if not store.forget(args.patient):
-            raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
+        lock = hold_intake_lock(store.path, f"patient:{args.patient}",  # not while it runs
+                                f"de intake van patiënt '{args.patient}'")
+        try:
+            intakes = len(store.consultations(args.patient))
+            measurements = len(store.evaluations(args.patient))
+            if not store.forget(args.patient):
+                raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
+        finally:
+            lock.release()
     print(f"Gewist: patiënt {args.patient}, {intakes} intake(s), {measurements} meting(en) en "
           f"eventuele onderbroken intakes. Het bestand is opgeschoond.")
     return EXIT_DONE

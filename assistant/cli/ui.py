@@ -9,6 +9,7 @@ import argparse
 import html
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import webbrowser
@@ -59,6 +60,23 @@ def private_launcher(url: str) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextmanager
+def _stopping_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (and SIGHUP: the terminal window closed) stop the screen as Ctrl-C does, so the
+    intake keeps its journal and the launcher file with the token is removed. uvicorn raises
+    the signal again once it has stopped: this handler turns it into KeyboardInterrupt."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {name: signal.signal(getattr(signal, name), interrupt) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
 def add_ui_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
     """The `ui` command and its flags."""
     ui = sub.add_parser(
@@ -89,6 +107,7 @@ def cmd_ui(args: argparse.Namespace, protocol: Protocol) -> int:
     speaker = speech_output(args, options)
     stack = ExitStack()
     try:
+        stack.enter_context(_stopping_as_ctrl_c())
         screen = build(protocol, port=args.port, db=args.db, speaker=speaker, voice=voice)
         print(screen.url, flush=True)
         print("Stop met Ctrl-C. Een intake die loopt, blijft bewaard om te hervatten.",
@@ -96,6 +115,8 @@ def cmd_ui(args: argparse.Namespace, protocol: Protocol) -> int:
         if not args.no_browser:
             launcher = stack.enter_context(private_launcher(screen.url))
             webbrowser.open(launcher.as_uri())
+            print("Opent de browser niet, of meldt die dat het bestand niet bestaat? Open dan "
+                  "het adres hierboven.", file=sys.stderr, flush=True)
         serve(screen)
     finally:
         stack.close()

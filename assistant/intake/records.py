@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
-from assistant.errors import RecordsError, os_reason
+from assistant.errors import IntakeBusy, RecordsError, os_reason
 from assistant.errors import RecordsUnavailable as RecordsUnavailable
 from assistant.intake.journal import EndStatus, IntakeJournal
 from assistant.output.report import result_json
@@ -34,14 +34,15 @@ def intake_lock(db: Path, key: str) -> FileLock:
     return FileLock(folder / f"{name}.lock", timeout=0)
 
 
-def _hold(db: Path, key: str, who: str) -> FileLock:
-    """The intake lock for `key`, held; RecordsError when another intake holds it."""
+def hold_intake_lock(db: Path, key: str, running: str) -> FileLock:
+    """The intake lock for `key` ('patient:ID' or 'journal:N'), held; IntakeBusy naming
+    `running` ('de intake van patiënt …') when another process holds it."""
     try:
         lock = intake_lock(db, key)
         lock.acquire()
     except Timeout:
-        raise RecordsError(f"de intake van {who} loopt al, in een ander venster of op het "
-                           "scherm; rond die daar af of stop hem eerst") from None
+        raise IntakeBusy(f"{running} loopt al, in een ander venster of op het scherm; rond "
+                         "die daar af of stop hem eerst") from None
     except OSError as exc:
         raise RecordsError(f"kan de intake niet vastleggen naast {db}: {os_reason(exc)}") from None
     return lock
@@ -86,20 +87,21 @@ class IntakeRecords:
             if not journaled:
                 return cls(store, patient, day, None)
             if patient is not None:  # before looking: one running intake per patient
-                lock = _hold(path, f"patient:{patient}", f"patiënt '{patient}'")
+                lock = hold_intake_lock(path, f"patient:{patient}",
+                                        f"de intake van patiënt '{patient}'")
             found = store.journal_find_open(patient) if resume or patient else None
             if found is None and resume:
                 who = f"patiënt '{patient}'" if patient else "een intake zonder patiënt-id"
                 raise RecordsUnavailable(f"--resume: geen onderbroken intake gevonden voor {who}")
             if found is not None:
                 if lock is None:
-                    lock = _hold(path, f"journal:{found.id}", "deze intake")
+                    lock = hold_intake_lock(path, f"journal:{found.id}", "deze intake")
                 entries = store.journal_entries(found.id)
                 journal = IntakeJournal(store, found.id)
                 return cls(store, found.patient, found.date, journal, entries, found, lock=lock)
             journal = IntakeJournal(store, store.journal_open(patient, day))
             if lock is None:  # found only by a --resume, which takes the same lock
-                lock = _hold(path, f"journal:{journal.id}", "deze intake")
+                lock = hold_intake_lock(path, f"journal:{journal.id}", "deze intake")
             return cls(store, patient, day, journal, lock=lock)
         except BaseException:
             if lock is not None:

@@ -35,7 +35,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from assistant.errors import AssistantError, InputError
+from assistant.errors import AssistantError, InputError, IntakeBusy
 from assistant.ui.engine import Conflict, Engine, status
 from assistant.ui.hub import Message
 from assistant.ui.messages import on_screen
@@ -298,7 +298,8 @@ async def _body(request: Request) -> dict[str, Any]:
 
 async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AssistantError)
-    code = 409 if isinstance(exc, Conflict) else 413 if isinstance(exc, TooLarge) else 400
+    code = (409 if isinstance(exc, Conflict | IntakeBusy) else 413 if isinstance(exc, TooLarge)
+            else 400)
     return _error(on_screen(exc.message), code)
 
 
