@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any, cast
 
 from assistant.protocol import load_protocol
+from assistant.speech.commands import KeyboardCommands
 from assistant.speech.interfaces import Utterance
 from assistant.speech.keyboard import KeyboardInput
 from assistant.speech.voice import VoiceListener
 from assistant.ui.engine import Engine
 from assistant.ui.hub import EventHub
-from assistant.ui.page_input import PageCommands, PageInput, PageListener, Prompting
+from assistant.ui.page_input import PageInput, PageListener, Prompting
 
 PROTOCOL = load_protocol()
 
@@ -45,7 +46,7 @@ def test_the_listener_blocks_until_the_page_says_something() -> None:
 
 def test_the_session_commands_wait_with_a_timeout() -> None:
     page = PageInput()
-    commands = PageCommands(page)
+    commands = KeyboardCommands(page)
     started = time.monotonic()
     assert commands.wait([], 0.05) is None
     assert time.monotonic() - started >= 0.04

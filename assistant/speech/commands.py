@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.speech.interfaces import Utterance
-from assistant.speech.keyboard import KeyboardInput
+from assistant.speech.keyboard import TypedLines
 
 if TYPE_CHECKING:
     from assistant.speech.voice import VoiceListener
@@ -28,9 +28,10 @@ class CommandSource(Protocol):
 
 
 class KeyboardCommands:
-    """Commands typed on the keyboard (or piped in), one per line."""
+    """Commands typed on the keyboard (or piped in), one per line; or clicked on the screen's
+    page."""
 
-    def __init__(self, keyboard: KeyboardInput) -> None:
+    def __init__(self, keyboard: TypedLines) -> None:
         self.keyboard = keyboard
 
     @property

@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.speech.interfaces import Speaker, Utterance
-from assistant.speech.keyboard import KeyboardInput
+from assistant.speech.keyboard import TypedLines
 from assistant.speech.recognizer import (
     UNKNOWN,
     Recognizer,
@@ -57,7 +57,7 @@ class VoiceListener:
         self,
         recognizer: Recognizer,
         source: AudioSource,
-        keyboard: KeyboardInput | None = None,
+        keyboard: TypedLines | None = None,
         *,
         timeout: float = 8.0,  # s of silence before the question is asked again
     ) -> None:
@@ -122,7 +122,7 @@ class VoiceListener:
             seconds = len(audio) / 2 / self.source.rate
             settled = not detector.settling
             speech = detector.is_speech(audio)
-            if settled and detector.stands_out(audio):
+            if settled and detector.stood_out:
                 voiced += 1
             if decoder.accept(audio):
                 heard = parse_result(decoder.result())

@@ -27,12 +27,11 @@ from assistant.output.report_html import render_html
 from assistant.output.report_markdown import render_markdown
 from assistant.protocol.model import Protocol
 from assistant.settings import PracticeSettings, load_settings
-from assistant.speech.commands import CommandSource, VoiceCommands
+from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
 from assistant.ui.hub import EventHub
 from assistant.ui.messages import on_screen
 from assistant.ui.page_input import (
-    PageCommands,
     PageInput,
     PageListener,
     Prompting,
@@ -42,7 +41,6 @@ from assistant.ui.views import view_of
 
 if TYPE_CHECKING:
     from assistant.cli.exercises import Program
-    from assistant.speech.keyboard import KeyboardInput
     from assistant.speech.voice import VoiceListener
 
 Activity = Literal["idle", "intake", "session"]
@@ -281,7 +279,7 @@ class Engine:
     def _listener(self, page: PageInput) -> Listener:
         if self.voice is None:
             return PageListener(page)
-        self.voice.keyboard = cast("KeyboardInput", VoiceKeyboard(page))  # same interface
+        self.voice.keyboard = VoiceKeyboard(page)
         return self.voice
 
     def _sinks(self) -> list[Emit]:
@@ -469,7 +467,7 @@ class Engine:
     def _session(self, page: PageInput, program: Program) -> None:
         self._begin("session")
         commands: CommandSource = (VoiceCommands(cast("VoiceListener", self._listener(page)))
-                                   if self.voice is not None else PageCommands(page))
+                                   if self.voice is not None else KeyboardCommands(page))
         library = self.protocol.library
         session = ExerciseSession(
             [library.exercise(c) for c in program.codes], library.session,

@@ -1,25 +1,25 @@
-"""What the page says (clicks and typed answers) as input to the dialogs: a queue with the
-keyboard's poll()/wait()/closed interface, a Listener on it, and a CommandSource for the guided
-exercise session."""
+"""What the page says (clicks and typed answers) as input to the dialogs: a queue of lines as
+the keyboard's (speech.keyboard.LineQueue), a Listener on it, and the page as a voice
+listener's keyboard. The guided session takes its commands from it as from the keyboard
+(speech.commands.KeyboardCommands)."""
 
 from __future__ import annotations
 
-import queue
 import threading
 from collections.abc import Callable, Sequence
 
 from assistant.speech.interfaces import Listener, Utterance
+from assistant.speech.keyboard import LineQueue
 
 
-class PageInput:
+class PageInput(LineQueue):
     """Utterances sent by the page, in order; `close()` ends the input (the dialog then stops,
-    as at the end of typed input). The same interface as speech.keyboard.KeyboardInput, so a
-    VoiceListener takes it as its `keyboard`."""
+    as at the end of typed input). Lines as the keyboard's, so a VoiceListener takes it as its
+    `keyboard` (through VoiceKeyboard)."""
 
     def __init__(self) -> None:
-        self._lines: queue.Queue[str | None] = queue.Queue()
+        super().__init__()
         self._lock = threading.Lock()
-        self.closed = False
         self.grammar: Sequence[str] = ()  # what the dialog listens for now (a recogniser's)
         self.prompt: int | None = None  # the prompt the page may answer now (see answer())
 
@@ -63,29 +63,8 @@ class PageInput:
 
     def _take(self, line: str | None) -> str | None:
         if line is None:
-            self.closed = True
-            self._lines.put(None)  # every later wait sees the end as well
-        return line or None
-
-    def poll(self) -> str | None:
-        """An utterance, or None when nothing was sent (or the input has ended)."""
-        if self.closed:
-            return None
-        try:
-            return self._take(self._lines.get_nowait())
-        except queue.Empty:
-            return None
-
-    def wait(self, timeout: float | None) -> str | None:
-        """An utterance within `timeout` s (None: as long as it takes); None when nothing came
-        or the input has ended (see `closed`)."""
-        if self.closed:
-            return None
-        try:
-            line = self._lines.get(timeout=timeout) if timeout != 0 else self._lines.get_nowait()
-        except queue.Empty:
-            return None
-        return self._take(line)
+            self._lines.put(None)  # the end stays in the queue: no prompt opens after it
+        return super()._take(line)
 
 
 class VoiceKeyboard:
@@ -146,17 +125,3 @@ class PageListener:
             if self.page.closed:
                 return None
 
-
-class PageCommands:
-    """The guided session's commands from the page (pauze, verder, volgende, stop …)."""
-
-    def __init__(self, page: PageInput) -> None:
-        self.page = page
-
-    @property
-    def ended(self) -> bool:
-        return self.page.closed
-
-    def wait(self, grammar: Sequence[str], timeout: float | None) -> Utterance | None:
-        line = self.page.wait(timeout)
-        return Utterance(line, 1.0, "text") if line else None
