@@ -186,14 +186,19 @@ def parse_date(text: str) -> date:
                                      f"{FIRST_YEAR}: {text!r}")
 
 
-def parse_score(text: str) -> int:
+def whole_number(text: str, low: int, high: int, what: str) -> int:
+    """`text` as a whole number from `low` to `high`; else ArgumentTypeError naming `what`."""
     try:
         value = int(text)
     except ValueError:
-        value = -1
-    if not 0 <= value <= 10:
-        raise argparse.ArgumentTypeError(f"geen heel getal van 0 tot en met 10: {text!r}")
+        value = low - 1
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"geen {what} van {low} tot en met {high}: {text!r}")
     return value
+
+
+def parse_score(text: str) -> int:
+    return whole_number(text, 0, 10, "heel getal")
 
 
 def parse_psk(text: str) -> tuple[int, int, int]:

@@ -24,18 +24,13 @@ from assistant.cli.common import (
     speech_options,
     speech_output,
     voice_listener,
+    whole_number,
 )
 from assistant.protocol.model import Protocol
 
 
 def parse_port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"geen poort van 0 tot en met 65535: {text!r}")
-    return value
+    return whole_number(text, 0, 65535, "poort")
 
 
 @contextmanager

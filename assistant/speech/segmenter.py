@@ -81,6 +81,7 @@ class EnergyDetector:
     # floor from the start (DESIGN.md "Voice safety"). They never count as speech.
     settle_blocks: int = 4
     voice_margin: float = 6.0  # dB above the floor: a block that stands out of steady noise
+    level: float = -math.inf  # dBFS of the last block judged
     _speech_run: int = 0
     _settling: int = 0
     _quietest: float = math.inf
@@ -99,14 +100,15 @@ class EnergyDetector:
         """The room is still being measured (the first blocks after a prompt)."""
         return self._settling > 0
 
-    def stands_out(self, block: bytes) -> bool:
-        """Whether the block rises `voice_margin` above the floor: weaker evidence than
-        `is_speech` (speech at 12 dB SNR does, steady noise does not), and learns nothing."""
-        return level_dbfs(block) >= self.noise_floor + self.voice_margin
+    @property
+    def stood_out(self) -> bool:
+        """Whether the last block judged rose `voice_margin` above the floor: weaker evidence
+        than `is_speech` (speech at 12 dB SNR does, steady noise does not)."""
+        return self.level >= self.noise_floor + self.voice_margin
 
     def is_speech(self, block: bytes) -> bool:
         """Whether the block (16-bit mono) is speech; the floor learns from it."""
-        level = level_dbfs(block)
+        level = self.level = level_dbfs(block)
         if self._settling > 0:
             self._settling -= 1
             self._quietest = min(self._quietest, level)

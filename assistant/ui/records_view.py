@@ -71,6 +71,13 @@ class RecordsView:
     def _read(self) -> Store | None:
         return Store.open(self.path, write=False) if self.path.exists() else None
 
+    def _existing(self) -> Store:
+        """The store to read a patient's records from (UsageError when there is none yet)."""
+        store = self._read()
+        if store is None:
+            raise UsageError("er zijn nog geen patiëntgegevens")
+        return store
+
     def patients(self) -> list[tuple[str, str]]:
         """(id, handle) of every patient, in the store's order."""
         store = self._read()
@@ -98,10 +105,7 @@ class RecordsView:
     def history(self, patient: str) -> dict[str, Any]:
         """The history JSON (render.history_json) plus `lines`: the latest intake in words.
         RecordsError for an unknown patient."""
-        store = self._read()
-        if store is None:
-            raise UsageError("er zijn nog geen patiëntgegevens")
-        with store:
+        with self._existing() as store:
             consultation = latest_intake(store, patient)
             rows = store.evaluations(patient, consultation.id)
             earlier = [(c, store.evaluations(patient, c.id))
@@ -112,10 +116,7 @@ class RecordsView:
 
     def chart(self, patient: str) -> bytes:
         """The chart of the latest intake's measurements as PNG bytes (records/chart.py)."""
-        store = self._read()
-        if store is None:
-            raise UsageError("er zijn nog geen patiëntgegevens")
-        with store:
+        with self._existing() as store:
             consultation = latest_intake(store, patient)
             rows = store.evaluations(patient, consultation.id)
         with tempfile.TemporaryDirectory() as folder:
