@@ -26,6 +26,7 @@ def collect(events: list[JsonEvent]) -> Emit:
         events.append(event.to_json())
     return sink
 
+AGE = "47"  # the first question: the age (an adult under 65: no rule of its own applies)
 RED_FLAG_QUESTIONS = [q.id for q in PROTOCOL.section_questions("red_flags")]
 NO_RED_FLAGS = ["nee"] * len(RED_FLAG_QUESTIONS)
 PRECAUTION_QUESTIONS = [q.id for q in PROTOCOL.section_questions("precautions")]
@@ -36,9 +37,11 @@ AFTER_FLAGS = [*NO_PRECAUTIONS, *NO_TRAUMA]  # the screening goes on after a red
 # By voice the red flags, all "nee", are read back as a whole: "ja" confirms them.
 VOICE_SCREENED = [*NO_RED_FLAGS, "ja", *AFTER_FLAGS]
 SCREENED_QUESTIONS = [*RED_FLAG_QUESTIONS, *PRECAUTION_QUESTIONS, "trauma_related"]
-HIGH_RISK_QUESTIONS = [q.id for q in PROTOCOL.section_questions("c_spine_high")]
-# A trauma, not imaged since: the Canadian C-spine rule follows.
-TRAUMA = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "nee"]
+# With the age known the rule's age item is not asked.
+HIGH_RISK_QUESTIONS = [q.id for q in PROTOCOL.section_questions("c_spine_high")
+                       if q.answered_by is None]
+# A trauma three days ago, not imaged since: the Canadian C-spine rule follows.
+TRAUMA = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "drie dagen", "nee"]
 # A trauma the rule clears: no high-risk factor, a simple rear-end collision, rotates 45 degrees.
 CLEARED_TRAUMA = [*TRAUMA, *["nee"] * len(HIGH_RISK_QUESTIONS), "ja", "ja"]
 NO_NEURO = ["nee", "nee", "nee"]
@@ -48,13 +51,17 @@ GRADE_III = ["ja", "nee", "nee", "links", "positief", "nee"]
 
 def run_consultation(
     inputs: Iterable[str | Utterance], config: DialogConfig | None = None,
+    *, age: str | None = AGE,
 ) -> list[JsonEvent]:
     """Feed the utterances to a new consultation; return every event it emitted.
 
-    When the inputs run out the consultation gets end-of-input, which counts as 'stop'.
+    The first question, the age, is answered with `age` before `inputs` (None: `inputs` answer
+    it themselves). When the inputs run out the consultation gets end-of-input, which counts
+    as 'stop'.
     """
     events: list[JsonEvent] = []
-    run_session(PROTOCOL, ScriptedListener(inputs), [collect(events)], config)
+    script = [age, *inputs] if age is not None else list(inputs)
+    run_session(PROTOCOL, ScriptedListener(script), [collect(events)], config)
     return events
 
 

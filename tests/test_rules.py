@@ -313,7 +313,7 @@ def test_invalid_findings_name_the_key(data: Any, message: str) -> None:
 
 # --- red flags, the Canadian C-spine rule, precautions (DESIGN.md rules 1-3, 8) ---------------
 
-ACUTE = {"fracture", "dislocation", "spinal_cord", "infection", "vascular"}
+ACUTE = {"fracture", "dislocation", "spinal_cord", "infection", "vascular", "temporal_arteritis"}
 
 
 @pytest.mark.parametrize("flag", RED_FLAG_CATEGORIES)

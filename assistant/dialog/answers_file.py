@@ -55,6 +55,9 @@ class FindingsAnswerer:
             if isinstance(signs, tuple):  # the file says which: "ja" to each of those
                 return "ja" if member in signs else "nee"
         value = self.findings.get(question.finding)
+        if value is None and question.may_be_unknown and question.type is not AnswerType.YES_NO:
+            return "weet ik niet"  # not in the file (a version-2 file): not known, the safer
+            # reading of each rule (asked once more, then recorded as not known)
         if value is None and question.finding == "has_work":  # a file from before the question
             value = bool(self.findings.work_related or self.findings.work_absence_weeks)
         elif value is None and question.type is AnswerType.CHOICE \
@@ -64,6 +67,9 @@ class FindingsAnswerer:
             value = False  # left out of the file: not so
         if value is None or isinstance(value, CSpineRule):
             return None
+        if question.type is AnswerType.AGE:
+            assert isinstance(value, int)
+            return str(value)
         if question.type is AnswerType.DURATION:
             assert isinstance(value, float)
             # exact, never in exponent form; a decimal comma ('2,125' is no thousands)
@@ -95,8 +101,9 @@ class FindingsAnswerer:
             members = ()
         if not isinstance(members, tuple):
             return None
-        if key == "red_flags" and member in self.findings.red_flags_unknown \
-                and member not in (members or ()):
+        unknown = {"red_flags": self.findings.red_flags_unknown,
+                   "precautions": self.findings.precautions_unknown}.get(key, ())
+        if member in unknown and member not in (members or ()):
             return "weet ik niet"
         return "ja" if member in members and first.id == question.id else "nee"
 

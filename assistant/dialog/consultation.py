@@ -41,36 +41,53 @@ RESULT: Final = "result"
 ROUNDING: Final = 0.15  # two durations said in round numbers ('een maand', 'vier weken') differ
 # by up to this part, and a day
 STOPPED: Final = "stopped"
+RED_FLAGS: Final = "red_flags"
+REFERRAL_DURATION: Final = "referral_duration"  # before a referral: the duration, for the letter
 STATES: Final = (
-    "red_flags", "precautions", "trauma", "trauma_imaging", "c_spine_high", "c_spine_low",
-    "c_spine_rotation", "neurological", "arm_side", "radicular", "referred", "impact", "onset",
-    "improving", "recurrent", "psychosocial", "employment", "work", "absence", RESULT, STOPPED,
+    "age", RED_FLAGS, "acute_deficit", "precautions", "trauma", "trauma_when", "trauma_imaging",
+    "c_spine_high", "c_spine_low", "c_spine_rotation", "neurological", "arm_side", "radicular",
+    "referred", "impact", "onset", "improving", "recurrent", "psychosocial", "employment",
+    "work", "absence", REFERRAL_DURATION, RESULT, STOPPED,
 )
 
 # The consultation, as a table. First matching row wins; a row without conditions is the
 # "otherwise" of the rows above it. Conditions are pure rule functions of the findings.
 TRANSITIONS: Final[list[dict[str, Any]]] = [
+    {"trigger": "advance", "source": "age", "dest": RED_FLAGS},
+    # A vascular or spinal-cord flag: is the deficit there now? Then 112, and nothing more is
+    # asked (DESIGN.md rule 9).
+    {"trigger": "advance", "source": RED_FLAGS, "dest": "acute_deficit",
+     "conditions": [rules.has_deficit_flag]},
+    {"trigger": "advance", "source": RED_FLAGS, "dest": "precautions"},
+    {"trigger": "advance", "source": "acute_deficit", "dest": RESULT,
+     "conditions": [rules.has_deficit_now]},
     # The precautions and a trauma are asked even after a red flag: a fracture suspicion makes
     # a referral acute, and the letter names them.
-    {"trigger": "advance", "source": "red_flags", "dest": "precautions"},
+    {"trigger": "advance", "source": "acute_deficit", "dest": "precautions"},
     {"trigger": "advance", "source": "precautions", "dest": "trauma"},
-    {"trigger": "advance", "source": "trauma", "dest": "trauma_imaging",
+    {"trigger": "advance", "source": "trauma", "dest": "trauma_when",
      "conditions": [rules.is_trauma_related]},
-    {"trigger": "advance", "source": "trauma", "dest": RESULT,
+    {"trigger": "advance", "source": "trauma", "dest": REFERRAL_DURATION,
      "conditions": [rules.has_red_flag]},
     {"trigger": "advance", "source": "trauma", "dest": "neurological"},
+    # Only a recent trauma (or one of unknown date) goes through the C-spine rule (rule 12).
+    {"trigger": "advance", "source": "trauma_when", "dest": "trauma_imaging",
+     "conditions": [rules.is_recent_trauma]},
+    {"trigger": "advance", "source": "trauma_when", "dest": REFERRAL_DURATION,
+     "conditions": [rules.has_red_flag]},
+    {"trigger": "advance", "source": "trauma_when", "dest": "neurological"},
     {"trigger": "advance", "source": "trauma_imaging", "dest": "c_spine_high",
      "conditions": [rules.c_spine_rule_needed]},
-    {"trigger": "advance", "source": "trauma_imaging", "dest": RESULT,
+    {"trigger": "advance", "source": "trauma_imaging", "dest": REFERRAL_DURATION,
      "conditions": [rules.has_red_flag]},
     {"trigger": "advance", "source": "trauma_imaging", "dest": "neurological"},
-    {"trigger": "advance", "source": "c_spine_high", "dest": RESULT,
+    {"trigger": "advance", "source": "c_spine_high", "dest": REFERRAL_DURATION,
      "conditions": [rules.fracture_suspected]},
     {"trigger": "advance", "source": "c_spine_high", "dest": "c_spine_low"},
-    {"trigger": "advance", "source": "c_spine_low", "dest": RESULT,
+    {"trigger": "advance", "source": "c_spine_low", "dest": REFERRAL_DURATION,
      "conditions": [rules.fracture_suspected]},
     {"trigger": "advance", "source": "c_spine_low", "dest": "c_spine_rotation"},
-    {"trigger": "advance", "source": "c_spine_rotation", "dest": RESULT,
+    {"trigger": "advance", "source": "c_spine_rotation", "dest": REFERRAL_DURATION,
      "conditions": [rules.has_red_flag]},
     {"trigger": "advance", "source": "c_spine_rotation", "dest": "neurological"},
     # Grade III: the radicular test and whether the patient was referred for it; then, as for
@@ -78,7 +95,7 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": "neurological", "dest": "arm_side",
      "conditions": [rules.has_neurological_signs]},
     {"trigger": "advance", "source": "neurological", "dest": "impact"},
-    {"trigger": "advance", "source": "arm_side", "dest": RESULT,
+    {"trigger": "advance", "source": "arm_side", "dest": REFERRAL_DURATION,
      "conditions": [rules.has_red_flag]},  # both sides: the spinal cord
     {"trigger": "advance", "source": "arm_side", "dest": "radicular"},
     {"trigger": "advance", "source": "radicular", "dest": "referred"},
@@ -105,6 +122,7 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": "employment", "dest": RESULT},
     {"trigger": "advance", "source": "work", "dest": "absence"},
     {"trigger": "advance", "source": "absence", "dest": RESULT},
+    {"trigger": "advance", "source": REFERRAL_DURATION, "dest": RESULT},
     {"trigger": "stop", "source": list(STATES[:-2]), "dest": STOPPED},
 ]
 
@@ -287,17 +305,19 @@ class Consultation:
         """Doubt is never a "nee". On a red flag the sign is then not ruled out, and on a step of
         the C-spine rule the rule cannot clear the neck: asked once more, a second doubt is
         recorded as unknown. Elsewhere: the help and the question, as a failed try."""
-        if question.red_flag is None and not question.c_spine_step:
+        if not question.doubt_recorded:
             self.turns.retry("doubt", self.texts.doubt)
         elif not self._doubted:
             self._doubted = True
             opening = (self.texts.doubt_red_flag if question.red_flag
-                       else self.texts.doubt_c_spine)
+                       else self.texts.doubt_c_spine if question.c_spine_step
+                       else self.texts.doubt_unknown)
             self.turns.reprompt("doubt", f"{opening} {question.help}")
             self._ask(question)
         else:
             self.emit(Say("notice", self.texts.doubt_red_flag_recorded if question.red_flag
-                          else self.texts.doubt_c_spine_recorded))
+                          else self.texts.doubt_c_spine_recorded if question.c_spine_step
+                          else self.texts.doubt_unknown_recorded))
             self._accept(question, heard, UNKNOWN, printable(heard))  # why it stays unknown
 
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
@@ -316,14 +336,27 @@ class Consultation:
             return self.texts.confirm_since.format(value=said, since=format_date(intent.since))
         if intent.read_back:
             return self.texts.confirm_inferred.format(value=said)
-        if question.screening and intent.note and value != question.alarm:
-            return self.texts.confirm_note.format(value=said, note=intent.note)
-        if question.screening and value == question.alarm:
-            meaning = (self.texts.alarm_red_flag if question.red_flag is not None
-                       else self.texts.alarm_c_spine)
-            return self.texts.confirm_alarm.format(value=said, label=question.label,
-                                                   meaning=meaning)
+        if question.screening and isinstance(value, bool):
+            return self._confirm_sign(question, value, intent.note)
         return self.texts.confirm.format(value=said)
+
+    def _confirm_sign(self, question: Question, value: bool, note: str) -> str:
+        """A screening answer read back as the sign: 'Dus geen: koorts … Klopt dat?' (never
+        'Is het antwoord nee?', to which a "nee" could mean either)."""
+        texts = self.texts
+        if value:
+            sign = texts.confirm_yes
+        else:
+            sign = texts.confirm_no_step if question.c_spine_step else texts.confirm_no_sign
+        meaning = ""
+        if value == question.alarm:
+            meaning = (texts.alarm_red_flag if question.red_flag is not None
+                       else texts.alarm_c_spine if question.c_spine_step
+                       else texts.alarm_deficit)
+        parts = [sign.format(label=question.label),
+                 texts.confirm_said.format(note=note) if note else "", meaning,
+                 texts.confirm_question]
+        return " ".join(part for part in parts if part)
 
     def _accept(self, question: Question, heard: str, value: Value, note: str = "") -> None:
         self.history.append(AnswerRecord(question, heard, value, self.state, self.findings,
@@ -331,8 +364,7 @@ class Consultation:
         self.emit(Answered(question.id, question.finding, json_value(value), note))
         section = self.protocol.section(question.section)
         answered = {r.question.id: r.value for r in self.history}
-        remaining = [q for q in self.protocol.section_questions(section.id)
-                     if q.id not in answered]
+        remaining = [q for q in self._questions(section.id) if q.id not in answered]
         ended = section.ends_when_found and value == question.yes_means
         if remaining and not ended:
             self._ask(remaining[0])
@@ -347,7 +379,7 @@ class Consultation:
     def _read_back_section(self, section: str) -> bool:
         """By voice, the red flags all heard as "nee" are read back as a whole before they are
         closed: one misheard "nee" would rule out a sign (DESIGN.md "Voice behaviour")."""
-        if not self.config.voice or self._restoring or section != STATES[0]:
+        if not self.config.voice or self._restoring or section != RED_FLAGS:
             return False
         return all(r.value is False for r in self.history if r.state == section)
 
@@ -361,7 +393,13 @@ class Consultation:
         """The section's answers taken back; its first question again."""
         while self.history and self.history[-1].state == section:
             self.findings = self.history.pop().findings_before
-        self._ask(self.protocol.section_questions(section)[0])
+        self._ask(self._questions(section)[0])
+
+    def _questions(self, section: str) -> list[Question]:
+        """The section's questions still to ask: one answered by a finding already known is
+        skipped (the C-spine rule's age item when the age is known)."""
+        return [q for q in self.protocol.section_questions(section)
+                if q.answered_by is None or self.findings.get(q.answered_by) is None]
 
     # --- states -------------------------------------------------------------------------------
 
@@ -375,7 +413,7 @@ class Consultation:
         section = self.protocol.section(self.state)
         if section.intro:
             self.emit(Say("intro", section.intro))
-        self._ask(self.protocol.section_questions(section.id)[0])
+        self._ask(self._questions(section.id)[0])
 
     def _ask(self, question: Question | None) -> None:
         assert question is not None
@@ -409,9 +447,9 @@ def _section_findings(
 
         found = members(True)
         findings = findings.with_value(key, found)
-        if key == "red_flags":
+        if key in ("red_flags", "precautions"):  # doubt that stayed doubt: not ruled out
             unknown = tuple(c for c in members(UNKNOWN) if c not in found)
-            findings = findings.with_value("red_flags_unknown", unknown)
+            findings = findings.with_value(f"{key}_unknown", unknown)
         return findings
     def said(q: Question) -> Value:  # a doubt that stayed doubt counts as the alarming answer
         return q.alarming if answered[q.id] == UNKNOWN else answered[q.id]
@@ -424,7 +462,12 @@ def _section_findings(
         findings = findings.with_value(last.finding, given)
         return _also_recorded(findings, questions, answered) if record_also else findings
     value = answered[last.id]
-    return findings.with_value(last.finding, None if value == NOT_RECORDED else value)
+    if value in (NOT_RECORDED, UNKNOWN):  # not known: each rule takes its safer reading
+        return findings.with_value(last.finding, None)
+    if last.type is AnswerType.AGE:
+        assert isinstance(value, float)
+        return findings.with_value(last.finding, int(value))
+    return findings.with_value(last.finding, value)
 
 
 def _also_recorded(findings: Findings, questions: list[Question],

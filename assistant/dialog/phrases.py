@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from assistant.dialog.numbers import NUMBER_WORDS
-from assistant.protocol.findings import UNKNOWN, Value
+from assistant.protocol.findings import MAX_AGE, UNKNOWN, Value
 from assistant.protocol.model import AnswerType, Protocol, Question, Vocabulary
 from assistant.protocol.rules import Result
 from assistant.text import format_weeks
@@ -30,12 +30,21 @@ def _duration_phrases(vocab: Vocabulary, allow_none: bool) -> tuple[str, ...]:
 
 
 @cache
+def _age_phrases() -> frozenset[str]:
+    """Ages said in words: 'zevenenveertig', 'zevenenveertig jaar' (whole numbers to 100)."""
+    words = [w for w, v in NUMBER_WORDS.items() if float(v).is_integer() and v <= MAX_AGE]
+    return frozenset(words) | {f"{w} jaar" for w in words}
+
+
+@cache
 def accepted_phrases(vocab: Vocabulary, question: Question | None) -> list[str]:
     """Answers to `question` (yes/no when None: a confirmation or a pause) plus the commands."""
     if question is None:
         answers: list[str] = sorted(vocab.yes | vocab.no)
     elif question.type is AnswerType.YES_NO:
         answers = sorted(vocab.yes | vocab.no | vocab.doubt)
+    elif question.type is AnswerType.AGE:
+        answers = sorted(_age_phrases() | vocab.doubt)
     elif question.type is AnswerType.CHOICE:
         chosen = {p for _, phrases in question.choices for p in phrases}
         if question.between:  # 'matig', and the answers to the split ('eerder fors')
@@ -54,6 +63,11 @@ def display_value(question: Question, value: Value, protocol: Protocol) -> str:
         return "ja" if value is True else "nee"
     if question.type is AnswerType.CHOICE:
         return dict(question.choices)[str(value)][0]
+    if value == UNKNOWN:
+        return "niet bekend"
+    if question.type is AnswerType.AGE:
+        assert isinstance(value, float)
+        return f"{int(value)} jaar"
     assert isinstance(value, float)
     if value == 0 and question.allow_none:
         return "geen"
@@ -65,7 +79,7 @@ def spoken_summary(result: Result, protocol: Protocol) -> str:
     if result.referral:
         assert result.urgency is not None
         parts = [*result.reasons[:-1], dict(protocol.referral.summary)[result.urgency]]
-        if "vascular" in result.red_flags:
+        if "vascular" in result.red_flags and result.urgency != "emergency":
             parts.append(protocol.referral.text("vascular_now"))
         return " ".join(parts)
     assert result.profile is not None

@@ -123,7 +123,8 @@ class Report:
 
 
 def _therapies(ids: Sequence[str], protocol: Protocol) -> tuple[str, ...]:
-    return tuple(protocol.therapy(t).name for t in ids) or ("geen",)
+    """The therapies' names; none (profile A's empty lists) prints no heading at all."""
+    return tuple(protocol.therapy(t).name for t in ids)
 
 
 def _answer_rows(answers: Sequence[GivenAnswer], protocol: Protocol) -> tuple[AnswerRow, ...]:
@@ -185,32 +186,46 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
     phone from `settings` (blank lines to fill in when not set). A findings file (`from_file`)
     names categories, not signs: then the letter names no signs."""
     letter = protocol.referral
-    lines = [letter.text("salutation"), "", letter.text("patient"), ""]
+    lines = [letter.text("emergency"), ""] if result.urgency == "emergency" else []
+    lines += [letter.text("salutation"), "", letter.text("patient"), ""]
     if findings.weeks_since_onset is not None:
         lines.append(letter.text("seen_duration", date=format_date(day),
                                  duration=format_weeks(findings.weeks_since_onset)))
     else:
         lines.append(letter.text("seen", date=format_date(day)))
+    if findings.age_years is not None:
+        lines.append(letter.text("age", age=str(findings.age_years)))
     if rules.fracture_suspected(findings):
         if trauma_means_fracture(findings):
             lines.append(letter.text("trauma_precaution", precautions=rules.names(
                 rules.bone_precautions(findings), protocol.precaution_name)))
         else:
             lines.append(letter.text("trauma", step=rules.c_spine_step(findings, protocol)))
+    if findings.trauma_related:
         accident = next((a.note for a in answers if a.question.finding == "trauma_related"
                          and a.note and not from_file), "")
         if accident:  # the accident in the therapist's words
             lines.append(f"{letter.text('accident')}: {accident}.")
+        lines.append(letter.text("accident_when", weeks=format_weeks(findings.trauma_weeks_ago))
+                     if findings.trauma_weeks_ago is not None
+                     else letter.text("accident_when_unknown"))
     for where in ("history", "examination"):
         signs = [] if from_file else _signs(answers, findings, where, letter.text("not_checked"),
                                             letter.text("not_ruled_out"))
         if signs:
             lines += ["", letter.text(where), "", *(f"- {sign}" for sign in signs)]
+    if rules.bilateral_arm_signs(findings) and not findings.red_flags:
+        signs = (rules.names(findings.arm_signs, protocol.arm_sign_name) if findings.arm_signs
+                 else protocol.reason("grade_iii").removeprefix("Graad III: ").rstrip("."))
+        lines += ["", letter.text("bilateral", signs=signs)]
     if from_file:
         lines += ["", letter.text("from_file")]
     if findings.precautions:
         lines += ["", letter.text("precautions", precautions=rules.names(
             findings.precautions, protocol.precaution_name))]
+    if findings.precautions_unknown:
+        lines += ["", letter.text("precautions_unknown", precautions=rules.names(
+            findings.precautions_unknown, protocol.precaution_name))]
     lines += ["", letter.text("conclusion", categories=rules.names(
         result.red_flags, protocol.red_flag_name)), ""]
     unknown = tuple(c for c in findings.red_flags_unknown if c not in result.red_flags)
@@ -219,7 +234,7 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
             unknown, protocol.red_flag_name)), ""]
     assert result.urgency is not None
     lines.append(letter.text(result.urgency))
-    if "vascular" in result.red_flags:
+    if "vascular" in result.red_flags and result.urgency != "emergency":
         lines.append(letter.text("vascular_now"))
     lines += ["", letter.text("closing"), "", *_signature(settings, protocol)]
     return lines
@@ -293,18 +308,19 @@ def _plan(result: Result, findings: Findings, protocol: Protocol,
           chosen: Sequence[str] | None, day: date) -> list[Section]:
     assert result.profile is not None
     prof = protocol.profile(result.profile)
-    sections = [Section("Informatie en advies", (Bullets(prof.advice),))]
+    advice = result.advice or rules.advice(findings, prof, protocol)
+    sections = [Section("Informatie en advies", (Bullets(advice),))]
     if is_work_related(findings):
         sections.append(Section("Werkgerelateerde nekpijn", (Bullets(prof.work_advice),)))
     if result.actions:
         sections.append(Section("Acties", (Bullets(tuple(
             protocol.action(a).text for a in result.actions)),)))
     sections += [
-        Section("Therapie", (
+        Section("Therapie", tuple(block for block in (
             Bullets(_therapies(result.recommended, protocol), "Aanbevolen:"),
             Bullets(_therapies(result.consider, protocol),
                     "Te overwegen, als de aanbevolen therapie onvoldoende helpt:"),
-            Bullets(_therapies(result.discouraged, protocol), "Afgeraden:"))),
+            Bullets(_therapies(result.discouraged, protocol), "Afgeraden:")) if block.items)),
         _exercises(result, protocol, chosen),
         Section("Afsluiting", (Bullets((*_time_path(prof, day), *prof.closure,
                                         *protocol.ending_advice)),)),
@@ -316,6 +332,11 @@ def _conclusion(result: Result, findings: Findings, protocol: Protocol) -> tuple
     """The conclusion's lines; a provisional plan says so first, before the profile, so it is
     never read as a plan to go ahead with."""
     lines = []
+    if result.urgency == "emergency":  # said first, everywhere (rule 9)
+        lines.append("SPOED: bel 112 of stuur de patiënt nu naar de spoedeisende hulp")
+    if "minor" in result.cautions:
+        lines.append(f"Jonger dan 18 ({findings.age_years} jaar): de richtlijn is geschreven "
+                     "voor volwassenen")
     if result.provisional and not result.referral:
         lines.append("VOORLOPIG PLAN: eerst uitsluiten: "
                      f"{rules.names(result.unresolved, protocol.red_flag_name)}")
@@ -323,7 +344,8 @@ def _conclusion(result: Result, findings: Findings, protocol: Protocol) -> tuple
     if result.course:
         lines.append(f"Beloop: {COURSE_WORDS[result.course]}")
     if result.referral:
-        when = "vandaag nog" if result.urgency == "acute" else "op korte termijn, geen spoed"
+        when = {"emergency": "nu, via 112 of de spoedeisende hulp", "acute": "vandaag nog"}.get(
+            str(result.urgency), "op korte termijn, geen spoed")
         lines.append(f"Verwijzing naar de huisarts of een specialist: {when}")
         lines.append(f"Alarmsignalen: {rules.names(result.red_flags, protocol.red_flag_name)}")
     else:
@@ -332,6 +354,9 @@ def _conclusion(result: Result, findings: Findings, protocol: Protocol) -> tuple
         if findings.precautions:
             lines.append("Voorzorgen: " + rules.names(
                 findings.precautions, protocol.precaution_name))
+        if findings.precautions_unknown:
+            lines.append("Voorzorgen niet uitgesloten: " + rules.names(
+                findings.precautions_unknown, protocol.precaution_name))
     return tuple(lines)
 
 

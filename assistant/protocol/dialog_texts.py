@@ -24,13 +24,16 @@ UNCLEAR_REASONS: Final = (
     "longer_than_onset",  # sick leave longer than the neck pain itself
     "whole_number",  # a score of '2,5' or 'twee à drie': the scales count whole points
     "out_of_range",  # a score of 'elf': the scales go from 0 to 10
+    "age",  # an age that is not one whole number of years, 0 to 120
 )
 # Texts of [dialog.intake] with placeholders; every other text has none.
 INTAKE_PLACEHOLDERS: Final[Mapping[str, frozenset[str]]] = {
     "confirm": frozenset({"value"}),
-    "confirm_alarm": frozenset({"value", "label", "meaning"}),
+    "confirm_yes": frozenset({"label"}),
+    "confirm_no_sign": frozenset({"label"}),
+    "confirm_no_step": frozenset({"label"}),
+    "confirm_said": frozenset({"note"}),
     "confirm_inferred": frozenset({"value"}),
-    "confirm_note": frozenset({"value", "note"}),
     "confirm_since": frozenset({"value", "since"}),
 }
 
@@ -67,19 +70,29 @@ class IntakeTexts:
     resumed: str
     resume_question: str  # before an interrupted intake is continued
     confirm: str  # {value}
-    confirm_alarm: str  # {value} {label} {meaning}
+    # A screening answer read back as the sign, never as a bare "ja"/"nee" (a "nee" to "Is het
+    # antwoord nee?" was ambiguous): 'Dus wel: {label}.' or 'Dus geen: {label}.' (a red flag)
+    # or 'Dus niet: {label}.' (a step of the C-spine rule), what was said beside it, the alarm's
+    # meaning, and the question 'Klopt dat?'.
+    confirm_yes: str  # {label}
+    confirm_no_sign: str  # {label}
+    confirm_no_step: str  # {label}
+    confirm_said: str  # {note}
+    confirm_question: str
     confirm_inferred: str  # {value}: a duration worked out ('meer dan', a correction)
-    confirm_note: str  # {value} {note}: a screening answer said with more words
     confirm_screening: str  # said once: why every screening answer is read back (no [unk])
     red_flags_all_no: str  # by voice: the red flags, all "nee", read back as a whole
     confirm_since: str  # {value} {since}: a duration worked out from a date ('sinds september')
     alarm_red_flag: str  # the {meaning} of an alarming red-flag answer
     alarm_c_spine: str  # the {meaning} of an alarming answer on the C-spine rule
+    alarm_deficit: str  # the meaning of a deficit present now: 112
     doubt: str  # doubt where a clear answer is needed
     doubt_red_flag: str  # doubt on a red flag: asked once more
     doubt_red_flag_recorded: str  # and then recorded as not ruled out
     doubt_c_spine: str
     doubt_c_spine_recorded: str
+    doubt_unknown: str  # doubt on a precaution, a deficit now, when the accident was
+    doubt_unknown_recorded: str  # and then recorded as not known (the safer reading)
 
 
 @dataclass(frozen=True)

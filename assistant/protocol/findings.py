@@ -1,6 +1,9 @@
-"""Findings (version 2): what the intake found, validated, and which of them a decision needs.
+"""Findings (version 2 with the version-3 additions): what the intake found, validated, and
+which of them a decision needs.
 
-Shapes as in DESIGN.md "Findings — version 2". A list finding (`red_flags`, `precautions`) and
+Shapes as in DESIGN.md "Findings — version 2" and "Version 3 additions" (the optional keys
+`age_years`, `trauma_weeks_ago`, `acute_deficit_now`, `precautions_unknown`; the red-flag
+category `unrecognised`). A list finding (`red_flags`, `precautions`) and
 the Canadian C-spine rule (`c_spine_rule`, an object) are filled by several questions each; a
 question names its part as `red_flags.<category>`, `precautions.<item>` or
 `c_spine_rule.<key>`.
@@ -18,7 +21,9 @@ from assistant.errors import FindingsError as FindingsError
 
 RED_FLAG_CATEGORIES: Final = (
     "fracture", "dislocation", "spinal_cord", "infection", "tumour", "systemic", "vascular",
+    "temporal_arteritis", "unrecognised",
 )
+DEFICIT_FLAGS: Final = frozenset({"vascular", "spinal_cord"})  # a deficit now: 112 (rule 9)
 PRECAUTIONS: Final = ("osteoporosis", "corticosteroids", "rheumatoid_arthritis", "anticoagulants")
 C_SPINE_KEYS: Final = ("high_risk", "low_risk", "rotation_45")
 ADL_IMPACTS: Final = ("none", "mild", "severe")
@@ -30,6 +35,14 @@ CHOICE_FINDINGS: Final = {"adl_impact": ADL_IMPACTS, "radicular_test": RADICULAR
 NORMAL_COURSE_MAX_WEEKS: Final = 6  # "in de eerste zes weken"
 LONG_ABSENCE_WEEKS: Final = 4  # "langer dan vier weken"
 MAX_WEEKS: Final = 50 * 52.0  # over fifty years is not a duration anybody means
+MAX_AGE: Final = 120  # whole years
+ADULT_AGE: Final = 18  # the guideline is for adults (rule 11)
+C_SPINE_MIN_AGE: Final = 16  # the Canadian C-spine rule was not validated below (rule 11)
+C_SPINE_AGE_HIGH_RISK: Final = 65  # the rule's high-risk age (Stiell et al., JAMA 2001)
+# Rule 12: how long ago a trauma may be for the Canadian C-spine rule to decide. Stated with its
+# source and reading in nekpijn.toml ([c_spine_rule] window_weeks), which the loader checks
+# against this number.
+TRAUMA_WINDOW_WEEKS: Final = 12
 LIST_FINDINGS: Final = {"red_flags": RED_FLAG_CATEGORIES, "precautions": PRECAUTIONS,
                         "arm_signs": ARM_SIGNS}
 OBJECT_FINDINGS: Final = {"c_spine_rule": C_SPINE_KEYS}
@@ -65,10 +78,14 @@ class Findings:
 
     red_flags: tuple[str, ...] | None = None
     red_flags_unknown: tuple[str, ...] = ()
+    age_years: int | None = None  # whole years (version 3)
+    acute_deficit_now: bool | None = None  # vascular or spinal-cord deficit present now (v3)
     trauma_related: bool | None = None
+    trauma_weeks_ago: float | None = None  # how long ago the accident was (version 3)
     fracture_ruled_out: bool | None = None  # after the trauma, by a doctor with imaging
     c_spine_rule: CSpineRule | None = None
     precautions: tuple[str, ...] | None = None
+    precautions_unknown: tuple[str, ...] = ()  # not ruled out: count as present (rule 13)
     neurological_signs: bool | None = None
     arm_signs: tuple[str, ...] | None = None  # which of ARM_SIGNS (the follow-up's baseline)
     arm_side: ArmSide | None = None  # the side of the arm signs
@@ -99,7 +116,7 @@ class Findings:
         out: dict[str, Any] = {}
         for key in FINDING_KEYS:
             value = getattr(self, key)
-            if value is None or (key == "red_flags_unknown" and not value):
+            if value is None or (key in EMPTY_OMITTED and not value):
                 continue
             if isinstance(value, tuple):
                 value = list(value)
@@ -115,13 +132,19 @@ FINDING_KEYS: Final = tuple(f.name for f in fields(Findings))
 # Keys a findings file may leave out even when the dialog asks them (absent: no doubt, no
 # imaging that ruled a fracture out, which arm signs and their side not recorded, and whether
 # the patient works not asked: then the work questions decide as in the first version-2 files).
+# The version-3 keys are optional too: a version-2 file keeps working (absent: the safer
+# reading of each rule, DESIGN.md rules 9-13).
 OPTIONAL_KEYS: Final = frozenset({"red_flags_unknown", "fracture_ruled_out", "arm_signs",
-                                  "arm_side", "has_work"})
+                                  "arm_side", "has_work", "age_years", "trauma_weeks_ago",
+                                  "acute_deficit_now", "precautions_unknown"})
+EMPTY_OMITTED: Final = frozenset({"red_flags_unknown", "precautions_unknown"})
 BOOLEAN_FINDINGS: Final = frozenset(
     {"trauma_related", "fracture_ruled_out", "neurological_signs", "referred_for_arm_signs",
-     "improving", "recurrent", "psychosocial_dominant", "has_work", "work_related"}
+     "improving", "recurrent", "psychosocial_dominant", "has_work", "work_related",
+     "acute_deficit_now"}
 )
-DURATION_FINDINGS: Final = frozenset({"weeks_since_onset", "work_absence_weeks"})
+DURATION_FINDINGS: Final = frozenset({"weeks_since_onset", "work_absence_weeks",
+                                      "trauma_weeks_ago"})
 
 
 def json_type(value: object) -> str:
@@ -161,6 +184,17 @@ def _members(key: str, value: object, known: tuple[str, ...]) -> tuple[str, ...]
     return tuple(sorted(set(value), key=known.index))
 
 
+def _age(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FindingsError(f"'age_years' moet een leeftijd in hele jaren zijn, "
+                            f"geen {json_type(value)}")
+    if isinstance(value, float) and not value.is_integer():
+        raise FindingsError("'age_years' moet een heel aantal jaren zijn")
+    if not 0 <= value <= MAX_AGE:
+        raise FindingsError(f"'age_years' moet 0 tot {MAX_AGE} jaar zijn")
+    return int(value)
+
+
 def _boolean(key: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise FindingsError(f"'{key}' moet true of false zijn, geen {json_type(value)}")
@@ -192,6 +226,10 @@ def parse_findings(data: object) -> Findings:
             values[key] = _members(key, value, LIST_FINDINGS[key])
         elif key == "red_flags_unknown":
             values[key] = _members(key, value, RED_FLAG_CATEGORIES)
+        elif key == "precautions_unknown":
+            values[key] = _members(key, value, PRECAUTIONS)
+        elif key == "age_years":
+            values[key] = _age(value)
         elif key == "c_spine_rule":
             values[key] = _c_spine(value)
         elif key in BOOLEAN_FINDINGS:
@@ -203,10 +241,12 @@ def parse_findings(data: object) -> Findings:
             values[key] = value
         else:
             values[key] = _weeks(key, value)
-    both = [c for c in values.get("red_flags", ()) if c in values.get("red_flags_unknown", ())]
-    if both:
-        raise FindingsError(f"'{both[0]}' staat in 'red_flags' en in 'red_flags_unknown': "
-                            "gevonden of onbekend, niet allebei")
+    for found, unknown in (("red_flags", "red_flags_unknown"),
+                           ("precautions", "precautions_unknown")):
+        both = [c for c in values.get(found, ()) if c in values.get(unknown, ())]
+        if both:
+            raise FindingsError(f"'{both[0]}' staat in '{found}' en in '{unknown}': "
+                                "gevonden of onbekend, niet allebei")
     _check_consistent(values)
     return Findings(**values)
 
@@ -220,6 +260,12 @@ def _check_consistent(values: Mapping[str, Any]) -> None:
                             "tekenen in de lijst horen bij neurological_signs true")
     if (signs or values.get("arm_side") is not None) and neuro is False:
         raise FindingsError("'arm_side' of 'arm_signs' hoort alleen bij neurological_signs true")
+    if values.get("acute_deficit_now") is not None \
+            and not DEFICIT_FLAGS.intersection(values.get("red_flags", ())):
+        raise FindingsError("'acute_deficit_now' hoort alleen bij een rode vlag 'vascular' of "
+                            "'spinal_cord' in 'red_flags'")
+    if values.get("trauma_weeks_ago") is not None and not values.get("trauma_related"):
+        raise FindingsError("'trauma_weeks_ago' hoort alleen bij trauma_related true")
     if values.get("has_work") is False and values.get("work_related"):
         raise FindingsError("'work_related' is true maar 'has_work' is false: werkgerelateerde "
                             "nekpijn vraagt werk")
@@ -231,12 +277,42 @@ def _check_consistent(values: Mapping[str, Any]) -> None:
 BONE_PRECAUTIONS: Final = frozenset({"osteoporosis", "corticosteroids", "rheumatoid_arthritis"})
 
 
+def recent_trauma(f: Findings) -> bool:
+    """DESIGN.md rule 12: a trauma within the Canadian C-spine rule's window, or of unknown age
+    (the safer reading): the rule, or a precaution, can make it a fracture suspicion."""
+    return bool(f.trauma_related) and (f.trauma_weeks_ago is None
+                                       or f.trauma_weeks_ago <= TRAUMA_WINDOW_WEEKS)
+
+
+def trauma_to_judge(f: Findings) -> bool:
+    """A recent trauma without imaging that ruled a fracture out: a fracture is still to judge."""
+    return recent_trauma(f) and not f.fracture_ruled_out
+
+
 def trauma_means_fracture(f: Findings) -> bool:
-    """A trauma with bone or ligaments that fail at low force: the C-spine rule was not
+    """A recent trauma with bone or ligaments that fail at low force: the C-spine rule was not
     validated for them ("known vertebral disease" is among its exclusions), so a fracture is
     not ruled out (DESIGN.md rule 1)."""
-    return (bool(f.trauma_related) and not f.fracture_ruled_out
-            and bool(BONE_PRECAUTIONS & set(f.precautions or ())))
+    return trauma_to_judge(f) and bool(BONE_PRECAUTIONS & set(f.precautions or ()))
+
+
+def child_after_trauma(f: Findings) -> bool:
+    """DESIGN.md rule 11: under 16 the Canadian C-spine rule was not validated (Stiell et al.,
+    JAMA 2001: 'age < 16' excluded), so after a recent trauma without imaging it cannot clear
+    the neck."""
+    return trauma_to_judge(f) and f.age_years is not None and f.age_years < C_SPINE_MIN_AGE
+
+
+def age_high_risk(f: Findings) -> bool:
+    """The C-spine rule's high-risk age (65 or older), known from the age asked at the start."""
+    return f.age_years is not None and f.age_years >= C_SPINE_AGE_HIGH_RISK
+
+
+def fracture_before_the_rule(f: Findings) -> bool:
+    """A recent trauma that is a fracture suspicion before the rule's questions: a bone
+    precaution, a child, or the rule's high-risk age."""
+    return trauma_means_fracture(f) or child_after_trauma(f) or (
+        trauma_to_judge(f) and age_high_risk(f))
 
 
 def needed_keys(f: Findings) -> list[str]:
@@ -246,23 +322,31 @@ def needed_keys(f: Findings) -> list[str]:
     Which keys are needed depends on the answers already known: a red flag (given, or derived
     from a trauma) makes everything else irrelevant; grade III does not need the course; a
     course already abnormal through its duration does not need improvement or recurrence;
-    absence only matters when the pain is work-related.
+    absence only matters when the pain is work-related. The version-3 keys (age, when the
+    trauma was, a deficit now, unknown precautions) are optional: absent, each rule takes its
+    safer reading.
     """
-    keys = ["red_flags"]
-    if f.red_flags is None or f.red_flags:
+    keys = ["age_years", "red_flags"]
+    if f.red_flags is None:
+        return keys
+    if DEFICIT_FLAGS.intersection(f.red_flags):
+        keys.append("acute_deficit_now")
+    if f.red_flags:
         return keys
     keys += ["precautions", "trauma_related"]
     if f.precautions is None or f.trauma_related is None:
         return keys
     if f.trauma_related:
+        keys.append("trauma_weeks_ago")
+    if recent_trauma(f):
         keys.append("fracture_ruled_out")
-    if f.trauma_related and not f.fracture_ruled_out and not trauma_means_fracture(f):
+    if trauma_to_judge(f) and not fracture_before_the_rule(f):
         rule = f.c_spine_rule or CSpineRule()
         for step, fails in zip(C_SPINE_KEYS, (True, False, False), strict=True):
             keys.append(f"c_spine_rule.{step}")
             if getattr(rule, step) in (None, fails):  # not known yet, or the rule stops here
                 return keys
-    if trauma_means_fracture(f):
+    if fracture_before_the_rule(f):
         return keys
     keys.append("neurological_signs")
     if f.neurological_signs is None:

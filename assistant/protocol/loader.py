@@ -21,6 +21,7 @@ from assistant.protocol.findings import (
     OBJECT_FINDINGS,
     OPTIONAL_KEYS,
     RED_FLAG_CATEGORIES,
+    TRAUMA_WINDOW_WEEKS,
 )
 from assistant.protocol.model import (
     Action,
@@ -46,13 +47,15 @@ DATA_FILE = "nekpijn.toml"
 PROFILE_IDS = ("A", "B", "C", "D")
 COMMANDS = ("repeat", "back", "help", "pause", "resume", "stop")
 CHOICE_VALUES = CHOICE_FINDINGS
-URGENCIES = ("acute", "routine")
+URGENCIES = ("acute", "routine")  # of a category; "emergency" comes from a deficit now
+ALARM_FINDINGS = ("red_flags", "c_spine_rule", "acute_deficit_now")
 FOUND_BY = ("history", "examination")
 REASON_PLACEHOLDERS = {
     "grade_iv": {"signs"}, "course_normal": {"weeks"}, "course_long": {"weeks"},
     "absence": {"weeks"}, "absence_not_work": {"weeks"}, "grade_iii_signs": {"signs", "side"},
     "fracture_c_spine": {"step"}, "fracture_precaution": {"precautions"},
     "unresolved": {"signs"}, "unresolved_referral": {"signs"}, "precaution": {"precautions"},
+    "minor": {"age"}, "trauma_old": {"weeks", "window"}, "unknown_no_manipulation": {"signs"},
 }
 REQUIRED_REASONS = (
     "grade_iv", "fracture_c_spine", "c_spine_high_risk", "c_spine_no_low_risk",
@@ -65,18 +68,21 @@ REQUIRED_REASONS = (
     "grade_i_none", "grade_i_mild", "course_normal",
     "course_long", "course_not_improving", "course_recurrent", "profile_a",
     "profile_b", "profile_c", "profile_d", "not_trauma", "work", "absence",
-    "absence_not_work",
+    "absence_not_work", "emergency", "urgency_emergency", "minor", "c_spine_child",
+    "c_spine_age", "trauma_old", "unknown_no_manipulation",
 )
 LETTER_PLACEHOLDERS = {
     "seen": {"date"}, "seen_duration": {"date", "duration"}, "conclusion": {"categories"},
     "trauma": {"step"}, "trauma_precaution": {"precautions"}, "unresolved": {"categories"},
-    "precautions": {"precautions"},
+    "precautions": {"precautions"}, "age": {"age"}, "accident_when": {"weeks"},
+    "precautions_unknown": {"precautions"}, "bilateral": {"signs"},
 }
 LETTER_PARTS = (
     "salutation", "patient", "seen", "seen_duration", "history", "examination", "not_checked",
     "not_ruled_out", "from_file", "trauma", "accident",
     "trauma_precaution", "precautions", "conclusion", "unresolved", "acute", "vascular_now",
-    "routine", "closing", "therapist", "practice", "phone",
+    "routine", "closing", "therapist", "practice", "phone", "emergency", "age", "accident_when",
+    "accident_when_unknown", "precautions_unknown", "bilateral",
 )
 
 
@@ -136,7 +142,8 @@ def _section(t: Table) -> Section:
 def _question(t: Table, sections: set[str]) -> Question:
     t.check_keys({"id", "section", "finding", "type", "text", "help", "label", "source",
                   "addition", "unit", "allow_none", "choices", "why", "yes_means", "alarm",
-                  "found_by", "letter_label", "also", "between", "split"})
+                  "found_by", "letter_label", "also", "between", "split", "may_be_unknown",
+                  "answered_by"})
     qid = t.text("id")
     where = f"question '{qid}'"
     section = t.text("section")
@@ -159,6 +166,8 @@ def _question(t: Table, sections: set[str]) -> Question:
         expected = AnswerType.DURATION
     elif finding in CHOICE_VALUES:
         expected = AnswerType.CHOICE
+    elif finding == "age_years":
+        expected = AnswerType.AGE
     else:
         raise ProtocolError(f"{where}: unknown finding '{finding}'")
     if kind is not expected:
@@ -191,10 +200,9 @@ def _question(t: Table, sections: set[str]) -> Question:
         raise ProtocolError(f"{where}: a duration question needs a unit")
     addition = t.text("addition", optional=True) or None
     alarm = t.data.get("alarm")
-    if alarm is not None and (not isinstance(alarm, bool) or key not in ("red_flags",
-                                                                        "c_spine_rule")):
-        raise ProtocolError(f"{where}.alarm: only red-flag and C-spine questions raise an "
-                            "alarm (true or false)")
+    if alarm is not None and (not isinstance(alarm, bool) or key not in ALARM_FINDINGS):
+        raise ProtocolError(f"{where}.alarm: only red-flag, C-spine and deficit questions "
+                            "raise an alarm (true or false)")
     if key == "red_flags" and alarm is not True:
         raise ProtocolError(f"{where}.alarm: a red-flag question needs alarm = true")
     why = t.text("why", optional=True) or None
@@ -212,6 +220,9 @@ def _question(t: Table, sections: set[str]) -> Question:
         if dot or also_member not in LIST_FINDINGS.get(also_key, ()):
             raise ProtocolError(f"{where}.also: expected '<list finding>.<member>' on a "
                                 f"question of a plain finding, not '{also}'")
+    answered_by = t.text("answered_by", optional=True) or None
+    if answered_by is not None and answered_by not in FINDING_KEYS:
+        raise ProtocolError(f"{where}.answered_by: unknown finding '{answered_by}'")
     return Question(
         id=qid, section=section, finding=finding, type=kind, text=t.text("text"),
         help=t.text("help"), label=t.text("label"), source=t.text("source"), addition=addition,
@@ -219,6 +230,7 @@ def _question(t: Table, sections: set[str]) -> Question:
         split=split, why=why,
         yes_means=t.flag("yes_means", default=True), alarm=alarm, found_by=found_by,
         letter_label=t.text("letter_label", optional=True) or None, also=also,
+        may_be_unknown=t.flag("may_be_unknown"), answered_by=answered_by,
     )
 
 
@@ -344,7 +356,8 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
     root.check_keys({"schema_version", "protocol", "vocabulary", "commands", "units",
                     "unit_abbreviations", "red_flags",
                      "precautions", "sections", "questions", "therapies", "actions", "profiles",
-                     "referral", "ending", "reasons", "dialog"})
+                     "referral", "ending", "reasons", "dialog", "participation",
+                     "c_spine_rule"})
     if root.data.get("schema_version") != SCHEMA_VERSION:
         raise ProtocolError(f"schema_version: expected {SCHEMA_VERSION}, "
                             f"found {root.data.get('schema_version')!r}")
@@ -376,7 +389,8 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
             if f"{key}.{part}" not in asked:
                 raise ProtocolError(f"finding '{key}.{part}' has no question")
     for key in FINDING_KEYS:
-        if key not in (*LIST_FINDINGS, *OBJECT_FINDINGS, "red_flags_unknown") \
+        if key not in (*LIST_FINDINGS, *OBJECT_FINDINGS, "red_flags_unknown",
+                       "precautions_unknown") \
                 and key not in asked:
             raise ProtocolError(f"finding '{key}' has no question")
 
@@ -399,7 +413,21 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
         profiles.append((pid, _profile(pid, profile_table.table(pid), known)))
 
     referral = root.table("referral")
-    referral.check_keys({"summary_acute", "summary_routine", "letter", "source"})
+    referral.check_keys({"summary_emergency", "summary_acute", "summary_routine", "letter",
+                         "source"})
+    participation = root.table("participation")
+    participation.check_keys({"work", "school", "source", "addition"})
+    participation.text("addition")
+    work = participation.text("work")
+    for pid, prof in profiles:
+        if work not in prof.advice:
+            raise ProtocolError(f"profiles.{pid}.advice: the line participation.work is missing")
+    window = root.table("c_spine_rule")
+    window.check_keys({"window_weeks", "source", "addition"})
+    if window.data.get("window_weeks") != TRAUMA_WINDOW_WEEKS:
+        raise ProtocolError(f"c_spine_rule.window_weeks: the rules use {TRAUMA_WINDOW_WEEKS}")
+    window.text("source")
+    window.text("addition")
     ending = root.table("ending")
     ending.check_keys({"advice", "source"})
     ending.text("source")
@@ -417,11 +445,13 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
         library=library,
         profiles=tuple(profiles),
         referral=Referral(
-            summary=(("acute", referral.text("summary_acute")),
+            summary=(("emergency", referral.text("summary_emergency")),
+                     ("acute", referral.text("summary_acute")),
                      ("routine", referral.text("summary_routine"))),
             letter=_placeholders(referral.table("letter"), LETTER_PARTS, LETTER_PLACEHOLDERS),
             source=referral.text("source")),
         ending_advice=ending.texts("advice"),
+        participation=(work, participation.text("school")),
         reasons=_placeholders(root.table("reasons"), REQUIRED_REASONS, REASON_PLACEHOLDERS),
         dialog=parse_dialog_texts(root.table("dialog")),
     )

@@ -10,7 +10,7 @@ from assistant.protocol.dialog_texts import DialogTexts
 from assistant.protocol.exercises import Exercise, Library
 
 RED_FLAG_PREFIX: Final = "red_flags."
-Urgency = Literal["acute", "routine"]
+Urgency = Literal["emergency", "acute", "routine"]  # emergency: 112 now (DESIGN.md rule 9)
 FoundBy = Literal["history", "examination"]
 
 
@@ -20,6 +20,7 @@ class AnswerType(StrEnum):
     YES_NO = "yes_no"
     DURATION = "duration"
     CHOICE = "choice"
+    AGE = "age"  # whole years 0-120
 
 
 class Condition(StrEnum):
@@ -68,6 +69,8 @@ class Question:
     found_by: FoundBy = "history"  # where the answer comes from: history or examination
     letter_label: str | None = None  # the referral letter's words for the alarming answer
     also: str | None = None  # a list member a "ja" records as well ("arm_signs.weakness")
+    may_be_unknown: bool = False  # doubt, asked once more, is recorded as not known
+    answered_by: str | None = None  # skipped when this finding is known (the age for '65+')
 
     @property
     def part(self) -> tuple[str, str] | None:
@@ -81,6 +84,14 @@ class Question:
         if self.finding.startswith(RED_FLAG_PREFIX):
             return self.finding[len(RED_FLAG_PREFIX) :]
         return None
+
+    @property
+    def doubt_recorded(self) -> bool:
+        """A question whose doubt is asked once more and then recorded as unknown (a red flag,
+        a step of the C-spine rule, a precaution, a deficit now, when the accident was), never
+        read as a "nee" and never asked forever."""
+        return (self.red_flag is not None or self.c_spine_step
+                or self.finding.startswith("precautions.") or self.may_be_unknown)
 
     @property
     def c_spine_step(self) -> bool:
@@ -218,6 +229,7 @@ class Protocol:
     referral: Referral
     ending_advice: tuple[str, ...]
     reasons: tuple[tuple[str, str], ...]
+    participation: tuple[str, str]  # the advice line about work, and its variant for school
     dialog: DialogTexts  # what the dialogs say around their questions
 
     def question(self, question_id: str) -> Question:

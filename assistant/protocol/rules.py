@@ -11,13 +11,21 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from assistant.protocol.findings import (
+    ADULT_AGE,
     BONE_PRECAUTIONS,
+    DEFICIT_FLAGS,
     LONG_ABSENCE_WEEKS,
     NORMAL_COURSE_MAX_WEEKS,
     RED_FLAG_CATEGORIES,
+    TRAUMA_WINDOW_WEEKS,
     Findings,
+    age_high_risk,
+    child_after_trauma,
+    fracture_before_the_rule,
+    recent_trauma,
     require_complete,
     trauma_means_fracture,
+    trauma_to_judge,
 )
 from assistant.protocol.model import Condition, Profile, Protocol
 from assistant.text import dutch_list, format_weeks
@@ -25,18 +33,19 @@ from assistant.text import dutch_list, format_weeks
 Grade = Literal["I", "II", "III", "IV"]
 Course = Literal["normal", "abnormal"]
 ProfileId = Literal["A", "B", "C", "D"]
-Urgency = Literal["acute", "routine"]
+Urgency = Literal["emergency", "acute", "routine"]
 
 
 def fracture_suspected(f: Findings) -> bool:
-    """DESIGN.md rule 1: after a trauma, a fracture is not ruled out when the Canadian C-spine
-    rule does not clear the neck (Stiell et al., NEJM 2003), or when a precaution means bone or
-    ligaments fail at low force (the rule was not validated for them). Trauma alone is not a
-    red flag."""
-    if not f.trauma_related or f.fracture_ruled_out:
+    """DESIGN.md rule 1: after a recent trauma (rule 12), a fracture is not ruled out when the
+    Canadian C-spine rule does not clear the neck (Stiell et al., NEJM 2003), or when the rule
+    cannot: a precaution means bone or ligaments fail at low force, or the patient is under 16
+    (rule 11; the rule was validated for neither), or 65 or older (its first high-risk factor).
+    Trauma alone is not a red flag."""
+    if not trauma_to_judge(f):
         return False
-    return trauma_means_fracture(f) or (f.c_spine_rule is not None
-                                        and f.c_spine_rule.not_cleared())
+    return fracture_before_the_rule(f) or (f.c_spine_rule is not None
+                                           and f.c_spine_rule.not_cleared())
 
 
 def red_flags(f: Findings) -> tuple[str, ...]:
@@ -70,9 +79,31 @@ def is_fracture_ruled_out(f: Findings) -> bool:
 
 
 def c_spine_rule_needed(f: Findings) -> bool:
-    """After a trauma the Canadian C-spine rule decides, unless a doctor ruled a fracture out
-    with imaging or a precaution already makes it a fracture suspicion."""
-    return bool(f.trauma_related) and not f.fracture_ruled_out and not trauma_means_fracture(f)
+    """After a recent trauma the Canadian C-spine rule decides, unless a doctor ruled a
+    fracture out with imaging, or the age or a precaution already makes it a fracture
+    suspicion."""
+    return trauma_to_judge(f) and not fracture_before_the_rule(f)
+
+
+def is_recent_trauma(f: Findings) -> bool:
+    """DESIGN.md rule 12: the trauma is within the C-spine rule's window, or its date unknown."""
+    return recent_trauma(f)
+
+
+def has_deficit_flag(f: Findings) -> bool:
+    """A vascular or spinal-cord red flag from the screening: then whether the deficit is
+    present now (DESIGN.md rule 9)."""
+    return bool(DEFICIT_FLAGS.intersection(f.red_flags or ()))
+
+
+def has_deficit_now(f: Findings) -> bool:
+    """A deficit present now with a vascular or spinal-cord flag (rule 9): 112, ask no more."""
+    return is_emergency(f, red_flags(f))
+
+
+def is_minor(f: Findings) -> bool:
+    """DESIGN.md rule 11: under 18; the guideline is for adults."""
+    return f.age_years is not None and f.age_years < ADULT_AGE
 
 
 def is_trauma_related(f: Findings) -> bool:
@@ -183,6 +214,7 @@ class Result:
     closure: dict[str, Any] = field(default_factory=dict)
     exercise_warning: str | None = None
     exercises_if_insufficient: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()  # the profile's advice for this patient (work, school)
 
     @property
     def provisional(self) -> bool:
@@ -211,18 +243,29 @@ class Result:
             "exercises": list(self.exercises),
             "exercises_if_insufficient": list(self.exercises_if_insufficient),
             "closure": dict(self.closure),
+            "advice": list(self.advice),
         }
         if self.exercise_warning:
             out["exercise_warning"] = self.exercise_warning
         return out
 
 
-def urgency(flags: tuple[str, ...], unresolved: tuple[str, ...], p: Protocol) -> Urgency | None:
-    """DESIGN.md rule 2: acute (a doctor today) when any category found is acute in the data
-    (fracture, dislocation, spinal cord, infection, vascular), else routine; None without a
-    flag. The safer reading: an acute category not ruled out makes a referral acute too."""
+def is_emergency(f: Findings, flags: tuple[str, ...]) -> bool:
+    """DESIGN.md rule 9: a vascular or spinal-cord flag with a deficit present now (double
+    vision, slurred speech, swallowing, ataxia, new weakness): 112 now, not 'today'."""
+    return bool(f.acute_deficit_now) and bool(DEFICIT_FLAGS.intersection(flags))
+
+
+def urgency(flags: tuple[str, ...], unresolved: tuple[str, ...], p: Protocol,
+            emergency: bool = False) -> Urgency | None:
+    """DESIGN.md rules 2 and 9: emergency (112 now) with a deficit present now; acute (a doctor
+    today) when any category found is acute in the data (fracture, dislocation, spinal cord,
+    infection, vascular, temporal arteritis), else routine; None without a flag. The safer
+    reading: an acute category not ruled out makes a referral acute too."""
     if not flags:
         return None
+    if emergency:
+        return "emergency"
     acute = any(p.red_flag(c).urgency == "acute" for c in (*flags, *unresolved))
     return "acute" if acute else "routine"
 
@@ -238,6 +281,10 @@ def bone_precautions(f: Findings) -> tuple[str, ...]:
 
 def c_spine_step(f: Findings, p: Protocol) -> str:
     """The step of the Canadian C-spine rule that did not clear the neck, in Dutch."""
+    if child_after_trauma(f):
+        return p.reason("c_spine_child")
+    if age_high_risk(f):
+        return p.reason("c_spine_age")
     rule = f.c_spine_rule
     assert rule is not None and rule.not_cleared()
     return p.reason("c_spine_high_risk" if rule.high_risk else "c_spine_no_low_risk"
@@ -247,6 +294,8 @@ def c_spine_step(f: Findings, p: Protocol) -> str:
 def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
                       unresolved: tuple[str, ...], level: Urgency) -> list[str]:
     reasons = [p.reason("grade_iv", signs=names(flags, p.red_flag_name))]
+    if level == "emergency":
+        reasons.insert(0, p.reason("emergency"))
     if fracture_suspected(f):
         if trauma_means_fracture(f):
             reasons.append(p.reason("fracture_precaution", precautions=names(
@@ -286,13 +335,21 @@ def _course_reasons(f: Findings, p: Protocol, c: Course) -> list[str]:
 
 def _plan_reasons(f: Findings, p: Protocol, prof: Profile) -> list[str]:
     reasons = []
-    if f.trauma_related:
+    if f.trauma_related and not recent_trauma(f):
+        assert f.trauma_weeks_ago is not None
+        reasons.append(p.reason("trauma_old", weeks=format_weeks(f.trauma_weeks_ago),
+                                window=format_weeks(TRAUMA_WINDOW_WEEKS)))
+    elif f.trauma_related:
         reasons.append(p.reason("trauma_imaged" if f.fracture_ruled_out else "trauma_cleared"))
     elif prof.id != "A" and f.trauma_related is not None:
         reasons.append(p.reason("not_trauma"))
     if f.precautions and prof.id != "A":
         reasons.append(p.reason("precaution", precautions=names(
             f.precautions, p.precaution_name)))
+    unknown = (*(names(f.red_flags_unknown, p.red_flag_name),) * bool(f.red_flags_unknown),
+               *(names(f.precautions_unknown, p.precaution_name),) * bool(f.precautions_unknown))
+    if unknown:  # rules 10 and 13: what is not ruled out counts as present for manipulation
+        reasons.append(p.reason("unknown_no_manipulation", signs=" en ".join(unknown)))
     absence = f.work_absence_weeks or 0.0
     if is_work_related(f):
         reasons.append(p.reason("work"))
@@ -317,21 +374,47 @@ def _closure(prof: Profile) -> dict[str, Any]:
     return out
 
 
+def manipulation_unresolved(f: Findings) -> bool:
+    """DESIGN.md rules 10 and 13: a red flag or a precaution not yet ruled out counts as present
+    for every manipulation decision."""
+    return bool(f.red_flags_unknown) or bool(f.precautions_unknown)
+
+
+def advice(f: Findings, prof: Profile, p: Protocol) -> tuple[str, ...]:
+    """The profile's advice for this patient: the line about work only for someone who works
+    or may (`has_work` not false), and for a minor the line about school instead (rule 11)."""
+    work, school = p.participation
+    out: list[str] = []
+    for line in prof.advice:
+        if line != work:
+            out.append(line)
+            continue
+        if is_minor(f):
+            out.append(school)
+        if f.has_work is not False and not (is_minor(f) and f.has_work is None):
+            out.append(line)
+    return tuple(out)
+
+
 def classify(f: Findings, p: Protocol) -> Result:
     """The result for complete findings (raises FindingsError naming a missing key)."""
     require_complete(f)
     flags = red_flags(f)
     unresolved = tuple(c for c in f.red_flags_unknown if c not in flags)
-    level = urgency(flags, unresolved, p)
+    level = urgency(flags, unresolved, p, emergency=is_emergency(f, flags))
+    minor = ("minor",) if is_minor(f) else ()  # rule 11: said first
+    minor_reason = [p.reason("minor", age=str(f.age_years))] if minor else []
     if level is not None:
+        referral = _referral_reasons(f, p, flags, unresolved, level)
+        at = int(level == "emergency")  # the emergency first, then the age
         return Result(grade="IV", course=None, profile=None, referral=True,
-                      reasons=tuple(_referral_reasons(f, p, flags, unresolved, level)),
+                      reasons=tuple(referral[:at] + minor_reason + referral[at:]),
                       urgency=level, red_flags=flags, unresolved=unresolved,
-                      actions=("refer_gp",))
+                      cautions=minor, actions=("refer_gp",))
     g = grade(f)
     prof_id = profile(f)
     assert prof_id is not None
-    reasons = []
+    reasons = list(minor_reason)
     if unresolved:
         reasons.append(p.reason("unresolved", signs=names(unresolved, p.red_flag_name)))
     reasons += _grade_reasons(f, p, g)
@@ -341,11 +424,12 @@ def classify(f: Findings, p: Protocol) -> Result:
     reasons += _course_reasons(f, p, c)
     reasons.append(p.reason(f"profile_{prof_id.lower()}"))
     reasons += _plan_reasons(f, p, prof)
-    cautions = ("no_manipulation",) if f.precautions and prof_id != "A" else ()
+    no_manipulation = (bool(f.precautions) and prof_id != "A") or manipulation_unresolved(f)
+    cautions = (*minor, *(("no_manipulation",) if no_manipulation else ()))
 
     def allowed(ids: tuple[str, ...]) -> tuple[str, ...]:
         kept = tuple(t for t in ids if condition_holds(p.therapy(t).when, f))
-        if cautions:  # DESIGN.md rule 8: mobilisation instead of manipulation
+        if no_manipulation:  # DESIGN.md rules 8 and 10: mobilisation instead of manipulation
             kept = tuple("mobilisation" if t == "mobilisation_manipulation" else t
                          for t in kept)
         return kept
@@ -367,4 +451,5 @@ def classify(f: Findings, p: Protocol) -> Result:
         exercises_if_insufficient=prof.exercises_if_insufficient,
         closure=_closure(prof),
         exercise_warning=prof.exercise_warning,
+        advice=advice(f, prof, p),
     )

@@ -31,8 +31,10 @@ SCORES: Final = tuple(str(n) for n in range(11))
 SCORE_QUESTIONS: Final = frozenset({"nprs", "psk1", "psk2", "psk3"})
 SKIP_ACTIVITY: Final = "overslaan"
 COURSE_WORDS: Final = {"normal": "normaal", "abnormal": "afwijkend"}
-URGENCY_WORDS: Final = {"acute": "vandaag nog", "routine": "op korte termijn, geen spoed"}
-CAUTION_WORDS: Final = {"no_manipulation": "Geen manipulatie: alleen mobilisatie."}
+URGENCY_WORDS: Final = {"emergency": "NU. Bel 112 of stuur de patiënt nu naar de spoedeisende hulp",
+                         "acute": "vandaag nog", "routine": "op korte termijn, geen spoed"}
+CAUTION_WORDS: Final = {"no_manipulation": "Geen manipulatie: alleen mobilisatie.",
+                         "minor": "Jonger dan 18: de richtlijn is voor volwassenen."}
 COMMANDS: Final = ("herhaal", "terug", "help", "pauze", "verder", "stop")
 SESSION_COMMANDS: Final = ("pauze", "verder", "volgende", "herhaal", "langzamer", "sneller",
                            "stop")
@@ -107,6 +109,7 @@ def result_view(result: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
         "course": COURSE_WORDS.get(str(result.get("course")), ""),
         "referral": bool(result.get("referral")),
         "urgency": URGENCY_WORDS.get(str(result.get("urgency")), ""),
+        "emergency": result.get("urgency") == "emergency",
         "red_flags": [protocol.red_flag_name(f) for f in result.get("red_flags", [])],
         "unresolved": [protocol.red_flag_name(f) for f in result.get("unresolved", [])],
         "provisional": bool(result.get("provisional")),
@@ -121,7 +124,7 @@ def result_view(result: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
     if profile:
         chosen = protocol.profile(profile)
         view["profile"] = chosen.title
-        view["advice"] = list(chosen.advice)
+        view["advice"] = list(result.get("advice") or chosen.advice)  # stored before v3: all
     return view
 
 

@@ -411,6 +411,10 @@
     banner.textContent = provisional
       ? "Voorlopig plan: eerst uitsluiten: " + view.unresolved.join(", ") : "";
     banner.hidden = !provisional;
+    const emergency = $("result-emergency");
+    emergency.textContent = view.emergency
+      ? "SPOED: bel 112 of stuur de patiënt nu naar de spoedeisende hulp." : "";
+    emergency.hidden = !view.emergency;
     if (view.referral) {
       headline.textContent = "Verwijzing naar de huisarts of een specialist: " + view.urgency;
     } else {

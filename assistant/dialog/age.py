@@ -1,0 +1,55 @@
+"""The patient's age as a therapist says it: '47', 'zevenenveertig', '47 jaar', 'zeventig jaar
+oud', also with an explanation after it ('47, werkt nog'). Whole years 0-120 (DESIGN.md, version
+3 additions: `age_years`); a half, a range or two ages are asked again, never guessed."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from assistant.dialog.numbers import parse_amount, word_value
+from assistant.dialog.readings import Answer, Doubt, Unclear
+from assistant.dialog.words import clean
+from assistant.protocol.findings import MAX_AGE
+from assistant.protocol.model import Vocabulary
+
+_YEARS: Final = frozenset({"jaar", "jaren", "jr"})
+_LEAD: Final = frozenset({"de", "patient", "patiënt", "is", "hij", "zij", "ze", "die"})
+_OLD: Final = frozenset({"oud"})
+_RANGE: Final = frozenset({"a", "à", "tot", "of", "en", "tussen"})
+_CLAUSE: Final = (",", ";", ".", ":")
+
+
+def read_age(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None:
+    """Whole years 0-120 (the value as a float, the findings' number type), with what was said
+    after it as the note; Unclear('age') for a half, a range, two ages or over 120; None when no
+    age leads the answer."""
+    words = clean(text, vocab).split()
+    start = 0
+    while start < len(words) and words[start] in _LEAD:
+        start += 1
+    amount = parse_amount(words, start)
+    if amount is None:
+        return None
+    value, i = amount
+    if i < len(words) and words[i] in _YEARS:
+        i += 1
+        if i < len(words) and words[i] in _OLD:
+            i += 1
+    rest = words[i:]
+    if not value.is_integer() or value > MAX_AGE or value < 0:
+        return Unclear("age")
+    # 'vijftig of zestig', 'tussen 40 en 50', '47 48': two ages, not one
+    if any(word_value(w) is not None for w in rest) or (rest[:1] and rest[0] in _RANGE):
+        return Unclear("age")
+    return Answer(value, _note(text, rest))
+
+
+def _note(text: str, rest: list[str]) -> str:
+    """What followed the age, as it was typed ('47, werkt nog' → 'werkt nog')."""
+    if not rest:
+        return ""
+    for mark in _CLAUSE:
+        head, found, tail = text.partition(mark)
+        if found and tail.strip():
+            return tail.strip(" ,.;:")
+    return " ".join(rest)
