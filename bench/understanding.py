@@ -1,4 +1,6 @@
-"""5. Understanding: the Dutch answer parser on the corpus (bench/corpus.tsv)."""
+"""5. Understanding: the Dutch answer parser on the corpus (bench/corpus.tsv): the intake's
+questions through `interpret`, and the measurement's 0–10 scores (NPRS, PSK) through
+`read_score`, as the dialogs read them."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from assistant.dialog.evaluation import SCALE, read_score
 from assistant.dialog.intents import interpret
 from assistant.dialog.readings import Answer, Between, Command, Doubt, Intent, Unclear
 from assistant.protocol.dialog_texts import UNCLEAR_REASONS
@@ -25,6 +28,11 @@ UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
 _DURATION = re.compile(r"^(readback:)?(\d+(?:\.\d+)?):(days|weeks|months|years)$")
 KINDS = ("yes/no", "doubt", "choice", "duration", "command", "between", "ask again",
          "read back")
+# The measurement's score questions (assistant.protocol.dialog_texts.MEASUREMENTS): their rows
+# expect score:<n> or readback:score:<n> (a score taken from a longer phrase), doubt, none or
+# ask:<reason>; load_scores() gives them, load_corpus() the intake's rows.
+SCORE_QUESTIONS = frozenset({"nprs", "psk1", "psk2", "psk3"})
+_SCORE = re.compile(r"^(readback:)?score:(\d|10)$")
 
 Reading = Intent
 
@@ -42,6 +50,8 @@ class Case:
 
     @property
     def kind(self) -> str:
+        if self.question in SCORE_QUESTIONS:
+            return "score"
         if self.expected in ("yes", "no"):
             return "yes/no"
         if self.expected in ("doubt", "between"):
@@ -81,8 +91,28 @@ def expected_intent(expected: str) -> Reading | None:
     raise CorpusError(f"not an expectation: {expected!r}")
 
 
-def load_corpus(path: Path = CORPUS) -> list[Case]:
-    """The corpus rows (comments, blank lines and the header skipped)."""
+def expected_score(expected: str) -> Reading | None:
+    """The reading a score row's expectation stands for: 'score:6' (a plain score),
+    'readback:score:6' (taken from a longer phrase: read back), 'doubt', 'none' (not a score)
+    or 'ask:<reason>' (whole_number, out_of_range); CorpusError otherwise."""
+    match = _SCORE.match(expected)
+    if match:
+        return Answer(float(match[2]), read_back=bool(match[1]))
+    if expected in ("doubt", "none") or (expected.startswith("ask:")
+                                         and expected[4:] in UNCLEAR_REASONS):
+        return expected_intent(expected)
+    raise CorpusError(f"not a score expectation: {expected!r}")
+
+
+def expectation(case: Case) -> Reading | None:
+    """The reading `case` expects, for an intake question or a score."""
+    if case.question in SCORE_QUESTIONS:
+        return expected_score(case.expected)
+    return expected_intent(case.expected)
+
+
+def _rows(path: Path) -> list[Case]:
+    """Every row of the corpus, intake and scores (comments, blank lines, header skipped)."""
     cases = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#") or line.startswith("question\t"):
@@ -90,16 +120,34 @@ def load_corpus(path: Path = CORPUS) -> list[Case]:
         fields = line.split("\t")
         if len(fields) != 3:
             raise CorpusError(f"{path.name}:{number}: expected 3 tab-separated fields")
+        case = Case(number, *fields)
         try:
-            expected_intent(fields[2])
+            expectation(case)
         except CorpusError as exc:
             raise CorpusError(f"{path.name}:{number}: {exc}") from None
-        cases.append(Case(number, *fields))
+        cases.append(case)
     return cases
 
 
+def load_corpus(path: Path = CORPUS) -> list[Case]:
+    """The rows of the intake's questions."""
+    return [c for c in _rows(path) if c.question not in SCORE_QUESTIONS]
+
+
+def load_scores(path: Path = CORPUS) -> list[Case]:
+    """The rows of the measurement's 0–10 scores (NPRS, PSK)."""
+    return [c for c in _rows(path) if c.question in SCORE_QUESTIONS]
+
+
 def read(text: str, question_id: str, protocol: Protocol) -> Reading | None:
-    """How the dialog takes `text` as the answer to the question, on the corpus's date."""
+    """How the dialog takes `text` as the answer to the question, on the corpus's date (a
+    score question as the measurement reads it)."""
+    if question_id in SCORE_QUESTIONS:  # off the scale: asked again, as the dialog does
+        score = read_score(text, protocol.vocabulary)
+        if isinstance(score, Answer) and not (isinstance(score.value, float)
+                                              and score.value in SCALE):
+            return Unclear("out_of_range")
+        return score
     return interpret(text, protocol.question(question_id), protocol.vocabulary, TODAY)
 
 
@@ -123,7 +171,8 @@ def misread(got: Reading | None, want: Reading | None) -> bool:
     return isinstance(got, Command) and got != want
 
 
-def shown(intent: Reading | None) -> str:
+def shown(intent: Reading | None, unit: bool = True) -> str:
+    """A reading in words; `unit`: a number is a duration in weeks (not a score)."""
     if intent is None:
         return "not understood"
     if isinstance(intent, Doubt | Between):
@@ -134,7 +183,7 @@ def shown(intent: Reading | None) -> str:
         return f"command {intent.name}"
     back = " (read back)" if intent.read_back else ""
     if isinstance(intent.value, float):
-        return f"{intent.value:.4g} weeks{back}"
+        return f"{intent.value:.4g}{' weeks' if unit else ''}{back}"
     return repr(intent.value)
 
 
@@ -143,7 +192,7 @@ def evaluate(protocol: Protocol, cases: list[Case]) -> list[tuple[Case, Reading 
     misses = []
     for case in cases:
         got = read(case.utterance, case.question, protocol)
-        if not matches(got, expected_intent(case.expected)):
+        if not matches(got, expectation(case)):
             misses.append((case, got))
     return misses
 
@@ -154,16 +203,17 @@ def reasked(got: Reading | None) -> bool:
 
 
 def measure(protocol: Protocol) -> Section:
-    cases = load_corpus()
+    cases = load_corpus() + load_scores()
     misses = evaluate(protocol, cases)
-    misreadings = [(c, got) for c, got in misses if misread(got, expected_intent(c.expected))]
+    misreadings = [(c, got) for c, got in misses if misread(got, expectation(c))]
     total: Counter[str] = Counter(c.kind for c in cases)
     missed: Counter[str] = Counter(c.kind for c, _ in misses)
-    answers = [c for c in cases if isinstance(expected_intent(c.expected), Answer)]
+    answers = [c for c in cases if isinstance(expectation(c), Answer)]
     readings = {c.line: read(c.utterance, c.question, protocol) for c in cases}
     reask_all = sum(reasked(readings[c.line]) for c in cases)
     reask_meant = sum(reasked(readings[c.line]) for c in answers)
     accuracy = 1 - len(misses) / len(cases)
+    read_back = sum(c.kind == "read back" or c.expected.startswith("readback:") for c in answers)
     rows: list[Row] = [
         at_most("misreadings (an answer taken that was not meant)", len(misreadings), 0,
                 f"{len(misreadings)} of {len(cases)}", "0"),
@@ -174,16 +224,16 @@ def measure(protocol: Protocol) -> Section:
         Row("asked again, whole corpus (doubt, between, unclear, not understood)",
             f"{100 * reask_all / len(cases):.1f} % ({reask_all} of {len(cases)})"),
         Row("read-back rate (answers confirmed before they count)",
-            f"{100 * sum(c.kind == 'read back' for c in cases) / len(answers):.1f} % of "
-            f"{len(answers)} answers"),
+            f"{100 * read_back / len(answers):.1f} % of {len(answers)} answers"),
     ]
-    for kind in KINDS:
+    for kind in (*KINDS, "score"):
         n = total[kind]
         rows.append(Row(f"  {kind}", f"{100 * (1 - missed[kind] / n):.1f} % of {n}"))
     if misses:
         details = "Misses (utterance, question, expected, parsed):\n\n" + markdown_table(
             ["line", "question", "utterance", "expected", "parsed", "misreading"],
-            [[str(c.line), c.question, c.utterance, c.expected, shown(got),
+            [[str(c.line), c.question, c.utterance, c.expected,
+              shown(got, c.question not in SCORE_QUESTIONS),
               "**yes**" if (c, got) in misreadings else "no (asked again)"]
              for c, got in misses])
     else:
@@ -198,8 +248,12 @@ def measure(protocol: Protocol) -> Section:
         "'nee, ik denk het niet'), between-choices ('matig'), corrections ('vijf weken, eh, "
         "drie weken': the last amount, read back), calendar answers ('sinds september': read "
         "back), ranges and repeats (asked again with their reason), the global commands, and "
-        "answers that must not be taken. A **misreading** is an answer taken that was not meant "
-        "(a defect; target 0); a **re-ask** is the question asked again (a cost, reported). "
-        "Durations must match to 1e-9 weeks, and read back exactly when expected.")
+        "answers that must not be taken; and the measurement's 0–10 scores (NPRS, PSK) as "
+        "`read_score` reads them: plain ('zes', '6/10'), read back when taken from a longer "
+        "phrase ('ik zou zeggen een zes'), asked again for fractions, big numbers, ordinals, "
+        "times and counts ('drie kwart', '2 miljoen', 'tweede', '6 uur'). A **misreading** is "
+        "an answer taken that was not meant (a defect; target 0); a **re-ask** is the question "
+        "asked again (a cost, reported). Durations must match to 1e-9 weeks, and read back "
+        "exactly when expected.")
     return Section("understanding", "Understanding (Dutch answer parser)", method, rows,
                    details)

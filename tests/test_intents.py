@@ -628,6 +628,11 @@ def test_a_compound_going_down_in_unit_still_adds(text: str, weeks: float | None
     ("rf_infection", "geen koorts", False, "geen koorts"),  # never 'koorts' alone
     ("work_absence_weeks", "niet ziekgemeld", 0.0, "niet ziekgemeld"),
     ("work_absence_weeks", "n.v.t.", 0.0, ""),
+    # issue 21: a negation or a symptom word in the story; "zo'n" is no 'n(ee)
+    ("fracture_ruled_out", "ja, CT-scan, geen breuk", True, "CT-scan, geen breuk"),
+    ("rf_vascular_brainstem", "ja, praat onduidelijk", True, "praat onduidelijk"),
+    ("cs_vehicle", "ja zo'n 110 per uur", True, "zo'n 110 per uur"),
+    ("cs_vehicle", "nee, zo'n 110 per uur", False, "zo'n 110 per uur"),
 ])
 def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value: Any,
                                             note: str) -> None:
@@ -719,6 +724,15 @@ def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value:
     ("weeks_since_onset", "elke twee weken", None),
     ("weeks_since_onset", "twee keer", None),
     ("weeks_since_onset", "een paar weken", None),
+    # issue 21: a check not done is doubt after any opening; a no after the yes contradicts;
+    # a symptom word alone is doubt; a quote mark is no unit
+    ("rf_vascular_horner", "nee, pupillen niet vergeleken", Doubt()),
+    ("rf_tumour_history", "nooit getest", Doubt()),
+    ("improving", "ja, eigenlijk niet", Unclear("contradiction")),
+    ("improving", "ja... nee toch niet", Unclear("contradiction")),
+    ("rf_vascular_brainstem", "nee, onduidelijk", Doubt()),
+    ("weeks_since_onset", "2'", None),
+    ("weeks_since_onset", '1"', None),
 ])
 def test_what_is_asked_again_and_why(question_id: str, text: str, expected: Any) -> None:
     assert interpret(text, P.question(question_id), V, TODAY) == expected

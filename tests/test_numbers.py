@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dialog.numbers import NUMBER_WORDS, parse_amount, word_value
+from assistant.dialog.numbers import (
+    FRACTION_WORDS,
+    MARKED_NUMBER,
+    MULTIPLIERS,
+    NUMBER_WORDS,
+    is_ordinal,
+    parse_amount,
+    word_value,
+)
 
 
 @pytest.mark.parametrize(("token", "value"), [
@@ -33,3 +41,33 @@ def test_parse_amount_gives_floats(words: list[str], value: float, end: int) -> 
 
 def test_the_glued_half_is_typed_only_not_a_grammar_word() -> None:
     assert "zeseneenhalf" not in NUMBER_WORDS  # the recogniser's grammars stay as they were
+
+
+@pytest.mark.parametrize("token", ["1e", "2de", "3ste", "10e", "eerste", "tweede", "derde",
+                                   "vierde", "achtste", "tiende", "twintigste", "honderdste"])
+def test_ordinals(token: str) -> None:
+    assert is_ordinal(token)
+
+
+@pytest.mark.parametrize("token", ["zes", "1", "de", "ste", "beste", "onderste", "weken", "e"])
+def test_what_is_no_ordinal(token: str) -> None:
+    assert not is_ordinal(token)
+
+
+def test_fractions_and_multipliers_are_no_number_words() -> None:
+    """'drie kwart', '2 miljoen': the word after the number changes what it is (issue 21)."""
+    assert {"kwart", "derde", "achtste", "komma"} <= FRACTION_WORDS
+    assert {"miljoen", "dozijn", "duizend", "honderd"} <= MULTIPLIERS
+    assert all(word_value(w) is None for w in FRACTION_WORDS | MULTIPLIERS - {"honderd"})
+
+
+@pytest.mark.parametrize("text", ['1"', "2'", "3''", "4”", "5’", "6 ′", "2″", "6%", "3°", "€6",
+                                  "drie weken en 2'"])
+def test_a_number_with_a_sign_after_it_is_marked(text: str) -> None:
+    assert MARKED_NUMBER.search(text)
+
+
+@pytest.mark.parametrize("text", ["3 weken, 's nachts erger", "sinds '25", "zo'n 6 weken",
+                                  "6/10", "2,5 weken", "6", "zes"])
+def test_an_apostrophe_that_is_no_sign_is_not_marked(text: str) -> None:
+    assert not MARKED_NUMBER.search(text)

@@ -49,7 +49,7 @@ def _note(text: str, rest: list[str]) -> str:
     if not rest:
         return ""
     for mark in _CLAUSE:
-        head, found, tail = text.partition(mark)
+        _, found, tail = text.partition(mark)
         if found and tail.strip():
             return tail.strip(" ,.;:")
     return " ".join(rest)

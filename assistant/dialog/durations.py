@@ -19,12 +19,12 @@ from typing import Final
 from assistant.dialog.calendar_answers import NEUTRAL as CALENDAR_NEUTRAL
 from assistant.dialog.calendar_answers import VOCABULARY as CALENDAR_WORDS
 from assistant.dialog.calendar_answers import start_date
-from assistant.dialog.numbers import HALF_WORDS, parse_amount
+from assistant.dialog.numbers import HALF_WORDS, MARKED_NUMBER, parse_amount
 from assistant.dialog.readings import Answer, Unclear
-from assistant.dialog.words import at, clean, longest_prefix
+from assistant.dialog.words import at, clean, longest_prefix, normal
 from assistant.protocol.findings import MAX_WEEKS
 from assistant.protocol.model import Question, Vocabulary
-from assistant.text import MONTHS, normalise
+from assistant.text import MONTHS
 
 DAYS_PER_WEEK: Final = 7.0
 # Words that do not change a duration ('al drie weken', 'ongeveer een maand').
@@ -149,7 +149,7 @@ def _date_in_words(match: re.Match[str]) -> str:
 
 def _plain_words(spelled: str, clause: str, unit_days: dict[str, float]) -> bool:
     """The words after the date's clause carry no amount, unit or date of their own."""
-    rest = normalise(spelled[len(clause) :]).split()
+    rest = normal(spelled[len(clause) :]).split()
     return not any(parse_amount(rest, i) or w in unit_days or w in _DATES
                    for i, w in enumerate(rest))
 
@@ -195,12 +195,16 @@ def _in_weeks(amount: float, days: float) -> float:
 def read_duration(text: str, question: Question, vocab: Vocabulary,
                   today: date) -> Answer | Unclear | None:
     """A duration in weeks (unrounded) as an Answer; Unclear when it must be asked again with a
-    reason; None when it is not understood. `today`: the consultation date (for 'sinds …')."""
+    reason; None when it is not understood. `today`: the consultation date (for 'sinds …').
+    A number with a quote mark or another sign after it ('1"', "2'", '5’', '6%') is none:
+    the sign is no unit of time."""
+    if MARKED_NUMBER.search(text):
+        return None
     spelled = _NUMERIC_DATE.sub(_date_in_words, _THOUSANDS.sub(lambda m: m[0].replace(".", ""),
                                                                 text))
     for sign, words_for_it in _SIGNS:
         spelled = sign.sub(words_for_it, spelled)
-    words = _GLUED_UNIT.sub(r"\1 \2", normalise(spelled)).split()
+    words = _GLUED_UNIT.sub(r"\1 \2", normal(spelled)).split()
     plain = [w for w in words if w not in vocab.fillers]
     if not plain:
         return None
@@ -255,7 +259,7 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
         return Unclear("two_amounts")
     if amounts[0].days is None and (scan.free or len(amounts) > 1 or 0 < amounts[0].value < 1):
         return None  # a bare number among words ('twee keer') or 'half': what does it count?
-    default = unit_days[normalise(question.unit or "weken")]
+    default = unit_days[normal(question.unit or "weken")]
     weeks = float(sum(_in_weeks(a.value, a.days or default) for a in amounts))
     if scan.shift:
         weeks += scan.shift / DAYS_PER_WEEK

@@ -16,10 +16,20 @@ from typing import Any, Final
 from transitions import Machine
 
 from assistant.dialog import readings
-from assistant.dialog.events import Answer, Ask, Emit, Say
+from assistant.dialog.calendar_answers import NEUTRAL as CALENDAR_NEUTRAL
+from assistant.dialog.calendar_answers import VOCABULARY as CALENDAR_WORDS
+from assistant.dialog.events import Answer, Ask, Confirm, Emit, Say
 from assistant.dialog.intents import read_yes_no
 from assistant.dialog.loop import Outcome, run_dialog
-from assistant.dialog.numbers import NUMBER_WORDS, parse_amount, word_value
+from assistant.dialog.numbers import (
+    FRACTION_WORDS,
+    MARKED_NUMBER,
+    MULTIPLIERS,
+    NUMBER_WORDS,
+    is_ordinal,
+    parse_amount,
+    word_value,
+)
 from assistant.dialog.turns import Turns
 from assistant.dialog.words import clean, contains
 from assistant.protocol.dialog_texts import ACTIVITIES, MEASUREMENTS, EvaluationTexts
@@ -77,18 +87,38 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "stop", "source": list(MEASUREMENTS), "dest": STOPPED},
 ]
 
-# Words around a score that do not change it: 'een zes', 'zes op tien', 'ongeveer zes'.
-_SCORE_NEUTRAL: Final = frozenset({"ongeveer", "zo", "rond", "de", "het", "cijfer", "score",
-                                   "pijn", "punten", "punt", "is", "een"})
-_OUT_OF: Final = (("op", "tien"), ("van", "tien"), ("uit", "tien"), ("op", "10"), ("van", "10"))
+# Words after a score that do not change it: 'zes op tien', 'zes punten', '6/10', 'zes hoor'.
+_OUT_OF: Final = (("op", "tien"), ("van", "tien"), ("uit", "tien"), ("op", "10"), ("van", "10"),
+                  ("uit", "10"))
+_AFTER: Final = frozenset({"punten", "punt", "hoor"})
 SCORE_WORDS: Final = ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht",
                       "negen", "tien")
 SCALE: Final = range(11)  # NPRS and PSK: whole points from 0 to 10
 # Between two numbers these make a range: 'twee à drie', '2 of 3', 'vijf tot zes'.
 _RANGE: Final = frozenset({"à", "a", "of", "tot"})
+# A number with one of these after it counts something else ('6 uur', 'zes keer', 'tien
+# minuten', '6 procent', '6 mei'), or with one before it is no score now ('om zes uur', 'na
+# zes weken', 'elke zes', 'meer dan zes', 'gisteren een acht'): not a score, asked again.
+_COUNTS: Final = frozenset({
+    "uur", "uren", "uurtje", "kwartier", "minuut", "minuten", "minuutje", "min", "seconde",
+    "seconden", "sec", "nacht", "nachten", "keer", "keren", "maal", "x", "procent", "pct",
+    "promille", "graden", "graad", "kilo", "kg", "gram", "pond", "meter", "m", "cm", "mm", "km",
+    "kilometer", "euro", "cent", "liter", "ml", "mg", "tabletten", "pillen", "stuks", "per",
+    "jarig", "oud", "nummer", "nr", "plaats",
+})
+_NOT_NOW: Final = frozenset({
+    "om", "over", "na", "voor", "tot", "vanaf", "sinds", "elke", "iedere", "ieder", "per",
+    "meer", "minder", "dan", "bijna", "ruim", "boven", "onder", "hooguit", "hoogstens",
+    "maximaal", "minstens", "minimaal", "niet", "geen", "nooit", "nummer", "nr", "tussen",
+    "keer", "maal", "x", "kwart", "half", "halve",
+})
+# Calendar words beside a score ('gisteren een acht', 'sinds maandag zes', '6 mei').
+_DATES: Final = CALENDAR_WORDS - CALENDAR_NEUTRAL - {"en", "in", "de", "het"}
 _DASHED = re.compile(r"(\d)\s*[-–]\s*(\d)")  # '2-3': a range
 _OUT_OF_TEN = re.compile(r"(\d)\s*/\s*10\b")  # '6/10': six out of ten
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")  # '1.000': a thousand, no fraction
 _PUNCTUATION = " ,.;:!?-–—…"
+_CLAUSE = re.compile(r"[;:!?…]|[,.](?!\d)")  # clause marks, not a decimal comma ('2,5')
 
 
 @dataclass(frozen=True)
@@ -127,6 +157,36 @@ def _has_range(words: list[str]) -> bool:
     return False
 
 
+def _clause_end(text: str, vocab: Vocabulary, index: int) -> int:
+    """Where the clause of word `index` of clean(text) ends: the index of the first word after
+    the next comma, full stop or other clause mark (or the number of words)."""
+    end = 0
+    for clause in _CLAUSE.split(text):
+        end += len(clean(clause, vocab).split())
+        if end > index:
+            return end
+    return max(end, index + 1)
+
+
+def _score_at(words: list[str]) -> int | None:
+    """Where the score's number stands: the first number that is no article ('een zes',
+    'ik zou zeggen een zes': the 'zes'); None when there is none."""
+    for i, word in enumerate(words):
+        if parse_amount(words, i) is None:
+            continue
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word == "een" and word_value(following) is not None and following not in MULTIPLIERS:
+            continue  # 'een zes': an article; not 'een honderd'
+        return i
+    return None
+
+
+def _not_a_count(word: str, vocab: Vocabulary) -> bool:
+    """A word that makes a number beside it something else than a score ('weken', 'uur')."""
+    return word in _COUNTS or word in _DATES or is_ordinal(word) or word in FRACTION_WORDS \
+        or word in MULTIPLIERS or word in dict(vocab.units + vocab.typed_units)
+
+
 _SIGNED = re.compile(r"(?<![\d\w])[-−<>≤≥]\s*\d|\d\s*\+")
 _NEGATIVE = re.compile(r"(?<![\d\w])[-−]\s*\d")
 
@@ -134,44 +194,67 @@ _NEGATIVE = re.compile(r"(?<![\d\w])[-−]\s*\d")
 def read_score(text: str, vocab: Vocabulary) -> readings.Answer | readings.Doubt \
         | readings.Unclear | None:
     """A whole number said as a score: '6', 'zes', 'een zes', 'zes op tien', '6/10'; with what
-    was said after it as the note ('zes, vooral 's avonds'). The caller checks the scale (0–10:
-    SCALE). Unclear("whole_number") for a range or a fraction ('twee à drie', 'tussen twee en
-    drie', '2,5', 'zeseneenhalf', 'twee en een half'); Doubt for 'weet ik niet' (also after a
-    score: 'zes, denk ik'); None when it is no score."""
+    was said after it, past a comma or full stop, as the note ('zes, vooral 's avonds'). The
+    caller checks the scale (0–10: SCALE).
+
+    A number taken from a longer phrase ('ik zou zeggen een zes', 'de pijn is zo'n zes',
+    'ongeveer zeven', 'zes vooral 's avonds') is read back (`read_back`, the whole phrase as
+    the note) before it counts. Unclear("whole_number") for a range or a fraction ('twee à
+    drie', 'tussen twee en drie', '2,5', 'zeseneenhalf', 'twee en een half', 'drie kwart',
+    'twee derde', 'zes komma vijf'); Unclear("out_of_range") for a number multiplied ('2
+    miljoen', '3 dozijn', 'zes honderd', '1.000'); Doubt for 'weet ik niet' or a word of doubt
+    (also beside a score: 'zes, denk ik'); None when it is no score: an ordinal ('1e',
+    'tweede'), a count of something else ('6 uur', 'zes keer', 'zes weken', '6%', '6 mei'),
+    a time or bound ('om zes uur', 'meer dan zes'), two numbers, or no number."""
     if _SIGNED.search(text):  # '-1', '>6', '6+': no point of the scale
         return readings.Unclear("out_of_range") if _NEGATIVE.search(text) else None
+    if MARKED_NUMBER.search(text):  # '6%', '6"', "2'": the sign says what it counts
+        return None
+    given = text.strip()
     text = _OUT_OF_TEN.sub(r"\1 op 10", _DASHED.sub(r"\1 tot \2", text))
     words = clean(text, vocab).split()
     phrase = f" {' '.join(words)} "
-    doubt = contains(words, vocab.doubt)
+    doubt = contains(words, vocab.doubt) or bool(vocab.doubt_words.intersection(words))
     if _has_range(phrase.replace(" tot en met ", " tot ").split()):
         return readings.Unclear("whole_number")
-    start = 0  # leading words that do not change the score: 'de pijn is een zes'
-    while start < len(words) - 1 and words[start] in _SCORE_NEUTRAL and not (
-            words[start] == "een" and words[start + 1] in ("half", "halve")):
-        start += 1
+    start = _score_at(words)
+    if start is None:
+        if doubt:
+            return readings.Doubt()
+        return readings.Unclear("whole_number") if FRACTION_WORDS.intersection(words) else None
     amount = parse_amount(words, start)
-    if amount is None:
-        return readings.Doubt() if doubt else None
+    assert amount is not None  # _score_at found it
     value, end = amount
-    if words[start].count(".") or not value.is_integer():
-        return readings.Unclear("whole_number")  # '2,5' ('2.5'), 'zes en een half'
+    lead = words[:start]
+    if _THOUSANDS.fullmatch(words[start]) or MULTIPLIERS.intersection(words[end : end + 1]):
+        return readings.Unclear("out_of_range")  # '1.000', '2 miljoen', 'zes honderd'
+    if words[start].count(".") or not value.is_integer() \
+            or FRACTION_WORDS.intersection(words[end : end + 3]):
+        return readings.Unclear("whole_number")  # '2,5', 'zes en een half', 'drie kwart'
     for suffix in _OUT_OF:
         if tuple(words[end : end + 2]) == suffix:
             end += 2
-    while end < len(words) and words[end] in _SCORE_NEUTRAL - {"een"}:
+    while end < len(words) and words[end] in _AFTER:
         end += 1
     rest = words[end:]
+    told = words[end : _clause_end(text, vocab, start)]  # on in its clause: 'zes vooral …'
     if any(_is_number(w) for w in rest if w != "een"):
         return None  # 'zes acht': which one?
+    if any(_not_a_count(w, vocab) for w in (*lead, *told)) or _NOT_NOW.intersection(lead) \
+            or (words[start] == "een" and told):  # 'zes keer', 'om zes uur', 'een beetje'
+        return None
     if doubt:
         return readings.Doubt()
+    if lead not in ([], ["een"]) or told:  # 'ik zou zeggen een zes', 'zo'n zes'
+        return readings.Answer(value, given, read_back=True)
     return readings.Answer(value, _note(text, vocab, end) if rest else "")
 
 
 def parse_score(text: str, vocab: Vocabulary) -> int | None:
     """A whole score 0–10: '6', 'zes', 'een zes', 'zes op tien', also with an explanation
-    after it ('zes, vooral 's avonds'); None when it is not one (read_score says why)."""
+    after it ('zes, vooral 's avonds'); None when it is not one (read_score says why). A score
+    read_score marks to be read back ('ongeveer zeven') counts here: the dialog reads it
+    back."""
     reading = read_score(text, vocab)
     if not isinstance(reading, readings.Answer) or not isinstance(reading.value, float) \
             or not 0 <= reading.value <= SCALE[-1]:
@@ -192,6 +275,9 @@ class EvaluationDialog:
     voice: bool = False  # answers are spoken (after the failed tries the keyboard is offered)
     activities: tuple[str, ...] = ()  # the PSK's activities, when already named
     name_activities: bool = False  # ask the activities' names first (when not named yet)
+    # How a score taken from a longer phrase is read back ('ik zou zeggen een zes' → 'Dus 6.
+    # Klopt dat?'), with {value}; empty: such a score is asked again instead.
+    confirm: str = ""
     answers: dict[str, int | bool | str] = field(default_factory=dict)
     state: str = STATES[0]
 
@@ -259,9 +345,21 @@ class EvaluationDialog:
         elif isinstance(reading.value, bool):
             self._take(reading.value, reading.note)
         elif isinstance(reading.value, float) and 0 <= reading.value <= SCALE[-1]:
-            self._take(int(reading.value), reading.note)
+            if reading.read_back:
+                self._read_back(int(reading.value), reading.note)
+            else:
+                self._take(int(reading.value), reading.note)
         else:
             self.turns.retry("out_of_range", self.texts.turns.why("out_of_range"))
+
+    def _read_back(self, score: int, note: str) -> None:
+        """A score taken from a longer phrase counts after a "ja"; on "nee" the question comes
+        again. The words as given are its note."""
+        if not self.confirm:
+            self.turns.retry("not_understood", self.texts.turns.not_understood)
+            return
+        self.turns.confirm(Confirm(self.state, None, score, self.confirm.format(value=score)),
+                           yes=lambda: self._take(score, note), no=self._ask)
 
     def _name_activity(self, heard: Utterance) -> None:
         said = clean(heard.text, self.vocab)
@@ -324,6 +422,7 @@ def run_evaluation(listener: Listener, emit: Emit, profile: str,
     dialog = EvaluationDialog(profile=profile, vocab=protocol.vocabulary,
                               texts=protocol.dialog.evaluation, emit=emit, baseline=baseline,
                               voice=voice, activities=activities,
-                              name_activities=name_activities)
+                              name_activities=name_activities,
+                              confirm=protocol.dialog.intake.confirm_inferred)
     run_dialog(dialog, listener)
     return dialog.result()

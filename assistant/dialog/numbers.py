@@ -21,7 +21,28 @@ TENS: Final = {
 HALF_WORDS: Final = frozenset({"half", "halve"})
 ONE_AND_A_HALF: Final = frozenset({"anderhalf", "anderhalve"})
 _DIGITS = re.compile(r"^\d+(\.\d+)?$")
+# A number with a sign that makes it something else than a count: inches or seconds (1", 3'',
+# 4”), feet or minutes (2', 5’, 6 ′), percent, degrees, money. Normalising drops these signs,
+# so they are looked for in the text as given; "'s avonds" after a number and a space, and a
+# year as '25, are no such sign.
+MARKED_NUMBER: Final = re.compile(
+    r"\d\s*[\"”“″‶〃%‰°]|\d['’‘′`´]|\d\s+['’‘′`´](?![^\W\d_])|[€$£]\s*\d")
 _GLUED_HALF = re.compile(r"(\w+?(?:ën|en))een(half|halve)")
+# Parts of a whole ('drie kwart', 'twee derde', 'vijf achtste', 'drie en een kwart') and the
+# decimal comma said as a word ('zes komma vijf'): no whole number.
+FRACTION_WORDS: Final = frozenset({
+    "kwart", "kwarten", "helft", "derde", "derden", "vierde", "vierden", "vijfde", "vijfden",
+    "zesde", "zesden", "zevende", "zevenden", "achtste", "achtsten", "negende", "negenden",
+    "tiende", "tienden", "twaalfde", "twaalfden", "honderdste", "honderdsten", "duizendste",
+    "komma",
+})
+# Words that multiply the number before them ('2 miljoen', '3 dozijn', 'zes honderd').
+MULTIPLIERS: Final = frozenset({
+    "honderd", "honderden", "duizend", "duizenden", "miljoen", "miljoenen", "miljard",
+    "miljarden", "biljoen", "dozijn", "dozijnen", "tiental", "tientallen", "k", "mln", "mld",
+})
+_ORDINAL_DIGITS = re.compile(r"\d+(?:e|de|ste)")  # '1e', '2de', '1ste'
+_IRREGULAR_ORDINALS: Final = frozenset({"eerste", "derde", "achtste"})
 
 
 def _joiners(unit: str) -> tuple[str, ...]:
@@ -62,6 +83,17 @@ def word_value(token: str) -> float | None:
         glued = _GLUED_HALF.fullmatch(token)  # 'zeseneenhalf': not a grammar word, only typed
         word = NUMBER_WORDS.get(glued[1] + glued[2]) if glued else None
     return None if word is None else float(word)
+
+
+def is_ordinal(token: str) -> bool:
+    """'1e', '2de', 'eerste', 'tweede', 'achtste', 'twintigste': a place in a row, no count."""
+    if _ORDINAL_DIGITS.fullmatch(token) or token in _IRREGULAR_ORDINALS:
+        return True
+    for ending in ("ste", "de"):
+        stem = token.removesuffix(ending)
+        if stem != token and float(NUMBER_WORDS.get(stem, 0.5)).is_integer():
+            return True
+    return False
 
 
 def parse_amount(tokens: list[str], i: int) -> tuple[float, int] | None:

@@ -24,8 +24,10 @@ class Answer:
 
     `note`: what was said beside the answer ('ja, het gaat steeds beter' → 'het gaat steeds
     beter'; for a duration inferred from more than a number and a unit, the words as given).
-    `read_back`: the value was worked out (a calendar answer, a correction, 'meer dan'), so it
-    is read back before it counts; `since`: the first day, for a calendar answer."""
+    `read_back`: the value was worked out (a calendar answer, a correction, 'meer dan') or
+    taken from a longer phrase (a score: 'ik zou zeggen een zes'), so it is read back before it
+    counts, with the words as given as its note; `since`: the first day, for a calendar
+    answer."""
 
     value: Value
     note: str = ""

@@ -215,9 +215,9 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
         if signs:
             lines += ["", letter.text(where), "", *(f"- {sign}" for sign in signs)]
     if rules.bilateral_arm_signs(findings) and not findings.red_flags:
-        signs = (rules.names(findings.arm_signs, protocol.arm_sign_name) if findings.arm_signs
-                 else protocol.reason("grade_iii").removeprefix("Graad III: ").rstrip("."))
-        lines += ["", letter.text("bilateral", signs=signs)]
+        arm = (rules.names(findings.arm_signs, protocol.arm_sign_name) if findings.arm_signs
+               else protocol.reason("grade_iii").removeprefix("Graad III: ").rstrip("."))
+        lines += ["", letter.text("bilateral", signs=arm)]
     if from_file:
         lines += ["", letter.text("from_file")]
     if findings.precautions:
