@@ -83,7 +83,10 @@ def spoken_summary(result: Result, protocol: Protocol) -> str:
             parts.append(protocol.referral.text("vascular_now"))
         return " ".join(parts)
     assert result.profile is not None
-    summary = protocol.profile(result.profile).summary
+    prof = protocol.profile(result.profile)
+    summary = prof.summary  # without manipulation when it is ruled out (rules 8 and 10)
+    if "no_manipulation" in result.cautions and prof.summary_no_manipulation:
+        summary = prof.summary_no_manipulation
     if result.provisional:  # the plan holds only once the flags are ruled out: say that first
         return " ".join([result.reasons[0], summary, *result.reasons[1:]])
     return " ".join([summary, *result.reasons])

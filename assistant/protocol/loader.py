@@ -280,7 +280,8 @@ def _later(pid: str, later: tuple[str, ...], menu: tuple[str, ...]) -> tuple[str
 
 
 def _profile(pid: str, t: Table, known: Mapping[str, set[str]]) -> Profile:
-    t.check_keys({"title", "summary", "advice", "work_advice", "recommended", "consider",
+    t.check_keys({"title", "summary", "summary_no_manipulation", "advice", "work_advice",
+                  "recommended", "consider",
                   "discouraged", "actions", "exercises", "exercises_if_insufficient",
                   "exercise_warning", "closure",
                   "closure_plan", "source"})
@@ -309,7 +310,9 @@ def _profile(pid: str, t: Table, known: Mapping[str, set[str]]) -> Profile:
     if not exercises:
         raise ProtocolError(f"profiles.{pid}.exercises: the menu is empty")
     return Profile(
-        id=pid, title=t.text("title"), summary=t.text("summary"), advice=t.texts("advice"),
+        id=pid, title=t.text("title"), summary=t.text("summary"),
+        summary_no_manipulation=t.text("summary_no_manipulation", optional=True) or None,
+        advice=t.texts("advice"),
         work_advice=t.texts("work_advice"), recommended=refs("recommended", "therapy"),
         consider=refs("consider", "therapy"), discouraged=refs("discouraged", "therapy"),
         actions=tuple(actions), exercises=exercises, closure=t.texts("closure"),

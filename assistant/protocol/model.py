@@ -196,6 +196,7 @@ class Profile:
     source: str
     exercise_warning: str | None = None
     exercises_if_insufficient: tuple[str, ...] = ()  # D: nerve glides, 'bij onvoldoende effect'
+    summary_no_manipulation: str | None = None  # said instead when manipulation is ruled out
 
 
 @dataclass(frozen=True)
