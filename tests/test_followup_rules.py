@@ -25,7 +25,13 @@ from assistant.protocol.followup import (
     review_due,
     session_number,
 )
-from assistant.protocol.followup_data import ACTIONS, CLOSING_ACTIONS, load_followup, parse_followup
+from assistant.protocol.followup_data import (
+    ACTIONS,
+    CLOSING_ACTIONS,
+    VARIANTS,
+    load_followup,
+    parse_followup,
+)
 
 P = load_protocol()
 DATA = load_followup()
@@ -38,10 +44,11 @@ def m(days: int, nprs: int, psk: tuple[int, int, int] = (5, 5, 5),
     return Measurement(INTAKE + timedelta(days=days), nprs, psk, neuro)
 
 
-def follow(profile: str, points: Sequence[Measurement], today: int | None = None) -> Followup:
+def follow(profile: str, points: Sequence[Measurement], today: int | None = None,
+           **intake: Any) -> Followup:
     day = INTAKE + timedelta(days=today) if today is not None else max(p.day for p in points)
     return evaluate(patient="p1", profile=profile, plan=P.profile(profile).closure_plan,
-                    intake_date=INTAKE, day=day, measurements=points, data=DATA)
+                    intake_date=INTAKE, day=day, measurements=points, data=DATA, **intake)
 
 
 # --- definitions ------------------------------------------------------------------------------
@@ -98,8 +105,8 @@ def test_improvement_is_two_points_on_nprs_or_psk_mean(
 def test_a_session_2_continues_session_3_concludes() -> None:
     two = follow("A", [m(0, 6), m(7, 5)])
     assert (two.session, two.actions) == (2, ("continue_treatment",))
-    three = follow("A", [m(0, 6), m(7, 5), m(14, 5)])
-    assert three.session == 3
+    three = follow("A", [m(0, 6), m(7, 5), m(14, 4)])  # improved: pain 2 points lower
+    assert three.session == 3 and three.improved is True
     assert three.actions == ("conclude_treatment", "closing_advice")
     assert any("3 sessies" in r and "bereikt" in r for r in three.reasons)
 
@@ -202,12 +209,12 @@ def test_d_not_improved_at_six_weeks_refers_back() -> None:
     assert "Verwijs de patiënt terug naar de huisarts." in f.advice
 
 
-@pytest.mark.parametrize("second", [m(14, 8), m(14, 6, (7, 7, 7)), m(14, 6, neuro=True)],
-                         ids=["nprs_up", "psk_up", "neuro"])
+@pytest.mark.parametrize("second", [m(14, 8), m(14, 6, (7, 7, 7))], ids=["nprs_up", "psk_up"])
 def test_d_worse_refers_back_at_once(second: Measurement) -> None:
     f = follow("D", [m(0, 6), second])
     assert f.weeks_since_intake == 2.0 and f.worse is True
     assert "refer_back_gp" in f.actions and f.actions[-1] == "closing_advice"
+    assert f.refer_soon is False
 
 
 def test_d_referral_back_stands_across_two_later_follow_ups() -> None:
@@ -309,7 +316,8 @@ def test_properties_of_the_advice(profile: str, points: list[Measurement], today
     f = follow(profile, points, today=today)
     assert f.actions and len(set(f.actions)) == len(f.actions)
     assert set(f.actions) <= set(ACTIONS)
-    assert ("closing_advice" in f.actions) == any(a in CLOSING_ACTIONS for a in f.actions)
+    assert ("closing_advice" in f.actions) == (
+        any(a in CLOSING_ACTIONS for a in f.actions) and not f.refer_soon)
     assert len(f.advice) == len(f.actions) and all(f.reasons)
     if profile == "A":
         assert "refer_back_gp" not in f.actions
@@ -357,7 +365,7 @@ def test_every_source_quote_traces_to_the_protocol() -> None:
 
 
 def test_spoken_texts_are_short_sentences() -> None:
-    for _, t in (*DATA.actions, *DATA.reasons):
+    for _, t in (*DATA.actions, *DATA.reasons, *DATA.variants):
         for sentence in re.split(r"(?<=[.?!])\s+", t.text):
             assert len(sentence.split()) <= 16, sentence
 
@@ -396,6 +404,12 @@ def _with(path: str, value: Any) -> dict[str, Any]:
         (_with("schema_version", 2), "schema_version: expected 1"),
         (_with("words.pain", 3), "words.pain: missing or empty"),
         (_with("actions.conclude_treatment.colour", "x"), "unknown key 'colour'"),
+        (_without("variants.refer_back_gp_soon"), "variants.refer_back_gp_soon: missing"),
+        (_without("variants"), "variants: expected a table"),
+        (_with("actions.resolve_red_flags.text", "Sluit eerst uit."),
+         "actions.resolve_red_flags: placeholders [] are not ['signs']"),
+        (_with("variants.reassess_arm_worse.text", "{signs}"),
+         "variants.reassess_arm_worse: placeholders ['signs'] are not []"),
     ],
 )
 def test_a_broken_data_file_names_the_place(data: dict[str, Any], message: str) -> None:
@@ -410,3 +424,158 @@ def test_a_referral_back_stands_at_later_follow_ups() -> None:
         f = follow("D", [*points, *later])
         assert "refer_back_gp" in f.actions and "continue_treatment" not in f.actions
         assert any("Dat blijft zo tot een nieuwe intake" in r for r in f.reasons)
+
+
+# --- issue 21: A without improvement, D with the arm worse, standing referrals, provisional -----
+
+
+@pytest.mark.parametrize("session", [3, 4, 5])
+def test_a_without_improvement_at_session_3_or_later_is_reassessed_not_concluded(
+        session: int) -> None:
+    points = [m(0, 6), *(m(7 * s, 5) for s in range(1, session))]  # 1 point better: not 2
+    f = follow("A", points)
+    assert (f.session, f.improved, f.worse) == (session, False, False)
+    assert f.actions == ("reassess",)  # no 'rond af', so no closing advice either
+    assert "Rond niet af" in f.advice[0] and "misschien past B of C" in f.advice[0]
+    assert "niet meer normaal" in f.advice[0]
+    assert any("bereikt, zonder verbetering" in r for r in f.reasons)
+
+
+def test_a_improved_at_session_3_still_concludes() -> None:
+    f = follow("A", [m(0, 6), m(7, 5), m(14, 6, (3, 3, 3))])  # PSK mean 2 lower
+    assert f.improved is True and f.actions == ("conclude_treatment", "closing_advice")
+
+
+def test_a_without_improvement_at_six_weeks_stops_instead_of_reassessing() -> None:
+    f = follow("A", [m(0, 6), m(7, 6), m(42, 6)])  # session 3 and six weeks: the stronger
+    assert f.session == 3 and f.actions == ("stop_and_contact_gp", "closing_advice")
+
+
+def test_a_without_a_comparison_never_concludes() -> None:
+    f = follow("A", [m(7, 5)])  # the first measurement is the baseline: nothing to judge
+    assert f.improved is None and f.actions == ("evaluate_now",)
+
+
+@given(measurements, st.integers(0, 120))
+def test_a_never_concludes_without_improvement(points: list[Measurement], today: int) -> None:
+    f = follow("A", points, today=today)
+    if "conclude_treatment" in f.actions:
+        assert f.improved is True and f.session >= 3
+    if f.session >= 3 and f.improved is False and not f.worse:
+        assert "reassess" in f.actions or "stop_and_contact_gp" in f.actions
+        assert "conclude_treatment" not in f.actions
+
+
+@pytest.mark.parametrize("pain_after", [6, 8], ids=["arm_only", "arm_and_pain"])
+def test_d_arm_worse_refers_back_soon_reassesses_and_gives_no_closing_advice(
+        pain_after: int) -> None:
+    f = follow("D", [m(0, 6), m(14, pain_after, neuro=True)])
+    assert f.actions == ("refer_back_gp", "reassess") and f.refer_soon is True
+    assert f.advice[0] == "Verwijs de patiënt op korte termijn terug naar de huisarts."
+    assert "ruggenmerg" in f.advice[1] and "arm" in f.advice[1]
+    assert "closing_advice" not in f.actions
+    assert not any("actief" in a for a in f.advice)
+    assert any("vermijd wat de arm erger maakt" in r for r in f.reasons)
+
+
+def test_d_arm_worse_at_six_weeks_without_improvement_is_still_soon() -> None:
+    f = follow("D", [m(0, 6), m(42, 6, neuro=True)])
+    assert f.actions == ("refer_back_gp", "reassess") and f.refer_soon is True
+
+
+def test_d_arm_worse_at_the_first_measurement_refers_back_soon() -> None:
+    f = follow("D", [m(10, 5, neuro=True)])
+    assert f.actions[:2] == ("refer_back_gp", "reassess") and "evaluate_now" in f.actions
+    assert "closing_advice" not in f.actions
+
+
+def test_d_worse_pain_alone_keeps_the_plain_referral_and_the_closing_advice() -> None:
+    f = follow("D", [m(0, 6), m(14, 8)])
+    assert f.actions == ("reassess", "refer_back_gp", "closing_advice")
+    assert "Verwijs de patiënt terug naar de huisarts." in f.advice
+    assert f.advice[0].startswith("Het gaat slechter")
+
+
+@pytest.mark.parametrize(("worse", "soon"), [(m(14, 5, neuro=True), True), (m(14, 8), False)],
+                         ids=["arm", "pain"])
+def test_a_referral_back_stands_for_a_second_measurement_on_the_same_day(
+        worse: Measurement, soon: bool) -> None:
+    first = follow("D", [m(0, 5), worse])
+    assert "refer_back_gp" in first.actions
+    again = follow("D", [m(0, 5), worse, m(14, 3)])  # the same day, better, arm not worse
+    assert again.latest == m(14, 3) and again.worse is False
+    assert "refer_back_gp" in again.actions and "continue_treatment" not in again.actions
+    assert any("Dat blijft zo tot een nieuwe intake" in r for r in again.reasons)
+    assert again.refer_soon is soon
+    assert ("closing_advice" in again.actions) is not soon
+    assert "reassess" not in again.actions  # re-checking belonged to the worse measurement
+
+
+def test_a_referral_back_for_the_arm_stands_soon_at_later_days() -> None:
+    f = follow("D", [m(0, 5), m(14, 5, neuro=True), m(21, 2), m(28, 1)])
+    assert f.actions == ("refer_back_gp",) and f.refer_soon is True
+    assert "op korte termijn" in f.advice[0]
+
+
+def test_an_evaluation_after_the_last_measurement_keeps_its_referral() -> None:
+    f = follow("D", [m(0, 5), m(14, 5, neuro=True)], today=20)
+    assert "refer_back_gp" in f.actions and f.refer_soon is True
+
+
+ordered = measurements.map(lambda ps: sorted(ps, key=lambda p: p.day))
+
+
+@given(st.sampled_from("ABCD"), ordered)
+def test_once_referred_back_every_later_evaluation_refers_back(
+        profile: str, points: list[Measurement]) -> None:
+    """Each measurement evaluated as the CLI does, in the order taken (same days included)."""
+    referred = soon = False
+    for i, point in enumerate(points):
+        f = follow(profile, points[:i + 1], today=(point.day - INTAKE).days)
+        if referred:
+            assert "refer_back_gp" in f.actions
+        if soon:
+            assert f.refer_soon and "closing_advice" not in f.actions
+        referred = referred or "refer_back_gp" in f.actions
+        soon = soon or f.refer_soon
+
+
+def test_a_provisional_intake_says_first_what_is_still_to_rule_out() -> None:
+    f = follow("B", [m(0, 6), m(14, 5)], provisional=True,
+               unresolved=("fracture", "infection"), flag_name=P.red_flag_name)
+    assert f.actions == ("resolve_red_flags", "continue_treatment")
+    assert f.advice[0] == ("Het plan is voorlopig. Sluit eerst uit: mogelijke fractuur en "
+                           "mogelijke infectie. Pas daarna geldt dit advies.")
+    assert f.reasons[0].startswith("Bij de intake bleef onbekend: mogelijke fractuur")
+    data = f.to_json()
+    assert data["provisional"] is True and data["unresolved"] == ["fracture", "infection"]
+
+
+def test_provisional_without_names_and_not_provisional() -> None:
+    f = follow("A", [m(0, 6)], provisional=True)
+    assert f.actions[0] == "resolve_red_flags" and "onbekend bleven" in f.advice[0]
+    plain = follow("A", [m(0, 6)]).to_json()
+    assert plain["provisional"] is False and plain["unresolved"] == []
+    assert "resolve_red_flags" not in plain["actions"]
+
+
+@given(st.sampled_from("ABCD"), measurements, st.integers(0, 120),
+       st.lists(st.sampled_from([r.id for r in P.red_flags]), max_size=3, unique=True))
+def test_provisional_comes_first_and_changes_nothing_else(
+        profile: str, points: list[Measurement], today: int, unresolved: list[str]) -> None:
+    plain = follow(profile, points, today=today)
+    f = follow(profile, points, today=today, unresolved=tuple(unresolved),
+               flag_name=P.red_flag_name)
+    assert f.provisional is bool(unresolved)
+    if unresolved:
+        assert f.actions == ("resolve_red_flags", *plain.actions)
+        assert all(P.red_flag_name(u) in f.advice[0] for u in unresolved)
+    else:
+        assert f == plain
+
+
+def test_a_variant_says_only_its_own_action() -> None:
+    assert set(VARIANTS.values()) <= set(ACTIONS)
+    assert "op korte termijn" in DATA.action("refer_back_gp", "refer_back_gp_soon")
+    with pytest.raises(ValueError, match="does not say"):
+        DATA.action("reassess", "refer_back_gp_soon")

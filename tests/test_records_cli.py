@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from assistant.cli import main
+from assistant.protocol import classify, load_protocol, parse_findings
 from assistant.records.store import Store
 from tests.records_fixtures import INTAKE_DAY, add_intake
 
@@ -98,7 +99,7 @@ def test_d_worse_at_week_2_refers_back_already(db: Path,
     for result in (by_pain, by_arm):
         assert result["worse"] is True
     assert by_pain["actions"] == ["reassess", "refer_back_gp", "closing_advice"]
-    assert by_arm["actions"] == ["refer_back_gp", "closing_advice"]
+    assert by_arm["actions"] == ["refer_back_gp", "reassess"]  # no closing advice: see below
 
 
 def test_text_output_gives_the_advice_in_short_dutch_lines(
@@ -403,3 +404,115 @@ def test_arm_worse_on_the_intake_day_is_refused_and_activities_wait_for_the_meas
     assert main(["followup", "--db", str(db), "--patient", "P-1", "--date", day(2), "--nprs",
                  "5", "--psk", "5,5,5", "--psk-activities", "a,b,c"]) == 2
     assert "al metingen zonder namen" in capsys.readouterr().err
+
+
+# --- issue 21: provisional plans, A without improvement, D with the arm worse ------------------
+
+
+def add_provisional_intake(db: Path, patient: str, unknown: list[str]) -> None:
+    """A profile-B intake whose red flags `unknown` could not be ruled out ("weet ik niet")."""
+    from tests.records_fixtures import FINDINGS
+
+    findings = parse_findings({**FINDINGS["B"], "red_flags_unknown": unknown})
+    result = classify(findings, load_protocol()).to_json()
+    assert result["provisional"] is True and result["unresolved"] == unknown
+    with Store.open(db) as store:
+        store.add_consultation(patient, INTAKE_DAY, findings.to_json(), result, [])
+
+
+def test_a_provisional_intake_stays_provisional_in_followup_and_history(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add_provisional_intake(db, "V-1", ["spinal_cord", "infection"])
+    first = followup_json(db, capsys, "V-1", 0, 6, "6,6,6")
+    later = followup_json(db, capsys, "V-1", 2, 5, "5,5,5")
+    for data in (first, later):
+        assert data["provisional"] is True
+        assert data["unresolved"] == ["spinal_cord", "infection"]
+        assert data["actions"][0] == "resolve_red_flags"
+        assert data["advice"][0] == (
+            "Het plan is voorlopig. Sluit eerst uit: mogelijke schade aan of druk op het "
+            "ruggenmerg en mogelijke infectie. Pas daarna geldt dit advies.")
+    assert later["actions"] == ["resolve_red_flags", "continue_treatment"]
+    assert followup(db, "V-1", 3, 5, "5,5,5") == 0
+    out = capsys.readouterr().out
+    assert "Voorlopig plan: bij de intake is niet alles uitgesloten" in out
+    assert "Advies:\n- Het plan is voorlopig. Sluit eerst uit: mogelijke schade" in out
+    assert main(["history", "--db", str(db), "--patient", "V-1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["intake"]["provisional"] is True
+    assert data["intake"]["unresolved"] == ["spinal_cord", "infection"]
+    assert main(["history", "--db", str(db), "--patient", "V-1"]) == 0
+    assert ("Voorlopig plan: bij deze intake bleef onbekend: mogelijke schade aan of druk op "
+            "het ruggenmerg en mogelijke infectie.") in capsys.readouterr().out
+
+
+def test_a_new_intake_ends_the_provisional_plan_and_history_keeps_both(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add_provisional_intake(db, "V-1", ["tumour"])
+    add_intake(db, "V-1", "B", INTAKE_DAY + timedelta(days=7))
+    data = followup_json(db, capsys, "V-1", 2, 5, "5,5,5")
+    assert (data["provisional"], data["unresolved"]) == (False, [])
+    assert "resolve_red_flags" not in data["actions"]
+    assert main(["history", "--db", str(db), "--patient", "V-1", "--json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [i["provisional"] for i in history["intakes"]] == [True, False]
+    assert history["intakes"][0]["unresolved"] == ["tumour"]
+    assert history["intake"]["provisional"] is False
+
+
+def test_an_intake_stored_before_provisional_existed_is_not_provisional(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add_intake(db, "O-1", "B")
+    with Store.open(db) as store:  # as an older version stored it: no such keys
+        store._conn.execute("UPDATE consultations SET result = json_remove(result, "
+                            "'$.provisional', '$.unresolved')")
+        store._conn.commit()
+        intake = store.latest_consultation("O-1")
+        assert intake is not None and "provisional" not in intake.result
+    data = followup_json(db, capsys, "O-1", 2, 5, "5,5,5")
+    assert (data["provisional"], data["unresolved"]) == (False, [])
+    assert main(["history", "--db", str(db), "--patient", "O-1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["intake"]["provisional"] is False
+
+
+def test_a_at_session_3_without_improvement_is_not_told_to_conclude(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add_intake(db, "A-1", "A")
+    followup_json(db, capsys, "A-1", 0, 6, "6,6,6")
+    followup_json(db, capsys, "A-1", 1, 6, "6,6,6")
+    third = followup_json(db, capsys, "A-1", 2, 5, "5,5,5")  # one point: no improvement
+    assert (third["session"], third["improved"]) == (3, False)
+    assert third["actions"] == ["reassess"]
+    assert "Rond niet af" in third["advice"][0] and "B of C" in third["advice"][0]
+    assert not any("actief" in a for a in third["advice"])
+
+
+def test_d_arm_worse_is_referred_back_soon_without_closing_advice(
+        db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add_intake(db, "D-1", "D")
+    followup_json(db, capsys, "D-1", 0, 5, "5,5,5")
+    assert followup(db, "D-1", 2, 5, "5,5,5", "--neuro-worse") == 0
+    out = capsys.readouterr().out
+    assert "- Verwijs de patiënt op korte termijn terug naar de huisarts." in out
+    assert "ruggenmerg" in out
+    assert "blijf lichamelijk actief" not in out
+
+
+@pytest.mark.parametrize(("worse", "soon"), [(("5", "5,5,5", "--neuro-worse"), True),
+                                             (("8", "5,5,5"), False)], ids=["arm", "pain"])
+def test_a_second_measurement_the_same_day_keeps_the_referral_back(
+        db: Path, capsys: pytest.CaptureFixture[str], worse: tuple[str, ...],
+        soon: bool) -> None:
+    add_intake(db, "D-1", "D")
+    followup_json(db, capsys, "D-1", 0, 5, "5,5,5")
+    nprs, psk, *extra = worse
+    assert "refer_back_gp" in followup_json(db, capsys, "D-1", 2, int(nprs), psk,
+                                            *extra)["actions"]
+    again = followup_json(db, capsys, "D-1", 2, 3, "3,3,3")  # the same day, better
+    assert again["worse"] is False and again["improved"] is True
+    assert "refer_back_gp" in again["actions"]
+    assert "continue_treatment" not in again["actions"]
+    assert ("op korte termijn" in " ".join(again["advice"])) is soon
+    assert ("closing_advice" in again["actions"]) is not soon
+    later = followup_json(db, capsys, "D-1", 3, 2, "2,2,2")  # and a week later
+    assert "refer_back_gp" in later["actions"]

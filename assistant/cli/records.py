@@ -27,18 +27,17 @@ from assistant.errors import EXIT_DONE, EXIT_UNFINISHED
 from assistant.intake.run import Fanout, SpeechOutput
 from assistant.output.files import to_json_text, write_private
 from assistant.output.screen import Screen
-from assistant.protocol.followup import Followup, evaluate
-from assistant.protocol.followup_data import load_followup
+from assistant.protocol.followup import Followup
 from assistant.protocol.model import Protocol
 from assistant.records.chart import write_chart
 from assistant.records.location import ENV_DB, resolve_db_path
 from assistant.records.render import (
     CHART_FILE,
+    followup_for,
     followup_lines,
     followup_markdown,
     history_json,
     history_text,
-    measurement,
 )
 from assistant.records.store import (
     ConsultationRow,
@@ -203,11 +202,7 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
         if activities and not consultation.psk_activities:  # named now: kept with the intake
             store.set_psk_activities(consultation.id, activities)
         rows = store.evaluations(patient, consultation.id)
-        outcome = evaluate(
-            patient=patient, profile=profile, plan=protocol.profile(profile).closure_plan,
-            intake_date=consultation.date, day=args.date,
-            measurements=[measurement(r) for r in rows], data=load_followup(),
-            psk_activities=activities)
+        outcome = followup_for(protocol, consultation, profile, args.date, rows, activities)
         if args.json:
             print(to_json_text(outcome.to_json()), end="")
         else:

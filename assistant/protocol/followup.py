@@ -1,5 +1,6 @@
 """Follow-up rules: pure functions from the measurements since the intake to the guideline's
-advice now (continue, conclude, stop and contact the GP, refer back, evaluate).
+advice now (continue, conclude, stop and contact the GP, refer back, reassess, evaluate; and,
+while the intake's plan is provisional, first what is still to rule out).
 
 When each rule applies comes from the profile's closure plan in nekpijn.toml ("Afsluiting" of
 profiles A–D); the texts come from followup.toml. Each function quotes its protocol line. No I/O,
@@ -8,14 +9,14 @@ no clock, no globals.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
 from assistant.protocol.followup_data import CLOSING_ACTIONS, FollowupData
 from assistant.protocol.model import ClosurePlan
-from assistant.text import format_number, format_weeks
+from assistant.text import dutch_list, format_number, format_weeks
 
 DAYS_PER_WEEK: Final = 7
 PSK_ACTIVITY_MAX: Final = 60  # characters of one PSK activity's name: a name, not a story
@@ -67,6 +68,9 @@ class Followup:
     advice: tuple[str, ...]  # Dutch, one per action
     reasons: tuple[str, ...]  # Dutch, each step with its numbers
     psk_activities: tuple[str, ...] = ()  # the three PSK activities named at the baseline
+    provisional: bool = False  # the intake's plan holds only once `unresolved` is ruled out
+    unresolved: tuple[str, ...] = ()  # red-flag categories the intake could not rule out
+    refer_soon: bool = False  # the referral back is 'op korte termijn' (D: the arm worse)
 
     @property
     def weeks_since_intake(self) -> float:
@@ -93,6 +97,8 @@ class Followup:
             "advice": list(self.advice),
             "reasons": list(self.reasons),
             "psk_activities": list(self.psk_activities),
+            "provisional": self.provisional,
+            "unresolved": list(self.unresolved),
         }
 
 
@@ -187,14 +193,23 @@ def _improvement_reason(data: FollowupData, baseline: Measurement, latest: Measu
     return data.reason("improved", what=what, min_drop=data.min_drop)
 
 
-def _session_rule(plan: ClosurePlan, session: int, data: FollowupData) -> tuple[list[str],
-                                                                                 list[str]]:
-    """Profile A: 'Streef naar een maximum aantal van ongeveer drie behandelsessies.'"""
+def _session_rule(plan: ClosurePlan, session: int, improved: bool,
+                  data: FollowupData) -> tuple[list[str], list[str]]:
+    """Profile A: 'Streef naar een maximum aantal van ongeveer drie behandelsessies.' That is
+    for a normal course ('Binnen 6 weken neemt de pijn af en nemen de activiteiten toe'): at or
+    after that session without improvement the course is no longer normal, so `reassess`
+    (profile B or C may apply), never `conclude_treatment`. Called only with a comparison: with
+    none (`improved` None) the caller gives no session advice at all, the safer reading, since
+    'rond af' needs an improvement shown (and at session 3 or later there are always two
+    measurement days to compare)."""
     assert plan.max_sessions is not None
-    if session >= plan.max_sessions:
+    if session < plan.max_sessions:
+        return [], [data.reason("sessions_left", max_sessions=plan.max_sessions)]
+    if improved:
         return ["conclude_treatment"], [data.reason("sessions_reached",
                                                     max_sessions=plan.max_sessions)]
-    return [], [data.reason("sessions_left", max_sessions=plan.max_sessions)]
+    return ["reassess"], [data.reason("sessions_reached_not_improved",
+                                      max_sessions=plan.max_sessions)]
 
 
 def _review_rule(plan: ClosurePlan, due: bool, improved: bool | None, worse: bool,
@@ -216,16 +231,32 @@ def _review_rule(plan: ClosurePlan, due: bool, improved: bool | None, worse: boo
     return [stop], [data.reason("review_not_improved", review_weeks=weeks)]
 
 
-def _referred_back_before(*, patient: str, profile: str, plan: ClosurePlan, intake_date: date,
-                          day: date, measurements: Sequence[Measurement],
-                          data: FollowupData) -> bool:
-    """A referral back to the GP stands until a new intake: did the guideline's own rule advise
-    it at an earlier evaluation of this treatment? (Each earlier day is judged without this
-    check, so the work grows with the square of the evaluations, not exponentially.)"""
-    return any("refer_back_gp" in evaluate(
-        patient=patient, profile=profile, plan=plan, intake_date=intake_date, day=earlier,
-        measurements=measurements, data=data, standing=False).actions
-        for earlier in sorted({m.day for m in measurements if m.day < day}))
+def _referrals_before(*, patient: str, profile: str, plan: ClosurePlan, intake_date: date,
+                      day: date, taken: Sequence[Measurement],
+                      data: FollowupData) -> list[Followup]:
+    """A referral back to the GP stands until a new intake: the earlier evaluations of this
+    treatment at which the guideline's own rule advised it. Each measurement was an evaluation,
+    a second one on the same day too: each is judged on the measurements up to and including
+    itself (`taken` in date order, same-day ones in the order taken), all but the one being
+    evaluated now. (Each is judged without this check, so the work grows with the square of
+    the evaluations, not exponentially.)"""
+    found = []
+    for i, point in enumerate(taken):
+        if i == len(taken) - 1 and point.day == day:
+            break  # this is the evaluation of now
+        earlier = evaluate(patient=patient, profile=profile, plan=plan, intake_date=intake_date,
+                           day=point.day, measurements=taken[:i + 1], data=data,
+                           standing=False)
+        if "refer_back_gp" in earlier.actions:
+            found.append(earlier)
+    return found
+
+
+def _arm_worse(plan: ClosurePlan, intake_date: date, latest: Measurement | None) -> bool:
+    """Profile D, the neurological symptoms worse since the intake ('meer sensorische symptomen
+    of een toenemend verlies van motorische controle'): refer back 'op korte termijn'."""
+    return (plan.refer_gp_if_worse and latest is not None and latest.day > intake_date
+            and latest.neuro_worse)
 
 
 def evaluate(
@@ -239,12 +270,18 @@ def evaluate(
     data: FollowupData,
     standing: bool = True,
     psk_activities: Sequence[str] = (),
+    provisional: bool = False,
+    unresolved: Sequence[str] = (),
+    flag_name: Callable[[str], str] = str,
 ) -> Followup:
     """The advice on `day` for a patient in `profile`, from the measurements since the intake
-    (those after `day` are ignored). `day` must not be before the intake. `standing`: a
-    referral back advised at an earlier evaluation still stands (only the check itself looks
-    at earlier days without it). `psk_activities`: the three activities named at the baseline,
-    shown with the scores."""
+    (those after `day` are ignored; same-day ones in the order taken). `day` must not be before
+    the intake. `standing`: a referral back advised at an earlier evaluation still stands, the
+    same day's included (only the check itself looks at earlier evaluations without it).
+    `psk_activities`: the three activities named at the baseline, shown with the scores.
+    `provisional`, `unresolved`: the intake's plan was provisional, these red-flag categories
+    not ruled out (any `unresolved` makes it provisional); the advice says first what is still
+    to rule out, each by `flag_name` (the protocol's Dutch name)."""
     if day < intake_date:
         raise ValueError(f"{day} is before the intake on {intake_date}")
     taken = up_to(measurements, day)
@@ -278,33 +315,63 @@ def evaluate(
 
     clearly_worse = (improved is not None and baseline is not None and latest is not None
                      and is_clearly_worse(baseline, latest, data.min_drop))
+    variants: dict[str, str] = {}  # action → the variant of its text said now
     if clearly_worse:  # in every profile: re-check red flags and profile before treating on
         actions.append("reassess")
         reasons.append(data.reason("worse_reassess", min_drop=data.min_drop))
     if plan.max_sessions is not None and improved is not None and not clearly_worse:
-        found, why = _session_rule(plan, session, data)
+        found, why = _session_rule(plan, session, improved, data)
+        if "reassess" in found:
+            variants["reassess"] = "reassess_not_improved"
         actions += found
         reasons += why
+    arm_now = _arm_worse(plan, intake_date, latest)
+    soon = arm_now
     if plan.review_after_weeks is not None:
         due = review_due(intake_date, day, plan, baseline)
         found, why = _review_rule(plan, due, improved, worse, data)
-        if standing and "refer_back_gp" not in found and _referred_back_before(
-                patient=patient, profile=profile, plan=plan, intake_date=intake_date, day=day,
-                measurements=taken, data=data):
+        before = _referrals_before(patient=patient, profile=profile, plan=plan,
+                                   intake_date=intake_date, day=day, taken=taken,
+                                   data=data) if standing else []
+        if before and "refer_back_gp" not in found:
             found, why = ["refer_back_gp"], [data.reason("referred_back_before")]
-        if "stop_and_contact_gp" in found and "conclude_treatment" in actions:
-            actions.remove("conclude_treatment")  # the stronger advice says it all
+        # a referral back 'op korte termijn' stands as it was given
+        soon = soon or any(f.refer_soon for f in before)
+        if "stop_and_contact_gp" in found:  # the stronger advice says it all
+            if "conclude_treatment" in actions:
+                actions.remove("conclude_treatment")
+            if variants.get("reassess") == "reassess_not_improved":  # no other profile now:
+                actions.remove("reassess")  # after six weeks B and C stop as well
+                del variants["reassess"]
         actions += [a for a in found if a not in actions]
         reasons += why
+    if soon and "refer_back_gp" in actions:
+        variants["refer_back_gp"] = "refer_back_gp_soon"
+        if arm_now:  # the referral first, then what to re-check
+            variants["reassess"] = "reassess_arm_worse"
+            actions = ["refer_back_gp", "reassess",
+                       *(a for a in actions if a not in ("refer_back_gp", "reassess"))]
     if not actions:
         actions.append("continue_treatment")
     if any(a in CLOSING_ACTIONS for a in actions):
-        actions.append("closing_advice")
-        reasons.append(data.reason("closing"))
+        if variants.get("refer_back_gp") == "refer_back_gp_soon":  # D: 'vermijd … die
+            reasons.append(data.reason("arm_no_closing"))  # klachten aan de arm provoceren'
+        else:
+            actions.append("closing_advice")
+            reasons.append(data.reason("closing"))
+    provisional = provisional or bool(unresolved)
+    values: dict[str, dict[str, str]] = {}
+    if provisional:  # the advice says first what is still to rule out
+        signs = dutch_list([flag_name(c) for c in unresolved]) or data.word("unresolved_unnamed")
+        actions.insert(0, "resolve_red_flags")
+        values["resolve_red_flags"] = {"signs": signs}
+        reasons.insert(0, data.reason("provisional", signs=signs))
     return Followup(
         patient=patient, profile=profile, intake_date=intake_date, day=day,
         days_since_intake=days, session=session, improved=improved, worse=worse,
         baseline=baseline, latest=latest, actions=tuple(actions),
-        advice=tuple(data.action(a) for a in actions), reasons=tuple(reasons),
-        psk_activities=tuple(psk_activities),
+        advice=tuple(data.action(a, variants.get(a), **values.get(a, {})) for a in actions),
+        reasons=tuple(reasons), psk_activities=tuple(psk_activities),
+        provisional=provisional, unresolved=tuple(unresolved),
+        refer_soon=variants.get("refer_back_gp") == "refer_back_gp_soon",
     )

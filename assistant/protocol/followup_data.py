@@ -16,8 +16,16 @@ SCHEMA_VERSION: Final = 1
 DATA_FILE: Final = "followup.toml"
 ACTIONS: Final = (
     "continue_treatment", "conclude_treatment", "stop_and_contact_gp", "refer_back_gp",
-    "evaluate_now", "closing_advice", "reassess",
+    "evaluate_now", "closing_advice", "reassess", "resolve_red_flags",
 )
+# The placeholders an action's text must use (none, unless named here).
+ACTION_FIELDS: Final[dict[str, frozenset[str]]] = {"resolve_red_flags": frozenset({"signs"})}
+# The same action said for another reason: each variant's text and the action it says.
+VARIANTS: Final[dict[str, str]] = {
+    "reassess_not_improved": "reassess",
+    "reassess_arm_worse": "reassess",
+    "refer_back_gp_soon": "refer_back_gp",
+}
 CLOSING_ACTIONS: Final = frozenset({"conclude_treatment", "stop_and_contact_gp", "refer_back_gp"})
 # Each reason and the placeholders its text must use (no more, no fewer).
 REASONS: Final[dict[str, frozenset[str]]] = {
@@ -40,8 +48,11 @@ REASONS: Final[dict[str, frozenset[str]]] = {
     "worse_reassess": frozenset({"min_drop"}),
     "referred_back_before": frozenset(),
     "closing": frozenset(),
+    "sessions_reached_not_improved": frozenset({"max_sessions"}),
+    "arm_no_closing": frozenset(),
+    "provisional": frozenset({"signs"}),
 }
-WORDS: Final = ("pain", "psk", "pain_and_psk")
+WORDS: Final = ("pain", "psk", "pain_and_psk", "unresolved_unnamed")
 
 
 @dataclass(frozen=True)
@@ -62,9 +73,16 @@ class FollowupData:
     actions: tuple[tuple[str, SourcedText], ...]
     reasons: tuple[tuple[str, SourcedText], ...]
     words: tuple[tuple[str, str], ...]
+    variants: tuple[tuple[str, SourcedText], ...] = ()
 
-    def action(self, action_id: str) -> str:
-        return dict(self.actions)[action_id].text
+    def action(self, action_id: str, variant: str | None = None, **values: object) -> str:
+        """What the therapist hears for `action_id`: its own text, or `variant`'s (one of
+        VARIANTS that says this action), with the placeholders filled in."""
+        if variant is None:
+            return dict(self.actions)[action_id].text.format(**values)
+        if VARIANTS[variant] != action_id:
+            raise ValueError(f"variant {variant} does not say {action_id}")
+        return dict(self.variants)[variant].text.format(**values)
 
     def reason(self, key: str, **values: object) -> str:
         return dict(self.reasons)[key].text.format(**values)
@@ -74,7 +92,8 @@ class FollowupData:
 
     def sources(self) -> list[str]:
         """Every protocol quote in the file (for the traceability test)."""
-        texts = [self.improvement, *(t for _, t in self.actions), *(t for _, t in self.reasons)]
+        texts = [self.improvement, *(t for _, t in self.actions), *(t for _, t in self.reasons),
+                 *(t for _, t in self.variants)]
         return [t.source for t in texts]
 
 
@@ -124,7 +143,7 @@ def _named(data: Any, where: str, names: Mapping[str, frozenset[str]]
 def parse_followup(data: Mapping[str, Any]) -> FollowupData:
     """Build and validate the follow-up data from the parsed file."""
     root = _table(data, DATA_FILE, {"schema_version", "improvement", "actions", "reasons",
-                                    "words"})
+                                    "words", "variants"})
     if root.get("schema_version") != SCHEMA_VERSION:
         raise ProtocolError(f"{DATA_FILE}: schema_version: expected {SCHEMA_VERSION}, "
                             f"found {root.get('schema_version')!r}")
@@ -136,9 +155,11 @@ def parse_followup(data: Mapping[str, Any]) -> FollowupData:
     return FollowupData(
         min_drop=min_drop,
         improvement=improvement,
-        actions=_named(root.get("actions"), "actions", dict.fromkeys(ACTIONS, frozenset())),
+        actions=_named(root.get("actions"), "actions",
+                       {a: ACTION_FIELDS.get(a, frozenset()) for a in ACTIONS}),
         reasons=_named(root.get("reasons"), "reasons", REASONS),
         words=tuple((w, _text(words, w, "words")) for w in WORDS),
+        variants=_named(root.get("variants"), "variants", dict.fromkeys(VARIANTS, frozenset())),
     )
 
 

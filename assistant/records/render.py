@@ -2,22 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
-from assistant.protocol.followup import Followup, Measurement
+from assistant.protocol.followup import Followup, Measurement, evaluate
+from assistant.protocol.followup_data import load_followup
 from assistant.protocol.model import Protocol
 from assistant.records.chart import terminal_chart
 from assistant.records.store import ConsultationRow, EvaluationRow
-from assistant.text import format_number
+from assistant.text import dutch_list, format_number
 
 CHART_FILE = "history.png"
 COURSE_WORDS = {"normal": "normaal", "abnormal": "afwijkend"}
+PROVISIONAL_LINE = "Voorlopig plan: bij de intake is niet alles uitgesloten (zie het advies)."
 
 
 def measurement(row: EvaluationRow) -> Measurement:
     """A stored evaluation as the follow-up rules take it."""
     return Measurement(day=row.date, nprs=row.nprs, psk=row.psk, neuro_worse=row.neuro_worse)
+
+
+def intake_plan(c: ConsultationRow) -> tuple[bool, tuple[str, ...]]:
+    """Whether the stored intake's plan is provisional, and the red-flag categories it left
+    unresolved (result JSON `provisional`, `unresolved`). A record stored before these keys
+    existed is not provisional; a referral is no plan of ours, so never provisional."""
+    found = c.result.get("unresolved")
+    unresolved = tuple(u for u in found if isinstance(u, str)) if isinstance(found, list) else ()
+    provisional = c.result.get("provisional") is True and not c.result.get("referral")
+    return provisional, unresolved if provisional else ()
+
+
+def red_flag_namer(protocol: Protocol) -> Callable[[str], str]:
+    """The protocol's Dutch name of a red-flag category; an id it does not know (a record from
+    another version) as it is, never an error."""
+    known = {r.id for r in protocol.red_flags}
+    return lambda c: protocol.red_flag_name(c) if c in known else c
+
+
+def followup_for(protocol: Protocol, consultation: ConsultationRow, profile: str, day: date,
+                 rows: Sequence[EvaluationRow], activities: Sequence[str]) -> Followup:
+    """What the guideline advises on `day` for the intake's measurements `rows` (as the store
+    gives them: in date order, same-day ones in the order taken), with the intake's provisional
+    plan carried along (`assistant followup` and the screen alike)."""
+    provisional, unresolved = intake_plan(consultation)
+    return evaluate(
+        patient=consultation.patient, profile=profile,
+        plan=protocol.profile(profile).closure_plan, intake_date=consultation.date, day=day,
+        measurements=[measurement(r) for r in rows], data=load_followup(),
+        psk_activities=activities, provisional=provisional, unresolved=unresolved,
+        flag_name=red_flag_namer(protocol))
 
 
 def _scores(m: Measurement) -> str:
@@ -41,6 +75,7 @@ def activities_line(activities: Sequence[str]) -> str:
 def followup_lines(f: Followup) -> list[str]:
     """The follow-up for the screen: short lines, advice first."""
     lines = [f"Vervolg voor patiënt {f.patient}, profiel {f.profile}, op {f.day.isoformat()}.",
+             *([PROVISIONAL_LINE] if f.provisional else []),
              f"Week {format_number(f.weeks_since_intake)} na de intake, sessie {f.session}.",
              activities_line(f.psk_activities)]
     if f.latest is not None:
@@ -57,6 +92,7 @@ def followup_markdown(f: Followup, chart: str | None) -> str:
     """followup.md: the advice, the reasons and the chart."""
     lines = ["# Nekpijn: vervolgmeting", "",
              f"Patiënt: {f.patient}  ", f"Profiel: {f.profile}  ",
+             *([f"{PROVISIONAL_LINE}  "] if f.provisional else []),
              f"Intake: {f.intake_date.isoformat()}  ", f"Meting: {f.day.isoformat()} "
              f"(week {format_number(f.weeks_since_intake)}, sessie {f.session})  ",
              activities_line(f.psk_activities), ""]
@@ -87,6 +123,11 @@ def intake_lines(c: ConsultationRow, protocol: Protocol) -> list[str]:
         lines.append(f"{protocol.profile(profile).title}.")
     else:
         lines.append("Verwezen naar de huisarts of een specialist.")
+    provisional, unresolved = intake_plan(c)
+    if provisional:
+        names = dutch_list([red_flag_namer(protocol)(u) for u in unresolved])
+        lines.append(f"Voorlopig plan: bij deze intake bleef onbekend: {names}." if names
+                     else "Voorlopig plan: bij deze intake is niet alles uitgesloten.")
     chosen = ", ".join(c.chosen_exercises) if c.chosen_exercises else "geen"
     lines.append(f"Gekozen oefeningen: {chosen}.")
     lines.append(activities_line(c.psk_activities))
@@ -118,9 +159,11 @@ def history_text(patient: str, c: ConsultationRow, evaluations: Sequence[Evaluat
 
 
 def _intake_json(c: ConsultationRow) -> dict[str, Any]:
+    provisional, unresolved = intake_plan(c)
     return {"id": c.id, "date": c.date.isoformat(), "grade": c.result.get("grade"),
             "course": c.result.get("course"), "profile": c.result.get("profile"),
-            "referral": c.result.get("referral"),
+            "referral": c.result.get("referral"), "provisional": provisional,
+            "unresolved": list(unresolved),
             "chosen_exercises": list(c.chosen_exercises),
             "psk_activities": list(c.psk_activities), "result": c.result}
 

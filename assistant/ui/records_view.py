@@ -17,12 +17,11 @@ from assistant.cli.records import fixed_activities
 from assistant.errors import UsageError
 from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
-from assistant.protocol.followup import Followup, evaluate
-from assistant.protocol.followup_data import load_followup
+from assistant.protocol.followup import Followup
 from assistant.protocol.model import Protocol
 from assistant.records.chart import write_chart
 from assistant.records.location import resolve_db_path
-from assistant.records.render import followup_lines, history_json, intake_lines, measurement
+from assistant.records.render import followup_for, followup_lines, history_json, intake_lines
 from assistant.records.store import Store, validate_patient_id
 
 
@@ -150,11 +149,7 @@ class RecordsView:
             if named and not consultation.psk_activities:
                 store.set_psk_activities(consultation.id, named)
             rows = store.evaluations(patient, consultation.id)
-        outcome = evaluate(
-            patient=patient, profile=profile,
-            plan=self.protocol.profile(profile).closure_plan, intake_date=consultation.date,
-            day=day, measurements=[measurement(r) for r in rows], data=load_followup(),
-            psk_activities=named)
+        outcome = followup_for(self.protocol, consultation, profile, day, rows, named)
         return outcome, followup_lines(outcome)
 
 
