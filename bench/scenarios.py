@@ -1,7 +1,7 @@
 """Whole consultations to drive the real dialog with: every profile (A–D) and referral (through a
 red flag, or a trauma the Canadian C-spine rule does not clear), traumas the rule clears,
-precautions, answers phrased as people say them, with doubt ('weet ik niet'), repeats, help,
-misunderstandings, 'terug' and pauses mixed in.
+traumas too long ago for the rule, precautions, answers phrased as people say them, with doubt
+('weet ik niet'), repeats, help, misunderstandings, 'terug' and pauses mixed in.
 
 `Patient` is a listener and an event sink at once (like the CLI's `--answers` answerer): it sees
 which question is open and answers it from its findings, through the same parser as anyone.
@@ -35,6 +35,12 @@ LONG = (("anderhalve maand", 1.5 * 30.4375 / 7), ("twee maanden", 2 * 30.4375 / 
         ("al meer dan zes weken", 6 + 1 / 7))
 ABSENCE = (("geen", 0.0), ("nee geen verzuim", 0.0), ("twee weken", 2.0),
            ("zes weken", 6.0), ("een week of drie", 3.0))
+# The age, asked first: adults under 65, so the age itself decides nothing (a minor, or 65 and
+# older after a trauma, would change the plan: DESIGN.md rule 11).
+AGES = ("47", "zevenenveertig", "35 jaar", "52", "achtentwintig", "61 jaar oud", "40", "33")
+# When the accident was: recent (the C-spine rule applies) or long ago (it does not, rule 12).
+RECENT = ("drie dagen", "twee weken", "een week", "tien dagen", "vier weken", "gisteren")
+OLD = ("twee jaar", "een half jaar", "vijf maanden", "drie jaar geleden")
 INTERJECTIONS = ("herhaal", "help", "blauw", "wat zei u")  # each leads to the question again
 BONE = ("pr_osteoporosis", "pr_corticosteroids", "pr_rheumatoid_arthritis")  # trauma → fracture
 # After a trauma: how the Canadian C-spine rule goes. "cleared" lets the intake go on; the
@@ -54,7 +60,7 @@ class Script:
     interject: dict[str, str] = field(default_factory=dict)  # question id → said before it
     back_after: str | None = None  # say 'terug' once after answering this question
     pause_at: str | None = None  # say 'pauze' then 'verder' at this question
-    trauma: str | None = None  # None: no trauma; else "cleared" or one of TRAUMA_ROUTES
+    trauma: str | None = None  # None: no trauma; else "cleared", "old" or one of TRAUMA_ROUTES
     precautions: tuple[str, ...] = ()  # the precaution questions answered yes
     # question id → doubts said before its answer, one each time it is asked; two on a red
     # flag and the answer is never reached: the sign is recorded as unknown (provisional)
@@ -82,8 +88,8 @@ def _c_spine(protocol: Protocol, route: str, rng: random.Random) -> dict[str, st
     low = protocol.section_questions("c_spine_low")
     (rotation,) = protocol.section_questions("c_spine_rotation")
     answers = {q.id: rng.choice(NO) for q in high}
-    if route == "high_risk":
-        answers[rng.choice(high).id] = rng.choice(YES)
+    if route == "high_risk":  # not the age item: the age, known, answers it (never asked)
+        answers[rng.choice([q for q in high if q.answered_by is None]).id] = rng.choice(YES)
     # the low-risk section ends at the first low-risk factor: the ones before it are absent
     factor = len(low) if route == "no_low_risk" else rng.randrange(len(low))
     for i, question in enumerate(low):
@@ -115,12 +121,12 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
                 answers[red_flag] = rng.choice(YES)
             else:
                 trauma = TRAUMA_ROUTES[(k // 2) % len(TRAUMA_ROUTES)]
-        elif rng.random() < 0.3:
-            trauma = "cleared"
+        elif rng.random() < 0.3:  # now and then a trauma too long ago for the rule
+            trauma = "old" if rng.random() < 0.3 else "cleared"
         said = [q for q in precautions if rng.random() < 0.1]
         if trauma == "precaution":
             said.append(rng.choice(BONE))
-        elif trauma is not None:  # a bone precaution would refer before the rule is asked
+        elif trauma not in (None, "old"):  # a bone precaution would refer before the rule
             said = [q for q in said if q not in BONE]
         for question in said:
             answers[question] = rng.choice(YES)
@@ -138,11 +144,18 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
         recurrent = profile != "A" and short and improving
         answers["recurrent"] = rng.choice(YES if recurrent else NO)
         answers["psychosocial_dominant"] = rng.choice(YES if profile == "C" else NO)
+        answers["age_years"] = rng.choice(AGES)
+        # after a vascular or spinal-cord flag: no deficit now (a "ja" would be 112, also a
+        # referral, now and then)
+        answers["acute_deficit_now"] = rng.choice(YES if rng.random() < 0.2 else NO)
         answers["trauma_related"] = rng.choice(NO if trauma is None else YES)
+        answers["trauma_weeks_ago"] = rng.choice(OLD if trauma == "old" else RECENT)
+        # a referral that ends before the course: the duration, for the letter
+        answers["referral_duration"] = rng.choice([*SHORT, *LONG])[0]
         # a cleared trauma is now and then one a doctor ruled out with imaging (no rule asked)
         imaged = trauma == "cleared" and rng.random() < 0.3
         answers["fracture_ruled_out"] = rng.choice(YES if imaged else NO)
-        if trauma is not None and trauma != "precaution" and not imaged:
+        if trauma not in (None, "old", "precaution") and not imaged:
             answers.update(_c_spine(protocol, trauma, rng))
         works = rng.random() < 0.8
         work = works and rng.random() < 0.6
@@ -173,7 +186,8 @@ def coverage(scripts: Sequence[Script]) -> str:
     routes: Counter[str] = Counter(s.trauma for s in scripts if s.trauma is not None)
     referred = sum(routes[r] for r in TRAUMA_ROUTES)
     doubted = [s for s in scripts if s.doubt]
-    return (f"{routes['cleared']} with a trauma the Canadian C-spine rule clears, {referred} "
+    return (f"{routes['cleared']} with a trauma the Canadian C-spine rule clears, "
+            f"{routes['old']} with a trauma too long ago for the rule, {referred} "
             f"referred after a trauma ({routes['high_risk']} with a high-risk factor, "
             f"{routes['no_low_risk']} without a low-risk factor, {routes['no_rotation']} not "
             f"rotating 45°, {routes['precaution']} with a bone precaution), "

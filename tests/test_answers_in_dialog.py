@@ -19,6 +19,7 @@ from assistant.output.report_markdown import render_markdown
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
+    AGE,
     NO_NEURO,
     PROTOCOL,
     SCREENED,
@@ -42,7 +43,7 @@ def reasons(events: list[JsonEvent], question: str) -> list[str]:
 
 
 def test_an_answer_with_its_explanation_keeps_the_note_in_event_and_report() -> None:
-    said = [*SCREENED[:-1], "Nee, alleen een verkeerde beweging.", *NO_NEURO, "een beetje",
+    said = [AGE, *SCREENED[:-1], "Nee, alleen een verkeerde beweging.", *NO_NEURO, "een beetje",
             "drie weken", "ja, het gaat steeds beter", "nee, eerste keer", "nee"]
     events: list[JsonEvent] = []
     outcome = run_session(PROTOCOL, ScriptedListener(said), [collect(events)], ON_DAY)
@@ -71,7 +72,7 @@ def test_between_two_choices_is_split_by_a_follow_up_never_guessed() -> None:
     events: list[JsonEvent] = []
     consultation = Consultation(PROTOCOL, collect(events), ON_DAY)
     consultation.start()
-    for said in [*SCREENED, *NO_NEURO, "matig"]:
+    for said in [AGE, *SCREENED, *NO_NEURO, "matig"]:
         consultation.hear(Utterance(said))
     split = of(events, "reprompt")[-1]
     assert (split["reason"], split["text"]) == ("between", "Eerder een beetje, of eerder fors?")
@@ -140,8 +141,9 @@ def test_a_red_flag_no_with_an_explanation_is_read_back_and_doubt_is_never_a_no(
                  ["nee, ik denk het niet", "nee"] if q == "rf_infection" else ["nee"])
     events = run_consultation(said, ON_DAY)
     confirm = [c for c in of(events, "confirm") if c["question"] == "rf_spinal_cord_bilateral"]
-    assert [c["text"] for c in confirm] == [
-        "Ik hoorde nee, met: alleen rechts. Is het antwoord nee? Zeg ja of nee."]
+    label = PROTOCOL.question("rf_spinal_cord_bilateral").label
+    assert [c["text"] for c in confirm] == [  # read back as the sign, with what was said
+        f"Dus geen: {label}. U zei erbij: alleen rechts. Klopt dat? Zeg ja of nee."]
     bilateral = answers_to(events, "rf_spinal_cord_bilateral")[0]
     assert (bilateral["value"], bilateral["note"]) == (False, "alleen rechts")
     assert reasons(events, "rf_infection")[0] == "doubt"
@@ -149,7 +151,8 @@ def test_a_red_flag_no_with_an_explanation_is_read_back_and_doubt_is_never_a_no(
 
 def test_the_note_survives_a_resume(tmp_path: Path) -> None:
     db, report = tmp_path / "records.sqlite", tmp_path / "report"
-    first = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja, het gaat steeds beter"]
+    first = [AGE, *SCREENED, *NO_NEURO, "een beetje", "drie weken",
+             "ja, het gaat steeds beter"]
     run = subprocess.run(
         [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--patient", "pt-n",
          "--db", str(db)], input="\n".join([*first, "stop"]) + "\n", capture_output=True,
@@ -213,10 +216,14 @@ def test_by_voice_after_the_keyboard_offer_the_question_waits_on_screen_unspoken
         def say(self, text: str) -> None:
             said.append(text)
 
+        def stop(self) -> None: ...
+
+        def close(self) -> None: ...
+
     voice = DialogConfig(voice=True, today=TODAY)
     unclear = [Utterance("blauw", 0.9, "voice")] * 5
     events: list[JsonEvent] = []
-    run_session(PROTOCOL, ScriptedListener([*unclear, Utterance("", 0.0, "voice"),
+    run_session(PROTOCOL, ScriptedListener([AGE, *unclear, Utterance("", 0.0, "voice"),
                                             Utterance("nee", 1.0, "text")]),
                 [collect(events), SpeechOutput(Speaker())], voice)
     first = PROTOCOL.section_questions("red_flags")[0].id

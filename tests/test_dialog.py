@@ -21,6 +21,7 @@ from tests.harness import (
     NO_NEURO,
     NO_PRECAUTIONS,
     NO_RED_FLAGS,
+    PRECAUTION_QUESTIONS,
     PROTOCOL,
     RED_FLAG_QUESTIONS,
     SCREENED,
@@ -36,6 +37,12 @@ from tests.harness import (
 )
 from tests.test_rules import _needed_only, findings_strategy
 
+# The first question is the age (the harness answers it); a referral asks the duration of the
+# neck pain for the letter before the result.
+ASKED_FIRST = ["age_years", *SCREENED_QUESTIONS]
+DURATION = "drie weken"
+DEFICIT_CATEGORIES = ("spinal_cord", "vascular")  # a confirmed one: is the deficit there now?
+
 PROFILE_A = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
 PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "twee maanden", "nee", "ja", "ja", "vijf weken"]
 PROFILE_C = [*SCREENED, *NO_NEURO, "fors", "vier weken", "nee", "ja", "nee"]
@@ -46,7 +53,7 @@ def test_profile_a_asks_only_what_is_needed() -> None:
     events = run_consultation(PROFILE_A)
     r = result_of(events)
     assert (r["grade"], r["course"], r["profile"]) == ("I", "normal", "A")
-    assert asked(events) == [*SCREENED_QUESTIONS, "neuro_reflexes", "neuro_weakness",
+    assert asked(events) == [*ASKED_FIRST, "neuro_reflexes", "neuro_weakness",
                              "neuro_sensory", "adl_impact", "weeks_since_onset", "improving",
                              "recurrent", "has_work"]  # no work: no work questions
     assert not stopped(events)
@@ -75,7 +82,7 @@ def test_profile_d_asks_every_arm_sign_the_test_and_the_course() -> None:
     events = run_consultation(PROFILE_D)
     r = result_of(events)
     assert (r["grade"], r["profile"], r["course"]) == ("III", "D", "normal")
-    assert asked(events)[len(SCREENED_QUESTIONS):] == [
+    assert asked(events)[len(ASKED_FIRST):] == [
         "neuro_reflexes", "neuro_weakness", "neuro_sensory", "arm_side", "radicular_test",
         "referred_for_arm_signs", "adl_impact", "weeks_since_onset", "improving", "recurrent",
         "has_work"]  # no psychosocial question: that only chooses between B and C
@@ -101,8 +108,12 @@ def red_flags_with(yes: dict[str, str]) -> list[str]:
 
 
 def referred(yes: dict[str, str]) -> list[str]:
-    """The red flags with `yes`, then no precaution and no trauma."""
-    return [*red_flags_with(yes), *AFTER_FLAGS]
+    """The red flags with `yes`, then no deficit now (asked after a vascular or spinal-cord
+    flag said "ja"), no precaution, no trauma, and the duration for the letter."""
+    deficit = ["nee"] if any(
+        PROTOCOL.question(qid).finding.split(".")[1] in DEFICIT_CATEGORIES
+        and yes[qid].startswith("ja") for qid in yes) else []
+    return [*red_flags_with(yes), *deficit, *AFTER_FLAGS, DURATION]
 
 
 def test_every_red_flag_is_asked_and_a_confirmed_one_refers() -> None:
@@ -114,8 +125,10 @@ def test_every_red_flag_is_asked_and_a_confirmed_one_refers() -> None:
     r = result_of(events)
     assert r["grade"] == "IV" and r["referral"] and r["profile"] is None
     assert (r["urgency"], r["red_flags"]) == ("acute", ["spinal_cord"])
-    # every flag asked, then the precautions and a trauma (they can make it acute); no more
-    assert asked(events) == SCREENED_QUESTIONS
+    # every flag asked, whether the deficit is there now, then the precautions and a trauma
+    # (they can make it acute), and the duration for the letter; no more
+    assert asked(events) == ["age_years", *RED_FLAG_QUESTIONS, "acute_deficit_now",
+                             *PRECAUTION_QUESTIONS, "trauma_related", "referral_duration"]
 
 
 def test_two_flags_in_two_categories_are_both_in_the_result() -> None:
@@ -160,7 +173,8 @@ def test_a_routine_flag_with_an_acute_one_not_ruled_out_is_acute() -> None:
 
 def test_a_trauma_after_a_red_flag_can_make_it_acute() -> None:
     flags = red_flags_with({"rf_tumour_history": "ja|ja"})
-    events = run_consultation([*flags, "ja", "nee", "nee", "nee", "ja", "nee"])  # osteoporosis
+    events = run_consultation([*flags, "ja", "nee", "nee", "nee", "ja", "drie dagen", "nee",
+                               DURATION])  # osteoporosis, a trauma three days ago
     r = result_of(events)
     assert (r["red_flags"], r["urgency"]) == (["fracture", "tumour"], "acute")
 
@@ -169,12 +183,13 @@ def test_doubt_during_a_confirmation_is_doubt_on_the_question() -> None:
     events = run_consultation(["ja", "weet ik niet", "nee", *NO_RED_FLAGS[1:]])
     doubt = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
     assert len(doubt) == 1 and "niet uitgesloten" in doubt[0]["text"]
-    assert of(events, "answer")[0]["value"] is False
+    first = of(events, "answer")[1]  # after the age
+    assert (first["question"], first["value"]) == (RED_FLAG_QUESTIONS[0], False)
 
 
 def test_doubt_on_a_c_spine_step_counts_against_clearing_the_neck() -> None:
     base = [*CLEARED_TRAUMA[:-1]]  # up to the rotation question
-    events = run_consultation([*base, "weet ik niet", "niet getest"])
+    events = run_consultation([*base, "weet ik niet", "niet getest", DURATION])
     r = result_of(events)
     assert r["red_flags"] == ["fracture"]
     rotation = [a for a in of(events, "answer") if a["question"] == "cs_rotation_45"]
@@ -216,24 +231,34 @@ def test_rear_end_collision_cleared_by_the_c_spine_rule_reaches_b_with_kinesiota
     assert PROTOCOL.reason("trauma_cleared") in r["reasons"]
     questions = asked(events)
     assert questions.count("trauma_related") == 1  # the trauma question is asked once
-    assert questions[len(SCREENED_QUESTIONS):len(SCREENED_QUESTIONS) + 9] == [
-        "fracture_ruled_out", *HIGH_RISK_QUESTIONS, "cs_simple_rear_end", "cs_rotation_45"]
+    assert questions[len(ASKED_FIRST):len(ASKED_FIRST) + 9] == [
+        "trauma_weeks_ago", "fracture_ruled_out", *HIGH_RISK_QUESTIONS, "cs_simple_rear_end",
+        "cs_rotation_45"]  # the age is known: the rule's age item is not asked
     assert not of(events, "confirm")  # nothing alarming was said
 
 
 def test_seventy_year_old_after_a_fall_is_referred_acutely() -> None:
-    high = ["ja", "ja", "ja", "ja", *["nee"] * (len(HIGH_RISK_QUESTIONS) - 2)]
-    events = run_consultation([*TRAUMA, *high])
+    # a fall, confirmed: a high-risk factor; the other high-risk questions are still asked
+    high = ["ja", "ja", *["nee"] * (len(HIGH_RISK_QUESTIONS) - 1)]
+    events = run_consultation([*TRAUMA, *high, DURATION])
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
-    assert asked(events)[-len(HIGH_RISK_QUESTIONS):] == HIGH_RISK_QUESTIONS  # all asked
-    assert [c["question"] for c in of(events, "confirm")] == ["cs_age_65", "cs_fall"]
+    assert asked(events)[-len(HIGH_RISK_QUESTIONS) - 1:] == [*HIGH_RISK_QUESTIONS,
+                                                             "referral_duration"]  # all asked
+    assert [c["question"] for c in of(events, "confirm")] == ["cs_fall"]
     assert "breuk niet uit" in of(events, "confirm")[0]["text"]
+    # seventy: the age answers the rule's age item, a high-risk factor by itself
+    old = run_consultation([*TRAUMA, DURATION], age="70")
+    r = result_of(old)
+    assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
+    assert not {"cs_age_65", *HIGH_RISK_QUESTIONS} & set(asked(old))
+    assert asked(old)[-1] == "referral_duration"
 
 
 def test_no_low_risk_factor_refers_and_midline_tenderness_is_asked_the_other_way() -> None:
     base = [*TRAUMA, *["nee"] * len(HIGH_RISK_QUESTIONS)]
-    events = run_consultation([*base, "nee", "nee", "nee", "ja", "ja"])  # tender, confirmed
+    events = run_consultation([*base, "nee", "nee", "nee", "ja", "ja",  # tender, confirmed
+                               DURATION])
     assert result_of(events)["red_flags"] == ["fracture"]
     confirm = of(events, "confirm")[-1]  # the answer that decides is read back
     assert confirm["question"] == "cs_midline_tenderness" and "breuk niet uit" in confirm["text"]
@@ -248,21 +273,25 @@ def test_no_low_risk_factor_refers_and_midline_tenderness_is_asked_the_other_way
 
 
 def test_no_rotation_is_confirmed_and_refers() -> None:
-    events = run_consultation([*CLEARED_TRAUMA[:-1], "nee", "ja"])
+    events = run_consultation([*CLEARED_TRAUMA[:-1], "nee", "ja", DURATION])
     confirm = of(events, "confirm")[0]
-    assert confirm["question"] == "cs_rotation_45" and confirm["text"].startswith("U zei nee")
+    assert confirm["question"] == "cs_rotation_45"
+    label = PROTOCOL.question("cs_rotation_45").label
+    assert confirm["text"].startswith(f"Dus niet: {label}.")  # read back as the step itself
     assert result_of(events)["red_flags"] == ["fracture"]
 
 
 def test_trauma_with_osteoporosis_is_a_fracture_suspicion_without_the_rule() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "nee"])
+    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "drie dagen",
+                               "nee", DURATION])
     r = result_of(events)
     assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
     assert not set(HIGH_RISK_QUESTIONS) & set(asked(events))
 
 
 def test_a_fracture_ruled_out_by_imaging_needs_no_rule_even_with_osteoporosis() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "ja", *NO_NEURO,
+    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "drie dagen",
+                               "ja", *NO_NEURO,
                                "fors", "twee maanden", "nee", "nee"])
     r = result_of(events)
     assert (r["referral"], r["profile"], r["cautions"]) == (False, "B", ["no_manipulation"])
@@ -281,14 +310,14 @@ def test_a_precaution_without_trauma_means_mobilisation() -> None:
 
 def test_red_flag_yes_not_confirmed_is_asked_again() -> None:
     events = run_consultation(["ja", "nee", "nee"])
-    assert asked(events)[:2] == [RED_FLAG_QUESTIONS[0], RED_FLAG_QUESTIONS[0]]
-    answers = of(events, "answer")
+    assert asked(events)[1:3] == [RED_FLAG_QUESTIONS[0], RED_FLAG_QUESTIONS[0]]
+    answers = of(events, "answer")[1:]  # after the age
     assert answers[0]["question"] == RED_FLAG_QUESTIONS[0] and answers[0]["value"] is False
     assert not of(events, "result")
 
 
 def test_confirmation_waits_for_yes_or_no() -> None:
-    events = run_consultation(["ja", "blauw", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS])
+    events = run_consultation(["ja", "blauw", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS, DURATION])
     assert len(of(events, "confirm")) == 2
     assert of(events, "reprompt")[0]["text"] == "Zeg ja of nee."
     assert result_of(events)["referral"] is True
@@ -302,13 +331,13 @@ def test_low_confidence_answers_are_confirmed() -> None:
     confirms = of(events, "confirm")
     assert [c["question"] for c in confirms] == [RED_FLAG_QUESTIONS[0], "adl_impact"]
     assert confirms[1]["text"].startswith("Ik hoorde: fors.")
-    assert of(events, "heard")[0] == {"event": "heard", "text": "nee", "confidence": 0.6,
+    assert of(events, "heard")[1] == {"event": "heard", "text": "nee", "confidence": 0.6,
                                       "source": "voice"}
 
 
 def test_herhaal_repeats_the_question() -> None:
     events = run_consultation(["herhaal", "nog een keer"])
-    assert asked(events) == [RED_FLAG_QUESTIONS[0]] * 3
+    assert asked(events) == ["age_years", *[RED_FLAG_QUESTIONS[0]] * 3]
     assert stopped(events)
 
 
@@ -327,20 +356,21 @@ def test_terug_across_a_section_restores_the_findings() -> None:
               "nee"]
     events = run_consultation(inputs)
     assert result_of(events)["profile"] == "A"
-    assert asked(events)[len(SCREENED):len(SCREENED) + 3] == [
+    assert asked(events)[len(ASKED_FIRST):len(ASKED_FIRST) + 3] == [
         "neuro_reflexes", "neuro_weakness", "neuro_reflexes"]
 
 
 def test_terug_at_the_first_question_says_so() -> None:
-    events = run_consultation(["terug"])
+    events = run_consultation(["terug"], age=None)  # the age is the first question
     assert of(events, "reprompt")[0]["text"] == "Dit is de eerste vraag."
-    assert asked(events) == [RED_FLAG_QUESTIONS[0]] * 2
+    assert asked(events) == ["age_years"] * 2
 
 
 def test_terug_during_confirmation_drops_the_unconfirmed_answer() -> None:
     events = run_consultation(["ja", "terug", "nee"])
-    assert asked(events)[:2] == [RED_FLAG_QUESTIONS[0]] * 2
-    assert of(events, "answer")[0]["value"] is False
+    assert asked(events)[1:3] == [RED_FLAG_QUESTIONS[0]] * 2
+    answers = of(events, "answer")[1:]  # after the age
+    assert answers[0]["question"] == RED_FLAG_QUESTIONS[0] and answers[0]["value"] is False
 
 
 def test_help_gives_the_help_text_and_the_commands() -> None:
@@ -356,7 +386,7 @@ def test_nonsense_is_reasked_never_guessed() -> None:
     reprompts = of(events, "reprompt")
     assert [r["reason"] for r in reprompts] == ["not_understood"] * 3
     assert "herhaal" in reprompts[2]["text"] and "herhaal" not in reprompts[1]["text"]
-    assert of(events, "answer") == [{"event": "answer", "question": RED_FLAG_QUESTIONS[0],
+    assert of(events, "answer")[1:] == [{"event": "answer", "question": RED_FLAG_QUESTIONS[0],
                                      "finding": "red_flags.fracture", "value": False,
                                      "note": None}]
 
@@ -364,15 +394,15 @@ def test_nonsense_is_reasked_never_guessed() -> None:
 def test_pause_and_resume() -> None:
     events = run_consultation(["pauze", "nee", "verder", "nee"])
     assert [r["reason"] for r in of(events, "reprompt")] == ["paused", "paused"]
-    assert asked(events)[:3] == [RED_FLAG_QUESTIONS[0], RED_FLAG_QUESTIONS[0],
-                                 RED_FLAG_QUESTIONS[1]]
+    assert asked(events)[1:4] == [RED_FLAG_QUESTIONS[0], RED_FLAG_QUESTIONS[0],
+                                  RED_FLAG_QUESTIONS[1]]
 
 
 def test_stop_ends_and_keeps_the_answers() -> None:
     events = run_consultation(["nee", "nee", "stop", "nee"])
     assert stopped(events) and not of(events, "result")
-    assert len(of(events, "answer")) == 2
-    assert len(of(events, "heard")) == 3  # nothing is heard after stop
+    assert len(of(events, "answer")) == 3  # the age and two red flags
+    assert len(of(events, "heard")) == 4  # nothing is heard after stop
 
 
 def test_end_of_input_is_stop() -> None:
@@ -383,9 +413,11 @@ def test_end_of_input_is_stop() -> None:
 def test_grammar_offers_answers_and_commands() -> None:
     from assistant.speech.text import ScriptedListener
 
-    listener = ScriptedListener(["ja"])
+    listener = ScriptedListener(["47", "ja"])
     run_session(PROTOCOL, listener, [])
-    first, confirm = listener.grammars[0], listener.grammars[1]
+    age, first, confirm = listener.grammars[0], listener.grammars[1], listener.grammars[2]
+    assert {"zevenenveertig", "herhaal", "terug", "stop"} <= set(age)
+    assert "fors" not in age and "ja" not in age
     assert {"ja", "nee hoor", "herhaal", "terug", "stop"} <= set(first)
     assert "fors" not in first and "ja" in confirm
 
@@ -423,7 +455,12 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
     assert outcome.consultation.outcome == "done"
     full, got = classify(f, PROTOCOL).to_json(), result_of(events)
     assert got == classify(outcome.consultation.findings, PROTOCOL).to_json()
-    if full["referral"]:  # the same referral, reasons and urgency included
+    if full["referral"] and full["urgency"] == "emergency":
+        # a deficit now (rule 9): 112, and nothing more is asked, so a trauma after it is not
+        # heard; the emergency and the flags it found are the file's
+        assert got["urgency"] == "emergency" and got["reasons"][0] == full["reasons"][0]
+        assert set(got["red_flags"]) <= set(full["red_flags"])
+    elif full["referral"]:  # the same referral, reasons and urgency included
         assert got == full
     else:  # the dialog holds exactly the needed findings, and decides the same
         assert outcome.consultation.findings == _needed_only(_as_answered(f))
@@ -436,10 +473,12 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
                   for k in asked_findings}
     needed = set(needed_keys(_as_answered(f))) - {"arm_signs"}  # recorded by the neuro questions
     assert needed <= asked_keys
-    if full["referral"]:  # after a red flag also the precautions and a trauma (acute or not)
-        assert asked_keys - needed <= {"precautions", "trauma_related", "fracture_ruled_out",
-                                       "c_spine_rule.high_risk", "c_spine_rule.low_risk",
-                                       "c_spine_rule.rotation_45"}
+    if full["referral"]:  # after a red flag also the precautions and a trauma (acute or not),
+        # and the duration for the letter
+        assert asked_keys - needed <= {"precautions", "trauma_related", "trauma_weeks_ago",
+                                       "fracture_ruled_out", "c_spine_rule.high_risk",
+                                       "c_spine_rule.low_risk", "c_spine_rule.rotation_45",
+                                       "weeks_since_onset"}
     else:
         assert asked_keys == needed
 
@@ -475,21 +514,21 @@ def test_silence_is_asked_again_and_then_the_keyboard_is_offered() -> None:
     assert [r["reason"] for r in reprompts] == ["silence", "silence", "keyboard"]
     assert reprompts[0]["text"].startswith("Ik hoorde niets.")
     assert "typen" in reprompts[2]["text"]
-    assert asked(events)[:4] == [RED_FLAG_QUESTIONS[0]] * 4
-    assert not of(events, "heard")[:-1]  # silence is not a heard utterance
-    assert of(events, "answer")[0]["value"] is False
+    assert asked(events)[1:5] == [RED_FLAG_QUESTIONS[0]] * 4
+    assert [h["text"] for h in of(events, "heard")] == ["47", "nee"]  # silence is not heard
+    assert of(events, "answer")[1]["value"] is False
 
 
 def test_unk_is_not_an_answer() -> None:
     events = run_consultation([Utterance("[unk]", 0.0, "voice"), "nee"], DialogConfig(voice=True))
-    assert of(events, "heard")[0]["text"] == "[unk]"
+    assert of(events, "heard")[1]["text"] == "[unk]"  # after the age
     assert of(events, "reprompt")[0]["reason"] == "not_understood"
-    assert len(of(events, "answer")) == 1
+    assert len(of(events, "answer")) == 2  # the age and the red flag
 
 
 def test_silence_while_paused_or_confirming() -> None:
     events = run_consultation(["pauze", SILENT, "verder", "ja", SILENT, "ja", *NO_RED_FLAGS[1:],
-                               *AFTER_FLAGS])
+                               *AFTER_FLAGS, DURATION])
     assert [r["reason"] for r in of(events, "reprompt")] == ["paused"]
     assert len(of(events, "confirm")) == 2  # the confirmation is asked again after silence
     assert result_of(events)["referral"] is True

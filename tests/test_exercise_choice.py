@@ -160,8 +160,9 @@ def test_profile_d_menu_carries_its_warning() -> None:
 
 
 def test_a_referral_has_no_choice() -> None:
-    # the first red flag, confirmed; the screening still asks every other red flag
-    events = run_consultation(["ja", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS])
+    # the first red flag, confirmed; the screening still asks every other red flag, and the
+    # duration of the neck pain for the letter
+    events = run_consultation(["ja", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS, "drie weken"])
     assert result_of(events)["referral"] is True
     assert not [e for e in of(events, "ask") if e["question"] == QUESTION]
 

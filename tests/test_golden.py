@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.dialog.events import Event
 from tests.harness import (
     AFTER_FLAGS,
     CLEARED_TRAUMA,
@@ -20,13 +19,15 @@ from tests.harness import (
     NO_NEURO,
     NO_RED_FLAGS,
     SCREENED,
+    JsonEvent,
     run_consultation,
     run_exercises,
 )
 
 GOLDEN = Path(__file__).parent / "golden"
+# A spinal-cord sign confirmed and one not ruled out; no deficit now; the duration for the letter.
 REFERRAL = [*NO_RED_FLAGS[:5], "ja", "ja", "weet ik niet", "weet ik niet", *NO_RED_FLAGS[7:],
-            *AFTER_FLAGS]
+            "nee", *AFTER_FLAGS, "drie weken"]
 INTAKES = {
     "intake_a": [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee", "14 en 20",
                  "ja"],
@@ -39,11 +40,11 @@ INTAKES = {
 }
 
 
-def _lines(events: list[Event]) -> str:
+def _lines(events: list[JsonEvent]) -> str:
     return "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in events)
 
 
-def _compare(name: str, events: list[Event], update: bool) -> None:
+def _compare(name: str, events: list[JsonEvent], update: bool) -> None:
     path = GOLDEN / f"{name}.jsonl"
     text = _lines(events)
     if update:

@@ -24,6 +24,7 @@ from assistant.records.store import Store
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
+    AGE,
     NO_NEURO,
     NO_RED_FLAGS,
     PROTOCOL,
@@ -33,8 +34,8 @@ from tests.harness import (
     run_consultation,
 )
 
-# Profile B, work-related with five weeks off work.
-ANSWERS = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "ja", "ja", "vijf weken"]
+# Profile B, work-related with five weeks off work; the age is the first answer.
+ANSWERS = [AGE, *SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "ja", "ja", "vijf weken"]
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -57,8 +58,9 @@ def wait_for(predicate: Any, timeout: float = 20.0) -> None:
 
 def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
     first_log, second_log, report = tmp_path / "1.jsonl", tmp_path / "2.jsonl", tmp_path / "r"
-    # red flags, precautions, trauma, neurological signs, 'fors' and 'tien weken'; then it dies
-    given = len(SCREENED) + len(NO_NEURO) + 2
+    # the age, red flags, precautions, trauma, neurological signs, 'fors' and 'tien weken'; then
+    # it dies
+    given = 1 + len(SCREENED) + len(NO_NEURO) + 2
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--patient", "pt-k",
          "--date", "2026-11-02", "--events", str(first_log)],
@@ -83,7 +85,7 @@ def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
     events = events_of(second_log)
     assert asked(events)[0] == "psychosocial_dominant"  # nothing asked twice
     # the answers before and after the crash make one intake, with the expected conclusion
-    expected = run_consultation(ANSWERS)
+    expected = run_consultation(ANSWERS, age=None)
     assert of(events, "result")[0]["result"] == of(expected, "result")[0]["result"]
     text = (report / "report.md").read_text("utf-8")
     assert "Datum: 2026-11-02" in text  # the intake's own date
@@ -97,13 +99,13 @@ def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
 
 def test_resume_without_a_patient_and_terug_in_the_journal(tmp_path: Path) -> None:
     stopped = cli("intake", "--text", "--mute", stdin="\n".join(
-        [*NO_RED_FLAGS[:3], "terug", "nee", "nee", "stop"]) + "\n")
+        [AGE, *NO_RED_FLAGS[:3], "terug", "nee", "nee", "stop"]) + "\n")
     assert stopped.returncode == 1
     log = tmp_path / "events.jsonl"
     resumed = cli("intake", "--text", "--mute", "--resume", "--yes", "--events", str(log),
-                  stdin="\n".join(ANSWERS[4:]) + "\n")
+                  stdin="\n".join(ANSWERS[5:]) + "\n")
     assert resumed.returncode == 0, resumed.stderr
-    assert "wordt hervat (4 antwoorden)" in resumed.stdout
+    assert "wordt hervat (5 antwoorden)" in resumed.stdout  # the age and four red flags
     assert asked(events_of(log))[0] == PROTOCOL.section_questions("red_flags")[4].id
     again = cli("intake", "--text", "--mute", "--resume")
     assert again.returncode == 2 and "geen onderbroken intake" in again.stderr
@@ -140,8 +142,8 @@ class MemoryJournal:
 def test_any_prefix_of_the_journal_replays_to_the_same_place(cut: int) -> None:
     memory = MemoryJournal()
     inputs = [*ANSWERS[:cut]]
-    if cut > 2:
-        inputs[2:2] = ["terug", NO_RED_FLAGS[1]]  # a 'terug' is journaled too
+    if cut > 3:  # after the age and two red flags
+        inputs[3:3] = ["terug", NO_RED_FLAGS[1]]  # a 'terug' is journaled too
     run_session(PROTOCOL, ScriptedListener(inputs), [], journal=IntakeJournal(memory, 1))
     restored = Consultation(PROTOCOL, lambda e: None)
     restored.start()

@@ -75,8 +75,9 @@ class ColourDialog:
         self.state = "stopped"
 
 
-def run(inputs: list[str], **options: bool) -> ColourDialog:
-    dialog = ColourDialog(**options)
+def run(inputs: list[str], *, voice: bool = False, reask: bool = True,
+        give_up: bool = False) -> ColourDialog:
+    dialog = ColourDialog(voice=voice, reask=reask, give_up=give_up)
     run_dialog(dialog, ScriptedListener(inputs))
     return dialog
 

@@ -32,6 +32,7 @@ from tests.harness import (
     result_of,
 )
 
+AGE = "zevenenveertig"  # the first question, the age, as it is said
 ECHO = tone(0.4, freq=180.0)  # what the microphone picks up of the assistant's own voice
 
 
@@ -51,6 +52,9 @@ class LiveRoom:
         self.queued += ECHO
 
     def close(self) -> None:
+        return None
+
+    def stop(self) -> None:
         return None
 
     # the microphone side
@@ -85,8 +89,8 @@ def run_voice(script: list[tuple[str, float]], turns: list[bytes] | None = None,
 
 
 def test_a_whole_voice_consultation() -> None:
-    answers = [*VOICE_SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee hoor", "nee",
-               "veertien en zeventien", "ja"]
+    answers = [AGE, *VOICE_SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee hoor",
+               "nee", "veertien en zeventien", "ja"]
     events, room, recognizer = run_voice([(a, 0.95) for a in answers])
     assert of(events, "answer")[-1]["value"] == ["F14", "F17"]
     r = result_of(events)
@@ -100,35 +104,43 @@ def test_a_whole_voice_consultation() -> None:
     assert room.echo_dropped > 0
     # speak, then listen: no listening starts before the question has been said
     first_listen = room.timeline.index("listen")
-    assert room.timeline[:first_listen] == ["say", "say"]  # the intro and the first question
+    assert room.timeline[:first_listen] == ["say"]  # the first question: the age
+    # and after the age: the red flags' intro and their first question, then listen
+    assert room.timeline[first_listen:first_listen + 4] == ["listen", "say", "say", "listen"]
     assert room.timeline.count("listen") == len(answers)
 
 
 def test_grammar_per_question_reaches_the_decoder() -> None:
-    answers = [*VOICE_SCREENED, *NO_NEURO, "fors"]
+    answers = [AGE, *VOICE_SCREENED, *NO_NEURO, "fors"]
     _, _, recognizer = run_voice([(a, 0.95) for a in answers])
-    impact = recognizer.grammars[len(VOICE_SCREENED) + len(NO_NEURO)]
+    impact = recognizer.grammars[1 + len(VOICE_SCREENED) + len(NO_NEURO)]
     assert "fors" in impact and "ja" not in impact and "herhaal" in impact
-    assert "nee hoor" in recognizer.grammars[0] and "fors" not in recognizer.grammars[0]
+    age, first_flag = recognizer.grammars[0], recognizer.grammars[1]
+    assert AGE in age and "herhaal" in age and "ja" not in age and "fors" not in age
+    assert "nee hoor" in first_flag and "fors" not in first_flag
 
 
 def test_silence_reasks_and_out_of_grammar_is_ignored() -> None:
-    turns = [silence(3.0), answer_audio(), answer_audio()]
-    events, _, _ = run_voice([("", 1.0), ("blauw", 0.9), ("nee", 0.95)], turns, timeout=1.0)
+    turns = [answer_audio(), silence(3.0), answer_audio(), answer_audio()]
+    events, _, _ = run_voice([(AGE, 0.95), ("", 1.0), ("blauw", 0.9), ("nee", 0.95)], turns,
+                             timeout=1.0)
     reasons = [r["reason"] for r in of(events, "reprompt")]
     assert reasons == ["silence", "not_understood"]
-    assert of(events, "heard")[0]["text"] == "[unk]"
-    assert of(events, "answer")[0]["value"] is False
-    assert asked(events)[:3] == [asked(events)[0]] * 3
+    assert of(events, "heard")[1]["text"] == "[unk]"  # after the age
+    assert of(events, "answer")[1]["value"] is False
+    assert asked(events)[1:4] == [asked(events)[1]] * 3
 
 
 def test_doubtful_red_flag_no_is_confirmed_by_voice() -> None:
     # the first red flag: a doubtful "nee", confirmed; the second: "ja", confirmed; then the
-    # screening asks every other red flag
-    events, _, _ = run_voice([("nee", 0.6), ("ja", 0.97), ("ja", 0.95), ("ja", 0.95),
-                              *[(a, 0.95) for a in [*NO_RED_FLAGS[2:], *AFTER_FLAGS]]])
+    # screening asks every other red flag, and the duration for the letter
+    events, _, _ = run_voice([(AGE, 0.95), ("nee", 0.6), ("ja", 0.97), ("ja", 0.95),
+                              ("ja", 0.95),
+                              *[(a, 0.95) for a in [*NO_RED_FLAGS[2:], *AFTER_FLAGS,
+                                                    "drie weken"]]])
     confirms = of(events, "confirm")
-    assert confirms[0]["value"] is False and confirms[0]["text"].startswith("Ik hoorde: nee.")
+    label = PROTOCOL.section_questions("red_flags")[0].label  # read back as the sign
+    assert confirms[0]["value"] is False and confirms[0]["text"].startswith(f"Dus geen: {label}.")
     assert confirms[1]["value"] is True and "alarmsignaal" in confirms[1]["text"]
     assert result_of(events)["referral"] is True
 
@@ -160,7 +172,8 @@ def test_a_speaker_that_fails_mid_consultation_only_turns_speech_off() -> None:
     events: list[JsonEvent] = []
     from assistant.speech.text import ScriptedListener
 
-    run_consultation(PROTOCOL, ScriptedListener(["ja", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS]),
+    run_consultation(PROTOCOL, ScriptedListener(["47", "ja", "ja", *NO_RED_FLAGS[1:],
+                                                 *AFTER_FLAGS, "drie weken"]),
                      [collect(events), SpeechOutput(speaker)])
     assert result_of(events)["referral"] is True
     assert player.plays == 1
@@ -198,15 +211,15 @@ def test_barge_in_cuts_the_prompt_and_keeps_the_answer() -> None:
     from assistant.speech.voice import BargeIn
 
     answer = tone(0.6) + silence(0.8)
-    room = TalkingRoom(turns=[], speaking_turns={2}, answer=answer)
-    recognizer = ScriptedRecognizer([("nee", 0.95)])
+    room = TalkingRoom(turns=[], speaking_turns={1}, answer=answer)  # the age question
+    recognizer = ScriptedRecognizer([(AGE, 0.95)])
     listener = VoiceListener(recognizer, room, timeout=1.0)
     speaker = BargeIn(room, listener, speech_start=0.1)
     events: list[JsonEvent] = []
     run_consultation(PROTOCOL, listener, [collect(events), SpeechOutput(speaker)],
                      DialogConfig(voice=True))
     assert room.stopped == 1 and speaker.interrupted == 1  # the first question was cut off
-    assert of(events, "answer")[0]["value"] is False  # and its answer was still heard
+    assert of(events, "answer")[0]["value"] == 47  # and its answer was still heard
     assert answer.startswith(recognizer.decoders[0].audio[:len(tone(0.1))])
 
 
@@ -218,7 +231,7 @@ def _knows_no_impact_words(phrases: object) -> bool:
 def test_a_question_the_model_cannot_hear_goes_to_the_keyboard_at_once() -> None:
     from tests.harness import run_consultation as run_scripted
 
-    head = [*VOICE_SCREENED, *NO_NEURO]
+    head = [*VOICE_SCREENED, *NO_NEURO]  # the harness answers the age first
     events = run_scripted([*head, "", "", "", "", "fors"],
                           DialogConfig(voice=True, hears=_knows_no_impact_words))
     impact = "adl_impact"
@@ -264,7 +277,7 @@ def test_the_intake_command_sends_a_question_its_model_cannot_hear_to_the_keyboa
         def unknown_words(self, phrases: list[str]) -> list[str]:
             return sorted({w for p in phrases for w in p.split()} & lacking)
 
-    script = [*VOICE_SCREENED, "ja", "nee", "nee"]  # reduced reflexes: grade III
+    script = [AGE, *VOICE_SCREENED, "ja", "nee", "nee"]  # reduced reflexes: grade III
     room = LiveRoom([answer_audio() for _ in script])
     listener = VoiceListener(LacksSideWords([(a, 0.95) for a in script]), room, timeout=1.0)
     monkeypatch.setattr(common, "open_listener", lambda *args: listener)

@@ -76,6 +76,11 @@ class FindingsAnswerer:
             return f"{Decimal(repr(value)):f}".replace(".", ",") + " weken"
         return display_value(question, value, self.protocol)
 
+    def _skipped(self, question: Question) -> bool:
+        """A question the dialog skips: answered by a finding the file knows (the age)."""
+        return question.answered_by is not None \
+            and self.findings.get(question.answered_by) is not None
+
     @property
     def _referred(self) -> bool:
         """A red flag is given: the file may leave out what the decision then does not need
@@ -86,7 +91,8 @@ class FindingsAnswerer:
     def _part_answer(self, question: Question, key: str, member: str) -> str | None:
         """A file knows a category, not which sign: the first question of a member found says
         "ja", the others of it "nee"; a red flag that is unknown is doubted."""
-        first = next(q for q in self.protocol.questions if q.finding == question.finding)
+        first = next(q for q in self.protocol.questions if q.finding == question.finding
+                     and not self._skipped(q))  # the first one the dialog asks
         if key == "c_spine_rule":
             rule = self.findings.c_spine_rule
             given = None if rule is None else getattr(rule, member)

@@ -206,8 +206,9 @@ class Consultation:
             asked = question.id if question else "niets"
             raise JournalMismatch(f"het dagboek antwoordt op '{question_id}', maar de intake "
                                   f"vraagt '{asked}'")
-        if question.type is AnswerType.DURATION and isinstance(value, int | float):
-            value = float(value)
+        if question.type in (AnswerType.DURATION, AnswerType.AGE) \
+                and isinstance(value, int | float) and not isinstance(value, bool):
+            value = float(value)  # the journal keeps 47, the dialog's number type is float
         self._restoring = True
         try:
             self._accept(question, heard, value, note)

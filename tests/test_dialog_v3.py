@@ -1,0 +1,284 @@
+"""Whole consultations through the harness for the clinical-safety additions (issue 21, DESIGN.md
+"Version 3 additions"): the age first, when the accident was, a deficit now (112), doubt on a
+precaution, the 'niet pluis' question, the sign read back, and the duration for the letter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.intake.run import run_consultation as run_session
+from assistant.output.report_content import build_report
+from assistant.output.report_markdown import render_markdown
+from assistant.speech.text import ScriptedListener
+from tests.harness import (
+    AFTER_FLAGS,
+    AGE,
+    CLEARED_TRAUMA,
+    HIGH_RISK_QUESTIONS,
+    NO_NEURO,
+    NO_PRECAUTIONS,
+    NO_RED_FLAGS,
+    PROTOCOL,
+    RED_FLAG_QUESTIONS,
+    SCREENED,
+    TRAUMA,
+    JsonEvent,
+    asked,
+    collect,
+    of,
+    result_of,
+    run_consultation,
+    said,
+)
+
+DAY = date(2026, 11, 30)
+DURATION = "drie weken"  # the duration a referral asks for the letter
+C_SPINE_QUESTIONS = {q.id for s in ("c_spine_high", "c_spine_low", "c_spine_rotation")
+                     for q in PROTOCOL.section_questions(s)}
+# After the trauma: the neurological signs, impact, course; profile B without work.
+PROFILE_B_AFTER = [*NO_NEURO, "fors", "twee maanden", "nee", "nee"]
+
+
+def red_flags_with(answers: dict[str, list[str]]) -> list[str]:
+    """Answers to the red flags: "nee", except the questions named (with all that is said)."""
+    out: list[str] = []
+    for qid in RED_FLAG_QUESTIONS:
+        out += answers.get(qid, ["nee"])
+    return out
+
+
+def answers_to(events: list[JsonEvent], question: str) -> list[JsonEvent]:
+    return [a for a in of(events, "answer") if a["question"] == question]
+
+
+def doubts(events: list[JsonEvent], question: str) -> list[JsonEvent]:
+    return [r for r in of(events, "reprompt")
+            if r["question"] == question and r["reason"] == "doubt"]
+
+
+# --- the age ----------------------------------------------------------------------------------
+
+def test_the_age_is_asked_first_and_doubt_twice_leaves_it_unknown() -> None:
+    events = run_consultation(["onbekend", "weet ik niet", *TRAUMA], age=None)
+    assert asked(events)[:3] == ["age_years", "age_years", RED_FLAG_QUESTIONS[0]]
+    assert len(doubts(events, "age_years")) == 1  # asked once more, then recorded
+    assert [a["value"] for a in answers_to(events, "age_years")] == ["unknown"]
+    # the age not known: after a recent trauma the rule asks its own age item
+    questions = asked(events)
+    assert "cs_age_65" in questions
+    assert questions.index("cs_age_65") == questions.index("fracture_ruled_out") + 1
+
+
+def test_the_age_said_asks_no_age_item_of_the_c_spine_rule() -> None:
+    events = run_consultation(CLEARED_TRAUMA)
+    assert [a["value"] for a in answers_to(events, "age_years")] == [47]
+    assert "cs_age_65" not in asked(events)
+    assert set(HIGH_RISK_QUESTIONS) <= set(asked(events))
+
+
+def test_sixty_eight_after_a_recent_trauma_is_a_fracture_referral_without_the_rule() -> None:
+    events = run_consultation([*TRAUMA, DURATION], age="68")
+    r = result_of(events)
+    assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
+    assert not C_SPINE_QUESTIONS & set(asked(events))  # the age decides: no rule asked
+    assert asked(events)[-3:] == ["trauma_weeks_ago", "fracture_ruled_out", "referral_duration"]
+    assert any("65 jaar of ouder" in reason for reason in r["reasons"])
+
+
+def test_fifteen_after_a_recent_trauma_is_referred() -> None:
+    events = run_consultation([*TRAUMA, DURATION], age="15")
+    r = result_of(events)
+    assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
+    assert not C_SPINE_QUESTIONS & set(asked(events))  # the rule cannot clear a child's neck
+    assert any("jonger dan 16" in reason for reason in r["reasons"])
+
+
+def test_seventeen_is_a_minor_whose_cautions_start_with_minor() -> None:
+    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee",
+                               "nee"], age="17")
+    r = result_of(events)
+    assert (r["referral"], r["profile"]) == (False, "A")
+    assert r["cautions"][:1] == ["minor"]
+    assert "17 jaar" in r["reasons"][0] and "volwassenen" in r["reasons"][0]
+    advice = " ".join(r["advice"])
+    assert "school" in advice and "Blijf werken" not in advice
+
+
+# --- when the accident was --------------------------------------------------------------------
+
+def test_a_trauma_two_years_ago_skips_the_rule_and_keeps_kinesiotape() -> None:
+    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "twee jaar",
+                               *PROFILE_B_AFTER])
+    r = result_of(events)
+    assert (r["referral"], r["profile"]) == (False, "B")
+    assert "kinesiotape" in r["therapy"]["consider"]  # still trauma-related
+    questions = asked(events)
+    assert "trauma_weeks_ago" in questions
+    assert "fracture_ruled_out" not in questions and not C_SPINE_QUESTIONS & set(questions)
+    assert questions[questions.index("trauma_weeks_ago") + 1] == "neuro_reflexes"
+    (when,) = answers_to(events, "trauma_weeks_ago")
+    assert when["value"] == pytest.approx(2 * 365.25 / 7)  # two years, far over 12 weeks
+
+
+def test_the_accident_date_doubted_twice_counts_as_recent() -> None:
+    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "weet ik niet",
+                               "weet ik niet", "nee", *["nee"] * len(HIGH_RISK_QUESTIONS), "ja",
+                               "ja", *PROFILE_B_AFTER])
+    assert asked(events).count("trauma_weeks_ago") == 2
+    assert len(doubts(events, "trauma_weeks_ago")) == 1
+    assert [a["value"] for a in answers_to(events, "trauma_weeks_ago")] == ["unknown"]
+    questions = asked(events)  # the rule applies: imaging, then each step
+    assert {"fracture_ruled_out", *HIGH_RISK_QUESTIONS, "cs_rotation_45"} <= set(questions)
+    r = result_of(events)
+    assert (r["profile"], r["referral"]) == ("B", False)
+    assert PROTOCOL.reason("trauma_cleared") in r["reasons"]
+
+
+# --- a deficit now: 112 -----------------------------------------------------------------------
+
+def test_a_vascular_sign_with_a_deficit_now_is_an_emergency_and_ends_the_intake() -> None:
+    flags = red_flags_with({"rf_vascular_headache": ["ja", "ja"]})
+    events = run_consultation([*flags, "ja", "ja", *AFTER_FLAGS, DURATION])
+    confirm = [c for c in of(events, "confirm") if c["question"] == "acute_deficit_now"]
+    assert len(confirm) == 1 and "112" in confirm[0]["text"]
+    r = result_of(events)
+    assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "emergency", ["vascular"])
+    assert asked(events)[-1] == "acute_deficit_now"  # nothing more is asked
+    after = events[events.index(of(events, "result")[0]):]
+    assert not of(after, "ask")  # no choice of exercises either
+    # the emergency is the first reason and the first thing the spoken summary says
+    emergency = r["reasons"][0]
+    assert "112" in emergency and "Graad IV" not in emergency
+    summary = said(events, "summary")
+    assert len(summary) == 1 and summary[0].startswith(emergency)
+
+
+def test_a_deficit_now_doubted_twice_is_an_emergency() -> None:
+    flags = red_flags_with({"rf_spinal_cord_bilateral": ["ja", "ja"]})
+    events = run_consultation([*flags, "weet ik niet", "weet ik niet", *AFTER_FLAGS, DURATION])
+    assert len(doubts(events, "acute_deficit_now")) == 1
+    assert [a["value"] for a in answers_to(events, "acute_deficit_now")] == ["unknown"]
+    r = result_of(events)
+    assert (r["urgency"], r["red_flags"]) == ("emergency", ["spinal_cord"])  # the safer reading
+    assert asked(events)[-1] == "acute_deficit_now"
+
+
+def test_no_deficit_now_goes_on_with_the_screening_and_refers_acutely() -> None:
+    flags = red_flags_with({"rf_vascular_headache": ["ja", "ja"]})
+    events = run_consultation([*flags, "nee", *AFTER_FLAGS, DURATION])
+    r = result_of(events)
+    assert (r["urgency"], r["red_flags"]) == ("acute", ["vascular"])
+    assert asked(events)[-2:] == ["trauma_related", "referral_duration"]
+
+
+# --- doubt on a precaution, and on a red flag -------------------------------------------------
+
+def test_a_precaution_doubted_twice_is_unknown_and_rules_out_manipulation() -> None:
+    events: list[JsonEvent] = []
+    outcome = run_session(PROTOCOL, ScriptedListener([
+        AGE, *NO_RED_FLAGS, "weet ik niet", "weet ik niet", *NO_PRECAUTIONS[1:], "nee",
+        *PROFILE_B_AFTER]), [collect(events)])
+    findings = outcome.consultation.findings
+    assert findings.precautions_unknown == ("osteoporosis",)
+    assert findings.precautions == ()
+    assert outcome.consultation.result is not None
+    result = outcome.consultation.result.to_json()
+    assert result["profile"] == "B" and "no_manipulation" in result["cautions"]
+    assert "mobilisation" in result["therapy"]["recommended"]
+    assert "mobilisation_manipulation" not in result["therapy"]["recommended"]
+
+
+def test_a_precaution_doubted_twice_in_the_event_stream() -> None:
+    events = run_consultation([*NO_RED_FLAGS, "weet ik niet", "weet ik niet",
+                               *NO_PRECAUTIONS[1:], "nee", *PROFILE_B_AFTER])
+    assert asked(events).count("pr_osteoporosis") == 2
+    assert len(doubts(events, "pr_osteoporosis")) == 1
+    assert [a["value"] for a in answers_to(events, "pr_osteoporosis")] == ["unknown"]
+    r = result_of(events)
+    assert r["cautions"] == ["no_manipulation"]
+    assert r["therapy"]["recommended"] == ["exercise_therapy", "mobilisation"]
+
+
+def test_nee_niet_op_gelet_on_a_red_flag_is_doubt_not_nee() -> None:
+    flags = red_flags_with({"rf_spinal_cord_umn": ["nee, niet op gelet", "nee"]})
+    events = run_consultation([*flags, *AFTER_FLAGS, *PROFILE_B_AFTER])
+    assert len(doubts(events, "rf_spinal_cord_umn")) == 1
+    assert asked(events).count("rf_spinal_cord_umn") == 2  # asked again
+    assert [a["value"] for a in answers_to(events, "rf_spinal_cord_umn")] == [False]
+    assert not result_of(events)["provisional"]  # the second, clear "nee" counts
+
+
+# --- the sign read back -----------------------------------------------------------------------
+
+def test_a_no_with_more_words_is_read_back_as_the_sign_and_nee_asks_again() -> None:
+    label = PROTOCOL.question("rf_spinal_cord_bilateral").label
+    flags = red_flags_with({"rf_spinal_cord_bilateral": ["nee, alleen rechts", "nee", "nee"]})
+    events = run_consultation([*flags, *AFTER_FLAGS, *PROFILE_B_AFTER])
+    confirms = [c for c in of(events, "confirm") if c["question"] == "rf_spinal_cord_bilateral"]
+    assert [c["text"] for c in confirms] == [
+        f"Dus geen: {label}. U zei erbij: alleen rechts. Klopt dat? Zeg ja of nee."]
+    # "nee" to 'Dus geen: …' means it is not right: the question is asked again
+    assert asked(events).count("rf_spinal_cord_bilateral") == 2
+    bilateral = answers_to(events, "rf_spinal_cord_bilateral")
+    assert [(a["value"], a["note"]) for a in bilateral] == [(False, None)]
+    assert result_of(events)["profile"] == "B"
+
+
+def test_a_yes_is_read_back_as_wel() -> None:
+    label = PROTOCOL.question("rf_infection").label
+    events = run_consultation([*red_flags_with({"rf_infection": ["ja", "ja"]}), *AFTER_FLAGS,
+                               DURATION])
+    confirm = [c for c in of(events, "confirm") if c["question"] == "rf_infection"]
+    assert confirm[0]["text"].startswith(f"Dus wel: {label}.")
+    assert confirm[0]["text"].endswith("Klopt dat? Zeg ja of nee.")
+
+
+# --- 'niet pluis' -----------------------------------------------------------------------------
+
+def test_niet_pluis_refers_routinely_with_the_note_kept() -> None:
+    assert RED_FLAG_QUESTIONS[-1] == "rf_unrecognised"  # the last screening question
+    flags = red_flags_with({"rf_unrecognised": ["ja, past niet bij bewegen", "ja"]})
+    events = run_consultation([*flags, *AFTER_FLAGS, DURATION])
+    confirm = [c for c in of(events, "confirm") if c["question"] == "rf_unrecognised"]
+    assert len(confirm) == 1 and "U zei erbij: past niet bij bewegen." in confirm[0]["text"]
+    answer = answers_to(events, "rf_unrecognised")
+    assert [(a["value"], a["note"]) for a in answer] == [(True, "past niet bij bewegen")]
+    r = result_of(events)
+    assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "routine", ["unrecognised"])
+
+
+# --- the duration for the letter --------------------------------------------------------------
+
+def test_a_referral_asks_the_duration_and_the_letter_names_it() -> None:
+    flags = red_flags_with({"rf_tumour_history": ["ja", "ja"]})
+    events: list[JsonEvent] = []
+    outcome = run_session(PROTOCOL, ScriptedListener([AGE, *flags, *AFTER_FLAGS, "vijf weken"]),
+                          [collect(events)])
+    assert asked(events)[-1] == "referral_duration"
+    intro = said(events, "intro")[-1]
+    assert "verwijsbrief" in intro
+    duration = answers_to(events, "referral_duration")
+    assert [(a["finding"], a["value"]) for a in duration] == [("weeks_since_onset", 5)]
+    consultation = outcome.consultation
+    assert consultation.result is not None and consultation.result.referral
+    assert consultation.findings.weeks_since_onset == 5
+    report = render_markdown(build_report(
+        protocol=PROTOCOL, answers=outcome.answers, findings=consultation.findings,
+        result=consultation.result, day=DAY))
+    letter = report.split("## Verwijsbrief aan de huisarts", 1)[1]
+    assert "met nekpijn, die 5 weken bestaat." in letter
+    assert "De patiënt is 47 jaar." in letter
+
+
+def test_a_referral_during_the_c_spine_rule_also_asks_the_duration() -> None:
+    events = run_consultation([*CLEARED_TRAUMA[:-1], "nee", "ja", DURATION])
+    assert result_of(events)["red_flags"] == ["fracture"]
+    assert asked(events)[-2:] == ["cs_rotation_45", "referral_duration"]
+
+
+def test_a_profile_asks_no_referral_duration() -> None:
+    events = run_consultation([*SCREENED, *PROFILE_B_AFTER])
+    assert result_of(events)["profile"] == "B"
+    assert "referral_duration" not in asked(events)
