@@ -42,6 +42,21 @@ def format_weeks(weeks: float) -> str:
     return "1 week" if weeks == 1 else f"{format_number(weeks)} weken"
 
 
+WEEKS_PER_MONTH = 365.25 / 12 / 7
+WEEKS_PER_YEAR = 365.25 / 7
+
+
+def format_span(weeks: float) -> str:
+    """A long time said as people say it: as format_weeks up to 12 weeks, then 'ongeveer 5
+    maanden', from two years on 'ongeveer 3 jaar' (never '104,4 weken')."""
+    if weeks <= 12:
+        return format_weeks(weeks)
+    months = round(weeks / WEEKS_PER_MONTH)
+    if months < 24:
+        return f"ongeveer {months} maanden"
+    return f"ongeveer {round(weeks / WEEKS_PER_YEAR)} jaar"
+
+
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
 

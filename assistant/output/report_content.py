@@ -21,7 +21,7 @@ from assistant.protocol.findings import UNKNOWN, Findings, Value, trauma_means_f
 from assistant.protocol.model import Profile, Protocol, Question
 from assistant.protocol.rules import Result, is_work_related
 from assistant.settings import LABELS, PracticeSettings
-from assistant.text import format_date, format_number, format_weeks
+from assistant.text import format_date, format_number, format_span
 
 if TYPE_CHECKING:
     from assistant.intake.records import IntakeRecords
@@ -190,7 +190,7 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
     lines += [letter.text("salutation"), "", letter.text("patient"), ""]
     if findings.weeks_since_onset is not None:
         lines.append(letter.text("seen_duration", date=format_date(day),
-                                 duration=format_weeks(findings.weeks_since_onset)))
+                                 duration=format_span(findings.weeks_since_onset)))
     else:
         lines.append(letter.text("seen", date=format_date(day)))
     if findings.age_years is not None:
@@ -206,7 +206,7 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
                          and a.note and not from_file), "")
         if accident:  # the accident in the therapist's words
             lines.append(f"{letter.text('accident')}: {accident}.")
-        lines.append(letter.text("accident_when", weeks=format_weeks(findings.trauma_weeks_ago))
+        lines.append(letter.text("accident_when", weeks=format_span(findings.trauma_weeks_ago))
                      if findings.trauma_weeks_ago is not None
                      else letter.text("accident_when_unknown"))
     for where in ("history", "examination"):

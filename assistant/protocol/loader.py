@@ -400,7 +400,7 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
     therapies = tuple((tid, _therapy(tid, t)) for tid, t in root.table("therapies").items())
     actions = []
     for aid, t in root.table("actions").items():
-        t.check_keys({"text", "source"})
+        t.check_keys({"text", "source", "addition"})
         actions.append((aid, Action(aid, t.text("text"), t.text("source"))))
     known = {
         "therapy": {tid for tid, _ in therapies},

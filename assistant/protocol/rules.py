@@ -28,7 +28,7 @@ from assistant.protocol.findings import (
     trauma_to_judge,
 )
 from assistant.protocol.model import Condition, Profile, Protocol
-from assistant.text import dutch_list, format_weeks
+from assistant.text import dutch_list, format_span, format_weeks
 
 Grade = Literal["I", "II", "III", "IV"]
 Course = Literal["normal", "abnormal"]
@@ -337,7 +337,7 @@ def _plan_reasons(f: Findings, p: Protocol, prof: Profile) -> list[str]:
     reasons = []
     if f.trauma_related and not recent_trauma(f):
         assert f.trauma_weeks_ago is not None
-        reasons.append(p.reason("trauma_old", weeks=format_weeks(f.trauma_weeks_ago),
+        reasons.append(p.reason("trauma_old", weeks=format_span(f.trauma_weeks_ago),
                                 window=format_weeks(TRAUMA_WINDOW_WEEKS)))
     elif f.trauma_related:
         reasons.append(p.reason("trauma_imaged" if f.fracture_ruled_out else "trauma_cleared"))
@@ -410,7 +410,8 @@ def classify(f: Findings, p: Protocol) -> Result:
         return Result(grade="IV", course=None, profile=None, referral=True,
                       reasons=tuple(referral[:at] + minor_reason + referral[at:]),
                       urgency=level, red_flags=flags, unresolved=unresolved,
-                      cautions=minor, actions=("refer_gp",))
+                      cautions=minor, actions=(("call_112", "refer_gp") if level == "emergency"
+                                               else ("refer_gp",)))
     g = grade(f)
     prof_id = profile(f)
     assert prof_id is not None
