@@ -98,22 +98,26 @@ def test_grade_iii_referred_for_it_needs_no_call_to_the_gp() -> None:
     assert "minder zeker" in r["reasons"][1]
 
 
-def red_flags_with(yes: dict[str, str]) -> list[str]:
+def red_flags_with(yes: dict[str, str], deficit: str = "nee") -> list[str]:
     """Answers to the red-flag section: "nee", except the questions named (with what is said,
-    a confirmation "ja" included)."""
+    a confirmation "ja" included). Right after the first vascular or spinal-cord flag found or
+    doubted, whether a deficit is there now: `deficit` (its answers, split by "|")."""
     out: list[str] = []
+    asked = False
     for qid in RED_FLAG_QUESTIONS:
-        out += yes[qid].split("|") if qid in yes else ["nee"]
+        said = yes[qid].split("|") if qid in yes else ["nee"]
+        out += said
+        category = PROTOCOL.question(qid).finding.split(".")[1]
+        if category in DEFICIT_CATEGORIES and not said[-1].startswith("nee") and not asked:
+            asked = True
+            out += deficit.split("|")
     return out
 
 
 def referred(yes: dict[str, str]) -> list[str]:
-    """The red flags with `yes`, then no deficit now (asked after a vascular or spinal-cord
-    flag said "ja"), no precaution, no trauma, and the duration for the letter."""
-    deficit = ["nee"] if any(
-        PROTOCOL.question(qid).finding.split(".")[1] in DEFICIT_CATEGORIES
-        and yes[qid].startswith("ja") for qid in yes) else []
-    return [*red_flags_with(yes), *deficit, *AFTER_FLAGS, DURATION]
+    """The red flags with `yes` (no deficit now, asked right after a vascular or spinal-cord
+    flag), no precaution, no trauma, and the duration for the letter."""
+    return [*red_flags_with(yes), *AFTER_FLAGS, DURATION]
 
 
 def test_every_red_flag_is_asked_and_a_confirmed_one_refers() -> None:
@@ -125,10 +129,13 @@ def test_every_red_flag_is_asked_and_a_confirmed_one_refers() -> None:
     r = result_of(events)
     assert r["grade"] == "IV" and r["referral"] and r["profile"] is None
     assert (r["urgency"], r["red_flags"]) == ("acute", ["spinal_cord"])
-    # every flag asked, whether the deficit is there now, then the precautions and a trauma
+    # every flag asked (whether the deficit is there now right after the flag), then the
+    # precautions and a trauma
     # (they can make it acute), and the duration for the letter; no more
-    assert asked(events) == ["age_years", *RED_FLAG_QUESTIONS, "acute_deficit_now",
-                             *PRECAUTION_QUESTIONS, "trauma_related", "referral_duration"]
+    at = RED_FLAG_QUESTIONS.index("rf_spinal_cord_bilateral") + 1  # right after the flag
+    assert asked(events) == ["age_years", *RED_FLAG_QUESTIONS[:at], "acute_deficit_now",
+                             *RED_FLAG_QUESTIONS[at:], *PRECAUTION_QUESTIONS, "trauma_related",
+                             "referral_duration"]
 
 
 def test_two_flags_in_two_categories_are_both_in_the_result() -> None:
@@ -438,6 +445,9 @@ def _as_answered(f: Findings) -> Findings:
         f = replace(f, has_work=bool(f.work_related or f.work_absence_weeks))
     if f.has_work is False:
         f = replace(f, work_related=None, work_absence_weeks=None)
+    if f.acute_deficit_now is None and {"vascular", "spinal_cord"} & {
+            *(f.red_flags or ()), *f.red_flags_unknown}:  # left out: asked, answered "nee"
+        f = replace(f, acute_deficit_now=False)
     return f
 
 

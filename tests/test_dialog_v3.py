@@ -41,11 +41,15 @@ C_SPINE_QUESTIONS = {q.id for s in ("c_spine_high", "c_spine_low", "c_spine_rota
 PROFILE_B_AFTER = [*NO_NEURO, "fors", "twee maanden", "nee", "nee"]
 
 
-def red_flags_with(answers: dict[str, list[str]]) -> list[str]:
-    """Answers to the red flags: "nee", except the questions named (with all that is said)."""
+def red_flags_with(answers: dict[str, list[str]], deficit: tuple[str, ...] = ()) -> list[str]:
+    """Answers to the red flags: "nee", except the questions named (with all that is said);
+    `deficit`, whether a deficit is there now, right after the question it follows."""
     out: list[str] = []
     for qid in RED_FLAG_QUESTIONS:
         out += answers.get(qid, ["nee"])
+        if qid in answers and deficit:
+            out += deficit
+            deficit = ()
     return out
 
 
@@ -139,9 +143,13 @@ def test_the_accident_date_doubted_twice_counts_as_recent() -> None:
 # --- a deficit now: 112 -----------------------------------------------------------------------
 
 def test_a_vascular_sign_with_a_deficit_now_is_an_emergency_and_ends_the_intake() -> None:
-    flags = red_flags_with({"rf_vascular_headache": ["ja", "ja"]})
-    events = run_consultation([*flags, "ja", "ja", *AFTER_FLAGS, DURATION])
+    flags = red_flags_with({"rf_vascular_headache": ["ja", "ja"]}, deficit=("ja", "ja"))
+    events = run_consultation([*flags, *AFTER_FLAGS, DURATION])
     confirm = [c for c in of(events, "confirm") if c["question"] == "acute_deficit_now"]
+    # asked right after the flag; the red flags after it are not asked: 112 now
+    questions = asked(events)
+    assert questions[questions.index("acute_deficit_now") - 1] == "rf_vascular_headache"
+    assert "rf_vascular_horner" not in questions
     assert len(confirm) == 1 and "112" in confirm[0]["text"]
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "emergency", ["vascular"])
@@ -156,8 +164,9 @@ def test_a_vascular_sign_with_a_deficit_now_is_an_emergency_and_ends_the_intake(
 
 
 def test_a_deficit_now_doubted_twice_is_an_emergency() -> None:
-    flags = red_flags_with({"rf_spinal_cord_bilateral": ["ja", "ja"]})
-    events = run_consultation([*flags, "weet ik niet", "weet ik niet", *AFTER_FLAGS, DURATION])
+    flags = red_flags_with({"rf_spinal_cord_bilateral": ["ja", "ja"]},
+                           deficit=("weet ik niet", "weet ik niet"))
+    events = run_consultation([*flags, *AFTER_FLAGS, DURATION])
     assert len(doubts(events, "acute_deficit_now")) == 1
     assert [a["value"] for a in answers_to(events, "acute_deficit_now")] == ["unknown"]
     r = result_of(events)
@@ -166,11 +175,21 @@ def test_a_deficit_now_doubted_twice_is_an_emergency() -> None:
 
 
 def test_no_deficit_now_goes_on_with_the_screening_and_refers_acutely() -> None:
-    flags = red_flags_with({"rf_vascular_headache": ["ja", "ja"]})
-    events = run_consultation([*flags, "nee", *AFTER_FLAGS, DURATION])
+    flags = red_flags_with({"rf_vascular_headache": ["ja", "ja"]}, deficit=("nee",))
+    events = run_consultation([*flags, *AFTER_FLAGS, DURATION])
     r = result_of(events)
     assert (r["urgency"], r["red_flags"]) == ("acute", ["vascular"])
+    assert set(RED_FLAG_QUESTIONS) <= set(asked(events))  # the screening went on
     assert asked(events)[-2:] == ["trauma_related", "referral_duration"]
+
+
+def test_a_doubted_vascular_sign_asks_for_a_deficit_now_too() -> None:
+    flags = red_flags_with({"rf_vascular_brainstem": ["weet ik niet", "weet ik niet"]},
+                           deficit=("ja", "ja"))
+    events = run_consultation([*flags, *AFTER_FLAGS, DURATION])
+    r = result_of(events)
+    assert (r["referral"], r["urgency"], r["unresolved"]) == (True, "emergency", ["vascular"])
+    assert "112" in r["reasons"][0]
 
 
 # --- doubt on a precaution, and on a red flag -------------------------------------------------

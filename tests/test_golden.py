@@ -25,9 +25,10 @@ from tests.harness import (
 )
 
 GOLDEN = Path(__file__).parent / "golden"
-# A spinal-cord sign confirmed and one not ruled out; no deficit now; the duration for the letter.
-REFERRAL = [*NO_RED_FLAGS[:5], "ja", "ja", "weet ik niet", "weet ik niet", *NO_RED_FLAGS[7:],
-            "nee", *AFTER_FLAGS, "drie weken"]
+# A spinal-cord sign confirmed (no deficit now, asked right after it) and one not ruled out;
+# the duration for the letter.
+REFERRAL = [*NO_RED_FLAGS[:5], "ja", "ja", "nee", "weet ik niet", "weet ik niet",
+            *NO_RED_FLAGS[7:], *AFTER_FLAGS, "drie weken"]
 INTAKES = {
     "intake_a": [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee", "14 en 20",
                  "ja"],

@@ -453,7 +453,7 @@ findings_strategy = st.builds(
     f, work_related=False if f.has_work is False else f.work_related,
     trauma_weeks_ago=f.trauma_weeks_ago if f.trauma_related else None,
     acute_deficit_now=f.acute_deficit_now
-    if {"vascular", "spinal_cord"} & set(f.red_flags or ()) else None,
+    if {"vascular", "spinal_cord"} & {*(f.red_flags or ()), *f.red_flags_unknown} else None,
     precautions_unknown=tuple(c for c in f.precautions_unknown
                               if c not in (f.precautions or ())),
     work_absence_weeks=0.0 if f.has_work is False else f.work_absence_weeks,
@@ -492,7 +492,7 @@ def test_profile_consistent_with_grade_and_course(f: Findings) -> None:
 @given(findings_strategy)
 def test_no_trauma_cleared_by_the_rule_is_grade_iv(f: Findings) -> None:
     cleared = replace(f, red_flags=(), trauma_related=True, precautions=(),
-                      c_spine_rule=CSpineRule(False, True, True))
+                      c_spine_rule=CSpineRule(False, True, True), acute_deficit_now=None)
     bilateral = bool(f.neurological_signs) and f.arm_side == "both"  # the spinal cord instead
     # the rule cannot clear a child's neck, and 65 or older is its first high-risk factor
     # (rule 11), after a recent trauma without imaging (rule 12)

@@ -144,7 +144,8 @@ def test_a_version_3_file_round_trips() -> None:
 @given(findings_strategy)
 def test_emergency_exactly_with_a_deficit_now_and_its_flag(f: Findings) -> None:
     r = classify(f, P).to_json()
-    emergency = bool(f.acute_deficit_now) and bool(DEFICIT_FLAGS & set(red_flags(f)))
+    emergency = bool(f.acute_deficit_now) and bool(
+        DEFICIT_FLAGS & {*red_flags(f), *f.red_flags_unknown})  # not ruled out too
     assert (r["urgency"] == "emergency") == emergency
 
 

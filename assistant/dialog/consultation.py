@@ -25,6 +25,7 @@ from assistant.errors import JournalMismatch
 from assistant.protocol import rules
 from assistant.protocol.dialog_texts import IntakeTexts
 from assistant.protocol.findings import (
+    DEFICIT_FLAGS,
     LIST_FINDINGS,
     NOT_RECORDED,
     UNKNOWN,
@@ -42,6 +43,7 @@ ROUNDING: Final = 0.15  # two durations said in round numbers ('een maand', 'vie
 # by up to this part, and a day
 STOPPED: Final = "stopped"
 RED_FLAGS: Final = "red_flags"
+DEFICIT_QUESTION: Final = "acute_deficit_now"  # asked right after a vascular or cord flag
 REFERRAL_DURATION: Final = "referral_duration"  # before a referral: the duration, for the letter
 STATES: Final = (
     "age", RED_FLAGS, "acute_deficit", "precautions", "trauma", "trauma_when", "trauma_imaging",
@@ -56,8 +58,10 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": "age", "dest": RED_FLAGS},
     # A vascular or spinal-cord flag: is the deficit there now? Then 112, and nothing more is
     # asked (DESIGN.md rule 9).
+    {"trigger": "advance", "source": RED_FLAGS, "dest": RESULT,
+     "conditions": [rules.has_deficit_now]},  # asked right after the flag: 112 now
     {"trigger": "advance", "source": RED_FLAGS, "dest": "acute_deficit",
-     "conditions": [rules.has_deficit_flag]},
+     "conditions": [rules.deficit_to_ask]},
     {"trigger": "advance", "source": RED_FLAGS, "dest": "precautions"},
     {"trigger": "advance", "source": "acute_deficit", "dest": RESULT,
      "conditions": [rules.has_deficit_now]},
@@ -363,9 +367,15 @@ class Consultation:
         self.history.append(AnswerRecord(question, heard, value, self.state, self.findings,
                                          note))
         self.emit(Answered(question.id, question.finding, json_value(value), note))
-        section = self.protocol.section(question.section)
+        if self.state == RED_FLAGS and self._deficit_next(question, value):
+            return
+        section = self.protocol.section(self.state if question.id == DEFICIT_QUESTION
+                                        else question.section)
         answered = {r.question.id: r.value for r in self.history}
         remaining = [q for q in self._questions(section.id) if q.id not in answered]
+        if question.section != section.id:  # the interjected deficit question: the section
+            question = next(r.question for r in reversed(self.history)  # closes on its own
+                            if r.question.section == section.id)
         ended = section.ends_when_found and value == question.yes_means
         if remaining and not ended:
             self._ask(remaining[0])
@@ -376,6 +386,27 @@ class Consultation:
                 no=lambda: self._redo_section(section.id))
         else:
             self._close_section(question, answered)
+
+    def _deficit_next(self, question: Question, value: Value) -> bool:
+        """DESIGN.md rule 9, asked without delay: right after a vascular or spinal-cord flag
+        (found or doubted), whether a deficit is present now; a "ja" (or doubt) ends the
+        screening with 112, a "nee" goes on with the red flags. True when it took the turn."""
+        deficit = self.protocol.question(DEFICIT_QUESTION)
+        if question.id == DEFICIT_QUESTION:
+            now = value is True or value == UNKNOWN  # doubt counts as a deficit now
+            self.findings = self.findings.with_value(DEFICIT_QUESTION, now)
+            if not now:
+                return False  # the red flags go on (the next one is found below)
+            trigger = next(r.question for r in reversed(self.history)
+                           if r.state == RED_FLAGS and r.question.red_flag is not None)
+            answered = {r.question.id: r.value for r in self.history}
+            self._close_section(trigger, answered)
+            return True
+        asked = any(r.question.id == DEFICIT_QUESTION for r in self.history)
+        if asked or question.red_flag not in DEFICIT_FLAGS or value not in (True, UNKNOWN):
+            return False
+        self._ask(deficit)
+        return True
 
     def _read_back_section(self, section: str) -> bool:
         """By voice, the red flags all heard as "nee" are read back as a whole before they are

@@ -227,9 +227,9 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
         lines += ["", letter.text("precautions_unknown", precautions=rules.names(
             findings.precautions_unknown, protocol.precaution_name))]
     lines += ["", letter.text("conclusion", categories=rules.names(
-        result.red_flags, protocol.red_flag_name)), ""]
+        result.red_flags or result.unresolved, protocol.red_flag_name)), ""]
     unknown = tuple(c for c in findings.red_flags_unknown if c not in result.red_flags)
-    if unknown:
+    if unknown and result.red_flags:
         lines += [letter.text("unresolved", categories=rules.names(
             unknown, protocol.red_flag_name)), ""]
     assert result.urgency is not None
@@ -347,7 +347,12 @@ def _conclusion(result: Result, findings: Findings, protocol: Protocol) -> tuple
         when = {"emergency": "nu, via 112 of de spoedeisende hulp", "acute": "vandaag nog"}.get(
             str(result.urgency), "op korte termijn, geen spoed")
         lines.append(f"Verwijzing naar de huisarts of een specialist: {when}")
-        lines.append(f"Alarmsignalen: {rules.names(result.red_flags, protocol.red_flag_name)}")
+        if result.red_flags:
+            lines.append("Alarmsignalen: "
+                         f"{rules.names(result.red_flags, protocol.red_flag_name)}")
+        if result.unresolved:
+            lines.append("Niet uitgesloten: "
+                         f"{rules.names(result.unresolved, protocol.red_flag_name)}")
     else:
         assert result.profile is not None
         lines.append(protocol.profile(result.profile).title)

@@ -261,9 +261,10 @@ def _check_consistent(values: Mapping[str, Any]) -> None:
     if (signs or values.get("arm_side") is not None) and neuro is False:
         raise FindingsError("'arm_side' of 'arm_signs' hoort alleen bij neurological_signs true")
     if values.get("acute_deficit_now") is not None \
-            and not DEFICIT_FLAGS.intersection(values.get("red_flags", ())):
+            and not DEFICIT_FLAGS.intersection((*values.get("red_flags", ()),
+                                                *values.get("red_flags_unknown", ()))):
         raise FindingsError("'acute_deficit_now' hoort alleen bij een rode vlag 'vascular' of "
-                            "'spinal_cord' in 'red_flags'")
+                            "'spinal_cord' in 'red_flags' of 'red_flags_unknown'")
     if values.get("trauma_weeks_ago") is not None and not values.get("trauma_related"):
         raise FindingsError("'trauma_weeks_ago' hoort alleen bij trauma_related true")
     if values.get("has_work") is False and values.get("work_related"):
@@ -275,6 +276,12 @@ def _check_consistent(values: Mapping[str, Any]) -> None:
 
 
 BONE_PRECAUTIONS: Final = frozenset({"osteoporosis", "corticosteroids", "rheumatoid_arthritis"})
+
+
+def deficit_flag(f: Findings) -> bool:
+    """A vascular or spinal-cord red flag found or not ruled out: then whether a deficit is
+    present now (DESIGN.md rule 9; a flag not ruled out too, the safer reading)."""
+    return bool(DEFICIT_FLAGS.intersection((*(f.red_flags or ()), *f.red_flags_unknown)))
 
 
 def recent_trauma(f: Findings) -> bool:
@@ -329,8 +336,10 @@ def needed_keys(f: Findings) -> list[str]:
     keys = ["age_years", "red_flags"]
     if f.red_flags is None:
         return keys
-    if DEFICIT_FLAGS.intersection(f.red_flags):
+    if deficit_flag(f):
         keys.append("acute_deficit_now")
+        if f.acute_deficit_now:  # 112 now (rule 9): nothing else is needed
+            return keys
     if f.red_flags:
         return keys
     keys += ["precautions", "trauma_related"]

@@ -21,6 +21,7 @@ from assistant.protocol.findings import (
     Findings,
     age_high_risk,
     child_after_trauma,
+    deficit_flag,
     fracture_before_the_rule,
     recent_trauma,
     require_complete,
@@ -90,10 +91,10 @@ def is_recent_trauma(f: Findings) -> bool:
     return recent_trauma(f)
 
 
-def has_deficit_flag(f: Findings) -> bool:
-    """A vascular or spinal-cord red flag from the screening: then whether the deficit is
-    present now (DESIGN.md rule 9)."""
-    return bool(DEFICIT_FLAGS.intersection(f.red_flags or ()))
+def deficit_to_ask(f: Findings) -> bool:
+    """A vascular or spinal-cord flag, found or not ruled out, and whether a deficit is present
+    now not asked yet (the intake asks it right after the flag; this is the fallback)."""
+    return deficit_flag(f) and f.acute_deficit_now is None
 
 
 def has_deficit_now(f: Findings) -> bool:
@@ -143,8 +144,9 @@ def is_work_related(f: Findings) -> bool:
 
 
 def grade(f: Findings) -> Grade:
-    """Neck Pain Task Force grade I–IV, as the source defines them."""
-    if has_red_flag(f):
+    """Neck Pain Task Force grade I–IV, as the source defines them (IV also for a deficit now
+    with a vascular or spinal-cord flag not ruled out: rule 9)."""
+    if has_red_flag(f) or is_emergency(f, ()):
         return "IV"
     if has_neurological_signs(f):
         return "III"
@@ -253,7 +255,8 @@ class Result:
 def is_emergency(f: Findings, flags: tuple[str, ...]) -> bool:
     """DESIGN.md rule 9: a vascular or spinal-cord flag with a deficit present now (double
     vision, slurred speech, swallowing, ataxia, new weakness): 112 now, not 'today'."""
-    return bool(f.acute_deficit_now) and bool(DEFICIT_FLAGS.intersection(flags))
+    return bool(f.acute_deficit_now) and bool(DEFICIT_FLAGS.intersection(
+        (*flags, *f.red_flags_unknown)))  # a flag not ruled out too: the safer reading
 
 
 def urgency(flags: tuple[str, ...], unresolved: tuple[str, ...], p: Protocol,
@@ -262,10 +265,10 @@ def urgency(flags: tuple[str, ...], unresolved: tuple[str, ...], p: Protocol,
     today) when any category found is acute in the data (fracture, dislocation, spinal cord,
     infection, vascular, temporal arteritis), else routine; None without a flag. The safer
     reading: an acute category not ruled out makes a referral acute too."""
+    if emergency:  # also with the flag only not ruled out (rule 9, the safer reading)
+        return "emergency"
     if not flags:
         return None
-    if emergency:
-        return "emergency"
     acute = any(p.red_flag(c).urgency == "acute" for c in (*flags, *unresolved))
     return "acute" if acute else "routine"
 
@@ -293,7 +296,7 @@ def c_spine_step(f: Findings, p: Protocol) -> str:
 
 def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
                       unresolved: tuple[str, ...], level: Urgency) -> list[str]:
-    reasons = [p.reason("grade_iv", signs=names(flags, p.red_flag_name))]
+    reasons = [p.reason("grade_iv", signs=names(flags or unresolved, p.red_flag_name))]
     if level == "emergency":
         reasons.insert(0, p.reason("emergency"))
     if fracture_suspected(f):
@@ -304,7 +307,7 @@ def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
             reasons.append(p.reason("fracture_c_spine", step=c_spine_step(f, p)))
     if flags == ("spinal_cord",) and not f.red_flags and bilateral_arm_signs(f):
         reasons.append(p.reason("bilateral_arm_signs"))
-    if unresolved:
+    if unresolved and flags:  # without a flag found, grade_iv already names them
         reasons.append(p.reason("unresolved_referral", signs=names(unresolved, p.red_flag_name)))
     reasons.append(p.reason(f"urgency_{level}"))
     return reasons
@@ -398,8 +401,9 @@ def advice(f: Findings, prof: Profile, p: Protocol) -> tuple[str, ...]:
 
 def classify(f: Findings, p: Protocol) -> Result:
     """The result for complete findings (raises FindingsError naming a missing key)."""
-    require_complete(f)
     flags = red_flags(f)
+    if not is_emergency(f, flags):  # 112 now: nothing else is needed (rule 9)
+        require_complete(f)
     unresolved = tuple(c for c in f.red_flags_unknown if c not in flags)
     level = urgency(flags, unresolved, p, emergency=is_emergency(f, flags))
     minor = ("minor",) if is_minor(f) else ()  # rule 11: said first
