@@ -145,9 +145,10 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
         answers["recurrent"] = rng.choice(YES if recurrent else NO)
         answers["psychosocial_dominant"] = rng.choice(YES if profile == "C" else NO)
         answers["age_years"] = rng.choice(AGES)
-        # after a vascular or spinal-cord flag: no deficit now (a "ja" would be 112, also a
-        # referral, now and then)
-        answers["acute_deficit_now"] = rng.choice(YES if rng.random() < 0.2 else NO)
+        # right after a vascular or spinal-cord flag (found, or doubted twice): no deficit now;
+        # in a referral now and then a "ja" (112); elsewhere a "ja" would refer a doubted flag
+        deficit = profile == "referral" and rng.random() < 0.2
+        answers["acute_deficit_now"] = rng.choice(YES if deficit else NO)
         answers["trauma_related"] = rng.choice(NO if trauma is None else YES)
         answers["trauma_weeks_ago"] = rng.choice(OLD if trauma == "old" else RECENT)
         # a referral that ends before the course: the duration, for the letter
