@@ -301,3 +301,22 @@ def test_a_profile_asks_no_referral_duration() -> None:
     events = run_consultation([*SCREENED, *PROFILE_B_AFTER])
     assert result_of(events)["profile"] == "B"
     assert "referral_duration" not in asked(events)
+
+
+def test_a_nee_whose_words_name_the_sign_is_asked_once_more() -> None:
+    """The review's unsafe case: 'nee, alleen koorts vorige week door een keelontsteking'."""
+    said = "nee, alleen koorts vorige week door een keelontsteking"
+    events = run_consultation(red_flags_with({"rf_infection": [said, "ja", "ja"]}))
+    assert [r["reason"] for r in of(events, "reprompt")
+            if r["question"] == "rf_infection"] == ["contradiction"]
+    (answer,) = answers_to(events, "rf_infection")
+    assert answer["value"] is True
+    # 'geen koorts' names no sign: a plain nee with its note, read back
+    events = run_consultation(red_flags_with({"rf_infection": ["nee, geen koorts gehad", "ja"]}))
+    assert not [r for r in of(events, "reprompt") if r["question"] == "rf_infection"]
+    confirm = [c for c in of(events, "confirm") if c["question"] == "rf_infection"]
+    assert confirm[0]["text"].startswith("Dus geen: koorts")
+    # said twice, the "nee" is read back with the words, never taken silently
+    events = run_consultation(red_flags_with({"rf_infection": [said, said, "ja"]}))
+    confirm = [c for c in of(events, "confirm") if c["question"] == "rf_infection"]
+    assert "U zei erbij: alleen koorts" in confirm[0]["text"]

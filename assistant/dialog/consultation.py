@@ -36,7 +36,7 @@ from assistant.protocol.findings import (
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import Result
 from assistant.speech.interfaces import Utterance
-from assistant.text import format_date, printable
+from assistant.text import format_date, normalise, printable
 
 RESULT: Final = "result"
 ROUNDING: Final = 0.15  # two durations said in round numbers ('een maand', 'vier weken') differ
@@ -131,6 +131,24 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
 ]
 
 
+_NEGATED_BY: Final = frozenset({"geen", "niet", "nooit", "zonder", "niks", "niets"})
+_NOT_A_SIGN: Final = frozenset({"patient", "patiënt", "nekpijn", "tekenen", "andere", "samen",
+                                "zonder", "nieuwe", "beide", "kanten"})
+_STEM: Final = 6  # letters compared: 'koorts' and 'koortsig', 'tintelingen' and 'tinteling'
+
+
+def names_the_sign(label: str, note: str) -> bool:
+    """Whether the words said beside a "nee" name the red flag's sign without a negation before
+    it ('alleen koorts vorige week' names 'koorts'; 'geen koorts' does not): then the "nee" is
+    asked again, never taken."""
+    stems = {w[:_STEM] for w in normalise(label).split()
+             if len(w) >= _STEM and w not in _NOT_A_SIGN}
+    words = normalise(note).split()
+    return any(len(w) >= _STEM and w[:_STEM] in stems
+               and not _NEGATED_BY.intersection(words[max(0, i - 2):i])
+               for i, w in enumerate(words))
+
+
 @dataclass(frozen=True)
 class DialogConfig:
     """When an answer must be confirmed (confidences come from the recogniser; text is 1.0)."""
@@ -175,6 +193,7 @@ class Consultation:
     current: Question | None = None
     state: str = STATES[0]
     _doubted: bool = False  # the current question got an answer of doubt before
+    _sign_reasked: bool = False  # a "nee" whose words name the sign was asked once more
     _told_why: bool = False  # why every screening answer is read back (confirm_screening)
     _restoring: bool = False  # replaying the journal: nothing is read back
 
@@ -275,6 +294,13 @@ class Consultation:
             case Answer() if self._longer_than_onset(question, intent.value):
                 self.turns.retry("longer_than_onset",
                                  self.texts.turns.why("longer_than_onset"))
+            case Answer() if question.red_flag and intent.value is False \
+                    and not self._sign_reasked and names_the_sign(question.label, intent.note):
+                # 'nee, alleen koorts na een keelontsteking': the words name the sign, so asked
+                # once more with the help; a second such "nee" is read back, as every "nee"
+                # with words on a red flag
+                self._sign_reasked = True
+                self.turns.retry("contradiction", self.texts.turns.why("contradiction"))
             case Answer():
                 self._answer(question, heard, intent)
             case None | Command():  # a command never reaches here (Turns takes it first)
@@ -450,7 +476,7 @@ class Consultation:
     def _ask(self, question: Question | None) -> None:
         assert question is not None
         if question is not self.current:
-            self._doubted = False
+            self._doubted = self._sign_reasked = False
         self.current = question
         self.turns.ask(Ask(question.id, question.finding, question.text,
                            yes_means=question.yes_means), question.help)
