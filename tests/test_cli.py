@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from assistant.cli import main
-from tests.harness import NO_NEURO, SCREENED
+from tests.harness import AGE, NO_NEURO, SCREENED
 
 PROFILE_B_FINDINGS = {
     "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "severe",
@@ -86,7 +86,9 @@ def test_intake_from_answers_writes_events_and_report(tmp_path: Path) -> None:
     assert "Behandelprofiel B" in run.stdout
     events = [json.loads(line) for line in events_file.read_text("utf-8").splitlines()]
     kinds = [e["event"] for e in events]
-    assert kinds[0] == "say" and "ask" in kinds and "heard" in kinds and "answer" in kinds
+    # the intake opens with the age question (version 3), then says each section's intro
+    assert kinds[0] == "ask" and events[0]["question"] == "age_years"
+    assert "say" in kinds and "heard" in kinds and "answer" in kinds
     assert kinds.count("result") == 1
     result = json.loads((report / "result.json").read_text("utf-8"))
     assert result.pop("chosen_exercises") == []  # --answers chooses none unless --exercises
@@ -99,7 +101,7 @@ def test_intake_from_answers_writes_events_and_report(tmp_path: Path) -> None:
 
 def test_text_intake_from_stdin(tmp_path: Path) -> None:
     # psychosocial factors dominant: ja; work: nee
-    lines = [*SCREENED, *NO_NEURO, "fors", "anderhalve maand", "ja", "nee"]
+    lines = [AGE, *SCREENED, *NO_NEURO, "fors", "anderhalve maand", "ja", "nee"]
     run = cli("intake", "--text", "--mute", stdin="\n".join(lines) + "\n")
     assert run.returncode == 0, run.stderr
     assert "Graad: II" in run.stdout and "Behandelprofiel C" in run.stdout
@@ -108,11 +110,12 @@ def test_text_intake_from_stdin(tmp_path: Path) -> None:
 
 def test_end_of_input_stops_with_exit_1_and_keeps_the_answers(tmp_path: Path) -> None:
     report = tmp_path / "r"
-    run = cli("intake", "--text", "--report", str(report), stdin="nee\nnee\n")
+    run = cli("intake", "--text", "--report", str(report), stdin=f"{AGE}\nnee\nnee\n")
     assert run.returncode == 1
     assert "gestopt" in run.stdout
     text = (report / "report.md").read_text("utf-8")
     assert "(onvolledig)" in text and text.count("| nee |") == 2
+    assert f"| {AGE} jaar |" in text  # the age, answered first
     assert not (report / "result.json").exists()
 
 
@@ -128,7 +131,7 @@ def test_an_earlier_report_in_the_folder_is_never_overwritten(tmp_path: Path) ->
 
 
 def test_stop_command_exits_1() -> None:
-    assert cli("intake", "--text", "--mute", stdin="nee\nstop\n").returncode == 1
+    assert cli("intake", "--text", "--mute", stdin=f"{AGE}\nnee\nstop\n").returncode == 1
 
 
 def test_default_mode_says_why_it_is_text(tmp_path: Path) -> None:

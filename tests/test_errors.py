@@ -23,7 +23,7 @@ from assistant.speech.models import ModelError
 from assistant.speech.recognizer import RecognizerError
 from assistant.speech.setup import Unavailable
 from assistant.speech.tts import TtsError
-from tests.harness import NO_NEURO, PROTOCOL, SCREENED
+from tests.harness import AGE, NO_NEURO, PROTOCOL, SCREENED
 from tests.records_fixtures import add_intake
 from tests.test_intents import parse_duration
 
@@ -132,7 +132,7 @@ def test_numbers_no_setting_can_mean_are_refused(flag: str, value: str, message:
 
 def test_a_309_digit_duration_is_asked_again_never_infinite(tmp_path: Path) -> None:
     log = tmp_path / "events.jsonl"
-    answers = [*SCREENED, *NO_NEURO, "fors", "9" * 309, "1" + "0" * 12 + " weken",
+    answers = [AGE, *SCREENED, *NO_NEURO, "fors", "9" * 309, "1" + "0" * 12 + " weken",
                "tien weken", "nee", "nee"]
     run = cli("intake", "--text", "--mute", "--patient", "P-309", "--events", str(log),
               stdin="\n".join(answers) + "\n")
@@ -201,7 +201,7 @@ def test_help_in_the_c_locale_replaces_what_it_cannot_show() -> None:
 
 
 def test_an_ascii_terminal_gets_the_whole_intake_with_question_marks() -> None:
-    answers = [*SCREENED, *NO_NEURO, "fors", "drie weken", "ja", "nee", "nee"]
+    answers = [AGE, *SCREENED, *NO_NEURO, "fors", "drie weken", "ja", "nee", "nee"]
     run = subprocess.run([sys.executable, "-m", "assistant", "intake", "--text", "--mute"],
                          input="\n".join(answers).encode() + b"\n", capture_output=True,
                          timeout=60, check=False, env={**os.environ, "PYTHONIOENCODING": "ascii"})

@@ -17,11 +17,11 @@ import pytest
 from assistant.protocol import classify, load_protocol
 from assistant.protocol.findings import parse_findings
 from assistant.records.store import Store
-from tests.harness import NO_NEURO, SCREENED
+from tests.harness import AGE, NO_NEURO, SCREENED
 from tests.records_fixtures import GRADE_III_FILE
 
 P = load_protocol()
-PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # not psychosocial, work
+PROFILE_B = [AGE, *SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # no work
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 

@@ -17,12 +17,13 @@ from assistant.cli import common as cli_common
 from assistant.cli import intake as cli
 from assistant.records.store import Store
 from assistant.speech.interfaces import Utterance
-from tests.harness import NO_NEURO, SCREENED
+from tests.harness import AGE, NO_NEURO, SCREENED
 from tests.in_process import Terminal, one_line, run
 from tests.test_records_errors import locked
 
 TEXT_LISTENER = cli_common.text_listener
-ANSWERS = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # profile B
+# the age first, then profile B
+ANSWERS = [AGE, *SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]
 
 
 
@@ -157,7 +158,8 @@ def test_a_lock_mid_intake_keeps_the_answers_before_it(
 def test_a_usage_error_after_the_journal_opened_leaves_no_empty_journal(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    code, _, _ = run(["intake", "--text", "--mute"], capsys, monkeypatch, "nee\nnee\nstop\n")
+    code, _, _ = run(["intake", "--text", "--mute"], capsys, monkeypatch,
+                     f"{AGE}\nnee\nstop\n")
     assert code == 1
     interrupted = open_journal()
     assert interrupted is not None and interrupted[1] == 2

@@ -12,12 +12,12 @@ import pytest
 
 from assistant.protocol import load_protocol
 from assistant.records.store import Store
-from tests.harness import GRADE_III, SCREENED
+from tests.harness import AGE, GRADE_III, SCREENED
 from tests.records_fixtures import GRADE_III_FILE
 
 # no red flag, precaution or trauma; reflexes reduced, a positive test, not referred for it;
 # a little impact for three weeks, improving, not recurrent; not work-related
-PROFILE_D = [*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee"]
+PROFILE_D = [AGE, *SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee"]
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -171,7 +171,8 @@ def test_arm_signs_on_both_sides_are_the_spinal_cord_red_flag(tmp_path: Path) ->
         "IV", "acute", ["spinal_cord"])
     assert "aan beide kanten" in result["reasons"][1]
     events = tmp_path / "e.jsonl"
-    answers = [*SCREENED, "nee", "ja", "nee", "beide"]
+    # the age, no flag; weakness on both sides; the duration the referral asks for the letter
+    answers = [AGE, *SCREENED, "nee", "ja", "nee", "beide", "drie weken"]
     done = cli("intake", "--text", "--mute", "--events", str(events),
                stdin="\n".join(answers) + "\n")
     assert done.returncode == 0, done.stderr

@@ -62,7 +62,7 @@ def test_a_stopped_intake_says_how_to_go_on(capsys: pytest.CaptureFixture[str],
                                             tmp_path: Path) -> None:
     monkeypatch.setenv("ASSISTANT_DB", str(tmp_path / "r.sqlite3"))
     code, out, _ = run(["intake", "--text", "--mute", "--patient", "S-1"], capsys, monkeypatch,
-                       "nee\nnee\nstop\n")
+                       "47\nnee\nstop\n")  # the age, a red flag, then stop
     assert code == 1
     assert "Ga later verder met 'assistant intake --patient S-1'." in out
     code, out, _ = run(["intake", "--text", "--mute", "--patient", "S-2"], capsys, monkeypatch,

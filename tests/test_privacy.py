@@ -15,7 +15,7 @@ from assistant.cli import main
 from tests.audio_room import dutch_synthesizer
 from tests.harness import NO_NEURO, VOICE_SCREENED, of, result_of
 from tests.records_fixtures import GRADE_III_FILE
-from tests.test_voice_dialog import run_voice
+from tests.test_voice_dialog import AGE, run_voice
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 NETWORK_MODULES = {"socket", "urllib", "http", "ftplib", "smtplib", "requests", "httpx",
@@ -36,9 +36,8 @@ class NetworkUsed(AssertionError):
 def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Any attempt to open an internet socket or resolve a name fails the test."""
     attempts: list[str] = []
-    real_socket = socket.socket
 
-    class GuardedSocket(real_socket):
+    class GuardedSocket(socket.socket):  # the real class: patched in only below
         def __init__(self, family: int = -1, *args: Any, **kwargs: Any) -> None:
             if family in (socket.AF_INET, socket.AF_INET6, -1):
                 attempts.append(f"socket({family})")
@@ -92,7 +91,8 @@ def test_everything_a_practice_does_runs_offline(tmp_path: Path, no_network: lis
 
 
 def test_a_voice_consultation_runs_offline(no_network: list[str]) -> None:
-    answers = [*VOICE_SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee", "veertien", "ja"]
+    answers = [AGE, *VOICE_SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee", "veertien",
+               "ja"]
     events, _, _ = run_voice([(a, 0.95) for a in answers])
     assert result_of(events)["profile"] == "B"
     assert of(events, "answer")[-1]["value"] == ["F14"]

@@ -102,7 +102,8 @@ def test_alarms_are_confirmed_where_they_matter() -> None:
 def test_every_red_flag_and_precaution_says_where_it_comes_from() -> None:
     for flag in P.red_flags:
         assert flag.source and flag.urgency in {"acute", "routine"}
-    assert P.red_flag("vascular").addition and "IFOMPT" in P.red_flag("vascular").addition
+    vascular = P.red_flag("vascular").addition
+    assert vascular and "IFOMPT" in vascular
     for precaution in P.precautions:
         assert precaution.why and precaution.source and precaution.addition
 
@@ -148,6 +149,8 @@ def _set(path: str, value: Any) -> Mutation:
 
 
 _DELETE = object()
+# The first red-flag question's place in the data (the age is asked before it, version 3).
+RF = next(i for i, q in enumerate(data()["questions"]) if q["section"] == "red_flags")
 
 
 @pytest.mark.parametrize(
@@ -160,13 +163,13 @@ _DELETE = object()
         (_set("questions.0.help", _DELETE), r"questions\[0\].help: missing or empty text"),
         (_set("questions.0.section", "nowhere"), "unknown section 'nowhere'"),
         (_set("questions.0.finding", "red_flags.headache"), "unknown finding 'red_flags.headache'"),
-        (_set("questions.0.alarm", False), "a red-flag question needs alarm = true"),
-        (_set("questions.0.why", _DELETE), "says why it is asked"),
+        (_set(f"questions.{RF}.alarm", False), "a red-flag question needs alarm = true"),
+        (_set(f"questions.{RF}.why", _DELETE), "says why it is asked"),
         (_set("questions.0.found_by", "rumour"), "found_by: expected one of"),
         (_set("red_flags.vascular.urgency", "soon"), "expected acute or routine"),
         (_set("precautions.anticoagulants", _DELETE), "'anticoagulants' is missing"),
         (_set("referral.letter.seen", "Op {day}"), "placeholders"),
-        (_set("questions.0.type", "duration"), "needs type 'yes_no'"),
+        (_set(f"questions.{RF}.type", "duration"), "needs type 'yes_no'"),
         (_set("profiles.B.consider", ["cervical_pillow", "acupuncture"]),
          "profiles.B.consider: unknown therapy 'acupuncture'"),
         (_set("profiles.A.exercises", ["F1", "F99"]), "unknown exercise 'F99'"),
@@ -185,8 +188,8 @@ _DELETE = object()
         (_set("dialog.intake.colour", "red"), r"dialog\.intake: unknown key 'colour'"),
         (_set("dialog.intake.confirm", "Ik hoorde: {waarde}."),
          r"dialog\.intake\.confirm: placeholders \['waarde'\] are not \['value'\]"),
-        (_set("dialog.intake.confirm_alarm", "U zei {value}. Klopt dat?"),
-         r"dialog\.intake\.confirm_alarm: placeholders"),
+        (_set("dialog.intake.confirm_yes", "U zei {value}. Klopt dat?"),
+         r"dialog\.intake\.confirm_yes: placeholders"),
         (_set("dialog.yes_or_no", "Zeg {ja} of nee."), r"dialog\.yes_or_no: placeholders"),
         (_set("dialog.evaluation.command_hint", ""), r"dialog\.evaluation\.command_hint"),
         (_set("dialog.evaluation.neuro", _DELETE), r"dialog\.evaluation\.neuro: expected a table"),

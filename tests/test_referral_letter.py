@@ -12,18 +12,26 @@ from assistant.protocol import parse_findings
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
     AFTER_FLAGS,
+    AGE,
     HIGH_RISK_QUESTIONS,
+    NO_PRECAUTIONS,
     NO_RED_FLAGS,
     PROTOCOL,
     RED_FLAG_QUESTIONS,
+    SCREENED,
     TRAUMA,
 )
 
 DAY = date(2026, 11, 30)
+DURATION = "drie weken"  # a referral asks the duration of the neck pain for the letter
+DEFICIT_FLAGS = frozenset({"vascular", "spinal_cord"})  # a "ja" asks whether the deficit is now
 
 
-def letter_for(inputs: list[str]) -> str:
-    outcome = run_session(PROTOCOL, ScriptedListener(inputs), [])
+def letter_for(inputs: list[str], *, age: str | None = AGE) -> str:
+    """The letter of an intake with these answers (the age first, unless None: `inputs` answer
+    it themselves)."""
+    script = [age, *inputs] if age is not None else inputs
+    outcome = run_session(PROTOCOL, ScriptedListener(script), [])
     consultation = outcome.consultation
     assert consultation.result is not None and consultation.result.referral
     report = render_markdown(build_report(
@@ -32,18 +40,26 @@ def letter_for(inputs: list[str]) -> str:
     return report.split("## Verwijsbrief aan de huisarts", 1)[1]
 
 
-def red_flags_with(yes: set[str], doubt: frozenset[str] = frozenset()) -> list[str]:
-    """The red flags (`yes` confirmed, `doubt` doubted twice), then no precaution or trauma."""
+def red_flags_with(yes: set[str], doubt: frozenset[str] = frozenset(),
+                   deficit_now: list[str] | None = None) -> list[str]:
+    """The red flags (`yes` confirmed, `doubt` doubted twice); right after the first vascular
+    or spinal-cord one of them, whether the deficit is there now (`deficit_now`, else "nee");
+    then no precaution or trauma, and the duration for the letter."""
     out: list[str] = []
+    deficit_asked = False
     for qid in RED_FLAG_QUESTIONS:
         out += ["ja", "ja"] if qid in yes else ["weet ik niet"] * 2 if qid in doubt else ["nee"]
-    return [*out, *AFTER_FLAGS]
+        if not deficit_asked and (qid in yes or qid in doubt) \
+                and PROTOCOL.question(qid).red_flag in DEFICIT_FLAGS:
+            out += deficit_now if deficit_now is not None else ["nee"]
+            deficit_asked = True
+    return [*out, *AFTER_FLAGS, DURATION]
 
 
 def test_every_positive_sign_in_the_therapists_words_with_urgency() -> None:
     letter = letter_for(red_flags_with({"rf_spinal_cord_bladder", "rf_spinal_cord_bilateral",
                                         "rf_tumour_history"}))
-    assert "Op 30 november 2026 zag ik uw patiënt met nekpijn." in letter
+    assert "Op 30 november 2026 zag ik uw patiënt met nekpijn, die 3 weken bestaat." in letter
     assert "Uit de anamnese:" in letter and "Bij het onderzoek:" not in letter
     for qid in ("rf_spinal_cord_bladder", "rf_spinal_cord_bilateral", "rf_tumour_history"):
         assert f"- {PROTOCOL.question(qid).label}" in letter
@@ -65,7 +81,7 @@ def test_routine_referral_says_no_hurry_and_unknown_signs_are_named() -> None:
 
 def test_a_failed_rotation_comes_from_the_examination_and_names_the_rule() -> None:
     high = ["nee"] * len(HIGH_RISK_QUESTIONS)
-    letter = letter_for([*TRAUMA, *high, "ja", "nee", "ja"])
+    letter = letter_for([*TRAUMA, *high, "ja", "nee", "ja", DURATION])
     assert "Bij het onderzoek:" in letter
     assert f"- {PROTOCOL.question('cs_rotation_45').letter_label}" in letter
     assert "- kan het hoofd niet zelf 45 graden" in letter
@@ -74,7 +90,8 @@ def test_a_failed_rotation_comes_from_the_examination_and_names_the_rule() -> No
 
 
 def test_trauma_with_a_precaution_says_the_rule_does_not_hold() -> None:
-    letter = letter_for([*NO_RED_FLAGS, "nee", "ja", "nee", "nee", "ja", "nee"])
+    letter = letter_for([*NO_RED_FLAGS, "nee", "ja", "nee", "nee", "ja", "drie dagen", "nee",
+                         DURATION])
     assert "bij langdurig gebruik van prednison" in letter
     assert "de Canadian C-spine rule geldt hier niet" in letter
 
@@ -94,8 +111,8 @@ def test_the_duration_is_named_when_known() -> None:
 
 def test_no_low_risk_factor_lists_each_absent_one_and_known_precautions() -> None:
     high = ["nee"] * len(HIGH_RISK_QUESTIONS)
-    letter = letter_for([*NO_RED_FLAGS, "nee", "nee", "nee", "ja", "ja", "nee", *high,
-                         "nee", "nee", "nee", "ja", "ja"])  # tender, confirmed
+    letter = letter_for([*NO_RED_FLAGS, "nee", "nee", "nee", "ja", "ja", "drie dagen", "nee",
+                         *high, "nee", "nee", "nee", "ja", "ja", DURATION])  # tender, confirmed
     for qid in ("cs_simple_rear_end", "cs_walked", "cs_delayed_onset"):
         assert f"- {PROTOCOL.question(qid).letter_label}" in letter.split("Bij het onderzoek")[0]
     examination = letter.split("Bij het onderzoek:")[1]
@@ -114,21 +131,87 @@ def test_each_sign_carries_the_therapists_words_and_a_doubted_one_is_named() -> 
     therapist could not rule out is named as such, with what was said."""
     flags = RED_FLAG_QUESTIONS
     seen, doubted = flags[12], flags[13]  # double vision …; dizziness with …
+    assert (seen, doubted) == ("rf_vascular_brainstem", "rf_vascular_dizziness")
     answers: list[str] = []
     for qid in flags:
-        if qid == seen:
-            answers += ["ja, sinds eergisteren af en toe dubbelzien", "ja"]
+        if qid == seen:  # then: no deficit now
+            answers += ["ja, sinds eergisteren af en toe dubbelzien", "ja", "nee"]
         elif qid == doubted:
             answers += ["weet ik niet, niet getest", "weet ik niet, niet getest"]
         else:
             answers.append("nee")
-    letter = letter_for([*answers, *AFTER_FLAGS])
+    letter = letter_for([*answers, *AFTER_FLAGS, DURATION])
     assert "(sinds eergisteren af en toe dubbelzien)" in letter
     assert "niet uitgesloten (weet ik niet, niet getest)" in letter
 
 
 def test_the_accident_is_named_in_the_therapists_words() -> None:
-    trauma = [*TRAUMA[:-2], "ja, vorige week van het keukentrapje gevallen", "nee"]
+    trauma = [*TRAUMA[:-3], "ja, vorige week van het keukentrapje gevallen", "een week", "nee"]
     high = ["nee"] * len(HIGH_RISK_QUESTIONS)
-    letter = letter_for([*trauma, *high, "ja", "nee", "ja"])  # fails the rotation
+    letter = letter_for([*trauma, *high, "ja", "nee", "ja", DURATION])  # fails the rotation
     assert "Over het ongeval noteerde ik: vorige week van het keukentrapje gevallen." in letter
+
+
+# --- version 3: the emergency, the age, the accident's date, both arms, doubt, 'niet pluis' ---
+
+EMERGENCY = PROTOCOL.referral.text("emergency")
+
+
+def test_a_deficit_now_puts_the_emergency_on_top_of_the_letter() -> None:
+    letter = letter_for(red_flags_with({"rf_vascular_headache"}, deficit_now=["ja", "ja"]))
+    assert EMERGENCY.startswith("SPOED. Bel 112")
+    assert letter.strip().startswith(EMERGENCY)  # before the salutation
+    assert letter.index(EMERGENCY) < letter.index("Geachte collega")
+    assert f"- {PROTOCOL.question('rf_vascular_headache').label}" in letter
+    assert "vandaag nog" not in letter  # not 'today': now
+    assert "Bel dan 112" not in letter  # no 'if it gets worse' beside a deficit present now
+    # without a deficit now the letter has no emergency line
+    calm = letter_for(red_flags_with({"rf_vascular_headache"}, deficit_now=["nee"]))
+    assert "SPOED" not in calm and "vandaag nog" in calm
+
+
+def test_the_age_is_named() -> None:
+    letter = letter_for(red_flags_with({"rf_tumour_history"}), age="52")
+    assert "De patiënt is 52 jaar." in letter
+    unknown = letter_for(["weet ik niet", "weet ik niet", *red_flags_with({"rf_tumour_history"})],
+                         age=None)
+    assert "jaar." not in unknown.split("Uit de anamnese:")[0]  # no age line when not known
+
+
+def test_the_accidents_date_is_named() -> None:
+    high = ["nee"] * len(HIGH_RISK_QUESTIONS)
+    letter = letter_for([*TRAUMA, *high, "ja", "nee", "ja", DURATION])  # fails the rotation
+    assert "Het ongeval was 3 dagen geleden." in letter
+    unknown = letter_for([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "weet ik niet", "weet ik niet",
+                          "nee", *high, "ja", "nee", "ja", DURATION])
+    assert "Wanneer het ongeval was, is niet bekend." in unknown
+    assert "Het ongeval was" not in unknown
+
+
+def test_arm_signs_on_both_sides_name_the_signs() -> None:
+    """Arm signs on both sides: the spinal cord, not one nerve root; the GP reads which signs."""
+    letter = letter_for([*SCREENED, "ja", "ja", "nee", "beide", DURATION])  # reflexes, weakness
+    assert ("Bij het onderzoek: verminderde peesreflexen in de arm en spierzwakte in de arm, "
+            "aan beide kanten.") in letter
+    assert "druk op het ruggenmerg, niet bij één zenuwwortel" in letter
+    assert "vandaag nog" in letter  # the spinal cord is acute
+    assert "gevoelsstoornis" not in letter.lower()  # the sign not found is not named
+
+
+def test_unknown_precautions_are_named() -> None:
+    flags = red_flags_with({"rf_tumour_history"})[:len(RED_FLAG_QUESTIONS) + 1]
+    letter = letter_for([*flags, "weet ik niet", "weet ik niet", *NO_PRECAUTIONS[1:], "nee",
+                         DURATION])
+    assert "Niet uitgesloten: botontkalking (osteoporose)." in letter
+    assert "Bekend:" not in letter  # a precaution not ruled out is not a known one
+
+
+def test_niet_pluis_keeps_the_therapists_words() -> None:
+    flags: list[str] = []
+    for qid in RED_FLAG_QUESTIONS:
+        flags += (["ja, pijn past niet bij bewegen", "ja"] if qid == "rf_unrecognised"
+                  else ["nee"])
+    letter = letter_for([*flags, *AFTER_FLAGS, DURATION])
+    label = PROTOCOL.question("rf_unrecognised").letter_label
+    assert f"- {label} (pijn past niet bij bewegen)" in letter
+    assert "Het is geen spoed." in letter  # 'niet pluis' alone is routine

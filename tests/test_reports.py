@@ -25,6 +25,7 @@ from assistant.output.report_content import (
     AnswerRow,
     Answers,
     Baseline,
+    Bullets,
     Report,
     Section,
     build_report,
@@ -37,6 +38,7 @@ from assistant.settings import PracticeSettings, save_settings
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
     AFTER_FLAGS,
+    AGE,
     CLEARED_TRAUMA,
     GRADE_III,
     NO_NEURO,
@@ -51,15 +53,23 @@ SCRIPT = "<script>alert('x')</script>"
 PROFILE_B = [*CLEARED_TRAUMA, *NO_NEURO, "fors", "twee maanden", f"nee, {SCRIPT}", "ja", "ja",
              "vijf weken", "veertien en vijfenvijftig", "ja"]
 PROFILE_D = [*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee", "F14", "ja"]
-REFERRAL = [*NO_RED_FLAGS[:5], "ja", "ja", *NO_RED_FLAGS[6:], *AFTER_FLAGS]
+# a spinal-cord sign, confirmed, then no deficit now (asked right after it); the duration the
+# referral asks for the letter
+REFERRAL = [*NO_RED_FLAGS[:5], "ja", "ja", "nee", *NO_RED_FLAGS[6:], *AFTER_FLAGS, "drie weken"]
+# profile A: a little impact, three weeks, improving, not recurrent; then work (or none)
+PROFILE_A = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee"]
+WORKS = ["ja", "nee", "geen"]  # works, not work-related, no absence
+NO_WORK = ["nee"]
+STOPPED_EARLY = ["nee", "nee, nooit gehad", "ja", "stop"]  # a note on the second red flag
 BASELINE = Baseline(7, (6, 7, 8), ("traplopen", "autorijden", "lezen"))
 SETTINGS = PracticeSettings(therapist="Sam de Vries", practice="Fysio & Co <Utrecht>",
                             agb="04123456", phone="030 123 45 67")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def outcome_of(inputs: list[str]) -> Outcome:
-    outcome = run_session(PROTOCOL, ScriptedListener(inputs), [])
+def outcome_of(inputs: list[str], *, age: str = AGE) -> Outcome:
+    """A whole intake: the age first, then `inputs`."""
+    outcome = run_session(PROTOCOL, ScriptedListener([age, *inputs]), [])
     assert outcome.consultation.result is not None
     return outcome
 
@@ -178,7 +188,7 @@ def test_the_written_report_html_is_the_rendered_report_and_private(tmp_path: Pa
 
 
 def test_an_unfinished_intake_is_marked_and_keeps_its_answers() -> None:
-    outcome = run_session(PROTOCOL, ScriptedListener(["nee", "nee, nooit gehad", "ja", "stop"]), [])
+    outcome = run_session(PROTOCOL, ScriptedListener([AGE, *STOPPED_EARLY]), [])
     report = report_of(outcome)
     assert not report.complete and render_summary(report) == ""
     for kind, text in three(report).items():
@@ -194,6 +204,11 @@ def test_a_new_report_folder_never_reuses_a_name(tmp_path: Path) -> None:
     assert stat.S_IMODE(first.stat().st_mode) == 0o700
 
 
+def typed(lines: list[str]) -> str:
+    """What is typed at the intake: the age first, then `lines`."""
+    return "\n".join([AGE, *lines]) + "\n"
+
+
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin,
                           capture_output=True, text=True, timeout=120, check=False)
@@ -204,7 +219,7 @@ def reports_root() -> Path:
 
 
 def test_the_intake_ends_with_a_summary_and_writes_to_the_data_folder() -> None:
-    lines = "\n".join([*PROFILE_B, "nee"]) + "\n"  # no baseline measurement now
+    lines = typed([*PROFILE_B, "nee"])  # no baseline measurement now
     done = cli("intake", "--text", "--mute", "--patient", "P-7", "--date", "2026-11-30",
                stdin=lines)
     assert done.returncode == 0, done.stderr
@@ -225,7 +240,7 @@ def test_the_intake_ends_with_a_summary_and_writes_to_the_data_folder() -> None:
 
 
 def test_a_referral_says_once_how_to_sign_the_letter_until_it_is_set() -> None:
-    stdin = "\n".join(REFERRAL) + "\n"
+    stdin = typed(REFERRAL)
     done = cli("intake", "--text", "--mute", stdin=stdin)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("assistant settings --naam") == 1
@@ -241,7 +256,7 @@ def test_a_damaged_settings_file_does_not_stop_the_intake(tmp_path: Path) -> Non
     Path(os.environ["ASSISTANT_CONFIG"]).parent.mkdir(parents=True, exist_ok=True)
     Path(os.environ["ASSISTANT_CONFIG"]).write_text("therapist = [", "utf-8")
     done = cli("intake", "--text", "--mute", "--report", str(tmp_path / "r"),
-               stdin="\n".join(REFERRAL) + "\n")
+               stdin=typed(REFERRAL))
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("\n") == 1 and "is beschadigd" in done.stderr
     assert "____" in (tmp_path / "r" / "report.md").read_text("utf-8")
@@ -251,7 +266,7 @@ def test_a_stopped_intake_without_a_journal_is_still_written(tmp_path: Path) -> 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("", "utf-8")  # the records file cannot be made under a file
     done = cli("intake", "--text", "--mute", "--db", str(blocked / "r.sqlite3"),
-               stdin="nee\nnee, nooit gehad\nja\nstop\n")
+               stdin=typed(STOPPED_EARLY))
     assert done.returncode == 1
     written = [p for p in reports_root().iterdir()] if reports_root().exists() else []
     assert len(written) == 1 and "nooit gehad" in (written[0] / "report.txt").read_text("utf-8")
@@ -306,3 +321,45 @@ def test_the_d_summary_says_to_contact_the_gp() -> None:
     summary = render_summary(report_of(outcome_of(PROFILE_D)))
     actions = summary.split("Acties:", 1)[1]
     assert "contact op met de huisarts" in actions.split("Gekozen oefeningen:")[0]
+
+
+# --- version 3: no empty therapy lists, a minor, someone without work -------------------------
+
+def test_profile_a_prints_only_the_recommended_therapy() -> None:
+    outcome = outcome_of([*PROFILE_A, *WORKS])
+    result = outcome.consultation.result
+    assert result is not None and result.profile == "A"
+    assert not result.consider and not result.discouraged
+    for kind, text in three(report_of(outcome)).items():
+        therapy = text.split("Aanbevolen", 1)[1]
+        assert "Te overwegen" not in text and "Afgeraden" not in text, kind
+        assert PROTOCOL.therapy("exercise_therapy").name in therapy, kind
+        lines = [line.strip(" \r") for line in text.splitlines()]
+        for bullet in ("- geen", "• geen", "<li>geen</li>"):
+            assert bullet not in lines and bullet not in text, (kind, bullet)
+
+
+def test_a_minors_conclusion_says_so_first() -> None:
+    outcome = outcome_of([*PROFILE_A, *WORKS], age="17")
+    result = outcome.consultation.result
+    assert result is not None and result.cautions[:1] == ("minor",)
+    report = report_of(outcome)
+    conclusion = next(section for section in report.sections if section.title == "Conclusie")
+    first = conclusion.blocks[0]
+    assert isinstance(first, Bullets) and first.items[0].startswith("Jonger dan 18 (17 jaar)")
+    for kind, text in three(report).items():
+        words = flat(text)
+        assert "Jonger dan 18 (17 jaar): de richtlijn is geschreven voor volwassenen" in words, \
+            kind
+    assert "Jonger dan 18" not in flat(render_text(report_of(outcome_of([*PROFILE_A, *WORKS])))
+                                       )  # an adult's report does not
+
+
+def test_without_work_there_is_no_line_about_working() -> None:
+    working = outcome_of([*PROFILE_A, *WORKS])
+    idle = outcome_of([*PROFILE_A, *NO_WORK])
+    assert idle.consultation.findings.has_work is False
+    assert "Blijf werken" in flat(render_text(report_of(working)))  # the line exists
+    for kind, text in three(report_of(idle)).items():
+        assert "Blijf werken" not in text, kind
+        assert "Stel de patiënt gerust" in flat(text), kind  # the rest of the advice is there

@@ -120,14 +120,14 @@ def test_without_unk_every_screening_answer_is_read_back_once_saying_why() -> No
     consultation = Consultation(PROTOCOL, events.append, DialogConfig(voice=True,
                                                                       confirm_screening=True))
     consultation.start()
-    for said in ["nee", "ja", "nee", "ja"]:
+    for said in ["zevenenveertig", "nee", "ja", "nee", "ja"]:  # the age first
         consultation.hear(Utterance(said, 1.0, "voice"))
     as_json = [e.to_json() for e in events]
     confirms = [e for e in as_json if e["event"] == "confirm"]
     notices = [e for e in as_json if e["event"] == "say" and e["kind"] == "notice"]
     assert len(confirms) == 2 and len(notices) == 1
     assert "geen antwoord is" in notices[0]["text"] and "C-spine" in notices[0]["text"]
-    assert [e["value"] for e in as_json if e["event"] == "answer"] == [False, False]
+    assert [e["value"] for e in as_json if e["event"] == "answer"] == [47, False, False]
 
 
 def test_without_unk_every_step_of_the_c_spine_rule_is_read_back_the_low_risk_ones_too(
@@ -138,7 +138,9 @@ def test_without_unk_every_step_of_the_c_spine_rule_is_read_back_the_low_risk_on
     consultation = Consultation(PROTOCOL, events.append, DialogConfig(voice=True,
                                                                       confirm_screening=True))
     consultation.start()
-    answers = {"trauma_related": "ja", "cs_simple_rear_end": "ja", "cs_rotation_45": "ja"}
+    answers = {"age_years": "zevenenveertig", "trauma_related": "ja",
+               "trauma_weeks_ago": "drie dagen", "cs_simple_rear_end": "ja",
+               "cs_rotation_45": "ja"}
     read_back: set[str] = set()
     asked: list[str] = []
     while consultation.outcome == "running" and "adl_impact" not in asked:
@@ -154,7 +156,11 @@ def test_without_unk_every_step_of_the_c_spine_rule_is_read_back_the_low_risk_on
     assert set(low_risk) <= set(steps) and "cs_simple_rear_end" in low_risk
     assert "cs_simple_rear_end" in read_back and "cs_rotation_45" in read_back
     asked_steps = set(asked) & set(steps)
-    assert len(asked_steps) >= 8 and asked_steps <= read_back
+    # every high-risk factor (the age item is answered by the age), a low-risk one, the rotation
+    high_risk = [q.id for q in PROTOCOL.section_questions("c_spine_high")
+                 if q.answered_by is None]
+    assert "cs_age_65" not in asked and set(high_risk) <= asked_steps
+    assert len(asked_steps) >= len(high_risk) + 2 and asked_steps <= read_back
 
 
 @pytest.mark.parametrize(("result", "confidence"), [

@@ -178,13 +178,14 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     driver.set_window_size(820, 1180)  # a tablet, upright
     shot(driver, "2-question-tablet")
     driver.set_window_size(1280, 800)
+    page.type("47")  # the age first
     for _ in range(3):
         page.click("nee")
     first = page.driver.find_elements(By.CSS_SELECTOR, "#answers button")
-    assert len(first) == 3
-    until(lambda: first[0].is_enabled(), "the answers enabled")
-    page._after(first[0].click, "the first question again")  # change the first answer
-    assert len(page.driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 0
+    assert len(first) == 4  # the age and three red flags
+    until(lambda: first[1].is_enabled(), "the answers enabled")
+    page._after(first[1].click, "the first red flag again")  # change the first red flag
+    assert len(page.driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 1  # the age
     page.click("ja")
     assert page.find("#question-panel").get_attribute("class").count("confirming")
     shot(driver, "3-confirm")
@@ -316,6 +317,7 @@ def test_a_double_click_answers_one_question_and_a_stopped_server_is_said(
         page.find("#start-intake").click()
         until(lambda: driver.current_url.endswith("/intake") and page.question(),
               "the first question")
+        page.type("47")  # the age first: then the red flags, with buttons
         first = page.question()
         page.button("nee")
         driver.execute_script(
@@ -323,19 +325,19 @@ def test_a_double_click_answers_one_question_and_a_stopped_server_is_said(
             ".find((x) => x.textContent === 'nee'); b.click(); b.click(); b.click();")
         until(lambda: page.question() != first and page.button("nee"), "the second question")
         time.sleep(0.3)  # a second answer, were it sent, would show by now
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 1
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 2  # age, one
         answered = [e for e in served.engine.hub.messages() if e["type"] == "event"
                     and e["event"]["event"] == "answer"]
-        assert len(answered) == 1
+        assert len(answered) == 2
         box = page.find("#answer-text")
         box.send_keys("nee")
         driver.execute_script(  # Enter twice: one answer
             "const f = document.getElementById('answer-form');"
             "f.requestSubmit(); f.requestSubmit();")
-        until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 2,
+        until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 3,
               "the second answer")
         time.sleep(0.3)
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 2
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 3
     # the server has stopped: the stream fails, then the page says so
     line = until(lambda: page.text("#gone"), "the line that the assistant stopped")
     assert line == ("De assistent is gestopt of opnieuw gestart. Open de link die bij het "
@@ -397,6 +399,7 @@ def test_a_reprompt_stays_with_the_question_and_a_provisional_plan_stands_out(
     with httpx.Client(base_url=f"http://127.0.0.1:{screen.keys.port}",
                       follow_redirects=True) as client:
         assert client.get(screen.url).status_code == 200
+        _answer(client, screen.keys, "47")  # the age first
         for _ in range(infection):
             _answer(client, screen.keys, "nee")
         _answer(client, screen.keys, "weet ik niet")

@@ -50,15 +50,16 @@ def test_the_url_first_then_ctrl_c_keeps_the_intake(tmp_path: Path) -> None:
                                   headers=headers)
             assert started.status_code == 200
             answered: set[int] = set()
-            for _ in range(500):  # each 'nee' to the prompt the page is shown
+            for _ in range(500):  # the age, then 'nee', each to the prompt the page is shown
                 messages = client.get(f"{base}/api/events").json()["messages"]
                 if sum(m.get("event", {}).get("event") == "answer" for m in messages) == 3:
                     break
                 prompt = messages[-1]["seq"] if messages[-1]["type"] == "prompt" else None
                 if prompt is not None and prompt not in answered:
                     answered.add(prompt)
+                    text = "47" if len(answered) == 1 else "nee"
                     said = client.post(f"{base}/api/say", headers=headers,
-                                       json={"text": "nee", "prompt": prompt})
+                                       json={"text": text, "prompt": prompt})
                     assert said.status_code == 200, said.text
                 time.sleep(0.01)
             else:

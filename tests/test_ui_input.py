@@ -134,10 +134,10 @@ def test_clicks_reach_the_dialog_through_the_voice_listener(tmp_path: Path) -> N
     engine = Engine(PROTOCOL, hub, db=tmp_path / "records.sqlite3", voice=voice)
     engine.start_intake(None, resume=False)
     answered: set[int] = set()
-    for _ in range(2):  # each to the prompt the page is shown
+    for text in ("47", "nee"):  # the age, the first red flag: each to the prompt shown
         prompt = _open_prompt(hub, answered)
         answered.add(prompt)
-        engine.say("nee", prompt)
+        engine.say(text, prompt)
     deadline = time.monotonic() + 10
     while len([m for m in hub.messages() if m.get("event", {}).get("event") == "answer"]) < 2:
         assert time.monotonic() < deadline, hub.messages()[-3:]
@@ -151,5 +151,5 @@ def test_clicks_reach_the_dialog_through_the_voice_listener(tmp_path: Path) -> N
     assert stopped  # the dialog said it stopped: the answers are kept
     heard_events = [m["event"] for m in hub.messages() if m.get("event", {}).get("event")
                     == "heard"]
-    assert [e["text"] for e in heard_events] == ["nee", "nee", "stop"]
+    assert [e["text"] for e in heard_events] == ["47", "nee", "stop"]
     assert {e["source"] for e in heard_events} == {"text"}

@@ -59,7 +59,8 @@ def test_the_model_knows_the_core_answer_words(recognizer: VoskRecognizer) -> No
 
 @pytest.mark.parametrize("answer", ["ja", "nee", "stop", "herhaal"])
 def test_yes_no_and_commands_are_recognised(recognizer: VoskRecognizer, answer: str) -> None:
-    phrases = accepted_phrases(PROTOCOL.vocabulary, PROTOCOL.questions[0])
+    first_flag = next(q for q in PROTOCOL.questions if q.red_flag)  # the age comes before it
+    phrases = accepted_phrases(PROTOCOL.vocabulary, first_flag)
     assert recognise(recognizer, answer, phrases) == answer
 
 
@@ -70,8 +71,12 @@ def test_impact_choice_is_recognised(recognizer: VoskRecognizer) -> None:
 
 def test_referral_by_voice_from_a_wav_file(tmp_path: Path) -> None:
     gap = np.zeros(RATE, np.float32)
-    write_wav(tmp_path / "answers.wav", np.concatenate([gap, spoken("ja"), gap, spoken("ja"),
-                                                        gap]), RATE)
+    # the age; no to the first two red flags; yes to the third (the spinal cord), confirmed; a
+    # deficit now, confirmed: 112, and the intake ends at once with the referral
+    said = ["zevenenveertig", "nee", "nee", "ja", "ja", "ja", "ja"]
+    write_wav(tmp_path / "answers.wav",
+              np.concatenate([gap, *(part for word in said for part in (spoken(word), gap))]),
+              RATE)
     events = tmp_path / "events.jsonl"
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "intake", "--voice", "--mute", "--audio-in",
@@ -82,3 +87,4 @@ def test_referral_by_voice_from_a_wav_file(tmp_path: Path) -> None:
     results = [json.loads(line) for line in events.read_text("utf-8").splitlines()]
     result = next(e["result"] for e in results if e["event"] == "result")
     assert result["grade"] == "IV" and result["referral"] is True
+    assert result["urgency"] == "emergency"

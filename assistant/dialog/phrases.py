@@ -65,10 +65,9 @@ def display_value(question: Question, value: Value, protocol: Protocol) -> str:
         return dict(question.choices)[str(value)][0]
     if value == UNKNOWN:
         return "niet bekend"
+    assert isinstance(value, int | float) and not isinstance(value, bool)  # a journal's 47 too
     if question.type is AnswerType.AGE:
-        assert isinstance(value, float)
         return f"{int(value)} jaar"
-    assert isinstance(value, float)
     if value == 0 and question.allow_none:
         return "geen"
     return format_weeks(value)

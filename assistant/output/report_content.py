@@ -233,7 +233,8 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
         lines += [letter.text("unresolved", categories=rules.names(
             unknown, protocol.red_flag_name)), ""]
     assert result.urgency is not None
-    lines.append(letter.text(result.urgency))
+    if result.urgency != "emergency":  # the emergency is the letter's first line already
+        lines.append(letter.text(result.urgency))
     if "vascular" in result.red_flags and result.urgency != "emergency":
         lines.append(letter.text("vascular_now"))
     lines += ["", letter.text("closing"), "", *_signature(settings, protocol)]
@@ -251,8 +252,8 @@ def _signs(answers: Sequence[GivenAnswer], findings: Findings, where: str,
     signs = []
     for a in answers:
         q = a.question
-        if q.found_by != where or not (q.red_flag or q.c_spine_step):
-            continue
+        if q.found_by != where or not (q.red_flag or q.c_spine_step or q.alarm):
+            continue  # the signs: red flags, steps of the C-spine rule, a deficit now
         noted = f" ({a.note})" if a.note else ""
         if a.value == UNKNOWN:
             unknown = not_ruled_out if q.red_flag else not_checked
