@@ -320,3 +320,16 @@ def test_a_nee_whose_words_name_the_sign_is_asked_once_more() -> None:
     events = run_consultation(red_flags_with({"rf_infection": [said, said, "ja"]}))
     confirm = [c for c in of(events, "confirm") if c["question"] == "rf_infection"]
     assert "U zei erbij: alleen koorts" in confirm[0]["text"]
+
+
+def test_words_said_before_a_re_ask_stay_with_the_screening_answer() -> None:
+    """The review lost the therapist's words when a question was asked again."""
+    first = "ja, sinds gisteren, knallende hoofdpijn, nooit eerder gehad"  # read as 'ja, nee'
+    events = run_consultation(red_flags_with({"rf_vascular_headache": [first, "ja", "ja"]},
+                                             deficit=("nee",)))
+    (answer,) = answers_to(events, "rf_vascular_headache")
+    assert answer["value"] is True and answer["note"] == f"eerder gezegd: {first}"
+    doubts_said = ["weet ik niet, ze slikt iets voor het hart", "weet ik niet"]
+    events = run_consultation([*NO_RED_FLAGS, "nee", "nee", "nee", *doubts_said])
+    (answer,) = answers_to(events, "pr_anticoagulants")
+    assert answer["value"] == "unknown" and answer["note"] == " / ".join(doubts_said)

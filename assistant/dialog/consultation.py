@@ -194,6 +194,7 @@ class Consultation:
     state: str = STATES[0]
     _doubted: bool = False  # the current question got an answer of doubt before
     _sign_reasked: bool = False  # a "nee" whose words name the sign was asked once more
+    _earlier: list[str] = field(default_factory=list)  # said on this question, asked again
     _told_why: bool = False  # why every screening answer is read back (confirm_screening)
     _restoring: bool = False  # replaying the journal: nothing is read back
 
@@ -283,6 +284,8 @@ class Consultation:
         question = self.current
         assert question is not None
         intent = interpret(heard.text, question, self.protocol.vocabulary, self.config.today)
+        if isinstance(intent, Doubt | Unclear) and question.doubt_recorded:
+            self._earlier.append(printable(heard.text))  # kept with the answer (the letter)
         match intent:
             case Doubt():
                 self._doubt(question, heard.text)
@@ -300,6 +303,7 @@ class Consultation:
                 # once more with the help; a second such "nee" is read back, as every "nee"
                 # with words on a red flag
                 self._sign_reasked = True
+                self._earlier.append(printable(heard.text))
                 self.turns.retry("contradiction", self.texts.turns.why("contradiction"))
             case Answer():
                 self._answer(question, heard, intent)
@@ -309,10 +313,14 @@ class Consultation:
     # --- answers ------------------------------------------------------------------------------
 
     def _answer(self, question: Question, heard: Utterance, intent: Answer) -> None:
-        """Take an answer, after reading it back where that is needed."""
+        """Take an answer, after reading it back where that is needed. On a screening question
+        the words said before it was asked again stay with it ('eerder gezegd: …')."""
         value, note = intent.value, intent.note
+        if self._earlier and question.doubt_recorded:
+            earlier = f"{self.texts.said_before} {' / '.join(dict.fromkeys(self._earlier))}"
+            note = f"{note}; {earlier}" if note else earlier
         if intent.read_back or self._needs_confirmation(question, value, heard.confidence) \
-                or (question.screening and note):  # 'nee, alleen Hoffmann positief'
+                or (question.screening and intent.note):  # "nee, alleen Hoffmann positief"
             if question.screening and self.config.confirm_screening and not self._told_why:
                 self._told_why = True  # why every screening answer is read back, said once
                 self.emit(Say("notice", self.texts.confirm_screening))
@@ -349,7 +357,8 @@ class Consultation:
             self.emit(Say("notice", self.texts.doubt_red_flag_recorded if question.red_flag
                           else self.texts.doubt_c_spine_recorded if question.c_spine_step
                           else self.texts.doubt_unknown_recorded))
-            self._accept(question, heard, UNKNOWN, printable(heard))  # why it stays unknown
+            said = " / ".join(dict.fromkeys(self._earlier))  # every doubt said, once each
+            self._accept(question, heard, UNKNOWN, said or printable(heard))  # why unknown
 
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
         if question.screening and self.config.confirm_screening:
@@ -477,6 +486,7 @@ class Consultation:
         assert question is not None
         if question is not self.current:
             self._doubted = self._sign_reasked = False
+            self._earlier = []
         self.current = question
         self.turns.ask(Ask(question.id, question.finding, question.text,
                            yes_means=question.yes_means), question.help)

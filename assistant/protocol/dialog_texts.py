@@ -93,6 +93,7 @@ class IntakeTexts:
     doubt_c_spine_recorded: str
     doubt_unknown: str  # doubt on a precaution, a deficit now, when the accident was
     doubt_unknown_recorded: str  # and then recorded as not known (the safer reading)
+    said_before: str  # before what was said on a screening question before it was asked again
 
 
 @dataclass(frozen=True)
