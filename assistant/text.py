@@ -49,6 +49,8 @@ WEEKS_PER_YEAR = 365.25 / 7
 def format_span(weeks: float) -> str:
     """A long time said as people say it: as format_weeks up to 12 weeks, then 'ongeveer 5
     maanden', from two years on 'ongeveer 3 jaar' (never '104,4 weken')."""
+    if weeks * 7 < 1:
+        return "minder dan een dag"
     if weeks <= 12:
         return format_weeks(weeks)
     months = round(weeks / WEEKS_PER_MONTH)

@@ -39,8 +39,13 @@ ABSENCE = (("geen", 0.0), ("nee geen verzuim", 0.0), ("twee weken", 2.0),
 # older after a trauma, would change the plan: DESIGN.md rule 11).
 AGES = ("47", "zevenenveertig", "35 jaar", "52", "achtentwintig", "61 jaar oud", "40", "33")
 # When the accident was: recent (the C-spine rule applies) or long ago (it does not, rule 12).
-RECENT = ("drie dagen", "twee weken", "een week", "tien dagen", "vier weken", "gisteren")
-OLD = ("twee jaar", "een half jaar", "vijf maanden", "drie jaar geleden")
+# (what is said, weeks): the neck pain began after the accident, so the script's neck pain is
+# never longer than the time since it (the intake asks that again).
+RECENT = (("drie dagen", 3 / 7), ("twee weken", 2.0), ("een week", 1.0), ("tien dagen", 10 / 7),
+          ("vier weken", 4.0), ("gisteren", 1 / 7), ("twaalf weken", 12.0))
+OLD = (("twee jaar", 2 * 365.25 / 7), ("een half jaar", 182.625 / 7),
+       ("vijf maanden", 5 * 30.4375 / 7), ("drie jaar geleden", 3 * 365.25 / 7))
+ROUNDING = 0.15  # as the consultation: round numbers differ by this part, and a day
 INTERJECTIONS = ("herhaal", "help", "blauw", "wat zei u")  # each leads to the question again
 BONE = ("pr_osteoporosis", "pr_corticosteroids", "pr_rheumatoid_arthritis")  # trauma → fracture
 # After a trauma: how the Canadian C-spine rule goes. "cleared" lets the intake go on; the
@@ -98,6 +103,17 @@ def _c_spine(protocol: Protocol, route: str, rng: random.Random) -> dict[str, st
     return answers
 
 
+def _accident(rng: random.Random, when: tuple[tuple[str, float], ...], onset: str,
+              onset_weeks: float) -> tuple[str, str, float]:
+    """When the accident was, and the neck pain's duration in words and weeks: the pain is no
+    longer than the time since the accident. A pain longer than every time offered becomes
+    twelve weeks, since an accident twelve weeks ago (still a course over six weeks)."""
+    fits = [said for said, weeks in when if onset_weeks <= weeks * (1 + ROUNDING) + 1 / 7]
+    if fits:
+        return rng.choice(fits), onset, onset_weeks
+    return "twaalf weken", "twaalf weken", 12.0
+
+
 def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
     """`count` consultations, cycling through the profiles and referral. Referrals alternate
     between a red flag (each in turn) and a trauma the C-spine rule does not clear (each route
@@ -150,9 +166,13 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
         deficit = profile == "referral" and rng.random() < 0.2
         answers["acute_deficit_now"] = rng.choice(YES if deficit else NO)
         answers["trauma_related"] = rng.choice(NO if trauma is None else YES)
-        answers["trauma_weeks_ago"] = rng.choice(OLD if trauma == "old" else RECENT)
+        if trauma is not None:
+            answers["trauma_weeks_ago"], onset, onset_weeks = _accident(
+                rng, OLD if trauma == "old" else RECENT, onset, onset_weeks)
+            answers["weeks_since_onset"] = onset
         # a referral that ends before the course: the duration, for the letter
-        answers["referral_duration"] = rng.choice([*SHORT, *LONG])[0]
+        answers["referral_duration"] = (onset if trauma is not None  # no longer than since
+                                        else rng.choice([*SHORT, *LONG])[0])  # the accident
         # a cleared trauma is now and then one a doctor ruled out with imaging (no rule asked)
         imaged = trauma == "cleared" and rng.random() < 0.3
         answers["fracture_ruled_out"] = rng.choice(YES if imaged else NO)

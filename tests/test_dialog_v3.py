@@ -35,6 +35,7 @@ from tests.harness import (
 
 DAY = date(2026, 11, 30)
 DURATION = "drie weken"  # the duration a referral asks for the letter
+SINCE_ACCIDENT = "twee dagen"  # the same, after the accident of three days ago (TRAUMA)
 C_SPINE_QUESTIONS = {q.id for s in ("c_spine_high", "c_spine_low", "c_spine_rotation")
                      for q in PROTOCOL.section_questions(s)}
 # After the trauma: the neurological signs, impact, course; profile B without work.
@@ -83,7 +84,7 @@ def test_the_age_said_asks_no_age_item_of_the_c_spine_rule() -> None:
 
 
 def test_sixty_eight_after_a_recent_trauma_is_a_fracture_referral_without_the_rule() -> None:
-    events = run_consultation([*TRAUMA, DURATION], age="68")
+    events = run_consultation([*TRAUMA, SINCE_ACCIDENT], age="68")
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
     assert not C_SPINE_QUESTIONS & set(asked(events))  # the age decides: no rule asked
@@ -92,7 +93,7 @@ def test_sixty_eight_after_a_recent_trauma_is_a_fracture_referral_without_the_ru
 
 
 def test_fifteen_after_a_recent_trauma_is_referred() -> None:
-    events = run_consultation([*TRAUMA, DURATION], age="15")
+    events = run_consultation([*TRAUMA, SINCE_ACCIDENT], age="15")
     r = result_of(events)
     assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
     assert not C_SPINE_QUESTIONS & set(asked(events))  # the rule cannot clear a child's neck
@@ -292,7 +293,7 @@ def test_a_referral_asks_the_duration_and_the_letter_names_it() -> None:
 
 
 def test_a_referral_during_the_c_spine_rule_also_asks_the_duration() -> None:
-    events = run_consultation([*CLEARED_TRAUMA[:-1], "nee", "ja", DURATION])
+    events = run_consultation([*CLEARED_TRAUMA[:-1], "nee", "ja", SINCE_ACCIDENT])
     assert result_of(events)["red_flags"] == ["fracture"]
     assert asked(events)[-2:] == ["cs_rotation_45", "referral_duration"]
 
@@ -333,3 +334,43 @@ def test_words_said_before_a_re_ask_stay_with_the_screening_answer() -> None:
     events = run_consultation([*NO_RED_FLAGS, "nee", "nee", "nee", *doubts_said])
     (answer,) = answers_to(events, "pr_anticoagulants")
     assert answer["value"] == "unknown" and answer["note"] == " / ".join(doubts_said)
+
+
+# --- from the hostile review ------------------------------------------------------------------
+
+@pytest.mark.parametrize("said", ["18 maanden", "6 weken", "-3", "−3", "1.000", "2 miljoen",
+                                  "50+", ">65", "~50", "3,5", "1e", "twee derde", "47\"",
+                                  "121", "vijftig of zestig"])
+def test_an_age_that_is_no_whole_number_of_years_is_asked_again(said: str) -> None:
+    events = run_consultation([said, "47"], age=None)
+    assert [r["reason"] for r in of(events, "reprompt")][:1] == ["age"]
+    assert [a["value"] for a in answers_to(events, "age_years")] == [47]
+
+
+@pytest.mark.parametrize("said, weeks", [("vandaag", 0.0), ("net", 0.0),
+                                         ("een paar uur geleden", 0.0),
+                                         ("48 uur", 2 / 7), ("30 minuten", 30 / 1440 / 7)])
+def test_an_accident_of_today_can_be_entered(said: str, weeks: float) -> None:
+    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", said])
+    (answer,) = answers_to(events, "trauma_weeks_ago")
+    assert answer["value"] == pytest.approx(weeks)
+    assert asked(events)[-1] == "fracture_ruled_out"  # recent: the rule follows
+
+
+def test_a_duration_longer_than_the_patient_has_lived_is_asked_again() -> None:
+    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "40 jaar", "twee jaar"],
+                              age="30")
+    reasons = [r["reason"] for r in of(events, "reprompt") if r["question"] == "trauma_weeks_ago"]
+    assert reasons == ["longer_than_age"]
+    (answer,) = answers_to(events, "trauma_weeks_ago")
+    assert answer["value"] == pytest.approx(2 * 365.25 / 7)
+
+
+def test_neck_pain_longer_than_since_the_accident_is_asked_again() -> None:
+    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "twee jaar", *NO_NEURO,
+                               "fors", "drie jaar", "een jaar"])
+    reasons = [r["reason"] for r in of(events, "reprompt")
+               if r["question"] == "weeks_since_onset"]
+    assert reasons == ["longer_than_accident"]
+    (answer,) = answers_to(events, "weeks_since_onset")
+    assert answer["value"] == pytest.approx(365.25 / 7)

@@ -36,7 +36,7 @@ from assistant.protocol.findings import (
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import Result
 from assistant.speech.interfaces import Utterance
-from assistant.text import format_date, normalise, printable
+from assistant.text import WEEKS_PER_YEAR, format_date, normalise, printable
 
 RESULT: Final = "result"
 ROUNDING: Final = 0.15  # two durations said in round numbers ('een maand', 'vier weken') differ
@@ -297,6 +297,8 @@ class Consultation:
             case Answer() if self._longer_than_onset(question, intent.value):
                 self.turns.retry("longer_than_onset",
                                  self.texts.turns.why("longer_than_onset"))
+            case Answer() if (longer := self._longer_than_possible(question, intent.value)):
+                self.turns.retry(longer, self.texts.turns.why(longer))
             case Answer() if question.red_flag and intent.value is False \
                     and not self._sign_reasked and names_the_sign(question.label, intent.note):
                 # 'nee, alleen koorts na een keelontsteking': the words name the sign, so asked
@@ -339,6 +341,23 @@ class Consultation:
         return (self.config.cross_check and question.finding == "work_absence_weeks"
                 and isinstance(value, float) and onset is not None
                 and value > onset * (1 + ROUNDING) + 1 / 7)
+
+    def _longer_than_possible(self, question: Question, value: Value) -> str | None:
+        """A duration longer than the patient's life ('longer_than_age'), or neck pain that
+        began after the accident but lasts longer than the time since it
+        ('longer_than_accident'): asked again with the reason (a hostile review found both
+        taken, and the old-trauma rule then used them)."""
+        if not (self.config.cross_check and question.type is AnswerType.DURATION
+                and isinstance(value, float)):
+            return None
+        age = self.findings.age_years
+        if age is not None and value > (age + 1) * WEEKS_PER_YEAR:
+            return "longer_than_age"
+        accident = self.findings.trauma_weeks_ago
+        if question.finding == "weeks_since_onset" and self.findings.trauma_related \
+                and accident is not None and value > accident * (1 + ROUNDING) + 1 / 7:
+            return "longer_than_accident"
+        return None
 
     def _doubt(self, question: Question, heard: str) -> None:
         """Doubt is never a "nee". On a red flag the sign is then not ruled out, and on a step of

@@ -57,7 +57,7 @@ _SIGNS: Final = ((re.compile(r"[>≥]\s*(?=\d)"), " meer dan "),
 _DATES: Final = CALENDAR_WORDS - CALENDAR_NEUTRAL - {"en", "half", "week", "maand", "jaar"}
 # Units that mean one of them without an amount ('nog geen week', 'een maandje').
 _SINGULAR: Final = frozenset({"dag", "week", "weekje", "maand", "maandje", "jaar", "halfjaar",
-                              "wk", "mnd", "jr"})
+                              "wk", "mnd", "jr", "uur", "minuut", "kwartier"})
 _SINCE: Final = frozenset({"sinds", "vanaf"})  # before a bare number: a year ('sinds '19')
 FIRST_YEAR: Final = 1000  # a bare number from here on is a year ('2019', '1899'), never weeks
 _GLUED_UNIT = re.compile(r"(\d)([a-z])")
@@ -209,6 +209,8 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
     if not plain:
         return None
     unit_days = dict(vocab.units + vocab.typed_units)
+    if " ".join(w for w in plain if w not in _NEUTRAL) in vocab.just_now:
+        return Answer(0.0, text.strip(" .,;:!?"))  # 'vandaag', 'net', 'een paar uur geleden'
     if question.allow_none:
         none = _none_with_note(text, plain, vocab, unit_days)
         if none is not None:

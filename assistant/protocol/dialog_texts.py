@@ -25,6 +25,8 @@ UNCLEAR_REASONS: Final = (
     "whole_number",  # a score of '2,5' or 'twee à drie': the scales count whole points
     "out_of_range",  # a score of 'elf': the scales go from 0 to 10
     "age",  # an age that is not one whole number of years, 0 to 120
+    "longer_than_age",  # a duration longer than the patient has lived
+    "longer_than_accident",  # neck pain since the accident, longer than the time since it
 )
 # Texts of [dialog.intake] with placeholders; every other text has none.
 INTAKE_PLACEHOLDERS: Final[Mapping[str, frozenset[str]]] = {

@@ -93,7 +93,7 @@ def _phrases(table: Table, key: str) -> frozenset[str]:
 def _vocabulary(root: Table) -> Vocabulary:
     vocab = root.table("vocabulary")
     vocab.check_keys({"fillers", "yes", "no", "doubt", "doubt_words", "unchecked_words",
-                      "none_duration"})
+                      "none_duration", "just_now"})
     commands = root.table("commands")
     commands.check_keys(set(COMMANDS))
     units = root.table("units")
@@ -125,6 +125,7 @@ def _vocabulary(root: Table) -> Vocabulary:
         doubt_words=doubt_words,
         unchecked_words=unchecked,
         none_duration=_phrases(vocab, "none_duration"),
+        just_now=_phrases(vocab, "just_now"),
         commands=command_phrases,
         units=tuple(unit_days),
         typed_units=tuple(typed),

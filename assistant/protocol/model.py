@@ -123,6 +123,7 @@ class Vocabulary:
     doubt_words: frozenset[str]  # "geloof", "vergeten": doubt wherever they stand
     unchecked_words: frozenset[str]  # "gecontroleerd": doubt after a negation ('niet …')
     none_duration: frozenset[str]
+    just_now: frozenset[str]  # 'vandaag', 'net', 'een paar uur geleden': a duration of 0
     commands: tuple[tuple[str, tuple[str, ...]], ...]  # command → phrases
     units: tuple[tuple[str, float], ...]  # unit word → days
     typed_units: tuple[tuple[str, float], ...] = ()  # abbreviations ('wk'): typed, never spoken
