@@ -174,3 +174,16 @@ def test_an_old_trauma_never_derives_a_fracture(f: Findings) -> None:
             and f.trauma_weeks_ago > TRAUMA_WINDOW_WEEKS:
         given_flags = set(f.red_flags or ())
         assert ("fracture" in red_flags(f)) == ("fracture" in given_flags)
+
+
+def test_no_work_no_occupational_physician_at_the_closure() -> None:
+    from assistant.protocol.rules import closure_lines
+
+    with_work, without = P.closure_without_work
+    prof = P.profile("B")
+    assert with_work in prof.closure
+    retired = parse_findings(findings(adl_impact="severe", weeks_since_onset=10, has_work=False))
+    assert without in closure_lines(retired, prof, P) and with_work not in closure_lines(
+        retired, prof, P)
+    working = parse_findings(findings(adl_impact="severe", weeks_since_onset=10, has_work=True))
+    assert closure_lines(working, prof, P) == prof.closure

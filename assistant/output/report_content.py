@@ -323,7 +323,8 @@ def _plan(result: Result, findings: Findings, protocol: Protocol,
                     "Te overwegen, als de aanbevolen therapie onvoldoende helpt:"),
             Bullets(_therapies(result.discouraged, protocol), "Afgeraden:")) if block.items)),
         _exercises(result, protocol, chosen),
-        Section("Afsluiting", (Bullets((*_time_path(prof, day), *prof.closure,
+        Section("Afsluiting", (Bullets((*_time_path(prof, day),
+                                        *rules.closure_lines(findings, prof, protocol),
                                         *protocol.ending_advice)),)),
     ]
     return sections

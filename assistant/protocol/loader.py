@@ -420,12 +420,15 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
     referral.check_keys({"summary_emergency", "summary_acute", "summary_routine", "letter",
                          "source"})
     participation = root.table("participation")
-    participation.check_keys({"work", "school", "source", "addition"})
+    participation.check_keys({"work", "school", "closure_work", "closure_no_work", "source",
+                              "addition"})
     participation.text("addition")
     work = participation.text("work")
     for pid, prof in profiles:
         if work not in prof.advice:
             raise ProtocolError(f"profiles.{pid}.advice: the line participation.work is missing")
+    if not any(participation.text("closure_work") in prof.closure for _, prof in profiles):
+        raise ProtocolError("participation.closure_work: no profile's closure has this line")
     window = root.table("c_spine_rule")
     window.check_keys({"window_weeks", "source", "addition"})
     if window.data.get("window_weeks") != TRAUMA_WINDOW_WEEKS:
@@ -456,6 +459,8 @@ def parse_protocol(data: Mapping[str, Any], library: Library | None = None) -> P
             source=referral.text("source")),
         ending_advice=ending.texts("advice"),
         participation=(work, participation.text("school")),
+        closure_without_work=(participation.text("closure_work"),
+                              participation.text("closure_no_work")),
         reasons=_placeholders(root.table("reasons"), REQUIRED_REASONS, REASON_PLACEHOLDERS),
         dialog=parse_dialog_texts(root.table("dialog")),
     )

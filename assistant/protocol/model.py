@@ -232,6 +232,8 @@ class Protocol:
     ending_advice: tuple[str, ...]
     reasons: tuple[tuple[str, str], ...]
     participation: tuple[str, str]  # the advice line about work, and its variant for school
+    closure_without_work: tuple[str, str]  # a closing line naming the occupational physician,
+    # and what it says for someone without work
     dialog: DialogTexts  # what the dialogs say around their questions
 
     def question(self, question_id: str) -> Question:

@@ -399,6 +399,15 @@ def advice(f: Findings, prof: Profile, p: Protocol) -> tuple[str, ...]:
     return tuple(out)
 
 
+def closure_lines(f: Findings, prof: Profile, p: Protocol) -> tuple[str, ...]:
+    """The profile's closing lines for this patient: without work (`has_work` false) the
+    occupational physician is not named."""
+    with_work, without = p.closure_without_work
+    if f.has_work is not False:
+        return prof.closure
+    return tuple(without if line == with_work else line for line in prof.closure)
+
+
 def classify(f: Findings, p: Protocol) -> Result:
     """The result for complete findings (raises FindingsError naming a missing key)."""
     flags = red_flags(f)
