@@ -180,7 +180,7 @@ def test_a_routine_flag_with_an_acute_one_not_ruled_out_is_acute() -> None:
 
 def test_a_trauma_after_a_red_flag_can_make_it_acute() -> None:
     flags = red_flags_with({"rf_tumour_history": "ja|ja"})
-    events = run_consultation([*flags, "ja", "nee", "nee", "nee", "ja", "drie dagen", "nee",
+    events = run_consultation([*flags, "ja", "nee", "nee", "nee", "ja", "twaalf weken", "nee",
                                DURATION])  # osteoporosis, a trauma three days ago
     r = result_of(events)
     assert (r["red_flags"], r["urgency"]) == (["fracture", "tumour"], "acute")
@@ -289,7 +289,7 @@ def test_no_rotation_is_confirmed_and_refers() -> None:
 
 
 def test_trauma_with_osteoporosis_is_a_fracture_suspicion_without_the_rule() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "drie dagen",
+    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "twaalf weken",
                                "nee", DURATION])
     r = result_of(events)
     assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
@@ -297,7 +297,7 @@ def test_trauma_with_osteoporosis_is_a_fracture_suspicion_without_the_rule() -> 
 
 
 def test_a_fracture_ruled_out_by_imaging_needs_no_rule_even_with_osteoporosis() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "drie dagen",
+    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "twaalf weken",
                                "ja", *NO_NEURO,
                                "fors", "twee maanden", "nee", "nee"])
     r = result_of(events)

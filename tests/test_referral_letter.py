@@ -90,7 +90,7 @@ def test_a_failed_rotation_comes_from_the_examination_and_names_the_rule() -> No
 
 
 def test_trauma_with_a_precaution_says_the_rule_does_not_hold() -> None:
-    letter = letter_for([*NO_RED_FLAGS, "nee", "ja", "nee", "nee", "ja", "drie dagen", "nee",
+    letter = letter_for([*NO_RED_FLAGS, "nee", "ja", "nee", "nee", "ja", "twaalf weken", "nee",
                          DURATION])
     assert "bij langdurig gebruik van prednison" in letter
     assert "de Canadian C-spine rule geldt hier niet" in letter
@@ -111,7 +111,7 @@ def test_the_duration_is_named_when_known() -> None:
 
 def test_no_low_risk_factor_lists_each_absent_one_and_known_precautions() -> None:
     high = ["nee"] * len(HIGH_RISK_QUESTIONS)
-    letter = letter_for([*NO_RED_FLAGS, "nee", "nee", "nee", "ja", "ja", "drie dagen", "nee",
+    letter = letter_for([*NO_RED_FLAGS, "nee", "nee", "nee", "ja", "ja", "twaalf weken", "nee",
                          *high, "nee", "nee", "nee", "ja", "ja", DURATION])  # tender, confirmed
     for qid in ("cs_simple_rear_end", "cs_walked", "cs_delayed_onset"):
         assert f"- {PROTOCOL.question(qid).letter_label}" in letter.split("Bij het onderzoek")[0]
@@ -148,7 +148,7 @@ def test_each_sign_carries_the_therapists_words_and_a_doubted_one_is_named() -> 
 def test_the_accident_is_named_in_the_therapists_words() -> None:
     trauma = [*TRAUMA[:-3], "ja, vorige week van het keukentrapje gevallen", "een week", "nee"]
     high = ["nee"] * len(HIGH_RISK_QUESTIONS)
-    letter = letter_for([*trauma, *high, "ja", "nee", "ja", DURATION])  # fails the rotation
+    letter = letter_for([*trauma, *high, "ja", "nee", "ja", "een week"])  # fails the rotation
     assert "Over het ongeval noteerde ik: vorige week van het keukentrapje gevallen." in letter
 
 
@@ -181,7 +181,7 @@ def test_the_age_is_named() -> None:
 def test_the_accidents_date_is_named() -> None:
     high = ["nee"] * len(HIGH_RISK_QUESTIONS)
     letter = letter_for([*TRAUMA, *high, "ja", "nee", "ja", DURATION])  # fails the rotation
-    assert "Het ongeval was 3 dagen geleden." in letter
+    assert "Het ongeval was 12 weken geleden." in letter
     unknown = letter_for([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "weet ik niet", "weet ik niet",
                           "nee", *high, "ja", "nee", "ja", DURATION])
     assert "Wanneer het ongeval was, is niet bekend." in unknown
