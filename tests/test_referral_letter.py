@@ -196,6 +196,10 @@ def test_arm_signs_on_both_sides_name_the_signs() -> None:
     assert "druk op het ruggenmerg, niet bij één zenuwwortel" in letter
     assert "vandaag nog" in letter  # the spinal cord is acute
     assert "gevoelsstoornis" not in letter.lower()  # the sign not found is not named
+    said = letter_for([*SCREENED, "ja, biceps links en rechts zwak", "ja", "nee",
+                       "beide, de handen tintelen", DURATION])
+    assert ("verminderde peesreflexen in de arm en spierzwakte in de arm (biceps links en "
+            "rechts zwak; de handen tintelen), aan beide kanten.") in said  # the words said
 
 
 def test_unknown_precautions_are_named() -> None:

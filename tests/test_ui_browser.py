@@ -429,3 +429,36 @@ def test_a_reprompt_stays_with_the_question_and_a_provisional_plan_stands_out(
     shot(driver, "13-answer-not-ruled-out")
     driver.execute_script("window.scrollTo(0, 0)")
     shot(driver, "13-provisional")
+
+
+def test_an_emergency_is_said_first_in_red_above_the_result(driver: Any,
+                                                            screen: Screen) -> None:
+    """A vascular sign with a deficit now: the result opens with a red 112 banner, above the
+    headline, and the intake asks nothing more (DESIGN.md rule 9)."""
+    import httpx
+
+    from tests.harness import RED_FLAG_QUESTIONS
+
+    page = Live(driver)
+    driver.get(screen.url)
+    page.find("#start-intake").click()
+    until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
+    brainstem = RED_FLAG_QUESTIONS.index("rf_vascular_brainstem")
+    with httpx.Client(base_url=f"http://127.0.0.1:{screen.keys.port}",
+                      follow_redirects=True) as client:
+        assert client.get(screen.url).status_code == 200
+        _answer(client, screen.keys, "52")
+        for _ in range(brainstem):
+            _answer(client, screen.keys, "nee")
+        for text in ("ja, ziet dubbel sinds gisteren", "ja", "ja", "ja"):  # sign, deficit now
+            _answer(client, screen.keys, text)
+        until(lambda: page.find("#result-panel").is_displayed(), "the result")
+    banner = page.find("#result-emergency")
+    assert banner.is_displayed() and "112" in banner.text
+    assert banner.location["y"] < page.find("#result-headline").location["y"]
+    color = banner.value_of_css_property("background-color")
+    red, green, blue = (int(v) for v in color[color.index("(") + 1:].split(",")[:3])
+    assert red > 150 and green < 60 and blue < 60, color  # red, the text white
+    assert page.text("#result-headline").startswith("Spoedgeval")
+    assert not page.find("#result-provisional").is_displayed()
+    shot(driver, "14-emergency")

@@ -217,7 +217,10 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
     if rules.bilateral_arm_signs(findings) and not findings.red_flags:
         arm = (rules.names(findings.arm_signs, protocol.arm_sign_name) if findings.arm_signs
                else protocol.reason("grade_iii").removeprefix("Graad III: ").rstrip("."))
-        lines += ["", letter.text("bilateral", signs=arm)]
+        words = [a.note for a in answers if a.note and not from_file and (
+            a.question.also or a.question.finding == "arm_side")]  # the therapist's words
+        said = f" ({'; '.join(words)})" if words else ""
+        lines += ["", letter.text("bilateral", signs=arm + said)]
     if from_file:
         lines += ["", letter.text("from_file")]
     if findings.precautions:

@@ -31,7 +31,7 @@ SCORES: Final = tuple(str(n) for n in range(11))
 SCORE_QUESTIONS: Final = frozenset({"nprs", "psk1", "psk2", "psk3"})
 SKIP_ACTIVITY: Final = "overslaan"
 COURSE_WORDS: Final = {"normal": "normaal", "abnormal": "afwijkend"}
-URGENCY_WORDS: Final = {"emergency": "NU. Bel 112 of stuur de patiënt nu naar de spoedeisende hulp",
+URGENCY_WORDS: Final = {"emergency": "nu, via 112 of de spoedeisende hulp",
                          "acute": "vandaag nog", "routine": "op korte termijn, geen spoed"}
 CAUTION_WORDS: Final = {"no_manipulation": "Geen manipulatie: alleen mobilisatie.",
                          "minor": "Jonger dan 18: de richtlijn is voor volwassenen."}

@@ -415,7 +415,9 @@
     emergency.textContent = view.emergency
       ? "SPOED: bel 112 of stuur de patiënt nu naar de spoedeisende hulp." : "";
     emergency.hidden = !view.emergency;
-    if (view.referral) {
+    if (view.emergency) {  // the red banner above says 112
+      headline.textContent = "Spoedgeval. Geen fysiotherapeutische behandeling.";
+    } else if (view.referral) {
       headline.textContent = "Verwijzing naar de huisarts of een specialist: " + view.urgency;
     } else {
       headline.textContent = view.profile;
