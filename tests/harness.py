@@ -40,7 +40,8 @@ SCREENED_QUESTIONS = [*RED_FLAG_QUESTIONS, *PRECAUTION_QUESTIONS, "trauma_relate
 # With the age known the rule's age item is not asked.
 HIGH_RISK_QUESTIONS = [q.id for q in PROTOCOL.section_questions("c_spine_high")
                        if q.answered_by is None]
-# A trauma twelve weeks ago (the last week the rule applies), not imaged since: the Canadian C-spine rule follows.
+# A trauma twelve weeks ago (the last week the rule applies), not imaged since: the Canadian
+# C-spine rule follows.
 TRAUMA = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "twaalf weken", "nee"]
 # A trauma the rule clears: no high-risk factor, a simple rear-end collision, rotates 45 degrees.
 CLEARED_TRAUMA = [*TRAUMA, *["nee"] * len(HIGH_RISK_QUESTIONS), "ja", "ja"]
