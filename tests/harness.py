@@ -12,7 +12,8 @@ from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
 from assistant.intake.run import run_consultation as run_session
 from assistant.protocol import load_protocol
-from assistant.protocol.findings import ArmSide
+from assistant.protocol.findings import ArmSide, Findings
+from assistant.protocol.rules import skipped
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
 
@@ -27,8 +28,22 @@ def collect(events: list[JsonEvent]) -> Emit:
     return sink
 
 AGE = "47"  # the first question: the age (an adult under 65: no rule of its own applies)
-RED_FLAG_QUESTIONS = [q.id for q in PROTOCOL.section_questions("red_flags")]
+# The red flags asked of a patient of that age (from fifty on, cancer history on its own; the
+# '50+' signs not under fifty).
+RED_FLAG_QUESTIONS = [q.id for q in PROTOCOL.section_questions("red_flags")
+                      if not skipped(q, Findings(age_years=int(AGE)))]
 NO_RED_FLAGS = ["nee"] * len(RED_FLAG_QUESTIONS)
+
+
+def red_flag_questions(age: int | None) -> list[str]:
+    """The red flags asked of a patient of `age` (None: not known)."""
+    return [q.id for q in PROTOCOL.section_questions("red_flags")
+            if not skipped(q, Findings(age_years=age))]
+
+
+def no_red_flags(age: int | None) -> list[str]:
+    """"nee" to every red flag asked of a patient of `age`."""
+    return ["nee"] * len(red_flag_questions(age))
 PRECAUTION_QUESTIONS = [q.id for q in PROTOCOL.section_questions("precautions")]
 NO_PRECAUTIONS = ["nee"] * len(PRECAUTION_QUESTIONS)
 NO_TRAUMA = ["nee"]

@@ -22,6 +22,7 @@ from tests.harness import (
     AGE,
     NO_NEURO,
     PROTOCOL,
+    RED_FLAG_QUESTIONS,
     SCREENED,
     JsonEvent,
     collect,
@@ -191,7 +192,7 @@ def test_sick_leave_just_longer_than_a_short_complaint_is_asked_again() -> None:
 
 def test_by_voice_the_red_flags_all_heard_as_nee_are_read_back_as_a_whole() -> None:
     voice = DialogConfig(voice=True, today=TODAY)
-    flags = len(PROTOCOL.section_questions("red_flags"))
+    flags = len(RED_FLAG_QUESTIONS)  # asked at the harness's age
     spoken = [Utterance("nee", 0.95, "voice")] * flags
     events = run_consultation([*spoken, Utterance("nee", 0.95, "voice"), *spoken,
                                Utterance("ja", 0.95, "voice")], voice)

@@ -12,6 +12,7 @@ from assistant.dialog.consultation import DialogConfig
 from assistant.intake.run import run_consultation as run_session
 from assistant.protocol import classify
 from assistant.protocol.findings import Findings, needed_keys
+from assistant.protocol.rules import skipped
 from assistant.speech.interfaces import Utterance
 from tests.harness import (
     AFTER_FLAGS,
@@ -30,6 +31,7 @@ from tests.harness import (
     JsonEvent,
     asked,
     collect,
+    no_red_flags,
     of,
     result_of,
     run_consultation,
@@ -255,7 +257,8 @@ def test_seventy_year_old_after_a_fall_is_referred_acutely() -> None:
     assert [c["question"] for c in of(events, "confirm")] == ["cs_fall"]
     assert "breuk niet uit" in of(events, "confirm")[0]["text"]
     # seventy: the age answers the rule's age item, a high-risk factor by itself
-    old = run_consultation([*TRAUMA, DURATION], age="70")
+    old = run_consultation([*no_red_flags(70), *NO_PRECAUTIONS, "ja", "twaalf weken", "nee",
+                            DURATION], age="70")
     r = result_of(old)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
     assert not {"cs_age_65", *HIGH_RISK_QUESTIONS} & set(asked(old))
@@ -298,7 +301,7 @@ def test_trauma_with_osteoporosis_is_a_fracture_suspicion_without_the_rule() -> 
 
 def test_a_fracture_ruled_out_by_imaging_needs_no_rule_even_with_osteoporosis() -> None:
     events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "twaalf weken",
-                               "ja", *NO_NEURO,
+                               "ja", "ja", *NO_NEURO,  # imaging: a "ja" is read back
                                "fors", "twee maanden", "nee", "nee"])
     r = result_of(events)
     assert (r["referral"], r["profile"], r["cautions"]) == (False, "B", ["no_manipulation"])
@@ -438,6 +441,18 @@ def test_events_are_json_serialisable() -> None:
 
 # --- properties -----------------------------------------------------------------------------
 
+def _askable(f: Findings) -> Findings:
+    """The findings without a red flag no question can find at the patient's age (temporal
+    arteritis, a sign of fifty and over, is not asked of a younger patient)."""
+    def asked(category: str) -> bool:
+        return any(not skipped(q, f) for q in PROTOCOL.section_questions("red_flags")
+                   if q.red_flag == category)
+    return replace(f, red_flags=None if f.red_flags is None else tuple(
+        c for c in f.red_flags if asked(c)),
+        red_flags_unknown=tuple(c for c in f.red_flags_unknown if asked(c)),
+        acute_deficit_now=f.acute_deficit_now)
+
+
 def _as_answered(f: Findings) -> Findings:
     """What the dialog records from a file that leaves out whether the patient works: it
     follows from work_related and the sick leave (no work: not asked further)."""
@@ -456,6 +471,7 @@ def _as_answered(f: Findings) -> Findings:
 def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyped-def]
     """Driving the dialog from findings asks exactly the needed findings and reaches the rules'
     result for them (a finding the decision does not need is never asked)."""
+    f = _askable(f)
     answerer = FindingsAnswerer(f, PROTOCOL)
     needed_qs = {q.id for q in PROTOCOL.questions}
     events: list[JsonEvent] = []

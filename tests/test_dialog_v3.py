@@ -27,7 +27,9 @@ from tests.harness import (
     JsonEvent,
     asked,
     collect,
+    no_red_flags,
     of,
+    red_flag_questions,
     result_of,
     run_consultation,
     said,
@@ -66,7 +68,8 @@ def doubts(events: list[JsonEvent], question: str) -> list[JsonEvent]:
 # --- the age ----------------------------------------------------------------------------------
 
 def test_the_age_is_asked_first_and_doubt_twice_leaves_it_unknown() -> None:
-    events = run_consultation(["onbekend", "weet ik niet", *TRAUMA], age=None)
+    events = run_consultation(["onbekend", "weet ik niet", *no_red_flags(None),
+                               *TRAUMA[len(NO_RED_FLAGS):]], age=None)
     assert asked(events)[:3] == ["age_years", "age_years", RED_FLAG_QUESTIONS[0]]
     assert len(doubts(events, "age_years")) == 1  # asked once more, then recorded
     assert [a["value"] for a in answers_to(events, "age_years")] == ["unknown"]
@@ -84,7 +87,8 @@ def test_the_age_said_asks_no_age_item_of_the_c_spine_rule() -> None:
 
 
 def test_sixty_eight_after_a_recent_trauma_is_a_fracture_referral_without_the_rule() -> None:
-    events = run_consultation([*TRAUMA, SINCE_ACCIDENT], age="68")
+    events = run_consultation([*no_red_flags(68), *TRAUMA[len(NO_RED_FLAGS):], SINCE_ACCIDENT],
+                              age="68")
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
     assert not C_SPINE_QUESTIONS & set(asked(events))  # the age decides: no rule asked
@@ -374,3 +378,52 @@ def test_neck_pain_longer_than_since_the_accident_is_asked_again() -> None:
     assert reasons == ["longer_than_accident"]
     (answer,) = answers_to(events, "weeks_since_onset")
     assert answer["value"] == pytest.approx(365.25 / 7)
+
+
+# --- from the second physiotherapist's review -------------------------------------------------
+
+def test_from_fifty_cancer_history_is_asked_on_its_own_and_refers() -> None:
+    """A 61-year-old: 'nee, borstkanker tien jaar geleden' was taken as no red flag, because the
+    combined question's help excluded cancer long ago; from fifty on the age completes the
+    pattern."""
+    questions = red_flag_questions(61)
+    assert "rf_tumour_history_50" in questions and "rf_tumour_history" not in questions
+    flags = ["ja, borstkanker tien jaar geleden, schoon verklaard" if q == "rf_tumour_history_50"
+             else "nee" for q in questions]
+    at = questions.index("rf_tumour_history_50") + 1
+    events = run_consultation([*flags[:at], "ja", *flags[at:], *AFTER_FLAGS, DURATION],
+                              age="61")
+    r = result_of(events)
+    assert (r["referral"], r["red_flags"]) == (True, ["tumour"])
+
+
+def test_the_signs_of_fifty_and_over_are_not_asked_of_a_younger_patient() -> None:
+    young, old, unknown = (set(red_flag_questions(age)) for age in (16, 67, None))
+    fifty = {"rf_systemic_pmr", "rf_temporal_arteritis"}
+    assert not fifty & young and fifty <= old and fifty <= unknown
+    assert "rf_tumour_history" in young | unknown and "rf_tumour_history_50" not in unknown
+
+
+def test_imaging_said_yes_is_always_read_back() -> None:
+    """'ja, de huisarts heeft ernaar gekeken' skipped the C-spine rule for a 70-year-old."""
+    said = "ja, de huisarts heeft ernaar gekeken"
+    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "twaalf weken", said,
+                               "nee", "nee",  # not right: asked again, then no imaging
+                               *["nee"] * len(HIGH_RISK_QUESTIONS), "ja", "ja", *PROFILE_B_AFTER])
+    (confirm,) = [c for c in of(events, "confirm") if c["question"] == "fracture_ruled_out"]
+    assert confirm["text"].startswith("Dus wel: een arts heeft na het ongeval een breuk")
+    assert "U zei erbij: de huisarts heeft ernaar gekeken" in confirm["text"]
+    (answer,) = answers_to(events, "fracture_ruled_out")
+    assert answer["value"] is False  # "nee" to the read-back: asked again, then "nee"
+    assert set(HIGH_RISK_QUESTIONS) <= set(asked(events))  # the rule is gone through
+    r = result_of(events)
+    assert (r["referral"], r["profile"]) == (False, "B")  # cleared by the rule itself
+
+
+def test_a_precaution_with_words_is_read_back_and_its_words_reach_the_letter() -> None:
+    events = run_consultation([*NO_RED_FLAGS, "nee", "nee", "nee", "ja, ascal 80 mg", "ja",
+                               "nee", *PROFILE_B_AFTER])
+    (confirm,) = [c for c in of(events, "confirm") if c["question"] == "pr_anticoagulants"]
+    assert "U zei erbij: ascal 80 mg" in confirm["text"]
+    r = result_of(events)
+    assert "no_manipulation" in r["cautions"]

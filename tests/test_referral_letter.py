@@ -20,6 +20,7 @@ from tests.harness import (
     RED_FLAG_QUESTIONS,
     SCREENED,
     TRAUMA,
+    red_flag_questions,
 )
 
 DAY = date(2026, 11, 30)
@@ -41,13 +42,14 @@ def letter_for(inputs: list[str], *, age: str | None = AGE) -> str:
 
 
 def red_flags_with(yes: set[str], doubt: frozenset[str] = frozenset(),
-                   deficit_now: list[str] | None = None) -> list[str]:
-    """The red flags (`yes` confirmed, `doubt` doubted twice); right after the first vascular
-    or spinal-cord one of them, whether the deficit is there now (`deficit_now`, else "nee");
-    then no precaution or trauma, and the duration for the letter."""
+                   deficit_now: list[str] | None = None,
+                   age: int | None = int(AGE)) -> list[str]:
+    """The red flags asked at `age` (`yes` confirmed, `doubt` doubted twice); right after the
+    first vascular or spinal-cord one of them, whether the deficit is there now (`deficit_now`,
+    else "nee"); then no precaution or trauma, and the duration for the letter."""
     out: list[str] = []
     deficit_asked = False
-    for qid in RED_FLAG_QUESTIONS:
+    for qid in red_flag_questions(age):
         out += ["ja", "ja"] if qid in yes else ["weet ik niet"] * 2 if qid in doubt else ["nee"]
         if not deficit_asked and (qid in yes or qid in doubt) \
                 and PROTOCOL.question(qid).red_flag in DEFICIT_FLAGS:
@@ -94,6 +96,10 @@ def test_trauma_with_a_precaution_says_the_rule_does_not_hold() -> None:
                          DURATION])
     assert "bij langdurig gebruik van prednison" in letter
     assert "de Canadian C-spine rule geldt hier niet" in letter
+    # what the therapist said beside the precaution (read back first) is in the letter
+    said = letter_for([*NO_RED_FLAGS, "nee", "ja, 5 mg voor COPD", "ja", "nee", "nee", "ja",
+                       "twaalf weken", "nee", DURATION])
+    assert "prednison of een ander corticosteroïd (5 mg voor COPD)." in said
 
 
 def test_the_duration_is_named_when_known() -> None:
@@ -130,7 +136,8 @@ def test_each_sign_carries_the_therapists_words_and_a_doubted_one_is_named() -> 
     """The GP reads which sign, as the therapist put it, not only its category; a red flag the
     therapist could not rule out is named as such, with what was said."""
     flags = RED_FLAG_QUESTIONS
-    seen, doubted = flags[12], flags[13]  # double vision …; dizziness with …
+    seen = flags.index("rf_vascular_brainstem")  # double vision …; dizziness with …
+    seen, doubted = flags[seen], flags[seen + 1]
     assert (seen, doubted) == ("rf_vascular_brainstem", "rf_vascular_dizziness")
     answers: list[str] = []
     for qid in flags:
@@ -171,10 +178,10 @@ def test_a_deficit_now_puts_the_emergency_on_top_of_the_letter() -> None:
 
 
 def test_the_age_is_named() -> None:
-    letter = letter_for(red_flags_with({"rf_tumour_history"}), age="52")
+    letter = letter_for(red_flags_with({"rf_tumour_history_50"}, age=52), age="52")
     assert "De patiënt is 52 jaar." in letter
-    unknown = letter_for(["weet ik niet", "weet ik niet", *red_flags_with({"rf_tumour_history"})],
-                         age=None)
+    unknown = letter_for(["weet ik niet", "weet ik niet",
+                          *red_flags_with({"rf_tumour_history"}, age=None)], age=None)
     assert "jaar." not in unknown.split("Uit de anamnese:")[0]  # no age line when not known
 
 

@@ -19,6 +19,7 @@ import pytest
 
 from assistant.protocol import load_protocol
 from assistant.ui.server import Screen, running
+from tests.harness import red_flag_questions
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -26,7 +27,7 @@ SHOTS = Path("/tmp/ui-shots")
 REBOUND = "rebound.test"  # a name that resolves to 127.0.0.1, as after DNS rebinding
 WAIT = 15.0  # s for anything to show on the page
 PROTOCOL = load_protocol()
-RED_FLAGS = len([q for q in PROTOCOL.questions if q.section == "red_flags"])
+RED_FLAGS = len(red_flag_questions(47))  # asked of a 47-year-old (no '50+' signs)
 PRECAUTIONS = len([q for q in PROTOCOL.questions if q.section == "precautions"])
 
 
@@ -437,13 +438,11 @@ def test_an_emergency_is_said_first_in_red_above_the_result(driver: Any,
     headline, and the intake asks nothing more (DESIGN.md rule 9)."""
     import httpx
 
-    from tests.harness import RED_FLAG_QUESTIONS
-
     page = Live(driver)
     driver.get(screen.url)
     page.find("#start-intake").click()
     until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
-    brainstem = RED_FLAG_QUESTIONS.index("rf_vascular_brainstem")
+    brainstem = red_flag_questions(52).index("rf_vascular_brainstem")
     with httpx.Client(base_url=f"http://127.0.0.1:{screen.keys.port}",
                       follow_redirects=True) as client:
         assert client.get(screen.url).status_code == 200

@@ -12,6 +12,7 @@ from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.phrases import display_value
 from assistant.protocol.findings import NOT_RECORDED, OPTIONAL_KEYS, CSpineRule, Findings
 from assistant.protocol.model import AnswerType, Protocol, Question
+from assistant.protocol.rules import skipped
 from assistant.speech.interfaces import Utterance
 
 MAX_ASKS: Final = 2  # a question asked again after doubt is answered once more, not forever
@@ -77,9 +78,8 @@ class FindingsAnswerer:
         return display_value(question, value, self.protocol)
 
     def _skipped(self, question: Question) -> bool:
-        """A question the dialog skips: answered by a finding the file knows (the age)."""
-        return question.answered_by is not None \
-            and self.findings.get(question.answered_by) is not None
+        """A question the dialog skips for what the file knows (the age)."""
+        return skipped(question, self.findings)
 
     @property
     def _referred(self) -> bool:

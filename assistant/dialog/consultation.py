@@ -322,7 +322,7 @@ class Consultation:
             earlier = f"{self.texts.said_before} {' / '.join(dict.fromkeys(self._earlier))}"
             note = f"{note}; {earlier}" if note else earlier
         if intent.read_back or self._needs_confirmation(question, value, heard.confidence) \
-                or (question.screening and intent.note):  # "nee, alleen Hoffmann positief"
+                or (question.reads_back_words and intent.note):  # "nee, alleen Hoffmann positief"
             if question.screening and self.config.confirm_screening and not self._told_why:
                 self._told_why = True  # why every screening answer is read back, said once
                 self.emit(Say("notice", self.texts.confirm_screening))
@@ -380,6 +380,8 @@ class Consultation:
             self._accept(question, heard, UNKNOWN, said or printable(heard))  # why unknown
 
     def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
+        if question.read_back_yes and value is True:  # 'ja, de huisarts heeft ernaar gekeken'
+            return True
         if question.screening and self.config.confirm_screening:
             return True
         if question.screening and (
@@ -395,7 +397,7 @@ class Consultation:
             return self.texts.confirm_since.format(value=said, since=format_date(intent.since))
         if intent.read_back:
             return self.texts.confirm_inferred.format(value=said)
-        if question.screening and isinstance(value, bool):
+        if question.reads_back_words and isinstance(value, bool):
             return self._confirm_sign(question, value, intent.note)
         return self.texts.confirm.format(value=said)
 
@@ -485,7 +487,7 @@ class Consultation:
         """The section's questions still to ask: one answered by a finding already known is
         skipped (the C-spine rule's age item when the age is known)."""
         return [q for q in self.protocol.section_questions(section)
-                if q.answered_by is None or self.findings.get(q.answered_by) is None]
+                if not rules.skipped(q, self.findings)]
 
     # --- states -------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from assistant.protocol.findings import UNKNOWN, Findings, Value, trauma_means_f
 from assistant.protocol.model import Profile, Protocol, Question
 from assistant.protocol.rules import Result, is_work_related
 from assistant.settings import LABELS, PracticeSettings
-from assistant.text import format_date, format_number, format_span
+from assistant.text import format_date, format_number, format_span, normalise
 
 if TYPE_CHECKING:
     from assistant.intake.records import IntakeRecords
@@ -223,12 +223,21 @@ def referral_letter(protocol: Protocol, result: Result, findings: Findings,
         lines += ["", letter.text("bilateral", signs=arm + said)]
     if from_file:
         lines += ["", letter.text("from_file")]
+    def precaution(item: str) -> str:  # its name, with what the therapist said beside it
+        note = next((a.note for a in answers if a.question.finding == f"precautions.{item}"
+                     and a.note and not from_file), "")
+        parts = [part for part in note.split(" / ")  # without a bare 'weet ik niet'
+                 if normalise(part) not in protocol.vocabulary.doubt]
+        said = " / ".join(parts)
+        return f"{protocol.precaution_name(item)} ({said})" if said else \
+            protocol.precaution_name(item)
+
     if findings.precautions:
         lines += ["", letter.text("precautions", precautions=rules.names(
-            findings.precautions, protocol.precaution_name))]
+            findings.precautions, precaution))]
     if findings.precautions_unknown:
         lines += ["", letter.text("precautions_unknown", precautions=rules.names(
-            findings.precautions_unknown, protocol.precaution_name))]
+            findings.precautions_unknown, precaution))]
     lines += ["", letter.text("conclusion", categories=rules.names(
         result.red_flags or result.unresolved, protocol.red_flag_name)), ""]
     unknown = tuple(c for c in findings.red_flags_unknown if c not in result.red_flags)

@@ -17,6 +17,7 @@ from assistant.protocol.findings import (
     DURATION_FINDINGS,
     FINDING_KEYS,
     LIST_FINDINGS,
+    MAX_AGE,
     NOT_RECORDED,
     OBJECT_FINDINGS,
     OPTIONAL_KEYS,
@@ -144,7 +145,7 @@ def _question(t: Table, sections: set[str]) -> Question:
     t.check_keys({"id", "section", "finding", "type", "text", "help", "label", "source",
                   "addition", "unit", "allow_none", "choices", "why", "yes_means", "alarm",
                   "found_by", "letter_label", "also", "between", "split", "may_be_unknown",
-                  "answered_by"})
+                  "answered_by", "min_age", "max_age", "needs_age", "read_back_yes"})
     qid = t.text("id")
     where = f"question '{qid}'"
     section = t.text("section")
@@ -221,6 +222,13 @@ def _question(t: Table, sections: set[str]) -> Question:
         if dot or also_member not in LIST_FINDINGS.get(also_key, ()):
             raise ProtocolError(f"{where}.also: expected '<list finding>.<member>' on a "
                                 f"question of a plain finding, not '{also}'")
+    ages = {key: t.data.get(key) for key in ("min_age", "max_age")}
+    for key, age in ages.items():
+        if age is not None and (not isinstance(age, int) or isinstance(age, bool)
+                                or not 0 < age <= MAX_AGE):
+            raise ProtocolError(f"{where}.{key}: expected whole years 1-{MAX_AGE}")
+    if t.flag("needs_age") and ages["min_age"] is None and ages["max_age"] is None:
+        raise ProtocolError(f"{where}.needs_age: goes with min_age or max_age")
     answered_by = t.text("answered_by", optional=True) or None
     if answered_by is not None and answered_by not in FINDING_KEYS:
         raise ProtocolError(f"{where}.answered_by: unknown finding '{answered_by}'")
@@ -232,6 +240,8 @@ def _question(t: Table, sections: set[str]) -> Question:
         yes_means=t.flag("yes_means", default=True), alarm=alarm, found_by=found_by,
         letter_label=t.text("letter_label", optional=True) or None, also=also,
         may_be_unknown=t.flag("may_be_unknown"), answered_by=answered_by,
+        min_age=ages["min_age"], max_age=ages["max_age"], needs_age=t.flag("needs_age"),
+        read_back_yes=t.flag("read_back_yes"),
     )
 
 

@@ -71,6 +71,16 @@ class Question:
     also: str | None = None  # a list member a "ja" records as well ("arm_signs.weakness")
     may_be_unknown: bool = False  # doubt, asked once more, is recorded as not known
     answered_by: str | None = None  # skipped when this finding is known (the age for '65+')
+    min_age: int | None = None  # not asked when the age is known and below (the '50+' signs)
+    max_age: int | None = None  # not asked when the age is known and above
+    needs_age: bool = False  # asked only when the age is known (a variant for an age range)
+    read_back_yes: bool = False  # a "ja" lets the intake skip a check: always read back
+
+    @property
+    def reads_back_words(self) -> bool:
+        """Words said beside a yes/no answer are read back with it before it counts (a safety
+        question: a red flag, a step of the C-spine rule, a precaution, imaging)."""
+        return self.screening or self.read_back_yes or self.finding.startswith("precautions.")
 
     @property
     def part(self) -> tuple[str, str] | None:

@@ -28,7 +28,7 @@ from assistant.protocol.findings import (
     trauma_means_fracture,
     trauma_to_judge,
 )
-from assistant.protocol.model import Condition, Profile, Protocol
+from assistant.protocol.model import Condition, Profile, Protocol, Question
 from assistant.text import dutch_list, format_span, format_weeks
 
 Grade = Literal["I", "II", "III", "IV"]
@@ -65,6 +65,19 @@ def bilateral_arm_signs(f: Findings) -> bool:
     the red flag 'tintelingen of krachtverlies in beide armen' (addition: the safer reading
     when the screening said no to it)."""
     return bool(f.neurological_signs) and f.arm_side == "both"
+
+
+def skipped(q: Question, f: Findings) -> bool:
+    """A question the intake does not ask: its answer is known from another finding (the
+    C-spine rule's age item from the age), or the age rules it out or asks a variant instead
+    (the '50+' signs of a 16-year-old; cancer history asked on its own from 50 on)."""
+    if q.answered_by is not None and f.get(q.answered_by) is not None:
+        return True
+    age = f.age_years
+    if age is None:
+        return q.needs_age
+    return ((q.min_age is not None and age < q.min_age)
+            or (q.max_age is not None and age > q.max_age))
 
 
 def has_red_flag(f: Findings) -> bool:
