@@ -427,3 +427,54 @@ def test_a_precaution_with_words_is_read_back_and_its_words_reach_the_letter() -
     assert "U zei erbij: ascal 80 mg" in confirm["text"]
     r = result_of(events)
     assert "no_manipulation" in r["cautions"]
+
+
+# --- from the second hostile review -----------------------------------------------------------
+
+@pytest.mark.parametrize("said", ["13 weken, eh nee, vandaag", "drie maanden, nee sorry, "
+                                  "vanochtend", "een half jaar, ik bedoel net"])
+def test_an_accident_corrected_to_today_is_read_back_and_goes_through_the_rule(said: str) -> None:
+    """'13 weken, eh nee, vandaag' was taken as 13 weeks: the rule skipped for a 70-year-old."""
+    events = run_consultation([*no_red_flags(70), *NO_PRECAUTIONS, "ja", said, "ja", "nee",
+                               "een dag"], age="70")
+    (confirm,) = [c for c in of(events, "confirm") if c["question"] == "trauma_weeks_ago"]
+    assert confirm["text"].startswith("Dus minder dan een dag.")
+    (answer,) = answers_to(events, "trauma_weeks_ago")
+    assert answer["value"] == 0
+    r = result_of(events)  # seventy, a recent trauma, no imaging: a fracture referral
+    assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
+
+
+@pytest.mark.parametrize("said", ["-3 weken", "−2 weken", "– 3 weken", "vandaag drie weken"])
+def test_a_signed_or_doubled_accident_time_is_asked_again(said: str) -> None:
+    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", said, "twaalf weken"])
+    assert [a["value"] for a in answers_to(events, "trauma_weeks_ago")] == [12]
+    assert [r["question"] for r in of(events, "reprompt")] == ["trauma_weeks_ago"]
+
+
+@pytest.mark.parametrize("said", ["64 jaar, eh nee, ouder", "47, nee", "65 plus",
+                                  "65-plusser", "－3", "⁻3", "\u202e74"])
+def test_an_age_corrected_bounded_or_hidden_is_asked_again(said: str) -> None:
+    events = run_consultation([said, "47"], age=None)
+    assert [r["reason"] for r in of(events, "reprompt")][:1] == ["age"]
+    assert [a["value"] for a in answers_to(events, "age_years")] == [47]
+
+
+def test_arm_signs_on_both_sides_ask_for_a_deficit_now() -> None:
+    """Weakness in both arms (the spinal cord): the 112 question, as after the cord's flags."""
+    events = run_consultation([*SCREENED, "nee", "ja", "nee", "beide", "ja", "ja"])
+    r = result_of(events)
+    assert (r["urgency"], r["red_flags"]) == ("emergency", ["spinal_cord"])
+    assert asked(events)[-1] == "acute_deficit_now"
+    calm = run_consultation([*SCREENED, "nee", "ja", "nee", "beide", "nee", DURATION])
+    r = result_of(calm)
+    assert (r["urgency"], r["red_flags"]) == ("acute", ["spinal_cord"])
+    assert asked(calm)[-2:] == ["acute_deficit_now", "referral_duration"]
+
+
+@pytest.mark.parametrize("said", ["nee, moet ik nog bekijken", "nee, komt nog",
+                                  "nee, later nog vragen"])
+def test_still_to_check_is_doubt_not_nee(said: str) -> None:
+    events = run_consultation([said])
+    assert [r["reason"] for r in of(events, "reprompt")][:1] == ["doubt"]
+    assert not answers_to(events, RED_FLAG_QUESTIONS[0])

@@ -171,8 +171,8 @@ def test_arm_signs_on_both_sides_are_the_spinal_cord_red_flag(tmp_path: Path) ->
         "IV", "acute", ["spinal_cord"])
     assert "aan beide kanten" in result["reasons"][1]
     events = tmp_path / "e.jsonl"
-    # the age, no flag; weakness on both sides; the duration the referral asks for the letter
-    answers = [AGE, *SCREENED, "nee", "ja", "nee", "beide", "drie weken"]
+    # the age, no flag; weakness on both sides; no deficit now; the duration for the letter
+    answers = [AGE, *SCREENED, "nee", "ja", "nee", "beide", "nee", "drie weken"]
     done = cli("intake", "--text", "--mute", "--events", str(events),
                stdin="\n".join(answers) + "\n")
     assert done.returncode == 0, done.stderr

@@ -197,14 +197,14 @@ def test_the_accidents_date_is_named() -> None:
 
 def test_arm_signs_on_both_sides_name_the_signs() -> None:
     """Arm signs on both sides: the spinal cord, not one nerve root; the GP reads which signs."""
-    letter = letter_for([*SCREENED, "ja", "ja", "nee", "beide", DURATION])  # reflexes, weakness
+    letter = letter_for([*SCREENED, "ja", "ja", "nee", "beide", "nee", DURATION])  # no deficit
     assert ("Bij het onderzoek: verminderde peesreflexen in de arm en spierzwakte in de arm, "
             "aan beide kanten.") in letter
     assert "druk op het ruggenmerg, niet bij één zenuwwortel" in letter
     assert "vandaag nog" in letter  # the spinal cord is acute
     assert "gevoelsstoornis" not in letter.lower()  # the sign not found is not named
     said = letter_for([*SCREENED, "ja, biceps links en rechts zwak", "ja", "nee",
-                       "beide, de handen tintelen", DURATION])
+                       "beide, de handen tintelen", "nee", DURATION])
     assert ("verminderde peesreflexen in de arm en spierzwakte in de arm (biceps links en "
             "rechts zwak; de handen tintelen), aan beide kanten.") in said  # the words said
 

@@ -5,6 +5,7 @@ oud', also with an explanation after it ('47, werkt nog'). Whole years 0-120 (DE
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Final
 
 from assistant.dialog.numbers import (
@@ -27,20 +28,28 @@ _RANGE: Final = frozenset({"a", "à", "tot", "of", "en", "tussen"})
 _CLAUSE: Final = (",", ";", ".", ":")
 # Not one whole number of years: a sign before it ('-3', '>65', '~50'), after it ('50+'), a
 # decimal or thousands mark ('3,5', '1.000'), a quote mark ('47"').
-_NOT_WHOLE: Final = re.compile(r"^\s*[-−–+<>±~≈]|\d\s*\+|\d[.,]\d")
+_NOT_WHOLE: Final = re.compile(r"^\s*[-−–—－﹣⁻+<>±~≈]|\d\s*\+|\d[.,]\d")
 # Other units than years, a multiplier or a part: '18 maanden', '2 miljoen', 'drie kwart'.
 _OTHER: Final = frozenset({"maand", "maanden", "week", "weken", "dag", "dagen", "uur", "uren",
                            "mnd", "wk", "wkn", "d"}) | MULTIPLIERS | FRACTION_WORDS
+# A correction or a bound after the age ('64 jaar, eh nee, ouder', '65 plus', 'ruim 60'): the
+# age is not one number said once, so it is asked again.
+_NOT_ONE: Final = frozenset({"nee", "neen", "sorry", "bedoel", "correctie", "ouder", "jonger",
+                             "plus", "plusser", "ruim", "bijna", "minstens", "hooguit",
+                             "ongeveer", "rond", "circa", "boven", "onder", "dan"})
 
 
 def read_age(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None:
     """Whole years 0-120 (the value as a float, the findings' number type), with what was said
     after it as the note; Unclear('age') for a half, a range, two ages or over 120; None when no
     age leads the answer."""
-    if _NOT_WHOLE.search(text) or MARKED_NUMBER.search(text):
+    if _NOT_WHOLE.search(text) or MARKED_NUMBER.search(text) \
+            or any(unicodedata.category(c) == "Cf" for c in text):  # a hidden direction mark
         return Unclear("age")
     words = clean(text, vocab).split()
-    if _OTHER.intersection(words) or any(is_ordinal(w) for w in words):
+    if _OTHER.intersection(words) or _NOT_ONE.intersection(w for part in words
+                                                         for w in part.split("-")) \
+            or any(is_ordinal(w) for w in words):
         return Unclear("age")  # an age in months is asked again: the rules need years
     start = 0
     while start < len(words) and words[start] in _LEAD:

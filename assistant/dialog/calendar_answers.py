@@ -29,7 +29,8 @@ INTRODUCERS: Final = frozenset({"sinds", "vanaf", "in"})  # make a bare year a s
 NEUTRAL: Final = INTRODUCERS | {"al", "ongeveer", "rond", "ergens", "zo", "ofzo", "de", "het",
                                 "van", "afgelopen", "deze", "dit"}
 DAY_IN_MONTH: Final = {"begin": 1, "half": 15, "midden": 15, "eind": 24}
-DAYS_AGO: Final = {"gisteren": 1, "eergisteren": 2}
+DAYS_AGO: Final = {"gisteren": 1, "eergisteren": 2, "gisteravond": 1, "gistermiddag": 1,
+                   "gisterochtend": 1, "gistermorgen": 1, "gisternacht": 1}
 WEEKDAYS: Final = {name: i for i, name in enumerate(
     ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"))}
 MONTH_WORDS: Final = {**{name: i for i, name in enumerate(MONTHS, 1)},

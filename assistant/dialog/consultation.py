@@ -65,6 +65,9 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": RED_FLAGS, "dest": "precautions"},
     {"trigger": "advance", "source": "acute_deficit", "dest": RESULT,
      "conditions": [rules.has_deficit_now]},
+    # from the arm signs on both sides (the spinal cord): on to the duration for the letter
+    {"trigger": "advance", "source": "acute_deficit", "dest": REFERRAL_DURATION,
+     "conditions": [rules.has_neurological_signs]},
     # The precautions and a trauma are asked even after a red flag: a fracture suspicion makes
     # a referral acute, and the letter names them.
     {"trigger": "advance", "source": "acute_deficit", "dest": "precautions"},
@@ -99,8 +102,10 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": "neurological", "dest": "arm_side",
      "conditions": [rules.has_neurological_signs]},
     {"trigger": "advance", "source": "neurological", "dest": "impact"},
+    {"trigger": "advance", "source": "arm_side", "dest": "acute_deficit",
+     "conditions": [rules.deficit_to_ask]},  # both sides: the spinal cord; a deficit now?
     {"trigger": "advance", "source": "arm_side", "dest": REFERRAL_DURATION,
-     "conditions": [rules.has_red_flag]},  # both sides: the spinal cord
+     "conditions": [rules.has_red_flag]},
     {"trigger": "advance", "source": "arm_side", "dest": "radicular"},
     {"trigger": "advance", "source": "radicular", "dest": "referred"},
     {"trigger": "advance", "source": "referred", "dest": "impact"},

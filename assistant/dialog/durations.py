@@ -192,14 +192,34 @@ def _in_weeks(amount: float, days: float) -> float:
     return amount if days == DAYS_PER_WEEK else amount * days / DAYS_PER_WEEK
 
 
+_SIGNED: Final = re.compile(r"(?:^|\s)[-−–—－﹣⁻+]\s*\d")  # '-3 weken', '−2 weken'
+_TODAY_WORDS: Final = frozenset({"vandaag", "vanochtend", "vanmorgen", "vanmiddag", "vanavond",
+                                 "vannacht", "zojuist", "daarnet", "zonet"})
+
+
+def _just_now_after_a_correction(words: list[str], vocab: Vocabulary) -> bool | None:
+    """Whether a duration said with a word for today in it is a correction to it: True
+    ('13 weken, eh nee, vandaag'), False (a word for today beside an amount, not a correction:
+    asked again), None (no word for today; read as usual)."""
+    for i in range(len(words) - 1, 0, -1):
+        fix = next((p for p in CORRECTIONS if at(words, i, p)),
+                   (words[i],) if words[i] in vocab.fillers else None)
+        if fix is None:
+            continue
+        after = [w for w in words[i + len(fix):] if w not in vocab.fillers and w not in _NEUTRAL]
+        if " ".join(after) in vocab.just_now:
+            return True
+    return False if _TODAY_WORDS.intersection(words) else None
+
+
 def read_duration(text: str, question: Question, vocab: Vocabulary,
                   today: date) -> Answer | Unclear | None:
     """A duration in weeks (unrounded) as an Answer; Unclear when it must be asked again with a
     reason; None when it is not understood. `today`: the consultation date (for 'sinds …').
     A number with a quote mark or another sign after it ('1"', "2'", '5’', '6%') is none:
     the sign is no unit of time."""
-    if MARKED_NUMBER.search(text):
-        return None
+    if MARKED_NUMBER.search(text) or _SIGNED.search(text):
+        return None  # '1"', '-3 weken': no duration
     spelled = _NUMERIC_DATE.sub(_date_in_words, _THOUSANDS.sub(lambda m: m[0].replace(".", ""),
                                                                 text))
     for sign, words_for_it in _SIGNS:
@@ -211,6 +231,9 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
     unit_days = dict(vocab.units + vocab.typed_units)
     if " ".join(w for w in plain if w not in _NEUTRAL) in vocab.just_now:
         return Answer(0.0, text.strip(" .,;:!?"))  # 'vandaag', 'net', 'een paar uur geleden'
+    just_now = _just_now_after_a_correction(words, vocab)
+    if just_now is not None:  # '13 weken, eh nee, vandaag': the correction counts, read back
+        return Answer(0.0, text.strip(), read_back=True) if just_now else Unclear("two_amounts")
     if question.allow_none:
         none = _none_with_note(text, plain, vocab, unit_days)
         if none is not None:

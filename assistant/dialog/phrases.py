@@ -70,6 +70,8 @@ def display_value(question: Question, value: Value, protocol: Protocol) -> str:
         return f"{int(value)} jaar"
     if value == 0 and question.allow_none:
         return "geen"
+    if value * 7 < 1:  # 'vandaag', 'een paar uur geleden'
+        return "minder dan een dag"
     return format_weeks(value)
 
 

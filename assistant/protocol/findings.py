@@ -260,11 +260,13 @@ def _check_consistent(values: Mapping[str, Any]) -> None:
                             "tekenen in de lijst horen bij neurological_signs true")
     if (signs or values.get("arm_side") is not None) and neuro is False:
         raise FindingsError("'arm_side' of 'arm_signs' hoort alleen bij neurological_signs true")
-    if values.get("acute_deficit_now") is not None \
+    bilateral = bool(values.get("neurological_signs")) and values.get("arm_side") == "both"
+    if values.get("acute_deficit_now") is not None and not bilateral \
             and not DEFICIT_FLAGS.intersection((*values.get("red_flags", ()),
                                                 *values.get("red_flags_unknown", ()))):
         raise FindingsError("'acute_deficit_now' hoort alleen bij een rode vlag 'vascular' of "
-                            "'spinal_cord' in 'red_flags' of 'red_flags_unknown'")
+                            "'spinal_cord' in 'red_flags' of 'red_flags_unknown', of bij "
+                            "armklachten aan beide kanten")
     if values.get("trauma_weeks_ago") is not None and not values.get("trauma_related"):
         raise FindingsError("'trauma_weeks_ago' hoort alleen bij trauma_related true")
     if values.get("has_work") is False and values.get("work_related"):
@@ -281,7 +283,8 @@ BONE_PRECAUTIONS: Final = frozenset({"osteoporosis", "corticosteroids", "rheumat
 def deficit_flag(f: Findings) -> bool:
     """A vascular or spinal-cord red flag found or not ruled out: then whether a deficit is
     present now (DESIGN.md rule 9; a flag not ruled out too, the safer reading)."""
-    return bool(DEFICIT_FLAGS.intersection((*(f.red_flags or ()), *f.red_flags_unknown)))
+    return bool(DEFICIT_FLAGS.intersection((*(f.red_flags or ()), *f.red_flags_unknown))) or (
+        f.red_flags == () and bool(f.neurological_signs) and f.arm_side == "both")  # the cord
 
 
 def recent_trauma(f: Findings) -> bool:
@@ -363,8 +366,8 @@ def needed_keys(f: Findings) -> list[str]:
     if f.neurological_signs:  # grade III: which signs and where (the follow-up's baseline),
         # then the test and the referral decide how sure, and who
         keys += ["arm_signs", "arm_side"]
-        if f.arm_side == "both":  # both sides: the spinal cord, not grade III (a red flag)
-            return keys
+        if f.arm_side == "both":  # both sides: the spinal cord, not grade III (a red flag),
+            return [*keys, "acute_deficit_now"]  # and whether the deficit is there now
         keys += ["radicular_test", "referred_for_arm_signs"]
     keys += ["adl_impact", "weeks_since_onset"]  # the impact and course of every patient
     if f.weeks_since_onset is None:
