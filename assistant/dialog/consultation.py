@@ -8,7 +8,7 @@ says where that leads, with conditions that are the protocol's own rule function
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
@@ -20,23 +20,21 @@ from assistant.dialog.intents import interpret
 from assistant.dialog.loop import Outcome
 from assistant.dialog.phrases import accepted_phrases, display_value, spoken_summary
 from assistant.dialog.readings import Answer, Between, Command, Doubt, Unclear
+from assistant.dialog.section_findings import names_the_sign, section_findings
 from assistant.dialog.turns import MAX_TRIES, Turns
 from assistant.errors import JournalMismatch
 from assistant.protocol import rules
 from assistant.protocol.dialog_texts import IntakeTexts
 from assistant.protocol.findings import (
     DEFICIT_FLAGS,
-    LIST_FINDINGS,
-    NOT_RECORDED,
     UNKNOWN,
-    CSpineRule,
     Findings,
     Value,
 )
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import Result
 from assistant.speech.interfaces import Utterance
-from assistant.text import WEEKS_PER_YEAR, format_date, normalise, printable
+from assistant.text import WEEKS_PER_YEAR, format_date, printable
 
 RESULT: Final = "result"
 ROUNDING: Final = 0.15  # two durations said in round numbers ('een maand', 'vier weken') differ
@@ -134,24 +132,6 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": REFERRAL_DURATION, "dest": RESULT},
     {"trigger": "stop", "source": list(STATES[:-2]), "dest": STOPPED},
 ]
-
-
-_NEGATED_BY: Final = frozenset({"geen", "niet", "nooit", "zonder", "niks", "niets"})
-_NOT_A_SIGN: Final = frozenset({"patient", "patiënt", "nekpijn", "tekenen", "andere", "samen",
-                                "zonder", "nieuwe", "beide", "kanten"})
-_STEM: Final = 6  # letters compared: 'koorts' and 'koortsig', 'tintelingen' and 'tinteling'
-
-
-def names_the_sign(label: str, note: str) -> bool:
-    """Whether the words said beside a "nee" name the red flag's sign without a negation before
-    it ('alleen koorts vorige week' names 'koorts'; 'geen koorts' does not): then the "nee" is
-    asked again, never taken."""
-    stems = {w[:_STEM] for w in normalise(label).split()
-             if len(w) >= _STEM and w not in _NOT_A_SIGN}
-    words = normalise(note).split()
-    return any(len(w) >= _STEM and w[:_STEM] in stems
-               and not _NEGATED_BY.intersection(words[max(0, i - 2):i])
-               for i, w in enumerate(words))
 
 
 @dataclass(frozen=True)
@@ -477,8 +457,8 @@ class Consultation:
         return all(r.value is False for r in self.history if r.state == section)
 
     def _close_section(self, last: Question, answered: dict[str, Value]) -> None:
-        self.findings = _section_findings(self.findings, last, answered, self.protocol,
-                                          record_also=self.config.record_also)
+        self.findings = section_findings(self.findings, last, answered, self.protocol,
+                                         record_also=self.config.record_also)
         self._fire("advance", self.findings)
         self._enter_section()
 
@@ -521,56 +501,3 @@ class Consultation:
         """Fire a trigger of the machine (conditions receive `args`)."""
         result: bool = self.machine.events[name].trigger(self, *args)
         return result
-
-
-def _section_findings(
-    findings: Findings, last: Question, answered: dict[str, Value], protocol: Protocol,
-    *, record_also: bool = True,
-) -> Findings:
-    """The findings a completed section yields: a list finding holds the members answered
-    "ja" (red flags of doubt go to red_flags_unknown); a part of the C-spine rule, or a finding
-    asked by several questions, is true when any answer gives it (`yes_means`)."""
-    questions = [q for q in protocol.section_questions(last.section) if q.id in answered]
-    part = last.part
-    if part is not None and part[0] in LIST_FINDINGS:
-        key = part[0]
-
-        def members(value: Value) -> tuple[str, ...]:
-            said = {q.part[1] for q in questions if q.part and answered[q.id] == value}
-            return tuple(m for m in LIST_FINDINGS[key] if m in said)
-
-        found = members(True)
-        findings = findings.with_value(key, found)
-        if key in ("red_flags", "precautions"):  # doubt that stayed doubt: not ruled out
-            unknown = tuple(c for c in members(UNKNOWN) if c not in found)
-            findings = findings.with_value(f"{key}_unknown", unknown)
-        return findings
-    def said(q: Question) -> Value:  # a doubt that stayed doubt counts as the alarming answer
-        return q.alarming if answered[q.id] == UNKNOWN else answered[q.id]
-
-    given = any(said(q) == q.yes_means for q in questions if q.finding == last.finding)
-    if part is not None:  # a step of the C-spine rule
-        rule = replace(findings.c_spine_rule or CSpineRule(), **{part[1]: given})
-        return findings.with_value(part[0], rule)
-    if last.type is AnswerType.YES_NO:
-        findings = findings.with_value(last.finding, given)
-        return _also_recorded(findings, questions, answered) if record_also else findings
-    value = answered[last.id]
-    if value in (NOT_RECORDED, UNKNOWN):  # not known: each rule takes its safer reading
-        return findings.with_value(last.finding, None)
-    if last.type is AnswerType.AGE:
-        assert isinstance(value, float)
-        return findings.with_value(last.finding, int(value))
-    return findings.with_value(last.finding, value)
-
-
-def _also_recorded(findings: Findings, questions: list[Question],
-                   answered: dict[str, Value]) -> Findings:
-    """The list members the section's questions record as well (`also`: which arm signs)."""
-    parts = [(q.also.partition(".")[::2], answered[q.id] is True) for q in questions if q.also]
-    for key in dict.fromkeys(k for (k, _), _ in parts):
-        said = {member for (k, member), yes in parts if k == key and yes}
-        if said:  # none found: the list is not needed (no arm signs, no grade III)
-            findings = findings.with_value(key, tuple(m for m in LIST_FINDINGS[key]
-                                                      if m in said))
-    return findings

@@ -339,7 +339,7 @@ def needed_keys(f: Findings) -> list[str]:
     keys = ["age_years", "red_flags"]
     if f.red_flags is None:
         return keys
-    if deficit_flag(f):
+    if DEFICIT_FLAGS.intersection((*f.red_flags, *f.red_flags_unknown)):  # the screening's
         keys.append("acute_deficit_now")
         if f.acute_deficit_now:  # 112 now (rule 9): nothing else is needed
             return keys
