@@ -478,3 +478,37 @@ def test_still_to_check_is_doubt_not_nee(said: str) -> None:
     events = run_consultation([said])
     assert [r["reason"] for r in of(events, "reprompt")][:1] == ["doubt"]
     assert not answers_to(events, RED_FLAG_QUESTIONS[0])
+
+
+# --- from the final check ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("said", ["nee, alleen borstkanker", "nee, prostaatkanker is genezen",
+                                  "nee, melanoom in 2010", "nee, lymfoom als kind"])
+def test_a_nee_naming_a_cancer_is_asked_once_more(said: str) -> None:
+    questions = red_flag_questions(61)
+    at = questions.index("rf_tumour_history_50")
+    flags = ["nee"] * len(questions)
+    events = run_consultation([*flags[:at], said, "ja", "ja", *flags[at + 1:], *AFTER_FLAGS,
+                               DURATION], age="61")
+    assert [r["reason"] for r in of(events, "reprompt")
+            if r["question"] == "rf_tumour_history_50"] == ["contradiction"]
+    assert result_of(events)["red_flags"] == ["tumour"]
+
+
+def test_a_bare_number_for_the_accident_is_read_back() -> None:
+    """'20': twenty weeks (outside the rule's window) or twenty days? Read back first."""
+    events = run_consultation([*no_red_flags(70), *NO_PRECAUTIONS, "ja", "20", "nee",
+                               "20 dagen", "nee", "twee weken"], age="70")
+    confirms = [c for c in of(events, "confirm") if c["question"] == "trauma_weeks_ago"]
+    assert confirms[0]["text"].startswith("Ik hoorde: 20 weken.")
+    (answer,) = answers_to(events, "trauma_weeks_ago")
+    assert answer["value"] == pytest.approx(20 / 7)
+    r = result_of(events)  # seventy, twenty days ago, no imaging: a fracture referral
+    assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
+
+
+def test_three_months_ago_is_inside_the_rules_window() -> None:
+    events = run_consultation([*no_red_flags(70), *NO_PRECAUTIONS, "ja", "drie maanden geleden",
+                               "nee", "drie maanden"], age="70")
+    assert "fracture_ruled_out" in asked(events)
+    assert result_of(events)["red_flags"] == ["fracture"]

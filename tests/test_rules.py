@@ -17,6 +17,7 @@ from assistant.protocol.findings import (
     PRECAUTIONS,
     RADICULAR_TESTS,
     RED_FLAG_CATEGORIES,
+    TRAUMA_WINDOW_SAID,
     CSpineRule,
     Findings,
     FindingsError,
@@ -496,7 +497,7 @@ def test_no_trauma_cleared_by_the_rule_is_grade_iv(f: Findings) -> None:
     bilateral = bool(f.neurological_signs) and f.arm_side == "both"  # the spinal cord instead
     # the rule cannot clear a child's neck, and 65 or older is its first high-risk factor
     # (rule 11), after a recent trauma without imaging (rule 12)
-    recent = f.trauma_weeks_ago is None or f.trauma_weeks_ago <= 12
+    recent = f.trauma_weeks_ago is None or f.trauma_weeks_ago <= TRAUMA_WINDOW_SAID
     by_age = f.age_years is not None and not 16 <= f.age_years < 65
     by_age = by_age and recent and not f.fracture_ruled_out
     assert (classify(cleared, P).to_json()["grade"] == "IV") is (bilateral or by_age)

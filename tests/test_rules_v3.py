@@ -12,6 +12,7 @@ from hypothesis import given
 from assistant.protocol import classify, load_protocol, parse_findings
 from assistant.protocol.findings import (
     DEFICIT_FLAGS,
+    TRAUMA_WINDOW_SAID,
     TRAUMA_WINDOW_WEEKS,
     Findings,
     FindingsError,
@@ -103,6 +104,9 @@ def test_an_old_trauma_does_not_go_through_the_rule() -> None:
     assert not old["referral"] and old["profile"] == "A"
     assert any("ongeveer 2 jaar geleden" in reason for reason in old["reasons"])
     # inside the window (its last day included) the rule and the precautions still decide
+    three_months = 3 * 365.25 / 12 / 7  # 'drie maanden geleden': about twelve weeks
+    assert run(trauma_related=True, trauma_weeks_ago=three_months,
+               c_spine_rule=NOT_CLEARED)["referral"]
     at_edge = run(trauma_related=True, trauma_weeks_ago=TRAUMA_WINDOW_WEEKS,
                   c_spine_rule=NOT_CLEARED)
     assert at_edge["referral"]
@@ -171,7 +175,7 @@ def test_a_minor_is_always_said_first(f: Findings) -> None:
 @given(findings_strategy)
 def test_an_old_trauma_never_derives_a_fracture(f: Findings) -> None:
     if f.trauma_related and f.trauma_weeks_ago is not None \
-            and f.trauma_weeks_ago > TRAUMA_WINDOW_WEEKS:
+            and f.trauma_weeks_ago > TRAUMA_WINDOW_SAID:
         given_flags = set(f.red_flags or ())
         assert ("fracture" in red_flags(f)) == ("fracture" in given_flags)
 

