@@ -112,7 +112,8 @@ def test_the_duration_is_named_when_known() -> None:
                                           findings=findings, result=consultation.result,
                                           day=DAY))
     assert "met nekpijn, die 8 weken bestaat." in report
-    assert f"- {PROTOCOL.question('rf_tumour_history').label}" in report
+    # the age not in the file: cancer history asked on its own (the safer reading)
+    assert f"- {PROTOCOL.question('rf_tumour_history_50').label}" in report
 
 
 def test_no_low_risk_factor_lists_each_absent_one_and_known_precautions() -> None:
@@ -181,7 +182,7 @@ def test_the_age_is_named() -> None:
     letter = letter_for(red_flags_with({"rf_tumour_history_50"}, age=52), age="52")
     assert "De patiënt is 52 jaar." in letter
     unknown = letter_for(["weet ik niet", "weet ik niet",
-                          *red_flags_with({"rf_tumour_history"}, age=None)], age=None)
+                          *red_flags_with({"rf_tumour_history_50"}, age=None)], age=None)
     assert "jaar." not in unknown.split("Uit de anamnese:")[0]  # no age line when not known
 
 
