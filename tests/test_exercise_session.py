@@ -65,7 +65,8 @@ def test_holds_are_counted_down_and_released_on_time(code: str) -> None:
         after = [e for e in events[i + 1:] if e["event"] == "say"]
         countdown = list(range(min(3, seconds), 0, -1))
         spoken = [e["text"] for e in after[:len(countdown) + 2]]
-        assert spoken == [TEXTS.hold, *[spoken_number(n) + "." for n in countdown],
+        assert spoken == [TEXTS.hold, *[TEXTS.hold_left.format(number=spoken_number(n))
+                                        for n in countdown],
                           TEXTS.release]
         times = [e["t"] for e in after[1:len(countdown) + 2]]
         assert times == [start + seconds - n for n in countdown] + [start + seconds]
@@ -312,3 +313,32 @@ def test_voice_commands_through_the_voice_listener() -> None:
     assert reps(events) == [1, 2]
     # the grammar offered to the recogniser holds the session's commands
     assert {"volgende", "langzamer", "pauze", "verder", "stop"} <= set(recognizer.grammars[0])
+
+
+# --- counting a patient can follow by ear (issue 22, part) ------------------------------------
+
+COUNT_WORDS = {spoken_number(n) + "." for n in range(1, 61)}
+
+
+@pytest.mark.parametrize("code", ["F14b", "F20", "F55", "F1"])
+def test_a_repetition_is_said_as_one_and_a_hold_has_no_bare_count_word(code: str) -> None:
+    events = run_exercises([code])
+    counts = [e["text"] for e in of(events, "say") if e["kind"] == "count"]
+    assert counts and not COUNT_WORDS & set(counts)  # never a bare 'twee.'
+    reps_said = [t for t in counts if t.startswith("Herhaling ")]
+    assert reps_said[:2] == [TEXTS.rep.format(number=spoken_number(n)) for n in (1, 2)]
+
+
+def test_a_timed_exercise_says_how_long_before_its_first_step() -> None:
+    events = run_exercises(["F5"])
+    spoken = said(events)
+    duration = TEXTS.timed.format(minutes=spoken_number(LIB.exercise("F5").dosage.minutes))
+    first_step = LIB.exercise("F5").steps[0]
+    assert spoken.index(duration) < spoken.index(first_step)
+    assert spoken.count(duration) == 1
+
+
+@pytest.mark.parametrize("code", ["F1", "F14b"])
+def test_a_two_sided_exercise_names_the_side_before_the_starting_position(code: str) -> None:
+    spoken = said(run_exercises([code]))
+    assert spoken.index(TEXTS.side_first) < spoken.index(TEXTS.start)

@@ -296,6 +296,8 @@ class ExerciseSession:
             self._say(t.equipment.format(items=dutch_list(list(ex.equipment))), "exercise")
         for line in ex.safety:
             self._say(line, "safety")
+        if ex.dosage.sides == 2:  # the side before the starting position
+            self._say(t.side_first, "exercise")
         self._say(t.start, "exercise")
         self._say(ex.start, "step")
         if ex.one_arm:
@@ -317,9 +319,13 @@ class ExerciseSession:
 
     def _perform_steps(self) -> None:
         ex, p = self.current, self.position
-        if p.step == 0:
-            self._say(self.texts.steps, "exercise")
         timed = ex.dosage.timed
+        if p.step == 0:
+            if timed and not p.explained:  # how long it takes, before it starts
+                p.explained = True
+                for line in self._dosage_lines():
+                    self._say(line, "exercise")
+            self._say(self.texts.steps, "exercise")
         pause = (ex.dosage.minutes * 60 / len(ex.steps)) if timed else self.config.step_seconds
         while p.step < len(ex.steps):
             self.emit(Step(p.step + 1, ex.steps[p.step], ex.code))
@@ -344,7 +350,7 @@ class ExerciseSession:
         while p.rep < d.repetitions:
             self.emit(Rep(p.rep + 1, d.repetitions, p.set + 1, d.sets, sides[p.side],
                           self.current.code))
-            self._say(spoken_number(p.rep + 1) + ".", "count")
+            self._say(t.rep.format(number=spoken_number(p.rep + 1)), "count")
             self._wait(d.pace_seconds)
             if d.hold_seconds:
                 self._hold(d.hold_seconds)
@@ -361,7 +367,7 @@ class ExerciseSession:
         self._say(self.texts.hold, "count")
         for left in range(min(COUNTDOWN, seconds), 0, -1):
             self._wait_until(start + seconds - left)
-            self._say(spoken_number(left) + ".", "count")
+            self._say(self.texts.hold_left.format(number=spoken_number(left)), "count")
         self._wait_until(start + seconds)
         self._say(self.texts.release, "count")
 

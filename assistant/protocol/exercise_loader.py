@@ -28,7 +28,7 @@ PLACEHOLDERS = {
     "dosage_hold": {"seconds"}, "timed": {"minutes"}, "set_start": {"set", "sets"},
     "help": {"menu"}, "readback": {"count", "items"}, "item": {"code", "name"},
     "count_many": {"count"}, "not_in_menu": {"codes"}, "question": {"example"},
-    "ambiguous": {"codes"},
+    "ambiguous": {"codes"}, "rep": {"number"}, "hold_left": {"number"},
 }
 LIST_TEXTS = {"intro", "safety", "closing"}
 SPOKEN_TEXTS = {"arm_left", "arm_right", "arm_both", "arm_unknown"}  # checked as sentences

@@ -97,7 +97,10 @@ class SessionTexts:
     side_right: str
     set_start: str  # {set} {sets}
     hold: str
+    hold_left: str  # {number}: the last seconds of a hold, never a bare count word
     release: str
+    rep: str  # {number}: a repetition said as one ('Herhaling twee')
+    side_first: str  # said before the starting position of an exercise done on both sides
     rest: str
     exercise_done: str
     skipped: str
