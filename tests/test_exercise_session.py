@@ -342,3 +342,19 @@ def test_a_timed_exercise_says_how_long_before_its_first_step() -> None:
 def test_a_two_sided_exercise_names_the_side_before_the_starting_position(code: str) -> None:
     spoken = said(run_exercises([code]))
     assert spoken.index(TEXTS.side_first) < spoken.index(TEXTS.start)
+
+
+def test_every_session_starts_with_the_pain_rule_and_the_sheet_prints_it() -> None:
+    """Issue 22: a little more pain is allowed, it must settle within an hour and not be worse
+    the next day; said before the first exercise, printed on the sheet."""
+    from datetime import date
+
+    from assistant.output.sheet import render_sheet
+
+    spoken = said(run_exercises(["F20"]))
+    rule = list(TEXTS.pain_rule)
+    assert rule and spoken[spoken.index(rule[0]):spoken.index(rule[0]) + len(rule)] == rule
+    assert spoken.index(rule[0]) < spoken.index(TEXTS.start)
+    assert "binnen een uur" in " ".join(rule) and "volgende dag" in " ".join(rule)
+    sheet = render_sheet(LIB, ["F20"], day=date(2026, 12, 7))
+    assert all(f"<p>{line}</p>" in sheet for line in rule)

@@ -274,6 +274,8 @@ class ExerciseSession:
     def _perform_intro(self) -> None:
         for line in self.texts.intro:
             self._say(line, "intro")
+        for line in self.texts.pain_rule:  # how much pain is allowed (issue 22)
+            self._say(line, "safety")
         for line in self.texts.safety:
             self._say(line, "safety")
         if self.config.warning:

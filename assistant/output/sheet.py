@@ -100,7 +100,7 @@ def render_sheet(library: Library, codes: Sequence[str], *, day: date,
     `later` are marked as chosen for when the other treatment helps too little; `arm_side` is
     the exercise arm of the one-arm exercises (None: not known, the patient circles it)."""
     texts = library.session
-    notes = "".join(f"<p>{escape(line)}</p>" for line in texts.safety)
+    notes = "".join(f"<p>{escape(line)}</p>" for line in (*texts.pain_rule, *texts.safety))
     caution = f'<div class="warning"><p>{escape(warning)}</p></div>' if warning else ""
     body = "".join(_exercise(library.exercise(c), texts, arm_side, later=c in later)
                    for c in codes)

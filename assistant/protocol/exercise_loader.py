@@ -30,7 +30,7 @@ PLACEHOLDERS = {
     "count_many": {"count"}, "not_in_menu": {"codes"}, "question": {"example"},
     "ambiguous": {"codes"}, "rep": {"number"}, "hold_left": {"number"},
 }
-LIST_TEXTS = {"intro", "safety", "closing"}
+LIST_TEXTS = {"intro", "safety", "closing", "pain_rule"}
 SPOKEN_TEXTS = {"arm_left", "arm_right", "arm_both", "arm_unknown"}  # checked as sentences
 
 

@@ -80,6 +80,8 @@ class SessionTexts:
 
     intro: tuple[str, ...]
     safety: tuple[str, ...]  # said before the first exercise and printed on the sheet
+    pain_rule: tuple[str, ...]  # how much pain is allowed: said at the start, on the sheet
+    pain_rule_source: str
     program_one: str
     program_many: str  # {count}
     exercise: str  # {number} {total} {name}
