@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.dialog.consultation import longer_than
 from assistant.dialog.events import Answer, Ask, Confirm, Event
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.speech.interfaces import Utterance
@@ -45,7 +46,6 @@ RECENT = (("drie dagen", 3 / 7), ("twee weken", 2.0), ("een week", 1.0), ("tien 
           ("vier weken", 4.0), ("gisteren", 1 / 7), ("twaalf weken", 12.0))
 OLD = (("twee jaar", 2 * 365.25 / 7), ("een half jaar", 182.625 / 7),
        ("vijf maanden", 5 * 30.4375 / 7), ("drie jaar geleden", 3 * 365.25 / 7))
-ROUNDING = 0.15  # as the consultation: round numbers differ by this part, and a day
 INTERJECTIONS = ("herhaal", "help", "blauw", "wat zei u")  # each leads to the question again
 BONE = ("pr_osteoporosis", "pr_corticosteroids", "pr_rheumatoid_arthritis")  # trauma → fracture
 # After a trauma: how the Canadian C-spine rule goes. "cleared" lets the intake go on; the
@@ -108,7 +108,7 @@ def _accident(rng: random.Random, when: tuple[tuple[str, float], ...], onset: st
     """When the accident was, and the neck pain's duration in words and weeks: the pain is no
     longer than the time since the accident. A pain longer than every time offered becomes
     twelve weeks, since an accident twelve weeks ago (still a course over six weeks)."""
-    fits = [said for said, weeks in when if onset_weeks <= weeks * (1 + ROUNDING) + 1 / 7]
+    fits = [said for said, weeks in when if not longer_than(onset_weeks, weeks)]
     if fits:
         return rng.choice(fits), onset, onset_weeks
     return "twaalf weken", "twaalf weken", 12.0

@@ -141,6 +141,12 @@ def _bare_number(text: str) -> bool:
     return bool(words) and all(word_value(w) is not None for w in words)
 
 
+def longer_than(weeks: float, than: float) -> bool:
+    """Whether a duration said is longer than another beyond the rounding of round numbers
+    (ROUNDING, and a day): sick leave than the neck pain, the neck pain than the accident."""
+    return weeks > than * (1 + ROUNDING) + 1 / 7
+
+
 @dataclass(frozen=True)
 class DialogConfig:
     """When an answer must be confirmed (confidences come from the recogniser; text is 1.0)."""
@@ -333,7 +339,7 @@ class Consultation:
         onset = self.findings.weeks_since_onset
         return (self.config.cross_check and question.finding == "work_absence_weeks"
                 and isinstance(value, float) and onset is not None
-                and value > onset * (1 + ROUNDING) + 1 / 7)
+                and longer_than(value, onset))
 
     def _longer_than_possible(self, question: Question, value: Value) -> str | None:
         """A duration longer than the patient's life ('longer_than_age'), or neck pain that
@@ -348,7 +354,7 @@ class Consultation:
             return "longer_than_age"
         accident = self.findings.trauma_weeks_ago
         if question.finding == "weeks_since_onset" and self.findings.trauma_related \
-                and accident is not None and value > accident * (1 + ROUNDING) + 1 / 7:
+                and accident is not None and longer_than(value, accident):
             return "longer_than_accident"
         return None
 

@@ -11,6 +11,7 @@ maanden'), a range ('twee à drie weken'), a bare year ('2019'), over fifty year
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -197,13 +198,20 @@ _TODAY_WORDS: Final = frozenset({"vandaag", "vanochtend", "vanmorgen", "vanmidda
                                  "vannacht", "zojuist", "daarnet", "zonet"})
 
 
+def correction_at(words: Sequence[str], i: int,
+                  fillers: frozenset[str]) -> tuple[str, ...] | None:
+    """The correcting words standing at `words[i]` ('nee', 'ik bedoel', 'sorry', or a filler
+    such as 'eh'), or None."""
+    return next((p for p in CORRECTIONS if at(words, i, p)),
+                (words[i],) if words[i] in fillers else None)
+
+
 def _just_now_after_a_correction(words: list[str], vocab: Vocabulary) -> bool | None:
     """Whether a duration said with a word for today in it is a correction to it: True
     ('13 weken, eh nee, vandaag'), False (a word for today beside an amount, not a correction:
     asked again), None (no word for today; read as usual)."""
     for i in range(len(words) - 1, 0, -1):
-        fix = next((p for p in CORRECTIONS if at(words, i, p)),
-                   (words[i],) if words[i] in vocab.fillers else None)
+        fix = correction_at(words, i, vocab.fillers)
         if fix is None:
             continue
         after = [w for w in words[i + len(fix):] if w not in vocab.fillers and w not in _NEUTRAL]

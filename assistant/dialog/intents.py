@@ -15,9 +15,9 @@ from itertools import pairwise
 from typing import Final
 
 from assistant.dialog.age import read_age
-from assistant.dialog.durations import CORRECTIONS, read_duration
+from assistant.dialog.durations import correction_at, read_duration
 from assistant.dialog.readings import Answer, Between, Command, Doubt, Intent, Unclear
-from assistant.dialog.words import at, clean, contains, longest_prefix, normal
+from assistant.dialog.words import clean, contains, longest_prefix, normal
 from assistant.protocol.model import AnswerType, Question, Vocabulary
 
 __all__ = ["Answer", "Between", "Command", "Doubt", "Intent", "Unclear", "interpret",
@@ -274,8 +274,7 @@ def _corrected_choice(text: str, rest: list[str], question: Question,
     or a filler), then a whole other choice to the end → that choice, read back."""
     words = normal(text).split()  # with the fillers: 'eh' may be what corrects
     for i in range(1, len(words)):
-        fix = next((p for p in CORRECTIONS if at(words, i, p)),
-                   (words[i],) if words[i] in vocab.fillers else None)
+        fix = correction_at(words, i, vocab.fillers)
         if fix is None:
             continue
         after = " ".join(w for w in words[i + len(fix) :] if w not in vocab.fillers)

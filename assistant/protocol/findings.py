@@ -283,11 +283,17 @@ def _check_consistent(values: Mapping[str, Any]) -> None:
 BONE_PRECAUTIONS: Final = frozenset({"osteoporosis", "corticosteroids", "rheumatoid_arthritis"})
 
 
+def screened_deficit_flag(f: Findings) -> bool:
+    """A vascular or spinal-cord red flag of the screening, found or not ruled out (a flag not
+    ruled out too: the safer reading)."""
+    return bool(DEFICIT_FLAGS.intersection((*(f.red_flags or ()), *f.red_flags_unknown)))
+
+
 def deficit_flag(f: Findings) -> bool:
-    """A vascular or spinal-cord red flag found or not ruled out: then whether a deficit is
-    present now (DESIGN.md rule 9; a flag not ruled out too, the safer reading)."""
-    return bool(DEFICIT_FLAGS.intersection((*(f.red_flags or ()), *f.red_flags_unknown))) or (
-        f.red_flags == () and bool(f.neurological_signs) and f.arm_side == "both")  # the cord
+    """Whether a deficit present now is to be asked (DESIGN.md rule 9): after a screened
+    vascular or spinal-cord flag, or arm signs on both sides (the cord, derived)."""
+    return screened_deficit_flag(f) or (
+        f.red_flags == () and bool(f.neurological_signs) and f.arm_side == "both")
 
 
 def recent_trauma(f: Findings) -> bool:
@@ -342,7 +348,7 @@ def needed_keys(f: Findings) -> list[str]:
     keys = ["age_years", "red_flags"]
     if f.red_flags is None:
         return keys
-    if DEFICIT_FLAGS.intersection((*f.red_flags, *f.red_flags_unknown)):  # the screening's
+    if screened_deficit_flag(f):
         keys.append("acute_deficit_now")
         if f.acute_deficit_now:  # 112 now (rule 9): nothing else is needed
             return keys

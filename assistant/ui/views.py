@@ -85,11 +85,8 @@ def _answer_view(event: Answer, protocol: Protocol) -> dict[str, Any]:
     question = _question(protocol, event.question)
     if question is None:
         return {"intake": False}
-    value = event.value
-    if question.type is AnswerType.DURATION and isinstance(value, int | float):
-        value = float(value)
     try:
-        shown = display_value(question, value, protocol)
+        shown = display_value(question, event.value, protocol)
     except (KeyError, TypeError):
         shown = str(event.value)
     return {"intake": True, "label": question.label, "shown": shown,
