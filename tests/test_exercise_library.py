@@ -168,8 +168,22 @@ def _set(path: list[str], value: Any) -> Mutation:
     (_set(["exercises", "F14", "dosage", "repetitions"], 0), "from 1 to 30"),
     (_set(["exercises", "F14", "dosage", "sides"], 3), "from 1 to 2"),
     (_set(["exercises", "F14", "dosage", "hold_seconds"], None), "hold_seconds: missing"),
-    (_set(["exercises", "F5", "dosage"], {"minutes": 15, "sets": 2}), "unknown key 'sets'"),
-    (_set(["exercises", "F5", "dosage"], {"minutes": 60}), "from 5 to 30"),
+    (_set(["exercises", "F5", "dosage"], {"minutes": 15, "sets": 2, "frequency": "elke avond"}),
+     "unknown key 'sets'"),
+    (_set(["exercises", "F5", "dosage"], {"minutes": 60, "frequency": "elke avond"}),
+     "from 5 to 30"),
+    (_set(["exercises", "F5", "dosage", "frequency"], None), "frequency: missing"),
+    (_set(["exercises", "F5", "dosage", "frequency"], "2x per dag"), "no frequency in words"),
+    (_set(["exercises", "F5", "dosage", "frequency"], "elke middag"),
+     "add 'elke middag'"),
+    (_set(["exercises", "F27", "dosage", "hold_seconds"], 2), "does not hold"),
+    (_set(["exercises", "F14", "movements"], ["nek_draaien"]), "unknown 'nek_draaien'"),
+    (_set(["exercises", "F14", "text_source"], None), "text_source: missing"),
+    (_set(["cautions", "worse_arm", "profiles"], ["E"]), "unknown 'E'"),
+    (_set(["cautions", "bone_end_range", "precautions"], ["diabetes"]), "unknown 'diabetes'"),
+    (_set(["cautions", "bone_end_range", "therapist"], "Let op."), "placeholders"),
+    (_set(["cautions", "worse_arm", "therapist"], "Let op: {codes}."), "names no exercises"),
+    (_set(["cautions", "worse_arm", "patient"], ["Stop dan"]), "full stop"),
     (_set(["exercises", "X14"], {}), "not an exercise code"),
     (_set(["session", "exercise"], "Oefening {nummer}."), "placeholders"),
     (_set(["session", "commands", "next"], None), "expected a list"),
@@ -198,8 +212,10 @@ def test_list_json_shape() -> None:
     assert set(entry) >= {"code", "name", "technical_name", "steps", "dosage", "purpose",
                           "start", "safety", "video", "one_arm"}
     assert set(entry["dosage"]) == {"repetitions", "sets", "hold_seconds", "pace_seconds",
-                                    "rest_seconds", "sides"}
-    assert LIB.exercise("F5").to_json()["dosage"] == {"minutes": LIB.exercise("F5").dosage.minutes}
+                                    "rest_seconds", "sides", "frequency"}
+    timed = LIB.exercise("F5").dosage
+    assert LIB.exercise("F5").to_json()["dosage"] == {"minutes": timed.minutes,
+                                                      "frequency": timed.frequency}
 
 
 @pytest.mark.parametrize("code", ["F14", "F14a", "F14b"])

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from functools import cache
 from typing import Any
 
-from assistant.protocol.exercises import ChoiceTexts, Dosage, Exercise, Library, SessionTexts
+from assistant.protocol.exercises import (
+    MOVEMENTS,
+    Caution,
+    ChoiceTexts,
+    Dosage,
+    Exercise,
+    Library,
+    SessionTexts,
+)
+from assistant.protocol.findings import PRECAUTIONS
 from assistant.protocol.tables import ProtocolError, Table, load_packaged
 from assistant.text import normalise
 
@@ -29,8 +38,11 @@ PLACEHOLDERS = {
     "help": {"menu"}, "readback": {"count", "items"}, "item": {"code", "name"},
     "count_many": {"count"}, "not_in_menu": {"codes"}, "question": {"example"},
     "ambiguous": {"codes"}, "rep": {"number"}, "hold_left": {"number"},
+    "frequency": {"frequency"}, "item_frequency": {"code", "name", "frequency"},
 }
-LIST_TEXTS = {"intro", "safety", "closing", "pain_rule"}
+PROFILES = frozenset("ABCD")
+FREQUENCY = re.compile(r"[a-zà-ÿ][a-zà-ÿ ,']*[a-zà-ÿ]")  # Dutch words, no digits, no full stop
+LIST_TEXTS = {"intro", "safety", "closing", "pain_rule", "frequencies"}
 SPOKEN_TEXTS = {"arm_left", "arm_right", "arm_both", "arm_unknown"}  # checked as sentences
 
 
@@ -41,15 +53,36 @@ def _whole(t: Table, key: str, low: int, high: int) -> int:
     return value
 
 
+def frequency_text(text: str, where: str) -> str:
+    """How often, as said after 'Doe deze oefening': lower-case Dutch words, no digits (they are
+    spoken), no full stop ('elke ochtend', 'twee à drie keer per dag'); else ProtocolError."""
+    text = " ".join(text.split())
+    if not FREQUENCY.fullmatch(text):
+        raise ProtocolError(f"{where}: '{text}' is no frequency in words, like 'elke ochtend'")
+    return text
+
+
 def _dosage(t: Table) -> Dosage:
+    frequency = frequency_text(t.text("frequency"), f"{t.where}.frequency")
     if "minutes" in t.data:
-        t.check_keys({"minutes"})
-        return Dosage(minutes=_whole(t, "minutes", *MINUTES))
-    t.check_keys(set(DOSAGE_RANGES))
+        t.check_keys({"minutes", "frequency"})
+        return Dosage(minutes=_whole(t, "minutes", *MINUTES), frequency=frequency)
+    t.check_keys({*DOSAGE_RANGES, "frequency"})
     missing = sorted(set(DOSAGE_RANGES) - set(t.data))
     if missing:
         raise ProtocolError(f"{t.where}.{missing[0]}: missing")
-    return Dosage(**{key: _whole(t, key, *span) for key, span in DOSAGE_RANGES.items()})
+    return Dosage(**{key: _whole(t, key, *span) for key, span in DOSAGE_RANGES.items()},
+                  frequency=frequency)
+
+
+def _subset(t: Table, key: str, allowed: Iterable[str]) -> frozenset[str]:
+    """An optional list of names from `allowed`."""
+    values = t.texts(key, optional=True)
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ProtocolError(f"{t.where}.{key}: unknown '{unknown[0]}' "
+                            f"(known: {', '.join(sorted(allowed))})")
+    return frozenset(values)
 
 
 def _spoken(t: Table, key: str, text: str) -> str:
@@ -75,7 +108,7 @@ def _exercise(code: str, t: Table) -> Exercise:
     if not CODE.fullmatch(code):
         raise ProtocolError(f"{t.where}: '{code}' is not an exercise code like F14 or F26a")
     t.check_keys({"name", "technical_name", "one_arm", "video", "source", "purpose", "start",
-                  "steps", "equipment", "safety", "dosage"})
+                  "steps", "equipment", "safety", "dosage", "movements", "text_source"})
     name, technical_name = _names(t)
     video = t.text("video")
     if video != code[1:]:
@@ -90,6 +123,10 @@ def _exercise(code: str, t: Table) -> Exercise:
     if one_arm and (dosage.timed or dosage.sides != 1):
         raise ProtocolError(f"{t.where}.dosage: a one_arm exercise is counted, with sides = 1 "
                             "(the arm side says which arm, or both)")
+    movements = _subset(t, "movements", MOVEMENTS)
+    if "nerve_glide" in movements and dosage.hold_seconds:
+        raise ProtocolError(f"{t.where}.dosage: a nerve glide slides and does not hold "
+                            "(hold_seconds = 0)")
     return Exercise(
         code=code, name=name, video=video, technical_name=technical_name, one_arm=one_arm,
         source=t.text("source"),
@@ -100,6 +137,30 @@ def _exercise(code: str, t: Table) -> Exercise:
         safety=tuple(_spoken(t, "safety", s) for s in
                      (t.texts("safety") if t.data.get("safety") else ())),
         dosage=dosage,
+        movements=movements,
+        text_source=t.text("text_source"),
+    )
+
+
+def _caution(name: str, t: Table) -> Caution:
+    t.check_keys({"precautions", "profiles", "movements", "patient", "therapist", "source",
+                  "addition"})
+    therapist = t.text("therapist", optional=True)
+    if therapist:
+        therapist = t.template("therapist", {"codes"})
+    movements = _subset(t, "movements", MOVEMENTS)
+    if therapist and not movements:
+        raise ProtocolError(f"{t.where}.therapist: a caution of the whole session names no "
+                            "exercises; give it movements or no therapist text")
+    t.text("addition", optional=True)  # why, when the line is our addition (documentation)
+    return Caution(
+        id=name,
+        patient=tuple(_spoken(t, "patient", s) for s in t.texts("patient")),
+        source=t.text("source"),
+        precautions=_subset(t, "precautions", PRECAUTIONS),
+        profiles=_subset(t, "profiles", PROFILES),
+        movements=movements,
+        therapist=therapist,
     )
 
 
@@ -132,20 +193,28 @@ def _choice(t: Table) -> ChoiceTexts:
     t.check_keys({*names, "none"})
     values = _texts(t, names)
     values["none"] = frozenset(normalise(p) for p in t.texts("none"))
+    values["frequencies"] = tuple(frequency_text(f, f"{t.where}.frequencies")
+                                  for f in values["frequencies"])
     return ChoiceTexts(**values)
 
 
 def parse_library(data: Mapping[str, Any]) -> Library:
     """Build and validate the exercise library from its parsed data file."""
     root = Table(data, "exercise library")
-    root.check_keys({"schema_version", "exercises", "session", "choice"})
+    root.check_keys({"schema_version", "exercises", "session", "choice", "cautions"})
     if root.data.get("schema_version") != SCHEMA_VERSION:
         raise ProtocolError(f"exercise library schema_version: expected {SCHEMA_VERSION}, "
                             f"found {root.data.get('schema_version')!r}")
     exercises = tuple(_exercise(code, t) for code, t in root.table("exercises").items())
     if not exercises:
         raise ProtocolError("exercise library: no exercises")
-    return Library(exercises, _session(root.table("session")), _choice(root.table("choice")))
+    cautions = tuple(_caution(name, t) for name, t in root.table("cautions").items())
+    choice = _choice(root.table("choice"))
+    unknown = sorted({e.dosage.frequency for e in exercises} - set(choice.frequencies))
+    if unknown:
+        raise ProtocolError(f"exercise library choice.frequencies: add '{unknown[0]}', the "
+                            "default of an exercise, so it can be said at the choice")
+    return Library(exercises, _session(root.table("session")), choice, cautions)
 
 
 @cache

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from assistant.protocol.findings import ArmSide
 
 Side = Literal["left", "right"]
+# What an exercise asks of the body, for the cautions (exercises.toml [cautions]):
+# end-range trunk flexion / rotation (osteoporosis), neck flexion (rheumatoid arthritis,
+# electric sensations), a nerve glide (profile D), a rotation of the neck (dizziness).
+MOVEMENTS: Final = ("trunk_flexion_end", "trunk_rotation_end", "neck_flexion", "nerve_glide",
+                    "neck_rotation")
 
 
 @dataclass(frozen=True)
@@ -21,17 +27,19 @@ class Dosage:
     rest_seconds: int = 0  # s of rest between sets
     sides: int = 1  # 2: every set on the left, then on the right (one-arm: 1, see Exercise)
     minutes: int = 0  # a timed exercise (F5): its steps are spread over this time
+    frequency: str = ""  # how often, in Dutch words: 'elke ochtend', 'twee keer per dag'
 
     @property
     def timed(self) -> bool:
         return self.minutes > 0
 
-    def to_json(self) -> dict[str, int]:
+    def to_json(self) -> dict[str, int | str]:
         if self.timed:
-            return {"minutes": self.minutes}
+            return {"minutes": self.minutes, "frequency": self.frequency}
         return {"repetitions": self.repetitions, "sets": self.sets,
                 "hold_seconds": self.hold_seconds, "pace_seconds": self.pace_seconds,
-                "rest_seconds": self.rest_seconds, "sides": self.sides}
+                "rest_seconds": self.rest_seconds, "sides": self.sides,
+                "frequency": self.frequency}
 
 
 def name_for_therapist(name: str, technical_name: str) -> str:
@@ -53,6 +61,8 @@ class Exercise:
     equipment: tuple[str, ...] = ()
     safety: tuple[str, ...] = ()  # notes for this exercise; the general ones are in the session
     dosage: Dosage = Dosage()
+    movements: frozenset[str] = frozenset()  # of MOVEMENTS: which cautions concern it
+    text_source: str = ""  # where the instruction's wording comes from, or 'our reading'
 
     @property
     def therapist_name(self) -> str:
@@ -71,7 +81,50 @@ class Exercise:
         return {"code": self.code, "name": self.name, "technical_name": self.technical_name,
                 "purpose": self.purpose, "start": self.start, "steps": list(self.steps),
                 "dosage": self.dosage.to_json(), "equipment": list(self.equipment),
-                "safety": list(self.safety), "video": self.video, "one_arm": self.one_arm}
+                "safety": list(self.safety), "video": self.video, "one_arm": self.one_arm,
+                "movements": sorted(self.movements), "text_source": self.text_source}
+
+
+@dataclass(frozen=True)
+class Caution:
+    """An extra safety line for some patients (exercises.toml [cautions]): said and printed
+    with every exercise that has one of `movements` (none: once, for the whole session), when
+    the patient's profile is one of `profiles` and a precaution one of `precautions` (each
+    empty: any). `therapist` is what the choice of exercises warns with ({codes}: the chosen
+    exercises it concerns); empty: no warning."""
+
+    id: str
+    patient: tuple[str, ...]
+    source: str
+    precautions: frozenset[str] = frozenset()  # findings precautions (unknown ones count)
+    profiles: frozenset[str] = frozenset()
+    movements: frozenset[str] = frozenset()
+    therapist: str = ""
+
+    def applies(self, profile: str | None, precautions: Collection[str]) -> bool:
+        """Whether it concerns a patient of `profile` (None: not known) with `precautions`."""
+        return ((not self.profiles or profile in self.profiles)
+                and (not self.precautions or bool(self.precautions & set(precautions))))
+
+    def concerns(self, exercise: Exercise) -> bool:
+        """Whether it is said with `exercise` (False for a caution of the whole session)."""
+        return bool(self.movements & exercise.movements)
+
+
+@dataclass(frozen=True)
+class Patient:
+    """What the exercises adapt to: the treatment profile ('A'–'D', None: not known), the
+    precautions found or not ruled out (findings keys), the exercise arm, and the frequencies
+    the therapist set in place of the defaults (code → Dutch words)."""
+
+    profile: str | None = None
+    precautions: frozenset[str] = frozenset()
+    arm_side: ArmSide | None = None
+    frequencies: Mapping[str, str] | None = None
+
+    def frequency(self, exercise: Exercise) -> str:
+        """How often `exercise` is done: the therapist's choice, else its default."""
+        return (self.frequencies or {}).get(exercise.code, exercise.dosage.frequency)
 
 
 @dataclass(frozen=True)
@@ -94,6 +147,7 @@ class SessionTexts:
     dosage_hold: str  # {seconds}
     dosage_sides: str
     timed: str  # {minutes}
+    frequency: str  # {frequency}: how often, said after the dosage
     begin: str
     side_left: str
     side_right: str
@@ -140,6 +194,7 @@ class ChoiceTexts:
     readback: str  # {count} {items}
     readback_none: str
     item: str  # {code} {name}
+    item_frequency: str  # {code} {name} {frequency}: an exercise whose frequency was changed
     count_one: str
     count_many: str  # {count}
     not_in_menu: str  # {codes}
@@ -149,6 +204,7 @@ class ChoiceTexts:
     chosen: str
     chosen_none: str
     none: frozenset[str]  # normalised phrases that choose nothing
+    frequencies: tuple[str, ...]  # what may be said after a code to change how often
     source: str
 
 
@@ -157,6 +213,11 @@ class Library:
     exercises: tuple[Exercise, ...]
     session: SessionTexts
     choice: ChoiceTexts
+    cautions: tuple[Caution, ...] = ()
+
+    def cautions_for(self, patient: Patient) -> tuple[Caution, ...]:
+        """The cautions that concern `patient`, in the data's order."""
+        return tuple(c for c in self.cautions if c.applies(patient.profile, patient.precautions))
 
     def exercise(self, code: str) -> Exercise:
         for exercise in self.exercises:
