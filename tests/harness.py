@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from assistant.clock import FastClock
@@ -12,6 +13,7 @@ from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
 from assistant.intake.run import run_consultation as run_session
 from assistant.protocol import load_protocol
+from assistant.protocol.exercises import Patient
 from assistant.protocol.findings import ArmSide, Findings
 from assistant.protocol.rules import skipped
 from assistant.speech.interfaces import Utterance
@@ -134,19 +136,26 @@ class ScriptedCommands:
 def run_exercises(
     codes: Iterable[str], cues: Iterable[Cue] = (), *, warning: str | None = None,
     clock: FastClock | None = None, arm_side: ArmSide | None = None,
+    patient: Patient | None = None,
 ) -> list[JsonEvent]:
     """Guide a session through the exercises `codes` with spoken commands at the cues; return
-    every event it emitted. Time is a fast clock: events carry the time they were emitted at."""
+    every event it emitted. Time is a fast clock: events carry the time they were emitted at.
+    `patient` (profile, precautions, frequencies) brings its cautions; `arm_side` replaces
+    its arm."""
     events: list[JsonEvent] = []
     clock = clock or FastClock()
     library = PROTOCOL.library
+    patient = patient or Patient()
+    if arm_side is not None:
+        patient = replace(patient, arm_side=arm_side)
 
     def emit(event: Event) -> None:
         events.append({**event.to_json(), "t": clock.now()})
 
     session = ExerciseSession(
         [library.exercise(c) for c in codes], library.session, PROTOCOL.vocabulary, emit,
-        ScriptedCommands(events, cues), clock, SessionConfig(warning=warning, arm_side=arm_side))
+        ScriptedCommands(events, cues), clock,
+        SessionConfig(warning=warning, patient=patient, cautions=library.cautions_for(patient)))
     session.run()
     return events
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from assistant.protocol import classify, load_protocol
+from assistant.protocol.exercises import Patient
 from assistant.protocol.findings import parse_findings
 from assistant.records.store import Store
 from tests.harness import AGE, NO_NEURO, SCREENED
@@ -234,7 +235,8 @@ def test_the_sheet_spells_out_the_arm_and_shows_the_technical_name_small() -> No
 
     texts = P.library.session
     f28 = P.library.exercise("F28")
-    left = render_sheet(P.library, ["F28", "F14"], day=date(2026, 11, 30), arm_side="left")
+    left = render_sheet(P.library, ["F28", "F14"], day=date(2026, 11, 30),
+                        patient=Patient(arm_side="left"))
     assert "linkerarm" in left and texts.arm_left in left
     assert "de kant die u hoort noemen" not in left and "hoort noemen" not in left
     assert escape(texts.arm_fill_in) not in left and texts.arm_unknown not in left
@@ -245,5 +247,6 @@ def test_the_sheet_spells_out_the_arm_and_shows_the_technical_name_small() -> No
     unknown = render_sheet(P.library, ["F28"], day=date(2026, 11, 30))
     assert texts.arm_unknown in unknown and escape(texts.arm_fill_in) in unknown
     assert "linkerarm" not in unknown and "rechterarm" not in unknown
-    both = render_sheet(P.library, ["F28"], day=date(2026, 11, 30), arm_side="both")
+    both = render_sheet(P.library, ["F28"], day=date(2026, 11, 30),
+                        patient=Patient(arm_side="both"))
     assert texts.arm_both in both and escape(texts.arm_fill_in) not in both

@@ -6,9 +6,10 @@ import argparse
 import json
 import sys
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Final
 
 from assistant.cli import streams
 from assistant.cli.common import (
@@ -33,20 +34,82 @@ from assistant.intake.run import Fanout, SpeechOutput
 from assistant.output.files import write_private
 from assistant.output.screen import EventLog, Screen
 from assistant.output.sheet import render_sheet
-from assistant.protocol.findings import ARM_SIDES, ArmSide
+from assistant.protocol.exercise_loader import frequency_text
+from assistant.protocol.exercises import Library, Patient
+from assistant.protocol.findings import PRECAUTIONS
 from assistant.protocol.model import Protocol
+from assistant.protocol.tables import ProtocolError
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
 from assistant.speech.keyboard import KeyboardInput
+
+# --precautions in the therapist's words, and the findings' own keys.
+PRECAUTION_WORDS: Final = {
+    **{key: key for key in PRECAUTIONS},
+    "osteoporose": "osteoporosis", "botontkalking": "osteoporosis",
+    "prednison": "corticosteroids", "corticosteroiden": "corticosteroids",
+    "corticosteroïden": "corticosteroids", "reuma": "rheumatoid_arthritis",
+    "ra": "rheumatoid_arthritis", "antistolling": "anticoagulants",
+    "bloedverdunners": "anticoagulants",
+}
 
 
 @dataclass(frozen=True)
 class Program:
-    """The exercises to do, profile D's caution when it applies, and the exercise arm."""
+    """The exercises to do, profile D's caution when it applies, and the patient they adapt
+    to (profile, precautions, exercise arm, frequencies)."""
 
     codes: tuple[str, ...]
     warning: str | None = None
     later: tuple[str, ...] = ()  # D: the nerve glides, for when the therapy helps too little
-    arm_side: ArmSide | None = None  # of the one-arm exercises; None: not known
+    patient: Patient = field(default_factory=Patient)
+
+    def session_config(self, library: Library) -> SessionConfig:
+        """What a guided session through this program needs to know."""
+        return SessionConfig(warning=self.warning, patient=self.patient,
+                             cautions=library.cautions_for(self.patient))
+
+
+def parse_precautions(text: str) -> frozenset[str]:
+    """'osteoporose, reuma' → {'osteoporosis', 'rheumatoid_arthritis'}; 'geen' → none."""
+    words = [w.strip().lower() for w in text.replace(";", ",").split(",") if w.strip()]
+    if words == ["geen"]:
+        return frozenset()
+    unknown = [w for w in words if w not in PRECAUTION_WORDS]
+    if unknown or not words:
+        raise argparse.ArgumentTypeError(
+            f"onbekende voorzorg {unknown[0] if unknown else text!r}: kies uit osteoporose, "
+            "prednison, reuma, antistolling (of geen)")
+    return frozenset(PRECAUTION_WORDS[w] for w in words)
+
+
+def parse_frequency(text: str) -> tuple[str, str]:
+    """'F14=elke avond' → ('F14', 'elke avond'); the code is checked against the program,
+    the words against the choice's frequencies, later."""
+    code, sep, words = text.partition("=")
+    if not sep or not code.strip() or not words.strip():
+        raise argparse.ArgumentTypeError(f"schrijf --frequency als F14=elke avond, niet {text!r}")
+    return code.strip(), " ".join(words.split()).lower()
+
+
+def _frequencies(pairs: list[tuple[str, str]], codes: tuple[str, ...],
+                 protocol: Protocol) -> dict[str, str]:
+    """The --frequency options as code → words (UsageError for a code not in the program or
+    words the choice does not know)."""
+    allowed = protocol.library.choice.frequencies
+    frequencies: dict[str, str] = {}
+    for code, words in pairs:
+        known = parse_codes(code, protocol, "--frequency")
+        if len(known) != 1 or known[0] not in codes:
+            raise UsageError(f"--frequency: {code} is geen van de gekozen oefeningen "
+                             f"({', '.join(codes)})")
+        try:
+            words = frequency_text(words, "--frequency")
+        except ProtocolError:
+            words = ""
+        if words not in allowed:
+            raise UsageError(f"--frequency: kies uit {', '.join(allowed)}")
+        frequencies[known[0]] = words
+    return frequencies
 
 
 def parse_codes(text: str, protocol: Protocol, option: str = "--codes") -> tuple[str, ...]:
@@ -86,29 +149,34 @@ def patient_program(patient: str, db: Path | None, protocol: Protocol) -> Progra
     if not codes:
         raise UsageError(f"--patient: bij de intake van '{patient}' zijn geen oefeningen "
                          "gekozen; kies ze met --codes")
-    stored_side = consultation.findings.get("arm_side")
-    arm_side: ArmSide | None = stored_side if stored_side in ARM_SIDES else None
     profile = consultation.result.get("profile")
+    adapted = Patient.from_intake(consultation.findings, profile)
     if not profile:
-        return Program(codes, arm_side=arm_side)
+        return Program(codes, patient=adapted)
     chosen_profile = protocol.profile(profile)
     return Program(codes, chosen_profile.exercise_warning,
-                   chosen_profile.exercises_if_insufficient, arm_side)
+                   chosen_profile.exercises_if_insufficient, adapted)
 
 
 def program_from_args(args: argparse.Namespace, protocol: Protocol) -> Program:
-    """The exercises chosen by --patient, --profile and/or --codes; the arm by --side, else
-    the patient's intake."""
+    """The exercises chosen by --patient, --profile and/or --codes; the arm by --side, the
+    frequencies by --frequency, else the patient's intake."""
     program = _chosen_program(args, protocol)
+    patient = program.patient
     if args.side is not None:
-        return replace(program, arm_side=args.side)
-    return program
+        patient = replace(patient, arm_side=args.side)
+    if args.frequency:
+        patient = replace(patient, frequencies={
+            **(patient.frequencies or {}),
+            **_frequencies(args.frequency, program.codes, protocol)})
+    return replace(program, patient=patient)
 
 
 def _chosen_program(args: argparse.Namespace, protocol: Protocol) -> Program:
     if args.patient is not None:
-        if args.codes or args.profile:
-            raise UsageError("--patient gaat niet samen met --codes of --profile")
+        if args.codes or args.profile or args.precautions is not None:
+            raise UsageError("--patient gaat niet samen met --codes, --profile of "
+                             "--precautions (die komen uit de intake)")
         return patient_program(args.patient, args.db, protocol)
     warning = None
     codes: tuple[str, ...] = ()
@@ -124,7 +192,8 @@ def _chosen_program(args: argparse.Namespace, protocol: Protocol) -> Program:
             raise UsageError(f"--codes: {', '.join(outside)} staat niet in het menu van "
                              f"profiel {args.profile}")
         codes = chosen
-    return Program(codes, warning, later)
+    return Program(codes, warning, later,
+                   Patient(args.profile, args.precautions or frozenset()))
 
 
 def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -139,7 +208,7 @@ def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
     if args.sheet is not None:
         html = render_sheet(protocol.library, program.codes, day=args.date,
                             warning=program.warning, later=program.later,
-                            arm_side=program.arm_side)
+                            patient=program.patient)
         try:
             write_private(args.sheet, html)
         except OSError as exc:
@@ -188,7 +257,7 @@ def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> in
         session = ExerciseSession(
             [library.exercise(c) for c in program.codes], library.session, protocol.vocabulary,
             Fanout(sinks), commands, clock_from_env(),
-            SessionConfig(warning=program.warning, arm_side=program.arm_side))
+            program.session_config(library))
         outcome = session.run()
     return EXIT_UNFINISHED if outcome.stopped else EXIT_DONE
 
@@ -210,6 +279,14 @@ def add_exercises_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
                         help="de oefenarm bij de oefeningen met één arm (standaard: uit de "
                              "intake van --patient, anders de arm die de fysiotherapeut "
                              "aanwijst)")
+    parser.add_argument("--precautions", type=parse_precautions,
+                        metavar="osteoporose,prednison,reuma,antistolling",
+                        help="voorzorgen van de patiënt: voegt de veiligheidsregels toe die "
+                             "daarbij horen (met --patient: uit de intake)")
+    parser.add_argument("--frequency", type=parse_frequency, action="append",
+                        metavar="F14='elke avond'",
+                        help="hoe vaak een oefening gedaan wordt, in plaats van de standaard "
+                             "(herhaalbaar; zie --list --json)")
     parser.add_argument("--db", type=Path, metavar="PAD",
                         help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of "
                              "de gebruikersmap)")

@@ -31,8 +31,7 @@ from assistant.dialog.events import (
 )
 from assistant.dialog.spoken import spoken_number, spoken_video
 from assistant.dialog.words import clean
-from assistant.protocol.exercises import Exercise, SessionTexts, Side
-from assistant.protocol.findings import ArmSide
+from assistant.protocol.exercises import Caution, Exercise, Patient, SessionTexts, Side
 from assistant.protocol.model import Vocabulary
 from assistant.speech.commands import CommandSource
 from assistant.text import dutch_list
@@ -88,7 +87,8 @@ class Position:
 @dataclass(frozen=True)
 class SessionConfig:
     warning: str | None = None  # profile D: avoid movements that provoke radiating arm pain
-    arm_side: ArmSide | None = None  # the exercise arm of the one-arm exercises
+    patient: Patient = field(default_factory=Patient)  # the exercise arm, the frequencies
+    cautions: tuple[Caution, ...] = ()  # Library.cautions_for(patient): said where they apply
     step_seconds: float = STEP_SECONDS
     get_ready_seconds: float = GET_READY_SECONDS
 
@@ -196,7 +196,7 @@ class ExerciseSession:
     @property
     def sides(self) -> tuple[Side | None, ...]:
         """The current exercise's sides, in turn (one-arm: the exercise arm, or both)."""
-        return self.current.sides(self.config.arm_side)
+        return self.current.sides(self.config.patient.arm_side)
 
     def run(self) -> SessionOutcome:
         """Run the session to its end: the closing words, or a stop."""
@@ -280,6 +280,10 @@ class ExerciseSession:
             self._say(line, "safety")
         if self.config.warning:
             self._say(self.config.warning, "safety")
+        for caution in self.config.cautions:  # those of the whole session (profile D's arm)
+            if not caution.movements:
+                for line in caution.patient:
+                    self._say(line, "safety")
         count = len(self.exercises)
         if count:
             self._say(self.texts.program_one if count == 1 else
@@ -296,20 +300,22 @@ class ExerciseSession:
         self._say(t.video.format(video=spoken_video(ex.video)), "exercise")
         if ex.equipment:
             self._say(t.equipment.format(items=dutch_list(list(ex.equipment))), "exercise")
-        for line in ex.safety:
+        for line in (*ex.safety, *(line for caution in self.config.cautions
+                                    if caution.concerns(ex) for line in caution.patient)):
             self._say(line, "safety")
         if ex.dosage.sides == 2:  # the side before the starting position
             self._say(t.side_first, "exercise")
         self._say(t.start, "exercise")
         self._say(ex.start, "step")
         if ex.one_arm:
-            self._say(t.arm(self.config.arm_side), "step")
+            self._say(t.arm(self.config.patient.arm_side), "step")
         self._wait(self.config.get_ready_seconds)
 
     def _dosage_lines(self) -> list[str]:
         d, t = self.current.dosage, self.texts
+        frequency = t.frequency.format(frequency=self.config.patient.frequency(self.current))
         if d.timed:
-            return [t.timed.format(minutes=spoken_number(d.minutes))]
+            return [t.timed.format(minutes=spoken_number(d.minutes)), frequency]
         lines = [t.dosage_reps.format(repetitions=spoken_number(d.repetitions))]
         if d.sets > 1:
             lines.append(t.dosage_sets.format(sets=spoken_number(d.sets)))
@@ -317,7 +323,7 @@ class ExerciseSession:
             lines.append(t.dosage_hold.format(seconds=spoken_number(d.hold_seconds)))
         if d.sides == 2:
             lines.append(t.dosage_sides)
-        return lines
+        return [*lines, frequency]
 
     def _perform_steps(self) -> None:
         ex, p = self.current, self.position

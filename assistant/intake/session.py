@@ -21,6 +21,7 @@ from assistant.output.report import write_report
 from assistant.output.report_content import Baseline as MeasuredBaseline
 from assistant.output.report_content import Report, build_report
 from assistant.output.sheet import render_sheet
+from assistant.protocol.exercises import Patient
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
 from assistant.records.location import new_report_dir, reports_dir
@@ -101,7 +102,8 @@ def file_report(protocol: Protocol, outcome: Outcome, *, day: date, patient: str
         sheet = render_sheet(protocol.library, chosen, day=day,
                              warning=result.exercise_warning,
                              later=result.exercises_if_insufficient,
-                             arm_side=(given or consultation.findings).arm_side)
+                             patient=Patient.from_intake(
+                                 (given or consultation.findings).to_json(), result.profile))
     given_folder = folder is not None
     if folder is None:
         if result is None and (kept or not consultation.history):

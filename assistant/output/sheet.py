@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from assistant.protocol.exercises import Dosage, Exercise, Library, SessionTexts
+from assistant.protocol.exercises import Caution, Dosage, Exercise, Library, Patient, SessionTexts
 from assistant.protocol.findings import ArmSide
 
 # The printed look every page the assistant writes shares (this sheet, the report): A4, the
@@ -74,17 +74,19 @@ def _arm(texts: SessionTexts, arm_side: ArmSide | None) -> str:
             f'<span class="fill-in">{escape(texts.arm_fill_in)}</span>')
 
 
-def _exercise(ex: Exercise, texts: SessionTexts, arm_side: ArmSide | None, *,
-              later: bool = False) -> str:
+def _exercise(ex: Exercise, texts: SessionTexts, patient: Patient,
+              cautions: Sequence[Caution], *, later: bool = False) -> str:
     steps = "".join(f"<li>{escape(step)}</li>" for step in ex.steps)
-    rows = [("Huiswerkfilmpje", escape(ex.video)), ("Hoeveel", escape(dosage_text(ex.dosage)))]
+    rows = [("Huiswerkfilmpje", escape(ex.video)), ("Hoeveel", escape(dosage_text(ex.dosage))),
+            ("Hoe vaak", escape(patient.frequency(ex)))]
     if ex.equipment:
         rows.append(("Nodig", escape(", ".join(ex.equipment))))
     rows.append(("Beginhouding", escape(ex.start)))
     if ex.one_arm:
-        rows.append(("Welke arm", _arm(texts, arm_side)))
+        rows.append(("Welke arm", _arm(texts, patient.arm_side)))
     table = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    safety = "".join(f'<p class="safety">{escape(s)}</p>' for s in ex.safety)
+    extra = [line for c in cautions if c.concerns(ex) for line in c.patient]
+    safety = "".join(f'<p class="safety">{escape(s)}</p>' for s in (*ex.safety, *extra))
     return (f'<section class="exercise" id="{escape(ex.code)}">'
             f'<h2><span class="code">{escape(ex.code)}</span>{escape(ex.name)}</h2>'
             f'<p class="technical">{escape(THERAPIST)}{escape(ex.technical_name)}</p>'
@@ -95,14 +97,20 @@ def _exercise(ex: Exercise, texts: SessionTexts, arm_side: ArmSide | None, *,
 
 def render_sheet(library: Library, codes: Sequence[str], *, day: date,
                  warning: str | None = None, later: Sequence[str] = (),
-                 arm_side: ArmSide | None = None) -> str:
+                 patient: Patient | None = None) -> str:
     """The sheet for `codes` (in that order); `warning` is profile D's caution; the codes in
-    `later` are marked as chosen for when the other treatment helps too little; `arm_side` is
-    the exercise arm of the one-arm exercises (None: not known, the patient circles it)."""
-    texts = library.session
+    `later` are marked as chosen for when the other treatment helps too little; `patient`
+    gives the exercise arm of the one-arm exercises (None: not known, the patient circles
+    it), the frequencies, and the cautions of the profile and precautions (printed at the
+    top, or with the exercises they concern)."""
+    texts, patient = library.session, patient or Patient()
+    cautions = library.cautions_for(patient)
     notes = "".join(f"<p>{escape(line)}</p>" for line in (*texts.pain_rule, *texts.safety))
-    caution = f'<div class="warning"><p>{escape(warning)}</p></div>' if warning else ""
-    body = "".join(_exercise(library.exercise(c), texts, arm_side, later=c in later)
+    top = [*([warning] if warning else []),
+           *(line for c in cautions if not c.movements for line in c.patient)]
+    caution = ('<div class="warning">' + "".join(f"<p>{escape(line)}</p>" for line in top)
+               + "</div>") if top else ""
+    body = "".join(_exercise(library.exercise(c), texts, patient, cautions, later=c in later)
                    for c in codes)
     closing = "".join(f"<p>{escape(line)}</p>" for line in texts.closing[1:])
     count = f"{len(codes)} oefening" + ("" if len(codes) == 1 else "en")

@@ -27,7 +27,7 @@ CODE = re.compile(r"F\d{1,2}[ab]?")
 SESSION_COMMANDS = ("next", "slower", "faster")
 # Inclusive ranges for a counted exercise's dosage (a timed one has only minutes).
 DOSAGE_RANGES = {
-    "repetitions": (1, 30), "sets": (1, 5), "hold_seconds": (0, 60), "pace_seconds": (2, 10),
+    "repetitions": (1, 30), "sets": (1, 5), "hold_seconds": (0, 60), "pace_seconds": (2, 20),
     "rest_seconds": (0, 120), "sides": (1, 2),
 }
 MINUTES = (5, 30)

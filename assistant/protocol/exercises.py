@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from assistant.protocol.findings import ArmSide
+from assistant.protocol.findings import ARM_SIDES, PRECAUTIONS, ArmSide
 
 Side = Literal["left", "right"]
 # What an exercise asks of the body, for the cautions (exercises.toml [cautions]):
@@ -125,6 +125,18 @@ class Patient:
     def frequency(self, exercise: Exercise) -> str:
         """How often `exercise` is done: the therapist's choice, else its default."""
         return (self.frequencies or {}).get(exercise.code, exercise.dosage.frequency)
+
+    @classmethod
+    def from_intake(cls, findings: Mapping[str, Any], profile: str | None,
+                    frequencies: Mapping[str, str] | None = None) -> Patient:
+        """The patient of an intake: `findings` as JSON (the findings file, or as stored),
+        the profile of its result; a precaution not ruled out counts as present (the safer
+        reading, as for manipulation)."""
+        precautions = {p for key in ("precautions", "precautions_unknown")
+                       for p in findings.get(key) or () if p in PRECAUTIONS}
+        side = findings.get("arm_side")
+        return cls(profile, frozenset(precautions),
+                   side if side in ARM_SIDES else None, dict(frequencies or {}))
 
 
 @dataclass(frozen=True)

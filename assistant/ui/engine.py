@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from assistant.clock import clock_from_env
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.events import Answer, Ask, Confirm, Emit, Event, ExerciseStart, ResultEvent
-from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
+from assistant.dialog.exercise_session import ExerciseSession
 from assistant.errors import AssistantError, InternalError, RecordsError, UsageError, describe
 from assistant.intake.guard import keeping_answers
 from assistant.intake.records import IntakeRecords, RecordsUnavailable
@@ -25,6 +25,7 @@ from assistant.intake.session import file_report, report_error, store_intake
 from assistant.output.report_content import Baseline, build_report, stored_baseline
 from assistant.output.report_html import render_html
 from assistant.output.report_markdown import render_markdown
+from assistant.protocol.exercises import Patient
 from assistant.protocol.model import Protocol
 from assistant.settings import PracticeSettings, load_settings
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
@@ -209,7 +210,9 @@ class Engine:
         result = outcome.consultation.result
         assert result is not None
         return Program(outcome.chosen_exercises, result.exercise_warning,
-                       result.exercises_if_insufficient, outcome.consultation.findings.arm_side)
+                       result.exercises_if_insufficient,
+                       Patient.from_intake(outcome.consultation.findings.to_json(),
+                                           result.profile))
 
     def patient_program(self, patient: str) -> Program:
         """The exercises chosen at the patient's intake (UsageError when none were)."""
@@ -472,7 +475,7 @@ class Engine:
         session = ExerciseSession(
             [library.exercise(c) for c in program.codes], library.session,
             self.protocol.vocabulary, Fanout(self._sinks()), commands, clock_from_env(),
-            SessionConfig(warning=program.warning, arm_side=program.arm_side))
+            program.session_config(library))
         session.run()
 
 
