@@ -179,7 +179,7 @@ def _chosen_program(args: argparse.Namespace, protocol: Protocol) -> Program:
                              "--precautions (die komen uit de intake)")
         return patient_program(args.patient, args.db, protocol)
     warning = None
-    codes: tuple[str, ...] = ()
+    codes: tuple[str, ...] = protocol.library.codes  # (only --list gets here without a choice)
     later: tuple[str, ...] = ()
     if args.profile is not None:
         profile = protocol.profile(args.profile)
@@ -187,7 +187,7 @@ def _chosen_program(args: argparse.Namespace, protocol: Protocol) -> Program:
         later = profile.exercises_if_insufficient
     if args.codes is not None:
         chosen = parse_codes(args.codes, protocol)
-        outside = [c for c in chosen if codes and c not in (*codes, *later)]
+        outside = [c for c in chosen if args.profile and c not in (*codes, *later)]
         if outside:
             raise UsageError(f"--codes: {', '.join(outside)} staat niet in het menu van "
                              f"profiel {args.profile}")
@@ -202,6 +202,9 @@ def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
     if args.list:
         return _list(args, protocol)
     if args.patient is None and args.codes is None and args.profile is None:
+        if args.precautions is not None or args.frequency:
+            raise UsageError("--precautions en --frequency horen bij --codes, --profile of "
+                             "--patient")
         raise UsageError("kies de oefeningen met --codes, --profile of --patient "
                          "(of toon ze met --list)")
     program = program_from_args(args, protocol)
@@ -220,15 +223,26 @@ def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
 
 
 def _list(args: argparse.Namespace, protocol: Protocol) -> int:
+    """The library, or the program's exercises, each with how often and, for a patient
+    (--profile, --precautions, --patient), the cautions said with it."""
     library = protocol.library
-    codes = (program_from_args(args, protocol).codes
-             if args.codes or args.profile or args.patient else library.codes)
-    exercises = [library.exercise(c) for c in codes]
+    program = program_from_args(args, protocol)
+    cautions = library.cautions_for(program.patient)
+    entries = []
+    for code in program.codes:
+        exercise = library.exercise(code)
+        entry = exercise.to_json()
+        entry["dosage"]["frequency"] = program.patient.frequency(exercise)
+        entry["cautions"] = [line for c in cautions if not c.movements or c.concerns(exercise)
+                             for line in c.patient]
+        entries.append(entry)
     if args.json:
-        print(json.dumps([e.to_json() for e in exercises], ensure_ascii=False, indent=2))
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
     else:
-        for e in exercises:
-            print(f"{e.code:5} {e.therapist_name}, huiswerkfilmpje {e.video}")
+        for entry in entries:
+            name = library.exercise(entry["code"]).therapist_name
+            print(f"{entry['code']:5} {name}, huiswerkfilmpje {entry['video']}; "
+                  f"{entry['dosage']['frequency']}")
     return EXIT_DONE
 
 
