@@ -14,7 +14,7 @@ import pytest
 
 from assistant.cli import main
 from assistant.protocol import classify, load_protocol, parse_findings
-from assistant.records.store import Store
+from assistant.records.store import MIGRATIONS, Store
 from tests.records_fixtures import INTAKE_DAY, add_intake
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -266,7 +266,7 @@ def test_an_old_database_is_migrated_on_first_use(tmp_path: Path,
     add_intake(old, "P-1", "A")
     assert followup(old, "P-1", 1, 4, "4,4,4") == 0
     check = sqlite3.connect(old)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert check.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert check.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0] == 1
     check.close()
 

@@ -47,7 +47,7 @@ def test_legacy_data_dir_per_platform(platform: str, env: dict[str, str], expect
 def test_new_database_is_private_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     db = tmp_path / "new" / "deeper" / "records.sqlite3"
     with Store.open(db) as store:
-        assert store.schema_version == len(MIGRATIONS) == 2
+        assert store.schema_version == len(MIGRATIONS) == 3
         conn = store._conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -261,7 +261,7 @@ def test_a_version_1_file_gains_the_psk_activities_and_keeps_its_intakes(tmp_pat
         first = store.add_consultation("p1", DAY, {}, {"profile": "B"}, [])
     with Store.open(db) as store:
         store.add_evaluation("p1", DAY, 6, (6, 6, 6))
-        assert store.schema_version == 2
+        assert store.schema_version == len(MIGRATIONS)
         intake = store.latest_consultation("p1")
         assert intake is not None and intake.id == first and intake.psk_activities == ()
         store.set_psk_activities(first, [" traplopen ", "auto  rijden", "lezen"])

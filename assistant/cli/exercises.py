@@ -150,7 +150,8 @@ def patient_program(patient: str, db: Path | None, protocol: Protocol) -> Progra
         raise UsageError(f"--patient: bij de intake van '{patient}' zijn geen oefeningen "
                          "gekozen; kies ze met --codes")
     profile = consultation.result.get("profile")
-    adapted = Patient.from_intake(consultation.findings, profile)
+    adapted = Patient.from_intake(consultation.findings, profile,
+                                  consultation.exercise_frequencies)
     if not profile:
         return Program(codes, patient=adapted)
     chosen_profile = protocol.profile(profile)

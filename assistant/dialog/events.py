@@ -8,7 +8,7 @@ exercises adds menu; a guided exercise session adds exercise, step, rep, hold, t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -90,18 +90,30 @@ class Heard(BaseEvent):
 @dataclass(frozen=True)
 class Answer(BaseEvent):
     """An answer taken (after any confirmation); `value` as JSON (json_value); `note` the
-    explanation said with it ('ja, een kop-staartbotsing' → 'een kop-staartbotsing')."""
+    explanation said with it ('ja, een kop-staartbotsing' → 'een kop-staartbotsing').
+    `frequencies`: for the choice of exercises only, the frequencies the therapist changed
+    (code → Dutch words; in the JSON only when there are any)."""
 
     kind: ClassVar[Kind] = Kind.ANSWER
     question: str
     finding: str | None
     value: Any
     note: str = ""  # what was said beside the answer; null in the JSON when nothing was
+    frequencies: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         out = super().to_json()
         out["note"] = self.note or None
+        _optional_frequencies(out, self.frequencies)
         return out
+
+
+def _optional_frequencies(out: dict[str, Any], frequencies: dict[str, str]) -> None:
+    """`frequencies` as a JSON object when there are any; else no key (older readers)."""
+    if frequencies:
+        out["frequencies"] = dict(frequencies)
+    else:
+        del out["frequencies"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,12 @@ class Confirm(BaseEvent):
     finding: str | None
     value: Any
     text: str
+    frequencies: dict[str, str] = field(default_factory=dict)  # as in Answer: the choice only
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        _optional_frequencies(out, self.frequencies)
+        return out
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Choosing the home exercises after the profile: the therapist names numbers from the menu
 ('veertien, zeventien en vijfenvijftig', 'F veertien', 'oefening 26a') or the exercises' names
-('de bodyscan en veertien'), the choice is read back, and a 'ja' settles it; 'nee, doe maar
-alleen veertien en twintig' replaces it."""
+('de bodyscan en veertien'), each optionally followed by how often ('veertien elke avond en
+vijfenvijftig'); the choice is read back, with a warning for the patient's precautions, and a
+'ja' settles it; 'nee, doe maar alleen veertien en twintig' replaces it."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from assistant.dialog.spoken import spoken_video
 from assistant.dialog.turns import MAX_TRIES, Turns
 from assistant.dialog.words import clean
 from assistant.protocol.dialog_texts import TurnTexts
-from assistant.protocol.exercises import Exercise, Library
+from assistant.protocol.exercises import Exercise, Library, Patient
 from assistant.protocol.model import Vocabulary
 from assistant.speech.interfaces import Utterance
 from assistant.text import dutch_list
@@ -51,6 +52,9 @@ class Choice:
     codes: tuple[str, ...] = ()
     none: bool = False  # 'geen': no exercises
     ambiguous: tuple[str, ...] = ()  # the codes a name said could be (two or more)
+    # how often, as said after codes (code → a phrase of the library's choice.frequencies,
+    # as written there); defaults said again are kept here, ExerciseChoice drops them
+    frequencies: dict[str, str] = field(default_factory=dict)
 
 
 def _number(token: str) -> int | None:
@@ -96,6 +100,36 @@ def _without_lead(tokens: list[str]) -> list[str]:
     return tokens[:-1] if made and tokens[-1:] == ["van"] else tokens
 
 
+def _frequency_key(words: Sequence[str]) -> str:
+    """Words of a frequency as compared: numbers as digits ('2 keer per dag' is 'twee keer per
+    dag'), 'à' as the 'a' a recogniser writes ('twee a drie keer per dag')."""
+    keyed = []
+    for word in words:
+        value = word_value(word)
+        if word in ("à", "a"):
+            keyed.append("a")
+        elif value is not None and float(value).is_integer():
+            keyed.append(str(int(value)))
+        else:
+            keyed.append(word)
+    return " ".join(keyed)
+
+
+def frequency_keys(frequencies: Iterable[str], vocab: Vocabulary) -> dict[str, str]:
+    """Each frequency phrase (choice.frequencies) by its key (_frequency_key of its words)."""
+    return {_frequency_key(clean(f, vocab).split()): f for f in frequencies}
+
+
+def _longest_frequency(tokens: list[str], i: int, keys: Mapping[str, str]) -> tuple[str, int]:
+    """The frequency phrase that starts at tokens[i] (the longest), and its length (0: none)."""
+    if keys:
+        for end in range(len(tokens), i, -1):
+            phrase = keys.get(_frequency_key(tokens[i:end]))
+            if phrase is not None:
+                return phrase, end - i
+    return "", 0
+
+
 def _longest_name(tokens: list[str], i: int, names: Names) -> tuple[tuple[str, ...], int]:
     """The codes of the longest name that starts at tokens[i], and its length (0: none)."""
     for end in range(len(tokens), i, -1):
@@ -106,43 +140,60 @@ def _longest_name(tokens: list[str], i: int, names: Names) -> tuple[tuple[str, .
 
 
 def parse_choice(text: str, vocab: Vocabulary, none_phrases: frozenset[str],
-                 names: Names | None = None) -> Choice | None:
+                 names: Names | None = None, frequencies: Sequence[str] = ()) -> Choice | None:
     """The exercise codes named in `text` by number, or by name when `names` are given
     (exercise_names, menu_names), in any order and mixed; None when something in it is not
-    understood. A name that several exercises share gives them in `ambiguous`."""
+    understood. A name that several exercises share gives them in `ambiguous`.
+
+    One of `frequencies` (choice.frequencies) said after codes sets how often for every code
+    named since the previous frequency, or since the start ('veertien en zeventien elke avond':
+    both; 'veertien elke avond en zeventien': fourteen only); one with no code before it is not
+    understood."""
     phrase = clean(text, vocab)
     if phrase in none_phrases:
         return Choice(none=True)
     tokens = _without_lead(phrase.split())
+    keys = frequency_keys(frequencies, vocab)
     codes: list[str] = []
     ambiguous: tuple[str, ...] = ()
+    often: dict[str, str] = {}
+    since = 0  # codes[since:] were named after the last frequency
+    named_since = False  # something was named after it (a code, or a name of several)
     numbered = False  # the last code was a number, which a letter may follow ('veertien a')
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        frequency, length = _longest_frequency(tokens, i, keys)
+        if length:
+            if not named_since:
+                return None
+            often.update((code, frequency) for code in codes[since:])
+            since, named_since, numbered = len(codes), False, False
+            i += length
+            continue
         named, length = _longest_name(tokens, i, names or {})
         if length:
             if len(named) > 1:
                 ambiguous = ambiguous or named
             else:
                 codes.append(named[0])
-            i, numbered = i + length, False
+            i, numbered, named_since = i + length, False, True
             continue
         i += 1
         glued = _CODE_TOKEN.fullmatch(token)
         if glued:
             codes.append(f"F{int(glued.group(1))}{glued.group(2)}")
-            numbered = True
+            numbered = named_since = True
         elif token in _LETTERS and numbered and not codes[-1][-1].isalpha():
             codes[-1] += _LETTERS[token]
         elif (number := _number(token)) is not None:
             codes.append(f"F{number}")
-            numbered = True
+            numbered = named_since = True
         elif token not in _NEUTRAL:
             return None
     if not codes and not ambiguous:
         return None
-    return Choice(tuple(dict.fromkeys(codes)), ambiguous=ambiguous)
+    return Choice(tuple(dict.fromkeys(codes)), ambiguous=ambiguous, frequencies=often)
 
 
 def spoken_code(code: str) -> str:
@@ -159,12 +210,14 @@ def choice_example(menu: Sequence[str]) -> str:
 
 
 def choice_phrases(menu: Sequence[str], vocab: Vocabulary,
-                   none_phrases: frozenset[str]) -> list[str]:
+                   none_phrases: frozenset[str], frequencies: Sequence[str] = ()) -> list[str]:
     """The words a recogniser needs (they combine freely): the menu's numbers and letters,
-    the neutral words, 'geen', yes/no, 'doe maar alleen' (a correction at the read-back) and
-    the commands. The names are typed only: their words would open the grammar wide."""
+    the neutral words, 'geen', yes/no, 'doe maar alleen' (a correction at the read-back), the
+    words of the `frequencies` ('elke avond'; 'à' as a recogniser writes it: 'a') and the
+    commands. The names are typed only: their words would open the grammar wide."""
     words = {w for code in menu for w in spoken_code(code).split()}
     words |= {"f", "oefening", "en", "doe", "maar", "alleen"} | none_phrases | vocab.yes | vocab.no
+    words |= {"a" if w == "à" else w for f in frequencies for w in clean(f, vocab).split()}
     words |= {p for _, phrases in vocab.commands for p in phrases}
     return sorted(words)
 
@@ -181,7 +234,9 @@ TRANSITIONS: Final[list[dict[str, Any]]] = [
 @dataclass
 class ExerciseChoice:
     """The choice dialog; like the consultation it is fed one utterance at a time, and asks,
-    reads back and asks again with the same turns (the intake's texts)."""
+    reads back and asks again with the same turns (the intake's texts). The read-back names
+    a frequency the therapist changed, and warns for the `patient`'s cautions (those with a
+    `therapist` text) that concern a chosen exercise."""
 
     library: Library
     vocab: Vocabulary
@@ -192,7 +247,9 @@ class ExerciseChoice:
     later: tuple[str, ...] = ()  # profile D: the nerve glides, 'bij onvoldoende effect'
     voice: bool = False  # answers are spoken (after the failed tries the keyboard is offered)
     max_tries: int = MAX_TRIES
+    patient: Patient = field(default_factory=Patient)  # profile, precautions: the warnings
     chosen: tuple[str, ...] = ()
+    frequencies: dict[str, str] = field(default_factory=dict)  # changed ones only, once chosen
     state: str = STATES[0]
     _names: Names | None = field(default=None, init=False, repr=False)  # menu_names, made once
 
@@ -223,7 +280,8 @@ class ExerciseChoice:
         return (*self.menu, *self.later)
 
     def grammar(self) -> list[str]:
-        return choice_phrases(self.choosable, self.vocab, self.library.choice.none)
+        choice = self.library.choice
+        return choice_phrases(self.choosable, self.vocab, choice.none, choice.frequencies)
 
     def hear(self, heard: Utterance | None) -> None:
         """Take one utterance (None: the input has ended, which ends the choice). At the
@@ -244,7 +302,7 @@ class ExerciseChoice:
             self.turns.retry(*refused)
             return
         self._fire("named")
-        self._read_back_choice(choice.codes)
+        self._read_back_choice(choice)
 
     def on_back(self) -> None:
         """Nothing to go back to in the choice: its question again."""
@@ -259,7 +317,8 @@ class ExerciseChoice:
         """What `text` chooses, by number or by name (names of the menu's exercises first)."""
         if self._names is None:
             self._names = menu_names(self.library, self.choosable, self.vocab)
-        return parse_choice(text, self.vocab, self.library.choice.none, self._names)
+        return parse_choice(text, self.vocab, self.library.choice.none, self._names,
+                            self.library.choice.frequencies)
 
     def _refusal(self, choice: Choice) -> tuple[str, str] | None:
         """Why `choice` cannot be taken (the reason and what is said), or None."""
@@ -295,17 +354,26 @@ class ExerciseChoice:
             self.turns.reprompt(*refused)
             self.turns.ask_again()
         else:
-            self._read_back_choice(choice.codes)
+            self._read_back_choice(choice)
         return True
 
-    def _read_back_choice(self, codes: tuple[str, ...]) -> None:
-        self.turns.confirm(Confirm(QUESTION, None, list(codes), self._read_back(codes)),
-                           yes=lambda: self._chosen(codes), no=self._rejected)
+    def _changed(self, choice: Choice) -> dict[str, str]:
+        """The frequencies of `choice` that differ from the exercises' defaults, in the order
+        of its codes."""
+        return {code: choice.frequencies[code] for code in choice.codes
+                if code in choice.frequencies
+                and choice.frequencies[code] != self.library.exercise(code).dosage.frequency}
 
-    def _chosen(self, codes: tuple[str, ...]) -> None:
-        self.chosen = codes
+    def _read_back_choice(self, choice: Choice) -> None:
+        codes, frequencies = choice.codes, self._changed(choice)
+        self.turns.confirm(Confirm(QUESTION, None, list(codes),
+                                   self._read_back(codes, frequencies), frequencies),
+                           yes=lambda: self._chosen(codes, frequencies), no=self._rejected)
+
+    def _chosen(self, codes: tuple[str, ...], frequencies: dict[str, str]) -> None:
+        self.chosen, self.frequencies = codes, dict(frequencies)
         self._fire("confirmed")
-        self.emit(Answer(QUESTION, None, list(codes)))
+        self.emit(Answer(QUESTION, None, list(codes), frequencies=dict(frequencies)))
         texts = self.library.choice
         self.emit(Say("notice", texts.chosen if codes else texts.chosen_none))
 
@@ -313,15 +381,35 @@ class ExerciseChoice:
         self._fire("rejected")
         self._ask()
 
-    def _read_back(self, codes: tuple[str, ...]) -> str:
+    def _read_back(self, codes: tuple[str, ...], frequencies: Mapping[str, str]) -> str:
+        """'U koos twee oefeningen. Oefening veertien: …, elke avond. Oefening …. [warnings]
+        Klopt dat?'"""
         texts = self.library.choice
         if not codes:
             return texts.readback_none
-        items = " ".join(texts.item.format(code=spoken_code(c),
-                                           name=self.library.exercise(c).name) for c in codes)
+        items = [self._item(code, frequencies.get(code)) for code in codes]
         count = (texts.count_one if len(codes) == 1
                  else texts.count_many.format(count=spoken_video(str(len(codes)))))
-        return texts.readback.format(count=count, items=items)
+        return texts.readback.format(count=count,
+                                     items=" ".join([*items, *self.warnings(codes)]))
+
+    def _item(self, code: str, frequency: str | None) -> str:
+        """'Oefening veertien: Nek en romp draaien, zittend[, elke avond].'"""
+        texts, name = self.library.choice, self.library.exercise(code).name
+        if frequency is None:
+            return texts.item.format(code=spoken_code(code), name=name)
+        return texts.item_frequency.format(code=spoken_code(code), name=name, frequency=frequency)
+
+    def warnings(self, codes: Sequence[str]) -> list[str]:
+        """What the therapist is warned of for the chosen `codes`: each of the patient's
+        cautions with a `therapist` text that concerns one of them, naming those (spoken)."""
+        said = []
+        for caution in self.library.cautions_for(self.patient):
+            concerned = [c for c in codes if caution.concerns(self.library.exercise(c))]
+            if caution.therapist and concerned:
+                said.append(caution.therapist.format(
+                    codes=dutch_list([spoken_code(c) for c in concerned])))
+        return said
 
     def _ask(self) -> None:
         texts = self.library.choice

@@ -3,7 +3,7 @@ so an interrupted intake (a phone call, a crash, a flat battery) resumes with no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol
 
 from assistant.dialog.consultation import AnswerRecord
@@ -44,8 +44,14 @@ class IntakeJournal:
             self.store.journal_append(self.id, entry)
             self.recorded += 1
 
-    def choice(self, codes: Sequence[str]) -> None:
-        self.store.journal_append(self.id, {"kind": "choice", "codes": list(codes)})
+    def choice(self, codes: Sequence[str], frequencies: Mapping[str, str] | None = None) -> None:
+        """The confirmed choice of exercises: {"kind": "choice", "codes": [...]}, plus
+        "frequencies": {code: words} when the therapist changed any (as an entry of an earlier
+        version, none changed, has none)."""
+        entry: dict[str, Any] = {"kind": "choice", "codes": list(codes)}
+        if frequencies:
+            entry["frequencies"] = dict(frequencies)
+        self.store.journal_append(self.id, entry)
 
     def close(self, status: EndStatus) -> None:
         self.store.journal_close(self.id, status)

@@ -4,7 +4,7 @@ consultation under the patient's id, and the baseline measurement (NPRS and PSK)
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -146,18 +146,21 @@ class IntakeRecords:
         return kinds.count("answer") - kinds.count("back")
 
     def finish(self, findings: Findings, result: Result | None,
-               chosen: Sequence[str] | None, answered: int) -> str | None:
-        """After the intake: store the consultation under the patient's id, then close the
-        journal when it reached a result (in that order: when storing fails, the journal still
-        holds every answer for a resume). Returns a line for the screen, or None."""
+               chosen: Sequence[str] | None, answered: int,
+               frequencies: Mapping[str, str] | None = None) -> str | None:
+        """After the intake: store the consultation under the patient's id (with the
+        `frequencies` changed at the choice), then close the journal when it reached a result
+        (in that order: when storing fails, the journal still holds every answer for a
+        resume). Returns a line for the screen, or None."""
         if result is None:
             if answered == 0:
                 self._close("abandoned")  # stopped before any answer: nothing to resume
             return None  # stopped: the journal stays open, to be resumed
         if self.patient is not None:
             self.consultation = self.store.add_consultation(
-                self.patient, self.day, findings.to_json(), result_json(result, chosen),
-                list(chosen or ()))
+                self.patient, self.day, findings.to_json(),
+                result_json(result, chosen, frequencies), list(chosen or ()),
+                exercise_frequencies=frequencies)
         self._close("finished")
         if self.patient is None:
             return None

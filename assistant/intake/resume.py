@@ -29,11 +29,16 @@ def describe_resume(records: IntakeRecords) -> str:
     return f"begonnen op {when}, {counted}, {who}"
 
 
-def replay(consultation: Consultation, entries: Sequence[dict[str, Any]]) -> tuple[str, ...] | None:
+Chosen = tuple[tuple[str, ...], dict[str, str]]  # the codes, the changed frequencies
+
+
+def replay(consultation: Consultation, entries: Sequence[dict[str, Any]]) -> Chosen | None:
     """Apply journaled entries to a started consultation (whose output goes nowhere yet);
-    return the exercises chosen, if the journal got that far. JournalMismatch when the journal
-    does not fit this protocol (and only then: any other failure is not the journal's)."""
-    chosen: tuple[str, ...] | None = None
+    return the exercises chosen with the frequencies changed, if the journal got that far (an
+    entry of an earlier version, without frequencies: none changed). JournalMismatch when the
+    journal does not fit this protocol (and only then: any other failure is not the
+    journal's)."""
+    chosen: Chosen | None = None
     for entry in entries:
         kind = entry.get("kind")
         try:
@@ -43,10 +48,20 @@ def replay(consultation: Consultation, entries: Sequence[dict[str, Any]]) -> tup
             elif kind == "back":
                 consultation.undo()
             elif kind == "choice":
-                chosen = tuple(str(c) for c in entry["codes"])
+                chosen = (tuple(str(c) for c in entry["codes"]),
+                          _frequencies(entry.get("frequencies")))
             else:
                 raise JournalMismatch(f"onbekende regel in het dagboek: {entry!r}")
         except (KeyError, TypeError) as exc:
             raise JournalMismatch(f"onvolledige regel in het dagboek: {entry!r} ({exc!r})"
                                   ) from None
     return chosen
+
+
+def _frequencies(entry: object) -> dict[str, str]:
+    """A choice entry's "frequencies" (absent in an entry of an earlier version: {})."""
+    if entry is None:
+        return {}
+    if not isinstance(entry, dict):
+        raise TypeError(f"frequencies is no object: {entry!r}")
+    return {str(code): str(words) for code, words in entry.items()}

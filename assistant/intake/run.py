@@ -4,7 +4,7 @@ go to every sink."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.dialog.consultation import Consultation, DialogConfig
@@ -15,6 +15,7 @@ from assistant.dialog.loop import run_dialog
 from assistant.intake.journal import IntakeJournal
 from assistant.intake.resume import replay
 from assistant.output.report import GivenAnswer
+from assistant.protocol.exercises import Patient
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Listener, Speaker
 
@@ -45,6 +46,8 @@ class SpeechOutput:
 class Outcome:
     consultation: Consultation
     chosen_exercises: tuple[str, ...] | None = None  # None: no choice was made
+    # the frequencies the therapist changed at the choice (code → Dutch words; defaults left out)
+    exercise_frequencies: dict[str, str] = field(default_factory=dict)
 
     @property
     def answers(self) -> list[GivenAnswer]:
@@ -75,7 +78,9 @@ def run_consultation(
         emit = Fanout([JournalFirst(journal, consultation), *sinks])
     if resume:
         consultation.start()
-        outcome.chosen_exercises = replay(consultation, resume)
+        chosen = replay(consultation, resume)
+        if chosen is not None:
+            outcome.chosen_exercises, outcome.exercise_frequencies = chosen
         if journal is not None:
             journal.recorded = len(consultation.history)
         consultation.emit = emit
@@ -90,9 +95,12 @@ def run_consultation(
                                 protocol.dialog.intake.turns, result.exercise_warning,
                                 result.exercises_if_insufficient,
                                 voice=consultation.config.voice,
-                                max_tries=consultation.config.max_tries)
+                                max_tries=consultation.config.max_tries,
+                                patient=Patient.from_intake(consultation.findings.to_json(),
+                                                            result.profile))
         if run_dialog(choice, listener) == "done":
             outcome.chosen_exercises = choice.chosen
+            outcome.exercise_frequencies = dict(choice.frequencies)
     return outcome
 
 
@@ -107,7 +115,7 @@ class JournalFirst:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Answer) and event.question == CHOICE_QUESTION:
-            self.journal.choice(event.value)
+            self.journal.choice(event.value, event.frequencies)
         else:
             self.journal.sync(self.consultation.history)
 

@@ -41,7 +41,8 @@ def store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, e
     consultation = outcome.consultation
     result, voice = consultation.result, consultation.config.voice
     saved = records.finish(given or consultation.findings, result, outcome.chosen_exercises,
-                           len(consultation.history))  # a findings file is kept as given
+                           len(consultation.history),  # a findings file is kept as given
+                           outcome.exercise_frequencies)
     if saved is None or result is None:
         return
     if result.profile is None:
@@ -96,14 +97,16 @@ def file_report(protocol: Protocol, outcome: Outcome, *, day: date, patient: str
     report = build_report(protocol=protocol, answers=outcome.answers,
                           findings=consultation.findings, result=result, day=day,
                           chosen=chosen, from_file=given is not None, patient=patient,
-                          baseline=baseline, settings=settings)
+                          baseline=baseline, settings=settings,
+                          frequencies=outcome.exercise_frequencies)
     sheet = None
     if chosen and result is not None:
         sheet = render_sheet(protocol.library, chosen, day=day,
                              warning=result.exercise_warning,
                              later=result.exercises_if_insufficient,
                              patient=Patient.from_intake(
-                                 (given or consultation.findings).to_json(), result.profile))
+                                 (given or consultation.findings).to_json(), result.profile,
+                                 outcome.exercise_frequencies))
     given_folder = folder is not None
     if folder is None:
         if result is None and (kept or not consultation.history):
@@ -115,7 +118,8 @@ def file_report(protocol: Protocol, outcome: Outcome, *, day: date, patient: str
                               f"{os_reason(exc)}; geef een map met --report") from None
     try:
         write_report(folder, report=report, findings=given or consultation.findings,
-                     result=result, chosen=chosen, sheet=sheet)
+                     result=result, chosen=chosen, sheet=sheet,
+                     frequencies=outcome.exercise_frequencies)
     except OSError as exc:
         where = "--report: kan" if given_folder else "kan het verslag"
         raise OutputError(f"{where} niet schrijven in {folder}: {os_reason(exc)}") from None

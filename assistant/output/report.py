@@ -7,7 +7,7 @@ report_html.py, report_text.py and report_markdown.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,20 @@ def earlier_report(directory: Path) -> str | None:
     return next((name for name in INTAKE_FILES if (directory / name).exists()), None)
 
 
-def result_json(result: Result, chosen: Sequence[str] | None) -> dict[str, Any]:
-    """result.json: the rules' result plus the exercises chosen at the intake."""
-    return {**result.to_json(), "chosen_exercises": list(chosen or ())}
+def result_json(result: Result, chosen: Sequence[str] | None,
+                frequencies: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """result.json: the rules' result plus the exercises chosen at the intake, and (only when
+    the therapist changed any) their frequencies as `exercise_frequencies` (code → words)."""
+    out = {**result.to_json(), "chosen_exercises": list(chosen or ())}
+    if frequencies:
+        out["exercise_frequencies"] = dict(frequencies)
+    return out
 
 
 def write_report(
     directory: Path, *, report: Report, findings: Findings, result: Result | None,
     chosen: Sequence[str] | None = None, sheet: str | None = None,
+    frequencies: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write the `report` as report.html, report.txt and report.md, then findings.json,
     (when complete) result.json, and the home-exercise `sheet` when there is one; each file
@@ -55,7 +61,8 @@ def write_report(
     if result is None:
         result_file.unlink(missing_ok=True)  # a stale result must not pass for this one
     else:
-        written.append(write_private(result_file, to_json_text(result_json(result, chosen))))
+        written.append(write_private(result_file, to_json_text(result_json(result, chosen,
+                                                                          frequencies))))
     sheet_file = directory / SHEET_FILE
     if sheet is None:
         sheet_file.unlink(missing_ok=True)  # nor may a sheet from an earlier intake

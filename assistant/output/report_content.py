@@ -9,7 +9,7 @@ protocol data (assistant/protocol/nekpijn.toml) and the exercise library.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
@@ -132,21 +132,29 @@ def _answer_rows(answers: Sequence[GivenAnswer], protocol: Protocol) -> tuple[An
                  for a in answers)
 
 
-def exercise_line(protocol: Protocol, code: str, *, later: bool = False) -> str:
-    """'F14: plain name (technical name), dosage (huiswerkfilmpje 14)[, later mark]'."""
+def exercise_line(protocol: Protocol, code: str, *, later: bool = False,
+                  frequency: str | None = None) -> str:
+    """'F14: plain name (technical name), dosage[; frequency in plaats van default]
+    (huiswerkfilmpje 14)[, later mark]'; `frequency`: one the therapist changed at the choice
+    (the default is not repeated here: the sheet has it)."""
     exercise = protocol.exercise(code)
     mark = " — bij onvoldoende effect, samen met zenuwmobilisatie" if later else ""
-    return (f"{code}: {exercise.therapist_name}, {dosage_text(exercise.dosage)} "
+    often = (f"; {frequency} in plaats van {exercise.dosage.frequency}"
+             if frequency and frequency != exercise.dosage.frequency else "")
+    return (f"{code}: {exercise.therapist_name}, {dosage_text(exercise.dosage)}{often} "
             f"(huiswerkfilmpje {exercise.video}){mark}")
 
 
-def _exercises(result: Result, protocol: Protocol, chosen: Sequence[str] | None) -> Section:
-    """The chosen exercises in full; the menu they came from as one line."""
+def _exercises(result: Result, protocol: Protocol, chosen: Sequence[str] | None,
+               frequencies: Mapping[str, str]) -> Section:
+    """The chosen exercises in full (with a frequency the therapist changed); the menu they
+    came from as one line."""
     assert result.profile is not None
     blocks: list[Block] = []
     if chosen:
         blocks.append(Bullets(tuple(
-            exercise_line(protocol, code, later=code in result.exercises_if_insufficient)
+            exercise_line(protocol, code, later=code in result.exercises_if_insufficient,
+                          frequency=frequencies.get(code))
             for code in chosen), "Gekozen voor thuis (zie het oefenblad):"))
     elif chosen is not None:
         blocks.append(Paragraph("Er zijn geen oefeningen gekozen."))
@@ -318,7 +326,8 @@ def _time_path(prof: Profile, day: date) -> list[str]:
 
 
 def _plan(result: Result, findings: Findings, protocol: Protocol,
-          chosen: Sequence[str] | None, day: date) -> list[Section]:
+          chosen: Sequence[str] | None, day: date,
+          frequencies: Mapping[str, str]) -> list[Section]:
     assert result.profile is not None
     prof = protocol.profile(result.profile)
     advice = result.advice or rules.advice(findings, prof, protocol)
@@ -334,7 +343,7 @@ def _plan(result: Result, findings: Findings, protocol: Protocol,
             Bullets(_therapies(result.consider, protocol),
                     "Te overwegen, als de aanbevolen therapie onvoldoende helpt:"),
             Bullets(_therapies(result.discouraged, protocol), "Afgeraden:")) if block.items)),
-        _exercises(result, protocol, chosen),
+        _exercises(result, protocol, chosen, frequencies),
         Section("Afsluiting", (Bullets((*_time_path(prof, day),
                                         *rules.closure_lines(findings, prof, protocol),
                                         *protocol.ending_advice)),)),
@@ -391,13 +400,15 @@ def build_report(
     patient: str | None = None,
     baseline: Baseline | None = None,
     settings: PracticeSettings | None = None,
+    frequencies: Mapping[str, str] | None = None,
 ) -> Report:
     """The report of an intake: complete, or marked incomplete when the consultation stopped
     (`result` None: only the answers). `chosen`: the home exercises chosen from the menu (None:
     no choice was made); `from_file`: the answers came from a findings file (the letter then
     names categories only); `patient`: the pseudonymous id; `baseline`: the NPRS and PSK
     measured at the intake; `settings`: the practice's details (the header and the letter's
-    signature). Pure: no files, no clock."""
+    signature); `frequencies`: those the therapist changed at the choice (code → words).
+    Pure: no files, no clock."""
     header = [*([("Patiënt", patient)] if patient else []), ("Datum", day.isoformat()),
               ("Richtlijn", f"{protocol.name}, protocolversie {protocol.version}")]
     if settings is not None:
@@ -424,8 +435,10 @@ def build_report(
         unsigned = settings is None or settings.is_empty
     else:
         sections += [*_baseline(baseline), *_neurological_baseline(findings, protocol),
-                     *_plan(result, findings, protocol, chosen, day)]
-    picked = tuple(f"{code}: {protocol.exercise(code).name}" for code in chosen or ())
+                     *_plan(result, findings, protocol, chosen, day, frequencies or {})]
+    often = frequencies or {}
+    picked = tuple(f"{code}: {protocol.exercise(code).name}"
+                   + (f", {often[code]}" if code in often else "") for code in chosen or ())
     actions = tuple(protocol.action(a).text for a in result.actions)
     return Report(title, True, tuple(header), tuple(sections), conclusion,
                   tuple(result.reasons), picked, unsigned, actions)

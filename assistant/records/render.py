@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -112,6 +112,11 @@ def followup_markdown(f: Followup, chart: str | None) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def chosen_with_frequency(codes: Sequence[str], frequencies: Mapping[str, str]) -> list[str]:
+    """The chosen exercises, a changed frequency beside its code: 'F14 (elke avond)'."""
+    return [f"{code} ({frequencies[code]})" if code in frequencies else code for code in codes]
+
+
 def intake_lines(c: ConsultationRow, protocol: Protocol) -> list[str]:
     """The stored intake in a few lines."""
     result = c.result
@@ -128,7 +133,8 @@ def intake_lines(c: ConsultationRow, protocol: Protocol) -> list[str]:
         names = dutch_list([red_flag_namer(protocol)(u) for u in unresolved])
         lines.append(f"Voorlopig plan: bij deze intake bleef onbekend: {names}." if names
                      else "Voorlopig plan: bij deze intake is niet alles uitgesloten.")
-    chosen = ", ".join(c.chosen_exercises) if c.chosen_exercises else "geen"
+    chosen = ", ".join(chosen_with_frequency(c.chosen_exercises, c.exercise_frequencies)
+                       ) if c.chosen_exercises else "geen"
     lines.append(f"Gekozen oefeningen: {chosen}.")
     lines.append(activities_line(c.psk_activities))
     return lines
@@ -165,6 +171,7 @@ def _intake_json(c: ConsultationRow) -> dict[str, Any]:
             "referral": c.result.get("referral"), "provisional": provisional,
             "unresolved": list(unresolved),
             "chosen_exercises": list(c.chosen_exercises),
+            "exercise_frequencies": dict(c.exercise_frequencies),
             "psk_activities": list(c.psk_activities), "result": c.result}
 
 

@@ -18,9 +18,9 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -88,6 +88,10 @@ MIGRATIONS: Final[list[tuple[str, ...]]] = [
         """ALTER TABLE consultations ADD COLUMN psk_activities TEXT NOT NULL DEFAULT '[]'
             CHECK (json_valid(psk_activities))""",
     ),
+    (  # 3: the frequencies the therapist changed at the choice of exercises (code → words)
+        """ALTER TABLE consultations ADD COLUMN exercise_frequencies TEXT NOT NULL DEFAULT '{}'
+            CHECK (json_valid(exercise_frequencies))""",
+    ),
 ]
 
 
@@ -103,6 +107,8 @@ class ConsultationRow:
     chosen_exercises: tuple[str, ...]
     created: str  # UTC timestamp, ISO 8601
     psk_activities: tuple[str, ...] = ()  # the PSK's three activities, or () if not named
+    # the frequencies changed at the choice (code → Dutch words); the others are the defaults
+    exercise_frequencies: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -429,26 +435,35 @@ class Store:
 
     @_sqlite_errors
     def add_consultation(self, patient: str, day: date, findings: dict[str, Any],
-                         result: dict[str, Any], chosen_exercises: list[str]) -> int:
-        """Store an intake; return its id."""
+                         result: dict[str, Any], chosen_exercises: list[str], *,
+                         exercise_frequencies: Mapping[str, str] | None = None) -> int:
+        """Store an intake (with the frequencies changed at the choice); return its id."""
+        values = {"patient": patient, "date": day.isoformat(),
+                  "findings": json.dumps(findings, ensure_ascii=False),
+                  "result": json.dumps(result, ensure_ascii=False),
+                  "chosen_exercises": json.dumps(list(chosen_exercises), ensure_ascii=False),
+                  "exercise_frequencies": json.dumps(dict(exercise_frequencies or {}),
+                                                     ensure_ascii=False),
+                  "created": _now()}
+        if self.schema_version < 3:  # opened with the migrations of an older version (tests)
+            del values["exercise_frequencies"]
         with self._transaction() as conn:
-            patient = self._ensure_patient(conn, patient)
+            values["patient"] = self._ensure_patient(conn, patient)
             cursor = conn.execute(
-                "INSERT INTO consultations (patient, date, findings, result, chosen_exercises,"
-                " created) VALUES (?, ?, ?, ?, ?, ?)",
-                (patient, day.isoformat(), json.dumps(findings, ensure_ascii=False),
-                 json.dumps(result, ensure_ascii=False),
-                 json.dumps(list(chosen_exercises), ensure_ascii=False), _now()))
+                f"INSERT INTO consultations ({', '.join(values)})"
+                f" VALUES ({', '.join('?' * len(values))})", tuple(values.values()))
         return int(cursor.lastrowid or 0)
 
     @_sqlite_errors
     def consultations(self, patient: str) -> list[ConsultationRow]:
         """The patient's intakes, oldest first."""
         validate_patient_id(patient)
+        version = self.schema_version
         rows = self._conn.execute(
             "SELECT id, patient, date, findings, result, chosen_exercises, created, "
-            # a file of schema 1 opened read-only is not migrated: no activities then
-            + ("psk_activities" if self.schema_version >= 2 else "'[]'") +
+            # a file of an older schema opened read-only is not migrated: the defaults then
+            + ("psk_activities" if version >= 2 else "'[]'") + ", "
+            + ("exercise_frequencies" if version >= 3 else "'{}'") +
             " FROM consultations WHERE patient = ? COLLATE NOCASE"
             " ORDER BY date, id", (patient,))
         return [_consultation(r) for r in rows]
@@ -518,6 +533,7 @@ class Store:
             "consultations": [
                 {"id": c.id, "date": c.date.isoformat(), "findings": c.findings,
                  "result": c.result, "chosen_exercises": list(c.chosen_exercises),
+                 "exercise_frequencies": dict(c.exercise_frequencies),
                  "psk_activities": list(c.psk_activities), "created": c.created}
                 for c in self.consultations(patient)
             ],
@@ -611,7 +627,16 @@ def _consultation(row: Sequence[Any]) -> ConsultationRow:
     return ConsultationRow(
         id=row[0], patient=row[1], date=date.fromisoformat(row[2]), findings=json.loads(row[3]),
         result=json.loads(row[4]), chosen_exercises=tuple(json.loads(row[5])), created=row[6],
-        psk_activities=tuple(json.loads(row[7])))
+        psk_activities=tuple(json.loads(row[7])), exercise_frequencies=_frequencies(row[8]))
+
+
+def _frequencies(text: str) -> dict[str, str]:
+    """The stored frequencies; anything but an object of words (edited by hand) counts as
+    none changed."""
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        return {}
+    return {str(code): words for code, words in value.items() if isinstance(words, str)}
 
 
 def _evaluation(row: Sequence[Any]) -> EvaluationRow:

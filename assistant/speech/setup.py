@@ -64,7 +64,8 @@ def all_phrases(protocol: Protocol) -> set[str]:
     for question in protocol.questions:
         phrases.update(accepted_phrases(vocab, question))
     library = protocol.library
-    phrases.update(choice_phrases(library.codes, vocab, library.choice.none))
+    phrases.update(choice_phrases(library.codes, vocab, library.choice.none,
+                                  library.choice.frequencies))
     phrases.update(command_phrases(library.session, vocab))
     return phrases
 

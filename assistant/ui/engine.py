@@ -212,7 +212,7 @@ class Engine:
         return Program(outcome.chosen_exercises, result.exercise_warning,
                        result.exercises_if_insufficient,
                        Patient.from_intake(outcome.consultation.findings.to_json(),
-                                           result.profile))
+                                           result.profile, outcome.exercise_frequencies))
 
     def patient_program(self, patient: str) -> Program:
         """The exercises chosen at the patient's intake (UsageError when none were)."""
@@ -454,7 +454,7 @@ class Engine:
                     protocol=self.protocol, answers=outcome.answers,
                     findings=consultation.findings, result=consultation.result, day=day,
                     chosen=outcome.chosen_exercises, patient=patient, baseline=baseline,
-                    settings=settings)
+                    settings=settings, frequencies=outcome.exercise_frequencies)
             self.intake.report = render_markdown(report)
             self.intake.report_html = render_html(report)
         except Exception as exc:  # the intake is stored all the same: that comes first
