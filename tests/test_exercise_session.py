@@ -37,7 +37,7 @@ def test_a_counted_exercise_is_explained_then_counted_set_by_set() -> None:
     assert ex.purpose in spoken and ex.start in spoken
     assert TEXTS.video.format(video="veertien") in spoken
     assert spoken[-len(TEXTS.closing):] == list(TEXTS.closing)
-    assert spoken.count(TEXTS.rest) == d.sets - 1
+    assert spoken.count(TEXTS.rest.format(seconds=spoken_number(d.rest_seconds))) == d.sets - 1
     # the safety notes come before the first exercise
     assert spoken.index(TEXTS.safety[0]) < spoken.index(ex.purpose)
 
@@ -70,6 +70,12 @@ def test_holds_are_counted_down_and_released_on_time(code: str) -> None:
                           TEXTS.release]
         times = [e["t"] for e in after[1:len(countdown) + 2]]
         assert times == [start + seconds - n for n in countdown] + [start + seconds]
+    # held where the movement turns: half the pace out, the hold, half the pace back
+    pace = LIB.exercise(code).dosage.pace_seconds
+    rep_times = [e["t"] for e in of(events, "rep")]
+    assert [events[i]["t"] - t for i, t in zip(holds, rep_times, strict=True)] == [
+        pace / 2] * len(holds)
+    assert TEXTS.release == "En rustig terug."  # not 'loslaten': the band stays in the hands
 
 
 def test_repetitions_follow_the_pace_and_the_tempo_commands_change_it() -> None:
@@ -166,7 +172,10 @@ def test_two_sided_exercises_do_every_set_left_then_right() -> None:
     sides = [e["side"] for e in of(events, "rep")]
     assert sides == ["left"] * (d.repetitions * d.sets) + ["right"] * (d.repetitions * d.sets)
     spoken = said(events)
-    assert spoken.index(TEXTS.side_left) < spoken.index(TEXTS.side_right)
+    # how each side begins: before the starting position, and when the other side comes
+    assert spoken.index(ex.side_texts[0]) < spoken.index(TEXTS.start)
+    assert spoken.index(TEXTS.side_left) < spoken.index(ex.side_texts[1])
+    assert spoken.count(ex.side_texts[1]) == 1 and TEXTS.side_right not in spoken
     assert TEXTS.dosage_sides in spoken
     assert not [line for line in spoken if "oefenarm" in line.lower()]
 
@@ -177,14 +186,16 @@ def test_two_sided_exercises_do_every_set_left_then_right() -> None:
     ("both", TEXTS.arm_both, ["left", "right"]),
     (None, TEXTS.arm_unknown, [None]),
 ])
-def test_a_one_arm_exercise_names_the_arm_after_the_start_and_does_that_arm(
+def test_a_one_arm_exercise_names_the_arm_before_the_start_and_does_that_arm(
         arm_side: ArmSide | None, sentence: str, sides: list[str | None]) -> None:
     ex = LIB.exercise("F57")
     d = ex.dosage
     assert ex.one_arm and d.sides == 1
     events = run_exercises(["F57"], arm_side=arm_side)
     spoken = said(events)
-    assert spoken.index(sentence) == spoken.index(ex.start) + 1  # right after the start
+    # before the starting position, which already speaks of the exercise arm
+    assert spoken.index(sentence) + 2 == spoken.index(ex.start)
+    assert spoken[spoken.index(sentence) + 1] == TEXTS.start
     assert spoken.count(sentence) == 1
     others = {TEXTS.arm_left, TEXTS.arm_right, TEXTS.arm_both, TEXTS.arm_unknown} - {sentence}
     assert not others & set(spoken)
@@ -341,7 +352,9 @@ def test_a_timed_exercise_says_how_long_before_its_first_step() -> None:
 @pytest.mark.parametrize("code", ["F1", "F14b"])
 def test_a_two_sided_exercise_names_the_side_before_the_starting_position(code: str) -> None:
     spoken = said(run_exercises([code]))
-    assert spoken.index(TEXTS.side_first) < spoken.index(TEXTS.start)
+    first = LIB.exercise(code).side_texts[0]
+    assert spoken.index(first) < spoken.index(TEXTS.start)
+    assert "links" in first or "linker" in first
 
 
 def test_every_session_starts_with_the_pain_rule_and_the_sheet_prints_it() -> None:
@@ -358,3 +371,20 @@ def test_every_session_starts_with_the_pain_rule_and_the_sheet_prints_it() -> No
     assert "binnen een uur" in " ".join(rule) and "volgende dag" in " ".join(rule)
     sheet = render_sheet(LIB, ["F20"], day=date(2026, 12, 7))
     assert all(f"<p>{line}</p>" in sheet for line in rule)
+
+
+def test_each_exercise_ends_aloud_and_a_rest_says_how_long() -> None:
+    ex = LIB.exercise("F20")
+    spoken = said(run_exercises(["F20", "F14"]))
+    assert spoken.count(TEXTS.exercise_done) == 2
+    assert TEXTS.rest.format(seconds=spoken_number(ex.dosage.rest_seconds)) in spoken
+
+
+def test_a_long_set_up_gets_its_time_before_the_steps() -> None:
+    ex = LIB.exercise("F55")
+    assert ex.setup_seconds > 20
+    events = run_exercises(["F55"])
+    setup = next(e for e in events if e.get("text") == TEXTS.setup)
+    first_step = next(e for e in events if e["event"] == "step")
+    assert first_step["t"] - setup["t"] == ex.setup_seconds
+    assert TEXTS.setup not in said(run_exercises(["F14"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -114,13 +115,23 @@ def test_every_caution_that_concerns_the_patient_and_exercise_is_said_with_it(
     patient = Patient(profile, precautions)
     exercise = LIB.exercise(code)
     events = run_exercises([code], patient=patient)
+    steps = [str(e["text"]) for e in events if e["event"] == "step"]
+    spoken = said(events)
     for caution in LIB.cautions:
         due = caution.applies(profile, precautions)
         where = safety_of(events, code) if caution.movements else intro_safety(events)
         expected = due and (not caution.movements or caution.concerns(exercise))
-        assert (set(caution.patient) <= set(where)) is expected, (caution.id, code)
+        if caution.patient:
+            assert (set(caution.patient) <= set(where)) is expected, (caution.id, code)
         if not due:
-            assert not set(caution.patient) & set(said(events)), caution.id
+            assert not set(caution.patient) & set(spoken), caution.id
+        for old, _ in caution.replace:  # its replacements made exactly when it is due
+            if old in exercise.steps and expected:
+                assert old not in steps, (caution.id, old)
+            elif old in exercise.steps and not any(
+                    c.applies(profile, precautions) and old in (o for o, _ in c.replace)
+                    for c in LIB.cautions):
+                assert old in steps, (caution.id, old)
 
 
 def test_how_often_is_said_with_the_dosage_and_the_therapist_may_change_it() -> None:
@@ -176,7 +187,10 @@ def test_list_json_has_glides_without_hold_and_a_frequency_for_every_exercise() 
     bone = json.loads(run("exercises", "--list", "--json", "--codes", "F17,F20",
                           "--precautions", "osteoporose", "--frequency",
                           "F20=om de dag").stdout)
-    assert lines("bone_end_range")[0] in bone[0]["cautions"] and not bone[1]["cautions"]
+    assert lines("bone_end_range")[0] in bone[0]["cautions"]
+    assert lines("bone_end_range")[0] not in bone[1]["cautions"]
+    assert set(lines("bone_session")) <= set(bone[1]["cautions"])  # the whole session's
+    assert "Kom rustig rechtop." in bone[0]["steps"]  # F17 as this patient hears it
     assert bone[1]["dosage"]["frequency"] == "om de dag"
 
 
@@ -200,14 +214,67 @@ def test_a_session_with_precautions_and_a_frequency_from_the_command_line(
     (["--codes", "F14", "--precautions", "diabetes"], "onbekende voorzorg 'diabetes'"),
     (["--codes", "F14", "--frequency", "F14"], "schrijf --frequency als F14=elke avond"),
     (["--codes", "F14", "--frequency", "F17=elke avond"], "F17 is geen van de gekozen"),
-    (["--codes", "F14", "--frequency", "F14=3x per dag"], "--frequency: kies uit"),
+    (["--codes", "F14", "--frequency", "F14=3x per dag"], "'3x per dag' ken ik niet; kies uit"),
+    (["--codes", "F14,F55", "--frequency", "F14=elke avond", "--frequency", "F14=om de dag"],
+     "F14 staat er twee keer"),
+    (["--codes", "F14,F55", "--frequency", "F14=elke avond,F55=om de dag"],
+     "één oefening per --frequency"),
+    (["--codes", "F14,F55", "--frequency", "F14 en F55=elke avond"],
+     "één oefening per --frequency"),
+    (["--codes", "F14", "--frequency", "F14\x1b[31m=elke avond"], "onbekende oefening"),
     (["--codes", "F14", "--frequency", "F99=elke avond"], "onbekende oefening"),
     (["--patient", "P-1", "--precautions", "reuma"], "gaat niet samen met"),
     (["--precautions", "reuma"], "horen bij --codes"),
 ])
 def test_bad_precautions_and_frequencies_are_one_dutch_line_and_exit_2(
         args: list[str], message: str) -> None:
-    done = run("exercises", "--text", "--mute", *args)
+    done = run("exercises", "--text", "--mute", *[a.replace("\\x1b", "\x1b") for a in args])
     assert done.returncode == 2
     assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in done.stderr and "\x1b" not in done.stderr
+
+
+@pytest.mark.parametrize("said", ["twee a drie keer per dag", "twee a\u0300 drie keer per dag",
+                                  "2 à 3 keer per dag", "Twee à drie  keer per dag"])
+def test_frequency_on_the_command_line_is_read_as_the_choice_reads_it(said: str) -> None:
+    done = run("exercises", "--list", "--json", "--codes", "F14", "--frequency", f"F14={said}")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["dosage"]["frequency"] == "twee à drie keer per dag"
+
+
+def test_a_stored_frequency_outside_the_list_is_not_said() -> None:
+    from assistant.cli.exercises import known_frequencies
+
+    stored = {"F14": "elke nacht", "F55": "om de dag", "F99": "elke avond", "F20": 5}
+    assert known_frequencies(stored, ("F14", "F55", "F20"), PROTOCOL) == {"F55": "om de dag"}
+
+
+def test_a_caution_changes_the_instruction_itself_so_nothing_contradicts_it() -> None:
+    """The physiotherapist's review: 'niet tot het uiterste' followed by 'zo ver als prettig
+    is', or 'niet naar voren buigen' followed by 'kin naar uw borst', contradicted itself."""
+    bone = said(run_exercises(["F1a", "F14", "F17"],
+                              patient=Patient("B", frozenset({"osteoporosis"}))))
+    assert not [line for line in bone if "zo ver als prettig" in line]
+    assert "Buig rustig een klein stukje voorover, tot ongeveer de helft." in bone
+    ra = said(run_exercises(["F1", "F1a", "F17"],
+                            patient=Patient("B", frozenset({"rheumatoid_arthritis"}))))
+    assert not [line for line in ra if "kin" in line and "borst" in line]
+    assert not [line for line in ra if "meebuigen" in line]
+    d = said(run_exercises(["F28", "F1"], patient=Patient("D", arm_side="right")))
+    assert not [line for line in d if "oor iets naar" in line]
+    assert "Houd uw hoofd recht." in d and "Kijk tegelijk rustig omhoog." not in d
+    b = said(run_exercises(["F28"], patient=Patient("B", arm_side="right")))
+    assert "Breng tegelijk uw oor iets naar de schouder van uw oefenarm." in b
+    sheet = render_sheet(LIB, ["F17"], day=DAY,
+                         patient=Patient("B", frozenset({"corticosteroids"})))
+    assert "Kom rustig rechtop." in sheet and "kijk iets omhoog" not in sheet
+
+
+def test_every_caution_text_is_written_for_the_ear() -> None:
+    for caution in LIB.cautions:
+        for text in (*caution.patient, *(new for _, new in caution.replace if new)):
+            for part in re.split(r"(?<=[.?!]) ", text):
+                assert len(part.split()) <= 18, (caution.id, part)
+    for exercise in LIB.exercises:
+        for text in exercise.side_texts:
+            assert text.endswith(".") and len(text.split()) <= 18, exercise.code

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -28,19 +29,18 @@ from assistant.cli.common import (
 )
 from assistant.clock import clock_from_env
 from assistant.dialog.events import Emit
-from assistant.dialog.exercise_choice import parse_choice
+from assistant.dialog.exercise_choice import parse_choice, read_frequency
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
 from assistant.intake.run import Fanout, SpeechOutput
 from assistant.output.files import write_private
 from assistant.output.screen import EventLog, Screen
 from assistant.output.sheet import render_sheet
-from assistant.protocol.exercise_loader import frequency_text
-from assistant.protocol.exercises import Library, Patient
+from assistant.protocol.exercises import Library, Patient, adapted
 from assistant.protocol.findings import PRECAUTIONS
 from assistant.protocol.model import Protocol
-from assistant.protocol.tables import ProtocolError
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
 from assistant.speech.keyboard import KeyboardInput
+from assistant.text import printable
 
 # --precautions in the therapist's words, and the findings' own keys.
 PRECAUTION_WORDS: Final = {
@@ -87,28 +87,51 @@ def parse_frequency(text: str) -> tuple[str, str]:
     the words against the choice's frequencies, later."""
     code, sep, words = text.partition("=")
     if not sep or not code.strip() or not words.strip():
-        raise argparse.ArgumentTypeError(f"schrijf --frequency als F14=elke avond, niet {text!r}")
-    return code.strip(), " ".join(words.split()).lower()
+        raise argparse.ArgumentTypeError(
+            f"schrijf --frequency als F14=elke avond, niet '{shown(text)}'")
+    if "=" in words:
+        raise argparse.ArgumentTypeError("geef één oefening per --frequency, bijvoorbeeld "
+                                         "--frequency F14='elke avond' --frequency F55='om de dag'")
+    return code.strip(), words
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """What the user typed, safe to print in an error line: no control characters, short."""
+    clean_text = printable(text)
+    return clean_text if len(clean_text) <= limit else clean_text[:limit] + "…"
+
+
+def known_frequencies(given: Mapping[str, object], codes: tuple[str, ...],
+                      protocol: Protocol) -> dict[str, str]:
+    """The frequencies of `given` (as stored) that are one of the choice's phrases, for one
+    of `codes`; anything else (an old or altered record) is left out: the default holds."""
+    allowed = protocol.library.choice.frequencies
+    return {code: words for code, words in given.items()
+            if code in codes and isinstance(words, str) and words in allowed}
 
 
 def _frequencies(pairs: list[tuple[str, str]], codes: tuple[str, ...],
                  protocol: Protocol) -> dict[str, str]:
-    """The --frequency options as code → words (UsageError for a code not in the program or
-    words the choice does not know)."""
+    """The --frequency options as code → words (UsageError for a code not in the program,
+    a code given twice, or words the choice does not know)."""
     allowed = protocol.library.choice.frequencies
     frequencies: dict[str, str] = {}
     for code, words in pairs:
         known = parse_codes(code, protocol, "--frequency")
-        if len(known) != 1 or known[0] not in codes:
-            raise UsageError(f"--frequency: {code} is geen van de gekozen oefeningen "
+        if len(known) != 1:
+            raise UsageError("--frequency: geef één oefening per --frequency, bijvoorbeeld "
+                             "--frequency F14='elke avond'")
+        if known[0] not in codes:
+            raise UsageError(f"--frequency: {known[0]} is geen van de gekozen oefeningen "
                              f"({', '.join(codes)})")
-        try:
-            words = frequency_text(words, "--frequency")
-        except ProtocolError:
-            words = ""
-        if words not in allowed:
-            raise UsageError(f"--frequency: kies uit {', '.join(allowed)}")
-        frequencies[known[0]] = words
+        if known[0] in frequencies:
+            raise UsageError(f"--frequency: {known[0]} staat er twee keer; geef één keer hoe "
+                             "vaak")
+        phrase = read_frequency(words, allowed, protocol.vocabulary)
+        if phrase is None:
+            raise UsageError(f"--frequency: '{shown(words)}' ken ik niet; kies uit "
+                             f"{', '.join(allowed)}")
+        frequencies[known[0]] = phrase
     return frequencies
 
 
@@ -122,7 +145,7 @@ def parse_codes(text: str, protocol: Protocol, option: str = "--codes") -> tuple
             continue
         choice = parse_choice(part, protocol.vocabulary, library.choice.none)
         if choice is None or not choice.codes or not set(choice.codes) <= set(library.codes):
-            raise UsageError(f"{option}: onbekende oefening '{part.strip()}' "
+            raise UsageError(f"{option}: onbekende oefening '{shown(part.strip())}' "
                              f"(bekend: {', '.join(library.codes)})")
         codes += [c for c in choice.codes if c not in codes]
     if not codes:
@@ -150,13 +173,14 @@ def patient_program(patient: str, db: Path | None, protocol: Protocol) -> Progra
         raise UsageError(f"--patient: bij de intake van '{patient}' zijn geen oefeningen "
                          "gekozen; kies ze met --codes")
     profile = consultation.result.get("profile")
-    adapted = Patient.from_intake(consultation.findings, profile,
-                                  consultation.exercise_frequencies)
+    of_intake = Patient.from_intake(
+        consultation.findings, profile,
+        known_frequencies(consultation.exercise_frequencies, codes, protocol))
     if not profile:
-        return Program(codes, patient=adapted)
+        return Program(codes, patient=of_intake)
     chosen_profile = protocol.profile(profile)
     return Program(codes, chosen_profile.exercise_warning,
-                   chosen_profile.exercises_if_insufficient, adapted)
+                   chosen_profile.exercises_if_insufficient, of_intake)
 
 
 def program_from_args(args: argparse.Namespace, protocol: Protocol) -> Program:
@@ -225,14 +249,15 @@ def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
 
 def _list(args: argparse.Namespace, protocol: Protocol) -> int:
     """The library, or the program's exercises, each with how often and, for a patient
-    (--profile, --precautions, --patient), the cautions said with it."""
+    (--profile, --precautions, --patient), the cautions said with it and its steps as that
+    patient hears them."""
     library = protocol.library
     program = program_from_args(args, protocol)
     cautions = library.cautions_for(program.patient)
     entries = []
     for code in program.codes:
         exercise = library.exercise(code)
-        entry = exercise.to_json()
+        entry = adapted(exercise, cautions).to_json()  # as this patient hears it
         entry["dosage"]["frequency"] = program.patient.frequency(exercise)
         entry["cautions"] = [line for c in cautions if not c.movements or c.concerns(exercise)
                              for line in c.patient]

@@ -7,6 +7,7 @@ vijfenvijftig'); the choice is read back, with a warning for the patient's preca
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -118,6 +119,14 @@ def _frequency_key(words: Sequence[str]) -> str:
 def frequency_keys(frequencies: Iterable[str], vocab: Vocabulary) -> dict[str, str]:
     """Each frequency phrase (choice.frequencies) by its key (_frequency_key of its words)."""
     return {_frequency_key(clean(f, vocab).split()): f for f in frequencies}
+
+
+def read_frequency(text: str, frequencies: Iterable[str], vocab: Vocabulary) -> str | None:
+    """The one phrase of `frequencies` (as written in the data) that `text` says, in any form
+    the choice accepts ('2 keer per dag', 'twee a drie keer per dag', a decomposed 'à');
+    None when it is not one of them."""
+    words = clean(unicodedata.normalize("NFC", text), vocab).split()
+    return frequency_keys(frequencies, vocab).get(_frequency_key(words))
 
 
 def _longest_frequency(tokens: list[str], i: int, keys: Mapping[str, str]) -> tuple[str, int]:

@@ -31,7 +31,7 @@ from assistant.dialog.events import (
 )
 from assistant.dialog.spoken import spoken_number, spoken_video
 from assistant.dialog.words import clean
-from assistant.protocol.exercises import Caution, Exercise, Patient, SessionTexts, Side
+from assistant.protocol.exercises import Caution, Exercise, Patient, SessionTexts, Side, adapted
 from assistant.protocol.model import Vocabulary
 from assistant.speech.commands import CommandSource
 from assistant.text import dutch_list
@@ -129,13 +129,13 @@ class ExerciseSession:
     def __init__(self, exercises: Sequence[Exercise], texts: SessionTexts, vocab: Vocabulary,
                  emit: Emit, commands: CommandSource, clock: Clock,
                  config: SessionConfig | None = None) -> None:
-        self.exercises = list(exercises)
+        self.config = config or SessionConfig()
+        self.exercises = [adapted(e, self.config.cautions) for e in exercises]
         self.texts = texts
         self.vocab = vocab
         self.emit = emit
         self.commands = commands
         self.clock = clock
-        self.config = config or SessionConfig()
         self.phrases = command_phrases(texts, vocab)
         self.grammar = sorted(self.phrases)
         self.index = 0
@@ -163,6 +163,7 @@ class ExerciseSession:
 
     def finish_exercise(self) -> None:
         self.outcome.completed.append(self.current.code)
+        self._say(self.texts.exercise_done, "exercise")
         self._next_exercise()
 
     def skip_exercise(self) -> None:
@@ -303,13 +304,15 @@ class ExerciseSession:
         for line in (*ex.safety, *(line for caution in self.config.cautions
                                     if caution.concerns(ex) for line in caution.patient)):
             self._say(line, "safety")
-        if ex.dosage.sides == 2:  # the side before the starting position
-            self._say(t.side_first, "exercise")
+        if ex.side_texts:  # the side before the starting position
+            self._say(ex.side_texts[0], "exercise")
+        if ex.one_arm:  # the arm too, before a starting position that names it
+            self._say(t.arm(self.config.patient.arm_side), "step")
         self._say(t.start, "exercise")
         self._say(ex.start, "step")
-        if ex.one_arm:
-            self._say(t.arm(self.config.patient.arm_side), "step")
-        self._wait(self.config.get_ready_seconds)
+        if ex.setup_seconds:
+            self._say(t.setup, "exercise")
+        self._wait(ex.setup_seconds or self.config.get_ready_seconds)
 
     def _dosage_lines(self) -> list[str]:
         d, t = self.current.dosage, self.texts
@@ -351,7 +354,12 @@ class ExerciseSession:
             if p.set == 0 and p.side == 0:
                 self._say(t.begin, "exercise")
             if len(sides) == 2 and p.set == 0:
-                self._say(t.side_left if sides[p.side] == "left" else t.side_right, "exercise")
+                side_texts = self.current.side_texts
+                if p.side and side_texts:  # how the other side begins ('draai om …')
+                    self._say(side_texts[p.side], "exercise")
+                else:
+                    self._say(t.side_left if sides[p.side] == "left" else t.side_right,
+                              "exercise")
             if d.sets > 1:
                 self._say(t.set_start.format(set=spoken_number(p.set + 1),
                                              sets=spoken_number(d.sets)), "exercise")
@@ -359,9 +367,12 @@ class ExerciseSession:
             self.emit(Rep(p.rep + 1, d.repetitions, p.set + 1, d.sets, sides[p.side],
                           self.current.code))
             self._say(t.rep.format(number=spoken_number(p.rep + 1)), "count")
-            self._wait(d.pace_seconds)
-            if d.hold_seconds:
+            if d.hold_seconds:  # held where the movement turns: out, hold, back
+                self._wait(d.pace_seconds / 2)
                 self._hold(d.hold_seconds)
+                self._wait(d.pace_seconds / 2)
+            else:
+                self._wait(d.pace_seconds)
             p.rep += 1
         p.rep = 0
         p.set += 1
@@ -369,7 +380,8 @@ class ExerciseSession:
             p.set, p.side = 0, p.side + 1
 
     def _hold(self, seconds: int) -> None:
-        """'Houd vast … drie, twee, één, en loslaten', on time whatever the speech takes."""
+        """'Houd vast … nog twee, nog één … en rustig terug', on time whatever the speech
+        takes."""
         start = self.clock.now()
         self.emit(Hold(seconds, self.current.code))
         self._say(self.texts.hold, "count")
@@ -380,8 +392,10 @@ class ExerciseSession:
         self._say(self.texts.release, "count")
 
     def _perform_rest(self) -> None:
-        self._say(self.texts.rest, "exercise")
-        self._wait(self.current.dosage.rest_seconds, paced=False)
+        seconds = self.current.dosage.rest_seconds
+        if seconds:
+            self._say(self.texts.rest.format(seconds=spoken_number(seconds)), "exercise")
+        self._wait(seconds, paced=False)
 
     def _perform_closing(self) -> None:
         for line in self.texts.closing:

@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from assistant.protocol.exercises import Caution, Dosage, Exercise, Library, Patient, SessionTexts
+from assistant.protocol.exercises import (
+    Caution,
+    Dosage,
+    Exercise,
+    Library,
+    Patient,
+    SessionTexts,
+    adapted,
+)
 from assistant.protocol.findings import ArmSide
 
 # The printed look every page the assistant writes shares (this sheet, the report): A4, the
@@ -84,6 +92,8 @@ def _exercise(ex: Exercise, texts: SessionTexts, patient: Patient,
     rows.append(("Beginhouding", escape(ex.start)))
     if ex.one_arm:
         rows.append(("Welke arm", _arm(texts, patient.arm_side)))
+    if ex.side_texts:
+        rows.append(("Welke kant", escape(" ".join(ex.side_texts))))
     table = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     extra = [line for c in cautions if c.concerns(ex) for line in c.patient]
     safety = "".join(f'<p class="safety">{escape(s)}</p>' for s in (*ex.safety, *extra))
@@ -110,8 +120,8 @@ def render_sheet(library: Library, codes: Sequence[str], *, day: date,
            *(line for c in cautions if not c.movements for line in c.patient)]
     caution = ('<div class="warning">' + "".join(f"<p>{escape(line)}</p>" for line in top)
                + "</div>") if top else ""
-    body = "".join(_exercise(library.exercise(c), texts, patient, cautions, later=c in later)
-                   for c in codes)
+    body = "".join(_exercise(adapted(library.exercise(c), cautions), texts, patient, cautions,
+                             later=c in later) for c in codes)
     closing = "".join(f"<p>{escape(line)}</p>" for line in texts.closing[1:])
     count = f"{len(codes)} oefening" + ("" if len(codes) == 1 else "en")
     return f"""<!DOCTYPE html>

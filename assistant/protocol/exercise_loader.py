@@ -39,7 +39,9 @@ PLACEHOLDERS = {
     "count_many": {"count"}, "not_in_menu": {"codes"}, "question": {"example"},
     "ambiguous": {"codes"}, "rep": {"number"}, "hold_left": {"number"},
     "frequency": {"frequency"}, "item_frequency": {"code", "name", "frequency"},
+    "rest": {"seconds"},
 }
+SETUP_SECONDS = (10, 120)
 PROFILES = frozenset("ABCD")
 FREQUENCY = re.compile(r"[a-zà-ÿ][a-zà-ÿ ,']*[a-zà-ÿ]")  # Dutch words, no digits, no full stop
 LIST_TEXTS = {"intro", "safety", "closing", "pain_rule", "frequencies"}
@@ -108,7 +110,8 @@ def _exercise(code: str, t: Table) -> Exercise:
     if not CODE.fullmatch(code):
         raise ProtocolError(f"{t.where}: '{code}' is not an exercise code like F14 or F26a")
     t.check_keys({"name", "technical_name", "one_arm", "video", "source", "purpose", "start",
-                  "steps", "equipment", "safety", "dosage", "movements", "text_source"})
+                  "steps", "equipment", "safety", "dosage", "movements", "text_source",
+                  "side_texts", "setup_seconds"})
     name, technical_name = _names(t)
     video = t.text("video")
     if video != code[1:]:
@@ -123,6 +126,12 @@ def _exercise(code: str, t: Table) -> Exercise:
     if one_arm and (dosage.timed or dosage.sides != 1):
         raise ProtocolError(f"{t.where}.dosage: a one_arm exercise is counted, with sides = 1 "
                             "(the arm side says which arm, or both)")
+    side_texts = tuple(_spoken(t, "side_texts", s)
+                       for s in t.texts("side_texts", optional=True))
+    if (dosage.sides == 2) != bool(side_texts) or len(side_texts) not in (0, 2):
+        raise ProtocolError(f"{t.where}.side_texts: an exercise done on both sides says how "
+                            "each side begins (two texts: left, right); others have none")
+    setup = _whole(t, "setup_seconds", *SETUP_SECONDS) if "setup_seconds" in t.data else 0
     movements = _subset(t, "movements", MOVEMENTS)
     if "nerve_glide" in movements and dosage.hold_seconds:
         raise ProtocolError(f"{t.where}.dosage: a nerve glide slides and does not hold "
@@ -139,12 +148,14 @@ def _exercise(code: str, t: Table) -> Exercise:
         dosage=dosage,
         movements=movements,
         text_source=t.text("text_source"),
+        side_texts=side_texts,
+        setup_seconds=setup,
     )
 
 
 def _caution(name: str, t: Table) -> Caution:
     t.check_keys({"precautions", "profiles", "movements", "patient", "therapist", "source",
-                  "addition"})
+                  "addition", "replace"})
     therapist = t.text("therapist", optional=True)
     if therapist:
         therapist = t.template("therapist", {"codes"})
@@ -153,15 +164,38 @@ def _caution(name: str, t: Table) -> Caution:
         raise ProtocolError(f"{t.where}.therapist: a caution of the whole session names no "
                             "exercises; give it movements or no therapist text")
     t.text("addition", optional=True)  # why, when the line is our addition (documentation)
+    pairs = t.data.get("replace", [])
+    if not isinstance(pairs, list) or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+            and p[0].strip() for p in pairs):
+        raise ProtocolError(f"{t.where}.replace: expected a list of [said now, said instead] "
+                            "texts")
+    replacements = tuple((old.strip(), _spoken(t, "replace", new.strip()) if new.strip()
+                          else "") for old, new in pairs)
+    patient = t.texts("patient", optional=bool(replacements))
+    if not patient and not replacements:
+        raise ProtocolError(f"{t.where}.patient: missing (a caution says something, or "
+                            "changes an instruction)")
     return Caution(
         id=name,
-        patient=tuple(_spoken(t, "patient", s) for s in t.texts("patient")),
+        patient=tuple(_spoken(t, "patient", s) for s in patient),
         source=t.text("source"),
         precautions=_subset(t, "precautions", PRECAUTIONS),
         profiles=_subset(t, "profiles", PROFILES),
         movements=movements,
         therapist=therapist,
+        replace=replacements,
     )
+
+
+def _check_replacements(caution: Caution, exercises: tuple[Exercise, ...]) -> None:
+    """Every text a caution replaces is a step, or part of a starting position, of an
+    exercise it concerns (else the data changed and the caution silently stopped working)."""
+    for old, _ in caution.replace:
+        if not any((not caution.movements or caution.concerns(e))
+                   and (old in e.steps or old in e.start) for e in exercises):
+            raise ProtocolError(f"exercise library cautions.{caution.id}.replace: '{old}' is "
+                                "no step or starting position of an exercise it concerns")
 
 
 def _texts(t: Table, names: list[str]) -> dict[str, Any]:
@@ -209,6 +243,8 @@ def parse_library(data: Mapping[str, Any]) -> Library:
     if not exercises:
         raise ProtocolError("exercise library: no exercises")
     cautions = tuple(_caution(name, t) for name, t in root.table("cautions").items())
+    for caution in cautions:
+        _check_replacements(caution, exercises)
     choice = _choice(root.table("choice"))
     unknown = sorted({e.dosage.frequency for e in exercises} - set(choice.frequencies))
     if unknown:

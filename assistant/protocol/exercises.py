@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Final, Literal
 
 from assistant.protocol.findings import ARM_SIDES, PRECAUTIONS, ArmSide
@@ -63,6 +63,8 @@ class Exercise:
     dosage: Dosage = Dosage()
     movements: frozenset[str] = frozenset()  # of MOVEMENTS: which cautions concern it
     text_source: str = ""  # where the instruction's wording comes from, or 'our reading'
+    side_texts: tuple[str, ...] = ()  # sides = 2: said as the left, then the right side begins
+    setup_seconds: int = 0  # s to set up before the steps (pulley, band); 0: the usual moment
 
     @property
     def therapist_name(self) -> str:
@@ -82,7 +84,8 @@ class Exercise:
                 "purpose": self.purpose, "start": self.start, "steps": list(self.steps),
                 "dosage": self.dosage.to_json(), "equipment": list(self.equipment),
                 "safety": list(self.safety), "video": self.video, "one_arm": self.one_arm,
-                "movements": sorted(self.movements), "text_source": self.text_source}
+                "movements": sorted(self.movements), "text_source": self.text_source,
+                "side_texts": list(self.side_texts), "setup_seconds": self.setup_seconds}
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,9 @@ class Caution:
     with every exercise that has one of `movements` (none: once, for the whole session), when
     the patient's profile is one of `profiles` and a precaution one of `precautions` (each
     empty: any). `therapist` is what the choice of exercises warns with ({codes}: the chosen
-    exercises it concerns); empty: no warning."""
+    exercises it concerns); empty: no warning. `replace` changes the instructions of the
+    exercises it concerns (all, without movements): a step, or a sentence of the starting
+    position, said in place of another ('' leaves a step out)."""
 
     id: str
     patient: tuple[str, ...]
@@ -100,6 +105,7 @@ class Caution:
     profiles: frozenset[str] = frozenset()
     movements: frozenset[str] = frozenset()
     therapist: str = ""
+    replace: tuple[tuple[str, str], ...] = ()  # (said now, said instead)
 
     def applies(self, profile: str | None, precautions: Collection[str]) -> bool:
         """Whether it concerns a patient of `profile` (None: not known) with `precautions`."""
@@ -109,6 +115,24 @@ class Caution:
     def concerns(self, exercise: Exercise) -> bool:
         """Whether it is said with `exercise` (False for a caution of the whole session)."""
         return bool(self.movements & exercise.movements)
+
+    def adapt(self, exercise: Exercise) -> Exercise:
+        """`exercise` with this caution's replacements made, when it concerns it."""
+        if not self.replace or (self.movements and not self.concerns(exercise)):
+            return exercise
+        start, steps = exercise.start, list(exercise.steps)
+        for old, new in self.replace:
+            start = " ".join(start.replace(old, new).split())
+            steps = [new if step == old else step for step in steps]
+        return replace(exercise, start=start, steps=tuple(s for s in steps if s))
+
+
+def adapted(exercise: Exercise, cautions: Sequence[Caution]) -> Exercise:
+    """`exercise` as the patient of `cautions` (Library.cautions_for) hears and reads it:
+    every caution's replacements made, in the data's order."""
+    for caution in cautions:
+        exercise = caution.adapt(exercise)
+    return exercise
 
 
 @dataclass(frozen=True)
@@ -168,8 +192,8 @@ class SessionTexts:
     hold_left: str  # {number}: the last seconds of a hold, never a bare count word
     release: str
     rep: str  # {number}: a repetition said as one ('Herhaling twee')
-    side_first: str  # said before the starting position of an exercise done on both sides
-    rest: str
+    rest: str  # {seconds}
+    setup: str  # said before a long set-up time (Exercise.setup_seconds)
     exercise_done: str
     skipped: str
     repeat: str

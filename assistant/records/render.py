@@ -11,7 +11,7 @@ from assistant.protocol.followup_data import load_followup
 from assistant.protocol.model import Protocol
 from assistant.records.chart import terminal_chart
 from assistant.records.store import ConsultationRow, EvaluationRow
-from assistant.text import dutch_list, format_number
+from assistant.text import dutch_list, format_number, printable
 
 CHART_FILE = "history.png"
 COURSE_WORDS = {"normal": "normaal", "abnormal": "afwijkend"}
@@ -113,8 +113,10 @@ def followup_markdown(f: Followup, chart: str | None) -> str:
 
 
 def chosen_with_frequency(codes: Sequence[str], frequencies: Mapping[str, str]) -> list[str]:
-    """The chosen exercises, a changed frequency beside its code: 'F14 (elke avond)'."""
-    return [f"{code} ({frequencies[code]})" if code in frequencies else code for code in codes]
+    """The chosen exercises, a changed frequency beside its code: 'F14 (elke avond)' (as
+    stored, shown without control characters)."""
+    return [f"{code} ({printable(frequencies[code])})" if code in frequencies else code
+            for code in codes]
 
 
 def intake_lines(c: ConsultationRow, protocol: Protocol) -> list[str]:
