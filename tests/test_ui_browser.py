@@ -208,8 +208,15 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     shot(driver, "4-result-and-menu")
     page.find("#pick-F14").click()
     page.find("#pick-F20").click()
+    often = page.find("#often-F20")  # how often: the default first, then the others
+    f20 = PROTOCOL.library.exercise("F20").dosage.frequency
+    assert often.get_attribute("value") == f20
+    page.driver.execute_script(
+        "const s = arguments[0]; s.value = 'om de dag'; s.dispatchEvent(new Event('change'));",
+        often)
     page._after(lambda: page.enabled("#choose").click(), "the choice read back")
-    assert "veertien" in page.question()
+    assert "veertien" in page.question() and "om de dag" in page.question()
+    assert PROTOCOL.library.exercise("F14").dosage.frequency not in page.question()
     until(lambda: page.in_view("#question"), "the read-back scrolled into view")  # smoothly
     shot(driver, "4-choice-read-back")
     page.click("ja")
@@ -225,6 +232,7 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
 
     driver.get(driver.current_url.replace("/intake", "/report"))
     assert "Nekpijn-intake" in page.text("body") and "F14" in page.text("body")
+    assert "om de dag" in page.text("body")  # the changed frequency, in the report
     shot(driver, "6-report")
 
     driver.get(screen.url.split("?")[0] + "intake")

@@ -185,9 +185,13 @@ class MenuItem:
     code: str
     name: str  # plain Dutch
     technical_name: str  # the protocol's name
+    frequency: str = ""  # how often by default (Dutch words); '' not given
 
     def to_json(self) -> dict[str, str]:
-        return {"code": self.code, "name": self.name, "technical_name": self.technical_name}
+        out = {"code": self.code, "name": self.name, "technical_name": self.technical_name}
+        if self.frequency:
+            out["frequency"] = self.frequency
+        return out
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,8 @@ class Menu(BaseEvent):
     exercises: tuple[MenuItem, ...]
     warning: str | None
     if_insufficient: tuple[MenuItem, ...] = ()  # D: offered when the therapy helps too little
+    frequencies: tuple[str, ...] = ()  # what may be said after a code to change how often
+    cautions: tuple[str, ...] = ()  # the patient's precautions: which exercises to watch
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -206,6 +212,10 @@ class Menu(BaseEvent):
             "warning": self.warning}
         if self.if_insufficient:
             out["if_insufficient"] = [e.to_json() for e in self.if_insufficient]
+        if self.frequencies:
+            out["frequencies"] = list(self.frequencies)
+        if self.cautions:
+            out["cautions"] = list(self.cautions)
         return out
 
 

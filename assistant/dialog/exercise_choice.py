@@ -278,9 +278,12 @@ class ExerciseChoice:
         """Show the menu (on screen; it is not spoken: 'help' reads the numbers) and ask."""
         def items(codes: tuple[str, ...]) -> tuple[MenuItem, ...]:
             exercises = [self.library.exercise(c) for c in codes]
-            return tuple(MenuItem(e.code, e.name, e.technical_name) for e in exercises)
+            return tuple(MenuItem(e.code, e.name, e.technical_name, e.dosage.frequency)
+                         for e in exercises)
 
-        self.emit(Menu(items(self.menu), self.warning, items(self.later)))
+        self.emit(Menu(items(self.menu), self.warning, items(self.later),
+                       self.library.choice.frequencies,
+                       tuple(self.warnings(self.choosable, spoken=False))))
         self._ask()
 
     @property
@@ -409,15 +412,16 @@ class ExerciseChoice:
             return texts.item.format(code=spoken_code(code), name=name)
         return texts.item_frequency.format(code=spoken_code(code), name=name, frequency=frequency)
 
-    def warnings(self, codes: Sequence[str]) -> list[str]:
-        """What the therapist is warned of for the chosen `codes`: each of the patient's
-        cautions with a `therapist` text that concerns one of them, naming those (spoken)."""
+    def warnings(self, codes: Sequence[str], *, spoken: bool = True) -> list[str]:
+        """What the therapist is warned of for `codes`: each of the patient's cautions with a
+        `therapist` text that concerns one of them, naming those (spoken, or as written for
+        the menu on the screen: 'F14 en F17')."""
         said = []
         for caution in self.library.cautions_for(self.patient):
             concerned = [c for c in codes if caution.concerns(self.library.exercise(c))]
             if caution.therapist and concerned:
-                said.append(caution.therapist.format(
-                    codes=dutch_list([spoken_code(c) for c in concerned])))
+                said.append(caution.therapist.format(codes=dutch_list(
+                    [spoken_code(c) if spoken else c for c in concerned])))
         return said
 
     def _ask(self) -> None:

@@ -95,6 +95,8 @@ class Screen:
                         self._menu_item(item)
                 if event.warning:
                     self._print(s.warn(f"Let op: {event.warning}"))
+                for caution in event.cautions:
+                    self._print(s.warn(caution))
             case ExerciseStart():
                 self._print("")
                 self._print(s.bold(f"— {event.code}: {event.name} "
@@ -103,7 +105,9 @@ class Screen:
                 self._print(s.warn(f"Fout: {event.message}"))
 
     def _menu_item(self, item: MenuItem) -> None:
-        self._print(f"  {item.code:5} {name_for_therapist(item.name, item.technical_name)}")
+        often = f"; {item.frequency}" if item.frequency else ""
+        self._print(f"  {item.code:5} {name_for_therapist(item.name, item.technical_name)}"
+                    f"{often}")
 
     def _said(self, say_kind: str, text: str) -> None:
         s = self.style

@@ -363,7 +363,17 @@
     reveal(panel);
   }
 
-  function menuItem(item, list) {
+  // How often: the default first, then the other phrases the choice understands.
+  function oftenSelect(item, frequencies) {
+    const select = el("select", {id: "often-" + item.code, class: "often",
+                                 "aria-label": "Hoe vaak " + item.code});
+    for (const phrase of [item.frequency, ...frequencies.filter((f) => f !== item.frequency)]) {
+      if (phrase) select.append(el("option", {value: phrase}, phrase));
+    }
+    return select;
+  }
+
+  function menuItem(item, list, frequencies) {
     live.names[item.code] = item.name;
     const id = "pick-" + item.code;
     const row = el("li");
@@ -372,6 +382,7 @@
     label.append(el("strong", {}, item.code + " "), el("span", {}, item.name),
                  el("span", {class: "technical"}, item.technical_name));
     row.append(box, label);
+    if (item.frequency) row.append(oftenSelect(item, frequencies));
     list.append(row);
   }
 
@@ -379,12 +390,15 @@
     $("menu-panel").hidden = false;
     $("menu").replaceChildren();
     $("menu-later").replaceChildren();
-    for (const item of event.exercises) menuItem(item, $("menu"));
+    const frequencies = event.frequencies || [];
+    for (const item of event.exercises) menuItem(item, $("menu"), frequencies);
     const later = event.if_insufficient || [];
-    for (const item of later) menuItem(item, $("menu-later"));
+    for (const item of later) menuItem(item, $("menu-later"), frequencies);
     $("menu-later-title").hidden = later.length === 0;
-    $("menu-warning").hidden = !event.warning;
-    $("menu-warning").textContent = event.warning ? "Let op: " + event.warning : "";
+    const warnings = [...(event.warning ? ["Let op: " + event.warning] : []),
+                      ...(event.cautions || [])];
+    $("menu-warning").hidden = warnings.length === 0;
+    $("menu-warning").replaceChildren(...warnings.map((w) => el("span", {class: "line"}, w)));
   }
 
   function listBlock(title, items) {
@@ -599,7 +613,12 @@
       button.addEventListener("click", () => say(button.dataset.say));
     }
     $("choose").addEventListener("click", () => {
-      const codes = [...document.querySelectorAll("#menu-panel input:checked")].map((b) => b.value);
+      // every code with how often ('F14 elke avond en F55 om de dag'): a default said again
+      // is no change, and no code takes the frequency of the one after it
+      const codes = [...document.querySelectorAll("#menu-panel input:checked")].map((b) => {
+        const often = $("often-" + b.value);
+        return often ? b.value + " " + often.value : b.value;
+      });
       say(codes.length ? codes.join(" en ") : "geen");
     });
     $("choose-none").addEventListener("click", () => say("geen"));
