@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.dialog.events import Answer, Confirm, Event
+from assistant.dialog.events import Answer, Confirm, Event, Menu
 from assistant.dialog.exercise_choice import (
     QUESTION,
     ExerciseChoice,
@@ -481,3 +481,22 @@ def test_the_screens_session_uses_the_changed_frequency(screen: Any,
     messages = screen.wait(lambda m: bool(events(m, "done")))
     said = [e["text"] for e in events(messages, "say")]
     assert "Doe deze oefening elke avond." in said
+
+
+def test_an_exercise_a_precaution_leaves_out_is_refused_at_the_choice() -> None:
+    """Rolling down (F1a) is left out for weak bone: named, it is refused with the reason and
+    the question asked again; the menu shows the warning to the therapist."""
+    emitted: list[Event] = []
+    bone = Patient("B", frozenset({"osteoporosis"}))
+    dialog = ExerciseChoice(LIBRARY, VOCAB, MENU_B, emitted.append,
+                            PROTOCOL.dialog.intake.turns, patient=bone)
+    run_dialog(dialog, ScriptedListener(["één a en veertien", "veertien", "ja"]))
+    refused = [e for e in emitted if getattr(e, "reason", None) == "not_advised"]
+    assert refused and "één a" in refused[0].text  # type: ignore[attr-defined]
+    assert dialog.chosen == ("F14",)
+    roll_down = next(c for c in LIBRARY.cautions if c.id == "roll_down_left_out")
+    menu = next(e for e in emitted if isinstance(e, Menu))
+    assert roll_down.therapist.format(codes="F1a") in menu.cautions
+    plain = ExerciseChoice(LIBRARY, VOCAB, MENU_B, lambda e: None, PROTOCOL.dialog.intake.turns)
+    run_dialog(plain, ScriptedListener(["één a", "ja"]))
+    assert plain.chosen == ("F1a",)

@@ -184,7 +184,12 @@ def _set(path: list[str], value: Any) -> Mutation:
     (_set(["cautions", "bone_end_range", "therapist"], "Let op."), "placeholders"),
     (_set(["cautions", "worse_arm", "therapist"], "Let op: {codes}."), "names no exercises"),
     (_set(["cautions", "worse_arm", "patient"], ["Stop dan"]), "full stop"),
-    (_set(["cautions", "worse_arm", "patient"], None), "worse_arm.patient: expected a list"),
+    (_set(["cautions", "electric_sensation", "patient"], None),
+     "electric_sensation.patient: expected a list"),
+    (_set(["exercises", "F20", "hold_cue"], None), "F20.hold_cue: missing"),
+    (_set(["exercises", "F14", "hold_cue"], "Houd vast."), "only an exercise with a hold"),
+    (_set(["cautions", "roll_down_left_out", "codes"], None), "name the exercises it leaves"),
+    (_set(["cautions", "roll_down_left_out", "codes"], ["F99"]), "unknown 'F99'"),
     (_set(["cautions", "bone_end_range", "replace"], [["Draai heel ver.", "Draai minder."]]),
      "'Draai heel ver.' is no step"),
     (_set(["cautions", "bone_end_range", "replace"], [["Draai zo ver als prettig is."]]),
@@ -212,8 +217,8 @@ def test_a_profile_menu_naming_an_exercise_outside_the_library_fails() -> None:
     nekpijn = tomllib.loads(
         resources.files("assistant.protocol").joinpath("nekpijn.toml").read_text("utf-8"))
     library = data()
-    del library["exercises"]["F58"]
-    with pytest.raises(ProtocolError, match="unknown exercise 'F58'"):
+    del library["exercises"]["F34"]
+    with pytest.raises(ProtocolError, match="unknown exercise 'F34'"):
         parse_protocol(nekpijn, parse_library(library))
 
 

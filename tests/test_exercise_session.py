@@ -65,7 +65,8 @@ def test_holds_are_counted_down_and_released_on_time(code: str) -> None:
         after = [e for e in events[i + 1:] if e["event"] == "say"]
         countdown = list(range(min(3, seconds), 0, -1))
         spoken = [e["text"] for e in after[:len(countdown) + 2]]
-        assert spoken == [TEXTS.hold, *[TEXTS.hold_left.format(number=spoken_number(n))
+        assert spoken == [LIB.exercise(code).hold_cue,
+                          *[TEXTS.hold_left.format(number=spoken_number(n))
                                         for n in countdown],
                           TEXTS.release]
         times = [e["t"] for e in after[1:len(countdown) + 2]]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from assistant.output.sheet import render_sheet
 from assistant.protocol.exercises import Patient
 from assistant.protocol.findings import PRECAUTIONS
-from tests.harness import PROTOCOL, run_exercises, said
+from tests.harness import PROTOCOL, of, run_exercises, said
 
 LIB = PROTOCOL.library
 TEXTS = LIB.session
@@ -117,10 +117,18 @@ def test_every_caution_that_concerns_the_patient_and_exercise_is_said_with_it(
     events = run_exercises([code], patient=patient)
     steps = [str(e["text"]) for e in events if e["event"] == "step"]
     spoken = said(events)
+    left_out = LIB.left_out([code], patient) == (code,)
     for caution in LIB.cautions:
+        if left_out and not caution.exclude and not caution.whole_session:
+            assert not set(caution.patient) & set(spoken), caution.id  # not done at all
+            continue
         due = caution.applies(profile, precautions)
-        where = safety_of(events, code) if caution.movements else intro_safety(events)
-        expected = due and (not caution.movements or caution.concerns(exercise))
+        # with the exercise; of the whole session, or why an exercise is left out: at the start
+        where = (intro_safety(events) if caution.whole_session or caution.exclude
+                 else safety_of(events, code))
+        expected = due and (caution.whole_session or caution.concerns(exercise))
+        if caution.exclude and expected:  # not done at all
+            assert not of(events, "exercise") and of(events, "done")[0]["skipped"] == [code]
         if caution.patient:
             assert (set(caution.patient) <= set(where)) is expected, (caution.id, code)
         if not due:
@@ -252,14 +260,20 @@ def test_a_stored_frequency_outside_the_list_is_not_said() -> None:
 def test_a_caution_changes_the_instruction_itself_so_nothing_contradicts_it() -> None:
     """The physiotherapist's review: 'niet tot het uiterste' followed by 'zo ver als prettig
     is', or 'niet naar voren buigen' followed by 'kin naar uw borst', contradicted itself."""
-    bone = said(run_exercises(["F1a", "F14", "F17"],
+    bone = said(run_exercises(["F1", "F14", "F14b", "F17"],
                               patient=Patient("B", frozenset({"osteoporosis"}))))
-    assert not [line for line in bone if "zo ver als prettig" in line]
-    assert "Buig rustig een klein stukje voorover, tot ongeveer de helft." in bone
-    ra = said(run_exercises(["F1", "F1a", "F17"],
+    assert not [line for line in bone if "zo ver als prettig" in line or "bol" in line]
+    assert "Houd uw rug de hele tijd recht." in bone
+    assert not [line for line in bone if "op een mat" in line]
+    ra = said(run_exercises(["F1", "F17", "F26", "F33"],
                             patient=Patient("B", frozenset({"rheumatoid_arthritis"}))))
-    assert not [line for line in ra if "kin" in line and "borst" in line]
-    assert not [line for line in ra if "meebuigen" in line]
+    assert not [line for line in ra if "naar uw borst zakken" in line and "niet" not in line]
+    assert not [line for line in ra if "meebuigen" in line or "kin een klein beetje in" in line]
+    assert not [line for line in ra if "handen losjes tegen uw wangen" in line]
+    both = said(run_exercises(["F17"], patient=Patient(
+        "B", frozenset({"osteoporosis", "rheumatoid_arthritis"}))))
+    assert "Houd uw rug recht en uw hoofd rechtop. Buig een beetje vanuit uw heupen." in both
+    assert "Kom rustig rechtop." in both
     d = said(run_exercises(["F28", "F1"], patient=Patient("D", arm_side="right")))
     assert not [line for line in d if "oor iets naar" in line]
     assert "Houd uw hoofd recht." in d and "Kijk tegelijk rustig omhoog." not in d
@@ -278,3 +292,26 @@ def test_every_caution_text_is_written_for_the_ear() -> None:
     for exercise in LIB.exercises:
         for text in exercise.side_texts:
             assert text.endswith(".") and len(text.split()) <= 18, exercise.code
+
+
+@pytest.mark.parametrize("precaution", ["osteoporosis", "corticosteroids", "rheumatoid_arthritis"])
+def test_rolling_down_is_left_out_for_weak_bone_and_rheumatism(precaution: str) -> None:
+    patient = Patient("B", frozenset({precaution}))
+    events = run_exercises(["F1a", "F14"], patient=patient)
+    assert [e["code"] for e in of(events, "exercise")] == ["F14"]
+    assert of(events, "done")[0]["skipped"] == ["F1a"]
+    assert set(lines("roll_down_left_out")) <= set(intro_safety(events))
+    sheet = render_sheet(LIB, ["F1a", "F14"], day=DAY, patient=patient)
+    assert 'id="F1a"' not in sheet and lines("roll_down_left_out")[0] in sheet
+    assert "1 oefening" in sheet
+    assert LIB.left_out(["F1a", "F14"], Patient("B")) == ()
+
+
+def test_a_d_patient_hears_stop_rules_relative_to_before_exercising() -> None:
+    events = run_exercises(["F14"], patient=Patient("D", arm_side="left"))
+    start = intro_safety(events)
+    assert TEXTS.safety[0] not in start  # the rule for an arm without symptoms
+    assert "Straalt de pijn verder uit, of tintelt het meer dan vóór het oefenen? " \
+           "Stop dan met de oefening." in start
+    assert set(lines("rotation_toward_the_arm")) <= set(safety_of(events, "F14"))
+    assert TEXTS.safety[0] in intro_safety(run_exercises(["F14"], patient=Patient("B")))

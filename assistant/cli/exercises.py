@@ -35,7 +35,7 @@ from assistant.intake.run import Fanout, SpeechOutput
 from assistant.output.files import write_private
 from assistant.output.screen import EventLog, Screen
 from assistant.output.sheet import render_sheet
-from assistant.protocol.exercises import Library, Patient, adapted
+from assistant.protocol.exercises import Library, Patient, adapted, excluded
 from assistant.protocol.findings import PRECAUTIONS
 from assistant.protocol.model import Protocol
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
@@ -259,8 +259,9 @@ def _list(args: argparse.Namespace, protocol: Protocol) -> int:
         exercise = library.exercise(code)
         entry = adapted(exercise, cautions).to_json()  # as this patient hears it
         entry["dosage"]["frequency"] = program.patient.frequency(exercise)
-        entry["cautions"] = [line for c in cautions if not c.movements or c.concerns(exercise)
+        entry["cautions"] = [line for c in cautions if c.whole_session or c.concerns(exercise)
                              for line in c.patient]
+        entry["left_out"] = excluded(exercise, cautions) is not None  # not done by this patient
         entries.append(entry)
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))

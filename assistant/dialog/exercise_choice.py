@@ -342,6 +342,10 @@ class ExerciseChoice:
         if choice.ambiguous:
             return "ambiguous", texts.ambiguous.format(
                 codes=dutch_list([spoken_code(c) for c in choice.ambiguous]))
+        left_out = self.library.left_out(choice.codes, self.patient)
+        if left_out:  # a caution of the patient's precautions leaves it out
+            return "not_advised", texts.not_advised.format(
+                codes=dutch_list([spoken_code(c) for c in left_out]))
         return None
 
     def _corrected(self, heard: Utterance) -> bool:

@@ -31,7 +31,16 @@ from assistant.dialog.events import (
 )
 from assistant.dialog.spoken import spoken_number, spoken_video
 from assistant.dialog.words import clean
-from assistant.protocol.exercises import Caution, Exercise, Patient, SessionTexts, Side, adapted
+from assistant.protocol.exercises import (
+    Caution,
+    Exercise,
+    Patient,
+    SessionTexts,
+    Side,
+    adapted,
+    excluded,
+    session_lines,
+)
 from assistant.protocol.model import Vocabulary
 from assistant.speech.commands import CommandSource
 from assistant.text import dutch_list
@@ -130,7 +139,11 @@ class ExerciseSession:
                  emit: Emit, commands: CommandSource, clock: Clock,
                  config: SessionConfig | None = None) -> None:
         self.config = config or SessionConfig()
-        self.exercises = [adapted(e, self.config.cautions) for e in exercises]
+        cautions = self.config.cautions
+        # what a caution leaves out is not done: said why at the start, counted as skipped
+        self.left_out = [(e, c) for e in exercises if (c := excluded(e, cautions)) is not None]
+        self.exercises = [adapted(e, cautions) for e in exercises
+                          if excluded(e, cautions) is None]
         self.texts = texts
         self.vocab = vocab
         self.emit = emit
@@ -141,7 +154,7 @@ class ExerciseSession:
         self.index = 0
         self.position = Position()
         self.tempo = 1.0
-        self.outcome = SessionOutcome()
+        self.outcome = SessionOutcome(skipped=[e.code for e, _ in self.left_out])
         self._paused_from = "exercise"
         self.state: str = STATES[0]
         self.machine = Machine(model=self, states=STATES, transitions=TRANSITIONS,
@@ -277,14 +290,17 @@ class ExerciseSession:
             self._say(line, "intro")
         for line in self.texts.pain_rule:  # how much pain is allowed (issue 22)
             self._say(line, "safety")
-        for line in self.texts.safety:
+        for line in session_lines(self.texts.safety, self.config.cautions):
             self._say(line, "safety")
         if self.config.warning:
             self._say(self.config.warning, "safety")
         for caution in self.config.cautions:  # those of the whole session (profile D's arm)
-            if not caution.movements:
+            if caution.whole_session:
                 for line in caution.patient:
                     self._say(line, "safety")
+        for caution in dict.fromkeys(c for _, c in self.left_out):  # why one is not done
+            for line in caution.patient:
+                self._say(line, "safety")
         count = len(self.exercises)
         if count:
             self._say(self.texts.program_one if count == 1 else
@@ -302,7 +318,8 @@ class ExerciseSession:
         if ex.equipment:
             self._say(t.equipment.format(items=dutch_list(list(ex.equipment))), "exercise")
         for line in (*ex.safety, *(line for caution in self.config.cautions
-                                    if caution.concerns(ex) for line in caution.patient)):
+                                    if caution.concerns(ex) and not caution.exclude
+                                    for line in caution.patient)):
             self._say(line, "safety")
         if ex.side_texts:  # the side before the starting position
             self._say(ex.side_texts[0], "exercise")
@@ -380,11 +397,11 @@ class ExerciseSession:
             p.set, p.side = 0, p.side + 1
 
     def _hold(self, seconds: int) -> None:
-        """'Houd vast … nog twee, nog één … en rustig terug', on time whatever the speech
-        takes."""
+        """'Houd de open stand vast … nog twee, nog één … en rustig terug', on time whatever
+        the speech takes."""
         start = self.clock.now()
         self.emit(Hold(seconds, self.current.code))
-        self._say(self.texts.hold, "count")
+        self._say(self.current.hold_cue, "count")
         for left in range(min(COUNTDOWN, seconds), 0, -1):
             self._wait_until(start + seconds - left)
             self._say(self.texts.hold_left.format(number=spoken_number(left)), "count")

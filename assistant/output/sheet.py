@@ -15,6 +15,8 @@ from assistant.protocol.exercises import (
     Patient,
     SessionTexts,
     adapted,
+    excluded,
+    session_lines,
 )
 from assistant.protocol.findings import ArmSide
 
@@ -95,7 +97,7 @@ def _exercise(ex: Exercise, texts: SessionTexts, patient: Patient,
     if ex.side_texts:
         rows.append(("Welke kant", escape(" ".join(ex.side_texts))))
     table = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    extra = [line for c in cautions if c.concerns(ex) for line in c.patient]
+    extra = [line for c in cautions if c.concerns(ex) and not c.exclude for line in c.patient]
     safety = "".join(f'<p class="safety">{escape(s)}</p>' for s in (*ex.safety, *extra))
     return (f'<section class="exercise" id="{escape(ex.code)}">'
             f'<h2><span class="code">{escape(ex.code)}</span>{escape(ex.name)}</h2>'
@@ -115,15 +117,21 @@ def render_sheet(library: Library, codes: Sequence[str], *, day: date,
     top, or with the exercises they concern)."""
     texts, patient = library.session, patient or Patient()
     cautions = library.cautions_for(patient)
-    notes = "".join(f"<p>{escape(line)}</p>" for line in (*texts.pain_rule, *texts.safety))
+    notes = "".join(f"<p>{escape(line)}</p>" for line in
+                    (*texts.pain_rule, *session_lines(texts.safety, cautions)))
+    left_out = library.left_out(codes, patient)
+    why = dict.fromkeys(reason for c in left_out
+                        if (reason := excluded(library.exercise(c), cautions)) is not None)
     top = [*([warning] if warning else []),
-           *(line for c in cautions if not c.movements for line in c.patient)]
-    caution = ('<div class="warning">' + "".join(f"<p>{escape(line)}</p>" for line in top)
-               + "</div>") if top else ""
+           *(line for c in cautions if c.whole_session for line in c.patient),
+           *(line for c in why for line in c.patient)]
+    warnings = ('<div class="warning">' + "".join(f"<p>{escape(line)}</p>" for line in top)
+                + "</div>") if top else ""
     body = "".join(_exercise(adapted(library.exercise(c), cautions), texts, patient, cautions,
-                             later=c in later) for c in codes)
+                             later=c in later) for c in codes if c not in left_out)
     closing = "".join(f"<p>{escape(line)}</p>" for line in texts.closing[1:])
-    count = f"{len(codes)} oefening" + ("" if len(codes) == 1 else "en")
+    done = len(codes) - len(left_out)
+    count = f"{done} oefening" + ("" if done == 1 else "en")
     return f"""<!DOCTYPE html>
 <html lang="nl">
 <head>
@@ -136,7 +144,7 @@ def render_sheet(library: Library, codes: Sequence[str], *, day: date,
 <p class="meta">Datum: {day.strftime("%d-%m-%Y")} · {count}</p>
 <div class="note"><p>{escape(texts.sheet_intro)}</p></div>
 <div class="note">{notes}</div>
-{caution}
+{warnings}
 {body}
 <footer>{closing}</footer>
 </body>

@@ -36,7 +36,8 @@ PLACEHOLDERS = {
     "equipment": {"items"}, "dosage_reps": {"repetitions"}, "dosage_sets": {"sets"},
     "dosage_hold": {"seconds"}, "timed": {"minutes"}, "set_start": {"set", "sets"},
     "help": {"menu"}, "readback": {"count", "items"}, "item": {"code", "name"},
-    "count_many": {"count"}, "not_in_menu": {"codes"}, "question": {"example"},
+    "count_many": {"count"}, "not_in_menu": {"codes"}, "not_advised": {"codes"},
+    "question": {"example"},
     "ambiguous": {"codes"}, "rep": {"number"}, "hold_left": {"number"},
     "frequency": {"frequency"}, "item_frequency": {"code", "name", "frequency"},
     "rest": {"seconds"},
@@ -111,7 +112,7 @@ def _exercise(code: str, t: Table) -> Exercise:
         raise ProtocolError(f"{t.where}: '{code}' is not an exercise code like F14 or F26a")
     t.check_keys({"name", "technical_name", "one_arm", "video", "source", "purpose", "start",
                   "steps", "equipment", "safety", "dosage", "movements", "text_source",
-                  "side_texts", "setup_seconds"})
+                  "side_texts", "setup_seconds", "hold_cue"})
     name, technical_name = _names(t)
     video = t.text("video")
     if video != code[1:]:
@@ -136,6 +137,9 @@ def _exercise(code: str, t: Table) -> Exercise:
     if "nerve_glide" in movements and dosage.hold_seconds:
         raise ProtocolError(f"{t.where}.dosage: a nerve glide slides and does not hold "
                             "(hold_seconds = 0)")
+    hold_cue = _spoken(t, "hold_cue", t.text("hold_cue")) if dosage.hold_seconds else ""
+    if not dosage.hold_seconds and "hold_cue" in t.data:
+        raise ProtocolError(f"{t.where}.hold_cue: only an exercise with a hold says where")
     return Exercise(
         code=code, name=name, video=video, technical_name=technical_name, one_arm=one_arm,
         source=t.text("source"),
@@ -150,17 +154,22 @@ def _exercise(code: str, t: Table) -> Exercise:
         text_source=t.text("text_source"),
         side_texts=side_texts,
         setup_seconds=setup,
+        hold_cue=hold_cue,
     )
 
 
-def _caution(name: str, t: Table) -> Caution:
+def _caution(name: str, t: Table, known_codes: tuple[str, ...]) -> Caution:
     t.check_keys({"precautions", "profiles", "movements", "patient", "therapist", "source",
-                  "addition", "replace"})
+                  "addition", "replace", "codes", "exclude"})
     therapist = t.text("therapist", optional=True)
     if therapist:
         therapist = t.template("therapist", {"codes"})
     movements = _subset(t, "movements", MOVEMENTS)
-    if therapist and not movements:
+    codes = _subset(t, "codes", known_codes)
+    exclude = t.flag("exclude")
+    if exclude and not (movements or codes):
+        raise ProtocolError(f"{t.where}.exclude: name the exercises it leaves out (codes)")
+    if therapist and not (movements or codes):
         raise ProtocolError(f"{t.where}.therapist: a caution of the whole session names no "
                             "exercises; give it movements or no therapist text")
     t.text("addition", optional=True)  # why, when the line is our addition (documentation)
@@ -185,17 +194,29 @@ def _caution(name: str, t: Table) -> Caution:
         movements=movements,
         therapist=therapist,
         replace=replacements,
+        codes=codes,
+        exclude=exclude,
     )
 
 
-def _check_replacements(caution: Caution, exercises: tuple[Exercise, ...]) -> None:
-    """Every text a caution replaces is a step, or part of a starting position, of an
-    exercise it concerns (else the data changed and the caution silently stopped working)."""
-    for old, _ in caution.replace:
-        if not any((not caution.movements or caution.concerns(e))
-                   and (old in e.steps or old in e.start) for e in exercises):
-            raise ProtocolError(f"exercise library cautions.{caution.id}.replace: '{old}' is "
-                                "no step or starting position of an exercise it concerns")
+def _check_replacements(cautions: tuple[Caution, ...], exercises: tuple[Exercise, ...],
+                        session: SessionTexts) -> None:
+    """Every text a caution replaces is a step, a safety line or part of a starting position
+    of an exercise it concerns, a general safety line (a caution of the whole session), or
+    what an earlier caution says instead (else the data changed and the caution silently
+    stopped working)."""
+    said_instead: set[str] = set()
+    for caution in cautions:
+        for old, new in caution.replace:
+            concerned = [e for e in exercises if caution.whole_session or caution.concerns(e)]
+            found = (old in said_instead
+                     or any(old in (*e.steps, *e.safety) or old in e.start for e in concerned)
+                     or (caution.whole_session and old in session.safety))
+            if not found:
+                raise ProtocolError(f"exercise library cautions.{caution.id}.replace: '{old}' "
+                                    "is no step, safety line or starting position of an "
+                                    "exercise it concerns")
+            said_instead.add(new)
 
 
 def _texts(t: Table, names: list[str]) -> dict[str, Any]:
@@ -242,15 +263,16 @@ def parse_library(data: Mapping[str, Any]) -> Library:
     exercises = tuple(_exercise(code, t) for code, t in root.table("exercises").items())
     if not exercises:
         raise ProtocolError("exercise library: no exercises")
-    cautions = tuple(_caution(name, t) for name, t in root.table("cautions").items())
-    for caution in cautions:
-        _check_replacements(caution, exercises)
+    codes = tuple(e.code for e in exercises)
+    cautions = tuple(_caution(name, t, codes) for name, t in root.table("cautions").items())
+    session = _session(root.table("session"))
+    _check_replacements(cautions, exercises, session)
     choice = _choice(root.table("choice"))
     unknown = sorted({e.dosage.frequency for e in exercises} - set(choice.frequencies))
     if unknown:
         raise ProtocolError(f"exercise library choice.frequencies: add '{unknown[0]}', the "
                             "default of an exercise, so it can be said at the choice")
-    return Library(exercises, _session(root.table("session")), choice, cautions)
+    return Library(exercises, session, choice, cautions)
 
 
 @cache

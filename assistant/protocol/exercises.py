@@ -65,6 +65,7 @@ class Exercise:
     text_source: str = ""  # where the instruction's wording comes from, or 'our reading'
     side_texts: tuple[str, ...] = ()  # sides = 2: said as the left, then the right side begins
     setup_seconds: int = 0  # s to set up before the steps (pulley, band); 0: the usual moment
+    hold_cue: str = ""  # with a hold: where it is held ('Houd de open stand vast.')
 
     @property
     def therapist_name(self) -> str:
@@ -85,18 +86,21 @@ class Exercise:
                 "dosage": self.dosage.to_json(), "equipment": list(self.equipment),
                 "safety": list(self.safety), "video": self.video, "one_arm": self.one_arm,
                 "movements": sorted(self.movements), "text_source": self.text_source,
-                "side_texts": list(self.side_texts), "setup_seconds": self.setup_seconds}
+                "side_texts": list(self.side_texts), "setup_seconds": self.setup_seconds,
+                "hold_cue": self.hold_cue}
 
 
 @dataclass(frozen=True)
 class Caution:
     """An extra safety line for some patients (exercises.toml [cautions]): said and printed
-    with every exercise that has one of `movements` (none: once, for the whole session), when
-    the patient's profile is one of `profiles` and a precaution one of `precautions` (each
-    empty: any). `therapist` is what the choice of exercises warns with ({codes}: the chosen
-    exercises it concerns); empty: no warning. `replace` changes the instructions of the
-    exercises it concerns (all, without movements): a step, or a sentence of the starting
-    position, said in place of another ('' leaves a step out)."""
+    with every exercise it concerns — one with one of `movements`, or one of `codes` — (none:
+    once, for the whole session), when the patient's profile is one of `profiles` and a
+    precaution one of `precautions` (each empty: any). `therapist` is what the choice of
+    exercises warns with ({codes}: the chosen exercises it concerns); empty: no warning.
+    `replace` changes the instructions of the exercises it concerns (of the whole session
+    without movements or codes, its general safety lines too): a step, a sentence of the
+    starting position or a safety line, said in place of another ('' leaves it out).
+    `exclude`: the exercises it concerns are not done by this patient."""
 
     id: str
     patient: tuple[str, ...]
@@ -106,6 +110,13 @@ class Caution:
     movements: frozenset[str] = frozenset()
     therapist: str = ""
     replace: tuple[tuple[str, str], ...] = ()  # (said now, said instead)
+    codes: frozenset[str] = frozenset()  # exercises it concerns by their code
+    exclude: bool = False
+
+    @property
+    def whole_session(self) -> bool:
+        """Said once at the start (and at the top of the sheet), not with an exercise."""
+        return not self.movements and not self.codes
 
     def applies(self, profile: str | None, precautions: Collection[str]) -> bool:
         """Whether it concerns a patient of `profile` (None: not known) with `precautions`."""
@@ -114,25 +125,47 @@ class Caution:
 
     def concerns(self, exercise: Exercise) -> bool:
         """Whether it is said with `exercise` (False for a caution of the whole session)."""
-        return bool(self.movements & exercise.movements)
+        return bool(self.movements & exercise.movements) or exercise.code in self.codes
+
+    def lines(self, lines: Sequence[str]) -> tuple[str, ...]:
+        """`lines` with this caution's replacements made (a line replaced by '' left out)."""
+        out = list(lines)
+        for old, new in self.replace:
+            out = [new if line == old else line for line in out]
+        return tuple(line for line in out if line)
 
     def adapt(self, exercise: Exercise) -> Exercise:
         """`exercise` with this caution's replacements made, when it concerns it."""
-        if not self.replace or (self.movements and not self.concerns(exercise)):
+        if not self.replace or (not self.whole_session and not self.concerns(exercise)):
             return exercise
-        start, steps = exercise.start, list(exercise.steps)
+        start = exercise.start
         for old, new in self.replace:
             start = " ".join(start.replace(old, new).split())
-            steps = [new if step == old else step for step in steps]
-        return replace(exercise, start=start, steps=tuple(s for s in steps if s))
+        return replace(exercise, start=start, steps=self.lines(exercise.steps),
+                       safety=self.lines(exercise.safety))
 
 
 def adapted(exercise: Exercise, cautions: Sequence[Caution]) -> Exercise:
     """`exercise` as the patient of `cautions` (Library.cautions_for) hears and reads it:
-    every caution's replacements made, in the data's order."""
+    every caution's replacements made, in the data's order (a later one may replace what an
+    earlier one said)."""
     for caution in cautions:
         exercise = caution.adapt(exercise)
     return exercise
+
+
+def excluded(exercise: Exercise, cautions: Sequence[Caution]) -> Caution | None:
+    """The caution (of Library.cautions_for) that leaves `exercise` out, or None."""
+    return next((c for c in cautions if c.exclude and c.concerns(exercise)), None)
+
+
+def session_lines(lines: Sequence[str], cautions: Sequence[Caution]) -> tuple[str, ...]:
+    """The session's general lines (its safety) as the patient of `cautions` hears them."""
+    out = tuple(lines)
+    for caution in cautions:
+        if caution.whole_session:
+            out = caution.lines(out)
+    return out
 
 
 @dataclass(frozen=True)
@@ -188,7 +221,6 @@ class SessionTexts:
     side_left: str
     side_right: str
     set_start: str  # {set} {sets}
-    hold: str
     hold_left: str  # {number}: the last seconds of a hold, never a bare count word
     release: str
     rep: str  # {number}: a repetition said as one ('Herhaling twee')
@@ -234,6 +266,7 @@ class ChoiceTexts:
     count_one: str
     count_many: str  # {count}
     not_in_menu: str  # {codes}
+    not_advised: str  # {codes}: on the menu, but left out for this patient (Caution.exclude)
     ambiguous: str  # {codes}: a name that two or more exercises of the menu share
     not_understood: str
     hint: str  # after a failed try: what to say
@@ -254,6 +287,11 @@ class Library:
     def cautions_for(self, patient: Patient) -> tuple[Caution, ...]:
         """The cautions that concern `patient`, in the data's order."""
         return tuple(c for c in self.cautions if c.applies(patient.profile, patient.precautions))
+
+    def left_out(self, codes: Sequence[str], patient: Patient) -> tuple[str, ...]:
+        """The exercises of `codes` that `patient` does not do (a caution excludes them)."""
+        cautions = self.cautions_for(patient)
+        return tuple(c for c in codes if excluded(self.exercise(c), cautions) is not None)
 
     def exercise(self, code: str) -> Exercise:
         for exercise in self.exercises:
