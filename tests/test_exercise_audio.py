@@ -37,8 +37,10 @@ def test_every_step_of_an_exercise_is_played_on_the_default_device(room: Path) -
     assert [e["text"] for e in events if e["event"] == "step"] == steps
     assert all(step in texts for step in steps)
     counts = [e["text"] for e in spoken if e["kind"] == "count"]
-    assert counts == 2 * [f"Herhaling {n}." for n in ("één", "twee", "drie", "vier", "vijf",
-                                                       "zes", "zeven", "acht", "negen", "tien")]
+    cues = list(library.exercise("F14").rep_cues)  # 'Naar links.', 'Naar rechts.'
+    assert counts == 2 * [said for n in ("één", "twee", "drie", "vier", "vijf", "zes", "zeven",
+                                         "acht", "negen", "tien")
+                          for said in (f"Herhaling {n}.", *cues)]
     closing = list(library.session.closing)
     assert texts[-len(closing):] == closing
     expected = sum(len(s) / r for s, r in (synthesizer.synthesize(t) for t in texts))

@@ -389,3 +389,20 @@ def test_a_long_set_up_gets_its_time_before_the_steps() -> None:
     first_step = next(e for e in events if e["event"] == "step")
     assert first_step["t"] - setup["t"] == ex.setup_seconds
     assert TEXTS.setup not in said(run_exercises(["F14"]))
+
+
+@pytest.mark.parametrize("code", ["F14", "F31", "F33"])
+def test_the_parts_of_a_repetition_are_said_in_their_share_of_the_pace(code: str) -> None:
+    """The patient at home lost track of five phases in one silent repetition: each part is
+    said ('Fase twee.', 'Naar rechts.'), spread evenly over the repetition."""
+    ex = LIB.exercise(code)
+    cues, pace = ex.rep_cues, ex.dosage.pace_seconds
+    assert len(cues) >= 2
+    events = run_exercises([code])
+    rep = next(i for i, e in enumerate(events) if e["event"] == "rep")
+    said_after = [e for e in events[rep + 1:] if e["event"] == "say"][1:len(cues) + 2]
+    assert [e["text"] for e in said_after[:len(cues)]] == list(cues)
+    assert [e["t"] - events[rep]["t"] for e in said_after[:len(cues)]] == [
+        i * pace / len(cues) for i in range(len(cues))]
+    assert said_after[-1]["text"] == TEXTS.rep.format(number="twee")
+    assert said(events).count(cues[-1]) == ex.dosage.repetitions * ex.dosage.sets

@@ -384,10 +384,15 @@ class ExerciseSession:
             self.emit(Rep(p.rep + 1, d.repetitions, p.set + 1, d.sets, sides[p.side],
                           self.current.code))
             self._say(t.rep.format(number=spoken_number(p.rep + 1)), "count")
+            cues = self.current.rep_cues
             if d.hold_seconds:  # held where the movement turns: out, hold, back
                 self._wait(d.pace_seconds / 2)
                 self._hold(d.hold_seconds)
                 self._wait(d.pace_seconds / 2)
+            elif cues:  # the parts of one repetition, each in its share of the pace
+                for cue in cues:
+                    self._say(cue, "count")
+                    self._wait(d.pace_seconds / len(cues))
             else:
                 self._wait(d.pace_seconds)
             p.rep += 1

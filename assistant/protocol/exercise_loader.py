@@ -27,7 +27,7 @@ CODE = re.compile(r"F\d{1,2}[ab]?")
 SESSION_COMMANDS = ("next", "slower", "faster")
 # Inclusive ranges for a counted exercise's dosage (a timed one has only minutes).
 DOSAGE_RANGES = {
-    "repetitions": (1, 30), "sets": (1, 5), "hold_seconds": (0, 60), "pace_seconds": (2, 20),
+    "repetitions": (1, 30), "sets": (1, 5), "hold_seconds": (0, 60), "pace_seconds": (2, 30),
     "rest_seconds": (0, 120), "sides": (1, 2),
 }
 MINUTES = (5, 30)
@@ -43,6 +43,7 @@ PLACEHOLDERS = {
     "rest": {"seconds"},
 }
 SETUP_SECONDS = (10, 120)
+MIN_CUE_SECONDS = 4  # s a repetition's cue ('Fase twee.') leaves for its part
 PROFILES = frozenset("ABCD")
 FREQUENCY = re.compile(r"[a-zà-ÿ][a-zà-ÿ ,']*[a-zà-ÿ]")  # Dutch words, no digits, no full stop
 LIST_TEXTS = {"intro", "safety", "closing", "pain_rule", "frequencies"}
@@ -112,7 +113,7 @@ def _exercise(code: str, t: Table) -> Exercise:
         raise ProtocolError(f"{t.where}: '{code}' is not an exercise code like F14 or F26a")
     t.check_keys({"name", "technical_name", "one_arm", "video", "source", "purpose", "start",
                   "steps", "equipment", "safety", "dosage", "movements", "text_source",
-                  "side_texts", "setup_seconds", "hold_cue"})
+                  "side_texts", "setup_seconds", "hold_cue", "rep_cues"})
     name, technical_name = _names(t)
     video = t.text("video")
     if video != code[1:]:
@@ -140,6 +141,11 @@ def _exercise(code: str, t: Table) -> Exercise:
     hold_cue = _spoken(t, "hold_cue", t.text("hold_cue")) if dosage.hold_seconds else ""
     if not dosage.hold_seconds and "hold_cue" in t.data:
         raise ProtocolError(f"{t.where}.hold_cue: only an exercise with a hold says where")
+    rep_cues = tuple(_spoken(t, "rep_cues", c) for c in t.texts("rep_cues", optional=True))
+    if rep_cues and (dosage.hold_seconds or dosage.timed
+                     or dosage.pace_seconds / len(rep_cues) < MIN_CUE_SECONDS):
+        raise ProtocolError(f"{t.where}.rep_cues: cues share a repetition without a hold, "
+                            f"at least {MIN_CUE_SECONDS} s each (pace_seconds)")
     return Exercise(
         code=code, name=name, video=video, technical_name=technical_name, one_arm=one_arm,
         source=t.text("source"),
@@ -155,6 +161,7 @@ def _exercise(code: str, t: Table) -> Exercise:
         side_texts=side_texts,
         setup_seconds=setup,
         hold_cue=hold_cue,
+        rep_cues=rep_cues,
     )
 
 

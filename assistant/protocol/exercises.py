@@ -66,6 +66,7 @@ class Exercise:
     side_texts: tuple[str, ...] = ()  # sides = 2: said as the left, then the right side begins
     setup_seconds: int = 0  # s to set up before the steps (pulley, band); 0: the usual moment
     hold_cue: str = ""  # with a hold: where it is held ('Houd de open stand vast.')
+    rep_cues: tuple[str, ...] = ()  # said in turn within each repetition ('Naar links.')
 
     @property
     def therapist_name(self) -> str:
@@ -87,7 +88,7 @@ class Exercise:
                 "safety": list(self.safety), "video": self.video, "one_arm": self.one_arm,
                 "movements": sorted(self.movements), "text_source": self.text_source,
                 "side_texts": list(self.side_texts), "setup_seconds": self.setup_seconds,
-                "hold_cue": self.hold_cue}
+                "hold_cue": self.hold_cue, "rep_cues": list(self.rep_cues)}
 
 
 @dataclass(frozen=True)
