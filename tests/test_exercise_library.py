@@ -201,7 +201,7 @@ def _set(path: list[str], value: Any) -> Mutation:
     (_set(["exercises", "F55", "setup_seconds"], 600), "from 10 to 120"),
     (_set(["exercises", "F20", "rep_cues"], ["Omhoog.", "Omlaag."]), "without a hold"),
     (_set(["exercises", "F31", "rep_cues"], ["Een.", "Twee.", "Drie.", "Vier.", "Vijf.", "Zes.",
-                                             "Zeven."]), "at least 4 s each"),
+                                             "Zeven.", "Acht."]), "at least 4 s each"),
     (_set(["exercises", "X14"], {}), "not an exercise code"),
     (_set(["session", "exercise"], "Oefening {nummer}."), "placeholders"),
     (_set(["session", "commands", "next"], None), "expected a list"),

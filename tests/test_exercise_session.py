@@ -177,6 +177,9 @@ def test_two_sided_exercises_do_every_set_left_then_right() -> None:
     assert spoken.index(ex.side_texts[0]) < spoken.index(TEXTS.start)
     assert spoken.index(TEXTS.side_left) < spoken.index(ex.side_texts[1])
     assert spoken.count(ex.side_texts[1]) == 1 and TEXTS.side_right not in spoken
+    # turning over is said as the rest begins, so the rest is the time to do it
+    rest = TEXTS.rest.format(seconds=spoken_number(d.rest_seconds))
+    assert spoken[spoken.index(ex.side_texts[1]) + 1] == rest
     assert TEXTS.dosage_sides in spoken
     assert not [line for line in spoken if "oefenarm" in line.lower()]
 

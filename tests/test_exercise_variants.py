@@ -80,12 +80,12 @@ def test_a_profile_d_patient_hears_the_arm_stop_rule_and_the_head_alternative() 
 @pytest.mark.parametrize("precaution", ["osteoporosis", "corticosteroids"])
 def test_weak_bone_gets_not_to_the_end_on_trunk_flexion_and_rotation(precaution: str) -> None:
     patient = Patient("B", frozenset({precaution}))
-    events = run_exercises(["F14", "F17", "F20"], patient=patient)
+    events = run_exercises(["F14", "F14b", "F20"], patient=patient)
     caution = lines("bone_end_range")
     assert set(caution) <= set(safety_of(events, "F14"))
-    assert set(caution) <= set(safety_of(events, "F17"))
+    assert set(caution) <= set(safety_of(events, "F14b"))
     assert not set(caution) & set(safety_of(events, "F20"))
-    plain = run_exercises(["F14", "F17"], patient=Patient("B"))
+    plain = run_exercises(["F14", "F14b"], patient=Patient("B"))
     assert not set(caution) & set(said(plain))
 
 
@@ -161,15 +161,15 @@ def test_a_timed_exercise_says_how_often_before_its_first_step() -> None:
 
 
 def test_the_sheet_prints_how_often_and_the_cautions_where_they_apply() -> None:
-    plain = render_sheet(LIB, ["F17", "F20"], day=DAY)
-    assert "Hoe vaak" in plain and LIB.exercise("F17").dosage.frequency in plain
+    plain = render_sheet(LIB, ["F14", "F20"], day=DAY)
+    assert "Hoe vaak" in plain and LIB.exercise("F14").dosage.frequency in plain
     assert lines("bone_end_range")[0] not in plain
-    bone = render_sheet(LIB, ["F17", "F20"], day=DAY,
+    bone = render_sheet(LIB, ["F14", "F20"], day=DAY,
                         patient=Patient("B", frozenset({"osteoporosis"}),
                                         frequencies={"F20": "om de dag"}))
-    f17 = bone[bone.index('id="F17"'):bone.index('id="F20"')]
+    f14 = bone[bone.index('id="F14"'):bone.index('id="F20"')]
     f20 = bone[bone.index('id="F20"'):]
-    assert lines("bone_end_range")[0] in f17 and lines("bone_end_range")[0] not in f20
+    assert lines("bone_end_range")[0] in f14 and lines("bone_end_range")[0] not in f20
     assert "om de dag" in f20
     d = render_sheet(LIB, ["F28"], day=DAY, warning=PROTOCOL.profile("D").exercise_warning,
                      patient=Patient("D", arm_side="left"))
@@ -192,21 +192,23 @@ def test_list_json_has_glides_without_hold_and_a_frequency_for_every_exercise() 
     listed = {e["code"]: e for e in json.loads(done.stdout)}
     assert all(listed[c]["dosage"]["hold_seconds"] == 0 for c in GLIDES)
     assert all(e["dosage"]["frequency"] for e in listed.values())
-    bone = json.loads(run("exercises", "--list", "--json", "--codes", "F17,F20",
+    bone = json.loads(run("exercises", "--list", "--json", "--codes", "F14,F20,F17",
                           "--precautions", "osteoporose", "--frequency",
                           "F20=om de dag").stdout)
     assert lines("bone_end_range")[0] in bone[0]["cautions"]
     assert lines("bone_end_range")[0] not in bone[1]["cautions"]
     assert set(lines("bone_session")) <= set(bone[1]["cautions"])  # the whole session's
-    assert "Kom rustig rechtop." in bone[0]["steps"]  # F17 as this patient hears it
+    assert [e["left_out"] for e in bone] == [False, False, True]  # F17 not for weak bone
+    assert ("Draai uw hoofd rustig naar links, tot ongeveer de helft van wat u kunt."
+            in bone[0]["steps"])  # F14 as this patient hears it
     assert bone[1]["dosage"]["frequency"] == "om de dag"
 
 
 def test_a_session_with_precautions_and_a_frequency_from_the_command_line(
         tmp_path: Path) -> None:
     log = tmp_path / "events.jsonl"
-    done = run("exercises", "--codes", "F17", "--precautions", "prednison", "--frequency",
-               "F17=elke avond", "--text", "--mute", "--events", str(log))
+    done = run("exercises", "--codes", "F14", "--precautions", "prednison", "--frequency",
+               "F14=elke avond", "--text", "--mute", "--events", str(log))
     assert done.returncode == 0, done.stderr
     spoken = [e["text"] for e in map(json.loads, log.read_text("utf-8").splitlines())
               if e["event"] == "say"]
@@ -260,7 +262,7 @@ def test_a_stored_frequency_outside_the_list_is_not_said() -> None:
 def test_a_caution_changes_the_instruction_itself_so_nothing_contradicts_it() -> None:
     """The physiotherapist's review: 'niet tot het uiterste' followed by 'zo ver als prettig
     is', or 'niet naar voren buigen' followed by 'kin naar uw borst', contradicted itself."""
-    bone = said(run_exercises(["F1", "F14", "F14b", "F17"],
+    bone = said(run_exercises(["F1", "F14", "F14b"],
                               patient=Patient("B", frozenset({"osteoporosis"}))))
     assert not [line for line in bone if "zo ver als prettig" in line or "bol" in line]
     assert "Houd uw rug de hele tijd recht." in bone
@@ -270,18 +272,18 @@ def test_a_caution_changes_the_instruction_itself_so_nothing_contradicts_it() ->
     assert not [line for line in ra if "naar uw borst zakken" in line and "niet" not in line]
     assert not [line for line in ra if "meebuigen" in line or "kin een klein beetje in" in line]
     assert not [line for line in ra if "handen losjes tegen uw wangen" in line]
-    both = said(run_exercises(["F17"], patient=Patient(
-        "B", frozenset({"osteoporosis", "rheumatoid_arthritis"}))))
-    assert "Houd uw rug recht en uw hoofd rechtop. Buig een beetje vanuit uw heupen." in both
-    assert "Kom rustig rechtop." in both
+    both = run_exercises(["F1", "F17"], patient=Patient(
+        "B", frozenset({"osteoporosis", "rheumatoid_arthritis"})))
+    assert "Houd uw hoofd tegelijk rechtop." in said(both)  # the stricter of the two
+    assert of(both, "done")[0]["skipped"] == ["F17"]  # not for weak bone
     d = said(run_exercises(["F28", "F1"], patient=Patient("D", arm_side="right")))
     assert not [line for line in d if "oor iets naar" in line]
     assert "Houd uw hoofd recht." in d and "Kijk tegelijk rustig omhoog." not in d
     b = said(run_exercises(["F28"], patient=Patient("B", arm_side="right")))
     assert "Breng tegelijk uw oor iets naar de schouder van uw oefenarm." in b
-    sheet = render_sheet(LIB, ["F17"], day=DAY,
+    sheet = render_sheet(LIB, ["F14"], day=DAY,
                          patient=Patient("B", frozenset({"corticosteroids"})))
-    assert "Kom rustig rechtop." in sheet and "kijk iets omhoog" not in sheet
+    assert "tot ongeveer de helft van wat u kunt" in sheet and "zo ver als prettig" not in sheet
 
 
 def test_every_caution_text_is_written_for_the_ear() -> None:

@@ -91,6 +91,7 @@ class Position:
     set: int = 0
     rep: int = 0  # repetitions done in this set
     explained: bool = False  # the steps were said at least once
+    side_said: int = 0  # the last side whose beginning was said (side_texts)
 
 
 @dataclass(frozen=True)
@@ -373,7 +374,9 @@ class ExerciseSession:
             if len(sides) == 2 and p.set == 0:
                 side_texts = self.current.side_texts
                 if p.side and side_texts:  # how the other side begins ('draai om …')
-                    self._say(side_texts[p.side], "exercise")
+                    if p.side_said != p.side:  # not yet at the start of the rest
+                        self._say(side_texts[p.side], "exercise")
+                        p.side_said = p.side
                 else:
                     self._say(t.side_left if sides[p.side] == "left" else t.side_right,
                               "exercise")
@@ -414,7 +417,12 @@ class ExerciseSession:
         self._say(self.texts.release, "count")
 
     def _perform_rest(self) -> None:
-        seconds = self.current.dosage.rest_seconds
+        seconds, p = self.current.dosage.rest_seconds, self.position
+        side_texts = self.current.side_texts
+        if p.set == 0 and p.side and side_texts and p.side_said != p.side:
+            # the other side begins after this rest: turning over takes its time
+            self._say(side_texts[p.side], "exercise")
+            p.side_said = p.side
         if seconds:
             self._say(self.texts.rest.format(seconds=spoken_number(seconds)), "exercise")
         self._wait(seconds, paced=False)

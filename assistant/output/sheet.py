@@ -91,11 +91,13 @@ def _exercise(ex: Exercise, texts: SessionTexts, patient: Patient,
             ("Hoe vaak", escape(patient.frequency(ex)))]
     if ex.equipment:
         rows.append(("Nodig", escape(", ".join(ex.equipment))))
-    rows.append(("Beginhouding", escape(ex.start)))
+    if ex.side_texts:  # before the starting position, which refers to it
+        rows.append(("Welke kant", escape(" ".join(ex.side_texts))))
     if ex.one_arm:
         rows.append(("Welke arm", _arm(texts, patient.arm_side)))
-    if ex.side_texts:
-        rows.append(("Welke kant", escape(" ".join(ex.side_texts))))
+    rows.append(("Beginhouding", escape(ex.start)))
+    if ex.hold_cue:
+        rows.append(("Vasthouden", escape(ex.hold_cue)))
     table = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     extra = [line for c in cautions if c.concerns(ex) and not c.exclude for line in c.patient]
     safety = "".join(f'<p class="safety">{escape(s)}</p>' for s in (*ex.safety, *extra))
