@@ -409,3 +409,25 @@ def test_the_parts_of_a_repetition_are_said_in_their_share_of_the_pace(code: str
         i * pace / len(cues) for i in range(len(cues))]
     assert said_after[-1]["text"] == TEXTS.rep.format(number="twee")
     assert said(events).count(cues[-1]) == ex.dosage.repetitions * ex.dosage.sets
+
+
+def test_the_end_of_typed_input_at_a_terminal_stops_the_session() -> None:
+    """Ctrl-D at a terminal stops a session as it stops an intake; input piped from a file
+    that ends lets the session go on (a demo, a script)."""
+    import io
+
+    from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
+    from assistant.speech.commands import KeyboardCommands
+    from assistant.speech.keyboard import KeyboardInput
+
+    def session(stop: bool) -> tuple[list[object], bool]:
+        events: list[object] = []
+        run = ExerciseSession([LIB.exercise("F14")], TEXTS, PROTOCOL.vocabulary, events.append,
+                              KeyboardCommands(KeyboardInput(io.StringIO(""))), FastClock(),
+                              SessionConfig(stop_when_input_ends=stop))
+        return events, run.run().stopped
+
+    events, stopped = session(True)
+    assert stopped and not any(getattr(e, "kind", None) == "rep" for e in events)
+    events, stopped = session(False)
+    assert not stopped

@@ -283,8 +283,10 @@ def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> in
             if listener is not None:
                 stack.callback(listener.close)
                 commands, voice = VoiceCommands(listener), True
+        typed_at_terminal = False
         if commands is None:
             commands = KeyboardCommands(KeyboardInput(streams.stdin()))
+            typed_at_terminal = streams.stdin_is_tty()  # Ctrl-D there means stop
         sinks: list[Emit] = []
         if args.events is not None:
             sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
@@ -298,7 +300,7 @@ def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> in
         session = ExerciseSession(
             [library.exercise(c) for c in program.codes], library.session, protocol.vocabulary,
             Fanout(sinks), commands, clock_from_env(),
-            program.session_config(library))
+            replace(program.session_config(library), stop_when_input_ends=typed_at_terminal))
         outcome = session.run()
     return EXIT_UNFINISHED if outcome.stopped else EXIT_DONE
 

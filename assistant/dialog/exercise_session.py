@@ -101,6 +101,9 @@ class SessionConfig:
     cautions: tuple[Caution, ...] = ()  # Library.cautions_for(patient): said where they apply
     step_seconds: float = STEP_SECONDS
     get_ready_seconds: float = GET_READY_SECONDS
+    # the end of typed input (Ctrl-D at a terminal) stops the session, as it stops an intake;
+    # False: the session goes on without commands (input piped from a file or closed)
+    stop_when_input_ends: bool = False
 
 
 @dataclass
@@ -249,6 +252,8 @@ class ExerciseSession:
         while (remaining := deadline - self.clock.now()) > 1e-9:
             heard = self.commands.wait(self.grammar, 0 if self.clock.fast else remaining)
             if heard is None:
+                if self.commands.ended and self.config.stop_when_input_ends:
+                    raise _Heard("stop")
                 if self.clock.fast:
                     self.clock.advance(remaining)
                 elif self.commands.ended:
