@@ -10,15 +10,18 @@ them the test is skipped, except when CI is set: then it fails.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
 from assistant.protocol import load_protocol
 from assistant.ui.server import Screen, running
+from tests import ui_loopback as loopback
 from tests.harness import red_flag_questions
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -159,10 +162,62 @@ def test_the_browser_is_refused_without_the_token_or_with_a_foreign_host(
     assert "onbekend adres" in driver.page_source
     driver.get(screen.url)
     assert "token" not in driver.current_url  # the token left the address bar
-    assert driver.current_url == f"http://127.0.0.1:{port}/"
+    assert driver.current_url == f"http://{screen.keys.host}/"
     cookie = driver.get_cookie(screen.keys.cookie)
     assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert driver.execute_script("return document.cookie") == ""  # not readable by scripts
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Another local server: it notes what every request brings (path and headers)."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append(f"{self.path}\n{self.headers}")
+        body = b"<!doctype html><title>andere server</title><p>andere server</p>"
+        self.send_response(200)
+        self.send_header("content-type", "text/html")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_the_token_never_goes_to_another_local_server(driver: Any, screen: Screen) -> None:
+    """Browsers keep cookies apart by host, not by port: a cookie of 127.0.0.1 would go to every
+    other server on this computer. The screen's cookie is for its own random name under
+    localhost, so another server on 127.0.0.1 or localhost gets neither the cookie nor the
+    token, whichever way the screen was opened (its URL, or the old form on 127.0.0.1)."""
+    _Recorder.seen = []
+    other = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    serving = threading.Thread(target=other.serve_forever, daemon=True)
+    serving.start()
+    port, token = other.server_address[1], screen.keys.token
+    try:
+        driver.delete_all_cookies()
+        for entry in (screen.url,
+                      f"http://127.0.0.1:{screen.keys.port}/?token={token}",
+                      f"http://localhost:{screen.keys.port}/?token={token}"):
+            driver.get(entry)
+            assert "token" not in driver.current_url, entry
+            assert driver.current_url == f"http://{screen.keys.host}/", entry
+            until(lambda: driver.find_element("id", "start-intake"), "the start page")
+            for address in (f"http://127.0.0.1:{port}/", f"http://localhost:{port}/",
+                            f"http://127.0.0.1:{port}/static/app.js"):
+                driver.get(address)
+                until(lambda: "andere server" in driver.page_source, f"{address} answered")
+            driver.get(f"http://{screen.keys.host}/intake")  # the screen itself still opens
+            until(lambda: driver.find_element("id", "question-panel"), "the live page")
+    finally:
+        other.shutdown()
+        other.server_close()
+    assert len(_Recorder.seen) >= 6, _Recorder.seen  # it was asked, by both names
+    for request in _Recorder.seen:
+        assert token not in request and screen.keys.cookie not in request, request
+        assert "cookie:" not in request.lower(), request
 
 
 def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
@@ -395,7 +450,6 @@ def test_a_reprompt_stays_with_the_question_and_a_provisional_plan_stands_out(
     """'weet ik niet' on a red flag: the question again, with why and what was heard; the
     plan that follows is provisional: a banner above the profile says what to rule out. The
     answer list shows its labels, not one letter of them."""
-    import httpx
     from selenium.webdriver.common.by import By
 
     from tests.harness import AFTER_FLAGS, NO_NEURO, RED_FLAG_QUESTIONS
@@ -405,8 +459,8 @@ def test_a_reprompt_stays_with_the_question_and_a_provisional_plan_stands_out(
     page.find("#start-intake").click()
     until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
     infection = RED_FLAG_QUESTIONS.index("rf_infection")
-    with httpx.Client(base_url=f"http://127.0.0.1:{screen.keys.port}",
-                      follow_redirects=True) as client:
+    with loopback.client(base_url=f"http://{screen.keys.host}",
+                         follow_redirects=True) as client:
         assert client.get(screen.url).status_code == 200
         _answer(client, screen.keys, "47")  # the age first
         for _ in range(infection):
@@ -444,15 +498,13 @@ def test_an_emergency_is_said_first_in_red_above_the_result(driver: Any,
                                                             screen: Screen) -> None:
     """A vascular sign with a deficit now: the result opens with a red 112 banner, above the
     headline, and the intake asks nothing more (DESIGN.md rule 9)."""
-    import httpx
-
     page = Live(driver)
     driver.get(screen.url)
     page.find("#start-intake").click()
     until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
     brainstem = red_flag_questions(52).index("rf_vascular_brainstem")
-    with httpx.Client(base_url=f"http://127.0.0.1:{screen.keys.port}",
-                      follow_redirects=True) as client:
+    with loopback.client(base_url=f"http://{screen.keys.host}",
+                         follow_redirects=True) as client:
         assert client.get(screen.url).status_code == 200
         _answer(client, screen.keys, "52")
         for _ in range(brainstem):

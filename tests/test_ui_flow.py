@@ -27,10 +27,10 @@ from assistant.ui.hub import EventHub
 from assistant.ui.records_view import RecordsView
 from assistant.ui.security import Secrets
 from assistant.ui.server import running
+from tests import ui_loopback as loopback
 from tests.harness import AFTER_FLAGS, AGE, NO_NEURO, NO_RED_FLAGS, RED_FLAG_QUESTIONS, SCREENED
 
 PORT = 8124
-BASE = f"http://127.0.0.1:{PORT}"
 PROTOCOL = load_protocol()
 # Every intake is asked the age first (version 3).
 # Profile A (as the golden intake_a): then exercises 14 and 20, read back and confirmed.
@@ -118,7 +118,8 @@ def last_ask(messages: Messages) -> dict[str, Any]:
 def screen_for(db: Path) -> tuple[TestClient, Secrets, Engine]:
     keys = Secrets(PORT)
     engine = Engine(PROTOCOL, EventHub(), db=db)
-    return TestClient(create_app(engine, RecordsView(PROTOCOL, db), keys), base_url=BASE), \
+    return TestClient(create_app(engine, RecordsView(PROTOCOL, db), keys),
+                      base_url=f"http://{keys.host}"), \
         keys, engine
 
 
@@ -310,38 +311,38 @@ def _wait_for_prompt(client: httpx.Client) -> int:
 def test_the_live_stream_replays_to_a_late_page(tmp_path: Path) -> None:
     """Over a real socket: the server-sent events of an intake, replayed to a page that
     connects after they happened, then the new ones as they come."""
-    with running(PROTOCOL, db=tmp_path / "records.sqlite3") as screen:
-        base = f"http://127.0.0.1:{screen.keys.port}"
-        with httpx.Client(base_url=base, follow_redirects=True) as client:
-            assert client.get(screen.url).status_code == 200  # the redirect sets the cookie
-            headers = {"x-csrf-token": screen.keys.csrf}
-            assert client.post("/api/intake", json={}, headers=headers).status_code == 200
-            for text in (AGE, "nee"):  # each answer to the prompt open then
-                prompt = _wait_for_prompt(client)
-                said = client.post("/api/say", json={"text": text, "prompt": prompt},
-                                   headers=headers)
-                assert said.status_code == 200
-                while open_prompt(client.get("/api/events").json()["messages"]) == prompt:
-                    time.sleep(0.01)
-            seen: Messages = []
-            sent = False
-            with client.stream("GET", "/events", timeout=10) as stream:
-                assert stream.headers["content-type"].startswith("text/event-stream")
-                for line in stream.iter_lines():
-                    if not line.startswith("data: "):
-                        continue
-                    seen.append(json.loads(line[6:]))
-                    live = open_prompt(seen)
-                    if not sent and len(events(seen, "ask")) == 3 and live is not None:
-                        client.post("/api/say", json={"text": "nee", "prompt": live},
-                                    headers=headers)  # live, after the replay
-                        sent = True
-                    if len(events(seen, "answer")) == 3:
-                        break
-            assert seen[0]["type"] == "reset"
-            assert [e["question"] for e in events(seen, "answer")] == [
-                "age_years", *RED_FLAG_QUESTIONS[:2]]
-            assert [m["seq"] for m in seen] == sorted({m["seq"] for m in seen})
+    with running(PROTOCOL, db=tmp_path / "records.sqlite3") as screen, \
+            loopback.client(base_url=f"http://{screen.keys.host}",
+                            follow_redirects=True) as client:
+        assert client.get(screen.url).status_code == 200  # the redirect sets the cookie
+        headers = {"x-csrf-token": screen.keys.csrf}
+        assert client.post("/api/intake", json={}, headers=headers).status_code == 200
+        for text in (AGE, "nee"):  # each answer to the prompt open then
+            prompt = _wait_for_prompt(client)
+            said = client.post("/api/say", json={"text": text, "prompt": prompt},
+                               headers=headers)
+            assert said.status_code == 200
+            while open_prompt(client.get("/api/events").json()["messages"]) == prompt:
+                time.sleep(0.01)
+        seen: Messages = []
+        sent = False
+        with client.stream("GET", "/events", timeout=10) as stream:
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            for line in stream.iter_lines():
+                if not line.startswith("data: "):
+                    continue
+                seen.append(json.loads(line[6:]))
+                live = open_prompt(seen)
+                if not sent and len(events(seen, "ask")) == 3 and live is not None:
+                    client.post("/api/say", json={"text": "nee", "prompt": live},
+                                headers=headers)  # live, after the replay
+                    sent = True
+                if len(events(seen, "answer")) == 3:
+                    break
+        assert seen[0]["type"] == "reset"
+        assert [e["question"] for e in events(seen, "answer")] == [
+            "age_years", *RED_FLAG_QUESTIONS[:2]]
+        assert [m["seq"] for m in seen] == sorted({m["seq"] for m in seen})
 
 
 def test_a_bad_patient_id_is_refused_before_anything_starts(page: Page) -> None:

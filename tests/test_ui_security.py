@@ -26,7 +26,6 @@ from assistant.ui.security import Secrets
 from assistant.ui.server import running
 
 PORT = 8123
-BASE = f"http://127.0.0.1:{PORT}"
 PROTOCOL = load_protocol()
 
 
@@ -35,7 +34,7 @@ def screen(tmp_path: Path) -> Iterator[tuple[TestClient, Secrets, Engine]]:
     keys = Secrets(PORT)
     engine = Engine(PROTOCOL, EventHub(), db=tmp_path / "records.sqlite3")
     app = create_app(engine, RecordsView(PROTOCOL, tmp_path / "records.sqlite3"), keys)
-    with TestClient(app, base_url=BASE) as client:
+    with TestClient(app, base_url=f"http://{keys.host}") as client:
         yield client, keys, engine
     engine.shutdown()
 
@@ -92,6 +91,28 @@ def test_a_foreign_host_is_refused(screen: tuple[TestClient, Secrets, Engine], h
                       follow_redirects=False).status_code == 403  # not even with the token
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_the_token_on_a_shared_name_sets_no_cookie(
+        screen: tuple[TestClient, Secrets, Engine], host: str) -> None:
+    """127.0.0.1 and localhost are every local server's names, and browsers send a cookie to
+    every port of a name: the token there moves on to the screen's own name, cookie-less."""
+    client, keys, _ = screen
+    assert keys.host.endswith(f".localhost:{PORT}") and len(keys.name) > 40
+    response = client.get(f"/intake?token={keys.token}&x=1", headers={"host": f"{host}:{PORT}"},
+                          follow_redirects=False)
+    assert response.status_code == 303 and "set-cookie" not in response.headers
+    assert response.headers["location"] == f"http://{keys.host}/intake?x=1&token={keys.token}"
+    assert client.get(response.headers["location"], follow_redirects=False).headers[
+        "location"] == "/intake?x=1"  # there the cookie is set and the token leaves the URL
+    assert "Domain" not in client.get(response.headers["location"],
+                                      follow_redirects=False).headers["set-cookie"]
+
+
+def test_the_screen_has_a_new_name_at_every_start() -> None:
+    first, second = Secrets(PORT), Secrets(PORT)
+    assert first.name != second.name and first.url().startswith(f"http://{first.host}/?token=")
+
+
 def test_localhost_with_the_port_is_served(screen: tuple[TestClient, Secrets, Engine]) -> None:
     client, keys, _ = screen
     _enter(client, keys)
@@ -114,7 +135,7 @@ def test_a_post_needs_the_csrf_token_and_a_matching_origin(
     assert client.post("/api/intake", json=body, headers=other_port).status_code == 403
     null_origin = {"x-csrf-token": keys.csrf, "origin": "null"}
     assert client.post("/api/intake", json=body, headers=null_origin).status_code == 403
-    ours = {"x-csrf-token": keys.csrf, "origin": BASE}
+    ours = {"x-csrf-token": keys.csrf, "origin": f"http://{keys.host}"}
     assert client.post("/api/intake", json=body, headers=ours).status_code == 200
 
 
@@ -181,7 +202,7 @@ def test_a_failure_is_one_dutch_line_and_no_traceback(
 
 
 async def _asgi(app: Any, path: str, *, query: bytes = b"", method: str = "GET",
-                headers: list[tuple[bytes, bytes]] | None = None,
+                host: str = f"127.0.0.1:{PORT}", headers: list[tuple[bytes, bytes]] | None = None,
                 chunks: list[bytes] | None = None) -> tuple[int, dict[bytes, bytes], bytes, int]:
     """One request straight to the ASGI app: status, headers, body and how many body chunks
     the app read."""
@@ -199,7 +220,7 @@ async def _asgi(app: Any, path: str, *, query: bytes = b"", method: str = "GET",
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(),
-             "query_string": query, "headers": [(b"host", f"127.0.0.1:{PORT}".encode()),
+             "query_string": query, "headers": [(b"host", host.encode()),
                                                 *(headers or [])],
              "scheme": "http", "server": ("127.0.0.1", PORT), "client": ("127.0.0.1", 5000),
              "root_path": "", "http_version": "1.1"}
@@ -223,7 +244,8 @@ def test_the_token_redirect_stays_on_this_server(path: str, location: bytes) -> 
     keys = Secrets(PORT)
     engine = Engine(PROTOCOL, EventHub())
     app = create_app(engine, RecordsView(PROTOCOL, None), keys)
-    status, headers, _, _ = asyncio.run(_asgi(app, path, query=f"token={keys.token}".encode()))
+    status, headers, _, _ = asyncio.run(_asgi(app, path, query=f"token={keys.token}".encode(),
+                                              host=keys.host))
     assert status == 303
     assert headers[b"location"] == location
     assert headers[b"set-cookie"].startswith(keys.cookie.encode())
@@ -235,7 +257,7 @@ def test_the_token_from_another_site_is_taken_by_a_page_of_our_own() -> None:
     keys = Secrets(PORT)
     app = create_app(Engine(PROTOCOL, EventHub()), RecordsView(PROTOCOL, None), keys)
     status, headers, body, _ = asyncio.run(_asgi(
-        app, "//evil.example", query=f"token={keys.token}".encode(),
+        app, "//evil.example", query=f"token={keys.token}".encode(), host=keys.host,
         headers=[(b"sec-fetch-site", b"cross-site")]))
     assert status == 200 and b"SameSite=Strict" in headers[b"set-cookie"]
     assert b'<meta http-equiv="refresh" content="0;url=/evil.example">' in body
@@ -246,7 +268,7 @@ def test_a_redirect_over_a_real_socket_with_cr_lf_in_the_path(tmp_path: Path) ->
     with running(PROTOCOL, db=tmp_path / "records.sqlite3") as screen, \
             socket.create_connection(("127.0.0.1", screen.keys.port), timeout=5) as conn:
         conn.sendall(f"GET /%0d%0aX:%20y?token={screen.keys.token} HTTP/1.1\r\n"
-                     f"Host: 127.0.0.1:{screen.keys.port}\r\nConnection: close\r\n\r\n"
+                     f"Host: {screen.keys.host}\r\nConnection: close\r\n\r\n"
                      .encode())
         answer = b""
         while chunk := conn.recv(4096):

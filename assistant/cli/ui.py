@@ -1,6 +1,8 @@
 """`assistant ui`: the therapist's screen, a local web page on 127.0.0.1 (DESIGN.md "The
-therapist's screen"). The first line on stdout is its URL with the access token; the default
-browser opens it unless --no-browser. Ctrl-C stops it; an intake in progress keeps its journal.
+therapist's screen"). The first line on stdout is its URL with the access token, on the screen's
+own random name under localhost (security.py); the default browser opens it unless --no-browser.
+Ctrl-C, SIGTERM and SIGHUP stop it; an intake in progress keeps its journal. The soft limit of
+open files is raised first (server.raise_fd_limit), with one line when it cannot be.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def add_ui_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
 
 def cmd_ui(args: argparse.Namespace, protocol: Protocol) -> int:
     """Bind, print the URL, open the browser and serve until Ctrl-C."""
-    from assistant.ui.server import build, serve
+    from assistant.ui.server import build, raise_fd_limit, serve
 
     options = speech_options(args)
     voice = None if args.text else voice_listener(args, options, protocol)
@@ -103,8 +105,14 @@ def cmd_ui(args: argparse.Namespace, protocol: Protocol) -> int:
     stack = ExitStack()
     try:
         stack.enter_context(_stopping_as_ctrl_c())
+        limited = raise_fd_limit()
         screen = build(protocol, port=args.port, db=args.db, speaker=speaker, voice=voice)
         print(screen.url, flush=True)
+        if limited is not None:
+            print(limited, file=sys.stderr, flush=True)
+        if sys.platform == "darwin":  # the address's name ends in .localhost (security.py)
+            print("Gebruik Chrome, Edge of Firefox: Safari opent adressen op .localhost niet.",
+                  file=sys.stderr, flush=True)
         print("Stop met Ctrl-C. Een intake die loopt, blijft bewaard om te hervatten.",
               file=sys.stderr, flush=True)
         if not args.no_browser:

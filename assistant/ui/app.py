@@ -37,15 +37,18 @@ from starlette.templating import Jinja2Templates
 
 from assistant.errors import AssistantError, InputError, IntakeBusy
 from assistant.ui.engine import Conflict, Engine, status
-from assistant.ui.hub import Message
+from assistant.ui.hub import Message, encoded_message
 from assistant.ui.messages import on_screen
-from assistant.ui.records_view import RecordsView, score
+from assistant.ui.records_view import Interrupted, RecordsView, score
 from assistant.ui.security import Guard, Secrets
 
 HERE: Final = Path(__file__).parent
 KEEPALIVE: Final = 15.0  # s between comments on an idle event stream
 RETRY_MS: Final = 1000  # ms before a page's stream tries again after it broke
 MAX_BODY: Final = 10_000  # bytes: no action needs more
+MAX_DEPTH: Final = 8  # levels of nesting in a POST's JSON: no action needs more than 3
+NOT_JSON: Final = "geen geldig verzoek"
+NOT_TEXT: Final = "geen geldig verzoek: de tekst bevat een ongeldig teken"
 MAX_FORMS: Final = 1000  # follow-up forms open at once (their nonces)
 REPORT_POLICY: Final = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
@@ -77,14 +80,22 @@ class Pages:
     # --- pages --------------------------------------------------------------------------------
 
     async def start(self, request: Request) -> Response:
-        patients, interrupted, problem = [], [], None
+        patients: list[tuple[str, str]] = []
+        interrupted: list[Interrupted] = []
+        problem: str | None = None
+        damaged: str | None = None
         try:
             patients = await run_in_threadpool(self.records.patients)
-            interrupted = await run_in_threadpool(self.records.interrupted)
+            interrupted, unread = await run_in_threadpool(self.records.interrupted)
         except AssistantError as exc:
             problem = on_screen(exc.message)
+        else:
+            if unread:
+                damaged = (f"Let op: de onderbroken intake van {', '.join(unread)} kan niet "
+                           f"worden gelezen (een beschadigde rij in {self.records.path}); de "
+                           "rest staat hieronder.")
         return self.page(request, "start.html", patients=patients, interrupted=interrupted,
-                         problem=problem)
+                         problem=problem, damaged=damaged)
 
     async def intake(self, request: Request) -> Response:
         return self.page(request, "live.html")
@@ -155,8 +166,9 @@ class Pages:
             after = int(request.query_params.get("after", "0"))
         except ValueError:
             after = 0
-        return JSONResponse({"messages": self.engine.hub.messages(after),
-                             "state": status(self.engine)})
+        messages = [m for m in self.engine.hub.messages(after)
+                    if encoded_message(m) is not None]
+        return JSONResponse({"messages": messages, "state": status(self.engine)})
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -261,7 +273,12 @@ class FormNonces:
 
 
 def _sse(message: Message) -> str:
-    return f"id: {message['seq']}\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
+    """One message as a server-sent event; one that cannot be sent (the hub keeps none such)
+    as a comment, so the stream goes on."""
+    encoded = encoded_message(message)
+    if encoded is None:
+        return ": overgeslagen\n\n"
+    return f"id: {message['seq']}\ndata: {encoded}\n\n"
 
 
 def _error(text: str, status_code: int = 400) -> Response:
@@ -289,11 +306,32 @@ async def _body(request: Request) -> dict[str, Any]:
     raw = b"".join(chunks)
     try:
         data = json.loads(raw or b"{}")
-    except ValueError:
-        raise InputError("geen geldig verzoek") from None
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested thousands deep
+        raise InputError(NOT_JSON) from None
     if not isinstance(data, dict):
-        raise InputError("geen geldig verzoek")
+        raise InputError(NOT_JSON)
+    _check_text(data)
     return data
+
+
+def _check_text(data: object) -> None:
+    """InputError unless every string in `data` is text that can be stored and sent: a lone
+    surrogate (JSON's "\\ud800") cannot be written as UTF-8, and would end the intake that
+    journals it. Nesting deeper than MAX_DEPTH is refused too. Without recursion."""
+    pending: list[tuple[object, int]] = [(data, 0)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(NOT_JSON)
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(NOT_TEXT) from None
+        elif isinstance(value, dict):
+            pending.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
 
 
 async def _refused(request: Request, exc: Exception) -> Response:

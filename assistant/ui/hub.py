@@ -7,12 +7,16 @@ to_json() in `event` and what the page shows beside it in `view`; "notice": a li
 "report": the report is ready, with the `folder` it was written to; "status": an activity
 started or ended, in `activity` and `running`; "prompt": the dialog listens, and an answer or a
 change from a page names this message's seq as its `prompt`). Publishing is thread-safe (the
-dialog runs in a worker thread); subscribers are asyncio queues fed on their own loop.
+dialog runs in a worker thread); subscribers are asyncio queues fed on their own loop. A message
+that cannot be sent as JSON text (a value JSON does not know, a lone surrogate in a string) is
+not kept or sent: one line is logged (its seq and type, no content) and the stream goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import threading
 import time
 from contextlib import suppress
@@ -20,6 +24,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Message = dict[str, Any]
+LOG = logging.getLogger("assistant.ui")
+
+
+def encoded_message(message: Message) -> str | None:
+    """`message` as JSON text (UTF-8 safe), or None when it cannot be."""
+    try:
+        text = json.dumps(message, ensure_ascii=False)
+        text.encode("utf-8")
+    except (TypeError, ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
+        return None
+    return text
 
 
 @dataclass(eq=False)
@@ -43,10 +58,15 @@ class EventHub:
         self.closed = False
 
     def publish(self, message: Message) -> Message:
-        """Stamp `message` with `seq` and `t`, keep it and send it to every page."""
+        """Stamp `message` with `seq` and `t`, keep it and send it to every page (skipped, with
+        one line in the log, when it cannot be sent)."""
         with self._lock:
             self._seq += 1
             stamped = {"seq": self._seq, "t": time.time() * 1000, **message}
+            if encoded_message(stamped) is None:
+                LOG.warning("scherm: bericht %d (%s) kon niet worden verstuurd en is "
+                            "overgeslagen", self._seq, str(message.get("type"))[:20])
+                return stamped
             self._messages.append(stamped)
             for subscriber in self._subscribers:
                 subscriber.send(stamped)

@@ -7,14 +7,15 @@ from __future__ import annotations
 import secrets
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, TypeVar
 
 from assistant.cli.records import finished_intake as latest_intake
 from assistant.cli.records import fixed_activities
-from assistant.errors import UsageError
+from assistant.errors import RecordsCorrupt, RecordsError, UsageError
 from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
 from assistant.protocol.followup import Followup
@@ -23,6 +24,24 @@ from assistant.records.chart import write_chart
 from assistant.records.location import resolve_db_path
 from assistant.records.render import followup_for, followup_lines, history_json, intake_lines
 from assistant.records.store import Store, validate_patient_id
+
+T = TypeVar("T")
+# what reading one patient's rows raises when a row is damaged (an impossible date, JSON of the
+# wrong shape): the store's RecordsError (RecordsCorrupt), or, where the store does not check
+# the row, the error of the code that reads it
+DAMAGED: Final = (RecordsError, ValueError, TypeError, KeyError, AttributeError, IndexError)
+
+
+def _undamaged(read: Callable[[], T], whose: str, db: Path) -> T:
+    """`read()`, with a damaged row said as RecordsCorrupt (one Dutch line naming the patient
+    and the file); the store's own RecordsError as it is."""
+    try:
+        return read()
+    except RecordsError:
+        raise
+    except DAMAGED[1:]:
+        raise RecordsCorrupt(f"de gegevens van {whose} in {db} zijn beschadigd en kunnen "
+                             "niet worden getoond") from None
 
 
 class Handles:
@@ -85,41 +104,51 @@ class RecordsView:
         with store:
             return [(p, self.handles.handle(p)) for p in store.patients()]
 
-    def interrupted(self) -> list[Interrupted]:
-        """The intakes that can be resumed: the last one without an id, and each patient's."""
+    def interrupted(self) -> tuple[list[Interrupted], list[str]]:
+        """The intakes that can be resumed: the last one without an id, and each patient's;
+        and whose could not be read (a damaged row: the others are still shown)."""
         store = self._read()
         if store is None:
-            return []
+            return [], []
         found: list[Interrupted] = []
+        damaged: list[str] = []
         with store:
             for patient in [None, *store.journal_patients()]:
-                row = store.journal_find_open(patient)
-                if row is None:
-                    continue
-                records = IntakeRecords(store, row.patient, row.date, None,
-                                        store.journal_entries(row.id), row)
-                found.append(Interrupted(row.patient, describe_resume(records)))
-        return found
+                try:
+                    row = store.journal_find_open(patient)
+                    if row is None:
+                        continue
+                    records = IntakeRecords(store, row.patient, row.date, None,
+                                            store.journal_entries(row.id), row)
+                    found.append(Interrupted(row.patient, describe_resume(records)))
+                except DAMAGED:
+                    damaged.append(patient or "de intake zonder patiënt-id")
+        return found, damaged
 
     def history(self, patient: str) -> dict[str, Any]:
         """The history JSON (render.history_json) plus `lines`: the latest intake in words.
-        RecordsError for an unknown patient."""
-        with self._existing() as store:
-            consultation = latest_intake(store, patient)
-            rows = store.evaluations(patient, consultation.id)
-            earlier = [(c, store.evaluations(patient, c.id))
-                       for c in store.consultations(patient) if c.id != consultation.id]
-        data = history_json(consultation.patient, consultation, rows, earlier)
-        data["lines"] = intake_lines(consultation, self.protocol)
-        return data
+        RecordsError for an unknown patient, RecordsCorrupt for a damaged row."""
+        def read() -> dict[str, Any]:
+            with self._existing() as store:
+                consultation = latest_intake(store, patient)
+                rows = store.evaluations(patient, consultation.id)
+                earlier = [(c, store.evaluations(patient, c.id))
+                           for c in store.consultations(patient) if c.id != consultation.id]
+            data = history_json(consultation.patient, consultation, rows, earlier)
+            data["lines"] = intake_lines(consultation, self.protocol)
+            return data
+        return _undamaged(read, f"patiënt {patient}", self.path)
 
     def chart(self, patient: str) -> bytes:
         """The chart of the latest intake's measurements as PNG bytes (records/chart.py)."""
-        with self._existing() as store:
-            consultation = latest_intake(store, patient)
-            rows = store.evaluations(patient, consultation.id)
-        with tempfile.TemporaryDirectory() as folder:
-            return write_chart(Path(folder) / "chart.png", rows, consultation.date).read_bytes()
+        def read() -> bytes:
+            with self._existing() as store:
+                consultation = latest_intake(store, patient)
+                rows = store.evaluations(patient, consultation.id)
+            with tempfile.TemporaryDirectory() as folder:
+                return write_chart(Path(folder) / "chart.png", rows,
+                                   consultation.date).read_bytes()
+        return _undamaged(read, f"patiënt {patient}", self.path)
 
     def followup(self, patient: str, nprs: int, psk: tuple[int, int, int], *,
                  neuro_worse: bool = False, activities: tuple[str, ...] | None = None,

@@ -1,9 +1,17 @@
 """The screen's guard, in front of every route (DESIGN.md "The therapist's screen"):
 
-- the Host header must be 127.0.0.1:PORT or localhost:PORT (no DNS rebinding), else 403;
-- a request needs the access token: in the URL (`?token=…`: it sets an HttpOnly, SameSite=Strict
-  cookie and redirects to the same path without the token, so it leaves the address bar and the
-  history) or in that cookie; else 403;
+- the screen has a name of its own for each run, `<random>.localhost` (browsers take every name
+  under `localhost` to be this computer, without asking DNS), and its URL is
+  `http://<random>.localhost:PORT/?token=…`. Browsers do not keep cookies apart by port: a cookie
+  of 127.0.0.1 or localhost would go with every request to any other server on this computer.
+  The cookie of this name is host-only (no Domain attribute), so it is never sent to any other
+  server, which is reached as 127.0.0.1 or localhost (and does not know the random name);
+- the Host header must be that name, 127.0.0.1 or localhost, with the port (no DNS rebinding),
+  else 403;
+- a request needs the access token: in the URL (`?token=…`: on the screen's own name it sets an
+  HttpOnly, SameSite=Strict cookie and redirects to the same path without the token, so it
+  leaves the address bar and the history; on 127.0.0.1 or localhost it sets no cookie and
+  redirects to the screen's own name first) or in that cookie; else 403;
 - a state-changing request is a POST with the CSRF token (embedded in each page) in the
   X-CSRF-Token header, and a matching Origin when the browser sends one; else 403. Other methods
   than GET, HEAD and POST get 405;
@@ -43,12 +51,14 @@ HEADERS: Final = (
 
 @dataclass(frozen=True)
 class Secrets:
-    """The access token (in the printed URL and the cookie) and the CSRF token (in the page);
-    both 256-bit random, new at every start."""
+    """The access token (in the printed URL and the cookie), the CSRF token (in the page), both
+    256-bit random, and the screen's host name (128-bit random, under `localhost`); new at
+    every start."""
 
     port: int
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    name: str = field(default_factory=lambda: f"{secrets.token_hex(16)}.localhost")
 
     @property
     def cookie(self) -> str:
@@ -56,8 +66,18 @@ class Secrets:
         return f"nekpijn_ui_{self.port}"
 
     @property
-    def hosts(self) -> frozenset[str]:
+    def host(self) -> str:
+        """The screen's own host (and port): the only one its cookie is set for."""
+        return f"{self.name}:{self.port}"
+
+    @property
+    def loopback(self) -> frozenset[str]:
+        """The shared names of this computer: served, but never given the cookie."""
         return frozenset({f"127.0.0.1:{self.port}", f"localhost:{self.port}"})
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        return self.loopback | {self.host}
 
     @property
     def origins(self) -> frozenset[str]:
@@ -65,7 +85,7 @@ class Secrets:
 
     def url(self, path: str = "/") -> str:
         """The URL to open, with the access token."""
-        return f"http://127.0.0.1:{self.port}{path}?{TOKEN_PARAM}={self.token}"
+        return f"http://{self.host}{path}?{TOKEN_PARAM}={self.token}"
 
 
 def local_path(path: str) -> str:
@@ -98,7 +118,8 @@ class Guard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope["headers"]}
-        if headers.get("host") not in self.keys.hosts:
+        host = headers.get("host")
+        if host not in self.keys.hosts:
             await _plain(send, 403, "Geweigerd: onbekend adres.")
             return
         query = QueryParams(scope.get("query_string", b"").decode("latin-1"))
@@ -107,6 +128,12 @@ class Guard:
             if len(given) == 1 and _same(given[0], self.keys.token):
                 rest = str(QueryParams([(k, v) for k, v in query.multi_items()
                                         if k != TOKEN_PARAM]))
+                if host != self.keys.host:  # a name other servers share: no cookie for it
+                    query_string = str(QueryParams([*QueryParams(rest).multi_items(),
+                                                    (TOKEN_PARAM, self.keys.token)]))
+                    await _redirect(send, f"http://{self.keys.host}{local_path(scope['path'])}"
+                                          f"?{query_string}")
+                    return
                 await self._enter(send, local_path(scope["path"]) + (f"?{rest}" if rest else ""),
                                   cross_site=headers.get("sec-fetch-site") == "cross-site")
             else:
@@ -167,6 +194,13 @@ class Guard:
                     "headers": [(b"content-type", b"text/html; charset=utf-8"),
                                 (b"content-length", str(len(body)).encode()), *common]})
         await send({"type": "http.response.body", "body": body})
+
+
+async def _redirect(send: Send, location: str) -> None:
+    await send({"type": "http.response.start", "status": 303,
+                "headers": [(b"location", location.encode("latin-1")),
+                            (b"content-length", b"0"), *HEADERS]})
+    await send({"type": "http.response.body", "body": b""})
 
 
 def _with_headers(send: Send) -> Send:
