@@ -30,11 +30,11 @@ if ! { true <&0; } 2>/dev/null; then
     exec </dev/null
 fi
 
-say() { printf 'assistant.sh: %s\n' "$*" >&2; }
+say() { printf '%s: %s\n' "$0" "$*" >&2; } # named as started: ./assistant.sh
 die() {
     local code=$1
     shift
-    say "error: $*"
+    say "fout: $*"
     exit "$code"
 }
 
@@ -44,13 +44,13 @@ TOOLS="$ROOT/.tools"
 # --- Python >= 3.11 ---------------------------------------------------------------------------
 PY="$(command -v python3 || true)"
 if [[ -z "$PY" ]]; then
-    die 2 "python3 not found; install Python >= 3.11 (Debian/Ubuntu: apt-get install python3)"
+    die 2 "python3 niet gevonden; installeer Python 3.11 of nieuwer (Debian/Ubuntu: sudo apt-get install python3)"
 fi
 if ! PY_VERSION="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)"; then
-    die 2 "python3 ($PY) does not run; install Python >= 3.11"
+    die 2 "python3 ($PY) start niet; installeer Python 3.11 of nieuwer"
 fi
 if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-    die 2 "python3 ($PY) is Python $PY_VERSION; this project needs Python >= 3.11"
+    die 2 "python3 ($PY) is Python $PY_VERSION; de assistent heeft Python 3.11 of nieuwer nodig"
 fi
 # Resolve shims (pyenv, ...) to the real interpreter, and let uv build .venv from it.
 PY="$("$PY" -c 'import sys; print(sys.executable)')"
@@ -96,8 +96,8 @@ apt_get() {
 
 install_system_packages() {
     if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-        say "no dpkg/apt-get: not a Debian/Ubuntu system, skipping system packages" \
-            "(for speech install espeak-ng, PortAudio and ALSA utilities yourself)"
+        say "geen dpkg/apt-get: geen Debian/Ubuntu, dus geen systeempakketten geïnstalleerd" \
+            "(installeer voor spraak zelf espeak-ng, PortAudio en de ALSA-hulpprogramma's)"
         return 0
     fi
     local missing=() pkg
@@ -111,10 +111,10 @@ install_system_packages() {
         return 0
     fi
     if ! can_be_root; then
-        say "not root and no sudo: please install the system packages: sudo apt-get install ${missing[*]}"
+        say "geen root en geen sudo: installeer de systeempakketten zelf: sudo apt-get install ${missing[*]}"
         return 0
     fi
-    say "installing system packages: ${missing[*]}"
+    say "systeempakketten installeren: ${missing[*]}"
     local log
     log="$(mktemp)"
     if apt_get update -q >"$log" 2>&1 && apt_get install -y -q "${missing[@]}" >>"$log" 2>&1; then
@@ -123,7 +123,7 @@ install_system_packages() {
     fi
     tail -n 15 "$log" >&2
     rm -f "$log"
-    say "could not install the system packages; please install them yourself: apt-get install ${missing[*]}"
+    say "de systeempakketten zijn niet geïnstalleerd; installeer ze zelf: sudo apt-get install ${missing[*]}"
 }
 
 install_system_packages
@@ -131,16 +131,16 @@ install_system_packages
 # --- bootstrap uv into .tools/ ----------------------------------------------------------------
 if [[ -z "$UV" ]]; then
     if ! has_ensurepip; then
-        die 2 "python3 ($PY) cannot create a virtual environment with pip (no ensurepip)." \
-            "Install python3-venv (Debian/Ubuntu: sudo apt-get install python3-venv python$PY_VERSION-venv) or uv" \
-            "(https://docs.astral.sh/uv/getting-started/installation/), then run this again"
+        die 2 "python3 ($PY) kan geen virtuele omgeving met pip maken (geen ensurepip)." \
+            "Installeer python3-venv (Debian/Ubuntu: sudo apt-get install python3-venv python$PY_VERSION-venv) of uv" \
+            "(https://docs.astral.sh/uv/getting-started/installation/) en start dit opnieuw"
     fi
-    say "installing uv into .tools/ (once)"
+    say "uv installeren in .tools/ (eenmalig)"
     if ! "$PY" -m venv --clear "$TOOLS" </dev/null >/dev/null ||
         ! "$TOOLS/bin/python" -m pip install -q uv </dev/null; then
         rm -rf "$TOOLS"
-        die 2 "could not install uv into .tools/ (see the messages above);" \
-            "install uv yourself (https://docs.astral.sh/uv/getting-started/installation/) and run this again"
+        die 2 "uv kon niet in .tools/ worden geïnstalleerd (zie de meldingen hierboven);" \
+            "installeer uv zelf (https://docs.astral.sh/uv/getting-started/installation/) en start dit opnieuw"
     fi
     UV="$TOOLS/bin/uv"
 fi
@@ -157,10 +157,10 @@ if [[ -z "${UV_NATIVE_TLS:-}${UV_SYSTEM_CERTS:-}${SSL_CERT_FILE:-}" && -s /etc/s
     fi
 fi
 if [[ ! -d .venv ]]; then
-    say "creating .venv from uv.lock (uv sync --frozen)"
+    say ".venv maken volgens uv.lock (uv sync --frozen)"
 fi
 if ! "$UV" sync --frozen --quiet </dev/null; then
-    die 2 "uv sync --frozen failed (see the messages above)"
+    die 2 "uv sync --frozen is mislukt (zie de meldingen hierboven)"
 fi
 
 # --- run --------------------------------------------------------------------------------------
@@ -170,15 +170,15 @@ if [[ "${1:-}" == "test" ]]; then
     check() {
         local name=$1 rc=0
         shift
-        say "running $name"
+        say "bezig met $name"
         "$UV" run --frozen "$@" </dev/null || rc=$?
         if [[ $name == pytest && $rc -eq 5 ]]; then
-            say "pytest collected no tests; the suite must have tests"
+            say "pytest vond geen tests; er horen tests te zijn"
         fi
         if [[ $rc -eq 0 ]]; then
-            say "$name: ok"
+            say "$name: goed"
         else
-            say "$name: FAILED (exit $rc)"
+            say "$name: MISLUKT (exitcode $rc)"
             failed+=("$name")
         fi
     }
@@ -186,10 +186,10 @@ if [[ "${1:-}" == "test" ]]; then
     check ruff ruff check .
     check mypy mypy
     if [[ ${#failed[@]} -gt 0 ]]; then
-        say "checks failed: ${failed[*]}"
+        say "mislukte controles: ${failed[*]}"
         exit 1
     fi
-    say "all checks passed (pytest, ruff, mypy)"
+    say "alle controles geslaagd (pytest, ruff, mypy)"
     exit 0
 fi
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant import __version__
-from assistant.cli import streams
+from assistant.cli import raising_interrupts, streams
 from assistant.cli.common import (
     EXIT_DONE,
     EXIT_UNFINISHED,
@@ -35,6 +35,7 @@ from assistant.errors import (
     OutputError,
     describe,
 )
+from assistant.invocation import program
 from assistant.output.files import to_json_text
 from assistant.protocol import classify, load_protocol
 from assistant.protocol.model import Protocol
@@ -64,7 +65,7 @@ def cmd_diagram(args: argparse.Namespace, protocol: Protocol) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="assistant",
+        prog=program(),  # as started: ./assistant.sh, python -m assistant, assistant
         description="Nekpijn-assistent: de intake volgens de KNGF-richtlijn Nekpijn (2016).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -98,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. The one place that turns an error into an exit code and one line on
     stderr (DESIGN.md "Errors and exit codes"): never a traceback."""
     try:
+        raising_interrupts()  # from here on Ctrl-C is handled below (a live intake keeps it)
         streams.prepare()
         args = build_parser().parse_args(argv)
         code: int = args.handler(args, load_protocol())
@@ -112,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AssistantError as exc:
         return _fail(exc)
     except KeyboardInterrupt:
-        streams.error_line("\nassistant: onderbroken.")
+        streams.error_line(f"\n{program()}: onderbroken.")
         return EXIT_UNFINISHED
     except BrokenPipeError:  # the reader went away (`assistant … | head`): end quietly
         streams.discard_stdout()
@@ -128,7 +130,7 @@ def _fail(exc: AssistantError) -> int:
         streams.discard_stdout()
     except OutputError:
         pass
-    streams.error_line(exc.line())
+    streams.error_line(f"{program()}: {exc.label}: {exc.message}")  # exc.line(), as started
     return exc.exit_code
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.dialog.phrases import accepted_phrases
-from assistant.invocation import command
+from assistant.invocation import command, python_module
 from assistant.protocol.model import Protocol
 from assistant.speech.recognizer import VoskRecognizer, grammar_words
 from assistant.speech.setup import (
@@ -54,7 +54,8 @@ def check_device(kind: str, spec: str | None) -> Check:
         rate = supported_rate(device, "input" if kind == "input" else "output")
     except AudioError as exc:
         return Check(name, False, str(exc),
-                     f"sluit er een aan, of kies er een met {flag} (lijst: python -m sounddevice)")
+                     f"sluit er een aan, of kies er een met {flag} (lijst: "
+                     f"{python_module('sounddevice')})")
     return Check(name, True, f"'{device.name}', {rate} Hz")
 
 

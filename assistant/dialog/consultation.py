@@ -276,7 +276,9 @@ class Consultation:
 
     def on_stop(self) -> None:
         self._fire("stop")
-        self.emit(Say("stopped", self.texts.stopped))
+        # "de antwoorden … zijn bewaard" only when there are answers to keep
+        self.emit(Say("stopped", self.texts.stopped if self.history
+                      else self.texts.stopped_unanswered))
 
     def on_answer(self, heard: Utterance) -> None:
         question = self.current

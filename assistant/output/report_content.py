@@ -117,6 +117,8 @@ class Report:
     chosen: tuple[str, ...] = ()  # 'F14: Nek en romp draaien, zittend'
     letter_unsigned: bool = False  # a referral letter with blank lines for the practice
     actions: tuple[str, ...] = ()  # what to do now ('Neem … contact op met de huisarts')
+    advice: tuple[str, ...] = ()  # the information and advice (and the work advice), in short
+    therapy: tuple[str, ...] = ()  # 'Aanbevolen: …', 'Te overwegen: …', 'Afgeraden: …'
 
 
 # --- the parts --------------------------------------------------------------------------------
@@ -440,8 +442,26 @@ def build_report(
     picked = tuple(f"{code}: {protocol.exercise(code).name}"
                    + (f", {often[code]}" if code in often else "") for code in chosen or ())
     actions = tuple(protocol.action(a).text for a in result.actions)
+    advice, therapy = _summary_plan(result, findings, protocol)
     return Report(title, True, tuple(header), tuple(sections), conclusion,
-                  tuple(result.reasons), picked, unsigned, actions)
+                  tuple(result.reasons), picked, unsigned, actions, advice, therapy)
+
+
+def _summary_plan(result: Result, findings: Findings,
+                  protocol: Protocol) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The advice and the therapy for the terminal's summary (the handbook: 'het advies, de
+    therapie'), as the report's plan has them; none for a referral."""
+    if result.profile is None:
+        return (), ()
+    prof = protocol.profile(result.profile)
+    advice = tuple(result.advice or rules.advice(findings, prof, protocol))
+    if is_work_related(findings):
+        advice += tuple(prof.work_advice)
+    therapy = tuple(f"{label}: {'; '.join(names)}." for label, names in (
+        ("Aanbevolen", _therapies(result.recommended, protocol)),
+        ("Te overwegen", _therapies(result.consider, protocol)),
+        ("Afgeraden", _therapies(result.discouraged, protocol))) if names)
+    return advice, therapy
 
 
 def stored_baseline(records: IntakeRecords) -> Baseline | None:

@@ -76,13 +76,17 @@ def render_text(report: Report) -> str:
 
 def render_summary(report: Report) -> str:
     """What the terminal shows at the end of an intake: the conclusion, the reasons, what to
-    do now (such as contacting the GP in profile D) and the chosen exercises, in short (the
-    whole report is in the files)."""
+    do now (such as contacting the GP in profile D), the advice, the therapy and the chosen
+    exercises, in short (the whole report is in the files)."""
     if not report.complete:
         return ""
     lines = ["", "Uitkomst:", *_bullets(report.conclusion), "Waarom:", *_bullets(report.reasons)]
     if report.actions:
         lines += ["Acties:", *_bullets(report.actions)]
+    if report.advice:
+        lines += ["Advies:", *_bullets(report.advice)]
+    if report.therapy:
+        lines += ["Therapie:", *_bullets(report.therapy)]
     referral = any(section.kind == "letter" for section in report.sections)
     if report.chosen:
         lines += ["Gekozen oefeningen:", *_bullets(report.chosen)]

@@ -69,6 +69,7 @@ class IntakeTexts:
 
     turns: TurnTexts
     stopped: str
+    stopped_unanswered: str  # stopped before any answer: nothing to keep, so nothing is said kept
     resumed: str
     resume_question: str  # before an interrupted intake is continued
     confirm: str  # {value}
