@@ -77,15 +77,29 @@ class RecordsLocked(RecordsError):
 
 
 class RecordsCorrupt(RecordsError):
-    """The records file is damaged, or is not the assistant's."""
+    """The records file is damaged, or is not the assistant's. For one damaged row (an
+    impossible date, JSON of the wrong shape) `table` and `row` say which, so a reader
+    (history, export, the screen) can pass it over and name it in one line."""
 
     code = "records-corrupt"
+
+    def __init__(self, message: str, *, table: str = "", row: int = 0) -> None:
+        super().__init__(message)
+        self.table = table  # "" when the file as a whole is damaged
+        self.row = row
 
 
 class RecordsReadOnly(RecordsError):
     """The records file, or its folder, cannot be written."""
 
     code = "records-read-only"
+
+
+class RecordsFull(RecordsError):
+    """The disk (or the file system) holding the records file is full: named as such, never
+    as a damaged file; nothing half-written is kept (the transaction is rolled back)."""
+
+    code = "disk-full"
 
 
 class RecordsUnavailable(RecordsError):
@@ -101,10 +115,30 @@ class IntakeBusy(RecordsError):
     code = "intake-busy"
 
 
+class IntakeAlreadyStored(RecordsError):
+    """The interrupted intake to resume was stored already (its journal was left open by an
+    earlier version, or by a failure after the store): nothing is asked again. `patient` and
+    `consultation` (the stored intake's id) say which."""
+
+    code = "intake-stored"
+
+    def __init__(self, message: str, *, patient: str = "", consultation: int = 0) -> None:
+        super().__init__(message)
+        self.patient = patient
+        self.consultation = consultation
+
+
 class JournalMismatch(RecordsError):
     """An interrupted intake's journal does not fit this protocol (another version)."""
 
     code = "journal-mismatch"
+
+
+class FolderUnwritable(OutputError):
+    """A folder the intake will write in (the data folder, the reports' folder) cannot be
+    made or written; found before the first question."""
+
+    code = "folder-unwritable"
 
 
 class VoiceUnavailable(AssistantError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -27,6 +28,7 @@ ENV_CONFIG: Final = "ASSISTANT_CONFIG"
 APP_DIR: Final = "nekpijn-assistent"
 SETTINGS_NAME: Final = "settings.toml"
 MAX_LENGTH: Final = 100  # characters in one field
+MAX_BYTES: Final = 64 * 1024  # a settings file is a few hundred bytes
 AGB_PATTERN: Final = re.compile(r"[0-9]{8}")  # ASCII digits: a code other systems read
 PHONE_PATTERN: Final = re.compile(r"\+?[0-9 ()-]+")
 
@@ -104,17 +106,36 @@ def how_to_set() -> str:
     return command('settings --naam "…" --praktijk "…" --agb 12345678 --telefoon "…"')
 
 
+def _read_small_file(path: Path) -> bytes | None:
+    """The bytes of a regular file of at most MAX_BYTES, else None: a FIFO, a device such as
+    /dev/zero or a huge file is not read at all (opened without waiting for a writer, then
+    checked; never read to its end). OSError (FileNotFoundError) as os.open raises it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as source:
+            raw = source.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    return None if len(raw) > MAX_BYTES else raw
+
+
 def load_settings(path: Path | None = None) -> PracticeSettings:
     """The saved settings; empty when there is no file. InputError when the file cannot be
     read or is damaged (not TOML, an unknown key, a value of the wrong type or form)."""
     path = settings_path() if path is None else path
     try:
-        raw = path.read_bytes()
+        raw = _read_small_file(path)
     except FileNotFoundError:
         return PracticeSettings()
     except OSError as exc:
         raise InputError(f"kan het instellingenbestand {path} niet lezen: "
                          f"{os_reason(exc)}") from None
+    if raw is None:
+        raise InputError(f"het instellingenbestand {path} is geen gewoon bestand (of groter dan "
+                         f"{MAX_BYTES // 1024} kB); kies een bestand met {ENV_CONFIG}")
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):

@@ -287,8 +287,10 @@ def test_assistant_db_environment_variable(tmp_path: Path, capsys: pytest.Captur
 def test_history_text_json_and_chart(db: Path, tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     add_intake(db, "P-1", "B")
-    for week, nprs in ((0, 7), (2, 6), (7, 3)):
-        followup(db, "P-1", week, nprs, "6,5,4", *(["--neuro-worse"] if week == 7 else []))
+    for week, nprs in ((0, 7), (2, 6)):
+        followup(db, "P-1", week, nprs, "6,5,4")
+    with Store.open(db) as store:  # stored before --neuro-worse was refused for profile B
+        store.add_evaluation("P-1", date.fromisoformat(day(7)), 3, (6, 5, 4), True)
     capsys.readouterr()
     assert main(["history", "--db", str(db), "--patient", "P-1"]) == 0
     out = capsys.readouterr().out
@@ -508,7 +510,7 @@ def test_a_second_measurement_the_same_day_keeps_the_referral_back(
     nprs, psk, *extra = worse
     assert "refer_back_gp" in followup_json(db, capsys, "D-1", 2, int(nprs), psk,
                                             *extra)["actions"]
-    again = followup_json(db, capsys, "D-1", 2, 3, "3,3,3")  # the same day, better
+    again = followup_json(db, capsys, "D-1", 2, 3, "3,3,3", "--again")  # the same day, better
     assert again["worse"] is False and again["improved"] is True
     assert "refer_back_gp" in again["actions"]
     assert "continue_treatment" not in again["actions"]

@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
+import stat
 import sys
 import tempfile
 from contextlib import ExitStack, suppress
@@ -21,7 +23,7 @@ from assistant.errors import EXIT_UNFINISHED as EXIT_UNFINISHED
 from assistant.errors import EXIT_USAGE as EXIT_USAGE
 from assistant.errors import FindingsError, InputError, OutputError, os_reason
 from assistant.errors import UsageError as UsageError
-from assistant.output.files import check_overwritable
+from assistant.output.files import check_overwritable, make_private_dirs
 from assistant.protocol.findings import ArmSide, Findings, parse_findings, require_complete
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
@@ -49,11 +51,17 @@ def add_speech_flags(parser: argparse.ArgumentParser) -> None:
 
 def open_output(stack: ExitStack, path: Path) -> TextIO:
     """A file for the event log, closed with the stack (a failure to write it is reported
-    where it happens, not a second time at the close)."""
+    where it happens, not a second time at the close). It holds every answer and note, so a
+    file is made 0600 (an existing one is made so too) and the folders it makes 0700; the
+    records file and its side files (`-wal`, `-shm`) are refused (check_overwritable)."""
     check_overwritable(path, stream=True)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        out = path.open("w", encoding="utf-8")
+        make_private_dirs(path.parent)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            with suppress(OSError):
+                os.chmod(path, 0o600)
+        out = os.fdopen(fd, "w", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"kan niet schrijven naar {path}: {os_reason(exc)}") from None
 

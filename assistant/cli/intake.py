@@ -38,6 +38,7 @@ from assistant.dialog.events import Emit
 from assistant.dialog.yes_no import ask_resume
 from assistant.errors import (
     InputError,
+    IntakeAlreadyStored,
     RecordsError,
 )
 from assistant.intake.guard import keeping_answers, resume_command
@@ -45,12 +46,16 @@ from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
 from assistant.intake.run import Fanout, Outcome, SpeechOutput, run_consultation
 from assistant.intake.session import file_report, report_error, store_intake
+from assistant.output.files import check_overwritable
 from assistant.output.report import SHEET_FILE, earlier_report
 from assistant.output.report_content import Baseline, stored_baseline
 from assistant.output.report_text import render_summary
 from assistant.output.screen import EventLog, Screen
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
+from assistant.records.location import check_reports_dir, resolve_db_path
+from assistant.records.render import intake_lines
+from assistant.records.store import Store
 from assistant.settings import PracticeSettings, how_to_set, load_settings
 from assistant.speech.interfaces import Listener
 from assistant.speech.text import StreamListener
@@ -175,7 +180,10 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
     answers, exercises, baseline = _checked_flags(args, protocol)
     settings = _practice_settings()
     with ExitStack() as stack:
-        records = _open_records(args, journaled=answers is None)
+        try:
+            records = _open_records(args, journaled=answers is None)
+        except IntakeAlreadyStored as exc:
+            return _already_stored(exc, args, protocol)
         if records is not None:
             stack.callback(records.close)
             if records.resumed is not None and not _confirm_resume(records, args, protocol):
@@ -211,7 +219,11 @@ def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
     if args.exercises is not None and answers is None:
         raise UsageError("--exercises hoort bij --answers (anders kiest u ze in het gesprek)")
     exercises = parse_codes(args.exercises, protocol, "--exercises") if args.exercises else ()
-    if args.report is not None:
+    if args.events is not None:  # the records file or its log (-wal): refused before opening
+        check_overwritable(args.events, stream=True)
+    if args.report is None:  # the default folder: found unwritable now, not after the answers
+        check_reports_dir()
+    else:
         check_folder(args.report, "--report")
         found = earlier_report(args.report)
         if found is not None:
@@ -223,6 +235,19 @@ def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
         raise UsageError(f"--date: {args.date.isoformat()} ligt in de toekomst; een intake is "
                          "van vandaag of eerder")
     return answers, exercises, baseline
+
+
+def _already_stored(exc: IntakeAlreadyStored, args: argparse.Namespace,
+                    protocol: Protocol) -> int:
+    """The interrupted intake to resume was stored already: say so, show what was stored
+    (records/render.intake_lines) and make no second one."""
+    print(f"{exc.message[:1].upper()}{exc.message[1:]}.")
+    with Store.open(resolve_db_path(args.db), write=False) as store:
+        stored = next((c for c in store.consultations(exc.patient, skip_damaged=True)
+                       if c.id == exc.consultation), None)
+    if stored is not None:
+        print("\n".join(intake_lines(stored, protocol)))
+    return EXIT_DONE
 
 
 def _practice_settings() -> PracticeSettings | None:

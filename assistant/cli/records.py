@@ -8,6 +8,7 @@ one Dutch line on stderr. Handlers take `(args, protocol)` like the other comman
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,13 @@ from assistant.output.screen import Screen
 from assistant.protocol.followup import Followup
 from assistant.protocol.model import Protocol
 from assistant.records.chart import write_chart
-from assistant.records.location import ENV_DB, resolve_db_path
+from assistant.records.location import (
+    ENV_DB,
+    patient_report_dirs,
+    reports_dir,
+    resolve_db_path,
+)
+from assistant.records.locks import remove_patient_locks
 from assistant.records.render import (
     CHART_FILE,
     followup_for,
@@ -75,7 +82,11 @@ def add_records_parsers(sub: argparse._SubParsersAction[ParserT]) -> None:
                           help="de drie activiteiten van de PSK, als ze nog niet genoteerd zijn "
                                "(zoals traplopen,autorijden,lezen)")
     followup.add_argument("--neuro-worse", action="store_true",
-                          help="de neurologische klachten in de arm zijn erger geworden")
+                          help="profiel D: de neurologische klachten in de arm zijn erger "
+                               "geworden")
+    followup.add_argument("--again", action="store_true",
+                          help="nog een meting op een dag die er al een heeft (telt niet als "
+                               "nieuwe sessie)")
     followup.add_argument("--report", type=Path, metavar="MAP",
                           help=f"schrijf followup.md, followup.json en {CHART_FILE} in MAP")
     followup.add_argument("--mute", action="store_true", help="geen gesproken uitvoer")
@@ -105,9 +116,14 @@ def _open(args: argparse.Namespace, *, write: bool = True) -> Store:
     return Store.open(resolve_db_path(args.db), write=write)
 
 
-def finished_intake(store: Store, patient: str) -> ConsultationRow:
-    """The patient's latest finished intake (RecordsError naming the fix when there is none)."""
-    consultation = store.latest_consultation(patient)
+def finished_intake(store: Store, patient: str, *, skip_damaged: bool = False,
+                    ) -> ConsultationRow:
+    """The patient's latest finished intake (RecordsError naming the fix when there is none;
+    RecordsCorrupt for a damaged one, or with `skip_damaged` the latest readable one, the damaged
+    in `store.skipped`, and the first of them raised when none is readable)."""
+    consultation = store.latest_consultation(patient, skip_damaged=skip_damaged)
+    if consultation is None and store.skipped:
+        raise store.skipped[0]
     if consultation is None:
         if store.has_patient(patient):
             raise RecordsError(f"patiënt {patient} heeft geen afgeronde intake in {store.path}")
@@ -181,11 +197,16 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
             raise RecordsError(f"de datum {args.date.isoformat()} ligt voor de intake "
                                f"({consultation.date.isoformat()})")
         on_intake_day = args.date == consultation.date
+        if args.neuro_worse and not protocol.profile(profile).closure_plan.refer_gp_if_worse:
+            raise UsageError(f"--neuro-worse hoort bij profiel D (klachten in de arm); patiënt "
+                             f"{patient} heeft profiel {profile}: laat --neuro-worse weg")
         if args.neuro_worse and on_intake_day:
             raise UsageError("--neuro-worse: een meting op de dag van de intake is de "
                              "beginmeting; er is nog niets om mee te vergelijken")
+        earlier = store.evaluations(patient, consultation.id)
+        _one_a_day(patient, args.date, earlier, again=args.again)
         speaker: Speaker = SilentSpeaker()
-        first = not store.evaluations(patient, consultation.id)
+        first = not earlier
         activities = fixed_activities(consultation, args.psk_activities, not first)
         if args.nprs is None:
             streams.stdin()  # a closed stdin is refused before the speaker starts
@@ -215,6 +236,18 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
     return EXIT_DONE
 
 
+def _one_a_day(patient: str, day: date, earlier: list[EvaluationRow], *, again: bool) -> None:
+    """A second measurement on a day that has one is refused unless --again asks for it: run
+    twice by mistake, it would silently count as another measurement of the same session."""
+    same_day = [row for row in earlier if row.date == day]
+    if not same_day or again:
+        return
+    last = same_day[-1]
+    raise UsageError(f"patiënt {patient} heeft op {day.isoformat()} al een meting (pijn "
+                     f"{last.nprs}, PSK {'/'.join(str(s) for s in last.psk)}); nog een meting "
+                     "op die dag: voeg --again toe")
+
+
 def _write_followup_report(directory: Path, outcome: Followup, rows: list[EvaluationRow],
                            consultation: ConsultationRow) -> None:
     """followup.md (with the chart), followup.json and the chart, each 0600 and atomic."""
@@ -234,10 +267,12 @@ def cmd_history(args: argparse.Namespace, protocol: Protocol) -> int:
     """The intake and every evaluation since, as text with bars or as JSON."""
     _report_dir(args.report)
     with _open(args, write=False) as store:
-        consultation = finished_intake(store, args.patient)
-        rows = store.evaluations(args.patient, consultation.id)
-        earlier = [(c, store.evaluations(args.patient, c.id))
-                   for c in store.consultations(args.patient) if c.id != consultation.id]
+        consultation = finished_intake(store, args.patient, skip_damaged=True)
+        rows = store.evaluations(args.patient, consultation.id, skip_damaged=True)
+        earlier = [(c, store.evaluations(args.patient, c.id, skip_damaged=True))
+                   for c in store.consultations(args.patient, skip_damaged=True)
+                   if c.id != consultation.id]
+        _name_skipped(store)
     patient = consultation.patient  # as first stored: "P-0001" for "p-0001"
     if args.json:
         print(to_json_text(history_json(patient, consultation, rows, earlier)), end="")
@@ -256,7 +291,9 @@ def cmd_history(args: argparse.Namespace, protocol: Protocol) -> int:
 
 
 def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
-    """Erase everything stored about the patient (only with --yes)."""
+    """Erase everything stored about the patient (only with --yes): the rows (one transaction,
+    then the file compacted), then the report folders in the data folder, the lock files;
+    one line says what was removed."""
     if not args.yes:
         raise RecordsError(f"forget wist alle gegevens van {args.patient} voorgoed; "
                            "bevestig met --yes")
@@ -266,15 +303,57 @@ def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
         lock = hold_intake_lock(store.path, f"patient:{args.patient}",  # not while it runs
                                 f"de intake van patiënt '{args.patient}'")
         try:
-            intakes = len(store.consultations(args.patient))
-            measurements = len(store.evaluations(args.patient))
-            if not store.forget(args.patient):
-                raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
+            erased = store.erase_patient(args.patient)
         finally:
             lock.release()
-    print(f"Gewist: patiënt {args.patient}, {intakes} intake(s), {measurements} meting(en) en "
-          f"eventuele onderbroken intakes. Het bestand is opgeschoond.")
+        db = store.path
+    folders, left = _remove_reports(args.patient)
+    locks = _remove_locks(db, args.patient, erased.journals)
+    if not erased.found and not folders:
+        raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {db})")
+    removed = [f"patiënt {args.patient}", f"{erased.intakes} intake(s)",
+               f"{erased.measurements} meting(en)",
+               f"{len(erased.journals)} dagboek(en) van intakes",
+               f"{len(folders)} verslagmap(pen)", f"{locks} slotbestand(en)"]
+    print(f"Gewist: {', '.join(removed)}.")
+    if erased.not_compacted is None:
+        print("Het bestand is opgeschoond.")
+    else:
+        print(f"De gegevens zijn gewist en overschreven, maar het bestand is niet opgeschoond: "
+              f"{erased.not_compacted}.")
+    if left:
+        print(f"Niet gewist (verwijder zelf): {', '.join(str(f) for f in left)}.",
+              file=sys.stderr)
+    print(f"Verslagen buiten {reports_dir()} (met --report) wist u zelf.")
     return EXIT_DONE
+
+
+def _remove_reports(patient: str) -> tuple[list[Path], list[Path]]:
+    """Remove the patient's report folders in the data folder: (removed, not removable)."""
+    removed: list[Path] = []
+    left: list[Path] = []
+    for folder in patient_report_dirs(patient):
+        try:
+            shutil.rmtree(folder)
+        except OSError:
+            left.append(folder)
+        else:
+            removed.append(folder)
+    return removed, left
+
+
+def _remove_locks(db: Path, patient: str, journals: tuple[int, ...]) -> int:
+    """Remove the patient's lock files (records/locks.py); how many."""
+    try:
+        return remove_patient_locks(db, patient, journals)
+    except OSError:
+        return 0
+
+
+def _name_skipped(store: Store) -> None:
+    """A line on stderr for each damaged row passed over (the rest is shown all the same)."""
+    for damaged in store.skipped:
+        print(f"Overgeslagen: {damaged.message}.", file=sys.stderr)
 
 
 def cmd_export(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -283,6 +362,7 @@ def cmd_export(args: argparse.Namespace, protocol: Protocol) -> int:
         if not store.has_patient(args.patient):
             raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
         data = store.export(args.patient)
+        _name_skipped(store)
     text = to_json_text(data)
     if args.output is None:
         print(text, end="")

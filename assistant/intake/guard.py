@@ -3,7 +3,8 @@
 Every answer is in the journal the moment it is given (journal.py). Whatever goes wrong after
 that, a full disk, a lost microphone, a locked records file or a bug, the journal stays open
 and the one line on stderr says how to go on; only a journal that does not fit this protocol
-(JournalMismatch) is set aside, and an empty one is closed so that no later --resume takes it.
+(JournalMismatch) is set aside intact (never erased), and an empty one is closed so that
+no later --resume takes it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from assistant.errors import (
     IntakeInterrupted,
     IntakeStopped,
     JournalMismatch,
+    RecordsError,
     UsageError,
     describe,
 )
@@ -38,9 +40,14 @@ def keeping_answers(records: IntakeRecords | None, db: Path | None) -> Iterator[
     try:
         yield
     except JournalMismatch as exc:
+        aside = "het dagboek blijft ongewijzigd staan"
         if records is not None:
-            records.abandon()
-        raise UsageError(f"--resume: {exc}; start een nieuwe intake") from None
+            try:
+                records.abandon()
+                aside = "het dagboek is onveranderd apart gezet in het gegevensbestand"
+            except RecordsError:
+                pass  # still open, still whole: nothing is erased either way
+        raise UsageError(f"--resume: {exc}; {aside}; start een nieuwe intake") from None
     except KeyboardInterrupt:
         kept = records.settle() if records is not None else 0
         if records is None or kept == 0:

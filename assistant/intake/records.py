@@ -3,7 +3,7 @@ consultation under the patient's id, and the baseline measurement (NPRS and PSK)
 
 from __future__ import annotations
 
-import hashlib
+import errno
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -12,12 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
-from assistant.errors import IntakeBusy, RecordsError, os_reason
+from assistant.errors import (
+    IntakeAlreadyStored,
+    IntakeBusy,
+    RecordsError,
+    RecordsFull,
+    os_reason,
+)
 from assistant.errors import RecordsUnavailable as RecordsUnavailable
 from assistant.intake.journal import EndStatus, IntakeJournal
+from assistant.invocation import command
 from assistant.output.report import result_json
 from assistant.protocol.findings import Findings
 from assistant.protocol.rules import Result
+from assistant.records.locks import lock_path
 
 if TYPE_CHECKING:
     from assistant.records.store import JournalRow, Store
@@ -27,11 +35,10 @@ def intake_lock(db: Path, key: str) -> FileLock:
     """The lock one running intake holds on a patient's journal (or on one journal without a
     patient id), so a second window, the command line or the screen cannot answer the same
     intake at once. An OS lock (released when the process ends, also on a crash), in a private
-    folder beside the records file; the file is named by a hash, never by the patient id."""
-    folder = db.parent / f".{db.name}.locks"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    name = hashlib.sha256(key.casefold().encode("utf-8")).hexdigest()[:24]
-    return FileLock(folder / f"{name}.lock", timeout=0)
+    folder beside the resolved records file (a symbolic link to it shares the lock); the file
+    is named by a keyed hash (records/locks.py), never by the patient id. OSError when the
+    folder cannot be made."""
+    return FileLock(lock_path(db, key), timeout=0)
 
 
 def hold_intake_lock(db: Path, key: str, running: str) -> FileLock:
@@ -44,9 +51,24 @@ def hold_intake_lock(db: Path, key: str, running: str) -> FileLock:
         raise IntakeBusy(f"{running} loopt al, in een ander venster of op het scherm; rond "
                          "die daar af of stop hem eerst") from None
     except OSError as exc:
-        raise RecordsError(f"kan de intake niet vastleggen naast {db}: {os_reason(exc)}") from None
+        kind = RecordsFull if exc.errno == errno.ENOSPC else RecordsError
+        raise kind(f"kan de intake niet vastleggen naast {db}: {os_reason(exc)}") from None
     return lock
 
+
+def _not_stored_already(store: Store, found: JournalRow) -> None:
+    """IntakeAlreadyStored when the interrupted intake `found` was stored already (an earlier
+    version stored it, then was cut off before it closed the journal): its journal is set
+    aside intact, and the line names the stored intake and how to see it."""
+    stored = store.journal_stored(found)
+    if stored is None:
+        return
+    store.journal_set_aside(found.id)
+    raise IntakeAlreadyStored(
+        f"de onderbroken intake van patiënt {stored.patient} ({stored.date.isoformat()}) is al "
+        f"opgeslagen; er wordt geen tweede gemaakt. Bekijk hem met "
+        f"'{command(f'history --patient {stored.patient}')}'",
+        patient=stored.patient, consultation=stored.id)
 
 
 @dataclass
@@ -96,6 +118,7 @@ class IntakeRecords:
             if found is not None:
                 if lock is None:
                     lock = hold_intake_lock(path, f"journal:{found.id}", "deze intake")
+                _not_stored_already(store, found)
                 entries = store.journal_entries(found.id)
                 journal = IntakeJournal(store, found.id)
                 return cls(store, found.patient, found.date, journal, entries, found, lock=lock)
@@ -121,8 +144,11 @@ class IntakeRecords:
             self.lock.release()
 
     def abandon(self) -> None:
-        """The journal cannot be replayed (another protocol version): set it aside."""
-        self._close("abandoned")
+        """The journal cannot be replayed (another protocol version, a damaged entry): set
+        aside intact (Store.journal_set_aside), never erased; no --resume takes it again."""
+        if self.journal is not None and not self.closed:
+            self.store.journal_set_aside(self.journal.id)
+            self.closed = True
 
     def _close(self, status: EndStatus) -> None:
         if self.journal is not None and not self.closed:
@@ -149,19 +175,23 @@ class IntakeRecords:
                chosen: Sequence[str] | None, answered: int,
                frequencies: Mapping[str, str] | None = None) -> str | None:
         """After the intake: store the consultation under the patient's id (with the
-        `frequencies` changed at the choice), then close the journal when it reached a result
-        (in that order: when storing fails, the journal still holds every answer for a
-        resume). Returns a line for the screen, or None."""
+        `frequencies` changed at the choice) and close the journal when it reached a result,
+        in one transaction (Store.finish_intake: when it fails, or the process is killed,
+        nothing is stored and the journal still holds every answer for a resume). Returns a
+        line for the screen, or None."""
         if result is None:
             if answered == 0:
                 self._close("abandoned")  # stopped before any answer: nothing to resume
             return None  # stopped: the journal stays open, to be resumed
-        if self.patient is not None:
+        stored = (findings.to_json(), result_json(result, chosen, frequencies),
+                  list(chosen or ()))
+        if self.journal is not None and not self.closed:  # both or neither: one transaction
+            self.consultation = self.store.finish_intake(
+                self.journal.id, self.patient, self.day, *stored, frequencies)
+            self.closed = True
+        elif self.patient is not None:
             self.consultation = self.store.add_consultation(
-                self.patient, self.day, findings.to_json(),
-                result_json(result, chosen, frequencies), list(chosen or ()),
-                exercise_frequencies=frequencies)
-        self._close("finished")
+                self.patient, self.day, *stored, exercise_frequencies=frequencies)
         if self.patient is None:
             return None
         return f"Opgeslagen bij patiënt {self.patient} ({self.day.isoformat()})."

@@ -19,6 +19,14 @@ def check_overwritable(path: Path, *, stream: bool = False) -> None:
     patient records, named by mistake), and, unless the output is a `stream` written in place
     (the event log: a pipe or a device another tool reads is fine), anything but a regular
     file. OutputError, in one line."""
+    try:
+        real = path.resolve()  # a symbolic link to the records file's log is that log
+    except (OSError, RuntimeError):
+        real = path
+    side_of = sqlite_file_of(real) or sqlite_file_of(path)
+    if side_of is not None:
+        raise OutputError(f"{path} hoort bij het databasebestand {side_of} (zoals de "
+                          "patiëntgegevens); dat overschrijf ik niet: kies een andere naam")
     if not path.exists():
         return
     if path.is_dir():
@@ -37,12 +45,47 @@ def check_overwritable(path: Path, *, stream: bool = False) -> None:
                           "overschrijf ik niet: kies een andere naam")
 
 
+def make_private_dirs(folder: Path) -> Path:
+    """Make `folder` and every missing folder above it, each 0700 (`mkdir(parents=True)` gives
+    the ones above the default mode); folders that exist are left as they are. OSError."""
+    missing = []
+    for part in (folder, *folder.parents):
+        if part.exists():
+            break
+        missing.append(part)
+    for part in reversed(missing):
+        try:
+            part.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+    return folder
+
+
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def sqlite_file_of(path: Path) -> Path | None:
+    """The SQLite database whose side file (`-wal`, `-shm`, `-journal`) `path` names, when
+    that database exists (such a file may be absent between runs; writing it then still
+    damages the database at its next open), else None."""
+    name = path.name
+    for suffix in SQLITE_SIDE_FILES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            base = path.with_name(name[:-len(suffix)])
+            try:
+                with base.open("rb") as existing:
+                    if existing.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+                        return base
+            except OSError:
+                continue
+    return None
+
+
 def write_private(path: Path, data: bytes | str) -> Path:
     """Write `data` to `path` atomically with mode 0600; a new folder is made 0700. What
     `check_overwritable` refuses is left alone (OutputError)."""
     check_overwritable(path)
-    if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True)
+    make_private_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mkstemp: 0600
     try:
         with os.fdopen(fd, "wb") as out:

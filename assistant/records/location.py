@@ -10,14 +10,20 @@ nothing is lost by the move.
 from __future__ import annotations
 
 import os
+import re
 import sys
+import tempfile
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Final
 
 import platformdirs
 from platformdirs.api import PlatformDirsABC
+
+from assistant.errors import FolderUnwritable, os_reason
+from assistant.output.files import make_private_dirs
 
 ENV_DB: Final = "ASSISTANT_DB"
 APP_DIR: Final = "nekpijn-assistent"
@@ -114,7 +120,7 @@ def new_report_dir(day: date, label: str | None, *, root: Path | None = None,
     `-2`, `-3` … when that name is taken; an earlier report is never overwritten. The folders
     are made 0700. OSError when the folder cannot be made."""
     root = reports_dir() if root is None else root
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_dirs(root)
     name = f"{day.isoformat()}_{label or (now or datetime.now()).strftime('%H%M%S')}"
     for n in range(1, 10_000):
         folder = root / (name if n == 1 else f"{name}-{n}")
@@ -124,3 +130,73 @@ def new_report_dir(day: date, label: str | None, *, root: Path | None = None,
             continue
         return folder
     raise FileExistsError(f"{root / name}: te veel verslagen met deze naam")
+
+
+def check_reports_dir(root: Path | None = None) -> Path:
+    """Before an intake's first question: make the folder its report will go to (default:
+    `reports_dir()`, each new folder 0700) and check a file can be made in it, so no answers
+    are asked and then lost. FolderUnwritable, one line naming the folder and the fix
+    (--report, or a writable data folder), when it cannot be (read-only, full, or the home
+    folder is a file)."""
+    root = reports_dir() if root is None else root
+    try:
+        make_private_dirs(root)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as exc:
+        raise FolderUnwritable(
+            f"het verslag kan niet in de gegevensmap {root.parent} worden bewaard "
+            f"({os_reason(exc)}); geef een map met --report MAP (en een gegevensbestand met "
+            f"--db of {ENV_DB}), of maak de gegevensmap schrijfbaar") from None
+    return root
+
+
+_REPORT_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}_(?P<label>.+)")
+_PATIENT_LINE = re.compile(r"Patiënt: (?P<id>\S+)")
+
+
+def report_roots() -> list[Path]:
+    """Every folder the reports of an intake without --report may be in (this version's, and
+    platformdirs' and the old folder's when they differ), each once."""
+    roots = [reports_dir()]
+    with suppress(RuntimeError):  # no home folder: there is no old folder either
+        roots += [data_dir() / REPORTS_DIR, legacy_data_dir() / REPORTS_DIR]
+    return list(dict.fromkeys(roots))
+
+
+def _report_patient(folder: Path) -> str | None:
+    """The patient id the folder's report.txt names in its header, or None (no such file)."""
+    try:
+        with (folder / "report.txt").open("rb") as report:
+            head = report.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    found = _PATIENT_LINE.search(" ".join(head.split()))  # a long id may be on the next line
+    return found["id"] if found else ""
+
+
+def patient_report_dirs(patient: str, roots: list[Path] | None = None) -> list[Path]:
+    """The report folders `new_report_dir` made for the patient: `<date>_<id>` and
+    `<date>_<id>-N` (the id compared case-insensitively), confirmed by the patient line of
+    their report.txt where there is one; a `-N` folder without a report.txt is left alone (it
+    may be the first folder of a patient whose id ends in '-N'). Sorted."""
+    wanted = patient.casefold()
+    found: list[Path] = []
+    for root in report_roots() if roots is None else roots:
+        try:
+            folders = [f for f in root.iterdir() if f.is_dir() and not f.is_symlink()]
+        except OSError:
+            continue
+        for folder in folders:
+            match = _REPORT_FOLDER.fullmatch(folder.name)
+            if match is None:
+                continue
+            label = match["label"].casefold()
+            exact = label == wanted
+            numbered = re.fullmatch(re.escape(wanted) + r"-\d+", label) is not None
+            if not (exact or numbered):
+                continue
+            named = _report_patient(folder)
+            if (named is None and exact) or (named is not None and named.casefold() == wanted):
+                found.append(folder)
+    return sorted(found)

@@ -12,21 +12,28 @@ Patient ids compare case-insensitively: "p-0001" is patient "P-0001", kept as fi
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Concatenate, Final, Literal, ParamSpec, TypeVar
+from typing import Any, Concatenate, Final, Literal, ParamSpec, TypeVar, cast
 
-from assistant.errors import RecordsCorrupt, RecordsLocked, RecordsReadOnly, os_reason
+from assistant.errors import (
+    RecordsCorrupt,
+    RecordsFull,
+    RecordsLocked,
+    RecordsReadOnly,
+    os_reason,
+)
 from assistant.errors import RecordsError as RecordsError
 from assistant.protocol.followup import PSK_ACTIVITY_MAX, activity_name
 
@@ -130,6 +137,17 @@ class EvaluationRow:
 
 
 @dataclass(frozen=True)
+class Forgotten:
+    """What `Store.forget` erased."""
+
+    intakes: int
+    measurements: int
+    journals: tuple[int, ...]  # the ids of the patient's journals (their lock files go too)
+    found: bool  # anything of the patient was stored
+    not_compacted: str | None = None  # why the file could not be compacted (None: it was)
+
+
+@dataclass(frozen=True)
 class JournalRow:
     """An intake in progress (or ended), for resuming after a crash."""
 
@@ -184,11 +202,28 @@ def records_error(path: Path, exc: sqlite3.Error) -> RecordsError:
                 "op de map, of kopieer het bestand naar een andere map en kies dat met --db")
         return RecordsReadOnly(f"kan niet schrijven in {path} ({exc}); controleer de rechten, "
                                "of kies een ander bestand met --db")
-    if name.startswith("SQLITE_FULL"):
-        return RecordsError(f"kan niet schrijven in {path}: de schijf is vol; maak ruimte vrij "
-                            "en probeer het opnieuw")
+    if _disk_full(path, name, exc):
+        return RecordsFull(f"kan niet schrijven in {path}: de schijf is vol; er is niets half "
+                           "bewaard. Maak ruimte vrij en probeer het opnieuw")
     return RecordsCorrupt(f"{path} is geen bruikbaar gegevensbestand ({exc}); zet het opzij "
                           "en kies een ander bestand met --db")
+
+
+MIN_FREE_BYTES: Final = 1 << 20  # less free space than this beside an I/O error: the disk is full
+
+
+def _disk_full(path: Path, name: str, exc: sqlite3.Error) -> bool:
+    """Whether a SQLite failure is a full disk: SQLITE_FULL (or its text), or an I/O error
+    (SQLite does not pass the system's ENOSPC on) where the file's disk has (almost) no room."""
+    if name.startswith("SQLITE_FULL") or "disk is full" in str(exc):
+        return True
+    if not (name.startswith("SQLITE_IOERR") or "disk I/O error" in str(exc)):
+        return False
+    try:
+        stat = os.statvfs(path.parent)
+    except (OSError, AttributeError):  # no statvfs (Windows), or no folder: not known
+        return False
+    return stat.f_bavail * stat.f_frsize < MIN_FREE_BYTES
 
 
 def _folder_writable(folder: Path) -> bool:
@@ -249,6 +284,8 @@ class Store:
         self._conn = conn
         self.path = path
         self.read_only = read_only  # opened as an immutable file (its folder is read-only)
+        # the damaged rows a reader passed over (consultations/evaluations with skip_damaged)
+        self.skipped: list[RecordsCorrupt] = []
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -277,6 +314,9 @@ class Store:
         except OSError as exc:
             if not write and path.is_file():
                 return cls._open_immutable(path, migrations)
+            if exc.errno == errno.ENOSPC:
+                raise RecordsFull(f"kan {path} niet maken: de schijf is vol; maak ruimte vrij "
+                                  "en probeer het opnieuw") from None
             raise RecordsError(f"kan de patiëntgegevens niet openen: {path} ({os_reason(exc)}); "
                                "controleer de map en de rechten, of kies een ander bestand "
                                "met --db") from None
@@ -371,20 +411,32 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; any failure rolls it all back. SQLite itself already
+        rolled back after some failures (SQLITE_FULL, an I/O error): the original failure is
+        raised then, never the 'no transaction is active' of a second rollback (which once
+        turned a full disk into a 'damaged file')."""
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield self._conn
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            if self._conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
             raise
-        self._conn.execute("COMMIT")
+        try:
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:  # SQLITE_FULL at the commit (the log would not grow)
+                with suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+            raise
 
     # --- patients -----------------------------------------------------------------------------
 
     @_sqlite_errors
     def patients(self) -> list[str]:
         """Every patient id, sorted."""
-        return [r[0] for r in self._conn.execute("SELECT id FROM patients ORDER BY id")]
+        return [str(r[0]) for r in self._conn.execute("SELECT id FROM patients ORDER BY id")]
 
     @_sqlite_errors
     def has_patient(self, patient: str) -> bool:
@@ -405,25 +457,33 @@ class Store:
                      (stored, _now()))
         return stored
 
-    @_sqlite_errors
     def forget(self, patient: str) -> bool:
-        """Erase every row of the patient (journals too) and compact the file so the data is
-        really gone; False when there was nothing to erase."""
+        """`erase_patient`: whether anything of the patient was stored."""
+        return self.erase_patient(patient).found
+
+    @_sqlite_errors
+    def erase_patient(self, patient: str) -> Forgotten:
+        """Erase every row of the patient (journals too) in one transaction (on any failure,
+        a full disk included, nothing is erased), then compact the file so the data is really
+        gone. The erased rows are overwritten at once (secure_delete); a compaction that fails
+        (a full disk) is said in `compacted`, not raised: the erasure stands."""
         validate_patient_id(patient)
         with self._transaction() as conn:
-            journals = conn.execute("SELECT id FROM journal WHERE patient = ? COLLATE NOCASE",
-                                    (patient,)).fetchall()
-            conn.executemany("DELETE FROM journal_entries WHERE journal = ?", journals)
-            deleted = conn.execute("DELETE FROM journal WHERE patient = ? COLLATE NOCASE",
-                                   (patient,)).rowcount
-            deleted += conn.execute("DELETE FROM evaluations WHERE patient = ? COLLATE NOCASE",
-                                    (patient,)).rowcount
-            deleted += conn.execute("DELETE FROM consultations WHERE patient = ? COLLATE NOCASE",
-                                    (patient,)).rowcount
-            deleted += conn.execute("DELETE FROM patients WHERE id = ? COLLATE NOCASE",
-                                    (patient,)).rowcount
-        self._compact()
-        return deleted > 0
+            journals = [int(r[0]) for r in conn.execute(
+                "SELECT id FROM journal WHERE patient = ? COLLATE NOCASE", (patient,))]
+            conn.executemany("DELETE FROM journal_entries WHERE journal = ?",
+                             [(j,) for j in journals])
+            erased = {table: conn.execute(f"DELETE FROM {table} WHERE {column} = ? COLLATE "
+                                          "NOCASE", (patient,)).rowcount
+                      for table, column in (("journal", "patient"), ("evaluations", "patient"),
+                                            ("consultations", "patient"), ("patients", "id"))}
+        try:
+            self._compact()
+            compacted: str | None = None
+        except sqlite3.Error as exc:
+            compacted = records_error(self.path, exc).message
+        return Forgotten(erased["consultations"], erased["evaluations"], tuple(journals),
+                         sum(erased.values()) > 0, compacted)
 
     def _compact(self) -> None:
         """Rebuild the file without free pages and empty the write-ahead log."""
@@ -438,6 +498,15 @@ class Store:
                          result: dict[str, Any], chosen_exercises: list[str], *,
                          exercise_frequencies: Mapping[str, str] | None = None) -> int:
         """Store an intake (with the frequencies changed at the choice); return its id."""
+        values = self._consultation_values(patient, day, findings, result, chosen_exercises,
+                                           exercise_frequencies)
+        with self._transaction() as conn:
+            return self._insert_consultation(conn, values)
+
+    def _consultation_values(self, patient: str, day: date, findings: dict[str, Any],
+                             result: dict[str, Any], chosen_exercises: Sequence[str],
+                             exercise_frequencies: Mapping[str, str] | None,
+                             ) -> dict[str, Any]:
         values = {"patient": patient, "date": day.isoformat(),
                   "findings": json.dumps(findings, ensure_ascii=False),
                   "result": json.dumps(result, ensure_ascii=False),
@@ -447,16 +516,52 @@ class Store:
                   "created": _now()}
         if self.schema_version < 3:  # opened with the migrations of an older version (tests)
             del values["exercise_frequencies"]
-        with self._transaction() as conn:
-            values["patient"] = self._ensure_patient(conn, patient)
-            cursor = conn.execute(
-                f"INSERT INTO consultations ({', '.join(values)})"
-                f" VALUES ({', '.join('?' * len(values))})", tuple(values.values()))
+        return values
+
+    def _insert_consultation(self, conn: sqlite3.Connection, values: dict[str, Any]) -> int:
+        values["patient"] = self._ensure_patient(conn, values["patient"])
+        cursor = conn.execute(
+            f"INSERT INTO consultations ({', '.join(values)})"
+            f" VALUES ({', '.join('?' * len(values))})", tuple(values.values()))
         return int(cursor.lastrowid or 0)
 
     @_sqlite_errors
-    def consultations(self, patient: str) -> list[ConsultationRow]:
-        """The patient's intakes, oldest first."""
+    def finish_intake(self, journal_id: int, patient: str | None, day: date,
+                      findings: dict[str, Any], result: dict[str, Any],
+                      chosen_exercises: Sequence[str],
+                      exercise_frequencies: Mapping[str, str] | None = None) -> int | None:
+        """Store the finished intake under `patient` (None: nothing to store) and close its
+        journal as finished, in ONE transaction: a failure or a kill at any point leaves
+        either both done or neither (the journal open, to be resumed). The stored intake's
+        id, or None without a patient. RecordsError when the journal is not open."""
+        values = (None if patient is None else self._consultation_values(
+            patient, day, findings, result, chosen_exercises, exercise_frequencies))
+        with self._transaction() as conn:
+            stored = None if values is None else self._insert_consultation(conn, values)
+            self._end_journal(conn, journal_id, "finished", require_open=True)
+        return stored
+
+    def _rows(self, table: str, rows: Iterable[Sequence[Any]],
+              parse: Callable[[Sequence[Any]], R], skip_damaged: bool) -> list[R]:
+        """Each row parsed; a damaged one raises RecordsCorrupt, or with `skip_damaged` is passed
+        over and added to `self.skipped` (each once) for the caller to name."""
+        found: list[R] = []
+        for row in rows:
+            try:
+                found.append(_parsed(self.path, table, row, parse))
+            except RecordsCorrupt as exc:
+                if not skip_damaged:
+                    raise
+                if all((d.table, d.row) != (exc.table, exc.row) for d in self.skipped):
+                    self.skipped.append(exc)
+        return found
+
+    @_sqlite_errors
+    def consultations(self, patient: str, *, skip_damaged: bool = False,
+                      ) -> list[ConsultationRow]:
+        """The patient's intakes, oldest first. A damaged row (RecordsCorrupt naming the file and
+        the row) fails the read, or with `skip_damaged` is passed over into `self.skipped`:
+        for readers only (history, export), never before storing anything."""
         validate_patient_id(patient)
         version = self.schema_version
         rows = self._conn.execute(
@@ -466,10 +571,12 @@ class Store:
             + ("exercise_frequencies" if version >= 3 else "'{}'") +
             " FROM consultations WHERE patient = ? COLLATE NOCASE"
             " ORDER BY date, id", (patient,))
-        return [_consultation(r) for r in rows]
+        return self._rows("consultations", rows, _consultation, skip_damaged)
 
-    def latest_consultation(self, patient: str) -> ConsultationRow | None:
-        rows = self.consultations(patient)
+    def latest_consultation(self, patient: str, *, skip_damaged: bool = False,
+                            ) -> ConsultationRow | None:
+        """The patient's latest intake (RecordsCorrupt as `consultations`, unless skipped)."""
+        rows = self.consultations(patient, skip_damaged=skip_damaged)
         return rows[-1] if rows else None
 
     @_sqlite_errors
@@ -509,8 +616,10 @@ class Store:
         return int(cursor.lastrowid or 0)
 
     @_sqlite_errors
-    def evaluations(self, patient: str, consultation: int | None = None) -> list[EvaluationRow]:
-        """The patient's measurements in date order (of one intake, when given)."""
+    def evaluations(self, patient: str, consultation: int | None = None, *,
+                    skip_damaged: bool = False) -> list[EvaluationRow]:
+        """The patient's measurements in date order (of one intake, when given); a damaged
+        row as in `consultations`."""
         validate_patient_id(patient)
         query = ("SELECT id, patient, consultation, date, nprs, psk1, psk2, psk3, neuro_worse,"
                  " created FROM evaluations WHERE patient = ? COLLATE NOCASE")
@@ -519,31 +628,38 @@ class Store:
             query += " AND consultation = ?"
             params += (consultation,)
         rows = self._conn.execute(query + " ORDER BY date, id", params)
-        return [_evaluation(r) for r in rows]
+        return self._rows("evaluations", rows, _evaluation, skip_damaged)
 
     # --- export -------------------------------------------------------------------------------
 
     @_sqlite_errors
     def export(self, patient: str) -> dict[str, Any]:
-        """Everything stored about the patient, JSON-ready."""
+        """Everything stored about the patient, JSON-ready. A damaged row is passed over,
+        named in `damaged` ([{"table", "id", "reason"}], only when there is one) and in
+        `self.skipped`."""
         if not self.has_patient(patient):
             raise RecordsError(f"onbekende patiënt: {patient}")
-        return {
+        self.skipped = []
+        data: dict[str, Any] = {
             "patient": self._stored_id(self._conn, patient),
             "consultations": [
                 {"id": c.id, "date": c.date.isoformat(), "findings": c.findings,
                  "result": c.result, "chosen_exercises": list(c.chosen_exercises),
                  "exercise_frequencies": dict(c.exercise_frequencies),
                  "psk_activities": list(c.psk_activities), "created": c.created}
-                for c in self.consultations(patient)
+                for c in self.consultations(patient, skip_damaged=True)
             ],
             "evaluations": [
                 {"id": e.id, "consultation": e.consultation, "date": e.date.isoformat(),
                  "nprs": e.nprs, "psk": list(e.psk), "neuro_worse": e.neuro_worse,
                  "created": e.created}
-                for e in self.evaluations(patient)
+                for e in self.evaluations(patient, skip_damaged=True)
             ],
         }
+        if self.skipped:
+            data["damaged"] = [{"table": d.table, "id": d.row, "reason": d.message}
+                               for d in self.skipped]
+        return data
 
     # --- journal (crash-safe intake) ----------------------------------------------------------
 
@@ -579,7 +695,7 @@ class Store:
         """The journal's payloads, in the order they were appended."""
         rows = self._conn.execute(
             "SELECT payload FROM journal_entries WHERE journal = ? ORDER BY seq", (journal_id,))
-        return [json.loads(r[0]) for r in rows]
+        return [_entry(r[0]) for r in rows]
 
     @_sqlite_errors
     def journal_find_open(self, patient: str | None) -> JournalRow | None:
@@ -595,8 +711,7 @@ class Store:
             validate_patient_id(patient)
             row = self._conn.execute(query.format(who="patient = ? COLLATE NOCASE"),
                                      (patient,)).fetchone()
-        return None if row is None else JournalRow(row[0], row[1], date.fromisoformat(row[2]),
-                                                   row[3], row[4])
+        return None if row is None else _parsed(self.path, "journal", row, _journal)
 
     @_sqlite_errors
     def journal_patients(self) -> list[str]:
@@ -616,24 +731,114 @@ class Store:
         if status not in JOURNAL_STATUSES or status == "open":
             raise RecordsError(f"een journaal sluit met finished of abandoned, niet {status!r}")
         with self._transaction() as conn:
-            changed = conn.execute("UPDATE journal SET status = ? WHERE id = ?",
-                                   (status, journal_id)).rowcount
-            conn.execute("DELETE FROM journal_entries WHERE journal = ?", (journal_id,))
+            self._end_journal(conn, journal_id, status)
+
+    @staticmethod
+    def _end_journal(conn: sqlite3.Connection, journal_id: int, status: JournalStatus, *,
+                     keep: bool = False, require_open: bool = False) -> None:
+        """Mark the journal `status` and (unless `keep`) erase its answers, in the caller's
+        transaction. RecordsError when there is no such journal (or, with `require_open`,
+        it was closed already: nothing may be stored twice)."""
+        where = " AND status = 'open'" if require_open else ""
+        changed = conn.execute(f"UPDATE journal SET status = ? WHERE id = ?{where}",
+                               (status, journal_id)).rowcount
         if not changed:
-            raise RecordsError(f"geen journaal met nummer {journal_id}")
+            raise RecordsError(f"geen open journaal met nummer {journal_id}" if require_open
+                               else f"geen journaal met nummer {journal_id}")
+        if not keep:
+            conn.execute("DELETE FROM journal_entries WHERE journal = ?", (journal_id,))
+
+    @_sqlite_errors
+    def journal_set_aside(self, journal_id: int) -> None:
+        """A journal that cannot be replayed: marked abandoned (no --resume takes it again)
+        with every entry kept, to be read back by hand or by a later version; never erased,
+        except by `forget`."""
+        with self._transaction() as conn:
+            self._end_journal(conn, journal_id, "abandoned", keep=True)
+
+    @_sqlite_errors
+    def journal_stored(self, row: JournalRow) -> ConsultationRow | None:
+        """The stored intake of an open journal whose finishing was cut off by an earlier
+        version (it stored the intake and closed the journal in two steps): the patient's
+        intake of the journal's date stored after the journal began. None when there is none
+        (or the journal has no patient)."""
+        if row.patient is None:
+            return None
+        found = [c for c in self.consultations(row.patient, skip_damaged=True)
+                 if c.date == row.date and c.created >= row.started]
+        return found[0] if found else None
+
+
+class _Bad(ValueError):
+    """A stored value of the wrong form (turned into RecordsCorrupt by `_parsed`)."""
+
+
+def _day(text: object) -> date:
+    if not isinstance(text, str):
+        raise _Bad(f"datum {text!r} is geen tekst")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _Bad(f"onmogelijke datum {text!r}") from None
+
+
+def _json(text: object, kind: type, what: str) -> Any:
+    try:
+        value = json.loads(text) if isinstance(text, str | bytes) else None
+    except (ValueError, RecursionError):
+        raise _Bad(f"{what} is geen geldige JSON") from None
+    if not isinstance(value, kind):
+        raise _Bad(f"{what} heeft de verkeerde vorm")
+    return value
+
+
+def _words(text: object, what: str) -> tuple[str, ...]:
+    value = _json(text, list, what)
+    if not all(isinstance(v, str) for v in value):
+        raise _Bad(f"{what} heeft de verkeerde vorm")
+    return tuple(value)
+
+
+def _parsed(path: Path, table: str, row: Sequence[Any], parse: Callable[[Sequence[Any]], R],
+            ) -> R:
+    """A stored row read by `parse`; RecordsCorrupt naming the file, the table and the row when a
+    value has the wrong form (an impossible date, JSON of the wrong shape: edited by hand)."""
+    try:
+        return parse(row)
+    except (_Bad, TypeError, ValueError, IndexError) as exc:
+        shown = str(exc) if isinstance(exc, _Bad) else type(exc).__name__
+        what = {"consultations": "de intake", "evaluations": "de meting",
+                "journal": "de onderbroken intake"}.get(table, "de rij")
+        raise RecordsCorrupt(f"{path}: {what} met nummer {row[0]} (tabel {table}) is beschadigd "
+                         f"({shown}); herstel of verwijder die rij, of zet het bestand opzij en "
+                         "kies een ander met --db", table=table, row=int(row[0])) from None
+
+
+def _entry(text: str) -> dict[str, Any]:
+    """A journal entry; one of the wrong shape (edited by hand) as an entry no replay knows,
+    so the journal is set aside intact (JournalMismatch), not read as something else."""
+    try:
+        value = json.loads(text)
+    except (ValueError, TypeError, RecursionError):
+        value = None
+    return value if isinstance(value, dict) else {"kind": "damaged", "payload": text}
 
 
 def _consultation(row: Sequence[Any]) -> ConsultationRow:
     return ConsultationRow(
-        id=row[0], patient=row[1], date=date.fromisoformat(row[2]), findings=json.loads(row[3]),
-        result=json.loads(row[4]), chosen_exercises=tuple(json.loads(row[5])), created=row[6],
-        psk_activities=tuple(json.loads(row[7])), exercise_frequencies=_frequencies(row[8]))
+        id=int(row[0]), patient=str(row[1]), date=_day(row[2]),
+        findings=_json(row[3], dict, "findings"), result=_json(row[4], dict, "result"),
+        chosen_exercises=_words(row[5], "chosen_exercises"), created=str(row[6]),
+        psk_activities=_words(row[7], "psk_activities"), exercise_frequencies=_frequencies(row[8]))
 
 
 def _frequencies(text: str) -> dict[str, str]:
     """The stored frequencies; anything but an object of words (edited by hand) counts as
     none changed."""
-    value = json.loads(text)
+    try:
+        value = json.loads(text)
+    except (ValueError, TypeError, RecursionError):
+        return {}
     if not isinstance(value, dict):
         return {}
     return {str(code): words for code, words in value.items() if isinstance(words, str)}
@@ -641,5 +846,14 @@ def _frequencies(text: str) -> dict[str, str]:
 
 def _evaluation(row: Sequence[Any]) -> EvaluationRow:
     return EvaluationRow(
-        id=row[0], patient=row[1], consultation=row[2], date=date.fromisoformat(row[3]),
-        nprs=row[4], psk=(row[5], row[6], row[7]), neuro_worse=bool(row[8]), created=row[9])
+        id=int(row[0]), patient=str(row[1]), consultation=int(row[2]), date=_day(row[3]),
+        nprs=int(row[4]), psk=(int(row[5]), int(row[6]), int(row[7])),
+        neuro_worse=bool(row[8]), created=str(row[9]))
+
+
+def _journal(row: Sequence[Any]) -> JournalRow:
+    status = str(row[4])
+    if status not in JOURNAL_STATUSES:
+        raise _Bad(f"status {status!r}")
+    return JournalRow(int(row[0]), None if row[1] is None else str(row[1]), _day(row[2]),
+                      str(row[3]), cast(JournalStatus, status))
