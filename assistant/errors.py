@@ -29,8 +29,10 @@ class AssistantError(Exception):
         super().__init__(self.message)
 
     def line(self) -> str:
-        """The line for stderr."""
-        return f"assistant: {self.label}: {self.message}"
+        """The line for stderr, naming the command as it was started."""
+        from assistant.invocation import program  # at call time: errors.py is imported first
+
+        return f"{program()}: {self.label}: {self.message}"
 
 
 class UsageError(AssistantError):

@@ -189,8 +189,6 @@ def test_stopping_before_any_answer_does_not_say_answers_were_kept(tmp_path: Pat
     assert some.returncode == 1 and "De antwoorden tot nu toe zijn bewaard." in some.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="needs assistant/cli/common.py voice_listener (records "
-                   "engineer): --audio-in without a usable model must exit 2, as --voice does")
 def test_audio_in_without_a_model_says_why_and_exits_2(tmp_path: Path) -> None:
     import wave
 
@@ -206,3 +204,17 @@ def test_audio_in_without_a_model_says_why_and_exits_2(tmp_path: Path) -> None:
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert done.stderr.count("\n") == 1 and ": fout: --audio-in: " in done.stderr
     assert "Hoe oud" not in done.stdout  # no question read from the keyboard
+
+
+def test_resume_without_an_id_names_the_patients_whose_intake_waits(tmp_path: Path) -> None:
+    """The handbook's way back after a stopped --patient intake: a bare --resume finds no
+    intake without an id, and now says whose intakes wait and how to go on."""
+    entry = [sys.executable, "-m", "assistant"]
+    stopped = _run(entry, ["intake", "--text", "--mute", "--patient", "P-7", "--db", "r.sqlite3",
+                           "--report", "rep"], tmp_path, "47\nnee\nstop\n",
+                   ASSISTANT_FAST_CLOCK="1")
+    assert stopped.returncode in (0, 1), stopped.stderr
+    again = _run(entry, ["intake", "--text", "--mute", "--resume", "--db", "r.sqlite3",
+                         "--report", "rep2"], tmp_path)
+    assert again.returncode == 2 and again.stderr.count("\n") == 1
+    assert "wel van 'P-7': ga verder met --patient P-7" in again.stderr

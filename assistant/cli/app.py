@@ -130,7 +130,7 @@ def _fail(exc: AssistantError) -> int:
         streams.discard_stdout()
     except OutputError:
         pass
-    streams.error_line(f"{program()}: {exc.label}: {exc.message}")  # exc.line(), as started
+    streams.error_line(exc.line())
     return exc.exit_code
 
 

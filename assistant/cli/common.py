@@ -142,6 +142,8 @@ def voice_listener(args: argparse.Namespace, options: SpeechOptions,
     except Unavailable as exc:
         if args.voice:
             raise UsageError(f"--voice: {exc}") from None
+        if getattr(args, "audio_in", None) is not None:  # a recording to hear: not the keyboard
+            raise UsageError(f"--audio-in: {exc}") from None
         print(f"Tekstmodus: {exc}.", file=sys.stderr)
         return None
 

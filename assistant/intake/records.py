@@ -114,7 +114,11 @@ class IntakeRecords:
             found = store.journal_find_open(patient) if resume or patient else None
             if found is None and resume:
                 who = f"patiënt '{patient}'" if patient else "een intake zonder patiënt-id"
-                raise RecordsUnavailable(f"--resume: geen onderbroken intake gevonden voor {who}")
+                waiting = [] if patient else store.journal_patients()
+                hint = (f"; wel van {', '.join(repr(p) for p in waiting[:5])}: ga verder met "
+                        f"--patient {waiting[0]}" if waiting else "")
+                raise RecordsUnavailable(f"--resume: geen onderbroken intake gevonden voor "
+                                         f"{who}{hint}")
             if found is not None:
                 if lock is None:
                     lock = hold_intake_lock(path, f"journal:{found.id}", "deze intake")
