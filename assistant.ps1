@@ -29,7 +29,7 @@ function Say([string]$Message) {
 }
 
 function Fail([int]$Code, [string]$Message) {
-    Say "error: $Message"
+    Say "fout: $Message"
     exit $Code
 }
 
@@ -53,9 +53,9 @@ function Find-Python([string]$Exe, [string[]]$Options) {
 $Py = Find-Python 'py' @('-3')
 if (-not $Py) { $Py = Find-Python 'python' @() }
 if (-not $Py) {
-    Fail 2 ("Python >= 3.11 not found (tried 'py -3' and 'python'). Install it from " +
-            "https://www.python.org/downloads/windows/ (with the py launcher) or with " +
-            "'winget install Python.Python.3.12', then run this again")
+    Fail 2 ("Python >= 3.11 niet gevonden (geprobeerd: 'py -3' en 'python'). Installeer het van " +
+            "https://www.python.org/downloads/windows/ (met de py launcher) of met " +
+            "'winget install Python.Python.3.12', en start dit opnieuw")
 }
 $env:UV_PYTHON = $Py
 
@@ -73,7 +73,7 @@ if ($onPath) {
     }
 }
 if (-not $Uv) {
-    Say 'installing uv into .tools\ (once)'
+    Say 'uv installeren in .tools\ (eenmalig)'
     & $Py -m venv --clear $Tools
     $ok = $LASTEXITCODE -eq 0
     if ($ok) {
@@ -82,8 +82,8 @@ if (-not $Uv) {
     }
     if (-not $ok) {
         Remove-Item -LiteralPath $Tools -Recurse -Force -ErrorAction SilentlyContinue
-        Fail 2 ("could not install uv into .tools\ (see the messages above); install uv yourself " +
-                "(https://docs.astral.sh/uv/getting-started/installation/) and run this again")
+        Fail 2 ("kon uv niet installeren in .tools\ (zie de meldingen hierboven); installeer uv zelf " +
+                "(https://docs.astral.sh/uv/getting-started/installation/) en start dit opnieuw")
     }
     $Uv = Join-Path $Tools 'Scripts\uv.exe'
 }
@@ -96,10 +96,10 @@ if (-not ($env:UV_NATIVE_TLS -or $env:UV_SYSTEM_CERTS -or $env:SSL_CERT_FILE)) {
     if ($uvHelp -match 'UV_SYSTEM_CERTS') { $env:UV_SYSTEM_CERTS = '1' } else { $env:UV_NATIVE_TLS = '1' }
 }
 if (-not (Test-Path -LiteralPath (Join-Path $Root '.venv'))) {
-    Say 'creating .venv from uv.lock (uv sync --frozen)'
+    Say '.venv maken volgens uv.lock (uv sync --frozen)'
 }
 & $Uv sync --frozen --quiet --project $Root
-if ($LASTEXITCODE -ne 0) { Fail 2 'uv sync --frozen failed (see the messages above)' }
+if ($LASTEXITCODE -ne 0) { Fail 2 'uv sync --frozen is mislukt (zie de meldingen hierboven)' }
 
 # --- run --------------------------------------------------------------------------------------
 if ($CliArgs.Count -gt 0 -and $CliArgs[0] -eq 'test') {
@@ -112,26 +112,26 @@ if ($CliArgs.Count -gt 0 -and $CliArgs[0] -eq 'test') {
     )
     Push-Location -LiteralPath $Root  # the tests, ruff and mypy run in the clone
     foreach ($check in $checks) {
-        Say "running $($check.Name)"
+        Say "bezig met $($check.Name)"
         $command = $check.Command
         & $Uv run --frozen --project $Root @command
         $rc = $LASTEXITCODE
         if ($check.Name -eq 'pytest' -and $rc -eq 5) {
-            Say 'pytest collected no tests; the suite must have tests'
+            Say 'pytest vond geen tests; er horen tests te zijn'
         }
         if ($rc -eq 0) {
-            Say "$($check.Name): ok"
+            Say "$($check.Name): goed"
         } else {
-            Say "$($check.Name): FAILED (exit $rc)"
+            Say "$($check.Name): MISLUKT (exitcode $rc)"
             $failed += $check.Name
         }
     }
     Pop-Location
     if ($failed.Count -gt 0) {
-        Say "checks failed: $($failed -join ' ')"
+        Say "mislukte controles: $($failed -join ' ')"
         exit 1
     }
-    Say 'all checks passed (pytest, ruff, mypy)'
+    Say 'alle controles geslaagd (pytest, ruff, mypy)'
     exit 0
 }
 

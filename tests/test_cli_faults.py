@@ -137,6 +137,17 @@ def test_the_launcher_speaks_dutch() -> None:
     assert english == [], english
 
 
+def test_the_windows_launcher_speaks_dutch_too() -> None:
+    """assistant.ps1 cannot run here; its messages are read as text (Say and Fail lines)."""
+    text = (ROOT / "assistant.ps1").read_text("utf-8")
+    said = re.findall(r"""(?:Say|Fail \d+) \(?["']([^"']*)["']""", text)
+    said += re.findall(r"""^\s+"([^"]*)"\)?\s*$""", text, re.MULTILINE)
+    assert len(said) >= 8
+    english = [line for line in said
+               if ENGLISH.search(re.sub(r"\$\([^)]*\)|\$\w+|uv sync --frozen", "", line))]
+    assert english == [], english
+
+
 # --- doctor's device list (item 13) -------------------------------------------------------------
 
 def test_doctor_suggests_a_device_list_that_runs() -> None:
