@@ -39,6 +39,6 @@ def test_the_screen_keeps_the_referral_back_for_a_second_measurement_the_same_da
     view.followup("D-1", 5, (5, 5, 5), day=INTAKE_DAY)
     worse, _ = view.followup("D-1", 5, (5, 5, 5), neuro_worse=True, day=week_2)
     assert worse.actions == ("refer_back_gp", "reassess")
-    again, lines = view.followup("D-1", 3, (3, 3, 3), day=week_2)
+    again, lines = view.followup("D-1", 3, (3, 3, 3), day=week_2, again=True)
     assert again.actions == ("refer_back_gp",) and again.refer_soon
     assert "- Verwijs de patiënt op korte termijn terug naar de huisarts." in lines

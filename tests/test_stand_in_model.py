@@ -198,9 +198,13 @@ def test_the_wrong_language_model_is_refused_in_one_line_each(model_path: Path,
                 str(wav))
     assert voice.returncode == 2 and len(voice.stderr.strip().splitlines()) == 1
     assert "kent de Nederlandse antwoordwoorden niet" in voice.stderr
+    # a recording to hear is never replaced by the keyboard: the same one line, exit 2
     plain = cli("intake", "--mute", "--model", str(model_path), "--audio-in", str(wav))
-    assert plain.stderr.startswith(f"Tekstmodus: het spraakmodel {model_path} kent de "
-                                   "Nederlandse antwoordwoorden niet (ja, nee, ")
+    assert plain.returncode == 2 and len(plain.stderr.strip().splitlines()) == 1
+    assert (f": fout: --audio-in: het spraakmodel {model_path} kent de Nederlandse "
+            "antwoordwoorden niet (ja, nee, ") in plain.stderr
+    typed = cli("intake", "--mute", "--model", str(model_path))  # no recording: text mode
+    assert typed.stderr.startswith(f"Tekstmodus: het spraakmodel {model_path} kent de ")
 
 
 def test_vosk_logs_never_reach_the_terminal(model_path: Path) -> None:

@@ -347,12 +347,17 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     assert "traplopen" in page.text("main")
     assert page.text("table.measurements").count("5 / 6 / 7") == 1
     shot(driver, "9-history-and-advice")
-    assert page.text("#same-day") == ("Vandaag is al gemeten; een tweede meting telt als een "
-                                      "aparte sessie.")
+    assert page.text("#same-day") == ("Vandaag is al gemeten. Nog een meting vandaag telt niet "
+                                      "als nieuwe sessie.")
     page.find("#nprs").send_keys("9")  # worse: the advice stands out
     for box in driver.find_elements(By.CSS_SELECTOR, 'input[name="psk"]'):
         box.send_keys("9")
-    page.find("#save-followup").click()
+    page.find("#save-followup").click()  # a second one today: refused until asked for
+    refused = until(lambda: page.text("#followup-error"), "the one-a-day refusal")
+    assert refused.endswith("vink ‘Nog een meting vandaag’ aan") and "--" not in refused
+    assert not page.find("#followup-result").is_displayed()
+    page.find("#again").click()
+    page.enabled("#save-followup").click()
     until(lambda: page.find("#followup-result").is_displayed(), "the second advice")
     worse = page.find("#followup-result ul.worse")
     assert worse.text.startswith("Het gaat slechter")
@@ -521,3 +526,61 @@ def test_an_emergency_is_said_first_in_red_above_the_result(driver: Any,
     assert page.text("#result-headline").startswith("Spoedgeval")
     assert not page.find("#result-provisional").is_displayed()
     shot(driver, "14-emergency")
+
+
+def test_an_intake_stored_already_leads_to_the_patient_page(driver: Any, screen: Screen,
+                                                            tmp_path: Path) -> None:
+    """An interrupted intake whose intake was stored already (issue 23): listed as stored,
+    'Bekijk' opens the patient's page; a new intake for such a patient says it is stored and
+    links the page, and starts nothing."""
+    from datetime import date, timedelta
+
+    from tests.test_ui_followups import _stored_but_open
+
+    db = tmp_path / "records.sqlite3"
+    day = date.today() - timedelta(days=1)
+    _stored_but_open(db, "P-0900", day)
+    _stored_but_open(db, "P-0901", day)
+    page = Live(driver)
+    driver.get(screen.url)
+    listed = page.find('button.stored[data-patient="P-0901"]')
+    assert "al opgeslagen" in page.text("main")
+    shot(driver, "16-stored-listed")
+    page.find("#patient").send_keys("P-0900")
+    page.find("#start-intake").click()
+    line = until(lambda: page.text("#start-error"), "the line that it is stored")
+    assert line.startswith("De onderbroken intake van patiënt P-0900 is al opgeslagen")
+    assert "/intake" not in driver.current_url  # nothing started
+    shot(driver, "16-stored-said")
+    page.find("#stored-link").click()
+    until(lambda: "/patient/" in driver.current_url and "Patiënt P-0900" in page.text("main"),
+          "P-0900's page")
+    driver.get(screen.url)
+    listed = page.find('button.stored[data-patient="P-0901"]')
+    listed.click()
+    until(lambda: "/patient/" in driver.current_url and "Patiënt P-0901" in page.text("main"),
+          "P-0901's page")
+    driver.get(screen.url)
+    assert "al opgeslagen" not in page.text("main")  # both set aside: nothing to resume
+    assert not screen.engine.running
+
+
+def test_the_plan_shows_the_work_advice_of_the_report(driver: Any, screen: Screen) -> None:
+    """Work adds to the neck pain: the plan on the screen has the report's work advice."""
+    from tests.test_ui_followups import WORK_RELATED_A
+
+    page = Live(driver)
+    driver.get(screen.url)
+    page.find("#start-intake").click()
+    until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
+    with loopback.client(base_url=f"http://{screen.keys.host}",
+                         follow_redirects=True) as client:
+        assert client.get(screen.url).status_code == 200
+        for text in WORK_RELATED_A:
+            _answer(client, screen.keys, text)
+        until(lambda: page.find("#plan-panel").is_displayed(), "the plan")
+    plan = page.text("#plan-lists")
+    assert "Werkgerelateerde nekpijn" in plan
+    for line in PROTOCOL.profile("A").work_advice:
+        assert " ".join(line.split()) in " ".join(plan.split()), line
+    shot(driver, "17-work-advice")

@@ -529,8 +529,8 @@ def test_a_report_that_cannot_be_written_is_still_shown_and_said_without_flags(
         page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("", encoding="utf-8")
-    monkeypatch.setenv("XDG_DATA_HOME", str(blocked))  # the reports folder cannot be made
-    page.post("/api/intake", {})
+    page.post("/api/intake", {})  # the folder is checked before the first question: fine
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocked))  # then it cannot be made any more
     page.say(*PROFILE_A, "geen", "ja")
     messages = page.wait(ended)
     said = [m["text"] for m in messages if m["type"] == "notice"
@@ -626,8 +626,8 @@ def test_the_patient_page_warns_of_a_second_measurement_today(page: Page) -> Non
     page.post("/api/followup", {"handle": handle, "nonce": form_nonce(first), "nprs": 6,
                                 "psk": [5, 6, 7], "activities": ["traplopen", "lezen", "fietsen"]})
     second = page.client.get(f"/patient/{handle}").text
-    assert ("Vandaag is al gemeten; een tweede meting telt als een aparte sessie."
-            in second)
+    assert "Vandaag is al gemeten. Nog een meting vandaag telt niet als nieuwe sessie." in second
+    assert 'id="again"' in second  # asked for explicitly, as --again on the command line
     assert 'id="history-card"' in second  # what the page refreshes after a save
 
 

@@ -204,7 +204,7 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
             raise UsageError("--neuro-worse: een meting op de dag van de intake is de "
                              "beginmeting; er is nog niets om mee te vergelijken")
         earlier = store.evaluations(patient, consultation.id)
-        _one_a_day(patient, args.date, earlier, again=args.again)
+        one_a_day(patient, args.date, earlier, again=args.again)
         speaker: Speaker = SilentSpeaker()
         first = not earlier
         activities = fixed_activities(consultation, args.psk_activities, not first)
@@ -236,7 +236,7 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
     return EXIT_DONE
 
 
-def _one_a_day(patient: str, day: date, earlier: list[EvaluationRow], *, again: bool) -> None:
+def one_a_day(patient: str, day: date, earlier: list[EvaluationRow], *, again: bool) -> None:
     """A second measurement on a day that has one is refused unless --again asks for it: run
     twice by mistake, it would silently count as another measurement of the same session."""
     same_day = [row for row in earlier if row.date == day]

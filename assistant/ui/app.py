@@ -14,7 +14,9 @@ An answer (`/api/say` during an intake) and a change (`/api/change`) name the `p
 answer: the seq of the last "prompt" message, which the dialog opens each time it listens; one
 answer per prompt, and one for the prompt open now, else 409 and nothing reaches the dialog
 ('stop' needs none). The follow-up form carries a one-time `nonce`: sent twice, it is stored
-once (409).
+once (409); as on the command line, a second measurement on a day that has one needs
+`"again": true`, and `neuro_worse` is refused outside profile D. Resuming an intake that was
+stored already answers 409 with `stored`, the patient's page, and starts nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from assistant.errors import AssistantError, InputError, IntakeBusy
+from assistant.errors import AssistantError, InputError, IntakeAlreadyStored, IntakeBusy
 from assistant.ui.engine import Conflict, Engine, status
 from assistant.ui.hub import Message, encoded_message
 from assistant.ui.messages import on_screen
@@ -119,7 +121,7 @@ class Pages:
         today = date.today().isoformat()  # the day a follow-up is stored on (records_view)
         measured_today = any(str(e.get("date")) == today for e in history["evaluations"])
         return self.page(request, "patient.html", history=history,
-                         measured_today=measured_today,
+                         measured_today=measured_today, asks_arm=self.records.asks_arm(profile),
                          handle=request.path_params["handle"], profile=profile,
                          activities=history["intake"].get("psk_activities", []),
                          nonce=self.forms.issue())
@@ -176,7 +178,14 @@ class Pages:
         body = await _body(request)
         patient = str(body.get("patient") or "").strip() or None
         resume = bool(body.get("resume"))
-        await run_in_threadpool(self.engine.start_intake, patient, resume=resume)
+        try:
+            await run_in_threadpool(self.engine.start_intake, patient, resume=resume)
+        except IntakeAlreadyStored as exc:  # nothing to ask again: the stored intake instead
+            return JSONResponse({
+                "error": f"De onderbroken intake van patiënt {exc.patient} is al opgeslagen; "
+                         "er wordt geen tweede gemaakt.",
+                "stored": f"/patient/{self.records.handles.handle(exc.patient)}"},
+                status_code=409)
         return JSONResponse({"ok": True})
 
     async def say(self, request: Request) -> Response:
@@ -245,7 +254,8 @@ class Pages:
         outcome, lines = await run_in_threadpool(
             lambda: self.records.followup(patient, nprs, psk,
                                           neuro_worse=bool(body.get("neuro_worse")),
-                                          activities=activities))
+                                          activities=activities,
+                                          again=body.get("again") is True))
         return JSONResponse({"ok": True, "lines": lines, "advice": list(outcome.advice),
                              "reasons": list(outcome.reasons),
                              "actions": list(outcome.actions)})

@@ -16,7 +16,14 @@ from assistant.clock import clock_from_env
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.events import Answer, Ask, Confirm, Emit, Event, ExerciseStart, ResultEvent
 from assistant.dialog.exercise_session import ExerciseSession
-from assistant.errors import AssistantError, InternalError, RecordsError, UsageError, describe
+from assistant.errors import (
+    AssistantError,
+    FolderUnwritable,
+    InternalError,
+    RecordsError,
+    UsageError,
+    describe,
+)
 from assistant.intake.guard import keeping_answers
 from assistant.intake.records import IntakeRecords, RecordsUnavailable
 from assistant.intake.resume import describe_resume
@@ -27,6 +34,7 @@ from assistant.output.report_html import render_html
 from assistant.output.report_markdown import render_markdown
 from assistant.protocol.exercises import Patient
 from assistant.protocol.model import Protocol
+from assistant.records.location import check_reports_dir
 from assistant.settings import PracticeSettings, load_settings
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
@@ -81,6 +89,8 @@ class IntakeState:
     report, and the program for a guided session."""
 
     answers: list[str] = field(default_factory=list)  # intake question ids, in order
+    # what each of those answers filled: question id → (finding, value), for the result view
+    filled: dict[str, tuple[str, Any]] = field(default_factory=dict)
     confirming: bool = False  # an answer is read back, waiting for ja or nee
     concluded: bool = False  # the result is given: its answers can no longer change
     report: str | None = None  # report.md of the finished or stopped intake
@@ -289,8 +299,16 @@ class Engine:
         return [self._publish, self._follow, SpeechOutput(self.speaker)]
 
     def _publish(self, event: Event) -> None:
+        work = isinstance(event, ResultEvent) and self._work_related()
         self.hub.publish({"type": "event", "event": event.to_json(),
-                          "view": view_of(event, self.protocol)})
+                          "view": view_of(event, self.protocol, work_related=work)})
+
+    def _work_related(self) -> bool:
+        """Whether the answers that stand say the neck pain is work-related (the finding the
+        report's work advice depends on: rules.is_work_related)."""
+        with self._lock:
+            filled = list(self.intake.filled.values())
+        return any(finding == "work_related" and value is True for finding, value in filled)
 
     def _follow(self, event: Event) -> None:
         """Keep the intake's answers as the page lists them: an answer adds one; a question
@@ -303,11 +321,14 @@ class Engine:
         if self.activity != "intake":
             return
         with self._lock:
-            answers = self.intake.answers
+            answers, filled = self.intake.answers, self.intake.filled
             if isinstance(event, Ask) and event.question in answers:
+                for taken in answers[answers.index(event.question):]:
+                    filled.pop(taken, None)
                 del answers[answers.index(event.question):]
             if isinstance(event, Answer) and event.finding is not None:
                 answers.append(event.question)
+                filled[event.question] = (event.finding, event.value)
             if isinstance(event, Ask | Confirm | Answer):
                 self.intake.confirming = isinstance(event, Confirm)
             if isinstance(event, ResultEvent):
@@ -315,6 +336,18 @@ class Engine:
 
     def _notice(self, text: str) -> None:
         self.hub.publish({"type": "notice", "level": "info", "text": on_screen(text)})
+
+    @staticmethod
+    def _check_reports() -> None:
+        """Before the first question, as `assistant intake` does without --report: the folder
+        the report will go to can be written; else FolderUnwritable, one line saying why and
+        what to do, and the intake does not start (no answers asked and then lost)."""
+        try:
+            check_reports_dir()
+        except FolderUnwritable as exc:
+            raise FolderUnwritable(f"De intake is niet gestart: {on_screen(exc.message)}; maak "
+                                   "de gegevensmap schrijfbaar en start de intake opnieuw"
+                                   ) from None
 
     def _open_records(self, patient: str | None, resume: bool) -> tuple[
             IntakeRecords | None, str | None]:
@@ -332,6 +365,7 @@ class Engine:
     def _intake(self, page: PageInput, patient: str | None, resume: bool,
                 opened: threading.Event, failure: list[BaseException]) -> None:
         try:
+            self._check_reports()
             records, why = self._open_records(patient, resume)
             if records is not None and records.resumed is not None and not resume:
                 found = describe_resume(records)  # never resumed unasked

@@ -12,6 +12,7 @@ LEADING_FLAG: Final = re.compile(r"^--[a-z][a-z-]*(?: [^\s:]+)?: ")
 REWORDED: Final = (
     (re.compile(r"; ga (later )?verder met '[^']*'"), "; hervat de intake op het beginscherm"),
     (re.compile(r"\blaat --psk-activities weg\b"), "laat de activiteiten leeg"),
+    (re.compile(r"\bvoeg --again toe\b"), "vink ‘Nog een meting vandaag’ aan"),
     (re.compile(r"\bmet --patient (\S+)"), r"met patiënt-id \1"),
     (re.compile(r"\b(?:kies|geef) (.{0,40}?) met --db\b"),
      r"kies \1 bij het starten van de assistent"),

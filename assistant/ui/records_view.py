@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from assistant.cli.records import finished_intake as latest_intake
-from assistant.cli.records import fixed_activities
+from assistant.cli.records import (
+    fixed_activities,
+    one_a_day,  # the command line's rule, shared
+)
 from assistant.errors import RecordsCorrupt, RecordsError, UsageError
 from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
@@ -24,6 +27,7 @@ from assistant.records.chart import write_chart
 from assistant.records.location import resolve_db_path
 from assistant.records.render import followup_for, followup_lines, history_json, intake_lines
 from assistant.records.store import Store, validate_patient_id
+from assistant.ui.messages import on_screen
 
 T = TypeVar("T")
 # what reading one patient's rows raises when a row is damaged (an impossible date, JSON of the
@@ -67,10 +71,13 @@ class Handles:
 
 @dataclass(frozen=True)
 class Interrupted:
-    """An interrupted intake that can be resumed: whose, and in words (describe_resume)."""
+    """An interrupted intake that can be resumed: whose, and in words (describe_resume);
+    `stored`: the handle of the patient's page when the intake was stored already (an earlier
+    version was cut off between storing it and closing its journal): nothing to resume."""
 
     patient: str | None
     described: str
+    stored: str | None = None
 
 
 class RecordsView:
@@ -81,6 +88,11 @@ class RecordsView:
         self.protocol = protocol
         self.db = db
         self.handles = Handles()
+
+    def asks_arm(self, profile: str | None) -> bool:
+        """Whether the follow-up asks if the arm got worse: only where the guideline looks at
+        it (profile D: refer back to the GP when worse), as `assistant followup` allows it."""
+        return bool(profile) and self.protocol.profile(str(profile)).closure_plan.refer_gp_if_worse
 
     @property
     def path(self) -> Path:
@@ -105,8 +117,9 @@ class RecordsView:
             return [(p, self.handles.handle(p)) for p in store.patients()]
 
     def interrupted(self) -> tuple[list[Interrupted], list[str]]:
-        """The intakes that can be resumed: the last one without an id, and each patient's;
-        and whose could not be read (a damaged row: the others are still shown)."""
+        """The intakes that can be resumed: the last one without an id, and each patient's
+        (one stored already marked `stored`); and whose could not be read, with the damaged
+        row where the store names it (the others are still shown)."""
         store = self._read()
         if store is None:
             return [], []
@@ -120,31 +133,43 @@ class RecordsView:
                         continue
                     records = IntakeRecords(store, row.patient, row.date, None,
                                             store.journal_entries(row.id), row)
-                    found.append(Interrupted(row.patient, describe_resume(records)))
+                    stored = store.journal_stored(row)
+                    found.append(Interrupted(
+                        row.patient, describe_resume(records),
+                        self.handles.handle(stored.patient) if stored is not None else None))
+                except RecordsCorrupt as exc:
+                    whose = patient or "de intake zonder patiënt-id"
+                    damaged.append(f"{whose} (rij {exc.row} van tabel {exc.table})"
+                                   if exc.table else whose)
                 except DAMAGED:
                     damaged.append(patient or "de intake zonder patiënt-id")
         return found, damaged
 
     def history(self, patient: str) -> dict[str, Any]:
-        """The history JSON (render.history_json) plus `lines`: the latest intake in words.
-        RecordsError for an unknown patient, RecordsCorrupt for a damaged row."""
+        """The history JSON (render.history_json) plus `lines`: the latest intake in words,
+        and `skipped`: a line for each damaged row passed over (as `assistant history` does:
+        the rest is shown). RecordsError for an unknown patient; RecordsCorrupt when no intake
+        of the patient can be read."""
         def read() -> dict[str, Any]:
             with self._existing() as store:
-                consultation = latest_intake(store, patient)
-                rows = store.evaluations(patient, consultation.id)
-                earlier = [(c, store.evaluations(patient, c.id))
-                           for c in store.consultations(patient) if c.id != consultation.id]
+                consultation = latest_intake(store, patient, skip_damaged=True)
+                rows = store.evaluations(patient, consultation.id, skip_damaged=True)
+                earlier = [(c, store.evaluations(patient, c.id, skip_damaged=True))
+                           for c in store.consultations(patient, skip_damaged=True)
+                           if c.id != consultation.id]
+                skipped = [f"Overgeslagen: {on_screen(d.message)}." for d in store.skipped]
             data = history_json(consultation.patient, consultation, rows, earlier)
             data["lines"] = intake_lines(consultation, self.protocol)
+            data["skipped"] = skipped
             return data
         return _undamaged(read, f"patiënt {patient}", self.path)
 
     def chart(self, patient: str) -> bytes:
         """The chart of the latest intake's measurements as PNG bytes (records/chart.py)."""
         def read() -> bytes:
-            with self._existing() as store:
-                consultation = latest_intake(store, patient)
-                rows = store.evaluations(patient, consultation.id)
+            with self._existing() as store:  # damaged rows passed over, as on the page
+                consultation = latest_intake(store, patient, skip_damaged=True)
+                rows = store.evaluations(patient, consultation.id, skip_damaged=True)
             with tempfile.TemporaryDirectory() as folder:
                 return write_chart(Path(folder) / "chart.png", rows,
                                    consultation.date).read_bytes()
@@ -152,11 +177,12 @@ class RecordsView:
 
     def followup(self, patient: str, nprs: int, psk: tuple[int, int, int], *,
                  neuro_worse: bool = False, activities: tuple[str, ...] | None = None,
-                 day: date | None = None) -> tuple[Followup, list[str]]:
+                 day: date | None = None, again: bool = False) -> tuple[Followup, list[str]]:
         """Record today's measurement against the patient's latest intake and say what the
         guideline advises now, as `assistant followup` does: the Followup and its lines.
-        RecordsError or UsageError as there (a referral, the arm worse on the intake day,
-        other PSK activities than those named before)."""
+        RecordsError or UsageError as there (a referral, the arm worse outside profile D or on
+        the intake day, a second measurement on a day that has one without `again`, other PSK
+        activities than those named before)."""
         validate_patient_id(patient)
         day = day or date.today()
         with Store.open(self.path) as store:
@@ -169,10 +195,15 @@ class RecordsView:
             if day < consultation.date:
                 raise UsageError(f"de datum {day.isoformat()} ligt voor de intake "
                                  f"({consultation.date.isoformat()})")
+            if neuro_worse and not self.asks_arm(profile):
+                raise UsageError(f"'arm erger' hoort bij profiel D (klachten in de arm); patiënt "
+                                 f"{patient} heeft profiel {profile}")
             if neuro_worse and day == consultation.date:
                 raise UsageError("'arm erger': een meting op de dag van de intake is de "
                                  "beginmeting; er is nog niets om mee te vergelijken")
-            first = not store.evaluations(patient, consultation.id)
+            earlier = store.evaluations(patient, consultation.id)
+            one_a_day(patient, day, earlier, again=again)
+            first = not earlier
             named = fixed_activities(consultation, activities or None, not first)
             store.add_evaluation(patient, day, nprs, psk, neuro_worse)
             if named and not consultation.psk_activities:

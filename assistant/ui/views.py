@@ -93,8 +93,11 @@ def _answer_view(event: Answer, protocol: Protocol) -> dict[str, Any]:
             "section": protocol.section(question.section).title}
 
 
-def result_view(result: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
-    """The result (DESIGN.md "Result") in Dutch, for the result screen."""
+def result_view(result: dict[str, Any], protocol: Protocol, *,
+                work_related: bool = False) -> dict[str, Any]:
+    """The result (DESIGN.md "Result") in Dutch, for the result screen; with `work_related`
+    (the findings say so: rules.is_work_related) the profile's work advice too, as the report's
+    plan has it ("Werkgerelateerde nekpijn")."""
     therapy = result.get("therapy", {})
 
     def names(ids: list[str]) -> list[str]:
@@ -116,12 +119,14 @@ def result_view(result: dict[str, Any], protocol: Protocol) -> dict[str, Any]:
         "recommended": names(therapy.get("recommended", [])),
         "consider": names(therapy.get("consider", [])),
         "discouraged": names(therapy.get("discouraged", [])),
-        "profile": "", "advice": [],
+        "profile": "", "advice": [], "work_advice": [],
     }
     if profile:
         chosen = protocol.profile(profile)
         view["profile"] = chosen.title
         view["advice"] = list(result.get("advice") or chosen.advice)  # stored before v3: all
+        if work_related:
+            view["work_advice"] = list(chosen.work_advice)
     return view
 
 
@@ -134,8 +139,9 @@ def _exercise_view(event: ExerciseStart, protocol: Protocol) -> dict[str, Any]:
     return {"purpose": exercise.purpose, "video": exercise.video, "start": exercise.start}
 
 
-def view_of(event: Event, protocol: Protocol) -> dict[str, Any]:
-    """What the page shows beside `event`; {} when the event speaks for itself."""
+def view_of(event: Event, protocol: Protocol, *, work_related: bool = False) -> dict[str, Any]:
+    """What the page shows beside `event`; {} when the event speaks for itself. `work_related`:
+    the intake's findings say the neck pain is work-related (for a result's work advice)."""
     match event:
         case Ask():
             return _ask_view(event, protocol)
@@ -146,7 +152,7 @@ def view_of(event: Event, protocol: Protocol) -> dict[str, Any]:
         case Answer():
             return _answer_view(event, protocol)
         case ResultEvent():
-            return result_view(event.result, protocol)
+            return result_view(event.result, protocol, work_related=work_related)
         case ErrorEvent():
             return {"message": on_screen(event.message)}
         case ExerciseStart():

@@ -54,6 +54,7 @@
     if (!response.ok) {
       const error = new Error(data.error || "Dat lukte niet (" + response.status + ").");
       error.status = response.status;
+      error.stored = data.stored || null;  // an intake stored already: the patient's page
       throw error;
     }
     return data;
@@ -62,6 +63,10 @@
   function showError(node, error) {
     if (!node) return;
     node.textContent = error.message;
+    if (error.stored) {
+      node.append(" ", el("a", {href: error.stored, id: "stored-link"},
+                          "Bekijk de opgeslagen intake"));
+    }
     node.hidden = false;
   }
 
@@ -81,6 +86,7 @@
         if (!document.body.classList.contains("gone")) button.disabled = false;
       }
     });
+    storedButtons();
     for (const button of document.querySelectorAll("button.resume")) {
       button.addEventListener("click", async () => {
         button.disabled = true;
@@ -91,6 +97,24 @@
           showError(error, e);
           if (!document.body.classList.contains("gone")) button.disabled = false;
         }
+      });
+    }
+  }
+
+  // An interrupted intake that was stored already: asked to resume it, the screen sets its
+  // journal aside (nothing to ask again); then the patient's page shows the stored intake.
+  function storedButtons() {
+    for (const button of document.querySelectorAll("button.stored")) {
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        let target = button.dataset.href;
+        try {
+          await post("/api/intake", {patient: button.dataset.patient, resume: true});
+          target = "/intake";  // not stored after all: it was resumed
+        } catch (e) {
+          if (e.stored) target = e.stored;
+        }
+        if (!document.body.classList.contains("gone")) location.assign(target);
       });
     }
   }
@@ -144,10 +168,12 @@
       const psk = [...form.querySelectorAll('input[name="psk"]')].map((i) => i.value);
       const activities = [...form.querySelectorAll('input[name="activity"]')].map((i) => i.value);
       const neuro = $("neuro");
+      const sameDay = $("again");
       try {
         const data = await post("/api/followup", {
           handle: form.dataset.handle, nonce: form.dataset.nonce, nprs: $("nprs").value, psk: psk,
           activities: activities, neuro_worse: neuro ? neuro.checked : false,
+          again: sameDay ? sameDay.checked : false,
         });
         $("followup-error").hidden = true;
         const box = $("followup-result");
@@ -459,6 +485,7 @@
     for (const block of [
       listBlock("Acties", view.actions),
       listBlock("Informatie en advies", view.advice),
+      listBlock("Werkgerelateerde nekpijn", view.work_advice),
       listBlock("Aanbevolen therapie", view.recommended),
       listBlock("Te overwegen, als de aanbevolen therapie onvoldoende helpt", view.consider),
       listBlock("Afgeraden", view.discouraged),
