@@ -84,11 +84,27 @@ def _wait(check: Any, timeout: float = 15.0) -> Any:
     raise RuntimeError("the page did not show what was expected in time")
 
 
+def _say(driver: Any, text: str) -> None:
+    """Type `text` as the answer, as the page's answer field does."""
+    driver.execute_async_script("""
+      const text = arguments[0], done = arguments[arguments.length - 1];
+      fetch("/api/say", {method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json",
+                  "X-CSRF-Token": document.querySelector('meta[name="csrf"]').content},
+        body: JSON.stringify({text: text})}).then((r) => done(r.status));""", text)
+
+
 def _round(driver: Any, clicks: list[float], shown: list[float]) -> None:
     """One intake: started from the page, then "nee" clicked while a red flag or precaution
     is asked; every message published meanwhile is timed from server to screen."""
     seq = int(driver.execute_script("return Number(document.body.dataset.seq || 0)"))
     assert driver.execute_async_script(START) == 200
+    _wait(lambda: driver.execute_script(  # the age is asked first, typed (version 3)
+        "return !document.getElementById('answer-text').disabled"
+        " && document.getElementById('question').textContent"))
+    driver.execute_script("""
+      const input = document.getElementById('answer-text');
+      input.value = '47'; input.form.requestSubmit();""")
     _wait(lambda: driver.execute_script(
         "return document.getElementById('buttons').children.length"))
     while True:
@@ -99,12 +115,7 @@ def _round(driver: Any, clicks: list[float], shown: list[float]) -> None:
         if took is None:
             break
         clicks.append(float(took) / 1000)
-    driver.execute_async_script("""
-      const done = arguments[arguments.length - 1];
-      fetch("/api/say", {method: "POST", credentials: "same-origin",
-        headers: {"Content-Type": "application/json",
-                  "X-CSRF-Token": document.querySelector('meta[name="csrf"]').content},
-        body: JSON.stringify({text: "stop"})}).then((r) => done(r.status));""")
+    _say(driver, "stop")
     _wait(lambda: not driver.execute_script("return document.body.classList.contains('running')"))
     times = driver.execute_script("return window.uiTimes")
     shown.extend((t["shown"] - t["t"]) / 1000 for s, t in times.items() if int(s) > seq)
