@@ -118,7 +118,12 @@ def whole_consultation(python: str, root: Path, home: Path) -> tuple[int, int, f
 _IMPORT = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)$")
 
 
-def import_times(python: str, root: Path, module: str = "assistant.cli",
+# What a start imports: assistant.cli itself loads the program lazily (Ctrl-C during start-up is
+# caught before the imports), so the breakdown is of the program it then loads.
+PROGRAM = "assistant.cli.app"
+
+
+def import_times(python: str, root: Path, module: str = PROGRAM,
                  runs: int = 5) -> list[tuple[str, int, int]]:
     """(module, self µs, cumulative µs) of `python -X importtime -c 'import module'`, the
     median of each over `runs` runs, heaviest cumulative first."""
@@ -137,7 +142,7 @@ def import_times(python: str, root: Path, module: str = "assistant.cli",
 
 def loaded_modules(python: str, root: Path, names: Sequence[str]) -> list[str]:
     """Which of `names` a text-mode start imports (the heavy ones must stay lazy)."""
-    code = ("import sys, assistant.cli; "
+    code = (f"import sys, {PROGRAM}; "
             f"print(' '.join(n for n in {list(names)!r} if n in sys.modules))")
     done = subprocess.run([python, "-c", code], cwd=root, capture_output=True, text=True,
                           check=True)
@@ -180,7 +185,7 @@ def measure(protocol: Protocol, root: Path, runs: int) -> tuple[Section, Section
                                     STARTUP_TARGET, ms(median(times)), "≤ 1 s"))
         startup_rows.append(Row(f"  slowest of {len(times)}", ms(max(times))))
     total = imports[0][2] if imports else 0
-    startup_rows.append(Row("import assistant.cli (cumulative)", ms(total / 1e6)))
+    startup_rows.append(Row(f"import {PROGRAM} (cumulative)", ms(total / 1e6)))
     top = markdown_table(["module", "self", "cumulative"],
                          [[name, ms(s / 1e6), ms(c / 1e6)] for name, s, c in imports[:10]])
     startup = Section(
@@ -190,7 +195,7 @@ def measure(protocol: Protocol, root: Path, runs: int) -> tuple[Section, Section
             f"subprocesses, stdin a pipe, a private HOME and no `ASSISTANT_VOSK_MODEL`; the time "
             "from `Popen` to the first question's line on stdout; then stdin is closed (the "
             f"consultation stops). Median of {runs} runs each, after one warm-up run (OS file "
-            "cache). Import breakdown: `python -X importtime -c 'import assistant.cli'`, the "
+            f"cache). Import breakdown: `python -X importtime -c 'import {PROGRAM}'`, the "
             "median of 5 runs, top 10 by cumulative time."),
         startup_rows,
         "Top 10 imports by cumulative time:\n\n" + top + "\n\nHeavy modules a text-mode start "
