@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -118,7 +119,8 @@ def test_program_falls_back_to_assistant_for_another_program(
     assert invocation.program() == "assistant"
     monkeypatch.setattr(sys, "argv", [str(ROOT / "assistant" / "__main__.py")])
     assert invocation.program().endswith(" -m assistant")
-    monkeypatch.setattr(sys, "argv", ["./.venv/bin/assistant"])
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # as typed: not the one on PATH (uv run puts
+    monkeypatch.setattr(sys, "argv", ["./.venv/bin/assistant"])  # .venv/bin first)
     assert invocation.program() == "./.venv/bin/assistant"
 
 
@@ -156,9 +158,11 @@ def test_doctor_suggests_a_device_list_that_runs() -> None:
     check = check_device("input", "geen-apparaat-xyz-23")
     if check.ok:
         pytest.skip("a device of that name exists")
-    assert "python -m sounddevice" not in check.fix.replace(".venv/bin/python -m", "")
     runs = check.fix.split("lijst: ", 1)[1].rstrip(")")
     assert runs.endswith(" -m sounddevice")
+    python = runs.split(" -m ")[0]  # bare 'python' only when PATH finds the assistant's own
+    found = shutil.which(python) if os.sep not in python else str(ROOT / python)
+    assert found is not None and Path(found).resolve() == Path(sys.executable).resolve()
     done = subprocess.run([*runs.split(" -m ")[0].split(), "-c", "import sounddevice"],
                           capture_output=True, timeout=60, check=False, cwd=ROOT)
     assert done.returncode in (0, 1)  # the assistant's own Python: sounddevice is importable
