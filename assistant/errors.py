@@ -210,6 +210,11 @@ OS_REASONS: Final = {
     errno.EPIPE: "de ontvanger is gesloten",
     errno.EBADF: "is gesloten",
     errno.EIO: "invoer/uitvoerfout van het apparaat",
+    errno.ENXIO: "geen apparaat of adres (bijvoorbeeld een socket)",
+    errno.ENODEV: "geen apparaat",
+    errno.ELOOP: "te veel symbolische koppelingen",
+    errno.ENAMETOOLONG: "de naam is te lang",
+    errno.EBUSY: "is in gebruik",
 }
 
 

@@ -140,6 +140,8 @@ def load_settings(path: Path | None = None) -> PracticeSettings:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         raise _damaged(path, "geen geldige TOML") from None
+    except RecursionError:  # [[[[…]]]]: no settings file nests
+        raise _damaged(path, "te diep geneste gegevens") from None
     values: dict[str, str] = {}
     for key, value in data.items():
         if key not in LABELS:

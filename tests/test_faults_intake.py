@@ -163,3 +163,20 @@ def test_the_event_log_never_replaces_the_records_side_files(
                               str(db.with_name(db.name + suffix))], capsys, monkeypatch, TYPED)
         assert code == 2 and str(db) in one_line(err) and out == ""
         assert db.with_name(db.name + "-wal").read_bytes() == wal
+
+
+def test_the_event_log_never_replaces_the_lock_key(capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hostile review replaced the locks folder's key with --events: a second intake of the
+    same patient then ran beside the first. The lock folder's files are the records' too."""
+    from assistant.records.locks import lock_path, locks_folder
+
+    db = db_path()
+    Store.open(db).close()
+    lock_path(db, "patient:KX")  # the folder and its key
+    key = locks_folder(db) / "key"
+    before = key.read_bytes()
+    code, out, err = run(["intake", "--text", "--mute", "--events", str(key)], capsys,
+                         monkeypatch, TYPED)
+    assert code == 2 and str(db) in one_line(err) and out == ""
+    assert key.read_bytes() == before

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
+# Not `from typing import …`: importing typing takes long enough for a Ctrl-C to land in it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import FrameType
+    from typing import Any
 
 # The C module under `signal`: `signal` itself imports enum, which takes long enough for a
 # Ctrl-C to land in it before the handler is installed.

@@ -23,7 +23,7 @@ def check_overwritable(path: Path, *, stream: bool = False) -> None:
         real = path.resolve()  # a symbolic link to the records file's log is that log
     except (OSError, RuntimeError):
         real = path
-    side_of = sqlite_file_of(real) or sqlite_file_of(path)
+    side_of = sqlite_file_of(real) or sqlite_file_of(path) or locks_of(real)
     if side_of is not None:
         raise OutputError(f"{path} hoort bij het databasebestand {side_of} (zoals de "
                           "patiëntgegevens); dat overschrijf ik niet: kies een andere naam")
@@ -79,6 +79,21 @@ def sqlite_file_of(path: Path) -> Path | None:
             except OSError:
                 continue
     return None
+
+
+def locks_of(path: Path) -> Path | None:
+    """The SQLite database whose lock folder (`.<name>.locks`, records/locks.py) holds `path`,
+    when that database exists: its key and lock files are not ours to replace."""
+    folder = path.parent
+    name = folder.name
+    if not (name.startswith(".") and name.endswith(".locks")) or len(name) <= len("..locks"):
+        return None
+    base = folder.with_name(name[1:-len(".locks")])
+    try:
+        with base.open("rb") as existing:
+            return base if existing.read(len(SQLITE_HEADER)) == SQLITE_HEADER else None
+    except OSError:
+        return None
 
 
 def write_private(path: Path, data: bytes | str) -> Path:
