@@ -90,10 +90,11 @@ def test_an_unwritable_data_folder_is_said_before_the_first_question(
 
 
 def _failing_finish() -> None:
-    """A fault between storing the intake and closing its journal (the former two steps)."""
+    """A fault between storing the intake and marking its journal stored (once two steps)."""
     with sqlite3.connect(db_path()) as conn:
-        conn.execute("CREATE TRIGGER cut BEFORE UPDATE OF status ON journal "
-                     "WHEN NEW.status = 'finished' BEGIN SELECT RAISE(ABORT, 'kill'); END")
+        conn.execute("CREATE TRIGGER cut BEFORE INSERT ON journal_entries "
+                     "WHEN json_extract(NEW.payload, '$.kind') = 'stored' "
+                     "BEGIN SELECT RAISE(ABORT, 'kill'); END")
 
 
 def test_finishing_an_intake_is_one_transaction(capsys: pytest.CaptureFixture[str],

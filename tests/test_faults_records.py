@@ -134,6 +134,8 @@ def test_forget_removes_the_reports_the_lock_and_the_journal(
 @pytest.mark.parametrize(("column", "value"), [
     ("date", "2026-02-30"), ("result", "[]"), ("chosen_exercises", '{"F1": 1}'),
     ("findings", '"tekst"'),
+    # the second hostile review: these gave 'interne fout: KeyError'
+    ("result", '{"grade": "II", "profile": "Z"}'), ("chosen_exercises", '["F14", "F999"]'),
 ])
 def test_a_damaged_intake_is_named_and_passed_over_by_history(
         column: str, value: str, capsys: pytest.CaptureFixture[str],
@@ -225,3 +227,35 @@ def test_a_huge_settings_file_is_not_read(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="geen gewoon bestand"):
         load_settings(huge)
 
+
+
+
+def test_a_measurement_dated_before_its_intake_is_a_damaged_row(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """It gave 'interne fout: ValueError: … is before the intake' (in English), and the screen
+    a week of -356,6."""
+    db = db_path()
+    add_intake(db, "P-13", "B", date(2024, 3, 1))
+    assert main(["followup", "--patient", "P-13", "--nprs", "5", "--psk", "5,5,5",
+                 "--date", "2024-03-20"]) == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE evaluations SET date = '2020-01-01'")
+    capsys.readouterr()
+    code, _, err = run(["history", "--patient", "P-13"], capsys, monkeypatch)
+    assert code == 0 and "tabel evaluations" in err and "vóór de intake" in err
+    assert "ValueError" not in err and "interne fout" not in err
+    code, _, err = run(["followup", "--patient", "P-13", "--nprs", "3", "--psk", "3,3,3",
+                        "--date", "2024-03-27"], capsys, monkeypatch)
+    assert "interne fout" not in err and "ValueError" not in err
+
+
+def test_exercises_for_a_damaged_intake_is_one_records_line(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    db = db_path()
+    bad = add_intake(db, "P-14", "B", date(2024, 3, 1))
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE consultations SET result = ? WHERE id = ?",
+                     ('{"grade": "II", "profile": "Z"}', bad))
+    code, _, err = run(["exercises", "--patient", "P-14", "--list"], capsys, monkeypatch)
+    line = one_line(err)
+    assert code == 2 and str(db) in line and "interne fout" not in line, line

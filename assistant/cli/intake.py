@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from assistant.cli import streams
@@ -44,8 +45,21 @@ from assistant.errors import (
 from assistant.intake.guard import keeping_answers, resume_command
 from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
-from assistant.intake.run import Fanout, Outcome, SpeechOutput, run_consultation
-from assistant.intake.session import file_report, report_error, store_intake
+from assistant.intake.run import (
+    Fanout,
+    Outcome,
+    SpeechOutput,
+    rebuilt_outcome,
+    run_consultation,
+)
+from assistant.intake.session import (
+    file_report,
+    report_error,
+    store_intake,
+    take_baseline,
+    unfinished_report,
+)
+from assistant.invocation import command
 from assistant.output.files import check_overwritable
 from assistant.output.report import SHEET_FILE, earlier_report
 from assistant.output.report_content import Baseline, stored_baseline
@@ -176,7 +190,8 @@ def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, 
 
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
     """Check every flag first, run the consultation (records and journal open around it),
-    then write the report and show its summary."""
+    store it with its baseline, write the report and show its summary; only then is the
+    journal closed (a run cut off before that is finished by the next: _finish_stored)."""
     answers, exercises, baseline = _checked_flags(args, protocol)
     settings = _practice_settings()
     with ExitStack() as stack:
@@ -186,8 +201,11 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
             return _already_stored(exc, args, protocol)
         if records is not None:
             stack.callback(records.close)
+            if records.finishing:
+                return _finish_stored(args, protocol, stack, records, baseline, settings)
             if records.resumed is not None and not _confirm_resume(records, args, protocol):
                 return EXIT_UNFINISHED
+            _warn_same_day(records)
         with keeping_answers(records, args.db):
             outcome = _run_intake(args, protocol, stack, records, answers, exercises, baseline)
             stopped_with_answers = (outcome.consultation.result is None
@@ -200,10 +218,63 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
             baseline_taken = stored_baseline(records) if records is not None else None
             patient = records.patient if records is not None else args.patient
             kept = records is not None and records.journal is not None
-    day = records.day if records is not None else args.date
-    _report(args, protocol, outcome, answers, day, patient=patient, baseline=baseline_taken,
-            settings=settings, kept=kept)
+        day = records.day if records is not None else args.date
+        _report(args, protocol, outcome, answers, day, patient=patient,
+                baseline=baseline_taken, settings=settings, kept=kept,
+                again=_again(records, args))
+        if records is not None:
+            records.done()  # the report is written: the journal is closed
     return EXIT_DONE if outcome.consultation.result is not None else EXIT_UNFINISHED
+
+
+def _again(records: IntakeRecords | None, args: argparse.Namespace) -> str | None:
+    """The command that writes the report of a stored intake later (its journal stays open,
+    marked stored, until the report is written), or None when none would."""
+    if records is None or not records.stored or records.closed:
+        return None
+    return resume_command(records, args.db)
+
+
+def _warn_same_day(records: IntakeRecords) -> None:
+    """An intake of a patient who has one stored on the same day already: one line on stderr
+    naming it (the new one is a second intake, not a replacement)."""
+    earlier = records.same_day()
+    if earlier is None:
+        return
+    print(f"Let op: patiënt {earlier.patient} heeft al een intake van "
+          f"{earlier.date.isoformat()}{_stored_at(earlier.created)}; deze wordt een tweede "
+          f"(zie '{command(f'history --patient {earlier.patient}')}').", file=sys.stderr)
+
+
+def _stored_at(created: str) -> str:
+    try:
+        return f" (opgeslagen om {datetime.fromisoformat(created).astimezone():%H:%M})"
+    except ValueError:
+        return ""
+
+
+def _finish_stored(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
+                   records: IntakeRecords, baseline: tuple[int, tuple[int, int, int]] | None,
+                   settings: PracticeSettings | None) -> int:
+    """The journal found holds an intake that was stored, its run cut off (a kill, a closed
+    window, a full disk) before its report was written: finish it and store no second one.
+    Its answers are replayed into the report, the baseline offered as after an intake
+    (unless measured already or given), the report written, then the journal closed."""
+    with keeping_answers(records, args.db):
+        outcome = rebuilt_outcome(protocol, records.resume, DialogConfig(today=records.day))
+        which = (f"De intake van patiënt {records.patient}" if records.patient is not None
+                 else "De intake zonder patiënt-id") + f" ({records.day.isoformat()})"
+        print(f"{which} was al opgeslagen; het verslag wordt nu geschreven.", flush=True)
+        if records.patient is not None:
+            listener, sinks, _ = _io(args, protocol, stack, None, ())
+            take_baseline(records, outcome, listener, Fanout(sinks), protocol, baseline,
+                          _activities(args), None)
+        baseline_taken = stored_baseline(records)
+    _report(args, protocol, outcome, None, records.day, patient=records.patient,
+            baseline=baseline_taken, settings=settings, kept=True,
+            again=_again(records, args), finished=which)
+    records.done()
+    return EXIT_DONE
 
 
 def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
@@ -226,7 +297,7 @@ def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
     else:
         check_folder(args.report, "--report")
         found = earlier_report(args.report)
-        if found is not None:
+        if found is not None and not unfinished_report(args.report):  # a cut-off write: again
             raise UsageError(f"--report: in {args.report} staat al een verslag ({found}); kies "
                              "een nieuwe map, dan blijft het eerdere bewaard")
     baseline = _baseline(args)
@@ -262,17 +333,25 @@ def _practice_settings() -> PracticeSettings | None:
 
 def _report(args: argparse.Namespace, protocol: Protocol, outcome: Outcome,
             answers: Findings | None, day: date, *, patient: str | None,
-            baseline: Baseline | None, settings: PracticeSettings | None, kept: bool) -> None:
+            baseline: Baseline | None, settings: PracticeSettings | None, kept: bool,
+            again: str | None = None, finished: str | None = None) -> None:
     """Write the report (html, txt, md), the result and the sheet, into --report or else a new
     folder in the user's data folder, then show the summary and where it was written. Without
-    --report an intake that stopped is written only when no journal keeps its answers."""
+    --report an intake that stopped is written only when no journal keeps its answers.
+    `again`: the command that writes it later if writing fails now (the intake is stored);
+    `finished`: which stored intake's report this is ('De intake van patiënt P (date)'),
+    written by a later run."""
     filed = file_report(protocol, outcome, day=day, patient=patient, baseline=baseline,
-                        settings=settings, given=answers, folder=args.report, kept=kept)
+                        settings=settings, given=answers, folder=args.report, kept=kept,
+                        again=again)
     report = filed.report
     print(render_summary(report), end="")
     if filed.folder is None:
         return
-    print(f"Verslag geschreven in {filed.folder}")
+    if finished is not None:
+        print(f"{finished} was al opgeslagen; het verslag is nu geschreven in {filed.folder}")
+    else:
+        print(f"Verslag geschreven in {filed.folder}")
     print("  report.html om te printen, report.txt voor het EPD"
           + (f", {SHEET_FILE} voor de patiënt" if filed.sheet else ""))
     if report.letter_unsigned:
@@ -285,6 +364,43 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
                 exercises: tuple[str, ...],
                 baseline: tuple[int, tuple[int, int, int]] | None) -> Outcome:
     """Open the input and the outputs, run the consultation and store it."""
+    listener, sinks, hearing = _io(args, protocol, stack, answers, exercises)
+    voice, forced_onto_grammar, hears = hearing
+    try:
+        outcome = run_consultation(
+            protocol, listener, sinks, DialogConfig(
+                voice=voice, confirm_below=args.confirm_below,
+                confirm_red_flag_no_below=args.confirm_red_flag_below,
+                record_also=answers is None or answers.arm_signs is not None,
+                today=records.day if records is not None else args.date,
+                cross_check=answers is None,
+                confirm_screening=forced_onto_grammar, hears=hears),
+            journal=records.journal if records else None,
+            resume=records.resume if records else ())
+    except Exception as exc:
+        _report_error(sinks, exc)
+        raise
+    chosen, result = outcome.chosen_exercises, outcome.consultation.result
+    if exercises and result is not None and chosen is None:
+        outside = [c for c in exercises
+                   if c not in (*result.exercises, *result.exercises_if_insufficient)]
+        raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu "
+                         "van deze uitkomst" if result.exercises else
+                         "--exercises: bij een verwijzing worden geen oefeningen gekozen")
+    if records is not None:
+        _store_intake(records, outcome, listener, Fanout(sinks), protocol,
+                      baseline, _activities(args), answers)
+    return outcome
+
+
+Hearing = tuple[bool, bool, Callable[[Sequence[str]], bool] | None]  # voice, forced, hears
+
+
+def _io(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
+        answers: Findings | None, exercises: tuple[str, ...],
+        ) -> tuple[Listener, list[Emit], Hearing]:
+    """The intake's input (the findings file, the microphone or the keyboard) and its outputs
+    (the event log, the screen, the speaker), closed with `stack`."""
     options = speech_options(args)
     sinks: list[Emit] = []
     listener: Listener | None = None
@@ -317,31 +433,7 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
         speaker = BargeIn(speaker, listener)
     stack.callback(speaker.close)
     sinks.append(SpeechOutput(speaker))
-    try:
-        outcome = run_consultation(
-            protocol, listener, sinks, DialogConfig(
-                voice=voice, confirm_below=args.confirm_below,
-                confirm_red_flag_no_below=args.confirm_red_flag_below,
-                record_also=answers is None or answers.arm_signs is not None,
-                today=records.day if records is not None else args.date,
-                cross_check=answers is None,
-                confirm_screening=forced_onto_grammar, hears=hears),
-            journal=records.journal if records else None,
-            resume=records.resume if records else ())
-    except Exception as exc:
-        _report_error(sinks, exc)
-        raise
-    chosen, result = outcome.chosen_exercises, outcome.consultation.result
-    if exercises and result is not None and chosen is None:
-        outside = [c for c in exercises
-                   if c not in (*result.exercises, *result.exercises_if_insufficient)]
-        raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu "
-                         "van deze uitkomst" if result.exercises else
-                         "--exercises: bij een verwijzing worden geen oefeningen gekozen")
-    if records is not None:
-        _store_intake(records, outcome, listener, Fanout(sinks), protocol,
-                      baseline, _activities(args), answers)
-    return outcome
+    return listener, sinks, (voice, forced_onto_grammar, hears)
 
 
 def _report_error(sinks: list[Emit], exc: Exception) -> None:

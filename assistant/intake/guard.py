@@ -36,7 +36,9 @@ def resume_command(records: IntakeRecords, db: Path | None) -> str:
 def keeping_answers(records: IntakeRecords | None, db: Path | None) -> Iterator[None]:
     """Run the intake; a failure after an answer was journaled becomes IntakeInterrupted (or
     IntakeStopped for Ctrl-C) naming the failure, the answers kept and the command to resume.
-    A failure before any answer is left as it was, with its journal closed."""
+    A failure before any answer is left as it was, with its journal closed. After the intake
+    was stored (its report or baseline not done), the line says how to finish it: the journal
+    stays open, marked stored, and the next run writes the report."""
     try:
         yield
     except JournalMismatch as exc:
@@ -49,17 +51,31 @@ def keeping_answers(records: IntakeRecords | None, db: Path | None) -> Iterator[
                 pass  # still open, still whole: nothing is erased either way
         raise UsageError(f"--resume: {exc}; {aside}; start een nieuwe intake") from None
     except KeyboardInterrupt:
+        if records is not None and records.stored and not records.closed:
+            raise IntakeStopped(f"de intake is opgeslagen, het verslag nog niet: start "
+                                f"'{resume_command(records, db)}' opnieuw, dan wordt het "
+                                "alsnog geschreven") from None
         kept = records.settle() if records is not None else 0
         if records is None or kept == 0:
             raise
         raise IntakeStopped(f"{_kept(kept)}; ga verder met '{resume_command(records, db)}'"
                             ) from None
     except Exception as exc:
-        kept = records.settle() if records is not None else 0
-        if records is None or kept == 0:
-            raise
-        raise IntakeInterrupted(f"de intake is afgebroken: {describe(exc)}. {_kept(kept)}; ga "
-                                f"verder met '{resume_command(records, db)}'") from exc
+        _interrupted(records, db, exc)
+
+
+def _interrupted(records: IntakeRecords | None, db: Path | None, exc: Exception) -> None:
+    """The failure `exc` as IntakeInterrupted: the answers kept and how to go on; a stored
+    intake (its report or baseline not done yet): how to finish it."""
+    if records is not None and records.stored and not records.closed:
+        raise IntakeInterrupted(f"de intake is opgeslagen, maar niet afgerond: {describe(exc)}; "
+                                f"start '{resume_command(records, db)}' opnieuw, dan wordt het "
+                                "verslag alsnog geschreven") from exc
+    kept = records.settle() if records is not None else 0
+    if records is None or kept == 0:
+        raise exc
+    raise IntakeInterrupted(f"de intake is afgebroken: {describe(exc)}. {_kept(kept)}; ga "
+                            f"verder met '{resume_command(records, db)}'") from exc
 
 
 def _kept(answers: int | None) -> str:

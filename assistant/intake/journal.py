@@ -10,6 +10,9 @@ from assistant.dialog.consultation import AnswerRecord
 from assistant.dialog.events import json_value
 
 EndStatus = Literal["finished", "abandoned"]
+# the last entry of a journal whose intake is stored (records/store.py's Store.finish_intake
+# writes it, in the same transaction): {"kind": "stored", "consultation": <id or null>}
+STORED = "stored"
 
 
 class JournalStore(Protocol):

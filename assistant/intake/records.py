@@ -28,7 +28,7 @@ from assistant.protocol.rules import Result
 from assistant.records.locks import lock_path
 
 if TYPE_CHECKING:
-    from assistant.records.store import JournalRow, Store
+    from assistant.records.store import ConsultationRow, JournalRow, Store
 
 
 def intake_lock(db: Path, key: str) -> FileLock:
@@ -85,6 +85,15 @@ class IntakeRecords:
     closed: bool = False  # the journal is closed (finished or set aside)
     consultation: int | None = None  # the stored intake's id
     lock: FileLock | None = None  # held while this intake runs (intake_lock)
+    # the intake is stored and its journal marked so (Store.finish_intake), but the journal
+    # stays open until the report is written and the baseline taken (`done`)
+    stored: bool = False
+
+    @property
+    def finishing(self) -> bool:
+        """The journal found was stored already (by a run cut off before its report): this
+        run only finishes it (intake/session.rebuild_outcome, the baseline, the report)."""
+        return self.stored and self.resumed is not None
 
     @property
     def resumed_from(self) -> date | None:
@@ -122,10 +131,15 @@ class IntakeRecords:
             if found is not None:
                 if lock is None:
                     lock = hold_intake_lock(path, f"journal:{found.id}", "deze intake")
-                _not_stored_already(store, found)
+                mark = store.journal_stored_entry(found.id)
+                if mark is None:  # stored, not marked: an earlier version's journal
+                    _not_stored_already(store, found)
                 entries = store.journal_entries(found.id)
                 journal = IntakeJournal(store, found.id)
-                return cls(store, found.patient, found.date, journal, entries, found, lock=lock)
+                stored_id = mark.get("consultation") if mark is not None else None
+                return cls(store, found.patient, found.date, journal, entries, found, lock=lock,
+                           stored=mark is not None,
+                           consultation=stored_id if type(stored_id) is int else None)
             journal = IntakeJournal(store, store.journal_open(patient, day))
             if lock is None:  # found only by a --resume, which takes the same lock
                 lock = hold_intake_lock(path, f"journal:{journal.id}", "deze intake")
@@ -159,6 +173,23 @@ class IntakeRecords:
             self.journal.close(status)
             self.closed = True
 
+    def done(self) -> None:
+        """The stored intake's report is written and its baseline taken: its journal is
+        closed as finished (its answers erased: they are in the report and the records).
+        Nothing for an intake that was not stored (stopped: its journal stays open)."""
+        if self.stored:
+            self._close("finished")
+
+    def same_day(self) -> ConsultationRow | None:
+        """Another intake of this patient stored on this intake's day (not this one), the
+        latest; None without a patient or when there is none (a damaged row is passed
+        over: this only warns)."""
+        if self.patient is None:
+            return None
+        found = [c for c in self.store.consultations(self.patient, skip_damaged=True)
+                 if c.date == self.day and c.id != self.consultation]
+        return found[-1] if found else None
+
     def settle(self) -> int | None:
         """After the intake failed part-way: the answers its journal keeps for a resume, the
         journal left open for it. A journal without any entry is closed (nothing to resume:
@@ -179,10 +210,12 @@ class IntakeRecords:
                chosen: Sequence[str] | None, answered: int,
                frequencies: Mapping[str, str] | None = None) -> str | None:
         """After the intake: store the consultation under the patient's id (with the
-        `frequencies` changed at the choice) and close the journal when it reached a result,
-        in one transaction (Store.finish_intake: when it fails, or the process is killed,
-        nothing is stored and the journal still holds every answer for a resume). Returns a
-        line for the screen, or None."""
+        `frequencies` changed at the choice) and mark the journal stored when it reached a
+        result, in one transaction (Store.finish_intake: when it fails, or the process is
+        killed, nothing is stored and the journal still holds every answer for a resume).
+        The journal stays open until `done` (after the report and the baseline): a run cut
+        off before then is finished by the next one. Returns a line for the screen, or
+        None."""
         if result is None:
             if answered == 0:
                 self._close("abandoned")  # stopped before any answer: nothing to resume
@@ -192,7 +225,7 @@ class IntakeRecords:
         if self.journal is not None and not self.closed:  # both or neither: one transaction
             self.consultation = self.store.finish_intake(
                 self.journal.id, self.patient, self.day, *stored, frequencies)
-            self.closed = True
+            self.stored = True
         elif self.patient is not None:
             self.consultation = self.store.add_consultation(
                 self.patient, self.day, *stored, exercise_frequencies=frequencies)

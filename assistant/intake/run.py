@@ -12,6 +12,7 @@ from assistant.dialog.events import SPOKEN, Answer, Emit, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_choice import ExerciseChoice
 from assistant.dialog.loop import run_dialog
+from assistant.errors import JournalMismatch
 from assistant.intake.journal import IntakeJournal
 from assistant.intake.resume import replay
 from assistant.output.report import GivenAnswer
@@ -118,6 +119,22 @@ class JournalFirst:
             self.journal.choice(event.value, event.frequencies)
         else:
             self.journal.sync(self.consultation.history)
+
+
+def rebuilt_outcome(protocol: Protocol, entries: Sequence[dict[str, Any]],
+                    config: DialogConfig | None = None) -> Outcome:
+    """The outcome of a stored intake, rebuilt from its journal (`entries`, ending in the
+    'stored' mark) without asking anything: its answers replayed, its result, the exercises
+    chosen. JournalMismatch when the journal does not replay to a result."""
+    consultation = Consultation(protocol, _ignore, config or DialogConfig())
+    consultation.start()
+    chosen = replay(consultation, entries)
+    if consultation.result is None:
+        raise JournalMismatch("het dagboek van de opgeslagen intake komt niet tot een uitkomst")
+    outcome = Outcome(consultation)
+    if chosen is not None:
+        outcome.chosen_exercises, outcome.exercise_frequencies = chosen
+    return outcome
 
 
 def _ignore(event: Event) -> None:

@@ -39,6 +39,7 @@ from assistant.protocol.followup import PSK_ACTIVITY_MAX, activity_name
 
 JournalStatus = Literal["open", "finished", "abandoned"]
 JOURNAL_STATUSES: Final = ("open", "finished", "abandoned")
+STORED: Final = "stored"  # the journal entry that marks its intake stored (finish_intake)
 PATIENT_ID = re.compile(r"(?=.*[A-Za-z0-9])[A-Za-z0-9._-]{1,64}")  # not '.' or '..'
 SIDE_FILES: Final = ("-wal", "-shm")
 BUSY_TIMEOUT: Final = 5.0  # s to wait for another program's lock before saying it is locked
@@ -530,15 +531,25 @@ class Store:
                       findings: dict[str, Any], result: dict[str, Any],
                       chosen_exercises: Sequence[str],
                       exercise_frequencies: Mapping[str, str] | None = None) -> int | None:
-        """Store the finished intake under `patient` (None: nothing to store) and close its
-        journal as finished, in ONE transaction: a failure or a kill at any point leaves
-        either both done or neither (the journal open, to be resumed). The stored intake's
-        id, or None without a patient. RecordsError when the journal is not open."""
+        """Store the finished intake under `patient` (None: nothing to store) and mark its
+        journal with a last entry {"kind": "stored", "consultation": <id or null>}, in ONE
+        transaction: a failure or a kill at any point leaves either both done or neither.
+        The journal stays open (its answers rebuild the report) until the report is written
+        and the baseline taken (`journal_close(..., "finished")`); a run that finds it so
+        finishes that, never stores a second intake (`journal_stored_entry`). The stored
+        intake's id, or None without a patient. RecordsError when the journal is not open or
+        was marked stored already."""
         values = (None if patient is None else self._consultation_values(
             patient, day, findings, result, chosen_exercises, exercise_frequencies))
         with self._transaction() as conn:
+            status = conn.execute("SELECT status FROM journal WHERE id = ?",
+                                  (journal_id,)).fetchone()
+            if status is None or status[0] != "open":
+                raise RecordsError(f"geen open journaal met nummer {journal_id}")
+            if self._stored_entry(conn, journal_id) is not None:
+                raise RecordsError(f"de intake van journaal {journal_id} is al opgeslagen")
             stored = None if values is None else self._insert_consultation(conn, values)
-            self._end_journal(conn, journal_id, "finished", require_open=True)
+            self._append(conn, journal_id, {"kind": STORED, "consultation": stored})
         return stored
 
     def _rows(self, table: str, rows: Iterable[Sequence[Any]],
@@ -621,13 +632,15 @@ class Store:
         """The patient's measurements in date order (of one intake, when given); a damaged
         row as in `consultations`."""
         validate_patient_id(patient)
-        query = ("SELECT id, patient, consultation, date, nprs, psk1, psk2, psk3, neuro_worse,"
-                 " created FROM evaluations WHERE patient = ? COLLATE NOCASE")
+        query = ("SELECT e.id, e.patient, e.consultation, e.date, e.nprs, e.psk1, e.psk2,"
+                 " e.psk3, e.neuro_worse, e.created, c.date FROM evaluations e"
+                 " LEFT JOIN consultations c ON c.id = e.consultation"
+                 " WHERE e.patient = ? COLLATE NOCASE")
         params: tuple[Any, ...] = (patient,)
         if consultation is not None:
-            query += " AND consultation = ?"
+            query += " AND e.consultation = ?"
             params += (consultation,)
-        rows = self._conn.execute(query + " ORDER BY date, id", params)
+        rows = self._conn.execute(query + " ORDER BY e.date, e.id", params)
         return self._rows("evaluations", rows, _evaluation, skip_damaged)
 
     # --- export -------------------------------------------------------------------------------
@@ -677,7 +690,6 @@ class Store:
     @_sqlite_errors
     def journal_append(self, journal_id: int, payload: dict[str, Any]) -> None:
         """Add one entry; it is on disk when this returns (synchronous = FULL)."""
-        text = json.dumps(payload, ensure_ascii=False)
         with self._transaction() as conn:
             status = conn.execute("SELECT status FROM journal WHERE id = ?",
                                   (journal_id,)).fetchone()
@@ -685,10 +697,30 @@ class Store:
                 raise RecordsError(f"geen journaal met nummer {journal_id}")
             if status[0] != "open":
                 raise RecordsError(f"journaal {journal_id} is al afgesloten ({status[0]})")
-            conn.execute(
-                "INSERT INTO journal_entries (journal, seq, payload) VALUES (?, (SELECT"
-                " COALESCE(MAX(seq), 0) + 1 FROM journal_entries WHERE journal = ?), ?)",
-                (journal_id, journal_id, text))
+            if self._stored_entry(conn, journal_id) is not None:  # the answers are final
+                raise RecordsError(f"de intake van journaal {journal_id} is al opgeslagen")
+            self._append(conn, journal_id, payload)
+
+    @staticmethod
+    def _append(conn: sqlite3.Connection, journal_id: int, payload: dict[str, Any]) -> None:
+        conn.execute(
+            "INSERT INTO journal_entries (journal, seq, payload) VALUES (?, (SELECT"
+            " COALESCE(MAX(seq), 0) + 1 FROM journal_entries WHERE journal = ?), ?)",
+            (journal_id, journal_id, json.dumps(payload, ensure_ascii=False)))
+
+    @staticmethod
+    def _stored_entry(conn: sqlite3.Connection, journal_id: int) -> dict[str, Any] | None:
+        """The journal's last entry when it is the 'stored' mark (finish_intake), else None."""
+        row = conn.execute("SELECT payload FROM journal_entries WHERE journal = ? ORDER BY seq"
+                           " DESC LIMIT 1", (journal_id,)).fetchone()
+        entry = None if row is None else _entry(row[0])
+        return entry if entry is not None and entry.get("kind") == STORED else None
+
+    @_sqlite_errors
+    def journal_stored_entry(self, journal_id: int) -> dict[str, Any] | None:
+        """The 'stored' mark ending the journal ({"kind": "stored", "consultation": id or
+        null}): its intake is stored, its report and baseline may not be; None otherwise."""
+        return self._stored_entry(self._conn, journal_id)
 
     @_sqlite_errors
     def journal_entries(self, journal_id: int) -> list[dict[str, Any]]:
@@ -758,12 +790,17 @@ class Store:
 
     @_sqlite_errors
     def journal_stored(self, row: JournalRow) -> ConsultationRow | None:
-        """The stored intake of an open journal whose finishing was cut off by an earlier
-        version (it stored the intake and closed the journal in two steps): the patient's
-        intake of the journal's date stored after the journal began. None when there is none
-        (or the journal has no patient)."""
+        """The stored intake of an open journal: the one its 'stored' mark names (finish_intake:
+        stored, its report not yet written), or for a journal of an earlier version (which
+        stored the intake and closed the journal in two steps) the patient's intake of the
+        journal's date stored after the journal began. None when there is none (or the
+        journal has no patient)."""
         if row.patient is None:
             return None
+        mark = self._stored_entry(self._conn, row.id)
+        if mark is not None:
+            return next((c for c in self.consultations(row.patient, skip_damaged=True)
+                         if c.id == mark.get("consultation")), None)
         found = [c for c in self.consultations(row.patient, skip_damaged=True)
                  if c.date == row.date and c.created >= row.started]
         return found[0] if found else None
@@ -824,12 +861,29 @@ def _entry(text: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"kind": "damaged", "payload": text}
 
 
+PROFILES: Final = ("A", "B", "C", "D")  # the result's treatment profile (DESIGN.md "Result")
+
+
 def _consultation(row: Sequence[Any]) -> ConsultationRow:
+    result = _json(row[4], dict, "result")
+    if result.get("profile") not in (None, *PROFILES):
+        raise _Bad(f"onbekend behandelprofiel {result.get('profile')!r}")
+    chosen = _words(row[5], "chosen_exercises")
+    unknown = sorted(set(chosen) - set(_exercise_codes()))
+    if unknown:
+        raise _Bad(f"onbekende oefening {unknown[0]!r}")
     return ConsultationRow(
         id=int(row[0]), patient=str(row[1]), date=_day(row[2]),
-        findings=_json(row[3], dict, "findings"), result=_json(row[4], dict, "result"),
-        chosen_exercises=_words(row[5], "chosen_exercises"), created=str(row[6]),
+        findings=_json(row[3], dict, "findings"), result=result,
+        chosen_exercises=chosen, created=str(row[6]),
         psk_activities=_words(row[7], "psk_activities"), exercise_frequencies=_frequencies(row[8]))
+
+
+def _exercise_codes() -> tuple[str, ...]:
+    """The exercise library's codes (a stored choice names only these)."""
+    from assistant.protocol.exercise_loader import load_library  # loaded once, when needed
+
+    return load_library().codes
 
 
 def _frequencies(text: str) -> dict[str, str]:
@@ -845,8 +899,11 @@ def _frequencies(text: str) -> dict[str, str]:
 
 
 def _evaluation(row: Sequence[Any]) -> EvaluationRow:
+    day = _day(row[3])
+    if len(row) > 10 and row[10] is not None and day < _day(row[10]):
+        raise _Bad(f"meting van {day.isoformat()} ligt vóór de intake van {row[10]}")
     return EvaluationRow(
-        id=int(row[0]), patient=str(row[1]), consultation=int(row[2]), date=_day(row[3]),
+        id=int(row[0]), patient=str(row[1]), consultation=int(row[2]), date=day,
         nprs=int(row[4]), psk=(int(row[5]), int(row[6]), int(row[7])),
         neuro_worse=bool(row[8]), created=str(row[9]))
 

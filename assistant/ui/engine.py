@@ -26,9 +26,15 @@ from assistant.errors import (
 )
 from assistant.intake.guard import keeping_answers
 from assistant.intake.records import IntakeRecords, RecordsUnavailable
-from assistant.intake.resume import describe_resume
-from assistant.intake.run import Fanout, Outcome, SpeechOutput, run_consultation
-from assistant.intake.session import file_report, report_error, store_intake
+from assistant.intake.resume import check_replay, describe_resume
+from assistant.intake.run import (
+    Fanout,
+    Outcome,
+    SpeechOutput,
+    rebuilt_outcome,
+    run_consultation,
+)
+from assistant.intake.session import file_report, report_error, store_intake, take_baseline
 from assistant.output.report_content import Baseline, build_report, stored_baseline
 from assistant.output.report_html import render_html
 from assistant.output.report_markdown import render_markdown
@@ -367,7 +373,8 @@ class Engine:
         try:
             self._check_reports()
             records, why = self._open_records(patient, resume)
-            if records is not None and records.resumed is not None and not resume:
+            if (records is not None and records.resumed is not None and not resume
+                    and not records.finishing):
                 found = describe_resume(records)  # never resumed unasked
                 records.close()
                 raise Conflict(f"Er is een onderbroken intake ({found}). Ga daarmee verder "
@@ -386,14 +393,20 @@ class Engine:
             self._notice(why)
         listener = Prompting(self._listener(page), page, self._prompt)
         sinks = self._sinks()
-        if records is not None and records.resume:
-            self._standing_answers(records.resume)
+        if records is not None and records.finishing:
+            self._finish_stored(records, listener, sinks)
+            return
+        if records is not None:
+            self._warn_same_day(records)
         day = records.day if records is not None else self.today()
         self.intake.day = day
         kept = records is not None and records.journal is not None
         outcome: Outcome | None = None
         try:
             with keeping_answers(records, self.db):
+                if records is not None and records.resume:
+                    check_replay(self.protocol, records.resume, self._config(day))
+                    self._standing_answers(records.resume)
                 try:
                     outcome = run_consultation(
                         self.protocol, listener, sinks,
@@ -405,20 +418,69 @@ class Engine:
                     raise
                 self.intake.outcome = outcome
                 patient = records.patient if records is not None else None
-                self._publish_report(outcome, day, patient, kept=kept)
+                written = self._publish_report(outcome, day, patient, kept=kept)
                 if records is not None:
                     store_intake(records, outcome, listener, Fanout(sinks), self.protocol,
                                  None, (), None, notify=self._notice)
                     self._stored_referral(records, outcome)
                     baseline = stored_baseline(records)
                     if baseline is not None:  # the report again, with the baseline
-                        self._publish_report(outcome, day, patient, baseline, kept=kept)
+                        written = self._publish_report(outcome, day, patient, baseline,
+                                                       kept=kept)
+                    self._done(records, written)
         finally:
             if records is not None:
                 records.close()
         if outcome.consultation.result is None and outcome.consultation.history and kept:
             self._notice("Gestopt. De antwoorden zijn bewaard: hervat de intake op het "
                          "beginscherm.")
+
+    def _done(self, records: IntakeRecords, written: bool) -> None:
+        """The stored intake's report is written: its journal is closed. When it was not
+        written, the journal stays open, marked stored: the next start of this intake (here
+        or on the command line) writes it; the notice says so."""
+        if written:
+            records.done()
+        elif records.stored and not records.closed:
+            how = (f"de intake van patiënt {records.patient} opnieuw start"
+                   if records.patient is not None
+                   else "de onderbroken intake zonder patiënt-id hervat op het beginscherm")
+            self._notice(f"De intake is opgeslagen; het verslag wordt alsnog geschreven als u "
+                         f"{how}.")
+
+    def _warn_same_day(self, records: IntakeRecords) -> None:
+        """A second intake of a patient on one day is said, naming the first (as on the
+        command line)."""
+        earlier = records.same_day()
+        if earlier is not None:
+            self._notice(f"Let op: patiënt {earlier.patient} heeft al een intake van "
+                         f"{earlier.date.isoformat()}; deze wordt een tweede.")
+
+    def _finish_stored(self, records: IntakeRecords, listener: Listener,
+                       sinks: list[Emit]) -> None:
+        """The journal holds an intake that was stored, its run cut off before its report was
+        written (as `assistant intake` finishes it): its answers replayed, its result shown,
+        the baseline offered (unless measured already), the report written and shown, then
+        the journal closed. No second intake is stored."""
+        try:
+            with keeping_answers(records, self.db):
+                outcome = rebuilt_outcome(self.protocol, records.resume,
+                                          self._config(records.day))
+                self.intake.outcome, self.intake.day = outcome, records.day
+                self._standing_answers(records.resume)
+                outcome.consultation.emit = Fanout(sinks)
+                outcome.consultation.announce()  # the result, as a resumed intake shows it
+                which = (f"De intake van patiënt {records.patient}"
+                         if records.patient is not None else "De intake zonder patiënt-id")
+                take_baseline(records, outcome, listener, Fanout(sinks), self.protocol, None,
+                              (), None, notify=self._notice)
+                written = self._publish_report(outcome, records.day, records.patient,
+                                               stored_baseline(records), kept=True,
+                                               finished=f"{which} "
+                                                        f"({records.day.isoformat()})")
+                self._done(records, written)
+        finally:
+            records.close()
 
     def _stored_referral(self, records: IntakeRecords, outcome: Outcome) -> None:
         """A referral is stored as a profile is, but store_intake says so only for a
@@ -469,10 +531,13 @@ class Engine:
             return None
 
     def _publish_report(self, outcome: Outcome, day: date, patient: str | None,
-                        baseline: Baseline | None = None, *, kept: bool = False) -> None:
+                        baseline: Baseline | None = None, *, kept: bool = False,
+                        finished: str | None = None) -> bool:
         """Write the intake's report folder as `assistant intake` does (file_report: a new
         folder, then the same one again once the baseline is measured), keep report.md and
-        report.html to show and print, and tell the pages it is ready and where it went."""
+        report.html to show and print, and tell the pages it is ready and where it went.
+        Whether it was written (or, by the rule of file_report, needed no folder).
+        `finished`: whose stored intake's report a later start writes."""
         consultation = outcome.consultation
         settings = self._settings()
         folder: Path | None = None
@@ -481,8 +546,9 @@ class Engine:
                 filed = file_report(self.protocol, outcome, day=day, patient=patient,
                                     baseline=baseline, settings=settings,
                                     folder=self.intake.folder, kept=kept)
-                report, folder = filed.report, filed.folder
+                report, folder, written = filed.report, filed.folder, True
             except AssistantError as exc:  # not written: still shown and printable
+                written = False
                 self._notice(f"Het verslag kon niet worden bewaard: {exc.message}.")
                 report = build_report(
                     protocol=self.protocol, answers=outcome.answers,
@@ -493,13 +559,16 @@ class Engine:
             self.intake.report_html = render_html(report)
         except Exception as exc:  # the intake is stored all the same: that comes first
             self._notice(f"Het verslag kon niet worden gemaakt: {describe(exc)}.")
-            return
+            return False
         if folder is not None:
             self.intake.folder = folder
-            self._notice(f"Verslag bewaard in {folder}")
+            self._notice(f"{finished} was al opgeslagen; het verslag is nu geschreven in "
+                         f"{folder}" if finished is not None
+                         else f"Verslag bewaard in {folder}")
         self.hub.publish({"type": "report", "finished": consultation.result is not None,
                           "chosen": list(outcome.chosen_exercises or ()),
                           "folder": str(folder) if folder is not None else None})
+        return written
 
     def _session(self, page: PageInput, program: Program) -> None:
         self._begin("session")
