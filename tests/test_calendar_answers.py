@@ -236,4 +236,6 @@ def test_an_extra_word_makes_it_no_calendar_answer(
     words.insert(at, extra)
     mixed = " ".join(words)
     assert start_date(phrase, TODAY) is not None
-    assert start_date(mixed, today) is None, mixed
+    # not a calendar answer, or (rarely) one that means the same: 'vorige jaar zomer' is last
+    # year's summer, as 'vorige zomer' is; an extra word never yields another date
+    assert start_date(mixed, today) in (None, start_date(phrase, today)), mixed

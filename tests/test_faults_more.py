@@ -43,3 +43,28 @@ def test_a_socket_as_settings_file_is_said_in_dutch_and_the_intake_goes_on(
     assert first.startswith("Instellingen niet gebruikt: ") and str(path) in first
     assert "No such device" not in done.stderr
     assert "Hoe oud" in done.stdout  # the intake went on
+
+
+def test_a_recording_in_text_mode_is_refused_not_ignored(tmp_path: Path) -> None:
+    wav = tmp_path / "s.wav"
+    wav.write_bytes(b"RIFF")
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--audio-in",
+         str(wav)], input="", capture_output=True, text=True, timeout=60, check=False,
+        cwd=ROOT, env={**os.environ, "HOME": str(tmp_path)})
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "--audio-in gaat niet samen met --text" in done.stderr
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_a_lock_file_is_private(tmp_path: Path) -> None:
+    from assistant.intake.records import hold_intake_lock
+    from assistant.records.store import Store
+
+    db = tmp_path / "r.sqlite3"
+    Store.open(db).close()
+    lock = hold_intake_lock(db, "patient:P-1", "de intake")
+    try:
+        assert Path(lock.lock_file).stat().st_mode & 0o777 == 0o600
+    finally:
+        lock.release()

@@ -108,6 +108,10 @@ class GuardedSink:
 
 
 def speech_options(args: argparse.Namespace) -> SpeechOptions:
+    """The speech flags as options; UsageError for a recording to hear in text mode (it would
+    be silently passed over)."""
+    if getattr(args, "audio_in", None) is not None and getattr(args, "text", False):
+        raise UsageError("--audio-in gaat niet samen met --text: een opname is spraak")
     return SpeechOptions(
         model=args.model, input_device=args.input_device, output_device=args.output_device,
         audio_in=getattr(args, "audio_in", None), timeout=getattr(args, "timeout", 8.0),

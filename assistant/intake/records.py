@@ -38,7 +38,7 @@ def intake_lock(db: Path, key: str) -> FileLock:
     folder beside the resolved records file (a symbolic link to it shares the lock); the file
     is named by a keyed hash (records/locks.py), never by the patient id. OSError when the
     folder cannot be made."""
-    return FileLock(lock_path(db, key), timeout=0)
+    return FileLock(lock_path(db, key), timeout=0, mode=0o600)  # private, as every file here
 
 
 def hold_intake_lock(db: Path, key: str, running: str) -> FileLock:
