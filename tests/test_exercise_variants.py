@@ -253,7 +253,7 @@ def test_frequency_on_the_command_line_is_read_as_the_choice_reads_it(said: str)
 
 
 def test_a_stored_frequency_outside_the_list_is_not_said() -> None:
-    from assistant.cli.exercises import known_frequencies
+    from assistant.intake.program import known_frequencies
 
     stored = {"F14": "elke nacht", "F55": "om de dag", "F99": "elke avond", "F20": 5}
     assert known_frequencies(stored, ("F14", "F55", "F20"), PROTOCOL) == {"F55": "om de dag"}

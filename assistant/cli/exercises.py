@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -30,12 +29,13 @@ from assistant.cli.common import (
 from assistant.clock import clock_from_env
 from assistant.dialog.events import Emit
 from assistant.dialog.exercise_choice import parse_choice, read_frequency
-from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
+from assistant.dialog.exercise_session import ExerciseSession
+from assistant.intake.program import Program, patient_program
 from assistant.intake.run import Fanout, SpeechOutput
 from assistant.output.files import write_private
 from assistant.output.screen import EventLog, Screen
 from assistant.output.sheet import render_sheet
-from assistant.protocol.exercises import Library, Patient, adapted, excluded
+from assistant.protocol.exercises import Patient, adapted, excluded
 from assistant.protocol.findings import PRECAUTIONS
 from assistant.protocol.model import Protocol
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
@@ -51,22 +51,6 @@ PRECAUTION_WORDS: Final = {
     "ra": "rheumatoid_arthritis", "antistolling": "anticoagulants",
     "bloedverdunners": "anticoagulants",
 }
-
-
-@dataclass(frozen=True)
-class Program:
-    """The exercises to do, profile D's caution when it applies, and the patient they adapt
-    to (profile, precautions, exercise arm, frequencies)."""
-
-    codes: tuple[str, ...]
-    warning: str | None = None
-    later: tuple[str, ...] = ()  # D: the nerve glides, for when the therapy helps too little
-    patient: Patient = field(default_factory=Patient)
-
-    def session_config(self, library: Library) -> SessionConfig:
-        """What a guided session through this program needs to know."""
-        return SessionConfig(warning=self.warning, patient=self.patient,
-                             cautions=library.cautions_for(self.patient))
 
 
 def parse_precautions(text: str) -> frozenset[str]:
@@ -99,15 +83,6 @@ def shown(text: str, limit: int = 40) -> str:
     """What the user typed, safe to print in an error line: no control characters, short."""
     clean_text = printable(text)
     return clean_text if len(clean_text) <= limit else clean_text[:limit] + "…"
-
-
-def known_frequencies(given: Mapping[str, object], codes: tuple[str, ...],
-                      protocol: Protocol) -> dict[str, str]:
-    """The frequencies of `given` (as stored) that are one of the choice's phrases, for one
-    of `codes`; anything else (an old or altered record) is left out: the default holds."""
-    allowed = protocol.library.choice.frequencies
-    return {code: words for code, words in given.items()
-            if code in codes and isinstance(words, str) and words in allowed}
 
 
 def _frequencies(pairs: list[tuple[str, str]], codes: tuple[str, ...],
@@ -151,36 +126,6 @@ def parse_codes(text: str, protocol: Protocol, option: str = "--codes") -> tuple
     if not codes:
         raise UsageError(f"{option}: geen oefeningen genoemd (bijvoorbeeld {option} F14,F55)")
     return tuple(codes)
-
-
-def patient_program(patient: str, db: Path | None, protocol: Protocol) -> Program:
-    """The exercises chosen at the patient's latest intake, with its menu's warning, the ones
-    for insufficient effect and the arm side (UsageError when there are none to do)."""
-    from assistant.records.location import resolve_db_path
-    from assistant.records.store import Store, validate_patient_id
-
-    validate_patient_id(patient)
-    with Store.open(resolve_db_path(db), write=False) as store:
-        consultation = store.latest_consultation(patient)
-    if consultation is None:
-        raise UsageError(f"--patient: geen intake gevonden voor '{patient}'")
-    if consultation.result.get("referral"):
-        raise UsageError(f"--patient: '{consultation.patient}' is bij de intake verwezen "
-                         "(graad IV): volgens de richtlijn eerst naar de huisarts, zonder "
-                         "oefenprogramma")
-    codes = tuple(consultation.chosen_exercises)
-    if not codes:
-        raise UsageError(f"--patient: bij de intake van '{patient}' zijn geen oefeningen "
-                         "gekozen; kies ze met --codes")
-    profile = consultation.result.get("profile")
-    of_intake = Patient.from_intake(
-        consultation.findings, profile,
-        known_frequencies(consultation.exercise_frequencies, codes, protocol))
-    if not profile:
-        return Program(codes, patient=of_intake)
-    chosen_profile = protocol.profile(profile)
-    return Program(codes, chosen_profile.exercise_warning,
-                   chosen_profile.exercises_if_insufficient, of_intake)
 
 
 def program_from_args(args: argparse.Namespace, protocol: Protocol) -> Program:

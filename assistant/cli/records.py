@@ -38,6 +38,7 @@ from assistant.records.location import (
     resolve_db_path,
 )
 from assistant.records.locks import remove_patient_locks
+from assistant.records.measurements import finished_intake, fixed_activities, one_a_day
 from assistant.records.render import (
     CHART_FILE,
     followup_for,
@@ -116,22 +117,6 @@ def _open(args: argparse.Namespace, *, write: bool = True) -> Store:
     return Store.open(resolve_db_path(args.db), write=write)
 
 
-def finished_intake(store: Store, patient: str, *, skip_damaged: bool = False,
-                    ) -> ConsultationRow:
-    """The patient's latest finished intake (RecordsError naming the fix when there is none;
-    RecordsCorrupt for a damaged one, or with `skip_damaged` the latest readable one, the damaged
-    in `store.skipped`, and the first of them raised when none is readable)."""
-    consultation = store.latest_consultation(patient, skip_damaged=skip_damaged)
-    if consultation is None and store.skipped:
-        raise store.skipped[0]
-    if consultation is None:
-        if store.has_patient(patient):
-            raise RecordsError(f"patiënt {patient} heeft geen afgeronde intake in {store.path}")
-        raise RecordsError(f"onbekende patiënt: {patient} (niet in {store.path}); doe eerst de "
-                           f"intake met --patient {patient}")
-    return consultation
-
-
 def _report_dir(path: Path | None) -> None:
     if path is not None:
         check_folder(path, "--report")
@@ -159,23 +144,6 @@ def _ask(args: argparse.Namespace, profile: str, protocol: Protocol, speaker: Sp
     screen = Screen(out, echo=not streams.stdin_is_tty())  # typed answers are seen as typed
     return run_evaluation(listener, Fanout([screen, SpeechOutput(speaker)]), profile, protocol,
                           activities=activities, name_activities=first, baseline=baseline)
-
-
-def fixed_activities(consultation: ConsultationRow, given: tuple[str, ...] | None,
-                measured: bool) -> tuple[str, ...]:
-    """The PSK's activities of this treatment: as named before, or `--psk-activities` at the
-    first measurement (stored with it). Other names later are refused, and so are names after
-    measurements without them: the scores would no longer compare."""
-    named = consultation.psk_activities
-    if given is None or [g.casefold() for g in given] == [n.casefold() for n in named]:
-        return named
-    if named:
-        raise RecordsError(f"de PSK-activiteiten liggen vast sinds de beginmeting: "
-                           f"{', '.join(named)}; laat --psk-activities weg")
-    if measured:
-        raise RecordsError("--psk-activities: er zijn al metingen zonder namen; de "
-                           "activiteiten worden bij de eerste meting genoemd")
-    return tuple(given)
 
 
 def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -234,18 +202,6 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
         if args.report is not None:
             _write_followup_report(args.report, outcome, rows, consultation)
     return EXIT_DONE
-
-
-def one_a_day(patient: str, day: date, earlier: list[EvaluationRow], *, again: bool) -> None:
-    """A second measurement on a day that has one is refused unless --again asks for it: run
-    twice by mistake, it would silently count as another measurement of the same session."""
-    same_day = [row for row in earlier if row.date == day]
-    if not same_day or again:
-        return
-    last = same_day[-1]
-    raise UsageError(f"patiënt {patient} heeft op {day.isoformat()} al een meting (pijn "
-                     f"{last.nprs}, PSK {'/'.join(str(s) for s in last.psk)}); nog een meting "
-                     "op die dag: voeg --again toe")
 
 
 def _write_followup_report(directory: Path, outcome: Followup, rows: list[EvaluationRow],

@@ -55,7 +55,7 @@ from assistant.ui.page_input import (
 from assistant.ui.views import view_of
 
 if TYPE_CHECKING:
-    from assistant.cli.exercises import Program
+    from assistant.intake.program import Program
     from assistant.speech.voice import VoiceListener
 
 Activity = Literal["idle", "intake", "session"]
@@ -218,7 +218,7 @@ class Engine:
 
     def session_program(self) -> Program | None:
         """The exercises chosen at the last intake, as a program for a session."""
-        from assistant.cli.exercises import Program
+        from assistant.intake.program import Program
 
         outcome = self.intake.outcome
         if outcome is None or not outcome.chosen_exercises:
@@ -232,7 +232,7 @@ class Engine:
 
     def patient_program(self, patient: str) -> Program:
         """The exercises chosen at the patient's intake (UsageError when none were)."""
-        from assistant.cli.exercises import patient_program
+        from assistant.intake.program import patient_program
 
         return patient_program(patient, self.db, self.protocol)
 

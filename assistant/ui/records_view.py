@@ -13,11 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from assistant.cli.records import finished_intake as latest_intake
-from assistant.cli.records import (
-    fixed_activities,
-    one_a_day,  # the command line's rule, shared
-)
 from assistant.errors import RecordsCorrupt, RecordsError, UsageError
 from assistant.intake.records import IntakeRecords
 from assistant.intake.resume import describe_resume
@@ -25,6 +20,8 @@ from assistant.protocol.followup import Followup
 from assistant.protocol.model import Protocol
 from assistant.records.chart import write_chart
 from assistant.records.location import resolve_db_path
+from assistant.records.measurements import finished_intake as latest_intake
+from assistant.records.measurements import fixed_activities, one_a_day
 from assistant.records.render import followup_for, followup_lines, history_json, intake_lines
 from assistant.records.store import Store, validate_patient_id
 from assistant.ui.messages import on_screen

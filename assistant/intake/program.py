@@ -1,0 +1,69 @@
+"""The exercises chosen at an intake, as a program for a guided session or a sheet: the codes,
+profile D's warning, the ones for insufficient effect, and the patient they adapt to. Shared by
+`assistant exercises --patient` and the therapist's screen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.dialog.exercise_session import SessionConfig
+from assistant.errors import UsageError
+from assistant.protocol.exercises import Library, Patient
+from assistant.protocol.model import Protocol
+
+
+@dataclass(frozen=True)
+class Program:
+    """The exercises to do, profile D's caution when it applies, and the patient they adapt
+    to (profile, precautions, exercise arm, frequencies)."""
+
+    codes: tuple[str, ...]
+    warning: str | None = None
+    later: tuple[str, ...] = ()  # D: the nerve glides, for when the therapy helps too little
+    patient: Patient = field(default_factory=Patient)
+
+    def session_config(self, library: Library) -> SessionConfig:
+        """What a guided session through this program needs to know."""
+        return SessionConfig(warning=self.warning, patient=self.patient,
+                             cautions=library.cautions_for(self.patient))
+
+
+def known_frequencies(given: Mapping[str, object], codes: tuple[str, ...],
+                      protocol: Protocol) -> dict[str, str]:
+    """The frequencies of `given` (as stored) that are one of the choice's phrases, for one
+    of `codes`; anything else (an old or altered record) is left out: the default holds."""
+    allowed = protocol.library.choice.frequencies
+    return {code: words for code, words in given.items()
+            if code in codes and isinstance(words, str) and words in allowed}
+
+
+def patient_program(patient: str, db: Path | None, protocol: Protocol) -> Program:
+    """The exercises chosen at the patient's latest intake, with its menu's warning, the ones
+    for insufficient effect and the arm side (UsageError when there are none to do)."""
+    from assistant.records.location import resolve_db_path
+    from assistant.records.store import Store, validate_patient_id
+
+    validate_patient_id(patient)
+    with Store.open(resolve_db_path(db), write=False) as store:
+        consultation = store.latest_consultation(patient)
+    if consultation is None:
+        raise UsageError(f"--patient: geen intake gevonden voor '{patient}'")
+    if consultation.result.get("referral"):
+        raise UsageError(f"--patient: '{consultation.patient}' is bij de intake verwezen "
+                         "(graad IV): volgens de richtlijn eerst naar de huisarts, zonder "
+                         "oefenprogramma")
+    codes = tuple(consultation.chosen_exercises)
+    if not codes:
+        raise UsageError(f"--patient: bij de intake van '{patient}' zijn geen oefeningen "
+                         "gekozen; kies ze met --codes")
+    profile = consultation.result.get("profile")
+    of_intake = Patient.from_intake(
+        consultation.findings, profile,
+        known_frequencies(consultation.exercise_frequencies, codes, protocol))
+    if not profile:
+        return Program(codes, patient=of_intake)
+    chosen_profile = protocol.profile(profile)
+    return Program(codes, chosen_profile.exercise_warning,
+                   chosen_profile.exercises_if_insufficient, of_intake)

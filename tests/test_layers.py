@@ -1,0 +1,48 @@
+"""Dependencies point one way (issue 24, in part): the command line and the screen are front
+ends on top; nothing below them imports them, and the screen does not import the command
+line. Checked on the source, imports inside functions and TYPE_CHECKING blocks included."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
+FRONT_ENDS = ("assistant.cli", "assistant.ui")
+
+
+def imported(path: Path) -> set[str]:
+    """Every module `path` imports (absolute names), wherever the import stands."""
+    tree = ast.parse(path.read_text("utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def module_of(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def below_the_front_ends() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py")
+                  if not module_of(p).startswith(FRONT_ENDS) and module_of(p) != "assistant"
+                  and p.name != "__main__.py")
+
+
+@pytest.mark.parametrize("path", below_the_front_ends(), ids=lambda p: module_of(p))
+def test_nothing_below_the_front_ends_imports_them(path: Path) -> None:
+    upward = sorted(name for name in imported(path) if name.startswith(FRONT_ENDS))
+    assert upward == [], f"{module_of(path)} imports {upward}"
+
+
+def test_the_screen_does_not_import_the_command_line() -> None:
+    for path in sorted((PACKAGE / "ui").rglob("*.py")):
+        upward = sorted(n for n in imported(path) if n.startswith("assistant.cli"))
+        assert upward == [], f"{module_of(path)} imports {upward}"
