@@ -416,7 +416,7 @@ def _io(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
             stack.callback(voice_input.close)
             listener, voice = voice_input, True
             # no [unk]: any speech becomes a grammar word (a model without it, DESIGN.md)
-            forced_onto_grammar = not getattr(voice_input.recognizer, "has_unknown_token", True)
+            forced_onto_grammar = voice_input.forces_grammar
             hears = voice_input.hears  # a question with no known answer: the keyboard at once
     if listener is None:
         listener = text_listener()

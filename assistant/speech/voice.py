@@ -71,6 +71,12 @@ class VoiceListener:
     def close(self) -> None:
         self.source.close()
 
+    @property
+    def forces_grammar(self) -> bool:
+        """Whether the model has no [unk]: any speech, noise too, becomes a grammar word, so
+        every screening answer is read back (DESIGN.md "Voice safety")."""
+        return not getattr(self.recognizer, "has_unknown_token", True)
+
     def hears(self, phrases: Sequence[str]) -> bool:
         """Whether the model knows every word of at least one of `phrases` (the others are left
         out of the question's grammar: DESIGN.md "Voice safety")."""
@@ -105,7 +111,7 @@ class VoiceListener:
         answers = final_phrases(grammar)
         # A model without [unk] makes a grammar word of any sound, noise too: its results count
         # only once something rose out of the room's level (DESIGN.md "Voice safety").
-        forced = not getattr(self.recognizer, "has_unknown_token", True)
+        forced = self.forces_grammar
         voiced = 0  # blocks (after the first ones, which measure the room) that stood out
         waited = 0.0  # s without any audio arriving at all
         while True:

@@ -497,11 +497,12 @@ class Engine:
 
     def _config(self, day: date) -> DialogConfig:
         """As `assistant intake` sets it: by voice, a model without [unk] forces any speech
-        onto a grammar word, so every screening answer is read back (DESIGN.md)."""
-        voice = self.voice is not None
-        forced = voice and not getattr(getattr(self.voice, "recognizer", None),
-                                       "has_unknown_token", True)
-        return DialogConfig(voice=voice, today=day, confirm_screening=forced)
+        onto a grammar word, so every screening answer is read back, and a question none of
+        whose answers the model knows goes to the keyboard at once (DESIGN.md)."""
+        if self.voice is None:
+            return DialogConfig(today=day)
+        return DialogConfig(voice=True, today=day, confirm_screening=self.voice.forces_grammar,
+                            hears=self.voice.hears)
 
     def _standing_answers(self, entries: Sequence[dict[str, Any]]) -> None:
         """A resumed intake's answers that still stand, shown as the answers they were (the
