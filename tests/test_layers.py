@@ -46,3 +46,23 @@ def test_the_screen_does_not_import_the_command_line() -> None:
     for path in sorted((PACKAGE / "ui").rglob("*.py")):
         upward = sorted(n for n in imported(path) if n.startswith("assistant.cli"))
         assert upward == [], f"{module_of(path)} imports {upward}"
+
+
+def test_the_sections_of_the_data_are_the_states_of_the_consultation() -> None:
+    """Issue 24: the section list lives in the data and in the machine; checked when a
+    consultation is made, so a section added to the data alone fails at once, by name."""
+    from dataclasses import replace
+
+    from assistant.dialog.consultation import Consultation, check_sections
+    from assistant.errors import ProtocolError
+    from assistant.protocol import load_protocol
+
+    protocol = load_protocol()
+    check_sections(protocol)  # the shipped data fits
+    swapped = replace(protocol, sections=(protocol.sections[1], protocol.sections[0],
+                                          *protocol.sections[2:]))
+    with pytest.raises(ProtocolError, match=r"section 1 is 'red_flags'.*asks 'age'"):
+        Consultation(swapped, lambda event: None)
+    shorter = replace(protocol, sections=protocol.sections[:-1])
+    with pytest.raises(ProtocolError, match=r"is '\(geen\)'"):
+        check_sections(shorter)

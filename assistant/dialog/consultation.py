@@ -23,7 +23,7 @@ from assistant.dialog.phrases import accepted_phrases, display_value, spoken_sum
 from assistant.dialog.readings import Answer, Between, Command, Doubt, Unclear
 from assistant.dialog.section_findings import names_the_sign, section_findings
 from assistant.dialog.turns import MAX_TRIES, Turns
-from assistant.errors import JournalMismatch
+from assistant.errors import JournalMismatch, ProtocolError
 from assistant.protocol import rules
 from assistant.protocol.dialog_texts import IntakeTexts
 from assistant.protocol.findings import (
@@ -50,6 +50,21 @@ STATES: Final = (
     "referred", "impact", "onset", "improving", "recurrent", "psychosocial", "employment",
     "work", "absence", REFERRAL_DURATION, RESULT, STOPPED,
 )
+
+def check_sections(protocol: Protocol) -> None:
+    """The data's sections ([[sections]] in nekpijn.toml) are this machine's question states,
+    in its order; ProtocolError naming the first difference (a section renamed or added in the
+    data without its row in TRANSITIONS would never be asked)."""
+    data = [section.id for section in protocol.sections]
+    machine = [state for state in STATES if state not in (RESULT, STOPPED)]
+    if data != machine:
+        first = next((i for i, (a, b) in enumerate(zip(data, machine, strict=False)) if a != b),
+                     min(len(data), len(machine)))
+        found = data[first] if first < len(data) else "(geen)"
+        wanted = machine[first] if first < len(machine) else "(geen)"
+        raise ProtocolError(f"sections: section {first + 1} is '{found}', the consultation "
+                            f"asks '{wanted}' there (dialog/consultation.py STATES)")
+
 
 # The consultation, as a table. First matching row wins; a row without conditions is the
 # "otherwise" of the rows above it. Conditions are pure rule functions of the findings.
@@ -197,6 +212,7 @@ class Consultation:
     _restoring: bool = False  # replaying the journal: nothing is read back
 
     def __post_init__(self) -> None:
+        check_sections(self.protocol)
         self.machine = Machine(
             model=self, states=list(STATES), transitions=TRANSITIONS,
             initial=STATES[0], auto_transitions=False,
