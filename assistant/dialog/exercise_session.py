@@ -121,7 +121,7 @@ class _Heard(Exception):
         self.trigger = trigger
 
 
-def command_phrases(texts: SessionTexts, vocab: Vocabulary) -> dict[str, str]:
+def session_commands(texts: SessionTexts, vocab: Vocabulary) -> dict[str, str]:
     """Every phrase that commands the session, mapped to its trigger."""
     phrases: dict[str, str] = {}
     consult = dict(vocab.commands)
@@ -153,7 +153,7 @@ class ExerciseSession:
         self.emit = emit
         self.commands = commands
         self.clock = clock
-        self.phrases = command_phrases(texts, vocab)
+        self.phrases = session_commands(texts, vocab)
         self.grammar = sorted(self.phrases)
         self.index = 0
         self.position = Position()

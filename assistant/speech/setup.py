@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from assistant.dialog.exercise_choice import choice_phrases
-from assistant.dialog.exercise_session import command_phrases
+from assistant.dialog.exercise_session import session_commands
 from assistant.dialog.numbers import NUMBER_WORDS
 from assistant.dialog.phrases import accepted_phrases
 from assistant.errors import VoiceUnavailable, os_reason
@@ -66,7 +66,7 @@ def all_phrases(protocol: Protocol) -> set[str]:
     library = protocol.library
     phrases.update(choice_phrases(library.codes, vocab, library.choice.none,
                                   library.choice.frequencies))
-    phrases.update(command_phrases(library.session, vocab))
+    phrases.update(session_commands(library.session, vocab))
     return phrases
 
 
