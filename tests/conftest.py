@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.audio_room"]  # the `room` fixture of the real-audio tests
+pytest_plugins = [
+    "tests.audio_room",  # the `room` fixture of the real-audio tests
+    "tests.ui_screen",  # the `page` fixture of the screen's tests
+]
 
 
 @pytest.fixture(autouse=True)

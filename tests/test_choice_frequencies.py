@@ -9,7 +9,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -456,29 +455,20 @@ def test_the_changed_frequency_reaches_the_records_the_sheet_and_the_session(
 
 # --- the therapist's screen ---------------------------------------------------------------------
 
-@pytest.fixture
-def screen(tmp_path: Path) -> Iterator[Any]:
-    from tests.test_ui_flow import Page, screen_for
-
-    client, keys, engine = screen_for(tmp_path / "records.sqlite3")
-    with client:
-        yield Page(client, keys, engine)
-    engine.shutdown()
-
-
-def test_the_screens_session_uses_the_changed_frequency(screen: Any,
+def test_the_screens_session_uses_the_changed_frequency(page: Any,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.test_ui_flow import PROFILE_A, ended, events
+    from tests.test_ui_flow import PROFILE_A
+    from tests.ui_screen import ended, events
 
     monkeypatch.setenv("ASSISTANT_FAST_CLOCK", "1")
-    screen.post("/api/intake", {})
-    screen.say(*PROFILE_A, "14 elke avond en 20", "ja")
-    screen.wait(ended)
-    program = screen.engine.session_program()
+    page.post("/api/intake", {})
+    page.say(*PROFILE_A, "14 elke avond en 20", "ja")
+    page.wait(ended)
+    program = page.engine.session_program()
     assert program is not None and program.codes == ("F14", "F20")
     assert program.patient.frequency(LIBRARY.exercise("F14")) == "elke avond"
-    screen.post("/api/session", {})
-    messages = screen.wait(lambda m: bool(events(m, "done")))
+    page.post("/api/session", {})
+    messages = page.wait(lambda m: bool(events(m, "done")))
     said = [e["text"] for e in events(messages, "say")]
     assert "Doe deze oefening elke avond." in said
 

@@ -32,7 +32,7 @@ from assistant.records.location import reports_dir
 from assistant.records.store import Store
 from tests.harness import AGE, NO_NEURO, SCREENED
 from tests.in_process import one_line, run
-from tests.test_ui_flow import Page, ended, screen_for
+from tests.ui_screen import Page, ended, screen_for
 
 ROOT = Path(__file__).resolve().parents[1]
 # the age first, then profile B; at the menu no exercise; then the baseline is offered

@@ -16,7 +16,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,21 +27,14 @@ from assistant.protocol import load_protocol
 from assistant.records.store import Store
 from assistant.ui.server import running
 from tests import ui_loopback as loopback
+from tests.harness import AGE
 from tests.records_fixtures import add_intake
-from tests.test_ui_flow import AGE, Page, ended, open_prompt, screen_for
+from tests.ui_screen import Page, ended, open_prompt
 
 ROOT = Path(__file__).resolve().parents[1]
 URL = re.compile(r"http://([0-9a-f]{32}\.localhost):(\d+)/\?token=([A-Za-z0-9_-]{40,})")
 PROTOCOL = load_protocol()
 POSIX = os.name == "posix"
-
-
-@pytest.fixture
-def page(tmp_path: Path) -> Iterator[Page]:
-    client, keys, engine = screen_for(tmp_path / "records.sqlite3")
-    with client:
-        yield Page(client, keys, engine)
-    engine.shutdown()
 
 
 def _raw_post(page: Page, path: str, body: bytes) -> Any:

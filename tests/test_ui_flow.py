@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import time
 import warnings
-from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,20 +17,22 @@ import pytest
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's TestClient on httpx: a deprecation notice
-    from starlette.testclient import TestClient
 
-from assistant.protocol import load_protocol
-from assistant.ui.app import create_app
-from assistant.ui.engine import Engine
-from assistant.ui.hub import EventHub
-from assistant.ui.records_view import RecordsView
-from assistant.ui.security import Secrets
 from assistant.ui.server import running
 from tests import ui_loopback as loopback
 from tests.harness import AFTER_FLAGS, AGE, NO_NEURO, NO_RED_FLAGS, RED_FLAG_QUESTIONS, SCREENED
+from tests.ui_screen import (
+    PROTOCOL,
+    Messages,
+    Page,
+    ended,
+    events,
+    form_nonce,
+    last_ask,
+    open_prompt,
+    screen_for,
+)
 
-PORT = 8124
-PROTOCOL = load_protocol()
 # Every intake is asked the age first (version 3).
 # Profile A (as the golden intake_a): then exercises 14 and 20, read back and confirmed.
 PROFILE_A = [AGE, *SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
@@ -40,97 +41,6 @@ CHOOSE = ["14 en 20", "ja"]
 # right after it), and one not ruled out; the duration for the letter.
 REFERRAL = [AGE, *NO_RED_FLAGS[:5], "ja", "ja", "nee", "weet ik niet", "weet ik niet",
             *NO_RED_FLAGS[7:], *AFTER_FLAGS, "drie weken"]
-Messages = list[dict[str, Any]]
-
-
-class Page:
-    """A page of the screen: the client with the cookie, and the CSRF header for POSTs."""
-
-    def __init__(self, client: TestClient, keys: Secrets, engine: Engine) -> None:
-        self.client, self.keys, self.engine = client, keys, engine
-        self.used: int | None = None  # the last prompt this page answered
-        client.get(f"/?token={keys.token}")
-
-    def post(self, path: str, body: dict[str, Any], status: int = 200) -> dict[str, Any]:
-        response = self.client.post(path, json=body, headers={"x-csrf-token": self.keys.csrf})
-        assert response.status_code == status, response.text
-        data: dict[str, Any] = response.json()
-        return data
-
-    def say(self, *texts: str) -> None:
-        """Answer as the page does: each text to the prompt open now, once it is open."""
-        for text in texts:
-            self.post("/api/say", {"text": text, "prompt": self.prompt()})
-
-    def prompt(self) -> int:
-        """The prompt the dialog waits on now, as the page learns it (waits for it)."""
-        seq = self.wait(lambda m: open_prompt(m) is not None and open_prompt(m) != self.used)
-        self.used = open_prompt(seq)
-        assert self.used is not None
-        return self.used
-
-    def change(self, question: str, status: int = 200) -> dict[str, Any]:
-        return self.post("/api/change", {"question": question, "prompt": self.prompt()}, status)
-
-    def messages(self) -> Messages:
-        data: Messages = self.client.get("/api/events").json()["messages"]
-        return data
-
-    def wait(self, done: Callable[[Messages], bool], timeout: float = 20.0) -> Messages:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            messages = self.messages()
-            if done(messages):
-                return messages
-            time.sleep(0.02)
-        raise AssertionError(f"timed out; last messages: {self.messages()[-5:]}")
-
-
-def events(messages: Messages, kind: str | None = None) -> list[dict[str, Any]]:
-    return [m["event"] for m in messages
-            if m["type"] == "event" and (kind is None or m["event"]["event"] == kind)]
-
-
-def form_nonce(page: str) -> str:
-    return page.split('data-nonce="', 1)[1].split('"', 1)[0]
-
-
-def open_prompt(messages: Messages) -> int | None:
-    """The seq of the prompt the page may answer: the last one, unless something was heard
-    (or the dialog ended) after it."""
-    for message in reversed(messages):
-        if message["type"] == "prompt":
-            return int(message["seq"])
-        if message["type"] == "status" or (message["type"] == "event"
-                                           and message["event"]["event"] == "heard"):
-            return None
-    return None
-
-
-def ended(messages: Messages) -> bool:
-    return any(m["type"] == "status" and not m["running"] for m in messages)
-
-
-def last_ask(messages: Messages) -> dict[str, Any]:
-    return events(messages, "ask")[-1]
-
-
-def screen_for(db: Path) -> tuple[TestClient, Secrets, Engine]:
-    keys = Secrets(PORT)
-    engine = Engine(PROTOCOL, EventHub(), db=db)
-    return TestClient(create_app(engine, RecordsView(PROTOCOL, db), keys),
-                      base_url=f"http://{keys.host}"), \
-        keys, engine
-
-
-@pytest.fixture
-def page(tmp_path: Path) -> Iterator[Page]:
-    client, keys, engine = screen_for(tmp_path / "records.sqlite3")
-    with client:
-        yield Page(client, keys, engine)
-    engine.shutdown()
-
-
 def test_a_whole_intake_by_posted_answers_reaches_a_result(page: Page) -> None:
     page.post("/api/intake", {"patient": "P-0007"})
     page.say(*PROFILE_A, *CHOOSE, "nee")  # "nee": no baseline measurement now

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from assistant.ui.records_view import RecordsView
 from assistant.ui.views import result_view
 from tests.harness import AGE, NO_NEURO, SCREENED
 from tests.records_fixtures import add_intake
-from tests.test_ui_flow import Page, ended, events, form_nonce, screen_for
+from tests.ui_screen import Page, ended, events, form_nonce
 
 PROTOCOL = load_protocol()
 # Profile A for someone whose work adds to the neck pain, without sick leave; no exercises,
@@ -32,14 +31,6 @@ WORK_RELATED_A = [AGE, *SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "
                   "ja", "ja", "geen", "geen", "ja"]
 NOT_WORK_RELATED_A = [AGE, *SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee",
                       "ja", "nee", "geen", "geen", "ja"]
-
-
-@pytest.fixture
-def page(tmp_path: Path) -> Iterator[Page]:
-    client, keys, engine = screen_for(tmp_path / "records.sqlite3")
-    with client:
-        yield Page(client, keys, engine)
-    engine.shutdown()
 
 
 def _db(page: Page) -> Path:
