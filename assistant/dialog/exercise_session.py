@@ -377,11 +377,8 @@ class ExerciseSession:
             if p.set == 0 and p.side == 0:
                 self._say(t.begin, "exercise")
             if len(sides) == 2 and p.set == 0:
-                side_texts = self.current.side_texts
-                if p.side and side_texts:  # how the other side begins ('draai om …')
-                    if p.side_said != p.side:  # not yet at the start of the rest
-                        self._say(side_texts[p.side], "exercise")
-                        p.side_said = p.side
+                if p.side and self.current.side_texts:  # how the other side begins
+                    self._say_other_side()  # unless said as the rest began
                 else:
                     self._say(t.side_left if sides[p.side] == "left" else t.side_right,
                               "exercise")
@@ -423,14 +420,18 @@ class ExerciseSession:
 
     def _perform_rest(self) -> None:
         seconds, p = self.current.dosage.rest_seconds, self.position
-        side_texts = self.current.side_texts
-        if p.set == 0 and p.side and side_texts and p.side_said != p.side:
-            # the other side begins after this rest: turning over takes its time
-            self._say(side_texts[p.side], "exercise")
-            p.side_said = p.side
+        if p.set == 0 and p.side and self.current.side_texts:
+            self._say_other_side()  # after this rest: turning over takes its time
         if seconds:
             self._say(self.texts.rest.format(seconds=spoken_number(seconds)), "exercise")
         self._wait(seconds, paced=False)
+
+    def _say_other_side(self) -> None:
+        """How the current side begins ('Draai om en ga op uw linkerzij liggen.'), once."""
+        p = self.position
+        if p.side_said != p.side:
+            self._say(self.current.side_texts[p.side], "exercise")
+            p.side_said = p.side
 
     def _perform_closing(self) -> None:
         for line in self.texts.closing:
