@@ -25,8 +25,8 @@ import pytest
 
 from assistant.dialog.yes_no import offer_baseline as real_offer_baseline
 from assistant.errors import RecordsError
-from assistant.intake import session
-from assistant.intake.session import UNFINISHED
+from assistant.intake import filing, flow
+from assistant.intake.filing import UNFINISHED
 from assistant.output.report import write_report as real_write_report
 from assistant.records.location import reports_dir
 from assistant.records.store import Store
@@ -78,10 +78,10 @@ def killed_at_the_report(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capture
             (folder / f".{'report.txt'}.zcpe0fyc").write_text("half", encoding="utf-8")
         raise Killed
 
-    monkeypatch.setattr(session, "write_report", write_report)
+    monkeypatch.setattr(filing, "write_report", write_report)
     with pytest.raises(Killed):
         run(argv, capsys, monkeypatch, TYPED)
-    monkeypatch.setattr(session, "write_report", real_write_report)
+    monkeypatch.setattr(filing, "write_report", real_write_report)
     capsys.readouterr()
 
 
@@ -180,7 +180,7 @@ def test_a_full_disk_at_the_report_says_how_to_write_it_later(
     def full(folder: Path, **kwargs: Any) -> list[Path]:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(session, "write_report", full)
+    monkeypatch.setattr(filing, "write_report", full)
     code, _, err = run(argv, capsys, monkeypatch, TYPED)
     line = one_line(err)
     assert code == 2
@@ -188,7 +188,7 @@ def test_a_full_disk_at_the_report_says_how_to_write_it_later(
     assert "maak ruimte en start" in line and "intake --patient RF" in line
     assert "alsnog geschreven" in line
     assert count("SELECT COUNT(*) FROM journal WHERE status = 'open'") == 1
-    monkeypatch.setattr(session, "write_report", real_write_report)
+    monkeypatch.setattr(filing, "write_report", real_write_report)
     code, out, err = run(argv, capsys, monkeypatch)
     assert code == 0, err
     assert complete(folder) and "was al opgeslagen" in out
@@ -200,13 +200,13 @@ def test_ctrl_c_at_the_baseline_offer_says_how_to_finish(
     def interrupted(*args: Any, **kwargs: Any) -> bool:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(session, "offer_baseline", interrupted)
+    monkeypatch.setattr(flow, "offer_baseline", interrupted)
     code, _, err = run(["intake", "--text", "--mute", "--patient", "M6"], capsys, monkeypatch,
                        TYPED)
     line = one_line(err)
     assert code == 1 and "de intake is opgeslagen" in line and "intake --patient M6" in line
     assert last_entry()["kind"] == "stored"
-    monkeypatch.setattr(session, "offer_baseline", real_offer_baseline)
+    monkeypatch.setattr(flow, "offer_baseline", real_offer_baseline)
     code, out, err = run(["intake", "--text", "--mute", "--patient", "M6"], capsys, monkeypatch)
     assert code == 0 and "was al opgeslagen" in out, err
     assert count("SELECT COUNT(*) FROM consultations") == 1
@@ -321,7 +321,7 @@ def test_the_screen_keeps_the_journal_open_when_the_report_cannot_be_written(
     def full(folder: Path, **kwargs: Any) -> list[Path]:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(session, "write_report", full)
+    monkeypatch.setattr(filing, "write_report", full)
     screen.post("/api/intake", {"patient": "M8"})
     screen.say(*ANSWERS, "geen", "ja", "nee")
     messages = screen.wait(ended)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.cli import streams
 from assistant.cli.common import (
@@ -34,35 +34,18 @@ from assistant.cli.common import (
 )
 from assistant.cli.exercises import parse_codes
 from assistant.dialog.answers_file import FindingsAnswerer
-from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.events import Emit
 from assistant.dialog.yes_no import ask_resume
-from assistant.errors import (
-    InputError,
-    IntakeAlreadyStored,
-    RecordsError,
-)
-from assistant.intake.guard import keeping_answers, resume_command
-from assistant.intake.records import IntakeRecords
+from assistant.errors import InputError, IntakeAlreadyStored
+from assistant.intake.filing import unfinished_report
+from assistant.intake.flow import IntakeFlow, IntakeStart, Scores, dialog_config
+from assistant.intake.guard import resume_command
 from assistant.intake.resume import describe_resume
-from assistant.intake.run import (
-    Fanout,
-    Outcome,
-    SpeechOutput,
-    rebuilt_outcome,
-    run_consultation,
-)
-from assistant.intake.session import (
-    file_report,
-    report_error,
-    store_intake,
-    take_baseline,
-    unfinished_report,
-)
+from assistant.intake.run import Fanout, Outcome, SpeechOutput
 from assistant.invocation import command
 from assistant.output.files import check_overwritable
 from assistant.output.report import SHEET_FILE, earlier_report
-from assistant.output.report_content import Baseline, stored_baseline
+from assistant.output.report_content import Baseline
 from assistant.output.report_text import render_summary
 from assistant.output.screen import EventLog, Screen
 from assistant.protocol.findings import Findings
@@ -73,6 +56,9 @@ from assistant.records.store import Store
 from assistant.settings import PracticeSettings, how_to_set, load_settings
 from assistant.speech.interfaces import Listener
 from assistant.speech.text import StreamListener
+
+if TYPE_CHECKING:
+    from assistant.speech.voice import VoiceListener
 
 
 def add_intake_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
@@ -130,7 +116,7 @@ def add_intake_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
 
 
 
-def _baseline(args: argparse.Namespace) -> tuple[int, tuple[int, int, int]] | None:
+def _baseline(args: argparse.Namespace) -> Scores | None:
     """--nprs and --psk: the baseline measurement given on the command line."""
     if args.nprs is None and args.psk is None:
         return None
@@ -148,24 +134,11 @@ def _activities(args: argparse.Namespace) -> tuple[str, ...]:
     return args.psk_activities or ()
 
 
-def _open_records(args: argparse.Namespace, *, journaled: bool) -> IntakeRecords | None:
-    """The records for this intake. Without --patient or --resume they only keep the journal,
-    so their absence is a notice, not an error."""
-    try:
-        return IntakeRecords.open(args.db, args.patient, args.date, resume=args.resume,
-                                  journaled=journaled)
-    except RecordsError as exc:
-        if args.patient is not None or args.resume:
-            raise
-        print(f"Geen dagboek voor hervatten: {exc}.", file=sys.stderr)
-        return None
-
-
-def _confirm_resume(records: IntakeRecords, args: argparse.Namespace,
-                    protocol: Protocol) -> bool:
+def _confirm_resume(flow: IntakeFlow, args: argparse.Namespace, protocol: Protocol) -> bool:
     """Name the interrupted intake and ask before continuing it (--yes: without asking; a
     script, with no one to ask, needs --yes)."""
-    found = describe_resume(records)
+    assert flow.records is not None
+    found = describe_resume(flow.records)
     if not args.yes and not streams.stdin_is_tty():
         raise UsageError(f"er is een onderbroken intake ({found}); voeg --yes toe om hem "
                          "zonder vraag te hervatten")
@@ -175,70 +148,51 @@ def _confirm_resume(records: IntakeRecords, args: argparse.Namespace,
         if not ask_resume(listener, Screen(sys.stdout, echo=False), protocol):
             print("Niet hervat. De onderbroken intake blijft bewaard.")
             return False
-    count = records.standing_answers
+    count = flow.records.standing_answers
     print(f"Intake wordt hervat ({count} {'antwoord' if count == 1 else 'antwoorden'}).")
     return True
 
 
-def _store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, emit: Emit,
-                  protocol: Protocol, baseline: tuple[int, tuple[int, int, int]] | None,
-                  activities: tuple[str, ...], given: Findings | None) -> None:
-    """Store the finished intake under the patient's id, with the baseline measurement (the
-    flow the screen shares: assistant/intake/session.py)."""
-    store_intake(records, outcome, listener, emit, protocol, baseline, activities, given)
-
-
 def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
-    """Check every flag first, run the consultation (records and journal open around it),
-    store it with its baseline, write the report and show its summary; only then is the
-    journal closed (a run cut off before that is finished by the next: _finish_stored)."""
+    """Check every flag first, run the intake's flow (intake/flow.py: records and journal open
+    around it), store it with its baseline, write the report and show its summary; only then
+    is the journal closed (a run cut off before that is finished by the next: _finish_stored)."""
     answers, exercises, baseline = _checked_flags(args, protocol)
     settings = _practice_settings()
-    with ExitStack() as stack:
-        try:
-            records = _open_records(args, journaled=answers is None)
-        except IntakeAlreadyStored as exc:
-            return _already_stored(exc, args, protocol)
-        if records is not None:
-            stack.callback(records.close)
-            if records.finishing:
-                return _finish_stored(args, protocol, stack, records, baseline, settings)
-            if records.resumed is not None and not _confirm_resume(records, args, protocol):
-                return EXIT_UNFINISHED
-            _warn_same_day(records)
-        with keeping_answers(records, args.db):
-            outcome = _run_intake(args, protocol, stack, records, answers, exercises, baseline)
-            stopped_with_answers = (outcome.consultation.result is None
-                                    and records is not None and records.journal is not None
-                                    and bool(outcome.consultation.history))
-            if stopped_with_answers:
-                assert records is not None
-                print(f"Ga later verder met '{resume_command(records, args.db)}'.")
-            # the finished intake's baseline and the patient, for the report
-            baseline_taken = stored_baseline(records) if records is not None else None
-            patient = records.patient if records is not None else args.patient
-            kept = records is not None and records.journal is not None
-        day = records.day if records is not None else args.date
-        _report(args, protocol, outcome, answers, day, patient=patient,
-                baseline=baseline_taken, settings=settings, kept=kept,
-                again=_again(records, args))
-        if records is not None:
-            records.done()  # the report is written: the journal is closed
+    start = IntakeStart(args.db, args.patient, args.date, resume=args.resume,
+                        journaled=answers is None)
+    try:
+        flow = IntakeFlow.open(protocol, start, notify=print)
+    except IntakeAlreadyStored as exc:
+        return _already_stored(exc, args, protocol)
+    if flow.unjournaled is not None:
+        print(flow.unjournaled, file=sys.stderr)
+    with flow, ExitStack() as stack:
+        if flow.finishing:
+            return _finish_stored(args, protocol, stack, flow, baseline, settings)
+        if flow.resuming and not _confirm_resume(flow, args, protocol):
+            return EXIT_UNFINISHED
+        _warn_same_day(flow)
+        with flow.guarded():
+            outcome = _run_intake(args, protocol, stack, flow, answers, exercises, baseline)
+            if flow.stopped_with_answers(outcome):
+                print(f"Ga later verder met '{_continue(flow, args)}'.")
+            measured = flow.measured()  # the finished intake's baseline, for the report
+        _report(args, flow, outcome, answers, baseline=measured, settings=settings)
+        flow.done()  # the report is written: the journal is closed
     return EXIT_DONE if outcome.consultation.result is not None else EXIT_UNFINISHED
 
 
-def _again(records: IntakeRecords | None, args: argparse.Namespace) -> str | None:
-    """The command that writes the report of a stored intake later (its journal stays open,
-    marked stored, until the report is written), or None when none would."""
-    if records is None or not records.stored or records.closed:
-        return None
-    return resume_command(records, args.db)
+def _continue(flow: IntakeFlow, args: argparse.Namespace) -> str:
+    """The command that continues (or finishes) this intake."""
+    assert flow.records is not None
+    return resume_command(flow.records, args.db)
 
 
-def _warn_same_day(records: IntakeRecords) -> None:
+def _warn_same_day(flow: IntakeFlow) -> None:
     """An intake of a patient who has one stored on the same day already: one line on stderr
     naming it (the new one is a second intake, not a replacement)."""
-    earlier = records.same_day()
+    earlier = flow.records.same_day() if flow.records is not None else None
     if earlier is None:
         return
     print(f"Let op: patiënt {earlier.patient} heeft al een intake van "
@@ -254,31 +208,29 @@ def _stored_at(created: str) -> str:
 
 
 def _finish_stored(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
-                   records: IntakeRecords, baseline: tuple[int, tuple[int, int, int]] | None,
+                   flow: IntakeFlow, baseline: Scores | None,
                    settings: PracticeSettings | None) -> int:
     """The journal found holds an intake that was stored, its run cut off (a kill, a closed
     window, a full disk) before its report was written: finish it and store no second one.
     Its answers are replayed into the report, the baseline offered as after an intake
     (unless measured already or given), the report written, then the journal closed."""
-    with keeping_answers(records, args.db):
-        outcome = rebuilt_outcome(protocol, records.resume, DialogConfig(today=records.day))
-        which = (f"De intake van patiënt {records.patient}" if records.patient is not None
-                 else "De intake zonder patiënt-id") + f" ({records.day.isoformat()})"
+    with flow.guarded():
+        outcome = flow.rebuilt(dialog_config(flow.day))
+        which = (f"De intake van patiënt {flow.patient}" if flow.patient is not None
+                 else "De intake zonder patiënt-id") + f" ({flow.day.isoformat()})"
         print(f"{which} was al opgeslagen; het verslag wordt nu geschreven.", flush=True)
-        if records.patient is not None:
+        if flow.patient is not None:
             listener, sinks, _ = _io(args, protocol, stack, None, ())
-            take_baseline(records, outcome, listener, Fanout(sinks), protocol, baseline,
-                          _activities(args), None)
-        baseline_taken = stored_baseline(records)
-    _report(args, protocol, outcome, None, records.day, patient=records.patient,
-            baseline=baseline_taken, settings=settings, kept=True,
-            again=_again(records, args), finished=which)
-    records.done()
+            flow.take_baseline(outcome, listener, Fanout(sinks), given=baseline,
+                               activities=_activities(args))
+        measured = flow.measured()
+    _report(args, flow, outcome, None, baseline=measured, settings=settings, finished=which)
+    flow.done()
     return EXIT_DONE
 
 
 def _checked_flags(args: argparse.Namespace, protocol: Protocol) -> tuple[
-        Findings | None, tuple[str, ...], tuple[int, tuple[int, int, int]] | None]:
+        Findings | None, tuple[str, ...], Scores | None]:
     """The findings file, the exercises to choose and the baseline given, all checked before
     the first question (UsageError or InputError otherwise)."""
     if args.resume and args.answers:
@@ -331,19 +283,18 @@ def _practice_settings() -> PracticeSettings | None:
         return None
 
 
-def _report(args: argparse.Namespace, protocol: Protocol, outcome: Outcome,
-            answers: Findings | None, day: date, *, patient: str | None,
-            baseline: Baseline | None, settings: PracticeSettings | None, kept: bool,
-            again: str | None = None, finished: str | None = None) -> None:
+def _report(args: argparse.Namespace, flow: IntakeFlow, outcome: Outcome,
+            answers: Findings | None, *, baseline: Baseline | None,
+            settings: PracticeSettings | None, finished: str | None = None) -> None:
     """Write the report (html, txt, md), the result and the sheet, into --report or else a new
     folder in the user's data folder, then show the summary and where it was written. Without
-    --report an intake that stopped is written only when no journal keeps its answers.
-    `again`: the command that writes it later if writing fails now (the intake is stored);
+    --report an intake that stopped is written only when no journal keeps its answers. When
+    writing fails, a stored intake's error says the command that writes it later;
     `finished`: which stored intake's report this is ('De intake van patiënt P (date)'),
     written by a later run."""
-    filed = file_report(protocol, outcome, day=day, patient=patient, baseline=baseline,
-                        settings=settings, given=answers, folder=args.report, kept=kept,
-                        again=again)
+    again = _continue(flow, args) if flow.report_pending else None
+    filed = flow.file(outcome, settings=settings, baseline=baseline, given=answers,
+                      folder=args.report, again=again)
     report = filed.report
     print(render_summary(report), end="")
     if filed.folder is None:
@@ -360,26 +311,13 @@ def _report(args: argparse.Namespace, protocol: Protocol, outcome: Outcome,
 
 
 def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
-                records: IntakeRecords | None, answers: Findings | None,
-                exercises: tuple[str, ...],
-                baseline: tuple[int, tuple[int, int, int]] | None) -> Outcome:
+                flow: IntakeFlow, answers: Findings | None, exercises: tuple[str, ...],
+                baseline: Scores | None) -> Outcome:
     """Open the input and the outputs, run the consultation and store it."""
-    listener, sinks, hearing = _io(args, protocol, stack, answers, exercises)
-    voice, forced_onto_grammar, hears = hearing
-    try:
-        outcome = run_consultation(
-            protocol, listener, sinks, DialogConfig(
-                voice=voice, confirm_below=args.confirm_below,
-                confirm_red_flag_no_below=args.confirm_red_flag_below,
-                record_also=answers is None or answers.arm_signs is not None,
-                today=records.day if records is not None else args.date,
-                cross_check=answers is None,
-                confirm_screening=forced_onto_grammar, hears=hears),
-            journal=records.journal if records else None,
-            resume=records.resume if records else ())
-    except Exception as exc:
-        _report_error(sinks, exc)
-        raise
+    listener, sinks, voice = _io(args, protocol, stack, answers, exercises)
+    outcome = flow.run(listener, sinks, dialog_config(
+        flow.day, voice=voice, given=answers, confirm_below=args.confirm_below,
+        confirm_red_flag_no_below=args.confirm_red_flag_below))
     chosen, result = outcome.chosen_exercises, outcome.consultation.result
     if exercises and result is not None and chosen is None:
         outside = [c for c in exercises
@@ -387,55 +325,43 @@ def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
         raise UsageError(f"--exercises: {', '.join(outside)} staat niet in het oefenmenu "
                          "van deze uitkomst" if result.exercises else
                          "--exercises: bij een verwijzing worden geen oefeningen gekozen")
-    if records is not None:
-        _store_intake(records, outcome, listener, Fanout(sinks), protocol,
-                      baseline, _activities(args), answers)
+    flow.store(outcome, answers)
+    flow.take_baseline(outcome, listener, Fanout(sinks), given=baseline,
+                       activities=_activities(args), from_file=answers is not None)
     return outcome
-
-
-Hearing = tuple[bool, bool, Callable[[Sequence[str]], bool] | None]  # voice, forced, hears
 
 
 def _io(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
         answers: Findings | None, exercises: tuple[str, ...],
-        ) -> tuple[Listener, list[Emit], Hearing]:
-    """The intake's input (the findings file, the microphone or the keyboard) and its outputs
-    (the event log, the screen, the speaker), closed with `stack`."""
+        ) -> tuple[Listener, list[Emit], VoiceListener | None]:
+    """The intake's input (the findings file, the microphone or the keyboard), its outputs
+    (the event log, the screen, the speaker), closed with `stack`, and the voice listener
+    when the answers are spoken."""
     options = speech_options(args)
     sinks: list[Emit] = []
     listener: Listener | None = None
-    voice = forced_onto_grammar = False
-    hears = None
+    voice: VoiceListener | None = None
     if answers is not None:
         answerer = FindingsAnswerer(answers, protocol, exercises)
         sinks.append(answerer)
         listener = answerer
     elif not args.text:
-        voice_input = voice_listener(args, options, protocol)
-        if voice_input is not None:
-            stack.callback(voice_input.close)
-            listener, voice = voice_input, True
-            # no [unk]: any speech becomes a grammar word (a model without it, DESIGN.md)
-            forced_onto_grammar = voice_input.forces_grammar
-            hears = voice_input.hears  # a question with no known answer: the keyboard at once
+        voice = voice_listener(args, options, protocol)
+        if voice is not None:
+            stack.callback(voice.close)
+            listener = voice
     if listener is None:
         listener = text_listener()
     if args.events is not None:
         sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
                                  f"--events {args.events}"))
-    sinks.append(Screen(sys.stdout, echo=answers is not None or voice
+    sinks.append(Screen(sys.stdout, echo=answers is not None or voice is not None
                         or not streams.stdin_is_tty()))
     speaker = speech_output(args, options)
-    if args.barge_in and voice and not args.mute:
-        from assistant.speech.voice import BargeIn, VoiceListener
+    if args.barge_in and voice is not None and not args.mute:
+        from assistant.speech.voice import BargeIn
 
-        assert isinstance(listener, VoiceListener)
-        speaker = BargeIn(speaker, listener)
+        speaker = BargeIn(speaker, voice)
     stack.callback(speaker.close)
     sinks.append(SpeechOutput(speaker))
-    return listener, sinks, (voice, forced_onto_grammar, hears)
-
-
-def _report_error(sinks: list[Emit], exc: Exception) -> None:
-    """The error goes into the event stream too (assistant/intake/session.py)."""
-    report_error(sinks, exc)
+    return listener, sinks, voice

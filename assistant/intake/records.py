@@ -92,7 +92,7 @@ class IntakeRecords:
     @property
     def finishing(self) -> bool:
         """The journal found was stored already (by a run cut off before its report): this
-        run only finishes it (intake/session.rebuild_outcome, the baseline, the report)."""
+        run only finishes it (intake/flow.py: IntakeFlow.rebuilt, the baseline, the report)."""
         return self.stored and self.resumed is not None
 
     @property

@@ -38,10 +38,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from assistant.errors import AssistantError, InputError, IntakeAlreadyStored, IntakeBusy
-from assistant.ui.engine import Conflict, Engine, status
+from assistant.ui.engine import Engine, status
 from assistant.ui.hub import Message, encoded_message
 from assistant.ui.messages import on_screen
 from assistant.ui.records_view import Interrupted, RecordsView, score
+from assistant.ui.screen_intake import Conflict
 from assistant.ui.security import Guard, Secrets
 
 HERE: Final = Path(__file__).parent

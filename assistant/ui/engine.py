@@ -1,57 +1,29 @@
-"""The one activity the screen runs at a time: an intake (the same run_consultation as
-`assistant intake`, with its journal, resume, storing and baseline) or a guided exercise
-session, each in a worker thread, fed by the page (and the microphone with --voice), its events
-published to the pages through the hub and spoken unless muted."""
+"""The one activity the screen runs at a time: an intake (screen_intake.py: the intake's flow
+that `assistant intake` runs too) or a guided exercise session, each in a worker thread, fed by
+the page (and the microphone with --voice), its events published to the pages through the hub
+and spoken unless muted. The engine manages the threads and what the pages send."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from assistant.clock import clock_from_env
-from assistant.dialog.consultation import DialogConfig
-from assistant.dialog.events import Answer, Ask, Confirm, Emit, Event, ExerciseStart, ResultEvent
+from assistant.dialog.events import Emit, Event, ExerciseStart, ResultEvent
 from assistant.dialog.exercise_session import ExerciseSession
-from assistant.errors import (
-    AssistantError,
-    FolderUnwritable,
-    InternalError,
-    RecordsError,
-    UsageError,
-    describe,
-)
-from assistant.intake.guard import keeping_answers
-from assistant.intake.records import IntakeRecords, RecordsUnavailable
-from assistant.intake.resume import check_replay, describe_resume
-from assistant.intake.run import (
-    Fanout,
-    Outcome,
-    SpeechOutput,
-    rebuilt_outcome,
-    run_consultation,
-)
-from assistant.intake.session import file_report, report_error, store_intake, take_baseline
-from assistant.output.report_content import Baseline, build_report, stored_baseline
-from assistant.output.report_html import render_html
-from assistant.output.report_markdown import render_markdown
+from assistant.errors import AssistantError, InternalError, UsageError, describe
+from assistant.intake.run import Fanout, SpeechOutput
 from assistant.protocol.exercises import Patient
 from assistant.protocol.model import Protocol
-from assistant.records.location import check_reports_dir
-from assistant.settings import PracticeSettings, load_settings
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
 from assistant.ui.hub import EventHub
 from assistant.ui.messages import on_screen
-from assistant.ui.page_input import (
-    PageInput,
-    PageListener,
-    Prompting,
-    VoiceKeyboard,
-)
+from assistant.ui.page_input import PageInput, PageListener, Prompting, VoiceKeyboard
+from assistant.ui.screen_intake import Conflict, IntakeState, ScreenIntake
 from assistant.ui.views import view_of
 
 if TYPE_CHECKING:
@@ -61,12 +33,6 @@ if TYPE_CHECKING:
 Activity = Literal["idle", "intake", "session"]
 START_WAIT = 10.0  # s to wait for the records to open before an intake is said to start
 JOIN_WAIT = 3.0  # s to wait for the worker at shutdown
-
-
-class Conflict(AssistantError):
-    """The request does not fit what the screen is doing now (the screen answers 409)."""
-
-    code = "conflict"
 
 
 class Busy(Conflict):
@@ -87,23 +53,6 @@ STALE = ("Dit antwoord hoort bij een vraag die niet meer open staat; het is niet
          "Kijk naar de vraag die nu op het scherm staat.")
 SESSION_STALE = "Deze opdracht hoort bij een oefening die al voorbij is; er is niets verstuurd."
 SKIPPED_ALREADY = "Deze oefening wordt al overgeslagen."
-
-
-@dataclass
-class IntakeState:
-    """What the screen knows of the last intake: its answers (for 'change this answer'), its
-    report, and the program for a guided session."""
-
-    answers: list[str] = field(default_factory=list)  # intake question ids, in order
-    # what each of those answers filled: question id → (finding, value), for the result view
-    filled: dict[str, tuple[str, Any]] = field(default_factory=dict)
-    confirming: bool = False  # an answer is read back, waiting for ja or nee
-    concluded: bool = False  # the result is given: its answers can no longer change
-    report: str | None = None  # report.md of the finished or stopped intake
-    report_html: str | None = None  # report.html of the same, to print
-    outcome: Outcome | None = None
-    day: date | None = None
-    folder: Path | None = None  # where its report was written (file_report)
 
 
 class Engine:
@@ -305,271 +254,44 @@ class Engine:
         return [self._publish, self._follow, SpeechOutput(self.speaker)]
 
     def _publish(self, event: Event) -> None:
-        work = isinstance(event, ResultEvent) and self._work_related()
+        work = False
+        if isinstance(event, ResultEvent):
+            with self._lock:
+                work = self.intake.work_related()
         self.hub.publish({"type": "event", "event": event.to_json(),
                           "view": view_of(event, self.protocol, work_related=work)})
 
-    def _work_related(self) -> bool:
-        """Whether the answers that stand say the neck pain is work-related (the finding the
-        report's work advice depends on: rules.is_work_related)."""
-        with self._lock:
-            filled = list(self.intake.filled.values())
-        return any(finding == "work_related" and value is True for finding, value in filled)
-
     def _follow(self, event: Event) -> None:
-        """Keep the intake's answers as the page lists them: an answer adds one; a question
-        asked again ('terug') takes it and those after it back. A session: the exercise under
-        way."""
-        if isinstance(event, ExerciseStart):
-            with self._lock:
-                self.exercise_now = event.number
-            return
-        if self.activity != "intake":
-            return
+        """Keep what the pages need of the dialog: an intake's answers (IntakeState.follow); a
+        session's exercise under way."""
         with self._lock:
-            answers, filled = self.intake.answers, self.intake.filled
-            if isinstance(event, Ask) and event.question in answers:
-                for taken in answers[answers.index(event.question):]:
-                    filled.pop(taken, None)
-                del answers[answers.index(event.question):]
-            if isinstance(event, Answer) and event.finding is not None:
-                answers.append(event.question)
-                filled[event.question] = (event.finding, event.value)
-            if isinstance(event, Ask | Confirm | Answer):
-                self.intake.confirming = isinstance(event, Confirm)
-            if isinstance(event, ResultEvent):
-                self.intake.concluded = True
+            if isinstance(event, ExerciseStart):
+                self.exercise_now = event.number
+            elif self.activity == "intake":
+                self.intake.follow(event)
 
     def _notice(self, text: str) -> None:
         self.hub.publish({"type": "notice", "level": "info", "text": on_screen(text)})
 
-    @staticmethod
-    def _check_reports() -> None:
-        """Before the first question, as `assistant intake` does without --report: the folder
-        the report will go to can be written; else FolderUnwritable, one line saying why and
-        what to do, and the intake does not start (no answers asked and then lost)."""
-        try:
-            check_reports_dir()
-        except FolderUnwritable as exc:
-            raise FolderUnwritable(f"De intake is niet gestart: {on_screen(exc.message)}; maak "
-                                   "de gegevensmap schrijfbaar en start de intake opnieuw"
-                                   ) from None
-
-    def _open_records(self, patient: str | None, resume: bool) -> tuple[
-            IntakeRecords | None, str | None]:
-        """The records and journal of this intake, or (None, why) when an intake without an
-        id has to go on without them (as `assistant intake` does); RecordsError otherwise."""
-        try:
-            return IntakeRecords.open(self.db, patient, self.today(), resume=resume), None
-        except RecordsUnavailable:
-            raise
-        except RecordsError as exc:
-            if patient is not None or resume:
-                raise
-            return None, f"Geen dagboek voor hervatten: {exc.message}."
-
     def _intake(self, page: PageInput, patient: str | None, resume: bool,
                 opened: threading.Event, failure: list[BaseException]) -> None:
+        screen = ScreenIntake(self.protocol, self.hub, self.intake, self._lock, self.db,
+                              self.voice, self._notice, self._publish)
         try:
-            self._check_reports()
-            records, why = self._open_records(patient, resume)
-            if (records is not None and records.resumed is not None and not resume
-                    and not records.finishing):
-                found = describe_resume(records)  # never resumed unasked
-                records.close()
-                raise Conflict(f"Er is een onderbroken intake ({found}). Ga daarmee verder "
-                               "met ‘Hervat’ bij Onderbroken intakes.")
-        except RecordsUnavailable as exc:  # nothing to resume: said without the CLI's flag
-            failure.append(UsageError(exc.message))
-            opened.set()
-            return
+            flow = screen.open(patient, resume, self.today())
         except BaseException as exc:
             failure.append(exc)
             opened.set()
             return
         self._begin("intake")
+        screen.state = self.intake
         opened.set()
-        if why is not None:
-            self._notice(why)
         listener = Prompting(self._listener(page), page, self._prompt)
-        sinks = self._sinks()
-        if records is not None and records.finishing:
-            self._finish_stored(records, listener, sinks)
-            return
-        if records is not None:
-            self._warn_same_day(records)
-        day = records.day if records is not None else self.today()
-        self.intake.day = day
-        kept = records is not None and records.journal is not None
-        outcome: Outcome | None = None
-        try:
-            with keeping_answers(records, self.db):
-                if records is not None and records.resume:
-                    check_replay(self.protocol, records.resume, self._config(day))
-                    self._standing_answers(records.resume)
-                try:
-                    outcome = run_consultation(
-                        self.protocol, listener, sinks,
-                        self._config(day),
-                        journal=records.journal if records else None,
-                        resume=records.resume if records else ())
-                except Exception as exc:
-                    report_error(sinks, exc)
-                    raise
-                self.intake.outcome = outcome
-                patient = records.patient if records is not None else None
-                written = self._publish_report(outcome, day, patient, kept=kept)
-                if records is not None:
-                    store_intake(records, outcome, listener, Fanout(sinks), self.protocol,
-                                 None, (), None, notify=self._notice)
-                    self._stored_referral(records, outcome)
-                    baseline = stored_baseline(records)
-                    if baseline is not None:  # the report again, with the baseline
-                        written = self._publish_report(outcome, day, patient, baseline,
-                                                       kept=kept)
-                    self._done(records, written)
-        finally:
-            if records is not None:
-                records.close()
-        if outcome.consultation.result is None and outcome.consultation.history and kept:
-            self._notice("Gestopt. De antwoorden zijn bewaard: hervat de intake op het "
-                         "beginscherm.")
-
-    def _done(self, records: IntakeRecords, written: bool) -> None:
-        """The stored intake's report is written: its journal is closed. When it was not
-        written, the journal stays open, marked stored: the next start of this intake (here
-        or on the command line) writes it; the notice says so."""
-        if written:
-            records.done()
-        elif records.stored and not records.closed:
-            how = (f"de intake van patiënt {records.patient} opnieuw start"
-                   if records.patient is not None
-                   else "de onderbroken intake zonder patiënt-id hervat op het beginscherm")
-            self._notice(f"De intake is opgeslagen; het verslag wordt alsnog geschreven als u "
-                         f"{how}.")
-
-    def _warn_same_day(self, records: IntakeRecords) -> None:
-        """A second intake of a patient on one day is said, naming the first (as on the
-        command line)."""
-        earlier = records.same_day()
-        if earlier is not None:
-            self._notice(f"Let op: patiënt {earlier.patient} heeft al een intake van "
-                         f"{earlier.date.isoformat()}; deze wordt een tweede.")
-
-    def _finish_stored(self, records: IntakeRecords, listener: Listener,
-                       sinks: list[Emit]) -> None:
-        """The journal holds an intake that was stored, its run cut off before its report was
-        written (as `assistant intake` finishes it): its answers replayed, its result shown,
-        the baseline offered (unless measured already), the report written and shown, then
-        the journal closed. No second intake is stored."""
-        try:
-            with keeping_answers(records, self.db):
-                outcome = rebuilt_outcome(self.protocol, records.resume,
-                                          self._config(records.day))
-                self.intake.outcome, self.intake.day = outcome, records.day
-                self._standing_answers(records.resume)
-                outcome.consultation.emit = Fanout(sinks)
-                outcome.consultation.announce()  # the result, as a resumed intake shows it
-                which = (f"De intake van patiënt {records.patient}"
-                         if records.patient is not None else "De intake zonder patiënt-id")
-                take_baseline(records, outcome, listener, Fanout(sinks), self.protocol, None,
-                              (), None, notify=self._notice)
-                written = self._publish_report(outcome, records.day, records.patient,
-                                               stored_baseline(records), kept=True,
-                                               finished=f"{which} "
-                                                        f"({records.day.isoformat()})")
-                self._done(records, written)
-        finally:
-            records.close()
-
-    def _stored_referral(self, records: IntakeRecords, outcome: Outcome) -> None:
-        """A referral is stored as a profile is, but store_intake says so only for a
-        profile: the screen says it for a referral too."""
-        result = outcome.consultation.result
-        if (result is not None and result.profile is None and records.patient is not None
-                and records.consultation is not None):
-            self._notice(f"Opgeslagen bij patiënt {records.patient} "
-                         f"({records.day.isoformat()}).")
+        screen.run(flow, listener, self._sinks())
 
     def _prompt(self) -> int:
         """Tell the pages the dialog listens: the prompt's id (its seq) is what they answer."""
         return int(self.hub.publish({"type": "prompt"})["seq"])
-
-    def _config(self, day: date) -> DialogConfig:
-        """As `assistant intake` sets it: by voice, a model without [unk] forces any speech
-        onto a grammar word, so every screening answer is read back, and a question none of
-        whose answers the model knows goes to the keyboard at once (DESIGN.md)."""
-        if self.voice is None:
-            return DialogConfig(today=day)
-        return DialogConfig(voice=True, today=day, confirm_screening=self.voice.forces_grammar,
-                            hears=self.voice.hears)
-
-    def _standing_answers(self, entries: Sequence[dict[str, Any]]) -> None:
-        """A resumed intake's answers that still stand, shown as the answers they were (the
-        consultation replays them silently): the page lists them and can change them."""
-        standing: list[dict[str, Any]] = []
-        for entry in entries:
-            if entry.get("kind") == "answer":
-                standing.append(entry)
-            elif entry.get("kind") == "back" and standing:
-                standing.pop()
-        for entry in standing:
-            try:
-                finding = self.protocol.question(str(entry["question"])).finding
-            except KeyError:
-                return  # another protocol version: the replay itself will say so
-            event = Answer(str(entry["question"]), finding, entry.get("value"),
-                           str(entry.get("note", "")))
-            self._publish(event)
-            self._follow(event)
-
-    def _settings(self) -> PracticeSettings | None:
-        """The practice's details for the report; a damaged settings file is named once."""
-        try:
-            return load_settings()
-        except AssistantError as exc:
-            self._notice(f"Instellingen niet gebruikt: {exc.message}.")
-            return None
-
-    def _publish_report(self, outcome: Outcome, day: date, patient: str | None,
-                        baseline: Baseline | None = None, *, kept: bool = False,
-                        finished: str | None = None) -> bool:
-        """Write the intake's report folder as `assistant intake` does (file_report: a new
-        folder, then the same one again once the baseline is measured), keep report.md and
-        report.html to show and print, and tell the pages it is ready and where it went.
-        Whether it was written (or, by the rule of file_report, needed no folder).
-        `finished`: whose stored intake's report a later start writes."""
-        consultation = outcome.consultation
-        settings = self._settings()
-        folder: Path | None = None
-        try:
-            try:
-                filed = file_report(self.protocol, outcome, day=day, patient=patient,
-                                    baseline=baseline, settings=settings,
-                                    folder=self.intake.folder, kept=kept)
-                report, folder, written = filed.report, filed.folder, True
-            except AssistantError as exc:  # not written: still shown and printable
-                written = False
-                self._notice(f"Het verslag kon niet worden bewaard: {exc.message}.")
-                report = build_report(
-                    protocol=self.protocol, answers=outcome.answers,
-                    findings=consultation.findings, result=consultation.result, day=day,
-                    chosen=outcome.chosen_exercises, patient=patient, baseline=baseline,
-                    settings=settings, frequencies=outcome.exercise_frequencies)
-            self.intake.report = render_markdown(report)
-            self.intake.report_html = render_html(report)
-        except Exception as exc:  # the intake is stored all the same: that comes first
-            self._notice(f"Het verslag kon niet worden gemaakt: {describe(exc)}.")
-            return False
-        if folder is not None:
-            self.intake.folder = folder
-            self._notice(f"{finished} was al opgeslagen; het verslag is nu geschreven in "
-                         f"{folder}" if finished is not None
-                         else f"Verslag bewaard in {folder}")
-        self.hub.publish({"type": "report", "finished": consultation.result is not None,
-                          "chosen": list(outcome.chosen_exercises or ()),
-                          "folder": str(folder) if folder is not None else None})
-        return written
 
     def _session(self, page: PageInput, program: Program) -> None:
         self._begin("session")

@@ -1,99 +1,27 @@
-"""What every front end does around a consultation once it has run: store the finished intake
-under the patient's id with the baseline measurement, and put an error into the event stream.
-The command line (`assistant intake`) and the therapist's screen (`assistant ui`) share these,
-so both run one flow."""
+"""Filing an intake's report: the report, the result, the findings and the patient's sheet,
+written into a folder of their own, never over an earlier report, and completed when a write
+was cut off (UNFINISHED). Used by the intake's flow (flow.py) for every front end."""
 
 from __future__ import annotations
 
 import errno
-from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Final
 
-from assistant.dialog.evaluation import run_evaluation
-from assistant.dialog.events import Emit, ErrorEvent
-from assistant.dialog.yes_no import offer_baseline
-from assistant.errors import AssistantError, InternalError, OutputError, describe, os_reason
-from assistant.intake.records import IntakeRecords
+from assistant.errors import OutputError, os_reason
 from assistant.intake.run import Outcome
 from assistant.output.files import write_private
 from assistant.output.report import INTAKE_FILES, write_report
-from assistant.output.report_content import Baseline as MeasuredBaseline
-from assistant.output.report_content import Report, build_report
+from assistant.output.report_content import Baseline, Report, build_report
 from assistant.output.sheet import render_sheet
 from assistant.protocol.exercises import Patient
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
 from assistant.records.location import new_report_dir, reports_dir
 from assistant.settings import PracticeSettings
-from assistant.speech.interfaces import Listener
-
-Notify = Callable[[str], None]  # one line for the therapist (print on the command line)
-Baseline = tuple[int, tuple[int, int, int]]  # NPRS, the three PSK scores
-
-
-def store_intake(records: IntakeRecords, outcome: Outcome, listener: Listener, emit: Emit,
-                 protocol: Protocol, baseline: Baseline | None, activities: tuple[str, ...],
-                 given: Findings | None, notify: Notify = print) -> None:
-    """Store the finished intake under the patient's id (its journal marked stored, still
-    open: `records.done()` closes it once the report is written), then `take_baseline`. What
-    is stored is told through `notify`, one line each. RecordsError when storing fails."""
-    consultation = outcome.consultation
-    saved = records.finish(given or consultation.findings, consultation.result,
-                           outcome.chosen_exercises,
-                           len(consultation.history),  # a findings file is kept as given
-                           outcome.exercise_frequencies)
-    if saved is None:
-        return
-    take_baseline(records, outcome, listener, emit, protocol, baseline, activities, given,
-                  notify=notify, saved=saved)
-
-
-def take_baseline(records: IntakeRecords, outcome: Outcome, listener: Listener, emit: Emit,
-                  protocol: Protocol, baseline: Baseline | None, activities: tuple[str, ...],
-                  given: Findings | None, *, notify: Notify = print,
-                  saved: str | None = None) -> None:
-    """The stored intake's baseline measurement: offered through `listener` (unless given, or
-    the answers came from a file) and stored, with the PSK's activities. Nothing when the
-    intake has no treatment profile, or (an intake finished by a later run) when its
-    baseline was stored already. `saved`: the line that says the intake was stored."""
-    result, voice = outcome.consultation.result, outcome.consultation.config.voice
-    if result is None or records.patient is None or records.consultation is None:
-        return
-    if result.profile is None:
-        if baseline is not None or activities:
-            notify("Geen beginmeting bewaard: bij graad IV volgt geen behandeling.")
-        return
-    if saved is not None:
-        notify(saved)
-    if records.store.evaluations(records.patient, records.consultation):
-        return  # measured before the earlier run was cut off
-    if baseline is None and given is None and offer_baseline(listener, emit, protocol,
-                                                           voice=voice):
-        measured = run_evaluation(listener, emit, result.profile, protocol, baseline=True,
-                                  voice=voice, activities=activities, name_activities=True)
-        if measured is not None:
-            baseline = measured.nprs, measured.psk
-            activities = activities or measured.psk_activities
-    if activities:  # named on the command line or at the baseline: kept with the intake
-        records.name_activities(activities)
-    if baseline is not None:
-        notify(records.baseline(*baseline, activities))
-    elif activities:
-        notify(f"PSK-activiteiten opgeslagen: {', '.join(activities)}.")
-
-
-def report_error(sinks: Iterable[Emit], exc: BaseException) -> None:
-    """The error goes into the event stream too (DESIGN.md "Events": `error`), so a tool
-    following the events sees why the intake ended; a sink that fails now is passed over."""
-    code = exc.code if isinstance(exc, AssistantError) else InternalError.code
-    event = ErrorEvent(code, describe(exc))
-    for sink in sinks:
-        with suppress(Exception):
-            sink(event)
 
 
 @dataclass(frozen=True)
@@ -106,7 +34,7 @@ class FiledReport:
 
 
 def file_report(protocol: Protocol, outcome: Outcome, *, day: date, patient: str | None,
-                baseline: MeasuredBaseline | None, settings: PracticeSettings | None,
+                baseline: Baseline | None, settings: PracticeSettings | None,
                 given: Findings | None = None, folder: Path | None = None,
                 kept: bool = False, again: str | None = None) -> FiledReport:
     """Build the intake's report and write it (report.html, .txt, .md, the JSON files and the
