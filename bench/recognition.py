@@ -199,10 +199,12 @@ METHOD = (
 
 
 def measure(protocol: Protocol, turn_p95: float | None, prompt_p95: float | None) -> Section:
-    from assistant.speech.models import ModelError, find_model
+    from assistant.cli.model_folder import models_dir
+    from assistant.errors import ModelError
+    from assistant.speech.model_location import find_model
 
     try:
-        model = find_model(None)
+        model = find_model(None, models_dir=models_dir())
     except ModelError as exc:
         return skipped(f"{SKIP} ({exc})")
     if model is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,9 +62,16 @@ class ScriptedDecoder:
 
 @dataclass
 class ScriptedRecognizer:
+    """A Recognizer whose decoders hear `script` in turn; its model has [unk] and knows every
+    word (subclasses say otherwise)."""
+
     script: list[tuple[str, float]]
     grammars: list[Sequence[str]] = field(default_factory=list)
     decoders: list[ScriptedDecoder] = field(default_factory=list)
+    has_unknown_token = True
+
+    def unknown_words(self, phrases: Iterable[str]) -> list[str]:
+        return []
 
     def decoder(self, phrases: Sequence[str], rate: int) -> ScriptedDecoder:
         self.grammars.append(phrases)
@@ -82,6 +89,7 @@ class MemorySource:
     rate: int = RATE
     block: float = 0.05  # s
     flushed: int = 0
+    ended = False  # a live source: silence is a pause
 
     def read(self, timeout: float) -> bytes | None:
         size = 2 * int(self.block * self.rate)

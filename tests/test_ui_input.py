@@ -117,6 +117,9 @@ class _Decoder:
 class _Recognizer:
     has_unknown_token = True
 
+    def unknown_words(self, phrases: Any) -> list[str]:
+        return []
+
     def decoder(self, grammar: Any, rate: int) -> _Decoder:
         return _Decoder()
 

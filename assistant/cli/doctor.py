@@ -7,17 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.cli.hints import cli_text
 from assistant.dialog.phrases import accepted_phrases
+from assistant.dialog.vocabulary import all_phrases, core_words
 from assistant.invocation import command, python_module
 from assistant.protocol.model import Protocol
 from assistant.speech.recognizer import VoskRecognizer, grammar_words
-from assistant.speech.setup import (
-    SpeechOptions,
-    all_phrases,
-    core_words,
-    device_spec,
-    vocabulary_problem,
-)
+from assistant.speech.setup import SpeechOptions, device_spec, vocabulary_problem
 
 LOOPBACK_RATE = 16000  # Hz, what the recogniser is fed in the self-test
 
@@ -53,7 +49,7 @@ def check_device(kind: str, spec: str | None) -> Check:
         device = find_device(device_spec(spec), "input" if kind == "input" else "output")
         rate = supported_rate(device, "input" if kind == "input" else "output")
     except AudioError as exc:
-        return Check(name, False, str(exc),
+        return Check(name, False, cli_text(exc),
                      f"sluit er een aan, of kies er een met {flag} (lijst: "
                      f"{python_module('sounddevice')})")
     return Check(name, True, f"'{device.name}', {rate} Hz")
@@ -69,7 +65,7 @@ def check_voice(options: SpeechOptions) -> tuple[Check, Audio | None]:
         synthesizer = Pyttsx3Synthesizer(options.tts_voice, options.speech_rate)
         samples, rate = synthesizer.synthesize("ja")
     except TtsError as exc:
-        return Check("Nederlandse stem", False, str(exc),
+        return Check("Nederlandse stem", False, cli_text(exc),
                      "sudo apt-get install espeak-ng libespeak-ng1"), None
     seconds = len(samples) / rate
     return Check("Nederlandse stem", True, f"{synthesizer.voice} ({seconds:.1f} s voor 'ja')"), (
@@ -77,24 +73,24 @@ def check_voice(options: SpeechOptions) -> tuple[Check, Audio | None]:
 
 
 def check_model(options: SpeechOptions, protocol: Protocol) -> tuple[Check, VoskRecognizer | None]:
-    from assistant.speech.models import ModelError, find_model
-    from assistant.speech.recognizer import RecognizerError
+    from assistant.errors import ModelError, RecognizerError
+    from assistant.speech.model_location import find_model
 
     fix = f"{command('model download')} (of zet ASSISTANT_VOSK_MODEL op de map van het model)"
     try:
-        path = find_model(options.model)
+        path = find_model(options.model, models_dir=options.models_dir)
     except ModelError as exc:
-        return Check("Spraakmodel", False, str(exc), fix), None
+        return Check("Spraakmodel", False, cli_text(exc), fix), None
     if path is None:
         return Check("Spraakmodel", False, "niet gevonden", fix), None
     try:
         recognizer = VoskRecognizer(path)
     except RecognizerError as exc:
-        return Check("Spraakmodel", False, str(exc)), None  # the message says what to do
+        return Check("Spraakmodel", False, cli_text(exc)), None  # the message says what to do
     problem = vocabulary_problem(recognizer.unknown_words(core_words(protocol)), path)
     if problem is not None:
         recognizer.close()
-        return Check("Spraakmodel", False, problem), None
+        return Check("Spraakmodel", False, cli_text(problem)), None
     phrases = all_phrases(protocol)
     words = grammar_words(phrases)
     unknown = recognizer.unknown_words(phrases)

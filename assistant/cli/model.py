@@ -9,25 +9,22 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TextIO
 
+from assistant.cli import model_folder
 from assistant.cli.common import ParserT
-from assistant.errors import EXIT_DONE
+from assistant.cli.hints import cli_text
+from assistant.errors import EXIT_DONE, ModelError
 from assistant.invocation import command
-from assistant.speech import models
-from assistant.speech.models import (
-    DEFAULT_MODEL,
+from assistant.speech.download import download
+from assistant.speech.manifest import DEFAULT_MODEL, KnownModel, known_model, load_manifest
+from assistant.speech.model_check import verify
+from assistant.speech.model_location import (
     ENV_MODEL,
-    KnownModel,
-    ModelError,
-    TextProgress,
-    download,
     find_model,
     installed_copies,
-    known_model,
-    load_manifest,
     locate_model,
     missing_files,
-    verify,
 )
 
 
@@ -68,10 +65,10 @@ def add_model_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
 def cmd_list(args: argparse.Namespace, protocol: object = None) -> int:
     """Print the known models, where each is installed, and the model in use."""
     for model in load_manifest():
-        copies = installed_copies(model)
+        copies = installed_copies(model, models_dir=model_folder.models_dir())
         where = ", ".join(str(p) for p in copies) if copies else "niet geïnstalleerd"
         print(f"{model.name}  ({_mb(model.size)} MB)  {where}")
-    location = locate_model(None)
+    location = locate_model(None, models_dir=model_folder.models_dir())
     if location is None:
         print(f"In gebruik: geen ({_no_model()})")
     else:
@@ -82,7 +79,7 @@ def cmd_list(args: argparse.Namespace, protocol: object = None) -> int:
 def cmd_download(args: argparse.Namespace, protocol: object = None) -> int:
     """Download, check and unpack a known model."""
     model = known_model(args.name, load_manifest())
-    dest = models.REPO_MODELS_DIR if args.dir is None else args.dir
+    dest = model_folder.models_dir() if args.dir is None else args.dir
     target = dest / model.name
     if target.exists():
         return _already_there(model, target)
@@ -110,7 +107,7 @@ def _already_there(model: KnownModel, target: Path) -> int:
 
 def _is_found(path: Path) -> bool:
     try:
-        found = find_model(None)
+        found = find_model(None, models_dir=model_folder.models_dir())
     except ModelError:
         return False
     return found is not None and found.resolve() == path.resolve()
@@ -118,7 +115,8 @@ def _is_found(path: Path) -> bool:
 
 def cmd_verify(args: argparse.Namespace, protocol: object = None) -> int:
     """Check a model folder: expected files, then a real load with vosk."""
-    path: Path | None = args.path if args.path is not None else find_model(None)
+    path: Path | None = (args.path if args.path is not None
+                         else find_model(None, models_dir=model_folder.models_dir()))
     if path is None:
         raise ModelError(_no_model())
     model = next((m for m in load_manifest() if m.name == path.resolve().name), None)
@@ -133,18 +131,69 @@ def cmd_verify(args: argparse.Namespace, protocol: object = None) -> int:
 
 
 def _vocabulary_problems(path: Path) -> list[str]:
-    """The core words (speech/setup.py) the loaded model lacks, as one problem."""
+    """The core words (dialog/vocabulary.py) the loaded model lacks, as one problem."""
+    from assistant.dialog.vocabulary import core_words
     from assistant.protocol import load_protocol
     from assistant.speech.recognizer import VoskRecognizer
-    from assistant.speech.setup import core_words, vocabulary_problem
+    from assistant.speech.setup import vocabulary_problem
 
     recognizer = VoskRecognizer(path)
     try:
         problem = vocabulary_problem(recognizer.unknown_words(core_words(load_protocol())))
     finally:
         recognizer.close()
-    return [] if problem is None else [problem]
+    return [] if problem is None else [cli_text(problem)]
 
 
 def _mb(size: int) -> str:
     return f"{size / 1_000_000:.1f}"
+
+
+class TextProgress:
+    """Download progress (a `speech.download.Progress`): a redrawn bar on a terminal, else one
+    line per quarter."""
+
+    def __init__(self, stream: TextIO, *, tty: bool | None = None, width: int = 30) -> None:
+        self.stream = stream
+        self.tty = _is_tty(stream) if tty is None else tty
+        self.width = width  # characters inside the brackets
+        self._shown = -1  # last percentage drawn (terminal) or quarter printed (lines)
+        self._open_line = False
+
+    def __call__(self, done: int, total: int) -> None:
+        """`done` of `total` bytes have arrived."""
+        if total <= 0:
+            return
+        percent = min(100, done * 100 // total)
+        if self.tty:
+            self._draw(percent, done, total)
+        elif percent // 25 > max(self._shown, 0):
+            self._shown = percent // 25
+            self.stream.write(f"download: {percent}% {_mb(done)}/{_mb(total)} MB\n")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        """End a bar left open (after a failure or interruption)."""
+        if self._open_line:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._open_line = False
+
+    def _draw(self, percent: int, done: int, total: int) -> None:
+        if percent == self._shown:
+            return
+        self._shown = percent
+        filled = self.width * percent // 100
+        bar = "#" * filled + " " * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {percent}% {_mb(done)}/{_mb(total)} MB")
+        self._open_line = True
+        if percent == 100:
+            self.finish()
+        self.stream.flush()
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

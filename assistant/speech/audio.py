@@ -15,7 +15,7 @@ import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -157,7 +157,21 @@ def write_wav(path: str | os.PathLike[str], samples: npt.ArrayLike, rate: int) -
         wav.writeframes(_to_int16(samples).tobytes())
 
 
-class Player:
+class _ClosedOnExit:
+    """A device or file that `with` closes on the way out."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+class Player(_ClosedOnExit):
     """Plays mono audio on an output device; stop() from another thread cuts it off.
 
     The stream is opened on the first play() and kept open (started and stopped per call)
@@ -246,20 +260,15 @@ class Player:
         with self._lock:
             self._discard()
 
-    def __enter__(self) -> Player:
-        return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
-
-
-class Microphone:
+class Microphone(_ClosedOnExit):
     """Mono 16-bit capture; each block is `bytes` of int16 little-endian samples.
 
     Blocks wait in a queue holding up to QUEUE_SECONDS; when nobody reads, newer blocks are
     dropped (counted in `dropped`) until flush() or read() makes room.
     """
+
+    ended = False  # a microphone's input never ends: its silence is a pause
 
     def __init__(self, device: str | int | None = None, block_seconds: float = 0.05) -> None:
         sd = _sounddevice()
@@ -310,15 +319,8 @@ class Microphone:
             stream.abort(ignore_errors=True)
             stream.close(ignore_errors=True)
 
-    def __enter__(self) -> Microphone:
-        return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
-
-
-class WavSource:
+class WavSource(_ClosedOnExit):
     """A WAV file standing in for a microphone: the same blocks (`bytes` of int16 LE), paced
     in real time unless ASSISTANT_FAST_CLOCK=1, then endless silence after the file ends.
 
@@ -365,10 +367,3 @@ class WavSource:
         """Release the samples."""
         self._pcm = b""
         self._position = 0
-
-    def __enter__(self) -> WavSource:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()

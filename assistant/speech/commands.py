@@ -40,7 +40,7 @@ class KeyboardCommands:
 
     def wait(self, grammar: Sequence[str], timeout: float | None) -> Utterance | None:
         line = self.keyboard.wait(timeout)
-        return Utterance(line) if line else None
+        return Utterance(line) if isinstance(line, str) and line else None
 
 
 class VoiceCommands:
@@ -56,10 +56,11 @@ class VoiceCommands:
 
     def wait(self, grammar: Sequence[str], timeout: float | None) -> Utterance | None:
         if timeout == 0:
-            return self.listener.typed()
+            typed = self.listener.typed()
+            return typed if isinstance(typed, Utterance) else None
         self.listener.timeout = FOREVER if timeout is None else timeout
         heard = self.listener.listen(grammar)
         if heard is None:
             self._ended = True
             return None
-        return heard if heard.text else None
+        return heard if isinstance(heard, Utterance) and heard.text else None

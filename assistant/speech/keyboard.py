@@ -6,6 +6,8 @@ import queue
 import threading
 from typing import Protocol, TextIO
 
+from assistant.speech.interfaces import Correction
+
 
 class TypedLines(Protocol):
     """Lines typed (or sent by the screen's page) while the assistant listens: what a
@@ -16,12 +18,14 @@ class TypedLines(Protocol):
         """The input has ended: no line will come any more."""
         ...
 
-    def poll(self) -> str | None:
-        """A line, or None when nothing is waiting (or the input has ended); never blocks."""
+    def poll(self) -> str | Correction | None:
+        """A line (or the screen's correction), or None when nothing is waiting (or the input
+        has ended); never blocks."""
         ...
 
-    def wait(self, timeout: float | None) -> str | None:
-        """A line within `timeout` s (None: as long as it takes); None when nothing came."""
+    def wait(self, timeout: float | None) -> str | Correction | None:
+        """A line (or a correction) within `timeout` s (None: as long as it takes); None when
+        nothing came."""
         ...
 
 
@@ -30,17 +34,17 @@ class LineQueue:
     waits at most its timeout. Filled by a subclass (a reader thread, the screen's page)."""
 
     def __init__(self) -> None:
-        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._lines: queue.Queue[str | Correction | None] = queue.Queue()
         self.closed = False
 
-    def _take(self, line: str | None) -> str | None:
+    def _take(self, line: str | Correction | None) -> str | Correction | None:
         """What was taken from the queue, as returned: None (the end) marks the input closed;
         an empty line is no line."""
         if line is None:
             self.closed = True
         return line or None
 
-    def poll(self) -> str | None:
+    def poll(self) -> str | Correction | None:
         """A line, or None when nothing is waiting (or the input has ended)."""
         if self.closed:
             return None
@@ -49,7 +53,7 @@ class LineQueue:
         except queue.Empty:
             return None
 
-    def wait(self, timeout: float | None) -> str | None:
+    def wait(self, timeout: float | None) -> str | Correction | None:
         """A line within `timeout` s (None: as long as it takes); None when nothing came (or the
         input has ended: see `closed`)."""
         if self.closed:

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from assistant.errors import RecognizerError as RecognizerError
-from assistant.speech.interfaces import Utterance
+from assistant.speech.interfaces import Decoder, Utterance
 
 UNKNOWN = "[unk]"  # vosk's token for speech outside the grammar
 
@@ -89,33 +89,6 @@ def _confidence(value: object) -> float:
     return max(0.0, min(1.0, conf)) if math.isfinite(conf) else 0.0
 
 
-class Decoder(Protocol):
-    """One utterance's decoding: what vosk's KaldiRecognizer offers (and a scripted fake)."""
-
-    def accept(self, audio: bytes) -> bool:
-        """Feed 16-bit mono audio; True when the decoder found an end of speech."""
-        ...
-
-    def result(self) -> str:
-        """The result JSON after an end of speech."""
-        ...
-
-    def final_result(self) -> str:
-        """The result JSON for everything fed so far."""
-        ...
-
-    def partial(self) -> str:
-        """The partial result JSON so far (`{"partial": "nee"}`)."""
-        ...
-
-
-class Recognizer(Protocol):
-    """Makes a decoder for one question's grammar."""
-
-    def decoder(self, phrases: Sequence[str], rate: int) -> Decoder:
-        ...
-
-
 @dataclass
 class _VoskDecoder:
     recognizer: Any
@@ -134,7 +107,8 @@ class _VoskDecoder:
 
 
 class VoskRecognizer:
-    """A loaded vosk model; each question gets a recogniser restricted to its grammar."""
+    """A loaded vosk model; each question gets a recogniser restricted to its grammar (a
+    `speech.interfaces.Recognizer`)."""
 
     def __init__(self, model_path: Path) -> None:
         try:
@@ -142,7 +116,7 @@ class VoskRecognizer:
         except (ImportError, OSError) as exc:
             raise RecognizerError(f"vosk kan niet worden geladen: {exc}") from None
         from assistant.invocation import command
-        from assistant.speech.models import captured_fd2, ignoring_failed_del, kaldi_error
+        from assistant.speech.model_check import captured_fd2, ignoring_failed_del, kaldi_error
 
         vosk.SetLogLevel(-2)  # -1 still prints WARNING lines at every question
         self._vosk = vosk
@@ -165,6 +139,7 @@ class VoskRecognizer:
         return int(self.model.vosk_model_find_word(word))
 
     def unknown_words(self, phrases: Iterable[str]) -> list[str]:
+        """The words of `phrases` the model lacks, sorted."""
         return unknown_words(grammar_words(phrases), self.find_word)
 
     @property
@@ -174,7 +149,7 @@ class VoskRecognizer:
         return self.find_word(UNKNOWN) >= 0
 
     def decoder(self, phrases: Sequence[str], rate: int) -> Decoder:
-        from assistant.speech.models import captured_fd2
+        from assistant.speech.model_check import captured_fd2
 
         known = [p for p in phrases if all(self.find_word(w) >= 0 for w in p.split())]
         with captured_fd2():  # a model without its graph says so on fd 2 at every question

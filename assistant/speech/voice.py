@@ -5,42 +5,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Protocol
 
 import numpy as np
 
-from assistant.speech.interfaces import Speaker, Utterance
-from assistant.speech.keyboard import TypedLines
-from assistant.speech.recognizer import (
-    UNKNOWN,
+from assistant.speech.interfaces import (
+    AudioSource,
+    Correction,
+    Input,
     Recognizer,
-    final_phrases,
-    parse_result,
-    partial_text,
+    Speaker,
+    Utterance,
 )
+from assistant.speech.keyboard import TypedLines
+from assistant.speech.recognizer import UNKNOWN, final_phrases, parse_result, partial_text
 from assistant.speech.segmenter import EndOfSpeech, EnergyDetector, Segment
 
 POLL_SECONDS = 0.05  # how long one read waits for audio before the keyboard is checked
 SILENCE = Utterance("", 0.0, "voice")  # nothing was said before the timeout
 VOICED_BLOCKS = 2  # blocks standing out of the room before a forced result counts (0.1 s)
-
-
-class AudioSource(Protocol):
-    """A microphone, or a WAV file standing in for one."""
-
-    rate: int  # Hz
-
-    def read(self, timeout: float) -> bytes | np.ndarray | None:
-        """The next block of 16-bit mono audio, or None when none came within `timeout`."""
-        ...
-
-    def flush(self) -> None:
-        """Drop everything captured so far."""
-        ...
-
-    def close(self) -> None:
-        """Release the device or file."""
-        ...
 
 
 def _as_bytes(block: bytes | np.ndarray) -> bytes:
@@ -50,7 +32,7 @@ def _as_bytes(block: bytes | np.ndarray) -> bytes:
 
 
 class VoiceListener:
-    """A Listener that hears answers through a recogniser restricted to each question's
+    """A HearingListener that hears answers through a recogniser restricted to each question's
     grammar. What was captured while the assistant spoke is dropped, so it never hears itself."""
 
     def __init__(
@@ -75,24 +57,24 @@ class VoiceListener:
     def forces_grammar(self) -> bool:
         """Whether the model has no [unk]: any speech, noise too, becomes a grammar word, so
         every screening answer is read back (DESIGN.md "Voice safety")."""
-        return not getattr(self.recognizer, "has_unknown_token", True)
+        return not self.recognizer.has_unknown_token
 
     def hears(self, phrases: Sequence[str]) -> bool:
         """Whether the model knows every word of at least one of `phrases` (the others are left
         out of the question's grammar: DESIGN.md "Voice safety")."""
-        unknown = getattr(self.recognizer, "unknown_words", None)
-        if unknown is None:  # a recogniser without a word list hears what it is given
-            return True
-        return any(not unknown([p]) for p in phrases)
+        return any(not self.recognizer.unknown_words([p]) for p in phrases)
 
     def _silence(self) -> Utterance | None:
         """Silence; or, when the source is a file that has ended, the end of the input."""
-        return None if getattr(self.source, "ended", False) else SILENCE
+        return None if self.source.ended else SILENCE
 
-    def typed(self) -> Utterance | None:
+    def typed(self) -> Input | None:
+        """What was typed (or a screen's correction) since the last look, or None."""
         if self.keyboard is None:
             return None
         line = self.keyboard.poll()
+        if isinstance(line, Correction):
+            return line
         return Utterance(line, 1.0, "text") if line else None
 
     def _next_block(self) -> bytes | np.ndarray | None:
@@ -100,7 +82,7 @@ class VoiceListener:
             return self.carried.pop(0)
         return self.source.read(POLL_SECONDS)
 
-    def listen(self, grammar: Sequence[str]) -> Utterance | None:
+    def listen(self, grammar: Sequence[str]) -> Input | None:
         if not self.carried:  # after a barge-in the answer has begun: keep it
             self.source.flush()
             self.detector.settle()  # the first blocks after the prompt: the room's level
