@@ -18,18 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.intake.run import Outcome
-from assistant.intake.run import run_consultation as run_session
+from assistant.intake.run import IntakeOutcome, run_consultation
 from assistant.output.report import REPORT_FILES, write_report
-from assistant.output.report_content import (
-    AnswerRow,
-    Answers,
-    Baseline,
-    Bullets,
-    Report,
-    Section,
-    build_report,
-)
+from assistant.output.report_build import build_report
+from assistant.output.report_content import AnswerRow, Answers, Baseline, Bullets, Report, Section
 from assistant.output.report_html import render_html
 from assistant.output.report_markdown import render_markdown
 from assistant.output.report_text import WIDTH, render_summary, render_text
@@ -67,14 +59,14 @@ SETTINGS = PracticeSettings(therapist="Sam de Vries", practice="Fysio & Co <Utre
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def outcome_of(inputs: list[str], *, age: str = AGE) -> Outcome:
+def outcome_of(inputs: list[str], *, age: str = AGE) -> IntakeOutcome:
     """A whole intake: the age first, then `inputs`."""
-    outcome = run_session(PROTOCOL, ScriptedListener([age, *inputs]), [])
+    outcome = run_consultation(PROTOCOL, ScriptedListener([age, *inputs]), [])
     assert outcome.consultation.result is not None
     return outcome
 
 
-def report_of(outcome: Outcome, *, patient: str | None = None,
+def report_of(outcome: IntakeOutcome, *, patient: str | None = None,
               baseline: Baseline | None = None,
               settings: PracticeSettings | None = None) -> Report:
     consultation = outcome.consultation
@@ -188,7 +180,7 @@ def test_the_written_report_html_is_the_rendered_report_and_private(tmp_path: Pa
 
 
 def test_an_unfinished_intake_is_marked_and_keeps_its_answers() -> None:
-    outcome = run_session(PROTOCOL, ScriptedListener([AGE, *STOPPED_EARLY]), [])
+    outcome = run_consultation(PROTOCOL, ScriptedListener([AGE, *STOPPED_EARLY]), [])
     report = report_of(outcome)
     assert not report.complete and render_summary(report) == ""
     for kind, text in three(report).items():

@@ -7,15 +7,9 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from assistant.protocol import classify, load_protocol, parse_findings
 from assistant.protocol.findings import (
-    ADL_IMPACTS,
-    ARM_SIDES,
-    ARM_SIGNS,
-    PRECAUTIONS,
-    RADICULAR_TESTS,
     RED_FLAG_CATEGORIES,
     TRAUMA_WINDOW_SAID,
     CSpineRule,
@@ -25,6 +19,8 @@ from assistant.protocol.findings import (
     needed_keys,
 )
 from assistant.protocol.rules import course, grade, profile, red_flags
+from tests.findings_cases import CLEARED, findings, run
+from tests.findings_strategies import findings_strategy, needed_only
 from tests.records_fixtures import GRADE_III_FILE
 
 P = load_protocol()
@@ -33,32 +29,6 @@ BASE_MENU = ["F1", "F1a", "F14", "F14a", "F14b", "F17", "F20", "F26", "F26a", "F
 EXTRA_MENU = ["F5", "F27", "F28", "F29", "F29a", "F55", "F56", "F56b", "F57", "F58"]
 DISCOURAGED = ["dry_needling", "electrotherapy", "ultrasound_shockwave", "laser"]
 CONSIDER_BASE = ["cervical_pillow", "cbt", "massage", "heat_cold"]
-
-
-CLEARED = {"high_risk": False, "low_risk": True, "rotation_45": True}
-
-
-def findings(**overrides: Any) -> dict[str, Any]:
-    """A complete profile-A case, changed by `overrides` (None removes a key). A trauma comes
-    with a C-spine rule that clears the neck unless `c_spine_rule` is given."""
-    data: dict[str, Any] = {
-        "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "mild",
-        "weeks_since_onset": 3, "improving": True, "recurrent": False,
-        "psychosocial_dominant": False, "work_related": False, "trauma_related": False,
-        "work_absence_weeks": 0,
-    }
-    data.update(overrides)
-    if data.get("trauma_related") and "c_spine_rule" not in overrides:
-        data["c_spine_rule"] = CLEARED
-    if data.get("neurological_signs"):  # grade III: the radicular test, not referred for it
-        data.setdefault("radicular_test", "positive")
-        data.setdefault("referred_for_arm_signs", False)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def run(**overrides: Any) -> dict[str, Any]:
-    result: dict[str, Any] = classify(parse_findings(findings(**overrides)), P).to_json()
-    return result
 
 
 @pytest.mark.parametrize("flag", RED_FLAG_CATEGORIES)
@@ -419,50 +389,6 @@ def test_a_red_flag_outweighs_an_unknown_one() -> None:
 
 # --- properties over all findings ---------------------------------------------------------------
 
-def _members(known: tuple[str, ...], most: int) -> st.SearchStrategy[tuple[str, ...]]:
-    """Members of a list finding in the data's order, as `parse_findings` gives them."""
-    return st.lists(st.sampled_from(known), unique=True, max_size=most).map(
-        lambda xs: tuple(sorted(xs, key=known.index)))
-
-
-findings_strategy = st.builds(
-    Findings,
-    red_flags=_members(RED_FLAG_CATEGORIES, 3),
-    red_flags_unknown=_members(RED_FLAG_CATEGORIES, 2),
-    precautions=_members(PRECAUTIONS, 2),
-    c_spine_rule=st.builds(CSpineRule, st.booleans(), st.booleans(), st.booleans()),
-    fracture_ruled_out=st.booleans(),
-    neurological_signs=st.booleans(),
-    radicular_test=st.sampled_from(RADICULAR_TESTS),
-    referred_for_arm_signs=st.booleans(),
-    adl_impact=st.sampled_from(ADL_IMPACTS),
-    weeks_since_onset=st.floats(0, 200, allow_nan=False) | st.integers(0, 200).map(float),
-    improving=st.booleans(),
-    recurrent=st.booleans(),
-    psychosocial_dominant=st.booleans(),
-    work_related=st.booleans(),
-    trauma_related=st.booleans(),
-    work_absence_weeks=st.floats(0, 60, allow_nan=False) | st.integers(0, 60).map(float),
-    arm_signs=st.none() | _members(ARM_SIGNS, 3),
-    arm_side=st.none() | st.sampled_from(ARM_SIDES),
-    has_work=st.none() | st.booleans(),
-    age_years=st.none() | st.integers(0, 120),
-    trauma_weeks_ago=st.none() | st.floats(0, 600, allow_nan=False),
-    acute_deficit_now=st.none() | st.booleans(),
-    precautions_unknown=_members(PRECAUTIONS, 2),
-).map(lambda f: replace(
-    f, work_related=False if f.has_work is False else f.work_related,
-    trauma_weeks_ago=f.trauma_weeks_ago if f.trauma_related else None,
-    acute_deficit_now=f.acute_deficit_now
-    if {"vascular", "spinal_cord"} & {*(f.red_flags or ()), *f.red_flags_unknown} else None,
-    precautions_unknown=tuple(c for c in f.precautions_unknown
-                              if c not in (f.precautions or ())),
-    work_absence_weeks=0.0 if f.has_work is False else f.work_absence_weeks,
-    arm_signs=None if f.arm_signs is None else (f.arm_signs or ARM_SIGNS[:1])
-    if f.neurological_signs else None,
-    arm_side=f.arm_side if f.neurological_signs else None))
-
-
 @given(findings_strategy)
 def test_red_flag_means_referral_and_nothing_else(f: Findings) -> None:
     r = classify(f, P).to_json()
@@ -513,23 +439,12 @@ def test_never_manipulation_with_a_precaution(f: Findings) -> None:
             assert "mobilisation" in r["therapy"]["recommended"]
 
 
-def _needed_only(f: Findings) -> Findings:
-    """The findings with only the keys `needed_keys` names (and the doubt, which is optional)."""
-    keys = needed_keys(f)
-    kept: dict[str, Any] = {k: f.get(k) for k in keys if "." not in k}
-    steps = {k.split(".")[1]: getattr(f.c_spine_rule, k.split(".")[1]) for k in keys if "." in k}
-    if steps:
-        kept["c_spine_rule"] = CSpineRule(**steps)
-    return Findings(**kept, red_flags_unknown=f.red_flags_unknown,
-                    precautions_unknown=f.precautions_unknown)
-
-
 @given(findings_strategy)
 def test_only_needed_keys_are_needed(f: Findings) -> None:
     """Removing a key the decision does not need changes nothing."""
     full = classify(f, P).to_json()
     assert missing_keys(f) == []
-    reduced = _needed_only(f)
+    reduced = needed_only(f)
     r = classify(reduced, P).to_json()
     assert (r["grade"], r["profile"], r["referral"]) == (
         full["grade"], full["profile"], full["referral"])

@@ -18,7 +18,8 @@ from assistant.protocol.findings import (
     FindingsError,
 )
 from assistant.protocol.rules import red_flags
-from tests.test_rules import findings, findings_strategy, run
+from tests.findings_cases import findings, run
+from tests.findings_strategies import findings_strategy
 
 P = load_protocol()
 WORK_LINE, SCHOOL_LINE = P.participation
@@ -181,7 +182,7 @@ def test_an_old_trauma_never_derives_a_fracture(f: Findings) -> None:
 
 
 def test_no_work_no_occupational_physician_at_the_closure() -> None:
-    from assistant.protocol.rules import closure_lines
+    from assistant.protocol.plan import closure_lines
 
     with_work, without = P.closure_without_work
     prof = P.profile("B")

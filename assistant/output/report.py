@@ -1,7 +1,7 @@
 """The consultation's files: the report three ways (report.html to print, report.txt to paste
 into the EPD, report.md), result.json, findings.json and the home-exercise sheet.
 
-What the report says is built once (report_content.build_report) and rendered by
+What the report says is built once (report_build.build_report) and rendered by
 report_html.py, report_text.py and report_markdown.py.
 """
 
@@ -12,14 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.output.files import to_json_text, write_private
-from assistant.output.report_content import GivenAnswer as GivenAnswer
 from assistant.output.report_content import Report
-from assistant.output.report_content import referral_letter as referral_letter
 from assistant.output.report_html import render_html
 from assistant.output.report_markdown import render_markdown
 from assistant.output.report_text import render_text
 from assistant.protocol.findings import Findings
-from assistant.protocol.rules import Result
+from assistant.protocol.result import Result
 
 SHEET_FILE = "oefenblad.html"
 REPORT_FILES = ("report.html", "report.txt", "report.md")

@@ -1,13 +1,12 @@
 """report.html: the report (report_content.Report) as a printable A4 page, in the look of the
 home-exercise sheet (sheet.BASE_STYLE). Every text is escaped: notes and the patient id are
 the user's words and must never become markup.
-The therapist's screen serves the file written for the intake (intake/session.file_report).
+The therapist's screen serves the file written for the intake (intake/filing.file_report).
 """
 
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 from assistant import __version__
 from assistant.output.report_content import (
@@ -20,9 +19,6 @@ from assistant.output.report_content import (
     Section,
 )
 from assistant.output.sheet import BASE_STYLE
-
-if TYPE_CHECKING:
-    pass
 
 REPORT_STYLE = BASE_STYLE + """
 h2 { font-size: 13.5pt; margin: 6mm 0 2mm; padding-bottom: 1mm; border-bottom: 2px solid #2b7a78;

@@ -3,15 +3,7 @@ reading in any editor."""
 
 from __future__ import annotations
 
-from assistant.output.report_content import (
-    Answers,
-    Block,
-    Bullets,
-    Letter,
-    Paragraph,
-    Report,
-    Section,
-)
+from assistant.output.report_content import Answers, Block, Bullets, Letter, Paragraph, Report
 
 _MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "\\\\",
                          "*": "\\*", "`": "\\`", "[": "\\[", "]": "\\]"})
@@ -46,17 +38,12 @@ def _block(block: Block) -> list[str]:
                     for line in block.lines] + [""]
 
 
-def _section(section: Section) -> list[str]:
-    lines = [f"## {section.title}", ""]
-    for block in section.blocks:
-        lines += _block(block)
-    return lines
-
-
 def render_markdown(report: Report) -> str:
     """The report as Markdown: a title, the header lines, then a `##` heading per section."""
     header = [f"{label}: {_plain(value)}" for label, value in report.header]
     lines = [f"# {report.title}", "", *(f"{line}  " for line in header[:-1]), *header[-1:], ""]
     for section in report.sections:
-        lines += _section(section)
+        lines += [f"## {section.title}", ""]
+        for block in section.blocks:
+            lines += _block(block)
     return "\n".join(lines).rstrip("\n") + "\n"

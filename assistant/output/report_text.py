@@ -7,14 +7,7 @@ from __future__ import annotations
 import textwrap
 from typing import Final
 
-from assistant.output.report_content import (
-    Answers,
-    Block,
-    Bullets,
-    Letter,
-    Paragraph,
-    Report,
-)
+from assistant.output.report_content import Answers, Block, Bullets, Letter, Paragraph, Report
 
 WIDTH: Final = 80  # characters in a line
 

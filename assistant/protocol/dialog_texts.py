@@ -11,23 +11,15 @@ from typing import Final
 
 from assistant.protocol.tables import Table
 
-ACTIVITIES: Final = ("activity1", "activity2", "activity3")  # the PSK's activities, named once
-# The evaluation's questions: the activities (at the baseline, when not yet named), the scores.
-MEASUREMENTS: Final = (*ACTIVITIES, "nprs", "psk1", "psk2", "psk3", "neuro")
-# Why an answer is asked again with its own words (the keys of [dialog.unclear]).
-UNCLEAR_REASONS: Final = (
-    "contradiction",  # 'ja, nee', 'links, nee rechts': two answers
-    "two_amounts",  # 'drie weken, twee maanden' without a word that corrects
-    "range",  # 'twee à drie weken', 'tussen vijf en zeven weken'
-    "year",  # '2019' alone: a year or a count?
-    "implausible",  # over fifty years
-    "longer_than_onset",  # sick leave longer than the neck pain itself
-    "whole_number",  # a score of '2,5' or 'twee à drie': the scales count whole points
-    "out_of_range",  # a score of 'elf': the scales go from 0 to 10
-    "age",  # an age that is not one whole number of years, 0 to 120
-    "longer_than_age",  # a duration longer than the patient has lived
-    "longer_than_accident",  # neck pain since the accident, longer than the time since it
-)
+
+@dataclass(frozen=True)
+class DialogTexts:
+    """All the dialog texts: the intake's and the evaluation's."""
+
+    intake: IntakeTexts
+    evaluation: EvaluationTexts
+
+
 # Texts of [dialog.intake] with placeholders; every other text has none.
 INTAKE_PLACEHOLDERS: Final[Mapping[str, frozenset[str]]] = {
     "confirm": frozenset({"value"}),
@@ -38,29 +30,6 @@ INTAKE_PLACEHOLDERS: Final[Mapping[str, frozenset[str]]] = {
     "confirm_inferred": frozenset({"value"}),
     "confirm_since": frozenset({"value", "since"}),
 }
-
-
-@dataclass(frozen=True)
-class TurnTexts:
-    """What a dialog says when it asks again: shared by every dialog, except the command hint
-    and the pause notice, which each dialog words for itself."""
-
-    silence: str  # nothing was heard
-    not_understood: str
-    keyboard_hint: str  # voice, after the failed tries: offer the keyboard
-    keyboard_only: str  # voice, when the model knows none of the question's answers
-    paused: str
-    first_question: str  # 'terug' at the first question
-    confirm_help: str  # 'help' while a confirmation waits
-    yes_or_no: str  # a confirmation answered with neither
-    ask_again: str  # 'nee' to a confirmation
-    command_hint: str  # text, after the failed tries: the commands
-    still_paused: str  # an answer while paused
-    unclear: tuple[tuple[str, str], ...] = ()  # UNCLEAR_REASONS → what is needed instead
-
-    def why(self, reason: str) -> str:
-        """What is said when an answer is asked again for `reason` (UNCLEAR_REASONS)."""
-        return dict(self.unclear)[reason]
 
 
 @dataclass(frozen=True)
@@ -99,12 +68,9 @@ class IntakeTexts:
     said_before: str  # before what was said on a screening question before it was asked again
 
 
-@dataclass(frozen=True)
-class Measurement:
-    """One question of the evaluation."""
-
-    text: str
-    help: str
+ACTIVITIES: Final = ("activity1", "activity2", "activity3")  # the PSK's activities, named once
+# The evaluation's questions: the activities (at the baseline, when not yet named), the scores.
+MEASUREMENTS: Final = (*ACTIVITIES, "nprs", "psk1", "psk2", "psk3", "neuro")
 
 
 @dataclass(frozen=True)
@@ -118,13 +84,55 @@ class EvaluationTexts:
     measurements: tuple[tuple[str, Measurement], ...]  # MEASUREMENTS, in order
 
     def measurement(self, question: str) -> Measurement:
+        """The text and help of one of MEASUREMENTS (KeyError for another)."""
         return dict(self.measurements)[question]
 
 
 @dataclass(frozen=True)
-class DialogTexts:
-    intake: IntakeTexts
-    evaluation: EvaluationTexts
+class Measurement:
+    """One question of the evaluation."""
+
+    text: str
+    help: str
+
+
+# Why an answer is asked again with its own words (the keys of [dialog.unclear]).
+UNCLEAR_REASONS: Final = (
+    "contradiction",  # 'ja, nee', 'links, nee rechts': two answers
+    "two_amounts",  # 'drie weken, twee maanden' without a word that corrects
+    "range",  # 'twee à drie weken', 'tussen vijf en zeven weken'
+    "year",  # '2019' alone: a year or a count?
+    "implausible",  # over fifty years
+    "longer_than_onset",  # sick leave longer than the neck pain itself
+    "whole_number",  # a score of '2,5' or 'twee à drie': the scales count whole points
+    "out_of_range",  # a score of 'elf': the scales go from 0 to 10
+    "age",  # an age that is not one whole number of years, 0 to 120
+    "longer_than_age",  # a duration longer than the patient has lived
+    "longer_than_accident",  # neck pain since the accident, longer than the time since it
+)
+
+
+@dataclass(frozen=True)
+class TurnTexts:
+    """What a dialog says when it asks again: shared by every dialog, except the command hint
+    and the pause notice, which each dialog words for itself."""
+
+    silence: str  # nothing was heard
+    not_understood: str
+    keyboard_hint: str  # voice, after the failed tries: offer the keyboard
+    keyboard_only: str  # voice, when the model knows none of the question's answers
+    paused: str
+    first_question: str  # 'terug' at the first question
+    confirm_help: str  # 'help' while a confirmation waits
+    yes_or_no: str  # a confirmation answered with neither
+    ask_again: str  # 'nee' to a confirmation
+    command_hint: str  # text, after the failed tries: the commands
+    still_paused: str  # an answer while paused
+    unclear: tuple[tuple[str, str], ...] = ()  # UNCLEAR_REASONS → what is needed instead
+
+    def why(self, reason: str) -> str:
+        """What is said when an answer is asked again for `reason` (UNCLEAR_REASONS)."""
+        return dict(self.unclear)[reason]
 
 
 _SHARED: Final = tuple(f.name for f in fields(TurnTexts)

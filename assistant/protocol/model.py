@@ -231,22 +231,25 @@ class Protocol:
     schema_version: int
     name: str
     version: str
+    # what the intake asks, and how it hears and says it
     vocabulary: Vocabulary
-    red_flags: tuple[RedFlag, ...]
-    precautions: tuple[Precaution, ...]
+    dialog: DialogTexts  # what the dialogs say around their questions
     sections: tuple[Section, ...]
     questions: tuple[Question, ...]
+    # what it decides, and why
+    reasons: tuple[tuple[str, str], ...]
+    red_flags: tuple[RedFlag, ...]
+    precautions: tuple[Precaution, ...]
+    profiles: tuple[tuple[str, Profile], ...]
     therapies: tuple[tuple[str, Therapy], ...]
     actions: tuple[tuple[str, Action], ...]
     library: Library  # the home exercises and the guided session's texts
-    profiles: tuple[tuple[str, Profile], ...]
+    # what it advises and writes
     referral: Referral
     ending_advice: tuple[str, ...]
-    reasons: tuple[tuple[str, str], ...]
     participation: tuple[str, str]  # the advice line about work, and its variant for school
     closure_without_work: tuple[str, str]  # a closing line naming the occupational physician,
     # and what it says for someone without work
-    dialog: DialogTexts  # what the dialogs say around their questions
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

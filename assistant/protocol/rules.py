@@ -1,4 +1,6 @@
-"""The guideline's decision rules: pure functions from findings to a result.
+"""The guideline's decision rules: pure functions from findings to a result (result.py), the
+classification (red flags, urgency, grade, course, profile) and the reasons for it; the plan's
+parts for one patient are in plan.py.
 
 Each function traces to the source protocol (docs/source/kngf-nekpijn-oefenprotocol.txt);
 the quoted line is in its docstring. No I/O, no clock, no globals.
@@ -6,35 +8,27 @@ the quoted line is in its docstring. No I/O, no clock, no globals.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
-
 from assistant.protocol.findings import (
-    ADULT_AGE,
-    BONE_PRECAUTIONS,
     DEFICIT_FLAGS,
     LONG_ABSENCE_WEEKS,
     NORMAL_COURSE_MAX_WEEKS,
     RED_FLAG_CATEGORIES,
     TRAUMA_WINDOW_WEEKS,
     Findings,
-    age_high_risk,
-    child_after_trauma,
+    bone_precautions,
     deficit_flag,
     fracture_before_the_rule,
+    is_minor,
     recent_trauma,
     require_complete,
     trauma_means_fracture,
     trauma_to_judge,
 )
-from assistant.protocol.model import Condition, Profile, Protocol, Question
-from assistant.text import dutch_list, format_span, format_weeks
-
-Grade = Literal["I", "II", "III", "IV"]
-Course = Literal["normal", "abnormal"]
-ProfileId = Literal["A", "B", "C", "D"]
-Urgency = Literal["emergency", "acute", "routine"]
+from assistant.protocol.model import Condition, Profile, Protocol, Question, Urgency
+from assistant.protocol.plan import advice, closure_json, manipulation_unresolved
+from assistant.protocol.result import Course, Grade, ProfileId, Result
+from assistant.protocol.wording import c_spine_step, names
+from assistant.text import format_span, format_weeks
 
 
 def fracture_suspected(f: Findings) -> bool:
@@ -113,11 +107,6 @@ def deficit_to_ask(f: Findings) -> bool:
 def has_deficit_now(f: Findings) -> bool:
     """A deficit present now with a vascular or spinal-cord flag (rule 9): 112, ask no more."""
     return is_emergency(f, red_flags(f))
-
-
-def is_minor(f: Findings) -> bool:
-    """DESIGN.md rule 11: under 18; the guideline is for adults."""
-    return f.age_years is not None and f.age_years < ADULT_AGE
 
 
 def is_trauma_related(f: Findings) -> bool:
@@ -208,63 +197,6 @@ def condition_holds(condition: Condition, f: Findings) -> bool:
             return f.referred_for_arm_signs is False
 
 
-@dataclass(frozen=True)
-class Result:
-    """The classification and treatment plan (DESIGN.md "Result")."""
-
-    grade: Grade
-    course: Course | None
-    profile: ProfileId | None
-    referral: bool
-    reasons: tuple[str, ...]
-    urgency: Urgency | None = None
-    red_flags: tuple[str, ...] = ()
-    unresolved: tuple[str, ...] = ()  # red flags not ruled out: the plan is provisional
-    cautions: tuple[str, ...] = ()
-    recommended: tuple[str, ...] = ()
-    consider: tuple[str, ...] = ()
-    discouraged: tuple[str, ...] = ()
-    actions: tuple[str, ...] = ()
-    exercises: tuple[str, ...] = ()
-    closure: dict[str, Any] = field(default_factory=dict)
-    exercise_warning: str | None = None
-    exercises_if_insufficient: tuple[str, ...] = ()
-    advice: tuple[str, ...] = ()  # the profile's advice for this patient (work, school)
-
-    @property
-    def provisional(self) -> bool:
-        """DESIGN.md rule 3: the plan holds only once the unresolved red flags are ruled out
-        (a referral is no plan of ours: its unresolved flags go into the letter)."""
-        return bool(self.unresolved) and not self.referral
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "grade": self.grade,
-            "course": self.course,
-            "profile": self.profile,
-            "referral": self.referral,
-            "urgency": self.urgency,
-            "red_flags": list(self.red_flags),
-            "provisional": self.provisional,
-            "unresolved": list(self.unresolved),
-            "cautions": list(self.cautions),
-            "reasons": list(self.reasons),
-            "therapy": {
-                "recommended": list(self.recommended),
-                "consider": list(self.consider),
-                "discouraged": list(self.discouraged),
-            },
-            "actions": list(self.actions),
-            "exercises": list(self.exercises),
-            "exercises_if_insufficient": list(self.exercises_if_insufficient),
-            "closure": dict(self.closure),
-            "advice": list(self.advice),
-        }
-        if self.exercise_warning:
-            out["exercise_warning"] = self.exercise_warning
-        return out
-
-
 def is_emergency(f: Findings, flags: tuple[str, ...]) -> bool:
     """DESIGN.md rule 9: a vascular or spinal-cord flag with a deficit present now (double
     vision, slurred speech, swallowing, ataxia, new weakness): 112 now, not 'today'."""
@@ -284,27 +216,6 @@ def urgency(flags: tuple[str, ...], unresolved: tuple[str, ...], p: Protocol,
         return None
     acute = any(p.red_flag(c).urgency == "acute" for c in (*flags, *unresolved))
     return "acute" if acute else "routine"
-
-
-def names(ids: Sequence[str], name: Callable[[str], str]) -> str:
-    """The Dutch names of `ids` as one phrase ('a, b en c'), for reasons and the letter."""
-    return dutch_list([name(i) for i in ids])
-
-
-def bone_precautions(f: Findings) -> tuple[str, ...]:
-    return tuple(c for c in f.precautions or () if c in BONE_PRECAUTIONS)
-
-
-def c_spine_step(f: Findings, p: Protocol) -> str:
-    """The step of the Canadian C-spine rule that did not clear the neck, in Dutch."""
-    if child_after_trauma(f):
-        return p.reason("c_spine_child")
-    if age_high_risk(f):
-        return p.reason("c_spine_age")
-    rule = f.c_spine_rule
-    assert rule is not None and rule.not_cleared()
-    return p.reason("c_spine_high_risk" if rule.high_risk else "c_spine_no_low_risk"
-                    if rule.low_risk is False else "c_spine_no_rotation")
 
 
 def _referral_reasons(f: Findings, p: Protocol, flags: tuple[str, ...],
@@ -376,51 +287,6 @@ def _plan_reasons(f: Findings, p: Protocol, prof: Profile) -> list[str]:
     return reasons
 
 
-def _closure(prof: Profile) -> dict[str, Any]:
-    plan = prof.closure_plan
-    out: dict[str, Any] = {}
-    if plan.max_sessions is not None:
-        out["max_sessions"] = plan.max_sessions
-    if plan.evaluate_with:
-        out["evaluate_with"] = list(plan.evaluate_with)
-    if plan.review_after_weeks is not None:
-        out["review_after_weeks"] = plan.review_after_weeks
-    if plan.refer_gp_if_worse:
-        out["refer_gp_if_worse"] = True
-    return out
-
-
-def manipulation_unresolved(f: Findings) -> bool:
-    """DESIGN.md rules 10 and 13: a red flag or a precaution not yet ruled out counts as present
-    for every manipulation decision."""
-    return bool(f.red_flags_unknown) or bool(f.precautions_unknown)
-
-
-def advice(f: Findings, prof: Profile, p: Protocol) -> tuple[str, ...]:
-    """The profile's advice for this patient: the line about work only for someone who works
-    or may (`has_work` not false), and for a minor the line about school instead (rule 11)."""
-    work, school = p.participation
-    out: list[str] = []
-    for line in prof.advice:
-        if line != work:
-            out.append(line)
-            continue
-        if is_minor(f):
-            out.append(school)
-        if f.has_work is not False and not (is_minor(f) and f.has_work is None):
-            out.append(line)
-    return tuple(out)
-
-
-def closure_lines(f: Findings, prof: Profile, p: Protocol) -> tuple[str, ...]:
-    """The profile's closing lines for this patient: without work (`has_work` false) the
-    occupational physician is not named."""
-    with_work, without = p.closure_without_work
-    if f.has_work is not False:
-        return prof.closure
-    return tuple(without if line == with_work else line for line in prof.closure)
-
-
 def classify(f: Findings, p: Protocol) -> Result:
     """The result for complete findings (raises FindingsError naming a missing key)."""
     flags = red_flags(f)
@@ -463,20 +329,11 @@ def classify(f: Findings, p: Protocol) -> Result:
 
     actions = tuple(a.id for a in prof.actions if condition_holds(a.when, f))
     return Result(
-        grade=g,
-        course=c,
-        profile=prof_id,
-        referral=False,
-        reasons=tuple(reasons),
-        unresolved=unresolved,
-        cautions=cautions,
-        recommended=allowed(prof.recommended),
-        consider=allowed(prof.consider),
-        discouraged=allowed(prof.discouraged),
+        grade=g, course=c, profile=prof_id, referral=False, reasons=tuple(reasons),
+        unresolved=unresolved, cautions=cautions, recommended=allowed(prof.recommended),
+        consider=allowed(prof.consider), discouraged=allowed(prof.discouraged),
         actions=("resolve_red_flags", *actions) if unresolved else actions,
-        exercises=prof.exercises,
-        exercises_if_insufficient=prof.exercises_if_insufficient,
-        closure=_closure(prof),
-        exercise_warning=prof.exercise_warning,
+        exercises=prof.exercises, exercises_if_insufficient=prof.exercises_if_insufficient,
+        closure=closure_json(prof), exercise_warning=prof.exercise_warning,
         advice=advice(f, prof, p),
     )
