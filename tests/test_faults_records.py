@@ -17,11 +17,12 @@ import pytest
 from assistant.cli import main
 from assistant.errors import InputError, RecordsError
 from assistant.intake.records import hold_intake_lock
-from assistant.records.store import Store, records_error
+from assistant.records.failures import records_error
+from assistant.records.store import Store
 from assistant.settings import load_settings
 from tests.in_process import one_line, run
+from tests.intake_lines import PROFILE_B_TYPED as TYPED
 from tests.records_fixtures import add_intake
-from tests.test_faults_intake import TYPED
 
 
 def db_path() -> Path:

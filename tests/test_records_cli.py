@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 
 from assistant.cli import main
-from assistant.protocol import classify, load_protocol, parse_findings
 from assistant.records.store import MIGRATIONS, Store
-from tests.records_fixtures import INTAKE_DAY, add_intake
+from tests.records_fixtures import INTAKE_DAY, add_intake, add_provisional_intake
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -409,17 +408,6 @@ def test_arm_worse_on_the_intake_day_is_refused_and_activities_wait_for_the_meas
 
 
 # --- issue 21: provisional plans, A without improvement, D with the arm worse ------------------
-
-
-def add_provisional_intake(db: Path, patient: str, unknown: list[str]) -> None:
-    """A profile-B intake whose red flags `unknown` could not be ruled out ("weet ik niet")."""
-    from tests.records_fixtures import FINDINGS
-
-    findings = parse_findings({**FINDINGS["B"], "red_flags_unknown": unknown})
-    result = classify(findings, load_protocol()).to_json()
-    assert result["provisional"] is True and result["unresolved"] == unknown
-    with Store.open(db) as store:
-        store.add_consultation(patient, INTAKE_DAY, findings.to_json(), result, [])
 
 
 def test_a_provisional_intake_stays_provisional_in_followup_and_history(

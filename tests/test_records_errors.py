@@ -10,8 +10,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ import pytest
 from assistant.errors import RecordsCorrupt, RecordsError
 from assistant.records.store import Store
 from tests.in_process import one_line, run
-from tests.records_fixtures import GRADE_III_FILE, add_intake
+from tests.records_fixtures import GRADE_III_FILE, add_intake, locked
 
 QUESTION = "alarmsignalen"  # in the first words an intake says
 
@@ -62,26 +60,6 @@ def test_a_dropped_table_is_named(tmp_path: Path, table: str,
         code, out, err = run([*argv, "--db", str(db)], capsys, monkeypatch, "nee\n")
         assert code == 2 and QUESTION not in out
         assert f"mist de tabel '{table}'" in one_line(err)
-
-
-@contextmanager
-def locked(db: Path, *, readers_too: bool) -> Iterator[None]:
-    """Another process holds the records file: for writing, or (exclusive) for reading too."""
-    take = ("c.execute('PRAGMA locking_mode = EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE');"
-            " c.execute('SELECT COUNT(*) FROM patients').fetchone()" if readers_too
-            else "c.execute('BEGIN IMMEDIATE')")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys\n"
-         f"c = sqlite3.connect({str(db)!r}, isolation_level=None)\n{take}\n"
-         "print('held', flush=True)\nsys.stdin.read()\n"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdin is not None
-    try:
-        assert holder.stdout.readline() == "held\n"
-        yield
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=10)
 
 
 @pytest.mark.parametrize("readers_too", [False, True])

@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from assistant.cli.hints import cli_text
+from assistant.errors import RecordsError
 from assistant.records.location import legacy_data_dir, resolve_db_path
-from assistant.records.store import MIGRATIONS, RecordsError, Store, validate_patient_id
+from assistant.records.rows import validate_patient_id
+from assistant.records.store import MIGRATIONS, Store
+from assistant.ui.hints import screen_text
 from tests.records_fixtures import INTAKE_DAY, add_intake
 
 DAY = INTAKE_DAY
@@ -319,7 +323,8 @@ def test_a_corrupt_file_is_named_with_what_to_do(tmp_path: Path) -> None:
     db.write_bytes(b"this is not a database at all, just some text " * 50)
     with pytest.raises(RecordsError, match="geen bruikbaar gegevensbestand") as info:
         Store.open(db)
-    assert str(db) in str(info.value) and "--db" in str(info.value)
+    assert str(db) in str(info.value)
+    assert "--db" in cli_text(info.value) and "--db" not in screen_text(info.value)
 
 
 def test_an_unopenable_location_is_a_records_error(tmp_path: Path) -> None:

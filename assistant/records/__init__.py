@@ -1,14 +1,14 @@
 """Patient records for follow-up: where they live, the SQLite store, the history chart."""
 
+from assistant.errors import RecordsError
 from assistant.records.location import resolve_db_path
-from assistant.records.store import (
+from assistant.records.rows import (
     ConsultationRow,
     EvaluationRow,
     JournalRow,
-    RecordsError,
-    Store,
     validate_patient_id,
 )
+from assistant.records.store import Store
 
 __all__ = [
     "ConsultationRow",

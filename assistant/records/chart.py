@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Final
 
 from assistant.output.files import write_private
-from assistant.records.store import EvaluationRow
+from assistant.records.rows import EvaluationRow
 from assistant.text import format_number
 
 REVIEW_WEEKS: Final = 6  # 'indien er geen verbetering is opgetreden na zes weken'

@@ -22,7 +22,7 @@ from typing import Final
 import platformdirs
 from platformdirs.api import PlatformDirsABC
 
-from assistant.errors import FolderUnwritable, os_reason
+from assistant.errors import Advice, FolderUnwritable, Hint, os_reason
 from assistant.output.files import make_private_dirs
 
 ENV_DB: Final = "ASSISTANT_DB"
@@ -146,8 +146,7 @@ def check_reports_dir(root: Path | None = None) -> Path:
     except OSError as exc:
         raise FolderUnwritable(
             f"het verslag kan niet in de gegevensmap {root.parent} worden bewaard "
-            f"({os_reason(exc)}); geef een map met --report MAP (en een gegevensbestand met "
-            f"--db of {ENV_DB}), of maak de gegevensmap schrijfbaar") from None
+            f"({os_reason(exc)})", Advice(Hint.GIVE_FOLDERS)) from None
     return root
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistant.errors import RecordsError, UsageError
-from assistant.records.store import ConsultationRow, EvaluationRow, Store
+from assistant.errors import Advice, Hint, RecordsError, UsageError
+from assistant.records.rows import ConsultationRow, EvaluationRow
+from assistant.records.store import Store
 
 
 def finished_intake(store: Store, patient: str, *, skip_damaged: bool = False,
@@ -22,7 +23,7 @@ def finished_intake(store: Store, patient: str, *, skip_damaged: bool = False,
         if store.has_patient(patient):
             raise RecordsError(f"patiënt {patient} heeft geen afgeronde intake in {store.path}")
         raise RecordsError(f"onbekende patiënt: {patient} (niet in {store.path}); doe eerst de "
-                           f"intake met --patient {patient}")
+                           "intake", Advice(Hint.WITH_PATIENT, patient=patient, lead=" "))
     return consultation
 
 
@@ -36,10 +37,10 @@ def fixed_activities(consultation: ConsultationRow, given: tuple[str, ...] | Non
         return named
     if named:
         raise RecordsError(f"de PSK-activiteiten liggen vast sinds de beginmeting: "
-                           f"{', '.join(named)}; laat --psk-activities weg")
+                           f"{', '.join(named)}", Advice(Hint.OMIT_PSK_ACTIVITIES))
     if measured:
-        raise RecordsError("--psk-activities: er zijn al metingen zonder namen; de "
-                           "activiteiten worden bij de eerste meting genoemd")
+        raise RecordsError("er zijn al metingen zonder namen; de activiteiten worden bij de "
+                           "eerste meting genoemd", option="psk-activities")
     return tuple(given)
 
 
@@ -52,4 +53,4 @@ def one_a_day(patient: str, day: date, earlier: list[EvaluationRow], *, again: b
     last = same_day[-1]
     raise UsageError(f"patiënt {patient} heeft op {day.isoformat()} al een meting (pijn "
                      f"{last.nprs}, PSK {'/'.join(str(s) for s in last.psk)}); nog een meting "
-                     "op die dag: voeg --again toe")
+                     "op die dag", Advice(Hint.ADD_AGAIN, lead=": "))

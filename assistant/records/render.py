@@ -10,7 +10,7 @@ from assistant.protocol.followup import Followup, Measurement, evaluate
 from assistant.protocol.followup_data import load_followup
 from assistant.protocol.model import Protocol
 from assistant.records.chart import terminal_chart
-from assistant.records.store import ConsultationRow, EvaluationRow
+from assistant.records.rows import ConsultationRow, EvaluationRow
 from assistant.text import dutch_list, format_number, printable
 
 CHART_FILE = "history.png"
