@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.dialog.consultation import longer_than
+from assistant.dialog.answer_checks import longer_than
 from assistant.dialog.events import Answer, Ask, Confirm, Event
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.speech.interfaces import Utterance

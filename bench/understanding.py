@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from assistant.dialog.evaluation import SCALE, read_score
 from assistant.dialog.intents import interpret
-from assistant.dialog.readings import Answer, Between, Command, Doubt, Intent, Unclear
+from assistant.dialog.readings import Between, Command, Doubt, Intent, Unclear, Understood
+from assistant.dialog.scores import SCALE, read_score
 from assistant.protocol.dialog_texts import UNCLEAR_REASONS
 from assistant.protocol.model import Protocol
 from bench.report import Row, Section, at_least, at_most, markdown_table
@@ -69,7 +69,7 @@ def expected_intent(expected: str) -> Reading | None:
     'none': not understood; 'ask:<reason>': asked again with that reason; 'readback:3:weeks':
     a duration worked out and read back."""
     if expected in ("yes", "no"):
-        return Answer(expected == "yes")
+        return Understood(expected == "yes")
     if expected == "doubt":
         return Doubt()
     if expected == "between":
@@ -80,14 +80,14 @@ def expected_intent(expected: str) -> Reading | None:
     if kind == "cmd" and value in COMMANDS:
         return Command(value)
     if kind == "choice" and value in CHOICES:
-        return Answer(value)
+        return Understood(value)
     if kind == "readback" and value.startswith("choice:") and value[7:] in CHOICES:
-        return Answer(value[7:], read_back=True)  # a corrected choice
+        return Understood(value[7:], read_back=True)  # a corrected choice
     if kind == "ask" and value in UNCLEAR_REASONS:
         return Unclear(value)
     match = _DURATION.match(expected)
     if match:
-        return Answer(float(match[2]) * UNIT_DAYS[match[3]] / 7.0, read_back=bool(match[1]))
+        return Understood(float(match[2]) * UNIT_DAYS[match[3]] / 7.0, read_back=bool(match[1]))
     raise CorpusError(f"not an expectation: {expected!r}")
 
 
@@ -97,7 +97,7 @@ def expected_score(expected: str) -> Reading | None:
     or 'ask:<reason>' (whole_number, out_of_range); CorpusError otherwise."""
     match = _SCORE.match(expected)
     if match:
-        return Answer(float(match[2]), read_back=bool(match[1]))
+        return Understood(float(match[2]), read_back=bool(match[1]))
     if expected in ("doubt", "none") or (expected.startswith("ask:")
                                          and expected[4:] in UNCLEAR_REASONS):
         return expected_intent(expected)
@@ -144,7 +144,7 @@ def read(text: str, question_id: str, protocol: Protocol) -> Reading | None:
     score question as the measurement reads it)."""
     if question_id in SCORE_QUESTIONS:  # off the scale: asked again, as the dialog does
         score = read_score(text, protocol.vocabulary)
-        if isinstance(score, Answer) and not (isinstance(score.value, float)
+        if isinstance(score, Understood) and not (isinstance(score.value, float)
                                               and score.value in SCALE):
             return Unclear("out_of_range")
         return score
@@ -154,7 +154,7 @@ def read(text: str, question_id: str, protocol: Protocol) -> Reading | None:
 def matches(got: Reading | None, want: Reading | None) -> bool:
     """The same reading: answers of equal value (durations to 1e-9 weeks) and both read back
     or neither; the note is not compared (the unit tests do that)."""
-    if isinstance(got, Answer) and isinstance(want, Answer):
+    if isinstance(got, Understood) and isinstance(want, Understood):
         if got.read_back != want.read_back:
             return False
         if isinstance(want.value, float) and isinstance(got.value, float):
@@ -166,8 +166,8 @@ def matches(got: Reading | None, want: Reading | None) -> bool:
 def misread(got: Reading | None, want: Reading | None) -> bool:
     """A defect: an answer taken that is not the expected one (a wrong value, or an answer where
     none was expected), or a command that was not said. Asking again is only a cost."""
-    if isinstance(got, Answer):
-        return not (isinstance(want, Answer) and matches(got, want))
+    if isinstance(got, Understood):
+        return not (isinstance(want, Understood) and matches(got, want))
     return isinstance(got, Command) and got != want
 
 
@@ -199,7 +199,7 @@ def evaluate(protocol: Protocol, cases: list[Case]) -> list[tuple[Case, Reading 
 
 def reasked(got: Reading | None) -> bool:
     """The dialog asks the question again (not understood, doubt, between, unclear)."""
-    return not isinstance(got, Answer | Command)
+    return not isinstance(got, Understood | Command)
 
 
 def measure(protocol: Protocol) -> Section:
@@ -208,7 +208,7 @@ def measure(protocol: Protocol) -> Section:
     misreadings = [(c, got) for c, got in misses if misread(got, expectation(c))]
     total: Counter[str] = Counter(c.kind for c in cases)
     missed: Counter[str] = Counter(c.kind for c, _ in misses)
-    answers = [c for c in cases if isinstance(expectation(c), Answer)]
+    answers = [c for c in cases if isinstance(expectation(c), Understood)]
     readings = {c.line: read(c.utterance, c.question, protocol) for c in cases}
     reask_all = sum(reasked(readings[c.line]) for c in cases)
     reask_meant = sum(reasked(readings[c.line]) for c in answers)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from assistant.dialog.intents import Answer, Command, Unclear
+from assistant.dialog.intents import Command, Unclear, Understood
 from assistant.intake.run import run_consultation
 from assistant.protocol import load_protocol
 from bench import dialog, exercises, recognition
@@ -33,6 +33,7 @@ from bench.understanding import (
     read,
     shown,
 )
+from tests.intent_tables import TABLE
 
 P = load_protocol()
 
@@ -85,10 +86,10 @@ def test_corpus_row_reads_as_expected(case: Any) -> None:
 
 
 def test_a_misreading_is_an_answer_not_meant_and_asking_again_is_none() -> None:
-    assert misread(Answer(8.0), Answer(3.0, read_back=True))
-    assert misread(Answer(True), None) and misread(Command("stop"), None)
-    assert not misread(None, Answer(3.0)) and not misread(Unclear("range"), Answer(3.0))
-    assert not misread(Answer(3.0, read_back=True), Answer(3.0, read_back=True))
+    assert misread(Understood(8.0), Understood(3.0, read_back=True))
+    assert misread(Understood(True), None) and misread(Command("stop"), None)
+    assert not misread(None, Understood(3.0)) and not misread(Unclear("range"), Understood(3.0))
+    assert not misread(Understood(3.0, read_back=True), Understood(3.0, read_back=True))
 
 
 def test_corpus_expectations_fit_their_question() -> None:
@@ -100,14 +101,14 @@ def test_corpus_expectations_fit_their_question() -> None:
 
 
 def test_expectations() -> None:
-    assert expected_intent("yes") == Answer(True)
+    assert expected_intent("yes") == Understood(True)
     assert expected_intent("none") is None
     assert expected_intent("cmd:back") == Command("back")
-    assert expected_intent("choice:mild") == Answer("mild")
+    assert expected_intent("choice:mild") == Understood("mild")
     weeks = expected_intent("10:days")
-    assert isinstance(weeks, Answer) and weeks.value == pytest.approx(10 / 7)
-    assert matches(Answer(1.5 * 30.4375 / 7), expected_intent("1.5:months"))
-    assert not matches(Answer(True), Answer(1.0))
+    assert isinstance(weeks, Understood) and weeks.value == pytest.approx(10 / 7)
+    assert matches(Understood(1.5 * 30.4375 / 7), expected_intent("1.5:months"))
+    assert not matches(Understood(True), Understood(1.0))
     for bad in ("ja", "cmd:jump", "choice:some", "3:fortnights", "weeks:3", ""):
         with pytest.raises(CorpusError):
             expected_intent(bad)
@@ -116,7 +117,6 @@ def test_expectations() -> None:
 def test_corpus_is_mostly_new_utterances() -> None:
     """The canonical answers ('ja', 'fors', 'drie weken') are in both; most rows are not."""
     from assistant.text import normalise
-    from tests.test_intents import TABLE
 
     unit = {(p.values[0], normalise(p.values[1])) for p in TABLE}
     cases = load_corpus()
@@ -213,7 +213,7 @@ def test_clean_clip_is_the_speech_alone(tmp_path: Path) -> None:
 
 def test_recognition_is_skipped_with_a_clear_line_without_a_model(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import assistant.speech.models as models
+    import assistant.speech.model_location as models
 
     monkeypatch.setattr(models, "find_model", lambda *a, **k: None)
     section = recognition.measure(P, None, None)

@@ -17,28 +17,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.dialog.events import Answer, Confirm, Event, Menu
-from assistant.dialog.exercise_choice import (
-    QUESTION,
-    ExerciseChoice,
+from assistant.dialog.choice_parsing import (
     choice_phrases,
     menu_names,
     parse_choice,
     spoken_code,
 )
+from assistant.dialog.events import Answer, Confirm, Event, Menu
+from assistant.dialog.exercise_choice import QUESTION, ExerciseChoice
+from assistant.dialog.exercise_choice import QUESTION as CHOICE
 from assistant.dialog.loop import run_dialog
+from assistant.dialog.vocabulary import all_phrases
 from assistant.errors import JournalMismatch
-from assistant.intake.journal import IntakeJournal
-from assistant.intake.run import Outcome
-from assistant.intake.run import run_consultation as run_session
+from assistant.intake.journal import IntakeJournal, journal_events
+from assistant.intake.run import IntakeOutcome
+from assistant.intake.run import run_consultation as run_intake_dialog
 from assistant.output.report import result_json
-from assistant.output.report_content import build_report
+from assistant.output.report_build import build_report
 from assistant.output.report_markdown import render_markdown
 from assistant.protocol import classify, parse_findings
 from assistant.protocol.exercises import Patient
 from assistant.records.render import history_json, intake_lines
 from assistant.records.store import MIGRATIONS, Store
-from assistant.speech.setup import all_phrases
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
     AGE,
@@ -178,10 +178,10 @@ def test_the_grammar_holds_the_frequency_words() -> None:
 
 # --- the dialog ---------------------------------------------------------------------------------
 
-def outcome_of(inputs: list[str]) -> tuple[Outcome, list[dict[str, Any]]]:
+def outcome_of(inputs: list[str]) -> tuple[IntakeOutcome, list[dict[str, Any]]]:
     """A whole intake through the run (as `assistant intake` runs it): its outcome, events."""
     events: list[dict[str, Any]] = []
-    outcome = run_session(PROTOCOL, ScriptedListener([AGE, *inputs]),
+    outcome = run_intake_dialog(PROTOCOL, ScriptedListener([AGE, *inputs]),
                           [lambda e: events.append(e.to_json())])
     return outcome, events
 
@@ -300,15 +300,16 @@ class MemoryJournal:
         return None
 
 
-def resumed(entries: list[dict[str, Any]]) -> Outcome:
-    return run_session(PROTOCOL, ScriptedListener([]), [], resume=entries)
+def resumed(entries: list[dict[str, Any]]) -> IntakeOutcome:
+    return run_intake_dialog(PROTOCOL, ScriptedListener([]), [], resume=journal_events(entries))
 
 
 def test_the_journal_keeps_the_frequencies_and_a_resume_brings_them_back() -> None:
     memory = MemoryJournal()
-    run_session(PROTOCOL, ScriptedListener([AGE, *PROFILE_B, "veertien elke avond en twintig",
+    run_intake_dialog(PROTOCOL, ScriptedListener([AGE, *PROFILE_B, "veertien elke avond en twintig",
                                             "ja"]), [], journal=IntakeJournal(memory, 1))
-    assert memory.entries[-1] == {"kind": "choice", "codes": ["F14", "F20"],
+    assert memory.entries[-1] == {"event": "answer", "question": CHOICE, "finding": None,
+                                  "value": ["F14", "F20"], "note": None,
                                   "frequencies": {"F14": "elke avond"}}
     outcome = resumed(memory.entries)
     assert outcome.consultation.result is not None
@@ -318,15 +319,20 @@ def test_the_journal_keeps_the_frequencies_and_a_resume_brings_them_back() -> No
 
 def test_a_choice_entry_of_an_earlier_version_still_replays() -> None:
     memory = MemoryJournal()
-    run_session(PROTOCOL, ScriptedListener([AGE, *PROFILE_B, "veertien", "ja"]), [],
+    run_intake_dialog(PROTOCOL, ScriptedListener([AGE, *PROFILE_B, "veertien", "ja"]), [],
                 journal=IntakeJournal(memory, 1))
-    assert memory.entries[-1] == {"kind": "choice", "codes": ["F14"]}  # nothing changed
-    outcome = resumed(memory.entries)
+    assert memory.entries[-1] == {"event": "answer", "question": CHOICE, "finding": None,
+                                  "value": ["F14"], "note": None}  # nothing changed
+    earlier = [*memory.entries[:-1], {"kind": "choice", "codes": ["F14"]}]
+    outcome = resumed(earlier)
     assert outcome.chosen_exercises == ("F14",) and outcome.exercise_frequencies == {}
     broken = [*memory.entries[:-1], {"kind": "choice", "codes": ["F14"],
                                      "frequencies": ["elke avond"]}]
     with pytest.raises(JournalMismatch):
         resumed(broken)
+    broken_now = [*memory.entries[:-1], {**memory.entries[-1], "frequencies": ["elke avond"]}]
+    with pytest.raises(JournalMismatch):
+        resumed(broken_now)
 
 
 # --- the records --------------------------------------------------------------------------------
@@ -457,7 +463,7 @@ def test_the_changed_frequency_reaches_the_records_the_sheet_and_the_session(
 
 def test_the_screens_session_uses_the_changed_frequency(page: Any,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.test_ui_flow import PROFILE_A
+    from tests.intake_lines import PROFILE_A_LINES as PROFILE_A
     from tests.ui_screen import ended, events
 
     monkeypatch.setenv("ASSISTANT_FAST_CLOCK", "1")

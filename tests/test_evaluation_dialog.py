@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from assistant.dialog.evaluation import Evaluation, parse_score, read_score, run_evaluation
+from assistant.dialog.evaluation import Evaluation, run_evaluation
 from assistant.dialog.events import SPOKEN, Event, Reprompt
-from assistant.dialog.readings import Answer, Doubt, Unclear
+from assistant.dialog.readings import Doubt, Unclear, Understood
+from assistant.dialog.scores import parse_score, read_score
 from assistant.dialog.yes_no import BASELINE_OFFER as QUESTION
 from assistant.dialog.yes_no import offer_baseline
 from assistant.protocol import load_protocol
@@ -231,7 +232,7 @@ def test_a_range_or_a_fraction_is_asked_again_saying_the_scale_counts_whole_poin
 ])
 def test_a_score_with_an_explanation_keeps_the_note(text: str, value: int, note: str) -> None:
     reading = read_score(text, VOCAB)
-    assert isinstance(reading, Answer) and (reading.value, reading.note) == (value, note)
+    assert isinstance(reading, Understood) and (reading.value, reading.note) == (value, note)
     assert parse_score(text, VOCAB) == value
 
 

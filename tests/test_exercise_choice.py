@@ -10,17 +10,16 @@ from typing import Any
 
 import pytest
 
-from assistant.dialog.consultation import DialogConfig
-from assistant.dialog.events import Event
-from assistant.dialog.exercise_choice import (
-    QUESTION,
-    ExerciseChoice,
+from assistant.dialog.choice_parsing import (
     choice_example,
     choice_phrases,
     menu_names,
     parse_choice,
     spoken_code,
 )
+from assistant.dialog.consultation import DialogConfig
+from assistant.dialog.events import Event
+from assistant.dialog.exercise_choice import QUESTION, ExerciseChoice
 from assistant.dialog.loop import run_dialog
 from assistant.protocol import ProtocolError
 from assistant.protocol.exercise_loader import parse_library

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.clock import FastClock
-from assistant.dialog.exercise_session import TEMPO_STEP
+from assistant.dialog.session_hearing import TEMPO_STEP
 from assistant.dialog.spoken import spoken_number, spoken_video
 from assistant.protocol.findings import ArmSide
 from tests.harness import PROTOCOL, of, run_exercises, said
@@ -305,7 +305,7 @@ def test_voice_commands_through_the_voice_listener() -> None:
     from assistant.speech.commands import VoiceCommands
     from assistant.speech.voice import VoiceListener
     from tests.fakes import ScriptedRecognizer
-    from tests.test_voice_dialog import LiveRoom, answer_audio
+    from tests.live_room import LiveRoom, answer_audio
 
     tiny = Exercise("F14", "Rotatieoefening nek en romp", "14", purpose="Soepel blijven.",
                     start="Ga zitten.", steps=("Draai naar links.", "Draai naar rechts."),

@@ -181,3 +181,22 @@ def test_end_of_input_stops_and_nothing_is_heard_after_the_end() -> None:
     assert dialog.outcome == "stopped" and not dialog.turns.confirming
     dialog.hear(Utterance("ja"))
     assert dialog.taken is None and kinds(dialog) == ["ask", "heard", "confirm"]
+
+
+def test_confirming_and_paused_are_the_state_of_the_turns_machine() -> None:
+    """A pause while an answer waits keeps it waiting: 'verder' reads it back again."""
+    dialog = ColourDialog()
+    dialog.start()
+    assert dialog.turns.state == "asking"
+    dialog.hear(Utterance("rood"))
+    assert dialog.turns.state == "confirming" and dialog.turns.confirming
+    dialog.hear(Utterance("pauze"))
+    assert dialog.turns.state == "paused_confirming"
+    assert dialog.turns.paused and dialog.turns.confirming
+    dialog.hear(Utterance("verder"))
+    assert dialog.turns.state == "confirming" and dialog.events[-1]["event"] == "confirm"
+    dialog.hear(Utterance("pauze"))
+    dialog.hear(Utterance("terug"))  # ends the pause and drops the answer waiting
+    assert dialog.turns.state == "asking" and dialog.events[-1]["event"] == "ask"
+    dialog.hear(Utterance("ja"))  # no answer waits: 'ja' is no colour
+    assert dialog.taken is None and dialog.events[-1]["event"] == "ask"

@@ -11,17 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.dialog.evaluation import SCALE, parse_score, read_score, run_evaluation
+from assistant.dialog.evaluation import run_evaluation
 from assistant.dialog.events import SPOKEN, Confirm, Event
 from assistant.dialog.intents import SYMPTOM_WORDS, interpret
 from assistant.dialog.numbers import FRACTION_WORDS, MULTIPLIERS
-from assistant.dialog.readings import Answer, Doubt, Intent, Unclear
+from assistant.dialog.readings import Doubt, Intent, Unclear, Understood
+from assistant.dialog.scores import SCALE, parse_score, read_score
 from assistant.dialog.spoken import spoken_number
 from assistant.dialog.words import clean, normal
 from assistant.protocol import load_protocol
-from assistant.speech.text import ScriptedListener
 from assistant.text import printable
 from bench.understanding import SCORE_QUESTIONS, expectation, load_scores, matches, misread, read
+from tests.intake_script import Said, ScriptDriver, script
 
 P = load_protocol()
 V = P.vocabulary
@@ -56,7 +57,7 @@ def test_a_check_not_done_is_doubt_whatever_comes_first(question_id: str, text: 
     ("nee, op gelet, niks gezien", "op gelet, niks gezien"),
 ])
 def test_a_check_that_was_done_keeps_its_nee(text: str, note: str) -> None:
-    assert said("rf_infection", text) == Answer(False, note)
+    assert said("rf_infection", text) == Understood(False, note)
 
 
 _NEGATIONS = ["niet", "nooit", "nog niet", "geen", "nog nooit"]
@@ -77,7 +78,7 @@ def test_a_negation_before_any_word_of_checking_is_doubt(opening: str, subject: 
 @given(st.sampled_from(sorted(V.unchecked_words)))
 def test_a_word_of_checking_without_a_negation_is_no_doubt(participle: str) -> None:
     text = f"nee, {participle}, niks bijzonders"
-    assert said("rf_infection", text) == Answer(False, f"{participle}, niks bijzonders")
+    assert said("rf_infection", text) == Understood(False, f"{participle}, niks bijzonders")
 
 
 def test_the_words_of_checking_include_looking_comparing_judging_and_trying() -> None:
@@ -96,7 +97,7 @@ def test_the_words_of_checking_include_looking_comparing_judging_and_trying() ->
     ("ja, 'n frontale botsing", True, "'n frontale botsing"),
 ])
 def test_zon_is_a_word_not_the_shorthand_for_nee(text: str, value: bool, note: str) -> None:
-    assert said("cs_vehicle", text) == Answer(value, note)
+    assert said("cs_vehicle", text) == Understood(value, note)
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -114,12 +115,12 @@ def test_normal_never_leaves_the_n_of_an_article(text: str, words: str) -> None:
 ])
 def test_the_short_article_and_abbreviations_are_still_no_answer(question_id: str,
                                                                  text: str) -> None:
-    assert not isinstance(said(question_id, text), Answer)
+    assert not isinstance(said(question_id, text), Understood)
 
 
 def test_op_zn_minst_is_a_bound_read_back() -> None:
     reading = said(ONSET, "op z'n minst zes weken")
-    assert reading == Answer(6.0, "op z'n minst zes weken", read_back=True)
+    assert reading == Understood(6.0, "op z'n minst zes weken", read_back=True)
 
 
 @given(st.sampled_from(["zo", "Zo", "m", "z"]), st.sampled_from(["'", "’", "‘", "`"]),
@@ -128,7 +129,7 @@ def test_no_clitic_makes_a_bare_n(word: str, mark: str, answer: str) -> None:
     text = f"{answer}, {word}{mark}n 110 per uur"
     assert "n" not in clean(text, V).split()
     reading = said("cs_vehicle", text)
-    assert isinstance(reading, Answer) and reading.value is (answer == "ja")
+    assert isinstance(reading, Understood) and reading.value is (answer == "ja")
 
 
 # --- 3. A "ja" with a negation in its story is a "ja" with a note --------------------------------
@@ -143,7 +144,7 @@ def test_no_clitic_makes_a_bare_n(word: str, mark: str, answer: str) -> None:
     ("fracture_ruled_out", "klopt, MRI, geen afwijkingen", "MRI, geen afwijkingen"),
 ])
 def test_a_yes_with_a_negation_in_its_story(question_id: str, text: str, note: str) -> None:
-    assert said(question_id, text) == Answer(True, note)
+    assert said(question_id, text) == Understood(True, note)
 
 
 CONTRADICTIONS = ["ja, nee", "ja nee", "ja, maar niet altijd", "ja, eigenlijk niet",
@@ -176,7 +177,7 @@ def test_a_no_right_after_the_yes_or_its_turn_is_always_a_contradiction(
                         "kan niet meer schrijven", "nooit eerder gehad"]))
 def test_a_negation_later_in_the_story_is_a_note(story: str, negated: str) -> None:
     text = f"ja, {story}, {negated}"
-    assert said("rf_spinal_cord_gait_hands", text) == Answer(True, f"{story}, {negated}")
+    assert said("rf_spinal_cord_gait_hands", text) == Understood(True, f"{story}, {negated}")
 
 
 # --- 4. A symptom word after a clear "ja" describes; alone it is doubt -------------------------
@@ -192,7 +193,7 @@ def test_a_negation_later_in_the_story_is_a_note(story: str, negated: str) -> No
 ])
 def test_a_symptom_word_in_a_description_after_a_yes(question_id: str, text: str,
                                                     note: str) -> None:
-    assert said(question_id, text) == Answer(True, note)
+    assert said(question_id, text) == Understood(True, note)
 
 
 @pytest.mark.parametrize("text", [
@@ -211,7 +212,7 @@ def test_the_symptom_words_are_doubt_phrases_of_the_vocabulary() -> None:
 
 
 def test_a_symptom_word_after_a_clear_choice_describes() -> None:
-    assert said("arm_side", "links, loopt onzeker") == Answer("left", "loopt onzeker")
+    assert said("arm_side", "links, loopt onzeker") == Understood("left", "loopt onzeker")
     assert said("arm_side", "links, onduidelijk") == Doubt()
 
 
@@ -246,7 +247,7 @@ NON_SCORES = [
 
 def taken_as_score(reading: Intent | None) -> bool:
     """The dialog would keep it as a score at once: a whole point of the scale, not read back."""
-    return isinstance(reading, Answer) and not reading.read_back \
+    return isinstance(reading, Understood) and not reading.read_back \
         and isinstance(reading.value, float) and reading.value in SCALE
 
 
@@ -258,7 +259,7 @@ def test_the_table_of_non_scores_is_large_and_distinct() -> None:
 def test_no_non_score_is_taken_as_a_score(text: str) -> None:
     reading = read_score(text, V)
     assert not taken_as_score(reading), reading
-    assert not isinstance(reading, Answer) or reading.value not in SCALE  # not even read back
+    assert not isinstance(reading, Understood) or reading.value not in SCALE  # not even read back
     assert parse_score(text, V) is None
 
 
@@ -285,7 +286,7 @@ def test_an_ordinal_a_time_or_a_count_of_something_else_is_no_score(text: str) -
     ("tien", 10, ""), ("een", 1, ""), ("acht punten", 8, ""), ("zes hoor", 6, ""),
 ])
 def test_a_plain_score_is_taken_as_it_is(text: str, value: int, note: str) -> None:
-    assert read_score(text, V) == Answer(float(value), note)
+    assert read_score(text, V) == Understood(float(value), note)
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -294,17 +295,28 @@ def test_a_plain_score_is_taken_as_it_is(text: str, value: int, note: str) -> No
     ("nou, zes vooral 's avonds, na het werk", 6), ("score: 3", 3),
 ])
 def test_a_score_taken_from_a_longer_phrase_is_read_back(text: str, value: int) -> None:
-    assert read_score(text, V) == Answer(float(value), text, read_back=True)
+    assert read_score(text, V) == Understood(float(value), text, read_back=True)
     assert parse_score(text, V) == value  # the number itself; the dialog reads it back
 
 
-def _measure(inputs: list[str]) -> tuple[Any, list[Event]]:
+def _measure(answers: dict[str, Said], confirms: dict[str, Said] | None = None,
+             ) -> tuple[Any, list[Event]]:
+    """The measurements of profile B answered by question id (nprs, psk1 … psk3)."""
     events: list[Event] = []
-    return run_evaluation(ScriptedListener(inputs), events.append, "B"), events
+    driver = ScriptDriver(script(answers, confirms=confirms, strict=True), P)
+
+    def emit(event: Event) -> None:
+        events.append(event)
+        driver(event)
+
+    evaluation = run_evaluation(driver, emit, "B")
+    driver.check()
+    return evaluation, events
 
 
 def test_the_measurement_reads_a_score_from_a_longer_phrase_back() -> None:
-    evaluation, events = _measure(["ik zou zeggen een zes", "ja", "vijf", "4", "drie"])
+    evaluation, events = _measure({"nprs": "ik zou zeggen een zes", "psk1": "vijf", "psk2": "4",
+                                   "psk3": "drie"})
     assert evaluation is not None and evaluation.nprs == 6
     [confirm] = [e for e in events if isinstance(e, Confirm)]
     assert (confirm.question, confirm.value, confirm.text) == (
@@ -314,7 +326,8 @@ def test_the_measurement_reads_a_score_from_a_longer_phrase_back() -> None:
 
 
 def test_a_score_read_back_and_denied_is_asked_again() -> None:
-    evaluation, events = _measure(["de pijn is zo'n zes", "nee", "zeven", "vijf", "4", "drie"])
+    evaluation, events = _measure({"nprs": ["de pijn is zo'n zes", "zeven"], "psk1": "vijf",
+                                   "psk2": "4", "psk3": "drie"}, confirms={"nprs": ["nee"]})
     assert evaluation is not None and evaluation.nprs == 7
     asked = [e.to_json()["question"] for e in events if e.to_json()["event"] == "ask"]
     assert asked[:2] == ["nprs", "nprs"]
@@ -322,7 +335,8 @@ def test_a_score_read_back_and_denied_is_asked_again() -> None:
 
 
 def test_a_plain_score_is_not_read_back() -> None:
-    evaluation, events = _measure(["zes", "een 5", "4, na het werk erger", "drie"])
+    evaluation, events = _measure({"nprs": "zes", "psk1": "een 5",
+                                   "psk2": "4, na het werk erger", "psk3": "drie"})
     assert evaluation is not None and (evaluation.nprs, evaluation.psk) == (6, (5, 4, 3))
     assert not [e for e in events if isinstance(e, Confirm)]
     assert [e.text for e in events if isinstance(e, SPOKEN)][1].startswith("PSK")
@@ -333,7 +347,7 @@ def test_a_plain_score_is_not_read_back() -> None:
 def test_every_plain_score_0_to_10(n: int, article: str, after: str) -> None:
     for number in (str(n), spoken_number(n)):
         reading = read_score(f"{article}{number}{after}", V)
-        assert isinstance(reading, Answer) and reading.value == n and not reading.read_back
+        assert isinstance(reading, Understood) and reading.value == n and not reading.read_back
 
 
 _NOT_A_COUNT = sorted(FRACTION_WORDS | MULTIPLIERS | {"uur", "keer", "minuten", "procent",
@@ -347,14 +361,14 @@ def test_a_number_with_a_fraction_multiplier_or_unit_is_never_a_score(
         n: int, spoken: bool, word: str, lead: str) -> None:
     number = spoken_number(n) if spoken else str(n)
     reading = read_score(f"{lead}{number} {word}", V)
-    assert not isinstance(reading, Answer), (number, word, reading)
+    assert not isinstance(reading, Understood), (number, word, reading)
 
 
 @given(st.text(max_size=60))
 def test_any_text_as_a_score_never_raises_and_a_read_back_keeps_the_words(text: str) -> None:
     reading = read_score(text, V)
-    assert reading is None or isinstance(reading, Answer | Doubt | Unclear)
-    if isinstance(reading, Answer) and reading.read_back:
+    assert reading is None or isinstance(reading, Understood | Doubt | Unclear)
+    if isinstance(reading, Understood) and reading.read_back:
         assert reading.note == printable(text.strip())  # as given, without control codes
 
 
@@ -373,8 +387,8 @@ def test_a_quote_mark_after_a_number_is_asked_again(question_id: str, text: str)
 def test_no_number_with_a_quote_mark_is_a_duration_or_a_score(n: int, mark: str,
                                                               unit: str) -> None:
     text = f"{n}{mark}{unit}"
-    assert not isinstance(said(ONSET, text), Answer)
-    assert not isinstance(read_score(text, V), Answer)
+    assert not isinstance(said(ONSET, text), Understood)
+    assert not isinstance(read_score(text, V), Understood)
 
 
 @pytest.mark.parametrize(("text", "weeks"), [
@@ -385,7 +399,7 @@ def test_an_apostrophe_that_is_no_sign_after_a_number_still_reads(text: str,
     if weeks is None:
         assert reading == Unclear("year")
     else:
-        assert isinstance(reading, Answer) and reading.value == pytest.approx(weeks)
+        assert isinstance(reading, Understood) and reading.value == pytest.approx(weeks)
 
 
 # --- 7. The benchmark corpus's score rows -------------------------------------------------------

@@ -16,7 +16,7 @@ from assistant.dialog.numbers import (
     parse_amount,
     word_value,
 )
-from assistant.dialog.readings import Answer, Doubt, Unclear
+from assistant.dialog.readings import Doubt, Unclear, Understood
 from assistant.dialog.words import clean
 from assistant.protocol.findings import MAX_AGE
 from assistant.protocol.model import Vocabulary
@@ -39,7 +39,7 @@ _NOT_ONE: Final = frozenset({"nee", "neen", "sorry", "bedoel", "correctie", "oud
                              "ongeveer", "rond", "circa", "boven", "onder", "dan"})
 
 
-def read_age(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None:
+def read_age(text: str, vocab: Vocabulary) -> Understood | Doubt | Unclear | None:
     """Whole years 0-120 (the value as a float, the findings' number type), with what was said
     after it as the note; Unclear('age') for a half, a range, two ages or over 120; None when no
     age leads the answer."""
@@ -68,7 +68,7 @@ def read_age(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None:
     # 'vijftig of zestig', 'tussen 40 en 50', '47 48': two ages, not one
     if any(word_value(w) is not None for w in rest) or (rest[:1] and rest[0] in _RANGE):
         return Unclear("age")
-    return Answer(value, _note(text, rest))
+    return Understood(value, _note(text, rest))
 
 
 def _note(text: str, rest: list[str]) -> str:

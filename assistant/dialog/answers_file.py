@@ -1,29 +1,31 @@
-"""Answering the intake from a findings file (`intake --answers FILE.json`)."""
+"""Answering the intake from a findings file (`intake --answers FILE.json`): each question
+asked gets the file's value for it, typed (speech.interfaces.Given), not words to parse."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from decimal import Decimal
-from typing import Final
 
 from assistant.dialog.events import Ask, Confirm, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
-from assistant.dialog.phrases import display_value
-from assistant.protocol.findings import NOT_RECORDED, OPTIONAL_KEYS, CSpineRule, Findings
+from assistant.protocol.findings import (
+    NOT_RECORDED,
+    OPTIONAL_KEYS,
+    UNKNOWN,
+    CSpineRule,
+    Findings,
+    Value,
+)
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.rules import skipped
-from assistant.speech.interfaces import Utterance
-
-MAX_ASKS: Final = 2  # a question asked again after doubt is answered once more, not forever
+from assistant.speech.interfaces import Given, Input, Utterance
 
 
 class FindingsAnswerer:
-    """A listener that says, for each question asked, what the findings file holds.
+    """A listener that gives, for each question asked, the value the findings file holds.
 
     After the profile it chooses `exercises` (none by default). It also watches the events (it
-    is a sink) to know which question is open and whether a confirmation is asked, which it
-    accepts. The answers go through the same parser as typed or spoken ones.
+    is a sink) to know which question is open. A value the file does not hold ends the input:
+    the intake stops (exit 1) rather than guess.
     """
 
     def __init__(self, findings: Findings, protocol: Protocol,
@@ -31,22 +33,20 @@ class FindingsAnswerer:
         self.findings = findings
         self.protocol = protocol
         self.exercises = exercises  # the home exercises to choose after the profile
-        self._reply: str | None = None
-        self._asked: Counter[str] = Counter()  # how often each question was asked
+        self._reply: Input | None = None
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Ask) and event.question == CHOICE_QUESTION:
-            self._reply = " ".join(self.exercises) or "geen"
+            self._reply = Utterance(" ".join(self.exercises) or "geen")
         elif isinstance(event, Ask):
-            self._asked[event.question] += 1
-            # a doubt is asked once more; a third time the file's answer cannot be taken, and
-            # the intake stops (exit 1) instead of asking forever
-            self._reply = (self._answer(self.protocol.question(event.question))
-                           if self._asked[event.question] <= MAX_ASKS else None)
+            value = self._answer(self.protocol.question(event.question))
+            self._reply = None if value is None else Given(event.question, value)
         elif isinstance(event, Confirm):
-            self._reply = "ja"
+            self._reply = Utterance("ja")  # the choice of exercises, read back
 
-    def _answer(self, question: Question) -> str | None:
+    def _answer(self, question: Question) -> Value | None:
+        """The file's value for `question` (True/False for a yes/no as said: "ja" is True), or
+        None when the file does not hold it."""
         part = question.part
         if part is not None:
             return self._part_answer(question, *part)
@@ -54,11 +54,11 @@ class FindingsAnswerer:
             key, _, member = question.also.partition(".")
             signs = self.findings.get(key)
             if isinstance(signs, tuple):  # the file says which: "ja" to each of those
-                return "ja" if member in signs else "nee"
+                return member in signs
         value = self.findings.get(question.finding)
         if value is None and question.may_be_unknown and question.type is not AnswerType.YES_NO:
-            return "weet ik niet"  # not in the file (a version-2 file): not known, the safer
-            # reading of each rule (asked once more, then recorded as not known)
+            return UNKNOWN  # not in the file (a version-2 file): not known, the safer reading
+            # of each rule
         if value is None and question.finding == "has_work":  # a file from before the question
             value = bool(self.findings.work_related or self.findings.work_absence_weeks)
         elif value is None and question.type is AnswerType.CHOICE \
@@ -68,14 +68,7 @@ class FindingsAnswerer:
             value = False  # left out of the file: not so
         if value is None or isinstance(value, CSpineRule):
             return None
-        if question.type is AnswerType.AGE:
-            assert isinstance(value, int)
-            return str(value)
-        if question.type is AnswerType.DURATION:
-            assert isinstance(value, float)
-            # exact, never in exponent form; a decimal comma ('2,125' is no thousands)
-            return f"{Decimal(repr(value)):f}".replace(".", ",") + " weken"
-        return display_value(question, value, self.protocol)
+        return value
 
     def _skipped(self, question: Question) -> bool:
         """A question the dialog skips for what the file knows (the age)."""
@@ -88,9 +81,9 @@ class FindingsAnswerer:
         nothing, so the intake reaches the same result as `classify`."""
         return bool(self.findings.red_flags)
 
-    def _part_answer(self, question: Question, key: str, member: str) -> str | None:
+    def _part_answer(self, question: Question, key: str, member: str) -> Value | None:
         """A file knows a category, not which sign: the first question of a member found says
-        "ja", the others of it "nee"; a red flag that is unknown is doubted."""
+        "ja", the others of it "nee"; a red flag that is unknown is not known."""
         first = next(q for q in self.protocol.questions if q.finding == question.finding
                      and not self._skipped(q))  # the first one the dialog asks
         if key == "c_spine_rule":
@@ -101,7 +94,7 @@ class FindingsAnswerer:
             if given is None:
                 return None
             found = given and first.id == question.id
-            return "ja" if found == question.yes_means else "nee"
+            return found == question.yes_means
         members = self.findings.get(key)
         if members is None and self._referred:
             members = ()
@@ -110,9 +103,9 @@ class FindingsAnswerer:
         unknown = {"red_flags": self.findings.red_flags_unknown,
                    "precautions": self.findings.precautions_unknown}.get(key, ())
         if member in unknown and member not in (members or ()):
-            return "weet ik niet"
-        return "ja" if member in members and first.id == question.id else "nee"
+            return UNKNOWN
+        return member in members and first.id == question.id
 
-    def listen(self, grammar: Sequence[str]) -> Utterance | None:
+    def listen(self, grammar: Sequence[str]) -> Input | None:
         reply, self._reply = self._reply, None
-        return None if reply is None else Utterance(reply)
+        return reply

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.dialog.consultation import RESULT, STATES, STOPPED, TRANSITIONS
+from assistant.dialog.consultation_table import RESULT, STATES, STOPPED, TRANSITIONS
 
 
 def _label(conditions: Sequence[Any], unless: Sequence[Any], otherwise: bool) -> str:

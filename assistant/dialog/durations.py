@@ -21,7 +21,7 @@ from assistant.dialog.calendar_answers import NEUTRAL as CALENDAR_NEUTRAL
 from assistant.dialog.calendar_answers import VOCABULARY as CALENDAR_WORDS
 from assistant.dialog.calendar_answers import start_date
 from assistant.dialog.numbers import HALF_WORDS, MARKED_NUMBER, parse_amount
-from assistant.dialog.readings import Answer, Unclear
+from assistant.dialog.readings import Unclear, Understood
 from assistant.dialog.words import at, clean, longest_prefix, normal
 from assistant.protocol.findings import MAX_WEEKS
 from assistant.protocol.model import Question, Vocabulary
@@ -160,19 +160,19 @@ _PARTLY: Final = frozenset({"wel", "minder", "aangepast", "aangepaste", "halve",
 
 
 def _none_with_note(text: str, plain: list[str], vocab: Vocabulary,
-                    unit_days: dict[str, float]) -> Answer | None:
+                    unit_days: dict[str, float]) -> Understood | None:
     """'geen', 'nvt', 'n', also with an explanation ('geen, werkt gewoon'): 0 with its note;
-    Answer(-1) when an amount or unit follows ('nee, werkt halve dagen': asked again)."""
+    Understood(-1) when an amount or unit follows ('nee, werkt halve dagen': asked again)."""
     words = ["nee"] if plain == ["n"] else plain  # 'n' alone; not 'n v t' ('n.v.t.')
     taken = longest_prefix(words, vocab.none_duration)
     if not taken:
         return None
     rest = words[taken:]
     if any(parse_amount(rest, i) or w in unit_days or w in _PARTLY for i, w in enumerate(rest)):
-        return Answer(-1.0)  # 'nee, wel minder uren': working less is what is asked
+        return Understood(-1.0)  # 'nee, wel minder uren': working less is what is asked
     # 'geen, werkt gewoon' → 'werkt gewoon'; 'niet ziekgemeld' is kept whole, never 'ziekgemeld'
     note = (text.split(",", 1)[1] if "," in text else text) if rest else ""
-    return Answer(0.0, note.strip())
+    return Understood(0.0, note.strip())
 
 
 def _compound(amounts: list[_Amount], items: list[str]) -> bool:
@@ -221,8 +221,8 @@ def _just_now_after_a_correction(words: list[str], vocab: Vocabulary) -> bool | 
 
 
 def read_duration(text: str, question: Question, vocab: Vocabulary,
-                  today: date) -> Answer | Unclear | None:
-    """A duration in weeks (unrounded) as an Answer; Unclear when it must be asked again with a
+                  today: date) -> Understood | Unclear | None:
+    """A duration in weeks (unrounded) as an Understood; Unclear when it must be asked again with a
     reason; None when it is not understood. `today`: the consultation date (for 'sinds …').
     A number with a quote mark or another sign after it ('1"', "2'", '5’', '6%') is none:
     the sign is no unit of time."""
@@ -238,10 +238,10 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
         return None
     unit_days = dict(vocab.units + vocab.typed_units)
     if " ".join(w for w in plain if w not in _NEUTRAL) in vocab.just_now:
-        return Answer(0.0, text.strip(" .,;:!?"))  # 'vandaag', 'net', 'een paar uur geleden'
+        return Understood(0.0, text.strip(" .,;:!?"))  # 'vandaag', 'net', 'een paar uur geleden'
     just_now = _just_now_after_a_correction(words, vocab)
     if just_now is not None:  # '13 weken, eh nee, vandaag': the correction counts, read back
-        return Answer(0.0, text.strip(), read_back=True) if just_now else Unclear("two_amounts")
+        return Understood(0.0, text.strip(), read_back=True) if just_now else Unclear("two_amounts")
     if question.allow_none:
         none = _none_with_note(text, plain, vocab, unit_days)
         if none is not None:
@@ -263,7 +263,7 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
             weeks = (today - since).days / DAYS_PER_WEEK
             if weeks > MAX_WEEKS:
                 return Unclear("implausible")
-            return Answer(weeks, text.strip(), read_back=True, since=since)
+            return Understood(weeks, text.strip(), read_back=True, since=since)
     scan = _scan(words, unit_days, vocab.fillers)
     if scan is None or not scan.amounts:
         return None
@@ -302,4 +302,4 @@ def read_duration(text: str, question: Question, vocab: Vocabulary,
         return Unclear("implausible")
     inferred = corrected or scan.bound
     note = text.strip() if inferred or scan.free else ""
-    return Answer(weeks, note, read_back=inferred)
+    return Understood(weeks, note, read_back=inferred)

@@ -1,16 +1,20 @@
 """The dialog's event stream (DESIGN.md "Events"): typed, frozen events; `to_json()` gives the
-`--events` form, one JSON object per event with "event" first and the fields in their order.
+`--events` form, one JSON object per event with "event" first and the fields in their order,
+and `event_from_json` reads it back (the Wyoming way: the JSON form round-trips).
 
 The intake emits ask, heard, answer, confirm, reprompt, say, result (and error); the choice of
 exercises adds menu; a guided exercise session adds exercise, step, rep, hold, tempo and done.
+The intake's journal is events too (intake/journal.py): the answers (with what was heard), a
+`back` for each answer taken back, the choice of exercises (its answer) and, last, `stored`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self, Union, get_args, get_origin, get_type_hints
 
 from assistant.protocol.findings import Value
 
@@ -33,6 +37,8 @@ class Kind(StrEnum):
     HOLD = "hold"
     TEMPO = "tempo"
     DONE = "done"
+    BACK = "back"  # the journal's: an answer taken back
+    STORED = "stored"  # the journal's last entry: the intake is stored
 
 
 def json_value(value: Value | None) -> Any:
@@ -56,6 +62,22 @@ class BaseEvent:
             value = getattr(self, f.name)
             out[f.name] = list(value) if isinstance(value, tuple) else value
         return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """The event of its JSON form (`to_json`'s inverse): a field left out takes its default,
+        a list becomes the tuple the field holds; other keys are passed over. ValueError when
+        "event" is not this kind, a field is missing or holds a value of another type."""
+        if data.get("event") != str(cls.kind):
+            raise ValueError(f"geen {cls.kind}-gebeurtenis: {data.get('event')!r}")
+        hints = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name in data:
+                values[f.name] = _typed(hints[f.name], data[f.name], f.name)
+            elif f.default is MISSING and f.default_factory is MISSING:
+                raise ValueError(f"{cls.kind}: veld '{f.name}' ontbreekt")
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -92,7 +114,8 @@ class Answer(BaseEvent):
     """An answer taken (after any confirmation); `value` as JSON (json_value); `note` the
     explanation said with it ('ja, een kop-staartbotsing' → 'een kop-staartbotsing').
     `frequencies`: for the choice of exercises only, the frequencies the therapist changed
-    (code → Dutch words; in the JSON only when there are any)."""
+    (code → Dutch words; in the JSON only when there are any). `heard`: what was said, kept
+    in the journal (the stream shows it as its own `heard` event)."""
 
     kind: ClassVar[Kind] = Kind.ANSWER
     question: str
@@ -100,12 +123,19 @@ class Answer(BaseEvent):
     value: Any
     note: str = ""  # what was said beside the answer; null in the JSON when nothing was
     frequencies: dict[str, str] = field(default_factory=dict)
+    heard: str = ""  # the journal's: what was said (in the JSON only when it is kept)
 
     def to_json(self) -> dict[str, Any]:
         out = super().to_json()
         out["note"] = self.note or None
         _optional_frequencies(out, self.frequencies)
+        if not self.heard:
+            del out["heard"]
         return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return super().from_json({**data, "note": data.get("note") or ""})
 
 
 def _optional_frequencies(out: dict[str, Any], frequencies: dict[str, str]) -> None:
@@ -166,6 +196,11 @@ class Say(BaseEvent):
     def to_json(self) -> dict[str, Any]:
         return {"event": str(self.kind), "kind": self.say_kind, "text": self.text}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        renamed = {k: v for k, v in data.items() if k != "kind"}
+        return super().from_json({**renamed, "say_kind": data.get("kind")})
+
 
 @dataclass(frozen=True)
 class ResultEvent(BaseEvent):
@@ -193,6 +228,12 @@ class MenuItem:
             out["frequency"] = self.frequency
         return out
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MenuItem:
+        return cls(_typed(str, data.get("code"), "code"), _typed(str, data.get("name"), "name"),
+                   _typed(str, data.get("technical_name"), "technical_name"),
+                   _typed(str, data.get("frequency", ""), "frequency"))
+
 
 @dataclass(frozen=True)
 class Menu(BaseEvent):
@@ -217,6 +258,12 @@ class Menu(BaseEvent):
         if self.cautions:
             out["cautions"] = list(self.cautions)
         return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        items = {key: tuple(MenuItem.from_json(item) for item in _typed(list, data[key], key))
+                 for key in ("exercises", "if_insufficient") if key in data}
+        return super().from_json({**data, **items})
 
 
 @dataclass(frozen=True)
@@ -268,8 +315,69 @@ class Done(BaseEvent):
     stopped: bool
 
 
+@dataclass(frozen=True)
+class Back(BaseEvent):
+    """The journal's: the answer to `question` was taken back ('terug')."""
+
+    kind: ClassVar[Kind] = Kind.BACK
+    question: str
+
+
+@dataclass(frozen=True)
+class Stored(BaseEvent):
+    """The journal's last entry: its intake is stored (`consultation`: its id; None without a
+    patient id). Written by the records store in the same transaction (Store.finish_intake)."""
+
+    kind: ClassVar[Kind] = Kind.STORED
+    consultation: int | None
+
+
 Event = (Ask | Heard | Answer | Confirm | Reprompt | Say | ResultEvent | ErrorEvent | Menu
          | ExerciseStart | Step | Rep | Hold | Tempo | Done)
+JournalEvent = Answer | Back | Stored  # what an intake's journal holds
 Emit = Callable[[Event], None]
+EVENTS: dict[str, type[BaseEvent]] = {
+    str(c.kind): c for c in (Ask, Heard, Answer, Confirm, Reprompt, Say, ResultEvent,
+                             ErrorEvent, Menu, ExerciseStart, Step, Rep, Hold, Tempo, Done,
+                             Back, Stored)}
+
 SPOKEN = (Ask, Confirm, Reprompt, Say)  # the events a speaker says
 SPOKEN_KINDS = frozenset(str(e.kind) for e in SPOKEN)  # their "event" in the JSON form
+
+
+def event_from_json(data: Mapping[str, Any]) -> BaseEvent:
+    """Any event of its JSON form (its "event" names the class). ValueError when the form is
+    not an event's."""
+    kind = data.get("event") if isinstance(data, Mapping) else None
+    if not isinstance(kind, str) or kind not in EVENTS:
+        raise ValueError(f"onbekende gebeurtenis: {kind!r}")
+    return EVENTS[kind].from_json(data)
+
+
+def _typed(hint: Any, value: Any, name: str) -> Any:
+    """`value` as a field of type `hint` holds it (a list as a tuple); ValueError when it is
+    of another type. JSON values only: str, int, float, bool, None, list, dict."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType):
+        for arg in args:
+            try:
+                return _typed(arg, value, name)
+            except ValueError:
+                continue
+        raise ValueError(f"veld '{name}': {value!r} past niet")
+    if hint is Any:
+        return value
+    if hint is type(None):
+        if value is None:
+            return None
+    elif origin is tuple and isinstance(value, list | tuple):
+        return tuple(value)
+    elif origin is dict and isinstance(value, dict):
+        return dict(value)
+    elif hint in (int, float):
+        if isinstance(value, int | float) and not isinstance(value, bool) and (
+                hint is float or isinstance(value, int)):
+            return hint(value)
+    elif isinstance(hint, type) and isinstance(value, hint):
+        return value
+    raise ValueError(f"veld '{name}': {value!r} past niet")

@@ -2,35 +2,22 @@
 'volgende / herhaal / pauze / verder / langzamer / sneller / stop' heard at any moment.
 
 The machine is declared in the table below; each state's work (speaking, waiting) is in a
-`_perform_<state>` method. A command heard during a wait interrupts that work and fires its
-trigger; the position (exercise, side, set, repetition, step) is kept, so pause and repeat go on
-exactly where they left off.
+`_perform_<state>` method. A command heard during a wait (session_hearing.py) interrupts that
+work and fires its trigger; the position (exercise, side, set, repetition, step) is kept, so
+pause and repeat go on exactly where they left off.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
-
-from transitions import Machine
+from typing import Final
 
 from assistant.clock import Clock
-from assistant.dialog.events import (
-    Done,
-    Emit,
-    ExerciseStart,
-    Heard,
-    Hold,
-    Rep,
-    Reprompt,
-    Say,
-    Step,
-    Tempo,
-)
+from assistant.dialog.events import Done, Emit, ExerciseStart, Hold, Rep, Say, Step
+from assistant.dialog.machine import Row, table_machine
+from assistant.dialog.session_hearing import Interrupt, SessionHearing
 from assistant.dialog.spoken import spoken_number, spoken_video
-from assistant.dialog.words import clean
 from assistant.protocol.exercises import (
     Caution,
     Exercise,
@@ -47,15 +34,13 @@ from assistant.text import dutch_list
 
 STEP_SECONDS: Final = 4.0  # s to follow one spoken step of a counted exercise
 GET_READY_SECONDS: Final = 5.0  # s to take the starting position
-TEMPO_STEP: Final = 1.25  # 'langzamer' multiplies waits by this, 'sneller' divides
-TEMPO_RANGE: Final = (0.5, 2.0)
 COUNTDOWN: Final = 3  # the last seconds of a hold are counted aloud
 
 STATES: Final = ["ready", "intro", "exercise", "steps", "counting", "rest", "closing",
                  "paused", "done", "stopped"]
 ACTIVE: Final = ["exercise", "steps", "counting", "rest"]
 
-TRANSITIONS: Final[list[dict[str, Any]]] = [
+TRANSITIONS: Final[list[Row]] = [
     {"trigger": "advance", "source": "ready", "dest": "intro"},
     {"trigger": "advance", "source": "intro", "dest": "exercise", "conditions": "has_exercises"},
     {"trigger": "advance", "source": "intro", "dest": "closing"},
@@ -113,31 +98,16 @@ class SessionOutcome:
     stopped: bool = False
 
 
-class _Heard(Exception):
-    """A command that interrupts the current state's work."""
-
-    def __init__(self, trigger: str) -> None:
-        super().__init__(trigger)
-        self.trigger = trigger
-
-
-def session_commands(texts: SessionTexts, vocab: Vocabulary) -> dict[str, str]:
-    """Every phrase that commands the session, mapped to its trigger."""
-    phrases: dict[str, str] = {}
-    consult = dict(vocab.commands)
-    for name, trigger in (("repeat", "repeat"), ("pause", "pause"), ("resume", "resume"),
-                          ("stop", "stop"), ("help", "help")):
-        for phrase in consult.get(name, ()):
-            phrases[phrase] = trigger
-    for name, session_phrases in texts.commands:
-        trigger = {"next": "skip"}.get(name, name)
-        for phrase in session_phrases:
-            phrases[phrase] = trigger
-    return phrases
-
-
 class ExerciseSession:
     """One guided session through `exercises`, talking through `emit` and hearing `commands`."""
+
+    # the machine's triggers (TRANSITIONS), bound by `transitions`
+    advance: Callable[[], bool]
+    skip: Callable[[], bool]
+    repeat: Callable[[], bool]
+    pause: Callable[[], bool]
+    resume: Callable[[], bool]
+    stop: Callable[[], bool]
 
     def __init__(self, exercises: Sequence[Exercise], texts: SessionTexts, vocab: Vocabulary,
                  emit: Emit, commands: CommandSource, clock: Clock,
@@ -149,20 +119,16 @@ class ExerciseSession:
         self.exercises = [adapted(e, cautions) for e in exercises
                           if excluded(e, cautions) is None]
         self.texts = texts
-        self.vocab = vocab
         self.emit = emit
-        self.commands = commands
         self.clock = clock
-        self.phrases = session_commands(texts, vocab)
-        self.grammar = sorted(self.phrases)
+        self.hearing = SessionHearing(texts, vocab, emit, commands, clock, lambda: self.state,
+                                      self.config.stop_when_input_ends)
         self.index = 0
         self.position = Position()
-        self.tempo = 1.0
         self.outcome = SessionOutcome(skipped=[e.code for e, _ in self.left_out])
         self._paused_from = "exercise"
         self.state: str = STATES[0]
-        self.machine = Machine(model=self, states=STATES, transitions=TRANSITIONS,
-                               initial="ready", auto_transitions=False)
+        self.machine = table_machine(self, STATES, TRANSITIONS, "ready")
 
     # --- conditions and callbacks named in the table --------------------------------------------
     def has_exercises(self) -> bool:
@@ -218,13 +184,13 @@ class ExerciseSession:
 
     def run(self) -> SessionOutcome:
         """Run the session to its end: the closing words, or a stop."""
-        self._fire("advance")
+        self._fire(self.advance)
         while self.state not in ("done", "stopped"):
             try:
                 getattr(self, f"_perform_{self.state}")()
-                self._fire("advance")
-            except _Heard as heard:
-                self._fire(heard.trigger)
+                self._fire(self.advance)
+            except Interrupt as heard:
+                self._fire(self._command(heard.trigger))
         if self.state == "stopped":
             self.outcome.stopped = True
             self._say(self.texts.stopped, "stopped")
@@ -232,9 +198,16 @@ class ExerciseSession:
                        self.outcome.stopped))
         return self.outcome
 
-    def _fire(self, trigger: str) -> None:
-        fired: bool = self.machine.events[trigger].trigger(self)
-        assert fired, f"no transition for {trigger} from {self.state}"
+    def _fire(self, trigger: Callable[[], bool]) -> None:
+        state = self.state
+        fired = trigger()
+        assert fired, f"no transition for {trigger} from {state}"
+
+    def _command(self, name: str) -> Callable[[], bool]:
+        """The trigger of a command heard ('skip', 'repeat', 'pause', 'resume', 'stop')."""
+        triggers = {"skip": self.skip, "repeat": self.repeat, "pause": self.pause,
+                    "resume": self.resume, "stop": self.stop}
+        return triggers[name]
 
     def _next_exercise(self) -> None:
         self.index += 1
@@ -242,53 +215,6 @@ class ExerciseSession:
 
     def _say(self, text: str, kind: str) -> None:
         self.emit(Say(kind, text))
-
-    # --- waiting and hearing --------------------------------------------------------------------
-    def _wait(self, seconds: float, *, paced: bool = True) -> None:
-        """Let `seconds` pass (scaled by the tempo when `paced`), hearing commands meanwhile."""
-        self._wait_until(self.clock.now() + seconds * (self.tempo if paced else 1.0))
-
-    def _wait_until(self, deadline: float) -> None:
-        while (remaining := deadline - self.clock.now()) > 1e-9:
-            heard = self.commands.wait(self.grammar, 0 if self.clock.fast else remaining)
-            if heard is None:
-                if self.commands.ended and self.config.stop_when_input_ends:
-                    raise _Heard("stop")
-                if self.clock.fast:
-                    self.clock.advance(remaining)
-                elif self.commands.ended:
-                    self._real_sleep(deadline)
-                continue
-            self._hear(heard.text, heard.confidence, heard.source)
-
-    def _real_sleep(self, deadline: float) -> None:
-        time.sleep(max(0.0, deadline - self.clock.now()))
-
-    def _hear(self, text: str, confidence: float, source: str) -> None:
-        self.emit(Heard(text, confidence, source))
-        trigger = self.phrases.get(clean(text, self.vocab))
-        if trigger in ("slower", "faster"):
-            self._change_tempo(TEMPO_STEP if trigger == "slower" else 1 / TEMPO_STEP)
-        elif trigger in ("skip", "repeat", "pause", "stop"):
-            if trigger == "repeat":
-                self._say(self.texts.repeat, "notice")
-            elif trigger == "pause":
-                self._say(self.texts.paused, "notice")
-            raise _Heard(trigger)
-        elif trigger == "resume":
-            return  # not paused: nothing to resume
-        else:
-            self.emit(Reprompt(str(self.state), "not_understood", self.texts.not_understood))
-
-    def _change_tempo(self, factor: float) -> None:
-        low, high = TEMPO_RANGE
-        tempo = min(high, max(low, self.tempo * factor))
-        if abs(tempo - self.tempo) < 1e-9:
-            self._say(self.texts.tempo_limit, "notice")
-            return
-        self.tempo = tempo
-        self._say(self.texts.slower if factor > 1 else self.texts.faster, "notice")
-        self.emit(Tempo(round(self.tempo, 3)))
 
     # --- the work of each state -----------------------------------------------------------------
     def _perform_intro(self) -> None:
@@ -335,7 +261,7 @@ class ExerciseSession:
         self._say(ex.start, "step")
         if ex.setup_seconds:
             self._say(t.setup, "exercise")
-        self._wait(ex.setup_seconds or self.config.get_ready_seconds)
+        self.hearing.wait(ex.setup_seconds or self.config.get_ready_seconds)
 
     def _dosage_lines(self) -> list[str]:
         d, t = self.current.dosage, self.texts
@@ -364,7 +290,7 @@ class ExerciseSession:
         while p.step < len(ex.steps):
             self.emit(Step(p.step + 1, ex.steps[p.step], ex.code))
             self._say(ex.steps[p.step], "step")
-            self._wait(pause, paced=not timed)
+            self.hearing.wait(pause, paced=not timed)
             p.step += 1
         if not p.explained:
             p.explained = True
@@ -391,15 +317,15 @@ class ExerciseSession:
             self._say(t.rep.format(number=spoken_number(p.rep + 1)), "count")
             cues = self.current.rep_cues
             if d.hold_seconds:  # held where the movement turns: out, hold, back
-                self._wait(d.pace_seconds / 2)
+                self.hearing.wait(d.pace_seconds / 2)
                 self._hold(d.hold_seconds)
-                self._wait(d.pace_seconds / 2)
+                self.hearing.wait(d.pace_seconds / 2)
             elif cues:  # the parts of one repetition, each in its share of the pace
                 for cue in cues:
                     self._say(cue, "count")
-                    self._wait(d.pace_seconds / len(cues))
+                    self.hearing.wait(d.pace_seconds / len(cues))
             else:
-                self._wait(d.pace_seconds)
+                self.hearing.wait(d.pace_seconds)
             p.rep += 1
         p.rep = 0
         p.set += 1
@@ -413,9 +339,9 @@ class ExerciseSession:
         self.emit(Hold(seconds, self.current.code))
         self._say(self.current.hold_cue, "count")
         for left in range(min(COUNTDOWN, seconds), 0, -1):
-            self._wait_until(start + seconds - left)
+            self.hearing.wait_until(start + seconds - left)
             self._say(self.texts.hold_left.format(number=spoken_number(left)), "count")
-        self._wait_until(start + seconds)
+        self.hearing.wait_until(start + seconds)
         self._say(self.texts.release, "count")
 
     def _perform_rest(self) -> None:
@@ -424,7 +350,7 @@ class ExerciseSession:
             self._say_other_side()  # after this rest: turning over takes its time
         if seconds:
             self._say(self.texts.rest.format(seconds=spoken_number(seconds)), "exercise")
-        self._wait(seconds, paced=False)
+        self.hearing.wait(seconds, paced=False)
 
     def _say_other_side(self) -> None:
         """How the current side begins ('Draai om en ga op uw linkerzij liggen.'), once."""
@@ -438,17 +364,4 @@ class ExerciseSession:
             self._say(line, "closing")
 
     def _perform_paused(self) -> None:
-        while True:
-            heard = self.commands.wait(self.grammar, None)
-            if heard is None:
-                if self.commands.ended:
-                    raise _Heard("stop")
-                continue
-            self.emit(Heard(heard.text, heard.confidence, heard.source))
-            trigger = self.phrases.get(clean(heard.text, self.vocab))
-            if trigger == "resume":
-                self._say(self.texts.resumed, "notice")
-                raise _Heard("resume")
-            if trigger == "stop":
-                raise _Heard("stop")
-            self._say(self.texts.paused, "notice")
+        self.hearing.wait_paused()

@@ -16,12 +16,22 @@ from typing import Final
 
 from assistant.dialog.age import read_age
 from assistant.dialog.durations import correction_at, read_duration
-from assistant.dialog.readings import Answer, Between, Command, Doubt, Intent, Unclear
+from assistant.dialog.readings import Between, Command, Doubt, Intent, Unclear, Understood
 from assistant.dialog.words import clean, contains, longest_prefix, normal
 from assistant.protocol.model import AnswerType, Question, Vocabulary
 
-__all__ = ["Answer", "Between", "Command", "Doubt", "Intent", "Unclear", "interpret",
-           "parse_command", "parse_yes_no", "read_yes_no"]
+__all__ = [
+    "Between",
+    "Command",
+    "Doubt",
+    "Intent",
+    "Unclear",
+    "Understood",
+    "interpret",
+    "parse_command",
+    "parse_yes_no",
+    "read_yes_no",
+]
 
 # Keyboard shorthand and slips for the first word: 'j', 'n', 'jaa', 'neee'.
 _SLIPS: Final = ((re.compile(r"j|ja+h?|jaa+"), "ja"), (re.compile(r"n|ne{3,}|neen+"), "nee"))
@@ -185,7 +195,7 @@ def _strip_word(note: str, words: frozenset[str]) -> str:
     return rest.strip(_PUNCTUATION) if normal(first) in words else note
 
 
-def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None:
+def read_yes_no(text: str, vocab: Vocabulary) -> Understood | Doubt | Unclear | None:
     """'ja', 'nee hoor', 'j', 'neee'; 'ja, het gaat steeds beter' (with its note); doubt
     ('weet ik niet', 'nee, ik denk het niet', 'ja, misschien'); 'ja, nee' → Unclear."""
     words = _tokens(text, vocab)
@@ -199,7 +209,7 @@ def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None
         return None
     value, rest = yes > no, words[taken:]
     if rest and " ".join(rest) in (vocab.yes if value else vocab.no):
-        return Answer(value)  # 'ja, klopt', 'nee, niet echt': said twice, nothing more
+        return Understood(value)  # 'ja, klopt', 'nee, niet echt': said twice, nothing more
     if value and _against_yes(rest, vocab):
         return Unclear("contradiction")  # 'ja, nee', 'ja, maar niet altijd'
     if not value and (_AGAINST_NO.intersection(rest) or rest[:1] == ["wel"]
@@ -207,25 +217,25 @@ def read_yes_no(text: str, vocab: Vocabulary) -> Answer | Doubt | Unclear | None
                       or (longest_prefix(rest, vocab.yes) and len(rest) <= 2)):
         return Unclear("contradiction")  # 'nee hoor, toch wel', 'nee, wel wat minder'
     if not rest:
-        return Answer(value)
+        return Understood(value)
     # 'nee, geen koorts': the note keeps its 'geen' (the answer alone is 'nee'); 'ja graag,
     # nu meteen': the note is 'nu meteen'
     shortest = min(k for k in range(1, taken + 1)
                    if " ".join(words[:k]) in (vocab.yes if value else vocab.no))
     start = shortest if _AGAINST_YES.intersection(words[shortest:taken]) else taken
     if words[start - 1] in _NEGATION_WORDS and len(clause) > start:
-        return Answer(value, text.strip(_PUNCTUATION))  # 'geen koorts': never 'koorts' alone
-    return Answer(value, _strip_word(_note(text, vocab, start), _DECORATION))
+        return Understood(value, text.strip(_PUNCTUATION))  # 'geen koorts': never 'koorts' alone
+    return Understood(value, _strip_word(_note(text, vocab, start), _DECORATION))
 
 
 def parse_yes_no(text: str, vocab: Vocabulary) -> bool | None:
     """A plain ja or nee, also with an explanation after it; None for anything else."""
     reading = read_yes_no(text, vocab)
-    return reading.value is True if isinstance(reading, Answer) else None
+    return reading.value is True if isinstance(reading, Understood) else None
 
 
 def read_choice(text: str, question: Question,
-                vocab: Vocabulary) -> Answer | Between | Doubt | Unclear | None:
+                vocab: Vocabulary) -> Understood | Between | Doubt | Unclear | None:
     """One of the question's choices ('fors', 'links, vooral de duim'), a phrase between two of
     them ('matig'), doubt, or two choices at once ('links, nee rechts') → Unclear."""
     said = _tokens(text, vocab)
@@ -254,12 +264,12 @@ def read_choice(text: str, question: Question,
     if _COMPARED.intersection(rest) or (value == "none" and _EXCEPT.intersection(rest)):
         return Unclear("contradiction")  # 'fors minder', 'geen, alleen bij sporten'
     if rest and " ".join(rest) in same:
-        return Answer(value)  # 'een beetje, niet veel': said twice
+        return Understood(value)  # 'een beetje, niet veel': said twice
     others = {p for v, phrases in question.choices if v != value for p in phrases}
     named = {p for p in others if p not in _GENERIC} | {p for p in others if rest[:1] == [p]}
     if contains(rest, named) or contains(rest, question.between):
         return Unclear("contradiction")
-    return Answer(value, _note(text, vocab, lead + taken))
+    return Understood(value, _note(text, vocab, lead + taken))
 
 
 def _best_choice(words: list[str], question: Question) -> tuple[str, int]:
@@ -269,7 +279,7 @@ def _best_choice(words: list[str], question: Question) -> tuple[str, int]:
 
 
 def _corrected_choice(text: str, rest: list[str], question: Question,
-                      vocab: Vocabulary) -> Answer | None:
+                      vocab: Vocabulary) -> Understood | None:
     """'een beetje, eh nee, fors', 'links, sorry, rechts': a correcting word (durations.py's,
     or a filler), then a whole other choice to the end → that choice, read back."""
     words = normal(text).split()  # with the fillers: 'eh' may be what corrects
@@ -280,7 +290,7 @@ def _corrected_choice(text: str, rest: list[str], question: Question,
         after = " ".join(w for w in words[i + len(fix) :] if w not in vocab.fillers)
         chosen = [v for v, phrases in question.choices if after in phrases]
         if chosen and rest:
-            return Answer(chosen[0], text.strip(), read_back=True)
+            return Understood(chosen[0], text.strip(), read_back=True)
     return None
 
 

@@ -5,9 +5,11 @@ session keeps its own loop: it is timed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, Protocol
+from contextlib import suppress
+from typing import Literal, Protocol, runtime_checkable
 
-from assistant.speech.interfaces import Listener, Utterance
+from assistant.errors import UsageError
+from assistant.speech.interfaces import Correction, Given, Listener, Utterance
 
 Outcome = Literal["running", "done", "stopped"]
 
@@ -31,11 +33,46 @@ class Dialog(Protocol):
         ...
 
 
+@runtime_checkable
+class Correctable(Protocol):
+    """A dialog whose answers a screen can change (the intake)."""
+
+    def change(self, question_id: str) -> None:
+        """Take the answers back until `question_id` is asked again (UsageError when it
+        cannot be: not answered, or the result is given)."""
+        ...
+
+
+@runtime_checkable
+class Answerable(Protocol):
+    """A dialog that takes typed answers (the intake, from a findings file)."""
+
+    def give(self, question_id: str, value: object) -> None:
+        """Take `value` as the answer to `question_id`, the open question."""
+        ...
+
+
 def run_dialog(dialog: Dialog, listener: Listener, *, started: bool = False) -> Outcome:
     """Start `dialog` (unless `started`: a resumed intake has announced itself) and give it what
-    the listener hears until it is done or stopped; end of input stops it."""
+    the listener hears until it is done or stopped; end of input stops it. A screen's
+    correction goes to a dialog that takes corrections; it is passed over by any other, and
+    when it no longer fits (the screen checks it before it sends it). A typed answer goes to a
+    dialog that takes them (ValueError for any other: a listener that gives them belongs to
+    the intake)."""
     if not started:
         dialog.start()
     while dialog.outcome == "running":
-        dialog.hear(listener.listen(dialog.grammar()))
+        heard = listener.listen(dialog.grammar())
+        if isinstance(heard, Correction):
+            if isinstance(dialog, Correctable):
+                # answered or concluded since the screen looked (UsageError): nothing changes
+                with suppress(UsageError):
+                    dialog.change(heard.question)
+            continue
+        if isinstance(heard, Given):
+            if not isinstance(dialog, Answerable):
+                raise ValueError(f"deze dialoog neemt geen getypte antwoorden: {heard!r}")
+            dialog.give(heard.question, heard.value)
+            continue
+        dialog.hear(heard)
     return dialog.outcome

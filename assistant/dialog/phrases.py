@@ -7,7 +7,7 @@ from functools import cache
 from assistant.dialog.numbers import NUMBER_WORDS
 from assistant.protocol.findings import MAX_AGE, UNKNOWN, Value
 from assistant.protocol.model import AnswerType, Protocol, Question, Vocabulary
-from assistant.protocol.rules import Result
+from assistant.protocol.result import Result
 from assistant.text import format_weeks
 
 MAX_SPOKEN_AMOUNT = 60  # durations said in words go up to sixty (weeks, days, months)

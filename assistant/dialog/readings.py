@@ -19,7 +19,7 @@ class Command:
 
 
 @dataclass(frozen=True)
-class Answer:
+class Understood:
     """An answer to the current question, in the finding's type.
 
     `note`: what was said beside the answer ('ja, het gaat steeds beter' → 'het gaat steeds
@@ -56,4 +56,4 @@ class Unclear:
     reason: str
 
 
-Intent = Command | Answer | Doubt | Between | Unclear
+Intent = Command | Understood | Doubt | Between | Unclear

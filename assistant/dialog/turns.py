@@ -5,25 +5,57 @@ per question with a hint from the `max_tries`-th on (the commands when typed, th
 spoken), and an answer waiting for ja or nee. The dialog that owns the turns (a `TurnOwner`)
 says what an answer means, where `terug` goes and what `stop` does; everything is reported as
 typed events through the owner's `emit`.
+
+Whether an answer waits for ja or nee, and whether the dialog is paused, is the state of a
+`transitions` machine declared in the table below (TRANSITIONS).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Final, Protocol
+from typing import ClassVar, Final, Protocol
 
 from assistant.dialog.events import Ask, Confirm, Emit, Event, Heard, Reprompt
 from assistant.dialog.intents import parse_command, read_yes_no
 from assistant.dialog.loop import Outcome
+from assistant.dialog.machine import Row, table_machine
 from assistant.dialog.phrases import command_phrases
-from assistant.dialog.readings import Answer, Doubt
+from assistant.dialog.readings import Doubt, Understood
 from assistant.protocol.dialog_texts import TurnTexts
 from assistant.protocol.model import Vocabulary
 from assistant.speech.interfaces import Utterance
 
 MAX_UTTERANCE: Final = 500  # characters: a longer utterance is no answer (and is cut in events)
 MAX_TRIES: Final = 3  # failed tries before the commands (text) or the keyboard (voice) are offered
+
+ASKING: Final = "asking"  # a question is open
+CONFIRMING: Final = "confirming"  # an answer was read back and waits for ja or nee
+PAUSED: Final = "paused"  # 'pauze' while asking
+PAUSED_CONFIRMING: Final = "paused_confirming"  # 'pauze' while an answer waits for ja or nee
+STATES: Final = (ASKING, CONFIRMING, PAUSED, PAUSED_CONFIRMING)
+# The turns, as a table (first matching row wins; a `dest` of None stays in the state).
+TRANSITIONS: Final[list[Row]] = [
+    # an answer read back; a new read-back (a corrected choice) takes the place of the old
+    {"trigger": "read_back", "source": [ASKING, CONFIRMING], "dest": CONFIRMING},
+    # the answer waiting is settled: 'ja', 'nee', or doubt (when the owner takes doubt)
+    {"trigger": "yes", "source": CONFIRMING, "dest": ASKING},
+    {"trigger": "no", "source": CONFIRMING, "dest": ASKING},
+    {"trigger": "doubt", "source": CONFIRMING, "dest": ASKING},
+    {"trigger": "pause", "source": ASKING, "dest": PAUSED},
+    {"trigger": "pause", "source": CONFIRMING, "dest": PAUSED_CONFIRMING},
+    {"trigger": "pause", "source": [PAUSED, PAUSED_CONFIRMING], "dest": None},
+    # 'verder' or 'herhaal' (also when not paused: the question or read-back again)
+    {"trigger": "resume", "source": PAUSED, "dest": ASKING},
+    {"trigger": "resume", "source": PAUSED_CONFIRMING, "dest": CONFIRMING},
+    {"trigger": "resume", "source": [ASKING, CONFIRMING], "dest": None},
+    # 'terug' ends a pause and drops an answer waiting for confirmation
+    {"trigger": "back", "source": list(STATES), "dest": ASKING},
+    # 'stop' (or the end of the input) drops an answer waiting; the owner ends the dialog
+    {"trigger": "stop", "source": CONFIRMING, "dest": ASKING},
+    {"trigger": "stop", "source": PAUSED_CONFIRMING, "dest": PAUSED},
+    {"trigger": "stop", "source": [ASKING, PAUSED], "dest": None},
+]
 
 
 class TurnOwner(Protocol):
@@ -71,6 +103,16 @@ class Turns:
     """The turns of one dialog: its owner asks with `ask`, reads an answer back with `confirm`,
     and counts a failed try with `retry`; `hear` takes what was said."""
 
+    # the machine's triggers (TRANSITIONS), bound by `transitions`
+    read_back: ClassVar[Callable[..., bool]]
+    yes: ClassVar[Callable[..., bool]]
+    no: ClassVar[Callable[..., bool]]
+    doubt: ClassVar[Callable[..., bool]]
+    pause: ClassVar[Callable[..., bool]]
+    resume: ClassVar[Callable[..., bool]]
+    back: ClassVar[Callable[..., bool]]
+    stop: ClassVar[Callable[..., bool]]
+
     owner: TurnOwner
     texts: TurnTexts
     vocab: Vocabulary
@@ -80,17 +122,25 @@ class Turns:
     exhausted: Callable[[], None] | None = None  # instead of the hints: give up (an offer)
     hears: Callable[[Sequence[str]], bool] | None = None  # by voice: can the recogniser hear
     # any of these phrases (None: every phrase can be heard)
-    paused: bool = False
+    state: str = ASKING  # of the machine (STATES)
     tries: int = 0  # failed tries on the current question
     asked: Ask | None = None  # the current question
     help: str = ""  # the current question's answer to `help`
     hint: str = ""  # said after a failed try on it
-    _waiting: _Waiting | None = None
+    _waiting: _Waiting | None = None  # what the answer read back does (while `confirming`)
+
+    def __post_init__(self) -> None:
+        self.machine = table_machine(self, STATES, TRANSITIONS, self.state)
 
     @property
     def confirming(self) -> bool:
-        """An answer waits for ja or nee."""
-        return self._waiting is not None
+        """An answer waits for ja or nee (also while paused)."""
+        return self.state in (CONFIRMING, PAUSED_CONFIRMING)
+
+    @property
+    def paused(self) -> bool:
+        """'pauze' was said: answers wait for 'verder'."""
+        return self.state in (PAUSED, PAUSED_CONFIRMING)
 
     def ask(self, event: Ask, help: str, hint: str | None = None) -> None:
         """Ask a question; `hint` (by default the help) follows a failed try. Another question
@@ -116,8 +166,8 @@ class Turns:
 
     def ask_again(self) -> None:
         """The answer waiting for confirmation read back again, or else the question."""
-        if self._waiting is not None:
-            self._emit(self._waiting.event)
+        if self.confirming:
+            self._emit(self._read_back().event)
         else:
             assert self.asked is not None
             self._emit(replace(self.asked, aloud=not self.quiet))
@@ -125,7 +175,9 @@ class Turns:
     def confirm(self, event: Confirm, *, yes: Callable[[], None], no: Callable[[], None],
                 doubt: Callable[[str], None] | None = None) -> None:
         """Read an answer back: `yes` on ja; `no` on nee (after saying the question comes
-        again) or on terug; `doubt` (when given) on doubt, with what was said."""
+        again) or on terug; `doubt` (when given) on doubt, with what was said. A read-back
+        while another waits takes its place."""
+        self.read_back()
         self._waiting = _Waiting(event, yes, no, doubt)
         self._emit(event)
 
@@ -161,6 +213,17 @@ class Turns:
         self.reprompt("first_question", self.texts.first_question)
         self.ask_again()
 
+    def go_back(self) -> None:
+        """`terug`: the pause ends; an answer waiting for confirmation is dropped (its `no`),
+        else the owner goes back (`on_back`)."""
+        waiting = self._read_back() if self.confirming else None
+        self.back()
+        self._waiting = None
+        if waiting is not None:
+            waiting.no()
+        else:
+            self.owner.on_back()
+
     def hear(self, heard: Utterance | None) -> None:
         """Take one utterance (None: the input has ended, which counts as stop)."""
         if self.owner.outcome != "running":
@@ -181,8 +244,8 @@ class Turns:
             self._command(command.name)
         elif self.paused:
             self.reprompt("paused", self.texts.still_paused)
-        elif self._waiting is not None:
-            self._reply(self._waiting, heard.text)
+        elif self.confirming:
+            self._reply(self._read_back(), heard.text)
         else:
             self.owner.on_answer(heard)
 
@@ -190,53 +253,59 @@ class Turns:
         if name == "stop":
             self._stop()
         elif name == "pause":
-            self.paused = True
+            self.pause()
             self.reprompt("paused", self.texts.paused)
         elif name in ("resume", "repeat"):
-            self.paused = False
+            self.resume()
             self.ask_again()
         elif name == "help":
-            helps = self.texts.confirm_help if self._waiting is not None else self.help
+            helps = self.texts.confirm_help if self.confirming else self.help
             self.reprompt("help", _join(helps, self.texts.command_hint))
         elif name == "back":
-            self.paused = False
-            waiting, self._waiting = self._waiting, None
-            if waiting is not None:
-                waiting.no()
-            else:
-                self.owner.on_back()
+            self.go_back()
 
     def _stop(self) -> None:
+        self.stop()
         self._waiting = None
         self.owner.on_stop()
+
+    def _read_back(self) -> _Waiting:
+        """The answer waiting for ja or nee (only while `confirming`)."""
+        assert self._waiting is not None
+        return self._waiting
 
     def _silence(self) -> None:
         """Nothing was said before the listener's timeout: ask again (not while paused)."""
         if self.paused or self.quiet:  # quiet: the question waits on screen, not asked again
             return
-        if self._waiting is not None:
-            self._emit(self._waiting.event)
+        if self.confirming:
+            self._emit(self._read_back().event)
         else:
             self.retry("silence", self.texts.silence)
 
     def _reply(self, waiting: _Waiting, text: str) -> None:
         reading = read_yes_no(text, self.vocab)
-        reply = reading.value is True if isinstance(reading, Answer) else None
-        if reply and isinstance(reading, Answer) and reading.note:
+        reply = reading.value is True if isinstance(reading, Understood) else None
+        if reply and isinstance(reading, Understood) and reading.note:
             reply = None  # 'ja, maar eigenlijk pas vier weken': not what was read back
         if isinstance(reading, Doubt) and waiting.doubt is not None:
-            self._waiting = None
+            self._settled(self.doubt)
             waiting.doubt(text)
         elif reply is None:
             self.reprompt("not_understood", self.texts.yes_or_no)
             self._emit(waiting.event)
         elif reply:
-            self._waiting = None
+            self._settled(self.yes)
             waiting.yes()
         else:
-            self._waiting = None
+            self._settled(self.no)
             self.reprompt("not_confirmed", self.texts.ask_again)
             waiting.no()
+
+    def _settled(self, trigger: Callable[[], bool]) -> None:
+        """The answer waiting is settled by `trigger` (yes, no, doubt): no longer waiting."""
+        trigger()
+        self._waiting = None
 
     def _emit(self, event: Event) -> None:
         self.owner.emit(event)

@@ -4,15 +4,15 @@ tries, stop or the end of the input mean "nee"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
-
-from transitions import Machine
+from typing import ClassVar, Final
 
 from assistant.dialog import readings
 from assistant.dialog.events import Answer, Ask, Emit
 from assistant.dialog.intents import read_yes_no
 from assistant.dialog.loop import Outcome, run_dialog
+from assistant.dialog.machine import MachineOutcome, Row, table_machine
 from assistant.dialog.turns import Turns
 from assistant.protocol.dialog_texts import TurnTexts
 from assistant.protocol.model import Protocol, Vocabulary
@@ -21,16 +21,20 @@ from assistant.speech.interfaces import Listener, Utterance
 BASELINE_OFFER: Final = "baseline_offer"
 RESUME: Final = "resume"
 STATES: Final = ("offered", "accepted", "declined")
-TRANSITIONS: Final[list[dict[str, Any]]] = [
+TRANSITIONS: Final[list[Row]] = [
     {"trigger": "accept", "source": "offered", "dest": "accepted"},
     {"trigger": "decline", "source": "offered", "dest": "declined"},
 ]
 
 
 @dataclass
-class YesNoQuestion:
+class YesNoQuestion(MachineOutcome):
     """One question (`question` id, spoken `text` that ends with 'Zeg ja of nee.');
     `accepted` after a 'ja'."""
+
+    ENDS: ClassVar[dict[str, Outcome]] = {"accepted": "done", "declined": "done"}
+    accept: ClassVar[Callable[..., bool]]  # the machine's triggers, bound by `transitions`
+    decline: ClassVar[Callable[..., bool]]
 
     question: str
     text: str
@@ -41,14 +45,9 @@ class YesNoQuestion:
     state: str = STATES[0]
 
     def __post_init__(self) -> None:
-        self.machine = Machine(model=self, states=list(STATES), transitions=TRANSITIONS,
-                               initial=STATES[0], auto_transitions=False)
+        self.machine = table_machine(self, STATES, TRANSITIONS, STATES[0])
         self.turns = Turns(self, self.texts, self.vocab, voice=self.voice,
                            exhausted=self._decline)
-
-    @property
-    def outcome(self) -> Outcome:
-        return "running" if self.state == "offered" else "done"
 
     @property
     def accepted(self) -> bool:
@@ -74,11 +73,14 @@ class YesNoQuestion:
         if isinstance(reading, readings.Unclear):
             self.turns.retry(reading.reason, self.texts.why(reading.reason))
             return
-        if not isinstance(reading, readings.Answer) or not isinstance(reading.value, bool):
+        if not isinstance(reading, readings.Understood) or not isinstance(reading.value, bool):
             self.turns.retry("not_understood", self.texts.not_understood)
             return
         self.emit(Answer(self.question, None, reading.value, reading.note))
-        self.machine.events["accept" if reading.value else "decline"].trigger(self)
+        if reading.value:
+            self.accept()
+        else:
+            self.decline()
 
     def on_back(self) -> None:
         self.turns.first_question()
@@ -87,7 +89,7 @@ class YesNoQuestion:
         self._decline()
 
     def _decline(self) -> None:
-        self.machine.events["decline"].trigger(self)
+        self.decline()
 
 
 def ask_yes_no(listener: Listener, emit: Emit, protocol: Protocol, question: str, text: str,
