@@ -30,14 +30,13 @@ from assistant.intake.filing import UNFINISHED
 from assistant.output.report import write_report as real_write_report
 from assistant.records.location import reports_dir
 from assistant.records.store import Store
-from tests.harness import AGE, NO_NEURO, SCREENED
 from tests.in_process import one_line, run
+from tests.intake_lines import PROFILE_B_LINES as ANSWERS
+from tests.intake_lines import PROFILE_B_TYPED as TYPED
 from tests.ui_screen import Page, ended, screen_for
 
 ROOT = Path(__file__).resolve().parents[1]
-# the age first, then profile B; at the menu no exercise; then the baseline is offered
-ANSWERS = [AGE, *SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]
-TYPED = "\n".join(ANSWERS) + "\n"
+# ANSWERS: profile B; at the menu no exercise; then the baseline is offered
 REPORT = ("report.html", "report.txt", "report.md", "findings.json", "result.json")
 
 
@@ -91,7 +90,7 @@ def test_a_kill_before_the_report_is_finished_by_the_next_run(
     killed_at_the_report(monkeypatch, capsys, argv)
     assert count("SELECT COUNT(*) FROM consultations") == 1
     assert count("SELECT COUNT(*) FROM journal WHERE status = 'open'") == 1
-    assert last_entry()["kind"] == "stored"  # the exact link, not a guess by date
+    assert last_entry()["event"] == "stored"  # the exact link, not a guess by date
     code, out, err = run(argv, capsys, monkeypatch)
     assert code == 0, err
     assert "De intake van patiënt M1" in out and "was al opgeslagen; het verslag is nu " \
@@ -158,7 +157,7 @@ def test_a_sigkill_at_the_baseline_loses_nothing(tmp_path: Path,
     assert "tweede activiteit" in "".join(seen).lower(), "".join(seen[-20:])
     assert count("SELECT COUNT(*) FROM consultations") == 1
     assert count("SELECT COUNT(*) FROM evaluations") == 0
-    assert last_entry()["kind"] == "stored"
+    assert last_entry()["event"] == "stored"
     # the next run: the baseline offered again (taken now), the report written, no second one
     code, out, err = run(["intake", "--text", "--mute", "--patient", "M4"], capsys,
                          monkeypatch, "ja\ntraplopen\nautorijden\nlezen\n4\n5\n6\n7\n")
@@ -205,7 +204,7 @@ def test_ctrl_c_at_the_baseline_offer_says_how_to_finish(
                        TYPED)
     line = one_line(err)
     assert code == 1 and "de intake is opgeslagen" in line and "intake --patient M6" in line
-    assert last_entry()["kind"] == "stored"
+    assert last_entry()["event"] == "stored"
     monkeypatch.setattr(flow, "offer_baseline", real_offer_baseline)
     code, out, err = run(["intake", "--text", "--mute", "--patient", "M6"], capsys, monkeypatch)
     assert code == 0 and "was al opgeslagen" in out, err
@@ -215,7 +214,7 @@ def test_ctrl_c_at_the_baseline_offer_says_how_to_finish(
 def test_an_intake_without_a_patient_cut_off_at_its_report_is_finished_by_resume(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     killed_at_the_report(monkeypatch, capsys, ["intake", "--text", "--mute"])
-    assert last_entry() == {"kind": "stored", "consultation": None}
+    assert last_entry() == {"event": "stored", "consultation": None}
     code, out, err = run(["intake", "--text", "--mute", "--resume"], capsys, monkeypatch)
     assert code == 0, err
     assert "De intake van de intake zonder patiënt-id" not in out
@@ -246,7 +245,7 @@ def test_the_stored_mark_and_its_journal(tmp_path: Path) -> None:
                                        "heard": "47", "value": 47})
         stored = store.finish_intake(journal, "P-1", day, {"red_flags": []},
                                      {"grade": "II", "profile": "B"}, [])
-        assert store.journal_stored_entry(journal) == {"kind": "stored",
+        assert store.journal_stored_entry(journal) == {"event": "stored",
                                                        "consultation": stored}
         row = store.journal_find_open("P-1")
         assert row is not None and row.id == journal  # open until the report is written
@@ -259,16 +258,35 @@ def test_the_stored_mark_and_its_journal(tmp_path: Path) -> None:
         assert len(store.consultations("P-1")) == 1
 
 
+def test_an_earlier_versions_stored_mark_still_counts(tmp_path: Path) -> None:
+    """A journal written before the journal was events ends in {"kind": "stored"}: it is the
+    same mark (no second intake is stored, the report is finished)."""
+    import sqlite3
+
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        journal = store.journal_open("P-1", date(2026, 3, 4))
+        store.journal_append(journal, {"kind": "answer", "question": "age_years",
+                                       "heard": "47", "value": 47})
+    with sqlite3.connect(tmp_path / "r.sqlite3") as conn:
+        conn.execute("INSERT INTO journal_entries (journal, seq, payload) VALUES (?, 2, ?)",
+                     (journal, '{"kind": "stored", "consultation": null}'))
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        assert store.journal_stored_entry(journal) == {"kind": "stored", "consultation": None}
+        with pytest.raises(RecordsError):  # the answers are final
+            store.journal_append(journal, {"event": "back", "question": "age_years"})
+
+
 # --- a journal entry of the wrong shape --------------------------------------------------------
 
+@pytest.mark.parametrize("form", ["kind", "event"])  # an earlier version's entry, and an event
 @pytest.mark.parametrize("value", [{"x": 1}, [1, 2], "veertig", None, True, -3])
 def test_an_answer_of_the_wrong_shape_sets_the_journal_aside(
-        value: object, capsys: pytest.CaptureFixture[str],
+        value: object, form: str, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     with Store.open(db_path()) as store:
         journal = store.journal_open("P-6", date.today())
-        store.journal_append(journal, {"kind": "answer", "question": "age_years",
-                                       "heard": "x", "value": value})
+        store.journal_append(journal, {form: "answer", "question": "age_years",
+                                       "finding": "age_years", "heard": "x", "value": value})
     code, _, err = run(["intake", "--text", "--mute", "--patient", "P-6", "--yes"], capsys,
                        monkeypatch)
     line = one_line(err)
@@ -328,7 +346,7 @@ def test_the_screen_keeps_the_journal_open_when_the_report_cannot_be_written(
     assert any("alsnog geschreven" in text and "M8" in text for text in notices(messages))
     assert count("SELECT COUNT(*) FROM consultations") == 1
     assert count("SELECT COUNT(*) FROM journal WHERE status = 'open'") == 1
-    assert last_entry()["kind"] == "stored"
+    assert last_entry()["event"] == "stored"
 
 
 def test_the_screen_sets_a_journal_of_the_wrong_shape_aside(screen: Page) -> None:

@@ -17,12 +17,8 @@ import pytest
 from assistant.errors import IntakeBusy
 from assistant.intake.records import IntakeRecords, hold_intake_lock
 from assistant.records.store import Store
-from tests.harness import AGE, NO_NEURO, SCREENED
 from tests.in_process import one_line, run
-
-# the age first, then profile B
-ANSWERS = [AGE, *SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]
-TYPED = "\n".join(ANSWERS) + "\n"
+from tests.intake_lines import PROFILE_B_TYPED as TYPED
 
 
 def db_path() -> Path:
@@ -93,7 +89,7 @@ def _failing_finish() -> None:
     """A fault between storing the intake and marking its journal stored (once two steps)."""
     with sqlite3.connect(db_path()) as conn:
         conn.execute("CREATE TRIGGER cut BEFORE INSERT ON journal_entries "
-                     "WHEN json_extract(NEW.payload, '$.kind') = 'stored' "
+                     "WHEN json_extract(NEW.payload, '$.event') = 'stored' "
                      "BEGIN SELECT RAISE(ABORT, 'kill'); END")
 
 

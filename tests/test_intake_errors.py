@@ -15,18 +15,15 @@ import pytest
 
 from assistant.cli import common as cli_common
 from assistant.cli import intake as cli
+from assistant.intake.journal import journal_events, standing_answers
 from assistant.records.store import Store
 from assistant.speech.interfaces import Utterance
-from tests.harness import AGE, NO_NEURO, SCREENED
 from tests.in_process import Terminal, one_line, run
-from tests.test_records_errors import locked
+from tests.intake_lines import PROFILE_B_LINES as ANSWERS
+from tests.intake_lines import STOP_AT_SECOND_FLAG
+from tests.records_fixtures import locked
 
 TEXT_LISTENER = cli_common.text_listener
-# the age first, then profile B
-ANSWERS = [AGE, *SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]
-
-
-
 
 
 def open_journal(patient: str | None = None) -> tuple[int, int] | None:
@@ -35,8 +32,8 @@ def open_journal(patient: str | None = None) -> tuple[int, int] | None:
         found = store.journal_find_open(patient)
         if found is None:
             return None
-        kinds = [e.get("kind") for e in store.journal_entries(found.id)]
-        return found.id, kinds.count("answer") - kinds.count("back")
+        events = journal_events(store.journal_entries(found.id))
+        return found.id, len(standing_answers(events))
 
 
 class Failing:
@@ -159,7 +156,7 @@ def test_a_usage_error_after_the_journal_opened_leaves_no_empty_journal(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     code, _, _ = run(["intake", "--text", "--mute"], capsys, monkeypatch,
-                     f"{AGE}\nnee\nstop\n")
+                     STOP_AT_SECOND_FLAG)
     assert code == 1
     interrupted = open_journal()
     assert interrupted is not None and interrupted[1] == 2

@@ -17,25 +17,27 @@ import pytest
 
 from assistant.dialog.consultation import Consultation
 from assistant.dialog.events import Ask, Event
-from assistant.intake.journal import IntakeJournal
+from assistant.intake.journal import IntakeJournal, journal_events, standing_answers
 from assistant.intake.resume import replay
-from assistant.intake.run import run_consultation as run_session
+from assistant.intake.run import run_consultation as run_intake_dialog
 from assistant.records.store import Store
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
     AGE,
-    NO_NEURO,
-    NO_RED_FLAGS,
     PROTOCOL,
-    SCREENED,
+    RED_FLAG_QUESTIONS,
     asked,
+    intake,
     of,
+    profile,
     run_consultation,
 )
+from tests.intake_lines import lines, rehearse
 
-# Profile B, work-related with five weeks off work; the age is the first answer.
-ANSWERS = [AGE, *SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "ja", "ja", "vijf weken"]
+# Profile B, work-related with five weeks off work, for ten weeks; the input ends at the menu.
+PROFILE_B = profile("B", {"weeks_since_onset": "tien weken"}, strict=True)
+ANSWERS = lines(PROFILE_B)  # as typed, the age first
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -59,8 +61,8 @@ def wait_for(predicate: Any, timeout: float = 20.0) -> None:
 def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
     first_log, second_log, report = tmp_path / "1.jsonl", tmp_path / "2.jsonl", tmp_path / "r"
     # the age, red flags, precautions, trauma, neurological signs, 'fors' and 'tien weken'; then
-    # it dies
-    given = 1 + len(SCREENED) + len(NO_NEURO) + 2
+    # it dies, at the psychosocial question
+    given = rehearse(PROFILE_B).listened.index(("ask", "psychosocial_dominant"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--patient", "pt-k",
          "--date", "2026-11-02", "--events", str(first_log)],
@@ -85,7 +87,7 @@ def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
     events = events_of(second_log)
     assert asked(events)[0] == "psychosocial_dominant"  # nothing asked twice
     # the answers before and after the crash make one intake, with the expected conclusion
-    expected = run_consultation(ANSWERS, age=None)
+    expected = run_consultation(PROFILE_B)
     assert of(events, "result")[0]["result"] == of(expected, "result")[0]["result"]
     text = (report / "report.md").read_text("utf-8")
     assert "Datum: 2026-11-02" in text  # the intake's own date
@@ -98,8 +100,11 @@ def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
 
 
 def test_resume_without_a_patient_and_terug_in_the_journal(tmp_path: Path) -> None:
-    stopped = cli("intake", "--text", "--mute", stdin="\n".join(
-        [AGE, *NO_RED_FLAGS[:3], "terug", "nee", "nee", "stop"]) + "\n")
+    # "terug" at the fourth red flag, the third answered again; "stop" at the fifth
+    first = RED_FLAG_QUESTIONS
+    stopped = cli("intake", "--text", "--mute", stdin="\n".join(lines(intake({
+        "age_years": AGE, first[0]: "nee", first[1]: "nee", first[2]: ["nee", "nee"],
+        first[3]: ["terug", "nee"], first[4]: "stop"}, strict=True))) + "\n")
     assert stopped.returncode == 1
     log = tmp_path / "events.jsonl"
     resumed = cli("intake", "--text", "--mute", "--resume", "--yes", "--events", str(log),
@@ -143,11 +148,11 @@ def test_any_prefix_of_the_journal_replays_to_the_same_place(cut: int) -> None:
     memory = MemoryJournal()
     inputs = [*ANSWERS[:cut]]
     if cut > 3:  # after the age and two red flags
-        inputs[3:3] = ["terug", NO_RED_FLAGS[1]]  # a 'terug' is journaled too
-    run_session(PROTOCOL, ScriptedListener(inputs), [], journal=IntakeJournal(memory, 1))
+        inputs[3:3] = ["terug", "nee"]  # a 'terug' is journaled too: the second flag again
+    run_intake_dialog(PROTOCOL, ScriptedListener(inputs), [], journal=IntakeJournal(memory, 1))
     restored = Consultation(PROTOCOL, lambda e: None)
     restored.start()
-    replay(restored, memory.entries)
+    replay(restored, journal_events(memory.entries))
     straight = Consultation(PROTOCOL, lambda e: None)
     straight.start()
     for answer in ANSWERS[:cut]:
@@ -164,12 +169,15 @@ def test_each_answer_is_on_the_journal_before_the_next_question_is_shown_or_said
 
     def screen(event: Event) -> None:
         if isinstance(event, Ask):
-            kinds = [e["kind"] for e in memory.entries]
-            seen.append(kinds.count("answer") - kinds.count("back"))
+            seen.append(len(standing_answers(journal_events(memory.entries))))
 
     inputs = [*ANSWERS[:3], "terug", *ANSWERS[2:], "veertien", "ja"]
-    run_session(PROTOCOL, ScriptedListener(inputs), [screen], journal=IntakeJournal(memory, 1))
+    run_intake_dialog(PROTOCOL, ScriptedListener(inputs), [screen],
+                      journal=IntakeJournal(memory, 1))
     intake_asks = seen[:-1]  # the last ask is the choice of exercises
     assert intake_asks == [0, 1, 2, 3, 2, *range(3, len(ANSWERS))]
     assert seen[-1] == len(ANSWERS)
-    assert memory.entries[-1] == {"kind": "choice", "codes": ["F14"]}
+    assert memory.entries[-1] == {"event": "answer", "question": "exercise_choice",
+                                  "finding": None, "value": ["F14"], "note": None}
+    back = next(e for e in memory.entries if e["event"] == "back")
+    assert back == {"event": "back", "question": memory.entries[2]["question"]}  # names it

@@ -77,7 +77,7 @@ def test_the_url_first_then_ctrl_c_keeps_the_intake(tmp_path: Path) -> None:
     with Store.open(db, write=False) as store:
         journal = store.journal_find_open("P-0200")
         assert journal is not None  # resumable, from the screen or `intake --resume`
-        assert [e["kind"] for e in store.journal_entries(journal.id)] == ["answer"] * 3
+        assert [e["event"] for e in store.journal_entries(journal.id)] == ["answer"] * 3
 
 
 def test_a_port_in_use_is_refused_in_one_line(tmp_path: Path) -> None:

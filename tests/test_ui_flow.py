@@ -20,7 +20,17 @@ with warnings.catch_warnings():
 
 from assistant.ui.server import running
 from tests import ui_loopback as loopback
-from tests.harness import AFTER_FLAGS, AGE, NO_NEURO, NO_RED_FLAGS, RED_FLAG_QUESTIONS, SCREENED
+from tests.harness import (
+    AGE,
+    END_AT_CHOICE,
+    PROFILE_B_NOT_WORKING,
+    RED_FLAG_QUESTIONS,
+    SCREENED_BY_ID,
+    intake,
+)
+from tests.intake_lines import PROFILE_A_LINES as PROFILE_A
+from tests.intake_lines import REFERRAL_LINES as REFERRAL
+from tests.intake_lines import lines
 from tests.ui_screen import (
     PROTOCOL,
     Messages,
@@ -34,13 +44,9 @@ from tests.ui_screen import (
 )
 
 # Every intake is asked the age first (version 3).
-# Profile A (as the golden intake_a): then exercises 14 and 20, read back and confirmed.
-PROFILE_A = [AGE, *SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
+# Profile A (PROFILE_A, as the golden intake_a): then exercises 14 and 20, read back and
+# confirmed. REFERRAL: as the golden referral.
 CHOOSE = ["14 en 20", "ja"]
-# A referral (as the golden one): a sign of the spinal cord, confirmed (no deficit now, asked
-# right after it), and one not ruled out; the duration for the letter.
-REFERRAL = [AGE, *NO_RED_FLAGS[:5], "ja", "ja", "nee", "weet ik niet", "weet ik niet",
-            *NO_RED_FLAGS[7:], *AFTER_FLAGS, "drie weken"]
 def test_a_whole_intake_by_posted_answers_reaches_a_result(page: Page) -> None:
     page.post("/api/intake", {"patient": "P-0007"})
     page.say(*PROFILE_A, *CHOOSE, "nee")  # "nee": no baseline measurement now
@@ -101,7 +107,7 @@ def test_a_reload_replays_the_same_messages(page: Page) -> None:
     assert last_ask(again)["question"] == RED_FLAG_QUESTIONS[3]
 
 
-def test_clicking_an_answer_changes_it_as_terug_does(page: Page) -> None:
+def test_clicking_an_answer_changes_it_as_terug_would(page: Page) -> None:
     page.post("/api/intake", {})
     page.say(AGE, "nee", "nee", "nee", "nee")
     page.wait(lambda m: len(events(m, "answer")) == 5)
@@ -109,7 +115,7 @@ def test_clicking_an_answer_changes_it_as_terug_does(page: Page) -> None:
     assert steps == 3
     messages = page.wait(lambda m: last_ask(m)["question"] == RED_FLAG_QUESTIONS[1])
     heard = [e["text"] for e in events(messages, "heard")]
-    assert heard[-3:] == ["terug"] * 3  # the page says what a therapist could have said
+    assert "terug" not in heard  # a typed correction, not words put in the therapist's mouth
     assert page.engine.intake.answers == ["age_years", RED_FLAG_QUESTIONS[0]]
     page.change("not_answered", status=400)
 
@@ -299,8 +305,9 @@ def test_a_double_click_on_an_answer_goes_back_once(page: Page) -> None:
     assert "niet meer open" in page.post("/api/change", body, status=409)["error"]
     messages = page.wait(lambda m: last_ask(m)["question"] == RED_FLAG_QUESTIONS[2]
                          and open_prompt(m) is not None)
-    assert [e["text"] for e in events(messages, "heard")][-2:] == ["terug"] * 2
-    assert len(events(messages, "heard")) == 7  # five answers, two 'terug's: no more
+    assert len(events(messages, "heard")) == 5  # the five answers: the change is typed
+    assert [e["question"] for e in events(messages, "ask")][-3:] == [  # back once, not twice
+        RED_FLAG_QUESTIONS[4], RED_FLAG_QUESTIONS[3], RED_FLAG_QUESTIONS[2]]
     assert page.engine.intake.answers == ["age_years", *RED_FLAG_QUESTIONS[:2]]
     page.post("/api/change", {"question": RED_FLAG_QUESTIONS[0], "prompt": prompt},
               status=409)  # the prompt it was clicked on is gone
@@ -399,36 +406,36 @@ def test_a_session_while_an_intake_runs_is_busy(page: Page) -> None:
 
 
 def test_screen_messages_name_no_command_line_flags() -> None:
-    from assistant.ui.messages import on_screen
+    from assistant.errors import Advice, Hint, OutputError, RecordsCorrupt, UsageError
+    from assistant.ui.hints import screen_text
 
-    assert on_screen("--resume: het dagboek past niet; start een nieuwe intake") == \
+    assert screen_text(UsageError("het dagboek past niet; start een nieuwe intake",
+                                  option="resume")) == \
         "het dagboek past niet; start een nieuwe intake"
-    assert on_screen("de PSK-activiteiten liggen vast sinds de beginmeting: a, b, c; laat "
-                     "--psk-activities weg") == ("de PSK-activiteiten liggen vast sinds de "
-                                                 "beginmeting: a, b, c; laat de activiteiten "
-                                                 "leeg")
-    assert on_screen("/x/r.db is geen bruikbaar gegevensbestand (x); zet het opzij en kies een "
-                     "ander bestand met --db") == (
+    assert screen_text(UsageError("de PSK-activiteiten liggen vast sinds de beginmeting: a, b, c",
+                                  Advice(Hint.OMIT_PSK_ACTIVITIES))) == (
+        "de PSK-activiteiten liggen vast sinds de beginmeting: a, b, c; laat de activiteiten "
+        "leeg")
+    assert screen_text(RecordsCorrupt("/x/r.db is geen bruikbaar gegevensbestand (x); zet het "
+                                      "opzij", Advice(Hint.CHOOSE_DB, what="een ander bestand",
+                                                      lead=" en "))) == (
         "/x/r.db is geen bruikbaar gegevensbestand (x); zet het opzij en kies een ander "
         "bestand bij het starten van de assistent")
-    assert on_screen("De 3 antwoorden zijn bewaard; ga verder met './assistant.sh intake "
-                     "--patient P-1 --db /x'") == ("De 3 antwoorden zijn bewaard; hervat de "
-                                                   "intake op het beginscherm")
-    assert on_screen("--patient: geen oefeningen gekozen; kies ze met --codes") == \
-        "geen oefeningen gekozen"
-    assert on_screen("Verslag bewaard in /tmp/a-b/2026-11-30_P-1") == \
-        "Verslag bewaard in /tmp/a-b/2026-11-30_P-1"
-    for text in ("--x: a; b met --db", "kan niet; geef een map met --report"):
-        assert "--" not in on_screen(text)
+    assert screen_text(UsageError("De 3 antwoorden zijn bewaard",
+                                  Advice(Hint.RESUME, patient="P-1", db=Path("/x")))) == (
+        "De 3 antwoorden zijn bewaard; hervat de intake op het beginscherm")
+    assert screen_text(UsageError("geen oefeningen gekozen", Advice(Hint.CHOOSE_CODES),
+                                  option="patient")) == "geen oefeningen gekozen"
+    assert screen_text(OutputError("kan niet", Advice(Hint.GIVE_REPORT_FOLDER))) == "kan niet"
 
 
 def test_a_refusal_on_the_screen_names_no_flag(page: Page, monkeypatch: pytest.MonkeyPatch
                                                ) -> None:
-    from assistant.errors import RecordsError
+    from assistant.errors import Advice, Hint, RecordsError
 
     def refused(*args: Any, **kwargs: Any) -> None:
-        raise RecordsError("de PSK-activiteiten liggen vast sinds de beginmeting: a, b, c; "
-                           "laat --psk-activities weg")
+        raise RecordsError("de PSK-activiteiten liggen vast sinds de beginmeting: a, b, c",
+                           Advice(Hint.OMIT_PSK_ACTIVITIES))
 
     monkeypatch.setattr(page.engine, "start_intake", refused)
     error = page.post("/api/intake", {}, status=400)["error"]
@@ -451,17 +458,9 @@ def test_a_report_that_cannot_be_written_is_still_shown_and_said_without_flags(
     assert "Nekpijn-intake" in page.client.get("/report").text  # printable all the same
 
 
-def _with_flags(answers: dict[str, list[str]]) -> list[str]:
-    """The red-flag answers: "nee", except those named (what is said, in order)."""
-    out: list[str] = []
-    for question in RED_FLAG_QUESTIONS:
-        out += answers.get(question, ["nee"])
-    return out
-
-
 # Profile B with an infection not ruled out (as test_dialog's): a provisional plan.
-PROVISIONAL = [AGE, *_with_flags({"rf_infection": ["weet ik niet", "niet getest"]}), *AFTER_FLAGS,
-               *NO_NEURO, "fors", "twee maanden", "nee", "nee"]
+PROVISIONAL = lines(intake(SCREENED_BY_ID, PROFILE_B_NOT_WORKING, END_AT_CHOICE,
+                           {"rf_infection": ["weet ik niet", "niet getest"]}))
 
 
 def test_a_provisional_plan_says_so_in_its_view(page: Page) -> None:

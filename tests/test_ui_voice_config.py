@@ -15,7 +15,7 @@ import pytest
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.events import Emit
 from assistant.intake.flow import IntakeFlow, dialog_config
-from assistant.intake.run import Outcome
+from assistant.intake.run import IntakeOutcome
 from assistant.protocol import load_protocol
 from assistant.speech.interfaces import Listener, Utterance
 from assistant.speech.voice import VoiceListener
@@ -48,7 +48,7 @@ def _screen_intake(voice: VoiceListener | None,
     real_run = IntakeFlow.run
 
     def run(flow: IntakeFlow, listener: Listener, sinks: Sequence[Emit],
-            config: DialogConfig) -> Outcome:
+            config: DialogConfig) -> IntakeOutcome:
         seen.append(config)
         return real_run(flow, Ended(), sinks, config)
 

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import errno
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Final
 
-from assistant.errors import OutputError, os_reason
-from assistant.intake.run import Outcome
+from assistant.errors import Advice, Hint, OutputError, Part, os_reason
+from assistant.intake.run import IntakeOutcome
 from assistant.output.files import write_private
 from assistant.output.report import INTAKE_FILES, write_report
-from assistant.output.report_content import Baseline, Report, build_report
+from assistant.output.report_build import build_report
+from assistant.output.report_content import Baseline, Report
 from assistant.output.sheet import render_sheet
 from assistant.protocol.exercises import Patient
 from assistant.protocol.findings import Findings
@@ -33,16 +34,16 @@ class FiledReport:
     sheet: bool  # a home-exercise sheet was written beside it
 
 
-def file_report(protocol: Protocol, outcome: Outcome, *, day: date, patient: str | None,
+def file_report(protocol: Protocol, outcome: IntakeOutcome, *, day: date, patient: str | None,
                 baseline: Baseline | None, settings: PracticeSettings | None,
                 given: Findings | None = None, folder: Path | None = None,
-                kept: bool = False, again: str | None = None) -> FiledReport:
+                kept: bool = False, again: Advice | None = None) -> FiledReport:
     """Build the intake's report and write it (report.html, .txt, .md, the JSON files and the
     sheet) into `folder`, or else into a new folder in the user's data folder, never over an
     earlier report (but into this patient's folder of `day` that a cut-off write left
     unfinished: `unfinished_report`). An intake that stopped goes to the data folder only
     when no journal keeps its answers (`kept`) and it has any. OutputError naming the folder
-    when writing fails; `again`, the command that writes it later (the intake is stored, its
+    when writing fails; `again`, how to write it later (Hint.RESTART: the intake is stored, its
     journal open), is said in it."""
     consultation = outcome.consultation
     chosen, result = outcome.chosen_exercises, consultation.result
@@ -67,8 +68,8 @@ def file_report(protocol: Protocol, outcome: Outcome, *, day: date, patient: str
             folder = _unfinished_folder(day, patient) or new_report_dir(day, patient)
         except OSError as exc:
             raise OutputError(f"kan geen map voor het verslag maken in {reports_dir()}: "
-                              f"{os_reason(exc)}; geef een map met --report"
-                              f"{_again(exc, again)}") from None
+                              f"{os_reason(exc)}", Advice(Hint.GIVE_REPORT_FOLDER),
+                              *_again(exc, again)) from None
     try:
         write_private(folder / UNFINISHED, UNFINISHED_TEXT)  # first: a cut-off write shows
         write_report(folder, report=report, findings=given or consultation.findings,
@@ -77,9 +78,10 @@ def file_report(protocol: Protocol, outcome: Outcome, *, day: date, patient: str
         _sweep(folder)
         (folder / UNFINISHED).unlink()  # last: the report is complete
     except OSError as exc:
-        where = "--report: kan" if given_folder else "kan het verslag"
-        raise OutputError(f"{where} niet schrijven in {folder}: {os_reason(exc)}"
-                          f"{_again(exc, again)}") from None
+        what = "kan" if given_folder else "kan het verslag"
+        raise OutputError(f"{what} niet schrijven in {folder}: {os_reason(exc)}",
+                          *_again(exc, again), option="report" if given_folder else None
+                          ) from None
     return FiledReport(report, folder, sheet is not None)
 
 
@@ -124,10 +126,11 @@ def _sweep(folder: Path) -> None:
                 left.unlink()
 
 
-def _again(exc: OSError, again: str | None) -> str:
-    """What to do about a report the stored intake still lacks."""
+def _again(exc: OSError, again: Advice | None) -> tuple[Part, ...]:
+    """What to do about a report the stored intake still lacks (`again`: how to start it
+    again), as parts of the error's line."""
     if again is None:
-        return ""
+        return ()
     fix = "maak ruimte" if exc.errno == errno.ENOSPC else "los dat op"
-    return (f"; de intake is opgeslagen: {fix} en start '{again}' opnieuw: het verslag wordt "
-            "dan alsnog geschreven")
+    return (f"; de intake is opgeslagen: {fix}", replace(again, lead=" en "),
+            ": het verslag wordt dan alsnog geschreven")

@@ -9,7 +9,6 @@ place, `dialog_config`.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -18,51 +17,38 @@ from pathlib import Path
 
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.evaluation import run_evaluation
-from assistant.dialog.events import Emit, ErrorEvent
+from assistant.dialog.events import Emit, ErrorEvent, JournalEvent
 from assistant.dialog.yes_no import offer_baseline
-from assistant.errors import AssistantError, InternalError, RecordsError, describe
+from assistant.errors import Advice, AssistantError, InternalError, RecordsError, describe
 from assistant.intake.filing import FiledReport, file_report
 from assistant.intake.guard import keeping_answers
+from assistant.intake.journal import journal_events
 from assistant.intake.records import IntakeRecords, RecordsUnavailable
 from assistant.intake.resume import check_replay
-from assistant.intake.run import Outcome, rebuilt_outcome, run_consultation
+from assistant.intake.run import IntakeOutcome, rebuilt_outcome, run_consultation
 from assistant.output.report_content import Baseline
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
 from assistant.settings import PracticeSettings
-from assistant.speech.interfaces import Listener
+from assistant.speech.interfaces import HearingListener, Listener
 
 Notify = Callable[[str], None]  # one line for the therapist (stderr or stdout; the screen)
 Scores = tuple[int, tuple[int, int, int]]  # a baseline given before the intake: NPRS, PSK
 
 
-class Hearing(Listener, typing.Protocol):
-    """A listener that declares what its recogniser can hear (the voice listener)."""
-
-    @property
-    def forces_grammar(self) -> bool:
-        """No [unk]: any speech becomes a grammar word."""
-        ...
-
-    def hears(self, phrases: Sequence[str]) -> bool:
-        """Whether the recogniser knows any of `phrases`."""
-        ...
-
-
-def dialog_config(day: date, *, voice: Hearing | None = None, given: Findings | None = None,
+def dialog_config(day: date, *, voice: HearingListener | None = None, given: Findings | None = None,
                   confirm_below: float = 0.5,
                   confirm_red_flag_no_below: float = 0.8) -> DialogConfig:
     """How the intake's dialog behaves, the one place it is decided. By `voice` (a listener that
     declares its recogniser): a model without [unk] forces any speech onto a grammar word, so
     every screening answer is read back, and a question none of whose answers the model knows
     goes to the keyboard at once (DESIGN.md "Voice safety"). From a findings file (`given`):
-    which arm signs are named only when the file names them, and no cross-checks (the file is
-    stored as given). Confidences 0..1."""
+    which arm signs are named only when the file names them (its values are typed, so nothing
+    is cross-checked: the file is stored as given). Confidences 0..1."""
     return DialogConfig(
         voice=voice is not None, confirm_below=confirm_below,
         confirm_red_flag_no_below=confirm_red_flag_no_below,
         record_also=given is None or given.arm_signs is not None, today=day,
-        cross_check=given is None,
         confirm_screening=voice is not None and voice.forces_grammar,
         hears=voice.hears if voice is not None else None)
 
@@ -90,7 +76,9 @@ class IntakeFlow:
         self.records = records
         self.start = start
         self.notify = notify
-        self.unjournaled: str | None = None  # why no journal keeps this intake's answers
+        # why no journal keeps this intake's answers (a notice, worded by the front end)
+        self.unjournaled: RecordsUnavailable | None = None
+        self._events: list[JournalEvent] | None = None  # the journal's, once read
 
     @classmethod
     def open(cls, protocol: Protocol, start: IntakeStart, notify: Notify) -> IntakeFlow:
@@ -107,7 +95,7 @@ class IntakeFlow:
             if start.patient is not None or start.resume:
                 raise
             flow = cls(protocol, None, start, notify)
-            flow.unjournaled = f"Geen dagboek voor hervatten: {exc.message}."
+            flow.unjournaled = RecordsUnavailable("Geen dagboek voor hervatten: ", exc, ".")
             return flow
         return cls(protocol, records, start, notify)
 
@@ -149,7 +137,7 @@ class IntakeFlow:
         """A journal keeps the answers (for a resume)."""
         return self.records is not None and self.records.journal is not None
 
-    def stopped_with_answers(self, outcome: Outcome) -> bool:
+    def stopped_with_answers(self, outcome: IntakeOutcome) -> bool:
         """The intake stopped with answers its journal keeps for a resume."""
         consultation = outcome.consultation
         return consultation.result is None and self.kept and bool(consultation.history)
@@ -168,15 +156,23 @@ class IntakeFlow:
         with keeping_answers(self.records, self.start.db):
             yield
 
+    def journal(self) -> list[JournalEvent]:
+        """The events of the interrupted (or stored) intake's journal, read once; [] for a new
+        intake. JournalMismatch when an entry is no journal event (call it guarded)."""
+        if self._events is None:
+            entries = self.records.resume if self.records is not None else ()
+            self._events = journal_events(entries)
+        return self._events
+
     def check_replay(self, config: DialogConfig) -> None:
         """JournalMismatch when the interrupted intake's journal does not replay (before
         anything of it is shown)."""
-        if self.records is not None and self.records.resume:
-            check_replay(self.protocol, self.records.resume, config)
+        if self.journal():
+            check_replay(self.protocol, self.journal(), config)
 
     # --- the steps --------------------------------------------------------------------------
 
-    def run(self, listener: Listener, sinks: Sequence[Emit], config: DialogConfig) -> Outcome:
+    def run(self, listener: Listener, sinks: Sequence[Emit], config: DialogConfig) -> IntakeOutcome:
         """Run the consultation (resumed from the journal when one was found) to a result or a
         stop; every answer is journaled as it is given. An error goes into the event stream
         too, then is raised."""
@@ -184,17 +180,16 @@ class IntakeFlow:
         try:
             return run_consultation(self.protocol, listener, sinks, config,
                                     journal=records.journal if records else None,
-                                    resume=records.resume if records else ())
+                                    resume=self.journal())
         except Exception as exc:
             report_error(sinks, exc)
             raise
 
-    def rebuilt(self, config: DialogConfig) -> Outcome:
+    def rebuilt(self, config: DialogConfig) -> IntakeOutcome:
         """The stored intake this run only finishes, rebuilt from its journal."""
-        assert self.records is not None
-        return rebuilt_outcome(self.protocol, self.records.resume, config)
+        return rebuilt_outcome(self.protocol, self.journal(), config)
 
-    def store(self, outcome: Outcome, given: Findings | None = None) -> None:
+    def store(self, outcome: IntakeOutcome, given: Findings | None = None) -> None:
         """Store the finished intake under the patient's id (its journal marked stored, open
         until `done`), said through `notify`; a stopped intake's journal stays open for a
         resume. RecordsError when storing fails."""
@@ -208,7 +203,7 @@ class IntakeFlow:
         if saved is not None:
             self.notify(saved)
 
-    def take_baseline(self, outcome: Outcome, listener: Listener, emit: Emit, *,
+    def take_baseline(self, outcome: IntakeOutcome, listener: Listener, emit: Emit, *,
                       given: Scores | None = None, activities: tuple[str, ...] = (),
                       from_file: bool = False) -> None:
         """The stored intake's baseline measurement: offered through `listener` (unless
@@ -257,9 +252,9 @@ class IntakeFlow:
         activities = intake.psk_activities if intake is not None else ()
         return Baseline(measured[0].nprs, measured[0].psk, activities)
 
-    def file(self, outcome: Outcome, *, settings: PracticeSettings | None,
+    def file(self, outcome: IntakeOutcome, *, settings: PracticeSettings | None,
              baseline: Baseline | None, given: Findings | None = None,
-             folder: Path | None = None, again: str | None = None) -> FiledReport:
+             folder: Path | None = None, again: Advice | None = None) -> FiledReport:
         """Write the report (intake/filing.file_report) for this intake's day and patient."""
         return file_report(self.protocol, outcome, day=self.day, patient=self.patient,
                            baseline=baseline, settings=settings, given=given, folder=folder,

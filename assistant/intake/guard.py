@@ -11,34 +11,38 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.errors import (
+    Advice,
+    AssistantError,
+    Hint,
     IntakeInterrupted,
     IntakeStopped,
     JournalMismatch,
+    Part,
     RecordsError,
     UsageError,
     describe,
 )
 from assistant.intake.records import IntakeRecords
-from assistant.invocation import command
 
 
-def resume_command(records: IntakeRecords, db: Path | None) -> str:
-    """The command that continues this intake."""
-    who = f"--patient {records.patient}" if records.patient is not None else "--resume"
-    where = f" --db {db}" if db is not None else ""
-    return command(f"intake {who}{where}")
+def go_on(hint: Hint, records: IntakeRecords, db: Path | None) -> Advice:
+    """How to continue (Hint.RESUME) or finish (Hint.RESTART) this intake: by its patient's
+    id, or the one without an id; in `db`, the records file given (None: the default)."""
+    return Advice(hint, patient=records.patient, db=db)
 
 
 @contextmanager
 def keeping_answers(records: IntakeRecords | None, db: Path | None) -> Iterator[None]:
     """Run the intake; a failure after an answer was journaled becomes IntakeInterrupted (or
-    IntakeStopped for Ctrl-C) naming the failure, the answers kept and the command to resume.
-    A failure before any answer is left as it was, with its journal closed. After the intake
-    was stored (its report or baseline not done), the line says how to finish it: the journal
-    stays open, marked stored, and the next run writes the report."""
+    IntakeStopped for Ctrl-C) naming the failure, the answers kept and how to resume (advice:
+    Hint.RESUME). A failure before any answer is left as it was, with its journal closed.
+    After the intake was stored (its report or baseline not done), the line says how to finish
+    it (Hint.RESTART): the journal stays open, marked stored, and the next run writes the
+    report."""
     try:
         yield
     except JournalMismatch as exc:
@@ -49,33 +53,34 @@ def keeping_answers(records: IntakeRecords | None, db: Path | None) -> Iterator[
                 aside = "het dagboek is onveranderd apart gezet in het gegevensbestand"
             except RecordsError:
                 pass  # still open, still whole: nothing is erased either way
-        raise UsageError(f"--resume: {exc}; {aside}; start een nieuwe intake") from None
+        raise UsageError(exc, f"; {aside}; start een nieuwe intake", option="resume") from None
     except KeyboardInterrupt:
         if records is not None and records.stored and not records.closed:
-            raise IntakeStopped(f"de intake is opgeslagen, het verslag nog niet: start "
-                                f"'{resume_command(records, db)}' opnieuw, dan wordt het "
-                                "alsnog geschreven") from None
+            raise IntakeStopped("de intake is opgeslagen, het verslag nog niet",
+                                replace(go_on(Hint.RESTART, records, db), lead=": "),
+                                ", dan wordt het alsnog geschreven") from None
         kept = records.settle() if records is not None else 0
         if records is None or kept == 0:
             raise
-        raise IntakeStopped(f"{_kept(kept)}; ga verder met '{resume_command(records, db)}'"
-                            ) from None
+        raise IntakeStopped(_kept(kept), go_on(Hint.RESUME, records, db)) from None
     except Exception as exc:
         _interrupted(records, db, exc)
 
 
 def _interrupted(records: IntakeRecords | None, db: Path | None, exc: Exception) -> None:
-    """The failure `exc` as IntakeInterrupted: the answers kept and how to go on; a stored
-    intake (its report or baseline not done yet): how to finish it."""
+    """The failure `exc` as IntakeInterrupted (wrapping it: its own advice is kept): the
+    answers kept and how to go on; a stored intake (its report or baseline not done yet): how
+    to finish it."""
+    failure: Part = exc if isinstance(exc, AssistantError) else describe(exc)
     if records is not None and records.stored and not records.closed:
-        raise IntakeInterrupted(f"de intake is opgeslagen, maar niet afgerond: {describe(exc)}; "
-                                f"start '{resume_command(records, db)}' opnieuw, dan wordt het "
-                                "verslag alsnog geschreven") from exc
+        raise IntakeInterrupted("de intake is opgeslagen, maar niet afgerond: ", failure,
+                                go_on(Hint.RESTART, records, db),
+                                ", dan wordt het verslag alsnog geschreven") from exc
     kept = records.settle() if records is not None else 0
     if records is None or kept == 0:
         raise exc
-    raise IntakeInterrupted(f"de intake is afgebroken: {describe(exc)}. {_kept(kept)}; ga "
-                            f"verder met '{resume_command(records, db)}'") from exc
+    raise IntakeInterrupted("de intake is afgebroken: ", failure, f". {_kept(kept)}",
+                            go_on(Hint.RESUME, records, db)) from exc
 
 
 def _kept(answers: int | None) -> str:

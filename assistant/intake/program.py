@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.dialog.exercise_session import SessionConfig
-from assistant.errors import UsageError
+from assistant.errors import Advice, Hint, UsageError
 from assistant.protocol.exercises import Library, Patient
 from assistant.protocol.model import Protocol
 
@@ -43,21 +43,22 @@ def patient_program(patient: str, db: Path | None, protocol: Protocol) -> Progra
     """The exercises chosen at the patient's latest intake, with its menu's warning, the ones
     for insufficient effect and the arm side (UsageError when there are none to do)."""
     from assistant.records.location import resolve_db_path
-    from assistant.records.store import Store, validate_patient_id
+    from assistant.records.rows import validate_patient_id
+    from assistant.records.store import Store
 
     validate_patient_id(patient)
     with Store.open(resolve_db_path(db), write=False) as store:
         consultation = store.latest_consultation(patient)
     if consultation is None:
-        raise UsageError(f"--patient: geen intake gevonden voor '{patient}'")
+        raise UsageError(f"geen intake gevonden voor '{patient}'", option="patient")
     if consultation.result.get("referral"):
-        raise UsageError(f"--patient: '{consultation.patient}' is bij de intake verwezen "
-                         "(graad IV): volgens de richtlijn eerst naar de huisarts, zonder "
-                         "oefenprogramma")
+        raise UsageError(f"'{consultation.patient}' is bij de intake verwezen (graad IV): "
+                         "volgens de richtlijn eerst naar de huisarts, zonder oefenprogramma",
+                         option="patient")
     codes = tuple(consultation.chosen_exercises)
     if not codes:
-        raise UsageError(f"--patient: bij de intake van '{patient}' zijn geen oefeningen "
-                         "gekozen; kies ze met --codes")
+        raise UsageError(f"bij de intake van '{patient}' zijn geen oefeningen gekozen",
+                         Advice(Hint.CHOOSE_CODES), option="patient")
     profile = consultation.result.get("profile")
     of_intake = Patient.from_intake(
         consultation.findings, profile,

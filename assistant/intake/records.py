@@ -13,22 +13,31 @@ from typing import TYPE_CHECKING, Any
 from filelock import FileLock, Timeout
 
 from assistant.errors import (
+    Advice,
+    Hint,
     IntakeAlreadyStored,
     IntakeBusy,
+    JournalMismatch,
+    Part,
     RecordsError,
     RecordsFull,
     os_reason,
 )
 from assistant.errors import RecordsUnavailable as RecordsUnavailable
-from assistant.intake.journal import EndStatus, IntakeJournal
-from assistant.invocation import command
+from assistant.intake.journal import (
+    EndStatus,
+    IntakeJournal,
+    journal_events,
+    standing_answers,
+)
 from assistant.output.report import result_json
 from assistant.protocol.findings import Findings
-from assistant.protocol.rules import Result
+from assistant.protocol.result import Result
 from assistant.records.locks import lock_path
 
 if TYPE_CHECKING:
-    from assistant.records.store import ConsultationRow, JournalRow, Store
+    from assistant.records.rows import ConsultationRow, JournalRow
+    from assistant.records.store import Store
 
 
 def intake_lock(db: Path, key: str) -> FileLock:
@@ -66,8 +75,8 @@ def _not_stored_already(store: Store, found: JournalRow) -> None:
     store.journal_set_aside(found.id)
     raise IntakeAlreadyStored(
         f"de onderbroken intake van patiënt {stored.patient} ({stored.date.isoformat()}) is al "
-        f"opgeslagen; er wordt geen tweede gemaakt. Bekijk hem met "
-        f"'{command(f'history --patient {stored.patient}')}'",
+        "opgeslagen; er wordt geen tweede gemaakt",
+        Advice(Hint.SEE_HISTORY, patient=stored.patient, lead=". "),
         patient=stored.patient, consultation=stored.id)
 
 
@@ -107,7 +116,8 @@ class IntakeRecords:
         a file). A RecordsError (locked, damaged, read-only: its own class and code) when that
         is not possible; RecordsUnavailable when there is nothing to resume."""
         from assistant.records.location import resolve_db_path
-        from assistant.records.store import Store, validate_patient_id
+        from assistant.records.rows import validate_patient_id
+        from assistant.records.store import Store
 
         if patient is not None:
             validate_patient_id(patient)
@@ -124,10 +134,11 @@ class IntakeRecords:
             if found is None and resume:
                 who = f"patiënt '{patient}'" if patient else "een intake zonder patiënt-id"
                 waiting = [] if patient else store.journal_patients()
-                hint = (f"; wel van {', '.join(repr(p) for p in waiting[:5])}: ga verder met "
-                        f"--patient {waiting[0]}" if waiting else "")
-                raise RecordsUnavailable(f"--resume: geen onderbroken intake gevonden voor "
-                                         f"{who}{hint}")
+                other: tuple[Part, ...] = (
+                    f"; wel van {', '.join(repr(p) for p in waiting[:5])}: ga verder",
+                    Advice(Hint.WITH_PATIENT, patient=waiting[0], lead=" ")) if waiting else ()
+                raise RecordsUnavailable(f"geen onderbroken intake gevonden voor {who}", *other,
+                                         option="resume")
             if found is not None:
                 if lock is None:
                     lock = hold_intake_lock(path, f"journal:{found.id}", "deze intake")
@@ -152,9 +163,9 @@ class IntakeRecords:
 
     @property
     def standing_answers(self) -> int:
-        """The answers of the interrupted intake that still stand (a 'terug' took one back)."""
-        kinds = [entry.get("kind") for entry in self.resume]
-        return kinds.count("answer") - kinds.count("back")
+        """The answers of the interrupted intake that still stand (a 'terug' took one back);
+        0 for a journal that cannot be read (its replay says why)."""
+        return _standing(self.resume) or 0
 
     def close(self) -> None:
         self.store.close()
@@ -203,8 +214,7 @@ class IntakeRecords:
                 self._close("abandoned")
         except RecordsError:
             return None
-        kinds = [entry.get("kind") for entry in entries]
-        return kinds.count("answer") - kinds.count("back")
+        return _standing(entries)
 
     def finish(self, findings: Findings, result: Result | None,
                chosen: Sequence[str] | None, answered: int,
@@ -251,3 +261,11 @@ class IntakeRecords:
         else:
             scores = ", ".join(str(score) for score in psk)
         return f"Beginmeting opgeslagen: pijnscore {nprs}, activiteiten {scores}."
+
+
+def _standing(entries: Sequence[Mapping[str, Any]]) -> int | None:
+    """How many answers of a journal's `entries` still stand; None when it cannot be read."""
+    try:
+        return len(standing_answers(journal_events(entries)))
+    except JournalMismatch:
+        return None

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from assistant.dialog.consultation import Consultation, DialogConfig
-from assistant.dialog.events import SPOKEN, Answer, Emit, Event
+from assistant.dialog.events import SPOKEN, Answer, Emit, Event, JournalEvent
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_choice import ExerciseChoice
 from assistant.dialog.loop import run_dialog
 from assistant.errors import JournalMismatch
 from assistant.intake.journal import IntakeJournal
 from assistant.intake.resume import replay
-from assistant.output.report import GivenAnswer
+from assistant.output.report_content import GivenAnswer
 from assistant.protocol.exercises import Patient
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Listener, Speaker
@@ -44,7 +43,10 @@ class SpeechOutput:
 
 
 @dataclass
-class Outcome:
+class IntakeOutcome:
+    """What an intake came to: its consultation (answers, findings, the result or None when it
+    stopped) and the exercises chosen after it (dialog/loop.Outcome is a dialog's status)."""
+
     consultation: Consultation
     chosen_exercises: tuple[str, ...] | None = None  # None: no choice was made
     # the frequencies the therapist changed at the choice (code → Dutch words; defaults left out)
@@ -64,16 +66,16 @@ def run_consultation(
     *,
     choose_exercises: bool = True,
     journal: IntakeJournal | None = None,
-    resume: Sequence[dict[str, Any]] = (),
-) -> Outcome:
+    resume: Sequence[JournalEvent] = (),
+) -> IntakeOutcome:
     """Run one intake to its end: a result, or a stop (also when the input ends). After a
     treatment profile the therapist chooses the home exercises from its menu.
 
     With a `journal` every answer is written down as it is given, before anything else is
-    shown or said; `resume` replays the entries of an interrupted intake's journal first
-    (ValueError when they do not fit)."""
+    shown or said; `resume` applies the events of an interrupted intake's journal first
+    (journal.journal_events; JournalMismatch when they do not fit)."""
     consultation = Consultation(protocol, _ignore, config or DialogConfig())
-    outcome = Outcome(consultation)
+    outcome = IntakeOutcome(consultation)
     emit = Fanout(sinks)
     if journal is not None:
         emit = Fanout([JournalFirst(journal, consultation), *sinks])
@@ -83,7 +85,7 @@ def run_consultation(
         if chosen is not None:
             outcome.chosen_exercises, outcome.exercise_frequencies = chosen
         if journal is not None:
-            journal.recorded = len(consultation.history)
+            journal.standing = [r.question.id for r in consultation.history]
         consultation.emit = emit
         consultation.announce()
     else:
@@ -116,22 +118,22 @@ class JournalFirst:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Answer) and event.question == CHOICE_QUESTION:
-            self.journal.choice(event.value, event.frequencies)
+            self.journal.choice(event)
         else:
             self.journal.sync(self.consultation.history)
 
 
-def rebuilt_outcome(protocol: Protocol, entries: Sequence[dict[str, Any]],
-                    config: DialogConfig | None = None) -> Outcome:
-    """The outcome of a stored intake, rebuilt from its journal (`entries`, ending in the
-    'stored' mark) without asking anything: its answers replayed, its result, the exercises
+def rebuilt_outcome(protocol: Protocol, events: Sequence[JournalEvent],
+                    config: DialogConfig | None = None) -> IntakeOutcome:
+    """The outcome of a stored intake, rebuilt from its journal (`events`, ending in
+    `stored`) without asking anything: its answers replayed, its result, the exercises
     chosen. JournalMismatch when the journal does not replay to a result."""
     consultation = Consultation(protocol, _ignore, config or DialogConfig())
     consultation.start()
-    chosen = replay(consultation, entries)
+    chosen = replay(consultation, events)
     if consultation.result is None:
         raise JournalMismatch("het dagboek van de opgeslagen intake komt niet tot een uitkomst")
-    outcome = Outcome(consultation)
+    outcome = IntakeOutcome(consultation)
     if chosen is not None:
         outcome.chosen_exercises, outcome.exercise_frequencies = chosen
     return outcome

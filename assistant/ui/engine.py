@@ -19,9 +19,9 @@ from assistant.intake.run import Fanout, SpeechOutput
 from assistant.protocol.exercises import Patient
 from assistant.protocol.model import Protocol
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
-from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
+from assistant.speech.interfaces import Correction, Listener, SilentSpeaker, Speaker
+from assistant.ui.hints import screen_text
 from assistant.ui.hub import EventHub
-from assistant.ui.messages import on_screen
 from assistant.ui.page_input import PageInput, PageListener, Prompting, VoiceKeyboard
 from assistant.ui.screen_intake import Conflict, IntakeState, ScreenIntake
 from assistant.ui.views import view_of
@@ -115,16 +115,17 @@ class Engine:
             raise Stale(STALE)
 
     def change(self, question: str, prompt: object = None) -> int:
-        """Change the answer to `question`: 'terug' as often as it takes to reach it (the
-        same as saying it), counted while `prompt` (the prompt the page showed) is held, so
-        a second click cannot go back further. Returns how many were sent; UsageError when
-        it was not answered, Stale when `prompt` is no longer the open one."""
+        """Change the answer to `question`: a correction (speech.interfaces.Correction) the
+        intake takes as that many 'terug's (Consultation.change), checked and sent while
+        `prompt` (the prompt the page showed) is held, so a second click cannot go back
+        further. Returns how many answers go back; UsageError when it was not answered,
+        Stale when `prompt` is no longer the open one."""
         page = self.page
         if self.activity != "intake" or page is None or not self.running:
             raise UsageError("dit antwoord is niet (meer) te veranderen")
         counted: list[int] = []
 
-        def back() -> list[str]:
+        def back() -> list[Correction]:
             with self._lock:
                 answers, confirming = list(self.intake.answers), self.intake.confirming
                 concluded = self.intake.concluded
@@ -134,7 +135,7 @@ class Engine:
             if question not in answers:
                 raise UsageError("dit antwoord is niet (meer) te veranderen")
             counted.append(len(answers) - answers.index(question) + (1 if confirming else 0))
-            return ["terug"] * counted[0]
+            return [Correction(question)]
 
         if not page.answer(prompt, back):
             with self._lock:
@@ -235,7 +236,7 @@ class Engine:
             work(page)
         except AssistantError as exc:
             self.hub.publish({"type": "notice", "level": "error",
-                              "text": on_screen(exc.message)})
+                              "text": screen_text(exc)})
         except Exception as exc:  # a bug must not kill the server: one line, as on the CLI
             self.hub.publish({"type": "notice", "level": "error",
                               "text": InternalError(describe(exc)).message})
@@ -271,7 +272,7 @@ class Engine:
                 self.intake.follow(event)
 
     def _notice(self, text: str) -> None:
-        self.hub.publish({"type": "notice", "level": "info", "text": on_screen(text)})
+        self.hub.publish({"type": "notice", "level": "info", "text": text})
 
     def _intake(self, page: PageInput, patient: str | None, resume: bool,
                 opened: threading.Event, failure: list[BaseException]) -> None:

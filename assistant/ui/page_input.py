@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
-from assistant.speech.interfaces import Listener, Utterance
+from assistant.speech.interfaces import Correction, Input, Listener, Utterance
 from assistant.speech.keyboard import LineQueue
 
 
@@ -30,7 +30,7 @@ class PageInput(LineQueue):
     def open_prompt(self, publish: Callable[[], int]) -> int | None:
         """The dialog listens: when nothing is waiting to be heard, a new prompt opens (its id
         from `publish`, which tells the pages) and the page may answer it once. None when
-        utterances are still waiting (a change's 'terug's): the page may not slip in between."""
+        utterances are still waiting: the page may not slip in between."""
         with self._lock:
             if not self._lines.empty():
                 self.prompt = None
@@ -44,24 +44,26 @@ class PageInput(LineQueue):
             if self.prompt is not None and self.prompt == prompt:
                 self.prompt = None
 
-    def answer(self, prompt: object, lines: Sequence[str] | Callable[[], Sequence[str]]) -> bool:
+    def answer(self, prompt: object, lines: Sequence[str | Correction]
+               | Callable[[], Sequence[str | Correction]]) -> bool:
         """Send `lines` (or what the callable gives, worked out while the prompt is held) as
         the answer to `prompt`, once: False, and nothing sent, when `prompt` is not the one
-        open now (already answered, or another question is on screen)."""
+        open now (already answered, or another question is on screen). A line may be a
+        correction (change an earlier answer) instead of text."""
         with self._lock:
             if self.prompt is None or isinstance(prompt, bool) or prompt != self.prompt:
                 return False
             given = lines() if callable(lines) else lines
             self.prompt = None
             for line in given:
-                self._lines.put(line.strip())
+                self._lines.put(line.strip() if isinstance(line, str) else line)
             return True
 
     def close(self) -> None:
         """No more input: the dialog waiting on it gets the end of the input."""
         self._lines.put(None)
 
-    def _take(self, line: str | None) -> str | None:
+    def _take(self, line: str | Correction | None) -> str | Correction | None:
         if line is None:
             self._lines.put(None)  # the end stays in the queue: no prompt opens after it
         return super()._take(line)
@@ -82,14 +84,14 @@ class VoiceKeyboard:
     def closed(self) -> bool:
         return self.page.closed
 
-    def poll(self) -> str | None:
+    def poll(self) -> str | Correction | None:
         line = self.page.poll()
         if line is None and self.page.closed and not self._stopped:
             self._stopped = True
             return self.stop
         return line
 
-    def wait(self, timeout: float | None) -> str | None:
+    def wait(self, timeout: float | None) -> str | Correction | None:
         return self.page.wait(timeout)
 
 
@@ -102,7 +104,7 @@ class Prompting:
         self.page = page
         self.publish = publish
 
-    def listen(self, grammar: Sequence[str]) -> Utterance | None:
+    def listen(self, grammar: Sequence[str]) -> Input | None:
         prompt = self.page.open_prompt(self.publish)
         try:
             return self.inner.listen(grammar)
@@ -116,10 +118,12 @@ class PageListener:
     def __init__(self, page: PageInput) -> None:
         self.page = page
 
-    def listen(self, grammar: Sequence[str]) -> Utterance | None:
+    def listen(self, grammar: Sequence[str]) -> Input | None:
         self.page.grammar = grammar
         while True:
             line = self.page.wait(None)
+            if isinstance(line, Correction):
+                return line
             if line is not None:
                 return Utterance(line, 1.0, "text")
             if self.page.closed:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,15 +21,17 @@ from assistant.errors import (
     describe,
 )
 from assistant.intake.flow import IntakeFlow, IntakeStart, dialog_config
+from assistant.intake.journal import standing_answers
 from assistant.intake.resume import describe_resume
-from assistant.intake.run import Fanout, Outcome
-from assistant.output.report_content import Baseline, build_report
+from assistant.intake.run import Fanout, IntakeOutcome
+from assistant.output.report_build import build_report
+from assistant.output.report_content import Baseline
 from assistant.output.report_html import render_html
 from assistant.output.report_markdown import render_markdown
 from assistant.records.location import check_reports_dir
 from assistant.settings import PracticeSettings, load_settings
 from assistant.speech.interfaces import Listener
-from assistant.ui.messages import on_screen
+from assistant.ui.hints import screen_text
 
 if TYPE_CHECKING:
     from assistant.dialog.consultation import DialogConfig
@@ -56,7 +58,7 @@ class IntakeState:
     concluded: bool = False  # the result is given: its answers can no longer change
     report: str | None = None  # report.md of the finished or stopped intake
     report_html: str | None = None  # report.html of the same, to print
-    outcome: Outcome | None = None
+    outcome: IntakeOutcome | None = None
     day: date | None = None
     folder: Path | None = None  # where its report was written (filing.file_report)
 
@@ -105,7 +107,7 @@ class ScreenIntake:
             flow = IntakeFlow.open(self.protocol, IntakeStart(self.db, patient, day,
                                                               resume=resume), self.notice)
         except RecordsUnavailable as exc:  # nothing to resume
-            raise UsageError(exc.message) from None
+            raise UsageError(*exc.parts) from None
         if flow.resuming and not resume:
             assert flow.records is not None
             found = describe_resume(flow.records)  # never resumed unasked
@@ -117,7 +119,7 @@ class ScreenIntake:
     def run(self, flow: IntakeFlow, listener: Listener, sinks: Sequence[Emit]) -> None:
         """Run the intake through `flow` to its report (a stored intake only finished)."""
         if flow.unjournaled is not None:
-            self.notice(flow.unjournaled)
+            self.notice(screen_text(flow.unjournaled))
         with flow:
             if flow.finishing:
                 self._finish_stored(flow, listener, sinks)
@@ -188,46 +190,37 @@ class ScreenIntake:
         try:
             check_reports_dir()
         except FolderUnwritable as exc:
-            raise FolderUnwritable(f"De intake is niet gestart: {on_screen(exc.message)}; maak "
-                                   "de gegevensmap schrijfbaar en start de intake opnieuw"
-                                   ) from None
+            raise FolderUnwritable("De intake is niet gestart: ", exc, "; maak de gegevensmap "
+                                   "schrijfbaar en start de intake opnieuw") from None
 
     def _show_standing(self, flow: IntakeFlow, config: DialogConfig | None) -> None:
         """A resumed intake's answers that still stand, shown as the answers they were (the
         consultation replays them silently): the page lists them and can change them. With
         `config`, the journal is first checked to replay (nothing of one that does not fit is
         shown)."""
-        entries = flow.records.resume if flow.records is not None else ()
-        if not entries:
-            return
         if config is not None:
             flow.check_replay(config)
-        standing: list[dict[str, Any]] = []
-        for entry in entries:
-            if entry.get("kind") == "answer":
-                standing.append(entry)
-            elif entry.get("kind") == "back" and standing:
-                standing.pop()
-        for entry in standing:
-            try:
-                finding = self.protocol.question(str(entry["question"])).finding
-            except KeyError:
-                return  # another protocol version: the replay itself will say so
-            event = Answer(str(entry["question"]), finding, entry.get("value"),
-                           str(entry.get("note", "")))
-            self.publish(event)
+        for answer in standing_answers(flow.journal()):
+            if answer.finding is None:  # an earlier version's journal does not keep it
+                try:
+                    answer = replace(answer,
+                                     finding=self.protocol.question(answer.question).finding)
+                except KeyError:
+                    return  # another protocol version: the replay itself will say so
+            shown = replace(answer, heard="")  # as the consultation emitted it
+            self.publish(shown)
             with self.lock:
-                self.state.follow(event)
+                self.state.follow(shown)
 
     def _settings(self) -> PracticeSettings | None:
         """The practice's details for the report; a damaged settings file is named once."""
         try:
             return load_settings()
         except AssistantError as exc:
-            self.notice(f"Instellingen niet gebruikt: {exc.message}.")
+            self.notice(f"Instellingen niet gebruikt: {screen_text(exc)}.")
             return None
 
-    def _publish_report(self, flow: IntakeFlow, outcome: Outcome,
+    def _publish_report(self, flow: IntakeFlow, outcome: IntakeOutcome,
                         baseline: Baseline | None = None, *,
                         finished: str | None = None) -> bool:
         """Write the intake's report folder as `assistant intake` does (a new folder, then the
@@ -245,7 +238,7 @@ class ScreenIntake:
                 report, folder, written = filed.report, filed.folder, True
             except AssistantError as exc:  # not written: still shown and printable
                 written = False
-                self.notice(f"Het verslag kon niet worden bewaard: {exc.message}.")
+                self.notice(f"Het verslag kon niet worden bewaard: {screen_text(exc)}.")
                 report = build_report(
                     protocol=self.protocol, answers=outcome.answers,
                     findings=consultation.findings, result=consultation.result, day=flow.day,
