@@ -5,34 +5,109 @@ a fixed `code` (for logs, the event stream and tests) and an `exit_code` (DESIGN
 exit codes"): 2 for bad input or a missing prerequisite, 1 where the consultation could not
 finish. `assistant.cli.app` is the one place that turns them into an exit code and one line on
 stderr; everywhere else raises them.
+
+An error says what is wrong and carries, as data, the option it is about (`option`) and what
+the user can do (`Advice`: a `Hint` code with its data). Only the front ends word those: the
+command line names its flags and commands (assistant/cli/hints.py), the screen its own buttons
+and pages (assistant/ui/hints.py); `worded` puts an error's parts together in either's words.
 """
 
 from __future__ import annotations
 
 import errno
-from typing import ClassVar, Final
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import ClassVar, Final, Protocol, TypeAlias
 
 EXIT_DONE: Final = 0
 EXIT_UNFINISHED: Final = 1  # the consultation could not finish (stopped; answers kept)
 EXIT_USAGE: Final = 2  # bad input or a missing prerequisite, with one line that says the fix
 
 
+class Hint(Enum):
+    """What the user can do about an error, as a code; `Advice` holds the data its wording
+    needs. Each front end words every hint (tests/test_messages.py checks both do)."""
+
+    CHOOSE_DB = "choose-db"  # choose another records file; Advice.what: which ("een ander")
+    GIVE_REPORT_FOLDER = "give-report-folder"  # give a folder for the report
+    GIVE_FOLDERS = "give-folders"  # other folders for the report and records, or a writable one
+    OMIT_PSK_ACTIVITIES = "omit-psk-activities"  # name no PSK activities (they are fixed)
+    ADD_AGAIN = "add-again"  # ask for a second measurement on the same day
+    WITH_PATIENT = "with-patient"  # (do it) with the patient's id, Advice.patient
+    RESUME = "resume"  # go on with the interrupted intake (Advice.patient or none; Advice.db)
+    RESTART = "restart"  # start the stored intake again to finish it (Advice.patient, .db)
+    SEE_HISTORY = "see-history"  # see the patient's stored intakes (Advice.patient)
+    CHOOSE_CODES = "choose-codes"  # choose the exercises by their codes
+    OMIT_PORT = "omit-port"  # let the screen's server pick its port
+    OMIT_MODEL = "omit-model"  # name no speech model (the default one is found)
+    SET_DETAILS = "set-details"  # set the practice's details again
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A `hint` with the data its wording needs. `lead` joins it to the text before it
+    ("; ", ", of ", " en "); a front end that words the hint as nothing leaves it out too."""
+
+    hint: Hint
+    patient: str | None = None  # the patient's id (WITH_PATIENT, RESUME, RESTART, SEE_HISTORY)
+    db: Path | None = None  # the records file the user gave (RESUME, RESTART)
+    what: str = ""  # CHOOSE_DB: the file to choose ("een ander bestand", "dat")
+    lead: str = "; "
+
+
+class Wording(Protocol):
+    """How a front end words an error's option and advice (see `worded`)."""
+
+    def option(self, name: str) -> str:
+        """The words before a message about option `name` ("" to name it not at all)."""
+
+    def hint(self, advice: Advice) -> str:
+        """`advice` in the front end's words ("" to leave it out, with its lead)."""
+
+
+Part: TypeAlias = "str | Advice | AssistantError"
+
+
+class _Plain:
+    """Neither option nor advice: what is wrong, for logs and the event stream."""
+
+    def option(self, name: str) -> str:
+        return ""
+
+    def hint(self, advice: Advice) -> str:
+        return ""
+
+
+def worded(exc: AssistantError, wording: Wording) -> str:
+    """`exc` as one line in `wording`: its option's words, then its parts in order (a nested
+    error worded the same way; an `Advice` after its lead, unless worded as nothing)."""
+    text: list[str] = []
+    for part in exc.parts:
+        if isinstance(part, str):
+            text.append(part)
+        elif isinstance(part, AssistantError):
+            text.append(worded(part, wording))
+        elif words := wording.hint(part):
+            text.append(part.lead + words)
+    prefix = wording.option(exc.option) if exc.option is not None else ""
+    return one_line(prefix + "".join(text))
+
 class AssistantError(Exception):
-    """A failure the user can act on; the message is one Dutch line."""
+    """A failure the user can act on, in one Dutch line. `parts` make the line: text, `Advice`
+    (worded by the front end) and other errors (this one wraps them, worded the same way);
+    `option` names the command-line option it is about, if any ("patient", or "port 8080"
+    with the value given). `message` is the line with neither option nor advice."""
 
     code: ClassVar[str] = "error"
     exit_code: ClassVar[int] = EXIT_USAGE
     label: ClassVar[str] = "fout"  # how the line on stderr starts: "assistant: fout: …"
 
-    def __init__(self, message: str) -> None:
-        self.message = one_line(message)
+    def __init__(self, *parts: Part, option: str | None = None) -> None:
+        self.parts: tuple[Part, ...] = parts
+        self.option = option
+        self.message = worded(self, _Plain())
         super().__init__(self.message)
-
-    def line(self) -> str:
-        """The line for stderr, naming the command as it was started."""
-        from assistant.invocation import program  # at call time: errors.py is imported first
-
-        return f"{program()}: {self.label}: {self.message}"
 
 
 class UsageError(AssistantError):
@@ -85,8 +160,8 @@ class RecordsCorrupt(RecordsError):
 
     code = "records-corrupt"
 
-    def __init__(self, message: str, *, table: str = "", row: int = 0) -> None:
-        super().__init__(message)
+    def __init__(self, *parts: Part, table: str = "", row: int = 0) -> None:
+        super().__init__(*parts)
         self.table = table  # "" when the file as a whole is damaged
         self.row = row
 
@@ -124,8 +199,8 @@ class IntakeAlreadyStored(RecordsError):
 
     code = "intake-stored"
 
-    def __init__(self, message: str, *, patient: str = "", consultation: int = 0) -> None:
-        super().__init__(message)
+    def __init__(self, *parts: Part, patient: str = "", consultation: int = 0) -> None:
+        super().__init__(*parts)
         self.patient = patient
         self.consultation = consultation
 
@@ -227,7 +302,9 @@ def os_reason(exc: OSError) -> str:
 
 
 def describe(exc: BaseException) -> str:
-    """Any exception as one line: the message of ours, a few words for the rest."""
+    """Any exception as one line: the message of ours (what is wrong, without the option and
+    advice a front end words: to keep those, put the error itself in another's parts), a few
+    words for the rest."""
     if isinstance(exc, AssistantError):
         return exc.message
     if isinstance(exc, OSError):

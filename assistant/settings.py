@@ -20,8 +20,7 @@ from typing import Final
 
 import platformdirs
 
-from assistant.errors import InputError, OutputError, UsageError, os_reason
-from assistant.invocation import command
+from assistant.errors import Advice, Hint, InputError, OutputError, UsageError, os_reason
 from assistant.output.files import write_private
 
 ENV_CONFIG: Final = "ASSISTANT_CONFIG"
@@ -32,12 +31,12 @@ MAX_BYTES: Final = 64 * 1024  # a settings file is a few hundred bytes
 AGB_PATTERN: Final = re.compile(r"[0-9]{8}")  # ASCII digits: a code other systems read
 PHONE_PATTERN: Final = re.compile(r"\+?[0-9 ()-]+")
 
-# field → (its Dutch label, the command-line flag that sets it)
+# field → its Dutch label
 LABELS: Final = {
-    "therapist": ("Naam fysiotherapeut", "--naam"),
-    "practice": ("Praktijk", "--praktijk"),
-    "agb": ("AGB-code", "--agb"),
-    "phone": ("Telefoon", "--telefoon"),
+    "therapist": "Naam fysiotherapeut",
+    "practice": "Praktijk",
+    "agb": "AGB-code",
+    "phone": "Telefoon",
 }
 
 
@@ -56,34 +55,35 @@ class PracticeSettings:
 
     def rows(self) -> list[tuple[str, str]]:
         """(Dutch label, value) of every field that is set, in the order of LABELS."""
-        return [(LABELS[name][0], value) for name in LABELS
+        return [(LABELS[name], value) for name in LABELS
                 if (value := getattr(self, name)) is not None]
 
     def updated(self, changes: Mapping[str, str]) -> PracticeSettings:
         """These settings with `changes` (field → new text) checked and applied; an empty text
-        clears the field. UsageError naming the flag on a bad value."""
+        clears the field. UsageError about the field (its `option`) on a bad value."""
         checked: dict[str, str | None] = {}
         for name, text in changes.items():
-            checked[name] = check_value(name, text, LABELS[name][1]) if text.strip() else None
+            checked[name] = check_value(name, text) if text.strip() else None
         return replace(self, **checked)
 
 
-def check_value(name: str, text: str, where: str) -> str:
-    """One field's value, trimmed: printable, at most MAX_LENGTH characters; `agb` exactly 8
-    digits; `phone` digits with spaces, '+', '-', '(' or ')'. UsageError naming `where`."""
+def check_value(name: str, text: str) -> str:
+    """Field `name`'s value, trimmed: printable, at most MAX_LENGTH characters; `agb` exactly 8
+    digits; `phone` digits with spaces, '+', '-', '(' or ')'. UsageError with the field's name
+    as its `option` (a front end names the field its own way)."""
     value = " ".join(text.split())
     if any(not ch.isprintable() for ch in value):
-        raise UsageError(f"{where}: gebruik alleen gewone tekens")
+        raise UsageError("gebruik alleen gewone tekens", option=name)
     if len(value) > MAX_LENGTH:
-        raise UsageError(f"{where}: te lang; hoogstens {MAX_LENGTH} tekens")
+        raise UsageError(f"te lang; hoogstens {MAX_LENGTH} tekens", option=name)
     if name == "agb":
         value = value.replace(" ", "")
         if not AGB_PATTERN.fullmatch(value):
-            raise UsageError(f"{where}: een AGB-code is 8 cijfers, zoals 04123456")
+            raise UsageError("een AGB-code is 8 cijfers, zoals 04123456", option=name)
     if name == "phone":
         digits = sum(ch.isdigit() for ch in value)
         if not PHONE_PATTERN.fullmatch(value) or not 6 <= digits <= 15:
-            raise UsageError(f"{where}: geef een telefoonnummer, zoals 030 123 45 67")
+            raise UsageError("geef een telefoonnummer, zoals 030 123 45 67", option=name)
     return value
 
 
@@ -98,12 +98,7 @@ def settings_path(env: Mapping[str, str] | None = None) -> Path:
 
 def _damaged(path: Path, why: str) -> InputError:
     return InputError(f"het instellingenbestand {path} is beschadigd ({why}); herstel het, of "
-                      f"verwijder het en stel de gegevens opnieuw in met '{command('settings')}'")
-
-
-def how_to_set() -> str:
-    """The command that sets the practice's details, as the user starts the assistant."""
-    return command('settings --naam "…" --praktijk "…" --agb 12345678 --telefoon "…"')
+                      "verwijder het", Advice(Hint.SET_DETAILS, lead=" en "))
 
 
 def _read_small_file(path: Path) -> bytes | None:
@@ -149,9 +144,9 @@ def load_settings(path: Path | None = None) -> PracticeSettings:
         if not isinstance(value, str):
             raise _damaged(path, f"'{key}' moet tekst zijn")
         try:
-            values[key] = check_value(key, value, f"'{key}'")
+            values[key] = check_value(key, value)
         except UsageError as exc:
-            raise _damaged(path, exc.message) from None
+            raise _damaged(path, f"'{key}': {exc.message}") from None
     return PracticeSettings(**values)
 
 

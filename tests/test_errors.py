@@ -13,19 +13,19 @@ import pytest
 
 from assistant import errors
 from assistant.cli.common import UsageError
-from assistant.errors import EXIT_UNFINISHED, EXIT_USAGE, AssistantError
+from assistant.cli.hints import error_line
+from assistant.errors import EXIT_UNFINISHED, EXIT_USAGE, AssistantError, ModelError, RecordsError
 from assistant.intake.records import RecordsUnavailable
 from assistant.protocol.findings import FindingsError
 from assistant.protocol.tables import ProtocolError
-from assistant.records.store import RecordsError
 from assistant.speech.audio import AudioError
-from assistant.speech.models import ModelError
 from assistant.speech.recognizer import RecognizerError
 from assistant.speech.setup import Unavailable
 from assistant.speech.tts import TtsError
-from tests.harness import AGE, NO_NEURO, PROTOCOL, SCREENED
+from tests.harness import END_AT_CHOICE, PROFILE_B_TEN_WEEKS, PROTOCOL, intake, profile
+from tests.intake_lines import lines
+from tests.intent_tables import parse_duration
 from tests.records_fixtures import add_intake
-from tests.test_intents import parse_duration
 
 
 def all_errors() -> list[type[AssistantError]]:
@@ -63,7 +63,8 @@ def test_value_errors_stay_value_errors_where_callers_catch_them() -> None:
 def test_each_error_is_one_dutch_line_with_its_exit_code(kind: type[AssistantError]) -> None:
     error = kind("kan niet\nverder:\n  zie hier")
     assert error.message == "kan niet verder: zie hier" == str(error)
-    assert error.line().startswith("assistant: ") and "\n" not in error.line()
+    line = error_line(error)
+    assert line.startswith("assistant: ") and "\n" not in line
     expected = EXIT_UNFINISHED if kind is errors.IntakeStopped else EXIT_USAGE
     assert error.exit_code == expected
 
@@ -132,8 +133,8 @@ def test_numbers_no_setting_can_mean_are_refused(flag: str, value: str, message:
 
 def test_a_309_digit_duration_is_asked_again_never_infinite(tmp_path: Path) -> None:
     log = tmp_path / "events.jsonl"
-    answers = [AGE, *SCREENED, *NO_NEURO, "fors", "9" * 309, "1" + "0" * 12 + " weken",
-               "tien weken", "nee", "nee"]
+    answers = lines(intake(PROFILE_B_TEN_WEEKS, END_AT_CHOICE, {"weeks_since_onset": [
+        "9" * 309, "1" + "0" * 12 + " weken", "tien weken"]}, strict=True))
     run = cli("intake", "--text", "--mute", "--patient", "P-309", "--events", str(log),
               stdin="\n".join(answers) + "\n")
     assert run.returncode == 0, run.stderr
@@ -201,7 +202,7 @@ def test_help_in_the_c_locale_replaces_what_it_cannot_show() -> None:
 
 
 def test_an_ascii_terminal_gets_the_whole_intake_with_question_marks() -> None:
-    answers = [AGE, *SCREENED, *NO_NEURO, "fors", "drie weken", "ja", "nee", "nee"]
+    answers = lines(profile("A", {"adl_impact": "fors"}, strict=True))
     run = subprocess.run([sys.executable, "-m", "assistant", "intake", "--text", "--mute"],
                          input="\n".join(answers).encode() + b"\n", capture_output=True,
                          timeout=60, check=False, env={**os.environ, "PYTHONIOENCODING": "ascii"})

@@ -99,8 +99,9 @@ def test_the_file_is_in_the_user_config_folder_without_the_override(
 
 
 def test_updated_checks_each_value() -> None:
-    with pytest.raises(UsageError, match="--agb"):
+    with pytest.raises(UsageError, match="8 cijfers") as refused:
         PracticeSettings().updated({"agb": "12"})
+    assert refused.value.option == "agb"  # the command line names it --agb
     assert PracticeSettings().updated({"therapist": "  Sam   de Vries "}).therapist == (
         "Sam de Vries")
 
@@ -166,4 +167,4 @@ def test_an_agb_code_is_eight_ascii_digits(code: str) -> None:
     from assistant.settings import check_value
 
     with pytest.raises(UsageError, match="8 cijfers"):
-        check_value("agb", code, "--agb")
+        check_value("agb", code)

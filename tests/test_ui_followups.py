@@ -15,22 +15,18 @@ from typing import Any
 
 import pytest
 
+from assistant.errors import Advice, Hint, UsageError
 from assistant.protocol import load_protocol
 from assistant.records.store import Store
-from assistant.ui.messages import on_screen
+from assistant.ui.hints import screen_text
 from assistant.ui.records_view import RecordsView
 from assistant.ui.views import result_view
-from tests.harness import AGE, NO_NEURO, SCREENED
+from tests.intake_lines import NOT_WORK_RELATED_A, WORK_RELATED_A
+from tests.interrupted_intakes import stored_but_open
 from tests.records_fixtures import add_intake
 from tests.ui_screen import Page, ended, events, form_nonce
 
 PROTOCOL = load_protocol()
-# Profile A for someone whose work adds to the neck pain, without sick leave; no exercises,
-# no baseline (no patient id: none is offered).
-WORK_RELATED_A = [AGE, *SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee",
-                  "ja", "ja", "geen", "geen", "ja"]
-NOT_WORK_RELATED_A = [AGE, *SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee",
-                      "ja", "nee", "geen", "geen", "ja"]
 
 
 def _db(page: Page) -> Path:
@@ -77,21 +73,11 @@ def test_an_intake_whose_report_cannot_be_kept_is_not_started(
 
 # --- 2: an interrupted intake that was stored already ------------------------------------------
 
-def _stored_but_open(db: Path, patient: str, day: date) -> None:
-    """As an earlier version left it when cut off between storing the intake and closing its
-    journal: an open journal with an answer, and the intake of that day stored after it."""
-    with Store.open(db) as store:
-        journal = store.journal_open(patient, day)
-        store.journal_append(journal, {"kind": "answer", "question": "age_years",
-                                       "heard": "47", "value": 47})
-    add_intake(db, patient, "B", day)
-
-
 @pytest.mark.parametrize("resume", [True, False])
 def test_a_resume_of_an_intake_stored_already_offers_the_patient_page(
         page: Page, resume: bool) -> None:
     db = _db(page)
-    _stored_but_open(db, "P-0600", date.today() - timedelta(days=1))
+    stored_but_open(db, "P-0600", date.today() - timedelta(days=1))
     start = page.client.get("/").text
     assert "al opgeslagen" in start and 'class="stored"' in start
     assert 'class="resume"' not in start  # nothing to resume: no 'Hervat'
@@ -263,5 +249,5 @@ def test_the_worse_arm_is_asked_and_taken_only_for_profile_d(page: Page) -> None
 
 
 def test_the_command_lines_again_hint_is_said_in_the_screens_words() -> None:
-    assert on_screen("nog een meting op die dag: voeg --again toe") == (
-        "nog een meting op die dag: vink ‘Nog een meting vandaag’ aan")
+    refused = UsageError("nog een meting op die dag", Advice(Hint.ADD_AGAIN, lead=": "))
+    assert screen_text(refused) == "nog een meting op die dag: vink ‘Nog een meting vandaag’ aan"

@@ -22,6 +22,7 @@ from assistant.cli.common import (
     speech_options,
 )
 from assistant.cli.exercises import add_exercises_parser
+from assistant.cli.hints import error_line
 from assistant.cli.intake import add_intake_parser
 from assistant.cli.model import add_model_parser
 from assistant.cli.parser import DutchParser
@@ -130,7 +131,7 @@ def _fail(exc: AssistantError) -> int:
         streams.discard_stdout()
     except OutputError:
         pass
-    streams.error_line(exc.line())
+    streams.error_line(error_line(exc))
     return exc.exit_code
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
 
 from assistant.cli import streams
+from assistant.cli.hints import cli_text
+from assistant.cli.model_folder import models_dir
 from assistant.dialog.events import Emit, Event
 from assistant.errors import EXIT_DONE as EXIT_DONE
 from assistant.errors import EXIT_UNFINISHED as EXIT_UNFINISHED
@@ -24,7 +26,8 @@ from assistant.errors import EXIT_USAGE as EXIT_USAGE
 from assistant.errors import FindingsError, InputError, OutputError, os_reason
 from assistant.errors import UsageError as UsageError
 from assistant.output.files import check_overwritable, make_private_dirs
-from assistant.protocol.findings import ArmSide, Findings, parse_findings, require_complete
+from assistant.protocol.findings import ArmSide, Findings, require_complete
+from assistant.protocol.findings_json import parse_findings
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
 from assistant.speech.setup import SpeechOptions, Unavailable, open_listener, open_speaker
@@ -113,7 +116,8 @@ def speech_options(args: argparse.Namespace) -> SpeechOptions:
     if getattr(args, "audio_in", None) is not None and getattr(args, "text", False):
         raise UsageError("--audio-in gaat niet samen met --text: een opname is spraak")
     return SpeechOptions(
-        model=args.model, input_device=args.input_device, output_device=args.output_device,
+        model=args.model, models_dir=models_dir(), input_device=args.input_device,
+        output_device=args.output_device,
         audio_in=getattr(args, "audio_in", None), timeout=getattr(args, "timeout", 8.0),
         tts_voice=args.tts_voice, speech_rate=args.speech_rate,
     )
@@ -127,8 +131,8 @@ def speech_output(args: argparse.Namespace, options: SpeechOptions) -> Speaker:
         return open_speaker(options)
     except Unavailable as exc:
         if args.voice:
-            raise UsageError(f"--voice: geen spraakuitvoer: {exc}") from None
-        print(f"Geen spraakuitvoer: {exc}.", file=sys.stderr)
+            raise UsageError(f"--voice: geen spraakuitvoer: {cli_text(exc)}") from None
+        print(f"Geen spraakuitvoer: {cli_text(exc)}.", file=sys.stderr)
         return SilentSpeaker()
 
 
@@ -141,14 +145,17 @@ def text_listener() -> Listener:
 def voice_listener(args: argparse.Namespace, options: SpeechOptions,
                     protocol: Protocol) -> VoiceListener | None:
     """The voice listener, or None (text mode) with a one-line notice why."""
+    from assistant.dialog.vocabulary import all_phrases, core_words  # ~15 ms: voice only
+
     try:
-        return open_listener(options, protocol, sys.stdin, sys.stderr)
+        return open_listener(options, core_words(protocol), all_phrases(protocol), sys.stdin,
+                             sys.stderr)
     except Unavailable as exc:
         if args.voice:
-            raise UsageError(f"--voice: {exc}") from None
+            raise UsageError(f"--voice: {cli_text(exc)}") from None
         if getattr(args, "audio_in", None) is not None:  # a recording to hear: not the keyboard
-            raise UsageError(f"--audio-in: {exc}") from None
-        print(f"Tekstmodus: {exc}.", file=sys.stderr)
+            raise UsageError(f"--audio-in: {cli_text(exc)}") from None
+        print(f"Tekstmodus: {cli_text(exc)}.", file=sys.stderr)
         return None
 
 
@@ -225,12 +232,13 @@ def parse_psk(text: str) -> tuple[int, int, int]:
 
 def parse_psk_activities(text: str) -> tuple[str, ...]:
     """'traplopen,autorijden,lezen': the PSK's three activities, comma-separated."""
-    from assistant.records.store import RecordsError, validate_psk_activities
+    from assistant.errors import RecordsError
+    from assistant.records.rows import validate_psk_activities
 
     try:
         return validate_psk_activities(text.split(","))
     except RecordsError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise argparse.ArgumentTypeError(cli_text(exc)) from None
 
 
 class _DuplicateKey(ValueError):

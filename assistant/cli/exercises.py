@@ -27,8 +27,8 @@ from assistant.cli.common import (
     voice_listener,
 )
 from assistant.clock import clock_from_env
+from assistant.dialog.choice_parsing import parse_choice, read_frequency
 from assistant.dialog.events import Emit
-from assistant.dialog.exercise_choice import parse_choice, read_frequency
 from assistant.dialog.exercise_session import ExerciseSession
 from assistant.intake.program import Program, patient_program
 from assistant.intake.run import Fanout, SpeechOutput

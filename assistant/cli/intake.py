@@ -33,15 +33,17 @@ from assistant.cli.common import (
     voice_listener,
 )
 from assistant.cli.exercises import parse_codes
+from assistant.cli.hints import cli_text, intake_command
+from assistant.cli.settings import how_to_set
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.events import Emit
 from assistant.dialog.yes_no import ask_resume
-from assistant.errors import InputError, IntakeAlreadyStored
+from assistant.errors import Advice, Hint, InputError, IntakeAlreadyStored
 from assistant.intake.filing import unfinished_report
 from assistant.intake.flow import IntakeFlow, IntakeStart, Scores, dialog_config
-from assistant.intake.guard import resume_command
+from assistant.intake.guard import go_on
 from assistant.intake.resume import describe_resume
-from assistant.intake.run import Fanout, Outcome, SpeechOutput
+from assistant.intake.run import Fanout, IntakeOutcome, SpeechOutput
 from assistant.invocation import command
 from assistant.output.files import check_overwritable
 from assistant.output.report import SHEET_FILE, earlier_report
@@ -53,7 +55,7 @@ from assistant.protocol.model import Protocol
 from assistant.records.location import check_reports_dir, resolve_db_path
 from assistant.records.render import intake_lines
 from assistant.records.store import Store
-from assistant.settings import PracticeSettings, how_to_set, load_settings
+from assistant.settings import PracticeSettings, load_settings
 from assistant.speech.interfaces import Listener
 from assistant.speech.text import StreamListener
 
@@ -166,7 +168,7 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
     except IntakeAlreadyStored as exc:
         return _already_stored(exc, args, protocol)
     if flow.unjournaled is not None:
-        print(flow.unjournaled, file=sys.stderr)
+        print(cli_text(flow.unjournaled), file=sys.stderr)
     with flow, ExitStack() as stack:
         if flow.finishing:
             return _finish_stored(args, protocol, stack, flow, baseline, settings)
@@ -176,17 +178,17 @@ def cmd_intake(args: argparse.Namespace, protocol: Protocol) -> int:
         with flow.guarded():
             outcome = _run_intake(args, protocol, stack, flow, answers, exercises, baseline)
             if flow.stopped_with_answers(outcome):
-                print(f"Ga later verder met '{_continue(flow, args)}'.")
+                print(f"Ga later verder met '{intake_command(_continue(flow, args))}'.")
             measured = flow.measured()  # the finished intake's baseline, for the report
         _report(args, flow, outcome, answers, baseline=measured, settings=settings)
         flow.done()  # the report is written: the journal is closed
     return EXIT_DONE if outcome.consultation.result is not None else EXIT_UNFINISHED
 
 
-def _continue(flow: IntakeFlow, args: argparse.Namespace) -> str:
-    """The command that continues (or finishes) this intake."""
+def _continue(flow: IntakeFlow, args: argparse.Namespace) -> Advice:
+    """How to continue (or finish) this intake: its command is `hints.intake_command`."""
     assert flow.records is not None
-    return resume_command(flow.records, args.db)
+    return go_on(Hint.RESTART, flow.records, args.db)
 
 
 def _warn_same_day(flow: IntakeFlow) -> None:
@@ -264,7 +266,8 @@ def _already_stored(exc: IntakeAlreadyStored, args: argparse.Namespace,
                     protocol: Protocol) -> int:
     """The interrupted intake to resume was stored already: say so, show what was stored
     (records/render.intake_lines) and make no second one."""
-    print(f"{exc.message[:1].upper()}{exc.message[1:]}.")
+    line = cli_text(exc)
+    print(f"{line[:1].upper()}{line[1:]}.")
     with Store.open(resolve_db_path(args.db), write=False) as store:
         stored = next((c for c in store.consultations(exc.patient, skip_damaged=True)
                        if c.id == exc.consultation), None)
@@ -279,11 +282,11 @@ def _practice_settings() -> PracticeSettings | None:
     try:
         return load_settings()
     except InputError as exc:
-        print(f"Instellingen niet gebruikt: {exc.message}.", file=sys.stderr)
+        print(f"Instellingen niet gebruikt: {cli_text(exc)}.", file=sys.stderr)
         return None
 
 
-def _report(args: argparse.Namespace, flow: IntakeFlow, outcome: Outcome,
+def _report(args: argparse.Namespace, flow: IntakeFlow, outcome: IntakeOutcome,
             answers: Findings | None, *, baseline: Baseline | None,
             settings: PracticeSettings | None, finished: str | None = None) -> None:
     """Write the report (html, txt, md), the result and the sheet, into --report or else a new
@@ -312,7 +315,7 @@ def _report(args: argparse.Namespace, flow: IntakeFlow, outcome: Outcome,
 
 def _run_intake(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
                 flow: IntakeFlow, answers: Findings | None, exercises: tuple[str, ...],
-                baseline: Scores | None) -> Outcome:
+                baseline: Scores | None) -> IntakeOutcome:
     """Open the input and the outputs, run the consultation and store it."""
     listener, sinks, voice = _io(args, protocol, stack, answers, exercises)
     outcome = flow.run(listener, sinks, dialog_config(

@@ -23,8 +23,9 @@ from assistant.cli.common import (
     parse_psk_activities,
     parse_score,
 )
+from assistant.cli.hints import cli_text
 from assistant.dialog.evaluation import Evaluation, run_evaluation
-from assistant.errors import EXIT_DONE, EXIT_UNFINISHED
+from assistant.errors import EXIT_DONE, EXIT_UNFINISHED, RecordsError
 from assistant.intake.run import Fanout, SpeechOutput
 from assistant.output.files import to_json_text, write_private
 from assistant.output.screen import Screen
@@ -47,13 +48,8 @@ from assistant.records.render import (
     history_json,
     history_text,
 )
-from assistant.records.store import (
-    ConsultationRow,
-    EvaluationRow,
-    RecordsError,
-    Store,
-    validate_patient_id,
-)
+from assistant.records.rows import ConsultationRow, EvaluationRow, validate_patient_id
+from assistant.records.store import Store
 from assistant.speech.interfaces import SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
 
@@ -130,7 +126,7 @@ def _speaker(args: argparse.Namespace) -> Speaker:
     try:
         return open_speaker(SpeechOptions())
     except Unavailable as exc:
-        print(f"Geen spraakuitvoer: {exc}.", file=sys.stderr)
+        print(f"Geen spraakuitvoer: {cli_text(exc)}.", file=sys.stderr)
         return SilentSpeaker()
 
 
@@ -276,7 +272,7 @@ def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
         print("Het bestand is opgeschoond.")
     else:
         print(f"De gegevens zijn gewist en overschreven, maar het bestand is niet opgeschoond: "
-              f"{erased.not_compacted}.")
+              f"{cli_text(erased.not_compacted)}.")
     if left:
         print(f"Niet gewist (verwijder zelf): {', '.join(str(f) for f in left)}.",
               file=sys.stderr)
@@ -309,7 +305,7 @@ def _remove_locks(db: Path, patient: str, journals: tuple[int, ...]) -> int:
 def _name_skipped(store: Store) -> None:
     """A line on stderr for each damaged row passed over (the rest is shown all the same)."""
     for damaged in store.skipped:
-        print(f"Overgeslagen: {damaged.message}.", file=sys.stderr)
+        print(f"Overgeslagen: {cli_text(damaged)}.", file=sys.stderr)
 
 
 def cmd_export(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -318,6 +314,8 @@ def cmd_export(args: argparse.Namespace, protocol: Protocol) -> int:
         if not store.has_patient(args.patient):
             raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
         data = store.export(args.patient)
+        for row, damaged in zip(data.get("damaged", ()), store.skipped, strict=True):
+            row["reason"] = cli_text(damaged)
         _name_skipped(store)
     text = to_json_text(data)
     if args.output is None:

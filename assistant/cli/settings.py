@@ -6,11 +6,18 @@ from __future__ import annotations
 import argparse
 
 from assistant.cli.common import EXIT_DONE, ParserT
+from assistant.errors import UsageError
+from assistant.invocation import command
 from assistant.protocol.model import Protocol
-from assistant.settings import LABELS, how_to_set, load_settings, save_settings, settings_path
+from assistant.settings import LABELS, load_settings, save_settings, settings_path
 
 # flag destination → settings field
 FLAGS = {"naam": "therapist", "praktijk": "practice", "agb": "agb", "telefoon": "phone"}
+
+
+def how_to_set() -> str:
+    """The command that sets the practice's details, as the user starts the assistant."""
+    return command('settings --naam "…" --praktijk "…" --agb 12345678 --telefoon "…"')
 
 
 def add_settings_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
@@ -33,7 +40,11 @@ def cmd_settings(args: argparse.Namespace, protocol: Protocol) -> int:
     changes = {FLAGS[flag]: value for flag, value in vars(args).items()
                if flag in FLAGS and value is not None}
     if changes:
-        current = current.updated(changes)
+        try:
+            current = current.updated(changes)
+        except UsageError as exc:  # about a field: named by its flag
+            flag = next(f for f, name in FLAGS.items() if name == exc.option)
+            raise UsageError(*exc.parts, option=flag) from None
         save_settings(current, path)
         print(f"Opgeslagen in {path}.")
     if current.is_empty:
@@ -41,7 +52,7 @@ def cmd_settings(args: argparse.Namespace, protocol: Protocol) -> int:
         print(f"Stel ze in met: {how_to_set()}")
         return EXIT_DONE
     shown = dict(current.rows())
-    for label, _flag in LABELS.values():
+    for label in LABELS.values():
         print(f"{label}: {shown.get(label, '(niet ingesteld)')}")
     if not changes:
         print(f"Bestand: {path}")

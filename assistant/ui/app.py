@@ -8,7 +8,7 @@ JSON body, CSRF header): `/api/intake`, `/api/say`, `/api/change`, `/api/session
 `/api/followup`. During a session `/api/say` names the `exercise` (its number) a command acts
 on: refused (409) once another is under way, and 'volgende' is taken once per exercise. An
 action that cannot be done answers 400 or 409 with `{"error": line}` (the line without
-command-line flags: messages.on_screen); a body over 10 kB answers 413.
+command-line flags: hints.screen_text); a body over 10 kB answers 413.
 
 An answer (`/api/say` during an intake) and a change (`/api/change`) name the `prompt` they
 answer: the seq of the last "prompt" message, which the dialog opens each time it listens; one
@@ -39,8 +39,8 @@ from starlette.templating import Jinja2Templates
 
 from assistant.errors import AssistantError, InputError, IntakeAlreadyStored, IntakeBusy
 from assistant.ui.engine import Engine, status
+from assistant.ui.hints import screen_text
 from assistant.ui.hub import Message, encoded_message
-from assistant.ui.messages import on_screen
 from assistant.ui.records_view import Interrupted, RecordsView, score
 from assistant.ui.screen_intake import Conflict
 from assistant.ui.security import Guard, Secrets
@@ -91,7 +91,7 @@ class Pages:
             patients = await run_in_threadpool(self.records.patients)
             interrupted, unread = await run_in_threadpool(self.records.interrupted)
         except AssistantError as exc:
-            problem = on_screen(exc.message)
+            problem = screen_text(exc)
         else:
             if unread:
                 damaged = (f"Let op: de onderbroken intake van {', '.join(unread)} kan niet "
@@ -117,7 +117,7 @@ class Pages:
         try:
             history = await run_in_threadpool(self.records.history, patient)
         except AssistantError as exc:
-            return self.page(request, "missing.html", 404, problem=on_screen(exc.message))
+            return self.page(request, "missing.html", 404, problem=screen_text(exc))
         profile = history["intake"].get("profile")
         today = date.today().isoformat()  # the day a follow-up is stored on (records_view)
         measured_today = any(str(e.get("date")) == today for e in history["evaluations"])
@@ -249,7 +249,7 @@ class Pages:
                       if isinstance(named, list) and any(str(a).strip() for a in named)
                       else None)
         if activities is not None:
-            from assistant.records.store import validate_psk_activities
+            from assistant.records.rows import validate_psk_activities
 
             activities = validate_psk_activities(activities)
         outcome, lines = await run_in_threadpool(
@@ -349,7 +349,7 @@ async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AssistantError)
     code = (409 if isinstance(exc, Conflict | IntakeBusy) else 413 if isinstance(exc, TooLarge)
             else 400)
-    return _error(on_screen(exc.message), code)
+    return _error(screen_text(exc), code)
 
 
 async def _failed(request: Request, exc: Exception) -> Response:

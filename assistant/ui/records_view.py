@@ -23,8 +23,9 @@ from assistant.records.location import resolve_db_path
 from assistant.records.measurements import finished_intake as latest_intake
 from assistant.records.measurements import fixed_activities, one_a_day
 from assistant.records.render import followup_for, followup_lines, history_json, intake_lines
-from assistant.records.store import Store, validate_patient_id
-from assistant.ui.messages import on_screen
+from assistant.records.rows import validate_patient_id
+from assistant.records.store import Store
+from assistant.ui.hints import screen_text
 
 T = TypeVar("T")
 # what reading one patient's rows raises when a row is damaged (an impossible date, JSON of the
@@ -154,7 +155,7 @@ class RecordsView:
                 earlier = [(c, store.evaluations(patient, c.id, skip_damaged=True))
                            for c in store.consultations(patient, skip_damaged=True)
                            if c.id != consultation.id]
-                skipped = [f"Overgeslagen: {on_screen(d.message)}." for d in store.skipped]
+                skipped = [f"Overgeslagen: {screen_text(d)}." for d in store.skipped]
             data = history_json(consultation.patient, consultation, rows, earlier)
             data["lines"] = intake_lines(consultation, self.protocol)
             data["skipped"] = skipped

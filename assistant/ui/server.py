@@ -32,7 +32,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from assistant.errors import UsageError
+from assistant.errors import Advice, Hint, UsageError
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Speaker
 from assistant.ui.app import create_app
@@ -155,8 +155,8 @@ def bind(port: int) -> socket.socket:
         sock.bind((HOST, port))
     except OSError as exc:
         sock.close()
-        raise UsageError(f"--port {port}: de poort is niet vrij ({exc.strerror}); kies een "
-                         "andere of laat --port weg") from None
+        raise UsageError(f"de poort is niet vrij ({exc.strerror}); kies een andere",
+                         Advice(Hint.OMIT_PORT, lead=" of "), option=f"port {port}") from None
     sock.listen(BACKLOG)
     return sock
 

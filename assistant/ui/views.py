@@ -23,7 +23,6 @@ from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.phrases import display_value
 from assistant.protocol.dialog_texts import ACTIVITIES
 from assistant.protocol.model import AnswerType, Protocol, Question
-from assistant.ui.messages import on_screen
 
 YES_NO: Final = ("ja", "nee")
 DOUBT: Final = "weet ik niet"
@@ -154,7 +153,7 @@ def view_of(event: Event, protocol: Protocol, *, work_related: bool = False) -> 
         case ResultEvent():
             return result_view(event.result, protocol, work_related=work_related)
         case ErrorEvent():
-            return {"message": on_screen(event.message)}
+            return {"message": event.message}
         case ExerciseStart():
             return _exercise_view(event, protocol)
     return {}

@@ -1,0 +1,65 @@
+"""The command line's words for an error's option and advice (assistant/errors.py: `Hint`,
+`Advice`): the flags to give and the commands to type, as the user starts the assistant
+(assistant/invocation.py). The screen says the same in its own words (assistant/ui/hints.py)."""
+
+from __future__ import annotations
+
+from assistant.errors import Advice, AssistantError, Hint, worded
+from assistant.invocation import command, program
+from assistant.records.location import ENV_DB
+
+
+class CommandLine:
+    """The command line's `Wording`: "--patient: " before a message about that option, and each
+    hint naming the flag or the command that does it."""
+
+    def option(self, name: str) -> str:
+        return f"--{name}: "
+
+    def hint(self, advice: Advice) -> str:
+        match advice.hint:
+            case Hint.CHOOSE_DB:
+                return f"kies {advice.what} met --db"
+            case Hint.GIVE_REPORT_FOLDER:
+                return "geef een map met --report"
+            case Hint.GIVE_FOLDERS:
+                return (f"geef een map met --report MAP (en een gegevensbestand met --db of "
+                        f"{ENV_DB}), of maak de gegevensmap schrijfbaar")
+            case Hint.OMIT_PSK_ACTIVITIES:
+                return "laat --psk-activities weg"
+            case Hint.ADD_AGAIN:
+                return "voeg --again toe"
+            case Hint.WITH_PATIENT:
+                return f"met --patient {advice.patient}"
+            case Hint.RESUME:
+                return f"ga verder met '{intake_command(advice)}'"
+            case Hint.RESTART:
+                return f"start '{intake_command(advice)}' opnieuw"
+            case Hint.SEE_HISTORY:
+                return f"Bekijk hem met '{command(f'history --patient {advice.patient}')}'"
+            case Hint.CHOOSE_CODES:
+                return "kies ze met --codes"
+            case Hint.OMIT_PORT:
+                return "laat --port weg"
+            case Hint.OMIT_MODEL:
+                return "laat --model en ASSISTANT_VOSK_MODEL dan weg"
+            case Hint.SET_DETAILS:
+                return f"stel de gegevens opnieuw in met '{command('settings')}'"
+
+
+def intake_command(advice: Advice) -> str:
+    """The command that continues (or finishes) the intake of `advice`: by the patient's id, or
+    `--resume` for the one without an id; with `--db` when a records file was given."""
+    who = f"--patient {advice.patient}" if advice.patient is not None else "--resume"
+    where = f" --db {advice.db}" if advice.db is not None else ""
+    return command(f"intake {who}{where}")
+
+
+def cli_text(exc: AssistantError) -> str:
+    """`exc` in the command line's words: its option's flag first, every hint worded."""
+    return worded(exc, CommandLine())
+
+
+def error_line(exc: AssistantError) -> str:
+    """The line for stderr, naming the command as it was started: "assistant: fout: …"."""
+    return f"{program()}: {exc.label}: {cli_text(exc)}"
