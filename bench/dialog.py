@@ -19,7 +19,8 @@ from assistant.intake.journal import IntakeJournal
 from assistant.intake.run import SpeechOutput, run_consultation
 from assistant.output.screen import Screen
 from assistant.protocol.model import Protocol
-from assistant.records.store import JournalStatus, Store
+from assistant.records.rows import JournalStatus
+from assistant.records.store import Store
 from assistant.speech.interfaces import SilentSpeaker, Utterance
 from bench.disk import describe_disk, fsync_times
 from bench.report import Row, Section, at_most

@@ -1,8 +1,12 @@
-"""One harness for whole consultations: scripted utterances in, the dialog's events out."""
+"""One harness for whole consultations: scripted answers in, the dialog's events out.
+
+Scripts answer by question id (tests/intake_script.py; the presets below: SCREENED_BY_ID,
+PROFILE_ANSWERS, `profile`, `intake`). The positional lists (NO_RED_FLAGS, SCREENED, …) are said
+in order whatever is asked; they remain for the tests not yet converted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -11,13 +15,16 @@ from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.events import Emit, Event
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_session import ExerciseSession, SessionConfig
-from assistant.intake.run import run_consultation as run_session
+from assistant.intake.run import IntakeOutcome
+from assistant.intake.run import run_consultation as run_intake_dialog
 from assistant.protocol import load_protocol
 from assistant.protocol.exercises import Patient
 from assistant.protocol.findings import ArmSide, Findings
+from assistant.protocol.model import Protocol
 from assistant.protocol.rules import skipped
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
+from tests.intake_script import IntakeScript, Reply, Said, ScriptDriver, script
 
 PROTOCOL = load_protocol()
 JsonEvent = dict[str, Any]  # an event in its --events form: what the tests compare
@@ -29,12 +36,17 @@ def collect(events: list[JsonEvent]) -> Emit:
         events.append(event.to_json())
     return sink
 
+
 AGE = "47"  # the first question: the age (an adult under 65: no rule of its own applies)
 # The red flags asked of a patient of that age (from fifty on, cancer history on its own; the
 # '50+' signs not under fifty).
 RED_FLAG_QUESTIONS = [q.id for q in PROTOCOL.section_questions("red_flags")
                       if not skipped(q, Findings(age_years=int(AGE)))]
-NO_RED_FLAGS = ["nee"] * len(RED_FLAG_QUESTIONS)
+PRECAUTION_QUESTIONS = [q.id for q in PROTOCOL.section_questions("precautions")]
+SCREENED_QUESTIONS = [*RED_FLAG_QUESTIONS, *PRECAUTION_QUESTIONS, "trauma_related"]
+# With the age known the rule's age item is not asked.
+HIGH_RISK_QUESTIONS = [q.id for q in PROTOCOL.section_questions("c_spine_high")
+                       if q.answered_by is None]
 
 
 def red_flag_questions(age: int | None) -> list[str]:
@@ -43,20 +55,15 @@ def red_flag_questions(age: int | None) -> list[str]:
             if not skipped(q, Findings(age_years=age))]
 
 
-def no_red_flags(age: int | None) -> list[str]:
-    """"nee" to every red flag asked of a patient of `age`."""
-    return ["nee"] * len(red_flag_questions(age))
-PRECAUTION_QUESTIONS = [q.id for q in PROTOCOL.section_questions("precautions")]
+# --- positional answer lists (said in order, whatever is asked) ---------------------------------
+
+NO_RED_FLAGS = ["nee"] * len(RED_FLAG_QUESTIONS)
 NO_PRECAUTIONS = ["nee"] * len(PRECAUTION_QUESTIONS)
 NO_TRAUMA = ["nee"]
 SCREENED = [*NO_RED_FLAGS, *NO_PRECAUTIONS, *NO_TRAUMA]  # no flag, no precaution, no trauma
 AFTER_FLAGS = [*NO_PRECAUTIONS, *NO_TRAUMA]  # the screening goes on after a red flag
 # By voice the red flags, all "nee", are read back as a whole: "ja" confirms them.
 VOICE_SCREENED = [*NO_RED_FLAGS, "ja", *AFTER_FLAGS]
-SCREENED_QUESTIONS = [*RED_FLAG_QUESTIONS, *PRECAUTION_QUESTIONS, "trauma_related"]
-# With the age known the rule's age item is not asked.
-HIGH_RISK_QUESTIONS = [q.id for q in PROTOCOL.section_questions("c_spine_high")
-                       if q.answered_by is None]
 # A trauma twelve weeks ago (the last week the rule applies), not imaged since: the Canadian
 # C-spine rule follows.
 TRAUMA = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "twaalf weken", "nee"]
@@ -66,21 +73,105 @@ NO_NEURO = ["nee", "nee", "nee"]
 # Grade III: reduced reflexes only, on the left, a positive radicular test, not referred for it.
 GRADE_III = ["ja", "nee", "nee", "links", "positief", "nee"]
 
+# --- answers by question id (tests/intake_script.py) --------------------------------------------
+
+# Every red flag and every precaution "nee" unless a script names it.
+SCREENING_DEFAULTS: dict[str, Reply] = {"red_flags": "nee", "precautions": "nee"}
+# The age, and no trauma (with SCREENING_DEFAULTS: no flag, no precaution).
+SCREENED_BY_ID: dict[str, Said] = {"age_years": AGE, "trauma_related": "nee"}
+# A trauma twelve weeks ago (the last week the rule applies), not imaged since: the Canadian
+# C-spine rule follows.
+TRAUMA_BY_ID: dict[str, Said] = {"age_years": AGE, "trauma_related": "ja",
+                                 "trauma_weeks_ago": "twaalf weken", "fracture_ruled_out": "nee"}
+NO_HIGH_RISK: dict[str, Said] = dict.fromkeys(HIGH_RISK_QUESTIONS, "nee")
+# A trauma the rule clears: no high-risk factor, a simple rear-end collision, rotates 45 degrees.
+CLEARED_TRAUMA_BY_ID: dict[str, Said] = {**TRAUMA_BY_ID, **NO_HIGH_RISK,
+                                         "cs_simple_rear_end": "ja", "cs_rotation_45": "ja"}
+NO_NEURO_BY_ID: dict[str, Said] = dict.fromkeys(
+    ["neuro_reflexes", "neuro_weakness", "neuro_sensory"], "nee")
+GRADE_III_BY_ID: dict[str, Said] = {
+    "neuro_reflexes": "ja", "neuro_weakness": "nee", "neuro_sensory": "nee", "arm_side": "links",
+    "radicular_test": "positief", "referred_for_arm_signs": "nee"}
+
+
+# After the screening: the answers that lead to each treatment profile (A: grade I, improving;
+# B: fors for two months, work-related with five weeks' absence; C: psychosocial factors, not
+# improving; D: GRADE_III_BY_ID).
+PROFILE_ANSWERS: dict[str, dict[str, Said]] = {
+    "A": {**NO_NEURO_BY_ID, "adl_impact": "een beetje", "weeks_since_onset": "drie weken",
+          "improving": "ja", "recurrent": "nee", "has_work": "nee"},
+    "B": {**NO_NEURO_BY_ID, "adl_impact": "fors", "weeks_since_onset": "twee maanden",
+          "psychosocial_dominant": "nee", "has_work": "ja", "work_related": "ja",
+          "work_absence_weeks": "vijf weken"},
+    "C": {**NO_NEURO_BY_ID, "adl_impact": "fors", "weeks_since_onset": "vier weken",
+          "improving": "nee", "psychosocial_dominant": "ja", "has_work": "nee"},
+    "D": {**GRADE_III_BY_ID, "adl_impact": "een beetje", "weeks_since_onset": "drie weken",
+          "improving": "ja", "recurrent": "nee", "has_work": "nee"},
+}
+# Profile B's answers for a patient without work (nothing more is asked about it).
+PROFILE_B_NOT_WORKING: dict[str, Said] = {
+    **{key: said for key, said in PROFILE_ANSWERS["B"].items()
+       if key not in ("work_related", "work_absence_weeks")}, "has_work": "nee"}
+# Screened, then profile B without work: fors for ten weeks, no psychosocial factors.
+PROFILE_B_TEN_WEEKS: dict[str, Said] = {**SCREENED_BY_ID, **PROFILE_B_NOT_WORKING,
+                                        "weeks_since_onset": "tien weken"}
+# The input ends at the choice of exercises (nothing chosen: a stop after the result).
+END_AT_CHOICE: dict[str, Said] = {"exercise_choice": None}
+
+
+# A referral: a sign of the spinal cord, confirmed (no deficit now, asked right after it), and
+# one not ruled out (doubted twice); the duration for the letter.
+REFERRAL_BY_ID: dict[str, Said] = {
+    **SCREENED_BY_ID, "rf_spinal_cord_umn": "ja", "acute_deficit_now": "nee",
+    "rf_spinal_cord_lhermitte": ["weet ik niet", "weet ik niet"],
+    "referral_duration": "drie weken"}
+
+
+def profile(letter: str, *more: Mapping[str, Said], confirms: Mapping[str, Said] | None = None,
+            defaults: Mapping[str, Reply] | None = None, strict: bool = False) -> IntakeScript:
+    """The screened intake that reaches profile `letter` (A-D), the input ending at the choice
+    of exercises; `more`: answers added or overridden; the options as for `intake`."""
+    return intake(SCREENED_BY_ID, PROFILE_ANSWERS[letter], END_AT_CHOICE, *more,
+                  confirms=confirms, defaults=defaults, strict=strict)
+
+
+def intake(*parts: Mapping[str, Said], confirms: Mapping[str, Said] | None = None,
+           defaults: Mapping[str, Reply] | None = None, strict: bool = False) -> IntakeScript:
+    """A script by question id: `parts` merged left to right (SCREENED_BY_ID first, typically);
+    every red flag and precaution "nee" unless named (or `defaults` instead)."""
+    return script(*parts, defaults=SCREENING_DEFAULTS if defaults is None else defaults,
+                  confirms=confirms, strict=strict)
+
 
 def run_consultation(
-    inputs: Iterable[str | Utterance], config: DialogConfig | None = None,
-    *, age: str | None = AGE,
+    inputs: IntakeScript | Iterable[str | Utterance], config: DialogConfig | None = None,
+    *, age: str | None = AGE, protocol: Protocol = PROTOCOL,
 ) -> list[JsonEvent]:
-    """Feed the utterances to a new consultation; return every event it emitted.
+    """Feed the answers to a new consultation; return every event it emitted.
 
-    The first question, the age, is answered with `age` before `inputs` (None: `inputs` answer
-    it themselves). When the inputs run out the consultation gets end-of-input, which counts
-    as 'stop'.
+    An IntakeScript answers each question by its id (the age too; `age` is not used), and fails
+    the test at a question it does not cover. A list of utterances is said in order (random
+    input): the first question, the age, is answered with `age` before them (None: they answer
+    it themselves). When the inputs run out the consultation gets end-of-input ('stop').
     """
+    if isinstance(inputs, IntakeScript):
+        return run_intake(inputs, config, protocol=protocol)[1]
     events: list[JsonEvent] = []
-    script = [age, *inputs] if age is not None else list(inputs)
-    run_session(PROTOCOL, ScriptedListener(script), [collect(events)], config)
+    script_ = [age, *inputs] if age is not None else list(inputs)
+    run_intake_dialog(protocol, ScriptedListener(script_), [collect(events)], config)
     return events
+
+
+def run_intake(inputs: IntakeScript, config: DialogConfig | None = None, *,
+               protocol: Protocol = PROTOCOL, also: Iterable[Emit] = (),
+               ) -> tuple[IntakeOutcome, list[JsonEvent]]:
+    """Run a consultation answered by `inputs` (see run_consultation); its outcome (findings,
+    result, the exercises chosen) and every event it emitted. `also`: more sinks (a speaker)."""
+    events: list[JsonEvent] = []
+    driver = ScriptDriver(inputs, protocol)
+    outcome = run_intake_dialog(protocol, driver, [collect(events), driver, *also], config)
+    driver.check()
+    return outcome, events
 
 
 def of(events: list[JsonEvent], kind: str) -> list[JsonEvent]:

@@ -13,26 +13,42 @@ from pathlib import Path
 import pytest
 
 from assistant.dialog.consultation import Consultation, DialogConfig
-from assistant.intake.run import run_consultation as run_session
-from assistant.output.report_content import build_report
+from assistant.dialog.events import Event
+from assistant.output.report_build import build_report
 from assistant.output.report_markdown import render_markdown
 from assistant.speech.interfaces import Utterance
-from assistant.speech.text import ScriptedListener
 from tests.harness import (
     AGE,
-    NO_NEURO,
+    NO_NEURO_BY_ID,
     PROTOCOL,
-    RED_FLAG_QUESTIONS,
-    SCREENED,
+    SCREENED_BY_ID,
     JsonEvent,
     collect,
+    intake,
     of,
+    profile,
     result_of,
     run_consultation,
+    run_intake,
 )
+from tests.intake_lines import lines
+from tests.intake_script import IntakeScript, Said, ScriptDriver
 
 TODAY = date(2026, 11, 30)
 ON_DAY = DialogConfig(today=TODAY)
+
+
+# Screened, no arm signs, a little impact: the answers up to the course.
+LITTLE_IMPACT: dict[str, Said] = {**SCREENED_BY_ID, **NO_NEURO_BY_ID, "adl_impact": "een beetje"}
+# Fors for three weeks, not improving, work-related sick leave: the absence follows.
+ON_SICK_LEAVE: dict[str, Said] = {
+    **SCREENED_BY_ID, **NO_NEURO_BY_ID, "adl_impact": "fors", "weeks_since_onset": "drie weken",
+    "improving": "nee", "psychosocial_dominant": "nee", "has_work": "ja", "work_related": "ja",
+    "exercise_choice": None}
+
+
+def by_id(*parts: dict[str, Said], confirms: dict[str, Said] | None = None) -> IntakeScript:
+    return intake(*parts, confirms=confirms, strict=True)
 
 
 def answers_to(events: list[JsonEvent], question: str) -> list[JsonEvent]:
@@ -44,10 +60,10 @@ def reasons(events: list[JsonEvent], question: str) -> list[str]:
 
 
 def test_an_answer_with_its_explanation_keeps_the_note_in_event_and_report() -> None:
-    said = [AGE, *SCREENED[:-1], "Nee, alleen een verkeerde beweging.", *NO_NEURO, "een beetje",
-            "drie weken", "ja, het gaat steeds beter", "nee, eerste keer", "nee"]
-    events: list[JsonEvent] = []
-    outcome = run_session(PROTOCOL, ScriptedListener(said), [collect(events)], ON_DAY)
+    outcome, events = run_intake(profile("A", {
+        "trauma_related": "Nee, alleen een verkeerde beweging.",
+        "improving": "ja, het gaat steeds beter", "recurrent": "nee, eerste keer"},
+        strict=True), ON_DAY)
     assert answers_to(events, "trauma_related") == [{
         "event": "answer", "question": "trauma_related", "finding": "trauma_related",
         "value": False, "note": "alleen een verkeerde beweging"}]
@@ -63,18 +79,28 @@ def test_an_answer_with_its_explanation_keeps_the_note_in_event_and_report() -> 
 
 
 def test_doubt_on_the_impact_gives_the_help_and_the_question_again() -> None:
-    events = run_consultation([*SCREENED, *NO_NEURO, "weet ik niet", "fors", "tien weken",
-                               "nee", "nee", "nee"], ON_DAY)
+    events = run_consultation(by_id(SCREENED_BY_ID, NO_NEURO_BY_ID, {
+        "adl_impact": ["weet ik niet", "fors"], "weeks_since_onset": "tien weken",
+        "psychosocial_dominant": "nee", "has_work": "nee", "exercise_choice": ["nee", None]}),
+        ON_DAY)
     assert reasons(events, "adl_impact") == ["doubt"]
     assert answers_to(events, "adl_impact")[0]["value"] == "severe"
 
 
 def test_between_two_choices_is_split_by_a_follow_up_never_guessed() -> None:
     events: list[JsonEvent] = []
-    consultation = Consultation(PROTOCOL, collect(events), ON_DAY)
+    driver = ScriptDriver(by_id(SCREENED_BY_ID, NO_NEURO_BY_ID, {"adl_impact": "matig"}),
+                          PROTOCOL)
+    keep = collect(events)
+
+    def emit(event: Event) -> None:
+        keep(event)
+        driver(event)
+
+    consultation = Consultation(PROTOCOL, emit, ON_DAY)
     consultation.start()
-    for said in [AGE, *SCREENED, *NO_NEURO, "matig"]:
-        consultation.hear(Utterance(said))
+    while "matig" not in driver.said:  # up to the impact, answered "matig"
+        consultation.hear(driver.listen(consultation.grammar()))
     split = of(events, "reprompt")[-1]
     assert (split["reason"], split["text"]) == ("between", "Eerder een beetje, of eerder fors?")
     assert "eerder fors" in consultation.grammar()  # a recogniser can hear the split's answer
@@ -93,8 +119,9 @@ def test_between_two_choices_is_split_by_a_follow_up_never_guessed() -> None:
 ])
 def test_a_worked_out_duration_is_read_back_and_counts_only_after_ja(
         said: str, weeks: float, confirm: str) -> None:
-    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", said, "ja", "ja", "nee",
-                               "nee"], ON_DAY)
+    # twelve weeks is no longer improving: the psychosocial factors are asked instead
+    events = run_consultation(profile("A", {"weeks_since_onset": said,
+                                            "psychosocial_dominant": "ja"}), ON_DAY)
     confirms = [c for c in of(events, "confirm") if c["question"] == "weeks_since_onset"]
     assert [c["text"] for c in confirms] == [confirm]
     onset = answers_to(events, "weeks_since_onset")
@@ -102,8 +129,9 @@ def test_a_worked_out_duration_is_read_back_and_counts_only_after_ja(
 
 
 def test_nee_to_a_read_back_asks_the_duration_again() -> None:
-    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", "sinds september", "nee",
-                               "drie weken", "ja", "nee", "nee"], ON_DAY)
+    events = run_consultation(profile("A", {"weeks_since_onset": ["sinds september", "drie weken"]},
+                                      confirms={"weeks_since_onset": ["nee"]}, strict=True),
+                              ON_DAY)
     onset = answers_to(events, "weeks_since_onset")
     assert [a["value"] for a in onset] == [3]
     assert "not_confirmed" in reasons(events, "weeks_since_onset")
@@ -117,8 +145,8 @@ def test_nee_to_a_read_back_asks_the_duration_again() -> None:
 ])
 def test_what_cannot_be_taken_is_asked_again_saying_why(question_at: str, said: str,
                                                        reason: str) -> None:
-    before = {"weeks_since_onset": [], "improving": ["drie weken"]}[question_at]
-    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", *before, said], ON_DAY)
+    events = run_consultation(by_id(LITTLE_IMPACT, {"weeks_since_onset": "drie weken"},
+                                    {question_at: [said, None]}), ON_DAY)
     reprompt = [r for r in of(events, "reprompt") if r["question"] == question_at]
     assert [r["reason"] for r in reprompt] == [reason]
     assert PROTOCOL.dialog.intake.turns.why(reason) in reprompt[0]["text"]
@@ -126,8 +154,9 @@ def test_what_cannot_be_taken_is_asked_again_saying_why(question_at: str, said: 
 
 
 def test_sick_leave_longer_than_the_neck_pain_is_asked_again() -> None:
-    events = run_consultation([*SCREENED, *NO_NEURO, "fors", "drie weken", "nee", "nee", "ja",
-                               "ja", "tien weken", "twee weken"], ON_DAY)
+    events = run_consultation(by_id(ON_SICK_LEAVE, {"work_absence_weeks": ["tien weken",
+                                                                          "twee weken"]}),
+                              ON_DAY)
     assert reasons(events, "work_absence_weeks") == ["longer_than_onset"]
     assert answers_to(events, "work_absence_weeks")[0]["value"] == 2
 
@@ -135,12 +164,9 @@ def test_sick_leave_longer_than_the_neck_pain_is_asked_again() -> None:
 def test_a_red_flag_no_with_an_explanation_is_read_back_and_doubt_is_never_a_no() -> None:
     """'nee, alleen Hoffmann positief' must not pass as a plain nee: on a red flag an answer
     with more words is read back with them before it counts."""
-    flags = [q.id for q in PROTOCOL.section_questions("red_flags")]
-    said: list[str] = []
-    for q in flags:
-        said += (["nee, alleen rechts", "ja"] if q == "rf_spinal_cord_bilateral" else
-                 ["nee, ik denk het niet", "nee"] if q == "rf_infection" else ["nee"])
-    events = run_consultation(said, ON_DAY)
+    events = run_consultation(by_id({  # the input ends after the red flags
+        "age_years": AGE, "rf_spinal_cord_bilateral": "nee, alleen rechts",
+        "rf_infection": ["nee, ik denk het niet", "nee"], "pr_osteoporosis": None}), ON_DAY)
     confirm = [c for c in of(events, "confirm") if c["question"] == "rf_spinal_cord_bilateral"]
     label = PROTOCOL.question("rf_spinal_cord_bilateral").label
     assert [c["text"] for c in confirm] == [  # read back as the sign, with what was said
@@ -152,8 +178,11 @@ def test_a_red_flag_no_with_an_explanation_is_read_back_and_doubt_is_never_a_no(
 
 def test_the_note_survives_a_resume(tmp_path: Path) -> None:
     db, report = tmp_path / "records.sqlite", tmp_path / "report"
-    first = [AGE, *SCREENED, *NO_NEURO, "een beetje", "drie weken",
-             "ja, het gaat steeds beter"]
+    typed = lines(profile("A", {"improving": "ja, het gaat steeds beter",
+                                "recurrent": "nee, eerste keer", "exercise_choice": "geen"},
+                          confirms={"exercise_choice": None}))
+    at = typed.index("ja, het gaat steeds beter") + 1  # stopped after it, then resumed
+    first, rest = typed[:at], typed[at:]
     run = subprocess.run(
         [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--patient", "pt-n",
          "--db", str(db)], input="\n".join([*first, "stop"]) + "\n", capture_output=True,
@@ -162,8 +191,7 @@ def test_the_note_survives_a_resume(tmp_path: Path) -> None:
     second = subprocess.run(
         [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--patient", "pt-n",
          "--db", str(db), "--yes", "--report", str(report)],
-        input="nee, eerste keer\nnee\ngeen\n", capture_output=True, text=True, timeout=60,
-        check=False)
+        input="\n".join(rest) + "\n", capture_output=True, text=True, timeout=60, check=False)
     assert second.returncode == 0, second.stderr
     text = (report / "report.md").read_text("utf-8")
     assert "| ja | het gaat steeds beter |" in text and "| nee | eerste keer |" in text
@@ -171,38 +199,44 @@ def test_the_note_survives_a_resume(tmp_path: Path) -> None:
 
 def test_a_ja_with_more_words_to_a_read_back_is_no_clean_ja() -> None:
     """'ja, maar eigenlijk pas vier weken' to 'Dus 12,9 weken …' must not take 12,9."""
-    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", "sinds september",
-                               "ja, maar eigenlijk pas vier weken", "nee", "vier weken",
-                               "nee", "nee", "nee"], ON_DAY)
+    events = run_consultation(by_id(LITTLE_IMPACT, {
+        "weeks_since_onset": ["sinds september", "vier weken"], "improving": "nee",
+        "psychosocial_dominant": "nee", "has_work": "nee", "exercise_choice": None},
+        confirms={"weeks_since_onset": ["ja, maar eigenlijk pas vier weken", "nee"]}), ON_DAY)
     assert [a["value"] for a in answers_to(events, "weeks_since_onset")] == [4]
     assert "not_understood" in reasons(events, "weeks_since_onset")
 
 
 def test_an_utterance_too_long_for_any_answer_is_not_parsed() -> None:
-    events = run_consultation([*SCREENED, *NO_NEURO, "14 " * 4000, "fors"], ON_DAY)
+    events = run_consultation(by_id(SCREENED_BY_ID, NO_NEURO_BY_ID, {
+        "adl_impact": ["14 " * 4000, "fors"], "weeks_since_onset": None}), ON_DAY)
     assert reasons(events, "adl_impact") == ["not_understood"]
     assert max(len(h["text"]) for h in of(events, "heard")) <= 500
 
 
 def test_sick_leave_just_longer_than_a_short_complaint_is_asked_again() -> None:
-    events = run_consultation([*SCREENED, *NO_NEURO, "fors", "twee dagen", "nee", "nee",
-                               "ja", "ja", "acht dagen", "twee dagen"], ON_DAY)
+    events = run_consultation(by_id(ON_SICK_LEAVE, {
+        "weeks_since_onset": "twee dagen", "work_absence_weeks": ["acht dagen", "twee dagen"]}),
+        ON_DAY)
     assert reasons(events, "work_absence_weeks") == ["longer_than_onset"]
 
 
 def test_by_voice_the_red_flags_all_heard_as_nee_are_read_back_as_a_whole() -> None:
     voice = DialogConfig(voice=True, today=TODAY)
-    flags = len(RED_FLAG_QUESTIONS)  # asked at the harness's age
-    spoken = [Utterance("nee", 0.95, "voice")] * flags
-    events = run_consultation([*spoken, Utterance("nee", 0.95, "voice"), *spoken,
-                               Utterance("ja", 0.95, "voice")], voice)
+    nee, ja = Utterance("nee", 0.95, "voice"), Utterance("ja", 0.95, "voice")
+    precaution = PROTOCOL.section_questions("precautions")[0].id  # the input ends there
+    # every red flag "nee" twice: read back as a whole, "nee" to that, then "ja"
+    events = run_consultation(intake({"age_years": AGE, precaution: None}, defaults={
+        "red_flags": nee}, confirms={"red_flags": [nee, ja]}, strict=True), voice)
     whole = [c for c in of(events, "confirm") if c["finding"] == "red_flags"]
     assert [c["text"] for c in whole] == [PROTOCOL.dialog.intake.red_flags_all_no] * 2
     # 'nee' to the read-back: the red flags are asked again from the first one
     first = PROTOCOL.section_questions("red_flags")[0].id
     assert [e["question"] for e in of(events, "ask")].count(first) == 2
     assert of(events, "ask")[-1]["question"] == PROTOCOL.section_questions("precautions")[0].id
-    typed = run_consultation(["nee"] * (flags + 1), ON_DAY)  # typed: no read-back
+    # typed: no read-back
+    typed = run_consultation(by_id({"age_years": AGE, PROTOCOL.section_questions(
+        "precautions")[1].id: None}), ON_DAY)
     assert not [c for c in of(typed, "confirm") if c["finding"] == "red_flags"]
 
 
@@ -223,11 +257,12 @@ def test_by_voice_after_the_keyboard_offer_the_question_waits_on_screen_unspoken
 
     voice = DialogConfig(voice=True, today=TODAY)
     unclear = [Utterance("blauw", 0.9, "voice")] * 5
-    events: list[JsonEvent] = []
-    run_session(PROTOCOL, ScriptedListener([AGE, *unclear, Utterance("", 0.0, "voice"),
-                                            Utterance("nee", 1.0, "text")]),
-                [collect(events), SpeechOutput(Speaker())], voice)
     first = PROTOCOL.section_questions("red_flags")[0].id
+    _, events = run_intake(by_id({"age_years": AGE,
+                                  first: [*unclear, Utterance("", 0.0, "voice"),
+                                          Utterance("nee", 1.0, "text")],
+                                  PROTOCOL.section_questions("red_flags")[1].id: None}),
+                           voice, also=[SpeechOutput(Speaker())])
     reprompts = [r for r in of(events, "reprompt") if r["question"] == first]
     # the keyboard offer, said once; the silence after it asks nothing again
     assert [r["reason"] for r in reprompts] == ["not_understood"] * 2 + ["keyboard"] * 3

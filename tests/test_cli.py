@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from assistant.cli import main
-from tests.harness import AGE, NO_NEURO, SCREENED
+from tests.harness import AGE, NO_NEURO_BY_ID, RED_FLAG_QUESTIONS, SCREENED_BY_ID, intake
+from tests.intake_lines import STOP_AT_SECOND_FLAG, typed
 
 PROFILE_B_FINDINGS = {
     "red_flags": [], "precautions": [], "neurological_signs": False, "adl_impact": "severe",
@@ -100,9 +101,10 @@ def test_intake_from_answers_writes_events_and_report(tmp_path: Path) -> None:
 
 
 def test_text_intake_from_stdin(tmp_path: Path) -> None:
-    # psychosocial factors dominant: ja; work: nee
-    lines = [AGE, *SCREENED, *NO_NEURO, "fors", "anderhalve maand", "ja", "nee"]
-    run = cli("intake", "--text", "--mute", stdin="\n".join(lines) + "\n")
+    # psychosocial factors dominant: ja; work: nee; the input ends at the choice of exercises
+    run = cli("intake", "--text", "--mute", stdin=typed(intake(SCREENED_BY_ID, NO_NEURO_BY_ID, {
+        "adl_impact": "fors", "weeks_since_onset": "anderhalve maand",
+        "psychosocial_dominant": "ja", "has_work": "nee", "exercise_choice": None})))
     assert run.returncode == 0, run.stderr
     assert "Graad: II" in run.stdout and "Behandelprofiel C" in run.stdout
     assert "6,5 weken" in run.stdout  # anderhalve maand, unrounded: over six weeks
@@ -110,7 +112,9 @@ def test_text_intake_from_stdin(tmp_path: Path) -> None:
 
 def test_end_of_input_stops_with_exit_1_and_keeps_the_answers(tmp_path: Path) -> None:
     report = tmp_path / "r"
-    run = cli("intake", "--text", "--report", str(report), stdin=f"{AGE}\nnee\nnee\n")
+    two_flags = typed(intake({"age_years": AGE, RED_FLAG_QUESTIONS[0]: "nee",
+                              RED_FLAG_QUESTIONS[1]: "nee", RED_FLAG_QUESTIONS[2]: None}))
+    run = cli("intake", "--text", "--report", str(report), stdin=two_flags)
     assert run.returncode == 1
     assert "gestopt" in run.stdout
     text = (report / "report.md").read_text("utf-8")
@@ -131,7 +135,7 @@ def test_an_earlier_report_in_the_folder_is_never_overwritten(tmp_path: Path) ->
 
 
 def test_stop_command_exits_1() -> None:
-    assert cli("intake", "--text", "--mute", stdin=f"{AGE}\nnee\nstop\n").returncode == 1
+    assert cli("intake", "--text", "--mute", stdin=STOP_AT_SECOND_FLAG).returncode == 1
 
 
 def test_default_mode_says_why_it_is_text(tmp_path: Path) -> None:

@@ -2,57 +2,66 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.consultation import DialogConfig
-from assistant.intake.run import run_consultation as run_session
+from assistant.intake.run import run_consultation as run_intake_dialog
 from assistant.protocol import classify
 from assistant.protocol.findings import Findings, needed_keys
 from assistant.protocol.rules import skipped
 from assistant.speech.interfaces import Utterance
+from tests.findings_strategies import findings_strategy, needed_only
 from tests.harness import (
-    AFTER_FLAGS,
-    CLEARED_TRAUMA,
-    GRADE_III,
+    CLEARED_TRAUMA_BY_ID,
+    END_AT_CHOICE,
+    GRADE_III_BY_ID,
     HIGH_RISK_QUESTIONS,
-    NO_NEURO,
-    NO_PRECAUTIONS,
-    NO_RED_FLAGS,
+    NO_HIGH_RISK,
+    NO_NEURO_BY_ID,
     PRECAUTION_QUESTIONS,
+    PROFILE_B_NOT_WORKING,
     PROTOCOL,
     RED_FLAG_QUESTIONS,
-    SCREENED,
+    SCREENED_BY_ID,
     SCREENED_QUESTIONS,
-    TRAUMA,
+    TRAUMA_BY_ID,
     JsonEvent,
     asked,
     collect,
-    no_red_flags,
+    intake,
     of,
+    profile,
     result_of,
     run_consultation,
     stopped,
 )
-from tests.test_rules import _needed_only, findings_strategy
+from tests.intake_script import IntakeScript, Said, UnscriptedQuestion
 
-# The first question is the age (the harness answers it); a referral asks the duration of the
-# neck pain for the letter before the result.
+# The first question is the age; a referral asks the duration of the neck pain for the letter
+# before the result.
 ASKED_FIRST = ["age_years", *SCREENED_QUESTIONS]
 DURATION = "drie weken"
-DEFICIT_CATEGORIES = ("spinal_cord", "vascular")  # a confirmed one: is the deficit there now?
+AGE_ONLY = {"age_years": "47"}  # the age, then nothing more than a test names
+FIRST_FLAG = RED_FLAG_QUESTIONS[0]
 
-PROFILE_A = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
-PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "twee maanden", "nee", "ja", "ja", "vijf weken"]
-PROFILE_C = [*SCREENED, *NO_NEURO, "fors", "vier weken", "nee", "ja", "nee"]
-PROFILE_D = [*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee"]
+PROFILE_B = profile("B")
+
+
+def not_working_b(*more: Mapping[str, Said], **options: Any) -> IntakeScript:
+    """Profile B's answers, but the patient has no work (nothing asked about it)."""
+    return intake(SCREENED_BY_ID, PROFILE_B_NOT_WORKING, END_AT_CHOICE, *more, **options)
 
 
 def test_profile_a_asks_only_what_is_needed() -> None:
-    events = run_consultation(PROFILE_A)
+    events = run_consultation(profile("A", strict=True))
     r = result_of(events)
     assert (r["grade"], r["course"], r["profile"]) == ("I", "normal", "A")
     assert asked(events) == [*ASKED_FIRST, "neuro_reflexes", "neuro_weakness",
@@ -62,7 +71,7 @@ def test_profile_a_asks_only_what_is_needed() -> None:
 
 
 def test_profile_b_work_related_with_long_absence() -> None:
-    events = run_consultation(PROFILE_B)
+    events = run_consultation(profile("B", strict=True))
     r = result_of(events)
     assert (r["grade"], r["course"], r["profile"]) == ("II", "abnormal", "B")
     assert "improving" not in asked(events)  # eight weeks: the course is already abnormal
@@ -73,7 +82,7 @@ def test_profile_b_work_related_with_long_absence() -> None:
 
 
 def test_profile_c() -> None:
-    events = run_consultation(PROFILE_C)
+    events = run_consultation(profile("C", strict=True))
     r = result_of(events)
     assert (r["course"], r["profile"]) == ("abnormal", "C")
     assert "recurrent" not in asked(events)  # not improving: already abnormal
@@ -81,7 +90,7 @@ def test_profile_c() -> None:
 
 
 def test_profile_d_asks_every_arm_sign_the_test_and_the_course() -> None:
-    events = run_consultation(PROFILE_D)
+    events = run_consultation(profile("D", strict=True))
     r = result_of(events)
     assert (r["grade"], r["profile"], r["course"]) == ("III", "D", "normal")
     assert asked(events)[len(ASKED_FIRST):] == [
@@ -93,37 +102,25 @@ def test_profile_d_asks_every_arm_sign_the_test_and_the_course() -> None:
 
 
 def test_grade_iii_referred_for_it_needs_no_call_to_the_gp() -> None:
-    answers = [*SCREENED, "ja", "nee", "nee", "rechts", "niet gedaan", "ja", "fors", "tien weken",
-               "nee"]
+    answers = intake(SCREENED_BY_ID, GRADE_III_BY_ID, {
+        "arm_side": "rechts", "radicular_test": "niet gedaan", "referred_for_arm_signs": "ja",
+        "adl_impact": "fors", "weeks_since_onset": "tien weken", "has_work": "nee",
+        "exercise_choice": None}, strict=True)
     r = result_of(run_consultation(answers))
     assert (r["profile"], r["course"], r["actions"]) == ("D", "abnormal", [])
     assert "minder zeker" in r["reasons"][1]
 
 
-def red_flags_with(yes: dict[str, str], deficit: str = "nee") -> list[str]:
-    """Answers to the red-flag section: "nee", except the questions named (with what is said,
-    a confirmation "ja" included). Right after the first vascular or spinal-cord flag found or
-    doubted, whether a deficit is there now: `deficit` (its answers, split by "|")."""
-    out: list[str] = []
-    asked = False
-    for qid in RED_FLAG_QUESTIONS:
-        said = yes[qid].split("|") if qid in yes else ["nee"]
-        out += said
-        category = PROTOCOL.question(qid).finding.split(".")[1]
-        if category in DEFICIT_CATEGORIES and not said[-1].startswith("nee") and not asked:
-            asked = True
-            out += deficit.split("|")
-    return out
-
-
-def referred(yes: dict[str, str]) -> list[str]:
-    """The red flags with `yes` (no deficit now, asked right after a vascular or spinal-cord
-    flag), no precaution, no trauma, and the duration for the letter."""
-    return [*red_flags_with(yes), *AFTER_FLAGS, DURATION]
+def referred(flags: dict[str, Said], *more: dict[str, Said], **options: Any) -> IntakeScript:
+    """Every red flag "nee" except `flags` (a "ja" is read back and confirmed); no deficit now
+    (asked right after a vascular or spinal-cord flag found or doubted), no precaution, no
+    trauma, and the duration for the letter."""
+    return intake(SCREENED_BY_ID, {"acute_deficit_now": "nee"}, flags,
+                  {"referral_duration": DURATION}, *more, **options)
 
 
 def test_every_red_flag_is_asked_and_a_confirmed_one_refers() -> None:
-    events = run_consultation(referred({"rf_spinal_cord_bilateral": "ja|ja"}))
+    events = run_consultation(referred({"rf_spinal_cord_bilateral": "ja"}))
     confirms = of(events, "confirm")
     assert len(confirms) == 1 and confirms[0]["finding"] == "red_flags.spinal_cord"
     assert "alarmsignaal" in confirms[0]["text"]
@@ -141,15 +138,14 @@ def test_every_red_flag_is_asked_and_a_confirmed_one_refers() -> None:
 
 
 def test_two_flags_in_two_categories_are_both_in_the_result() -> None:
-    events = run_consultation(referred({"rf_infection": "ja|ja",
-                                        "rf_tumour_weight_night": "ja|ja"}))
+    events = run_consultation(referred({"rf_infection": "ja", "rf_tumour_weight_night": "ja"}))
     r = result_of(events)
     assert r["red_flags"] == ["infection", "tumour"] and r["urgency"] == "acute"
     assert "mogelijke infectie en mogelijke tumor of uitzaaiing" in r["reasons"][0]
 
 
 def test_an_arterial_sign_is_referred_acutely() -> None:
-    events = run_consultation(referred({"rf_vascular_headache": "ja|ja"}))
+    events = run_consultation(referred({"rf_vascular_headache": "ja"}))
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["vascular"])
     summary = next(e["text"] for e in of(events, "say") if e["kind"] == "summary")
@@ -157,9 +153,8 @@ def test_an_arterial_sign_is_referred_acutely() -> None:
 
 
 def test_doubt_on_a_red_flag_is_asked_once_more_then_left_unresolved() -> None:
-    answers = red_flags_with({"rf_infection": "weet ik niet|niet getest"})
-    events = run_consultation([*answers, *NO_PRECAUTIONS, "nee", *NO_NEURO, "fors",
-                               "twee maanden", "nee", "nee"])
+    events = run_consultation(not_working_b({"rf_infection": ["weet ik niet", "niet getest"]},
+                                            strict=True))
     doubts = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
     assert len(doubts) == 1 and "niet uitgesloten" in doubts[0]["text"]
     said = " ".join(e["text"] for e in of(events, "say"))
@@ -173,32 +168,38 @@ def test_doubt_on_a_red_flag_is_asked_once_more_then_left_unresolved() -> None:
 
 
 def test_a_routine_flag_with_an_acute_one_not_ruled_out_is_acute() -> None:
-    events = run_consultation(referred({"rf_tumour_weight_night": "ja|ja",
-                                        "rf_vascular_headache": "weet ik niet|weet ik niet"}))
+    events = run_consultation(referred({
+        "rf_tumour_weight_night": "ja",
+        "rf_vascular_headache": ["weet ik niet", "weet ik niet"]}))
     r = result_of(events)
     assert (r["red_flags"], r["unresolved"], r["urgency"]) == (["tumour"], ["vascular"], "acute")
     assert r["provisional"] is False  # a referral is no plan of ours
 
 
 def test_a_trauma_after_a_red_flag_can_make_it_acute() -> None:
-    flags = red_flags_with({"rf_tumour_history": "ja|ja"})
-    events = run_consultation([*flags, "ja", "nee", "nee", "nee", "ja", "twaalf weken", "nee",
-                               DURATION])  # osteoporosis, a trauma three days ago
+    # osteoporosis, a trauma twelve weeks ago, not imaged
+    events = run_consultation(referred({"rf_tumour_history": "ja", "pr_osteoporosis": "ja"},
+                                       TRAUMA_BY_ID))
     r = result_of(events)
     assert (r["red_flags"], r["urgency"]) == (["fracture", "tumour"], "acute")
 
 
 def test_doubt_during_a_confirmation_is_doubt_on_the_question() -> None:
-    events = run_consultation(["ja", "weet ik niet", "nee", *NO_RED_FLAGS[1:]])
+    # the first flag "ja", doubt when it is read back, then "nee"; the input ends after the flags
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["ja", "nee"],
+                                                PRECAUTION_QUESTIONS[0]: None},
+                                     confirms={FIRST_FLAG: "weet ik niet"},
+                                     defaults={"red_flags": "nee"}, strict=True))
     doubt = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
     assert len(doubt) == 1 and "niet uitgesloten" in doubt[0]["text"]
     first = of(events, "answer")[1]  # after the age
-    assert (first["question"], first["value"]) == (RED_FLAG_QUESTIONS[0], False)
+    assert (first["question"], first["value"]) == (FIRST_FLAG, False)
 
 
 def test_doubt_on_a_c_spine_step_counts_against_clearing_the_neck() -> None:
-    base = [*CLEARED_TRAUMA[:-1]]  # up to the rotation question
-    events = run_consultation([*base, "weet ik niet", "niet getest", DURATION])
+    events = run_consultation(intake(CLEARED_TRAUMA_BY_ID, {
+        "cs_rotation_45": ["weet ik niet", "niet getest"], "referral_duration": DURATION},
+        strict=True))
     r = result_of(events)
     assert r["red_flags"] == ["fracture"]
     rotation = [a for a in of(events, "answer") if a["question"] == "cs_rotation_45"]
@@ -208,23 +209,22 @@ def test_doubt_on_a_c_spine_step_counts_against_clearing_the_neck() -> None:
 
 
 def test_doubt_elsewhere_counts_as_a_try() -> None:
-    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", "drie weken", "misschien",
-                               "misschien", "misschien", "ja", "nee", "nee"])
+    events = run_consultation(profile(
+        "A", {"improving": ["misschien", "misschien", "misschien", "ja"]}, strict=True))
     doubts = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
     assert len(doubts) == 3 and "herhaal" in doubts[2]["text"]
     assert "herhaal" not in doubts[0]["text"]
 
 
 def test_doubt_then_a_clear_answer_is_that_answer() -> None:
-    answers = red_flags_with({"rf_infection": "misschien|nee"})
-    events = run_consultation([*answers, *NO_PRECAUTIONS, "nee", *NO_NEURO, "fors",
-                               "twee maanden", "nee", "nee"])
+    events = run_consultation(not_working_b({"rf_infection": ["misschien", "nee"]},
+                                            strict=True))
     assert result_of(events)["provisional"] is False
 
 
 def test_doubt_elsewhere_gets_the_help_and_the_question_again() -> None:
-    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", "drie weken",
-                               "ik denk het niet", "ja", "nee", "nee"])
+    events = run_consultation(profile("A", {"improving": ["ik denk het niet", "ja"]},
+                                      strict=True))
     doubt = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
     assert len(doubt) == 1 and PROTOCOL.question("improving").help in doubt[0]["text"]
     assert asked(events).count("improving") == 2
@@ -232,8 +232,7 @@ def test_doubt_elsewhere_gets_the_help_and_the_question_again() -> None:
 
 
 def test_rear_end_collision_cleared_by_the_c_spine_rule_reaches_b_with_kinesiotape() -> None:
-    events = run_consultation([*CLEARED_TRAUMA, *NO_NEURO, "fors", "twee maanden", "nee",
-                               "nee"])
+    events = run_consultation(not_working_b(CLEARED_TRAUMA_BY_ID, strict=True))
     r = result_of(events)
     assert (r["grade"], r["profile"], r["referral"]) == ("II", "B", False)
     assert "kinesiotape" in r["therapy"]["consider"]
@@ -248,8 +247,8 @@ def test_rear_end_collision_cleared_by_the_c_spine_rule_reaches_b_with_kinesiota
 
 def test_seventy_year_old_after_a_fall_is_referred_acutely() -> None:
     # a fall, confirmed: a high-risk factor; the other high-risk questions are still asked
-    high = ["ja", "ja", *["nee"] * (len(HIGH_RISK_QUESTIONS) - 1)]
-    events = run_consultation([*TRAUMA, *high, DURATION])
+    events = run_consultation(intake(TRAUMA_BY_ID, NO_HIGH_RISK, {
+        "cs_fall": "ja", "referral_duration": DURATION}, strict=True))
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
     assert asked(events)[-len(HIGH_RISK_QUESTIONS) - 1:] == [*HIGH_RISK_QUESTIONS,
@@ -257,8 +256,8 @@ def test_seventy_year_old_after_a_fall_is_referred_acutely() -> None:
     assert [c["question"] for c in of(events, "confirm")] == ["cs_fall"]
     assert "breuk niet uit" in of(events, "confirm")[0]["text"]
     # seventy: the age answers the rule's age item, a high-risk factor by itself
-    old = run_consultation([*no_red_flags(70), *NO_PRECAUTIONS, "ja", "twaalf weken", "nee",
-                            DURATION], age="70")
+    old = run_consultation(intake(TRAUMA_BY_ID, {"age_years": "70",
+                                                 "referral_duration": DURATION}, strict=True))
     r = result_of(old)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
     assert not {"cs_age_65", *HIGH_RISK_QUESTIONS} & set(asked(old))
@@ -266,14 +265,16 @@ def test_seventy_year_old_after_a_fall_is_referred_acutely() -> None:
 
 
 def test_no_low_risk_factor_refers_and_midline_tenderness_is_asked_the_other_way() -> None:
-    base = [*TRAUMA, *["nee"] * len(HIGH_RISK_QUESTIONS)]
-    events = run_consultation([*base, "nee", "nee", "nee", "ja", "ja",  # tender, confirmed
-                               DURATION])
+    no_low_risk = {"cs_simple_rear_end": "nee", "cs_walked": "nee", "cs_delayed_onset": "nee"}
+    events = run_consultation(intake(TRAUMA_BY_ID, NO_HIGH_RISK, no_low_risk, {
+        "cs_midline_tenderness": "ja", "referral_duration": DURATION},  # tender, confirmed
+        strict=True))
     assert result_of(events)["red_flags"] == ["fracture"]
     confirm = of(events, "confirm")[-1]  # the answer that decides is read back
     assert confirm["question"] == "cs_midline_tenderness" and "breuk niet uit" in confirm["text"]
-    cleared = run_consultation([*base, "nee", "nee", "nee", "nee", "ja", *NO_NEURO,
-                                "een beetje", "twee weken", "ja", "nee", "nee"])
+    cleared = run_consultation(profile("A", TRAUMA_BY_ID, NO_HIGH_RISK, no_low_risk, {
+        "cs_midline_tenderness": "nee", "cs_rotation_45": "ja", "weeks_since_onset": "twee weken",
+        "adl_impact": "een beetje"}, strict=True))
     assert asked(cleared).count("cs_rotation_45") == 1
     midline = [e for e in of(events, "ask") if e["question"] == "cs_midline_tenderness"]
     assert midline[0]["yes_means"] is False and midline[0]["finding"] == "c_spine_rule.low_risk"
@@ -283,7 +284,8 @@ def test_no_low_risk_factor_refers_and_midline_tenderness_is_asked_the_other_way
 
 
 def test_no_rotation_is_confirmed_and_refers() -> None:
-    events = run_consultation([*CLEARED_TRAUMA[:-1], "nee", "ja", DURATION])
+    events = run_consultation(intake(CLEARED_TRAUMA_BY_ID, {
+        "cs_rotation_45": "nee", "referral_duration": DURATION}, strict=True))
     confirm = of(events, "confirm")[0]
     assert confirm["question"] == "cs_rotation_45"
     label = PROTOCOL.question("cs_rotation_45").label
@@ -292,17 +294,17 @@ def test_no_rotation_is_confirmed_and_refers() -> None:
 
 
 def test_trauma_with_osteoporosis_is_a_fracture_suspicion_without_the_rule() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "twaalf weken",
-                               "nee", DURATION])
+    events = run_consultation(intake(TRAUMA_BY_ID, {
+        "pr_osteoporosis": "ja", "referral_duration": DURATION}, strict=True))
     r = result_of(events)
     assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
     assert not set(HIGH_RISK_QUESTIONS) & set(asked(events))
 
 
 def test_a_fracture_ruled_out_by_imaging_needs_no_rule_even_with_osteoporosis() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "ja", "nee", "nee", "nee", "ja", "twaalf weken",
-                               "ja", "ja", *NO_NEURO,  # imaging: a "ja" is read back
-                               "fors", "twee maanden", "nee", "nee"])
+    # imaging: a "ja" is read back (and confirmed)
+    events = run_consultation(not_working_b(TRAUMA_BY_ID, {
+        "pr_osteoporosis": "ja", "fracture_ruled_out": "ja"}, strict=True))
     r = result_of(events)
     assert (r["referral"], r["profile"], r["cautions"]) == (False, "B", ["no_manipulation"])
     assert PROTOCOL.reason("trauma_imaged") in r["reasons"]
@@ -311,23 +313,24 @@ def test_a_fracture_ruled_out_by_imaging_needs_no_rule_even_with_osteoporosis() 
 
 
 def test_a_precaution_without_trauma_means_mobilisation() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "nee", "nee", "nee", "ja", "nee", *NO_NEURO,
-                               "fors", "twee maanden", "nee", "nee"])
+    events = run_consultation(not_working_b({"pr_anticoagulants": "ja"}, strict=True))
     r = result_of(events)
     assert r["profile"] == "B" and r["cautions"] == ["no_manipulation"]
     assert r["therapy"]["recommended"] == ["exercise_therapy", "mobilisation"]
 
 
 def test_red_flag_yes_not_confirmed_is_asked_again() -> None:
-    events = run_consultation(["ja", "nee", "nee"])
-    assert asked(events)[1:3] == [RED_FLAG_QUESTIONS[0], RED_FLAG_QUESTIONS[0]]
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["ja", "nee"],
+                                                RED_FLAG_QUESTIONS[1]: None},
+                                     confirms={FIRST_FLAG: "nee"}, defaults={}, strict=True))
+    assert asked(events)[1:3] == [FIRST_FLAG, FIRST_FLAG]
     answers = of(events, "answer")[1:]  # after the age
-    assert answers[0]["question"] == RED_FLAG_QUESTIONS[0] and answers[0]["value"] is False
+    assert answers[0]["question"] == FIRST_FLAG and answers[0]["value"] is False
     assert not of(events, "result")
 
 
 def test_confirmation_waits_for_yes_or_no() -> None:
-    events = run_consultation(["ja", "blauw", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS, DURATION])
+    events = run_consultation(referred({FIRST_FLAG: "ja"}, confirms={FIRST_FLAG: ["blauw", "ja"]}))
     assert len(of(events, "confirm")) == 2
     assert of(events, "reprompt")[0]["text"] == "Zeg ja of nee."
     assert result_of(events)["referral"] is True
@@ -336,25 +339,28 @@ def test_confirmation_waits_for_yes_or_no() -> None:
 def test_low_confidence_answers_are_confirmed() -> None:
     low = Utterance("nee", confidence=0.6, source="voice")
     very_low = Utterance("fors", confidence=0.3, source="voice")
-    events = run_consultation([low, "ja", *SCREENED[1:], *NO_NEURO, very_low, "ja"],
-                              DialogConfig())
+    # the input ends after the impact
+    events = run_consultation(intake(SCREENED_BY_ID, NO_NEURO_BY_ID, {
+        FIRST_FLAG: low, "adl_impact": very_low, "weeks_since_onset": None}, strict=True),
+        DialogConfig())
     confirms = of(events, "confirm")
-    assert [c["question"] for c in confirms] == [RED_FLAG_QUESTIONS[0], "adl_impact"]
+    assert [c["question"] for c in confirms] == [FIRST_FLAG, "adl_impact"]
     assert confirms[1]["text"].startswith("Ik hoorde: fors.")
     assert of(events, "heard")[1] == {"event": "heard", "text": "nee", "confidence": 0.6,
                                       "source": "voice"}
 
 
 def test_herhaal_repeats_the_question() -> None:
-    events = run_consultation(["herhaal", "nog een keer"])
-    assert asked(events) == ["age_years", *[RED_FLAG_QUESTIONS[0]] * 3]
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["herhaal", "nog een keer", None]},
+                                     strict=True))
+    assert asked(events) == ["age_years", *[FIRST_FLAG] * 3]
     assert stopped(events)
 
 
 def test_terug_changes_the_previous_answer() -> None:
-    inputs = [*SCREENED, *NO_NEURO, "fors", "terug", "een beetje", "drie weken", "ja", "nee",
-              "nee"]
-    events = run_consultation(inputs)
+    events = run_consultation(profile("A", {"adl_impact": ["fors", "een beetje"],
+                                            "weeks_since_onset": ["terug", "drie weken"]},
+                                      strict=True))
     r = result_of(events)
     assert r["grade"] == "I"
     assert asked(events).count("adl_impact") == 2
@@ -362,69 +368,105 @@ def test_terug_changes_the_previous_answer() -> None:
 
 def test_terug_across_a_section_restores_the_findings() -> None:
     # D after a neuro "ja"; going back and answering "nee" leads to the impact question
-    inputs = [*SCREENED, "ja", "terug", "nee", "nee", "nee", "fors", "twee weken", "ja", "nee",
-              "nee"]
-    events = run_consultation(inputs)
+    events = run_consultation(profile("A", {
+        "neuro_reflexes": ["ja", "nee"], "neuro_weakness": ["terug", "nee"],
+        "adl_impact": "fors", "weeks_since_onset": "twee weken"}, strict=True))
     assert result_of(events)["profile"] == "A"
     assert asked(events)[len(ASKED_FIRST):len(ASKED_FIRST) + 3] == [
         "neuro_reflexes", "neuro_weakness", "neuro_reflexes"]
 
 
 def test_terug_at_the_first_question_says_so() -> None:
-    events = run_consultation(["terug"], age=None)  # the age is the first question
+    # the age is the first question
+    events = run_consultation(intake({"age_years": ["terug", None]}, strict=True))
     assert of(events, "reprompt")[0]["text"] == "Dit is de eerste vraag."
     assert asked(events) == ["age_years"] * 2
 
 
 def test_terug_during_confirmation_drops_the_unconfirmed_answer() -> None:
-    events = run_consultation(["ja", "terug", "nee"])
-    assert asked(events)[1:3] == [RED_FLAG_QUESTIONS[0]] * 2
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["ja", "nee"],
+                                                RED_FLAG_QUESTIONS[1]: None},
+                                     confirms={FIRST_FLAG: "terug"}, strict=True))
+    assert asked(events)[1:3] == [FIRST_FLAG] * 2
     answers = of(events, "answer")[1:]  # after the age
-    assert answers[0]["question"] == RED_FLAG_QUESTIONS[0] and answers[0]["value"] is False
+    assert answers[0]["question"] == FIRST_FLAG and answers[0]["value"] is False
 
 
 def test_help_gives_the_help_text_and_the_commands() -> None:
-    events = run_consultation(["help"])
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["help", None]}, strict=True))
     reprompt = of(events, "reprompt")[0]
     assert reprompt["reason"] == "help"
-    assert PROTOCOL.question(RED_FLAG_QUESTIONS[0]).help in reprompt["text"]
+    assert PROTOCOL.question(FIRST_FLAG).help in reprompt["text"]
     assert "herhaal" in reprompt["text"]
 
 
 def test_nonsense_is_reasked_never_guessed() -> None:
-    events = run_consultation(["paars", "blauw", "eh", "nee"])
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["paars", "blauw", "eh", "nee"],
+                                                RED_FLAG_QUESTIONS[1]: None}, strict=True))
     reprompts = of(events, "reprompt")
     assert [r["reason"] for r in reprompts] == ["not_understood"] * 3
     assert "herhaal" in reprompts[2]["text"] and "herhaal" not in reprompts[1]["text"]
-    assert of(events, "answer")[1:] == [{"event": "answer", "question": RED_FLAG_QUESTIONS[0],
+    assert of(events, "answer")[1:] == [{"event": "answer", "question": FIRST_FLAG,
                                      "finding": "red_flags.fracture", "value": False,
                                      "note": None}]
 
 
 def test_pause_and_resume() -> None:
-    events = run_consultation(["pauze", "nee", "verder", "nee"])
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["pauze", "nee", "verder", "nee"],
+                                                RED_FLAG_QUESTIONS[1]: None}, strict=True))
     assert [r["reason"] for r in of(events, "reprompt")] == ["paused", "paused"]
-    assert asked(events)[1:4] == [RED_FLAG_QUESTIONS[0], RED_FLAG_QUESTIONS[0],
-                                  RED_FLAG_QUESTIONS[1]]
+    assert asked(events)[1:4] == [FIRST_FLAG, FIRST_FLAG, RED_FLAG_QUESTIONS[1]]
 
 
 def test_stop_ends_and_keeps_the_answers() -> None:
-    events = run_consultation(["nee", "nee", "stop", "nee"])
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: "nee", RED_FLAG_QUESTIONS[1]: "nee",
+                                                RED_FLAG_QUESTIONS[2]: "stop"}, strict=True))
     assert stopped(events) and not of(events, "result")
     assert len(of(events, "answer")) == 3  # the age and two red flags
     assert len(of(events, "heard")) == 4  # nothing is heard after stop
 
 
 def test_end_of_input_is_stop() -> None:
-    events = run_consultation(["nee"])
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: "nee", RED_FLAG_QUESTIONS[1]: None},
+                                     strict=True))
     assert stopped(events)
+
+
+def test_a_question_added_breaks_only_a_script_that_does_not_cover_it() -> None:
+    """A protocol with one more red-flag question: a script that answers the red flags by
+    default still runs to the same result; one that names each flag fails at the new question,
+    naming it (not somewhere later, as a list of answers by position would)."""
+    first = PROTOCOL.question(FIRST_FLAG)
+    extra = replace(first, id="rf_extra_test_question", text="Is er nog iets anders?")
+    at = PROTOCOL.questions.index(first) + 1
+    longer = replace(PROTOCOL, questions=(*PROTOCOL.questions[:at], extra,
+                                          *PROTOCOL.questions[at:]))
+    events = run_consultation(profile("A"), protocol=longer)
+    assert result_of(events)["profile"] == "A"
+    assert asked(events)[1:3] == [FIRST_FLAG, "rf_extra_test_question"]
+    each_flag = profile("A", dict.fromkeys(RED_FLAG_QUESTIONS, "nee"),
+                        defaults={"precautions": "nee"})
+    assert result_of(run_consultation(each_flag))["profile"] == "A"  # as the protocol is
+    with pytest.raises(UnscriptedQuestion, match=r"question 'rf_extra_test_question' .* is not "
+                                                 r"in the script; script: IntakeScript"):
+        run_consultation(each_flag, protocol=longer)
+
+
+def test_a_script_can_require_every_answer_it_names_to_be_asked() -> None:
+    lax = profile("A", {"work_related": "ja"})
+    assert result_of(run_consultation(lax))["profile"] == "A"  # not asked: no work
+    with pytest.raises(AssertionError,
+                       match=re.escape("scripted but never asked: {'work_related': 'ja'}")):
+        run_consultation(profile("A", {"work_related": "ja"}, strict=True))
+    with pytest.raises(UnscriptedQuestion, match="'improving' was asked more often than the 1 "):
+        run_consultation(profile("A", {"improving": ["herhaal"]}))
 
 
 def test_grammar_offers_answers_and_commands() -> None:
     from assistant.speech.text import ScriptedListener
 
     listener = ScriptedListener(["47", "ja"])
-    run_session(PROTOCOL, listener, [])
+    run_intake_dialog(PROTOCOL, listener, [])
     age, first, confirm = listener.grammars[0], listener.grammars[1], listener.grammars[2]
     assert {"zevenenveertig", "herhaal", "terug", "stop"} <= set(age)
     assert "fors" not in age and "ja" not in age
@@ -475,9 +517,8 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
     answerer = FindingsAnswerer(f, PROTOCOL)
     needed_qs = {q.id for q in PROTOCOL.questions}
     events: list[JsonEvent] = []
-    config = DialogConfig(record_also=f.arm_signs is not None,  # as `intake --answers` runs it
-                          cross_check=False)
-    outcome = run_session(PROTOCOL, answerer, [answerer, collect(events)], config)
+    config = DialogConfig(record_also=f.arm_signs is not None)  # as `intake --answers` runs it
+    outcome = run_intake_dialog(PROTOCOL, answerer, [answerer, collect(events)], config)
     assert outcome.consultation.outcome == "done"
     full, got = classify(f, PROTOCOL).to_json(), result_of(events)
     assert got == classify(outcome.consultation.findings, PROTOCOL).to_json()
@@ -489,7 +530,7 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
     elif full["referral"]:  # the same referral, reasons and urgency included
         assert got == full
     else:  # the dialog holds exactly the needed findings, and decides the same
-        assert outcome.consultation.findings == _needed_only(_as_answered(f))
+        assert outcome.consultation.findings == needed_only(_as_answered(f))
         assert (got["grade"], got["profile"], got["therapy"], got["actions"]) == (
             full["grade"], full["profile"], full["therapy"], full["actions"])
     # after a profile the answerer chooses no exercises; a referral has no menu to choose from
@@ -535,26 +576,30 @@ SILENT = Utterance("", 0.0, "voice")
 
 
 def test_silence_is_asked_again_and_then_the_keyboard_is_offered() -> None:
-    events = run_consultation([SILENT, SILENT, SILENT, "nee"], DialogConfig(voice=True))
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: [SILENT, SILENT, SILENT, "nee"],
+                                                RED_FLAG_QUESTIONS[1]: None}, strict=True),
+                              DialogConfig(voice=True))
     reprompts = of(events, "reprompt")
     assert [r["reason"] for r in reprompts] == ["silence", "silence", "keyboard"]
     assert reprompts[0]["text"].startswith("Ik hoorde niets.")
     assert "typen" in reprompts[2]["text"]
-    assert asked(events)[1:5] == [RED_FLAG_QUESTIONS[0]] * 4
+    assert asked(events)[1:5] == [FIRST_FLAG] * 4
     assert [h["text"] for h in of(events, "heard")] == ["47", "nee"]  # silence is not heard
     assert of(events, "answer")[1]["value"] is False
 
 
 def test_unk_is_not_an_answer() -> None:
-    events = run_consultation([Utterance("[unk]", 0.0, "voice"), "nee"], DialogConfig(voice=True))
+    events = run_consultation(intake(AGE_ONLY, {
+        FIRST_FLAG: [Utterance("[unk]", 0.0, "voice"), "nee"], RED_FLAG_QUESTIONS[1]: None},
+        strict=True), DialogConfig(voice=True))
     assert of(events, "heard")[1]["text"] == "[unk]"  # after the age
     assert of(events, "reprompt")[0]["reason"] == "not_understood"
     assert len(of(events, "answer")) == 2  # the age and the red flag
 
 
 def test_silence_while_paused_or_confirming() -> None:
-    events = run_consultation(["pauze", SILENT, "verder", "ja", SILENT, "ja", *NO_RED_FLAGS[1:],
-                               *AFTER_FLAGS, DURATION])
+    events = run_consultation(referred({FIRST_FLAG: ["pauze", SILENT, "verder", "ja"]},
+                                       confirms={FIRST_FLAG: [SILENT, "ja"]}))
     assert [r["reason"] for r in of(events, "reprompt")] == ["paused"]
     assert len(of(events, "confirm")) == 2  # the confirmation is asked again after silence
     assert result_of(events)["referral"] is True

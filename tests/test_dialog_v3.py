@@ -4,56 +4,51 @@ precaution, the 'niet pluis' question, the sign read back, and the duration for 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pytest
 
-from assistant.intake.run import run_consultation as run_session
-from assistant.output.report_content import build_report
+from assistant.output.report_build import build_report
 from assistant.output.report_markdown import render_markdown
-from assistant.speech.text import ScriptedListener
 from tests.harness import (
-    AFTER_FLAGS,
-    AGE,
-    CLEARED_TRAUMA,
+    CLEARED_TRAUMA_BY_ID,
     HIGH_RISK_QUESTIONS,
-    NO_NEURO,
-    NO_PRECAUTIONS,
-    NO_RED_FLAGS,
+    NO_NEURO_BY_ID,
     PROTOCOL,
     RED_FLAG_QUESTIONS,
-    SCREENED,
-    TRAUMA,
+    SCREENED_BY_ID,
+    TRAUMA_BY_ID,
     JsonEvent,
     asked,
-    collect,
-    no_red_flags,
+    intake,
     of,
     red_flag_questions,
     result_of,
     run_consultation,
+    run_intake,
     said,
 )
+from tests.intake_script import IntakeScript, Said
 
 DAY = date(2026, 11, 30)
 DURATION = "drie weken"  # the duration a referral asks for the letter
-SINCE_ACCIDENT = "twee dagen"  # the same, after the accident of three days ago (TRAUMA)
+SINCE_ACCIDENT = "twee dagen"  # the same, after the accident of TRAUMA_BY_ID
 C_SPINE_QUESTIONS = {q.id for s in ("c_spine_high", "c_spine_low", "c_spine_rotation")
                      for q in PROTOCOL.section_questions(s)}
-# After the trauma: the neurological signs, impact, course; profile B without work.
-PROFILE_B_AFTER = [*NO_NEURO, "fors", "twee maanden", "nee", "nee"]
+# After the screening: the neurological signs, impact, course; profile B without work; the input
+# ends at the choice of exercises.
+PROFILE_B_AFTER: dict[str, Said] = {
+    **NO_NEURO_BY_ID, "adl_impact": "fors", "weeks_since_onset": "twee maanden",
+    "psychosocial_dominant": "nee", "has_work": "nee", "exercise_choice": None}
+REFERRED = {"trauma_related": "nee", "referral_duration": DURATION}  # after a confirmed flag
 
 
-def red_flags_with(answers: dict[str, list[str]], deficit: tuple[str, ...] = ()) -> list[str]:
-    """Answers to the red flags: "nee", except the questions named (with all that is said);
-    `deficit`, whether a deficit is there now, right after the question it follows."""
-    out: list[str] = []
-    for qid in RED_FLAG_QUESTIONS:
-        out += answers.get(qid, ["nee"])
-        if qid in answers and deficit:
-            out += deficit
-            deficit = ()
-    return out
+def flagged(*parts: Mapping[str, Said], confirms: Mapping[str, Said] | None = None,
+            ) -> IntakeScript:
+    """A script by id at the age of 47 (`parts` may name another), every red flag and
+    precaution "nee" unless named (strict: everything named is asked)."""
+    return intake({"age_years": "47"}, *parts, confirms=confirms, strict=True)
 
 
 def answers_to(events: list[JsonEvent], question: str) -> list[JsonEvent]:
@@ -68,8 +63,8 @@ def doubts(events: list[JsonEvent], question: str) -> list[JsonEvent]:
 # --- the age ----------------------------------------------------------------------------------
 
 def test_the_age_is_asked_first_and_doubt_twice_leaves_it_unknown() -> None:
-    events = run_consultation(["onbekend", "weet ik niet", *no_red_flags(None),
-                               *TRAUMA[len(NO_RED_FLAGS):]], age=None)
+    events = run_consultation(flagged(TRAUMA_BY_ID, {
+        "age_years": ["onbekend", "weet ik niet"], "cs_age_65": None}))
     assert asked(events)[:3] == ["age_years", "age_years", RED_FLAG_QUESTIONS[0]]
     assert len(doubts(events, "age_years")) == 1  # asked once more, then recorded
     assert [a["value"] for a in answers_to(events, "age_years")] == ["unknown"]
@@ -80,15 +75,15 @@ def test_the_age_is_asked_first_and_doubt_twice_leaves_it_unknown() -> None:
 
 
 def test_the_age_said_asks_no_age_item_of_the_c_spine_rule() -> None:
-    events = run_consultation(CLEARED_TRAUMA)
+    events = run_consultation(flagged(CLEARED_TRAUMA_BY_ID, {"neuro_reflexes": None}))
     assert [a["value"] for a in answers_to(events, "age_years")] == [47]
     assert "cs_age_65" not in asked(events)
     assert set(HIGH_RISK_QUESTIONS) <= set(asked(events))
 
 
 def test_sixty_eight_after_a_recent_trauma_is_a_fracture_referral_without_the_rule() -> None:
-    events = run_consultation([*no_red_flags(68), *TRAUMA[len(NO_RED_FLAGS):], SINCE_ACCIDENT],
-                              age="68")
+    events = run_consultation(flagged(TRAUMA_BY_ID, {"age_years": "68",
+                                                     "referral_duration": SINCE_ACCIDENT}))
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
     assert not C_SPINE_QUESTIONS & set(asked(events))  # the age decides: no rule asked
@@ -97,7 +92,8 @@ def test_sixty_eight_after_a_recent_trauma_is_a_fracture_referral_without_the_ru
 
 
 def test_fifteen_after_a_recent_trauma_is_referred() -> None:
-    events = run_consultation([*TRAUMA, SINCE_ACCIDENT], age="15")
+    events = run_consultation(flagged(TRAUMA_BY_ID, {"age_years": "15",
+                                                     "referral_duration": SINCE_ACCIDENT}))
     r = result_of(events)
     assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
     assert not C_SPINE_QUESTIONS & set(asked(events))  # the rule cannot clear a child's neck
@@ -105,8 +101,9 @@ def test_fifteen_after_a_recent_trauma_is_referred() -> None:
 
 
 def test_seventeen_is_a_minor_whose_cautions_start_with_minor() -> None:
-    events = run_consultation([*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee",
-                               "nee"], age="17")
+    events = run_consultation(flagged(SCREENED_BY_ID, NO_NEURO_BY_ID, {
+        "age_years": "17", "adl_impact": "een beetje", "weeks_since_onset": "drie weken",
+        "improving": "ja", "recurrent": "nee", "has_work": "nee", "exercise_choice": None}))
     r = result_of(events)
     assert (r["referral"], r["profile"]) == (False, "A")
     assert r["cautions"][:1] == ["minor"]
@@ -118,8 +115,8 @@ def test_seventeen_is_a_minor_whose_cautions_start_with_minor() -> None:
 # --- when the accident was --------------------------------------------------------------------
 
 def test_a_trauma_two_years_ago_skips_the_rule_and_keeps_kinesiotape() -> None:
-    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "twee jaar",
-                               *PROFILE_B_AFTER])
+    events = run_consultation(flagged({"trauma_related": "ja", "trauma_weeks_ago": "twee jaar"},
+                                      PROFILE_B_AFTER))
     r = result_of(events)
     assert (r["referral"], r["profile"]) == (False, "B")
     assert "kinesiotape" in r["therapy"]["consider"]  # still trauma-related
@@ -132,9 +129,8 @@ def test_a_trauma_two_years_ago_skips_the_rule_and_keeps_kinesiotape() -> None:
 
 
 def test_the_accident_date_doubted_twice_counts_as_recent() -> None:
-    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "weet ik niet",
-                               "weet ik niet", "nee", *["nee"] * len(HIGH_RISK_QUESTIONS), "ja",
-                               "ja", *PROFILE_B_AFTER])
+    events = run_consultation(flagged(CLEARED_TRAUMA_BY_ID, PROFILE_B_AFTER, {
+        "trauma_weeks_ago": ["weet ik niet", "weet ik niet"]}))
     assert asked(events).count("trauma_weeks_ago") == 2
     assert len(doubts(events, "trauma_weeks_ago")) == 1
     assert [a["value"] for a in answers_to(events, "trauma_weeks_ago")] == ["unknown"]
@@ -148,8 +144,7 @@ def test_the_accident_date_doubted_twice_counts_as_recent() -> None:
 # --- a deficit now: 112 -----------------------------------------------------------------------
 
 def test_a_vascular_sign_with_a_deficit_now_is_an_emergency_and_ends_the_intake() -> None:
-    flags = red_flags_with({"rf_vascular_headache": ["ja", "ja"]}, deficit=("ja", "ja"))
-    events = run_consultation([*flags, *AFTER_FLAGS, DURATION])
+    events = run_consultation(flagged({"rf_vascular_headache": "ja", "acute_deficit_now": "ja"}))
     confirm = [c for c in of(events, "confirm") if c["question"] == "acute_deficit_now"]
     # asked right after the flag; the red flags after it are not asked: 112 now
     questions = asked(events)
@@ -169,9 +164,8 @@ def test_a_vascular_sign_with_a_deficit_now_is_an_emergency_and_ends_the_intake(
 
 
 def test_a_deficit_now_doubted_twice_is_an_emergency() -> None:
-    flags = red_flags_with({"rf_spinal_cord_bilateral": ["ja", "ja"]},
-                           deficit=("weet ik niet", "weet ik niet"))
-    events = run_consultation([*flags, *AFTER_FLAGS, DURATION])
+    events = run_consultation(flagged({
+        "rf_spinal_cord_bilateral": "ja", "acute_deficit_now": ["weet ik niet", "weet ik niet"]}))
     assert len(doubts(events, "acute_deficit_now")) == 1
     assert [a["value"] for a in answers_to(events, "acute_deficit_now")] == ["unknown"]
     r = result_of(events)
@@ -180,8 +174,8 @@ def test_a_deficit_now_doubted_twice_is_an_emergency() -> None:
 
 
 def test_no_deficit_now_goes_on_with_the_screening_and_refers_acutely() -> None:
-    flags = red_flags_with({"rf_vascular_headache": ["ja", "ja"]}, deficit=("nee",))
-    events = run_consultation([*flags, *AFTER_FLAGS, DURATION])
+    events = run_consultation(flagged({"rf_vascular_headache": "ja", "acute_deficit_now": "nee"},
+                                      REFERRED))
     r = result_of(events)
     assert (r["urgency"], r["red_flags"]) == ("acute", ["vascular"])
     assert set(RED_FLAG_QUESTIONS) <= set(asked(events))  # the screening went on
@@ -189,9 +183,8 @@ def test_no_deficit_now_goes_on_with_the_screening_and_refers_acutely() -> None:
 
 
 def test_a_doubted_vascular_sign_asks_for_a_deficit_now_too() -> None:
-    flags = red_flags_with({"rf_vascular_brainstem": ["weet ik niet", "weet ik niet"]},
-                           deficit=("ja", "ja"))
-    events = run_consultation([*flags, *AFTER_FLAGS, DURATION])
+    events = run_consultation(flagged({"rf_vascular_brainstem": ["weet ik niet", "weet ik niet"],
+                                       "acute_deficit_now": "ja"}))
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["unresolved"]) == (True, "emergency", ["vascular"])
     assert "112" in r["reasons"][0]
@@ -200,10 +193,8 @@ def test_a_doubted_vascular_sign_asks_for_a_deficit_now_too() -> None:
 # --- doubt on a precaution, and on a red flag -------------------------------------------------
 
 def test_a_precaution_doubted_twice_is_unknown_and_rules_out_manipulation() -> None:
-    events: list[JsonEvent] = []
-    outcome = run_session(PROTOCOL, ScriptedListener([
-        AGE, *NO_RED_FLAGS, "weet ik niet", "weet ik niet", *NO_PRECAUTIONS[1:], "nee",
-        *PROFILE_B_AFTER]), [collect(events)])
+    outcome, _ = run_intake(flagged({"pr_osteoporosis": ["weet ik niet", "weet ik niet"],
+                                     "trauma_related": "nee"}, PROFILE_B_AFTER))
     findings = outcome.consultation.findings
     assert findings.precautions_unknown == ("osteoporosis",)
     assert findings.precautions == ()
@@ -215,8 +206,8 @@ def test_a_precaution_doubted_twice_is_unknown_and_rules_out_manipulation() -> N
 
 
 def test_a_precaution_doubted_twice_in_the_event_stream() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "weet ik niet", "weet ik niet",
-                               *NO_PRECAUTIONS[1:], "nee", *PROFILE_B_AFTER])
+    events = run_consultation(flagged({"pr_osteoporosis": ["weet ik niet", "weet ik niet"],
+                                       "trauma_related": "nee"}, PROFILE_B_AFTER))
     assert asked(events).count("pr_osteoporosis") == 2
     assert len(doubts(events, "pr_osteoporosis")) == 1
     assert [a["value"] for a in answers_to(events, "pr_osteoporosis")] == ["unknown"]
@@ -226,8 +217,8 @@ def test_a_precaution_doubted_twice_in_the_event_stream() -> None:
 
 
 def test_nee_niet_op_gelet_on_a_red_flag_is_doubt_not_nee() -> None:
-    flags = red_flags_with({"rf_spinal_cord_umn": ["nee, niet op gelet", "nee"]})
-    events = run_consultation([*flags, *AFTER_FLAGS, *PROFILE_B_AFTER])
+    events = run_consultation(flagged(SCREENED_BY_ID, PROFILE_B_AFTER, {
+        "rf_spinal_cord_umn": ["nee, niet op gelet", "nee"]}))
     assert len(doubts(events, "rf_spinal_cord_umn")) == 1
     assert asked(events).count("rf_spinal_cord_umn") == 2  # asked again
     assert [a["value"] for a in answers_to(events, "rf_spinal_cord_umn")] == [False]
@@ -238,8 +229,9 @@ def test_nee_niet_op_gelet_on_a_red_flag_is_doubt_not_nee() -> None:
 
 def test_a_no_with_more_words_is_read_back_as_the_sign_and_nee_asks_again() -> None:
     label = PROTOCOL.question("rf_spinal_cord_bilateral").label
-    flags = red_flags_with({"rf_spinal_cord_bilateral": ["nee, alleen rechts", "nee", "nee"]})
-    events = run_consultation([*flags, *AFTER_FLAGS, *PROFILE_B_AFTER])
+    events = run_consultation(flagged(SCREENED_BY_ID, PROFILE_B_AFTER, {
+        "rf_spinal_cord_bilateral": ["nee, alleen rechts", "nee"]},
+        confirms={"rf_spinal_cord_bilateral": "nee"}))
     confirms = [c for c in of(events, "confirm") if c["question"] == "rf_spinal_cord_bilateral"]
     assert [c["text"] for c in confirms] == [
         f"Dus geen: {label}. U zei erbij: alleen rechts. Klopt dat? Zeg ja of nee."]
@@ -252,8 +244,7 @@ def test_a_no_with_more_words_is_read_back_as_the_sign_and_nee_asks_again() -> N
 
 def test_a_yes_is_read_back_as_wel() -> None:
     label = PROTOCOL.question("rf_infection").label
-    events = run_consultation([*red_flags_with({"rf_infection": ["ja", "ja"]}), *AFTER_FLAGS,
-                               DURATION])
+    events = run_consultation(flagged({"rf_infection": "ja"}, REFERRED))
     confirm = [c for c in of(events, "confirm") if c["question"] == "rf_infection"]
     assert confirm[0]["text"].startswith(f"Dus wel: {label}.")
     assert confirm[0]["text"].endswith("Klopt dat? Zeg ja of nee.")
@@ -263,8 +254,7 @@ def test_a_yes_is_read_back_as_wel() -> None:
 
 def test_niet_pluis_refers_routinely_with_the_note_kept() -> None:
     assert RED_FLAG_QUESTIONS[-1] == "rf_unrecognised"  # the last screening question
-    flags = red_flags_with({"rf_unrecognised": ["ja, past niet bij bewegen", "ja"]})
-    events = run_consultation([*flags, *AFTER_FLAGS, DURATION])
+    events = run_consultation(flagged({"rf_unrecognised": "ja, past niet bij bewegen"}, REFERRED))
     confirm = [c for c in of(events, "confirm") if c["question"] == "rf_unrecognised"]
     assert len(confirm) == 1 and "U zei erbij: past niet bij bewegen." in confirm[0]["text"]
     answer = answers_to(events, "rf_unrecognised")
@@ -276,10 +266,8 @@ def test_niet_pluis_refers_routinely_with_the_note_kept() -> None:
 # --- the duration for the letter --------------------------------------------------------------
 
 def test_a_referral_asks_the_duration_and_the_letter_names_it() -> None:
-    flags = red_flags_with({"rf_tumour_history": ["ja", "ja"]})
-    events: list[JsonEvent] = []
-    outcome = run_session(PROTOCOL, ScriptedListener([AGE, *flags, *AFTER_FLAGS, "vijf weken"]),
-                          [collect(events)])
+    outcome, events = run_intake(flagged({"rf_tumour_history": "ja"}, REFERRED,
+                                         {"referral_duration": "vijf weken"}))
     assert asked(events)[-1] == "referral_duration"
     intro = said(events, "intro")[-1]
     assert "verwijsbrief" in intro
@@ -297,13 +285,14 @@ def test_a_referral_asks_the_duration_and_the_letter_names_it() -> None:
 
 
 def test_a_referral_during_the_c_spine_rule_also_asks_the_duration() -> None:
-    events = run_consultation([*CLEARED_TRAUMA[:-1], "nee", "ja", SINCE_ACCIDENT])
+    events = run_consultation(flagged(CLEARED_TRAUMA_BY_ID, {
+        "cs_rotation_45": "nee", "referral_duration": SINCE_ACCIDENT}))
     assert result_of(events)["red_flags"] == ["fracture"]
     assert asked(events)[-2:] == ["cs_rotation_45", "referral_duration"]
 
 
 def test_a_profile_asks_no_referral_duration() -> None:
-    events = run_consultation([*SCREENED, *PROFILE_B_AFTER])
+    events = run_consultation(flagged(SCREENED_BY_ID, PROFILE_B_AFTER))
     assert result_of(events)["profile"] == "B"
     assert "referral_duration" not in asked(events)
 
@@ -311,18 +300,20 @@ def test_a_profile_asks_no_referral_duration() -> None:
 def test_a_nee_whose_words_name_the_sign_is_asked_once_more() -> None:
     """The review's unsafe case: 'nee, alleen koorts vorige week door een keelontsteking'."""
     said = "nee, alleen koorts vorige week door een keelontsteking"
-    events = run_consultation(red_flags_with({"rf_infection": [said, "ja", "ja"]}))
+    first_precaution = {"pr_osteoporosis": None}  # the input ends after the flags
+    events = run_consultation(flagged({"rf_infection": [said, "ja"]}, first_precaution))
     assert [r["reason"] for r in of(events, "reprompt")
             if r["question"] == "rf_infection"] == ["contradiction"]
     (answer,) = answers_to(events, "rf_infection")
     assert answer["value"] is True
     # 'geen koorts' names no sign: a plain nee with its note, read back
-    events = run_consultation(red_flags_with({"rf_infection": ["nee, geen koorts gehad", "ja"]}))
+    events = run_consultation(flagged({"rf_infection": "nee, geen koorts gehad"},
+                                      first_precaution))
     assert not [r for r in of(events, "reprompt") if r["question"] == "rf_infection"]
     confirm = [c for c in of(events, "confirm") if c["question"] == "rf_infection"]
     assert confirm[0]["text"].startswith("Dus geen: koorts")
     # said twice, the "nee" is read back with the words, never taken silently
-    events = run_consultation(red_flags_with({"rf_infection": [said, said, "ja"]}))
+    events = run_consultation(flagged({"rf_infection": [said, said]}, first_precaution))
     confirm = [c for c in of(events, "confirm") if c["question"] == "rf_infection"]
     assert "U zei erbij: alleen koorts" in confirm[0]["text"]
 
@@ -330,12 +321,13 @@ def test_a_nee_whose_words_name_the_sign_is_asked_once_more() -> None:
 def test_words_said_before_a_re_ask_stay_with_the_screening_answer() -> None:
     """The review lost the therapist's words when a question was asked again."""
     first = "ja, sinds gisteren, knallende hoofdpijn, nooit eerder gehad"  # read as 'ja, nee'
-    events = run_consultation(red_flags_with({"rf_vascular_headache": [first, "ja", "ja"]},
-                                             deficit=("nee",)))
+    events = run_consultation(flagged({"rf_vascular_headache": [first, "ja"],
+                                       "acute_deficit_now": "nee", "pr_osteoporosis": None}))
     (answer,) = answers_to(events, "rf_vascular_headache")
     assert answer["value"] is True and answer["note"] == f"eerder gezegd: {first}"
     doubts_said = ["weet ik niet, ze slikt iets voor het hart", "weet ik niet"]
-    events = run_consultation([*NO_RED_FLAGS, "nee", "nee", "nee", *doubts_said])
+    events = run_consultation(flagged({"pr_anticoagulants": [*doubts_said],
+                                       "trauma_related": None}))
     (answer,) = answers_to(events, "pr_anticoagulants")
     assert answer["value"] == "unknown" and answer["note"] == " / ".join(doubts_said)
 
@@ -346,7 +338,7 @@ def test_words_said_before_a_re_ask_stay_with_the_screening_answer() -> None:
                                   "50+", ">65", "~50", "3,5", "1e", "twee derde", "47\"",
                                   "121", "vijftig of zestig"])
 def test_an_age_that_is_no_whole_number_of_years_is_asked_again(said: str) -> None:
-    events = run_consultation([said, "47"], age=None)
+    events = run_consultation(flagged({"age_years": [said, "47"], RED_FLAG_QUESTIONS[0]: None}))
     assert [r["reason"] for r in of(events, "reprompt")][:1] == ["age"]
     assert [a["value"] for a in answers_to(events, "age_years")] == [47]
 
@@ -355,15 +347,17 @@ def test_an_age_that_is_no_whole_number_of_years_is_asked_again(said: str) -> No
                                          ("een paar uur geleden", 0.0),
                                          ("48 uur", 2 / 7), ("30 minuten", 30 / 1440 / 7)])
 def test_an_accident_of_today_can_be_entered(said: str, weeks: float) -> None:
-    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", said])
+    events = run_consultation(flagged({"trauma_related": "ja", "trauma_weeks_ago": said,
+                                       "fracture_ruled_out": None}))
     (answer,) = answers_to(events, "trauma_weeks_ago")
     assert answer["value"] == pytest.approx(weeks)
     assert asked(events)[-1] == "fracture_ruled_out"  # recent: the rule follows
 
 
 def test_a_duration_longer_than_the_patient_has_lived_is_asked_again() -> None:
-    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "40 jaar", "twee jaar"],
-                              age="30")
+    events = run_consultation(flagged({"age_years": "30", "trauma_related": "ja",
+                                       "trauma_weeks_ago": ["40 jaar", "twee jaar"],
+                                       "neuro_reflexes": None}))
     reasons = [r["reason"] for r in of(events, "reprompt") if r["question"] == "trauma_weeks_ago"]
     assert reasons == ["longer_than_age"]
     (answer,) = answers_to(events, "trauma_weeks_ago")
@@ -371,8 +365,9 @@ def test_a_duration_longer_than_the_patient_has_lived_is_asked_again() -> None:
 
 
 def test_neck_pain_longer_than_since_the_accident_is_asked_again() -> None:
-    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "twee jaar", *NO_NEURO,
-                               "fors", "drie jaar", "een jaar"])
+    events = run_consultation(flagged(NO_NEURO_BY_ID, {
+        "trauma_related": "ja", "trauma_weeks_ago": "twee jaar", "adl_impact": "fors",
+        "weeks_since_onset": ["drie jaar", "een jaar"], "psychosocial_dominant": None}))
     reasons = [r["reason"] for r in of(events, "reprompt")
                if r["question"] == "weeks_since_onset"]
     assert reasons == ["longer_than_accident"]
@@ -388,11 +383,9 @@ def test_from_fifty_cancer_history_is_asked_on_its_own_and_refers() -> None:
     pattern."""
     questions = red_flag_questions(61)
     assert "rf_tumour_history_50" in questions and "rf_tumour_history" not in questions
-    flags = ["ja, borstkanker tien jaar geleden, schoon verklaard" if q == "rf_tumour_history_50"
-             else "nee" for q in questions]
-    at = questions.index("rf_tumour_history_50") + 1
-    events = run_consultation([*flags[:at], "ja", *flags[at:], *AFTER_FLAGS, DURATION],
-                              age="61")
+    events = run_consultation(flagged(REFERRED, {
+        "age_years": "61",
+        "rf_tumour_history_50": "ja, borstkanker tien jaar geleden, schoon verklaard"}))
     r = result_of(events)
     assert (r["referral"], r["red_flags"]) == (True, ["tumour"])
 
@@ -408,9 +401,9 @@ def test_the_signs_of_fifty_and_over_are_not_asked_of_a_younger_patient() -> Non
 def test_imaging_said_yes_is_always_read_back() -> None:
     """'ja, de huisarts heeft ernaar gekeken' skipped the C-spine rule for a 70-year-old."""
     said = "ja, de huisarts heeft ernaar gekeken"
-    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "twaalf weken", said,
-                               "nee", "nee",  # not right: asked again, then no imaging
-                               *["nee"] * len(HIGH_RISK_QUESTIONS), "ja", "ja", *PROFILE_B_AFTER])
+    events = run_consultation(flagged(CLEARED_TRAUMA_BY_ID, PROFILE_B_AFTER, {
+        "fracture_ruled_out": [said, "nee"]},  # not right: asked again, then no imaging
+        confirms={"fracture_ruled_out": "nee"}))
     (confirm,) = [c for c in of(events, "confirm") if c["question"] == "fracture_ruled_out"]
     assert confirm["text"].startswith("Dus wel: een arts heeft na het ongeval een breuk")
     assert "U zei erbij: de huisarts heeft ernaar gekeken" in confirm["text"]
@@ -422,8 +415,8 @@ def test_imaging_said_yes_is_always_read_back() -> None:
 
 
 def test_a_precaution_with_words_is_read_back_and_its_words_reach_the_letter() -> None:
-    events = run_consultation([*NO_RED_FLAGS, "nee", "nee", "nee", "ja, ascal 80 mg", "ja",
-                               "nee", *PROFILE_B_AFTER])
+    events = run_consultation(flagged(SCREENED_BY_ID, PROFILE_B_AFTER, {
+        "pr_anticoagulants": "ja, ascal 80 mg"}))
     (confirm,) = [c for c in of(events, "confirm") if c["question"] == "pr_anticoagulants"]
     assert "U zei erbij: ascal 80 mg" in confirm["text"]
     r = result_of(events)
@@ -436,8 +429,8 @@ def test_a_precaution_with_words_is_read_back_and_its_words_reach_the_letter() -
                                   "vanochtend", "een half jaar, ik bedoel net"])
 def test_an_accident_corrected_to_today_is_read_back_and_goes_through_the_rule(said: str) -> None:
     """'13 weken, eh nee, vandaag' was taken as 13 weeks: the rule skipped for a 70-year-old."""
-    events = run_consultation([*no_red_flags(70), *NO_PRECAUTIONS, "ja", said, "ja", "nee",
-                               "een dag"], age="70")
+    events = run_consultation(flagged(TRAUMA_BY_ID, {
+        "age_years": "70", "trauma_weeks_ago": said, "referral_duration": "een dag"}))
     (confirm,) = [c for c in of(events, "confirm") if c["question"] == "trauma_weeks_ago"]
     assert confirm["text"].startswith("Dus minder dan een dag.")
     (answer,) = answers_to(events, "trauma_weeks_ago")
@@ -448,7 +441,9 @@ def test_an_accident_corrected_to_today_is_read_back_and_goes_through_the_rule(s
 
 @pytest.mark.parametrize("said", ["-3 weken", "−2 weken", "– 3 weken", "vandaag drie weken"])
 def test_a_signed_or_doubled_accident_time_is_asked_again(said: str) -> None:
-    events = run_consultation([*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", said, "twaalf weken"])
+    events = run_consultation(flagged({"trauma_related": "ja",
+                                       "trauma_weeks_ago": [said, "twaalf weken"],
+                                       "fracture_ruled_out": None}))
     assert [a["value"] for a in answers_to(events, "trauma_weeks_ago")] == [12]
     assert [r["question"] for r in of(events, "reprompt")] == ["trauma_weeks_ago"]
 
@@ -456,18 +451,21 @@ def test_a_signed_or_doubled_accident_time_is_asked_again(said: str) -> None:
 @pytest.mark.parametrize("said", ["64 jaar, eh nee, ouder", "47, nee", "65 plus",
                                   "65-plusser", "－3", "⁻3", "\u202e74"])
 def test_an_age_corrected_bounded_or_hidden_is_asked_again(said: str) -> None:
-    events = run_consultation([said, "47"], age=None)
+    events = run_consultation(flagged({"age_years": [said, "47"], RED_FLAG_QUESTIONS[0]: None}))
     assert [r["reason"] for r in of(events, "reprompt")][:1] == ["age"]
     assert [a["value"] for a in answers_to(events, "age_years")] == [47]
 
 
 def test_arm_signs_on_both_sides_ask_for_a_deficit_now() -> None:
     """Weakness in both arms (the spinal cord): the 112 question, as after the cord's flags."""
-    events = run_consultation([*SCREENED, "nee", "ja", "nee", "beide", "ja", "ja"])
+    weakness_both_arms = {"neuro_reflexes": "nee", "neuro_weakness": "ja", "neuro_sensory": "nee",
+                          "arm_side": "beide"}
+    events = run_consultation(flagged(SCREENED_BY_ID, weakness_both_arms,
+                                      {"acute_deficit_now": "ja"}))
     r = result_of(events)
     assert (r["urgency"], r["red_flags"]) == ("emergency", ["spinal_cord"])
     assert asked(events)[-1] == "acute_deficit_now"
-    calm = run_consultation([*SCREENED, "nee", "ja", "nee", "beide", "nee", DURATION])
+    calm = run_consultation(flagged(REFERRED, weakness_both_arms, {"acute_deficit_now": "nee"}))
     r = result_of(calm)
     assert (r["urgency"], r["red_flags"]) == ("acute", ["spinal_cord"])
     assert asked(calm)[-2:] == ["acute_deficit_now", "referral_duration"]
@@ -476,7 +474,7 @@ def test_arm_signs_on_both_sides_ask_for_a_deficit_now() -> None:
 @pytest.mark.parametrize("said", ["nee, moet ik nog bekijken", "nee, komt nog",
                                   "nee, later nog vragen"])
 def test_still_to_check_is_doubt_not_nee(said: str) -> None:
-    events = run_consultation([said])
+    events = run_consultation(flagged({RED_FLAG_QUESTIONS[0]: [said, None]}))
     assert [r["reason"] for r in of(events, "reprompt")][:1] == ["doubt"]
     assert not answers_to(events, RED_FLAG_QUESTIONS[0])
 
@@ -486,11 +484,8 @@ def test_still_to_check_is_doubt_not_nee(said: str) -> None:
 @pytest.mark.parametrize("said", ["nee, alleen borstkanker", "nee, prostaatkanker is genezen",
                                   "nee, melanoom in 2010", "nee, lymfoom als kind"])
 def test_a_nee_naming_a_cancer_is_asked_once_more(said: str) -> None:
-    questions = red_flag_questions(61)
-    at = questions.index("rf_tumour_history_50")
-    flags = ["nee"] * len(questions)
-    events = run_consultation([*flags[:at], said, "ja", "ja", *flags[at + 1:], *AFTER_FLAGS,
-                               DURATION], age="61")
+    events = run_consultation(flagged(REFERRED, {"age_years": "61",
+                                                 "rf_tumour_history_50": [said, "ja"]}))
     assert [r["reason"] for r in of(events, "reprompt")
             if r["question"] == "rf_tumour_history_50"] == ["contradiction"]
     assert result_of(events)["red_flags"] == ["tumour"]
@@ -498,8 +493,9 @@ def test_a_nee_naming_a_cancer_is_asked_once_more(said: str) -> None:
 
 def test_a_bare_number_for_the_accident_is_read_back() -> None:
     """'20': twenty weeks (outside the rule's window) or twenty days? Read back first."""
-    events = run_consultation([*no_red_flags(70), *NO_PRECAUTIONS, "ja", "20", "nee",
-                               "20 dagen", "nee", "twee weken"], age="70")
+    events = run_consultation(flagged(TRAUMA_BY_ID, {
+        "age_years": "70", "trauma_weeks_ago": ["20", "20 dagen"],
+        "referral_duration": "twee weken"}, confirms={"trauma_weeks_ago": "nee"}))
     confirms = [c for c in of(events, "confirm") if c["question"] == "trauma_weeks_ago"]
     assert confirms[0]["text"].startswith("Ik hoorde: 20 weken.")
     (answer,) = answers_to(events, "trauma_weeks_ago")
@@ -509,7 +505,8 @@ def test_a_bare_number_for_the_accident_is_read_back() -> None:
 
 
 def test_three_months_ago_is_inside_the_rules_window() -> None:
-    events = run_consultation([*no_red_flags(70), *NO_PRECAUTIONS, "ja", "drie maanden geleden",
-                               "nee", "drie maanden"], age="70")
+    events = run_consultation(flagged(TRAUMA_BY_ID, {
+        "age_years": "70", "trauma_weeks_ago": "drie maanden geleden",
+        "referral_duration": "drie maanden"}))
     assert "fracture_ruled_out" in asked(events)
     assert result_of(events)["red_flags"] == ["fracture"]

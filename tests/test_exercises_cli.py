@@ -16,13 +16,13 @@ import pytest
 
 from assistant.protocol import classify, load_protocol
 from assistant.protocol.exercises import Patient
-from assistant.protocol.findings import parse_findings
+from assistant.protocol.findings_json import parse_findings
 from assistant.records.store import Store
-from tests.harness import AGE, NO_NEURO, SCREENED
+from tests.harness import PROFILE_B_TEN_WEEKS, intake
+from tests.intake_lines import typed
 from tests.records_fixtures import GRADE_III_FILE
 
 P = load_protocol()
-PROFILE_B = [AGE, *SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # no work
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -143,7 +143,8 @@ def test_the_program_chosen_at_a_patients_intake(tmp_path: Path) -> None:
 def test_an_intake_ends_with_a_choice_in_the_report_result_and_sheet(tmp_path: Path) -> None:
     report = tmp_path / "verslag"
     done = run("intake", "--text", "--mute", "--report", str(report),
-               stdin="\n".join([*PROFILE_B, "veertien en vijfenvijftig", "ja"]) + "\n")
+               stdin=typed(intake(PROFILE_B_TEN_WEEKS,  # no work
+                                  {"exercise_choice": "veertien en vijfenvijftig"})))
     assert done.returncode == 0, done.stderr
     result = json.loads((report / "result.json").read_text("utf-8"))
     assert result["profile"] == "B" and result["chosen_exercises"] == ["F14", "F55"]

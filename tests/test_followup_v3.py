@@ -8,8 +8,7 @@ from pathlib import Path
 
 from assistant.protocol import load_protocol
 from assistant.ui.records_view import RecordsView
-from tests.records_fixtures import INTAKE_DAY, add_intake
-from tests.test_records_cli import add_provisional_intake
+from tests.records_fixtures import INTAKE_DAY, add_intake, add_provisional_intake
 
 
 def test_the_screen_shows_a_provisional_plan_in_the_history_and_the_advice(

@@ -1,5 +1,7 @@
 """Golden transcripts: the whole event stream of one intake per profile, one referral and one
-guided exercise session, compared exactly, so a change in wording or order shows in review.
+guided exercise session, compared exactly (the JSON as `--events` writes it, keys in their
+order, so the field order of an event is checked too), so a change in wording or order shows in
+review.
 
 After an intended change, regenerate them with `./assistant.sh test tests/test_golden.py
 --update-golden` and read the diff of tests/golden/ before committing it.
@@ -13,36 +15,44 @@ from pathlib import Path
 import pytest
 
 from tests.harness import (
-    AFTER_FLAGS,
-    CLEARED_TRAUMA,
-    GRADE_III,
-    NO_NEURO,
-    NO_RED_FLAGS,
-    SCREENED,
+    CLEARED_TRAUMA_BY_ID,
+    GRADE_III_BY_ID,
+    NO_NEURO_BY_ID,
+    REFERRAL_BY_ID,
+    SCREENED_BY_ID,
     JsonEvent,
+    intake,
     run_consultation,
     run_exercises,
 )
+from tests.intake_script import IntakeScript
 
 GOLDEN = Path(__file__).parent / "golden"
-# A spinal-cord sign confirmed (no deficit now, asked right after it) and one not ruled out;
-# the duration for the letter.
-REFERRAL = [*NO_RED_FLAGS[:5], "ja", "ja", "nee", "weet ik niet", "weet ik niet",
-            *NO_RED_FLAGS[7:], *AFTER_FLAGS, "drie weken"]
-INTAKES = {
-    "intake_a": [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee", "14 en 20",
-                 "ja"],
-    "intake_b": [*CLEARED_TRAUMA, *NO_NEURO, "fors", "twee maanden", "nee", "ja", "ja",
-                 "vijf weken", "geen"],
-    "intake_c": [*SCREENED, *NO_NEURO, "fors", "vier weken", "nee", "ja", "herhaal", "nee",
-                 "terug", "nee", "veertien", "ja"],
-    "intake_d": [*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee", "geen"],
-    "referral": REFERRAL,
+# The choice of exercises ends in a read-back left unanswered (the input ends there: a stop).
+UNANSWERED = {"exercise_choice": None}
+INTAKES: dict[str, IntakeScript] = {
+    "intake_a": intake(SCREENED_BY_ID, NO_NEURO_BY_ID, {
+        "adl_impact": "een beetje", "weeks_since_onset": "drie weken", "improving": "ja",
+        "recurrent": "nee", "has_work": "nee", "exercise_choice": "14 en 20"}, strict=True),
+    "intake_b": intake(CLEARED_TRAUMA_BY_ID, NO_NEURO_BY_ID, {
+        "adl_impact": "fors", "weeks_since_onset": "twee maanden",
+        "psychosocial_dominant": "nee", "has_work": "ja", "work_related": "ja",
+        "work_absence_weeks": "vijf weken", "exercise_choice": "geen"},
+        confirms=UNANSWERED, strict=True),
+    "intake_c": intake(SCREENED_BY_ID, NO_NEURO_BY_ID, {
+        "adl_impact": "fors", "weeks_since_onset": "vier weken", "improving": "nee",
+        "psychosocial_dominant": "ja", "has_work": ["herhaal", "nee"],
+        "exercise_choice": ["terug", "nee", "veertien"]}, strict=True),
+    "intake_d": intake(SCREENED_BY_ID, GRADE_III_BY_ID, {
+        "adl_impact": "een beetje", "weeks_since_onset": "drie weken", "improving": "ja",
+        "recurrent": "nee", "has_work": "nee", "exercise_choice": "geen"},
+        confirms=UNANSWERED, strict=True),
+    "referral": intake(REFERRAL_BY_ID, strict=True),
 }
 
 
 def _lines(events: list[JsonEvent]) -> str:
-    return "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in events)
+    return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events)
 
 
 def _compare(name: str, events: list[JsonEvent], update: bool) -> None:

@@ -12,12 +12,17 @@ import pytest
 
 from assistant.protocol import load_protocol
 from assistant.records.store import Store
-from tests.harness import AGE, GRADE_III, SCREENED
+from tests.harness import SCREENED_BY_ID, intake, profile
+from tests.intake_lines import lines as typed_lines
 from tests.records_fixtures import GRADE_III_FILE
 
-# no red flag, precaution or trauma; reflexes reduced, a positive test, not referred for it;
-# a little impact for three weeks, improving, not recurrent; not work-related
-PROFILE_D = [AGE, *SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee"]
+
+def profile_d(choice: str) -> list[str]:
+    """The lines of profile D (no red flag, precaution or trauma; reflexes reduced on the left,
+    a positive test, not referred for it; a little impact for three weeks, improving, not
+    recurrent; no work), `choice` at the menu, read back and confirmed. (What follows, the
+    baseline offer and its measurement, is another dialog.)"""
+    return typed_lines(profile("D", {"exercise_choice": choice}))
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -31,7 +36,7 @@ def stored(patient: str) -> Store:
 
 def test_the_baseline_is_asked_after_the_intake_without_the_worse_question() -> None:
     done = cli("intake", "--text", "--mute", "--patient", "P-1", "--date", "2026-10-01",
-               stdin="\n".join([*PROFILE_D, "zesenvijftig", "ja", "ja", "traplopen",
+               stdin="\n".join([*profile_d("zesenvijftig"), "ja", "traplopen",
                                 "autorijden", "lezen", "zeven", "zes", "zeven", "acht"]) + "\n")
     assert done.returncode == 0, done.stderr
     assert "Opgeslagen bij patiënt P-1 (2026-10-01)." in done.stdout
@@ -56,12 +61,12 @@ def test_the_baseline_is_asked_after_the_intake_without_the_worse_question() -> 
 
 def test_the_activities_can_be_skipped_or_given_on_the_command_line() -> None:
     done = cli("intake", "--text", "--mute", "--patient", "P-3",
-               stdin="\n".join([*PROFILE_D, "geen", "ja", "ja", "overslaan", "zeven", "zes",
+               stdin="\n".join([*profile_d("geen"), "ja", "overslaan", "zeven", "zes",
                                 "zeven", "acht"]) + "\n")
     assert done.returncode == 0, done.stderr
     assert "activiteiten 6, 7, 8." in done.stdout
     done = cli("intake", "--text", "--mute", "--patient", "P-4", "--psk-activities",
-               "fietsen, tillen ,lezen", stdin="\n".join([*PROFILE_D, "geen", "ja", "ja",
+               "fietsen, tillen ,lezen", stdin="\n".join([*profile_d("geen"), "ja",
                                                           "zeven", "zes", "zeven", "acht"]))
     assert done.returncode == 0, done.stderr
     assert "Eerst de drie activiteiten" not in done.stdout
@@ -76,7 +81,7 @@ def test_the_activities_can_be_skipped_or_given_on_the_command_line() -> None:
 
 def test_nee_to_the_baseline_stores_the_intake_only() -> None:
     done = cli("intake", "--text", "--mute", "--patient", "P-2",
-               stdin="\n".join([*PROFILE_D, "geen", "ja", "nee"]) + "\n")
+               stdin="\n".join([*profile_d("geen"), "nee"]) + "\n")
     assert done.returncode == 0, done.stderr
     with stored("P-2") as store:
         assert store.latest_consultation("P-2") is not None
@@ -172,7 +177,10 @@ def test_arm_signs_on_both_sides_are_the_spinal_cord_red_flag(tmp_path: Path) ->
     assert "aan beide kanten" in result["reasons"][1]
     events = tmp_path / "e.jsonl"
     # the age, no flag; weakness on both sides; no deficit now; the duration for the letter
-    answers = [AGE, *SCREENED, "nee", "ja", "nee", "beide", "nee", "drie weken"]
+    answers = typed_lines(intake(SCREENED_BY_ID, {
+        "neuro_reflexes": "nee", "neuro_weakness": "ja", "neuro_sensory": "nee",
+        "arm_side": "beide", "acute_deficit_now": "nee", "referral_duration": "drie weken"},
+        strict=True))
     done = cli("intake", "--text", "--mute", "--events", str(events),
                stdin="\n".join(answers) + "\n")
     assert done.returncode == 0, done.stderr

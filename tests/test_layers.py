@@ -48,6 +48,22 @@ def test_the_screen_does_not_import_the_command_line() -> None:
         assert upward == [], f"{module_of(path)} imports {upward}"
 
 
+SPEECH_MAY_IMPORT = ("assistant", "assistant.errors", "assistant.invocation")
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "speech").rglob("*.py")),
+                         ids=lambda p: module_of(p))
+def test_the_speech_layer_imports_only_the_basics(path: Path) -> None:
+    """Speech is the bottom layer of the voice (issue 24): it imports itself and the basics
+    only: the package (its version), `assistant.errors` and `assistant.invocation` (the command
+    named in a fix). Never the dialog, records, intake, output, protocol or a front end: what it
+    must recognise (the dialog's phrases, the models folder) is handed to it by its callers."""
+    ours = {n for n in imported(path) if n == "assistant" or n.startswith("assistant.")}
+    foreign = sorted(n for n in ours
+                     if n not in SPEECH_MAY_IMPORT and not n.startswith("assistant.speech"))
+    assert foreign == [], f"{module_of(path)} imports {foreign}"
+
+
 def test_the_sections_of_the_data_are_the_states_of_the_consultation() -> None:
     """Issue 24: the section list lives in the data and in the machine; checked when a
     consultation is made, so a section added to the data alone fails at once, by name."""

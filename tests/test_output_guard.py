@@ -10,11 +10,9 @@ import pytest
 
 from assistant.errors import OutputError
 from assistant.output.files import write_private
-from tests.harness import NO_NEURO, SCREENED
 from tests.in_process import one_line, run
+from tests.intake_lines import PROFILE_B_TYPED
 from tests.records_fixtures import add_intake
-
-ANSWERS = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # profile B
 
 
 def records(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
@@ -29,7 +27,7 @@ def test_events_never_overwrite_the_records_file(capsys: pytest.CaptureFixture[s
                                                  tmp_path: Path) -> None:
     db = records(monkeypatch, tmp_path)
     code, _, err = run(["intake", "--text", "--mute", "--events", str(db)], capsys,
-                       monkeypatch, "\n".join(ANSWERS) + "\n")
+                       monkeypatch, PROFILE_B_TYPED)
     assert code == 2 and "databasebestand" in one_line(err)
     assert db.read_bytes().startswith(b"SQLite format 3\x00")  # still the records
     code, out, err = run(["history", "--patient", "P-1"], capsys, monkeypatch)

@@ -13,16 +13,16 @@ import pytest
 
 from assistant.cli import main
 from tests.audio_room import dutch_synthesizer
-from tests.harness import NO_NEURO, VOICE_SCREENED, of, result_of
+from tests.harness import PROFILE_B_TEN_WEEKS, intake, of, result_of
+from tests.live_room import SPOKEN_AGE, run_voice, voice_script
 from tests.records_fixtures import GRADE_III_FILE
-from tests.test_voice_dialog import AGE, run_voice
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 NETWORK_MODULES = {"socket", "urllib", "http", "ftplib", "smtplib", "requests", "httpx",
                    "aiohttp", "ssl", "websocket", "xmlrpc"}
 # The one deliberate exception: `assistant model download`, run by hand, fetches a speech model
 # (no patient data is sent).
-DOWNLOADER = PACKAGE / "speech" / "models.py"
+DOWNLOADER = PACKAGE / "speech" / "download.py"
 # And the therapist's screen: `assistant ui` binds its own socket on 127.0.0.1 only
 # (tests/test_ui_cli.py checks the address), so the page can be served on this machine.
 LOCAL_SERVER = PACKAGE / "ui" / "server.py"
@@ -91,9 +91,8 @@ def test_everything_a_practice_does_runs_offline(tmp_path: Path, no_network: lis
 
 
 def test_a_voice_consultation_runs_offline(no_network: list[str]) -> None:
-    answers = [AGE, *VOICE_SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee", "veertien",
-               "ja"]
-    events, _, _ = run_voice([(a, 0.95) for a in answers])
+    events, _, _ = run_voice(voice_script(intake(PROFILE_B_TEN_WEEKS, {
+        "age_years": SPOKEN_AGE, "exercise_choice": "veertien"}, strict=True)).heard)
     assert result_of(events)["profile"] == "B"
     assert of(events, "answer")[-1]["value"] == ["F14"]
     assert no_network == []

@@ -535,7 +535,7 @@ def test_an_intake_stored_already_leads_to_the_patient_page(driver: Any, screen:
     links the page, and starts nothing."""
     from datetime import date, timedelta
 
-    from tests.test_ui_followups import _stored_but_open
+    from tests.interrupted_intakes import stored_but_open as _stored_but_open
 
     db = tmp_path / "records.sqlite3"
     day = date.today() - timedelta(days=1)
@@ -567,7 +567,7 @@ def test_an_intake_stored_already_leads_to_the_patient_page(driver: Any, screen:
 
 def test_the_plan_shows_the_work_advice_of_the_report(driver: Any, screen: Screen) -> None:
     """Work adds to the neck pain: the plan on the screen has the report's work advice."""
-    from tests.test_ui_followups import WORK_RELATED_A
+    from tests.intake_lines import WORK_RELATED_A
 
     page = Live(driver)
     driver.get(screen.url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.protocol import classify, load_protocol, parse_findings
 from assistant.ui.views import result_view
-from tests.test_rules import findings
+from tests.findings_cases import findings
 
 P = load_protocol()
 

@@ -14,7 +14,7 @@ from assistant.dialog.events import SPOKEN_KINDS as SPOKEN
 from assistant.errors import TtsError
 from tests.audio_probe import RAW_RATE
 from tests.audio_room import dutch_synthesizer, run
-from tests.harness import AGE, NO_NEURO, SCREENED
+from tests.intake_lines import PROFILE_A_LINES
 
 
 def _synthesized(synthesizer: Any, text: str) -> tuple[np.ndarray, int]:
@@ -30,7 +30,7 @@ def _synthesized(synthesizer: Any, text: str) -> tuple[np.ndarray, int]:
 @pytest.mark.audio
 def test_every_prompt_is_played_on_the_default_device(room: Path) -> None:
     synthesizer = dutch_synthesizer()
-    answers = [AGE, *SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
+    answers = PROFILE_A_LINES
     events_file = room / "events.jsonl"
     done = run(room, "intake", "--text", "--events", str(events_file),
                stdin="\n".join(answers) + "\n")

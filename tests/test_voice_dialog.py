@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,83 +16,36 @@ import pytest
 
 from assistant.dialog.consultation import DialogConfig
 from assistant.dialog.phrases import accepted_phrases, command_phrases
-from assistant.intake.run import SpeechOutput, run_consultation
-from assistant.speech.setup import core_words
+from assistant.dialog.vocabulary import core_words
+from assistant.intake.run import SpeechOutput
+from assistant.intake.run import run_consultation as run_intake_dialog
+from assistant.speech.interfaces import Utterance
 from assistant.speech.voice import VoiceListener
-from tests.fakes import RATE, ScriptedRecognizer, silence, tone
+from tests.fakes import ScriptedRecognizer, silence, tone
 from tests.harness import (
-    AFTER_FLAGS,
-    NO_NEURO,
-    NO_RED_FLAGS,
+    NO_NEURO_BY_ID,
     PROTOCOL,
-    VOICE_SCREENED,
+    RED_FLAG_QUESTIONS,
+    SCREENED_BY_ID,
     JsonEvent,
     asked,
     collect,
+    intake,
     of,
+    profile,
     result_of,
+    run_consultation,
+    run_intake,
 )
-
-AGE = "zevenenveertig"  # the first question, the age, as it is said
-ECHO = tone(0.4, freq=180.0)  # what the microphone picks up of the assistant's own voice
-
-
-@dataclass
-class LiveRoom:
-    """A microphone in a room: speech played leaks in; each turn the user then answers."""
-
-    turns: list[bytes]
-    rate: int = RATE
-    queued: bytes = b""
-    timeline: list[str] = field(default_factory=list)
-    echo_dropped: int = 0
-
-    # the speaker side
-    def say(self, text: str) -> None:
-        self.timeline.append("say")
-        self.queued += ECHO
-
-    def close(self) -> None:
-        return None
-
-    def stop(self) -> None:
-        return None
-
-    # the microphone side
-    def flush(self) -> None:
-        self.timeline.append("listen")
-        self.echo_dropped += self.queued.count(ECHO[:64]) and len(self.queued)
-        self.queued = self.turns.pop(0) if self.turns else b""
-
-    @property
-    def ended(self) -> bool:
-        return not self.turns and not self.queued
-
-    def read(self, timeout: float) -> bytes | None:
-        size = 2 * int(0.05 * self.rate)
-        chunk, self.queued = self.queued[:size], self.queued[size:]
-        return chunk or None
-
-
-def answer_audio(seconds: float = 0.5) -> bytes:
-    return silence(0.2) + tone(seconds) + silence(0.8)
-
-
-def run_voice(script: list[tuple[str, float]], turns: list[bytes] | None = None,
-              timeout: float = 2.0) -> tuple[list[JsonEvent], LiveRoom, ScriptedRecognizer]:
-    room = LiveRoom(turns if turns is not None else [answer_audio() for _ in script])
-    recognizer = ScriptedRecognizer(list(script))
-    listener = VoiceListener(recognizer, room, timeout=timeout)
-    events: list[JsonEvent] = []
-    run_consultation(PROTOCOL, listener, [collect(events), SpeechOutput(room)],
-                     DialogConfig(voice=True))
-    return events, room, recognizer
+from tests.live_room import SPOKEN_AGE as AGE
+from tests.live_room import LiveRoom, answer_audio, run_voice, voice_script
 
 
 def test_a_whole_voice_consultation() -> None:
-    answers = [AGE, *VOICE_SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee hoor",
-               "nee", "veertien en zeventien", "ja"]
-    events, room, recognizer = run_voice([(a, 0.95) for a in answers])
+    answers = voice_script(profile("A", {"age_years": AGE, "recurrent": "nee hoor",
+                                         "exercise_choice": "veertien en zeventien"},
+                                   strict=True)).heard
+    events, room, recognizer = run_voice(answers)
     assert of(events, "answer")[-1]["value"] == ["F14", "F17"]
     r = result_of(events)
     assert (r["grade"], r["course"], r["profile"]) == ("I", "normal", "A")
@@ -111,11 +65,13 @@ def test_a_whole_voice_consultation() -> None:
 
 
 def test_grammar_per_question_reaches_the_decoder() -> None:
-    answers = [AGE, *VOICE_SCREENED, *NO_NEURO, "fors"]
-    _, _, recognizer = run_voice([(a, 0.95) for a in answers])
-    impact = recognizer.grammars[1 + len(VOICE_SCREENED) + len(NO_NEURO)]
+    script = voice_script(intake(SCREENED_BY_ID, NO_NEURO_BY_ID, {
+        "age_years": AGE, "adl_impact": "fors", "weeks_since_onset": None}, strict=True))
+    _, _, recognizer = run_voice(script.heard)
+    impact = recognizer.grammars[script.turn("adl_impact")]
     assert "fors" in impact and "ja" not in impact and "herhaal" in impact
-    age, first_flag = recognizer.grammars[0], recognizer.grammars[1]
+    age = recognizer.grammars[script.turn("age_years")]
+    first_flag = recognizer.grammars[script.turn(RED_FLAG_QUESTIONS[0])]
     assert AGE in age and "herhaal" in age and "ja" not in age and "fors" not in age
     assert "nee hoor" in first_flag and "fors" not in first_flag
 
@@ -134,10 +90,11 @@ def test_silence_reasks_and_out_of_grammar_is_ignored() -> None:
 def test_doubtful_red_flag_no_is_confirmed_by_voice() -> None:
     # the first red flag: a doubtful "nee", confirmed; the second: "ja", confirmed; then the
     # screening asks every other red flag, and the duration for the letter
-    events, _, _ = run_voice([(AGE, 0.95), ("nee", 0.6), ("ja", 0.97), ("ja", 0.95),
-                              ("ja", 0.95),
-                              *[(a, 0.95) for a in [*NO_RED_FLAGS[2:], *AFTER_FLAGS,
-                                                    "drie weken"]]])
+    first, second = RED_FLAG_QUESTIONS[:2]
+    events, _, _ = run_voice(voice_script(intake(SCREENED_BY_ID, {
+        "age_years": AGE, first: Utterance("nee", 0.6, "voice"), second: "ja",
+        "referral_duration": "drie weken"}, confirms={first: Utterance("ja", 0.97, "voice")},
+        strict=True)).heard)
     confirms = of(events, "confirm")
     label = PROTOCOL.section_questions("red_flags")[0].label  # read back as the sign
     assert confirms[0]["value"] is False and confirms[0]["text"].startswith(f"Dus geen: {label}.")
@@ -169,12 +126,9 @@ def test_a_speaker_that_fails_mid_consultation_only_turns_speech_off() -> None:
     notices: list[str] = []
     player = BrokenPlayer()
     speaker = AudioSpeaker(Synth(), player, on_error=notices.append)  # type: ignore[arg-type]
-    events: list[JsonEvent] = []
-    from assistant.speech.text import ScriptedListener
-
-    run_consultation(PROTOCOL, ScriptedListener(["47", "ja", "ja", *NO_RED_FLAGS[1:],
-                                                 *AFTER_FLAGS, "drie weken"]),
-                     [collect(events), SpeechOutput(speaker)])
+    _, events = run_intake(intake(SCREENED_BY_ID, {
+        RED_FLAG_QUESTIONS[0]: "ja", "referral_duration": "drie weken"}, strict=True),
+        also=[SpeechOutput(speaker)])
     assert result_of(events)["referral"] is True
     assert player.plays == 1
     assert notices == ["Spraakuitvoer gestopt: Luidspreker 'usb' speelt niet af "
@@ -216,8 +170,8 @@ def test_barge_in_cuts_the_prompt_and_keeps_the_answer() -> None:
     listener = VoiceListener(recognizer, room, timeout=1.0)
     speaker = BargeIn(room, listener, speech_start=0.1)
     events: list[JsonEvent] = []
-    run_consultation(PROTOCOL, listener, [collect(events), SpeechOutput(speaker)],
-                     DialogConfig(voice=True))
+    run_intake_dialog(PROTOCOL, listener, [collect(events), SpeechOutput(speaker)],
+                DialogConfig(voice=True))
     assert room.stopped == 1 and speaker.interrupted == 1  # the first question was cut off
     assert of(events, "answer")[0]["value"] == 47  # and its answer was still heard
     assert answer.startswith(recognizer.decoders[0].audio[:len(tone(0.1))])
@@ -229,11 +183,9 @@ def _knows_no_impact_words(phrases: object) -> bool:
 
 
 def test_a_question_the_model_cannot_hear_goes_to_the_keyboard_at_once() -> None:
-    from tests.harness import run_consultation as run_scripted
-
-    head = [*VOICE_SCREENED, *NO_NEURO]  # the harness answers the age first
-    events = run_scripted([*head, "", "", "", "", "fors"],
-                          DialogConfig(voice=True, hears=_knows_no_impact_words))
+    events = run_consultation(intake(SCREENED_BY_ID, NO_NEURO_BY_ID, {
+        "adl_impact": ["", "", "", "", "fors"], "weeks_since_onset": None}, strict=True),
+        DialogConfig(voice=True, hears=_knows_no_impact_words))
     impact = "adl_impact"
     notices = [r for r in of(events, "reprompt") if r["question"] == impact]
     # said once, aloud, right after the question; silence then asks nothing again
@@ -248,7 +200,7 @@ def test_a_question_the_model_cannot_hear_goes_to_the_keyboard_at_once() -> None
 
 def test_a_listener_hears_a_phrase_only_when_the_model_knows_all_its_words() -> None:
     class Words(ScriptedRecognizer):
-        def unknown_words(self, phrases: list[str]) -> list[str]:
+        def unknown_words(self, phrases: Iterable[str]) -> list[str]:
             return sorted({w for p in phrases for w in p.split()} - {"ja", "nee", "een"})
 
     listener = VoiceListener(Words([]), LiveRoom([]))
@@ -274,12 +226,14 @@ def test_the_intake_command_sends_a_question_its_model_cannot_hear_to_the_keyboa
     class LacksSideWords(ScriptedRecognizer):
         has_unknown_token = True
 
-        def unknown_words(self, phrases: list[str]) -> list[str]:
+        def unknown_words(self, phrases: Iterable[str]) -> list[str]:
             return sorted({w for p in phrases for w in p.split()} & lacking)
 
-    script = [AGE, *VOICE_SCREENED, "ja", "nee", "nee"]  # reduced reflexes: grade III
+    script = voice_script(intake(SCREENED_BY_ID, {  # reduced reflexes: grade III
+        "age_years": AGE, "neuro_reflexes": "ja", "neuro_weakness": "nee",
+        "neuro_sensory": "nee", "arm_side": None}, strict=True)).heard
     room = LiveRoom([answer_audio() for _ in script])
-    listener = VoiceListener(LacksSideWords([(a, 0.95) for a in script]), room, timeout=1.0)
+    listener = VoiceListener(LacksSideWords(script), room, timeout=1.0)
     monkeypatch.setattr(common, "open_listener", lambda *args: listener)
     events = tmp_path / "events.jsonl"
     code, _, _ = run_cli(["intake", "--mute", "--events", str(events)], capsys, monkeypatch)

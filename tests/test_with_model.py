@@ -12,14 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.cli.model_folder import models_dir
 from assistant.dialog.phrases import accepted_phrases
 from assistant.speech.audio import resample, write_wav
-from assistant.speech.models import find_model
+from assistant.speech.model_location import find_model
 from assistant.speech.recognizer import VoskRecognizer, parse_result
 from tests.harness import PROTOCOL
 
 RATE = 16000  # Hz
-MODEL = find_model(None)
+MODEL = find_model(None, models_dir=models_dir())
 pytestmark = [
     pytest.mark.model,
     pytest.mark.skipif(MODEL is None, reason="no Vosk model installed: run 'assistant model "
