@@ -21,7 +21,7 @@ from typing import Final
 import platformdirs
 
 from assistant.errors import Advice, Hint, InputError, OutputError, UsageError, os_reason
-from assistant.output.files import write_private
+from assistant.files import write_private
 
 ENV_CONFIG: Final = "ASSISTANT_CONFIG"
 APP_DIR: Final = "nekpijn-assistent"

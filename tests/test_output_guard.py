@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import OutputError
-from assistant.output.files import write_private
+from assistant.files import write_private
 from tests.in_process import one_line, run
 from tests.intake_lines import PROFILE_B_TYPED
 from tests.records_fixtures import add_intake

@@ -1,4 +1,8 @@
-"""Command line: `assistant intake | classify | diagram` (DESIGN.md "Contracts").
+"""Command line: `assistant intake | classify | diagram | doctor | model | followup | history |
+forget | export | exercises | ui | settings` (DESIGN.md "Contracts"); each command's flags
+live in its own module (intake.py, exercises.py, records.py, model.py, doctor.py, ui.py,
+settings.py), and `main` here is the one place errors become exit codes and one line
+(hints.py words them).
 
 Exit codes: 0 done; 1 the consultation did not finish (stopped; answers kept); 2 bad input or a
 missing prerequisite, with one line that names the problem.
@@ -36,8 +40,8 @@ from assistant.errors import (
     OutputError,
     describe,
 )
+from assistant.files import to_json_text
 from assistant.invocation import program
-from assistant.output.files import to_json_text
 from assistant.protocol import classify, load_protocol
 from assistant.protocol.model import Protocol
 

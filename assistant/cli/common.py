@@ -25,7 +25,7 @@ from assistant.errors import EXIT_UNFINISHED as EXIT_UNFINISHED
 from assistant.errors import EXIT_USAGE as EXIT_USAGE
 from assistant.errors import FindingsError, InputError, OutputError, os_reason
 from assistant.errors import UsageError as UsageError
-from assistant.output.files import check_overwritable, make_private_dirs
+from assistant.files import check_overwritable, make_private_dirs
 from assistant.protocol.findings import ArmSide, Findings, require_complete
 from assistant.protocol.findings_json import parse_findings
 from assistant.protocol.model import Protocol

@@ -30,9 +30,9 @@ from assistant.clock import clock_from_env
 from assistant.dialog.choice_parsing import parse_choice, read_frequency
 from assistant.dialog.events import Emit
 from assistant.dialog.exercise_session import ExerciseSession
+from assistant.files import write_private
 from assistant.intake.program import Program, patient_program
 from assistant.intake.run import Fanout, SpeechOutput
-from assistant.output.files import write_private
 from assistant.output.screen import EventLog, Screen
 from assistant.output.sheet import render_sheet
 from assistant.protocol.exercises import Patient, adapted, excluded

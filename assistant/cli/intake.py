@@ -39,13 +39,13 @@ from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.events import Emit
 from assistant.dialog.yes_no import ask_resume
 from assistant.errors import Advice, Hint, InputError, IntakeAlreadyStored
+from assistant.files import check_overwritable
 from assistant.intake.filing import unfinished_report
 from assistant.intake.flow import IntakeFlow, IntakeStart, Scores, dialog_config
 from assistant.intake.guard import go_on
 from assistant.intake.resume import describe_resume
 from assistant.intake.run import Fanout, IntakeOutcome, SpeechOutput
 from assistant.invocation import command
-from assistant.output.files import check_overwritable
 from assistant.output.report import SHEET_FILE, earlier_report
 from assistant.output.report_content import Baseline
 from assistant.output.report_text import render_summary

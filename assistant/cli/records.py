@@ -26,8 +26,8 @@ from assistant.cli.common import (
 from assistant.cli.hints import cli_text
 from assistant.dialog.evaluation import Evaluation, run_evaluation
 from assistant.errors import EXIT_DONE, EXIT_UNFINISHED, RecordsError
+from assistant.files import to_json_text, write_private
 from assistant.intake.run import Fanout, SpeechOutput
-from assistant.output.files import to_json_text, write_private
 from assistant.output.screen import Screen
 from assistant.protocol.followup import Followup
 from assistant.protocol.model import Protocol

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Final
 
 from assistant.errors import Advice, Hint, OutputError, Part, os_reason
+from assistant.files import write_private
 from assistant.intake.run import IntakeOutcome
-from assistant.output.files import write_private
 from assistant.output.report import INTAKE_FILES, write_report
 from assistant.output.report_build import build_report
 from assistant.output.report_content import Baseline, Report

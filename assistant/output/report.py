@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.output.files import to_json_text, write_private
+from assistant.files import to_json_text, write_private
 from assistant.output.report_content import Report
 from assistant.output.report_html import render_html
 from assistant.output.report_markdown import render_markdown

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from assistant.output.files import write_private
+from assistant.files import write_private
 from assistant.records.rows import EvaluationRow
 from assistant.text import format_number
 

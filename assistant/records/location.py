@@ -23,7 +23,7 @@ import platformdirs
 from platformdirs.api import PlatformDirsABC
 
 from assistant.errors import Advice, FolderUnwritable, Hint, os_reason
-from assistant.output.files import make_private_dirs
+from assistant.files import make_private_dirs
 
 ENV_DB: Final = "ASSISTANT_DB"
 APP_DIR: Final = "nekpijn-assistent"
