@@ -32,12 +32,12 @@ from assistant.protocol.model import Protocol
 from assistant.settings import PracticeSettings
 from assistant.speech.interfaces import HearingListener, Listener
 
-Notify = Callable[[str], None]  # one line for the therapist (stderr or stdout; the screen)
+Notify = Callable[[str], None]  # one line for the therapist (stdout; a notice on the screen)
 Scores = tuple[int, tuple[int, int, int]]  # a baseline given before the intake: NPRS, PSK
 
 
-def dialog_config(day: date, *, voice: HearingListener | None = None, given: Findings | None = None,
-                  confirm_below: float = 0.5,
+def dialog_config(day: date, *, voice: HearingListener | None = None,
+                  given: Findings | None = None, confirm_below: float = 0.5,
                   confirm_red_flag_no_below: float = 0.8) -> DialogConfig:
     """How the intake's dialog behaves, the one place it is decided. By `voice` (a listener that
     declares its recogniser): a model without [unk] forces any speech onto a grammar word, so
