@@ -271,3 +271,27 @@ def test_by_voice_after_the_keyboard_offer_the_question_waits_on_screen_unspoken
     assert [a.get("aloud", True) for a in asks] == [True, True, True, True, False, False]
     assert said.count(PROTOCOL.section_questions("red_flags")[0].text) == 4
     assert answers_to(events, first)[0]["value"] is False
+
+
+def test_a_findings_files_typed_answers_are_shown_as_read_back() -> None:
+    """`intake --answers` gives typed values (nothing is heard): the terminal still shows each
+    question's answer under it, as it would be read back, so the run reads as a dialog."""
+    import io
+
+    from assistant.dialog.answers_file import FindingsAnswerer
+    from assistant.intake.run import run_consultation as run_intake_dialog
+    from assistant.output.screen import Screen
+    from assistant.protocol.findings_json import parse_findings
+    from tests.findings_cases import findings
+
+    given = parse_findings({**findings(), "age_years": 40})
+    out = io.StringIO()
+    answerer = FindingsAnswerer(given, PROTOCOL)
+    run_intake_dialog(PROTOCOL, answerer, [answerer, Screen(out, echo=True, protocol=PROTOCOL)],
+                      DialogConfig())
+    shown = out.getvalue().splitlines()
+    asked = [i for i, line in enumerate(shown) if line.endswith("?")]
+    assert shown[asked[0]:asked[0] + 2] == ["Hoe oud is de patiënt?", "> 40 jaar"]
+    answered = [line for line in shown if line.startswith("> ")]
+    assert len(answered) >= len(asked) - 1  # every question but the choice has its answer
+    assert "> nee" in answered and "> 3 weken" in answered

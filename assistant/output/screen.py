@@ -19,7 +19,9 @@ from assistant.dialog.events import (
     Reprompt,
     Say,
 )
+from assistant.dialog.phrases import display_value
 from assistant.protocol.exercises import name_for_therapist
+from assistant.protocol.model import Protocol
 from assistant.speech.recognizer import UNKNOWN
 
 NOT_UNDERSTOOD = "(niet verstaan)"  # shown for speech outside the grammar
@@ -55,23 +57,29 @@ class Screen:
     """Prints prompts and answers for the therapist.
 
     `echo` shows what was heard: needed when the answers do not come from the keyboard
-    (a script, a file, the microphone), where they would otherwise not be seen.
+    (a script, a file, the microphone), where they would otherwise not be seen. With the
+    `protocol`, an answer given typed (a findings file's: nothing was heard) is shown as it
+    would be read back.
     """
 
-    def __init__(self, out: TextIO, *, echo: bool, release: str = "") -> None:
+    def __init__(self, out: TextIO, *, echo: bool, release: str = "",
+                 protocol: Protocol | None = None) -> None:
         self.out = out
         self.release = release  # the word that ends a line of counting
         self._line_open = False  # a line of counting is being written
         self._last_say = ""  # the kind of the last thing said: a run of one kind is one block
         self.echo = echo
+        self.protocol = protocol
         self.style = Style.for_stream(out)
         self.asked = 0
+        self._heard = False  # something was heard since the last question
 
     def __call__(self, event: Event) -> None:
         s = self.style
         match event:
             case Ask():
                 self.asked += 1
+                self._heard = False
                 self._print("")
                 self._print(s.bold(event.text))
             case Confirm():
@@ -79,10 +87,11 @@ class Screen:
             case Reprompt():
                 self._print(s.dim(event.text))
             case Heard() if self.echo:  # vosk's token for speech outside the grammar
+                self._heard = True
                 shown = NOT_UNDERSTOOD if event.text.strip() == UNKNOWN else event.text
                 self._print(s.dim(f"> {shown}"))
-            case Answered() if event.note:
-                self._print(s.dim(f"Toelichting: {event.note}"))
+            case Answered():
+                self._answered(event)
             case Say():
                 self._said(event.say_kind, event.text)
             case Menu():
@@ -103,6 +112,16 @@ class Screen:
                                    f"({event.number}/{event.total}) —"))
             case ErrorEvent():
                 self._print(s.warn(f"Fout: {event.message}"))
+
+    def _answered(self, event: Answered) -> None:
+        """An answer typed, not heard, is shown as read back; a note as 'Toelichting'."""
+        s = self.style
+        if (self.echo and not self._heard and self.protocol is not None
+                and event.finding is not None):
+            question = self.protocol.question(event.question)
+            self._print(s.dim(f"> {display_value(question, event.value, self.protocol)}"))
+        if event.note:
+            self._print(s.dim(f"Toelichting: {event.note}"))
 
     def _menu_item(self, item: MenuItem) -> None:
         often = f"; {item.frequency}" if item.frequency else ""
