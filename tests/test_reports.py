@@ -37,6 +37,8 @@ from tests.harness import (
     NO_RED_FLAGS,
     PROTOCOL,
     SCREENED,
+    profile,
+    run_intake,
 )
 
 DAY = date(2026, 11, 30)
@@ -355,3 +357,14 @@ def test_without_work_there_is_no_line_about_working() -> None:
     for kind, text in three(report_of(idle)).items():
         assert "Blijf werken" not in text, kind
         assert "Stel de patiënt gerust" in flat(text), kind  # the rest of the advice is there
+
+
+def test_a_precaution_is_named_in_the_conclusion_of_every_report() -> None:
+    outcome, _ = run_intake(profile("B", {"pr_anticoagulants": "ja"}, strict=True))
+    result = outcome.consultation.result
+    assert result is not None and result.cautions == ("no_manipulation",)
+    name = PROTOCOL.precaution_name("anticoagulants")
+    for kind, text in three(report_of(outcome)).items():
+        assert f"Voorzorgen: {name}" in flat(text), kind
+    plain = outcome_of([*PROFILE_A, *WORKS])  # no precaution: no such line
+    assert "Voorzorgen" not in render_text(report_of(plain))
