@@ -37,6 +37,7 @@ class Hint(Enum):
     WITH_PATIENT = "with-patient"  # (do it) with the patient's id, Advice.patient
     RESUME = "resume"  # go on with the interrupted intake (Advice.patient or none; Advice.db)
     RESTART = "restart"  # start the stored intake again to finish it (Advice.patient, .db)
+    START_NEW = "start-new"  # start a new intake (Advice.patient or none; Advice.db)
     SEE_HISTORY = "see-history"  # see the patient's stored intakes (Advice.patient)
     CHOOSE_CODES = "choose-codes"  # choose the exercises by their codes
     OMIT_PORT = "omit-port"  # let the screen's server pick its port
@@ -50,8 +51,9 @@ class Advice:
     ("; ", ", of ", " en "); a front end that words the hint as nothing leaves it out too."""
 
     hint: Hint
-    patient: str | None = None  # the patient's id (WITH_PATIENT, RESUME, RESTART, SEE_HISTORY)
-    db: Path | None = None  # the records file the user gave (RESUME, RESTART)
+    patient: str | None = None  # the patient's id (WITH_PATIENT, RESUME, RESTART, START_NEW,
+    #                             SEE_HISTORY)
+    db: Path | None = None  # the records file the user gave (RESUME, RESTART, START_NEW)
     what: str = ""  # CHOOSE_DB: the file to choose ("een ander bestand", "dat")
     lead: str = "; "
 

@@ -357,7 +357,8 @@ def test_the_screen_sets_a_journal_of_the_wrong_shape_aside(screen: Page) -> Non
     screen.post("/api/intake", {"patient": "M9", "resume": True})
     messages = screen.wait(ended)
     said = notices(messages)
-    assert any("apart gezet" in text for text in said), said
-    assert not any("Error" in text for text in said), said
+    assert any("apart gezet" in text and "begin een nieuwe intake op het beginscherm" in text
+               for text in said), said
+    assert not any("Error" in text or "--" in text for text in said), said
     assert count("SELECT COUNT(*) FROM journal WHERE id = ? AND status = 'abandoned'",
                  journal) == 1

@@ -23,6 +23,7 @@ from assistant.errors import (
     Hint,
     IntakeInterrupted,
     IntakeStopped,
+    JournalMismatch,
     ModelError,
     RecordsCorrupt,
     RecordsReadOnly,
@@ -201,6 +202,33 @@ def test_an_interrupted_intake_wraps_the_failure_with_its_own_advice() -> None:
         raise KeyboardInterrupt
     said(stopped.value, "De 3 antwoorden zijn bewaard; ga verder met './assistant.sh intake "
          "--patient P-7'", "De 3 antwoorden zijn bewaard; hervat de intake op het beginscherm")
+
+
+class _Mismatched(_Kept):
+    """A journal that does not fit this protocol: it is set aside."""
+
+    abandoned = False
+
+    def abandon(self) -> None:
+        self.abandoned = True
+
+
+def test_a_journal_that_does_not_fit_says_how_to_start_a_new_intake() -> None:
+    records = _Mismatched()
+    with pytest.raises(UsageError) as refused, keeping_answers(cast(IntakeRecords, records),
+                                                               Path("/x/r.db")):
+        raise JournalMismatch("onbekende regel in het dagboek")
+    assert records.abandoned
+    said(refused.value,
+         "--resume: onbekende regel in het dagboek; het dagboek is onveranderd apart gezet in "
+         "het gegevensbestand; start een nieuwe intake met './assistant.sh intake --patient P-7 "
+         "--db /x/r.db'",
+         "onbekende regel in het dagboek; het dagboek is onveranderd apart gezet in het "
+         "gegevensbestand; begin een nieuwe intake op het beginscherm")
+    with pytest.raises(UsageError) as anonymous, keeping_answers(None, None):
+        raise JournalMismatch("onbekende regel in het dagboek")
+    assert cli_text(anonymous.value).endswith("; start een nieuwe intake met './assistant.sh "
+                                              "intake'")
 
 
 def test_a_model_that_is_not_dutch_and_one_that_is_not_there(tmp_path: Path) -> None:

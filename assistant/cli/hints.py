@@ -35,6 +35,10 @@ class CommandLine:
                 return f"ga verder met '{intake_command(advice)}'"
             case Hint.RESTART:
                 return f"start '{intake_command(advice)}' opnieuw"
+            case Hint.START_NEW:
+                who = f" --patient {advice.patient}" if advice.patient is not None else ""
+                where = f" --db {advice.db}" if advice.db is not None else ""
+                return f"start een nieuwe intake met '{command(f'intake{who}{where}')}'"
             case Hint.SEE_HISTORY:
                 return f"Bekijk hem met '{command(f'history --patient {advice.patient}')}'"
             case Hint.CHOOSE_CODES:

@@ -53,7 +53,9 @@ def keeping_answers(records: IntakeRecords | None, db: Path | None) -> Iterator[
                 aside = "het dagboek is onveranderd apart gezet in het gegevensbestand"
             except RecordsError:
                 pass  # still open, still whole: nothing is erased either way
-        raise UsageError(exc, f"; {aside}; start een nieuwe intake", option="resume") from None
+        patient = records.patient if records is not None else None
+        raise UsageError(exc, f"; {aside}", Advice(Hint.START_NEW, patient=patient, db=db),
+                         option="resume") from None
     except KeyboardInterrupt:
         if records is not None and records.stored and not records.closed:
             raise IntakeStopped("de intake is opgeslagen, het verslag nog niet",

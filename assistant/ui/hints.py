@@ -21,6 +21,7 @@ WORDS: Final = {
     Hint.WITH_PATIENT: "met patiënt-id {patient}",
     Hint.RESUME: "hervat de intake op het beginscherm",
     Hint.RESTART: "hervat de intake op het beginscherm",
+    Hint.START_NEW: "begin een nieuwe intake op het beginscherm",
     Hint.SEE_HISTORY: "",
     Hint.CHOOSE_CODES: "",
     Hint.OMIT_PORT: "",
