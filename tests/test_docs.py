@@ -45,3 +45,15 @@ def test_the_readme_links_the_design_and_the_source_protocol() -> None:
 def test_the_link_pattern_finds_relative_links_only() -> None:
     text = "[a](docs/x.md) [b](https://example.org/y) [c](#anchor) [d](../e.md#part)"
     assert _relative_links(text) == ["docs/x.md", "../e.md"]
+
+
+def test_the_readmes_module_map_names_every_module() -> None:
+    """The developer map in README.md ("For developers") names every module of the package,
+    so a new maintainer finds each file there (a module added without its line fails here)."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    start = readme.index("## For developers")
+    tree = readme[readme.index("assistant/\n", start):readme.index("models/ ", start)]
+    package = ROOT / "assistant"
+    missing = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
+                     if p.name != "__init__.py" and p.name not in tree)
+    assert missing == [], f"README's module map does not name {missing}"

@@ -251,3 +251,14 @@ def test_the_sheet_spells_out_the_arm_and_shows_the_technical_name_small() -> No
     both = render_sheet(P.library, ["F28"], day=date(2026, 11, 30),
                         patient=Patient(arm_side="both"))
     assert texts.arm_both in both and escape(texts.arm_fill_in) not in both
+
+
+def test_every_precaution_has_the_therapists_words() -> None:
+    """A precaution added to the findings (findings.PRECAUTIONS) needs its Dutch words for
+    `exercises --precautions`: this names the one that has none."""
+    from assistant.cli.exercises import PRECAUTION_NAMES, parse_precautions
+    from assistant.protocol.findings import PRECAUTIONS
+
+    assert sorted(set(PRECAUTIONS) - set(PRECAUTION_NAMES)) == []
+    for key, words in PRECAUTION_NAMES.items():
+        assert all(parse_precautions(word) == {key} for word in words)

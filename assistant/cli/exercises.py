@@ -42,15 +42,19 @@ from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceComm
 from assistant.speech.keyboard import KeyboardInput
 from assistant.text import printable
 
-# --precautions in the therapist's words, and the findings' own keys.
+# --precautions in the therapist's words (the first one is offered), and the findings' own keys
+# (findings.PRECAUTIONS: every one has its words here, tests/test_exercises_cli.py checks it).
+PRECAUTION_NAMES: Final = {
+    "osteoporosis": ("osteoporose", "botontkalking"),
+    "corticosteroids": ("prednison", "corticosteroiden", "corticosteroïden"),
+    "rheumatoid_arthritis": ("reuma", "ra"),
+    "anticoagulants": ("antistolling", "bloedverdunners"),
+}
 PRECAUTION_WORDS: Final = {
     **{key: key for key in PRECAUTIONS},
-    "osteoporose": "osteoporosis", "botontkalking": "osteoporosis",
-    "prednison": "corticosteroids", "corticosteroiden": "corticosteroids",
-    "corticosteroïden": "corticosteroids", "reuma": "rheumatoid_arthritis",
-    "ra": "rheumatoid_arthritis", "antistolling": "anticoagulants",
-    "bloedverdunners": "anticoagulants",
+    **{word: key for key, words in PRECAUTION_NAMES.items() for word in words},
 }
+PRECAUTION_CHOICES: Final = tuple(PRECAUTION_NAMES.get(key, (key,))[0] for key in PRECAUTIONS)
 
 
 def parse_precautions(text: str) -> frozenset[str]:
@@ -61,8 +65,8 @@ def parse_precautions(text: str) -> frozenset[str]:
     unknown = [w for w in words if w not in PRECAUTION_WORDS]
     if unknown or not words:
         raise argparse.ArgumentTypeError(
-            f"onbekende voorzorg {unknown[0] if unknown else text!r}: kies uit osteoporose, "
-            "prednison, reuma, antistolling (of geen)")
+            f"onbekende voorzorg {unknown[0] if unknown else text!r}: kies uit "
+            f"{', '.join(PRECAUTION_CHOICES)} (of geen)")
     return frozenset(PRECAUTION_WORDS[w] for w in words)
 
 
@@ -268,7 +272,7 @@ def add_exercises_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
                              "intake van --patient, anders de arm die de fysiotherapeut "
                              "aanwijst)")
     parser.add_argument("--precautions", type=parse_precautions,
-                        metavar="osteoporose,prednison,reuma,antistolling",
+                        metavar=",".join(PRECAUTION_CHOICES),
                         help="voorzorgen van de patiënt: voegt de veiligheidsregels toe die "
                              "daarbij horen (met --patient: uit de intake)")
     parser.add_argument("--frequency", type=parse_frequency, action="append",

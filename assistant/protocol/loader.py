@@ -168,7 +168,9 @@ def _placeholders(t: Table, keys: tuple[str, ...],
 def _red_flag(category: str, t: Table) -> RedFlag:
     t.check_keys({"name", "urgency", "source", "addition"})
     if category not in RED_FLAG_CATEGORIES:
-        raise ProtocolError(f"red_flags.{category}: unknown category")
+        raise ProtocolError(f"red_flags.{category}: unknown category (the findings know "
+                            f"{', '.join(RED_FLAG_CATEGORIES)}: add a new one to "
+                            "RED_FLAG_CATEGORIES in assistant/protocol/findings.py)")
     urgency = t.text("urgency")
     if urgency not in URGENCIES:
         raise ProtocolError(f"red_flags.{category}.urgency: expected acute or routine")
@@ -180,7 +182,9 @@ def _red_flag(category: str, t: Table) -> RedFlag:
 def _precaution(item: str, t: Table) -> Precaution:
     t.check_keys({"name", "why", "source", "addition"})
     if item not in LIST_FINDINGS["precautions"]:
-        raise ProtocolError(f"precautions.{item}: unknown precaution")
+        raise ProtocolError(f"precautions.{item}: unknown precaution (the findings know "
+                            f"{', '.join(LIST_FINDINGS['precautions'])}: add a new one to "
+                            "PRECAUTIONS in assistant/protocol/findings.py)")
     return Precaution(id=item, name=t.text("name"), why=t.text("why"), source=t.text("source"),
                       addition=t.text("addition", optional=True) or None)
 
