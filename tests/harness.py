@@ -1,8 +1,8 @@
 """One harness for whole consultations: scripted answers in, the dialog's events out.
 
 Scripts answer by question id (tests/intake_script.py; the presets below: SCREENED_BY_ID,
-PROFILE_ANSWERS, `profile`, `intake`). The positional lists (NO_RED_FLAGS, SCREENED, …) are said
-in order whatever is asked; they remain for the tests not yet converted."""
+PROFILE_ANSWERS, `profile`, `intake`, `choosing`); tests/intake_lines.py turns a script into the
+lines typed at the command line or the screen."""
 
 from __future__ import annotations
 
@@ -54,24 +54,6 @@ def red_flag_questions(age: int | None) -> list[str]:
     return [q.id for q in PROTOCOL.section_questions("red_flags")
             if not skipped(q, Findings(age_years=age))]
 
-
-# --- positional answer lists (said in order, whatever is asked) ---------------------------------
-
-NO_RED_FLAGS = ["nee"] * len(RED_FLAG_QUESTIONS)
-NO_PRECAUTIONS = ["nee"] * len(PRECAUTION_QUESTIONS)
-NO_TRAUMA = ["nee"]
-SCREENED = [*NO_RED_FLAGS, *NO_PRECAUTIONS, *NO_TRAUMA]  # no flag, no precaution, no trauma
-AFTER_FLAGS = [*NO_PRECAUTIONS, *NO_TRAUMA]  # the screening goes on after a red flag
-# By voice the red flags, all "nee", are read back as a whole: "ja" confirms them.
-VOICE_SCREENED = [*NO_RED_FLAGS, "ja", *AFTER_FLAGS]
-# A trauma twelve weeks ago (the last week the rule applies), not imaged since: the Canadian
-# C-spine rule follows.
-TRAUMA = [*NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "twaalf weken", "nee"]
-# A trauma the rule clears: no high-risk factor, a simple rear-end collision, rotates 45 degrees.
-CLEARED_TRAUMA = [*TRAUMA, *["nee"] * len(HIGH_RISK_QUESTIONS), "ja", "ja"]
-NO_NEURO = ["nee", "nee", "nee"]
-# Grade III: reduced reflexes only, on the left, a positive radicular test, not referred for it.
-GRADE_III = ["ja", "nee", "nee", "links", "positief", "nee"]
 
 # --- answers by question id (tests/intake_script.py) --------------------------------------------
 
@@ -133,6 +115,15 @@ def profile(letter: str, *more: Mapping[str, Said], confirms: Mapping[str, Said]
     of exercises; `more`: answers added or overridden; the options as for `intake`."""
     return intake(SCREENED_BY_ID, PROFILE_ANSWERS[letter], END_AT_CHOICE, *more,
                   confirms=confirms, defaults=defaults, strict=strict)
+
+
+def choosing(base: Mapping[str, Said], said: Said, read_back: Said = "ja",
+             *more: Mapping[str, Said]) -> IntakeScript:
+    """The intake answered by `base` and `more` (as `intake`), then at the choice of exercises
+    `said` each time it is asked and `read_back` at each read-back of it; strict: every reply
+    named must be said."""
+    return intake(base, *more, {CHOICE_QUESTION: said}, confirms={CHOICE_QUESTION: read_back},
+                  strict=True)
 
 
 def intake(*parts: Mapping[str, Said], confirms: Mapping[str, Said] | None = None,

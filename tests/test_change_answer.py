@@ -5,21 +5,42 @@ and a typed UsageError says when it cannot be changed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pytest
 
 from assistant.dialog.consultation import Consultation, DialogConfig
 from assistant.errors import UsageError
 from assistant.speech.interfaces import Utterance
-from tests.harness import AGE, NO_PRECAUTIONS, NO_RED_FLAGS, PROTOCOL, JsonEvent, collect
+from tests.harness import (
+    AGE,
+    PRECAUTION_QUESTIONS,
+    PROTOCOL,
+    RED_FLAG_QUESTIONS,
+    TRAUMA_BY_ID,
+    JsonEvent,
+    collect,
+)
+from tests.harness import (
+    intake as by_id,
+)
+from tests.intake_lines import lines, rehearse
 
-SAID = [AGE, *NO_RED_FLAGS, *NO_PRECAUTIONS, "ja", "twaalf weken"]  # open: trauma_imaging
+# Screened, a trauma twelve weeks ago; the input ends at the next question (open: whether a
+# fracture was ruled out).
+TO_TRAUMA = by_id(TRAUMA_BY_ID, {"fracture_ruled_out": None}, strict=True)
+SAID = lines(TO_TRAUMA)
+# The age, then every red flag "nee", by voice: the input ends at their read-back as a whole.
+VOICE_FLAGS = by_id({"age_years": AGE}, confirms={"red_flags": None})
+# The age, then "ja" to the first red flag: the input ends at its read-back.
+FIRST_FLAG_YES = by_id({"age_years": AGE, RED_FLAG_QUESTIONS[0]: "ja"},
+                        confirms={RED_FLAG_QUESTIONS[0]: None}, strict=True)
 NOT_CHANGEABLE = "dit antwoord is niet (meer) te veranderen"
 CONCLUDED = "de uitkomst is er al; begin een nieuwe intake om een antwoord te veranderen"
 Said = str | Utterance
 
 
-def consultation(said: list[Said], config: DialogConfig | None = None
+def consultation(said: Sequence[Said], config: DialogConfig | None = None
                  ) -> tuple[Consultation, list[JsonEvent]]:
     """A consultation that heard `said`, and its events so far."""
     events: list[JsonEvent] = []
@@ -30,14 +51,14 @@ def consultation(said: list[Said], config: DialogConfig | None = None
     return intake, events
 
 
-def intake_events(said: list[Said], config: DialogConfig | None = None) -> list[JsonEvent]:
+def intake_events(said: Sequence[Said], config: DialogConfig | None = None) -> list[JsonEvent]:
     """The events one 'terug' after `said` adds."""
     _, before = consultation(said, config)
     _, after = consultation([*said, "terug"], config)
     return after[len(before):]
 
 
-def compare(said: list[Said], question_id: str, backs: int,
+def compare(said: Sequence[Said], question_id: str, backs: int,
             config: DialogConfig | None = None) -> Consultation:
     """`change(question_id)` after `said` against `backs` times 'terug' after it: the same
     events after `said` (those of 'terug' without their Heard) and the same state."""
@@ -63,7 +84,8 @@ def test_the_last_answer_is_one_terug() -> None:
 def test_an_answer_in_an_earlier_section_is_as_many_terugs_as_answers_since() -> None:
     intake = compare(SAID, "trauma_related", 2)
     assert intake.state == "trauma"
-    first_precaution = 1 + len(NO_RED_FLAGS)  # after the age and the red flags
+    # after the age and the red flags
+    first_precaution = rehearse(TO_TRAUMA).listened.index(("ask", PRECAUTION_QUESTIONS[0]))
     record = intake.history[first_precaution]
     assert record.state == "precautions"
     intake = compare(SAID, record.question.id, len(SAID) - first_precaution)
@@ -79,7 +101,8 @@ def test_the_first_answer_takes_every_answer_back() -> None:
 
 
 def test_an_answer_waiting_for_confirmation_is_dropped_first() -> None:
-    unsure = [*SAID[:-1], Utterance("twaalf weken", 0.3, "voice")]  # read back: not taken yet
+    # the weeks since the trauma, unsure: read back, not taken yet
+    unsure: list[Said] = [*SAID[:-1], Utterance(SAID[-1], 0.3, "voice")]
     intake, events = consultation(unsure)
     assert intake.turns.confirming and events[-1]["event"] == "confirm"
     compare(unsure, "trauma_related", 2)  # the read-back dropped, then the answer taken back
@@ -89,7 +112,7 @@ def test_red_flags_read_back_as_a_whole_are_all_taken_back_at_once() -> None:
     """By voice the red flags all heard as "nee" are read back together; 'terug' there takes
     them all back and asks the first again: changing any of them is that one 'terug'."""
     voice = DialogConfig(voice=True)
-    said = [AGE, *NO_RED_FLAGS]
+    said = lines(VOICE_FLAGS, voice)
     intake, _ = consultation(said, voice)
     assert intake.turns.confirming
     first, last = intake.history[1].question.id, intake.history[-1].question.id
@@ -122,7 +145,7 @@ def test_after_a_stop_nothing_is_changed() -> None:
 
 
 def test_after_the_result_nothing_is_changed() -> None:
-    intake, _ = consultation([AGE, "ja"])  # a red flag: on to the referral
+    intake, _ = consultation(lines(FIRST_FLAG_YES))  # a red flag: on to the referral
     replies = {"acute_deficit_now": "ja", "referral_duration": "drie weken"}
     for _ in range(40):
         if intake.result is not None:

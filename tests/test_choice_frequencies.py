@@ -23,7 +23,7 @@ from assistant.dialog.choice_parsing import (
     parse_choice,
     spoken_code,
 )
-from assistant.dialog.events import Answer, Confirm, Event, Menu
+from assistant.dialog.events import Answer, Confirm, Event, Menu, Reprompt
 from assistant.dialog.exercise_choice import QUESTION, ExerciseChoice
 from assistant.dialog.exercise_choice import QUESTION as CHOICE
 from assistant.dialog.loop import run_dialog
@@ -41,16 +41,16 @@ from assistant.records.render import history_json, intake_lines
 from assistant.records.store import MIGRATIONS, Store
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
-    AGE,
-    NO_NEURO,
-    NO_RED_FLAGS,
-    NO_TRAUMA,
+    PROFILE_B_TEN_WEEKS,
     PROTOCOL,
-    SCREENED,
+    choosing,
     of,
     result_of,
     run_consultation,
+    run_intake,
 )
+from tests.intake_lines import lines
+from tests.intake_script import IntakeScript, ScriptDriver
 from tests.records_fixtures import FINDINGS, INTAKE_DAY
 
 VOCAB = PROTOCOL.vocabulary
@@ -59,11 +59,10 @@ TEXTS = LIBRARY.choice
 NONE = TEXTS.none
 OFTEN = TEXTS.frequencies
 MENU_B = PROTOCOL.profile("B").exercises
-# Profile B: grade II, ten weeks, not improving, no psychosocial factors, not work-related.
-PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]
-# The same patient with osteoporosis (the first precaution; the other three: no).
-OSTEOPOROSIS_B = [*NO_RED_FLAGS, "ja", "nee", "nee", "nee", *NO_TRAUMA, *NO_NEURO, "fors",
-                  "tien weken", "nee", "nee"]
+# Profile B: grade II, ten weeks, not improving, no psychosocial factors, no work.
+PROFILE_B = PROFILE_B_TEN_WEEKS
+# The same patient with osteoporosis (every other precaution: no).
+OSTEOPOROSIS_B = {**PROFILE_B_TEN_WEEKS, "pr_osteoporosis": "ja"}
 BONE = next(c for c in LIBRARY.cautions if c.id == "bone_end_range")
 
 
@@ -178,16 +177,13 @@ def test_the_grammar_holds_the_frequency_words() -> None:
 
 # --- the dialog ---------------------------------------------------------------------------------
 
-def outcome_of(inputs: list[str]) -> tuple[IntakeOutcome, list[dict[str, Any]]]:
+def outcome_of(inputs: IntakeScript) -> tuple[IntakeOutcome, list[dict[str, Any]]]:
     """A whole intake through the run (as `assistant intake` runs it): its outcome, events."""
-    events: list[dict[str, Any]] = []
-    outcome = run_intake_dialog(PROTOCOL, ScriptedListener([AGE, *inputs]),
-                          [lambda e: events.append(e.to_json())])
-    return outcome, events
+    return run_intake(inputs)
 
 
 def test_a_changed_frequency_is_read_back_confirmed_and_kept() -> None:
-    outcome, events = outcome_of([*PROFILE_B, "veertien elke avond en vijfenvijftig", "ja"])
+    outcome, events = outcome_of(choosing(PROFILE_B, "veertien elke avond en vijfenvijftig"))
     confirm = of(choice_of(events), "confirm")[-1]
     assert confirm["text"] == (
         f"U koos twee oefeningen. Oefening veertien: {name('F14')}, elke avond. "
@@ -201,8 +197,8 @@ def test_a_changed_frequency_is_read_back_confirmed_and_kept() -> None:
 
 
 def test_a_frequency_equal_to_the_default_is_no_change() -> None:
-    plain = choice_of(run_consultation([*PROFILE_B, "veertien", "ja"]))
-    outcome, events = outcome_of([*PROFILE_B, "veertien twee keer per dag", "ja"])
+    plain = choice_of(run_consultation(choosing(PROFILE_B, "veertien")))
+    outcome, events = outcome_of(choosing(PROFILE_B, "veertien twee keer per dag"))
     assert of(choice_of(events), "confirm")[-1] == of(plain, "confirm")[-1]
     answer = of(choice_of(events), "answer")[-1]
     assert "frequencies" not in answer and answer == of(plain, "answer")[-1]
@@ -210,16 +206,16 @@ def test_a_frequency_equal_to_the_default_is_no_change() -> None:
 
 
 def test_a_frequency_with_no_code_before_it_is_asked_again() -> None:
-    events = choice_of(run_consultation([*PROFILE_B, "elke avond", "veertien elke avond",
-                                         "ja"]))
+    events = choice_of(run_consultation(choosing(PROFILE_B, ["elke avond",
+                                                             "veertien elke avond"])))
     [reprompt] = of(events, "reprompt")
     assert reprompt["reason"] == "not_understood"
     assert of(events, "answer")[-1]["frequencies"] == {"F14": "elke avond"}
 
 
 def test_a_correction_at_the_read_back_may_change_the_frequency() -> None:
-    events = choice_of(run_consultation([*PROFILE_B, "veertien en zeventien",
-                                         "nee, doe maar alleen veertien elke avond", "ja"]))
+    events = choice_of(run_consultation(choosing(
+        PROFILE_B, "veertien en zeventien", ["nee, doe maar alleen veertien elke avond", "ja"])))
     first, second = of(events, "confirm")
     assert first["value"] == ["F14", "F17"] and "frequencies" not in first
     assert second["value"] == ["F14"] and second["frequencies"] == {"F14": "elke avond"}
@@ -229,20 +225,21 @@ def test_a_correction_at_the_read_back_may_change_the_frequency() -> None:
         "ask", "confirm", "confirm", "answer"]
     assert of(events, "answer")[-1]["frequencies"] == {"F14": "elke avond"}
     # ... and take a change back
-    events = choice_of(run_consultation([*PROFILE_B, "veertien elke avond",
-                                         "nee, doe maar alleen veertien", "ja"]))
+    events = choice_of(run_consultation(choosing(
+        PROFILE_B, "veertien elke avond", ["nee, doe maar alleen veertien", "ja"])))
     assert "frequencies" not in of(events, "answer")[-1]
 
 
 def test_nee_and_a_new_choice_forget_the_old_frequency() -> None:
-    outcome, _ = outcome_of([*PROFILE_B, "veertien elke avond", "nee", "veertien", "ja"])
+    outcome, _ = outcome_of(choosing(PROFILE_B, ["veertien elke avond", "veertien"],
+                                     ["nee", "ja"]))
     assert outcome.chosen_exercises == ("F14",) and outcome.exercise_frequencies == {}
 
 
 # --- the warning --------------------------------------------------------------------------------
 
 def test_the_read_back_warns_of_osteoporosis_for_the_exercises_it_concerns() -> None:
-    events = run_consultation([*OSTEOPOROSIS_B, "veertien, veertien b en vijfenvijftig", "ja"])
+    events = run_consultation(choosing(OSTEOPOROSIS_B, "veertien, veertien b en vijfenvijftig"))
     assert result_of(events)["profile"] == "B"
     text = of(choice_of(events), "confirm")[-1]["text"]
     warning = BONE.therapist.format(codes="veertien en veertien b")  # not F55: no trunk turn
@@ -254,18 +251,18 @@ def test_the_read_back_warns_of_osteoporosis_for_the_exercises_it_concerns() -> 
 
 
 def test_one_exercise_it_concerns_is_named_alone() -> None:
-    events = run_consultation([*OSTEOPOROSIS_B, "veertien en twintig elke avond", "ja"])
+    events = run_consultation(choosing(OSTEOPOROSIS_B, "veertien en twintig elke avond"))
     text = of(choice_of(events), "confirm")[-1]["text"]
     assert BONE.therapist.format(codes="veertien") in text
     assert f"Oefening twintig: {name('F20')}, elke avond." in text
 
 
 def test_no_warning_without_a_precaution_or_for_exercises_it_does_not_concern() -> None:
-    plain = of(choice_of(run_consultation([*PROFILE_B, "veertien en zeventien", "ja"])),
+    plain = of(choice_of(run_consultation(choosing(PROFILE_B, "veertien en zeventien"))),
                "confirm")[-1]["text"]
     assert plain == (f"U koos twee oefeningen. Oefening veertien: {name('F14')}. Oefening "
                      f"zeventien: {name('F17')}. Klopt dat?")
-    other = of(choice_of(run_consultation([*OSTEOPOROSIS_B, "vijfenvijftig", "ja"])),
+    other = of(choice_of(run_consultation(choosing(OSTEOPOROSIS_B, "vijfenvijftig"))),
                "confirm")[-1]["text"]
     assert other == f"U koos één oefening. Oefening vijfenvijftig: {name('F55')}. Klopt dat?"
 
@@ -300,14 +297,20 @@ class MemoryJournal:
         return None
 
 
+def journaled(inputs: IntakeScript, memory: MemoryJournal) -> None:
+    """A whole intake answered by `inputs`, journaled into `memory`."""
+    driver = ScriptDriver(inputs, PROTOCOL)
+    run_intake_dialog(PROTOCOL, driver, [driver], journal=IntakeJournal(memory, 1))
+    driver.check()
+
+
 def resumed(entries: list[dict[str, Any]]) -> IntakeOutcome:
     return run_intake_dialog(PROTOCOL, ScriptedListener([]), [], resume=journal_events(entries))
 
 
 def test_the_journal_keeps_the_frequencies_and_a_resume_brings_them_back() -> None:
     memory = MemoryJournal()
-    run_intake_dialog(PROTOCOL, ScriptedListener([AGE, *PROFILE_B, "veertien elke avond en twintig",
-                                            "ja"]), [], journal=IntakeJournal(memory, 1))
+    journaled(choosing(PROFILE_B, "veertien elke avond en twintig"), memory)
     assert memory.entries[-1] == {"event": "answer", "question": CHOICE, "finding": None,
                                   "value": ["F14", "F20"], "note": None,
                                   "frequencies": {"F14": "elke avond"}}
@@ -319,8 +322,7 @@ def test_the_journal_keeps_the_frequencies_and_a_resume_brings_them_back() -> No
 
 def test_a_choice_entry_of_an_earlier_version_still_replays() -> None:
     memory = MemoryJournal()
-    run_intake_dialog(PROTOCOL, ScriptedListener([AGE, *PROFILE_B, "veertien", "ja"]), [],
-                journal=IntakeJournal(memory, 1))
+    journaled(choosing(PROFILE_B, "veertien"), memory)
     assert memory.entries[-1] == {"event": "answer", "question": CHOICE, "finding": None,
                                   "value": ["F14"], "note": None}  # nothing changed
     earlier = [*memory.entries[:-1], {"kind": "choice", "codes": ["F14"]}]
@@ -400,7 +402,7 @@ def test_the_history_names_a_changed_frequency(tmp_path: Path) -> None:
 # --- the report ---------------------------------------------------------------------------------
 
 def test_the_report_and_result_json_name_a_changed_frequency() -> None:
-    outcome, _ = outcome_of([*PROFILE_B, "veertien elke avond en twintig", "ja"])
+    outcome, _ = outcome_of(choosing(PROFILE_B, "veertien elke avond en twintig"))
     consultation, result = outcome.consultation, outcome.consultation.result
     assert result is not None
     report = build_report(protocol=PROTOCOL, answers=outcome.answers,
@@ -431,8 +433,9 @@ def test_the_changed_frequency_reaches_the_records_the_sheet_and_the_session(
     db, report = tmp_path / "records.sqlite3", tmp_path / "verslag"
     env = {"ASSISTANT_DB": str(db)}
     done = cli("intake", "--text", "--mute", "--patient", "pt-22", "--report", str(report),
-               stdin="\n".join([AGE, *PROFILE_B, "veertien elke avond en vijfenvijftig", "ja",
-                                "nee"]) + "\n", env=env)
+               stdin="\n".join([*lines(choosing(PROFILE_B, "veertien elke avond en "
+                                                         "vijfenvijftig")), "nee"]) + "\n",
+               env=env)  # no baseline measurement now
     assert done.returncode == 0, done.stderr
     with Store.open(db) as store:
         row = store.latest_consultation("pt-22")
@@ -487,8 +490,8 @@ def test_an_exercise_a_precaution_leaves_out_is_refused_at_the_choice() -> None:
     dialog = ExerciseChoice(LIBRARY, VOCAB, MENU_B, emitted.append,
                             PROTOCOL.dialog.intake.turns, patient=bone)
     run_dialog(dialog, ScriptedListener(["één a en veertien", "veertien", "ja"]))
-    refused = [e for e in emitted if getattr(e, "reason", None) == "not_advised"]
-    assert refused and "één a" in refused[0].text  # type: ignore[attr-defined]
+    refused = [e for e in emitted if isinstance(e, Reprompt) and e.reason == "not_advised"]
+    assert refused and "één a" in refused[0].text
     assert dialog.chosen == ("F14",)
     roll_down = next(c for c in LIBRARY.cautions if c.id == "roll_down_left_out")
     menu = next(e for e in emitted if isinstance(e, Menu))

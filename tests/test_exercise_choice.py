@@ -27,25 +27,26 @@ from assistant.protocol.exercises import Library
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
 from tests.harness import (
-    AFTER_FLAGS,
-    GRADE_III,
-    NO_NEURO,
-    NO_RED_FLAGS,
+    PROFILE_ANSWERS,
+    PROFILE_B_TEN_WEEKS,
     PROTOCOL,
-    SCREENED,
-    VOICE_SCREENED,
+    SCREENED_BY_ID,
+    choosing,
+    intake,
     of,
     result_of,
     run_consultation,
 )
+from tests.intake_script import IntakeScript, Reply
 
 VOCAB = PROTOCOL.vocabulary
 NONE = PROTOCOL.library.choice.none
 TEXTS = PROTOCOL.library.choice
-# Profile B: grade II, ten weeks, not improving, no psychosocial factors, not work/trauma.
-PROFILE_B = [*SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]
-VOICE_PROFILE_B = [*VOICE_SCREENED, *NO_NEURO, "fors", "tien weken", "nee", "nee"]  # by voice
-PROFILE_A = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee", "nee"]
+# Profile B: grade II, ten weeks, not improving, no psychosocial factors, no work, no trauma
+# (by voice the red flags, all "nee", are read back as a whole: "ja" confirms them).
+PROFILE_B = PROFILE_B_TEN_WEEKS
+PROFILE_A = {**SCREENED_BY_ID, **PROFILE_ANSWERS["A"]}  # improving, not recurrent, no work
+PROFILE_D = {**SCREENED_BY_ID, **PROFILE_ANSWERS["D"]}  # grade III, as profile A otherwise
 
 
 @pytest.mark.parametrize(("said", "codes"), [
@@ -95,12 +96,12 @@ def test_the_grammar_holds_every_word_of_the_menu() -> None:
         assert choice is not None and choice.codes == (code,)
 
 
-def choice_events(inputs: list[str]) -> list[dict[str, object]]:
+def choice_events(inputs: IntakeScript) -> list[dict[str, object]]:
     return [e for e in run_consultation(inputs) if e.get("question") == QUESTION]
 
 
 def test_after_the_profile_the_choice_is_read_back_and_confirmed() -> None:
-    events = run_consultation([*PROFILE_B, "veertien en vijfenvijftig", "ja"])
+    events = run_consultation(choosing(PROFILE_B, "veertien en vijfenvijftig"))
     assert result_of(events)["profile"] == "B"
     asks = [e for e in of(events, "ask") if e["question"] == QUESTION]
     example = choice_example(PROTOCOL.profile("B").exercises)
@@ -122,14 +123,14 @@ def test_after_the_profile_the_choice_is_read_back_and_confirmed() -> None:
 
 
 def test_nee_on_the_read_back_asks_again() -> None:
-    events = choice_events([*PROFILE_B, "veertien", "nee", "zeventien", "ja"])
+    events = choice_events(choosing(PROFILE_B, ["veertien", "zeventien"], ["nee", "ja"]))
     assert [e["event"] for e in events if e["event"] in ("ask", "confirm", "answer")] == [
         "ask", "confirm", "ask", "confirm", "answer"]
     assert events[-1]["value"] == ["F17"]
 
 
 def test_a_number_outside_the_menu_is_named_and_the_question_stays() -> None:
-    events = run_consultation([*PROFILE_A, "vijfenvijftig", "veertien", "ja"])
+    events = run_consultation(choosing(PROFILE_A, ["vijfenvijftig", "veertien"]))
     reprompts = [e for e in of(events, "reprompt") if e["question"] == QUESTION]
     assert reprompts[0]["reason"] == "not_in_menu"
     assert "vijfenvijftig" in reprompts[0]["text"]
@@ -137,7 +138,7 @@ def test_a_number_outside_the_menu_is_named_and_the_question_stays() -> None:
 
 
 def test_help_reads_the_menu_and_geen_chooses_nothing() -> None:
-    events = run_consultation([*PROFILE_A, "help", "geen", "ja"])
+    events = run_consultation(choosing(PROFILE_A, ["help", "geen"]))
     help_text = next(e["text"] for e in of(events, "reprompt") if e["reason"] == "help")
     assert "veertien a" in help_text and "zesentwintig a" in help_text
     assert of(events, "confirm")[-1]["text"] == TEXTS.readback_none
@@ -145,23 +146,23 @@ def test_help_reads_the_menu_and_geen_chooses_nothing() -> None:
 
 
 def test_herhaal_repeats_the_read_back_and_stop_leaves_no_choice() -> None:
-    events = choice_events([*PROFILE_B, "veertien", "herhaal", "stop"])
+    events = choice_events(choosing(PROFILE_B, "veertien", ["herhaal", "stop"]))
     confirms = [e for e in events if e["event"] == "confirm"]
     assert len(confirms) == 2 and confirms[0]["text"] == confirms[1]["text"]
     assert not [e for e in events if e["event"] == "answer"]
 
 
 def test_profile_d_menu_carries_its_warning() -> None:
-    events = run_consultation([*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee",
-                               "nee", "geen", "ja"])
+    events = run_consultation(choosing(PROFILE_D, "geen"))
     assert result_of(events)["profile"] == "D"
     assert of(events, "menu")[0]["warning"] == PROTOCOL.profile("D").exercise_warning
 
 
 def test_a_referral_has_no_choice() -> None:
-    # the first red flag, confirmed; the screening still asks every other red flag, and the
-    # duration of the neck pain for the letter
-    events = run_consultation(["ja", "ja", *NO_RED_FLAGS[1:], *AFTER_FLAGS, "drie weken"])
+    # a red flag (an osteoporotic fracture), confirmed; the screening still asks every other
+    # red flag, and the duration of the neck pain for the letter
+    events = run_consultation(intake(SCREENED_BY_ID, {
+        "rf_fracture_osteoporotic": "ja", "referral_duration": "drie weken"}, strict=True))
     assert result_of(events)["referral"] is True
     assert not [e for e in of(events, "ask") if e["question"] == QUESTION]
 
@@ -170,8 +171,8 @@ def test_the_choice_asks_again_like_the_intake() -> None:
     """Silence and words not understood get the hint (the question is not repeated: the hint
     says what to say), the third failed try adds the commands; pauze waits for verder."""
     turns = PROTOCOL.dialog.intake.turns
-    events = choice_events([*PROFILE_B, "", "de rode", "bananen", "pauze", "veertien",
-                            "verder", "veertien", "ja"])
+    events = choice_events(choosing(PROFILE_B, ["", "de rode", "bananen", "pauze", "veertien",
+                                                 "verder", "veertien"]))
     reprompts = [(e["reason"], e["text"]) for e in events if e["event"] == "reprompt"]
     assert reprompts == [
         ("silence", f"{turns.silence} {TEXTS.hint}"),
@@ -186,7 +187,8 @@ def test_the_choice_asks_again_like_the_intake() -> None:
 
 
 def test_terug_or_doubt_during_the_read_back() -> None:
-    events = choice_events([*PROFILE_B, "veertien", "weet ik niet", "terug", "zeventien", "ja"])
+    events = choice_events(choosing(PROFILE_B, ["veertien", "zeventien"],
+                                    ["weet ik niet", "terug", "ja"]))
     assert [e["event"] for e in events if e["event"] in ("ask", "confirm", "answer")] == [
         "ask", "confirm", "confirm", "ask", "confirm", "answer"]  # terug drops the read-back
     reprompt = next(e for e in events if e["event"] == "reprompt")
@@ -195,16 +197,16 @@ def test_terug_or_doubt_during_the_read_back() -> None:
 
 
 def test_the_choice_offers_the_keyboard_after_three_failed_spoken_tries() -> None:
-    spoken = [Utterance(text, 0.9, "voice") for text in ("", "de rode", "de rode")]
-    events = run_consultation([*VOICE_PROFILE_B, *spoken], DialogConfig(voice=True))
+    spoken: list[Reply] = [Utterance(text, 0.9, "voice") for text in ("", "de rode", "de rode")]
+    events = run_consultation(intake(PROFILE_B, {QUESTION: [*spoken, None]}, strict=True),
+                              DialogConfig(voice=True))  # the input ends there
     last = [e for e in of(events, "reprompt") if e["question"] == QUESTION][-1]
     assert last["reason"] == "keyboard"
     assert PROTOCOL.dialog.intake.turns.keyboard_hint in last["text"]
 
 
 def test_profile_d_offers_the_nerve_glides_apart_for_when_therapy_helps_too_little() -> None:
-    events = run_consultation([*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee",
-                               "nee", "veertien en zesenvijftig", "ja"])
+    events = run_consultation(choosing(PROFILE_D, "veertien en zesenvijftig"))
     menu = of(events, "menu")[0]
     assert "F56" not in [e["code"] for e in menu["exercises"]]
     assert "F56" in [e["code"] for e in menu["if_insufficient"]]
@@ -229,7 +231,7 @@ def test_the_menu_shows_the_therapist_the_plain_and_the_technical_name() -> None
     from assistant.dialog.events import Menu, MenuItem
     from assistant.output.screen import Screen
 
-    events = run_consultation([*PROFILE_B, "veertien", "ja"])
+    events = run_consultation(choosing(PROFILE_B, "veertien"))
     menu = of(events, "menu")[0]
     for item in menu["exercises"]:
         ex = PROTOCOL.exercise(item["code"])
@@ -288,7 +290,7 @@ def test_a_choice_may_open_with_alleen_or_doe_maar(said: str, codes: tuple[str, 
 
 
 def test_de_bodyscan_en_veertien_in_a_whole_intake() -> None:
-    events = run_consultation([*PROFILE_B, "de bodyscan en veertien", "ja"])
+    events = run_consultation(choosing(PROFILE_B, "de bodyscan en veertien"))
     assert "F5" in PROTOCOL.profile("B").exercises
     confirm = of(events, "confirm")[-1]
     assert confirm["value"] == ["F5", "F14"]
@@ -298,7 +300,8 @@ def test_de_bodyscan_en_veertien_in_a_whole_intake() -> None:
 
 def test_a_name_not_on_the_menu_is_refused() -> None:
     assert "F5" not in PROTOCOL.profile("A").exercises
-    events = run_consultation([*PROFILE_A, "de bodyscan en veertien", "veertien", "ja"])
+    events = run_consultation(choosing(PROFILE_A, ["de bodyscan en veertien",
+                                                        "veertien"]))
     reprompt = next(e for e in of(events, "reprompt") if e["question"] == QUESTION)
     assert reprompt["reason"] == "not_in_menu"
     assert reprompt["text"] == f"{TEXTS.not_in_menu.format(codes='vijf')} {TEXTS.hint}"
@@ -349,8 +352,9 @@ def test_the_nerve_glides_for_later_count_with_their_names() -> None:
 # --- a correction at the read-back --------------------------------------------------------------
 
 def test_nee_with_a_new_choice_at_the_read_back_replaces_it() -> None:
-    events = [e for e in run_consultation([*PROFILE_B, "veertien, zeventien en twintig",
-                                           "nee, doe maar alleen veertien en twintig", "ja"])
+    events = [e for e in run_consultation(choosing(
+        PROFILE_B, "veertien, zeventien en twintig",
+        ["nee, doe maar alleen veertien en twintig", "ja"]))
               if e.get("question") in (QUESTION, None)]
     flow = [e["event"] for e in events if e["event"] in ("ask", "confirm", "reprompt", "answer")]
     assert flow == ["ask", "confirm", "confirm", "answer"]
@@ -363,9 +367,11 @@ def test_nee_with_a_new_choice_at_the_read_back_replaces_it() -> None:
 
 
 def test_a_spoken_correction_at_the_read_back() -> None:
-    spoken = [Utterance(text, 0.95, "voice")
-              for text in ("veertien zeventien", "nee doe maar alleen veertien", "ja")]
-    events = run_consultation([*VOICE_PROFILE_B, *spoken], DialogConfig(voice=True))
+    choice, correction, yes = (Utterance(text, 0.95, "voice")
+                               for text in ("veertien zeventien", "nee doe maar alleen veertien",
+                                            "ja"))
+    events = run_consultation(choosing(PROFILE_B, choice, [correction, yes]),
+                              DialogConfig(voice=True))
     confirms = [e for e in of(events, "confirm") if e["question"] == QUESTION]
     assert [c["value"] for c in confirms] == [["F14", "F17"], ["F14"]]
     assert of(events, "answer")[-1]["value"] == ["F14"]
@@ -377,13 +383,13 @@ def test_a_spoken_correction_at_the_read_back() -> None:
     ("nee, zeventien en schouderrondjes", ["F17", "F30"]),
 ])
 def test_other_corrections_at_the_read_back(correction: str, codes: list[str]) -> None:
-    events = choice_events([*PROFILE_B, "veertien", correction, "ja"])
+    events = choice_events(choosing(PROFILE_B, "veertien", [correction, "ja"]))
     assert [e["value"] for e in of(events, "confirm")] == [["F14"], codes]
     assert of(events, "answer")[-1]["value"] == codes
 
 
 def test_a_correction_that_cannot_be_taken_says_why_and_keeps_the_read_back() -> None:
-    events = choice_events([*PROFILE_A, "veertien", "nee, alleen vijfenvijftig", "ja"])
+    events = choice_events(choosing(PROFILE_A, "veertien", ["nee, alleen vijfenvijftig", "ja"]))
     first, again = of(events, "confirm")
     assert first == again  # the choice read back once more
     [reprompt] = of(events, "reprompt")
@@ -394,7 +400,8 @@ def test_a_correction_that_cannot_be_taken_says_why_and_keeps_the_read_back() ->
 
 @pytest.mark.parametrize("reply", ["nee", "nee, niet twintig", "nee, geen oefeningen"])
 def test_nee_without_a_new_choice_asks_the_choice_again(reply: str) -> None:
-    events = choice_events([*PROFILE_B, "veertien en twintig", reply, "zeventien", "ja"])
+    events = choice_events(choosing(PROFILE_B, ["veertien en twintig", "zeventien"],
+                                    [reply, "ja"]))
     flow = [e["event"] for e in events if e["event"] in ("ask", "confirm", "answer")]
     assert flow == ["ask", "confirm", "ask", "confirm", "answer"]
     assert of(events, "reprompt")[0]["reason"] == "not_confirmed"
@@ -422,7 +429,7 @@ def test_the_prompts_example_is_on_every_profiles_menu(profile: str) -> None:
 
 
 def test_profile_a_is_no_longer_offered_an_exercise_outside_its_menu() -> None:
-    events = run_consultation([*PROFILE_A, "stop"])
+    events = run_consultation(intake(PROFILE_A, {QUESTION: "stop"}, strict=True))
     ask = next(e for e in of(events, "ask") if e["question"] == QUESTION)
     assert "vijfenvijftig" not in ask["text"]
     assert ask["text"] == ("Welke oefeningen kiest u? Noem de nummers, bijvoorbeeld: één en "

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.intake.run import IntakeOutcome, run_consultation
+from assistant.intake.run import IntakeOutcome
 from assistant.output.report import REPORT_FILES, write_report
 from assistant.output.report_build import build_report
 from assistant.output.report_content import AnswerRow, Answers, Baseline, Bullets, Report, Section
@@ -27,43 +27,50 @@ from assistant.output.report_markdown import render_markdown
 from assistant.output.report_text import WIDTH, render_summary, render_text
 from assistant.records.location import new_report_dir
 from assistant.settings import PracticeSettings, save_settings
-from assistant.speech.text import ScriptedListener
 from tests.harness import (
-    AFTER_FLAGS,
     AGE,
-    CLEARED_TRAUMA,
-    GRADE_III,
-    NO_NEURO,
-    NO_RED_FLAGS,
+    CLEARED_TRAUMA_BY_ID,
+    PROFILE_ANSWERS,
     PROTOCOL,
-    SCREENED,
+    SCREENED_BY_ID,
+    intake,
     profile,
     run_intake,
 )
+from tests.intake_lines import lines
+from tests.intake_script import IntakeScript, Said
 
 DAY = date(2026, 11, 30)
 SCRIPT = "<script>alert('x')</script>"
-# profile B, the psychosocial question answered with a note that is markup, two exercises
-PROFILE_B = [*CLEARED_TRAUMA, *NO_NEURO, "fors", "twee maanden", f"nee, {SCRIPT}", "ja", "ja",
-             "vijf weken", "veertien en vijfenvijftig", "ja"]
-PROFILE_D = [*SCREENED, *GRADE_III, "een beetje", "drie weken", "ja", "nee", "nee", "F14", "ja"]
+# profile B after a trauma the rule clears, the psychosocial question answered with a note
+# that is markup, two exercises
+PROFILE_B = intake(CLEARED_TRAUMA_BY_ID, PROFILE_ANSWERS["B"], {
+    "psychosocial_dominant": f"nee, {SCRIPT}", "exercise_choice": "veertien en vijfenvijftig"},
+    strict=True)
+PROFILE_D = profile("D", {"exercise_choice": "F14"}, strict=True)
 # a spinal-cord sign, confirmed, then no deficit now (asked right after it); the duration the
 # referral asks for the letter
-REFERRAL = [*NO_RED_FLAGS[:5], "ja", "ja", "nee", *NO_RED_FLAGS[6:], *AFTER_FLAGS, "drie weken"]
-# profile A: a little impact, three weeks, improving, not recurrent; then work (or none)
-PROFILE_A = [*SCREENED, *NO_NEURO, "een beetje", "drie weken", "ja", "nee"]
-WORKS = ["ja", "nee", "geen"]  # works, not work-related, no absence
-NO_WORK = ["nee"]
-STOPPED_EARLY = ["nee", "nee, nooit gehad", "ja", "stop"]  # a note on the second red flag
+REFERRAL = intake(SCREENED_BY_ID, {"rf_spinal_cord_umn": "ja", "acute_deficit_now": "nee",
+                                   "referral_duration": "drie weken"},
+                  confirms={"rf_spinal_cord_umn": "ja"}, strict=True)
+# profile A: a little impact, three weeks, improving, not recurrent; then work (or none); the
+# input ends at the choice of exercises
+WORKS: dict[str, Said] = {"has_work": "ja", "work_related": "nee",
+                          "work_absence_weeks": "geen"}  # works, not work-related, no absence
+NO_WORK: dict[str, Said] = {"has_work": "nee"}
+# a note on the second red flag (read back, confirmed); "stop" at the third
+STOPPED_EARLY = intake({"age_years": AGE, "rf_dislocation": "nee, nooit gehad",
+                        "rf_spinal_cord_gait_hands": "stop"},
+                       confirms={"rf_dislocation": "ja"}, strict=True)
 BASELINE = Baseline(7, (6, 7, 8), ("traplopen", "autorijden", "lezen"))
 SETTINGS = PracticeSettings(therapist="Sam de Vries", practice="Fysio & Co <Utrecht>",
                             agb="04123456", phone="030 123 45 67")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def outcome_of(inputs: list[str], *, age: str = AGE) -> IntakeOutcome:
-    """A whole intake: the age first, then `inputs`."""
-    outcome = run_consultation(PROTOCOL, ScriptedListener([age, *inputs]), [])
+def outcome_of(inputs: IntakeScript) -> IntakeOutcome:
+    """A whole intake answered by `inputs`, to its result."""
+    outcome, _ = run_intake(inputs)
     assert outcome.consultation.result is not None
     return outcome
 
@@ -182,7 +189,7 @@ def test_the_written_report_html_is_the_rendered_report_and_private(tmp_path: Pa
 
 
 def test_an_unfinished_intake_is_marked_and_keeps_its_answers() -> None:
-    outcome = run_consultation(PROTOCOL, ScriptedListener([AGE, *STOPPED_EARLY]), [])
+    outcome, _ = run_intake(STOPPED_EARLY)
     report = report_of(outcome)
     assert not report.complete and render_summary(report) == ""
     for kind, text in three(report).items():
@@ -198,9 +205,10 @@ def test_a_new_report_folder_never_reuses_a_name(tmp_path: Path) -> None:
     assert stat.S_IMODE(first.stat().st_mode) == 0o700
 
 
-def typed(lines: list[str]) -> str:
-    """What is typed at the intake: the age first, then `lines`."""
-    return "\n".join([AGE, *lines]) + "\n"
+def typed(inputs: IntakeScript, *after: str) -> str:
+    """What is typed at the intake answered by `inputs`, the age first; then the lines `after`
+    (what the command asks after the intake)."""
+    return "\n".join([*lines(inputs), *after]) + "\n"
 
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -213,9 +221,9 @@ def reports_root() -> Path:
 
 
 def test_the_intake_ends_with_a_summary_and_writes_to_the_data_folder() -> None:
-    lines = typed([*PROFILE_B, "nee"])  # no baseline measurement now
+    stdin = typed(PROFILE_B, "nee")  # no baseline measurement now
     done = cli("intake", "--text", "--mute", "--patient", "P-7", "--date", "2026-11-30",
-               stdin=lines)
+               stdin=stdin)
     assert done.returncode == 0, done.stderr
     assert "## " not in done.stdout and "| Vraag |" not in done.stdout  # no Markdown report
     tail = done.stdout.split("Uitkomst:")[1]
@@ -227,7 +235,7 @@ def test_the_intake_ends_with_a_summary_and_writes_to_the_data_folder() -> None:
         [*REPORT_FILES, "findings.json", "result.json", "oefenblad.html"])
     assert "Patiënt: P-7" in (folder / "report.md").read_text("utf-8")
     again = cli("intake", "--text", "--mute", "--patient", "P-7", "--date", "2026-11-30",
-                stdin=lines)
+                stdin=stdin)
     assert again.returncode == 0, again.stderr
     assert (reports_root() / "2026-11-30_P-7-2" / "report.html").exists()
     assert json.loads((folder / "result.json").read_text("utf-8"))["profile"] == "B"
@@ -320,7 +328,7 @@ def test_the_d_summary_says_to_contact_the_gp() -> None:
 # --- version 3: no empty therapy lists, a minor, someone without work -------------------------
 
 def test_profile_a_prints_only_the_recommended_therapy() -> None:
-    outcome = outcome_of([*PROFILE_A, *WORKS])
+    outcome = outcome_of(profile("A", WORKS, strict=True))
     result = outcome.consultation.result
     assert result is not None and result.profile == "A"
     assert not result.consider and not result.discouraged
@@ -334,7 +342,7 @@ def test_profile_a_prints_only_the_recommended_therapy() -> None:
 
 
 def test_a_minors_conclusion_says_so_first() -> None:
-    outcome = outcome_of([*PROFILE_A, *WORKS], age="17")
+    outcome = outcome_of(profile("A", WORKS, {"age_years": "17"}, strict=True))
     result = outcome.consultation.result
     assert result is not None and result.cautions[:1] == ("minor",)
     report = report_of(outcome)
@@ -345,13 +353,13 @@ def test_a_minors_conclusion_says_so_first() -> None:
         words = flat(text)
         assert "Jonger dan 18 (17 jaar): de richtlijn is geschreven voor volwassenen" in words, \
             kind
-    assert "Jonger dan 18" not in flat(render_text(report_of(outcome_of([*PROFILE_A, *WORKS])))
-                                       )  # an adult's report does not
+    adult = outcome_of(profile("A", WORKS, strict=True))
+    assert "Jonger dan 18" not in flat(render_text(report_of(adult)))  # an adult's report does not
 
 
 def test_without_work_there_is_no_line_about_working() -> None:
-    working = outcome_of([*PROFILE_A, *WORKS])
-    idle = outcome_of([*PROFILE_A, *NO_WORK])
+    working = outcome_of(profile("A", WORKS, strict=True))
+    idle = outcome_of(profile("A", NO_WORK, strict=True))
     assert idle.consultation.findings.has_work is False
     assert "Blijf werken" in flat(render_text(report_of(working)))  # the line exists
     for kind, text in three(report_of(idle)).items():
@@ -366,5 +374,5 @@ def test_a_precaution_is_named_in_the_conclusion_of_every_report() -> None:
     name = PROTOCOL.precaution_name("anticoagulants")
     for kind, text in three(report_of(outcome)).items():
         assert f"Voorzorgen: {name}" in flat(text), kind
-    plain = outcome_of([*PROFILE_A, *WORKS])  # no precaution: no such line
+    plain = outcome_of(profile("A", WORKS, strict=True))  # no precaution: no such line
     assert "Voorzorgen" not in render_text(report_of(plain))

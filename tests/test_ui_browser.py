@@ -22,7 +22,8 @@ import pytest
 from assistant.protocol import load_protocol
 from assistant.ui.server import Screen, running
 from tests import ui_loopback as loopback
-from tests.harness import red_flag_questions
+from tests.harness import SCREENED_BY_ID, intake, profile, red_flag_questions
+from tests.intake_lines import lines, rehearse
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -31,7 +32,6 @@ REBOUND = "rebound.test"  # a name that resolves to 127.0.0.1, as after DNS rebi
 WAIT = 15.0  # s for anything to show on the page
 PROTOCOL = load_protocol()
 RED_FLAGS = len(red_flag_questions(47))  # asked of a 47-year-old (no '50+' signs)
-PRECAUTIONS = len([q for q in PROTOCOL.questions if q.section == "precautions"])
 
 
 def _browser_missing() -> str | None:
@@ -246,16 +246,17 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     assert page.find("#question-panel").get_attribute("class").count("confirming")
     shot(driver, "3-confirm")
     page.click("nee")  # not confirmed: the question again
-    for _ in range(RED_FLAGS + PRECAUTIONS + 1 + 3):  # the red flags, precautions, trauma, arm
-        page.click("nee")
-    page.click("een beetje")
-    page.type("drie weken")
-    page.click("ja")  # improving
-    page.click("nee")  # not recurrent
-    until(lambda: page.find("#menu-panel").is_displayed() or page.find("#buttons").text,
-          "the next question")
-    if not page.find("#menu-panel").is_displayed():
-        page.click("nee")  # no work
+    # from the first red flag on, profile A (improving, not recurrent, no work) as the dialog
+    # run in process is answered: each answer clicked, the duration typed
+    profile_a = rehearse(profile("A", strict=True))
+    for (_, question), text in list(zip(profile_a.listened, profile_a.said, strict=True))[1:]:
+        if question == "exercise_choice":
+            break
+        assert isinstance(text, str), (question, text)
+        if question == "weeks_since_onset":
+            page.type(text)
+        else:
+            page.click(text)
     until(lambda: page.find("#menu-panel").is_displayed(), "the menu")
     until(lambda: page.find("#result-panel").is_displayed(), "the result")
     headline = page.text("#result-headline")
@@ -457,19 +458,23 @@ def test_a_reprompt_stays_with_the_question_and_a_provisional_plan_stands_out(
     answer list shows its labels, not one letter of them."""
     from selenium.webdriver.common.by import By
 
-    from tests.harness import AFTER_FLAGS, NO_NEURO, RED_FLAG_QUESTIONS
+    from tests.harness import END_AT_CHOICE, PROFILE_B_NOT_WORKING
 
+    # screened but for the infection (not ruled out), then profile B without work
+    doubted = intake(SCREENED_BY_ID, PROFILE_B_NOT_WORKING, END_AT_CHOICE,
+                     {"rf_infection": ["weet ik niet", "niet getest"]}, strict=True)
+    typed = lines(doubted)
+    infection = rehearse(doubted).listened.index(("ask", "rf_infection"))
+    assert typed[infection:infection + 2] == ["weet ik niet", "niet getest"]
     page = Live(driver)
     driver.get(screen.url)
     page.find("#start-intake").click()
     until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
-    infection = RED_FLAG_QUESTIONS.index("rf_infection")
     with loopback.client(base_url=f"http://{screen.keys.host}",
                          follow_redirects=True) as client:
         assert client.get(screen.url).status_code == 200
-        _answer(client, screen.keys, "47")  # the age first
-        for _ in range(infection):
-            _answer(client, screen.keys, "nee")
+        for text in typed[:infection]:  # the age first, then the red flags before it
+            _answer(client, screen.keys, text)
         _answer(client, screen.keys, "weet ik niet")
         until(lambda: page.find("#reprompt").is_displayed(), "the reason shown")
         time.sleep(0.3)  # the question asked again after the reprompt: the reason stays
@@ -478,8 +483,7 @@ def test_a_reprompt_stays_with_the_question_and_a_provisional_plan_stands_out(
         shot(driver, "12-reprompt")
         _answer(client, screen.keys, "niet getest")
         until(lambda: not page.find("#reprompt").is_displayed(), "the next question, clean")
-        for text in [*["nee"] * (len(RED_FLAG_QUESTIONS) - infection - 1), *AFTER_FLAGS,
-                     *NO_NEURO, "fors", "twee maanden", "nee", "nee"]:
+        for text in typed[infection + 2:]:
             _answer(client, screen.keys, text)
         until(lambda: page.find("#result-panel").is_displayed(), "the result")
     banner = page.find("#result-provisional")
@@ -507,14 +511,14 @@ def test_an_emergency_is_said_first_in_red_above_the_result(driver: Any,
     driver.get(screen.url)
     page.find("#start-intake").click()
     until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
-    brainstem = red_flag_questions(52).index("rf_vascular_brainstem")
+    # 52 years old; the sign (read back, confirmed), a deficit now (read back, confirmed)
+    emergency = intake({"age_years": "52",
+                        "rf_vascular_brainstem": "ja, ziet dubbel sinds gisteren",
+                        "acute_deficit_now": "ja"}, strict=True)
     with loopback.client(base_url=f"http://{screen.keys.host}",
                          follow_redirects=True) as client:
         assert client.get(screen.url).status_code == 200
-        _answer(client, screen.keys, "52")
-        for _ in range(brainstem):
-            _answer(client, screen.keys, "nee")
-        for text in ("ja, ziet dubbel sinds gisteren", "ja", "ja", "ja"):  # sign, deficit now
+        for text in lines(emergency):
             _answer(client, screen.keys, text)
         until(lambda: page.find("#result-panel").is_displayed(), "the result")
     banner = page.find("#result-emergency")
