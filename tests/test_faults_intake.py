@@ -177,3 +177,33 @@ def test_the_event_log_never_replaces_the_lock_key(capsys: pytest.CaptureFixture
                          monkeypatch, TYPED)
     assert code == 2 and str(db) in one_line(err) and out == ""
     assert key.read_bytes() == before
+
+
+def test_a_findings_file_intake_holds_the_patients_lock_and_leaves_a_live_one_resumable(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`intake --answers` stores an intake of the patient: it takes the patient's lock (one
+    running intake per patient), and an interrupted live intake of the same patient that day
+    stays resumable (a journal of events is never taken for one stored without its mark: the
+    hostile review of issue 24)."""
+    from tests.findings_cases import findings
+
+    answers = tmp_path / "f.json"
+    answers.write_text(json.dumps(findings()), encoding="utf-8")
+    code, _, _ = run(["intake", "--text", "--mute", "--patient", "AS1"], capsys, monkeypatch,
+                     "\n".join(TYPED.splitlines()[:6]) + "\n")
+    assert code == 1  # stopped, its answers kept
+    held = hold_intake_lock(db_path(), "patient:AS1", "de intake van patiënt 'AS1'")
+    try:
+        code, _, err = run(["intake", "--answers", str(answers), "--mute", "--patient", "AS1",
+                            "--report", str(tmp_path / "r")], capsys, monkeypatch)
+        assert code == 2 and "loopt al" in one_line(err)
+    finally:
+        held.release()
+    code, _, _ = run(["intake", "--answers", str(answers), "--mute", "--patient", "AS1",
+                      "--report", str(tmp_path / "r")], capsys, monkeypatch)
+    assert code == 0
+    code, out, err = run(["intake", "--text", "--mute", "--patient", "AS1", "--yes"], capsys,
+                         monkeypatch)
+    assert "al opgeslagen" not in out + err
+    assert "Intake wordt hervat (6 antwoorden)" in out and code == 1

@@ -220,7 +220,7 @@ def test_a_journal_that_does_not_fit_says_how_to_start_a_new_intake() -> None:
         raise JournalMismatch("onbekende regel in het dagboek")
     assert records.abandoned
     said(refused.value,
-         "--resume: onbekende regel in het dagboek; het dagboek is onveranderd apart gezet in "
+         "onbekende regel in het dagboek; het dagboek is onveranderd apart gezet in "
          "het gegevensbestand; start een nieuwe intake met './assistant.sh intake --patient P-7 "
          "--db /x/r.db'",
          "onbekende regel in het dagboek; het dagboek is onveranderd apart gezet in het "
@@ -229,6 +229,26 @@ def test_a_journal_that_does_not_fit_says_how_to_start_a_new_intake() -> None:
         raise JournalMismatch("onbekende regel in het dagboek")
     assert cli_text(anonymous.value).endswith("; start een nieuwe intake met './assistant.sh "
                                               "intake'")
+
+
+def test_a_stored_intake_whose_journal_does_not_fit_is_not_started_again() -> None:
+    """The intake is in the records, only its report was not written: a journal that no longer
+    replays cannot rebuild the report, and a new intake would be a second one. The line says
+    so and points at the stored intake (the hostile review)."""
+    records = _Mismatched()
+    records.stored = True
+    with pytest.raises(UsageError) as refused, keeping_answers(cast(IntakeRecords, records),
+                                                               None):
+        raise JournalMismatch("onbekende regel in het dagboek")
+    assert records.abandoned
+    said(refused.value,
+         "de opgeslagen intake kan niet opnieuw worden opgebouwd voor het verslag: onbekende "
+         "regel in het dagboek; het dagboek is onveranderd apart gezet in het "
+         "gegevensbestand; de intake zelf staat in het dossier. Bekijk hem met "
+         "'./assistant.sh history --patient P-7'",
+         "de opgeslagen intake kan niet opnieuw worden opgebouwd voor het verslag: onbekende "
+         "regel in het dagboek; het dagboek is onveranderd apart gezet in het "
+         "gegevensbestand; de intake zelf staat in het dossier")
 
 
 def test_a_model_that_is_not_dutch_and_one_that_is_not_there(tmp_path: Path) -> None:
@@ -244,3 +264,16 @@ def test_a_model_that_is_not_dutch_and_one_that_is_not_there(tmp_path: Path) -> 
         locate_model(tmp_path / "nope", models_dir=None)
     said(missing.value, f"--model: map {tmp_path / 'nope'} bestaat niet",
          f"map {tmp_path / 'nope'} bestaat niet")
+
+
+def test_a_command_in_a_hint_can_be_typed_as_it_is_shown() -> None:
+    """An id that starts with a dash is given as --patient=ID (argparse would take it for a
+    flag), and a records file with a space is quoted (the hostile review)."""
+    from assistant.cli.hints import intake_command
+
+    assert intake_command(Advice(Hint.RESUME, patient="-a1")).endswith(
+        "intake --patient=-a1")
+    assert intake_command(Advice(Hint.RESUME, patient="P-1", db=Path("/tmp/my dir/x.db"))
+                          ).endswith('intake --patient P-1 --db "/tmp/my dir/x.db"')
+    assert intake_command(Advice(Hint.RESUME, db=Path("/tmp/x.db"))).endswith(
+        "intake --resume --db /tmp/x.db")

@@ -18,6 +18,7 @@ import pytest
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's TestClient on httpx: a deprecation notice
 
+from assistant.intake.filing import UNFINISHED
 from assistant.ui.server import running
 from tests import ui_loopback as loopback
 from tests.harness import (
@@ -370,6 +371,23 @@ def test_the_report_folder_is_written_and_again_with_the_baseline(page: Page) ->
     printed = page.client.get("/report").text
     assert printed == (folder / "report.html").read_text(encoding="utf-8")
     assert len(list(folder.parent.iterdir())) == 1  # one folder for one intake
+    assert not (folder / UNFINISHED).exists()  # complete once the baseline is taken
+
+
+def test_the_report_shown_before_the_baseline_stays_marked_unfinished(page: Page) -> None:
+    """While the baseline is offered, the report folder written for the page keeps its
+    unfinished mark: a screen killed now leaves a folder the next start completes, not a
+    complete one beside which it writes a second (the hostile review)."""
+    page.post("/api/intake", {"patient": "P-0303"})
+    page.say(*PROFILE_A, *CHOOSE)
+    messages = page.wait(lambda m: any(x["type"] == "report" for x in m)
+                         and open_prompt(m) is not None)
+    folder = Path(next(m["folder"] for m in messages if m["type"] == "report"))
+    assert (folder / "report.html").is_file() and (folder / UNFINISHED).exists()
+    page.say("nee")  # no baseline now
+    page.wait(ended)
+    assert not (folder / UNFINISHED).exists()
+    assert len(list(folder.parent.iterdir())) == 1
 
 
 def test_a_new_intake_never_resumes_an_interrupted_one_unasked(tmp_path: Path) -> None:

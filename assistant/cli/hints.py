@@ -30,17 +30,17 @@ class CommandLine:
             case Hint.ADD_AGAIN:
                 return "voeg --again toe"
             case Hint.WITH_PATIENT:
-                return f"met --patient {advice.patient}"
+                return f"met {patient_flag(advice.patient)}"
             case Hint.RESUME:
                 return f"ga verder met '{intake_command(advice)}'"
             case Hint.RESTART:
                 return f"start '{intake_command(advice)}' opnieuw"
             case Hint.START_NEW:
-                who = f" --patient {advice.patient}" if advice.patient is not None else ""
-                where = f" --db {advice.db}" if advice.db is not None else ""
-                return f"start een nieuwe intake met '{command(f'intake{who}{where}')}'"
+                who = f" {patient_flag(advice.patient)}" if advice.patient is not None else ""
+                return f"start een nieuwe intake met '{command(f'intake{who}{_db(advice)}')}'"
             case Hint.SEE_HISTORY:
-                return f"Bekijk hem met '{command(f'history --patient {advice.patient}')}'"
+                history = f"history {patient_flag(advice.patient)}"
+                return f"Bekijk hem met '{command(history)}'"
             case Hint.CHOOSE_CODES:
                 return "kies ze met --codes"
             case Hint.OMIT_PORT:
@@ -54,9 +54,24 @@ class CommandLine:
 def intake_command(advice: Advice) -> str:
     """The command that continues (or finishes) the intake of `advice`: by the patient's id, or
     `--resume` for the one without an id; with `--db` when a records file was given."""
-    who = f"--patient {advice.patient}" if advice.patient is not None else "--resume"
-    where = f" --db {advice.db}" if advice.db is not None else ""
-    return command(f"intake {who}{where}")
+    who = patient_flag(advice.patient) if advice.patient is not None else "--resume"
+    return command(f"intake {who}{_db(advice)}")
+
+
+def patient_flag(patient: str | None) -> str:
+    """`--patient P`, typed as it stands: `--patient=-a1` for an id that starts with a dash
+    (argparse would take `-a1` for a flag)."""
+    return f"--patient={patient}" if str(patient).startswith("-") else f"--patient {patient}"
+
+
+def _db(advice: Advice) -> str:
+    """` --db PATH` when a records file was given; in double quotes when the path holds a
+    space or a character a shell would take (they work in bash, PowerShell and cmd alike)."""
+    if advice.db is None:
+        return ""
+    path = str(advice.db)
+    plain = path and all(c.isalnum() or c in "/\\._-:+@%=,~" for c in path)
+    return f" --db {path}" if plain else f' --db "{path}"'
 
 
 def cli_text(exc: AssistantError) -> str:

@@ -33,7 +33,7 @@ from assistant.cli.common import (
     voice_listener,
 )
 from assistant.cli.exercises import parse_codes
-from assistant.cli.hints import cli_text, intake_command
+from assistant.cli.hints import cli_text, intake_command, patient_flag
 from assistant.cli.settings import how_to_set
 from assistant.dialog.answers_file import FindingsAnswerer
 from assistant.dialog.events import Emit
@@ -199,7 +199,7 @@ def _warn_same_day(flow: IntakeFlow) -> None:
         return
     print(f"Let op: patiënt {earlier.patient} heeft al een intake van "
           f"{earlier.date.isoformat()}{_stored_at(earlier.created)}; deze wordt een tweede "
-          f"(zie '{command(f'history --patient {earlier.patient}')}').", file=sys.stderr)
+          f"(zie '{command(f'history {patient_flag(earlier.patient)}')}').", file=sys.stderr)
 
 
 def _stored_at(created: str) -> str:

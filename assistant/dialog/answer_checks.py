@@ -11,7 +11,7 @@ from assistant.dialog.numbers import word_value
 from assistant.dialog.phrases import display_value
 from assistant.dialog.readings import Understood
 from assistant.protocol.dialog_texts import IntakeTexts
-from assistant.protocol.findings import UNKNOWN, Findings, Value
+from assistant.protocol.findings import MAX_AGE, MAX_WEEKS, UNKNOWN, Findings, Value
 from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.text import WEEKS_PER_YEAR, format_date, normalise
 
@@ -20,21 +20,35 @@ ROUNDING: Final = 0.15  # two durations said in round numbers ('een maand', 'vie
 
 
 def typed_value(question: Question, value: object) -> Value:
-    """`value` as an answer to `question` holds it, when it has that form: a yes/no true or
-    false, a duration (weeks) or an age (years) a finite number ≥ 0 (as a float), a choice a
-    word; each may be 'unknown' (a doubt). TypeError otherwise. For answers not heard but
-    typed: a journal's (resume) or a findings file's (intake --answers)."""
+    """`value` as an answer to `question` holds it, when the live dialog could have taken it:
+    a yes/no true or false; a duration 0..MAX_WEEKS weeks and an age 0..MAX_AGE whole years
+    (as a float); a choice one of the question's choices; 'unknown' (a doubt) only where the
+    question records doubt. TypeError otherwise. For answers not heard but typed: a journal's
+    (resume) or a findings file's (intake --answers)."""
     kind = question.type
-    if value == UNKNOWN:
+    if value == UNKNOWN and question.doubt_recorded:
         return UNKNOWN
     if kind is AnswerType.YES_NO and isinstance(value, bool):
         return value
     if (kind in (AnswerType.DURATION, AnswerType.AGE) and isinstance(value, int | float)
-            and not isinstance(value, bool) and math.isfinite(value) and value >= 0):
+            and not isinstance(value, bool) and _number_fits(kind, value)):
         return float(value)
-    if kind is AnswerType.CHOICE and isinstance(value, str):
+    if kind is AnswerType.CHOICE and isinstance(value, str) and value in dict(question.choices):
         return value
     raise TypeError(f"{question.id}: {value!r}")
+
+
+def _number_fits(kind: AnswerType, value: float) -> bool:
+    """A duration (weeks) or an age (whole years) in the range the dialog takes."""
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+    if not math.isfinite(number) or number < 0:
+        return False
+    if kind is AnswerType.AGE:
+        return number.is_integer() and number <= MAX_AGE
+    return number <= MAX_WEEKS
 
 
 def bare_number(text: str) -> bool:

@@ -37,14 +37,17 @@ class FiledReport:
 def file_report(protocol: Protocol, outcome: IntakeOutcome, *, day: date, patient: str | None,
                 baseline: Baseline | None, settings: PracticeSettings | None,
                 given: Findings | None = None, folder: Path | None = None,
-                kept: bool = False, again: Advice | None = None) -> FiledReport:
+                kept: bool = False, again: Advice | None = None,
+                final: bool = True) -> FiledReport:
     """Build the intake's report and write it (report.html, .txt, .md, the JSON files and the
     sheet) into `folder`, or else into a new folder in the user's data folder, never over an
     earlier report (but into this patient's folder of `day` that a cut-off write left
     unfinished: `unfinished_report`). An intake that stopped goes to the data folder only
     when no journal keeps its answers (`kept`) and it has any. OutputError naming the folder
     when writing fails; `again`, how to write it later (Hint.RESTART: the intake is stored, its
-    journal open), is said in it."""
+    journal open), is said in it. Not `final` (the screen's report shown before the baseline
+    is taken): the folder keeps its UNFINISHED mark, so a run cut off before the final write
+    is completed in the same folder, never in a second one."""
     consultation = outcome.consultation
     chosen, result = outcome.chosen_exercises, consultation.result
     report = build_report(protocol=protocol, answers=outcome.answers,
@@ -76,7 +79,8 @@ def file_report(protocol: Protocol, outcome: IntakeOutcome, *, day: date, patien
                      result=result, chosen=chosen, sheet=sheet,
                      frequencies=outcome.exercise_frequencies)
         _sweep(folder)
-        (folder / UNFINISHED).unlink()  # last: the report is complete
+        if final:
+            (folder / UNFINISHED).unlink()  # last: the report is complete
     except OSError as exc:
         what = "kan" if given_folder else "kan het verslag"
         raise OutputError(f"{what} niet schrijven in {folder}: {os_reason(exc)}",

@@ -254,11 +254,13 @@ class IntakeFlow:
 
     def file(self, outcome: IntakeOutcome, *, settings: PracticeSettings | None,
              baseline: Baseline | None, given: Findings | None = None,
-             folder: Path | None = None, again: Advice | None = None) -> FiledReport:
-        """Write the report (intake/filing.file_report) for this intake's day and patient."""
+             folder: Path | None = None, again: Advice | None = None,
+             final: bool = True) -> FiledReport:
+        """Write the report (intake/filing.file_report) for this intake's day and patient;
+        not `final`: a report shown before the baseline, completed by a later write."""
         return file_report(self.protocol, outcome, day=self.day, patient=self.patient,
                            baseline=baseline, settings=settings, given=given, folder=folder,
-                           kept=self.kept, again=again)
+                           kept=self.kept, again=again, final=final)
 
     def done(self) -> None:
         """The report is written: a stored intake's journal is closed."""

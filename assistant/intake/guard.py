@@ -54,8 +54,13 @@ def keeping_answers(records: IntakeRecords | None, db: Path | None) -> Iterator[
             except RecordsError:
                 pass  # still open, still whole: nothing is erased either way
         patient = records.patient if records is not None else None
-        raise UsageError(exc, f"; {aside}", Advice(Hint.START_NEW, patient=patient, db=db),
-                         option="resume") from None
+        if records is not None and records.stored and patient is not None:
+            # the intake is in the records already: a new one would be a second
+            raise UsageError("de opgeslagen intake kan niet opnieuw worden opgebouwd voor het "
+                             "verslag: ", exc, f"; {aside}; de intake zelf staat in het dossier",
+                             Advice(Hint.SEE_HISTORY, patient=patient, lead=". ")) from None
+        raise UsageError(exc, f"; {aside}", Advice(Hint.START_NEW, patient=patient, db=db)
+                         ) from None
     except KeyboardInterrupt:
         if records is not None and records.stored and not records.closed:
             raise IntakeStopped("de intake is opgeslagen, het verslag nog niet",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 
 from assistant.dialog.consultation import AnswerRecord
 from assistant.dialog.events import (
@@ -79,10 +79,11 @@ def journal_events(entries: Sequence[Mapping[str, Any]]) -> list[JournalEvent]:
             event = (event_from_json(entry) if "event" in entry
                      else _earlier_entry(entry, standing))
         except (KeyError, TypeError, ValueError):
-            raise JournalMismatch(f"een regel van de verkeerde vorm in het dagboek: {entry!r}"
+            raise JournalMismatch(f"een regel van de verkeerde vorm in het dagboek: "
+                                  f"{shown_entry(entry)}"
                                   ) from None
         if not isinstance(event, Answer | Back | Stored):
-            raise JournalMismatch(f"onbekende regel in het dagboek: {entry!r}")
+            raise JournalMismatch(f"onbekende regel in het dagboek: {shown_entry(entry)}")
         if isinstance(event, Answer) and event.question == CHOICE_QUESTION:
             event = _checked_choice(event, entry)
         elif isinstance(event, Answer):
@@ -123,6 +124,16 @@ def _earlier_entry(entry: Mapping[str, Any], standing: Sequence[str]) -> Journal
     raise ValueError(f"onbekende soort {kind!r}")
 
 
+SHOWN_ENTRY: Final = 120  # characters of a journal entry quoted in a message
+
+
+def shown_entry(entry: object) -> str:
+    """A journal entry as a message quotes it: its repr, cut to SHOWN_ENTRY characters (an entry
+    edited by hand can be megabytes)."""
+    text = repr(entry)
+    return text if len(text) <= SHOWN_ENTRY else f"{text[:SHOWN_ENTRY]}…"
+
+
 def _checked_choice(event: Answer, entry: Mapping[str, Any]) -> Answer:
     """The choice of exercises with its codes and frequencies as words (JournalMismatch
     otherwise)."""
@@ -130,7 +141,8 @@ def _checked_choice(event: Answer, entry: Mapping[str, Any]) -> Answer:
         return replace(event, value=[_word(code) for code in _list(event.value)],
                        frequencies=_frequencies(event.frequencies))
     except TypeError:
-        raise JournalMismatch(f"een regel van de verkeerde vorm in het dagboek: {entry!r}"
+        raise JournalMismatch(f"een regel van de verkeerde vorm in het dagboek: "
+                              f"{shown_entry(entry)}"
                               ) from None
 
 

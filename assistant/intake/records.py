@@ -125,11 +125,12 @@ class IntakeRecords:
         store = Store.open(path)
         lock: FileLock | None = None
         try:
-            if not journaled:
-                return cls(store, patient, day, None)
-            if patient is not None:  # before looking: one running intake per patient
+            if patient is not None:  # before looking: one running intake per patient (one
+                # from a findings file too: it stores an intake of the patient)
                 lock = hold_intake_lock(path, f"patient:{patient}",
                                         f"de intake van patiënt '{patient}'")
+            if not journaled:
+                return cls(store, patient, day, None, lock=lock)
             found = store.journal_find_open(patient) if resume or patient else None
             if found is None and resume:
                 who = f"patiënt '{patient}'" if patient else "een intake zonder patiënt-id"
@@ -143,9 +144,10 @@ class IntakeRecords:
                 if lock is None:
                     lock = hold_intake_lock(path, f"journal:{found.id}", "deze intake")
                 mark = store.journal_stored_entry(found.id)
-                if mark is None:  # stored, not marked: an earlier version's journal
-                    _not_stored_already(store, found)
                 entries = store.journal_entries(found.id)
+                if mark is None and not any("event" in entry for entry in entries):
+                    _not_stored_already(store, found)  # an earlier version's journal: stored
+                    # without its mark? (a journal of events always gets its mark)
                 journal = IntakeJournal(store, found.id)
                 stored_id = mark.get("consultation") if mark is not None else None
                 return cls(store, found.patient, found.date, journal, entries, found, lock=lock,

@@ -11,6 +11,7 @@ from assistant.dialog.consultation import Consultation, DialogConfig
 from assistant.dialog.events import Answer, Back, JournalEvent, Stored
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.errors import JournalMismatch
+from assistant.intake.journal import shown_entry
 from assistant.intake.records import IntakeRecords
 from assistant.protocol.model import Protocol
 
@@ -38,27 +39,43 @@ def replay(consultation: Consultation, events: Sequence[JournalEvent]) -> Chosen
     """Apply a journal's events (journal_events) to a started consultation (whose output goes
     nowhere yet); return the exercises chosen with the frequencies changed, if the journal got
     that far. A last `stored` (the intake was stored: Store.finish_intake) adds nothing.
-    JournalMismatch when the journal does not fit this protocol, or a value has the wrong
-    type (edited by hand, another version)."""
+    JournalMismatch when the journal does not fit this protocol, or anything in it could not
+    have been given live (a value out of range, a choice before the result or outside its
+    menu: edited by hand, another version): such a journal is set aside intact."""
     chosen: Chosen | None = None
     for number, event in enumerate(events, 1):
         try:
             if isinstance(event, Answer) and event.question == CHOICE_QUESTION:
-                chosen = tuple(event.value), dict(event.frequencies)  # checked when read
+                chosen = _checked_choice(consultation, event)
             elif isinstance(event, Answer):
                 consultation.restore(event.question, event.heard, event.value, event.note)
             elif isinstance(event, Back):
                 _check_back(consultation, event)
                 consultation.undo()
             elif not (isinstance(event, Stored) and number == len(events)):
-                raise JournalMismatch(f"onbekende regel in het dagboek: {event.to_json()!r}")
+                raise JournalMismatch(f"onbekende regel in het dagboek: "
+                                      f"{shown_entry(event.to_json())}")
         except JournalMismatch:
             raise
-        except (KeyError, TypeError, ValueError, AttributeError, AssertionError):
-            # the dialog trips over an entry it was never given live: the entry's fault
+        except Exception:  # the dialog trips over an entry it was never given live
             raise JournalMismatch(f"een regel van de verkeerde vorm in het dagboek: "
-                                  f"{event.to_json()!r}") from None
+                                  f"{shown_entry(event.to_json())}") from None
     return chosen
+
+
+def _checked_choice(consultation: Consultation, event: Answer) -> Chosen:
+    """The journaled choice of exercises, when it could have been made live: after the
+    result, its codes in the result's menu, each changed frequency one the choice offers for
+    one of them (JournalMismatch otherwise)."""
+    result = consultation.result
+    codes = tuple(event.value)
+    offered = consultation.protocol.library.choice.frequencies
+    if (result is None or not set(codes) <= {*result.exercises, *result.exercises_if_insufficient}
+            or any(code not in codes or words not in offered
+                   for code, words in event.frequencies.items())):
+        raise JournalMismatch(f"een keuze van oefeningen die zo niet gemaakt kan zijn: "
+                              f"{shown_entry(event.to_json())}")
+    return codes, dict(event.frequencies)
 
 
 def check_replay(protocol: Protocol, events: Sequence[JournalEvent],

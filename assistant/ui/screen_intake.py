@@ -132,10 +132,12 @@ class ScreenIntake:
                 outcome = flow.run(listener, sinks, config)
                 self.state.outcome = outcome
                 flow.store(outcome)
-                written = self._publish_report(flow, outcome)
+                # shown while the baseline is offered; its folder stays marked unfinished, so
+                # a run cut off now completes it there (filing.UNFINISHED), not in a second one
+                written = self._publish_report(flow, outcome, final=False)
                 flow.take_baseline(outcome, listener, Fanout(sinks))
                 baseline = flow.measured()
-                if baseline is not None:  # the report again, with the baseline
+                if baseline is not None or self.state.folder is not None:  # complete, with it
                     written = self._publish_report(flow, outcome, baseline)
                 self._done(flow, written)
         if flow.stopped_with_answers(outcome):
@@ -222,19 +224,19 @@ class ScreenIntake:
 
     def _publish_report(self, flow: IntakeFlow, outcome: IntakeOutcome,
                         baseline: Baseline | None = None, *,
-                        finished: str | None = None) -> bool:
+                        finished: str | None = None, final: bool = True) -> bool:
         """Write the intake's report folder as `assistant intake` does (a new folder, then the
-        same one again once the baseline is measured), keep report.md and report.html to show
-        and print, and tell the pages it is ready and where it went. Whether it was written
-        (or, by the rule of file_report, needed no folder). `finished`: whose stored intake's
-        report a later start writes."""
+        same one again, `final`, once the baseline is taken), keep report.md and report.html to
+        show and print, and tell the pages it is ready and where it went (once per folder).
+        Whether it was written (or, by the rule of file_report, needed no folder). `finished`:
+        whose stored intake's report a later start writes."""
         consultation = outcome.consultation
         settings = self._settings()
         folder: Path | None = None
         try:
             try:
                 filed = flow.file(outcome, settings=settings, baseline=baseline,
-                                  folder=self.state.folder)
+                                  folder=self.state.folder, final=final)
                 report, folder, written = filed.report, filed.folder, True
             except AssistantError as exc:  # not written: still shown and printable
                 written = False
@@ -249,7 +251,7 @@ class ScreenIntake:
         except Exception as exc:  # the intake is stored all the same: that comes first
             self.notice(f"Het verslag kon niet worden gemaakt: {describe(exc)}.")
             return False
-        if folder is not None:
+        if folder is not None and folder != self.state.folder:
             self.state.folder = folder
             self.notice(f"{finished} was al opgeslagen; het verslag is nu geschreven in "
                         f"{folder}" if finished is not None else f"Verslag bewaard in {folder}")
