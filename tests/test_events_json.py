@@ -18,11 +18,14 @@ from assistant.dialog.events import (
     Back,
     BaseEvent,
     Confirm,
+    Heard,
+    Hold,
     Menu,
     MenuItem,
     ResultEvent,
     Say,
     Stored,
+    Tempo,
     event_from_json,
 )
 
@@ -31,7 +34,11 @@ JSON_SCALARS = (st.none() | st.booleans() | st.integers(-10**6, 10**6)
 JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.lists(inner, max_size=3)
                            | st.dictionaries(st.text(max_size=8), inner, max_size=3),
                            max_leaves=8)
+FINITE = st.floats(allow_nan=False, allow_infinity=False)  # NaN is never equal to itself
 OVERRIDES: dict[type[BaseEvent], dict[str, Any]] = {
+    Heard: {"confidence": FINITE},
+    Hold: {"seconds": FINITE},
+    Tempo: {"tempo": FINITE},
     Answer: {"value": JSON_VALUES},
     Confirm: {"value": JSON_VALUES},
     ResultEvent: {"result": st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=4)},
