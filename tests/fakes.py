@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -101,3 +102,18 @@ class MemorySource:
 
     def close(self) -> None:
         self.audio = b""
+
+
+class MemoryJournal:
+    """A journal store in memory (intake/journal.JournalStore): the entries appended, and the
+    status it was closed with."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self.status = "open"
+
+    def journal_append(self, journal_id: int, payload: dict[str, Any]) -> None:
+        self.entries.append(payload)
+
+    def journal_close(self, journal_id: int, status: Any) -> None:
+        self.status = status

@@ -40,6 +40,7 @@ from assistant.protocol.exercises import Patient
 from assistant.records.render import history_json, intake_lines
 from assistant.records.store import MIGRATIONS, Store
 from assistant.speech.text import ScriptedListener
+from tests.fakes import MemoryJournal
 from tests.harness import (
     PROFILE_B_TEN_WEEKS,
     PROTOCOL,
@@ -285,16 +286,6 @@ def test_the_choice_dialog_warns_for_the_patient_it_is_given() -> None:
 
 
 # --- the journal --------------------------------------------------------------------------------
-
-class MemoryJournal:
-    def __init__(self) -> None:
-        self.entries: list[dict[str, Any]] = []
-
-    def journal_append(self, journal_id: int, payload: dict[str, Any]) -> None:
-        self.entries.append(payload)
-
-    def journal_close(self, journal_id: int, status: Any) -> None:
-        return None
 
 
 def journaled(inputs: IntakeScript, memory: MemoryJournal) -> None:

@@ -23,6 +23,7 @@ from assistant.intake.run import run_consultation as run_intake_dialog
 from assistant.records.store import Store
 from assistant.speech.interfaces import Utterance
 from assistant.speech.text import ScriptedListener
+from tests.fakes import MemoryJournal
 from tests.harness import (
     AGE,
     PROTOCOL,
@@ -130,17 +131,6 @@ def test_a_journal_that_does_not_fit_is_set_aside(tmp_path: Path) -> None:
     with Store.open(db) as store:
         assert store.journal_find_open(None) is None
 
-
-class MemoryJournal:
-    def __init__(self) -> None:
-        self.entries: list[dict[str, Any]] = []
-        self.status = "open"
-
-    def journal_append(self, journal_id: int, payload: dict[str, Any]) -> None:
-        self.entries.append(payload)
-
-    def journal_close(self, journal_id: int, status: Any) -> None:
-        self.status = status
 
 
 @pytest.mark.parametrize("cut", range(len(ANSWERS) + 1))

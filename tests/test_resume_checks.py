@@ -6,7 +6,6 @@ aside intact), never stored as if it were an answer, never an error that loops."
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import pytest
 
@@ -16,24 +15,14 @@ from assistant.errors import JournalMismatch
 from assistant.intake.journal import IntakeJournal, JournalEvent, journal_events
 from assistant.intake.resume import replay
 from assistant.intake.run import run_consultation as run_intake_dialog
+from tests.fakes import MemoryJournal
 from tests.harness import PROFILE_ANSWERS, PROTOCOL, SCREENED_BY_ID, choosing
 from tests.intake_script import ScriptDriver
 
 
-class Memory:
-    def __init__(self) -> None:
-        self.entries: list[dict[str, Any]] = []
-
-    def journal_append(self, journal_id: int, payload: dict[str, Any]) -> None:
-        self.entries.append(payload)
-
-    def journal_close(self, journal_id: int, status: Any) -> None:
-        return None
-
-
 def _journal() -> list[JournalEvent]:
     """The events of a whole profile-A intake with F14 chosen."""
-    memory = Memory()
+    memory = MemoryJournal()
     script = choosing({**SCREENED_BY_ID, **PROFILE_ANSWERS["A"]}, "veertien")
     driver = ScriptDriver(script, PROTOCOL)
     run_intake_dialog(PROTOCOL, driver, [driver], journal=IntakeJournal(memory, 1))
