@@ -9,14 +9,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.protocol import load_protocol
-from bench import dialog, exercises, processes, recognition, speech, stand_in, ui, understanding
+from bench import (
+    dialog,
+    exercises,
+    length,
+    processes,
+    recognition,
+    speech,
+    stand_in,
+    ui,
+    understanding,
+)
 from bench.machine import describe
 from bench.report import Section, render, table
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 PARTS = ("dialog", "exercises", "startup", "speech", "memory", "understanding", "recognition",
-         "stand_in", "ui")
+         "stand_in", "length", "ui")
 
 
 def _turn_p95(sections: Sequence[Section], key: str, measure: str) -> float | None:
@@ -80,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sections.append(stand_in.measure(
             _turn_p95(sections, "dialog", "dialog turn p95 (text)"),
             _turn_p95(sections, "speech", "prompt → first sample, warm p95")))
+    if "length" in only:
+        step("intake length: answers and spoken time")
+        sections.append(length.measure(protocol))
     if "ui" in only:
         step("the therapist's screen in headless Chromium")
         sections.append(ui.measure(ROOT, 1 if args.quick else ui.ROUNDS))

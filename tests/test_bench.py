@@ -292,3 +292,20 @@ def test_without_a_dutch_model_the_recognition_rows_wait_with_their_targets() ->
     targets = {row.measure: row.target for row in section.rows}
     assert targets["end of speech → next prompt audible p95 (clean)"] == "≤ 0.4 s"
     assert targets["accepted, clean"] == "≥ 99 %" and targets["accepted, 6 dB SNR"] == "≥ 95 %"
+
+
+def test_the_intake_length_patients_reach_their_profiles() -> None:
+    """bench/length.py's textbook patients reach the profile they stand for (a script that
+    answered a question wrongly would stop or loop, and the figures would mean nothing)."""
+    from assistant.intake.run import run_consultation
+    from bench.length import PATIENTS, Therapist
+
+    profiles = []
+    for answers in PATIENTS.values():
+        therapist = Therapist(answers)
+        outcome = run_consultation(P, therapist, [therapist])
+        assert outcome.consultation.result is not None
+        profiles.append(outcome.consultation.result.profile)
+        assert therapist.given == len(outcome.consultation.history) + 2  # + the choice, its
+        # read-back
+    assert profiles == ["A", "A", "D"]
