@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -451,6 +452,20 @@ def _answer(client: Any, keys: Any, text: str) -> None:
     raise AssertionError(f"no prompt for {text!r}")
 
 
+@contextmanager
+def _intake_by_client(driver: Any, screen: Screen) -> Iterator[tuple[Live, Any]]:
+    """An intake started by a click in the browser, then answered through a second client of
+    the same screen (the page shows what the answers do): the page and that client."""
+    page = Live(driver)
+    driver.get(screen.url)
+    page.find("#start-intake").click()
+    until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
+    with loopback.client(base_url=f"http://{screen.keys.host}",
+                         follow_redirects=True) as client:
+        assert client.get(screen.url).status_code == 200
+        yield page, client
+
+
 def test_a_reprompt_stays_with_the_question_and_a_provisional_plan_stands_out(
         driver: Any, screen: Screen) -> None:
     """'weet ik niet' on a red flag: the question again, with why and what was heard; the
@@ -466,13 +481,7 @@ def test_a_reprompt_stays_with_the_question_and_a_provisional_plan_stands_out(
     typed = lines(doubted)
     infection = rehearse(doubted).listened.index(("ask", "rf_infection"))
     assert typed[infection:infection + 2] == ["weet ik niet", "niet getest"]
-    page = Live(driver)
-    driver.get(screen.url)
-    page.find("#start-intake").click()
-    until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
-    with loopback.client(base_url=f"http://{screen.keys.host}",
-                         follow_redirects=True) as client:
-        assert client.get(screen.url).status_code == 200
+    with _intake_by_client(driver, screen) as (page, client):
         for text in typed[:infection]:  # the age first, then the red flags before it
             _answer(client, screen.keys, text)
         _answer(client, screen.keys, "weet ik niet")
@@ -573,13 +582,7 @@ def test_the_plan_shows_the_work_advice_of_the_report(driver: Any, screen: Scree
     """Work adds to the neck pain: the plan on the screen has the report's work advice."""
     from tests.intake_lines import WORK_RELATED_A
 
-    page = Live(driver)
-    driver.get(screen.url)
-    page.find("#start-intake").click()
-    until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
-    with loopback.client(base_url=f"http://{screen.keys.host}",
-                         follow_redirects=True) as client:
-        assert client.get(screen.url).status_code == 200
+    with _intake_by_client(driver, screen) as (page, client):
         for text in WORK_RELATED_A:
             _answer(client, screen.keys, text)
         until(lambda: page.find("#plan-panel").is_displayed(), "the plan")

@@ -42,6 +42,10 @@ from assistant.protocol.result import Result
 from assistant.speech.interfaces import Utterance
 from assistant.text import printable
 
+# Why an answer cannot be changed (Consultation.change; the screen checks the same before it
+# sends the change, ui/engine.py)
+NOT_CHANGEABLE: Final = "dit antwoord is niet (meer) te veranderen"
+CONCLUDED: Final = "de uitkomst is er al; begin een nieuwe intake om een antwoord te veranderen"
 DEFICIT_QUESTION: Final = "acute_deficit_now"  # asked right after a vascular or cord flag
 
 
@@ -163,11 +167,10 @@ class Consultation(MachineOutcome):
         again; the events are those of as many 'terug's, without their Heard. UsageError when
         the result is given, or when the question is not among the answers standing."""
         if self.result is not None:
-            raise UsageError("de uitkomst is er al; begin een nieuwe intake om een antwoord "
-                             "te veranderen")
+            raise UsageError(CONCLUDED)
         if self.outcome != "running" \
                 or question_id not in (r.question.id for r in self.history):
-            raise UsageError("dit antwoord is niet (meer) te veranderen")
+            raise UsageError(NOT_CHANGEABLE)
         if self.turns.confirming:
             self.turns.go_back()
         answered = [r.question.id for r in self.history]

@@ -85,7 +85,7 @@ def journal_events(entries: Sequence[Mapping[str, Any]]) -> list[JournalEvent]:
         if not isinstance(event, Answer | Back | Stored):
             raise JournalMismatch(f"onbekende regel in het dagboek: {shown_entry(entry)}")
         if isinstance(event, Answer) and event.question == CHOICE_QUESTION:
-            event = _checked_choice(event, entry)
+            event = _choice_in_words(event, entry)
         elif isinstance(event, Answer):
             standing.append(event.question)
         elif isinstance(event, Back) and standing:
@@ -134,7 +134,7 @@ def shown_entry(entry: object) -> str:
     return text if len(text) <= SHOWN_ENTRY else f"{text[:SHOWN_ENTRY]}…"
 
 
-def _checked_choice(event: Answer, entry: Mapping[str, Any]) -> Answer:
+def _choice_in_words(event: Answer, entry: Mapping[str, Any]) -> Answer:
     """The choice of exercises with its codes and frequencies as words (JournalMismatch
     otherwise)."""
     try:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from assistant.clock import clock_from_env
+from assistant.dialog.consultation import CONCLUDED, NOT_CHANGEABLE
 from assistant.dialog.events import Emit, Event, ExerciseStart, ResultEvent
 from assistant.dialog.exercise_session import ExerciseSession
 from assistant.errors import AssistantError, InternalError, UsageError, describe
@@ -122,7 +123,7 @@ class Engine:
         Stale when `prompt` is no longer the open one."""
         page = self.page
         if self.activity != "intake" or page is None or not self.running:
-            raise UsageError("dit antwoord is niet (meer) te veranderen")
+            raise UsageError(NOT_CHANGEABLE)
         counted: list[int] = []
 
         def back() -> list[Correction]:
@@ -130,10 +131,9 @@ class Engine:
                 answers, confirming = list(self.intake.answers), self.intake.confirming
                 concluded = self.intake.concluded
             if concluded:
-                raise UsageError("de uitkomst is er al; begin een nieuwe intake om een "
-                                 "antwoord te veranderen")
+                raise UsageError(CONCLUDED)
             if question not in answers:
-                raise UsageError("dit antwoord is niet (meer) te veranderen")
+                raise UsageError(NOT_CHANGEABLE)
             counted.append(len(answers) - answers.index(question) + (1 if confirming else 0))
             return [Correction(question)]
 
@@ -141,8 +141,7 @@ class Engine:
             with self._lock:
                 concluded = self.intake.concluded
             if concluded:
-                raise UsageError("de uitkomst is er al; begin een nieuwe intake om een "
-                                 "antwoord te veranderen")
+                raise UsageError(CONCLUDED)
             raise Stale(STALE)
         return counted[0]
 
