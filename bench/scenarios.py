@@ -170,9 +170,6 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
             answers["trauma_weeks_ago"], onset, onset_weeks = _accident(
                 rng, OLD if trauma == "old" else RECENT, onset, onset_weeks)
             answers["weeks_since_onset"] = onset
-        # a referral that ends before the course: the duration, for the letter
-        answers["referral_duration"] = (onset if trauma is not None  # no longer than since
-                                        else rng.choice([*SHORT, *LONG])[0])  # the accident
         # a cleared trauma is now and then one a doctor ruled out with imaging (no rule asked)
         imaged = trauma == "cleared" and rng.random() < 0.3
         answers["fracture_ruled_out"] = rng.choice(YES if imaged else NO)

@@ -57,8 +57,16 @@ def red_flag_questions(age: int | None) -> list[str]:
 
 # --- answers by question id (tests/intake_script.py) --------------------------------------------
 
-# Every red flag and every precaution "nee" unless a script names it.
-SCREENING_DEFAULTS: dict[str, Reply] = {"red_flags": "nee", "precautions": "nee"}
+# Every red flag (of the history and the examination) and every precaution "nee" unless a
+# script names it.
+SCREENING_DEFAULTS: dict[str, Reply] = {"red_flags": "nee", "precautions": "nee",
+                                        "examination": "nee"}
+# The complaint, asked first (issue 25), unless a script names it: three weeks, no accident,
+# improving, not recurrent, a little impact, no arm complaints (the gate "nee", unless the
+# script names the arm signs).
+COMPLAINT_DEFAULTS: dict[str, Reply] = {
+    "onset": "vandaag", "trauma": "nee", "improving": "ja", "recurrent": "nee",
+    "impact": "een beetje", "arm_complaints": "nee", "psychosocial": "nee", "employment": "nee"}
 # The age, and no trauma (with SCREENING_DEFAULTS: no flag, no precaution).
 SCREENED_BY_ID: dict[str, Said] = {"age_years": AGE, "trauma_related": "nee"}
 # A trauma twelve weeks ago (the last week the rule applies), not imaged since: the Canadian
@@ -101,12 +109,14 @@ PROFILE_B_TEN_WEEKS: dict[str, Said] = {**SCREENED_BY_ID, **PROFILE_B_NOT_WORKIN
 END_AT_CHOICE: dict[str, Said] = {"exercise_choice": None}
 
 
-# A referral: a sign of the spinal cord, confirmed (no deficit now, asked right after it), and
-# one not ruled out (doubted twice); the duration for the letter.
+# A referral: the complaint (three weeks, improving, a little impact, no arm complaints); a
+# sign of the spinal cord not ruled out in the history (doubted twice: the red flags one by
+# one), and one found in the examination, confirmed (no deficit now, asked right after it).
 REFERRAL_BY_ID: dict[str, Said] = {
-    **SCREENED_BY_ID, "rf_spinal_cord_umn": "ja", "acute_deficit_now": "nee",
+    **SCREENED_BY_ID, **NO_NEURO_BY_ID, "weeks_since_onset": "drie weken", "improving": "ja",
+    "recurrent": "nee", "adl_impact": "een beetje",
     "rf_spinal_cord_lhermitte": ["weet ik niet", "weet ik niet"],
-    "referral_duration": "drie weken"}
+    "has_work": "nee", "rf_spinal_cord_umn": "ja", "acute_deficit_now": "nee"}
 
 
 def profile(letter: str, *more: Mapping[str, Said], confirms: Mapping[str, Said] | None = None,
@@ -129,9 +139,10 @@ def choosing(base: Mapping[str, Said], said: Said, read_back: Said = "ja",
 def intake(*parts: Mapping[str, Said], confirms: Mapping[str, Said] | None = None,
            defaults: Mapping[str, Reply] | None = None, strict: bool = False) -> IntakeScript:
     """A script by question id: `parts` merged left to right (SCREENED_BY_ID first, typically);
-    every red flag and precaution "nee" unless named (or `defaults` instead)."""
-    return script(*parts, defaults=SCREENING_DEFAULTS if defaults is None else defaults,
-                  confirms=confirms, strict=strict)
+    every red flag and precaution "nee" unless named (or `defaults` instead); the complaint
+    as COMPLAINT_DEFAULTS unless named."""
+    return script(*parts, defaults={**COMPLAINT_DEFAULTS, **(
+        SCREENING_DEFAULTS if defaults is None else defaults)}, confirms=confirms, strict=strict)
 
 
 def run_consultation(

@@ -4,6 +4,14 @@ question is asked (or which answer is read back for ja/nee) and answers it from 
 A script names what is said to each question, not where it comes in the intake, so a question
 inserted, dropped or moved breaks only a script that does not cover it, with a message naming
 the question. `ScriptDriver` is both the dialog's listener and one of its event sinks.
+
+A checklist (one ask for a whole screening section, with its `signs`) is answered from the
+script's replies to its signs, as a therapist would: "geen" when every sign is "nee", the
+numbers of the signs that are "ja" when each is a plain "ja" or "nee", and otherwise (doubt,
+words beside the answer, a voice confidence, a read-back scripted for a sign) "een voor een",
+after which each sign is asked, and answered, on its own. The script may also name the
+checklist itself (its id: "red_flags", "precautions"). The gate "arm_complaints", when not
+named, is answered from the three arm signs: "nee" when all are "nee", else "ja".
 """
 
 from __future__ import annotations
@@ -22,6 +30,11 @@ Reply: TypeAlias = str | Utterance | None
 # A script's value: one reply, said every time the question is asked; or a list, one reply each
 # time it is asked, in turn (asked once more than listed: the test fails).
 Said: TypeAlias = Reply | list[Reply]
+
+
+MAX_SAME = 12  # the same question this often in a row: the script loops
+ARM_GATE = "arm_complaints"  # "nee": the arm signs are not examined
+ARM_SIGNS = ("neuro_reflexes", "neuro_weakness", "neuro_sensory")
 
 
 class UnscriptedQuestion(AssertionError):
@@ -107,12 +120,14 @@ class ScriptDriver:
         # at each listen, in order: what it answered ("ask" or "confirm", the question id)
         self.listened: list[tuple[str, str]] = []
         self._waiting: tuple[str, str, str | None] | None = None  # (ask|confirm, id, finding)
+        self._signs: tuple[str, ...] = ()  # the signs of the checklist asked (its ask's)
         self._answers = _Cursor()
         self._confirms = _Cursor()
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Ask):
             self._waiting = ("ask", event.question, event.finding)
+            self._signs = tuple(sign["id"] for sign in event.signs)
         elif isinstance(event, Confirm):
             self._waiting = ("confirm", event.question, event.finding)
         elif isinstance(event, Reprompt):
@@ -133,6 +148,9 @@ class ScriptDriver:
             self._fail("the dialog listens with no question asked")
         mode, question, finding = self._waiting
         self.listened.append((mode, question))
+        if self.listened[-MAX_SAME:].count((mode, question)) == MAX_SAME:
+            self._fail(f"{question!r} was asked {MAX_SAME} times in a row (the same reply "
+                       "each time, never taken?)")
         if mode == "confirm":
             key = question if question in self.script.confirms else finding or question
             said: Said = self.script.confirms.get(key, "ja")
@@ -142,6 +160,10 @@ class ScriptDriver:
                            f"{len(said) if isinstance(said, list) else 1} scripted replies")
             return reply
         named = question if question in self.script.answers else finding
+        if self._signs and question not in self.script.answers:
+            return self._checklist_reply()
+        if question == ARM_GATE and named not in self.script.answers:
+            return self._gate_reply()
         if named is not None and named in self.script.answers:
             said = self.script.answers[named]
             found, reply = self._answers.take(named, said)
@@ -155,6 +177,42 @@ class ScriptDriver:
             return self.script.defaults[section]
         self._fail(f"question {question!r} (finding {finding!r}, section {section!r}) is not "
                    "in the script")
+
+    def _sign_reply(self, sign: str) -> tuple[bool, Reply]:
+        """What the script says to one sign: (named in the answers, the reply)."""
+        if sign in self.script.answers:
+            said = self.script.answers[sign]
+            return True, said[0] if isinstance(said, list) and said else \
+                None if isinstance(said, list) else said
+        section = self.sections.get(sign)
+        if section is not None and section in self.script.defaults:
+            return False, self.script.defaults[section]
+        self._fail(f"sign {sign!r} of a checklist is not in the script")
+
+    def _checklist_reply(self) -> Reply:
+        replies = {sign: self._sign_reply(sign) for sign in self._signs}
+        plain = all(reply in ("ja", "nee") and not (named and isinstance(
+            self.script.answers[sign], list) and len(self.script.answers[sign]) > 1)
+            and sign not in self.script.confirms for sign, (named, reply) in replies.items())
+        if not plain:
+            return "een voor een"
+        for sign, (named, _) in replies.items():
+            if named:
+                self._answers.take(sign, self.script.answers[sign])
+        present = [str(i) for i, (_, reply) in enumerate(replies.values(), 1) if reply == "ja"]
+        return " en ".join(present) if present else "geen"
+
+    def _gate_reply(self) -> Reply:
+        signs = [sign for sign in ARM_SIGNS if sign in self.script.answers]
+        if not signs and ARM_GATE in self.script.defaults:
+            return self.script.defaults[ARM_GATE]
+        if not signs:
+            self._fail("the gate 'arm_complaints' and the arm signs are not in the script")
+        if len(signs) == len(ARM_SIGNS) and all(self.script.answers[s] == "nee" for s in signs):
+            for sign in signs:
+                self._answers.take(sign, self.script.answers[sign])
+            return "nee"
+        return "ja"
 
     def _fail(self, why: str) -> NoReturn:
         raise UnscriptedQuestion(f"{why}; script: {self.script.describe()}")

@@ -143,7 +143,7 @@ def test_the_sections_of_the_data_are_the_states_of_the_consultation() -> None:
     check_sections(protocol)  # the shipped data fits
     swapped = replace(protocol, sections=(protocol.sections[1], protocol.sections[0],
                                           *protocol.sections[2:]))
-    with pytest.raises(ProtocolError, match=r"section 1 is 'red_flags'.*asks 'age'"):
+    with pytest.raises(ProtocolError, match=r"section 1 is 'onset'.*asks 'age'"):
         Consultation(swapped, lambda event: None)
     shorter = replace(protocol, sections=protocol.sections[:-1])
     with pytest.raises(ProtocolError, match=r"is '\(geen\)'"):

@@ -151,6 +151,9 @@ def _set(path: str, value: Any) -> Mutation:
 _DELETE = object()
 # The first red-flag question's place in the data (the age is asked before it, version 3).
 RF = next(i for i, q in enumerate(data()["questions"]) if q["section"] == "red_flags")
+# The red-flag checklist's section and the arm-complaints gate (issue 25).
+RF_SECTION = next(i for i, s in enumerate(data()["sections"]) if s["id"] == "red_flags")
+IMPACT = next(i for i, q in enumerate(data()["questions"]) if q["id"] == "adl_impact")
 
 
 @pytest.mark.parametrize(
@@ -195,6 +198,12 @@ RF = next(i for i, q in enumerate(data()["questions"]) if q["section"] == "red_f
         (_set("dialog.evaluation.neuro", _DELETE), r"dialog\.evaluation\.neuro: expected a table"),
         (_set("dialog.evaluation.psk2.help", _DELETE),
          r"dialog\.evaluation\.psk2\.help: missing or empty text"),
+        (_set(f"sections.{RF_SECTION}.checklist_help", _DELETE),
+         "'checklist' and 'checklist_help' come together"),
+        (_set(f"questions.{RF}.names", _DELETE), "a checklist sign needs names"),
+        (_set(f"questions.{RF}.names", ["koorts"]), "the name 'koorts' names"),
+        (_set(f"questions.{IMPACT}.gate", True), "gate: only a yes/no question"),
+        (_set(f"questions.{RF}.gate", True), "gate: only a yes/no question of a plain"),
     ],
 )
 def test_broken_data_fails_with_a_clear_message(mutation: Mutation, message: str) -> None:
@@ -219,3 +228,18 @@ def test_file_errors_are_protocol_errors(tmp_path: Path) -> None:
         load_protocol_file(bad)
     with pytest.raises(ProtocolError, match="cannot be read"):
         load_protocol_file(tmp_path / "missing.toml")
+
+
+def test_every_checklist_sign_has_a_short_label_and_names_that_find_it() -> None:
+    """A checklist reads each sign's label aloud and finds it again by its names (issue 25)."""
+    from assistant.dialog.checklist import Named, checklist_of, read_checklist
+
+    for section in (s for s in P.sections if s.checklist):
+        signs = P.section_questions(section.id)
+        assert section.checklist.endswith("?") and section.checklist_help, section.id
+        for q in signs:
+            assert len(q.label.split()) <= 16, f"{q.id}: a label to say in one breath"
+            listed = checklist_of(section, [q])
+            for name in q.names:
+                reading = read_checklist(name, listed, P.vocabulary)
+                assert isinstance(reading, Named) and reading.ids == (q.id,), (q.id, name)

@@ -67,7 +67,8 @@ def contradiction(question: Question, value: Value, findings: Findings) -> str |
     """Why a duration cannot be taken beside the `findings` so far, or None: sick leave for
     the neck pain longer than the neck pain itself ('longer_than_onset'), a duration longer
     than the patient's life ('longer_than_age'), or neck pain that began after the accident
-    but lasts longer than the time since it ('longer_than_accident'); asked again with the
+    but lasts longer than the time since it ('longer_than_accident', or 'shorter_than_onset'
+    when the accident is asked after the duration); asked again with the
     reason (a hostile review found these taken, and the old-trauma rule then used them)."""
     if not isinstance(value, float):
         return None
@@ -84,6 +85,9 @@ def contradiction(question: Question, value: Value, findings: Findings) -> str |
     if question.finding == "weeks_since_onset" and findings.trauma_related \
             and accident is not None and longer_than(value, accident):
         return "longer_than_accident"
+    if question.finding == "trauma_weeks_ago" and onset is not None \
+            and longer_than(onset, value):  # the accident is asked after the duration
+        return "shorter_than_onset"
     return None
 
 

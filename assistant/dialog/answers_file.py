@@ -38,6 +38,10 @@ class FindingsAnswerer:
     def __call__(self, event: Event) -> None:
         if isinstance(event, Ask) and event.question == CHOICE_QUESTION:
             self._reply = Utterance(" ".join(self.exercises) or "geen")
+        elif isinstance(event, Ask) and event.signs:  # a checklist: the file's value per sign
+            signs = [self.protocol.question(sign["id"]) for sign in event.signs]
+            values = {q.id: self._answer(q) for q in signs}
+            self._reply = None if None in values.values() else Given(event.question, values)
         elif isinstance(event, Ask):
             value = self._answer(self.protocol.question(event.question))
             self._reply = None if value is None else Given(event.question, value)
@@ -50,6 +54,9 @@ class FindingsAnswerer:
         part = question.part
         if part is not None:
             return self._part_answer(question, *part)
+        if question.gate:  # arm complaints: "ja" when the file found arm signs, or says none
+            signs = self.findings.get(question.finding)
+            return None if signs is None and not self._referred else bool(signs)
         if question.also is not None and self.findings.get(question.finding):
             key, _, member = question.also.partition(".")
             signs = self.findings.get(key)

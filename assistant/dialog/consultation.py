@@ -1,6 +1,12 @@
 """The consultation: the intake as a `transitions` state machine over its sections (the table
 is in consultation_table.py), asking each section's questions in data order with the shared
 turns; `terug` and `change` take answers back.
+
+A screening section with a checklist in the data (the precautions, the red-flag history) is
+asked as one checklist (dialog/checklist.py): its signs read out, one answer for all; doubt,
+or "een voor een", asks that section's signs one by one. A changed answer keeps every later
+answer that still applies: they are taken again as they were, and only what the change newly
+needs is asked.
 """
 
 from __future__ import annotations
@@ -10,17 +16,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar, Final
 
+from assistant.dialog import checklist as lists
 from assistant.dialog.answer_checks import (
     contradiction,
     needs_read_back,
     read_back_text,
     typed_value,
 )
+from assistant.dialog.checklist import Checklist, Named, NoneOfThem, OneByOne, Which
 from assistant.dialog.consultation_table import (
     BACK,
     QUESTION_STATES,
     RED_FLAGS,
     RESULT,
+    SCREENING_STATES,
     STATES,
     STOPPED,
     TRANSITIONS,
@@ -37,7 +46,7 @@ from assistant.errors import JournalMismatch, ProtocolError, UsageError
 from assistant.protocol import rules
 from assistant.protocol.dialog_texts import IntakeTexts
 from assistant.protocol.findings import DEFICIT_FLAGS, UNKNOWN, Findings, Value
-from assistant.protocol.model import Protocol, Question
+from assistant.protocol.model import AnswerType, Protocol, Question
 from assistant.protocol.result import Result
 from assistant.speech.interfaces import Utterance
 from assistant.text import printable
@@ -91,6 +100,22 @@ class AnswerRecord:
     state: str  # the machine state it was asked in
     findings_before: Findings
     note: str = ""  # what was said beside the answer ('ja, een kop-staartbotsing')
+    group: str = ""  # the checklist it was answered in (its id), or "" for its own question
+
+    @property
+    def unit(self) -> str:
+        """What was asked: the checklist's id, or the question's."""
+        return self.group or self.question.id
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A later answer kept while an earlier one is changed: taken again as it was, when it is
+    asked again (Consultation.change)."""
+
+    heard: str
+    value: Value | dict[str, Value]
+    note: str
 
 
 @dataclass
@@ -116,6 +141,10 @@ class Consultation(MachineOutcome):
     _earlier: list[str] = field(default_factory=list)  # said on this question, asked again
     _told_why: bool = False  # why every screening answer is read back (confirm_screening)
     _restoring: bool = False  # replaying the journal: nothing is read back
+    checklist: Checklist | None = None  # the checklist asked now (current is its question)
+    _one_by_one: set[str] = field(default_factory=set)  # checklist sections asked per sign
+    _kept: dict[str, Kept] = field(default_factory=dict)  # later answers, while changing one
+    _changing: bool = False  # change() is taking answers back
 
     def __post_init__(self) -> None:
         check_sections(self.protocol)
@@ -144,7 +173,11 @@ class Consultation(MachineOutcome):
                                   f"vraagt '{asked}'")
         self._restoring = True
         try:
-            self._accept(question, heard, typed_value(question, value), note)
+            if self.checklist is not None:
+                self._accept_checklist(self.checklist, heard,
+                                       lists.checked_value(self.checklist, value), note)
+            else:
+                self._accept(question, heard, typed_value(question, value), note)
         finally:
             self._restoring = False
 
@@ -155,6 +188,12 @@ class Consultation(MachineOutcome):
         question = self.current
         if question is None or question.id != question_id:
             raise ValueError(f"'{question_id}' is niet de open vraag")
+        if self.checklist is not None:  # the screen's ticks: one value per sign
+            if self.turns.confirming:
+                self.turns.go_back()
+            self._accept_checklist(self.checklist, "",
+                                   lists.checked_value(self.checklist, value))
+            return
         self._accept(question, "", typed_value(question, value))
 
     def undo(self) -> None:
@@ -162,22 +201,37 @@ class Consultation(MachineOutcome):
         self.on_back()
 
     def change(self, question_id: str) -> None:
-        """Change the answer to `question_id`: answers are taken back, each as a 'terug' takes
-        it (an answer waiting for confirmation is dropped first), until that question is asked
-        again; the events are those of as many 'terug's, without their Heard. UsageError when
-        the result is given, or when the question is not among the answers standing."""
+        """Change the answer to `question_id` (a question's or a checklist's id): answers are
+        taken back, each as a 'terug' takes it (an answer waiting for confirmation is dropped
+        first), until that question is asked again; the events are those of as many 'terug's,
+        without their Heard. The later answers are kept: once the changed one is given, each
+        is taken again as it was when it is asked again (a checklist when it presents the
+        same signs), so only what the change newly needs is asked. UsageError when the result
+        is given, or when the question is not among the answers standing."""
         if self.result is not None:
             raise UsageError(CONCLUDED)
-        if self.outcome != "running" \
-                or question_id not in (r.question.id for r in self.history):
+        if self.outcome != "running" or question_id not in (r.unit for r in self.history):
             raise UsageError(NOT_CHANGEABLE)
         if self.turns.confirming:
             self.turns.go_back()
-        answered = [r.question.id for r in self.history]
-        if question_id in answered:  # (else a section's read-back refused took it back)
-            last = len(answered) - 1 - answered[::-1].index(question_id)
-            for _ in range(len(answered) - last):
+        units = list(dict.fromkeys(r.unit for r in self.history))
+        if question_id not in units:  # a section's read-back refused took it back
+            return
+        later = units[units.index(question_id) + 1:]
+        signs: dict[str, dict[str, Value]] = {}  # a checklist's value, per sign
+        for r in self.history:
+            if r.group in later:
+                signs.setdefault(r.group, {})[r.question.id] = r.value
+        self._kept = {r.unit: Kept(r.heard, signs.get(r.unit, r.value), r.note)
+                      for r in self.history if r.unit in later}
+        if self._kept:
+            self.emit(Say("notice", self.texts.kept_answers))
+        self._changing = True
+        try:
+            while self.history and question_id in (r.unit for r in self.history):
                 self.turns.go_back()
+        finally:
+            self._changing = False
 
     def announce(self) -> None:
         """After a resume: give the result again, or ask the open question again."""
@@ -193,6 +247,9 @@ class Consultation(MachineOutcome):
         if self.current is None:
             return []
         vocab = self.protocol.vocabulary
+        if self.checklist is not None and not (self.turns.confirming or self.turns.paused):
+            return sorted({*accepted_phrases(vocab, None),
+                           *lists.phrases(self.checklist, vocab)})
         question = None if self.turns.confirming or self.turns.paused else self.current
         return accepted_phrases(vocab, question)
 
@@ -203,17 +260,25 @@ class Consultation(MachineOutcome):
     # --- turns (called by self.turns) ---------------------------------------------------------
 
     def on_back(self) -> None:
-        """'terug': the previous question again, its answer taken back."""
+        """'terug': the previous question (or checklist) again, its answer taken back."""
+        if not self._changing:
+            self._kept = {}  # a 'terug' of the user's own: nothing is taken again
         if not self.history:
             self.turns.first_question()
             return
         record = self.history.pop()
+        while record.group and self.history and self.history[-1].group == record.group:
+            record = self.history.pop()  # a checklist's signs go back together
         self.findings = record.findings_before
         went_back = self.back(record.state)
         assert went_back, f"no way back from {self.state} to {record.state}"
-        self._ask(record.question)
+        if record.group:
+            self._ask_checklist(self._checklist_of(record.group))
+        else:
+            self._ask(record.question)
 
     def on_stop(self) -> None:
+        self._kept = {}
         self.stop()
         # "de antwoorden … zijn bewaard" only when there are answers to keep
         self.emit(Say("stopped", self.texts.stopped if self.history
@@ -222,6 +287,9 @@ class Consultation(MachineOutcome):
     def on_answer(self, heard: Utterance) -> None:
         question = self.current
         assert question is not None
+        if self.checklist is not None:
+            self._on_checklist(self.checklist, heard)
+            return
         intent = interpret(heard.text, question, self.protocol.vocabulary, self.config.today)
         if isinstance(intent, Doubt | Unclear) and question.doubt_recorded:
             self._earlier.append(printable(heard.text))  # kept with the answer (the letter)
@@ -247,6 +315,108 @@ class Consultation(MachineOutcome):
                 self._answer(question, heard, intent)
             case None | Command():  # a command never reaches here (Turns takes it first)
                 self.turns.retry("not_understood", self.texts.turns.not_understood)
+
+    # --- checklists ---------------------------------------------------------------------------
+
+    def _on_checklist(self, checklist: Checklist, heard: Utterance) -> None:
+        """An answer to a checklist: the signs named (always read back), none (read back by
+        voice on the red flags, and whenever more was said or it was heard unsure), "ja"
+        without which (asked which), or doubt or "een voor een" (the signs one by one)."""
+        reading = lists.read_checklist(heard.text, checklist, self.protocol.vocabulary)
+        match reading:
+            case Named(ids=ids, note=note):
+                self._confirm_checklist(checklist, heard,
+                                        lists.checklist_value(checklist, ids), note)
+            case NoneOfThem(note=note):
+                value = lists.checklist_value(checklist)
+                config = self.config
+                if note or config.confirm_screening or heard.confidence < max(
+                        config.confirm_below, config.confirm_red_flag_no_below) or (
+                        config.voice and checklist.finding == "red_flags"):
+                    self._confirm_checklist(checklist, heard, value, note)
+                else:
+                    self._accept_checklist(checklist, heard.text, value, note)
+            case Which():
+                self.turns.retry("which", self.texts.checklist_which)
+            case Doubt() | OneByOne():
+                self._go_one_by_one(checklist)
+            case _:
+                self.turns.retry("not_understood", self.texts.turns.not_understood)
+
+    def _confirm_checklist(self, checklist: Checklist, heard: Utterance,
+                           value: dict[str, Value], note: str) -> None:
+        self.turns.confirm(
+            Confirm(checklist.id, checklist.finding, value,
+                    lists.read_back(checklist, value, self.texts, note)),
+            yes=lambda: self._accept_checklist(checklist, heard.text, value, note),
+            no=lambda: self._ask_checklist(checklist),
+            doubt=lambda _said: self._go_one_by_one(checklist))
+
+    def _go_one_by_one(self, checklist: Checklist) -> None:
+        """Doubt about a sign, or "een voor een": this section's signs are asked one by one,
+        where doubt per sign is asked once more and then recorded as not known."""
+        self._one_by_one.add(checklist.id)
+        self.checklist = None
+        self.emit(Say("notice", self.texts.checklist_one_by_one))
+        self._ask(checklist.signs[0])
+
+    def _accept_checklist(self, checklist: Checklist, heard: str, value: dict[str, Value],
+                          note: str = "") -> None:
+        """A checklist answered: one record per sign (taken back together), one Answer with
+        the value per sign; then the deficit question after a vascular or cord sign found or
+        not ruled out, else the section closes."""
+        before = self.findings
+        for sign in checklist.signs:
+            self.history.append(AnswerRecord(sign, heard, value[sign.id], self.state, before,
+                                             note, group=checklist.id))
+        self.checklist = None
+        self.emit(Answer(checklist.id, checklist.finding, dict(value), note))
+        answered = {r.question.id: r.value for r in self.history}
+        trigger = next((q for q in checklist.signs if q.red_flag in DEFICIT_FLAGS
+                        and value[q.id] in (True, UNKNOWN)), None)
+        if trigger is not None and self._deficit_next(trigger, value[trigger.id]):
+            return
+        self._close_section(checklist.signs[-1], answered)
+
+    def _checklist_of(self, section: str) -> Checklist:
+        """The checklist of `section` with the signs that apply to this patient now."""
+        questions = self._questions(section)
+        return lists.checklist_of(self.protocol.section(section), questions)
+
+    def _ask_checklist(self, checklist: Checklist) -> None:
+        self._doubted = self._sign_reasked = False
+        self._earlier = []
+        self.checklist = checklist
+        self.current = checklist.question()
+        if self._take_kept(checklist.id):
+            return
+        signs = tuple({"id": q.id, "label": q.label} for q in checklist.signs)
+        self.turns.ask(Ask(checklist.id, checklist.finding,
+                           lists.ask_text(checklist, self.texts), signs=signs),
+                       self.current.help)
+
+    def _take_kept(self, unit: str) -> bool:
+        """While an earlier answer is changed: the answer kept for `unit` taken again as it
+        was, when it still fits (a checklist of the same signs, a value that contradicts no
+        answer now). True when it took the turn."""
+        if self._changing or self._restoring:
+            return False
+        kept = self._kept.pop(unit, None)
+        if kept is None:
+            return False
+        if self.checklist is not None:
+            try:
+                value = lists.checked_value(self.checklist, kept.value)
+            except ValueError:
+                return False
+            self._accept_checklist(self.checklist, kept.heard, value, kept.note)
+            return True
+        question = self.current
+        assert question is not None
+        if isinstance(kept.value, dict) or contradiction(question, kept.value, self.findings):
+            return False
+        self._accept(question, kept.heard, kept.value, kept.note)
+        return True
 
     # --- answers ------------------------------------------------------------------------------
 
@@ -299,7 +469,7 @@ class Consultation(MachineOutcome):
         self.history.append(AnswerRecord(question, heard, value, self.state, self.findings,
                                          note))
         self.emit(Answer(question.id, question.finding, json_value(value), note))
-        if self.state == RED_FLAGS and self._deficit_next(question, value):
+        if self.state in SCREENING_STATES and self._deficit_next(question, value):
             return
         section = self.protocol.section(self.state if question.id == DEFICIT_QUESTION
                                         else question.section)
@@ -330,7 +500,7 @@ class Consultation(MachineOutcome):
             if not now:
                 return False  # the red flags go on (the next one is found below)
             trigger = next(r.question for r in reversed(self.history)
-                           if r.state == RED_FLAGS and r.question.red_flag is not None)
+                           if r.state == self.state and r.question.red_flag is not None)
             answered = {r.question.id: r.value for r in self.history}
             self._close_section(trigger, answered)
             return True
@@ -345,7 +515,9 @@ class Consultation(MachineOutcome):
         closed: one misheard "nee" would rule out a sign (DESIGN.md "Voice behaviour")."""
         if not self.config.voice or self._restoring or section != RED_FLAGS:
             return False
-        return all(r.value is False for r in self.history if r.state == section)
+        records = [r for r in self.history if r.state == section]
+        return all(r.value is False and not r.group for r in records)  # (a checklist: read
+        # back when it was answered)
 
     def _close_section(self, last: Question, answered: dict[str, Value]) -> None:
         self.findings = section_findings(self.findings, last, answered, self.protocol,
@@ -370,20 +542,30 @@ class Consultation(MachineOutcome):
     def _enter_section(self) -> None:
         if self.state == RESULT:
             self.current = None
+            self._kept = {}
             self.result = rules.classify(self.findings, self.protocol)
             self.emit(ResultEvent(self.result.to_json()))
             self.emit(Say("summary", spoken_summary(self.result, self.protocol)))
             return
         section = self.protocol.section(self.state)
-        if section.intro:
+        as_list = section.checklist is not None and section.id not in self._one_by_one
+        first = section.id if as_list else self._questions(section.id)[0].id
+        if section.intro and first not in self._kept:  # (an answer kept is not asked)
             self.emit(Say("intro", section.intro))
+        if as_list:
+            self._ask_checklist(self._checklist_of(section.id))
+            return
         self._ask(self._questions(section.id)[0])
 
     def _ask(self, question: Question | None) -> None:
         assert question is not None
+        assert question.type is not AnswerType.CHECKLIST  # (_ask_checklist asks those)
         if question is not self.current:
             self._doubted = self._sign_reasked = False
             self._earlier = []
         self.current = question
+        self.checklist = None
+        if self._take_kept(question.id):
+            return
         self.turns.ask(Ask(question.id, question.finding, question.text,
                            yes_means=question.yes_means), question.help)

@@ -20,12 +20,17 @@ Condition = Callable[[Findings], bool]
 RESULT: Final = "result"
 STOPPED: Final = "stopped"
 RED_FLAGS: Final = "red_flags"
-REFERRAL_DURATION: Final = "referral_duration"  # before a referral: the duration, for the letter
+EXAMINATION: Final = "examination"  # the examination block's red flags (its first section)
+SCREENING_STATES: Final = (RED_FLAGS, EXAMINATION)  # a vascular or cord flag: a deficit now?
+# In the order of a consultation (issue 25): the age; the complaint (duration, onset with the
+# C-spine rule's history after an accident, course, impact, arm complaints); the precautions
+# and the red-flag history; work and psychosocial factors; then the examination block.
 STATES: Final = (
-    "age", RED_FLAGS, "acute_deficit", "precautions", "trauma", "trauma_when", "trauma_imaging",
-    "c_spine_high", "c_spine_low", "c_spine_rotation", "neurological", "arm_side", "radicular",
-    "referred", "impact", "onset", "improving", "recurrent", "psychosocial", "employment",
-    "work", "absence", REFERRAL_DURATION, RESULT, STOPPED,
+    "age", "onset", "trauma", "trauma_when", "trauma_imaging", "c_spine_high", "c_spine_low",
+    "improving", "recurrent", "impact", "arm_complaints", "precautions", RED_FLAGS,
+    "acute_deficit", "psychosocial", "employment", "work", "absence", EXAMINATION,
+    "c_spine_tenderness", "c_spine_rotation", "neurological", "arm_side", "radicular",
+    "referred", RESULT, STOPPED,
 )
 QUESTION_STATES: Final = STATES[:-2]
 
@@ -37,79 +42,82 @@ def _advance(source: str, dest: str, *conditions: Condition) -> Row:
     return row
 
 
-def _onward_or_referral(source: str, otherwise: str, *first: tuple[str, Condition]) -> list[Row]:
-    """From `source`: each of `first` (a state and its condition) in turn; else, after a red
-    flag, the duration for the referral letter; else `otherwise`."""
+def _to_course(source: str, *first: tuple[str, Condition]) -> list[Row]:
+    """From the onset's sections: each of `first` in turn; after a fracture suspicion straight
+    to the history's precautions and red flags (the course does not decide a referral);
+    else the course (improvement only within the normal six weeks), then the impact."""
     return [*(_advance(source, dest, condition) for dest, condition in first),
-            _advance(source, REFERRAL_DURATION, rules.has_red_flag),
-            _advance(source, otherwise)]
+            _advance(source, "precautions", rules.fracture_suspected),
+            {"trigger": "advance", "source": source, "dest": "improving",
+             "unless": [rules.onset_beyond_normal]},
+            _advance(source, "impact")]
+
+
+def _examination(source: str) -> list[Row]:
+    """Within the examination block, from `source`: the tests this patient still needs, in
+    order (midline tenderness, rotation, the arm); else the result."""
+    return [_advance(source, "c_spine_tenderness", rules.midline_to_examine),
+            _advance(source, "c_spine_rotation", rules.rotation_to_examine),
+            _advance(source, "neurological", rules.arm_to_examine),
+            _advance(source, "psychosocial", rules.psychosocial_after_examination),
+            _advance(source, RESULT)]
 
 
 # The consultation, as a table. First matching row wins; a row without conditions is the
 # "otherwise" of the rows above it. Conditions are pure rule functions of the findings.
 TRANSITIONS: Final[list[Row]] = [
-    {"trigger": "advance", "source": "age", "dest": RED_FLAGS},
-    # A vascular or spinal-cord flag: is the deficit there now? Then 112, and nothing more is
-    # asked (DESIGN.md rule 9).
-    {"trigger": "advance", "source": RED_FLAGS, "dest": RESULT,
-     "conditions": [rules.has_deficit_now]},  # asked right after the flag: 112 now
-    {"trigger": "advance", "source": RED_FLAGS, "dest": "acute_deficit",
-     "conditions": [rules.deficit_to_ask]},
-    {"trigger": "advance", "source": RED_FLAGS, "dest": "precautions"},
-    {"trigger": "advance", "source": "acute_deficit", "dest": RESULT,
-     "conditions": [rules.has_deficit_now]},
-    # from the arm signs on both sides (the spinal cord): on to the duration for the letter
-    {"trigger": "advance", "source": "acute_deficit", "dest": REFERRAL_DURATION,
-     "conditions": [rules.has_neurological_signs]},
-    # The precautions and a trauma are asked even after a red flag: a fracture suspicion makes
-    # a referral acute, and the letter names them.
-    {"trigger": "advance", "source": "acute_deficit", "dest": "precautions"},
-    {"trigger": "advance", "source": "precautions", "dest": "trauma"},
-    *_onward_or_referral("trauma", "neurological", ("trauma_when", rules.is_trauma_related)),
+    _advance("age", "onset"),
+    _advance("onset", "trauma"),
+    *_to_course("trauma", ("trauma_when", rules.is_trauma_related)),
     # Only a recent trauma (or one of unknown date) goes through the C-spine rule (rule 12).
-    *_onward_or_referral("trauma_when", "neurological",
-                         ("trauma_imaging", rules.is_recent_trauma)),
-    *_onward_or_referral("trauma_imaging", "neurological",
-                         ("c_spine_high", rules.c_spine_rule_needed)),
-    {"trigger": "advance", "source": "c_spine_high", "dest": REFERRAL_DURATION,
-     "conditions": [rules.fracture_suspected]},
-    {"trigger": "advance", "source": "c_spine_high", "dest": "c_spine_low"},
-    {"trigger": "advance", "source": "c_spine_low", "dest": REFERRAL_DURATION,
-     "conditions": [rules.fracture_suspected]},
-    {"trigger": "advance", "source": "c_spine_low", "dest": "c_spine_rotation"},
-    *_onward_or_referral("c_spine_rotation", "neurological"),
-    # Grade III: the radicular test and whether the patient was referred for it; then, as for
-    # every patient, the impact and the course (psychosocial factors only choose B or C).
-    {"trigger": "advance", "source": "neurological", "dest": "arm_side",
-     "conditions": [rules.has_neurological_signs]},
-    {"trigger": "advance", "source": "neurological", "dest": "impact"},
-    # both sides: the spinal cord; a deficit now?
-    *_onward_or_referral("arm_side", "radicular", ("acute_deficit", rules.deficit_to_ask)),
-    {"trigger": "advance", "source": "radicular", "dest": "referred"},
-    {"trigger": "advance", "source": "referred", "dest": "impact"},
-    {"trigger": "advance", "source": "impact", "dest": "onset"},
-    {"trigger": "advance", "source": "onset", "dest": "psychosocial",
-     "conditions": [rules.onset_beyond_normal], "unless": [rules.has_neurological_signs]},
-    {"trigger": "advance", "source": "onset", "dest": "employment",
-     "conditions": [rules.onset_beyond_normal]},
-    {"trigger": "advance", "source": "onset", "dest": "improving"},
-    {"trigger": "advance", "source": "improving", "dest": "recurrent",
-     "conditions": [rules.is_improving]},
-    {"trigger": "advance", "source": "improving", "dest": "psychosocial",
-     "unless": [rules.has_neurological_signs]},
-    {"trigger": "advance", "source": "improving", "dest": "employment"},
-    {"trigger": "advance", "source": "recurrent", "dest": "psychosocial",
-     "conditions": [rules.is_recurrent], "unless": [rules.has_neurological_signs]},
-    {"trigger": "advance", "source": "recurrent", "dest": "employment"},
-    {"trigger": "advance", "source": "psychosocial", "dest": "employment"},
+    *_to_course("trauma_when", ("trauma_imaging", rules.is_recent_trauma)),
+    *_to_course("trauma_imaging", ("c_spine_high", rules.c_spine_rule_needed)),
+    *_to_course("c_spine_high", ("c_spine_low", rules.c_spine_rule_needed)),
+    *_to_course("c_spine_low"),
+    _advance("improving", "recurrent", rules.is_improving),
+    _advance("improving", "impact"),
+    _advance("recurrent", "impact"),
+    _advance("impact", "arm_complaints"),
+    _advance("arm_complaints", "precautions"),
+    _advance("precautions", RED_FLAGS),
+    # A vascular or spinal-cord flag: is the deficit there now? Then 112, and nothing more is
+    # asked (DESIGN.md rule 9). It is asked right after the flag; this row is the fallback.
+    _advance(RED_FLAGS, RESULT, rules.has_deficit_now),
+    _advance(RED_FLAGS, "acute_deficit", rules.deficit_to_ask),
+    # After a red flag: the examination's red flags (the letter names them), not work.
+    _advance(RED_FLAGS, EXAMINATION, rules.has_red_flag),
+    _advance(RED_FLAGS, "psychosocial", rules.psychosocial_in_history),
+    _advance(RED_FLAGS, "employment"),
+    _advance("acute_deficit", RESULT, rules.has_deficit_now),
+    # from the arm signs on both sides (the spinal cord, examined last): the result
+    _advance("acute_deficit", RESULT, rules.has_neurological_signs),
+    _advance("acute_deficit", EXAMINATION),
+    # Psychosocial factors choose B or C (grades I-II): in the history, or after an
+    # examination that found no arm signs in a patient with arm complaints.
+    _advance("psychosocial", "employment", rules.work_to_ask),
+    _advance("psychosocial", RESULT),
     # Work: whether the patient works; then whether the work adds to the neck pain, and the
     # sick leave of everybody who works (the actions keep the seed's own conditions).
-    {"trigger": "advance", "source": "employment", "dest": "work",
-     "conditions": [rules.has_work]},
-    {"trigger": "advance", "source": "employment", "dest": RESULT},
-    {"trigger": "advance", "source": "work", "dest": "absence"},
-    {"trigger": "advance", "source": "absence", "dest": RESULT},
-    {"trigger": "advance", "source": REFERRAL_DURATION, "dest": RESULT},
+    _advance("employment", "work", rules.has_work),
+    _advance("employment", EXAMINATION),
+    _advance("work", "absence"),
+    _advance("absence", EXAMINATION),
+    # The examination block: its red flags (upper motor neuron signs, Horner) of every
+    # patient, then what the C-spine rule and arm complaints still need.
+    _advance(EXAMINATION, RESULT, rules.has_deficit_now),
+    *_examination(EXAMINATION),
+    *_examination("c_spine_tenderness")[1:],
+    *_examination("c_spine_rotation")[2:],
+    # Grade III: the side, the radicular test and whether the patient was referred for it.
+    _advance("neurological", "arm_side", rules.has_neurological_signs),
+    _advance("neurological", "psychosocial", rules.psychosocial_after_examination),
+    _advance("neurological", RESULT),
+    # both sides: the spinal cord; a deficit now?
+    _advance("arm_side", "acute_deficit", rules.deficit_to_ask),
+    _advance("arm_side", RESULT, rules.has_red_flag),
+    _advance("arm_side", "radicular"),
+    _advance("radicular", "referred"),
+    _advance("referred", RESULT),
     {"trigger": "stop", "source": list(QUESTION_STATES), "dest": STOPPED},
 ]
 

@@ -83,7 +83,10 @@ class BaseEvent:
 @dataclass(frozen=True)
 class Ask(BaseEvent):
     """A question. `finding`: the findings key it fills (or `red_flags.<category>` …; None for
-    the choice of exercises); `yes_means` False marks one asked the other way round."""
+    the choice of exercises); `yes_means` False marks one asked the other way round. A
+    checklist (a whole screening section at once, dialog/checklist.py) has `question` the
+    section's id, `finding` the list's key ("red_flags", "precautions") and `signs` the signs
+    it presents, in order: ({"id": <question id>, "label": <short Dutch label>}, ...)."""
 
     kind: ClassVar[Kind] = Kind.ASK
     question: str
@@ -91,6 +94,7 @@ class Ask(BaseEvent):
     text: str
     yes_means: bool = True
     aloud: bool = True  # False: shown only (by voice, after the failed tries)
+    signs: tuple[dict[str, str], ...] = ()  # a checklist's signs; () for one question
 
     def to_json(self) -> dict[str, Any]:
         out = super().to_json()
@@ -98,6 +102,8 @@ class Ask(BaseEvent):
             del out["yes_means"]  # said only when a question is asked the other way round
         if self.aloud:
             del out["aloud"]  # said only when the question is not spoken
+        if not self.signs:
+            del out["signs"]  # said only for a checklist
         return out
 
 

@@ -156,6 +156,11 @@ def _doubtful(words: list[str], vocab: Vocabulary) -> bool:
                for i, w in enumerate(words))
 
 
+def doubtful(text: str, vocab: Vocabulary) -> bool:
+    """Whether `text` says doubt anywhere (a phrase or word of doubt, or a check not done)."""
+    return _doubtful(_tokens(text, vocab), vocab)
+
+
 def _against_yes(rest: list[str], vocab: Vocabulary) -> bool:
     """What follows a "ja" says the opposite: it begins with a no ('ja, nee', 'ja, niet
     altijd'), also after leading words ('ja, maar niet altijd', 'ja, eigenlijk niet', 'ja...
@@ -315,3 +320,5 @@ def interpret(text: str, question: Question, vocab: Vocabulary,
             if _doubtful(clean(text, vocab).split(), vocab):
                 return Doubt()
             return read_age(text, vocab)
+        case AnswerType.CHECKLIST:  # a whole section at once: dialog/checklist.read_checklist
+            return None

@@ -43,27 +43,39 @@ def section_findings(
     *, record_also: bool = True,
 ) -> Findings:
     """The findings a completed section yields: a list finding holds the members answered
-    "ja" (red flags of doubt go to red_flags_unknown); a part of the C-spine rule, or a finding
-    asked by several questions, is true when any answer gives it (`yes_means`)."""
-    questions = [q for q in protocol.section_questions(last.section) if q.id in answered]
+    "ja", added to those an earlier section found (the red flags of the history and of the
+    examination); red flags of doubt go to red_flags_unknown. A part of the C-spine rule, or a
+    finding asked by several questions, is true when any answer gives it (`yes_means`); a
+    section that records only what it finds (`only_found`: the history's low-risk factors)
+    leaves the part open when it finds none, for the examination to decide. A gate's "nee"
+    gives its finding (False); its "ja" leaves the finding to the questions it opens."""
+    section = protocol.section(last.section)
+    questions = [q for q in protocol.section_questions(section.id) if q.id in answered]
     part = last.part
     if part is not None and part[0] in LIST_FINDINGS:
         key = part[0]
 
-        def members(value: Value) -> tuple[str, ...]:
+        def members(value: Value, before: object = ()) -> tuple[str, ...]:
             said = {q.part[1] for q in questions if q.part and answered[q.id] == value}
-            return tuple(m for m in LIST_FINDINGS[key] if m in said)
+            earlier = set(before) if isinstance(before, tuple) else set()
+            return tuple(m for m in LIST_FINDINGS[key] if m in said | earlier)
 
-        found = members(True)
+        found = members(True, getattr(findings, key))
         findings = findings.with_value(key, found)
         if key in ("red_flags", "precautions"):  # doubt that stayed doubt: not ruled out
-            unknown = tuple(c for c in members(UNKNOWN) if c not in found)
+            unknown = tuple(c for c in members(UNKNOWN, getattr(findings, f"{key}_unknown"))
+                            if c not in found)
             findings = findings.with_value(f"{key}_unknown", unknown)
         return findings
     def said(q: Question) -> Value:  # a doubt that stayed doubt counts as the alarming answer
         return q.alarming if answered[q.id] == UNKNOWN else answered[q.id]
 
     given = any(said(q) == q.yes_means for q in questions if q.finding == last.finding)
+    if last.gate:
+        return findings if answered[last.id] is not False else findings.with_value(
+            last.finding, False)
+    if section.only_found and not given:
+        return findings
     if part is not None:  # a step of the C-spine rule
         rule = replace(findings.c_spine_rule or CSpineRule(), **{part[1]: given})
         return findings.with_value(part[0], rule)

@@ -29,6 +29,8 @@ INTAKE_PLACEHOLDERS: Final[Mapping[str, frozenset[str]]] = {
     "confirm_said": frozenset({"note"}),
     "confirm_inferred": frozenset({"value"}),
     "confirm_since": frozenset({"value", "since"}),
+    "checklist_sign": frozenset({"number", "label"}),
+    "checklist_named": frozenset({"labels"}),
 }
 
 
@@ -54,6 +56,12 @@ class IntakeTexts:
     confirm_inferred: str  # {value}: a duration worked out ('meer dan', a correction)
     confirm_screening: str  # said once: why every screening answer is read back (no [unk])
     red_flags_all_no: str  # by voice: the red flags, all "nee", read back as a whole
+    checklist_sign: str  # {number} {label}: one sign of a checklist, as it is read
+    checklist_none: str  # a checklist answered "geen", read back
+    checklist_named: str  # {labels}: the signs named, read back (the others are not there)
+    checklist_which: str  # a checklist answered "ja" without naming which
+    checklist_one_by_one: str  # doubt on a checklist: its signs are asked one by one
+    kept_answers: str  # an earlier answer changed: the later ones stay where they still fit
     confirm_since: str  # {value} {since}: a duration worked out from a date ('sinds september')
     alarm_red_flag: str  # the {meaning} of an alarming red-flag answer
     alarm_c_spine: str  # the {meaning} of an alarming answer on the C-spine rule
@@ -109,6 +117,7 @@ UNCLEAR_REASONS: Final = (
     "age",  # an age that is not one whole number of years, 0 to 120
     "longer_than_age",  # a duration longer than the patient has lived
     "longer_than_accident",  # neck pain since the accident, longer than the time since it
+    "shorter_than_onset",  # the accident more recent than the neck pain it began
 )
 
 

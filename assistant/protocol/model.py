@@ -21,6 +21,7 @@ class AnswerType(StrEnum):
     DURATION = "duration"
     CHOICE = "choice"
     AGE = "age"  # whole years 0-120
+    CHECKLIST = "checklist"  # a section's signs at once (dialog/checklist.py); never in data
 
 
 class Condition(StrEnum):
@@ -43,6 +44,13 @@ class Section:
     title: str
     intro: str  # spoken when the section starts; may be empty
     ends_when_found: bool  # a (confirmed) answer that makes the finding true ends the section
+    # A checklist section (the red flags, the precautions): its signs are read (or shown) one
+    # after another, then one answer names the signs present or says none (dialog/checklist.py).
+    checklist: str | None = None  # the question said after the list ('Welke …? Of geen?')
+    checklist_help: str | None = None
+    # The section can show its finding, not rule it out: its "nee"s leave it unknown for a
+    # later section (the C-spine rule's low-risk history, before midline tenderness is examined)
+    only_found: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,10 @@ class Question:
     read_back_yes: bool = False  # a "ja" lets the intake skip a check: always read back
     read_back_bare: bool = False  # a bare number (the question's unit assumed) is read back
     sign_words: tuple[str, ...] = ()  # words that name the sign beside its label ('melanoom')
+    names: tuple[str, ...] = ()  # checklist: what names this sign in an answer ('koorts')
+    # A gate: its "nee" gives the finding (False), its "ja" only opens the questions that decide
+    # it (arm complaints: "ja" opens the three arm signs; it claims none of them)
+    gate: bool = False
 
     @property
     def reads_back_words(self) -> bool:

@@ -75,10 +75,17 @@ def parse_vocabulary(root: Table) -> Vocabulary:
 
 
 def _section(t: Table) -> Section:
-    t.check_keys({"id", "title", "intro", "ends_when_found"})
+    t.check_keys({"id", "title", "intro", "ends_when_found", "checklist", "checklist_help",
+                  "only_found"})
+    checklist = t.text("checklist", optional=True) or None
+    checklist_help = t.text("checklist_help", optional=True) or None
+    if (checklist is None) != (checklist_help is None):
+        raise ProtocolError(f"section '{t.data.get('id')}': 'checklist' and 'checklist_help' "
+                            "come together")
     return Section(
         id=t.text("id"), title=t.text("title"), intro=t.text("intro", empty_ok=True),
-        ends_when_found=t.flag("ends_when_found"),
+        ends_when_found=t.flag("ends_when_found"), checklist=checklist,
+        checklist_help=checklist_help, only_found=t.flag("only_found"),
     )
 
 
@@ -87,7 +94,7 @@ def _question(t: Table, sections: set[str]) -> Question:
                   "addition", "unit", "allow_none", "choices", "why", "yes_means", "alarm",
                   "found_by", "letter_label", "also", "between", "split", "may_be_unknown",
                   "answered_by", "min_age", "max_age", "needs_age", "read_back_yes",
-                  "read_back_bare", "sign_words"})
+                  "read_back_bare", "sign_words", "names", "gate"})
     qid = t.text("id")
     where = f"question '{qid}'"
     section = t.text("section")
@@ -185,8 +192,34 @@ def _question(t: Table, sections: set[str]) -> Question:
         min_age=ages["min_age"], max_age=ages["max_age"], needs_age=t.flag("needs_age"),
         read_back_yes=t.flag("read_back_yes"), read_back_bare=t.flag("read_back_bare"),
         sign_words=t.texts("sign_words", optional=True),
+        names=tuple(normalise(n) for n in t.texts("names", optional=True)),
+        gate=_gate(t, where, kind, dot),
     )
 
+
+def _gate(t: Table, where: str, kind: AnswerType, part: str) -> bool:
+    """A gate is a yes/no question of a plain finding (its "nee" gives the finding)."""
+    gate = t.flag("gate")
+    if gate and (kind is not AnswerType.YES_NO or part):
+        raise ProtocolError(f"{where}.gate: only a yes/no question of a plain finding")
+    return gate
+
+
+def _check_checklist(section: Section, signs: list[Question]) -> None:
+    """A checklist's signs are yes/no parts of one list finding, each with names; no name
+    names signs of two categories (an answer naming it would be ambiguous)."""
+    keys = {q.part[0] if q.part else q.finding for q in signs}
+    if len(keys) != 1 or next(iter(keys)) not in LIST_FINDINGS:
+        raise ProtocolError(f"section '{section.id}': a checklist's questions fill one list "
+                            "finding")
+    seen: dict[str, Question] = {}
+    for q in signs:
+        if not q.names:
+            raise ProtocolError(f"question '{q.id}': a checklist sign needs names")
+        for name in q.names:  # shared only by variants of one sign ('50+' or not)
+            if seen.setdefault(name, q).finding != q.finding:
+                raise ProtocolError(f"question '{q.id}': the name '{name}' names "
+                                    f"'{seen[name].id}' too")
 
 
 def parse_questions(root: Table) -> tuple[tuple[Section, ...], tuple[Question, ...]]:
@@ -201,8 +234,11 @@ def parse_questions(root: Table) -> tuple[tuple[Section, ...], tuple[Question, .
     if duplicate:
         raise ProtocolError(f"question '{duplicate}' is defined twice")
     for section in sections:
-        if not any(q.section == section.id for q in questions):
+        members = [q for q in questions if q.section == section.id]
+        if not members:
             raise ProtocolError(f"section '{section.id}' has no questions")
+        if section.checklist is not None:
+            _check_checklist(section, members)
     asked = {q.finding for q in questions} | {q.also for q in questions if q.also}
     for key, parts in {**LIST_FINDINGS, **OBJECT_FINDINGS}.items():
         for part in parts:

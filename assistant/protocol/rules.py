@@ -135,6 +135,53 @@ def is_recurrent(f: Findings) -> bool:
     return bool(f.recurrent)
 
 
+def abnormal_course(f: Findings) -> bool:
+    """The course is known to be abnormal ('afwijkend beloop'), so the psychosocial factors
+    choose between profiles B and C."""
+    return course(f) == "abnormal"
+
+
+def psychosocial_in_history(f: Findings) -> bool:
+    """The psychosocial factors are asked with the history: an abnormal course without arm
+    complaints (with arm complaints the examination decides first whether they matter: grade
+    III does not need them)."""
+    return abnormal_course(f) and f.neurological_signs is False
+
+
+def psychosocial_after_examination(f: Findings) -> bool:
+    """After the examination found no arm signs in a patient with arm complaints: the
+    psychosocial factors, when the course is abnormal and they are not asked yet."""
+    return (abnormal_course(f) and f.neurological_signs is False
+            and f.psychosocial_dominant is None and f.has_work is not None)
+
+
+def work_to_ask(f: Findings) -> bool:
+    """Whether the patient works is not asked yet (the psychosocial factors come before it in
+    the history)."""
+    return f.has_work is None
+
+
+def midline_to_examine(f: Findings) -> bool:
+    """The C-spine rule is still open after the history's low-risk factors: midline
+    tenderness, examined, decides its second step (Stiell et al., JAMA 2001)."""
+    rule = f.c_spine_rule
+    return (c_spine_rule_needed(f) and rule is not None and rule.high_risk is False
+            and rule.low_risk is None)
+
+
+def rotation_to_examine(f: Findings) -> bool:
+    """A low-risk factor lets the rule go on: active rotation of 45 degrees, examined."""
+    rule = f.c_spine_rule
+    return (c_spine_rule_needed(f) and rule is not None and rule.high_risk is False
+            and rule.low_risk is True and rule.rotation_45 is None)
+
+
+def arm_to_examine(f: Findings) -> bool:
+    """Arm complaints (the gate said "ja": the signs are not known yet) and no red flag: the
+    three arm signs are examined (grade III)."""
+    return f.neurological_signs is None and f.adl_impact is not None and not has_red_flag(f)
+
+
 def has_work(f: Findings) -> bool:
     """The patient works, paid or voluntary (then sick leave is asked)."""
     return bool(f.has_work)
