@@ -17,7 +17,7 @@ ANSWERS: dict[str, str] = {
     "age_years": "47", "weeks_since_onset": "vier weken", "trauma_related": "nee",
     "improving": "nee", "adl_impact": "fors", "arm_complaints": "nee", "precautions": "geen",
     "red_flags": "geen", "psychosocial_dominant": "nee", "has_work": "ja", "work_related": "ja",
-    "work_absence_weeks": "een week", "rf_spinal_cord_umn": "nee", "rf_vascular_horner": "nee",
+    "work_absence_weeks": "een week", "examination": "geen",
     # what a change may newly need
     "trauma_weeks_ago": "vier weken", "fracture_ruled_out": "ja", "recurrent": "nee",
 }

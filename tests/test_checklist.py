@@ -184,3 +184,65 @@ def test_every_sign_is_presented_and_every_category_has_a_value(seed: int) -> No
     json = result.to_json()
     assert set(json["red_flags"]) >= set(f.red_flags or ())  # the result gives the yes
     assert set(json["unresolved"]) == set(f.red_flags_unknown) - set(json["red_flags"])
+
+
+# --- the journal: a checklist is one answer; a resume replays it, or its signs one by one ------
+
+RESUMED = ["47", "drie weken", "nee", "ja", "nee", "een beetje", "nee", "2", "ja",
+           "een voor een", "nee", "nee", "weet ik niet", "weet ik niet", "nee", "nee", "nee",
+           "nee", "nee", "nee", "nee", "nee", "nee", "nee", "nee", "nee", "ja", "terug",
+           "nee", "nee", "nee"]
+
+
+@pytest.mark.parametrize("cut", range(len(RESUMED) + 1))
+def test_any_prefix_with_checklists_replays_to_the_same_place(cut: int) -> None:
+    """Precautions answered "2" (read back, "ja"); the red flags one by one, one doubted twice
+    (the deficit question follows); a 'terug' in between: a resume from any point of the
+    journal stands where the intake stood."""
+    from assistant.intake.journal import IntakeJournal, journal_events
+    from assistant.intake.resume import replay
+    from assistant.intake.run import run_consultation as run_intake_dialog
+    from assistant.speech.text import ScriptedListener
+    from tests.fakes import MemoryJournal
+
+    memory = MemoryJournal()
+    run_intake_dialog(PROTOCOL, ScriptedListener(RESUMED[:cut]), [],
+                      journal=IntakeJournal(memory, 1))
+    entries = memory.entries
+    checklists = [e for e in entries if e["event"] == "answer" and e["question"] == "precautions"]
+    assert all(isinstance(e["value"], dict) and len(e["value"]) == 4 for e in checklists)
+    restored = Consultation(PROTOCOL, lambda e: None)
+    restored.start()
+    replay(restored, journal_events(entries))
+    straight = Consultation(PROTOCOL, lambda e: None)
+    straight.start()
+    for said in RESUMED[:cut]:
+        straight.hear(Utterance(said))
+    assert [(r.question.id, r.value) for r in restored.history] == [
+        (r.question.id, r.value) for r in straight.history]
+    assert restored.findings == straight.findings and restored.state == straight.state
+    waiting = straight.turns.confirming  # a read-back not yet answered is not journaled
+    # "een voor een" is no answer either: before a sign is answered, the resume asks the
+    # checklist again (the same section)
+    assert waiting or (restored.current.section if restored.current else None) == (
+        straight.current.section if straight.current else None)
+
+
+EXAMINATION = checklist_of(PROTOCOL.section("examination"),
+                           PROTOCOL.section_questions("examination"))
+
+
+@pytest.mark.parametrize("said, ids", [
+    ("nee, geen Hoffmann, wel levendige reflexen", ("rf_spinal_cord_hyperreflexia",)),
+    ("Babinski en clonus", ("rf_spinal_cord_babinski", "rf_spinal_cord_clonus")),
+    ("alleen een hangend ooglid", ("rf_vascular_horner",)),
+])
+def test_the_examination_records_the_signs_found_as_said(said: str,
+                                                          ids: tuple[str, ...]) -> None:
+    """Issue 25: a partly positive examination is recorded as it is, not as "nee"."""
+    reading = read_checklist(said, EXAMINATION, VOCAB)
+    assert isinstance(reading, Named) and reading.ids == ids
+
+
+def test_a_test_not_done_asks_the_examination_one_by_one() -> None:
+    assert read_checklist("Babinski niet gedaan", EXAMINATION, VOCAB) == Doubt()

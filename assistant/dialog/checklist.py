@@ -22,7 +22,7 @@ from assistant.dialog.readings import Doubt
 from assistant.dialog.words import clean
 from assistant.protocol.dialog_texts import IntakeTexts
 from assistant.protocol.findings import UNKNOWN, Value
-from assistant.protocol.model import AnswerType, Question, Section, Vocabulary
+from assistant.protocol.model import AnswerType, Protocol, Question, Section, Vocabulary
 
 ONE_BY_ONE: Final = frozenset({"een voor een", "een voor een graag", "apart", "los",
                                "een voor een alstublieft", "stuk voor stuk", "een per een"})
@@ -223,3 +223,26 @@ def read_back(checklist: Checklist, value: Mapping[str, Value], texts: IntakeTex
     if note:
         parts.append(texts.confirm_said.format(note=note))
     return " ".join([*parts, texts.confirm_question])
+
+
+def described(value: Mapping[str, object], protocol: Protocol) -> str:
+    """A checklist's value in words, every label in full: the signs present ('ja: …'), those
+    not known ('weet niet: …') and 'de rest nee'; 'geen' when every sign is no. A sign id the
+    protocol does not know is shown as it is."""
+    def labels(wanted: object) -> list[str]:
+        return [_label(protocol, sign) for sign, v in value.items()
+                if v is wanted or (wanted == UNKNOWN and v == UNKNOWN)]
+
+    present, unknown = labels(True), labels(UNKNOWN)
+    if not present and not unknown:
+        return "geen"
+    return "; ".join([*(["ja: " + ", ".join(present)] if present else []),
+                      *(["weet niet: " + ", ".join(unknown)] if unknown else []),
+                      *(["de rest nee"] if labels(False) else [])])
+
+
+def _label(protocol: Protocol, sign: str) -> str:
+    try:
+        return protocol.question(sign).label
+    except KeyError:
+        return sign

@@ -108,6 +108,26 @@ class AnswerRecord:
         return self.group or self.question.id
 
 
+def unit_answers(history: Sequence[AnswerRecord]) -> list[Answer]:
+    """The answers as they were given, one per question or checklist (its signs' records as
+    one `answer` with the value per sign): what the journal keeps and a resume replays."""
+    answers: list[Answer] = []
+    for record in history:
+        if record.group and answers and answers[-1].question == record.group:
+            last = answers[-1]
+            assert isinstance(last.value, dict)
+            last.value[record.question.id] = json_value(record.value)
+        elif record.group:
+            part = record.question.part
+            answers.append(Answer(record.group, part[0] if part else record.question.finding,
+                                  {record.question.id: json_value(record.value)}, record.note,
+                                  heard=record.heard))
+        else:
+            answers.append(Answer(record.question.id, record.question.finding,
+                                  json_value(record.value), record.note, heard=record.heard))
+    return answers
+
+
 @dataclass(frozen=True)
 class Kept:
     """A later answer kept while an earlier one is changed: taken again as it was, when it is
@@ -166,6 +186,9 @@ class Consultation(MachineOutcome):
     def restore(self, question_id: str, heard: str, value: object, note: str = "") -> None:
         """Replay an answer from the journal (resume); it must answer the current question
         (JournalMismatch otherwise), with a value of its type (TypeError: typed_value)."""
+        if self.checklist is not None and question_id in (q.id for q in self.checklist.signs):
+            self._one_by_one.add(self.checklist.id)  # it was asked one by one then
+            self._ask(self.checklist.signs[0])
         question = self.current
         if question is None or question.id != question_id:
             asked = question.id if question else "niets"

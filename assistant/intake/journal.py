@@ -9,14 +9,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Final, Literal, Protocol
 
-from assistant.dialog.consultation import AnswerRecord
+from assistant.dialog.consultation import AnswerRecord, unit_answers
 from assistant.dialog.events import (
     Answer,
     Back,
     JournalEvent,
     Stored,
     event_from_json,
-    json_value,
 )
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.errors import JournalMismatch
@@ -45,14 +44,15 @@ class IntakeJournal:
         self.standing = list(standing)  # the questions whose journaled answers still stand
 
     def sync(self, history: Sequence[AnswerRecord]) -> None:
-        """Bring the journal up to date with the consultation's answers."""
-        while len(self.standing) > len(history):
+        """Bring the journal up to date with the consultation's answers (a checklist is one
+        answer, its value per sign: dialog/consultation.unit_answers)."""
+        answers = unit_answers(history)
+        while len(self.standing) > len(answers):
             self._append(Back(self.standing.pop()))
-        while len(self.standing) < len(history):
-            record = history[len(self.standing)]
-            self._append(Answer(record.question.id, record.question.finding,
-                                json_value(record.value), record.note, heard=record.heard))
-            self.standing.append(record.question.id)
+        while len(self.standing) < len(answers):
+            answer = answers[len(self.standing)]
+            self._append(answer)
+            self.standing.append(answer.question)
 
     def choice(self, answer: Answer) -> None:
         """The confirmed choice of exercises: its `answer` event (the codes, and the

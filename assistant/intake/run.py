@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.dialog.consultation import Consultation, DialogConfig
+from assistant.dialog.consultation import Consultation, DialogConfig, unit_answers
 from assistant.dialog.events import SPOKEN, Answer, Emit, Event, JournalEvent
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.exercise_choice import ExerciseChoice
@@ -85,7 +85,7 @@ def run_consultation(
         if chosen is not None:
             outcome.chosen_exercises, outcome.exercise_frequencies = chosen
         if journal is not None:
-            journal.standing = [r.question.id for r in consultation.history]
+            journal.standing = [a.question for a in unit_answers(consultation.history)]
         consultation.emit = emit
         consultation.announce()
     else:

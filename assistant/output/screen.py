@@ -6,6 +6,7 @@ import json
 import os
 from typing import TextIO
 
+from assistant.dialog.checklist import described
 from assistant.dialog.events import Answer as Answered
 from assistant.dialog.events import (
     Ask,
@@ -118,8 +119,11 @@ class Screen:
         s = self.style
         if (self.echo and not self._heard and self.protocol is not None
                 and event.finding is not None):
-            question = self.protocol.question(event.question)
-            self._print(s.dim(f"> {display_value(question, event.value, self.protocol)}"))
+            if isinstance(event.value, dict):  # a checklist: the value per sign
+                self._print(s.dim(f"> {described(event.value, self.protocol)}"))
+            else:
+                question = self.protocol.question(event.question)
+                self._print(s.dim(f"> {display_value(question, event.value, self.protocol)}"))
         if event.note:
             self._print(s.dim(f"Toelichting: {event.note}"))
 
