@@ -23,11 +23,11 @@ RED_FLAGS: Final = "red_flags"
 EXAMINATION: Final = "examination"  # the examination block's red flags (its first section)
 SCREENING_STATES: Final = (RED_FLAGS, EXAMINATION)  # a vascular or cord flag: a deficit now?
 # In the order of a consultation (issue 25): the age; the complaint (duration, onset with the
-# C-spine rule's history after an accident, course, impact, arm complaints); the precautions
-# and the red-flag history; work and psychosocial factors; then the examination block.
+# C-spine rule's history after an accident, course, impact, arm complaints); the red-flag
+# history and the precautions; work and psychosocial factors; then the examination block.
 STATES: Final = (
     "age", "onset", "trauma", "trauma_when", "trauma_imaging", "c_spine_high", "c_spine_low",
-    "improving", "recurrent", "impact", "arm_complaints", "precautions", RED_FLAGS,
+    "improving", "recurrent", "impact", "arm_complaints", RED_FLAGS, "precautions",
     "acute_deficit", "psychosocial", "employment", "work", "absence", EXAMINATION,
     "c_spine_tenderness", "c_spine_rotation", "neurological", "arm_side", "radicular",
     "referred", RESULT, STOPPED,
@@ -44,10 +44,10 @@ def _advance(source: str, dest: str, *conditions: Condition) -> Row:
 
 def _to_course(source: str, *first: tuple[str, Condition]) -> list[Row]:
     """From the onset's sections: each of `first` in turn; after a fracture suspicion straight
-    to the history's precautions and red flags (the course does not decide a referral);
+    to the history's red flags and precautions (the course does not decide a referral);
     else the course (improvement only within the normal six weeks), then the impact."""
     return [*(_advance(source, dest, condition) for dest, condition in first),
-            _advance(source, "precautions", rules.fracture_suspected),
+            _advance(source, RED_FLAGS, rules.fracture_suspected),
             {"trigger": "advance", "source": source, "dest": "improving",
              "unless": [rules.onset_beyond_normal]},
             _advance(source, "impact")]
@@ -78,16 +78,19 @@ TRANSITIONS: Final[list[Row]] = [
     _advance("improving", "impact"),
     _advance("recurrent", "impact"),
     _advance("impact", "arm_complaints"),
-    _advance("arm_complaints", "precautions"),
-    _advance("precautions", RED_FLAGS),
+    _advance("arm_complaints", RED_FLAGS),
     # A vascular or spinal-cord flag: is the deficit there now? Then 112, and nothing more is
-    # asked (DESIGN.md rule 9). It is asked right after the flag; this row is the fallback.
+    # asked (DESIGN.md rule 9). It is asked right after the flag; the acute_deficit section
+    # is the fallback.
     _advance(RED_FLAGS, RESULT, rules.has_deficit_now),
-    _advance(RED_FLAGS, "acute_deficit", rules.deficit_to_ask),
+    # The precautions after a red flag too: a fracture suspicion makes a referral acute, and
+    # the letter names them.
+    _advance(RED_FLAGS, "precautions"),
+    _advance("precautions", "acute_deficit", rules.deficit_to_ask),
     # After a red flag: the examination's red flags (the letter names them), not work.
-    _advance(RED_FLAGS, EXAMINATION, rules.has_red_flag),
-    _advance(RED_FLAGS, "psychosocial", rules.psychosocial_in_history),
-    _advance(RED_FLAGS, "employment"),
+    _advance("precautions", EXAMINATION, rules.has_red_flag),
+    _advance("precautions", "psychosocial", rules.psychosocial_in_history),
+    _advance("precautions", "employment"),
     _advance("acute_deficit", RESULT, rules.has_deficit_now),
     # from the arm signs on both sides (the spinal cord, examined last): the result
     _advance("acute_deficit", RESULT, rules.has_neurological_signs),
