@@ -9,145 +9,25 @@ them the test is skipped, except when CI is set: then it fails.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
-import pytest
-
 from assistant.protocol import load_protocol
 from assistant.ui.server import Screen, running
+from tests import ui_chromium
 from tests import ui_loopback as loopback
 from tests.harness import SCREENED_BY_ID, intake, profile, red_flag_questions
 from tests.intake_lines import lines, rehearse
+from tests.ui_chromium import REBOUND, WAIT, Live, shot, until
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SHOTS = Path("/tmp/ui-shots")
-REBOUND = "rebound.test"  # a name that resolves to 127.0.0.1, as after DNS rebinding
-WAIT = 15.0  # s for anything to show on the page
+driver, screen = ui_chromium.driver, ui_chromium.screen  # the fixtures
 PROTOCOL = load_protocol()
 RED_FLAGS = len(red_flag_questions(47))  # asked of a 47-year-old (no '50+' signs)
-
-
-def _browser_missing() -> str | None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if not missing:
-        return None
-    return (f"{', '.join(missing)} not installed; run `apt-get install chromium "
-            "chromium-driver` to run the real-browser test")
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    reason = _browser_missing()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set: {reason}")
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                     "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--window-size=1280,800",
-                     f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(argument)
-    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    browser.set_page_load_timeout(30)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        yield browser
-    finally:
-        browser.quit()
-
-
-@pytest.fixture
-def screen(tmp_path: Path) -> Iterator[Screen]:
-    with running(PROTOCOL, db=tmp_path / "records.sqlite3") as served:
-        yield served
-
-
-def until(check: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = check()
-        except Exception:  # the element is being replaced: look again
-            value = None
-        if value:
-            return value
-        time.sleep(0.03)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def shot(driver: Any, name: str) -> None:
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))
-
-
-class Live:
-    """The live page, driven as a therapist would: clicking buttons, typing answers."""
-
-    def __init__(self, driver: Any) -> None:
-        from selenium.webdriver.common.by import By
-
-        self.driver, self.by = driver, By
-
-    def find(self, css: str) -> Any:
-        return self.driver.find_element(self.by.CSS_SELECTOR, css)
-
-    def text(self, css: str) -> str:
-        return str(self.find(css).text)
-
-    def question(self) -> str:
-        return self.text("#question")
-
-    def seq(self) -> int:
-        return int(self.driver.execute_script("return Number(document.body.dataset.seq || 0)"))
-
-    def _after(self, act: Callable[[], None], what: str) -> None:
-        """Do `act`, then wait for the page to show what the dialog did next."""
-        before = self.question(), self.seq()
-        act()
-        until(lambda: self.seq() > before[1]
-              and (self.question() != before[0] or not self.find("#question-panel")
-                   .is_displayed()), what)
-
-    def button(self, label: str) -> Any:
-        """The answer button `label`, once the dialog listens (it is enabled)."""
-        def enabled() -> Any:
-            buttons = self.driver.find_elements(self.by.CSS_SELECTOR, "#buttons button")
-            button = next(b for b in buttons if b.text == label)
-            return button if button.is_enabled() else None
-        return until(enabled, f"the button {label!r} enabled")
-
-    def in_view(self, css: str) -> bool:
-        """`css` wholly in the window (and not scrolling there any more)."""
-        return bool(self.driver.execute_script(
-            "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
-            "return r.top >= 0 && r.bottom <= window.innerHeight;", css))
-
-    def enabled(self, css: str) -> Any:
-        return until(lambda: self.find(css) if self.find(css).is_enabled() else None,
-                     f"{css} enabled")
-
-    def click(self, label: str) -> None:
-        self._after(lambda: self.button(label).click(), f"the question after {label!r}")
-
-    def type(self, answer: str) -> None:
-        def act() -> None:
-            box = self.enabled("#answer-text")
-            box.send_keys(answer)
-            self.find("#answer-form button").click()
-        self._after(act, f"the question after typing {answer!r}")
 
 
 def test_the_browser_is_refused_without_the_token_or_with_a_foreign_host(

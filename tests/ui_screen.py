@@ -114,3 +114,44 @@ def page(tmp_path: Path) -> Iterator[Page]:
     with client:
         yield Page(client, keys, engine)
     engine.shutdown()
+
+
+def shown_question(messages: Messages) -> dict[str, Any] | None:
+    """The last question the page shows (an ask or a confirm message), or None."""
+    for message in reversed(messages):
+        if message["type"] == "event" and message["event"]["event"] in ("ask", "confirm"):
+            return message
+    return None
+
+
+def reply_as_shown(message: dict[str, Any]) -> str:
+    """What a therapist answers to the question `message` shows, read from the screen and not
+    from a known order: "ja" to a read-back, "nee" where it is a button, else the first
+    button; typed: a duration ("drie weken") or the age. A checklist is answered with "geen"
+    (typed, as the text box allows)."""
+    event, view = message["event"], message.get("view", {})
+    buttons = view.get("buttons", [])
+    if event["event"] == "confirm":
+        return "ja"
+    if view.get("checklist"):
+        return "geen"
+    if "nee" in buttons:
+        return "nee"
+    if buttons:
+        return str(buttons[0])
+    return "drie weken" if view.get("duration") else "47"
+
+
+def answer_until(page: Page, done: Callable[[dict[str, Any]], bool],
+                 limit: int = 80) -> dict[str, Any]:
+    """Answer each question as it is shown (reply_as_shown) until `done` holds for the one on
+    screen (the ask or confirm message); that message."""
+    for _ in range(limit):
+        messages = page.wait(lambda m: open_prompt(m) is not None
+                             and open_prompt(m) != page.used)
+        message = shown_question(messages)
+        assert message is not None, messages[-5:]
+        if done(message):
+            return message
+        page.say(reply_as_shown(message))
+    raise AssertionError(f"not reached in {limit} answers")

@@ -44,6 +44,7 @@ from assistant.ui.hub import Message, encoded_message
 from assistant.ui.records_view import Interrupted, RecordsView, score
 from assistant.ui.screen_intake import Conflict
 from assistant.ui.security import Guard, Secrets
+from assistant.ui.views import parts
 
 HERE: Final = Path(__file__).parent
 KEEPALIVE: Final = 15.0  # s between comments on an idle event stream
@@ -101,7 +102,7 @@ class Pages:
                          problem=problem, damaged=damaged)
 
     async def intake(self, request: Request) -> Response:
-        return self.page(request, "live.html")
+        return self.page(request, "live.html", parts=parts(self.engine.protocol))
 
     async def report(self, request: Request) -> Response:
         html = self.engine.intake.report_html
@@ -191,6 +192,9 @@ class Pages:
 
     async def say(self, request: Request) -> Response:
         body = await _body(request)
+        if "checklist" in body:  # a checklist's choices, one per sign
+            self.engine.answer_checklist(body["checklist"], body.get("prompt"))
+            return JSONResponse({"ok": True})
         text = str(body.get("text") or "").strip()
         if not text:
             return _error("typ of kies een antwoord")

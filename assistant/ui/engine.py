@@ -15,15 +15,16 @@ from assistant.clock import clock_from_env
 from assistant.dialog.consultation import CONCLUDED, NOT_CHANGEABLE
 from assistant.dialog.events import Emit, Event, ExerciseStart, ResultEvent
 from assistant.dialog.exercise_session import ExerciseSession
-from assistant.errors import AssistantError, InternalError, UsageError, describe
+from assistant.errors import AssistantError, InputError, InternalError, UsageError, describe
 from assistant.intake.run import Fanout, SpeechOutput
 from assistant.protocol.exercises import Patient
 from assistant.protocol.model import Protocol
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
 from assistant.speech.interfaces import Correction, Listener, SilentSpeaker, Speaker
+from assistant.ui.checklist import NONE_OPEN
 from assistant.ui.hints import screen_text
 from assistant.ui.hub import EventHub
-from assistant.ui.page_input import PageInput, PageListener, Prompting, VoiceKeyboard
+from assistant.ui.page_input import Line, PageInput, PageListener, Prompting, VoiceKeyboard
 from assistant.ui.screen_intake import Conflict, IntakeState, ScreenIntake
 from assistant.ui.views import view_of
 
@@ -113,6 +114,25 @@ class Engine:
             page.put(text)
             return
         if not page.answer(prompt, [text]):
+            raise Stale(STALE)
+
+    def answer_checklist(self, values: object, prompt: object = None) -> None:
+        """The page's choices for the checklist on screen (`values`: sign id → true, false or
+        "unknown"), sent as its typed answer while `prompt` is held: InputError (400) when no
+        checklist is open or the choices do not fit it, Stale when `prompt` is no longer the
+        open one."""
+        page = self.page
+        if self.activity != "intake" or page is None or not self.running:
+            raise UsageError("er loopt geen intake")
+
+        def given() -> list[Line]:
+            with self._lock:
+                checklist = self.intake.checklist
+            if checklist is None:
+                raise InputError(NONE_OPEN)
+            return [checklist.given(values)]
+
+        if not page.answer(prompt, given):
             raise Stale(STALE)
 
     def change(self, question: str, prompt: object = None) -> int:

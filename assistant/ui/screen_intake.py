@@ -31,6 +31,7 @@ from assistant.output.report_markdown import render_markdown
 from assistant.records.location import check_reports_dir
 from assistant.settings import PracticeSettings, load_settings
 from assistant.speech.interfaces import Listener
+from assistant.ui.checklist import Checklist
 from assistant.ui.hints import screen_text
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class IntakeState:
     outcome: IntakeOutcome | None = None
     day: date | None = None
     folder: Path | None = None  # where its report was written (filing.file_report)
+    checklist: Checklist | None = None  # the checklist on screen, while it is open
 
     def follow(self, event: Event) -> None:
         """Keep the intake's answers as the page lists them: an answer adds one; a question
@@ -75,6 +77,7 @@ class IntakeState:
             filled[event.question] = (event.finding, event.value)
         if isinstance(event, Ask | Confirm | Answer):
             self.confirming = isinstance(event, Confirm)
+            self.checklist = Checklist.of(event) if isinstance(event, Ask) else None
         if isinstance(event, ResultEvent):
             self.concluded = True
 

@@ -7,8 +7,10 @@ a therapist could have said or typed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Final
 
+from assistant.dialog.checklist import described
 from assistant.dialog.events import (
     Answer,
     Ask,
@@ -18,11 +20,13 @@ from assistant.dialog.events import (
     ExerciseStart,
     Reprompt,
     ResultEvent,
+    Say,
 )
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
 from assistant.dialog.phrases import display_value
 from assistant.protocol.dialog_texts import ACTIVITIES
-from assistant.protocol.model import AnswerType, Protocol, Question
+from assistant.protocol.model import AnswerType, Protocol, Question, Section
+from assistant.ui.wording import screen_words
 
 YES_NO: Final = ("ja", "nee")
 DOUBT: Final = "weet ik niet"
@@ -37,6 +41,48 @@ CAUTION_WORDS: Final = {"no_manipulation": "Geen manipulatie: alleen mobilisatie
 COMMANDS: Final = ("herhaal", "terug", "help", "pauze", "verder", "stop")
 SESSION_COMMANDS: Final = ("pauze", "verder", "volgende", "herhaal", "langzamer", "sneller",
                            "stop")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the intake as the screen lists it: the sections in a row whose titles begin
+    alike ("Onderzoek: …"), under that beginning; in consultation order (the data's)."""
+
+    title: str
+    sections: tuple[str, ...]
+
+
+def parts(protocol: Protocol) -> tuple[Part, ...]:
+    """The intake's parts, in the order they are asked."""
+    found: list[Part] = []
+    for section in protocol.sections:
+        title = section.title.split(":", 1)[0].strip()
+        if found and found[-1].title == title:
+            found[-1] = Part(title, (*found[-1].sections, section.id))
+        else:
+            found.append(Part(title, (section.id,)))
+    return tuple(found)
+
+
+def part_of(protocol: Protocol, section_id: str) -> int | None:
+    """The number (from 1) of the part `section_id` is in; None for no section of the intake."""
+    for number, part in enumerate(parts(protocol), 1):
+        if section_id in part.sections:
+            return number
+    return None
+
+
+def _section(protocol: Protocol, section_id: str) -> Section | None:
+    try:
+        return protocol.section(section_id)
+    except KeyError:
+        return None
+
+
+def _where(protocol: Protocol, section: Section) -> dict[str, Any]:
+    """Where the intake is: the section's title, its part's number and how many there are."""
+    return {"section": section.title, "part": part_of(protocol, section.id),
+            "parts": len(parts(protocol))}
 
 
 def _question(protocol: Protocol, question_id: str) -> Question | None:
@@ -67,9 +113,17 @@ def buttons(protocol: Protocol, question_id: str) -> list[str]:
 
 def _ask_view(event: Ask, protocol: Protocol) -> dict[str, Any]:
     question = _question(protocol, event.question)
-    view: dict[str, Any] = {"buttons": buttons(protocol, event.question)}
+    view: dict[str, Any] = {"text": screen_words(event.text)}
+    checklist = _section(protocol, event.question) if event.signs else None
+    if checklist is not None:  # a whole section at once: a choice per sign (app.js)
+        view.update(_where(protocol, checklist), label=checklist.title, buttons=[],
+                    checklist=True)
+        if checklist.checklist:  # the list is on screen: its question alone, not read out
+            view["text"] = screen_words(checklist.checklist)
+        return view
+    view["buttons"] = buttons(protocol, event.question)
     if question is not None:
-        view["section"] = protocol.section(question.section).title
+        view.update(_where(protocol, protocol.section(question.section)))
         view["label"] = question.label
         view["duration"] = question.type is AnswerType.DURATION
     elif event.question == CHOICE_QUESTION:
@@ -82,6 +136,11 @@ def _ask_view(event: Ask, protocol: Protocol) -> dict[str, Any]:
 
 def _answer_view(event: Answer, protocol: Protocol) -> dict[str, Any]:
     question = _question(protocol, event.question)
+    checklist = _section(protocol, event.question)
+    if question is None and checklist is not None and isinstance(event.value, dict):
+        return {"intake": True, "label": checklist.title,
+                "shown": described(event.value, protocol),
+                **_where(protocol, checklist)}
     if question is None:
         return {"intake": False}
     try:
@@ -89,7 +148,7 @@ def _answer_view(event: Answer, protocol: Protocol) -> dict[str, Any]:
     except (KeyError, TypeError):
         shown = str(event.value)
     return {"intake": True, "label": question.label, "shown": shown,
-            "section": protocol.section(question.section).title}
+            **_where(protocol, protocol.section(question.section))}
 
 
 def result_view(result: dict[str, Any], protocol: Protocol, *,
@@ -145,9 +204,9 @@ def view_of(event: Event, protocol: Protocol, *, work_related: bool = False) -> 
         case Ask():
             return _ask_view(event, protocol)
         case Confirm():
-            return {"buttons": list(YES_NO)}
-        case Reprompt():
-            return {}
+            return {"buttons": list(YES_NO), "text": screen_words(event.text)}
+        case Reprompt() | Say():
+            return {"text": screen_words(event.text)}
         case Answer():
             return _answer_view(event, protocol)
         case ResultEvent():

@@ -216,6 +216,8 @@
     reprompted: null,   // the question a reprompt was given for since it was last asked
     exercise: null,     // a session: the number of the exercise under way
     commandTimer: null, // a session: re-enables the commands if nothing comes back
+    part: null,         // the number of the intake's part asked now (views.parts); null: none
+    checklistFor: null, // the checklist drawn: its question and signs (kept through a re-ask)
   };
   window.uiTimes = live.times;
 
@@ -227,12 +229,10 @@
     live.open = open;
     for (const node of document.querySelectorAll(
       "#buttons button, #answer-text, #answer-form button, #question-panel .commands button," +
-      " #choose, #choose-none, #answers button")) {
+      " #choose, #choose-none, #answers button, #checklist button")) {
       node.disabled = !open || (node.classList.contains("answer-item") && live.result);
     }
-    for (const node of document.querySelectorAll('#question-panel button[data-say="stop"]')) {
-      node.disabled = !live.running;  // stopping answers nothing: always possible
-    }
+    $("stop-intake").disabled = !live.running;  // stopping answers nothing: always possible
     document.body.classList.toggle("waiting", !open);
   }
 
@@ -294,11 +294,20 @@
     panel.scrollIntoView({behavior: "smooth", block: fits ? "center" : "start"});
   }
 
+  // Said to a screen reader: an error or a reason asked again at once (assertive), anything
+  // else when it is free (polite). Emptied first, so the same line twice is said twice.
+  function announce(text, assertive) {
+    const region = $(assertive ? "announce-alert" : "announce-polite");
+    region.textContent = "";
+    setTimeout(() => { region.textContent = text; }, 50);
+  }
+
   function notice(text, level) {
     const card = $("notices-card");
     const item = el("li", {class: level === "error" ? "error" : ""}, text);
     $("notices").prepend(item);
     card.hidden = false;
+    announce(text, level === "error");
   }
 
   function clearAll() {
@@ -320,8 +329,30 @@
     $("session-note").textContent = "";
     $("answers-card").hidden = false;
     $("answers-card").classList.remove("concluded");
-    $("answers-card").querySelector(".hint").textContent = "Klik op een antwoord om het te veranderen.";
+    $("answers-card").querySelector(".hint").textContent = "Kies een antwoord om het te veranderen.";
+    live.part = null;
+    live.checklistFor = null;
+    $("parts-card").hidden = true;
+    markParts();
   }
+
+  // The intake's parts: done (answered), not needed (passed without a question), now (with
+  // aria-current), or to come.
+  function markParts() {
+    const answered = new Set(live.answers.map((a) => a.part).filter(Boolean));
+    for (const item of $("parts").children) {
+      const number = Number(item.dataset.part);
+      const passed = live.part !== null ? number < live.part : live.result;
+      const state = number === live.part ? "now" : passed
+        ? (answered.has(number) ? "done" : "skipped") : "coming";
+      item.className = "part " + state;
+      item.querySelector(".part-state").textContent = PART_STATES[state];
+      if (state === "now") item.setAttribute("aria-current", "step");
+      else item.removeAttribute("aria-current");
+    }
+  }
+
+  const PART_STATES = {now: "nu", done: "gedaan", skipped: "niet nodig", coming: "nog te doen"};
 
   function setButtons(buttons) {
     const box = $("buttons");
@@ -337,16 +368,19 @@
     const list = $("answers");
     list.replaceChildren();
     for (const answer of live.answers) {
-      const button = el("button", {type: "button", class: "answer-item",
-                                   title: answer.label + " (klik om te veranderen)"});
+      // after the result the answers stand: plain text, fully readable, nothing to click
+      const button = live.result ? el("div", {class: "answer-item standing"})
+        : el("button", {type: "button", class: "answer-item"});
       button.append(el("span", {class: "label"}, answer.label),
                     el("span", {class: "value"}, answer.shown));
       if (answer.note) button.append(el("span", {class: "note"}, answer.note));
-      button.disabled = !live.open || live.result;
-      button.addEventListener("click", () => {
-        if (!live.running || live.result) return;  // after the result the answers stand
-        send("/api/change", {question: answer.question});
-      });
+      if (!live.result) {
+        button.disabled = !live.open;
+        button.addEventListener("click", () => {
+          if (!live.running || live.result) return;
+          send("/api/change", {question: answer.question});
+        });
+      }
       const item = el("li");
       item.append(button);
       list.append(item);
@@ -354,13 +388,99 @@
     list.scrollTop = list.scrollHeight;  // the latest answer in view, the page not moved
   }
 
+  // A checklist: every sign, each with Ja / Nee / Weet niet (none chosen); kept as it is when
+  // the same checklist is asked again (after a reason), drawn anew otherwise.
+  function drawChecklist(event) {
+    const key = event.question + ":" + event.signs.map((s) => s.id).join(",");
+    if (live.checklistFor === key) return;
+    live.checklistFor = key;
+    $("checklist-note").hidden = true;
+    $("checklist-error").hidden = true;
+    const list = $("signs");
+    list.replaceChildren();
+    for (const sign of event.signs) {
+      const set = el("fieldset", {class: "sign", "data-sign": sign.id});
+      set.append(el("legend", {}, sign.label));
+      const choices = el("div", {class: "choices"});
+      for (const [value, text] of SIGN_CHOICES) {
+        const label = el("label", {class: "choice"});
+        const input = el("input", {type: "radio", name: "sign-" + sign.id, value: value});
+        input.addEventListener("change", () => {
+          set.classList.remove("open", "by-rest");
+          set.removeAttribute("aria-invalid");
+        });
+        label.append(input, el("span", {}, text));
+        choices.append(label);
+      }
+      set.append(choices);
+      const item = el("li");
+      item.append(set);
+      list.append(item);
+    }
+  }
+
+  const SIGN_CHOICES = [["yes", "Ja"], ["no", "Nee"], ["unknown", "Weet niet"]];
+  const SIGN_VALUES = {yes: true, no: false, unknown: "unknown"};
+
+  function signSets() { return [...$("signs").querySelectorAll("fieldset.sign")]; }
+  function signLabel(set) { return set.querySelector("legend").textContent; }
+
+  // "Geen van de overige": every sign without a choice is set to Nee, visibly and said.
+  function restToNo() {
+    const set = [];
+    for (const sign of signSets()) {
+      if (sign.querySelector("input:checked")) continue;
+      sign.querySelector('input[value="no"]').checked = true;
+      sign.classList.remove("open");
+      sign.removeAttribute("aria-invalid");
+      sign.classList.add("by-rest");
+      set.push(signLabel(sign));
+    }
+    const note = $("checklist-note");
+    note.textContent = set.length ? "Op nee gezet: " + set.join(", ") + "."
+      : "Bij elk teken was al iets gekozen; er is niets veranderd.";
+    note.hidden = false;
+    $("checklist-error").hidden = true;
+    announce(note.textContent, false);
+  }
+
+  // "Klaar": refused (and said) until every sign has a choice; then the choices are sent.
+  function checklistDone() {
+    const open = signSets().filter((sign) => !sign.querySelector("input:checked"));
+    const error = $("checklist-error");
+    if (open.length) {
+      for (const sign of open) {
+        sign.classList.add("open");
+        sign.setAttribute("aria-invalid", "true");
+      }
+      error.textContent = "Nog niet klaar: kies bij elk teken ja, nee of weet niet. Nog open: " +
+        open.map(signLabel).join(", ") + ".";
+      error.hidden = false;
+      announce(error.textContent, true);
+      open[0].querySelector("input").focus();
+      return;
+    }
+    error.hidden = true;
+    const values = {};
+    for (const sign of signSets()) {
+      values[sign.dataset.sign] = SIGN_VALUES[sign.querySelector("input:checked").value];
+    }
+    send("/api/say", {checklist: values});
+  }
+
   function ask(event, view, confirming, seq) {
     if (!live.saidFresh) $("said-panel").hidden = true;  // an older intro: out of date now
     const panel = $("question-panel");
     panel.hidden = false;
     panel.classList.toggle("confirming", confirming);
-    $("section").textContent = confirming ? "Klopt dat?" : (view.section || "");
-    $("question").textContent = event.text;
+    if (!confirming && view.part) {  // where the intake is: this part, of how many
+      live.part = view.part;
+      $("parts-card").hidden = false;
+      markParts();
+    }
+    $("section").textContent = confirming ? "Klopt dat?" : !view.section ? ""
+      : view.part ? view.section + " — deel " + view.part + " van " + view.parts : view.section;
+    $("question").textContent = view.text || event.text;
     // asked again right after a reprompt: why (and what was heard) stays on screen
     const again = !confirming && live.reprompted !== null && live.reprompted === event.question;
     live.reprompted = null;
@@ -369,7 +489,12 @@
       $("heard").hidden = true;
     }
     setButtons(view.buttons);
+    const checklist = !confirming && view.checklist === true;
+    if (checklist) drawChecklist(event);
+    else live.checklistFor = null;
+    $("checklist").hidden = !checklist;
     live.shown = seq;  // a new question on screen: clicks answer it once the dialog listens
+    panel.dataset.shown = String(seq);  // (which question is on screen: for the tests)
     live.prompt = null;
     live.pending = null;
     setAnswering(live.running);
@@ -378,9 +503,14 @@
     input.value = "";
     input.placeholder = view.duration ? "Typ de duur, bijvoorbeeld: drie weken"
       : /^activity\d$/.test(event.question) ? "Typ de activiteit, bijvoorbeeld: traplopen"
+      : checklist ? "Of typ: geen, of de nummers die gelden"
       : "Typ een antwoord";
-    const typing = (view.buttons || []).length === 0 && event.question !== "exercise_choice";
-    if (!confirming && typing) input.focus();  // a duration or a name: ready to type
+    const typing = (view.buttons || []).length === 0 && event.question !== "exercise_choice"
+      && !checklist;
+    // focus on the new question: the box to type in (named by the question) when there is
+    // nothing to choose, else the question itself
+    if (!confirming && typing) input.focus();
+    else $("question").focus({preventScroll: true});
     if (!confirming && event.question && live.answers.some((a) => a.question === event.question)) {
       const at = live.answers.findIndex((a) => a.question === event.question);
       live.answers.splice(at);  // 'terug': this answer and those after it are taken back
@@ -439,6 +569,9 @@
 
   function result(view) {
     live.result = true;
+    live.part = null;
+    markParts();
+    drawAnswers();  // they stand now: plain text
     $("answers-card").classList.add("concluded");
     $("answers-card").querySelector(".hint").textContent = "De uitkomst staat; de antwoorden liggen vast.";
     $("result-panel").hidden = false;
@@ -498,6 +631,7 @@
     panel.hidden = false;
     $("question-panel").hidden = true;
     $("answers-card").hidden = true;
+    $("parts-card").hidden = true;
     switch (event.event) {
       case "exercise":
         $("exercise-name").textContent = event.code + " · " + event.name;
@@ -548,6 +682,7 @@
       if (!message.running) { live.prompt = null; live.pending = null; setAnswering(false); }
       document.body.classList.toggle("running", message.running);
       if (!message.running) {  // the dialog has ended: no question waits any more
+        if ($("stop-dialog").open) $("stop-dialog").close("stop");
         $("question-panel").hidden = true;
         $("menu-panel").hidden = true;
         $("said-panel").hidden = true;
@@ -587,7 +722,8 @@
         $("heard").hidden = false;
         break;
       case "reprompt":
-        $("reprompt").textContent = event.text;
+        $("reprompt").textContent = view.text || event.text;
+        announce(view.text || event.text, true);
         $("reprompt").hidden = false;
         live.reprompted = event.question;  // kept when this question is asked again
         live.shown = message.seq;  // the question again, to answer once the dialog listens
@@ -596,27 +732,29 @@
         break;
       case "answer":
         live.saidFresh = false;
+        live.checklistFor = null;  // answered: asked again, it starts empty
         live.reprompted = null;
         if (view.intake) {
           live.answers.push({question: event.question, label: view.label, shown: view.shown,
-                             note: event.note});
+                             note: event.note, part: view.part || null});
           drawAnswers();
+          markParts();
         }
         if (event.question === "exercise_choice") $("menu-panel").hidden = true;
         break;
       case "say":
         if (live.activity === "session") {
           if (["notice", "stopped", "closing"].includes(event.kind)) {
-            $("session-note").textContent = event.text;  // paused, going on, skipped, the end
+            $("session-note").textContent = view.text || event.text;  // paused, on, skipped, end
           } else if (["exercise", "safety", "intro"].includes(event.kind)) {
-            $("said").textContent = event.text;
+            $("said").textContent = view.text || event.text;
             $("said-panel").hidden = false;
           }
           break;
         }
         if (event.kind === "summary") break;  // the result panel shows it all
         live.saidFresh = true;
-        $("said").textContent = event.text;
+        $("said").textContent = view.text || event.text;
         $("said-panel").hidden = false;
         break;
       case "result": result(view); break;
@@ -626,6 +764,32 @@
         sessionEvent(event, view);
         break;
     }
+  }
+
+  // Stop asks first, saying what stays: the answers so far (a resume goes on from them), or
+  // the result once it is given.
+  function stopDialog() {
+    const dialog = $("stop-dialog");
+    $("stop-intake").addEventListener("click", () => {
+      if (!live.running) return;
+      $("stop-text").textContent = live.result
+        ? "De uitkomst blijft bewaard; wat nu nog open staat, vervalt."
+        : live.answers.length
+          ? "De antwoorden tot nu toe blijven bewaard. U kunt de intake later hervatten op " +
+            "het beginscherm."
+          : "Er is nog niets beantwoord; er wordt niets bewaard.";
+      dialog.showModal();
+      $("stop-no").focus();
+    });
+    $("stop-no").addEventListener("click", () => dialog.close());
+    dialog.addEventListener("close", () => {
+      if (dialog.returnValue !== "stop") $("stop-intake").focus();
+      dialog.returnValue = "";
+    });
+    $("stop-yes").addEventListener("click", () => {
+      dialog.close("stop");
+      say("stop");
+    });
   }
 
   function livePage() {
@@ -639,6 +803,12 @@
     for (const button of document.querySelectorAll("button[data-say]")) {
       button.addEventListener("click", () => say(button.dataset.say));
     }
+    $("checklist-rest").addEventListener("click", restToNo);
+    $("checklist").addEventListener("submit", (event) => {
+      event.preventDefault();
+      checklistDone();
+    });
+    stopDialog();
     $("choose").addEventListener("click", () => {
       // every code with how often ('F14 elke avond en F55 om de dag'): a default said again
       // is no change, and no code takes the frequency of the one after it
