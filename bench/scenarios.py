@@ -90,7 +90,9 @@ def _factor(question: Question) -> str:
 def _c_spine(protocol: Protocol, route: str, rng: random.Random) -> dict[str, str]:
     """Answers to the three steps of the Canadian C-spine rule for a trauma `route`."""
     high = protocol.section_questions("c_spine_high")
-    low = protocol.section_questions("c_spine_low")
+    # the low-risk factors of the history, then midline tenderness, examined
+    low = [*protocol.section_questions("c_spine_low"),
+           *protocol.section_questions("c_spine_tenderness")]
     (rotation,) = protocol.section_questions("c_spine_rotation")
     answers = {q.id: rng.choice(NO) for q in high}
     if route == "high_risk":  # not the age item: the age, known, answers it (never asked)
@@ -123,12 +125,13 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
     red_flags = [q.id for q in protocol.section_questions("red_flags")]
     precautions = [q.id for q in protocol.section_questions("precautions")]
     neuro = [q.id for q in protocol.section_questions("neurological")]
+    examined = [q.id for q in protocol.section_questions("examination")]
     other_yes_no = [q.id for q in protocol.questions if q.type is AnswerType.YES_NO
                     and q.section != "red_flags"]
     scripts = []
     for n in range(count):
         profile = PROFILES[n % len(PROFILES)]
-        answers = {q: rng.choice(NO) for q in [*red_flags, *precautions, *neuro]}
+        answers = {q: rng.choice(NO) for q in [*red_flags, *precautions, *neuro, *examined]}
         red_flag, trauma = None, None
         if profile == "referral":
             k = n // len(PROFILES)
@@ -146,6 +149,9 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
             said = [q for q in said if q not in BONE]
         for question in said:
             answers[question] = rng.choice(YES)
+        # arm complaints: the gate to the arm signs (now and then complaints without signs)
+        answers["arm_complaints"] = rng.choice(YES if profile == "D" or rng.random() < 0.2
+                                               else NO)
         if profile == "D":  # one or more arm signs, a radicular test, referred for it or not
             answers[rng.choice(neuro)] = rng.choice(YES)
         answers["arm_side"] = rng.choice(["links", "rechts", "de rechterkant", "de linkerarm"])
@@ -173,8 +179,10 @@ def make_scripts(protocol: Protocol, count: int, seed: int = 6) -> list[Script]:
         # a cleared trauma is now and then one a doctor ruled out with imaging (no rule asked)
         imaged = trauma == "cleared" and rng.random() < 0.3
         answers["fracture_ruled_out"] = rng.choice(YES if imaged else NO)
-        if trauma not in (None, "old", "precaution") and not imaged:
-            answers.update(_c_spine(protocol, trauma, rng))
+        if trauma not in (None, "old") and not imaged:  # (the rule comes before the
+            # precautions: with a bone precaution it clears the neck, the precaution refers)
+            answers.update(_c_spine(protocol, "cleared" if trauma == "precaution" else trauma,
+                                    rng))
         works = rng.random() < 0.8
         work = works and rng.random() < 0.6
         answers["has_work"] = rng.choice(YES if works else NO)
@@ -230,13 +238,26 @@ class Patient:
         self._doubted: dict[str, int] = {}  # question id → doubts said
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, Ask):
+        if isinstance(event, Ask) and event.signs:
+            self._question = event.question
+            self._queue = [self._checklist([sign["id"] for sign in event.signs])]
+        elif isinstance(event, Ask):
             self._question = event.question
             self._queue = self._replies(event.question)
         elif isinstance(event, Confirm):
             self._queue = ["ja"]
         elif isinstance(event, Answer):
             self._answered.add(event.question)
+
+    def _checklist(self, signs: list[str]) -> str:
+        """A checklist as a therapist answers it: "een voor een" when a sign is to be doubted
+        (then each sign is asked and answered on its own), else the numbers of the signs
+        present, or "geen"."""
+        if any(sign in self.script.doubt for sign in signs):
+            return "een voor een"
+        present = [str(n) for n, sign in enumerate(signs, 1)
+                   if self.script.answers.get(sign) in YES]
+        return " en ".join(present) or "geen"
 
     def _replies(self, question: str) -> list[str]:
         script = self.script

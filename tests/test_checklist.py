@@ -246,3 +246,13 @@ def test_the_examination_records_the_signs_found_as_said(said: str,
 
 def test_a_test_not_done_asks_the_examination_one_by_one() -> None:
     assert read_checklist("Babinski niet gedaan", EXAMINATION, VOCAB) == Doubt()
+
+
+@pytest.mark.parametrize("said", ["nee, alleen koorts vorige week door een keelontsteking",
+                                  "nee, maar wel koorts", "niks, behalve koorts"])
+def test_a_sign_named_after_no_but_only_is_named_and_read_back(said: str) -> None:
+    """A "nee" before 'alleen koorts' does not deny the fever: it is named, so it is read back
+    with the words (fever counts, also after a sore throat)."""
+    reading = read_checklist(said, RED_FLAGS, VOCAB)
+    assert isinstance(reading, Named) and reading.ids == ("rf_infection",)
+    assert reading.note == said

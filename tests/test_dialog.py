@@ -26,12 +26,10 @@ from tests.harness import (
     HIGH_RISK_QUESTIONS,
     NO_HIGH_RISK,
     NO_NEURO_BY_ID,
-    PRECAUTION_QUESTIONS,
     PROFILE_B_NOT_WORKING,
     PROTOCOL,
     RED_FLAG_QUESTIONS,
     SCREENED_BY_ID,
-    SCREENED_QUESTIONS,
     TRAUMA_BY_ID,
     JsonEvent,
     asked,
@@ -45,14 +43,34 @@ from tests.harness import (
 )
 from tests.intake_script import IntakeScript, Said, UnscriptedQuestion
 
-# The first question is the age; a referral asks the duration of the neck pain for the letter
-# before the result.
-ASKED_FIRST = ["age_years", *SCREENED_QUESTIONS]
+# The order of a consultation (issue 25): the age, then the complaint (here as the harness
+# answers it by default: since today, no accident, improving, not recurrent, a little impact,
+# no arm complaints); then the red-flag history and the precautions, each one checklist; work
+# where needed; the examination block last, with its red flags for every patient (one
+# checklist too). The duration is asked second, once, for everybody (a referral needs it for
+# the letter).
+COMPLAINT = ["age_years", "weeks_since_onset", "trauma_related", "improving", "recurrent",
+             "adl_impact", "arm_complaints"]
+HISTORY = ["red_flags", "precautions"]  # each a checklist (one ask)
+ASKED_FIRST = [*COMPLAINT, *HISTORY]
+EXAMINATION_FLAGS = [q.id for q in PROTOCOL.section_questions("examination")]
+EXAMINATION = ["examination"]  # the examination's red flags: one checklist, for every patient
+ARM_SIGNS = ["neuro_reflexes", "neuro_weakness", "neuro_sensory"]
 DURATION = "drie weken"
 AGE_ONLY = {"age_years": "47"}  # the age, then nothing more than a test names
 FIRST_FLAG = RED_FLAG_QUESTIONS[0]
+# A script that names a red flag with more than a plain "ja" or "nee" (a list of replies, a
+# command, a voice utterance) answers the checklist "een voor een" (tests/intake_script.py):
+# the flags are then asked one by one from here in asked(), right after the checklist; their
+# answers from here in the answers (the checklist itself has none).
+ONE_BY_ONE_AT = ASKED_FIRST.index("red_flags") + 1
+ONE_BY_ONE_ANSWERS_AT = ONE_BY_ONE_AT - 1
 
 PROFILE_B = profile("B")
+
+
+def answers_to(events: list[JsonEvent], question: str) -> list[JsonEvent]:
+    return [a for a in of(events, "answer") if a["question"] == question]
 
 
 def not_working_b(*more: Mapping[str, Said], **options: Any) -> IntakeScript:
@@ -64,9 +82,11 @@ def test_profile_a_asks_only_what_is_needed() -> None:
     events = run_consultation(profile("A", strict=True))
     r = result_of(events)
     assert (r["grade"], r["course"], r["profile"]) == ("I", "normal", "A")
-    assert asked(events) == [*ASKED_FIRST, "neuro_reflexes", "neuro_weakness",
-                             "neuro_sensory", "adl_impact", "weeks_since_onset", "improving",
-                             "recurrent", "has_work"]  # no work: no work questions
+    # no arm complaints: no arm sign examined; no work: no work questions; the examination's
+    # red flags, asked of every patient, last
+    assert asked(events) == [*ASKED_FIRST, "has_work", *EXAMINATION]
+    gate = [a for a in of(events, "answer") if a["question"] == "arm_complaints"]
+    assert [(a["finding"], a["value"]) for a in gate] == [("neurological_signs", False)]
     assert not stopped(events)
 
 
@@ -93,10 +113,13 @@ def test_profile_d_asks_every_arm_sign_the_test_and_the_course() -> None:
     events = run_consultation(profile("D", strict=True))
     r = result_of(events)
     assert (r["grade"], r["profile"], r["course"]) == ("III", "D", "normal")
-    assert asked(events)[len(ASKED_FIRST):] == [
-        "neuro_reflexes", "neuro_weakness", "neuro_sensory", "arm_side", "radicular_test",
-        "referred_for_arm_signs", "adl_impact", "weeks_since_onset", "improving", "recurrent",
-        "has_work"]  # no psychosocial question: that only chooses between B and C
+    # the course in the complaint; arm complaints: the three arm signs, the side, the test and
+    # the referral examined after the examination's red flags; no psychosocial question: that
+    # only chooses between B and C
+    assert asked(events) == [*ASKED_FIRST, "has_work", *EXAMINATION, *ARM_SIGNS,
+                             "arm_side", "radicular_test", "referred_for_arm_signs"]
+    gate = [a for a in of(events, "answer") if a["question"] == "arm_complaints"]
+    assert [a["value"] for a in gate] == [True]  # "ja": the signs are examined later
     assert "semi_rigid_collar" in r["therapy"]["consider"]
     assert r["actions"] == ["contact_gp"] and "waarschijnlijk" in r["reasons"][1]
 
@@ -114,27 +137,35 @@ def test_grade_iii_referred_for_it_needs_no_call_to_the_gp() -> None:
 def referred(flags: dict[str, Said], *more: dict[str, Said], **options: Any) -> IntakeScript:
     """Every red flag "nee" except `flags` (a "ja" is read back and confirmed); no deficit now
     (asked right after a vascular or spinal-cord flag found or doubted), no precaution, no
-    trauma, and the duration for the letter."""
+    trauma, and the duration (asked second, for everybody; the letter names it)."""
     return intake(SCREENED_BY_ID, {"acute_deficit_now": "nee"}, flags,
-                  {"referral_duration": DURATION}, *more, **options)
+                  {"weeks_since_onset": DURATION}, *more, **options)
 
 
 def test_every_red_flag_is_asked_and_a_confirmed_one_refers() -> None:
     events = run_consultation(referred({"rf_spinal_cord_bilateral": "ja"}))
+    # the red-flag history is one checklist that presents every flag; the one named is read
+    # back (with what it means) and confirmed
+    (checklist,) = [e for e in of(events, "ask") if e["question"] == "red_flags"]
+    assert [sign["id"] for sign in checklist["signs"]] == RED_FLAG_QUESTIONS
     confirms = of(events, "confirm")
-    assert len(confirms) == 1 and confirms[0]["finding"] == "red_flags.spinal_cord"
+    assert len(confirms) == 1 and confirms[0]["question"] == "red_flags"
+    assert confirms[0]["finding"] == "red_flags"
+    assert confirms[0]["value"] == {sign: sign == "rf_spinal_cord_bilateral"
+                                    for sign in RED_FLAG_QUESTIONS}
     assert "alarmsignaal" in confirms[0]["text"]
+    label = PROTOCOL.question("rf_spinal_cord_bilateral").label
+    assert confirms[0]["text"].startswith(f"Dus wel: {label}. De andere niet.")
     assert "confirm" not in [e["event"] for e in of(events, "ask")]
     r = result_of(events)
     assert r["grade"] == "IV" and r["referral"] and r["profile"] is None
     assert (r["urgency"], r["red_flags"]) == ("acute", ["spinal_cord"])
-    # every flag asked (whether the deficit is there now right after the flag), then the
-    # precautions and a trauma
-    # (they can make it acute), and the duration for the letter; no more
-    at = RED_FLAG_QUESTIONS.index("rf_spinal_cord_bilateral") + 1  # right after the flag
-    assert asked(events) == ["age_years", *RED_FLAG_QUESTIONS[:at], "acute_deficit_now",
-                             *RED_FLAG_QUESTIONS[at:], *PRECAUTION_QUESTIONS, "trauma_related",
-                             "referral_duration"]
+    # the complaint (its duration for the letter) before the flags; whether the deficit is
+    # there now right after the flag; the precautions (they can make it acute); then the
+    # examination's red flags (the letter names them); no work, no arm; no more
+    assert asked(events) == [*COMPLAINT, "red_flags", "acute_deficit_now", "precautions",
+                             *EXAMINATION]
+    assert asked(events).count("weeks_since_onset") == 1
 
 
 def test_two_flags_in_two_categories_are_both_in_the_result() -> None:
@@ -176,29 +207,34 @@ def test_a_routine_flag_with_an_acute_one_not_ruled_out_is_acute() -> None:
     assert r["provisional"] is False  # a referral is no plan of ours
 
 
-def test_a_trauma_after_a_red_flag_can_make_it_acute() -> None:
-    # osteoporosis, a trauma twelve weeks ago, not imaged
+def test_a_trauma_with_a_red_flag_can_make_it_acute() -> None:
+    # osteoporosis, a trauma twelve weeks ago, not imaged (the rule's history is asked in the
+    # complaint, before the precautions are known: no high-risk factor, a rear-end collision)
     events = run_consultation(referred({"rf_tumour_history": "ja", "pr_osteoporosis": "ja"},
-                                       TRAUMA_BY_ID))
+                                       TRAUMA_BY_ID, NO_HIGH_RISK, {"cs_simple_rear_end": "ja"}))
     r = result_of(events)
     assert (r["red_flags"], r["urgency"]) == (["fracture", "tumour"], "acute")
+    # the precaution makes it a fracture suspicion: the rule's examination is not needed
+    assert not {"cs_midline_tenderness", "cs_rotation_45"} & set(asked(events))
 
 
 def test_doubt_during_a_confirmation_is_doubt_on_the_question() -> None:
-    # the first flag "ja", doubt when it is read back, then "nee"; the input ends after the flags
-    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["ja", "nee"],
-                                                PRECAUTION_QUESTIONS[0]: None},
+    # the red flags one by one: the first flag "ja", doubt when it is read back, then "nee";
+    # the input ends after the flags (at whether the patient works)
+    events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["ja", "nee"], "has_work": None},
                                      confirms={FIRST_FLAG: "weet ik niet"},
-                                     defaults={"red_flags": "nee"}, strict=True))
+                                     defaults={"red_flags": "nee", "precautions": "nee"},
+                                     strict=True))
     doubt = [r for r in of(events, "reprompt") if r["reason"] == "doubt"]
     assert len(doubt) == 1 and "niet uitgesloten" in doubt[0]["text"]
-    first = of(events, "answer")[1]  # after the age
+    assert doubt[0]["question"] == FIRST_FLAG
+    first = of(events, "answer")[ONE_BY_ONE_ANSWERS_AT]  # after the complaint
     assert (first["question"], first["value"]) == (FIRST_FLAG, False)
 
 
 def test_doubt_on_a_c_spine_step_counts_against_clearing_the_neck() -> None:
     events = run_consultation(intake(CLEARED_TRAUMA_BY_ID, {
-        "cs_rotation_45": ["weet ik niet", "niet getest"], "referral_duration": DURATION},
+        "cs_rotation_45": ["weet ik niet", "niet getest"], "weeks_since_onset": DURATION},
         strict=True))
     r = result_of(events)
     assert r["red_flags"] == ["fracture"]
@@ -239,35 +275,47 @@ def test_rear_end_collision_cleared_by_the_c_spine_rule_reaches_b_with_kinesiota
     assert PROTOCOL.reason("trauma_cleared") in r["reasons"]
     questions = asked(events)
     assert questions.count("trauma_related") == 1  # the trauma question is asked once
-    assert questions[len(ASKED_FIRST):len(ASKED_FIRST) + 9] == [
-        "trauma_weeks_ago", "fracture_ruled_out", *HIGH_RISK_QUESTIONS, "cs_simple_rear_end",
-        "cs_rotation_45"]  # the age is known: the rule's age item is not asked
+    # the rule's history in the complaint, right after the accident (the age is known: the
+    # rule's age item is not asked); its examination in the examination block, after its red
+    # flags: a low-risk factor, so no midline tenderness, only the rotation
+    at = questions.index("trauma_related") + 1
+    assert questions[at:at + 8] == [
+        "trauma_weeks_ago", "fracture_ruled_out", *HIGH_RISK_QUESTIONS, "cs_simple_rear_end"]
+    assert questions[-2:] == [*EXAMINATION, "cs_rotation_45"]
+    assert "cs_midline_tenderness" not in questions
     assert not of(events, "confirm")  # nothing alarming was said
 
 
 def test_seventy_year_old_after_a_fall_is_referred_acutely() -> None:
     # a fall, confirmed: a high-risk factor; the other high-risk questions are still asked
     events = run_consultation(intake(TRAUMA_BY_ID, NO_HIGH_RISK, {
-        "cs_fall": "ja", "referral_duration": DURATION}, strict=True))
+        "cs_fall": "ja", "weeks_since_onset": DURATION}, strict=True))
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
-    assert asked(events)[-len(HIGH_RISK_QUESTIONS) - 1:] == [*HIGH_RISK_QUESTIONS,
-                                                             "referral_duration"]  # all asked
+    questions = asked(events)
+    at = questions.index("fracture_ruled_out") + 1
+    # all asked; a high-risk factor found decides the rule: no low-risk factor, no course,
+    # straight on to the red flags and the precautions
+    assert questions[at:at + len(HIGH_RISK_QUESTIONS) + 1] == [*HIGH_RISK_QUESTIONS, HISTORY[0]]
+    assert questions[1] == "weeks_since_onset" and questions.count("weeks_since_onset") == 1
     assert [c["question"] for c in of(events, "confirm")] == ["cs_fall"]
     assert "breuk niet uit" in of(events, "confirm")[0]["text"]
     # seventy: the age answers the rule's age item, a high-risk factor by itself
     old = run_consultation(intake(TRAUMA_BY_ID, {"age_years": "70",
-                                                 "referral_duration": DURATION}, strict=True))
+                                                 "weeks_since_onset": DURATION}, strict=True))
     r = result_of(old)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
     assert not {"cs_age_65", *HIGH_RISK_QUESTIONS} & set(asked(old))
-    assert asked(old)[-1] == "referral_duration"
+    # the duration asked second (for the letter too); after the accident straight on to the
+    # history, then the examination's red flags
+    assert asked(old) == ["age_years", "weeks_since_onset", "trauma_related", "trauma_weeks_ago",
+                          "fracture_ruled_out", *HISTORY, *EXAMINATION]
 
 
 def test_no_low_risk_factor_refers_and_midline_tenderness_is_asked_the_other_way() -> None:
     no_low_risk = {"cs_simple_rear_end": "nee", "cs_walked": "nee", "cs_delayed_onset": "nee"}
     events = run_consultation(intake(TRAUMA_BY_ID, NO_HIGH_RISK, no_low_risk, {
-        "cs_midline_tenderness": "ja", "referral_duration": DURATION},  # tender, confirmed
+        "cs_midline_tenderness": "ja", "weeks_since_onset": DURATION},  # tender, confirmed
         strict=True))
     assert result_of(events)["red_flags"] == ["fracture"]
     confirm = of(events, "confirm")[-1]  # the answer that decides is read back
@@ -285,7 +333,7 @@ def test_no_low_risk_factor_refers_and_midline_tenderness_is_asked_the_other_way
 
 def test_no_rotation_is_confirmed_and_refers() -> None:
     events = run_consultation(intake(CLEARED_TRAUMA_BY_ID, {
-        "cs_rotation_45": "nee", "referral_duration": DURATION}, strict=True))
+        "cs_rotation_45": "nee", "weeks_since_onset": DURATION}, strict=True))
     confirm = of(events, "confirm")[0]
     assert confirm["question"] == "cs_rotation_45"
     label = PROTOCOL.question("cs_rotation_45").label
@@ -294,11 +342,17 @@ def test_no_rotation_is_confirmed_and_refers() -> None:
 
 
 def test_trauma_with_osteoporosis_is_a_fracture_suspicion_without_the_rule() -> None:
-    events = run_consultation(intake(TRAUMA_BY_ID, {
-        "pr_osteoporosis": "ja", "referral_duration": DURATION}, strict=True))
+    # the rule's history comes with the accident, before the precautions are known (no
+    # high-risk factor, a rear-end collision); osteoporosis then decides without the rule:
+    # its examination (midline tenderness, rotation) is not asked
+    events = run_consultation(intake(TRAUMA_BY_ID, NO_HIGH_RISK, {
+        "cs_simple_rear_end": "ja", "pr_osteoporosis": "ja", "weeks_since_onset": DURATION},
+        strict=True))
     r = result_of(events)
     assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
-    assert not set(HIGH_RISK_QUESTIONS) & set(asked(events))
+    questions = asked(events)
+    assert not {"cs_midline_tenderness", "cs_rotation_45"} & set(questions)
+    assert questions[-1:] == EXAMINATION
 
 
 def test_a_fracture_ruled_out_by_imaging_needs_no_rule_even_with_osteoporosis() -> None:
@@ -320,11 +374,14 @@ def test_a_precaution_without_trauma_means_mobilisation() -> None:
 
 
 def test_red_flag_yes_not_confirmed_is_asked_again() -> None:
+    # the flags one by one; the input ends at the second
     events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["ja", "nee"],
                                                 RED_FLAG_QUESTIONS[1]: None},
-                                     confirms={FIRST_FLAG: "nee"}, defaults={}, strict=True))
-    assert asked(events)[1:3] == [FIRST_FLAG, FIRST_FLAG]
-    answers = of(events, "answer")[1:]  # after the age
+                                     confirms={FIRST_FLAG: "nee"},
+                                     defaults={"red_flags": "nee", "precautions": "nee"},
+                                     strict=True))
+    assert asked(events)[ONE_BY_ONE_AT:] == [FIRST_FLAG, FIRST_FLAG, RED_FLAG_QUESTIONS[1]]
+    answers = of(events, "answer")[ONE_BY_ONE_ANSWERS_AT:]  # after the complaint
     assert answers[0]["question"] == FIRST_FLAG and answers[0]["value"] is False
     assert not of(events, "result")
 
@@ -338,42 +395,70 @@ def test_confirmation_waits_for_yes_or_no() -> None:
 
 def test_low_confidence_answers_are_confirmed() -> None:
     low = Utterance("nee", confidence=0.6, source="voice")
+    low_none = Utterance("geen", confidence=0.6, source="voice")
     very_low = Utterance("fors", confidence=0.3, source="voice")
-    # the input ends after the impact
+    # the impact in the complaint, then a red flag (one by one); the input ends after it
     events = run_consultation(intake(SCREENED_BY_ID, NO_NEURO_BY_ID, {
-        FIRST_FLAG: low, "adl_impact": very_low, "weeks_since_onset": None}, strict=True),
+        FIRST_FLAG: low, "adl_impact": very_low, RED_FLAG_QUESTIONS[1]: None}, strict=True),
         DialogConfig())
     confirms = of(events, "confirm")
-    assert [c["question"] for c in confirms] == [FIRST_FLAG, "adl_impact"]
-    assert confirms[1]["text"].startswith("Ik hoorde: fors.")
-    assert of(events, "heard")[1] == {"event": "heard", "text": "nee", "confidence": 0.6,
-                                      "source": "voice"}
+    assert [c["question"] for c in confirms] == ["adl_impact", FIRST_FLAG]
+    assert confirms[0]["text"].startswith("Ik hoorde: fors.")
+    assert {"event": "heard", "text": "nee", "confidence": 0.6,
+            "source": "voice"} in of(events, "heard")
+    # a checklist answered "geen", heard unsure, is read back as well
+    events = run_consultation(intake(SCREENED_BY_ID, NO_NEURO_BY_ID, {
+        "red_flags": low_none, "has_work": None}, strict=True), DialogConfig())
+    (confirm,) = of(events, "confirm")
+    assert (confirm["question"], confirm["text"]) == (
+        "red_flags", "Dus geen van deze. Klopt dat? Zeg ja of nee.")
+    assert answers_to(events, "red_flags")[0]["value"] == dict.fromkeys(RED_FLAG_QUESTIONS, False)
 
 
 def test_herhaal_repeats_the_question() -> None:
     events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["herhaal", "nog een keer", None]},
                                      strict=True))
-    assert asked(events) == ["age_years", *[FIRST_FLAG] * 3]
+    # the flags one by one
+    assert asked(events) == [*ASKED_FIRST[:ONE_BY_ONE_AT], *[FIRST_FLAG] * 3]
     assert stopped(events)
+    # a checklist: its signs read again
+    events = run_consultation(intake(AGE_ONLY, {"red_flags": ["herhaal", None]}, strict=True))
+    assert asked(events) == [*COMPLAINT, "red_flags", "red_flags"]
+    checklists = [e for e in of(events, "ask") if e["question"] == "red_flags"]
+    assert len(checklists) == 2 and checklists[0] == checklists[1]
 
 
 def test_terug_changes_the_previous_answer() -> None:
-    events = run_consultation(profile("A", {"adl_impact": ["fors", "een beetje"],
-                                            "weeks_since_onset": ["terug", "drie weken"]},
+    # two months (an abnormal course) taken back at the next question: three weeks
+    events = run_consultation(profile("A", {"weeks_since_onset": ["twee maanden", "drie weken"],
+                                            "trauma_related": ["terug", "nee"]},
                                       strict=True))
     r = result_of(events)
-    assert r["grade"] == "I"
-    assert asked(events).count("adl_impact") == 2
+    assert (r["grade"], r["course"], r["profile"]) == ("I", "normal", "A")
+    assert asked(events)[:5] == ["age_years", "weeks_since_onset", "trauma_related",
+                                 "weeks_since_onset", "trauma_related"]
+    assert [a["value"] > 6 for a in answers_to(events, "weeks_since_onset")] == [True, False]
 
 
 def test_terug_across_a_section_restores_the_findings() -> None:
-    # D after a neuro "ja"; going back and answering "nee" leads to the impact question
+    # arm complaints: the arm signs examined last; D after a neuro "ja"; going back and
+    # answering "nee" leads to A
     events = run_consultation(profile("A", {
         "neuro_reflexes": ["ja", "nee"], "neuro_weakness": ["terug", "nee"],
         "adl_impact": "fors", "weeks_since_onset": "twee weken"}, strict=True))
     assert result_of(events)["profile"] == "A"
-    assert asked(events)[len(ASKED_FIRST):len(ASKED_FIRST) + 3] == [
-        "neuro_reflexes", "neuro_weakness", "neuro_reflexes"]
+    assert asked(events)[len(ASKED_FIRST) + 1 + len(EXAMINATION):] == [
+        "neuro_reflexes", "neuro_weakness", "neuro_reflexes", "neuro_weakness", "neuro_sensory"]
+    # the gate "ja" taken back at the next section (the red flags' checklist): "nee" now
+    # records no arm signs, and none is examined
+    events = run_consultation(intake(SCREENED_BY_ID, {
+        "weeks_since_onset": "twee weken", "adl_impact": "fors", "arm_complaints": ["ja", "nee"],
+        "red_flags": ["terug", "geen"], "has_work": "nee", "exercise_choice": None},
+        strict=True))
+    assert result_of(events)["profile"] == "A"
+    assert asked(events) == [*COMPLAINT, "red_flags", "arm_complaints", *HISTORY, "has_work",
+                             *EXAMINATION]
+    assert [a["value"] for a in answers_to(events, "arm_complaints")] == [True, False]
 
 
 def test_terug_at_the_first_question_says_so() -> None:
@@ -387,9 +472,15 @@ def test_terug_during_confirmation_drops_the_unconfirmed_answer() -> None:
     events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["ja", "nee"],
                                                 RED_FLAG_QUESTIONS[1]: None},
                                      confirms={FIRST_FLAG: "terug"}, strict=True))
-    assert asked(events)[1:3] == [FIRST_FLAG] * 2
-    answers = of(events, "answer")[1:]  # after the age
+    assert asked(events)[ONE_BY_ONE_AT:ONE_BY_ONE_AT + 2] == [FIRST_FLAG] * 2
+    answers = of(events, "answer")[ONE_BY_ONE_ANSWERS_AT:]  # after the complaint
     assert answers[0]["question"] == FIRST_FLAG and answers[0]["value"] is False
+    # a checklist read back: 'terug' drops its answer and reads the signs again
+    events = run_consultation(intake(AGE_ONLY, {"red_flags": ["4", "geen"], "has_work": None},
+                                     confirms={"red_flags": "terug"}, strict=True))
+    assert asked(events)[len(COMPLAINT):] == ["red_flags", *HISTORY, "has_work"]
+    assert [a["value"] for a in answers_to(events, "red_flags")] == [
+        dict.fromkeys(RED_FLAG_QUESTIONS, False)]
 
 
 def test_help_gives_the_help_text_and_the_commands() -> None:
@@ -406,24 +497,33 @@ def test_nonsense_is_reasked_never_guessed() -> None:
     reprompts = of(events, "reprompt")
     assert [r["reason"] for r in reprompts] == ["not_understood"] * 3
     assert "herhaal" in reprompts[2]["text"] and "herhaal" not in reprompts[1]["text"]
-    assert of(events, "answer")[1:] == [{"event": "answer", "question": FIRST_FLAG,
-                                     "finding": "red_flags.fracture", "value": False,
-                                     "note": None}]
+    # the flags one by one: after the complaint, only the first flag
+    assert of(events, "answer")[ONE_BY_ONE_ANSWERS_AT:] == [{
+        "event": "answer", "question": FIRST_FLAG, "finding": "red_flags.fracture",
+        "value": False, "note": None}]
+    # a checklist: words that name no sign are asked again, never taken for "geen"
+    events = run_consultation(intake(AGE_ONLY, {"red_flags": ["paars", "geen"],
+                                                "has_work": None}, strict=True))
+    assert [(r["question"], r["reason"]) for r in of(events, "reprompt")] == [
+        ("red_flags", "not_understood")]
+    assert len(answers_to(events, "red_flags")) == 1
 
 
 def test_pause_and_resume() -> None:
     events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: ["pauze", "nee", "verder", "nee"],
                                                 RED_FLAG_QUESTIONS[1]: None}, strict=True))
     assert [r["reason"] for r in of(events, "reprompt")] == ["paused", "paused"]
-    assert asked(events)[1:4] == [FIRST_FLAG, FIRST_FLAG, RED_FLAG_QUESTIONS[1]]
+    assert asked(events)[ONE_BY_ONE_AT:] == [FIRST_FLAG, FIRST_FLAG, RED_FLAG_QUESTIONS[1]]
 
 
 def test_stop_ends_and_keeps_the_answers() -> None:
     events = run_consultation(intake(AGE_ONLY, {FIRST_FLAG: "nee", RED_FLAG_QUESTIONS[1]: "nee",
                                                 RED_FLAG_QUESTIONS[2]: "stop"}, strict=True))
     assert stopped(events) and not of(events, "result")
-    assert len(of(events, "answer")) == 3  # the age and two red flags
-    assert len(of(events, "heard")) == 4  # nothing is heard after stop
+    # the age, the complaint and two red flags (one by one)
+    assert len(of(events, "answer")) == ONE_BY_ONE_ANSWERS_AT + 2
+    # those, "een voor een" and "stop": nothing is heard after stop
+    assert len(of(events, "heard")) == ONE_BY_ONE_ANSWERS_AT + 2 + 2
 
 
 def test_end_of_input_is_stop() -> None:
@@ -443,12 +543,15 @@ def test_a_question_added_breaks_only_a_script_that_does_not_cover_it() -> None:
                                           *PROTOCOL.questions[at:]))
     events = run_consultation(profile("A"), protocol=longer)
     assert result_of(events)["profile"] == "A"
-    assert asked(events)[1:3] == [FIRST_FLAG, "rf_extra_test_question"]
-    each_flag = profile("A", dict.fromkeys(RED_FLAG_QUESTIONS, "nee"),
+    (checklist,) = [e for e in of(events, "ask") if e["question"] == "red_flags"]
+    assert [sign["id"] for sign in checklist["signs"]][:2] == [FIRST_FLAG,
+                                                               "rf_extra_test_question"]
+    each_flag = profile("A", dict.fromkeys([*RED_FLAG_QUESTIONS, *EXAMINATION_FLAGS], "nee"),
                         defaults={"precautions": "nee"})
     assert result_of(run_consultation(each_flag))["profile"] == "A"  # as the protocol is
-    with pytest.raises(UnscriptedQuestion, match=r"question 'rf_extra_test_question' .* is not "
-                                                 r"in the script; script: IntakeScript"):
+    with pytest.raises(UnscriptedQuestion, match=r"sign 'rf_extra_test_question' of a "
+                                                 r"checklist is not in the script; "
+                                                 r"script: IntakeScript"):
         run_consultation(each_flag, protocol=longer)
 
 
@@ -465,13 +568,25 @@ def test_a_script_can_require_every_answer_it_names_to_be_asked() -> None:
 def test_grammar_offers_answers_and_commands() -> None:
     from assistant.speech.text import ScriptedListener
 
-    listener = ScriptedListener(["47", "ja"])
+    # the age, the duration, an accident twelve weeks ago and imaged ("ja": read back)
+    listener = ScriptedListener(["47", "drie weken", "ja", "twaalf weken", "ja"])
     run_intake_dialog(PROTOCOL, listener, [])
-    age, first, confirm = listener.grammars[0], listener.grammars[1], listener.grammars[2]
+    age, first, confirm = listener.grammars[0], listener.grammars[2], listener.grammars[5]
     assert {"zevenenveertig", "herhaal", "terug", "stop"} <= set(age)
     assert "fors" not in age and "ja" not in age
-    assert {"ja", "nee hoor", "herhaal", "terug", "stop"} <= set(first)
+    assert {"ja", "nee hoor", "herhaal", "terug", "stop"} <= set(first)  # trauma_related
     assert "fors" not in first and "ja" in confirm
+    # a checklist (the red flags, fourteen signs at 47; then the precautions, four): none, one
+    # by one, its numbers and names
+    listener = ScriptedListener(["47", "drie weken", "nee", "ja", "nee", "een beetje", "nee",
+                                 "geen"])
+    run_intake_dialog(PROTOCOL, listener, [])
+    flags, precautions = set(listener.grammars[7]), set(listener.grammars[8])
+    assert len(RED_FLAG_QUESTIONS) == 14
+    assert {"geen", "een voor een", "een", "veertien", "koorts", "herhaal", "stop"} <= flags
+    assert "vijftien" not in flags and "fors" not in flags and "botontkalking" not in flags
+    assert {"geen", "een voor een", "vier", "botontkalking", "herhaal", "stop"} <= precautions
+    assert "vijf" not in precautions and "koorts" not in precautions
 
 
 def test_events_are_json_serialisable() -> None:
@@ -515,7 +630,8 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
     result for them (a finding the decision does not need is never asked)."""
     f = _askable(f)
     answerer = FindingsAnswerer(f, PROTOCOL)
-    needed_qs = {q.id for q in PROTOCOL.questions}
+    needed_qs = {q.id for q in PROTOCOL.questions} | {
+        s.id for s in PROTOCOL.sections if s.checklist}  # a checklist asks its list's key
     events: list[JsonEvent] = []
     config = DialogConfig(record_also=f.arm_signs is not None)  # as `intake --answers` runs it
     outcome = run_intake_dialog(PROTOCOL, answerer, [answerer, collect(events)], config)
@@ -540,12 +656,13 @@ def test_answers_file_dialog_gives_the_rules_result(f):  # type: ignore[no-untyp
                   for k in asked_findings}
     needed = set(needed_keys(_as_answered(f))) - {"arm_signs"}  # recorded by the neuro questions
     assert needed <= asked_keys
-    if full["referral"]:  # after a red flag also the precautions and a trauma (acute or not),
-        # and the duration for the letter
-        assert asked_keys - needed <= {"precautions", "trauma_related", "trauma_weeks_ago",
-                                       "fracture_ruled_out", "c_spine_rule.high_risk",
-                                       "c_spine_rule.low_risk", "c_spine_rule.rotation_45",
-                                       "weeks_since_onset"}
+    if full["referral"]:  # a flag of the examination comes after the whole history
+        assert asked_keys - needed <= {
+            "precautions", "trauma_related", "trauma_weeks_ago", "fracture_ruled_out",
+            "c_spine_rule.high_risk", "c_spine_rule.low_risk", "c_spine_rule.rotation_45",
+            "weeks_since_onset", "improving", "recurrent", "adl_impact", "neurological_signs",
+            "psychosocial_dominant", "has_work", "work_related", "work_absence_weeks",
+            "red_flags"}
     else:
         assert asked_keys == needed
 
@@ -583,18 +700,23 @@ def test_silence_is_asked_again_and_then_the_keyboard_is_offered() -> None:
     assert [r["reason"] for r in reprompts] == ["silence", "silence", "keyboard"]
     assert reprompts[0]["text"].startswith("Ik hoorde niets.")
     assert "typen" in reprompts[2]["text"]
-    assert asked(events)[1:5] == [FIRST_FLAG] * 4
-    assert [h["text"] for h in of(events, "heard")] == ["47", "nee"]  # silence is not heard
-    assert of(events, "answer")[1]["value"] is False
+    assert asked(events)[ONE_BY_ONE_AT:ONE_BY_ONE_AT + 4] == [FIRST_FLAG] * 4
+    # the complaint, "een voor een", then "nee": silence is not heard
+    heard = [h["text"] for h in of(events, "heard")]
+    assert len(heard) == ONE_BY_ONE_ANSWERS_AT + 2 and heard[-2:] == ["een voor een", "nee"]
+    assert [a["value"] for a in answers_to(events, FIRST_FLAG)] == [False]
 
 
 def test_unk_is_not_an_answer() -> None:
     events = run_consultation(intake(AGE_ONLY, {
         FIRST_FLAG: [Utterance("[unk]", 0.0, "voice"), "nee"], RED_FLAG_QUESTIONS[1]: None},
         strict=True), DialogConfig(voice=True))
-    assert of(events, "heard")[1]["text"] == "[unk]"  # after the age
-    assert of(events, "reprompt")[0]["reason"] == "not_understood"
-    assert len(of(events, "answer")) == 2  # the age and the red flag
+    # after the complaint and "een voor een"
+    assert of(events, "heard")[ONE_BY_ONE_ANSWERS_AT + 1]["text"] == "[unk]"
+    assert [(r["question"], r["reason"]) for r in of(events, "reprompt")] == [
+        (FIRST_FLAG, "not_understood")]
+    # the age, the complaint and the red flag
+    assert len(of(events, "answer")) == ONE_BY_ONE_ANSWERS_AT + 1
 
 
 def test_silence_while_paused_or_confirming() -> None:

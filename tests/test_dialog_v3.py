@@ -1,6 +1,7 @@
 """Whole consultations through the harness for the clinical-safety additions (issue 21, DESIGN.md
 "Version 3 additions"): the age first, when the accident was, a deficit now (112), doubt on a
-precaution, the 'niet pluis' question, the sign read back, and the duration for the letter."""
+precaution, the 'niet pluis' question, the sign read back, and the duration (asked second, for
+everybody; a referral's letter names it)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,17 @@ from tests.harness import (
 from tests.intake_script import IntakeScript, Said
 
 DAY = date(2026, 11, 30)
-DURATION = "drie weken"  # the duration a referral asks for the letter
+DURATION = "drie weken"  # the duration, asked second (a referral's letter names it)
 SINCE_ACCIDENT = "twee dagen"  # the same, after the accident of TRAUMA_BY_ID
+# The order of a consultation (issue 25): the age, the complaint (its defaults: no accident,
+# improving, not recurrent, a little impact, no arm complaints), the red-flag history and the
+# precautions (each one checklist), then the examination block with its red flags (one
+# checklist too).
+COMPLAINT = ["age_years", "weeks_since_onset", "trauma_related", "improving", "recurrent",
+             "adl_impact", "arm_complaints"]
+HISTORY = ["red_flags", "precautions"]
+EXAMINATION_FLAGS = [q.id for q in PROTOCOL.section_questions("examination")]
+EXAMINATION = ["examination"]  # the examination's red flags: one checklist, for every patient
 C_SPINE_QUESTIONS = {q.id for s in ("c_spine_high", "c_spine_low", "c_spine_rotation")
                      for q in PROTOCOL.section_questions(s)}
 # After the screening: the neurological signs, impact, course; profile B without work; the input
@@ -41,7 +51,7 @@ C_SPINE_QUESTIONS = {q.id for s in ("c_spine_high", "c_spine_low", "c_spine_rota
 PROFILE_B_AFTER: dict[str, Said] = {
     **NO_NEURO_BY_ID, "adl_impact": "fors", "weeks_since_onset": "twee maanden",
     "psychosocial_dominant": "nee", "has_work": "nee", "exercise_choice": None}
-REFERRED = {"trauma_related": "nee", "referral_duration": DURATION}  # after a confirmed flag
+REFERRED = {"trauma_related": "nee", "weeks_since_onset": DURATION}  # a flag confirmed later
 
 
 def flagged(*parts: Mapping[str, Said], confirms: Mapping[str, Said] | None = None,
@@ -65,7 +75,7 @@ def doubts(events: list[JsonEvent], question: str) -> list[JsonEvent]:
 def test_the_age_is_asked_first_and_doubt_twice_leaves_it_unknown() -> None:
     events = run_consultation(flagged(TRAUMA_BY_ID, {
         "age_years": ["onbekend", "weet ik niet"], "cs_age_65": None}))
-    assert asked(events)[:3] == ["age_years", "age_years", RED_FLAG_QUESTIONS[0]]
+    assert asked(events)[:3] == ["age_years", "age_years", "weeks_since_onset"]
     assert len(doubts(events, "age_years")) == 1  # asked once more, then recorded
     assert [a["value"] for a in answers_to(events, "age_years")] == ["unknown"]
     # the age not known: after a recent trauma the rule asks its own age item
@@ -83,17 +93,21 @@ def test_the_age_said_asks_no_age_item_of_the_c_spine_rule() -> None:
 
 def test_sixty_eight_after_a_recent_trauma_is_a_fracture_referral_without_the_rule() -> None:
     events = run_consultation(flagged(TRAUMA_BY_ID, {"age_years": "68",
-                                                     "referral_duration": SINCE_ACCIDENT}))
+                                                     "weeks_since_onset": SINCE_ACCIDENT}))
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "acute", ["fracture"])
     assert not C_SPINE_QUESTIONS & set(asked(events))  # the age decides: no rule asked
-    assert asked(events)[-3:] == ["trauma_weeks_ago", "fracture_ruled_out", "referral_duration"]
+    # the duration second (the letter names it); after the accident straight on to the
+    # history (the course decides no referral), then the examination's red flags
+    assert asked(events) == ["age_years", "weeks_since_onset", "trauma_related",
+                             "trauma_weeks_ago", "fracture_ruled_out", *HISTORY,
+                             *EXAMINATION]
     assert any("65 jaar of ouder" in reason for reason in r["reasons"])
 
 
 def test_fifteen_after_a_recent_trauma_is_referred() -> None:
     events = run_consultation(flagged(TRAUMA_BY_ID, {"age_years": "15",
-                                                     "referral_duration": SINCE_ACCIDENT}))
+                                                     "weeks_since_onset": SINCE_ACCIDENT}))
     r = result_of(events)
     assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
     assert not C_SPINE_QUESTIONS & set(asked(events))  # the rule cannot clear a child's neck
@@ -123,7 +137,8 @@ def test_a_trauma_two_years_ago_skips_the_rule_and_keeps_kinesiotape() -> None:
     questions = asked(events)
     assert "trauma_weeks_ago" in questions
     assert "fracture_ruled_out" not in questions and not C_SPINE_QUESTIONS & set(questions)
-    assert questions[questions.index("trauma_weeks_ago") + 1] == "neuro_reflexes"
+    # straight on to the course (two months: no improvement asked), as without a trauma
+    assert questions[questions.index("trauma_weeks_ago") + 1] == "adl_impact"
     (when,) = answers_to(events, "trauma_weeks_ago")
     assert when["value"] == pytest.approx(2 * 365.25 / 7)  # two years, far over 12 weeks
 
@@ -146,10 +161,13 @@ def test_the_accident_date_doubted_twice_counts_as_recent() -> None:
 def test_a_vascular_sign_with_a_deficit_now_is_an_emergency_and_ends_the_intake() -> None:
     events = run_consultation(flagged({"rf_vascular_headache": "ja", "acute_deficit_now": "ja"}))
     confirm = [c for c in of(events, "confirm") if c["question"] == "acute_deficit_now"]
-    # asked right after the flag; the red flags after it are not asked: 112 now
+    # asked right after the red flags' checklist that named it; the examination's red flags
+    # are not asked: 112 now
     questions = asked(events)
-    assert questions[questions.index("acute_deficit_now") - 1] == "rf_vascular_headache"
-    assert "rf_vascular_horner" not in questions
+    assert questions[questions.index("acute_deficit_now") - 1] == "red_flags"
+    (flags,) = answers_to(events, "red_flags")
+    assert flags["value"]["rf_vascular_headache"] is True
+    assert "examination" not in questions
     assert len(confirm) == 1 and "112" in confirm[0]["text"]
     r = result_of(events)
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "emergency", ["vascular"])
@@ -178,8 +196,12 @@ def test_no_deficit_now_goes_on_with_the_screening_and_refers_acutely() -> None:
                                       REFERRED))
     r = result_of(events)
     assert (r["urgency"], r["red_flags"]) == ("acute", ["vascular"])
-    assert set(RED_FLAG_QUESTIONS) <= set(asked(events))  # the screening went on
-    assert asked(events)[-2:] == ["trauma_related", "referral_duration"]
+    (checklist,) = [e for e in of(events, "ask") if e["question"] == "red_flags"]
+    assert [sign["id"] for sign in checklist["signs"]] == RED_FLAG_QUESTIONS  # all presented
+    # the screening went on: the examination's red flags (the letter names them)
+    assert asked(events)[-4:] == ["red_flags", "acute_deficit_now", "precautions", *EXAMINATION]
+    (examination,) = [e for e in of(events, "ask") if e["question"] == "examination"]
+    assert [sign["id"] for sign in examination["signs"]] == EXAMINATION_FLAGS
 
 
 def test_a_doubted_vascular_sign_asks_for_a_deficit_now_too() -> None:
@@ -218,10 +240,10 @@ def test_a_precaution_doubted_twice_in_the_event_stream() -> None:
 
 def test_nee_niet_op_gelet_on_a_red_flag_is_doubt_not_nee() -> None:
     events = run_consultation(flagged(SCREENED_BY_ID, PROFILE_B_AFTER, {
-        "rf_spinal_cord_umn": ["nee, niet op gelet", "nee"]}))
-    assert len(doubts(events, "rf_spinal_cord_umn")) == 1
-    assert asked(events).count("rf_spinal_cord_umn") == 2  # asked again
-    assert [a["value"] for a in answers_to(events, "rf_spinal_cord_umn")] == [False]
+        "rf_spinal_cord_hoffmann": ["nee, niet op gelet", "nee"]}))
+    assert len(doubts(events, "rf_spinal_cord_hoffmann")) == 1
+    assert asked(events).count("rf_spinal_cord_hoffmann") == 2  # asked again
+    assert [a["value"] for a in answers_to(events, "rf_spinal_cord_hoffmann")] == [False]
     assert not result_of(events)["provisional"]  # the second, clear "nee" counts
 
 
@@ -244,7 +266,14 @@ def test_a_no_with_more_words_is_read_back_as_the_sign_and_nee_asks_again() -> N
 
 def test_a_yes_is_read_back_as_wel() -> None:
     label = PROTOCOL.question("rf_infection").label
+    # named in the checklist
     events = run_consultation(flagged({"rf_infection": "ja"}, REFERRED))
+    confirm = [c for c in of(events, "confirm") if c["question"] == "red_flags"]
+    assert confirm[0]["text"].startswith(f"Dus wel: {label}.")
+    assert confirm[0]["text"].endswith("Klopt dat? Zeg ja of nee.")
+    # asked one by one
+    events = run_consultation(flagged({"red_flags": "een voor een", "rf_infection": "ja"},
+                                      REFERRED))
     confirm = [c for c in of(events, "confirm") if c["question"] == "rf_infection"]
     assert confirm[0]["text"].startswith(f"Dus wel: {label}.")
     assert confirm[0]["text"].endswith("Klopt dat? Zeg ja of nee.")
@@ -263,15 +292,16 @@ def test_niet_pluis_refers_routinely_with_the_note_kept() -> None:
     assert (r["referral"], r["urgency"], r["red_flags"]) == (True, "routine", ["unrecognised"])
 
 
-# --- the duration for the letter --------------------------------------------------------------
+# --- the duration, asked second (a referral's letter names it) -----------------------------------
 
 def test_a_referral_asks_the_duration_and_the_letter_names_it() -> None:
     outcome, events = run_intake(flagged({"rf_tumour_history": "ja"}, REFERRED,
-                                         {"referral_duration": "vijf weken"}))
-    assert asked(events)[-1] == "referral_duration"
-    intro = said(events, "intro")[-1]
-    assert "verwijsbrief" in intro
-    duration = answers_to(events, "referral_duration")
+                                         {"weeks_since_onset": "vijf weken"}))
+    # asked second, once, as for everybody; nothing is asked after the examination for it
+    assert asked(events)[1] == "weeks_since_onset"
+    assert asked(events).count("weeks_since_onset") == 1
+    assert asked(events)[-1:] == EXAMINATION
+    duration = answers_to(events, "weeks_since_onset")
     assert [(a["finding"], a["value"]) for a in duration] == [("weeks_since_onset", 5)]
     consultation = outcome.consultation
     assert consultation.result is not None and consultation.result.referral
@@ -286,21 +316,30 @@ def test_a_referral_asks_the_duration_and_the_letter_names_it() -> None:
 
 def test_a_referral_during_the_c_spine_rule_also_asks_the_duration() -> None:
     events = run_consultation(flagged(CLEARED_TRAUMA_BY_ID, {
-        "cs_rotation_45": "nee", "referral_duration": SINCE_ACCIDENT}))
+        "cs_rotation_45": "nee", "weeks_since_onset": SINCE_ACCIDENT}))
     assert result_of(events)["red_flags"] == ["fracture"]
-    assert asked(events)[-2:] == ["cs_rotation_45", "referral_duration"]
+    # the referral decided in the examination: nothing more is asked; the duration was
+    # asked second
+    questions = asked(events)
+    assert questions[-1] == "cs_rotation_45"
+    assert questions[1] == "weeks_since_onset" and questions.count("weeks_since_onset") == 1
+    (duration,) = answers_to(events, "weeks_since_onset")
+    assert duration["value"] == pytest.approx(2 / 7)
 
 
-def test_a_profile_asks_no_referral_duration() -> None:
+def test_a_profile_asks_the_duration_once_second() -> None:
     events = run_consultation(flagged(SCREENED_BY_ID, PROFILE_B_AFTER))
     assert result_of(events)["profile"] == "B"
-    assert "referral_duration" not in asked(events)
+    questions = asked(events)
+    assert questions[1] == "weeks_since_onset" and questions.count("weeks_since_onset") == 1
 
 
 def test_a_nee_whose_words_name_the_sign_is_asked_once_more() -> None:
     """The review's unsafe case: 'nee, alleen koorts vorige week door een keelontsteking'."""
     said = "nee, alleen koorts vorige week door een keelontsteking"
-    first_precaution = {"pr_osteoporosis": None}  # the input ends after the flags
+    # the flags one by one (a script with more than ja/nee); the input ends after them, at the
+    # examination
+    first_precaution = {"examination": None}
     events = run_consultation(flagged({"rf_infection": [said, "ja"]}, first_precaution))
     assert [r["reason"] for r in of(events, "reprompt")
             if r["question"] == "rf_infection"] == ["contradiction"]
@@ -321,13 +360,15 @@ def test_a_nee_whose_words_name_the_sign_is_asked_once_more() -> None:
 def test_words_said_before_a_re_ask_stay_with_the_screening_answer() -> None:
     """The review lost the therapist's words when a question was asked again."""
     first = "ja, sinds gisteren, knallende hoofdpijn, nooit eerder gehad"  # read as 'ja, nee'
+    # the flags one by one; the input ends at the examination
     events = run_consultation(flagged({"rf_vascular_headache": [first, "ja"],
-                                       "acute_deficit_now": "nee", "pr_osteoporosis": None}))
+                                       "acute_deficit_now": "nee", "examination": None}))
     (answer,) = answers_to(events, "rf_vascular_headache")
     assert answer["value"] is True and answer["note"] == f"eerder gezegd: {first}"
     doubts_said = ["weet ik niet, ze slikt iets voor het hart", "weet ik niet"]
+    # the precautions one by one; the input ends at whether the patient works
     events = run_consultation(flagged({"pr_anticoagulants": [*doubts_said],
-                                       "trauma_related": None}))
+                                       "has_work": None}))
     (answer,) = answers_to(events, "pr_anticoagulants")
     assert answer["value"] == "unknown" and answer["note"] == " / ".join(doubts_said)
 
@@ -365,14 +406,16 @@ def test_a_duration_longer_than_the_patient_has_lived_is_asked_again() -> None:
 
 
 def test_neck_pain_longer_than_since_the_accident_is_asked_again() -> None:
+    # the duration comes first now: an accident more recent than the neck pain is asked again
     events = run_consultation(flagged(NO_NEURO_BY_ID, {
-        "trauma_related": "ja", "trauma_weeks_ago": "twee jaar", "adl_impact": "fors",
-        "weeks_since_onset": ["drie jaar", "een jaar"], "psychosocial_dominant": None}))
+        "weeks_since_onset": "drie jaar", "trauma_related": "ja",
+        "trauma_weeks_ago": ["twee jaar", "drie jaar"], "adl_impact": "fors",
+        "psychosocial_dominant": None}))
     reasons = [r["reason"] for r in of(events, "reprompt")
-               if r["question"] == "weeks_since_onset"]
-    assert reasons == ["longer_than_accident"]
-    (answer,) = answers_to(events, "weeks_since_onset")
-    assert answer["value"] == pytest.approx(365.25 / 7)
+               if r["question"] == "trauma_weeks_ago"]
+    assert reasons == ["shorter_than_onset"]
+    (answer,) = answers_to(events, "trauma_weeks_ago")
+    assert answer["value"] == pytest.approx(3 * 365.25 / 7)
 
 
 # --- from the second physiotherapist's review -------------------------------------------------
@@ -430,7 +473,7 @@ def test_a_precaution_with_words_is_read_back_and_its_words_reach_the_letter() -
 def test_an_accident_corrected_to_today_is_read_back_and_goes_through_the_rule(said: str) -> None:
     """'13 weken, eh nee, vandaag' was taken as 13 weeks: the rule skipped for a 70-year-old."""
     events = run_consultation(flagged(TRAUMA_BY_ID, {
-        "age_years": "70", "trauma_weeks_ago": said, "referral_duration": "een dag"}))
+        "age_years": "70", "trauma_weeks_ago": said, "weeks_since_onset": "een dag"}))
     (confirm,) = [c for c in of(events, "confirm") if c["question"] == "trauma_weeks_ago"]
     assert confirm["text"].startswith("Dus minder dan een dag.")
     (answer,) = answers_to(events, "trauma_weeks_ago")
@@ -468,7 +511,9 @@ def test_arm_signs_on_both_sides_ask_for_a_deficit_now() -> None:
     calm = run_consultation(flagged(REFERRED, weakness_both_arms, {"acute_deficit_now": "nee"}))
     r = result_of(calm)
     assert (r["urgency"], r["red_flags"]) == ("acute", ["spinal_cord"])
-    assert asked(calm)[-2:] == ["acute_deficit_now", "referral_duration"]
+    # the arm examined last: after the side, the deficit now, then the result (no radicular
+    # test for a referral)
+    assert asked(calm)[-2:] == ["arm_side", "acute_deficit_now"]
 
 
 @pytest.mark.parametrize("said", ["nee, moet ik nog bekijken", "nee, komt nog",
@@ -495,7 +540,7 @@ def test_a_bare_number_for_the_accident_is_read_back() -> None:
     """'20': twenty weeks (outside the rule's window) or twenty days? Read back first."""
     events = run_consultation(flagged(TRAUMA_BY_ID, {
         "age_years": "70", "trauma_weeks_ago": ["20", "20 dagen"],
-        "referral_duration": "twee weken"}, confirms={"trauma_weeks_ago": "nee"}))
+        "weeks_since_onset": "twee weken"}, confirms={"trauma_weeks_ago": "nee"}))
     confirms = [c for c in of(events, "confirm") if c["question"] == "trauma_weeks_ago"]
     assert confirms[0]["text"].startswith("Ik hoorde: 20 weken.")
     (answer,) = answers_to(events, "trauma_weeks_ago")
@@ -507,6 +552,6 @@ def test_a_bare_number_for_the_accident_is_read_back() -> None:
 def test_three_months_ago_is_inside_the_rules_window() -> None:
     events = run_consultation(flagged(TRAUMA_BY_ID, {
         "age_years": "70", "trauma_weeks_ago": "drie maanden geleden",
-        "referral_duration": "drie maanden"}))
+        "weeks_since_onset": "drie maanden"}))
     assert "fracture_ruled_out" in asked(events)
     assert result_of(events)["red_flags"] == ["fracture"]

@@ -36,6 +36,8 @@ _NUMBER_WORDS: Final = {**{w: v for w, v in UNITS.items() if v}, **TEENS}
 _JOINERS: Final = frozenset({"en", "nummer", "nummers", "ook", "plus"})
 _NEGATIONS: Final = frozenset({"geen", "niet", "zonder", "nooit", "nee"})
 _SEPARATORS: Final = re.compile(r"[,;/+&]")  # '1,3': two numbers, not a decimal
+_AFFIRMING: Final = frozenset({"alleen", "wel", "maar", "behalve", "enkel"})  # 'nee, alleen
+# koorts' names koorts: the "nee" before it does not deny it
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,17 @@ def _numbers(words: list[str], count: int) -> tuple[int, ...] | None:
     return tuple(sorted(set(numbers)))  # in the list's order, as names are
 
 
+def _negated(words: list[str], at: int) -> bool:
+    """Whether a negation in the two words before `at` denies the name there ('geen koorts');
+    'alleen', 'wel' or 'maar' between them affirms it ('nee, alleen koorts')."""
+    for word in reversed(words[max(0, at - 2) : at]):
+        if word in _AFFIRMING:
+            return False
+        if word in _NEGATIONS:
+            return True
+    return False
+
+
 def read_checklist(text: str, checklist: Checklist, vocab: Vocabulary) -> Reading | None:
     """What an answer to a checklist says; None when it is not understood (a number beyond
     the list, words that name no sign)."""
@@ -161,7 +174,7 @@ def read_checklist(text: str, checklist: Checklist, vocab: Vocabulary) -> Readin
             i += 1
             continue
         name, sign = match
-        if _NEGATIONS.intersection(words[max(0, i - 2) : i]):
+        if _negated(words, i):
             denied = True
         elif sign not in named:
             named.append(sign)

@@ -72,7 +72,10 @@ TRANSITIONS: Final[list[Row]] = [
     # Only a recent trauma (or one of unknown date) goes through the C-spine rule (rule 12).
     *_to_course("trauma_when", ("trauma_imaging", rules.is_recent_trauma)),
     *_to_course("trauma_imaging", ("c_spine_high", rules.c_spine_rule_needed)),
-    *_to_course("c_spine_high", ("c_spine_low", rules.c_spine_rule_needed)),
+    # a high-risk factor found: a fracture suspicion, so no low-risk factor is asked
+    {"trigger": "advance", "source": "c_spine_high", "dest": "c_spine_low",
+     "conditions": [rules.c_spine_rule_needed], "unless": [rules.fracture_suspected]},
+    *_to_course("c_spine_high"),
     *_to_course("c_spine_low"),
     _advance("improving", "recurrent", rules.is_improving),
     _advance("improving", "impact"),
