@@ -34,6 +34,8 @@ RED_FLAGS = checklist_of(PROTOCOL.section("red_flags"),
                           if not skipped(q, ADULT)])
 PRECAUTIONS = checklist_of(PROTOCOL.section("precautions"),
                            PROTOCOL.section_questions("precautions"))
+EXAMINATION = checklist_of(PROTOCOL.section("examination"),
+                           PROTOCOL.section_questions("examination"))
 SIGN = {q.id: i for i, q in enumerate(RED_FLAGS.signs, 1)}  # id → its number in the list
 
 
@@ -57,9 +59,11 @@ def test_signs_named_by_number_or_name(said: str, ids: tuple[str, ...]) -> None:
     assert isinstance(reading, Named) and reading.ids == ids
 
 
-def test_a_sign_denied_by_name_is_none_read_back_with_the_words() -> None:
-    assert read_checklist("nee, geen koorts", RED_FLAGS, VOCAB) == NoneOfThem(
-        "nee, geen koorts")
+@pytest.mark.parametrize("said", ["nee, geen koorts", "geen koorts", "geen Horner"])
+def test_a_sign_denied_by_name_says_nothing_of_the_others_so_is_asked_again(said: str) -> None:
+    """'geen koorts' is no "none of them": the other signs were not answered."""
+    assert read_checklist(said, RED_FLAGS, VOCAB) is None
+    assert read_checklist(said, EXAMINATION, VOCAB) is None
 
 
 def test_a_denied_sign_beside_a_named_one_is_not_named() -> None:
@@ -75,7 +79,23 @@ def test_yes_doubt_and_one_by_one(said: str, reading: object) -> None:
     assert read_checklist(said, RED_FLAGS, VOCAB) == reading
 
 
-@pytest.mark.parametrize("said", ["", "99", "0", "vijftien en drie", "de kat", "blauw"])
+@pytest.mark.parametrize("said, ids", [
+    ("acht, borstkanker tien jaar geleden", ("rf_tumour_history",)),
+    ("14, pijn past niet bij bewegen", ("rf_unrecognised",)),
+    ("drie en zeven, sinds gisteren", ("rf_spinal_cord_gait_hands", "rf_infection")),
+])
+def test_numbers_with_words_beside_them_keep_the_words(said: str, ids: tuple[str, ...]) -> None:
+    """The words beside the numbers go with the answer, read back and into the letter."""
+    assert read_checklist(said, RED_FLAGS, VOCAB) == Named(ids, said)
+
+
+def test_een_before_a_name_is_an_article_not_number_one() -> None:
+    reading = read_checklist("een nieuwe hoofdpijn", RED_FLAGS, VOCAB)
+    assert isinstance(reading, Named) and reading.ids == ("rf_vascular_headache",)
+
+
+@pytest.mark.parametrize("said", ["", "99", "0", "vijftien en drie", "de kat", "blauw",
+                                  "drie en dertig"])
 def test_what_names_no_sign_is_not_understood(said: str) -> None:
     assert read_checklist(said, RED_FLAGS, VOCAB) is None
 
@@ -227,9 +247,6 @@ def test_any_prefix_with_checklists_replays_to_the_same_place(cut: int) -> None:
     assert waiting or (restored.current.section if restored.current else None) == (
         straight.current.section if straight.current else None)
 
-
-EXAMINATION = checklist_of(PROTOCOL.section("examination"),
-                           PROTOCOL.section_questions("examination"))
 
 
 @pytest.mark.parametrize("said, ids", [

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Final
 
 from assistant.dialog.intents import doubtful
-from assistant.dialog.numbers import TEENS, UNITS
+from assistant.dialog.numbers import TEENS, TENS, UNITS
 from assistant.dialog.readings import Doubt
 from assistant.dialog.words import clean
 from assistant.protocol.dialog_texts import IntakeTexts
@@ -34,6 +34,7 @@ NONE_OF_THEM: Final = frozenset({
 })
 _NUMBER_WORDS: Final = {**{w: v for w, v in UNITS.items() if v}, **TEENS}
 _JOINERS: Final = frozenset({"en", "nummer", "nummers", "ook", "plus"})
+MULTIPLES: Final = frozenset({"honderd", "duizend"})
 _NEGATIONS: Final = frozenset({"geen", "niet", "zonder", "nooit", "nee"})
 _SEPARATORS: Final = re.compile(r"[,;/+&]")  # '1,3': two numbers, not a decimal
 _AFFIRMING: Final = frozenset({"alleen", "wel", "maar", "behalve", "enkel"})  # 'nee, alleen
@@ -92,8 +93,7 @@ class Named:
 
 @dataclass(frozen=True)
 class NoneOfThem:
-    """'geen': no sign is present. `note`: the words as said when they name a sign denied
-    ('nee, geen koorts'): read back."""
+    """'geen': no sign is present."""
 
     note: str = ""
 
@@ -119,21 +119,31 @@ def _names(signs: tuple[Question, ...]) -> tuple[tuple[tuple[str, ...], str], ..
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
-def _numbers(words: list[str], count: int) -> tuple[int, ...] | None:
-    """The signs named by number when the answer is numbers only ('drie en vijf', '1 4');
-    None when it is anything else. A number beyond the list is no answer (ValueError)."""
-    said = [w for w in words if w not in _JOINERS]
-    if not said:
-        return None
-    numbers = []
-    for word in said:
+def _numbers(words: list[str], count: int) -> tuple[tuple[int, ...], list[str]] | None:
+    """The signs named by number at the start of the answer ('drie en vijf', '1 4', 'acht,
+    borstkanker tien jaar geleden'), and the words after them; None when it does not start
+    with a number ('een' alone is an article there: 'een hangend ooglid'). A number beyond
+    the list is no answer (ValueError)."""
+    numbers: list[int] = []
+    at = 0  # where the numbers end
+    while at < len(words):
+        word = words[at]
         value = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
-        if value is None:
-            return None
+        if word in _JOINERS:
+            at += 1
+            continue
+        if word in TENS or word in MULTIPLES:  # 'drie en dertig', 'twee honderd': no sign
+            raise ValueError(word)
+        if value is None or (word == "een" and not numbers and len(words) > 1
+                             and words[1] not in _JOINERS):
+            break
         if not 1 <= value <= count:
             raise ValueError(word)
         numbers.append(value)
-    return tuple(sorted(set(numbers)))  # in the list's order, as names are
+        at += 1
+    if not numbers:
+        return None
+    return tuple(sorted(set(numbers))), words[at:]  # in the list's order, as names are
 
 
 def _negated(words: list[str], at: int) -> bool:
@@ -157,14 +167,17 @@ def read_checklist(text: str, checklist: Checklist, vocab: Vocabulary) -> Readin
     if said in ONE_BY_ONE:
         return OneByOne()
     try:
-        numbers = _numbers(words, len(checklist.signs))
+        numbered = _numbers(words, len(checklist.signs))
     except ValueError:
         return None if not doubtful(text, vocab) else Doubt()
-    if numbers is not None:
-        return Named(tuple(checklist.signs[n - 1].id for n in numbers))
+    if numbered is not None:
+        numbers, rest = numbered
+        if rest and doubtful(" ".join(rest), vocab):
+            return Doubt()
+        return Named(tuple(checklist.signs[n - 1].id for n in numbers),
+                     text.strip() if rest else "")  # what was said beside: read back
     named: list[str] = []
-    denied = False
-    rest: list[str] = []
+    rest = []
     i = 0
     while i < len(words):
         match = next(((name, sign) for name, sign in _names(checklist.signs)
@@ -174,9 +187,7 @@ def read_checklist(text: str, checklist: Checklist, vocab: Vocabulary) -> Readin
             i += 1
             continue
         name, sign = match
-        if _negated(words, i):
-            denied = True
-        elif sign not in named:
+        if not _negated(words, i) and sign not in named:  # ('geen koorts': not named)
             named.append(sign)
         i += len(name)
     if doubtful(" ".join(rest), vocab):  # doubt in the words beside the names ('onzeker
@@ -184,9 +195,10 @@ def read_checklist(text: str, checklist: Checklist, vocab: Vocabulary) -> Readin
     if named:
         order = [q.id for q in checklist.signs]
         return Named(tuple(sorted(named, key=order.index)), text.strip() if rest else "")
-    if said in vocab.no or said in NONE_OF_THEM or (denied and rest[:1] and rest[0] in
-                                                    vocab.no | _NEGATIONS):
-        return NoneOfThem(text.strip() if denied else "")
+    if said in vocab.no or said in NONE_OF_THEM:
+        return NoneOfThem()
+    # 'geen Horner' denies one sign and says nothing of the others: not understood (asked
+    # again with the help), never "none of them"
     if said in vocab.yes:
         return Which()
     return None
