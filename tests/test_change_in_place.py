@@ -103,3 +103,21 @@ def test_a_terug_of_the_users_own_keeps_nothing() -> None:
     assert _asked(events) != asked  # the next question is asked again, not taken
     nxt = _asked(events)
     assert nxt in ANSWERS and not any(r.question.id == nxt for r in consultation.history)
+
+
+def test_signs_answered_one_by_one_are_kept_one_by_one_through_a_change() -> None:
+    answers = {**ANSWERS, "red_flags": "een voor een"}
+    events: list[JsonEvent] = []
+    consultation = Consultation(PROTOCOL, collect(events), DialogConfig())
+    consultation.start()
+    while _asked(events) != "has_work":
+        asked = _asked(events)
+        said = answers.get(asked, "nee") if asked != "confirm" else "ja"
+        consultation.hear(Utterance(said))
+    before = [(r.question.id, r.value) for r in consultation.history]
+    consultation.change("adl_impact")
+    consultation.hear(Utterance("een beetje"))
+    assert _asked(events) == "has_work"  # nothing of the red flags asked again
+    after = [(r.question.id, r.value) for r in consultation.history]
+    assert [a for a in after if a[0] != "adl_impact"] == [
+        b for b in before if b[0] != "adl_impact"]

@@ -273,3 +273,25 @@ def test_a_sign_named_after_no_but_only_is_named_and_read_back(said: str) -> Non
     reading = read_checklist(said, RED_FLAGS, VOCAB)
     assert isinstance(reading, Named) and reading.ids == ("rf_infection",)
     assert reading.note == said
+
+
+@pytest.mark.parametrize("said", ["Hoffmann negatief", "Babinski neg", "reflexen niet verhoogd"])
+def test_a_sign_said_to_be_negative_is_not_named(said: str) -> None:
+    assert read_checklist(said, EXAMINATION, VOCAB) is None  # asked again, never "wel"
+
+
+@pytest.mark.parametrize("said", ["geen, wel koorts", "nee, wel koorts", "geen. wel koorts",
+                                  "geen, behalve koorts"])
+def test_a_sign_affirmed_after_none_is_named(said: str) -> None:
+    reading = read_checklist(said, RED_FLAGS, VOCAB)
+    assert isinstance(reading, Named) and reading.ids == ("rf_infection",)
+
+
+def test_every_sign_named_is_read_back_without_the_others() -> None:
+    from assistant.dialog.checklist import checklist_value, read_back
+
+    texts = PROTOCOL.dialog.intake
+    every = checklist_value(PRECAUTIONS, [q.id for q in PRECAUTIONS.signs])
+    assert texts.checklist_rest not in read_back(PRECAUTIONS, every, texts, "")
+    one = checklist_value(PRECAUTIONS, ["pr_anticoagulants"])
+    assert texts.checklist_rest in read_back(PRECAUTIONS, one, texts, "")

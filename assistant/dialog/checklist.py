@@ -37,6 +37,8 @@ _JOINERS: Final = frozenset({"en", "nummer", "nummers", "ook", "plus"})
 MULTIPLES: Final = frozenset({"honderd", "duizend"})
 _NEGATIONS: Final = frozenset({"geen", "niet", "zonder", "nooit", "nee"})
 _SEPARATORS: Final = re.compile(r"[,;/+&]")  # '1,3': two numbers, not a decimal
+_DENIED_AFTER: Final = frozenset({"negatief", "neg", "niet", "afwezig", "normaal"})  # after
+# a name: 'Hoffmann negatief', 'reflexen niet verhoogd'
 _AFFIRMING: Final = frozenset({"alleen", "wel", "maar", "behalve", "enkel"})  # 'nee, alleen
 # koorts' names koorts: the "nee" before it does not deny it
 
@@ -146,9 +148,12 @@ def _numbers(words: list[str], count: int) -> tuple[tuple[int, ...], list[str]] 
     return tuple(sorted(set(numbers))), words[at:]  # in the list's order, as names are
 
 
-def _negated(words: list[str], at: int) -> bool:
-    """Whether a negation in the two words before `at` denies the name there ('geen koorts');
-    'alleen', 'wel' or 'maar' between them affirms it ('nee, alleen koorts')."""
+def _negated(words: list[str], at: int, end: int) -> bool:
+    """Whether the name at words[at:end] is denied: by a negation in the two words before it
+    ('geen koorts'; 'alleen', 'wel' or 'maar' between them affirms it: 'nee, alleen koorts'),
+    or by the word after it ('Hoffmann negatief', 'reflexen niet verhoogd')."""
+    if end < len(words) and words[end] in _DENIED_AFTER:
+        return True
     for word in reversed(words[max(0, at - 2) : at]):
         if word in _AFFIRMING:
             return False
@@ -187,7 +192,7 @@ def read_checklist(text: str, checklist: Checklist, vocab: Vocabulary) -> Readin
             i += 1
             continue
         name, sign = match
-        if not _negated(words, i) and sign not in named:  # ('geen koorts': not named)
+        if not _negated(words, i, i + len(name)) and sign not in named:  # ('geen koorts': not named)
             named.append(sign)
         i += len(name)
     if doubtful(" ".join(rest), vocab):  # doubt in the words beside the names ('onzeker
@@ -243,6 +248,8 @@ def read_back(checklist: Checklist, value: Mapping[str, Value], texts: IntakeTex
         parts = [texts.checklist_none]
     else:
         parts = [texts.checklist_named.format(labels="; ".join(present))]
+        if len(present) < len(checklist.signs):
+            parts.append(texts.checklist_rest)
         if checklist.finding == "red_flags":
             parts.append(texts.alarm_red_flag)
     if note:

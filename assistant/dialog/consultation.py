@@ -571,6 +571,9 @@ class Consultation(MachineOutcome):
             self.emit(Say("summary", spoken_summary(self.result, self.protocol)))
             return
         section = self.protocol.section(self.state)
+        if not any(q.id in self._kept for q in self._questions(section.id)):
+            self._one_by_one.discard(section.id)  # entered anew: its checklist first (but
+            # signs answered one by one and kept through a change are taken again so)
         as_list = section.checklist is not None and section.id not in self._one_by_one
         first = section.id if as_list else self._questions(section.id)[0].id
         if section.intro and first not in self._kept:  # (an answer kept is not asked)

@@ -58,7 +58,8 @@ class IntakeTexts:
     red_flags_all_no: str  # by voice: the red flags, all "nee", read back as a whole
     checklist_sign: str  # {number} {label}: one sign of a checklist, as it is read
     checklist_none: str  # a checklist answered "geen", read back
-    checklist_named: str  # {labels}: the signs named, read back (the others are not there)
+    checklist_named: str  # {labels}: the signs named, read back
+    checklist_rest: str  # after them, when some were not named: the others are not there
     checklist_which: str  # a checklist answered "ja" without naming which
     checklist_one_by_one: str  # doubt on a checklist: its signs are asked one by one
     kept_answers: str  # an earlier answer changed: the later ones stay where they still fit

@@ -10,6 +10,10 @@ from typing import Final
 
 # (pattern, replacement), tried in order; the first letter's case is kept (see _cased)
 _RULES: Final = (
+    # a checklist is shown whole, with a choice per sign (ui/static/app.js)
+    (re.compile(r"\bik noem ze achter elkaar\.", re.IGNORECASE), "Ze staan hieronder."),
+    (re.compile(r"\bnoem de nummers, of zeg geen\.", re.IGNORECASE),
+     "Kies per punt ja, nee of weet niet."),
     (re.compile(r"\bzeg (ja, nee of weet ik niet|ja of nee|een heel getal)", re.IGNORECASE),
      r"kies \1"),
     (re.compile(r"\bzeg dan: een voor een", re.IGNORECASE), "typ dan: een voor een"),

@@ -346,7 +346,10 @@
       const state = number === live.part ? "now" : passed
         ? (answered.has(number) ? "done" : "skipped") : "coming";
       item.className = "part " + state;
-      item.querySelector(".part-state").textContent = PART_STATES[state];
+      // passed without a question: "niet nodig" once the result is there; before it a part
+      // may still come (the psychosocial factors after the examination)
+      item.querySelector(".part-state").textContent =
+        state === "skipped" && !live.result ? "niet gevraagd" : PART_STATES[state];
       if (state === "now") item.setAttribute("aria-current", "step");
       else item.removeAttribute("aria-current");
     }
