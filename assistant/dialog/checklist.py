@@ -192,7 +192,7 @@ def read_checklist(text: str, checklist: Checklist, vocab: Vocabulary) -> Readin
             i += 1
             continue
         name, sign = match
-        if not _negated(words, i, i + len(name)) and sign not in named:  # ('geen koorts': not named)
+        if not _negated(words, i, i + len(name)) and sign not in named:  # not 'geen koorts'
             named.append(sign)
         i += len(name)
     if doubtful(" ".join(rest), vocab):  # doubt in the words beside the names ('onzeker
