@@ -116,7 +116,7 @@ REFERRAL_BY_ID: dict[str, Said] = {
     **SCREENED_BY_ID, **NO_NEURO_BY_ID, "weeks_since_onset": "drie weken", "improving": "ja",
     "recurrent": "nee", "adl_impact": "een beetje",
     "rf_spinal_cord_lhermitte": ["weet ik niet", "weet ik niet"],
-    "has_work": "nee", "rf_spinal_cord_umn": "ja", "acute_deficit_now": "nee"}
+    "has_work": "nee", "rf_spinal_cord_hoffmann": "ja", "acute_deficit_now": "nee"}
 
 
 def profile(letter: str, *more: Mapping[str, Said], confirms: Mapping[str, Said] | None = None,

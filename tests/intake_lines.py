@@ -60,7 +60,8 @@ PROFILE_B_LINES = lines(intake(PROFILE_B_TEN_WEEKS, END_AT_CHOICE))
 PROFILE_B_TYPED = "".join(f"{line}\n" for line in PROFILE_B_LINES)
 # Profile D (grade III), up to the choice of exercises.
 PROFILE_D_LINES = lines(profile("D"))
-# The age, "nee" to the first red flag, then "stop" at the second.
+# The age, the complaint (the harness's defaults), the red flags one by one: "nee" to the
+# first, then "stop" at the second.
 STOP_AT_SECOND_FLAG = typed(intake({"age_years": AGE, RED_FLAG_QUESTIONS[0]: "nee",
                                     RED_FLAG_QUESTIONS[1]: "stop"}))
 # Profile A for someone whose work adds to the neck pain (with no sick leave, or not

@@ -145,8 +145,10 @@ def test_nee_to_a_read_back_asks_the_duration_again() -> None:
 ])
 def test_what_cannot_be_taken_is_asked_again_saying_why(question_at: str, said: str,
                                                        reason: str) -> None:
-    events = run_consultation(by_id(LITTLE_IMPACT, {"weeks_since_onset": "drie weken"},
-                                    {question_at: [said, None]}), ON_DAY)
+    # the complaint comes first: the duration second, the course after it (issue 25)
+    before: dict[str, Said] = {"age_years": AGE} if question_at == "weeks_since_onset" else {
+        **SCREENED_BY_ID, "weeks_since_onset": "drie weken"}
+    events = run_consultation(by_id(before, {question_at: [said, None]}), ON_DAY)
     reprompt = [r for r in of(events, "reprompt") if r["question"] == question_at]
     assert [r["reason"] for r in reprompt] == [reason]
     assert PROTOCOL.dialog.intake.turns.why(reason) in reprompt[0]["text"]
@@ -208,8 +210,8 @@ def test_a_ja_with_more_words_to_a_read_back_is_no_clean_ja() -> None:
 
 
 def test_an_utterance_too_long_for_any_answer_is_not_parsed() -> None:
-    events = run_consultation(by_id(SCREENED_BY_ID, NO_NEURO_BY_ID, {
-        "adl_impact": ["14 " * 4000, "fors"], "weeks_since_onset": None}), ON_DAY)
+    events = run_consultation(by_id(SCREENED_BY_ID, {  # the input ends at the arm complaints
+        "adl_impact": ["14 " * 4000, "fors"], "arm_complaints": None}), ON_DAY)
     assert reasons(events, "adl_impact") == ["not_understood"]
     assert max(len(h["text"]) for h in of(events, "heard")) <= 500
 
@@ -224,19 +226,20 @@ def test_sick_leave_just_longer_than_a_short_complaint_is_asked_again() -> None:
 def test_by_voice_the_red_flags_all_heard_as_nee_are_read_back_as_a_whole() -> None:
     voice = DialogConfig(voice=True, today=TODAY)
     nee, ja = Utterance("nee", 0.95, "voice"), Utterance("ja", 0.95, "voice")
-    precaution = PROTOCOL.section_questions("precautions")[0].id  # the input ends there
-    # every red flag "nee" twice: read back as a whole, "nee" to that, then "ja"
-    events = run_consultation(intake({"age_years": AGE, precaution: None}, defaults={
-        "red_flags": nee}, confirms={"red_flags": [nee, ja]}, strict=True), voice)
+    # every red flag "nee" twice (heard by voice: the checklist asked one by one), read back
+    # as a whole, "nee" to that, then "ja"; the input ends at the question after the red flags
+    events = run_consultation(intake({"age_years": AGE, "has_work": None}, defaults={
+        "precautions": "nee", "red_flags": nee}, confirms={"red_flags": [nee, ja]},
+        strict=True), voice)
     whole = [c for c in of(events, "confirm") if c["finding"] == "red_flags"]
     assert [c["text"] for c in whole] == [PROTOCOL.dialog.intake.red_flags_all_no] * 2
     # 'nee' to the read-back: the red flags are asked again from the first one
     first = PROTOCOL.section_questions("red_flags")[0].id
     assert [e["question"] for e in of(events, "ask")].count(first) == 2
-    assert of(events, "ask")[-1]["question"] == PROTOCOL.section_questions("precautions")[0].id
+    assert of(events, "ask")[-1]["question"] == "has_work"
     # typed: no read-back
-    typed = run_consultation(by_id({"age_years": AGE, PROTOCOL.section_questions(
-        "precautions")[1].id: None}), ON_DAY)
+    typed = run_consultation(by_id({"age_years": AGE, "has_work": None}), ON_DAY)
+    assert "red_flags" in [e["question"] for e in of(typed, "ask")]  # the checklist, "geen"
     assert not [c for c in of(typed, "confirm") if c["finding"] == "red_flags"]
 
 

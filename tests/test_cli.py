@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from assistant.cli import main
-from tests.harness import AGE, NO_NEURO_BY_ID, RED_FLAG_QUESTIONS, SCREENED_BY_ID, intake
+from tests.harness import (
+    AGE,
+    NO_NEURO_BY_ID,
+    PROTOCOL,
+    RED_FLAG_QUESTIONS,
+    SCREENED_BY_ID,
+    intake,
+)
 from tests.intake_lines import STOP_AT_SECOND_FLAG, typed
 
 PROFILE_B_FINDINGS = {
@@ -118,7 +125,12 @@ def test_end_of_input_stops_with_exit_1_and_keeps_the_answers(tmp_path: Path) ->
     assert run.returncode == 1
     assert "gestopt" in run.stdout
     text = (report / "report.md").read_text("utf-8")
-    assert "(onvolledig)" in text and text.count("| nee |") == 2
+    # "nee" to the accident, to recurrence and to arm complaints, then to two red flags
+    # (asked one by one); the third red flag is not answered
+    assert "(onvolledig)" in text and text.count("| nee |") == 5
+    for flag in RED_FLAG_QUESTIONS[:2]:
+        assert f"| {PROTOCOL.question(flag).text} | nee |" in text
+    assert PROTOCOL.question(RED_FLAG_QUESTIONS[2]).text not in text
     assert f"| {AGE} jaar |" in text  # the age, answered first
     assert not (report / "result.json").exists()
 

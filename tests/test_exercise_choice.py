@@ -162,7 +162,7 @@ def test_a_referral_has_no_choice() -> None:
     # a red flag (an osteoporotic fracture), confirmed; the screening still asks every other
     # red flag, and the duration of the neck pain for the letter
     events = run_consultation(intake(SCREENED_BY_ID, {
-        "rf_fracture_osteoporotic": "ja", "referral_duration": "drie weken"}, strict=True))
+        "rf_fracture_osteoporotic": "ja", "weeks_since_onset": "drie weken"}, strict=True))
     assert result_of(events)["referral"] is True
     assert not [e for e in of(events, "ask") if e["question"] == QUESTION]
 

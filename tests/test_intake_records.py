@@ -179,7 +179,7 @@ def test_arm_signs_on_both_sides_are_the_spinal_cord_red_flag(tmp_path: Path) ->
     # the age, no flag; weakness on both sides; no deficit now; the duration for the letter
     answers = typed_lines(intake(SCREENED_BY_ID, {
         "neuro_reflexes": "nee", "neuro_weakness": "ja", "neuro_sensory": "nee",
-        "arm_side": "beide", "acute_deficit_now": "nee", "referral_duration": "drie weken"},
+        "arm_side": "beide", "acute_deficit_now": "nee", "weeks_since_onset": "drie weken"},
         strict=True))
     done = cli("intake", "--text", "--mute", "--events", str(events),
                stdin="\n".join(answers) + "\n")

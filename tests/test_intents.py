@@ -287,9 +287,9 @@ def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value:
     ("rf_tumour_history", "ja, denk ik", Doubt()),
     ("rf_tumour_history", "volgens mij niet", Doubt()),
     # not checked yet is never a "nee" (a physiotherapist's trial)
-    ("rf_spinal_cord_umn", "niet gedaan", Doubt()),
-    ("rf_spinal_cord_umn", "nee, niet naar gekeken", Doubt()),
-    ("rf_spinal_cord_umn", "nee, nog niet gekeken", Doubt()),
+    ("rf_spinal_cord_hoffmann", "niet gedaan", Doubt()),
+    ("rf_spinal_cord_hoffmann", "nee, niet naar gekeken", Doubt()),
+    ("rf_spinal_cord_hoffmann", "nee, nog niet gekeken", Doubt()),
     ("rf_spinal_cord_lhermitte", "nee, moet ik nog doen", Doubt()),
     ("rf_infection", "nee, vergeten te vragen", Doubt()),
     ("rf_infection", "niet dat ik weet", Doubt()),

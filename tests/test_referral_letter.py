@@ -26,10 +26,10 @@ DURATION = "drie weken"  # a referral asks the duration of the neck pain for the
 # After a red flag: no deficit now (asked after a vascular or spinal-cord one), no trauma, and the
 # duration of the neck pain for the letter.
 REFERRED: dict[str, Said] = {"age_years": "47", "acute_deficit_now": "nee",
-                             "trauma_related": "nee", "referral_duration": DURATION}
+                             "trauma_related": "nee", "weeks_since_onset": DURATION}
 # The C-spine rule failed on the rotation (the accident twelve weeks ago, cleared up to there).
 ROTATION_FAILED: dict[str, Said] = {**CLEARED_TRAUMA_BY_ID, "cs_rotation_45": "nee",
-                                   "referral_duration": DURATION}
+                                   "weeks_since_onset": DURATION}
 
 
 def letter_for(*parts: dict[str, Said]) -> str:
@@ -82,7 +82,9 @@ def test_a_failed_rotation_comes_from_the_examination_and_names_the_rule() -> No
 
 
 def test_trauma_with_a_precaution_says_the_rule_does_not_hold() -> None:
-    on_prednisone = {**TRAUMA_BY_ID, "referral_duration": DURATION}
+    # the accident and the C-spine rule's history come before the precautions (issue 25)
+    on_prednisone = {**TRAUMA_BY_ID, **NO_HIGH_RISK, "cs_simple_rear_end": "ja",
+                     "weeks_since_onset": DURATION}
     letter = letter_for(on_prednisone, {"pr_corticosteroids": "ja"})
     assert "bij langdurig gebruik van prednison" in letter
     assert "de Canadian C-spine rule geldt hier niet" in letter
@@ -109,7 +111,7 @@ def test_no_low_risk_factor_lists_each_absent_one_and_known_precautions() -> Non
     letter = letter_for(TRAUMA_BY_ID, NO_HIGH_RISK, {
         "pr_anticoagulants": "ja", "cs_simple_rear_end": "nee", "cs_walked": "nee",
         "cs_delayed_onset": "nee", "cs_midline_tenderness": "ja",  # tender, confirmed
-        "referral_duration": DURATION})
+        "weeks_since_onset": DURATION})
     for qid in ("cs_simple_rear_end", "cs_walked", "cs_delayed_onset"):
         assert f"- {PROTOCOL.question(qid).letter_label}" in letter.split("Bij het onderzoek")[0]
     examination = letter.split("Bij het onderzoek:")[1]
@@ -139,7 +141,7 @@ def test_each_sign_carries_the_therapists_words_and_a_doubted_one_is_named() -> 
 def test_the_accident_is_named_in_the_therapists_words() -> None:
     letter = letter_for(ROTATION_FAILED, {  # fails the rotation
         "trauma_related": "ja, vorige week van het keukentrapje gevallen",
-        "trauma_weeks_ago": "een week", "referral_duration": "een week"})
+        "trauma_weeks_ago": "een week", "weeks_since_onset": "een week"})
     assert "Over het ongeval noteerde ik: vorige week van het keukentrapje gevallen." in letter
 
 
@@ -181,7 +183,7 @@ def test_arm_signs_on_both_sides_name_the_signs() -> None:
     """Arm signs on both sides: the spinal cord, not one nerve root; the GP reads which signs."""
     both = {**SCREENED_BY_ID, "neuro_reflexes": "ja", "neuro_weakness": "ja",
             "neuro_sensory": "nee", "arm_side": "beide", "acute_deficit_now": "nee",  # no deficit
-            "referral_duration": DURATION}
+            "weeks_since_onset": DURATION}
     letter = letter_for(both)
     assert ("Bij het onderzoek: verminderde peesreflexen in de arm en spierzwakte in de arm, "
             "aan beide kanten.") in letter

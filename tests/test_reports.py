@@ -50,9 +50,9 @@ PROFILE_B = intake(CLEARED_TRAUMA_BY_ID, PROFILE_ANSWERS["B"], {
 PROFILE_D = profile("D", {"exercise_choice": "F14"}, strict=True)
 # a spinal-cord sign, confirmed, then no deficit now (asked right after it); the duration the
 # referral asks for the letter
-REFERRAL = intake(SCREENED_BY_ID, {"rf_spinal_cord_umn": "ja", "acute_deficit_now": "nee",
-                                   "referral_duration": "drie weken"},
-                  confirms={"rf_spinal_cord_umn": "ja"}, strict=True)
+REFERRAL = intake(SCREENED_BY_ID, {"rf_spinal_cord_hoffmann": "ja", "acute_deficit_now": "nee",
+                                   "weeks_since_onset": "drie weken"},
+                  confirms={"rf_spinal_cord_hoffmann": "ja"}, strict=True)
 # profile A: a little impact, three weeks, improving, not recurrent; then work (or none); the
 # input ends at the choice of exercises
 WORKS: dict[str, Said] = {"has_work": "ja", "work_related": "nee",

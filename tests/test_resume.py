@@ -35,6 +35,7 @@ from tests.harness import (
     run_consultation,
 )
 from tests.intake_lines import lines, rehearse
+from tests.intake_script import Said
 
 # Profile B, work-related with five weeks off work, for ten weeks; the input ends at the menu.
 PROFILE_B = profile("B", {"weeks_since_onset": "tien weken"}, strict=True)
@@ -61,8 +62,8 @@ def wait_for(predicate: Any, timeout: float = 20.0) -> None:
 
 def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
     first_log, second_log, report = tmp_path / "1.jsonl", tmp_path / "2.jsonl", tmp_path / "r"
-    # the age, red flags, precautions, trauma, neurological signs, 'fors' and 'tien weken'; then
-    # it dies, at the psychosocial question
+    # the age, the complaint ('tien weken', no accident, 'fors', no arm complaints), the red
+    # flags and the precautions; then it dies, at the psychosocial question
     given = rehearse(PROFILE_B).listened.index(("ask", "psychosocial_dominant"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant", "intake", "--text", "--mute", "--patient", "pt-k",
@@ -92,7 +93,10 @@ def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
     assert of(events, "result")[0]["result"] == of(expected, "result")[0]["result"]
     text = (report / "report.md").read_text("utf-8")
     assert "Datum: 2026-11-02" in text  # the intake's own date
-    assert text.count("\n| ") == 2 + len(ANSWERS)  # header, rule, and every answer
+    # header, rule, and every answer: a checklist's answer a row per sign
+    rows = sum(len(a["value"]) if isinstance(a["value"], dict) else 1
+               for a in of(expected, "answer"))
+    assert text.count("\n| ") == 2 + rows
     with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
         stored = store.latest_consultation("pt-k")
         assert stored is not None and stored.result["profile"] == "B"
@@ -101,17 +105,23 @@ def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
 
 
 def test_resume_without_a_patient_and_terug_in_the_journal(tmp_path: Path) -> None:
-    # "terug" at the fourth red flag, the third answered again; "stop" at the fifth
+    # the age and the complaint (the defaults); the red flags one by one (the third is
+    # answered twice): "terug" at the fourth red flag, the third answered again; "stop" at
+    # the fifth; resumed up to the choice of exercises
     first = RED_FLAG_QUESTIONS
-    stopped = cli("intake", "--text", "--mute", stdin="\n".join(lines(intake({
-        "age_years": AGE, first[0]: "nee", first[1]: "nee", first[2]: ["nee", "nee"],
-        first[3]: ["terug", "nee"], first[4]: "stop"}, strict=True))) + "\n")
+    given: dict[str, Said] = {"age_years": AGE, first[0]: "nee", first[1]: "nee",
+                              first[2]: ["nee", "nee"], first[3]: ["terug", "nee"]}
+    until_stop = lines(intake(given, {first[4]: "stop"}, strict=True))
+    stopped = cli("intake", "--text", "--mute", stdin="\n".join(until_stop) + "\n")
     assert stopped.returncode == 1
+    whole = lines(intake(given, {"exercise_choice": None}))
+    assert whole[:len(until_stop) - 1] == until_stop[:-1]
     log = tmp_path / "events.jsonl"
     resumed = cli("intake", "--text", "--mute", "--resume", "--yes", "--events", str(log),
-                  stdin="\n".join(ANSWERS[5:]) + "\n")
+                  stdin="\n".join(whole[len(until_stop) - 1:]) + "\n")
     assert resumed.returncode == 0, resumed.stderr
-    assert "wordt hervat (5 antwoorden)" in resumed.stdout  # the age and four red flags
+    # the age, six answers on the complaint and four red flags
+    assert "wordt hervat (11 antwoorden)" in resumed.stdout
     assert asked(events_of(log))[0] == PROTOCOL.section_questions("red_flags")[4].id
     again = cli("intake", "--text", "--mute", "--resume")
     assert again.returncode == 2 and "geen onderbroken intake" in again.stderr

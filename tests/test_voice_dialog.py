@@ -23,7 +23,6 @@ from assistant.speech.interfaces import Utterance
 from assistant.speech.voice import VoiceListener
 from tests.fakes import ScriptedRecognizer, silence, tone
 from tests.harness import (
-    NO_NEURO_BY_ID,
     PROTOCOL,
     RED_FLAG_QUESTIONS,
     SCREENED_BY_ID,
@@ -59,14 +58,17 @@ def test_a_whole_voice_consultation() -> None:
     # speak, then listen: no listening starts before the question has been said
     first_listen = room.timeline.index("listen")
     assert room.timeline[:first_listen] == ["say"]  # the first question: the age
-    # and after the age: the red flags' intro and their first question, then listen
+    # and after the age: the complaint's intro and its first question, then listen
     assert room.timeline[first_listen:first_listen + 4] == ["listen", "say", "say", "listen"]
     assert room.timeline.count("listen") == len(answers)
 
 
 def test_grammar_per_question_reaches_the_decoder() -> None:
-    script = voice_script(intake(SCREENED_BY_ID, NO_NEURO_BY_ID, {
-        "age_years": AGE, "adl_impact": "fors", "weeks_since_onset": None}, strict=True))
+    # the duration in words a grammar holds ("vandaag", the harness's default, is typed);
+    # the red flags heard by voice are asked one by one; the input ends at work
+    script = voice_script(intake(SCREENED_BY_ID, {
+        "age_years": AGE, "weeks_since_onset": "drie weken", "adl_impact": "fors",
+        "has_work": None}, strict=True))
     _, _, recognizer = run_voice(script.heard)
     impact = recognizer.grammars[script.turn("adl_impact")]
     assert "fors" in impact and "ja" not in impact and "herhaal" in impact
@@ -74,16 +76,24 @@ def test_grammar_per_question_reaches_the_decoder() -> None:
     first_flag = recognizer.grammars[script.turn(RED_FLAG_QUESTIONS[0])]
     assert AGE in age and "herhaal" in age and "ja" not in age and "fors" not in age
     assert "nee hoor" in first_flag and "fors" not in first_flag
+    onset = recognizer.grammars[script.turn("weeks_since_onset")]
+    assert "drie weken" in onset and "fors" not in onset
+    # a checklist's grammar: none, one by one, and the names of its signs
+    red_flags = recognizer.grammars[script.turn("red_flags")]
+    assert {"geen van alle", "een voor een", "koorts"} <= set(red_flags)
+    assert "fors" not in red_flags
 
 
 def test_silence_reasks_and_out_of_grammar_is_ignored() -> None:
     turns = [answer_audio(), silence(3.0), answer_audio(), answer_audio()]
-    events, _, _ = run_voice([(AGE, 0.95), ("", 1.0), ("blauw", 0.9), ("nee", 0.95)], turns,
-                             timeout=1.0)
+    # after the age, the duration of the complaint (issue 25)
+    events, _, _ = run_voice([(AGE, 0.95), ("", 1.0), ("blauw", 0.9), ("drie weken", 0.95)],
+                             turns, timeout=1.0)
     reasons = [r["reason"] for r in of(events, "reprompt")]
     assert reasons == ["silence", "not_understood"]
     assert of(events, "heard")[1]["text"] == "[unk]"  # after the age
-    assert of(events, "answer")[1]["value"] is False
+    assert of(events, "answer")[1]["question"] == "weeks_since_onset"
+    assert of(events, "answer")[1]["value"] == 3
     assert asked(events)[1:4] == [asked(events)[1]] * 3
 
 
@@ -93,7 +103,7 @@ def test_doubtful_red_flag_no_is_confirmed_by_voice() -> None:
     first, second = RED_FLAG_QUESTIONS[:2]
     events, _, _ = run_voice(voice_script(intake(SCREENED_BY_ID, {
         "age_years": AGE, first: Utterance("nee", 0.6, "voice"), second: "ja",
-        "referral_duration": "drie weken"}, confirms={first: Utterance("ja", 0.97, "voice")},
+        "weeks_since_onset": "drie weken"}, confirms={first: Utterance("ja", 0.97, "voice")},
         strict=True)).heard)
     confirms = of(events, "confirm")
     label = PROTOCOL.section_questions("red_flags")[0].label  # read back as the sign
@@ -127,7 +137,7 @@ def test_a_speaker_that_fails_mid_consultation_only_turns_speech_off() -> None:
     player = BrokenPlayer()
     speaker = AudioSpeaker(Synth(), player, on_error=notices.append)  # type: ignore[arg-type]
     _, events = run_intake(intake(SCREENED_BY_ID, {
-        RED_FLAG_QUESTIONS[0]: "ja", "referral_duration": "drie weken"}, strict=True),
+        RED_FLAG_QUESTIONS[0]: "ja", "weeks_since_onset": "drie weken"}, strict=True),
         also=[SpeechOutput(speaker)])
     assert result_of(events)["referral"] is True
     assert player.plays == 1
@@ -183,8 +193,8 @@ def _knows_no_impact_words(phrases: object) -> bool:
 
 
 def test_a_question_the_model_cannot_hear_goes_to_the_keyboard_at_once() -> None:
-    events = run_consultation(intake(SCREENED_BY_ID, NO_NEURO_BY_ID, {
-        "adl_impact": ["", "", "", "", "fors"], "weeks_since_onset": None}, strict=True),
+    events = run_consultation(intake(SCREENED_BY_ID, {  # the input ends after the impact
+        "adl_impact": ["", "", "", "", "fors"], "arm_complaints": None}, strict=True),
         DialogConfig(voice=True, hears=_knows_no_impact_words))
     impact = "adl_impact"
     notices = [r for r in of(events, "reprompt") if r["question"] == impact]
@@ -230,8 +240,8 @@ def test_the_intake_command_sends_a_question_its_model_cannot_hear_to_the_keyboa
             return sorted({w for p in phrases for w in p.split()} & lacking)
 
     script = voice_script(intake(SCREENED_BY_ID, {  # reduced reflexes: grade III
-        "age_years": AGE, "neuro_reflexes": "ja", "neuro_weakness": "nee",
-        "neuro_sensory": "nee", "arm_side": None}, strict=True)).heard
+        "age_years": AGE, "weeks_since_onset": "drie weken", "neuro_reflexes": "ja",
+        "neuro_weakness": "nee", "neuro_sensory": "nee", "arm_side": None}, strict=True)).heard
     room = LiveRoom([answer_audio() for _ in script])
     listener = VoiceListener(LacksSideWords(script), room, timeout=1.0)
     monkeypatch.setattr(common, "open_listener", lambda *args: listener)

@@ -71,6 +71,8 @@ class FindingsAnswerer:
         elif value is None and question.type is AnswerType.CHOICE \
                 and question.finding in OPTIONAL_KEYS:
             value = NOT_RECORDED
+        elif value is None and self._referred and question.type is not AnswerType.YES_NO:
+            value = UNKNOWN  # the complaint a referral does not need: left out, not known
         elif value is None and (question.finding in OPTIONAL_KEYS or self._referred):
             value = False  # left out of the file: not so
         if value is None or isinstance(value, CSpineRule):

@@ -205,9 +205,11 @@ class Consultation(MachineOutcome):
             self._restoring = False
 
     def give(self, question_id: str, value: object) -> None:
-        """A typed answer to the open question (a findings file's: intake --answers), taken
-        as it is: nothing parsed, nothing read back, no Heard. ValueError when it answers
-        another question or its value does not fit the question's type."""
+        """A typed answer to the open question (a findings file's: intake --answers; the
+        screen's checklist), taken as it is: nothing parsed, nothing read back, no Heard.
+        "unknown" for a question that is no yes/no: the file leaves out what a referral does
+        not need (the complaint, asked first): not known, the finding stays empty. ValueError
+        when it answers another question or its value does not fit the question's type."""
         question = self.current
         if question is None or question.id != question_id:
             raise ValueError(f"'{question_id}' is niet de open vraag")
@@ -216,6 +218,9 @@ class Consultation(MachineOutcome):
                 self.turns.go_back()
             self._accept_checklist(self.checklist, "",
                                    lists.checked_value(self.checklist, value))
+            return
+        if value == UNKNOWN and question.type is not AnswerType.YES_NO:
+            self._accept(question, "", UNKNOWN)
             return
         self._accept(question, "", typed_value(question, value))
 
@@ -263,7 +268,10 @@ class Consultation(MachineOutcome):
             self.emit(Say("summary", spoken_summary(self.result, self.protocol)))
             return
         self.emit(Say("intro", self.texts.resumed))
-        self._ask(self.current)
+        if self.checklist is not None:
+            self._ask_checklist(self.checklist)
+        else:
+            self._ask(self.current)
 
     def grammar(self) -> list[str]:
         """The phrases that can be said now (answers and commands), for a recogniser."""
@@ -368,6 +376,9 @@ class Consultation(MachineOutcome):
 
     def _confirm_checklist(self, checklist: Checklist, heard: Utterance,
                            value: dict[str, Value], note: str) -> None:
+        if self.config.confirm_screening and not self._told_why:
+            self._told_why = True  # why every screening answer is read back, said once
+            self.emit(Say("notice", self.texts.confirm_screening))
         self.turns.confirm(
             Confirm(checklist.id, checklist.finding, value,
                     lists.read_back(checklist, value, self.texts, note)),

@@ -61,10 +61,10 @@ def display_value(question: Question, value: Value, protocol: Protocol) -> str:
         if value == UNKNOWN:
             return "weet niet: niet uitgesloten"
         return "ja" if value is True else "nee"
+    if value == UNKNOWN:  # a doubt recorded, or left out of a findings file
+        return "niet bekend"
     if question.type is AnswerType.CHOICE:
         return dict(question.choices)[str(value)][0]
-    if value == UNKNOWN:
-        return "niet bekend"
     assert isinstance(value, int | float) and not isinstance(value, bool)  # a journal's 47 too
     if question.type is AnswerType.AGE:
         return f"{int(value)} jaar"
