@@ -295,3 +295,21 @@ def test_every_sign_named_is_read_back_without_the_others() -> None:
     assert texts.checklist_rest not in read_back(PRECAUTIONS, every, texts, "")
     one = checklist_value(PRECAUTIONS, ["pr_anticoagulants"])
     assert texts.checklist_rest in read_back(PRECAUTIONS, one, texts, "")
+
+
+def test_a_checklist_asked_again_after_a_failed_try_does_not_read_the_list_again() -> None:
+    """The list takes a minute to say: a failed try gives the help and the short question;
+    'herhaal' reads the whole list again (issue 25)."""
+    events: list[dict[str, object]] = []
+    consultation = Consultation(PROTOCOL, collect(events), DialogConfig())
+    consultation.start()
+    for said in ["47", "drie weken", "nee", "ja", "nee", "een beetje", "nee"]:
+        consultation.hear(Utterance(said))
+    first = [e for e in events if e["event"] == "ask"][-1]
+    assert first["question"] == "red_flags" and "1: " in str(first["text"])
+    consultation.hear(Utterance("blauw"))
+    again = [e for e in events if e["event"] == "ask"][-1]
+    assert again["question"] == "red_flags" and "1: " not in str(again["text"])
+    assert again["signs"] == first["signs"]  # the screen still shows every sign
+    consultation.hear(Utterance("herhaal"))
+    assert [e for e in events if e["event"] == "ask"][-1]["text"] == first["text"]

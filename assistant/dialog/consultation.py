@@ -427,7 +427,9 @@ class Consultation(MachineOutcome):
         signs = tuple({"id": q.id, "label": q.label} for q in checklist.signs)
         self.turns.ask(Ask(checklist.id, checklist.finding,
                            lists.ask_text(checklist, self.texts), signs=signs),
-                       self.current.help)
+                       self.current.help,
+                       again=Ask(checklist.id, checklist.finding, self.current.text,
+                                 signs=signs))  # asked again: not the whole list once more
 
     def _take_kept(self, unit: str) -> bool:
         """While an earlier answer is changed: the answer kept for `unit` taken again as it

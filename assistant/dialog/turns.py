@@ -125,6 +125,8 @@ class Turns:
     state: str = ASKING  # of the machine (STATES)
     tries: int = 0  # failed tries on the current question
     asked: Ask | None = None  # the current question
+    again: Ask | None = None  # how it is asked again after a failed try (a checklist: its
+    # question without the signs read out; `herhaal` reads them): None, as `asked`
     help: str = ""  # the current question's answer to `help`
     hint: str = ""  # said after a failed try on it
     _waiting: _Waiting | None = None  # what the answer read back does (while `confirming`)
@@ -142,12 +144,14 @@ class Turns:
         """'pauze' was said: answers wait for 'verder'."""
         return self.state in (PAUSED, PAUSED_CONFIRMING)
 
-    def ask(self, event: Ask, help: str, hint: str | None = None) -> None:
-        """Ask a question; `hint` (by default the help) follows a failed try. Another question
-        than the current one starts with no failed tries."""
+    def ask(self, event: Ask, help: str, hint: str | None = None,
+            again: Ask | None = None) -> None:
+        """Ask a question; `hint` (by default the help) follows a failed try, and then
+        `again` (by default the question as asked). Another question than the current one
+        starts with no failed tries."""
         if self.asked is None or self.asked.question != event.question:
             self.tries = 0
-        self.asked, self.help = event, help
+        self.asked, self.help, self.again = event, help, again
         self.hint = help if hint is None else hint
         self._emit(event)
         if self.voice and not self.audible():
@@ -164,13 +168,15 @@ class Turns:
         answers = [p for p in self.owner.grammar() if p not in commands]
         return not answers or self.hears(answers)
 
-    def ask_again(self) -> None:
-        """The answer waiting for confirmation read back again, or else the question."""
+    def ask_again(self, *, short: bool = False) -> None:
+        """The answer waiting for confirmation read back again, or else the question (`short`:
+        after a failed try, as `again` has it)."""
         if self.confirming:
             self._emit(self._read_back().event)
         else:
             assert self.asked is not None
-            self._emit(replace(self.asked, aloud=not self.quiet))
+            asked = self.again if short and self.again is not None else self.asked
+            self._emit(replace(asked, aloud=not self.quiet))
 
     def confirm(self, event: Confirm, *, yes: Callable[[], None], no: Callable[[], None],
                 doubt: Callable[[str], None] | None = None) -> None:
@@ -206,7 +212,7 @@ class Turns:
         else:
             self.reprompt(reason, _join(opening, self.hint, self.texts.command_hint))
         if self.reask:
-            self.ask_again()
+            self.ask_again(short=True)
 
     def first_question(self) -> None:
         """`terug` at the first question: say so, and ask it again."""
