@@ -164,7 +164,8 @@ class Screenful:
             now = self.state()
             if not now["running"] and now["result"]:
                 return now
-            if now["question"] and now["shown"] != after and now["open"]:
+            if (now["question"] and now["shown"] != after and now["open"]
+                    and now["active"] in ("question", "answer-text")):  # focus has moved
                 return now
             return None
         found: dict[str, Any] = until(done, f"the screen after {after!r}")

@@ -1,6 +1,7 @@
 """The screen in a real headless Chromium: the token and Host refusals, a whole intake clicked
 through to a profile (with an answer changed by clicking it), the exercise choice, the guided
-session's buttons and a follow-up with the chart. Screenshots of each screen go to
+session's buttons and a follow-up with the chart; changing answer 3 at question 12 costs two
+actions and what the change newly needs (issue 25). Screenshots of each screen go to
 /tmp/ui-shots/.
 
 Needs Debian's chromium and chromedriver (`apt-get install chromium chromium-driver`); without
@@ -17,17 +18,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pytest
+
 from assistant.protocol import load_protocol
 from assistant.ui.server import Screen, running
+from assistant.ui.wording import screen_words
 from tests import ui_chromium
 from tests import ui_loopback as loopback
-from tests.harness import SCREENED_BY_ID, intake, profile, red_flag_questions
+from tests.harness import CLEARED_TRAUMA_BY_ID, SCREENED_BY_ID, intake, profile
 from tests.intake_lines import lines, rehearse
 from tests.ui_chromium import REBOUND, WAIT, Live, shot, until
+from tests.ui_screen import PROFILE_A_STEPS, shown_question
+from tests.ui_screen import rehearsed as rehearsed_steps
 
 driver, screen = ui_chromium.driver, ui_chromium.screen  # the fixtures
 PROTOCOL = load_protocol()
-RED_FLAGS = len(red_flag_questions(47))  # asked of a 47-year-old (no '50+' signs)
 
 
 def test_the_browser_is_refused_without_the_token_or_with_a_foreign_host(
@@ -115,29 +120,32 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     driver.set_window_size(820, 1180)  # a tablet, upright
     shot(driver, "2-question-tablet")
     driver.set_window_size(1280, 800)
-    page.type("47")  # the age first
-    for _ in range(3):
-        page.click("nee")
-    first = page.driver.find_elements(By.CSS_SELECTOR, "#answers button")
-    assert len(first) == 4  # the age and three red flags
-    until(lambda: first[1].is_enabled(), "the answers enabled")
-    page._after(first[1].click, "the first red flag again")  # change the first red flag
-    assert len(page.driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 1  # the age
-    page.click("ja")
+    # profile A (improving, not recurrent, no work) as the dialog run in process answers it:
+    # each answer clicked, the age and the duration typed, a checklist's "geen" with its
+    # buttons ('Geen van de overige', 'Klaar')
+    steps = PROFILE_A_STEPS
+    for _, text in steps[:4]:  # the age, the duration, no accident, improving
+        page.answer(text)
+    first = page.answers()
+    assert len(first) == 4
+    listed = page.listed()
+    until(lambda: first[2].is_enabled(), "the answers enabled")
+    page._after(first[2].click, "the accident question again")  # change 'no accident'
+    assert page.listed() == listed[:2]  # taken back while it is asked again
+    page.answer(steps[2][1])  # the same: the later answers still apply, kept
+    assert page.listed() == listed  # and listed again; the next question is the fifth
+    flags = [question for question, _ in steps].index("red_flags")
+    for _, text in steps[4:flags]:
+        page.answer(text)
+    assert page.shows_checklist()
+    page.type("1")  # the first red flag named: read back
     assert page.find("#question-panel").get_attribute("class").count("confirming")
     shot(driver, "3-confirm")
-    page.click("nee")  # not confirmed: the question again
-    # from the first red flag on, profile A (improving, not recurrent, no work) as the dialog
-    # run in process is answered: each answer clicked, the duration typed
-    profile_a = rehearse(profile("A", strict=True))
-    for (_, question), text in list(zip(profile_a.listened, profile_a.said, strict=True))[1:]:
-        if question == "exercise_choice":
-            break
-        assert isinstance(text, str), (question, text)
-        if question == "weeks_since_onset":
-            page.type(text)
-        else:
-            page.click(text)
+    page.click("nee")  # not confirmed: the checklist again
+    assert page.shows_checklist()
+    for question, text in steps[flags:]:
+        assert question != "exercise_choice"
+        page.answer(text)
     until(lambda: page.find("#menu-panel").is_displayed(), "the menu")
     until(lambda: page.find("#result-panel").is_displayed(), "the result")
     headline = page.text("#result-headline")
@@ -157,7 +165,8 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     until(lambda: page.in_view("#question"), "the read-back scrolled into view")  # smoothly
     shot(driver, "4-choice-read-back")
     page.click("ja")
-    until(lambda: "Zeg ja of nee" in page.question(), "the baseline offer")
+    until(lambda: "beginmeting" in page.question() and "Kies ja of nee" in page.question(),
+          "the baseline offer")  # the screen says what to click, not "zeg"
     page.click("nee")
     until(lambda: page.find("#start-session").is_displayed(), "the session button")
     folder = until(lambda: page.text("#report-folder"), "where the report was written")
@@ -165,7 +174,10 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     assert (Path(folder.removeprefix("Verslag bewaard in ")) / "report.html").is_file()
     driver.execute_script("window.scrollTo(0, 0)")
     shot(driver, "5-done")
-    assert page.find("#answers").text.count("\n") >= RED_FLAGS
+    standing = page.listed()  # every answer of the intake stands, the red flags as one
+    assert len(standing) == len(steps), standing
+    assert any(item.startswith(PROTOCOL.section("red_flags").title) and item.endswith("geen")
+               for item in standing), standing
 
     driver.get(driver.current_url.replace("/intake", "/report"))
     assert "Nekpijn-intake" in page.text("body") and "F14" in page.text("body")
@@ -182,9 +194,11 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
     assert page.text("#exercise-number").endswith(f"video {f14.video}")
     shot(driver, "7-session")
     page.find('#session-panel button[data-say="pauze"]').click()
-    until(lambda: PROTOCOL.library.session.paused in page.text("#session-note"), "the pause")
+    paused = screen_words(PROTOCOL.library.session.paused)  # what to click, not "zeg"
+    until(lambda: paused in page.text("#session-note"), "the pause")
     page.find('#session-panel button[data-say="verder"]').click()
-    until(lambda: PROTOCOL.library.session.resumed in page.text("#session-note"), "going on")
+    resumed = screen_words(PROTOCOL.library.session.resumed)
+    until(lambda: resumed in page.text("#session-note"), "going on")
     until(lambda: page.text("#step").startswith("Stap 1"), "the first step", timeout=30)
     shot(driver, "7-session-step")
     driver.execute_script(  # a double click on Volgende: one exercise skipped, not two
@@ -258,7 +272,7 @@ def test_a_whole_intake_the_choice_the_session_and_a_followup(driver: Any,
 
 def test_a_double_click_answers_one_question_and_a_stopped_server_is_said(
         driver: Any, tmp_path: Path) -> None:
-    """Two clicks on 'nee' before the next question shows answer one red flag, not two; when
+    """Two clicks on 'nee' before the next question shows answer one question, not two; when
     the server stops, the page says so in one line and nothing can be clicked any more."""
     from selenium.webdriver.common.by import By
 
@@ -268,7 +282,8 @@ def test_a_double_click_answers_one_question_and_a_stopped_server_is_said(
         page.find("#start-intake").click()
         until(lambda: driver.current_url.endswith("/intake") and page.question(),
               "the first question")
-        page.type("47")  # the age first: then the red flags, with buttons
+        page.type("47")  # the age first, then the duration: then questions with buttons
+        page.type("drie weken")
         first = page.question()
         page.button("nee")
         driver.execute_script(
@@ -276,19 +291,19 @@ def test_a_double_click_answers_one_question_and_a_stopped_server_is_said(
             ".find((x) => x.textContent === 'nee'); b.click(); b.click(); b.click();")
         until(lambda: page.question() != first and page.button("nee"), "the second question")
         time.sleep(0.3)  # a second answer, were it sent, would show by now
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 2  # age, one
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 3  # and one
         answered = [e for e in served.engine.hub.messages() if e["type"] == "event"
                     and e["event"]["event"] == "answer"]
-        assert len(answered) == 2
+        assert len(answered) == 3
         box = page.find("#answer-text")
         box.send_keys("nee")
         driver.execute_script(  # Enter twice: one answer
             "const f = document.getElementById('answer-form');"
             "f.requestSubmit(); f.requestSubmit();")
-        until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 3,
-              "the second answer")
+        until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 4,
+              "the next answer")
         time.sleep(0.3)
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 3
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#answers button")) == 4
     # the server has stopped: the stream fails, then the page says so
     line = until(lambda: page.text("#gone"), "the line that the assistant stopped")
     assert line == ("De assistent is gestopt of opnieuw gestart. Open de link die bij het "
@@ -471,3 +486,82 @@ def test_the_plan_shows_the_work_advice_of_the_report(driver: Any, screen: Scree
     for line in PROTOCOL.profile("A").work_advice:
         assert " ".join(line.split()) in " ".join(plan.split()), line
     shot(driver, "17-work-advice")
+
+
+# Profile D (grade III: arm complaints, so the arm signs are examined): 17 questions, the 12th
+# the first arm sign. Answer 3 is "no accident"; said again ("nee") nothing is newly needed;
+# changed to a cleared trauma three weeks ago ("ja") the trauma's questions and the C-spine
+# rule's are, the rotation test among them (in the examination block, before the arm signs).
+BEFORE_CHANGE = rehearsed_steps(profile("D"))
+WITH_TRAUMA = rehearsed_steps(profile("D", CLEARED_TRAUMA_BY_ID,
+                                      {"trauma_weeks_ago": "drie weken"}))
+
+
+def _on_screen(screen: Screen) -> str:
+    """The id of the question the dialog waits on (the one the page shows, once open)."""
+    message = shown_question(screen.engine.hub.messages())
+    assert message is not None
+    return str(message["event"]["question"])
+
+
+@pytest.mark.parametrize("changed", ["nee", "ja"])
+def test_changing_answer_3_at_question_12_costs_two_actions_and_what_it_newly_needs(
+        driver: Any, screen: Screen, changed: str) -> None:
+    """Issue 25: at question 12, answer 3 clicked in the answers list and answered anew costs
+    the click, the new answer and the questions the change newly needs, nothing more: every
+    later answer that still applies is kept (not asked again), question 12 is back on screen,
+    and the later answers are listed again, in order."""
+    asked = [question for question, _ in BEFORE_CHANGE]
+    twelfth, third = asked[11], asked[2]
+    assert third == "trauma_related" and len(asked) > 12
+    after = WITH_TRAUMA if changed == "ja" else BEFORE_CHANGE
+    order = [question for question, _ in after]
+    replies = dict(after)
+    newly = [q for q in order[:order.index(twelfth)] if q not in asked]  # what it newly needs
+    assert bool(newly) == (changed == "ja")
+    page = Live(driver)
+    driver.get(screen.url)
+    page.find("#start-intake").click()
+    until(lambda: driver.current_url.endswith("/intake") and page.question(), "the question")
+    for question, text in BEFORE_CHANGE[:11]:
+        page.ready()
+        assert _on_screen(screen) == question
+        page.answer(text)
+    page.ready()
+    assert _on_screen(screen) == twelfth
+    listed = page.listed()
+    assert len(listed) == 11
+    shown = page.question()
+    shot(driver, f"18-question-12-before-change-{changed}")
+
+    actions = 0
+    third_answer = page.answers()[2]
+    until(third_answer.is_enabled, "the answers enabled")
+    page._after(third_answer.click, "answer 3 asked again")  # 1: the click on the answer
+    actions += 1
+    page.ready()
+    assert _on_screen(screen) == third
+    assert page.listed() == listed[:2]  # while it is asked, the answers before it
+    page.answer(changed)  # 2: the new answer
+    actions += 1
+    answered_anew: list[str] = []
+    while (question := _on_screen(screen)) != twelfth:
+        assert len(answered_anew) <= len(newly), (answered_anew, newly)
+        answered_anew.append(question)
+        page.answer(replies[question])
+        actions += 1
+        page.ready()
+    assert answered_anew == newly  # only what the change newly needs was asked
+    assert actions == 2 + len(newly)
+    if changed == "nee":
+        assert actions == 2
+    until(lambda: page.question() == shown, "question 12 on screen again")
+    now = page.listed()
+    shot(driver, f"18-question-12-after-change-{changed}")
+    assert now[:2] == listed[:2]
+    assert (now[2] == listed[2]) == (changed == "nee")  # answer 3 as given anew
+    kept = iter(now[3:])
+    assert all(item in kept for item in listed[3:11]), (listed, now)  # 4-11 listed, in order
+    assert len(now) == 11 + len(newly)
+    if changed == "nee":
+        assert now == listed

@@ -18,6 +18,7 @@ import pytest
 
 from assistant.records.store import Store
 from tests import ui_loopback as loopback
+from tests.ui_screen import PROFILE_A_SAID
 
 ROOT = Path(__file__).resolve().parents[1]
 URL = re.compile(r"http://([0-9a-f]{32}\.localhost):(\d+)/\?token=([A-Za-z0-9_-]{40,})")
@@ -51,14 +52,14 @@ def test_the_url_first_then_ctrl_c_keeps_the_intake(tmp_path: Path) -> None:
                                   headers=headers)
             assert started.status_code == 200
             answered: set[int] = set()
-            for _ in range(500):  # the age, then 'nee', each to the prompt the page is shown
+            for _ in range(500):  # the age, the duration, no accident: each to its prompt
                 messages = client.get(f"{base}/api/events").json()["messages"]
                 if sum(m.get("event", {}).get("event") == "answer" for m in messages) == 3:
                     break
                 prompt = messages[-1]["seq"] if messages[-1]["type"] == "prompt" else None
                 if prompt is not None and prompt not in answered:
                     answered.add(prompt)
-                    text = "47" if len(answered) == 1 else "nee"
+                    text = PROFILE_A_SAID[len(answered) - 1]
                     said = client.post(f"{base}/api/say", headers=headers,
                                        json={"text": text, "prompt": prompt})
                     assert said.status_code == 200, said.text

@@ -33,6 +33,8 @@ from tests.intake_lines import PROFILE_A_LINES as PROFILE_A
 from tests.intake_lines import REFERRAL_LINES as REFERRAL
 from tests.intake_lines import lines
 from tests.ui_screen import (
+    PROFILE_A_ASKED,
+    PROFILE_A_SAID,
     PROTOCOL,
     Messages,
     Page,
@@ -44,10 +46,14 @@ from tests.ui_screen import (
     screen_for,
 )
 
-# Every intake is asked the age first (version 3).
+# Every intake is asked the age first (version 3), then the complaint (issue 25): ASKED and
+# SAID, the questions of profile A in the dialog's order and what is typed to each (the age,
+# the duration, no accident, improving, not recurrent, ...).
 # Profile A (PROFILE_A, as the golden intake_a): then exercises 14 and 20, read back and
 # confirmed. REFERRAL: as the golden referral.
+ASKED, SAID = PROFILE_A_ASKED, PROFILE_A_SAID
 CHOOSE = ["14 en 20", "ja"]
+
 def test_a_whole_intake_by_posted_answers_reaches_a_result(page: Page) -> None:
     page.post("/api/intake", {"patient": "P-0007"})
     page.say(*PROFILE_A, *CHOOSE, "nee")  # "nee": no baseline measurement now
@@ -73,12 +79,16 @@ def test_a_whole_intake_by_posted_answers_reaches_a_result(page: Page) -> None:
     assert "default-src 'none'" in printed.headers["content-security-policy"]
     asks = [m for m in messages if m["type"] == "event" and m["event"]["event"] == "ask"]
     assert asks[0]["event"]["question"] == "age_years"  # the age first
-    first = next(m["view"] for m in asks if m["event"]["question"] == RED_FLAG_QUESTIONS[0])
-    assert first["buttons"] == ["ja", "nee", "weet ik niet"]  # a red flag: doubt is a button
+    flags = next(m for m in asks if m["event"]["question"] == "red_flags")
+    assert flags["view"]["checklist"] is True  # the red flags: one checklist, every sign shown
+    assert [s["id"] for s in flags["event"]["signs"]] == RED_FLAG_QUESTIONS
+    assert all(s["label"] for s in flags["event"]["signs"])
+    gate = next(m["view"] for m in asks if m["event"]["question"] == "arm_complaints")
+    assert gate["buttons"] == ["ja", "nee"]  # the gate of the arm signs: yes or no
     impact = next(m["view"] for m in asks if m["event"]["finding"] == "adl_impact")
     assert impact["buttons"] and "fors" in impact["buttons"]
     assert [m["seq"] for m in messages] == sorted(m["seq"] for m in messages)
-    page.post("/api/change", {"question": RED_FLAG_QUESTIONS[0]}, status=400)  # concluded
+    page.post("/api/change", {"question": "red_flags"}, status=400)  # concluded
 
 
 def test_a_referral_shows_its_urgency_and_no_menu(page: Page) -> None:
@@ -98,38 +108,47 @@ def test_a_referral_shows_its_urgency_and_no_menu(page: Page) -> None:
 
 def test_a_reload_replays_the_same_messages(page: Page) -> None:
     page.post("/api/intake", {})
-    page.say(AGE, "nee", "nee", "nee")
+    page.say(*SAID[:4])
     before = page.wait(lambda m: len(events(m, "answer")) == 4)
     again = page.messages()  # a reload: the same messages, from the reset on
     assert again[: len(before)] == before
     assert again[0]["type"] == "reset"
     other = Page(page.client, page.keys, page.engine).messages()  # a second page, late
     assert other[: len(before)] == before
-    assert last_ask(again)["question"] == RED_FLAG_QUESTIONS[3]
+    assert last_ask(again)["question"] == ASKED[4]
 
 
 def test_clicking_an_answer_changes_it_as_terug_would(page: Page) -> None:
     page.post("/api/intake", {})
-    page.say(AGE, "nee", "nee", "nee", "nee")
+    page.say(*SAID[:5])
     page.wait(lambda m: len(events(m, "answer")) == 5)
-    steps = page.change(RED_FLAG_QUESTIONS[1])["steps"]
+    steps = page.change(ASKED[2])["steps"]
     assert steps == 3
-    messages = page.wait(lambda m: last_ask(m)["question"] == RED_FLAG_QUESTIONS[1])
+    messages = page.wait(lambda m: last_ask(m)["question"] == ASKED[2])
     heard = [e["text"] for e in events(messages, "heard")]
     assert "terug" not in heard  # a typed correction, not words put in the therapist's mouth
-    assert page.engine.intake.answers == ["age_years", RED_FLAG_QUESTIONS[0]]
+    assert page.engine.intake.answers == ASKED[:2]
+    page.say(SAID[2])  # answered anew, as before: the later answers still apply, kept
+    messages = page.wait(lambda m: last_ask(m)["question"] == ASKED[5]
+                         and open_prompt(m) is not None)
+    assert page.engine.intake.answers == ASKED[:5]
+    assert len(events(messages, "heard")) == 6  # nothing asked again but the changed one
     page.change("not_answered", status=400)
 
 
 def test_changing_an_answer_while_another_waits_for_confirmation(page: Page) -> None:
     page.post("/api/intake", {})
-    page.say(AGE, "nee", "nee", "ja")  # the third flag: read back, waiting for ja or nee
+    flags = ASKED.index("red_flags")
+    page.say(*SAID[:flags], "1")  # the first red flag named: read back, waiting for ja or nee
     page.wait(lambda m: bool(events(m, "confirm")))
-    assert page.change(RED_FLAG_QUESTIONS[1])["steps"] == 2
-    messages = page.wait(lambda m: last_ask(m)["question"] == RED_FLAG_QUESTIONS[1])
-    assert page.engine.intake.answers == ["age_years", RED_FLAG_QUESTIONS[0]]
-    assert [e["question"] for e in events(messages, "answer")] == [
-        "age_years", *RED_FLAG_QUESTIONS[:2]]
+    assert page.change(ASKED[flags - 1])["steps"] == 2
+    messages = page.wait(lambda m: last_ask(m)["question"] == ASKED[flags - 1])
+    assert page.engine.intake.answers == ASKED[:flags - 1]
+    assert [e["question"] for e in events(messages, "answer")] == ASKED[:flags]
+    page.say(SAID[flags - 1])  # the checklist waited for its read-back: asked again
+    messages = page.wait(lambda m: last_ask(m)["question"] == "red_flags"
+                         and open_prompt(m) is not None)
+    assert page.engine.intake.answers == ASKED[:flags]
 
 
 def test_only_one_activity_at_a_time(page: Page) -> None:
@@ -147,9 +166,12 @@ def test_an_interrupted_intake_resumes_from_the_start_page(tmp_path: Path) -> No
     with client:
         page = Page(client, keys, engine)
         page.post("/api/intake", {"patient": "P-0009"})
-        page.say(AGE, "nee", "nee", "nee")
-        page.wait(lambda m: len(events(m, "answer")) == 4)
+        page.say(*SAID[:4])
+        first = page.wait(lambda m: len(events(m, "answer")) == 4)
         engine.shutdown()  # as Ctrl-C: the dialog's input ends, the journal stays open
+    listed = [m["view"]["shown"] for m in first if m["type"] == "event"
+              and m["event"]["event"] == "answer"]
+    assert listed[0] == f"{AGE} jaar"
     client, keys, engine = screen_for(db)
     with client:
         page = Page(client, keys, engine)
@@ -157,15 +179,15 @@ def test_an_interrupted_intake_resumes_from_the_start_page(tmp_path: Path) -> No
         assert "4 antwoorden, patiënt P-0009" in start and 'class="resume"' in start
         page.post("/api/intake", {"patient": "P-0009", "resume": True})
         messages = page.wait(lambda m: bool(events(m, "ask")))
-        assert last_ask(messages)["question"] == RED_FLAG_QUESTIONS[3]
+        assert last_ask(messages)["question"] == ASKED[4]
         shown = [m for m in messages if m["type"] == "event"
                  and m["event"]["event"] == "answer"]
-        assert [m["event"]["question"] for m in shown] == ["age_years", *RED_FLAG_QUESTIONS[:3]]
-        # the answers that stand
-        assert [m["view"]["shown"] for m in shown] == [f"{AGE} jaar", *["nee"] * 3]
-        assert page.engine.intake.answers == ["age_years", *RED_FLAG_QUESTIONS[:3]]
-        assert page.change(RED_FLAG_QUESTIONS[2])["steps"] == 1
-        page.wait(lambda m: last_ask(m)["question"] == RED_FLAG_QUESTIONS[2])
+        assert [m["event"]["question"] for m in shown] == ASKED[:4]
+        # the answers that stand, shown as before the interruption
+        assert [m["view"]["shown"] for m in shown] == listed
+        assert page.engine.intake.answers == ASKED[:4]
+        assert page.change(ASKED[3])["steps"] == 1
+        page.wait(lambda m: last_ask(m)["question"] == ASKED[3])
         page.say("stop")
         page.wait(ended)
     engine.shutdown()
@@ -234,7 +256,7 @@ def test_the_live_stream_replays_to_a_late_page(tmp_path: Path) -> None:
         assert client.get(screen.url).status_code == 200  # the redirect sets the cookie
         headers = {"x-csrf-token": screen.keys.csrf}
         assert client.post("/api/intake", json={}, headers=headers).status_code == 200
-        for text in (AGE, "nee"):  # each answer to the prompt open then
+        for text in SAID[:2]:  # each answer to the prompt open then
             prompt = _wait_for_prompt(client)
             said = client.post("/api/say", json={"text": text, "prompt": prompt},
                                headers=headers)
@@ -251,14 +273,13 @@ def test_the_live_stream_replays_to_a_late_page(tmp_path: Path) -> None:
                 seen.append(json.loads(line[6:]))
                 live = open_prompt(seen)
                 if not sent and len(events(seen, "ask")) == 3 and live is not None:
-                    client.post("/api/say", json={"text": "nee", "prompt": live},
+                    client.post("/api/say", json={"text": SAID[2], "prompt": live},
                                 headers=headers)  # live, after the replay
                     sent = True
                 if len(events(seen, "answer")) == 3:
                     break
         assert seen[0]["type"] == "reset"
-        assert [e["question"] for e in events(seen, "answer")] == [
-            "age_years", *RED_FLAG_QUESTIONS[:2]]
+        assert [e["question"] for e in events(seen, "answer")] == ASKED[:3]
         assert [m["seq"] for m in seen] == sorted({m["seq"] for m in seen})
 
 
@@ -274,45 +295,45 @@ def test_a_bad_patient_id_is_refused_before_anything_starts(page: Page) -> None:
 
 
 def test_an_answer_is_taken_once_for_the_prompt_it_answers(page: Page) -> None:
-    """Two quick 'nee's (a double click, Enter twice, two tabs) answer one red flag, not two:
+    """Two quick answers (a double click, Enter twice, two tabs) answer one question, not two:
     the second is refused with 409 and nothing of it reaches the dialog."""
     page.post("/api/intake", {})
-    page.say(AGE)  # the age first
+    page.say(SAID[0])  # the age first
     prompt = page.prompt()
-    assert page.post("/api/say", {"text": "nee", "prompt": prompt})["ok"]
-    refused = page.post("/api/say", {"text": "nee", "prompt": prompt}, status=409)
+    again = SAID[1]  # the duration, twice
+    assert page.post("/api/say", {"text": again, "prompt": prompt})["ok"]
+    refused = page.post("/api/say", {"text": again, "prompt": prompt}, status=409)
     assert refused["error"].startswith("Dit antwoord hoort bij een vraag die niet meer open")
-    page.post("/api/say", {"text": "nee"}, status=409)  # no prompt named at all
-    page.post("/api/say", {"text": "nee", "prompt": True}, status=409)
+    page.post("/api/say", {"text": again}, status=409)  # no prompt named at all
+    page.post("/api/say", {"text": again, "prompt": True}, status=409)
     messages = page.wait(lambda m: open_prompt(m) not in (None, prompt))
-    assert [e["question"] for e in events(messages, "answer")] == [
-        "age_years", RED_FLAG_QUESTIONS[0]]
-    assert [e["text"] for e in events(messages, "heard")] == [AGE, "nee"]
-    assert last_ask(messages)["question"] == RED_FLAG_QUESTIONS[1]
+    assert [e["question"] for e in events(messages, "answer")] == ASKED[:2]
+    assert [e["text"] for e in events(messages, "heard")] == SAID[:2]
+    assert last_ask(messages)["question"] == ASKED[2]
     page.post("/api/say", {"text": "nee", "prompt": prompt}, status=409)  # an old one
     time.sleep(0.1)
-    assert page.engine.intake.answers == ["age_years", RED_FLAG_QUESTIONS[0]]
+    assert page.engine.intake.answers == ASKED[:2]
     page.post("/api/say", {"text": "stop"})  # stopping answers nothing: no prompt needed
     page.wait(ended)
 
 
 def test_a_double_click_on_an_answer_goes_back_once(page: Page) -> None:
     page.post("/api/intake", {})
-    page.say(AGE, "nee", "nee", "nee", "nee")
+    page.say(*SAID[:5])
     page.wait(lambda m: len(events(m, "answer")) == 5)
     prompt = page.prompt()
-    body = {"question": RED_FLAG_QUESTIONS[2], "prompt": prompt}
+    body = {"question": ASKED[3], "prompt": prompt}
     assert page.post("/api/change", body)["steps"] == 2
     assert "niet meer open" in page.post("/api/change", body, status=409)["error"]
-    messages = page.wait(lambda m: last_ask(m)["question"] == RED_FLAG_QUESTIONS[2]
+    messages = page.wait(lambda m: last_ask(m)["question"] == ASKED[3]
                          and open_prompt(m) is not None)
     assert len(events(messages, "heard")) == 5  # the five answers: the change is typed
     assert [e["question"] for e in events(messages, "ask")][-3:] == [  # back once, not twice
-        RED_FLAG_QUESTIONS[4], RED_FLAG_QUESTIONS[3], RED_FLAG_QUESTIONS[2]]
-    assert page.engine.intake.answers == ["age_years", *RED_FLAG_QUESTIONS[:2]]
-    page.post("/api/change", {"question": RED_FLAG_QUESTIONS[0], "prompt": prompt},
+        ASKED[5], ASKED[4], ASKED[3]]
+    assert page.engine.intake.answers == ASKED[:3]
+    page.post("/api/change", {"question": ASKED[1], "prompt": prompt},
               status=409)  # the prompt it was clicked on is gone
-    assert page.engine.intake.answers == ["age_years", *RED_FLAG_QUESTIONS[:2]]
+    assert page.engine.intake.answers == ASKED[:3]
 
 
 def test_a_change_cannot_slip_between_the_terugs_of_another(page: Page) -> None:
@@ -396,7 +417,7 @@ def test_a_new_intake_never_resumes_an_interrupted_one_unasked(tmp_path: Path) -
     with client:
         page = Page(client, keys, engine)
         page.post("/api/intake", {"patient": "P-0303"})
-        page.say(AGE, "nee")
+        page.say(*SAID[:2])
         page.wait(lambda m: len(events(m, "answer")) == 2)
         engine.shutdown()
     client, keys, engine = screen_for(db)
@@ -408,7 +429,7 @@ def test_a_new_intake_never_resumes_an_interrupted_one_unasked(tmp_path: Path) -
         assert not engine.running and page.messages() == []  # nothing started
         page.post("/api/intake", {"patient": "P-0303", "resume": True})  # asked: resumed
         messages = page.wait(lambda m: open_prompt(m) is not None)
-        assert last_ask(messages)["question"] == RED_FLAG_QUESTIONS[1]
+        assert last_ask(messages)["question"] == ASKED[2]
         page.say("stop")
         page.wait(ended)
     engine.shutdown()

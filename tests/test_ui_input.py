@@ -17,6 +17,7 @@ from assistant.speech.voice import VoiceListener
 from assistant.ui.engine import Engine
 from assistant.ui.hub import EventHub
 from assistant.ui.page_input import PageInput, PageListener, Prompting
+from tests.ui_screen import PROFILE_A_ASKED, PROFILE_A_SAID
 
 PROTOCOL = load_protocol()
 
@@ -38,7 +39,7 @@ def test_the_listener_blocks_until_the_page_says_something() -> None:
     listener = PageListener(page)
     threading.Timer(0.05, page.put, args=("fors",)).start()
     heard = listener.listen(["fors", "geen"])
-    assert heard is not None and heard.text == "fors" and heard.source == "text"
+    assert isinstance(heard, Utterance) and heard.text == "fors" and heard.source == "text"
     assert page.grammar == ["fors", "geen"]
     page.close()
     assert listener.listen([]) is None  # the end of the input: the dialog stops
@@ -79,7 +80,7 @@ def test_a_prompt_closes_once_anything_was_heard() -> None:
 
     listener = Prompting(Heard(), page, lambda: 7)
     heard = listener.listen(["ja", "nee"])
-    assert heard is not None and heard.text == "nee"
+    assert isinstance(heard, Utterance) and heard.text == "nee"
     assert page.prompt is None and not page.answer(7, ["ja"])
     assert page.poll() is None  # nothing was sent
 
@@ -132,12 +133,12 @@ def test_clicks_reach_the_dialog_through_the_voice_listener(tmp_path: Path) -> N
     voice.keyboard = cast(KeyboardInput, page)
     page.put("nee")
     heard = voice.listen(["ja", "nee"])
-    assert heard is not None and heard.text == "nee" and heard.source == "text"
+    assert isinstance(heard, Utterance) and heard.text == "nee" and heard.source == "text"
     hub = EventHub()
     engine = Engine(PROTOCOL, hub, db=tmp_path / "records.sqlite3", voice=voice)
     engine.start_intake(None, resume=False)
     answered: set[int] = set()
-    for text in ("47", "nee"):  # the age, the first red flag: each to the prompt shown
+    for text in PROFILE_A_SAID[:2]:  # the age, the duration: each to the prompt shown
         prompt = _open_prompt(hub, answered)
         answered.add(prompt)
         engine.say(text, prompt)
@@ -148,11 +149,11 @@ def test_clicks_reach_the_dialog_through_the_voice_listener(tmp_path: Path) -> N
     started = time.monotonic()
     engine.shutdown()  # the voice listener hears 'stop' from the page: no wait for the mic
     assert time.monotonic() - started < 2
-    assert engine.intake.answers == [q.id for q in PROTOCOL.questions[:2]]
+    assert engine.intake.answers == PROFILE_A_ASKED[:2]
     stopped = [m["event"] for m in hub.messages() if m.get("event", {}).get("event") == "say"
                and m["event"]["kind"] == "stopped"]
     assert stopped  # the dialog said it stopped: the answers are kept
     heard_events = [m["event"] for m in hub.messages() if m.get("event", {}).get("event")
                     == "heard"]
-    assert [e["text"] for e in heard_events] == ["47", "nee", "stop"]
+    assert [e["text"] for e in heard_events] == [*PROFILE_A_SAID[:2], "stop"]
     assert {e["source"] for e in heard_events} == {"text"}

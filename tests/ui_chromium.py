@@ -137,3 +137,42 @@ class Live:
             box.send_keys(answer)
             self.find("#answer-form button").click()
         self._after(act, f"the question after typing {answer!r}")
+
+    def shows_checklist(self) -> bool:
+        return bool(self.find("#checklist").is_displayed())
+
+    def labels(self) -> list[str]:
+        """The answer buttons on screen, by their labels."""
+        return [str(b.text) for b in
+                self.driver.find_elements(self.by.CSS_SELECTOR, "#buttons button")]
+
+    def none_of_them(self) -> None:
+        """A checklist answered "geen" on screen: 'Geen van de overige', then 'Klaar'."""
+        self.enabled("#checklist-rest").click()
+        self._after(lambda: self.enabled("#checklist-done").click(),
+                    "the question after the checklist")
+
+    def ready(self) -> None:
+        """Until the page takes an answer (the dialog listens to the question on screen)."""
+        until(lambda: self.driver.execute_script(
+            "return !document.body.classList.contains('waiting')"), "the page open to answer")
+
+    def answer(self, text: str) -> None:
+        """Answer the question on screen with `text` as a therapist does here (once it takes
+        one): a checklist's "geen" with its buttons, an answer that is a button by clicking
+        it, else typed."""
+        self.ready()
+        if text == "geen" and self.shows_checklist():
+            self.none_of_them()
+        elif text in self.labels():
+            self.click(text)
+        else:
+            self.type(text)
+
+    def answers(self) -> list[Any]:
+        """The answers listed (each an item: its label and value as shown)."""
+        return list(self.driver.find_elements(self.by.CSS_SELECTOR, "#answers .answer-item"))
+
+    def listed(self) -> list[str]:
+        """The answers listed, as text (label and value)."""
+        return [" ".join(str(item.text).split()) for item in self.answers()]

@@ -22,10 +22,35 @@ from assistant.ui.engine import Engine
 from assistant.ui.hub import EventHub
 from assistant.ui.records_view import RecordsView
 from assistant.ui.security import Secrets
+from tests.harness import profile
+from tests.intake_lines import rehearse
+from tests.intake_script import IntakeScript
 
 PORT = 8124
 PROTOCOL = load_protocol()
 Messages = list[dict[str, Any]]
+
+
+def rehearsed(inputs: IntakeScript) -> list[tuple[str, str]]:
+    """Each question an intake answered by `inputs` asks, in order, with the line typed to it
+    (a read-back as "confirm:" and the question's id), up to where the script ends the
+    input: the dialog run in process, so the order is the dialog's, never written out here."""
+    driver = rehearse(inputs)
+    out: list[tuple[str, str]] = []
+    for (mode, question), reply in zip(driver.listened, driver.said, strict=True):
+        if reply is None:
+            break
+        out.append((question if mode == "ask" else f"confirm:{question}",
+                    reply if isinstance(reply, str) else reply.text))
+    return out
+
+
+# Profile A as the screen is asked it (the age, the complaint, the red-flag checklist, ...; no
+# read-back among them): the question ids in order and the line typed to each, up to the
+# choice of exercises.
+PROFILE_A_STEPS = rehearsed(profile("A"))
+PROFILE_A_ASKED = [question for question, _ in PROFILE_A_STEPS]
+PROFILE_A_SAID = [text for _, text in PROFILE_A_STEPS]
 
 
 class Page:

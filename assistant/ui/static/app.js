@@ -511,9 +511,13 @@
     const typing = (view.buttons || []).length === 0 && event.question !== "exercise_choice"
       && !checklist;
     // focus on the new question: the box to type in (named by the question) when there is
-    // nothing to choose, else the question itself
-    if (!confirming && typing) input.focus();
-    else $("question").focus({preventScroll: true});
+    // nothing to choose, else the question itself; a moment later, and only the last of the
+    // questions a change walks back through gets it (no screen reader reads each of them)
+    clearTimeout(live.focusTimer);
+    live.focusTimer = setTimeout(() => {
+      if (!confirming && typing) input.focus();
+      else $("question").focus({preventScroll: true});
+    }, 40);
     if (!confirming && event.question && live.answers.some((a) => a.question === event.question)) {
       const at = live.answers.findIndex((a) => a.question === event.question);
       live.answers.splice(at);  // 'terug': this answer and those after it are taken back
