@@ -313,3 +313,19 @@ def test_a_checklist_asked_again_after_a_failed_try_does_not_read_the_list_again
     assert again["signs"] == first["signs"]  # the screen still shows every sign
     consultation.hear(Utterance("herhaal"))
     assert [e for e in events if e["event"] == "ask"][-1]["text"] == first["text"]
+
+
+def test_an_arm_sign_not_examined_counts_as_present_never_as_no() -> None:
+    """Issue 25: every test of the examination block takes a result or "niet gedaan"; an arm
+    sign not examined (asked once more) does not exclude grade III."""
+    events: list[dict[str, object]] = []
+    consultation = Consultation(PROTOCOL, collect(events), DialogConfig())
+    consultation.start()
+    said = ["47", "drie weken", "nee", "ja", "nee", "een beetje", "ja", "geen", "geen", "nee",
+            "geen", "niet gedaan", "niet gedaan", "nee", "nee", "links", "negatief", "nee"]
+    for text in said:
+        consultation.hear(Utterance(text))
+    result = consultation.result
+    assert result is not None and result.grade == "III" and result.profile == "D"
+    (reflexes,) = [r for r in consultation.history if r.question.id == "neuro_reflexes"]
+    assert reflexes.value == UNKNOWN

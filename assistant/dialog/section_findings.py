@@ -67,8 +67,8 @@ def section_findings(
                             if c not in found)
             findings = findings.with_value(f"{key}_unknown", unknown)
         return findings
-    def said(q: Question) -> Value:  # a doubt that stayed doubt counts as the alarming answer
-        return q.alarming if answered[q.id] == UNKNOWN else answered[q.id]
+    def said(q: Question) -> Value:  # a doubt that stayed doubt: the safer answer
+        return q.counted_if_unknown if answered[q.id] == UNKNOWN else answered[q.id]
 
     given = any(said(q) == q.yes_means for q in questions if q.finding == last.finding)
     if last.gate:

@@ -78,6 +78,8 @@ class Question:
     letter_label: str | None = None  # the referral letter's words for the alarming answer
     also: str | None = None  # a list member a "ja" records as well ("arm_signs.weakness")
     may_be_unknown: bool = False  # doubt, asked once more, is recorded as not known
+    unknown_counts: bool | None = None  # what a not-known answer counts as (default: the
+    # alarming one): an arm sign not examined counts as present (the safer reading)
     answered_by: str | None = None  # skipped when this finding is known (the age for '65+')
     min_age: int | None = None  # not asked when the age is known and below (the '50+' signs)
     max_age: int | None = None  # not asked when the age is known and above
@@ -127,6 +129,12 @@ class Question:
         """The answer that raises the alarm, or that the rule needs to go on: for a low-risk
         factor, its absence. What a doubt that stays doubt counts as (the safer reading)."""
         return self.alarm if self.alarm is not None else not self.yes_means
+
+    @property
+    def counted_if_unknown(self) -> bool:
+        """The answer a doubt that stayed doubt counts as: `unknown_counts`, else the
+        alarming one."""
+        return self.alarming if self.unknown_counts is None else self.unknown_counts
 
     @property
     def screening(self) -> bool:

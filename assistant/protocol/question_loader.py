@@ -93,6 +93,7 @@ def _question(t: Table, sections: set[str]) -> Question:
     t.check_keys({"id", "section", "finding", "type", "text", "help", "label", "source",
                   "addition", "unit", "allow_none", "choices", "why", "yes_means", "alarm",
                   "found_by", "letter_label", "also", "between", "split", "may_be_unknown",
+                  "unknown_counts",
                   "answered_by", "min_age", "max_age", "needs_age", "read_back_yes",
                   "read_back_bare", "sign_words", "names", "gate"})
     qid = t.text("id")
@@ -189,12 +190,24 @@ def _question(t: Table, sections: set[str]) -> Question:
         yes_means=t.flag("yes_means", default=True), alarm=alarm, found_by=found_by,
         letter_label=t.text("letter_label", optional=True) or None, also=also,
         may_be_unknown=t.flag("may_be_unknown"), answered_by=answered_by,
+        unknown_counts=_unknown_counts(t, where),
         min_age=ages["min_age"], max_age=ages["max_age"], needs_age=t.flag("needs_age"),
         read_back_yes=t.flag("read_back_yes"), read_back_bare=t.flag("read_back_bare"),
         sign_words=t.texts("sign_words", optional=True),
         names=tuple(normalise(n) for n in t.texts("names", optional=True)),
         gate=_gate(t, where, kind, dot),
     )
+
+
+def _unknown_counts(t: Table, where: str) -> bool | None:
+    """What a not-known answer counts as: only for a yes/no question that records doubt."""
+    if "unknown_counts" not in t.data:
+        return None
+    value = t.flag("unknown_counts")
+    if not t.flag("may_be_unknown") or t.data.get("type") != "yes_no":
+        raise ProtocolError(f"{where}.unknown_counts: only with may_be_unknown, on a yes/no "
+                            "question")
+    return value
 
 
 def _gate(t: Table, where: str, kind: AnswerType, part: str) -> bool:
