@@ -1,8 +1,10 @@
-"""A checklist: a screening section (the precautions, the red-flag history) asked as one
-question (issue 25). Its signs are read one after another, numbered; one answer then says
-"geen", or names the signs present by number or by name (each sign's `names` in the data); the
-signs not named are not present, and that is read back or shown, never silent. Doubt about any
-sign asks the signs one by one, where doubt per sign is recorded as it always was.
+"""A checklist: a screening section (the red-flag history, the precautions, the examination's
+red flags) asked as one question (issue 25). Its signs are read one after another, numbered;
+one answer then says "geen", or names the signs present by number or by name (each sign's
+`names` in the data). Signs named are always read back with the others said to be absent; a
+"geen" is said outright (and read back by voice on the red flags); a sign denied by name says
+nothing of the others, so it is asked again. Doubt about any sign asks the signs one by one,
+where doubt per sign is recorded as it always was.
 
 Pure functions of the protocol data and the words: the consultation (consultation.py) asks,
 reads back and records.
@@ -34,7 +36,7 @@ NONE_OF_THEM: Final = frozenset({
 })
 _NUMBER_WORDS: Final = {**{w: v for w, v in UNITS.items() if v}, **TEENS}
 _JOINERS: Final = frozenset({"en", "nummer", "nummers", "ook", "plus"})
-MULTIPLES: Final = frozenset({"honderd", "duizend"})
+_MULTIPLES: Final = frozenset({"honderd", "duizend"})
 _NEGATIONS: Final = frozenset({"geen", "niet", "zonder", "nooit", "nee"})
 _SEPARATORS: Final = re.compile(r"[,;/+&]")  # '1,3': two numbers, not a decimal
 _DENIED_AFTER: Final = frozenset({"negatief", "neg", "niet", "afwezig", "normaal"})  # after
@@ -134,7 +136,7 @@ def _numbers(words: list[str], count: int) -> tuple[tuple[int, ...], list[str]] 
         if word in _JOINERS:
             at += 1
             continue
-        if word in TENS or word in MULTIPLES:  # 'drie en dertig', 'twee honderd': no sign
+        if word in TENS or word in _MULTIPLES:  # 'drie en dertig', 'twee honderd': no sign
             raise ValueError(word)
         if value is None or (word == "een" and not numbers and len(words) > 1
                              and words[1] not in _JOINERS):
