@@ -1,8 +1,9 @@
 """A checklist on the screen: one Ask for a whole screening section ("red_flags",
-"precautions"), its `question` the section's id, its `signs` the questions it presents (each
-{"id", "label"}). The page answers it at once, a choice per sign: `{"<sign id>": true | false |
-"unknown", ...}`; this checks such an answer against the Ask on screen and makes it the typed
-answer (speech.interfaces.Given) the dialog takes (Consultation.give)."""
+"precautions", "examination"), its `question` the section's id, its `signs` the questions it
+presents (each {"id", "label"}). The page answers it at once, a choice per sign: `{"<sign id>":
+true | false | "unknown", ...}`; this checks such an answer against the Ask on screen and makes
+it the typed answer (speech.interfaces.Given) the dialog takes (Consultation.give, which checks
+it once more against the signs it asked: dialog/checklist.checked_value)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from typing import Final
 
 from assistant.dialog.events import Ask
 from assistant.errors import InputError
+from assistant.protocol.findings import UNKNOWN
 from assistant.speech.interfaces import Given
 
-UNKNOWN: Final = "unknown"
 NONE_OPEN: Final = "Er staat nu geen lijst op het scherm; kies of typ een antwoord."
 INCOMPLETE: Final = "Kies bij elk teken van de lijst ja, nee of weet niet."
 
