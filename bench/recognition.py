@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,9 +95,12 @@ class Mix:
     end: int  # sample after it ends
 
 
-def mix_at_snr(speech_wav: Path, snr_db: float | None, folder: Path) -> Mix:
+def mix_at_snr(speech_wav: Path, snr_db: float | None, folder: Path,
+               make_noise: Callable[[Path, int], None] | None = None, tag: str = "") -> Mix:
     """The answer with LEAD s before and TAIL s after, noise over all of it at `snr_db` (speech
-    power over the speech itself vs the noise's power), mixed by sox; None = no noise."""
+    power over the speech itself vs the noise's power), mixed by sox; None = no noise.
+    `make_noise(path, samples)` writes the noise (default: sox's pink noise); `tag` goes into
+    the file's name (one clip per kind of noise)."""
     from assistant.speech.audio import read_wav, write_wav
 
     samples, rate = read_wav(speech_wav)
@@ -107,7 +111,7 @@ def mix_at_snr(speech_wav: Path, snr_db: float | None, folder: Path) -> Mix:
     lead, tail = round(LEAD * RATE), round(TAIL * RATE)
     padded = np.concatenate([np.zeros(lead, np.float32), speech, np.zeros(tail, np.float32)])
     track = folder / f"{speech_wav.stem}.track.wav"
-    out = folder / f"{speech_wav.stem}.{'clean' if snr_db is None else f'{snr_db:g}dB'}.wav"
+    out = folder / f"{speech_wav.stem}.{tag}{'clean' if snr_db is None else f'{snr_db:g}dB'}.wav"
     peak = float(np.max(np.abs(speech)))
     if snr_db is None:
         gain = 0.5 / peak
@@ -116,7 +120,7 @@ def mix_at_snr(speech_wav: Path, snr_db: float | None, folder: Path) -> Mix:
                        capture_output=True)
         return Mix(out, gain, 0.0, lead, lead + len(speech))
     noise_wav = folder / f"{speech_wav.stem}.noise.wav"
-    noise(noise_wav, len(padded))
+    (make_noise or noise)(noise_wav, len(padded))
     noise_samples, _ = read_wav(noise_wav)
     if len(noise_samples) != len(padded):
         raise RuntimeError(f"sox made {len(noise_samples)} samples of noise, not {len(padded)}")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from assistant.speech.enhance import Enhancer
 from assistant.speech.interfaces import (
     AudioSource,
     Correction,
@@ -19,6 +20,7 @@ from assistant.speech.interfaces import (
 from assistant.speech.keyboard import TypedLines
 from assistant.speech.recognizer import UNKNOWN, final_phrases, parse_result, partial_text
 from assistant.speech.segmenter import EndOfSpeech, EnergyDetector, Segment
+from assistant.speech.vad import Detector, DetectorFactory
 
 POLL_SECONDS = 0.05  # how long one read waits for audio before the keyboard is checked
 SILENCE = Utterance("", 0.0, "voice")  # nothing was said before the timeout
@@ -33,7 +35,12 @@ def _as_bytes(block: bytes | np.ndarray) -> bytes:
 
 class VoiceListener:
     """A HearingListener that hears answers through a recogniser restricted to each question's
-    grammar. What was captured while the assistant spoke is dropped, so it never hears itself."""
+    grammar. What was captured while the assistant spoke is dropped, so it never hears itself.
+
+    `detectors` makes the speech detector (assistant/speech/vad.py; the product passes the
+    neural one, the default is the energy detector); `enhancer` cleans every block before
+    the detector and the recogniser hear it (assistant/speech/enhance.py; None: no cleaning).
+    """
 
     def __init__(
         self,
@@ -42,13 +49,17 @@ class VoiceListener:
         keyboard: TypedLines | None = None,
         *,
         timeout: float = 8.0,  # s of silence before the question is asked again
+        detectors: DetectorFactory | None = None,
+        enhancer: Enhancer | None = None,
     ) -> None:
         self.recognizer = recognizer
         self.source = source
         self.keyboard = keyboard
         self.timeout = timeout
         self.carried: list[bytes] = []  # speech caught while the assistant spoke (barge-in)
-        self.detector = EnergyDetector()
+        self.detectors: DetectorFactory = detectors or (lambda rate: EnergyDetector())
+        self.enhancer = enhancer
+        self.detector: Detector = self.detectors(source.rate) if detectors else EnergyDetector()
 
     def close(self) -> None:
         self.source.close()
@@ -82,6 +93,12 @@ class VoiceListener:
             return self.carried.pop(0)
         return self.source.read(POLL_SECONDS)
 
+    def clean(self, block: bytes | np.ndarray) -> bytes:
+        """The block as int16 bytes, through the enhancer when there is one (carried blocks
+        of a barge-in were cleaned when caught)."""
+        audio = _as_bytes(block)
+        return audio if self.enhancer is None else self.enhancer.process(audio)
+
     def listen(self, grammar: Sequence[str]) -> Input | None:
         if not self.carried:  # after a barge-in the answer has begun: keep it
             self.source.flush()
@@ -100,13 +117,16 @@ class VoiceListener:
             typed = self.typed()
             if typed is not None:
                 return typed
+            carried = bool(self.carried)
             block = self._next_block()
             if block is None:
                 waited += POLL_SECONDS
                 if waited >= self.timeout:
                     return self._silence()
                 continue
-            audio = _as_bytes(block)
+            audio = _as_bytes(block) if carried else self.clean(block)
+            if not audio:  # the enhancer waits for a whole frame
+                continue
             seconds = len(audio) / 2 / self.source.rate
             settled = not detector.settling
             speech = detector.is_speech(audio)
@@ -154,14 +174,17 @@ class BargeIn:
             watcher.join()
 
     def _watch(self, done: threading.Event) -> None:
-        source, detector = self.listener.source, EnergyDetector()
+        source = self.listener.source
+        detector = self.listener.detectors(source.rate)
         segmenter = EndOfSpeech(timeout=float("inf"), speech_start=self.speech_start)
         heard: list[bytes] = []
         while not done.is_set():
             block = source.read(POLL_SECONDS)
             if block is None:
                 continue
-            audio = _as_bytes(block)
+            audio = self.listener.clean(block)
+            if not audio:
+                continue
             heard.append(audio)
             state = segmenter.process(len(audio) / 2 / source.rate, detector.is_speech(audio))
             if state is Segment.SPEAKING:

