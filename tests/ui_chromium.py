@@ -149,6 +149,9 @@ class Live:
     def none_of_them(self) -> None:
         """A checklist answered "geen" on screen: 'Geen van de overige', then 'Klaar'."""
         self.enabled("#checklist-rest").click()
+        until(lambda: self.driver.execute_script(  # every sign has its choice on screen
+            "return [...document.querySelectorAll('#signs fieldset')].every("
+            "(f) => f.querySelector('input:checked'))"), "every sign chosen")
         self._after(lambda: self.enabled("#checklist-done").click(),
                     "the question after the checklist")
 

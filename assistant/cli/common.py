@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
 
 from assistant.cli import streams
 from assistant.cli.hints import cli_text
-from assistant.cli.model_folder import models_dir
+from assistant.cli.model_folder import models_dir, speech_cache_dir
 from assistant.dialog.events import Emit, Event
 from assistant.errors import EXIT_DONE as EXIT_DONE
 from assistant.errors import EXIT_UNFINISHED as EXIT_UNFINISHED
@@ -46,10 +46,14 @@ def add_speech_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, metavar="MAP", help="map met het Vosk-spraakmodel")
     parser.add_argument("--input-device", metavar="NAAM|NUMMER", help="de microfoon")
     parser.add_argument("--output-device", metavar="NAAM|NUMMER", help="de luidspreker")
-    parser.add_argument("--tts-voice", metavar="STEM", help="de stem voor spraakuitvoer")
+    parser.add_argument("--tts-voice", metavar="STEM",
+                        help="de stem voor spraakuitvoer: een Piper-stem (.onnx-bestand, map "
+                             "of naam in de modellenmap) of een pyttsx3-stem")
     parser.add_argument("--speech-rate", type=parse_speech_rate, metavar="WOORDEN/MIN",
                         help=f"spreektempo van de spraakuitvoer ({MIN_SPEECH_RATE} tot en met "
                              f"{MAX_SPEECH_RATE} woorden per minuut)")
+    parser.add_argument("--no-enhance", dest="enhance", action="store_false",
+                        help="luister zonder ruisonderdrukking en automatische versterking")
 
 
 def open_output(stack: ExitStack, path: Path) -> TextIO:
@@ -119,16 +123,23 @@ def speech_options(args: argparse.Namespace) -> SpeechOptions:
         model=args.model, models_dir=models_dir(), input_device=args.input_device,
         output_device=args.output_device,
         audio_in=getattr(args, "audio_in", None), timeout=getattr(args, "timeout", 8.0),
-        tts_voice=args.tts_voice, speech_rate=args.speech_rate,
+        tts_voice=args.tts_voice, speech_rate=args.speech_rate, cache_dir=speech_cache_dir(),
+        enhance=getattr(args, "enhance", True),
     )
 
 
-def speech_output(args: argparse.Namespace, options: SpeechOptions) -> Speaker:
-    """The speaker, or silence with a one-line notice (exit 2 when --voice insists)."""
+def speech_output(args: argparse.Namespace, options: SpeechOptions,
+                  protocol: Protocol | None = None) -> Speaker:
+    """The speaker, or silence with a one-line notice (exit 2 when --voice insists). One line
+    on stderr says which voice speaks and why; the protocol's own sentences (and only those)
+    may be kept in the speech cache on disk."""
     if args.mute:
         return SilentSpeaker()
+    from assistant.speech.speech_cache import fixed_sentences
+
+    fixed = fixed_sentences(protocol) if protocol is not None else frozenset()
     try:
-        return open_speaker(options)
+        return open_speaker(options, fixed, notice=sys.stderr)
     except Unavailable as exc:
         if args.voice:
             raise UsageError(f"--voice: geen spraakuitvoer: {cli_text(exc)}") from None

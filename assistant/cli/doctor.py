@@ -72,6 +72,34 @@ def check_voice(options: SpeechOptions) -> tuple[Check, Audio | None]:
         samples, rate)
 
 
+def check_piper(options: SpeechOptions) -> tuple[Check, Audio | None]:
+    """The Piper voice: found, loads, speaks, Dutch. None installed is no fault: espeak-ng
+    speaks (the portable default)."""
+    from assistant.speech.piper_voice import (
+        DEFAULT_VOICE,
+        PiperSynthesizer,
+        is_dutch,
+        locate_voice,
+    )
+    from assistant.speech.tts import TtsError
+
+    fix = f"{command('model download ' + DEFAULT_VOICE)} (of zet ASSISTANT_PIPER_VOICE)"
+    try:
+        location = locate_voice(options.tts_voice, models_dir=options.models_dir)
+        if location is None:
+            return Check("Piper-stem", True, "geen geïnstalleerd; espeak-ng spreekt (natuurlijker:"
+                         f" {command('model download ' + DEFAULT_VOICE)})"), None
+        synthesizer = PiperSynthesizer(location.path, options.speech_rate)
+        samples, rate = synthesizer.synthesize("ja")
+    except TtsError as exc:
+        return Check("Piper-stem", False, cli_text(exc), fix), None
+    if not is_dutch(location.path):
+        return Check("Piper-stem", False, f"{synthesizer.name} is geen Nederlandse stem "
+                     f"({synthesizer.language or 'taal onbekend'})", fix), None
+    return Check("Piper-stem", True, f"{synthesizer.name} via {location.source} "
+                 f"({len(samples) / rate:.1f} s voor 'ja')"), (samples, rate)
+
+
 def check_model(options: SpeechOptions, protocol: Protocol) -> tuple[Check, VoskRecognizer | None]:
     from assistant.errors import ModelError, RecognizerError
     from assistant.speech.model_location import find_model
@@ -130,8 +158,10 @@ def run_doctor(protocol: Protocol, options: SpeechOptions,
         checks += [check_device("input", options.input_device),
                    check_device("output", options.output_device)]
     voice_check, audio = check_voice(options)
+    piper_check, piper_audio = check_piper(options)
     model_check, recognizer = check_model(options, protocol)
-    checks += [voice_check, model_check]
+    checks += [voice_check, piper_check, model_check]
+    audio = piper_audio or audio  # the self-test hears the voice that will speak
     for check in checks:
         out(check.line())
     ready = all(c.ok for c in checks)

@@ -242,7 +242,7 @@ def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> in
                                      f"--events {args.events}"))
         sinks.append(Screen(sys.stdout, echo=voice or not streams.stdin_is_tty(),
                             release=protocol.library.session.release))
-        speaker = speech_output(args, options)
+        speaker = speech_output(args, options, protocol)
         stack.callback(speaker.close)
         sinks.append(SpeechOutput(speaker))
         library = protocol.library

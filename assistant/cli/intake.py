@@ -360,7 +360,7 @@ def _io(args: argparse.Namespace, protocol: Protocol, stack: ExitStack,
                                  f"--events {args.events}"))
     sinks.append(Screen(sys.stdout, echo=answers is not None or voice is not None
                         or not streams.stdin_is_tty(), protocol=protocol))
-    speaker = speech_output(args, options)
+    speaker = speech_output(args, options, protocol)
     if args.barge_in and voice is not None and not args.mute:
         from assistant.speech.voice import BargeIn
 

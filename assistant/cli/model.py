@@ -16,8 +16,16 @@ from assistant.cli.common import ParserT
 from assistant.cli.hints import cli_text
 from assistant.errors import EXIT_DONE, ModelError
 from assistant.invocation import command
-from assistant.speech.download import download
-from assistant.speech.manifest import DEFAULT_MODEL, KnownModel, known_model, load_manifest
+from assistant.speech.download import download, download_voice
+from assistant.speech.manifest import (
+    DEFAULT_MODEL,
+    KnownModel,
+    KnownVoice,
+    known_model,
+    known_voice,
+    load_manifest,
+    load_voices,
+)
 from assistant.speech.model_check import verify
 from assistant.speech.model_location import (
     ENV_MODEL,
@@ -40,8 +48,10 @@ def _no_model() -> str:
 
 def add_model_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
     """Add `model list | download | verify` to the main command's subparsers."""
-    parser = sub.add_parser("model", help="spraakmodellen: tonen, downloaden, controleren",
-                            description="Vosk-spraakmodellen tonen, downloaden en controleren.")
+    parser = sub.add_parser("model",
+                            help="spraakmodellen en stemmen: tonen, downloaden, controleren",
+                            description="Vosk-spraakmodellen en Piper-stemmen tonen, downloaden "
+                                        "en controleren.")
     actions = parser.add_subparsers(dest="model_command", required=True, metavar="ACTIE")
 
     listing = actions.add_parser("list", help="bekende modellen, waar ze staan, welk in gebruik")
@@ -49,7 +59,8 @@ def add_model_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
 
     fetch = actions.add_parser("download", help="download en installeer een spraakmodel")
     fetch.add_argument("name", nargs="?", default=DEFAULT_MODEL, metavar="NAAM",
-                       help=f"een bekend model (zie 'model list'; standaard: {DEFAULT_MODEL})")
+                       help=f"een bekend model of een bekende stem (zie 'model list'; standaard: "
+                            f"{DEFAULT_MODEL})")
     fetch.add_argument("--url", metavar="URL",
                        help="haal het zip-bestand van dit adres (bijvoorbeeld een lokale kopie)")
     fetch.add_argument("--dir", type=Path, metavar="MAP",
@@ -58,7 +69,8 @@ def add_model_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
 
     check = actions.add_parser("verify", help="controleer een spraakmodel (bestanden en laden)")
     check.add_argument("path", nargs="?", type=Path, metavar="MAP",
-                       help="de modelmap (standaard: het model dat de assistent zou gebruiken)")
+                       help="de modelmap, of een Piper-stem (.onnx, map of naam; standaard: "
+                            "het model dat de assistent zou gebruiken)")
     check.set_defaults(handler=cmd_verify)
 
 
@@ -73,11 +85,37 @@ def cmd_list(args: argparse.Namespace, protocol: object = None) -> int:
         print(f"In gebruik: geen ({_no_model()})")
     else:
         print(f"In gebruik: {location.path} (via {location.source})")
+    _list_voices()
     return EXIT_DONE
 
 
+def _list_voices() -> None:
+    """The known Piper voices, where each is installed, and the voice that speaks."""
+    from assistant.errors import TtsError
+    from assistant.speech.piper_voice import DEFAULT_VOICE, locate_voice
+
+    folder = model_folder.models_dir()
+    for voice in load_voices():
+        onnx = folder / voice.name / f"{voice.name}.onnx"
+        where = str(onnx) if onnx.is_file() else "niet geïnstalleerd"
+        print(f"{voice.name}  (stem, {voice.language}, {_mb(voice.size)} MB)  {where}")
+    try:
+        location = locate_voice(None, models_dir=folder)
+    except TtsError as exc:
+        print(f"Stem: {cli_text(exc)}")
+        return
+    if location is None:
+        print("Stem: espeak-ng via pyttsx3 (geen Piper-stem; "
+              f"'{command('model download ' + DEFAULT_VOICE)}')")
+    else:
+        print(f"Stem: Piper {location.path} (via {location.source})")
+
+
 def cmd_download(args: argparse.Namespace, protocol: object = None) -> int:
-    """Download, check and unpack a known model."""
+    """Download, check and unpack a known model (or fetch a known voice)."""
+    voice = known_voice(args.name, load_voices())
+    if voice is not None:
+        return _download_voice(voice, args)
     model = known_model(args.name, load_manifest())
     dest = model_folder.models_dir() if args.dir is None else args.dir
     target = dest / model.name
@@ -93,6 +131,26 @@ def cmd_download(args: argparse.Namespace, protocol: object = None) -> int:
     print(f"Spraakmodel staat nu in {path}; {_doctor_hint()}.")
     if not _is_found(path):
         print(f"Let op: de assistent zoekt niet in {dest}; zet {ENV_MODEL}={path}")
+    return EXIT_DONE
+
+
+def _download_voice(voice: KnownVoice, args: argparse.Namespace) -> int:
+    dest = model_folder.models_dir() if args.dir is None else args.dir
+    target = dest / voice.name
+    if target.exists():
+        print(f"{voice.name} staat al in {target}; "
+              f"'{command('model verify ' + voice.name)}' controleert de stem.")
+        return EXIT_DONE
+    print(f"Downloaden: stem {voice.name} ({_mb(voice.size)} MB) van "
+          f"{args.url or voice.onnx.url}", flush=True)
+    bar = TextProgress(sys.stderr)
+    try:
+        path = download_voice(voice, dest, progress=bar, url=args.url)
+    finally:
+        bar.finish()
+    print(f"Stem staat nu in {path}; {_doctor_hint()}.")
+    if args.dir is not None:
+        print(f"Let op: de assistent zoekt niet in {dest}; zet ASSISTANT_PIPER_VOICE={path}")
     return EXIT_DONE
 
 
@@ -114,7 +172,10 @@ def _is_found(path: Path) -> bool:
 
 
 def cmd_verify(args: argparse.Namespace, protocol: object = None) -> int:
-    """Check a model folder: expected files, then a real load with vosk."""
+    """Check a model folder: expected files, then a real load with vosk (or a voice: its
+    files, sizes and digests, a real load and synthesis with Piper, its language)."""
+    if args.path is not None and (voice := _voice_path(args.path)) is not None:
+        return _verify_voice(voice)
     path: Path | None = (args.path if args.path is not None
                          else find_model(None, models_dir=model_folder.models_dir()))
     if path is None:
@@ -127,6 +188,35 @@ def cmd_verify(args: argparse.Namespace, protocol: object = None) -> int:
         " Alleen de bestanden en het laden zijn gecontroleerd: de SHA-256 van het zip-bestand"
         " is nog niet vastgelegd uit een betrouwbare bron.")
     print(f"Spraakmodel in orde: {path}.{unchecked}")
+    return EXIT_DONE
+
+
+def _voice_path(value: Path) -> Path | None:
+    """The voice file `value` names: an .onnx, a folder holding one, or an installed voice's
+    name; None when it is no voice (then it is a model folder)."""
+    from assistant.speech.piper_voice import installed_voices, voice_in
+
+    if value.suffix == ".onnx":
+        return value
+    if value.is_dir():
+        return voice_in(value)
+    named = [p for p in installed_voices(model_folder.models_dir()) if p.name == f"{value}.onnx"]
+    return named[0] if named else None
+
+
+def _verify_voice(onnx: Path) -> int:
+    from assistant.speech.piper_voice import config_of, verify_voice
+
+    name = onnx.name.removesuffix(".onnx")
+    voice = known_voice(name, load_voices())
+    sizes = [] if voice is None else [
+        (onnx, voice.onnx.size, voice.onnx.sha256, voice.onnx.md5),
+        (config_of(onnx), voice.config.size, voice.config.sha256, voice.config.md5)]
+    problems = verify_voice(onnx, sizes)
+    if problems:
+        raise ModelError(f"stem {onnx} is niet bruikbaar: {'; '.join(problems)}")
+    checked = "grootte en MD5 zoals gepubliceerd, " if voice is not None and voice.onnx.md5 else ""
+    print(f"Stem in orde: {onnx} ({checked}laadt en spreekt).")
     return EXIT_DONE
 
 

@@ -1,6 +1,6 @@
 """Where this installation keeps its speech models (the front end decides; the speech layer is
 told): the clone's `models/` when running from a clone, else `models` in the user's data folder
-(installed as a package with `uv tool install`)."""
+(installed as a package with `uv tool install`); and where synthesised prompts are cached."""
 
 from __future__ import annotations
 
@@ -15,3 +15,13 @@ def models_dir() -> Path:
     from assistant.records.location import app_data_dir
 
     return app_data_dir() / "models"
+
+
+def speech_cache_dir() -> Path:
+    """The folder of synthesised fixed prompts: `speech` in the user's cache folder
+    (platformdirs: `~/.cache/nekpijn-assistent/speech` on Linux)."""
+    import platformdirs
+
+    from assistant.records.location import APP_DIR
+
+    return Path(platformdirs.user_cache_dir(APP_DIR, appauthor=False)) / "speech"

@@ -121,10 +121,12 @@ def _report_dir(path: Path | None) -> None:
 def _speaker(args: argparse.Namespace) -> Speaker:
     if args.mute:
         return SilentSpeaker()
+    from assistant.cli.model_folder import models_dir, speech_cache_dir
     from assistant.speech.setup import SpeechOptions, Unavailable, open_speaker
 
     try:
-        return open_speaker(SpeechOptions())
+        return open_speaker(SpeechOptions(models_dir=models_dir(),
+                                         cache_dir=speech_cache_dir()))
     except Unavailable as exc:
         print(f"Geen spraakuitvoer: {cli_text(exc)}.", file=sys.stderr)
         return SilentSpeaker()

@@ -101,7 +101,7 @@ def cmd_ui(args: argparse.Namespace, protocol: Protocol) -> int:
 
     options = speech_options(args)
     voice = None if args.text else voice_listener(args, options, protocol)
-    speaker = speech_output(args, options)
+    speaker = speech_output(args, options, protocol)
     stack = ExitStack()
     try:
         stack.enter_context(_stopping_as_ctrl_c())

@@ -1,4 +1,5 @@
-"""Downloading a known Vosk model: fetch the zip, check its size and SHA-256, unpack it safely.
+"""Downloading a known Vosk model (fetch the zip, check its size and SHA-256, unpack it safely)
+or a known Piper voice (its .onnx and .onnx.json, each checked).
 
 The only module of the assistant that uses the network (`assistant model download`, run by hand;
 no patient data is sent). Every failure is a `ModelError` with one Dutch line for the user;
@@ -22,7 +23,7 @@ from typing import IO
 
 from assistant import __version__
 from assistant.errors import ModelError
-from assistant.speech.manifest import KnownModel, is_safe_relative
+from assistant.speech.manifest import KnownModel, KnownVoice, VoiceFile, is_safe_relative
 from assistant.speech.model_location import ENV_MODEL, missing_files
 
 CHUNK = 64 * 1024  # bytes per read
@@ -200,3 +201,90 @@ def _remove(part: Path | None, unpacked: Path | None) -> None:
             part.unlink(missing_ok=True)
     if unpacked is not None:
         shutil.rmtree(unpacked, ignore_errors=True)
+
+
+def download_voice(voice: KnownVoice, dest_dir: Path, *, progress: Progress | None = None,
+                   url: str | None = None, timeout: float = 30) -> Path:
+    """Fetch and check a Piper voice (its .onnx and .onnx.json) into `dest_dir/<name>/`;
+    returns the .onnx file. `url`: another address of the .onnx (its .onnx.json beside it).
+    Nothing is left behind on failure: both files are checked in a temporary folder first."""
+    target = dest_dir / voice.name
+    if target.exists() or target.is_symlink():
+        raise ModelError(f"{target} bestaat al; verwijder die map om opnieuw te downloaden")
+    folder: Path | None = None
+    onnx_url = url or voice.onnx.url
+    config_url = f"{url}.json" if url else voice.config.url
+    done_before = 0
+
+    def overall(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done_before + done, voice.size)
+
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f".{voice.name}-", suffix=".part", dir=dest_dir))
+        onnx = folder / f"{voice.name}.onnx"
+        _fetch_file(voice.name, voice.onnx, onnx_url, onnx, overall, timeout,
+                    voice_hint(voice, target))
+        done_before = voice.onnx.size
+        _fetch_file(voice.name, voice.config, config_url, folder / f"{onnx.name}.json", overall,
+                    timeout, voice_hint(voice, target))
+        folder.chmod(0o755)  # mkdtemp made it private
+        if target.exists():
+            raise ModelError(f"{target} bestaat al; verwijder die map om opnieuw te downloaden")
+        os.rename(folder, target)
+        folder = None
+    except OSError as exc:
+        raise ModelError(f"kan niet schrijven in {dest_dir}: {_os_reason(exc)}") from None
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    return target / f"{voice.name}.onnx"
+
+
+def voice_hint(voice: KnownVoice, target: Path) -> str:
+    """How to install `voice` by hand (the end of the one-line download error)."""
+    return (f"download {voice.onnx.url} en {voice.config.url} op een andere computer en zet ze "
+            f"in {target}, of zet ASSISTANT_PIPER_VOICE op het .onnx-bestand")
+
+
+def _fetch_file(name: str, expected: VoiceFile, url: str, path: Path, progress: Progress,
+                timeout: float, hint: str) -> None:
+    """Stream `url` into `path`, checking its size and the digests recorded."""
+    import http.client
+    import urllib.request
+
+    sha256, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    done = 0
+
+    def wrong_size(actual: str) -> ModelError:
+        return ModelError(f"download van {path.name} heeft de verkeerde grootte: {actual} bytes"
+                          f" in plaats van {expected.size}")
+
+    with path.open("wb") as out:
+        try:
+            request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                length = response.headers.get("Content-Length")
+                if length is not None and length.strip().isdigit() and \
+                        int(length) != expected.size:
+                    raise wrong_size(length.strip())
+                while chunk := response.read(CHUNK):
+                    done += len(chunk)
+                    if done > expected.size:
+                        raise wrong_size(f"meer dan {expected.size}")
+                    sha256.update(chunk)
+                    md5.update(chunk)
+                    _write(out, chunk, path)
+                    progress(done, expected.size)
+        except ValueError:
+            raise ModelError(f"ongeldig adres: {url}") from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise ModelError(f"kon {name} niet downloaden van {url} ({_network_reason(exc)});"
+                             f" geen internet? {hint}") from None
+    if done != expected.size:
+        raise wrong_size(str(done))
+    if (expected.sha256 and sha256.hexdigest() != expected.sha256) or (
+            expected.md5 and md5.hexdigest() != expected.md5):
+        raise ModelError(f"de controlesom van {path.name} klopt niet: het bestand is beschadigd"
+                         " of niet de verwachte stem")

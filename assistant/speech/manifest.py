@@ -1,4 +1,5 @@
-"""The manifest of known Vosk models (assistant/speech/manifest.toml): read, validated, looked up.
+"""The manifest of known Vosk models and Piper voices (assistant/speech/manifest.toml): read,
+validated, looked up.
 
 Every failure is a `ModelError` with one Dutch line for the user.
 """
@@ -20,6 +21,9 @@ DEFAULT_MODEL = "vosk-model-small-nl-0.22"
 _FIELDS = ("name", "url", "size", "sha256", "files")
 _FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_MD5 = re.compile(r"[0-9a-f]{32}")
+_VOICE_FIELDS = ("name", "language", "url", "size", "sha256", "md5", "config_url",
+                 "config_size", "config_sha256", "config_md5")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,30 @@ class KnownModel:
     files: tuple[str, ...]  # paths that must exist inside the model folder
 
 
+@dataclass(frozen=True)
+class VoiceFile:
+    """One file of a Piper voice, as published."""
+
+    url: str
+    size: int  # bytes
+    sha256: str  # lowercase hex; "" = not recorded
+    md5: str  # lowercase hex as rhasspy/piper-voices publishes it; "" = not recorded
+
+
+@dataclass(frozen=True)
+class KnownVoice:
+    """A Piper voice listed in the manifest: its .onnx and its .onnx.json."""
+
+    name: str  # installed as <models>/<name>/<name>.onnx
+    language: str  # "nl_BE"
+    onnx: VoiceFile
+    config: VoiceFile
+
+    @property
+    def size(self) -> int:
+        return self.onnx.size + self.config.size
+
+
 def manifest_path() -> Path:
     """The manifest of known models, shipped in the package."""
     return MANIFEST
@@ -42,7 +70,7 @@ def load_manifest(path: Path | None = None) -> tuple[KnownModel, ...]:
     """The known models, validated (unknown or malformed keys are an error)."""
     path = manifest_path() if path is None else path
     data = _read_toml(path)
-    unknown = sorted(set(data) - {"model"})
+    unknown = sorted(set(data) - {"model", "voice"})
     if unknown:
         raise ModelError(f"{path}: onbekende sleutel '{unknown[0]}'")
     entries = data.get("model", [])
@@ -55,6 +83,26 @@ def load_manifest(path: Path | None = None) -> tuple[KnownModel, ...]:
         if names.count(name) > 1:
             raise ModelError(f"{path}: model '{name}' staat er meer dan eens in")
     return models
+
+
+def load_voices(path: Path | None = None) -> tuple[KnownVoice, ...]:
+    """The known Piper voices, validated."""
+    path = manifest_path() if path is None else path
+    entries = _read_toml(path).get("voice", [])
+    if not isinstance(entries, list):
+        raise ModelError(f"{path}: 'voice' moet een lijst van [[voice]]-tabellen zijn")
+    voices = tuple(_parse_voice(entry, f"{path}: stem {i + 1}") for i, entry in
+                   enumerate(entries))
+    names = [v.name for v in voices]
+    for name in names:
+        if names.count(name) > 1:
+            raise ModelError(f"{path}: stem '{name}' staat er meer dan eens in")
+    return voices
+
+
+def known_voice(name: str, voices: Sequence[KnownVoice]) -> KnownVoice | None:
+    """The manifest's voice called `name`, or None."""
+    return next((v for v in voices if v.name == name), None)
 
 
 def known_model(name: str, models: Sequence[KnownModel]) -> KnownModel:
@@ -100,6 +148,32 @@ def _parse_entry(entry: object, where: str) -> KnownModel:
     where = f"{where} ({name})"
     return KnownModel(name=name, url=_url(entry["url"], where), size=_size(entry["size"], where),
                       sha256=_sha256(entry["sha256"], where), files=_files(entry["files"], where))
+
+
+def _parse_voice(entry: object, where: str) -> KnownVoice:
+    if not isinstance(entry, dict):
+        raise ModelError(f"{where}: geen tabel")
+    unknown = sorted(set(entry) - set(_VOICE_FIELDS))
+    if unknown:
+        raise ModelError(f"{where}: onbekende sleutel '{unknown[0]}'")
+    missing = [key for key in _VOICE_FIELDS if key not in entry]
+    if missing:
+        raise ModelError(f"{where}: sleutel '{missing[0]}' ontbreekt")
+    name, language = entry["name"], entry["language"]
+    if not isinstance(name, str) or not _FOLDER_NAME.fullmatch(name):
+        raise ModelError(f"{where}: 'name' moet een mapnaam zijn")
+    where = f"{where} ({name})"
+    if not isinstance(language, str) or not language:
+        raise ModelError(f"{where}: 'language' moet een taalcode zijn")
+
+    def file(prefix: str) -> VoiceFile:
+        md5 = entry[f"{prefix}md5"]
+        if not isinstance(md5, str) or not (md5 == "" or _MD5.fullmatch(md5)):
+            raise ModelError(f"{where}: '{prefix}md5' moet leeg zijn of 32 kleine hex-tekens")
+        return VoiceFile(_url(entry[f"{prefix}url"], where), _size(entry[f"{prefix}size"], where),
+                         _sha256(entry[f"{prefix}sha256"], where), md5)
+
+    return KnownVoice(name, language, file(""), file("config_"))
 
 
 def _url(value: object, where: str) -> str:

@@ -14,7 +14,7 @@ from assistant.errors import Advice, Hint, ModelError, VoiceUnavailable, os_reas
 from assistant.invocation import command
 
 if TYPE_CHECKING:
-    from assistant.speech.tts import AudioSpeaker
+    from assistant.speech.tts import AudioSpeaker, Synthesizer
     from assistant.speech.voice import VoiceListener
 
 MAX_LISTED_WORDS = 8
@@ -29,8 +29,10 @@ class SpeechOptions:
     output_device: str | None = None  # --output-device
     audio_in: Path | None = None  # --audio-in: a WAV file instead of the microphone
     timeout: float = 8.0  # s of silence before a question is asked again
-    tts_voice: str | None = None  # pyttsx3 voice id or name
+    tts_voice: str | None = None  # a Piper voice (file, folder, installed name) or pyttsx3 voice
     speech_rate: int | None = None  # words per minute
+    cache_dir: Path | None = None  # where synthesised fixed prompts are kept (None: nowhere)
+    enhance: bool = True  # noise suppression and gain before listening (--no-enhance)
 
 
 def device_spec(value: str | None) -> str | int | None:
@@ -40,17 +42,52 @@ def device_spec(value: str | None) -> str | int | None:
     return int(value) if value.strip().isdigit() else value
 
 
-def open_speaker(options: SpeechOptions) -> AudioSpeaker:
-    """Speech output on the output device (an AudioSpeaker)."""
+def open_speaker(options: SpeechOptions, fixed: Collection[str] = (),
+                 notice: TextIO | None = None) -> AudioSpeaker:
+    """Speech output on the output device (an AudioSpeaker): Piper when a voice is found
+    (speech/piper_voice.py), else pyttsx3 (espeak-ng). One line on `notice` says which voice
+    and why. `fixed`: the sentences the disk cache may keep (speech_cache.fixed_sentences)."""
     from assistant.speech.audio import AudioError, Player, find_device
-    from assistant.speech.tts import AudioSpeaker, Pyttsx3Synthesizer, TtsError
+    from assistant.speech.speech_cache import DiskCache, cache_dir
+    from assistant.speech.tts import AudioSpeaker, TtsError
 
     try:
         find_device(device_spec(options.output_device), "output")
-        synthesizer = Pyttsx3Synthesizer(options.tts_voice, options.speech_rate)
-        return AudioSpeaker(synthesizer, Player(device_spec(options.output_device)))
+        synthesizer, line = choose_synthesizer(options)
+        player = Player(device_spec(options.output_device))
     except (AudioError, TtsError) as exc:
         raise Unavailable(exc) from None
+    if notice is not None:
+        print(line, file=notice)
+    folder = None if options.cache_dir is None else cache_dir(options.cache_dir)
+    return AudioSpeaker(synthesizer, player, fixed=fixed,
+                        disk=None if folder is None else DiskCache(folder))
+
+
+def choose_synthesizer(options: SpeechOptions) -> tuple[Synthesizer, str]:
+    """The synthesizer to speak with and one line saying which voice and why: a Piper voice
+    when one is found and loads, else pyttsx3 (TtsError when that fails too)."""
+    from assistant.speech.piper_voice import DEFAULT_VOICE, PiperSynthesizer, locate_voice
+    from assistant.speech.tts import Pyttsx3Synthesizer, TtsError
+
+    why = (f"geen Piper-stem geïnstalleerd ('{command('model download ' + DEFAULT_VOICE)}' "
+           "haalt een natuurlijke Nederlandse stem)")
+    pyttsx3_voice = options.tts_voice
+    try:
+        location = locate_voice(options.tts_voice, models_dir=options.models_dir)
+    except TtsError as exc:
+        location, why, pyttsx3_voice = None, f"{exc}", None
+    if location is not None:
+        pyttsx3_voice = None
+        try:
+            piper = PiperSynthesizer(location.path, options.speech_rate)
+        except TtsError as exc:
+            why = f"{exc}"
+        else:
+            language = f", {piper.language}" if piper.language else ""
+            return piper, f"Stem: Piper {piper.name}{language} (via {location.source})."
+    synthesizer = Pyttsx3Synthesizer(pyttsx3_voice, options.speech_rate)
+    return synthesizer, f"Stem: espeak-ng via pyttsx3 ({synthesizer.voice}): {why}."
 
 
 def vocabulary_problem(unknown_core: list[str], path: Path | None = None,
@@ -125,4 +162,9 @@ def open_listener(options: SpeechOptions, core: Collection[str], phrases: Collec
     if warning:
         print(warning, file=warn)
     keyboard = KeyboardInput(keyboard_stream) if keyboard_stream is not None else None
-    return VoiceListener(recognizer, source, keyboard, timeout=options.timeout)
+    from assistant.speech.enhance import make_enhancer
+    from assistant.speech.vad import make_factory
+
+    enhancer = make_enhancer(source.rate, warn) if options.enhance else None
+    return VoiceListener(recognizer, source, keyboard, timeout=options.timeout,
+                         detectors=make_factory(warn=warn), enhancer=enhancer)
