@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from assistant.dialog.events import Event
 from assistant.intake.run import run_consultation
@@ -64,20 +65,7 @@ def measure(protocol: Protocol) -> Section:
         "Cold: the first time each text is said (synthesis included); warm: the second time "
         "(the speaker's cache). The process's very first prompt (stream opened, voice "
         "loaded) is shown separately. Real-time factor = synthesis time / audio duration.")
-    with tempfile.TemporaryDirectory(prefix="bench-speech-") as tmp:
-        folder = Path(tmp)
-        (folder / ".asoundrc").write_text(asoundrc(folder), encoding="utf-8")
-        (folder / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
-        env = {**os.environ, "HOME": str(folder)}
-        env.pop("ALSA_CONFIG_PATH", None)
-        done = subprocess.run([sys.executable, "-m", "bench.speech_probe",
-                               str(folder / "texts.json")], env=env, capture_output=True,
-                              text=True, timeout=600, cwd=Path(__file__).parents[1])
-        played = (folder / "played.raw").stat().st_size if (folder / "played.raw").exists() \
-            else 0
-    if done.returncode != 0:
-        raise RuntimeError(f"speech probe failed:\n{done.stderr}")
-    data = json.loads(done.stdout)
+    data, played = _probe(texts, timeout=600)
     if "skip" in data:
         return Section("speech", "Speech output", method,
                        [Row("speech output", "—", "≤ 100 ms", "skipped")],
@@ -148,19 +136,7 @@ def add_piper(section: Section, texts: list[str]) -> None:
         section.details += " Piper: skipped, no Piper voice and no stand-in installed."
         return
     path, what = voice
-    with tempfile.TemporaryDirectory(prefix="bench-piper-") as tmp:
-        folder = Path(tmp)
-        (folder / ".asoundrc").write_text(asoundrc(folder), encoding="utf-8")
-        (folder / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
-        env = {**os.environ, "HOME": str(folder)}
-        env.pop("ALSA_CONFIG_PATH", None)
-        done = subprocess.run([sys.executable, "-m", "bench.speech_probe",
-                               str(folder / "texts.json"), str(path), str(folder / "cache")],
-                              env=env, capture_output=True, text=True, timeout=1800,
-                              cwd=Path(__file__).parents[1])
-    if done.returncode != 0:
-        raise RuntimeError(f"piper probe failed:\n{done.stderr}")
-    data = json.loads(done.stdout)
+    data, _ = _probe(texts, str(path), "cache", timeout=1800)
     if "skip" in data:
         section.rows.append(Row("Piper", "—", "", "skipped"))
         section.details += f" Piper: skipped, {data['skip']}."
@@ -192,3 +168,26 @@ def add_piper(section: Section, texts: list[str]) -> None:
         "— and the protocol's fixed sentences are kept on disk per voice and speech rate, so "
         "from the second consultation on a prompt starts from a file. Only the protocol's own "
         "sentences are kept: a read-back of what the patient said is made anew each time.")
+
+
+def _probe(texts: list[str], *args: str, timeout: float) -> tuple[dict[str, Any], int]:
+    """Run bench.speech_probe on `texts` (and `args`; "cache" names a folder beside them) in a
+    process of its own whose default ALSA device is a `file` plugin: its JSON, and the bytes
+    it played."""
+    with tempfile.TemporaryDirectory(prefix="bench-speech-") as tmp:
+        folder = Path(tmp)
+        (folder / ".asoundrc").write_text(asoundrc(folder), encoding="utf-8")
+        (folder / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+        env = {**os.environ, "HOME": str(folder)}
+        env.pop("ALSA_CONFIG_PATH", None)
+        extra = [str(folder / "cache") if a == "cache" else a for a in args]
+        done = subprocess.run([sys.executable, "-m", "bench.speech_probe",
+                               str(folder / "texts.json"), *extra], env=env,
+                              capture_output=True, text=True, timeout=timeout,
+                              cwd=Path(__file__).parents[1])
+        played = (folder / "played.raw").stat().st_size if (folder / "played.raw").exists() \
+            else 0
+    if done.returncode != 0:
+        raise RuntimeError(f"speech probe failed:\n{done.stderr}")
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data, played

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -121,17 +122,22 @@ def cmd_download(args: argparse.Namespace, protocol: object = None) -> int:
     target = dest / model.name
     if target.exists():
         return _already_there(model, target)
-    print(f"Downloaden: {model.name} ({_mb(model.size)} MB) van {args.url or model.url}",
-          flush=True)
-    bar = TextProgress(sys.stderr)
-    try:
-        path = download(model, dest, progress=bar, url=args.url)
-    finally:
-        bar.finish()
+    path = _with_progress(f"{model.name} ({_mb(model.size)} MB) van {args.url or model.url}",
+                          lambda bar: download(model, dest, progress=bar, url=args.url))
     print(f"Spraakmodel staat nu in {path}; {_doctor_hint()}.")
     if not _is_found(path):
         print(f"Let op: de assistent zoekt niet in {dest}; zet {ENV_MODEL}={path}")
     return EXIT_DONE
+
+
+def _with_progress(what: str, fetch: Callable[[TextProgress], Path]) -> Path:
+    """Say what is downloaded, then fetch it with a progress bar on stderr."""
+    print(f"Downloaden: {what}", flush=True)
+    bar = TextProgress(sys.stderr)
+    try:
+        return fetch(bar)
+    finally:
+        bar.finish()
 
 
 def _download_voice(voice: KnownVoice, args: argparse.Namespace) -> int:
@@ -141,13 +147,9 @@ def _download_voice(voice: KnownVoice, args: argparse.Namespace) -> int:
         print(f"{voice.name} staat al in {target}; "
               f"'{command('model verify ' + voice.name)}' controleert de stem.")
         return EXIT_DONE
-    print(f"Downloaden: stem {voice.name} ({_mb(voice.size)} MB) van "
-          f"{args.url or voice.onnx.url}", flush=True)
-    bar = TextProgress(sys.stderr)
-    try:
-        path = download_voice(voice, dest, progress=bar, url=args.url)
-    finally:
-        bar.finish()
+    path = _with_progress(f"stem {voice.name} ({_mb(voice.size)} MB) van "
+                          f"{args.url or voice.onnx.url}",
+                          lambda bar: download_voice(voice, dest, progress=bar, url=args.url))
     print(f"Stem staat nu in {path}; {_doctor_hint()}.")
     if args.dir is not None:
         print(f"Let op: de assistent zoekt niet in {dest}; zet ASSISTANT_PIPER_VOICE={path}")

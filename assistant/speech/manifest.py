@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from assistant.errors import ModelError
 
@@ -73,31 +73,36 @@ def load_manifest(path: Path | None = None) -> tuple[KnownModel, ...]:
     unknown = sorted(set(data) - {"model", "voice"})
     if unknown:
         raise ModelError(f"{path}: onbekende sleutel '{unknown[0]}'")
-    entries = data.get("model", [])
-    if not isinstance(entries, list):
-        raise ModelError(f"{path}: 'model' moet een lijst van [[model]]-tabellen zijn")
-    models = tuple(_parse_entry(entry, f"{path}: model {i + 1}") for i, entry in
-                   enumerate(entries))
-    names = [m.name for m in models]
-    for name in names:
-        if names.count(name) > 1:
-            raise ModelError(f"{path}: model '{name}' staat er meer dan eens in")
-    return models
+    return _tables(data, "model", "model", path, _parse_entry)
 
 
 def load_voices(path: Path | None = None) -> tuple[KnownVoice, ...]:
     """The known Piper voices, validated."""
     path = manifest_path() if path is None else path
-    entries = _read_toml(path).get("voice", [])
+    return _tables(_read_toml(path), "voice", "stem", path, _parse_voice)
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_Named)
+
+
+def _tables(data: dict[str, Any], key: str, label: str, path: Path,
+            parse: Callable[[object, str], _T]) -> tuple[_T, ...]:
+    """The manifest's [[key]] tables, each parsed; ModelError for a table list that is none,
+    or a name that is there twice (`label`: the Dutch word for one)."""
+    entries = data.get(key, [])
     if not isinstance(entries, list):
-        raise ModelError(f"{path}: 'voice' moet een lijst van [[voice]]-tabellen zijn")
-    voices = tuple(_parse_voice(entry, f"{path}: stem {i + 1}") for i, entry in
-                   enumerate(entries))
-    names = [v.name for v in voices]
+        raise ModelError(f"{path}: '{key}' moet een lijst van [[{key}]]-tabellen zijn")
+    parsed = tuple(parse(entry, f"{path}: {label} {i + 1}") for i, entry in enumerate(entries))
+    names = [p.name for p in parsed]
     for name in names:
         if names.count(name) > 1:
-            raise ModelError(f"{path}: stem '{name}' staat er meer dan eens in")
-    return voices
+            raise ModelError(f"{path}: {label} '{name}' staat er meer dan eens in")
+    return parsed
 
 
 def known_voice(name: str, voices: Sequence[KnownVoice]) -> KnownVoice | None:
@@ -133,45 +138,42 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ModelError(f"{path}: geen geldige TOML ({exc})") from None
 
 
-def _parse_entry(entry: object, where: str) -> KnownModel:
+def _table(entry: object, where: str, fields: Sequence[str]) -> tuple[dict[str, Any], str]:
+    """A manifest table with exactly `fields`, and its folder name (ModelError otherwise)."""
     if not isinstance(entry, dict):
         raise ModelError(f"{where}: geen tabel")
-    unknown = sorted(set(entry) - set(_FIELDS))
+    unknown = sorted(set(entry) - set(fields))
     if unknown:
         raise ModelError(f"{where}: onbekende sleutel '{unknown[0]}'")
-    missing = [key for key in _FIELDS if key not in entry]
+    missing = [key for key in fields if key not in entry]
     if missing:
         raise ModelError(f"{where}: sleutel '{missing[0]}' ontbreekt")
     name = entry["name"]
     if not isinstance(name, str) or not _FOLDER_NAME.fullmatch(name):
         raise ModelError(f"{where}: 'name' moet een mapnaam zijn")
+    return entry, name
+
+
+def _parse_entry(entry: object, where: str) -> KnownModel:
+    entry, name = _table(entry, where, _FIELDS)
     where = f"{where} ({name})"
     return KnownModel(name=name, url=_url(entry["url"], where), size=_size(entry["size"], where),
                       sha256=_sha256(entry["sha256"], where), files=_files(entry["files"], where))
 
 
 def _parse_voice(entry: object, where: str) -> KnownVoice:
-    if not isinstance(entry, dict):
-        raise ModelError(f"{where}: geen tabel")
-    unknown = sorted(set(entry) - set(_VOICE_FIELDS))
-    if unknown:
-        raise ModelError(f"{where}: onbekende sleutel '{unknown[0]}'")
-    missing = [key for key in _VOICE_FIELDS if key not in entry]
-    if missing:
-        raise ModelError(f"{where}: sleutel '{missing[0]}' ontbreekt")
-    name, language = entry["name"], entry["language"]
-    if not isinstance(name, str) or not _FOLDER_NAME.fullmatch(name):
-        raise ModelError(f"{where}: 'name' moet een mapnaam zijn")
+    table, name = _table(entry, where, _VOICE_FIELDS)
+    language = table["language"]
     where = f"{where} ({name})"
     if not isinstance(language, str) or not language:
         raise ModelError(f"{where}: 'language' moet een taalcode zijn")
 
     def file(prefix: str) -> VoiceFile:
-        md5 = entry[f"{prefix}md5"]
+        md5 = table[f"{prefix}md5"]
         if not isinstance(md5, str) or not (md5 == "" or _MD5.fullmatch(md5)):
             raise ModelError(f"{where}: '{prefix}md5' moet leeg zijn of 32 kleine hex-tekens")
-        return VoiceFile(_url(entry[f"{prefix}url"], where), _size(entry[f"{prefix}size"], where),
-                         _sha256(entry[f"{prefix}sha256"], where), md5)
+        return VoiceFile(_url(table[f"{prefix}url"], where), _size(table[f"{prefix}size"], where),
+                         _sha256(table[f"{prefix}sha256"], where), md5)
 
     return KnownVoice(name, language, file(""), file("config_"))
 
