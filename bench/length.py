@@ -19,6 +19,7 @@ from assistant.intake.run import run_consultation
 from assistant.protocol.model import Protocol
 from assistant.speech.interfaces import Utterance
 from bench.report import Row, Section, at_most
+from bench.scenarios import checklist_reply
 
 ANSWER_SECONDS = 1.5  # s per answer: the reply and the end of speech (issue 25)
 MAX_ANSWERS = 120  # more means a script that answers a question wrongly, asked again
@@ -56,9 +57,7 @@ class Therapist:
         if isinstance(event, ResultEvent):
             self.in_intake = self.given
         if isinstance(event, Ask) and event.signs:
-            present = [str(i) for i, sign in enumerate(event.signs, 1)
-                       if self.answers.get(sign["id"]) == "ja"]
-            self._reply = " en ".join(present) or "geen"
+            self._reply = checklist_reply(event, self.answers)
         elif isinstance(event, Ask):
             self._reply = ("veertien" if event.question == "exercise_choice"
                            else self.answers.get(event.question, NO))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -222,6 +222,18 @@ def coverage(scripts: Sequence[Script]) -> str:
             "which end provisional (a red flag doubted twice)")
 
 
+def checklist_reply(ask: Ask, answers: Mapping[str, str],
+                    doubted: Container[str] = ()) -> str:
+    """A checklist as a therapist answers it from the answers per sign: "een voor een" when a
+    sign is to be doubted (then each sign is asked and answered on its own), else the numbers
+    of the signs answered yes, or "geen"."""
+    signs = [sign["id"] for sign in ask.signs]
+    if any(sign in doubted for sign in signs):
+        return "een voor een"
+    present = [str(n) for n, sign in enumerate(signs, 1) if answers.get(sign) in YES]
+    return " en ".join(present) or "geen"
+
+
 class Patient:
     """Answers the open question from a Script; stamps when it hands each utterance over."""
 
@@ -240,7 +252,7 @@ class Patient:
     def __call__(self, event: Event) -> None:
         if isinstance(event, Ask) and event.signs:
             self._question = event.question
-            self._queue = [self._checklist([sign["id"] for sign in event.signs])]
+            self._queue = [checklist_reply(event, self.script.answers, self.script.doubt)]
         elif isinstance(event, Ask):
             self._question = event.question
             self._queue = self._replies(event.question)
@@ -248,16 +260,6 @@ class Patient:
             self._queue = ["ja"]
         elif isinstance(event, Answer):
             self._answered.add(event.question)
-
-    def _checklist(self, signs: list[str]) -> str:
-        """A checklist as a therapist answers it: "een voor een" when a sign is to be doubted
-        (then each sign is asked and answered on its own), else the numbers of the signs
-        present, or "geen"."""
-        if any(sign in self.script.doubt for sign in signs):
-            return "een voor een"
-        present = [str(n) for n, sign in enumerate(signs, 1)
-                   if self.script.answers.get(sign) in YES]
-        return " en ".join(present) or "geen"
 
     def _replies(self, question: str) -> list[str]:
         script = self.script

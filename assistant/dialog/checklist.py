@@ -99,8 +99,6 @@ class Named:
 class NoneOfThem:
     """'geen': no sign is present."""
 
-    note: str = ""
-
 
 @dataclass(frozen=True)
 class Which:
@@ -221,15 +219,23 @@ def checklist_value(checklist: Checklist, present: Sequence[str] = (),
 def checked_value(checklist: Checklist, value: object) -> dict[str, Value]:
     """A checklist's value as given (the screen's ticks, a journal's answer): every sign
     presented, each True, False or "unknown"; ValueError otherwise."""
+    return checked_signs([q.id for q in checklist.signs], value)
+
+
+def checked_signs(signs: Sequence[str], value: object) -> dict[str, Value]:
+    """`value` as the answer to a checklist of `signs` (their ids, in order): exactly those
+    keys, each true, false or "unknown" (a bool, not a number); ValueError otherwise."""
     if not isinstance(value, Mapping):
         raise ValueError("een lijst vraagt per teken ja, nee of weet niet")
-    wanted = {q.id for q in checklist.signs}
-    if set(value) != wanted:
+    if set(value) != set(signs):
         raise ValueError("de lijst noemt andere tekens dan gevraagd")
-    if any(v not in (True, False, UNKNOWN) or (isinstance(v, int) and not isinstance(v, bool))
-           for v in value.values()):
-        raise ValueError("per teken: ja, nee of weet niet")
-    return {q.id: value[q.id] for q in checklist.signs}
+    checked: dict[str, Value] = {}
+    for sign in signs:
+        given = value[sign]
+        if not (isinstance(given, bool) or given == UNKNOWN):
+            raise ValueError("per teken: ja, nee of weet niet")
+        checked[sign] = given
+    return checked
 
 
 def phrases(checklist: Checklist, vocab: Vocabulary) -> list[str]:

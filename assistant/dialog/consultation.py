@@ -351,22 +351,22 @@ class Consultation(MachineOutcome):
 
     def _on_checklist(self, checklist: Checklist, heard: Utterance) -> None:
         """An answer to a checklist: the signs named (always read back), none (read back by
-        voice on the red flags, and whenever more was said or it was heard unsure), "ja"
+        voice on the red flags, and whenever it was heard unsure), "ja"
         without which (asked which), or doubt or "een voor een" (the signs one by one)."""
         reading = lists.read_checklist(heard.text, checklist, self.protocol.vocabulary)
         match reading:
             case Named(ids=ids, note=note):
                 self._confirm_checklist(checklist, heard,
                                         lists.checklist_value(checklist, ids), note)
-            case NoneOfThem(note=note):
+            case NoneOfThem():
                 value = lists.checklist_value(checklist)
                 config = self.config
-                if note or config.confirm_screening or heard.confidence < max(
+                if config.confirm_screening or heard.confidence < max(
                         config.confirm_below, config.confirm_red_flag_no_below) or (
                         config.voice and checklist.finding == "red_flags"):
-                    self._confirm_checklist(checklist, heard, value, note)
+                    self._confirm_checklist(checklist, heard, value, "")
                 else:
-                    self._accept_checklist(checklist, heard.text, value, note)
+                    self._accept_checklist(checklist, heard.text, value)
             case Which():
                 self.turns.retry("which", self.texts.checklist_which)
             case Doubt() | OneByOne():

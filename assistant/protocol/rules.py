@@ -130,11 +130,6 @@ def is_improving(f: Findings) -> bool:
     return bool(f.improving)
 
 
-def is_recurrent(f: Findings) -> bool:
-    """'Recidiverende nekpijn … wordt gezien als nekpijn met een afwijkend beloop'."""
-    return bool(f.recurrent)
-
-
 def abnormal_course(f: Findings) -> bool:
     """The course is known to be abnormal ('afwijkend beloop'), so the psychosocial factors
     choose between profiles B and C."""

@@ -15,7 +15,7 @@ import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, BinaryIO, Literal, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -148,9 +148,12 @@ def read_wav(path: str | os.PathLike[str]) -> tuple[Samples, int]:
     return mono.astype(np.float32), rate
 
 
-def write_wav(path: str | os.PathLike[str], samples: npt.ArrayLike, rate: int) -> None:
-    """Write mono samples (float in [-1, 1], or int16) as a 16-bit PCM WAV file at `rate` Hz."""
-    with wave.open(os.fspath(path), "wb") as wav:
+def write_wav(path: str | os.PathLike[str] | BinaryIO, samples: npt.ArrayLike,
+              rate: int) -> None:
+    """Write mono samples (float in [-1, 1], or int16) as a 16-bit PCM WAV file at `rate` Hz
+    (to a path, or to a binary file open for writing)."""
+    target: str | BinaryIO = os.fspath(path) if isinstance(path, str | os.PathLike) else path
+    with wave.open(target, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(rate)

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import os
 import re
-import tempfile
-import wave
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
 
-from assistant.speech.audio import AudioError, read_wav
+from assistant.files import write_private
+from assistant.speech.audio import AudioError, read_wav, write_wav
 
 ENV_CACHE = "ASSISTANT_SPEECH_CACHE"  # a folder instead of the default; "off": no disk cache
 MAX_BYTES = 200_000_000  # the cache is trimmed (oldest first) beyond this
@@ -122,21 +122,10 @@ class DiskCache:
         if self.broken is not None:
             return
         samples, sample_rate = audio
-        pcm = (np.clip(np.asarray(samples, dtype=np.float32), -1, 1) * 32767).astype("<i2")
-        try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".", suffix=".part", dir=self.folder)
-            try:
-                with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as out:
-                    out.setnchannels(1)
-                    out.setsampwidth(2)
-                    out.setframerate(sample_rate)
-                    out.writeframes(pcm.tobytes())
-                os.replace(temp, self.path(voice, rate, text))
-            except BaseException:
-                with suppress(OSError):
-                    os.unlink(temp)
-                raise
+        wav = io.BytesIO()
+        write_wav(wav, samples, sample_rate)
+        try:  # atomic, 0600, its folders 0700
+            write_private(self.path(voice, rate, text), wav.getvalue())
         except OSError as exc:
             self.broken = f"{self.folder}: {exc.strerror or exc}"
             return
