@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
 
-from assistant.files import write_private
 from assistant.speech.audio import AudioError, read_wav, write_wav
 
 ENV_CACHE = "ASSISTANT_SPEECH_CACHE"  # a folder instead of the default; "off": no disk cache
@@ -122,10 +121,17 @@ class DiskCache:
         if self.broken is not None:
             return
         samples, sample_rate = audio
-        wav = io.BytesIO()
-        write_wav(wav, samples, sample_rate)
-        try:  # atomic, 0600, its folders 0700
-            write_private(self.path(voice, rate, text), wav.getvalue())
+        try:  # atomic, 0600 (mkstemp) in a 0700 folder; the speech layer writes its own files
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".", suffix=".part", dir=self.folder)
+            try:
+                with os.fdopen(handle, "wb") as raw:
+                    write_wav(raw, samples, sample_rate)
+                os.replace(temp, self.path(voice, rate, text))
+            except BaseException:
+                with suppress(OSError):
+                    os.unlink(temp)
+                raise
         except OSError as exc:
             self.broken = f"{self.folder}: {exc.strerror or exc}"
             return
