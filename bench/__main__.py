@@ -12,6 +12,7 @@ from assistant.protocol import load_protocol
 from bench import (
     dialog,
     exercises,
+    home_audio,
     length,
     processes,
     recognition,
@@ -26,7 +27,7 @@ from bench.report import Section, render, table
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 PARTS = ("dialog", "exercises", "startup", "speech", "memory", "understanding", "recognition",
-         "stand_in", "length", "ui")
+         "stand_in", "length", "ui", "home_audio")
 
 
 def _turn_p95(sections: Sequence[Section], key: str, measure: str) -> float | None:
@@ -96,6 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "ui" in only:
         step("the therapist's screen in headless Chromium")
         sections.append(ui.measure(ROOT, 1 if args.quick else ui.ROUNDS))
+    if "home_audio" in only:
+        step("the session to take home: the file, and the live session on the real clock "
+             "(about 10 minutes)")
+        sections.append(home_audio.measure(ROOT, live=not args.quick))
     seconds = time.perf_counter() - started
     print(table(sections))
     missed = [r for s in sections for r in s.rows if r.status == "missed"]

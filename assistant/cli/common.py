@@ -34,6 +34,9 @@ from assistant.speech.setup import SpeechOptions, Unavailable, open_listener, op
 from assistant.speech.text import StreamListener
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from assistant.speech.tts import Playback
     from assistant.speech.voice import VoiceListener
 
 # The parser class of the subcommands (the app uses its own, with Dutch errors).
@@ -129,20 +132,24 @@ def speech_options(args: argparse.Namespace) -> SpeechOptions:
 
 
 def speech_output(args: argparse.Namespace, options: SpeechOptions,
-                  protocol: Protocol | None = None) -> Speaker:
-    """The speaker, or silence with a one-line notice (exit 2 when --voice insists). One line
-    on stderr says which voice speaks and why; the protocol's own sentences (and only those)
-    may be kept in the speech cache on disk."""
+                  protocol: Protocol | None = None, *, playback: Playback | None = None,
+                  on_error: Callable[[str], None] | None = None) -> Speaker:
+    """The speaker, or silence with a one-line notice (exit 2 when --voice insists, or when
+    it plays into `playback`: the recording of --audio). One line on stderr says which voice
+    speaks and why; the protocol's own sentences (and only those) may be kept in the speech
+    cache on disk; `on_error` hears a sentence that could not be said."""
     if args.mute:
         return SilentSpeaker()
     from assistant.speech.speech_cache import fixed_sentences
 
     fixed = fixed_sentences(protocol) if protocol is not None else frozenset()
     try:
-        return open_speaker(options, fixed, notice=sys.stderr)
+        return open_speaker(options, fixed, notice=sys.stderr, playback=playback,
+                            on_error=on_error)
     except Unavailable as exc:
-        if args.voice:
-            raise UsageError(f"--voice: geen spraakuitvoer: {cli_text(exc)}") from None
+        if args.voice or playback is not None:
+            option = "--voice" if playback is None else "--audio"
+            raise UsageError(f"{option}: geen spraakuitvoer: {cli_text(exc)}") from None
         print(f"Geen spraakuitvoer: {cli_text(exc)}.", file=sys.stderr)
         return SilentSpeaker()
 

@@ -9,7 +9,7 @@ from contextlib import ExitStack
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from assistant.cli import streams
 from assistant.cli.common import (
@@ -28,9 +28,9 @@ from assistant.cli.common import (
 )
 from assistant.clock import clock_from_env
 from assistant.dialog.choice_parsing import parse_choice, read_frequency
-from assistant.dialog.events import Emit
+from assistant.dialog.events import Emit, Event, ExerciseStart
 from assistant.dialog.exercise_session import ExerciseSession
-from assistant.files import write_private
+from assistant.files import check_overwritable, write_private
 from assistant.intake.program import Program, patient_program
 from assistant.intake.run import Fanout, SpeechOutput
 from assistant.output.screen import EventLog, Screen
@@ -39,8 +39,12 @@ from assistant.protocol.exercises import Patient, adapted, excluded
 from assistant.protocol.findings import PRECAUTIONS
 from assistant.protocol.model import Protocol
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
+from assistant.speech.interfaces import Speaker
 from assistant.speech.keyboard import KeyboardInput
 from assistant.text import printable
+
+if TYPE_CHECKING:
+    from assistant.speech.tts import Playback
 
 # --precautions in the therapist's words (the first one is offered), and the findings' own keys
 # (findings.PRECAUTIONS: every one has its words here, tests/test_exercises_cli.py checks it).
@@ -181,19 +185,59 @@ def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
                              "--patient")
         raise UsageError("kies de oefeningen met --codes, --profile of --patient "
                          "(of toon ze met --list)")
+    if args.audio is not None and args.mute:
+        raise UsageError("--audio gaat niet samen met --mute: de opname is gesproken")
     program = program_from_args(args, protocol)
+    if args.sheet is None and args.audio is None:
+        return _guide(args, protocol, program)
+    if args.audio is not None:
+        _write_audio(args, protocol, program)
     if args.sheet is not None:
         html = render_sheet(protocol.library, program.codes, day=args.date,
                             warning=program.warning, later=program.later,
-                            patient=program.patient)
-        try:
-            write_private(args.sheet, html)
-        except OSError as exc:
-            raise UsageError(f"--sheet: kan niet schrijven naar {args.sheet}: "
-                             f"{exc.strerror}") from None
+                            patient=program.patient,
+                            audio=None if args.audio is None else args.audio.name)
+        _write(args.sheet, html, "--sheet")
         print(f"Oefenblad geschreven: {args.sheet}")
-        return EXIT_DONE
-    return _guide(args, protocol, program)
+    return EXIT_DONE
+
+
+def _write(path: Path, data: bytes | str, option: str) -> None:
+    """Write a patient file (0600, atomically); UsageError naming `option` when it cannot."""
+    try:
+        write_private(path, data)
+    except OSError as exc:
+        raise UsageError(f"{option}: kan niet schrijven naar {path}: {exc.strerror}") from None
+
+
+def _write_audio(args: argparse.Namespace, protocol: Protocol, program: Program) -> None:
+    """The guided session as an audio file to take home (intake/session_audio.py), in the
+    voice the speech flags choose; a sentence the voice cannot say stops it (the file would
+    miss it): exit 2, nothing written."""
+    from assistant.intake.session_audio import format_of, record_session
+
+    format_of(args.audio)
+    check_overwritable(args.audio)  # before the minute of speech, not after
+    failed: list[str] = []
+
+    def make_speaker(playback: Playback) -> Speaker:
+        return speech_output(args, speech_options(args), protocol, playback=playback,
+                             on_error=failed.append)
+
+    def progress(event: Event) -> None:
+        if isinstance(event, ExerciseStart):
+            print(f"Opname: oefening {event.number} van {event.total} ({event.code}) …",
+                  file=sys.stderr)
+
+    home = record_session(program, protocol, args.audio, make_speaker, [progress])
+    if failed:
+        raise UsageError(f"--audio: de opname is niet gemaakt: {len(failed)} zin(nen) kon de "
+                         "stem niet uitspreken")
+    _write(args.audio, home.data, "--audio")
+    minutes, seconds = divmod(round(home.seconds), 60)
+    print(f"Opname geschreven: {args.audio} ({minutes} min {seconds} s, "
+          f"{len(home.outcome.completed)} oefening"
+          f"{'' if len(home.outcome.completed) == 1 else 'en'})")
 
 
 def _list(args: argparse.Namespace, protocol: Protocol) -> int:
@@ -287,6 +331,10 @@ def add_exercises_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
     parser.add_argument("--json", action="store_true", help="met --list: als JSON")
     parser.add_argument("--sheet", type=Path, metavar="BESTAND.html",
                         help="schrijf het oefenblad voor thuis (om te printen)")
+    parser.add_argument("--audio", type=Path, metavar="BESTAND.mp3",
+                        help="schrijf de begeleide sessie als geluidsbestand voor thuis "
+                             "(.mp3, .ogg/.opus of .wav), in de gekozen stem; met --sheet "
+                             "noemt het oefenblad het bestand")
     parser.add_argument("--date", type=parse_date, default=date.today(), metavar="JJJJ-MM-DD",
                         help="datum op het oefenblad (standaard: vandaag)")
     mode = parser.add_mutually_exclusive_group()

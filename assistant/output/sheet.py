@@ -111,12 +111,13 @@ def _exercise(ex: Exercise, texts: SessionTexts, patient: Patient,
 
 def render_sheet(library: Library, codes: Sequence[str], *, day: date,
                  warning: str | None = None, later: Sequence[str] = (),
-                 patient: Patient | None = None) -> str:
+                 patient: Patient | None = None, audio: str | None = None) -> str:
     """The sheet for `codes` (in that order); `warning` is profile D's caution; the codes in
     `later` are marked as chosen for when the other treatment helps too little; `patient`
     gives the exercise arm of the one-arm exercises (None: not known, the patient circles
     it), the frequencies, and the cautions of the profile and precautions (printed at the
-    top, or with the exercises they concern)."""
+    top, or with the exercises they concern); `audio` names the session's audio file that
+    belongs to the sheet (`exercises --audio`)."""
     texts, patient = library.session, patient or Patient()
     cautions = library.cautions_for(patient)
     notes = "".join(f"<p>{escape(line)}</p>" for line in
@@ -132,6 +133,8 @@ def render_sheet(library: Library, codes: Sequence[str], *, day: date,
     body = "".join(_exercise(adapted(library.exercise(c), cautions), texts, patient, cautions,
                              later=c in later) for c in codes if c not in left_out)
     closing = "".join(f"<p>{escape(line)}</p>" for line in texts.closing[1:])
+    recording = ("" if audio is None else
+                 f'<p class="audio">{escape(texts.recording_sheet.format(file=audio))}</p>')
     done = len(codes) - len(left_out)
     count = f"{done} oefening" + ("" if done == 1 else "en")
     return f"""<!DOCTYPE html>
@@ -144,7 +147,7 @@ def render_sheet(library: Library, codes: Sequence[str], *, day: date,
 <body>
 <h1>{escape(texts.sheet_title)}</h1>
 <p class="meta">Datum: {day.strftime("%d-%m-%Y")} · {count}</p>
-<div class="note"><p>{escape(texts.sheet_intro)}</p></div>
+<div class="note"><p>{escape(texts.sheet_intro)}</p>{recording}</div>
 <div class="note">{notes}</div>
 {warnings}
 {body}

@@ -40,13 +40,14 @@ PLACEHOLDERS = {
     "question": {"example"},
     "ambiguous": {"codes"}, "rep": {"number"}, "hold_left": {"number"},
     "frequency": {"frequency"}, "item_frequency": {"code", "name", "frequency"},
-    "rest": {"seconds"},
+    "rest": {"seconds"}, "recording_sheet": {"file"},
 }
 SETUP_SECONDS = (10, 120)
 MIN_CUE_SECONDS = 4  # s a repetition's cue ('Fase twee.') leaves for its part
 PROFILES = frozenset("ABCD")
 FREQUENCY = re.compile(r"[a-zà-ÿ][a-zà-ÿ ,']*[a-zà-ÿ]")  # Dutch words, no digits, no full stop
-LIST_TEXTS = {"intro", "safety", "closing", "pain_rule", "frequencies"}
+LIST_TEXTS = {"intro", "safety", "closing", "pain_rule", "frequencies", "recording_intro"}
+RECORDING_TEXTS = ("recording_intro", "recording_setup")  # said in the audio file to take home
 SPOKEN_TEXTS = {"arm_left", "arm_right", "arm_both", "arm_unknown"}  # checked as sentences
 
 
@@ -247,6 +248,11 @@ def _session(t: Table) -> SessionTexts:
     commands.check_keys(set(SESSION_COMMANDS))
     values["commands"] = tuple(
         (c, tuple(normalise(p) for p in commands.texts(c))) for c in SESSION_COMMANDS)
+    for name in RECORDING_TEXTS:  # nobody hears a command said to a recording
+        said = values[name] if isinstance(values[name], tuple) else (values[name],)
+        if any(re.search(r"\bzeg\b", line, re.IGNORECASE) for line in said):
+            raise ProtocolError(f"{t.where}.{name}: a recording cannot hear; say what to do "
+                                "with the phone instead of what to say")
     return SessionTexts(**values)
 
 

@@ -244,9 +244,17 @@ class SessionTexts:
     arm_both: str
     arm_unknown: str
     arm_fill_in: str  # printed only, under arm_unknown: a line to circle the arm on
+    recording_intro: tuple[str, ...]  # the audio file to take home: said instead of `intro`
+    recording_setup: str  # … and instead of `setup` (nobody hears 'pauze' at home)
+    recording_sheet: str  # {file}: the sheet names the audio file that belongs to it
     sheet_title: str  # the printed home-exercise sheet
     sheet_intro: str
     commands: tuple[tuple[str, tuple[str, ...]], ...]  # command → normalised phrases
+
+    def for_recording(self) -> SessionTexts:
+        """These texts as the audio file to take home says them: its own introduction and
+        set-up line, which speak of the phone's pause button instead of spoken commands."""
+        return replace(self, intro=self.recording_intro, setup=self.recording_setup)
 
     def arm(self, arm_side: ArmSide | None) -> str:
         """The sentence that names the exercise arm."""

@@ -5,7 +5,7 @@ Each step either works or raises Unavailable with a one-line Dutch reason that s
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -14,7 +14,7 @@ from assistant.errors import Advice, Hint, ModelError, VoiceUnavailable, os_reas
 from assistant.invocation import command
 
 if TYPE_CHECKING:
-    from assistant.speech.tts import AudioSpeaker, Synthesizer
+    from assistant.speech.tts import AudioSpeaker, Playback, Synthesizer
     from assistant.speech.voice import VoiceListener
 
 MAX_LISTED_WORDS = 8
@@ -43,24 +43,28 @@ def device_spec(value: str | None) -> str | int | None:
 
 
 def open_speaker(options: SpeechOptions, fixed: Collection[str] = (),
-                 notice: TextIO | None = None) -> AudioSpeaker:
-    """Speech output on the output device (an AudioSpeaker): Piper when a voice is found
-    (speech/piper_voice.py), else pyttsx3 (espeak-ng). One line on `notice` says which voice
-    and why. `fixed`: the sentences the disk cache may keep (speech_cache.fixed_sentences)."""
+                 notice: TextIO | None = None, playback: Playback | None = None,
+                 on_error: Callable[[str], None] | None = None) -> AudioSpeaker:
+    """Speech output on the output device (an AudioSpeaker), or into `playback` (a recording)
+    when given: Piper when a voice is found (speech/piper_voice.py), else pyttsx3 (espeak-ng).
+    One line on `notice` says which voice and why. `fixed`: the sentences the disk cache may
+    keep (speech_cache.fixed_sentences); `on_error` hears the one line about a sentence that
+    could not be said (default: stderr)."""
     from assistant.speech.audio import AudioError, Player, find_device
     from assistant.speech.speech_cache import DiskCache, cache_dir
     from assistant.speech.tts import AudioSpeaker, TtsError
 
     try:
-        find_device(device_spec(options.output_device), "output")
+        if playback is None:
+            find_device(device_spec(options.output_device), "output")
         synthesizer, line = choose_synthesizer(options)
-        player = Player(device_spec(options.output_device))
+        player = playback or Player(device_spec(options.output_device))
     except (AudioError, TtsError) as exc:
         raise Unavailable(exc) from None
     if notice is not None:
         print(line, file=notice)
     folder = None if options.cache_dir is None else cache_dir(options.cache_dir)
-    return AudioSpeaker(synthesizer, player, fixed=fixed,
+    return AudioSpeaker(synthesizer, player, fixed=fixed, on_error=on_error,
                         disk=None if folder is None else DiskCache(folder))
 
 

@@ -20,10 +20,22 @@ from typing import Any, Protocol
 import numpy as np
 
 from assistant.errors import TtsError as TtsError
-from assistant.speech.audio import AudioError, Player, read_wav
+from assistant.speech.audio import AudioError, read_wav
 from assistant.speech.speech_cache import DiskCache, split_sentences, stream_pieces
 
 LANGUAGE = "nl"
+
+
+class Playback(Protocol):
+    """Where synthesised audio goes: the loudspeaker (audio.Player) or a recording."""
+
+    def play(self, samples: np.ndarray, rate: int) -> bool:
+        """Play mono `samples` at `rate` Hz to the end; False when stop() cut it off."""
+        ...
+
+    def stop(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class Synthesizer(Protocol):
@@ -97,7 +109,7 @@ class AudioSpeaker:
     text is never synthesised. `disk`: the cache on disk; `fixed`: the sentences it may keep
     (speech_cache.fixed_sentences: the protocol's own words, never what a patient said)."""
 
-    def __init__(self, synthesizer: Synthesizer, player: Player, cache_size: int = 64,
+    def __init__(self, synthesizer: Synthesizer, player: Playback, cache_size: int = 64,
                  on_error: Callable[[str], None] | None = None, *,
                  disk: DiskCache | None = None, fixed: Collection[str] = ()) -> None:
         self.synthesizer = synthesizer

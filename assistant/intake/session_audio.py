@@ -1,0 +1,159 @@
+"""The guided session as one audio file to take home (issue 26).
+
+The live session's own machine (dialog/exercise_session.py) runs on a virtual clock, with no
+commands to hear; what it says goes through the same speaker as a live session (the chosen
+voice, the disk cache, sentence by sentence) but is played into a `Track` instead of onto a
+loudspeaker, and every wait (a step, a hold, a rest) is written as silence. So the file says
+and counts exactly what the live session says and counts, and lasts what it lasts. Its texts
+are the live ones with the recording's own introduction and set-up line (nobody hears 'pauze'
+at home: SessionTexts.for_recording).
+
+Encoded by libsndfile (the `soundfile` package): Opus in an OGG container (.ogg, .opus), MP3
+(.mp3) or 16-bit WAV (.wav), mono.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from assistant.dialog.events import Emit
+from assistant.dialog.exercise_session import ExerciseSession, SessionOutcome
+from assistant.errors import UsageError
+from assistant.intake.program import Program
+from assistant.intake.run import Fanout, SpeechOutput
+from assistant.protocol.model import Protocol
+from assistant.speech.audio import resample, write_wav
+from assistant.speech.interfaces import Speaker, Utterance
+from assistant.speech.tts import Playback
+
+# suffix → (libsndfile format, subtype, sample rate in Hz or None for the voice's own)
+FORMATS: Final = {
+    ".ogg": ("OGG", "OPUS", 48000),  # Opus decodes at 48 kHz on every player
+    ".opus": ("OGG", "OPUS", 48000),
+    ".mp3": ("MP3", "MPEG_LAYER_III", None),
+    ".wav": ("WAV", "PCM_16", None),
+}
+FORMAT_NAMES: Final = ".mp3, .ogg, .opus of .wav"
+
+
+def format_of(path: Path) -> tuple[str, str, int | None]:
+    """The format for `path`'s suffix; UsageError (option --audio) for any other suffix."""
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise UsageError(f"'{path.name}': kies een geluidsbestand op {FORMAT_NAMES}",
+                         option="audio") from None
+
+
+class Track:
+    """Mono audio laid out on a virtual clock: what is played is placed where the clock
+    stands and moves it on by its length; `advance` (a wait) leaves silence. It is the
+    session's Clock and the speaker's Playback at once."""
+
+    fast = True
+
+    def __init__(self) -> None:
+        self.time = 0.0  # s from the start
+        self.rate: int | None = None  # Hz of the first audio played (the voice's)
+        self.parts: list[tuple[float, npt.NDArray[np.float32]]] = []  # (start s, samples)
+
+    # --- Clock ---
+    def now(self) -> float:
+        return self.time
+
+    def advance(self, seconds: float) -> None:
+        self.time += max(0.0, seconds)
+
+    # --- Playback ---
+    def play(self, samples: npt.ArrayLike, rate: int) -> bool:
+        self.rate = self.rate or rate
+        data = resample(samples, rate, self.rate)
+        self.parts.append((self.time, data))
+        self.time += len(data) / self.rate
+        return True
+
+    def stop(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def samples(self, rate: int | None = None) -> tuple[npt.NDArray[np.float32], int]:
+        """The whole track at `rate` Hz (None: the voice's own), silence where nothing was
+        said; its length is the clock's time to the sample."""
+        own = self.rate or 22050
+        out_rate = rate or own
+        out = np.zeros(round(self.time * out_rate), dtype=np.float32)
+        for start, data in self.parts:
+            piece = resample(data, own, out_rate)
+            at = min(round(start * out_rate), len(out))
+            piece = piece[:len(out) - at]
+            out[at:at + len(piece)] = piece
+        return out, out_rate
+
+
+class NoCommands:
+    """A session source that never hears anything: a recording goes on by itself."""
+
+    ended = True
+
+    def wait(self, grammar: Sequence[str], timeout: float | None) -> Utterance | None:
+        return None
+
+
+@dataclass(frozen=True)
+class HomeAudio:
+    """An encoded session: the file's bytes, how long it lasts (s) and what was done."""
+
+    data: bytes
+    seconds: float
+    outcome: SessionOutcome
+
+
+def record_session(program: Program, protocol: Protocol, path: Path,
+                   make_speaker: Callable[[Playback], Speaker],
+                   sinks: Sequence[Emit] = ()) -> HomeAudio:
+    """The guided session of `program` as the audio file `path` will hold (its suffix gives
+    the format, format_of). `make_speaker` opens the speaker that plays into the given
+    Playback (setup.open_speaker with a playback); `sinks` see the session's events too.
+    UsageError for an unknown suffix; the speaker's own errors pass through."""
+    rate = format_of(path)[2]
+    track = Track()
+    speaker = make_speaker(track)
+    try:
+        library = protocol.library
+        session = ExerciseSession(
+            [library.exercise(c) for c in program.codes], library.session.for_recording(),
+            protocol.vocabulary, Fanout([*sinks, SpeechOutput(speaker)]), NoCommands(), track,
+            program.session_config(library))
+        outcome = session.run()
+    finally:
+        speaker.close()
+    samples, out_rate = track.samples(rate)
+    return HomeAudio(encode(samples, out_rate, path), len(samples) / out_rate, outcome)
+
+
+def encode(samples: npt.NDArray[np.float32], rate: int, path: Path) -> bytes:
+    """`samples` (mono, `rate` Hz) encoded as `path`'s suffix says (format_of). Without
+    libsndfile (the `soundfile` package does not load) a .wav is still written, by the
+    standard library; any other format is a UsageError saying to choose .wav."""
+    kind, subtype, _ = format_of(path)
+    clipped = np.clip(samples, -1.0, 1.0)
+    buffer = io.BytesIO()
+    try:
+        import soundfile  # ~40 ms (libsndfile): only when a file is written
+    except (ImportError, OSError) as exc:  # OSError: the package without its library
+        if kind != "WAV":
+            raise UsageError(f"een {path.suffix}-bestand maken lukt niet: libsndfile laadt "
+                             f"niet ({exc}); kies .wav", option="audio") from None
+        write_wav(buffer, clipped, rate)
+    else:
+        soundfile.write(buffer, clipped, rate, format=kind, subtype=subtype)
+    return buffer.getvalue()

