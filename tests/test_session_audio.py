@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import stat
 import sys
+import time
 import tomllib
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,7 @@ import soundfile
 from assistant.clock import FastClock
 from assistant.dialog.events import Event, Say
 from assistant.dialog.exercise_session import ExerciseSession
+from assistant.dialog.session_hearing import SessionHearing
 from assistant.errors import ProtocolError, UsageError
 from assistant.intake.program import Program
 from assistant.intake.session_audio import NoCommands, Track, encode, record_session
@@ -192,3 +195,68 @@ def test_bad_audio_requests_are_one_dutch_line_and_write_nothing(tmp_path: Path,
     assert says in done.stderr
     assert "Traceback" not in done.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("sessie") and p.is_file()]
+
+
+class SteppedClock:
+    """A real-time clock stand-in (not fast): time moves only when the command source waits,
+    by the whole timeout, as a quiet room does."""
+
+    fast = False
+
+    def __init__(self) -> None:
+        self.time = 0.0
+
+    def now(self) -> float:
+        return self.time
+
+    def advance(self, seconds: float) -> None:
+        return None
+
+
+class Quiet:
+    def __init__(self, clock: SteppedClock) -> None:
+        self.clock = clock
+
+    ended = False
+
+    def wait(self, grammar: Sequence[str], timeout: float | None) -> None:
+        self.clock.time += timeout or 0.0
+
+
+def test_a_live_session_makes_up_for_speech_that_ran_late_in_its_next_waits() -> None:
+    clock, owed = SteppedClock(), [0.3, 1.5, 0.0, 0.0]
+    hearing = SessionHearing(P.library.session, P.vocabulary, lambda event: None,
+                             Quiet(clock), clock, lambda: "steps", late=lambda: owed.pop(0))
+    for expected in (0.7, 0.0, 0.5, 1.0):  # 0.3 late; 1.5 late: this wait and half the next
+        before = clock.now()
+        hearing.wait(1.0)
+        assert clock.now() - before == pytest.approx(expected)
+
+
+def test_a_fast_clock_ignores_lateness_measured_in_real_time() -> None:
+    clock = FastClock()
+    hearing = SessionHearing(P.library.session, P.vocabulary, lambda event: None,
+                             NoCommands(), clock, lambda: "steps", late=lambda: 5.0)
+    hearing.wait(1.0)
+    assert clock.now() == pytest.approx(1.0)
+
+
+def test_the_speaker_counts_what_speaking_took_beyond_the_sound() -> None:
+    class SlowDevice:
+        def play(self, samples: np.ndarray, rate: int) -> bool:
+            time.sleep(0.2)  # the sound is 0.1 s long: 0.1 s late
+            return True
+
+        def stop(self) -> None: ...
+
+        def close(self) -> None: ...
+
+    class Short:
+        def synthesize(self, text: str) -> tuple[np.ndarray, int]:
+            return np.zeros(1600, dtype=np.float32), 16000
+
+    speaker = AudioSpeaker(Short(), SlowDevice())
+    speaker.say("Herhaling één.")
+    late = speaker.take_late()
+    assert 0.09 <= late < 0.5
+    assert speaker.take_late() == 0.0  # taken once

@@ -229,10 +229,15 @@ def _write_audio(args: argparse.Namespace, protocol: Protocol, program: Program)
             print(f"Opname: oefening {event.number} van {event.total} ({event.code}) …",
                   file=sys.stderr)
 
-    home = record_session(program, protocol, args.audio, make_speaker, [progress])
+    with ExitStack() as stack:
+        sinks: list[Emit] = [progress]
+        if args.events is not None:  # what the recording says, as a live session's events
+            sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
+                                     f"--events {args.events}"))
+        home = record_session(program, protocol, args.audio, make_speaker, sinks)
     if failed:
-        raise UsageError(f"--audio: de opname is niet gemaakt: {len(failed)} zin(nen) kon de "
-                         "stem niet uitspreken")
+        what = "één zin kon" if len(failed) == 1 else f"{len(failed)} zinnen konden"
+        raise UsageError(f"--audio: de opname is niet gemaakt: {what} de stem niet uitspreken")
     _write(args.audio, home.data, "--audio")
     minutes, seconds = divmod(round(home.seconds), 60)
     print(f"Opname geschreven: {args.audio} ({minutes} min {seconds} s, "
@@ -293,7 +298,8 @@ def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> in
         session = ExerciseSession(
             [library.exercise(c) for c in program.codes], library.session, protocol.vocabulary,
             Fanout(sinks), commands, clock_from_env(),
-            replace(program.session_config(library), stop_when_input_ends=typed_at_terminal))
+            replace(program.session_config(library), stop_when_input_ends=typed_at_terminal),
+            late=getattr(speaker, "take_late", None))  # an AudioSpeaker keeps time
         outcome = session.run()
     return EXIT_UNFINISHED if outcome.stopped else EXIT_DONE
 

@@ -99,7 +99,9 @@ class SessionOutcome:
 
 
 class ExerciseSession:
-    """One guided session through `exercises`, talking through `emit` and hearing `commands`."""
+    """One guided session through `exercises`, talking through `emit` and hearing `commands`;
+    `late` (AudioSpeaker.take_late) lets it keep time when speaking takes longer than its
+    sound."""
 
     # the machine's triggers (TRANSITIONS), bound by `transitions`
     advance: Callable[[], bool]
@@ -111,7 +113,8 @@ class ExerciseSession:
 
     def __init__(self, exercises: Sequence[Exercise], texts: SessionTexts, vocab: Vocabulary,
                  emit: Emit, commands: CommandSource, clock: Clock,
-                 config: SessionConfig | None = None) -> None:
+                 config: SessionConfig | None = None,
+                 late: Callable[[], float] | None = None) -> None:
         self.config = config or SessionConfig()
         cautions = self.config.cautions
         # what a caution leaves out is not done: said why at the start, counted as skipped
@@ -122,7 +125,7 @@ class ExerciseSession:
         self.emit = emit
         self.clock = clock
         self.hearing = SessionHearing(texts, vocab, emit, commands, clock, lambda: self.state,
-                                      self.config.stop_when_input_ends)
+                                      self.config.stop_when_input_ends, late)
         self.index = 0
         self.position = Position()
         self.outcome = SessionOutcome(skipped=[e.code for e, _ in self.left_out])

@@ -57,7 +57,11 @@ class SessionHearing:
     clock: Clock
     where: Callable[[], str]
     stop_when_input_ends: bool = False
+    # s the speech ran beyond its sound since last asked (AudioSpeaker.take_late): made up
+    # for in the next waits on a real clock, so the session keeps its recording's time
+    late: Callable[[], float] | None = None
     tempo: float = 1.0  # waits are multiplied by this ('langzamer', 'sneller')
+    owed: float = 0.0  # s of lateness not yet made up
     phrases: dict[str, str] = field(init=False)
     grammar: list[str] = field(init=False)
 
@@ -67,8 +71,14 @@ class SessionHearing:
 
     def wait(self, seconds: float, *, paced: bool = True) -> None:
         """Let `seconds` pass (scaled by the tempo when `paced`), hearing commands meanwhile;
-        Interrupt on a command that changes what the session does."""
-        self.wait_until(self.clock.now() + seconds * (self.tempo if paced else 1.0))
+        Interrupt on a command that changes what the session does. On a real clock the
+        speech's lateness (`late`) is taken off this wait, and what does not fit off the next."""
+        length = seconds * (self.tempo if paced else 1.0)
+        if self.late is not None and not self.clock.fast:
+            self.owed += self.late()
+            made_up = min(self.owed, length)
+            self.owed, length = self.owed - made_up, length - made_up
+        self.wait_until(self.clock.now() + length)
 
     def wait_until(self, deadline: float) -> None:
         """Hear commands until the clock reaches `deadline` (s); Interrupt as `wait`."""

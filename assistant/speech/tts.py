@@ -10,6 +10,7 @@ import io
 import sys
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -121,6 +122,8 @@ class AudioSpeaker:
         self._cache: OrderedDict[str, tuple[np.ndarray, int]] = OrderedDict()
         self._cache_size = cache_size
         self._cut = threading.Event()
+        self._late = 0.0  # s said beyond the sound's length, not yet taken (take_late)
+        self._sounded = 0.0  # s of sound played by the current say()
         self._lock = threading.Lock()  # the memory cache, from the look-ahead thread too
 
     @property
@@ -164,10 +167,22 @@ class AudioSpeaker:
                 self._cache.popitem(last=False)
         return audio
 
+    def take_late(self) -> float:
+        """Seconds the speech has taken beyond the length of its sound since the last call
+        (synthesis, the device starting, its tail): what a timed session makes up for in its
+        next wait, so it keeps the time a recording of it keeps (intake/session_audio.py)."""
+        late, self._late = self._late, 0.0
+        return late
+
     def say(self, text: str) -> None:
         """Speak; a failure is one line on stderr, never the end of the consultation."""
         if self.failed is not None or not text.strip():
             return
+        started, self._sounded = time.monotonic(), 0.0
+        self._say(text)
+        self._late += max(0.0, time.monotonic() - started - self._sounded)
+
+    def _say(self, text: str) -> None:
         self._cut.clear()
         pieces = self.pieces(text)
         if len(pieces) == 1:
@@ -204,6 +219,7 @@ class AudioSpeaker:
             return True  # not said; the next piece is
         if self._cut.is_set():
             return False
+        self._sounded += len(audio[0]) / audio[1]
         try:
             return self.player.play(*audio) is not False
         except AudioError as exc:
