@@ -11,7 +11,7 @@ import sys
 import time
 import tomllib
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,7 @@ from assistant.clock import FastClock
 from assistant.dialog.events import Event, Say
 from assistant.dialog.exercise_session import ExerciseSession
 from assistant.dialog.session_hearing import SessionHearing
-from assistant.errors import ProtocolError, UsageError
+from assistant.errors import ProtocolError, TtsError, UsageError
 from assistant.intake.program import Program
 from assistant.intake.session_audio import NoCommands, Track, encode, record_session
 from assistant.protocol import load_protocol
@@ -98,8 +98,8 @@ def test_a_recording_text_that_asks_for_a_spoken_command_is_refused_when_loaded(
 def test_the_file_lasts_what_the_live_session_lasts(tmp_path: Path, suffix: str) -> None:
     said: list[str] = []
 
-    def make_speaker(playback: Playback) -> AudioSpeaker:
-        return AudioSpeaker(Tones(), playback)
+    def make_speaker(playback: Playback, on_error: Callable[[str], None]) -> AudioSpeaker:
+        return AudioSpeaker(Tones(), playback, on_error=on_error)
 
     def count(event: Event) -> None:
         if isinstance(event, Say):
@@ -260,3 +260,17 @@ def test_the_speaker_counts_what_speaking_took_beyond_the_sound() -> None:
     late = speaker.take_late()
     assert 0.09 <= late < 0.5
     assert speaker.take_late() == 0.0  # taken once
+
+
+def test_a_sentence_the_voice_cannot_say_refuses_the_file(tmp_path: Path) -> None:
+    class FailsOnce(Tones):
+        def synthesize(self, text: str) -> tuple[np.ndarray, int]:
+            if text == P.library.session.recording_intro[1]:
+                raise TtsError("kapot")
+            return super().synthesize(text)
+
+    def make_speaker(playback: Playback, on_error: Callable[[str], None]) -> AudioSpeaker:
+        return AudioSpeaker(FailsOnce(), playback, on_error=on_error)
+
+    with pytest.raises(UsageError, match="één zin kon de stem niet uitspreken"):
+        record_session(Program(("F14",)), P, tmp_path / "s.mp3", make_speaker)

@@ -401,6 +401,31 @@ def test_an_intake_by_keyboard_alone_puts_the_focus_on_each_question(
     assert rings == [], rings[:5]
 
 
+def test_the_voice_and_the_recording_to_take_home_pass_axe_and_fit(
+        driver: Any, screen: Screen, tmp_path: Any) -> None:
+    """The start page's voice, said after a change; the patient page with its session and the
+    recording to take home, and the recording refused (issue 26)."""
+    from selenium.webdriver.common.by import By
+
+    from tests.test_ui_home_audio import CHOSEN, _store
+
+    _store(tmp_path / "records.sqlite3", "P-0210", CHOSEN)  # the screen's records
+    driver.get(screen.url)
+    driver.find_element(By.ID, "set-voice").click()
+    until(lambda: driver.find_element(By.ID, "voice-line").text.endswith(
+        "gekozen op het scherm.") or driver.find_element(By.ID, "voice-error").text,
+        "the voice said (or why it cannot speak)")
+    axe(driver, "voice chosen")
+    driver.find_element(By.LINK_TEXT, "P-0210").click()
+    until(lambda: "/patient/" in driver.current_url, "the patient page")
+    axe(driver, "patient page with a recording")
+    fits_a_phone(driver, "patient page with a recording")
+    with screen.engine.aside("een opname voor thuis gemaakt"):
+        driver.find_element(By.ID, "make-home-audio").click()
+        until(lambda: driver.find_element(By.ID, "home-audio-error").text, "the refusal")
+    axe(driver, "recording refused")
+
+
 def test_the_focus_ring_is_seen_on_every_background() -> None:
     """The ring's colour against the page, the cards, a read-back and the notes; white in the
     bar (the style sheet's own figures, so a change of colour is caught without a browser)."""

@@ -138,17 +138,25 @@ def speech_output(args: argparse.Namespace, options: SpeechOptions,
     it plays into `playback`: the recording of --audio). One line on stderr says which voice
     speaks and why; the protocol's own sentences (and only those) may be kept in the speech
     cache on disk; `on_error` hears a sentence that could not be said."""
-    if args.mute:
-        return SilentSpeaker()
     from assistant.speech.speech_cache import fixed_sentences
 
     fixed = fixed_sentences(protocol) if protocol is not None else frozenset()
+    return speaker_or_silence(args, lambda: open_speaker(
+        options, fixed, notice=sys.stderr, playback=playback, on_error=on_error),
+        insist="--audio" if playback is not None else None)
+
+
+def speaker_or_silence(args: argparse.Namespace, open_: Callable[[], Speaker],
+                       insist: str | None = None) -> Speaker:
+    """What `open_` opens, silence with --mute, or silence with a one-line notice when there
+    is no speech output (UsageError when --voice, or the option `insist`, needs it)."""
+    if args.mute:
+        return SilentSpeaker()
     try:
-        return open_speaker(options, fixed, notice=sys.stderr, playback=playback,
-                            on_error=on_error)
+        return open_()
     except Unavailable as exc:
-        if args.voice or playback is not None:
-            option = "--voice" if playback is None else "--audio"
+        option = insist or ("--voice" if args.voice else None)
+        if option is not None:
             raise UsageError(f"{option}: geen spraakuitvoer: {cli_text(exc)}") from None
         print(f"Geen spraakuitvoer: {cli_text(exc)}.", file=sys.stderr)
         return SilentSpeaker()

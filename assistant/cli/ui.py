@@ -2,7 +2,8 @@
 therapist's screen"). The first line on stdout is its URL with the access token, on the screen's
 own random name under localhost (security.py); the default browser opens it unless --no-browser.
 Ctrl-C, SIGTERM and SIGHUP stop it; an intake in progress keeps its journal. The soft limit of
-open files is raised first (server.raise_fd_limit), with one line when it cannot be.
+open files is raised first (server.raise_fd_limit), with one line when it cannot be. The speech
+flags choose the voice it starts with; the page may choose another (ui/voices.py).
 """
 
 from __future__ import annotations
@@ -18,17 +19,23 @@ import webbrowser
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.cli.common import (
     EXIT_DONE,
     ParserT,
     add_speech_flags,
+    speaker_or_silence,
     speech_options,
-    speech_output,
     voice_listener,
     whole_number,
 )
 from assistant.protocol.model import Protocol
+from assistant.speech.interfaces import SilentSpeaker, Speaker
+
+if TYPE_CHECKING:
+    from assistant.ui.server import Screen
+    from assistant.ui.voices import ScreenVoices
 
 
 def parse_port(text: str) -> int:
@@ -95,18 +102,33 @@ def add_ui_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
     ui.set_defaults(handler=cmd_ui)
 
 
+def screen_speaker(args: argparse.Namespace, voices: ScreenVoices) -> Speaker:
+    """The screen's speaker, opened as every command opens one (common.speaker_or_silence)
+    but through the screen's voices, so the page shows the voice and can choose another. One
+    line says which voice."""
+    speaker = speaker_or_silence(args, voices.open_live)
+    if voices.line is not None and not isinstance(speaker, SilentSpeaker):
+        print(voices.line, file=sys.stderr)
+    return speaker
+
+
 def cmd_ui(args: argparse.Namespace, protocol: Protocol) -> int:
     """Bind, print the URL, open the browser and serve until Ctrl-C."""
+    from assistant.speech.speech_cache import fixed_sentences
     from assistant.ui.server import build, raise_fd_limit, serve
+    from assistant.ui.voices import ScreenVoices
 
     options = speech_options(args)
     voice = None if args.text else voice_listener(args, options, protocol)
-    speaker = speech_output(args, options, protocol)
+    voices = ScreenVoices(options, fixed_sentences(protocol))
+    speaker = screen_speaker(args, voices)
     stack = ExitStack()
+    screen: Screen | None = None
     try:
         stack.enter_context(_stopping_as_ctrl_c())
         limited = raise_fd_limit()
-        screen = build(protocol, port=args.port, db=args.db, speaker=speaker, voice=voice)
+        screen = build(protocol, port=args.port, db=args.db, speaker=speaker, voice=voice,
+                       voices=voices)
         print(screen.url, flush=True)
         if limited is not None:
             print(limited, file=sys.stderr, flush=True)
@@ -123,7 +145,8 @@ def cmd_ui(args: argparse.Namespace, protocol: Protocol) -> int:
         serve(screen)
     finally:
         stack.close()
-        speaker.close()
+        # the page may have chosen another voice: the engine's speaker is the one open now
+        (speaker if screen is None else screen.engine.speaker).close()
         if voice is not None:
             voice.close()
     print("Het scherm is gestopt.", file=sys.stderr)

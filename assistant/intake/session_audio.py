@@ -118,15 +118,18 @@ class HomeAudio:
 
 
 def record_session(program: Program, protocol: Protocol, path: Path,
-                   make_speaker: Callable[[Playback], Speaker],
+                   make_speaker: Callable[[Playback, Callable[[str], None]], Speaker],
                    sinks: Sequence[Emit] = ()) -> HomeAudio:
     """The guided session of `program` as the audio file `path` will hold (its suffix gives
-    the format, format_of). `make_speaker` opens the speaker that plays into the given
-    Playback (setup.open_speaker with a playback); `sinks` see the session's events too.
-    UsageError for an unknown suffix; the speaker's own errors pass through."""
+    the format, format_of). `make_speaker(playback, on_error)` opens the speaker that plays
+    into `playback` and tells `on_error` of a sentence it could not say (setup.open_speaker);
+    `sinks` see the session's events too. UsageError (option --audio) for an unknown suffix
+    or when a sentence could not be said (the file would miss it); the speaker's own errors
+    pass through."""
     rate = format_of(path)[2]
     track = Track()
-    speaker = make_speaker(track)
+    failed: list[str] = []
+    speaker = make_speaker(track, failed.append)
     try:
         library = protocol.library
         session = ExerciseSession(
@@ -136,6 +139,10 @@ def record_session(program: Program, protocol: Protocol, path: Path,
         outcome = session.run()
     finally:
         speaker.close()
+    if failed:
+        what = "één zin kon" if len(failed) == 1 else f"{len(failed)} zinnen konden"
+        raise UsageError(f"de opname is niet gemaakt: {what} de stem niet uitspreken",
+                         option="audio")
     samples, out_rate = track.samples(rate)
     return HomeAudio(encode(samples, out_rate, path), len(samples) / out_rate, outcome)
 

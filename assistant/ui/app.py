@@ -5,10 +5,12 @@ Pages (GET): `/` start (new intake, resume, patients), `/intake` the live intake
 follow-up form, `/chart/<handle>.png`. Live updates: `/events` (server-sent events, the current
 activity replayed first) and `/api/events?after=N` (the same messages as JSON). Actions (POST,
 JSON body, CSRF header): `/api/intake`, `/api/say`, `/api/change`, `/api/session`,
-`/api/followup`. During a session `/api/say` names the `exercise` (its number) a command acts
-on: refused (409) once another is under way, and 'volgende' is taken once per exercise. An
-action that cannot be done answers 400 or 409 with `{"error": line}` (the line without
-command-line flags: hints.screen_text); a body over 10 kB answers 413.
+`/api/followup`, `/api/voice` (the screen's voice, voices.py) and `/api/home-audio` (the
+patient's guided session as an audio file to take home, answered as a download). During a
+session `/api/say` names the `exercise` (its number) a command acts on: refused (409) once
+another is under way, and 'volgende' is taken once per exercise. An action that cannot be
+done answers 400 or 409 with `{"error": line}` (the line without command-line flags:
+hints.screen_text); a body over 10 kB answers 413.
 
 An answer (`/api/say` during an intake) and a change (`/api/change`) name the `prompt` they
 answer: the seq of the last "prompt" message, which the dialog opens each time it listens; one
@@ -17,6 +19,10 @@ answer per prompt, and one for the prompt open now, else 409 and nothing reaches
 once (409); as on the command line, a second measurement on a day that has one needs
 `"again": true`, and `neuro_worse` is refused outside profile D. Resuming an intake that was
 stored already answers 409 with `stored`, the patient's page, and starts nothing.
+
+The voice changes, and a recording is made, only while no intake or session runs, one at a
+time (409 otherwise): they need speech to themselves (Engine.aside); the synthesis runs on a
+worker thread, never on the event loop.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import secrets
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -37,7 +43,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from assistant.errors import AssistantError, InputError, IntakeAlreadyStored, IntakeBusy
+from assistant.errors import (
+    AssistantError,
+    InputError,
+    IntakeAlreadyStored,
+    IntakeBusy,
+    VoiceUnavailable,
+)
 from assistant.ui.engine import Engine, status
 from assistant.ui.hints import screen_text
 from assistant.ui.hub import Message, encoded_message
@@ -45,6 +57,14 @@ from assistant.ui.records_view import Interrupted, RecordsView, score
 from assistant.ui.screen_intake import Conflict
 from assistant.ui.security import Guard, Secrets
 from assistant.ui.views import parts
+from assistant.ui.voices import ScreenVoices
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from assistant.intake.session_audio import HomeAudio
+    from assistant.speech.interfaces import Speaker
+    from assistant.speech.tts import Playback
 
 HERE: Final = Path(__file__).parent
 KEEPALIVE: Final = 15.0  # s between comments on an idle event stream
@@ -54,6 +74,10 @@ MAX_DEPTH: Final = 8  # levels of nesting in a POST's JSON: no action needs more
 NOT_JSON: Final = "geen geldig verzoek"
 NOT_TEXT: Final = "geen geldig verzoek: de tekst bevat een ongeldig teken"
 MAX_FORMS: Final = 1000  # follow-up forms open at once (their nonces)
+# what the page may ask a recording as → (file suffix, media type); MP3 plays on every phone
+HOME_FORMATS: Final = {"mp3": (".mp3", "audio/mpeg"), "ogg": (".ogg", "audio/ogg")}
+RECORDING: Final = "een opname voor thuis gemaakt"
+LOADING_VOICE: Final = "een andere stem geladen"
 REPORT_POLICY: Final = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                         "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
@@ -68,10 +92,12 @@ class Pages:
     """The routes' handlers and what they share: the engine, the records and the secrets the
     pages carry."""
 
-    def __init__(self, engine: Engine, records: RecordsView, keys: Secrets) -> None:
+    def __init__(self, engine: Engine, records: RecordsView, keys: Secrets,
+                 voices: ScreenVoices) -> None:
         self.engine = engine
         self.records = records
         self.keys = keys
+        self.voices = voices
         self.templates = _templates()
         self.forms = FormNonces()
 
@@ -99,7 +125,8 @@ class Pages:
                            f"worden gelezen (een beschadigde rij in {self.records.path}); de "
                            "rest staat hieronder.")
         return self.page(request, "start.html", patients=patients, interrupted=interrupted,
-                         problem=problem, damaged=damaged)
+                         problem=problem, damaged=damaged, voices=self.voices,
+                         choices=await run_in_threadpool(self.voices.choices))
 
     async def intake(self, request: Request) -> Response:
         return self.page(request, "live.html", parts=parts(self.engine.protocol))
@@ -126,7 +153,7 @@ class Pages:
                          measured_today=measured_today, asks_arm=self.records.asks_arm(profile),
                          handle=request.path_params["handle"], profile=profile,
                          activities=history["intake"].get("psk_activities", []),
-                         nonce=self.forms.issue())
+                         nonce=self.forms.issue(), voice=self.voices.chosen.label)
 
     async def chart(self, request: Request) -> Response:
         patient = self.records.handles.patient(request.path_params["handle"])
@@ -266,6 +293,59 @@ class Pages:
                              "actions": list(outcome.actions)})
 
 
+    async def voice(self, request: Request) -> Response:
+        """Speak with another voice (voices.py): loaded first, while nothing runs."""
+        body = await _body(request)
+        choice = self.voices.find(body.get("voice"))
+        if choice is None:
+            return _error("Onbekende stem; kies er een uit de lijst.")
+
+        def load() -> None:
+            with self.engine.aside(LOADING_VOICE):
+                speaker = self.voices.choose(choice)
+                if speaker is not None:
+                    self.engine.use_speaker(speaker)
+
+        try:
+            await run_in_threadpool(load)
+        except VoiceUnavailable as exc:
+            return _error(f"Deze stem kan niet spreken: {screen_text(exc)}.")
+        return JSONResponse({"ok": True, "voice": choice.key, "line": self.voices.shown})
+
+    async def home_audio(self, request: Request) -> Response:
+        """The guided session of the patient's chosen exercises as one audio file to take
+        home (intake/session_audio.py), in the screen's voice, as a download."""
+        body = await _body(request)
+        kind = body.get("format", "mp3")
+        if not isinstance(kind, str) or kind not in HOME_FORMATS:
+            return _error("Kies MP3 of OGG als bestandsvorm.")
+        patient = self.records.handles.patient(str(body.get("handle") or ""))
+        if patient is None:
+            return _error("onbekende patiënt", 404)
+        suffix, media_type = HOME_FORMATS[kind]
+        name = f"oefensessie-{self.engine.today().isoformat()}{suffix}"
+        try:
+            home = await run_in_threadpool(self._record, patient, Path(name))
+        except VoiceUnavailable as exc:
+            return _error(f"De opname is niet gemaakt: geen stem: {screen_text(exc)}.")
+        return Response(home.data, media_type=media_type, headers={
+            "content-disposition": f'attachment; filename="{name}"',
+            "cache-control": "no-store",
+            "x-audio-seconds": f"{home.seconds:.1f}"})
+
+    def _record(self, patient: str, path: Path) -> HomeAudio:
+        """Record the session (on a worker thread); UsageError when the patient chose no
+        exercises or a sentence could not be said (the file would miss it)."""
+        from assistant.intake.session_audio import record_session
+
+        def make_speaker(playback: Playback, on_error: Callable[[str], None]) -> Speaker:
+            return self.voices.open(self.voices.chosen, playback, on_error)[0]
+
+        with self.engine.aside(RECORDING):
+            program = self.engine.patient_program(patient)
+            return record_session(program, self.engine.protocol, path, make_speaker)
+
+
 class FormNonces:
     """One-time nonces for the follow-up form: each page gets one, a submission takes it, so a
     double click (or the same form sent twice) stores one measurement, not two."""
@@ -361,9 +441,11 @@ async def _failed(request: Request, exc: Exception) -> Response:
     return _error("er ging iets mis op het scherm; probeer het opnieuw", 500)
 
 
-def create_app(engine: Engine, records: RecordsView, keys: Secrets) -> Guard:
-    """The whole screen as an ASGI app, guarded."""
-    screen = Pages(engine, records, keys)
+def create_app(engine: Engine, records: RecordsView, keys: Secrets,
+               voices: ScreenVoices | None = None) -> Guard:
+    """The whole screen as an ASGI app, guarded. `voices`: the voices it may speak with
+    (default: as the speech options' defaults find them, the screen silent)."""
+    screen = Pages(engine, records, keys, voices or ScreenVoices())
     routes = [
         Route("/", screen.start),
         Route("/intake", screen.intake),
@@ -377,6 +459,8 @@ def create_app(engine: Engine, records: RecordsView, keys: Secrets) -> Guard:
         Route("/api/change", screen.change, methods=["POST"]),
         Route("/api/session", screen.session, methods=["POST"]),
         Route("/api/followup", screen.followup, methods=["POST"]),
+        Route("/api/voice", screen.voice, methods=["POST"]),
+        Route("/api/home-audio", screen.home_audio, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={AssistantError: _refused,

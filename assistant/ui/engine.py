@@ -6,7 +6,8 @@ and spoken unless muted. The engine manages the threads and what the pages send.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -79,6 +80,7 @@ class Engine:
         self._begun = False  # the current activity has begun (see _begin)
         self.exercise_now = 0  # a session: the number of the exercise under way (0: none yet)
         self._skipped = -1  # a session: the exercise a 'volgende' was sent for
+        self._aside: str | None = None  # a job beside the dialogs under way (see aside)
 
     # --- what the page asks -----------------------------------------------------------------
 
@@ -223,12 +225,39 @@ class Engine:
     # --- running ----------------------------------------------------------------------------
 
     def check_free(self) -> None:
-        """Busy when an intake or session runs (or the screen stops)."""
+        """Busy when an intake or session runs, a job beside them does (aside), or the screen
+        stops."""
         if self._stopping:
             raise Busy("de assistent stopt")
+        if self._aside is not None:
+            raise Busy(f"er wordt nu {self._aside}; probeer het zo opnieuw")
         if self.running:
             what = "een intake" if self.activity == "intake" else "een oefensessie"
             raise Busy(f"er loopt al {what}; stop die eerst")
+
+    @contextmanager
+    def aside(self, what: str) -> Iterator[None]:
+        """A job beside the dialogs that needs speech to itself (a recording to take home, a
+        voice being loaded): Busy when an intake or session runs or another such job does;
+        while it runs nothing starts (Busy, saying `what` is being done: "een opname voor
+        thuis gemaakt"). Two speakers must not synthesise at once: pyttsx3 shares one engine
+        in a process."""
+        with self._lock:
+            self.check_free()
+            self._aside = what
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._aside = None
+
+    def use_speaker(self, speaker: Speaker) -> None:
+        """Speak with `speaker` from the next intake or session on (the screen's voice was
+        changed); the previous one is closed. Only inside `aside`, so nothing speaks now."""
+        with self._lock:
+            previous, self.speaker = self.speaker, speaker
+        if previous is not speaker:
+            previous.close()
 
     def _start(self, activity: Activity, work: Callable[[PageInput], None]) -> None:
         with self._lock:
@@ -321,7 +350,8 @@ class Engine:
         session = ExerciseSession(
             [library.exercise(c) for c in program.codes], library.session,
             self.protocol.vocabulary, Fanout(self._sinks()), commands, clock_from_env(),
-            program.session_config(library))
+            program.session_config(library),
+            late=getattr(self.speaker, "take_late", None))  # an AudioSpeaker keeps time
         session.run()
 
 

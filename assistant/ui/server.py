@@ -40,6 +40,7 @@ from assistant.ui.engine import Engine
 from assistant.ui.hub import EventHub
 from assistant.ui.records_view import RecordsView
 from assistant.ui.security import Secrets
+from assistant.ui.voices import ScreenVoices
 
 if TYPE_CHECKING:
     from assistant.speech.voice import VoiceListener
@@ -214,12 +215,14 @@ class Screen:
 
 
 def build(protocol: Protocol, *, port: int = 0, db: Path | None = None,
-          speaker: Speaker | None = None, voice: VoiceListener | None = None) -> Screen:
-    """Bind the socket and put the screen together (not yet serving)."""
+          speaker: Speaker | None = None, voice: VoiceListener | None = None,
+          voices: ScreenVoices | None = None) -> Screen:
+    """Bind the socket and put the screen together (not yet serving). `voices`: the voices
+    the page may choose (`speaker` is one of them when voices.live)."""
     sock = bind(port)
     keys = Secrets(sock.getsockname()[1])
     engine = Engine(protocol, EventHub(), db=db, speaker=speaker, voice=voice)
-    app = create_app(engine, RecordsView(protocol, db), keys)
+    app = create_app(engine, RecordsView(protocol, db), keys, voices)
     cap = connection_cap()
     protocol_class = type("Connection", (_Connection,), {"cap": cap})
     config = uvicorn.Config(app, host=HOST, port=keys.port, access_log=False,
@@ -242,10 +245,10 @@ def serve(screen: Screen) -> None:
 
 
 @contextlib.contextmanager
-def running(protocol: Protocol, *, db: Path | None = None,
-            speaker: Speaker | None = None) -> Iterator[Screen]:
+def running(protocol: Protocol, *, db: Path | None = None, speaker: Speaker | None = None,
+            voices: ScreenVoices | None = None) -> Iterator[Screen]:
     """The screen served on a thread on a free port (tests, the benchmark); stopped after."""
-    screen = build(protocol, db=db, speaker=speaker)
+    screen = build(protocol, db=db, speaker=speaker, voices=voices)
     thread = threading.Thread(target=serve, args=(screen,), name="ui-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

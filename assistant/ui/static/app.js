@@ -35,7 +35,9 @@
     }
   }
 
-  async function post(path, body) {
+  // A POST with the page's CSRF token; the response as it is. Unreachable, or refused by
+  // the guard (the token of an earlier start): the page says the assistant has gone.
+  async function postRaw(path, body) {
     let response;
     try {
       response = await fetch(path, {
@@ -48,15 +50,25 @@
       gone();
       throw new Error(GONE);
     }
+    if (response.status === 403) { gone(); throw new Error(GONE); }
+    return response;
+  }
+
+  // An action that answered 400/409/…: its one Dutch line as an Error.
+  async function refusal(response) {
     let data = {};
     try { data = await response.json(); } catch (e) { data = {}; }
-    if (response.status === 403) { gone(); throw new Error(GONE); }
-    if (!response.ok) {
-      const error = new Error(data.error || "Dat lukte niet (" + response.status + ").");
-      error.status = response.status;
-      error.stored = data.stored || null;  // an intake stored already: the patient's page
-      throw error;
-    }
+    const error = new Error(data.error || "Dat lukte niet (" + response.status + ").");
+    error.status = response.status;
+    error.stored = data.stored || null;  // an intake stored already: the patient's page
+    return error;
+  }
+
+  async function post(path, body) {
+    const response = await postRaw(path, body);
+    if (!response.ok) throw await refusal(response);
+    let data = {};
+    try { data = await response.json(); } catch (e) { data = {}; }
     return data;
   }
 
@@ -87,6 +99,7 @@
       }
     });
     storedButtons();
+    voiceForm();
     for (const button of document.querySelectorAll("button.resume")) {
       button.addEventListener("click", async () => {
         button.disabled = true;
@@ -99,6 +112,39 @@
         }
       });
     }
+  }
+
+  // A button that waited for its work: usable again, and the focus back on it when it had
+  // the focus (a disabled button loses it), so the keyboard goes on from where it was.
+  function enableAgain(button, focused) {
+    button.disabled = false;
+    if (focused && (document.activeElement === document.body || !document.activeElement)) {
+      button.focus();
+    }
+  }
+
+  // The screen's voice: loaded on the server (a Piper voice takes a moment), then said.
+  function voiceForm() {
+    const form = $("voice-form");
+    if (!form) return;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = $("set-voice");
+      if (button.disabled) return;
+      const focused = document.activeElement === button;
+      button.disabled = true;
+      $("voice-error").hidden = true;
+      $("voice-line").textContent = "De stem wordt geladen…";
+      try {
+        const data = await post("/api/voice", {voice: $("voice").value});
+        $("voice-line").textContent = data.line;
+      } catch (e) {
+        $("voice-line").textContent = "";
+        showError($("voice-error"), e);
+      } finally {
+        if (!document.body.classList.contains("gone")) enableAgain(button, focused);
+      }
+    });
   }
 
   // An interrupted intake that was stored already: asked to resume it, the screen sets its
@@ -141,9 +187,11 @@
         chart.src = url;
       }
       const card = document.adoptNode(fresh);
-      const session = $("patient-session");  // the one with its click handler
-      const slot = card.querySelector("#patient-session");
-      if (session && slot) slot.replaceWith(session);
+      for (const id of ["patient-session", "home-audio", "home-audio-status", "home-audio-error"]) {
+        const kept = $(id);  // the ones with their handlers, and what they said
+        const slot = card.querySelector("#" + id);
+        if (kept && slot) slot.replaceWith(kept);
+      }
       $("history-card").replaceWith(card);
     } catch (e) { /* the advice stands; "Toon het verloop" shows the history */ }
   }
@@ -159,6 +207,7 @@
         } catch (e) { showError($("followup-error"), e); }
       });
     }
+    homeAudio();
     if (!form) return;
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -194,6 +243,46 @@
       } catch (e) {
         showError($("followup-error"), e);
         if (e.status !== 409 && !document.body.classList.contains("gone")) save.disabled = false;
+      }
+    });
+  }
+
+  // The guided session as an audio file to take home: made on the server (seconds), then
+  // saved by the browser as a download. The button waits meanwhile; the line says what
+  // happens, and why it failed.
+  function homeAudio() {
+    const form = $("home-audio");
+    if (!form) return;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = $("make-home-audio");
+      if (button.disabled) return;  // being made already: one recording, not two
+      const status = $("home-audio-status"), error = $("home-audio-error");
+      const focused = document.activeElement === button;
+      button.disabled = true;
+      error.hidden = true;
+      status.textContent = "De opname wordt gemaakt. Dat duurt enkele seconden…";
+      try {
+        const response = await postRaw("/api/home-audio",
+                                       {handle: form.dataset.handle, format: $("home-format").value});
+        if (!response.ok) throw await refusal(response);
+        const blob = await response.blob();
+        const given = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+        const name = given ? given[1] : "oefensessie";
+        const url = URL.createObjectURL(blob);
+        const link = el("a", {href: url, download: name, hidden: ""});
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+        const seconds = Math.round(Number(response.headers.get("X-Audio-Seconds")) || 0);
+        const length = seconds ? ` (${Math.floor(seconds / 60)} min ${seconds % 60} s)` : "";
+        status.textContent = `Opname klaar: ${name}${length}. Het bestand staat bij de downloads.`;
+      } catch (e) {
+        status.textContent = "";
+        showError(error, e);
+      } finally {
+        if (!document.body.classList.contains("gone")) enableAgain(button, focused);
       }
     });
   }
