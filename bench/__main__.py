@@ -88,8 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"bench: recognition {section.details}", file=sys.stderr)
     if "stand_in" in only:
         step("the real decoder with the stand-in model")
-        sections.append(stand_in.measure(
-            _turn_p95(sections, "dialog", "dialog turn p95 (text)"),
+        sections.append(stand_in.measure(  # a voice intake journals every answer
+            _turn_p95(sections, "dialog", "dialog turn p95 (text, journaled)"),
             _turn_p95(sections, "speech", "prompt → first sample, warm p95")))
     if "length" in only:
         step("intake length: answers and spoken time")

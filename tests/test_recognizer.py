@@ -191,6 +191,44 @@ def test_a_whole_answer_ends_after_a_short_silence_a_partial_one_after_the_long_
     assert states_slow.index(Segment.ENDED) == 11  # 0.6 s
 
 
+def test_a_whole_answer_stays_whole_while_the_silence_lasts() -> None:
+    """The decoder turns the noise after 'nee' into a word ('nee ja'): nobody spoke (the
+    detector hears silence), so the quick end holds; speech again puts it back on the long
+    window, and a partial that was never whole waits the whole 0.6 s."""
+    seg = EndOfSpeech(speech_start=0.1, quick_end=0.2)
+    seg.process(0.2, True)
+    heard = [True, False, False, False]  # whole on the first silent block, then it grows
+    states = [seg.process(0.05, False, complete=c) for c in heard]
+    assert states[-1] is Segment.ENDED  # 0.2 s of silence
+    again = EndOfSpeech(speech_start=0.1, quick_end=0.2)
+    again.process(0.2, True)
+    again.process(0.05, False, complete=True)
+    again.process(0.05, True)  # more speech: 'nee … hoor'
+    states = [again.process(0.05, False) for _ in range(12)]
+    assert states.index(Segment.ENDED) == 11  # 0.6 s: the whole answer is not kept
+
+
+def test_the_quick_end_is_the_detectors() -> None:
+    """Silero bridges the dips inside a word, the energy detector does not: its quick end is
+    shorter (assistant/speech/vad.py QUICK_ENDS); the long window is the same for both, so a
+    half-second pause inside 'drie … weken' is kept whichever listens."""
+    from assistant.speech import vad
+    from assistant.speech.segmenter import QUICK_END
+
+    assert EnergyDetector().quick_end == QUICK_END == 0.3
+    assert vad.QUICK_ENDS["silero"] == 0.2 < QUICK_END
+    detector = vad.make_factory("silero")(RATE)
+    assert detector.quick_end == 0.2
+    listener = VoiceListener(ScriptedRecognizer([]), MemorySource(silence(0.1)),
+                             detectors=lambda rate: detector)
+    assert listener.detector.quick_end == 0.2
+    for quick in (0.2, QUICK_END):
+        seg = EndOfSpeech(speech_start=0.1, quick_end=quick)
+        seg.process(0.2, True)
+        states = [seg.process(0.05, False) for _ in range(12)]  # 'drie' is no whole answer
+        assert states.index(Segment.ENDED) == 11  # 0.6 s
+
+
 def test_the_noise_floor_learns_steady_noise_so_speech_can_end() -> None:
     """Steady noise above -50 dBFS was 'speech' for ever: the floor only learned from quiet
     blocks, so the segmenter never found the end of an answer."""

@@ -117,6 +117,8 @@ def test_the_enhancer_is_for_16_khz_and_keeps_the_length() -> None:
 class Scripted:
     """A fake Detector: speech for the blocks listed, silence after them."""
 
+    quick_end = 0.3
+
     def __init__(self, speech: list[bool]) -> None:
         self.speech = speech
         self.settled = 0
@@ -218,3 +220,32 @@ def test_a_pause_inside_an_answer_does_not_end_it(tmp_path: Path) -> None:
     states = [segmenter.process(0.05, detector.is_speech(b)) for b in _block_audio(pcm)]
     ended = states.index(Segment.ENDED) * 0.05
     assert ended > len(pcm) / 2 / RATE - 1.0  # after 'weken', in the closing silence
+
+
+class Growing(ScriptedRecognizer):
+    """Its decoder's partial is 'fors' after 0.3 s of audio and 'fors ja' after 0.4 s: the
+    noise after the answer made into a word, as a real decoder does in noise."""
+
+    def decoder(self, phrases: Any, rate: int) -> Any:
+        decoder = super().decoder(phrases, rate)
+
+        def partial() -> str:
+            seconds = decoder.fed / 2 / rate
+            return ('{"partial": "fors ja"}' if seconds >= 0.4 - 1e-9 else
+                    '{"partial": "fors"}' if seconds >= 0.3 - 1e-9 else '{"partial": ""}')
+
+        decoder.partial = partial  # type: ignore[method-assign]
+        return decoder
+
+
+@pytest.mark.parametrize(("quick", "blocks"), [(0.2, 10), (0.3, 12)])
+def test_a_whole_answer_ends_after_the_detectors_quick_end(quick: float, blocks: int) -> None:
+    """'fors' (nothing in the grammar goes on from it), then silence: the listener ends after
+    the detector's quick end, though the decoder made 'fors ja' of the silence."""
+    talks = Scripted([True] * 6)  # 0.3 s of speech, then silence
+    talks.quick_end = quick  # type: ignore[misc]
+    recognizer = Growing([("fors", 0.9)])
+    listener = VoiceListener(recognizer, MemorySource(silence(2.0)),
+                             detectors=lambda rate: talks)
+    assert listener.listen(["fors", "geen", "een beetje"]) == Utterance("fors", 0.9, "voice")
+    assert recognizer.decoders[0].fed == blocks * 2 * BLOCK  # 6 of speech, then quick/0.05

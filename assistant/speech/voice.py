@@ -104,8 +104,9 @@ class VoiceListener:
             self.source.flush()
             self.detector.settle()  # the first blocks after the prompt: the room's level
         decoder = self.recognizer.decoder(grammar, self.source.rate)
-        segmenter = EndOfSpeech(timeout=self.timeout)
         detector = self.detector  # the room's noise floor, learned across questions
+        # the detector says how long a silence ends a whole answer (assistant/speech/vad.py)
+        segmenter = EndOfSpeech(timeout=self.timeout, quick_end=detector.quick_end)
         # whole answers no longer phrase begins with: 'fors', not 'twee' ('twee maanden')
         answers = final_phrases(grammar)
         # A model without [unk] makes a grammar word of any sound, noise too: its results count
@@ -136,7 +137,8 @@ class VoiceListener:
                 heard = parse_result(decoder.result())
                 if heard is not None and (voiced >= VOICED_BLOCKS or not forced):
                     return heard
-            # a whole answer heard ('fors'): a short silence ends it (faster than a fixed window)
+            # a whole answer heard ('fors'): a short silence ends it (faster than a fixed window);
+            # 'drie' is none while 'drie weken' is in the grammar, so a pause after it is kept
             complete = (segmenter.state is Segment.SPEAKING and not speech
                         and partial_text(decoder.partial()) in answers)
             state = segmenter.process(seconds, speech, complete)
