@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import OutputError
+from assistant.errors import OutputError, os_reason
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -43,6 +43,20 @@ def check_overwritable(path: Path, *, stream: bool = False) -> None:
     if header == SQLITE_HEADER:
         raise OutputError(f"{path} is een databasebestand (zoals de patiëntgegevens); dat "
                           "overschrijf ik niet: kies een andere naam")
+
+
+def check_writable(path: Path) -> None:
+    """Before long work that ends in writing `path`: what check_overwritable refuses, and a
+    folder that cannot be made or written (tried with a temporary file, removed at once).
+    OutputError, in one Dutch line."""
+    check_overwritable(path)
+    try:
+        make_private_dirs(path.parent)
+        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"kan niet schrijven in {path.parent}: {os_reason(exc)}") from None
 
 
 def make_private_dirs(folder: Path) -> Path:

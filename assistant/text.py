@@ -46,6 +46,13 @@ WEEKS_PER_MONTH = 365.25 / 12 / 7
 WEEKS_PER_YEAR = 365.25 / 7
 
 
+def format_minutes(seconds: float) -> str:
+    """A length of audio as it is written on a sheet: '7 min 25 s', '45 s' (rounded to the
+    second)."""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
 def format_span(weeks: float) -> str:
     """A long time said as people say it: as format_weeks up to 12 weeks, then 'ongeveer 5
     maanden', from two years on 'ongeveer 3 jaar' (never '104,4 weken')."""

@@ -6,6 +6,7 @@ live session's machine makes plus the speech it says, each measured on its own."
 
 from __future__ import annotations
 
+import re
 import stat
 import sys
 import time
@@ -27,6 +28,7 @@ from assistant.intake.program import Program
 from assistant.intake.session_audio import NoCommands, Track, encode, record_session
 from assistant.protocol import load_protocol
 from assistant.protocol.exercise_loader import parse_library
+from assistant.protocol.exercises import Patient
 from assistant.speech.tts import AudioSpeaker, Playback, Synthesizer
 from tests.audio_room import dutch_synthesizer, run
 
@@ -81,16 +83,18 @@ def test_the_track_places_speech_where_the_clock_stands_and_waits_as_silence() -
 
 def test_the_recording_says_no_spoken_commands_and_introduces_itself() -> None:
     live, home = P.library.session, P.library.session.for_recording()
-    assert home.intro == live.recording_intro and home.setup == live.recording_setup
-    assert any("zeg" in line.lower() for line in live.intro)  # the live one does
+    assert home.intro != live.intro and home.setup != live.setup
+    assert any("zeg" in line.lower() for line in (*live.intro, live.setup))  # live ones do
     assert not any("zeg" in line.lower() for line in (*home.intro, home.setup))
+    assert "vandaag" not in (home.program_one + home.program_many).lower()
+    assert "oefenblad" in home.arm(None)  # nobody points at the arm at home
     assert home.rep == live.rep and home.rest == live.rest  # counting as live
 
 
 def test_a_recording_text_that_asks_for_a_spoken_command_is_refused_when_loaded() -> None:
     data = tomllib.loads(LIBRARY.read_text("utf-8"))
-    data["session"] = {**data["session"], "recording_setup": "Zeg pauze als u tijd nodig heeft."}
-    with pytest.raises(ProtocolError, match="recording_setup"):
+    data["session"]["recording"]["setup"] = "Zeg pauze als u tijd nodig heeft."
+    with pytest.raises(ProtocolError, match=r"recording\.setup"):
         parse_library(data)
 
 
@@ -109,7 +113,7 @@ def test_the_file_lasts_what_the_live_session_lasts(tmp_path: Path, suffix: str)
     assert home.outcome.completed == list(TWO) and not home.outcome.stopped
     live = live_session_seconds(TWO, Tones())
     assert home.seconds == pytest.approx(live, abs=0.01)
-    assert said[:4] == list(P.library.session.recording_intro)
+    assert said[:4] == list(P.library.session.for_recording().intro)
     path = tmp_path / f"decoded{suffix}"
     path.write_bytes(home.data)
     decoded, rate = soundfile.read(str(path), dtype="float32")
@@ -122,11 +126,11 @@ def test_without_libsndfile_a_wav_is_still_written_and_an_mp3_is_one_line(
     monkeypatch.setitem(sys.modules, "soundfile", None)  # import soundfile → ImportError
     samples = np.zeros(1600, dtype=np.float32)
     wav = tmp_path / "s.wav"
-    wav.write_bytes(encode(samples, 16000, wav))
+    wav.write_bytes(encode([samples], 16000, wav))
     with wave.open(str(wav)) as read:
         assert read.getframerate() == 16000 and read.getnframes() == 1600
     with pytest.raises(UsageError, match=r"kies \.wav"):
-        encode(samples, 16000, tmp_path / "s.mp3")
+        encode([samples], 16000, tmp_path / "s.mp3")
 
 
 def silences(samples: np.ndarray, rate: int, floor: float = 0.01) -> list[float]:
@@ -156,7 +160,13 @@ def test_cli_writes_a_playable_private_file_as_long_as_the_live_session(tmp_path
     assert "Stem: espeak-ng" in done.stderr
     assert stat.S_IMODE(audio.stat().st_mode) == 0o600
     assert stat.S_IMODE(sheet.stat().st_mode) == 0o600
-    assert "sessie.ogg" in sheet.read_text("utf-8")
+    html = sheet.read_text("utf-8")
+    assert "sessie.ogg" in html
+    # where each exercise starts: the first after the introduction, the second later
+    starts = re.findall(r"In de opname vanaf (?:(\d+) min )?(\d+) s\.", html)
+    assert len(starts) == 2
+    first, second = (int(m or 0) * 60 + int(s) for m, s in starts)
+    assert 30 < first < second
     decoded, rate = soundfile.read(str(audio), dtype="float32")
     live = live_session_seconds(TWO, synthesizer)
     assert len(decoded) / rate == pytest.approx(live, abs=1.0)  # to the second
@@ -179,22 +189,53 @@ def test_cli_speaks_the_file_in_the_chosen_piper_voice(tmp_path: Path) -> None:
     assert len(decoded) / rate > 60 and np.abs(decoded).max() > 0.1
 
 
+def test_a_program_whose_every_exercise_a_precaution_leaves_out_is_not_recorded(
+        tmp_path: Path) -> None:
+    program = Program(("F1a",), patient=Patient(precautions=frozenset({"rheumatoid_arthritis"})))
+    with pytest.raises(UsageError, match="F1a vervallen: er is niets op te nemen"):
+        record_session(program, P, tmp_path / "s.mp3",
+                       lambda playback, on_error: AudioSpeaker(Tones(), playback))
+
+
+def test_an_existing_file_is_never_replaced(tmp_path: Path) -> None:
+    other = tmp_path / "sessie.mp3"
+    other.write_bytes(b"another patient's session")
+    done = run(tmp_path, "exercises", "--codes", "F14", "--audio", str(other),
+               ASSISTANT_SPEECH_CACHE="off")
+    assert done.returncode == 2 and "bestaat al" in done.stderr
+    assert other.read_bytes() == b"another patient's session"
+
+
 @pytest.mark.parametrize(("args", "says"), [
     (["--audio", "sessie.txt"], "kies een geluidsbestand op .mp3, .ogg, .opus of .wav"),
     (["--audio", "sessie.mp3", "--mute"], "--audio gaat niet samen met --mute"),
     (["--audio", "sessie-map.mp3"], "is een map"),
+    (["--audio", ".mp3"], "geef het bestand een naam, bijvoorbeeld sessie.mp3"),
+    (["--audio", "sessie.mp3", "--sheet", "sessie.mp3"],
+     "--audio en --sheet noemen hetzelfde bestand"),
+    (["--audio", "sessie.mp3", "--events", "sessie.mp3"],
+     "--audio en --events noemen hetzelfde bestand"),
+    (["--audio", "sessie.mp3", "--list"], "--list gaat niet samen met --audio"),
+    (["--audio", "sessie-blok/in.mp3"], "--audio: kan niet schrijven in"),
+    (["--audio", "sessie.mp3", "--sheet", "sessie-blok/blad.html"],
+     "--sheet: kan niet schrijven in"),
+    (["--audio", "sessie.mp3", "--tts-voice", "sessie-leeg.onnx"], "--audio: geen spraakuitvoer"),
 ])
 def test_bad_audio_requests_are_one_dutch_line_and_write_nothing(tmp_path: Path,
                                                                  args: list[str],
                                                                  says: str) -> None:
     if args[1] == "sessie-map.mp3":
         (tmp_path / args[1]).mkdir()
-    args = [args[0], str(tmp_path / args[1]), *args[2:]]
+    (tmp_path / "sessie-blok").write_text("a file where a folder should be")
+    (tmp_path / "sessie-leeg.onnx").write_bytes(b"")  # a Piper voice file that cannot load
+    (tmp_path / "sessie-leeg.onnx.json").write_text("{}")
+    args = [a if a.startswith("-") else str(tmp_path / a) for a in args]
     done = run(tmp_path, "exercises", "--codes", "F14", *args, ASSISTANT_SPEECH_CACHE="off")
     assert done.returncode == 2, done.stderr
     assert says in done.stderr
     assert "Traceback" not in done.stderr
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith("sessie") and p.is_file()]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("sessie") and p.is_file()
+                and p.suffix in (".mp3", ".html", ".jsonl")]
 
 
 class SteppedClock:
@@ -265,7 +306,7 @@ def test_the_speaker_counts_what_speaking_took_beyond_the_sound() -> None:
 def test_a_sentence_the_voice_cannot_say_refuses_the_file(tmp_path: Path) -> None:
     class FailsOnce(Tones):
         def synthesize(self, text: str) -> tuple[np.ndarray, int]:
-            if text == P.library.session.recording_intro[1]:
+            if text == P.library.session.for_recording().intro[1]:
                 raise TtsError("kapot")
             return super().synthesize(text)
 

@@ -156,8 +156,9 @@ def test_the_recording_downloads_as_a_playable_file(page: Page, kind: str, media
     assert answered.status_code == 200, answered.text
     assert answered.headers["content-type"] == media
     day = page.engine.today().isoformat()
-    assert answered.headers["content-disposition"] == \
-        f'attachment; filename="oefensessie-{day}.{kind}"'  # no patient id, no handle
+    # the date and the exercises: no patient id, no handle
+    assert re.fullmatch(rf'attachment; filename="oefensessie-{day}(-F[0-9a-z]+)+\.{kind}"',
+                        answered.headers["content-disposition"])
     assert answered.headers["cache-control"] == "no-store"
     samples, rate, found = _decoded(answered.content)
     assert found == codec
@@ -332,8 +333,8 @@ def test_a_piper_voice_that_does_not_load_is_refused_and_nothing_changes(
         refused = page.post("/api/voice", {"voice": key})
         assert refused.status_code == 400
         error = refused.json()["error"]
-        assert error.startswith("Deze stem kan niet spreken: de stem nl_NL-kapot-medium (Piper, "
-                                "en_US) werkt niet: Piper-stem ") and "laadt niet" in error
+        assert error.startswith("Deze stem kan niet spreken: ") and "laadt niet" in error
+        assert "nl_NL-kapot-medium" in error
         assert page.voices.chosen.key == ESPEAK
 
 
@@ -363,13 +364,15 @@ def test_clicking_the_button_downloads_the_recording(driver: Any, tmp_path: Path
                        .startswith("Opname klaar") and text, "the line that it is ready",
                        timeout=60)
         day = served.engine.today().isoformat()
-        assert f"oefensessie-{day}.mp3" in status and " min " in status
+        assert re.search(rf"oefensessie-{day}(-F[0-9a-z]+)+\.mp3", status)
+        assert " min " in status
         assert button.is_enabled()
         until(lambda: driver.execute_script("return document.activeElement.id")
               == "make-home-audio", "the focus back on the button")
         shot(driver, "20-home-audio-ready")
-        saved = downloads / f"oefensessie-{day}.mp3"
-        until(saved.is_file, "the downloaded file", timeout=30)
+        until(lambda: list(downloads.glob(f"oefensessie-{day}-*.mp3")), "the downloaded file",
+              timeout=30)
+        saved = next(downloads.glob(f"oefensessie-{day}-*.mp3"))
         samples, rate, found = _decoded(saved.read_bytes())
         assert found == "MP3" and len(samples) / rate > 30
         served.engine.check_free()  # nothing left running

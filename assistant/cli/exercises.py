@@ -30,7 +30,8 @@ from assistant.clock import clock_from_env
 from assistant.dialog.choice_parsing import parse_choice, read_frequency
 from assistant.dialog.events import Emit, Event, ExerciseStart
 from assistant.dialog.exercise_session import ExerciseSession
-from assistant.files import check_overwritable, write_private
+from assistant.errors import OutputError, os_reason
+from assistant.files import check_writable, write_private
 from assistant.intake.program import Program, patient_program
 from assistant.intake.run import Fanout, SpeechOutput
 from assistant.output.screen import EventLog, Screen
@@ -41,7 +42,7 @@ from assistant.protocol.model import Protocol
 from assistant.speech.commands import CommandSource, KeyboardCommands, VoiceCommands
 from assistant.speech.interfaces import Speaker
 from assistant.speech.keyboard import KeyboardInput
-from assistant.text import printable
+from assistant.text import format_minutes, printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -179,6 +180,8 @@ def _chosen_program(args: argparse.Namespace, protocol: Protocol) -> Program:
 def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
     if args.json and not args.list:
         raise UsageError("--json hoort bij --list")
+    if args.list and (args.audio is not None or args.sheet is not None):
+        raise UsageError("--list gaat niet samen met --audio of --sheet")
     if args.list:
         return _list(args, protocol)
     if args.patient is None and args.codes is None and args.profile is None:
@@ -189,19 +192,50 @@ def cmd_exercises(args: argparse.Namespace, protocol: Protocol) -> int:
                          "(of toon ze met --list)")
     if args.audio is not None and args.mute:
         raise UsageError("--audio gaat niet samen met --mute: de opname is gesproken")
+    _check_outputs(args)
     program = program_from_args(args, protocol)
     if args.sheet is None and args.audio is None:
         return _guide(args, protocol, program)
-    if args.audio is not None:
-        _write_audio(args, protocol, program)
+    starts = None if args.audio is None else _write_audio(args, protocol, program)
     if args.sheet is not None:
         html = render_sheet(protocol.library, program.codes, day=args.date,
                             warning=program.warning, later=program.later,
                             patient=program.patient,
-                            audio=None if args.audio is None else args.audio.name)
+                            audio=None if args.audio is None else printable(
+                                args.audio.name.encode("utf-8", "replace").decode("utf-8")),
+                            audio_starts=starts)
         _write(args.sheet, html, "--sheet")
         print(f"Oefenblad geschreven: {args.sheet}")
     return EXIT_DONE
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Before any work: --audio, --sheet and --events name different files (one would
+    silently replace the other), and each can be written where it is named."""
+    named = [(option, path) for option, path in
+             (("--audio", args.audio), ("--sheet", args.sheet), ("--events", args.events))
+             if path is not None]
+    seen: dict[Path, str] = {}
+    for option, path in named:
+        key = path.resolve()
+        if key in seen:
+            raise UsageError(f"{seen[key]} en {option} noemen hetzelfde bestand ({path}); "
+                             "kies voor elk een eigen naam")
+        seen[key] = option
+    for option, path in named:
+        if option == "--events":
+            continue  # a stream (a pipe is fine): checked when it is opened
+        if option == "--audio":
+            from assistant.intake.session_audio import format_of
+
+            format_of(path)
+            if path.is_file():
+                raise UsageError(f"--audio: {path} bestaat al (misschien van een andere "
+                                 "patiënt); kies een andere naam of verwijder het eerst")
+        try:
+            check_writable(path)  # before the minute of speech, not after
+        except OutputError as exc:
+            raise UsageError(f"{option}: {exc}") from None
 
 
 def _write(path: Path, data: bytes | str, option: str) -> None:
@@ -209,17 +243,17 @@ def _write(path: Path, data: bytes | str, option: str) -> None:
     try:
         write_private(path, data)
     except OSError as exc:
-        raise UsageError(f"{option}: kan niet schrijven naar {path}: {exc.strerror}") from None
+        raise UsageError(f"{option}: kan niet schrijven naar {path}: {os_reason(exc)}"
+                         ) from None
 
 
-def _write_audio(args: argparse.Namespace, protocol: Protocol, program: Program) -> None:
+def _write_audio(args: argparse.Namespace, protocol: Protocol,
+                 program: Program) -> dict[str, float]:
     """The guided session as an audio file to take home (intake/session_audio.py), in the
-    voice the speech flags choose; a sentence the voice cannot say stops it (the file would
-    miss it): exit 2, nothing written."""
-    from assistant.intake.session_audio import format_of, record_session
-
-    format_of(args.audio)
-    check_overwritable(args.audio)  # before the minute of speech, not after
+    voice the speech flags choose; where each exercise starts in it (code → s). A sentence
+    the voice cannot say stops it (the file would miss it), and an existing file is never
+    replaced (it may be another patient's): exit 2, nothing written."""
+    from assistant.intake.session_audio import record_session
 
     def make_speaker(playback: Playback, on_error: Callable[[str], None]) -> Speaker:
         return speech_output(args, speech_options(args), protocol, playback=playback,
@@ -237,10 +271,10 @@ def _write_audio(args: argparse.Namespace, protocol: Protocol, program: Program)
                                      f"--events {args.events}"))
         home = record_session(program, protocol, args.audio, make_speaker, sinks)
     _write(args.audio, home.data, "--audio")
-    minutes, seconds = divmod(round(home.seconds), 60)
-    print(f"Opname geschreven: {args.audio} ({minutes} min {seconds} s, "
+    print(f"Opname geschreven: {args.audio} ({format_minutes(home.seconds)}, "
           f"{len(home.outcome.completed)} oefening"
           f"{'' if len(home.outcome.completed) == 1 else 'en'})")
+    return home.starts
 
 
 def _list(args: argparse.Namespace, protocol: Protocol) -> int:

@@ -14,8 +14,8 @@ Encoded by libsndfile (the `soundfile` package): Opus in an OGG container (.ogg,
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -23,7 +23,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from assistant.dialog.events import Emit
+from assistant.dialog.events import Emit, Event, ExerciseStart
 from assistant.dialog.exercise_session import ExerciseSession, SessionOutcome
 from assistant.errors import UsageError
 from assistant.intake.program import Program
@@ -37,10 +37,11 @@ from assistant.speech.tts import Playback
 FORMATS: Final = {
     ".ogg": ("OGG", "OPUS", 48000),  # Opus decodes at 48 kHz on every player
     ".opus": ("OGG", "OPUS", 48000),
-    ".mp3": ("MP3", "MPEG_LAYER_III", None),
+    ".mp3": ("MP3", "MPEG_LAYER_III", 22050),  # a rate every MP3 player knows
     ".wav": ("WAV", "PCM_16", None),
 }
 FORMAT_NAMES: Final = ".mp3, .ogg, .opus of .wav"
+SILENCE_BLOCK: Final = 10.0  # s of silence per block handed to the encoder
 
 
 def format_of(path: Path) -> tuple[str, str, int | None]:
@@ -48,6 +49,9 @@ def format_of(path: Path) -> tuple[str, str, int | None]:
     try:
         return FORMATS[path.suffix.lower()]
     except KeyError:
+        if path.name.lower() in FORMATS:  # '.mp3': a suffix without a name
+            raise UsageError(f"geef het bestand een naam, bijvoorbeeld sessie{path.name}",
+                             option="audio") from None
         raise UsageError(f"'{path.name}': kies een geluidsbestand op {FORMAT_NAMES}",
                          option="audio") from None
 
@@ -85,18 +89,34 @@ class Track:
     def close(self) -> None:
         return None
 
-    def samples(self, rate: int | None = None) -> tuple[npt.NDArray[np.float32], int]:
-        """The whole track at `rate` Hz (None: the voice's own), silence where nothing was
-        said; its length is the clock's time to the sample."""
+    def blocks(self, rate: int | None = None) -> Iterator[npt.NDArray[np.float32]]:
+        """The whole track at `rate` Hz (None: the voice's own) as consecutive blocks: each
+        sentence, and the silence between (at most SILENCE_BLOCK s each), so a long session
+        is never held whole in memory; they add up to the clock's time, to the sample."""
         own = self.rate or 22050
         out_rate = rate or own
-        out = np.zeros(round(self.time * out_rate), dtype=np.float32)
+        total, written = round(self.time * out_rate), 0
         for start, data in self.parts:
-            piece = resample(data, own, out_rate)
-            at = min(round(start * out_rate), len(out))
-            piece = piece[:len(out) - at]
-            out[at:at + len(piece)] = piece
-        return out, out_rate
+            at = min(round(start * out_rate), total)
+            yield from _silence(at - written, out_rate)
+            written = max(written, at)
+            piece = resample(data, own, out_rate)[written - at:][:total - written]
+            written += len(piece)
+            yield piece
+        yield from _silence(total - written, out_rate)
+
+    def samples(self, rate: int | None = None) -> tuple[npt.NDArray[np.float32], int]:
+        """The whole track at once (blocks joined) and its rate (Hz)."""
+        out_rate = rate or self.rate or 22050
+        blocks = list(self.blocks(out_rate))
+        return (np.concatenate(blocks) if blocks else np.zeros(0, np.float32)), out_rate
+
+
+def _silence(frames: int, rate: int) -> Iterator[npt.NDArray[np.float32]]:
+    """`frames` of silence, in blocks of at most SILENCE_BLOCK s."""
+    step = round(SILENCE_BLOCK * rate)
+    for done in range(0, max(0, frames), step):
+        yield np.zeros(min(step, frames - done), dtype=np.float32)
 
 
 class NoCommands:
@@ -110,11 +130,13 @@ class NoCommands:
 
 @dataclass(frozen=True)
 class HomeAudio:
-    """An encoded session: the file's bytes, how long it lasts (s) and what was done."""
+    """An encoded session: the file's bytes, how long it lasts (s), what was done, and where
+    each exercise starts in it (code → s from the start; the sheet prints it)."""
 
     data: bytes
     seconds: float
     outcome: SessionOutcome
+    starts: dict[str, float]
 
 
 def record_session(program: Program, protocol: Protocol, path: Path,
@@ -127,15 +149,25 @@ def record_session(program: Program, protocol: Protocol, path: Path,
     or when a sentence could not be said (the file would miss it); the speaker's own errors
     pass through."""
     rate = format_of(path)[2]
+    library = protocol.library
+    left_out = library.left_out(program.codes, program.patient)
+    if len(left_out) == len(program.codes):
+        raise UsageError(f"de voorzorgen van deze patiënt laten {', '.join(left_out)} vervallen: "
+                         "er is niets op te nemen", option="audio")
     track = Track()
     failed: list[str] = []
+    starts: dict[str, float] = {}
+
+    def mark(event: Event) -> None:
+        if isinstance(event, ExerciseStart):
+            starts.setdefault(event.code, track.now())
+
     speaker = make_speaker(track, failed.append)
     try:
-        library = protocol.library
         session = ExerciseSession(
             [library.exercise(c) for c in program.codes], library.session.for_recording(),
-            protocol.vocabulary, Fanout([*sinks, SpeechOutput(speaker)]), NoCommands(), track,
-            program.session_config(library))
+            protocol.vocabulary, Fanout([mark, *sinks, SpeechOutput(speaker)]), NoCommands(),
+            track, program.session_config(library))
         outcome = session.run()
     finally:
         speaker.close()
@@ -143,24 +175,39 @@ def record_session(program: Program, protocol: Protocol, path: Path,
         what = "één zin kon" if len(failed) == 1 else f"{len(failed)} zinnen konden"
         raise UsageError(f"de opname is niet gemaakt: {what} de stem niet uitspreken",
                          option="audio")
-    samples, out_rate = track.samples(rate)
-    return HomeAudio(encode(samples, out_rate, path), len(samples) / out_rate, outcome)
+    out_rate = rate or track.rate or 22050
+    return HomeAudio(encode(track.blocks(out_rate), out_rate, path),
+                     round(track.time * out_rate) / out_rate, outcome, starts)
 
 
-def encode(samples: npt.NDArray[np.float32], rate: int, path: Path) -> bytes:
-    """`samples` (mono, `rate` Hz) encoded as `path`'s suffix says (format_of). Without
-    libsndfile (the `soundfile` package does not load) a .wav is still written, by the
-    standard library; any other format is a UsageError saying to choose .wav."""
+def encode(blocks: Iterable[npt.NDArray[np.float32]], rate: int, path: Path) -> bytes:
+    """The mono `blocks` (`rate` Hz) encoded as `path`'s suffix says (format_of), through a
+    file in a private temporary folder: libsndfile then writes by itself (through a Python
+    stream, an interrupt inside its writes went unnoticed and left a damaged file), block by
+    block. Without libsndfile (`soundfile` does not load) a .wav is still written, by the
+    standard library; any other format is a UsageError saying to choose .wav. A failing
+    encoder or too little memory is a UsageError too (one Dutch line)."""
     kind, subtype, _ = format_of(path)
-    clipped = np.clip(samples, -1.0, 1.0)
-    buffer = io.BytesIO()
-    try:
-        import soundfile  # ~40 ms (libsndfile): only when a file is written
-    except (ImportError, OSError) as exc:  # OSError: the package without its library
-        if kind != "WAV":
-            raise UsageError(f"een {path.suffix}-bestand maken lukt niet: libsndfile laadt "
-                             f"niet ({exc}); kies .wav", option="audio") from None
-        write_wav(buffer, clipped, rate)
-    else:
-        soundfile.write(buffer, clipped, rate, format=kind, subtype=subtype)
-    return buffer.getvalue()
+    with tempfile.TemporaryDirectory(prefix="assistant-audio-") as folder:
+        target = Path(folder) / f"sessie{path.suffix.lower()}"
+        try:
+            import soundfile  # ~40 ms (libsndfile): only when a file is written
+        except (ImportError, OSError) as exc:  # OSError: the package without its library
+            if kind != "WAV":
+                raise UsageError(f"een {path.suffix}-bestand maken lukt niet: libsndfile "
+                                 f"laadt niet ({exc}); kies .wav", option="audio") from None
+            write_wav(target, np.clip(np.concatenate([np.zeros(0, np.float32), *blocks]),
+                                      -1.0, 1.0), rate)
+        else:
+            try:
+                with soundfile.SoundFile(str(target), "w", rate, 1, subtype,
+                                         format=kind) as out:
+                    for block in blocks:
+                        out.write(np.clip(block, -1.0, 1.0))
+            except MemoryError:
+                raise UsageError("te weinig geheugen om het geluidsbestand te maken; kies een "
+                                 "kortere sessie", option="audio") from None
+            except (RuntimeError, ValueError) as exc:  # soundfile.LibsndfileError and kin
+                raise UsageError(f"het geluidsbestand maken lukt niet ({exc})",
+                                 option="audio") from None
+        return target.read_bytes()

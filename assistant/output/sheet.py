@@ -3,7 +3,7 @@ dosage and safety notes (written next to the report; print it from any browser).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 
@@ -19,6 +19,7 @@ from assistant.protocol.exercises import (
     session_lines,
 )
 from assistant.protocol.findings import ArmSide
+from assistant.text import format_minutes
 
 # The printed look every page the assistant writes shares (this sheet, the report): A4, the
 # page's font and colours, the title, the meta line, the note and warning boxes, the footer.
@@ -85,7 +86,8 @@ def _arm(texts: SessionTexts, arm_side: ArmSide | None) -> str:
 
 
 def _exercise(ex: Exercise, texts: SessionTexts, patient: Patient,
-              cautions: Sequence[Caution], *, later: bool = False) -> str:
+              cautions: Sequence[Caution], *, later: bool = False,
+              start: float | None = None) -> str:
     steps = "".join(f"<li>{escape(step)}</li>" for step in ex.steps)
     rows = [("Huiswerkfilmpje", escape(ex.video)), ("Hoeveel", escape(dosage_text(ex.dosage))),
             ("Hoe vaak", escape(patient.frequency(ex)))]
@@ -105,19 +107,23 @@ def _exercise(ex: Exercise, texts: SessionTexts, patient: Patient,
             f'<h2><span class="code">{escape(ex.code)}</span>{escape(ex.name)}</h2>'
             f'<p class="technical">{escape(THERAPIST)}{escape(ex.technical_name)}</p>'
             + (f'<p class="later">{escape(LATER)}</p>' if later else "")
+            + ("" if start is None else '<p class="audio">' + escape(
+                texts.recording_start.format(time=format_minutes(start))) + "</p>")
             + f'<p class="purpose">{escape(ex.purpose)}</p><dl>{table}</dl>'
             f"<ol>{steps}</ol>{safety}</section>")
 
 
 def render_sheet(library: Library, codes: Sequence[str], *, day: date,
                  warning: str | None = None, later: Sequence[str] = (),
-                 patient: Patient | None = None, audio: str | None = None) -> str:
+                 patient: Patient | None = None, audio: str | None = None,
+                 audio_starts: Mapping[str, float] | None = None) -> str:
     """The sheet for `codes` (in that order); `warning` is profile D's caution; the codes in
     `later` are marked as chosen for when the other treatment helps too little; `patient`
     gives the exercise arm of the one-arm exercises (None: not known, the patient circles
     it), the frequencies, and the cautions of the profile and precautions (printed at the
     top, or with the exercises they concern); `audio` names the session's audio file that
-    belongs to the sheet (`exercises --audio`)."""
+    belongs to the sheet (`exercises --audio`), `audio_starts` where each exercise starts in
+    it (code → s)."""
     texts, patient = library.session, patient or Patient()
     cautions = library.cautions_for(patient)
     notes = "".join(f"<p>{escape(line)}</p>" for line in
@@ -130,8 +136,10 @@ def render_sheet(library: Library, codes: Sequence[str], *, day: date,
            *(line for c in why for line in c.patient)]
     warnings = ('<div class="warning">' + "".join(f"<p>{escape(line)}</p>" for line in top)
                 + "</div>") if top else ""
+    starts = audio_starts or {}
     body = "".join(_exercise(adapted(library.exercise(c), cautions), texts, patient, cautions,
-                             later=c in later) for c in codes if c not in left_out)
+                             later=c in later, start=starts.get(c))
+                   for c in codes if c not in left_out)
     closing = "".join(f"<p>{escape(line)}</p>" for line in texts.closing[1:])
     recording = ("" if audio is None else
                  f'<p class="audio">{escape(texts.recording_sheet.format(file=audio))}</p>')

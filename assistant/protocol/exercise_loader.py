@@ -40,14 +40,15 @@ PLACEHOLDERS = {
     "question": {"example"},
     "ambiguous": {"codes"}, "rep": {"number"}, "hold_left": {"number"},
     "frequency": {"frequency"}, "item_frequency": {"code", "name", "frequency"},
-    "rest": {"seconds"}, "recording_sheet": {"file"},
+    "rest": {"seconds"}, "recording_sheet": {"file"}, "recording_start": {"time"},
 }
 SETUP_SECONDS = (10, 120)
 MIN_CUE_SECONDS = 4  # s a repetition's cue ('Fase twee.') leaves for its part
 PROFILES = frozenset("ABCD")
 FREQUENCY = re.compile(r"[a-zà-ÿ][a-zà-ÿ ,']*[a-zà-ÿ]")  # Dutch words, no digits, no full stop
-LIST_TEXTS = {"intro", "safety", "closing", "pain_rule", "frequencies", "recording_intro"}
-RECORDING_TEXTS = ("recording_intro", "recording_setup")  # said in the audio file to take home
+LIST_TEXTS = {"intro", "safety", "closing", "pain_rule", "frequencies"}
+# what the audio file to take home says instead ([session.recording])
+RECORDING_TEXTS = ("intro", "setup", "arm_unknown", "program_one", "program_many")
 SPOKEN_TEXTS = {"arm_left", "arm_right", "arm_both", "arm_unknown"}  # checked as sentences
 
 
@@ -241,19 +242,29 @@ def _texts(t: Table, names: list[str]) -> dict[str, Any]:
 
 
 def _session(t: Table) -> SessionTexts:
-    names = [f.name for f in fields(SessionTexts) if f.name != "commands"]
-    t.check_keys({*names, "commands"})
+    tables = ("commands", "recording")
+    names = [f.name for f in fields(SessionTexts) if f.name not in tables]
+    t.check_keys({*names, *tables})
     values = _texts(t, names)
     commands = t.table("commands")
     commands.check_keys(set(SESSION_COMMANDS))
     values["commands"] = tuple(
         (c, tuple(normalise(p) for p in commands.texts(c))) for c in SESSION_COMMANDS)
-    for name in RECORDING_TEXTS:  # nobody hears a command said to a recording
-        said = values[name] if isinstance(values[name], tuple) else (values[name],)
+    values["recording"] = _recording(t.table("recording"))
+    return SessionTexts(**values)
+
+
+def _recording(t: Table) -> tuple[tuple[str, str | tuple[str, ...]], ...]:
+    """The texts the recording says instead, each with the placeholders of the text it
+    replaces; none may ask for a spoken command (nobody hears one said to a recording)."""
+    t.check_keys(set(RECORDING_TEXTS))
+    values = _texts(t, list(RECORDING_TEXTS))
+    for name, value in values.items():
+        said = value if isinstance(value, tuple) else (value,)
         if any(re.search(r"\bzeg\b", line, re.IGNORECASE) for line in said):
             raise ProtocolError(f"{t.where}.{name}: a recording cannot hear; say what to do "
                                 "with the phone instead of what to say")
-    return SessionTexts(**values)
+    return tuple(values.items())
 
 
 def _choice(t: Table) -> ChoiceTexts:

@@ -244,17 +244,20 @@ class SessionTexts:
     arm_both: str
     arm_unknown: str
     arm_fill_in: str  # printed only, under arm_unknown: a line to circle the arm on
-    recording_intro: tuple[str, ...]  # the audio file to take home: said instead of `intro`
-    recording_setup: str  # … and instead of `setup` (nobody hears 'pauze' at home)
     recording_sheet: str  # {file}: the sheet names the audio file that belongs to it
+    recording_start: str  # {time}: where an exercise starts in it, on the sheet
     sheet_title: str  # the printed home-exercise sheet
     sheet_intro: str
     commands: tuple[tuple[str, tuple[str, ...]], ...]  # command → normalised phrases
+    # the audio file to take home says these texts instead (field name → its text)
+    recording: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
 
     def for_recording(self) -> SessionTexts:
-        """These texts as the audio file to take home says them: its own introduction and
-        set-up line, which speak of the phone's pause button instead of spoken commands."""
-        return replace(self, intro=self.recording_intro, setup=self.recording_setup)
+        """These texts as the audio file to take home says them (`recording`): its own
+        introduction and set-up line, which speak of the phone's pause button instead of
+        spoken commands, the arm circled on the sheet, no 'vandaag'."""
+        overrides: dict[str, Any] = dict(self.recording)
+        return replace(self, **overrides)
 
     def arm(self, arm_side: ArmSide | None) -> str:
         """The sentence that names the exercise arm."""

@@ -57,7 +57,7 @@ def open_speaker(options: SpeechOptions, fixed: Collection[str] = (),
     try:
         if playback is None:
             find_device(device_spec(options.output_device), "output")
-        synthesizer, line = choose_synthesizer(options)
+        synthesizer, line = choose_synthesizer(options, strict=playback is not None)
         player = playback or Player(device_spec(options.output_device))
     except (AudioError, TtsError) as exc:
         raise Unavailable(exc) from None
@@ -68,9 +68,12 @@ def open_speaker(options: SpeechOptions, fixed: Collection[str] = (),
                         disk=None if folder is None else DiskCache(folder))
 
 
-def choose_synthesizer(options: SpeechOptions) -> tuple[Synthesizer, str]:
+def choose_synthesizer(options: SpeechOptions, *, strict: bool = False,
+                       ) -> tuple[Synthesizer, str]:
     """The synthesizer to speak with and one line saying which voice and why: a Piper voice
-    when one is found and loads, else pyttsx3 (TtsError when that fails too)."""
+    when one is found and loads, else pyttsx3 (TtsError when that fails too). `strict`: a
+    voice asked for (--tts-voice, ASSISTANT_PIPER_VOICE) that cannot speak is a TtsError,
+    not espeak-ng instead (a file to take home is made in the voice asked for, or not)."""
     from assistant.speech.piper_voice import DEFAULT_VOICE, PiperSynthesizer, locate_voice
     from assistant.speech.tts import Pyttsx3Synthesizer, TtsError
 
@@ -80,12 +83,16 @@ def choose_synthesizer(options: SpeechOptions) -> tuple[Synthesizer, str]:
     try:
         location = locate_voice(options.tts_voice, models_dir=options.models_dir)
     except TtsError as exc:
+        if strict:
+            raise
         location, why, pyttsx3_voice = None, f"{exc}", None
     if location is not None:
         pyttsx3_voice = None
         try:
             piper = PiperSynthesizer(location.path, options.speech_rate)
         except TtsError as exc:
+            if strict and location.source != "models/":
+                raise
             why = f"{exc}"
         else:
             language = f", {piper.language}" if piper.language else ""

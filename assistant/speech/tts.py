@@ -70,9 +70,12 @@ class Pyttsx3Synthesizer:
         chosen = [v for v in voices if voice in (v.id, v.name)] if voice else [
             v for v in voices if _is_dutch(v)]
         if not chosen:
-            wanted = f"stem '{voice}'" if voice else "Nederlandse stem"
-            raise TtsError(f"geen {wanted} gevonden; installeer espeak-ng (Linux) of een "
-                           "Nederlandse stem (Windows/macOS)")
+            if voice:
+                raise TtsError(f"geen stem '{voice}' gevonden: geen Piper-stem (een .onnx-"
+                               "bestand, een map of een geïnstalleerde naam) en geen stem van "
+                               "het systeem met die naam")
+            raise TtsError("geen Nederlandse stem gevonden; installeer espeak-ng (Linux) of "
+                           "een Nederlandse stem (Windows/macOS)")
         self.voice = str(chosen[0].id)
         self.rate = rate  # words per minute (None: the engine's default)
         self._engine.setProperty("voice", self.voice)

@@ -323,11 +323,12 @@ class Pages:
         if patient is None:
             return _error("onbekende patiënt", 404)
         suffix, media_type = HOME_FORMATS[kind]
-        name = f"oefensessie-{self.engine.today().isoformat()}{suffix}"
         try:
-            home = await run_in_threadpool(self._record, patient, Path(name))
+            home = await run_in_threadpool(self._record, patient, Path(f"sessie{suffix}"))
         except VoiceUnavailable as exc:
             return _error(f"De opname is niet gemaakt: geen stem: {screen_text(exc)}.")
+        # the date and the exercises (no patient id): two patients' files of one day differ
+        name = f"oefensessie-{self.engine.today().isoformat()}-{'-'.join(home.starts)}{suffix}"
         return Response(home.data, media_type=media_type, headers={
             "content-disposition": f'attachment; filename="{name}"',
             "cache-control": "no-store",
