@@ -5,8 +5,9 @@ commands to hear; what it says goes through the same speaker as a live session (
 voice, the disk cache, sentence by sentence) but is played into a `Track` instead of onto a
 loudspeaker, and every wait (a step, a hold, a rest) is written as silence. So the file says
 and counts exactly what the live session says and counts, and lasts what it lasts. Its texts
-are the live ones with the recording's own introduction and set-up line (nobody hears 'pauze'
-at home: SessionTexts.for_recording).
+are the live ones with the recording's own ([session.recording]: SessionTexts.for_recording)
+for what only makes sense in the practice: spoken commands (nobody hears 'pauze' at home), the
+arm the therapist points at, 'vandaag'.
 
 Encoded by libsndfile (the `soundfile` package): Opus in an OGG container (.ogg, .opus), MP3
 (.mp3) or 16-bit WAV (.wav), mono.
@@ -145,9 +146,9 @@ def record_session(program: Program, protocol: Protocol, path: Path,
     """The guided session of `program` as the audio file `path` will hold (its suffix gives
     the format, format_of). `make_speaker(playback, on_error)` opens the speaker that plays
     into `playback` and tells `on_error` of a sentence it could not say (setup.open_speaker);
-    `sinks` see the session's events too. UsageError (option --audio) for an unknown suffix
-    or when a sentence could not be said (the file would miss it); the speaker's own errors
-    pass through."""
+    `sinks` see the session's events too. UsageError (option --audio) for an unknown suffix,
+    a program whose every exercise the patient's precautions leave out, or a sentence that
+    could not be said (the file would miss it); the speaker's own errors pass through."""
     rate = format_of(path)[2]
     library = protocol.library
     left_out = library.left_out(program.codes, program.patient)
