@@ -315,3 +315,28 @@ def test_a_sentence_the_voice_cannot_say_refuses_the_file(tmp_path: Path) -> Non
 
     with pytest.raises(UsageError, match="één zin kon de stem niet uitspreken"):
         record_session(Program(("F14",)), P, tmp_path / "s.mp3", make_speaker)
+
+
+def test_a_rest_announces_the_next_set_and_a_hold_skips_counts_its_cue_took(
+        tmp_path: Path) -> None:
+    said: list[tuple[float, str]] = []
+    track_now: list[Track] = []
+
+    def make_speaker(playback: Playback, on_error: Callable[[str], None]) -> AudioSpeaker:
+        track_now.append(playback)  # type: ignore[arg-type]
+        return AudioSpeaker(Tones(), playback, on_error=on_error)
+
+    def note(event: Event) -> None:
+        if isinstance(event, Say):
+            said.append((track_now[0].now(), event.text))
+
+    record_session(Program(("F55",)), P, tmp_path / "s.wav", make_speaker, [note])
+    texts = P.library.session
+    rest = P.library.exercise("F55").dosage.rest_seconds
+    rests = [at for at, text in said if text == texts.rest.format(seconds="vijfenveertig")]
+    warnings = [at for at, text in said if text == texts.rest_ending]
+    assert len(rests) == len(warnings) == 2  # three sets, two rests
+    for began, warned in zip(rests, warnings, strict=True):
+        assert warned - began == pytest.approx(rest - 5, abs=2.5)  # 'Rust nu …' is spoken
+    # F55 holds 2 s and its cue alone takes longer with this voice: no hurried 'Nog twee'
+    assert texts.hold_left.format(number="twee") not in [text for _, text in said]

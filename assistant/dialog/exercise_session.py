@@ -35,6 +35,8 @@ from assistant.text import dutch_list
 STEP_SECONDS: Final = 4.0  # s to follow one spoken step of a counted exercise
 GET_READY_SECONDS: Final = 5.0  # s to take the starting position
 COUNTDOWN: Final = 3  # the last seconds of a hold are counted aloud
+HOLD_SLACK: Final = 0.25  # s a hold's count may come late before it is left out
+REST_WARNING: Final = 5  # s before a rest ends that the next set is announced (rest_ending)
 
 STATES: Final = ["ready", "intro", "exercise", "steps", "counting", "rest", "closing",
                  "paused", "done", "stopped"]
@@ -342,6 +344,8 @@ class ExerciseSession:
         self.emit(Hold(seconds, self.current.code))
         self._say(self.current.hold_cue, "count")
         for left in range(min(COUNTDOWN, seconds), 0, -1):
+            if self.clock.now() > start + seconds - left + HOLD_SLACK:
+                continue  # the cue took that second: a count said late sounds rushed
             self.hearing.wait_until(start + seconds - left)
             self._say(self.texts.hold_left.format(number=spoken_number(left)), "count")
         self.hearing.wait_until(start + seconds)
@@ -353,7 +357,13 @@ class ExerciseSession:
             self._say_other_side()  # after this rest: turning over takes its time
         if seconds:
             self._say(self.texts.rest.format(seconds=spoken_number(seconds)), "exercise")
-        self.hearing.wait(seconds, paced=False)
+        if seconds > 2 * REST_WARNING:  # the next set is announced, not sprung on the patient
+            ends = self.clock.now() + seconds
+            self.hearing.wait(seconds - REST_WARNING, paced=False)
+            self._say(self.texts.rest_ending, "exercise")
+            self.hearing.wait_until(ends)
+        else:
+            self.hearing.wait(seconds, paced=False)
 
     def _say_other_side(self) -> None:
         """How the current side begins ('Draai om en ga op uw linkerzij liggen.'), once."""

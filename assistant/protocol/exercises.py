@@ -226,6 +226,7 @@ class SessionTexts:
     release: str
     rep: str  # {number}: a repetition said as one ('Herhaling twee')
     rest: str  # {seconds}
+    rest_ending: str  # said REST_WARNING s before a rest ends (exercise_session.py)
     setup: str  # said before a long set-up time (Exercise.setup_seconds)
     exercise_done: str
     skipped: str
