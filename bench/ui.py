@@ -21,15 +21,18 @@ TARGET = 0.100  # s, p95: event → page, and click → next question on screen
 MEMORY_TARGET = 150 * 1024 * 1024  # bytes, peak RSS of the server (as the text intake)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ROUNDS = 3  # intakes; each clicks "nee" through the red flags and the precautions
+ROUNDS = 3  # intakes; each answers the complaint, then clicks through the checklists
+QUESTIONS = 12  # questions answered per intake after the age (up to work and the examination)
+PREFERRED = ("Nee", "Geen", "Een beetje")  # the button clicked when a question has several
+TYPED = (("Hoe lang", "3 weken"),)  # a typed question's answer, by the start of its text
 SKIPPED_HINT = "apt-get install chromium chromium-driver"
 
 # In the page: click the button `label` and resolve with the ms until #question changed.
 CLICK = """
 const label = arguments[0], done = arguments[arguments.length - 1];
 const question = document.getElementById("question"), before = question.textContent;
-const button = [...document.querySelectorAll("#buttons button")]
-  .find((b) => b.textContent === label);
+const button = [...document.querySelectorAll("#buttons button, #checklist button")]
+  .find((b) => b.textContent.trim() === label && !b.closest("[hidden]"));
 if (!button) { done(null); return; }
 const observer = new MutationObserver(() => {
   if (question.textContent !== before) { observer.disconnect(); done(performance.now() - t0); }
@@ -94,24 +97,46 @@ def _say(driver: Any, text: str) -> None:
         body: JSON.stringify({text: text})}).then((r) => done(r.status));""", text)
 
 
+def _type(driver: Any, text: str) -> None:
+    """Type `text` in the answer field and send it, then wait for the next question."""
+    before = driver.execute_script("return document.getElementById('question').textContent")
+    driver.execute_script("""
+      const input = document.getElementById('answer-text');
+      input.value = arguments[0]; input.form.requestSubmit();""", text)
+    _wait(lambda: driver.execute_script(
+        "return document.getElementById('question').textContent") != before)
+
+
 def _round(driver: Any, clicks: list[float], shown: list[float]) -> None:
-    """One intake: started from the page, then "nee" clicked while a red flag or precaution
-    is asked; every message published meanwhile is timed from server to screen."""
+    """One intake: started from the page; the age and the duration typed; then, question by
+    question, "Nee" (or the first of PREFERRED) clicked, and a checklist answered with "Geen
+    van de overige" and "Klaar": each click that sends an answer is timed to the next
+    question on screen, and every message published meanwhile from server to screen."""
     seq = int(driver.execute_script("return Number(document.body.dataset.seq || 0)"))
     assert driver.execute_async_script(START) == 200
     _wait(lambda: driver.execute_script(  # the age is asked first, typed (version 3)
         "return !document.getElementById('answer-text').disabled"
         " && document.getElementById('question').textContent"))
-    driver.execute_script("""
-      const input = document.getElementById('answer-text');
-      input.value = '47'; input.form.requestSubmit();""")
-    _wait(lambda: driver.execute_script(
-        "return document.getElementById('buttons').children.length"))
-    while True:
-        section = driver.execute_script("return document.getElementById('section').textContent")
-        if section.lower() not in ("alarmsignalen", "voorzorgen"):
-            break
-        took = driver.execute_async_script(CLICK, "nee")
+    _type(driver, "47")
+    for _ in range(QUESTIONS):
+        question = str(driver.execute_script(
+            "return document.getElementById('question').textContent"))
+        typed = next((answer for start, answer in TYPED if question.startswith(start)), None)
+        if typed is not None:
+            _type(driver, typed)
+            continue
+        if driver.execute_script("return !document.getElementById('checklist').hidden"):
+            driver.execute_script(  # sets every sign to Nee; the question stays
+                "document.getElementById('checklist-rest').click()")
+            took = driver.execute_async_script(CLICK, "Klaar")
+        else:
+            labels = driver.execute_script(
+                "return [...document.querySelectorAll('#buttons button')]"
+                ".map((b) => b.textContent.trim())")
+            if not labels:
+                break  # a typed question this bench has no answer for: done
+            label = next((p for p in PREFERRED if p in labels), labels[0])
+            took = driver.execute_async_script(CLICK, label)
         if took is None:
             break
         clicks.append(float(took) / 1000)
@@ -167,7 +192,7 @@ def measure(root: Path, rounds: int = ROUNDS) -> Section:
         ["measure", "n", "p50", "p95", "max"],
         [["event published → drawn on the page", str(event.n), ms(event.p50), ms(event.p95),
           ms(event.max)],
-         ["click on 'nee' → next question on screen", str(click.n), ms(click.p50),
+         ["click on an answer → next question on screen", str(click.n), ms(click.p50),
           ms(click.p95), ms(click.max)],
          ["server RSS idle / after / peak", "", f"{idle_rss / mb:.0f} MB", f"{rss / mb:.0f} MB",
           f"{peak / mb:.0f} MB"]])
@@ -175,7 +200,10 @@ def measure(root: Path, rounds: int = ROUNDS) -> Section:
         "ui", "The therapist's screen (headless Chromium)",
         f"`assistant ui --text --mute --no-browser` runs in its own process; Debian's headless "
         f"Chromium opens its URL through selenium. {rounds} intakes are started from the page "
-        "and 'nee' is clicked for every red flag and precaution. *Event → page*: each message "
+        "and answered as a therapist clicks: the age and the duration typed, then 'Nee' (or "
+        "'Een beetje') clicked, and each checklist (red flags, precautions) answered with "
+        "'Geen van de overige' and 'Klaar', up to the questions about work. *Event → page*: "
+        "each message "
         "of the event stream carries the server's time of publishing (`t`, ms since the "
         "epoch); the page notes `Date.now()` once it has drawn it (same machine, same clock). "
         "*Click → next question*: in the page, `performance.now()` at the click and again "
