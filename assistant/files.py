@@ -110,9 +110,11 @@ def locks_of(path: Path) -> Path | None:
         return None
 
 
-def write_private(path: Path, data: bytes | str) -> Path:
+def write_private(path: Path, data: bytes | str, *, replace: bool = True) -> Path:
     """Write `data` to `path` atomically with mode 0600; a new folder is made 0700. What
-    `check_overwritable` refuses is left alone (OutputError)."""
+    `check_overwritable` refuses is left alone (OutputError). `replace=False`: a file that
+    is there by the time of writing is kept (FileExistsError; the new file is linked into
+    place, never renamed over it)."""
     check_overwritable(path)
     make_private_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mkstemp: 0600
@@ -122,7 +124,11 @@ def write_private(path: Path, data: bytes | str) -> Path:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # FileExistsError when something is there now
+            os.unlink(tmp)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

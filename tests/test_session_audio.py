@@ -24,6 +24,7 @@ from assistant.dialog.events import Event, Say
 from assistant.dialog.exercise_session import ExerciseSession
 from assistant.dialog.session_hearing import SessionHearing
 from assistant.errors import ProtocolError, TtsError, UsageError
+from assistant.files import write_private
 from assistant.intake.program import Program
 from assistant.intake.session_audio import NoCommands, Track, encode, record_session
 from assistant.protocol import load_protocol
@@ -340,3 +341,24 @@ def test_a_rest_announces_the_next_set_and_a_hold_skips_counts_its_cue_took(
         assert warned - began == pytest.approx(rest - 5, abs=2.5)  # 'Rust nu …' is spoken
     # F55 holds 2 s and its cue alone takes longer with this voice: no hurried 'Nog twee'
     assert texts.hold_left.format(number="twee") not in [text for _, text in said]
+
+
+def test_a_file_that_appears_while_recording_is_kept_not_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "sessie.mp3"
+    target.write_bytes(b"another patient's session, written meanwhile")
+    with pytest.raises(FileExistsError):
+        write_private(target, b"the new recording", replace=False)
+    assert target.read_bytes() == b"another patient's session, written meanwhile"
+    assert [p.name for p in tmp_path.iterdir()] == ["sessie.mp3"]  # no temporary file left
+    fresh = write_private(tmp_path / "nieuw.mp3", b"the new recording", replace=False)
+    assert fresh.read_bytes() == b"the new recording"
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+def test_a_refused_recording_leaves_no_event_log(tmp_path: Path) -> None:
+    events = tmp_path / "e.jsonl"
+    done = run(tmp_path, "exercises", "--codes", "F1a,F17", "--precautions", "osteoporose",
+               "--audio", str(tmp_path / "a.mp3"), "--events", str(events),
+               ASSISTANT_SPEECH_CACHE="off")
+    assert done.returncode == 2 and "er is niets op te nemen" in done.stderr
+    assert not events.exists() and not (tmp_path / "a.mp3").exists()

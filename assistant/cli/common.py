@@ -8,10 +8,12 @@ import json
 import math
 import os
 import re
+import signal
 import stat
 import sys
 import tempfile
-from contextlib import ExitStack, suppress
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO, TypeVar
@@ -336,3 +338,21 @@ def fraction(text: str) -> float:
     if not 0 <= value <= 1:  # also refuses nan
         raise argparse.ArgumentTypeError(f"geen getal van 0 tot en met 1: {text!r}")
     return value
+
+
+@contextmanager
+def stopping_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (and SIGHUP: the terminal window closed) stop as Ctrl-C does: the screen, so
+    the intake keeps its journal and the launcher file with the token is removed (uvicorn
+    raises the signal again once it has stopped), and a recording, so its temporary file is
+    removed. The handler turns the signal into KeyboardInterrupt."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {name: signal.signal(getattr(signal, name), interrupt) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)

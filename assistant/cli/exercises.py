@@ -24,6 +24,7 @@ from assistant.cli.common import (
     parse_side,
     speech_options,
     speech_output,
+    stopping_as_ctrl_c,
     voice_listener,
 )
 from assistant.clock import clock_from_env
@@ -238,10 +239,14 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise UsageError(f"{option}: {exc}") from None
 
 
-def _write(path: Path, data: bytes | str, option: str) -> None:
-    """Write a patient file (0600, atomically); UsageError naming `option` when it cannot."""
+def _write(path: Path, data: bytes | str, option: str, *, replace: bool = True) -> None:
+    """Write a patient file (0600, atomically); UsageError naming `option` when it cannot,
+    or (`replace=False`) when a file appeared there meanwhile."""
     try:
-        write_private(path, data)
+        write_private(path, data, replace=replace)
+    except FileExistsError:
+        raise UsageError(f"{option}: {path} bestaat intussen (misschien van een andere "
+                         "patiënt); de opname is niet bewaard: kies een andere naam") from None
     except OSError as exc:
         raise UsageError(f"{option}: kan niet schrijven naar {path}: {os_reason(exc)}"
                          ) from None
@@ -253,7 +258,9 @@ def _write_audio(args: argparse.Namespace, protocol: Protocol,
     voice the speech flags choose; where each exercise starts in it (code → s). A sentence
     the voice cannot say stops it (the file would miss it), and an existing file is never
     replaced (it may be another patient's): exit 2, nothing written."""
-    from assistant.intake.session_audio import record_session
+    from assistant.intake.session_audio import check_recordable, record_session
+
+    check_recordable(program, protocol)  # before the event log is opened
 
     def make_speaker(playback: Playback, on_error: Callable[[str], None]) -> Speaker:
         return speech_output(args, speech_options(args), protocol, playback=playback,
@@ -265,12 +272,13 @@ def _write_audio(args: argparse.Namespace, protocol: Protocol,
                   file=sys.stderr)
 
     with ExitStack() as stack:
+        stack.enter_context(stopping_as_ctrl_c())  # a closed terminal leaves no audio behind
         sinks: list[Emit] = [progress]
         if args.events is not None:  # what the recording says, as a live session's events
             sinks.append(GuardedSink(EventLog(open_output(stack, args.events)),
                                      f"--events {args.events}"))
         home = record_session(program, protocol, args.audio, make_speaker, sinks)
-    _write(args.audio, home.data, "--audio")
+    _write(args.audio, home.data, "--audio", replace=False)
     print(f"Opname geschreven: {args.audio} ({format_minutes(home.seconds)}, "
           f"{len(home.outcome.completed)} oefening"
           f"{'' if len(home.outcome.completed) == 1 else 'en'})")

@@ -12,7 +12,6 @@ import argparse
 import html
 import os
 import shutil
-import signal
 import sys
 import tempfile
 import webbrowser
@@ -27,6 +26,7 @@ from assistant.cli.common import (
     add_speech_flags,
     speaker_or_silence,
     speech_options,
+    stopping_as_ctrl_c,
     voice_listener,
     whole_number,
 )
@@ -62,23 +62,6 @@ def private_launcher(url: str) -> Iterator[Path]:
         yield page
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextmanager
-def _stopping_as_ctrl_c() -> Iterator[None]:
-    """SIGTERM (and SIGHUP: the terminal window closed) stop the screen as Ctrl-C does, so the
-    intake keeps its journal and the launcher file with the token is removed. uvicorn raises
-    the signal again once it has stopped: this handler turns it into KeyboardInterrupt."""
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {name: signal.signal(getattr(signal, name), interrupt) for name in names}
-    try:
-        yield
-    finally:
-        for name, handler in previous.items():
-            signal.signal(getattr(signal, name), handler)
 
 
 def add_ui_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
@@ -125,7 +108,7 @@ def cmd_ui(args: argparse.Namespace, protocol: Protocol) -> int:
     stack = ExitStack()
     screen: Screen | None = None
     try:
-        stack.enter_context(_stopping_as_ctrl_c())
+        stack.enter_context(stopping_as_ctrl_c())
         limited = raise_fd_limit()
         screen = build(protocol, port=args.port, db=args.db, speaker=speaker, voice=voice,
                        voices=voices)

@@ -140,6 +140,15 @@ class HomeAudio:
     starts: dict[str, float]
 
 
+def check_recordable(program: Program, protocol: Protocol) -> None:
+    """UsageError (option --audio) when the patient's precautions leave out every exercise
+    of `program`: a recording would hold nothing but its introduction."""
+    left_out = protocol.library.left_out(program.codes, program.patient)
+    if len(left_out) == len(program.codes):
+        raise UsageError(f"de voorzorgen van deze patiënt laten {', '.join(left_out)} vervallen: "
+                         "er is niets op te nemen", option="audio")
+
+
 def record_session(program: Program, protocol: Protocol, path: Path,
                    make_speaker: Callable[[Playback, Callable[[str], None]], Speaker],
                    sinks: Sequence[Emit] = ()) -> HomeAudio:
@@ -150,11 +159,8 @@ def record_session(program: Program, protocol: Protocol, path: Path,
     a program whose every exercise the patient's precautions leave out, or a sentence that
     could not be said (the file would miss it); the speaker's own errors pass through."""
     rate = format_of(path)[2]
+    check_recordable(program, protocol)
     library = protocol.library
-    left_out = library.left_out(program.codes, program.patient)
-    if len(left_out) == len(program.codes):
-        raise UsageError(f"de voorzorgen van deze patiënt laten {', '.join(left_out)} vervallen: "
-                         "er is niets op te nemen", option="audio")
     track = Track()
     failed: list[str] = []
     starts: dict[str, float] = {}
