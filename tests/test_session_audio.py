@@ -217,6 +217,7 @@ def test_an_existing_file_is_never_replaced(tmp_path: Path) -> None:
     (["--audio", "sessie.mp3", "--events", "sessie.mp3"],
      "--audio en --events noemen hetzelfde bestand"),
     (["--audio", "sessie.mp3", "--list"], "--list gaat niet samen met --audio"),
+    (["--audio", "sessie.mp3", "--sheet", "sessie-blad/"], "is een map; geef een bestandsnaam"),
     (["--audio", "sessie-blok/in.mp3"], "--audio: kan niet schrijven in"),
     (["--audio", "sessie.mp3", "--sheet", "sessie-blok/blad.html"],
      "--sheet: kan niet schrijven in"),
@@ -230,7 +231,8 @@ def test_bad_audio_requests_are_one_dutch_line_and_write_nothing(tmp_path: Path,
     (tmp_path / "sessie-blok").write_text("a file where a folder should be")
     (tmp_path / "sessie-leeg.onnx").write_bytes(b"")  # a Piper voice file that cannot load
     (tmp_path / "sessie-leeg.onnx.json").write_text("{}")
-    args = [a if a.startswith("-") else str(tmp_path / a) for a in args]
+    args = [a if a.startswith("-") else str(tmp_path / a) + ("/" if a.endswith("/") else "")
+            for a in args]
     done = run(tmp_path, "exercises", "--codes", "F14", *args, ASSISTANT_SPEECH_CACHE="off")
     assert done.returncode == 2, done.stderr
     assert says in done.stderr

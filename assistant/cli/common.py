@@ -216,6 +216,16 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 
 
+def file_name(text: str) -> Path:
+    """A file to write, as typed: a name that ends in a folder separator ('blad/') names a
+    folder, not a file (Path would drop the slash and write a file called 'blad')."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("geef een bestandsnaam")
+    if text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(f"'{text}' is een map; geef een bestandsnaam")
+    return Path(text)
+
+
 def parse_date(text: str) -> date:
     """A date as JJJJ-MM-DD or, as Dutch practices write it, DD-MM-JJJJ; nothing else."""
     text = text.strip()

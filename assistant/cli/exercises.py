@@ -19,6 +19,7 @@ from assistant.cli.common import (
     ParserT,
     UsageError,
     add_speech_flags,
+    file_name,
     open_output,
     parse_date,
     parse_side,
@@ -375,9 +376,9 @@ def add_exercises_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
     parser.add_argument("--list", action="store_true", help="toon de oefeningen in plaats van "
                                                             "ze te doen")
     parser.add_argument("--json", action="store_true", help="met --list: als JSON")
-    parser.add_argument("--sheet", type=Path, metavar="BESTAND.html",
+    parser.add_argument("--sheet", type=file_name, metavar="BESTAND.html",
                         help="schrijf het oefenblad voor thuis (om te printen)")
-    parser.add_argument("--audio", type=Path, metavar="BESTAND.mp3",
+    parser.add_argument("--audio", type=file_name, metavar="BESTAND.mp3",
                         help="schrijf de begeleide sessie als geluidsbestand voor thuis "
                              "(.mp3, .ogg/.opus of .wav), in de gekozen stem; met --sheet "
                              "noemt het oefenblad het bestand")
