@@ -37,14 +37,16 @@ GRADE_III_FILE: dict[str, Any] = {
 }
 
 
-def add_intake(db: Path, patient: str, profile: str, day: date = INTAKE_DAY) -> int:
-    """Store an intake the way the intake command will: findings and the classified result."""
+def add_intake(db: Path, patient: str, profile: str, day: date = INTAKE_DAY,
+               chosen: tuple[str, ...] = ("F1", "F14")) -> int:
+    """Store an intake the way the intake command will: findings, the classified result and
+    the exercises `chosen`."""
     findings = parse_findings(FINDINGS[profile])
     result = classify(findings, load_protocol()).to_json()
     expected = None if profile == "IV" else profile
     assert result["profile"] == expected
     with Store.open(db) as store:
-        return store.add_consultation(patient, day, findings.to_json(), result, ["F1", "F14"])
+        return store.add_consultation(patient, day, findings.to_json(), result, list(chosen))
 
 
 def add_provisional_intake(db: Path, patient: str, unknown: list[str]) -> None:

@@ -407,9 +407,9 @@ def test_the_voice_and_the_recording_to_take_home_pass_axe_and_fit(
     recording to take home, and the recording refused (issue 26)."""
     from selenium.webdriver.common.by import By
 
-    from tests.test_ui_home_audio import CHOSEN, _store
+    from tests.records_fixtures import add_intake
 
-    _store(tmp_path / "records.sqlite3", "P-0210", CHOSEN)  # the screen's records
+    add_intake(tmp_path / "records.sqlite3", "P-0210", "A", chosen=("F14",))  # the screen's
     driver.get(screen.url)
     driver.find_element(By.ID, "set-voice").click()
     until(lambda: driver.find_element(By.ID, "voice-line").text.endswith(

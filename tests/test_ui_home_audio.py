@@ -24,8 +24,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's TestClient on httpx: a deprecation notice
     from starlette.testclient import TestClient
 
-from assistant.protocol import classify, load_protocol, parse_findings
-from assistant.records.store import Store
+from assistant.protocol import load_protocol
 from assistant.speech import setup
 from assistant.speech.interfaces import SilentSpeaker
 from assistant.speech.piper_voice import PiperSynthesizer
@@ -39,13 +38,13 @@ from assistant.ui.security import Secrets
 from assistant.ui.server import Screen, running
 from assistant.ui.voices import ESPEAK, ScreenVoices, VoiceChoice
 from tests import ui_chromium
-from tests.records_fixtures import FINDINGS, INTAKE_DAY
+from tests.records_fixtures import add_intake
 from tests.ui_chromium import shot, until
 
 driver = ui_chromium.driver  # the fixture
 PROTOCOL = load_protocol()
 PORT = 8125
-CHOSEN = ["F14"]  # one exercise: the recording takes a second or two with espeak-ng
+CHOSEN = ("F14",)  # one exercise: the recording takes a second or two with espeak-ng
 
 
 def _espeak() -> None:
@@ -63,12 +62,9 @@ def _joe() -> Path:
     return Path(joe.model_path())
 
 
-def _store(db: Path, patient: str, chosen: list[str]) -> None:
+def _store(db: Path, patient: str, chosen: tuple[str, ...]) -> None:
     """A profile-A intake of `patient` that chose `chosen`."""
-    findings = parse_findings(FINDINGS["A"])
-    result = classify(findings, PROTOCOL).to_json()
-    with Store.open(db) as store:
-        store.add_consultation(patient, INTAKE_DAY, findings.to_json(), result, chosen)
+    add_intake(db, patient, "A", chosen=chosen)
 
 
 class Spy(ScreenVoices):
@@ -125,7 +121,7 @@ class Page:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "records.sqlite3"
     _store(path, "P-0300", CHOSEN)
-    _store(path, "P-0301", [])  # chose no exercises
+    _store(path, "P-0301", ())  # chose no exercises
     return path
 
 
