@@ -262,3 +262,13 @@ def test_every_precaution_has_the_therapists_words() -> None:
     assert sorted(set(PRECAUTIONS) - set(PRECAUTION_NAMES)) == []
     for key, words in PRECAUTION_NAMES.items():
         assert all(parse_precautions(word) == {key} for word in words)
+
+
+def test_geen_with_a_precaution_is_a_contradiction_not_an_unknown_word() -> None:
+    import argparse
+
+    from assistant.cli.exercises import parse_precautions
+
+    with pytest.raises(argparse.ArgumentTypeError, match="'geen' gaat niet samen"):
+        parse_precautions("geen,osteoporose")
+    assert parse_precautions("geen") == frozenset()

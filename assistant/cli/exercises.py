@@ -71,6 +71,9 @@ def parse_precautions(text: str) -> frozenset[str]:
     words = [w.strip().lower() for w in text.replace(";", ",").split(",") if w.strip()]
     if words == ["geen"]:
         return frozenset()
+    if "geen" in words:
+        raise argparse.ArgumentTypeError("'geen' gaat niet samen met een voorzorg; geef geen, of "
+                                         "de voorzorgen")
     unknown = [w for w in words if w not in PRECAUTION_WORDS]
     if unknown or not words:
         raise argparse.ArgumentTypeError(
