@@ -73,13 +73,13 @@ def test_the_track_places_speech_where_the_clock_stands_and_waits_as_silence() -
     track.play(np.ones(8000, dtype=np.float32), 16000)  # 0.5 s
     track.advance(1.0)
     track.play(np.ones(16000, dtype=np.float32), 16000)  # 1 s
-    samples, rate = track.samples()
-    assert rate == 16000 and track.now() == pytest.approx(2.5)
+    samples = np.concatenate(list(track.blocks()))
+    assert track.own_rate == 16000 and track.now() == pytest.approx(2.5)
     assert len(samples) == 40000
     assert samples[:8000].min() == 1.0 and not samples[8000:24000].any()
     assert samples[24000:].min() == 1.0
-    at_48k, rate48 = track.samples(48000)
-    assert rate48 == 48000 and len(at_48k) == 120000
+    at_48k = np.concatenate(list(track.blocks(48000)))
+    assert len(at_48k) == 120000
 
 
 def test_the_recording_says_no_spoken_commands_and_introduces_itself() -> None:

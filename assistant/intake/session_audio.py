@@ -42,6 +42,7 @@ FORMATS: Final = {
     ".wav": ("WAV", "PCM_16", None),
 }
 FORMAT_NAMES: Final = ".mp3, .ogg, .opus of .wav"
+NO_VOICE_RATE: Final = 22050  # Hz of a track nothing was played into
 SILENCE_BLOCK: Final = 10.0  # s of silence per block handed to the encoder
 
 
@@ -69,6 +70,11 @@ class Track:
         self.rate: int | None = None  # Hz of the first audio played (the voice's)
         self.parts: list[tuple[float, npt.NDArray[np.float32]]] = []  # (start s, samples)
 
+    @property
+    def own_rate(self) -> int:
+        """Hz of the voice (of the first audio played; nothing played: NO_VOICE_RATE)."""
+        return self.rate or NO_VOICE_RATE
+
     # --- Clock ---
     def now(self) -> float:
         return self.time
@@ -94,7 +100,7 @@ class Track:
         """The whole track at `rate` Hz (None: the voice's own) as consecutive blocks: each
         sentence, and the silence between (at most SILENCE_BLOCK s each), so a long session
         is never held whole in memory; they add up to the clock's time, to the sample."""
-        own = self.rate or 22050
+        own = self.own_rate
         out_rate = rate or own
         total, written = round(self.time * out_rate), 0
         for start, data in self.parts:
@@ -105,12 +111,6 @@ class Track:
             written += len(piece)
             yield piece
         yield from _silence(total - written, out_rate)
-
-    def samples(self, rate: int | None = None) -> tuple[npt.NDArray[np.float32], int]:
-        """The whole track at once (blocks joined) and its rate (Hz)."""
-        out_rate = rate or self.rate or 22050
-        blocks = list(self.blocks(out_rate))
-        return (np.concatenate(blocks) if blocks else np.zeros(0, np.float32)), out_rate
 
 
 def _silence(frames: int, rate: int) -> Iterator[npt.NDArray[np.float32]]:
@@ -182,7 +182,7 @@ def record_session(program: Program, protocol: Protocol, path: Path,
         what = "één zin kon" if len(failed) == 1 else f"{len(failed)} zinnen konden"
         raise UsageError(f"de opname is niet gemaakt: {what} de stem niet uitspreken",
                          option="audio")
-    out_rate = rate or track.rate or 22050
+    out_rate = rate or track.own_rate
     return HomeAudio(encode(track.blocks(out_rate), out_rate, path),
                      round(track.time * out_rate) / out_rate, outcome, starts)
 
