@@ -17,7 +17,6 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 from typing import ClassVar, Final, Protocol, TypeAlias
 
 EXIT_DONE: Final = 0
@@ -53,7 +52,9 @@ class Advice:
     hint: Hint
     patient: str | None = None  # the patient's id (WITH_PATIENT, RESUME, RESTART, START_NEW,
     #                             SEE_HISTORY)
-    db: Path | None = None  # the records file the user gave (RESUME, RESTART, START_NEW)
+    # the records the user gave (RESUME, RESTART, START_NEW): a file's Path, or a practice
+    # server (records/server.py), which shows itself without its password
+    db: object | None = None
     what: str = ""  # CHOOSE_DB: the file to choose ("een ander bestand", "dat")
     lead: str = "; "
 
@@ -185,6 +186,19 @@ class RecordsUnavailable(RecordsError):
     """An intake cannot use the records (to store it or to resume it)."""
 
     code = "records-unavailable"
+
+
+class RecordsDenied(RecordsError):
+    """The practice's server refuses this role: a wrong password, a failed TLS connection, or a
+    missing grant (a therapist's role asked what only the practice's admin may do)."""
+
+    code = "records-denied"
+
+
+class RecordsServerGone(RecordsUnavailable):
+    """The practice's server cannot be reached, or was lost mid-way."""
+
+    code = "records-server-gone"
 
 
 class IntakeBusy(RecordsError):

@@ -37,8 +37,9 @@ from assistant.output.report_build import build_report
 from assistant.output.report_markdown import render_markdown
 from assistant.protocol import classify, parse_findings
 from assistant.protocol.exercises import Patient
+from assistant.records.migrate import HEAD, REVISIONS
 from assistant.records.render import history_json, intake_lines
-from assistant.records.store import MIGRATIONS, Store
+from assistant.records.store import Store
 from assistant.speech.text import ScriptedListener
 from tests.fakes import MemoryJournal
 from tests.harness import (
@@ -52,7 +53,7 @@ from tests.harness import (
 )
 from tests.intake_lines import lines
 from tests.intake_script import IntakeScript, ScriptDriver
-from tests.records_fixtures import FINDINGS, INTAKE_DAY
+from tests.records_fixtures import FINDINGS, INTAKE_DAY, legacy_file, legacy_intake
 
 VOCAB = PROTOCOL.vocabulary
 LIBRARY = PROTOCOL.library
@@ -338,11 +339,10 @@ def _intake(profile: str = "B") -> tuple[dict[str, Any], dict[str, Any]]:
 def test_a_version_2_file_gets_the_column_with_no_frequency_changed(tmp_path: Path) -> None:
     db = tmp_path / "v2.sqlite3"
     findings, result = _intake()
-    with Store.open(db, MIGRATIONS[:2]) as store:  # what the previous version wrote
-        old = store.add_consultation("p1", INTAKE_DAY, findings, result, ["F14"])
-        assert store.schema_version == 2
+    legacy_file(db, 2)  # what the previous version wrote
+    old = legacy_intake(db, "p1", INTAKE_DAY, findings, result, ["F14"])
     with Store.open(db) as store:
-        assert store.schema_version == len(MIGRATIONS) == 3
+        assert store.revision == HEAD == REVISIONS[-1]
         row = store.latest_consultation("p1")
         assert row is not None and row.id == old and row.exercise_frequencies == {}
         assert row.chosen_exercises == ("F14",)
@@ -355,6 +355,7 @@ def test_a_version_2_file_gets_the_column_with_no_frequency_changed(tmp_path: Pa
         assert [c["exercise_frequencies"] for c in exported] == [{}, {"F14": "elke avond"}]
     raw = sqlite3.connect(db)
     try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == len(REVISIONS)
         assert raw.execute("SELECT exercise_frequencies FROM consultations ORDER BY id"
                            ).fetchall() == [("{}",), ('{"F14": "elke avond"}',)]
         with pytest.raises(sqlite3.IntegrityError):  # only JSON goes in
@@ -366,13 +367,14 @@ def test_a_version_2_file_gets_the_column_with_no_frequency_changed(tmp_path: Pa
 def test_a_version_2_file_read_without_migrating_has_no_frequencies(tmp_path: Path) -> None:
     db = tmp_path / "v2.sqlite3"
     findings, result = _intake()
-    with Store.open(db, MIGRATIONS[:2]) as store:
-        store.add_consultation("p1", INTAKE_DAY, findings, result, ["F14"])
-    store = Store._open_immutable(db, MIGRATIONS)  # as a read-only folder is read
+    legacy_file(db, 2)
+    legacy_intake(db, "p1", INTAKE_DAY, findings, result, ["F14"])
+    store = Store._open_immutable(db)  # as a read-only folder is read
     try:
-        assert store.schema_version == 2
+        assert store.revision == REVISIONS[1]
         row = store.latest_consultation("p1")
         assert row is not None and row.exercise_frequencies == {}
+        assert row.chosen_exercises == ("F14",)
     finally:
         store.close()
 

@@ -152,7 +152,7 @@ def test_the_event_log_never_replaces_the_records_side_files(
         monkeypatch: pytest.MonkeyPatch) -> None:
     db = db_path()
     with Store.open(db) as store:  # another intake, its answers still in the log (-wal)
-        store._conn.execute("PRAGMA wal_autocheckpoint = 0")
+        store._conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
         store.journal_append(store.journal_open(None, date(2026, 1, 5)),
                              {"kind": "answer", "question": "age", "heard": "47", "value": 47})
         wal = db.with_name(db.name + "-wal").read_bytes()

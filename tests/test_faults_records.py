@@ -47,8 +47,8 @@ def test_an_io_error_on_a_full_disk_is_a_full_disk(tmp_path: Path,
 def test_a_full_records_file_stops_a_journal_entry_as_a_full_disk(tmp_path: Path) -> None:
     with Store.open(tmp_path / "records.sqlite3") as store:
         journal = store.journal_open("P-1", date(2026, 1, 5))
-        pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
-        store._conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLITE_FULL from here on
+        pages = store._conn.exec_driver_sql("PRAGMA page_count").scalar()
+        store._conn.exec_driver_sql(f"PRAGMA max_page_count = {pages}")  # SQLITE_FULL from here
         with pytest.raises(RecordsError) as caught:
             store.journal_append(journal, {"kind": "answer", "heard": "x" * 200_000})
         assert caught.value.code == "disk-full", caught.value.message
@@ -178,7 +178,8 @@ def test_a_damaged_journal_row_is_named(tmp_path: Path) -> None:
     with Store.open(tmp_path / "records.sqlite3") as store:
         journal = store.journal_open("P-13", date(2026, 1, 5))
         store.journal_append(journal, {"kind": "back"})
-        store._conn.execute("UPDATE journal SET date = 'gisteren'")
+        store._conn.exec_driver_sql("UPDATE journal SET date = 'gisteren'")
+        store._conn.commit()
         with pytest.raises(RecordsError) as caught:
             store.journal_find_open("P-13")
     assert caught.value.code == "records-corrupt" and "tabel journal" in caught.value.message

@@ -173,7 +173,7 @@ def test_a_usage_error_after_the_journal_opened_leaves_no_empty_journal(
     assert code == 2 and "kan niet schrijven naar" in one_line(err)
     assert open_journal() == interrupted  # the real interrupted intake, not an empty one
     with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
-        statuses = [r[0] for r in store._conn.execute("SELECT status FROM journal")]
+        statuses = list(store._conn.exec_driver_sql("SELECT status FROM journal").scalars())
     assert statuses.count("open") == 1
 
 
@@ -187,7 +187,7 @@ def test_report_under_a_regular_file_is_refused_before_the_intake(
     assert code == 2 and out == ""
     assert f"--report: {afile} is een bestand" in one_line(err)
     with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
-        assert store._conn.execute("SELECT COUNT(*) FROM journal").fetchone()[0] == 0
+        assert store._conn.exec_driver_sql("SELECT COUNT(*) FROM journal").scalar() == 0
 
 
 def interrupted_anonymous(capsys: pytest.CaptureFixture[str],

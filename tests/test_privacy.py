@@ -26,6 +26,9 @@ DOWNLOADER = PACKAGE / "speech" / "download.py"
 # And the therapist's screen: `assistant ui` binds its own socket on 127.0.0.1 only
 # (tests/test_ui_cli.py checks the address), so the page can be served on this machine.
 LOCAL_SERVER = PACKAGE / "ui" / "server.py"
+# And a practice's own records server, only when `--db`/ASSISTANT_DB names one: records/server.py
+# parses its address (urllib.parse) and requires TLS outside the loopback (issue 27).
+PRACTICE_SERVER = PACKAGE / "records" / "server.py"
 
 
 class NetworkUsed(AssertionError):
@@ -119,4 +122,5 @@ def test_only_the_model_downloader_imports_network_modules() -> None:
     users = {path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py")
              if _imports(path) & NETWORK_MODULES}
     assert users == {DOWNLOADER.relative_to(PACKAGE).as_posix(),
-                     LOCAL_SERVER.relative_to(PACKAGE).as_posix()}
+                     LOCAL_SERVER.relative_to(PACKAGE).as_posix(),
+                     PRACTICE_SERVER.relative_to(PACKAGE).as_posix()}

@@ -13,8 +13,15 @@ from typing import Any
 import pytest
 
 from assistant.cli import main
-from assistant.records.store import MIGRATIONS, Store
-from tests.records_fixtures import INTAKE_DAY, add_intake, add_provisional_intake
+from assistant.records.migrate import REVISIONS
+from assistant.records.store import Store
+from tests.records_fixtures import (
+    INTAKE_DAY,
+    add_intake,
+    add_provisional_intake,
+    legacy_file,
+    legacy_intake,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -256,17 +263,17 @@ def test_a_corrupt_or_newer_database_exits_2_naming_the_file(
 def test_an_old_database_is_migrated_on_first_use(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     old = tmp_path / "old.sqlite3"
-    conn = sqlite3.connect(old)
-    conn.execute("CREATE TABLE notes (text TEXT)")
-    conn.commit()
-    conn.close()
+    legacy_file(old, 1)  # as the first version made it, with an intake of P-2
+    legacy_intake(old, "P-2", INTAKE_DAY, {}, {"profile": "B"}, [])
     assert main(["history", "--db", str(old), "--patient", "P-1"]) == 2  # no such patient yet
     capsys.readouterr()
     add_intake(old, "P-1", "A")
     assert followup(old, "P-1", 1, 4, "4,4,4") == 0
     check = sqlite3.connect(old)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert check.execute("PRAGMA user_version").fetchone()[0] == len(REVISIONS)
     assert check.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0] == 1
+    assert check.execute("SELECT COUNT(*) FROM consultations WHERE patient = 'P-2'"
+                         ).fetchone()[0] == 1
     check.close()
 
 
@@ -342,11 +349,12 @@ def test_history_of_an_intake_without_measurements(db: Path,
 def test_forget_needs_yes_and_then_leaves_nothing(db: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     secret = "Pseudo-XYZ-4711"
-    add_intake(db, secret, "D")
+    intake = add_intake(db, secret, "D")
     add_intake(db, "other", "B")
     followup(db, secret, 2, 5, "5,5,5")
     with Store.open(db) as store:
-        store.journal_append(store.journal_open(secret, INTAKE_DAY), {"heard": "ja"})
+        store.journal_append(store.journal_open(secret, INTAKE_DAY), {"heard": "ja, geheim"})
+        store.set_psk_activities(intake, ["tuinieren-4711", "fietsen", "lezen"])
     capsys.readouterr()
     assert main(["forget", "--db", str(db), "--patient", secret]) == 2
     assert "bevestig met --yes" in one_error_line(capsys)
@@ -358,11 +366,15 @@ def test_forget_needs_yes_and_then_leaves_nothing(db: Path,
     with Store.open(db) as store:
         assert store.patients() == ["other"]
         for table in ("consultations", "evaluations", "journal", "journal_entries"):
-            rows = store._conn.execute(f"SELECT * FROM {table}").fetchall()
-            assert secret not in json.dumps(rows), table
+            rows = store._conn.exec_driver_sql(f"SELECT * FROM {table}").all()
+            assert secret not in json.dumps([tuple(r) for r in rows]), table
+        # NEN 7513: the access log keeps its rows of the patient, the erasure added
+        logged = store._conn.exec_driver_sql(
+            "SELECT action FROM access_log WHERE patient = ? ORDER BY id", (secret,)).scalars()
+        assert list(logged)[-1] == "forget"
     files = [db, db.with_name(db.name + "-wal")]
     raw = b"".join(f.read_bytes() for f in files if f.exists())
-    assert secret.encode() not in raw
+    assert b"tuinieren-4711" not in raw and b"ja, geheim" not in raw
 
 
 def test_export_to_stdout_and_to_a_private_file(db: Path, tmp_path: Path,
@@ -454,8 +466,8 @@ def test_an_intake_stored_before_provisional_existed_is_not_provisional(
         db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     add_intake(db, "O-1", "B")
     with Store.open(db) as store:  # as an older version stored it: no such keys
-        store._conn.execute("UPDATE consultations SET result = json_remove(result, "
-                            "'$.provisional', '$.unresolved')")
+        store._conn.exec_driver_sql("UPDATE consultations SET result = json_remove(result, "
+                                    "'$.provisional', '$.unresolved')")
         store._conn.commit()
         intake = store.latest_consultation("O-1")
         assert intake is not None and "provisional" not in intake.result

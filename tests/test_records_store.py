@@ -8,14 +8,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import op
+from sqlalchemy.exc import IntegrityError
 
 from assistant.cli.hints import cli_text
-from assistant.errors import RecordsError
-from assistant.records.location import legacy_data_dir, resolve_db_path
+from assistant.errors import RecordsCorrupt, RecordsError
+from assistant.records import migrations
+from assistant.records.location import legacy_data_dir, resolve_db
+from assistant.records.migrate import HEAD, REVISIONS
 from assistant.records.rows import validate_patient_id
-from assistant.records.store import MIGRATIONS, Store
+from assistant.records.store import Store
 from assistant.ui.hints import screen_text
-from tests.records_fixtures import INTAKE_DAY, add_intake
+from tests.records_fixtures import INTAKE_DAY, add_intake, legacy_file, legacy_intake
 
 DAY = INTAKE_DAY
 
@@ -27,10 +31,10 @@ def mode(path: Path) -> int:
 def test_db_path_order_explicit_then_env_then_platform(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"ASSISTANT_DB": str(tmp_path / "env.sqlite3"), "XDG_DATA_HOME": "/xdg"}
-    assert resolve_db_path(tmp_path / "x.db", env=env) == tmp_path / "x.db"
-    assert resolve_db_path(None, env=env) == tmp_path / "env.sqlite3"
+    assert resolve_db(tmp_path / "x.db", env=env) == tmp_path / "x.db"
+    assert resolve_db(None, env=env) == tmp_path / "env.sqlite3"
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # platformdirs reads os.environ
-    assert resolve_db_path(None, env={}, platform="linux") == (
+    assert resolve_db(None, env={}, platform="linux") == (
         tmp_path / "xdg" / "nekpijn-assistent" / "records.sqlite3")
 
 
@@ -51,11 +55,12 @@ def test_legacy_data_dir_per_platform(platform: str, env: dict[str, str], expect
 def test_new_database_is_private_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     db = tmp_path / "new" / "deeper" / "records.sqlite3"
     with Store.open(db) as store:
-        assert store.schema_version == len(MIGRATIONS) == 3
+        assert store.revision == HEAD == REVISIONS[-1]
         conn = store._conn
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar() == len(REVISIONS) == 4
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         store.add_consultation("p1", DAY, {}, {"profile": "B"}, [])
         for side in ("-wal", "-shm"):
             side_file = db.with_name(db.name + side)
@@ -112,14 +117,17 @@ def test_evaluation_needs_an_intake_and_a_date_after_it(tmp_path: Path) -> None:
 def test_check_constraints_hold_in_the_database_itself(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite3"
     intake = add_intake(db, "p1", "A")
-    with Store.open(db) as store, pytest.raises(sqlite3.IntegrityError):
-        store._conn.execute(
+    with Store.open(db) as store, pytest.raises(IntegrityError):
+        store._conn.exec_driver_sql(
             "INSERT INTO evaluations (patient, consultation, date, nprs, psk1, psk2, psk3,"
             " neuro_worse, created) VALUES ('p1', ?, '2024-01-01', 11, 1, 1, 1, 0, 'now')",
             (intake,))
-    with Store.open(db) as store, pytest.raises(sqlite3.IntegrityError):
-        store._conn.execute("INSERT INTO journal (patient, date, started, status)"
-                            " VALUES (NULL, '2024-01-01', 'now', 'lost')")
+    with Store.open(db) as store, pytest.raises(IntegrityError):
+        store._conn.exec_driver_sql("INSERT INTO journal (patient, date, started, status)"
+                                    " VALUES (NULL, '2024-01-01', 'now', 'lost')")
+    for column in ("findings", "psk_activities", "exercise_frequencies"):  # only JSON goes in
+        with Store.open(db) as store, pytest.raises(IntegrityError):
+            store._conn.exec_driver_sql(f"UPDATE consultations SET {column} = 'x'")
 
 
 @pytest.mark.parametrize("patient", ["P-001", "a", "x.y_z-9", "A" * 64, "Jansen"])
@@ -158,11 +166,12 @@ def test_existing_rows_in_two_spellings_stay_readable_as_one_patient(tmp_path: P
     db = tmp_path / "r.sqlite3"
     with Store.open(db) as store:  # as an older version stored them: two ids, one patient
         for patient in ("jan", "Jan"):
-            store._conn.execute("INSERT INTO patients (id, created) VALUES (?, ?)",
-                                (patient, "2024-01-01T00:00:00+00:00"))
-            store._conn.execute(
+            store._conn.exec_driver_sql("INSERT INTO patients (id, created) VALUES (?, ?)",
+                                        (patient, "2024-01-01T00:00:00+00:00"))
+            store._conn.exec_driver_sql(
                 "INSERT INTO consultations (patient, date, findings, result, chosen_exercises,"
                 " created) VALUES (?, ?, '{}', '{}', '[]', '')", (patient, DAY.isoformat()))
+        store._conn.commit()
     with Store.open(db) as store:
         assert len(store.consultations("JAN")) == 2
         assert store.add_evaluation("jAn", DAY, 3, (3, 3, 3)) > 0
@@ -171,25 +180,34 @@ def test_existing_rows_in_two_spellings_stay_readable_as_one_patient(tmp_path: P
 
 def test_forget_erases_every_row_of_that_patient_only(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite3"
-    add_intake(db, "gone", "B")
-    add_intake(db, "kept", "D")
+    gone = add_intake(db, "gone", "B")
+    kept = add_intake(db, "kept", "D")
     with Store.open(db) as store:
+        store.set_psk_activities(gone, ["zwemmen-gone", "fietsen", "lezen"])
+        store.set_psk_activities(kept, ["zwemmen-kept", "fietsen", "lezen"])
         store.add_evaluation("gone", DAY, 5, (5, 5, 5))
         store.add_evaluation("kept", DAY, 6, (6, 6, 6))
         journal = store.journal_open("gone", DAY)
-        store.journal_append(journal, {"answer": "ja"})
+        store.journal_append(journal, {"answer": "antwoord-gone"})
         assert store.forget("gone") is True
         assert store.forget("gone") is False
         conn = store._conn
         for table, column in (("patients", "id"), ("consultations", "patient"),
                               ("evaluations", "patient"), ("journal", "patient")):
-            count = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = 'gone'")
-            assert count.fetchone()[0] == 0, table
-        assert conn.execute("SELECT COUNT(*) FROM journal_entries").fetchone()[0] == 0
+            count = conn.exec_driver_sql(
+                f"SELECT COUNT(*) FROM {table} WHERE {column} = 'gone'").scalar()
+            assert count == 0, table
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM journal_entries").scalar() == 0
+        # NEN 7513: the access log keeps who did what with the patient's records, erasure too
+        logged = conn.exec_driver_sql(
+            "SELECT action FROM access_log WHERE patient = 'gone' ORDER BY id").scalars().all()
+        assert logged[-1] == "forget" and "intake" in logged
+        conn.rollback()
         assert store.patients() == ["kept"] and len(store.evaluations("kept")) == 1
     raw = db.read_bytes() + (db.with_name(db.name + "-wal").read_bytes()
                              if db.with_name(db.name + "-wal").exists() else b"")
-    assert b"gone" not in raw and b"kept" in raw
+    assert b"zwemmen-gone" not in raw and b"antwoord-gone" not in raw
+    assert b"zwemmen-kept" in raw
 
 
 def test_export_is_json_ready(tmp_path: Path) -> None:
@@ -241,31 +259,35 @@ def test_journal_is_durable_and_found_per_patient(tmp_path: Path) -> None:
             store.journal_close(9999, "finished")
 
 
-def _old_database(path: Path, version: int, statements: tuple[str, ...] = ()) -> None:
-    conn = sqlite3.connect(path)
-    for statement in statements:
-        conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {version}")
+def test_a_file_without_a_schema_is_given_ours(tmp_path: Path) -> None:
+    db = tmp_path / "empty.sqlite3"
+    sqlite3.connect(db).close()  # a SQLite file (user_version 0) with nothing in it yet
+    with Store.open(db) as store:
+        assert store.revision == HEAD
+        store.add_consultation("p1", DAY, {}, {"profile": "A"}, [])
+
+
+def test_a_file_of_another_program_is_refused_and_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "notes.sqlite3"  # user_version 0, tables that are not ours
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('x')")
     conn.commit()
     conn.close()
-
-
-def test_migrates_a_version_0_database(tmp_path: Path) -> None:
-    db = tmp_path / "old.sqlite3"
-    _old_database(db, 0, ("CREATE TABLE notes (text TEXT)", "INSERT INTO notes VALUES ('x')"))
-    with Store.open(db) as store:
-        assert store.schema_version == len(MIGRATIONS)
-        store.add_consultation("p1", DAY, {}, {"profile": "A"}, [])
-        assert store._conn.execute("SELECT text FROM notes").fetchone()[0] == "x"
+    before = db.read_bytes()
+    with pytest.raises(RecordsCorrupt, match="mist de tabel 'patients'") as info:
+        Store.open(db)
+    assert str(db) in str(info.value)
+    assert db.read_bytes() == before
 
 
 def test_a_version_1_file_gains_the_psk_activities_and_keeps_its_intakes(tmp_path: Path) -> None:
     db = tmp_path / "v1.sqlite3"
-    with Store.open(db, MIGRATIONS[:1]) as store:  # what an earlier version wrote
-        first = store.add_consultation("p1", DAY, {}, {"profile": "B"}, [])
+    legacy_file(db, 1)  # what an earlier version wrote
+    first = legacy_intake(db, "p1", DAY, {}, {"profile": "B"}, [])
     with Store.open(db) as store:
         store.add_evaluation("p1", DAY, 6, (6, 6, 6))
-        assert store.schema_version == len(MIGRATIONS)
+        assert store.revision == HEAD
         intake = store.latest_consultation("p1")
         assert intake is not None and intake.id == first and intake.psk_activities == ()
         store.set_psk_activities(first, [" traplopen ", "auto  rijden", "lezen"])
@@ -274,6 +296,11 @@ def test_a_version_1_file_gains_the_psk_activities_and_keeps_its_intakes(tmp_pat
         assert store.export("p1")["consultations"][0]["psk_activities"] == list(
             again.psk_activities)
         assert len(store.evaluations("p1")) == 1
+    check = sqlite3.connect(db)
+    try:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == len(REVISIONS)
+    finally:
+        check.close()
 
 
 @pytest.mark.parametrize("names", [["a", "b"], ["a", "", "c"], ["a", "b", "x" * 61],
@@ -285,37 +312,60 @@ def test_psk_activities_are_three_readable_names(tmp_path: Path, names: list[str
             store.set_psk_activities(intake, names)
 
 
-def test_one_more_migration_is_one_more_list_entry(tmp_path: Path) -> None:
-    db = tmp_path / "v1.sqlite3"
-    add_intake(db, "p1", "B")
-    step_2 = ("ALTER TABLE evaluations ADD COLUMN note TEXT NOT NULL DEFAULT ''",)
-    with Store.open(db, [*MIGRATIONS, step_2]) as store:
-        assert store.schema_version == len(MIGRATIONS) + 1
-        assert store.latest_consultation("p1") is not None  # data kept
-        columns = [r[1] for r in store._conn.execute("PRAGMA table_info(evaluations)")]
-        assert "note" in columns
+def test_a_failing_migration_leaves_the_file_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "v3.sqlite3"
+    legacy_file(db, 3)
+    intake = legacy_intake(db, "p1", DAY, {}, {"profile": "B"}, ["F14"])
+    set_user_version = migrations.set_user_version
 
+    def failing(version: int) -> None:  # the last step fails after all its other statements
+        set_user_version(version)
+        if version == len(REVISIONS):
+            op.execute("THIS IS NOT SQL")
 
-def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
-    db = tmp_path / "v1.sqlite3"
-    add_intake(db, "p1", "B")
-    broken = ("CREATE TABLE extra (x)", "THIS IS NOT SQL")
+    monkeypatch.setattr(migrations, "set_user_version", failing)
     with pytest.raises(RecordsError, match="geen bruikbaar"):
-        Store.open(db, [*MIGRATIONS, broken])
-    with Store.open(db) as store:
-        assert store.schema_version == len(MIGRATIONS)
-        tables = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master")}
-        assert "extra" not in tables
+        Store.open(db)
+    check = sqlite3.connect(db)
+    try:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert check.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (REVISIONS[2],)]
+        tables = {r[0] for r in check.execute("SELECT name FROM sqlite_master")}
+        assert "access_log" not in tables
+        columns = {r[1] for r in check.execute("PRAGMA table_info(consultations)")}
+        assert "recorded_by" not in columns
+    finally:
+        check.close()
+    monkeypatch.undo()
+    with Store.open(db) as store:  # the next try (of a version whose step works) goes on
+        assert store.revision == HEAD
+        row = store.latest_consultation("p1")
+        assert row is not None and row.id == intake and row.chosen_exercises == ("F14",)
 
 
-def test_a_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+@pytest.mark.parametrize("newer", ["user_version", "alembic_version"])
+def test_a_newer_database_is_refused_and_left_alone(tmp_path: Path, newer: str) -> None:
     db = tmp_path / "new.sqlite3"
-    _old_database(db, 7)
+    if newer == "user_version":  # a version before Alembic's numbering, or after it
+        conn = sqlite3.connect(db)
+        conn.execute("PRAGMA user_version = 9")
+    else:
+        legacy_file(db, 3)
+        conn = sqlite3.connect(db)
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        conn.execute("INSERT INTO alembic_version VALUES ('r9999')")
+        conn.execute("PRAGMA user_version = 9")
+    conn.commit()
+    conn.close()
     before = db.read_bytes()
     with pytest.raises(RecordsError, match=r"nieuwere versie.*werk de assistent bij") as info:
         Store.open(db)
     assert str(db) in str(info.value)
     assert db.read_bytes() == before
+    with pytest.raises(RecordsError, match="nieuwere versie"):
+        Store._open_immutable(db)  # as a read-only folder is read
 
 
 def test_a_corrupt_file_is_named_with_what_to_do(tmp_path: Path) -> None:
@@ -338,5 +388,5 @@ def test_dates_are_stored_as_iso_days(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite3"
     add_intake(db, "p1", "A", date(2023, 12, 31))
     with Store.open(db) as store:
-        raw = store._conn.execute("SELECT date FROM consultations").fetchone()[0]
+        raw = store._conn.exec_driver_sql("SELECT date FROM consultations").scalar()
     assert raw == "2023-12-31"

@@ -18,7 +18,7 @@ from assistant.records.location import (
     data_dir,
     legacy_data_dir,
     reports_dir,
-    resolve_db_path,
+    resolve_db,
 )
 from assistant.settings import (
     PracticeSettings,
@@ -144,12 +144,12 @@ def test_a_records_file_at_the_old_place_is_still_used(tmp_path: Path,
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     old, new = legacy_data_dir("darwin"), data_dir("darwin")
     assert old != new
-    assert resolve_db_path(None, env={}, platform="darwin") == new / DB_NAME  # none yet
+    assert resolve_db(None, env={}, platform="darwin") == new / DB_NAME  # none yet
     old.mkdir(parents=True)
     (old / DB_NAME).write_bytes(b"")  # an existing records file at the old place
-    assert resolve_db_path(None, env={}, platform="darwin") == old / DB_NAME
+    assert resolve_db(None, env={}, platform="darwin") == old / DB_NAME
     assert reports_dir("darwin") == old / "verslagen"  # the reports stay beside it
-    assert resolve_db_path(tmp_path / "x.db", platform="darwin") == tmp_path / "x.db"
+    assert resolve_db(tmp_path / "x.db", platform="darwin") == tmp_path / "x.db"
 
 
 def test_without_a_home_folder_platformdirs_decides(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,12 +25,13 @@ from assistant.dialog.events import Emit, Event
 from assistant.errors import EXIT_DONE as EXIT_DONE
 from assistant.errors import EXIT_UNFINISHED as EXIT_UNFINISHED
 from assistant.errors import EXIT_USAGE as EXIT_USAGE
-from assistant.errors import FindingsError, InputError, OutputError, os_reason
+from assistant.errors import FindingsError, InputError, OutputError, RecordsError, os_reason
 from assistant.errors import UsageError as UsageError
 from assistant.files import check_overwritable, make_private_dirs
 from assistant.protocol.findings import ArmSide, Findings, require_complete
 from assistant.protocol.findings_json import parse_findings
 from assistant.protocol.model import Protocol
+from assistant.records.location import ENV_DB, Location, location
 from assistant.speech.interfaces import Listener, SilentSpeaker, Speaker
 from assistant.speech.setup import SpeechOptions, Unavailable, open_listener, open_speaker
 from assistant.speech.text import StreamListener
@@ -214,6 +215,24 @@ def parse_side(text: str) -> ArmSide:
 FIRST_YEAR: Final = 1900  # no consultation is older; calendar answers count back from it
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
+
+
+def records_location(text: str) -> Location:
+    """`--db`: a records file, or a practice server's address (postgresql://…)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("geef een bestand of het adres van de praktijkserver")
+    try:
+        return location(text)
+    except RecordsError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def add_db_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """The one `--db` of every command that uses the records."""
+    parser.add_argument("--db", type=records_location, metavar="PAD|URL",
+                        help=f"het bestand met de patiëntgegevens, of het adres van de "
+                             f"praktijkserver (postgresql://ROL@SERVER/DATABASE); standaard: "
+                             f"{ENV_DB} of de gebruikersmap")
 
 
 def file_name(text: str) -> Path:

@@ -18,6 +18,7 @@ from assistant.cli.common import (
     GuardedSink,
     ParserT,
     UsageError,
+    add_db_option,
     add_speech_flags,
     file_name,
     open_output,
@@ -373,9 +374,7 @@ def add_exercises_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
                         metavar="F14='elke avond'",
                         help="hoe vaak een oefening gedaan wordt, in plaats van de standaard "
                              "(herhaalbaar; zie --list --json)")
-    parser.add_argument("--db", type=Path, metavar="PAD",
-                        help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of "
-                             "de gebruikersmap)")
+    add_db_option(parser)
     parser.add_argument("--list", action="store_true", help="toon de oefeningen in plaats van "
                                                             "ze te doen")
     parser.add_argument("--json", action="store_true", help="met --list: als JSON")

@@ -17,6 +17,7 @@ from assistant.cli.common import (
     GuardedSink,
     ParserT,
     UsageError,
+    add_db_option,
     add_speech_flags,
     check_folder,
     fraction,
@@ -52,9 +53,8 @@ from assistant.output.report_text import render_summary
 from assistant.output.screen import EventLog, Screen
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Protocol
-from assistant.records.location import check_reports_dir, resolve_db_path
+from assistant.records.location import check_reports_dir, resolve_db
 from assistant.records.render import intake_lines
-from assistant.records.store import Store
 from assistant.settings import PracticeSettings, load_settings
 from assistant.speech.interfaces import Listener
 from assistant.speech.text import StreamListener
@@ -82,9 +82,7 @@ def add_intake_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
     intake.add_argument("--yes", action="store_true",
                         help="hervat een onderbroken intake zonder te vragen (nodig als de "
                              "invoer geen terminal is)")
-    intake.add_argument("--db", type=Path, metavar="PAD",
-                        help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of "
-                             "de gebruikersmap)")
+    add_db_option(intake)
     intake.add_argument("--nprs", type=parse_score, metavar="0..10",
                         help="met --patient: de pijnscore van de beginmeting")
     intake.add_argument("--psk", type=parse_psk, metavar="A,B,C",
@@ -268,7 +266,9 @@ def _already_stored(exc: IntakeAlreadyStored, args: argparse.Namespace,
     (records/render.intake_lines) and make no second one."""
     line = cli_text(exc)
     print(f"{line[:1].upper()}{line[1:]}.")
-    with Store.open(resolve_db_path(args.db), write=False) as store:
+    from assistant.records.store import Store
+
+    with Store.open(resolve_db(args.db), write=False) as store:
         stored = next((c for c in store.consultations(exc.patient, skip_damaged=True)
                        if c.id == exc.consultation), None)
     if stored is not None:

@@ -12,11 +12,13 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.cli import streams
 from assistant.cli.common import (
     ParserT,
     UsageError,
+    add_db_option,
     check_folder,
     parse_date,
     parse_psk,
@@ -25,18 +27,17 @@ from assistant.cli.common import (
 )
 from assistant.cli.hints import cli_text
 from assistant.dialog.evaluation import Evaluation, run_evaluation
-from assistant.errors import EXIT_DONE, EXIT_UNFINISHED, RecordsError
-from assistant.files import to_json_text, write_private
+from assistant.errors import EXIT_DONE, EXIT_UNFINISHED, RecordsDenied, RecordsError
+from assistant.files import check_overwritable, to_json_text, write_private
 from assistant.intake.run import Fanout, SpeechOutput
 from assistant.output.screen import Screen
 from assistant.protocol.followup import Followup
 from assistant.protocol.model import Protocol
 from assistant.records.chart import write_chart
 from assistant.records.location import (
-    ENV_DB,
     patient_report_dirs,
     reports_dir,
-    resolve_db_path,
+    resolve_db,
 )
 from assistant.records.locks import remove_patient_locks
 from assistant.records.measurements import finished_intake, fixed_activities, one_a_day
@@ -49,16 +50,17 @@ from assistant.records.render import (
     history_text,
 )
 from assistant.records.rows import ConsultationRow, EvaluationRow, validate_patient_id
-from assistant.records.store import Store
 from assistant.speech.interfaces import SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
+
+if TYPE_CHECKING:
+    from assistant.records.store import Store
 
 
 def _common(parser: argparse.ArgumentParser, *, with_json: bool = False) -> None:
     parser.add_argument("--patient", required=True, metavar="ID",
                         help="de pseudonieme patiënt-id van de intake")
-    parser.add_argument("--db", type=Path, metavar="PAD",
-                        help=f"het gegevensbestand (standaard: ${ENV_DB} of de gebruikersmap)")
+    add_db_option(parser)
     if with_json:
         parser.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
@@ -110,7 +112,9 @@ def add_records_parsers(sub: argparse._SubParsersAction[ParserT]) -> None:
 def _open(args: argparse.Namespace, *, write: bool = True) -> Store:
     """The records file; a bad --patient is refused before it is opened."""
     validate_patient_id(args.patient)
-    return Store.open(resolve_db_path(args.db), write=write)
+    from assistant.records.store import Store  # the database library only when it is used
+
+    return Store.open(resolve_db(args.db), write=write)
 
 
 def _report_dir(path: Path | None) -> None:
@@ -254,23 +258,28 @@ def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
     from assistant.intake.records import hold_intake_lock
 
     with _open(args) as store:
-        lock = hold_intake_lock(store.path, f"patient:{args.patient}",  # not while it runs
+        lock = hold_intake_lock(store, f"patient:{args.patient}",  # not while it runs
                                 f"de intake van patiënt '{args.patient}'")
         try:
             erased = store.erase_patient(args.patient)
+        except RecordsDenied:
+            raise RecordsDenied(f"alleen de beheerder van de praktijk mag een patiënt wissen "
+                                f"op {store.shown}; vraag de beheerder") from None
         finally:
             lock.release()
-        db = store.path
+        db, shown = store.path, store.shown
     folders, left = _remove_reports(args.patient)
-    locks = _remove_locks(db, args.patient, erased.journals)
+    locks = 0 if db is None else _remove_locks(db, args.patient, erased.journals)
     if not erased.found and not folders:
-        raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {db})")
+        raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {shown})")
     removed = [f"patiënt {args.patient}", f"{erased.intakes} intake(s)",
                f"{erased.measurements} meting(en)",
                f"{len(erased.journals)} dagboek(en) van intakes",
                f"{len(folders)} verslagmap(pen)", f"{locks} slotbestand(en)"]
     print(f"Gewist: {', '.join(removed)}.")
-    if erased.not_compacted is None:
+    if db is None:
+        print("De server bewaart in het toegangslog dat deze patiënt is gewist.")
+    elif erased.not_compacted is None:
         print("Het bestand is opgeschoond.")
     else:
         print(f"De gegevens zijn gewist en overschreven, maar het bestand is niet opgeschoond: "
@@ -312,9 +321,11 @@ def _name_skipped(store: Store) -> None:
 
 def cmd_export(args: argparse.Namespace, protocol: Protocol) -> int:
     """Everything stored about the patient as JSON, on stdout or in a private file."""
+    if args.output is not None:  # the records file named by mistake: refused before reading,
+        check_overwritable(args.output)  # so no export is logged that never happened
     with _open(args, write=False) as store:
         if not store.has_patient(args.patient):
-            raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.path})")
+            raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {store.shown})")
         data = store.export(args.patient)
         for row, damaged in zip(data.get("damaged", ()), store.skipped, strict=True):
             row["reason"] = cli_text(damaged)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from assistant.cli.common import (
     EXIT_DONE,
     ParserT,
+    add_db_option,
     add_speech_flags,
     speaker_or_silence,
     speech_options,
@@ -78,9 +79,7 @@ def add_ui_parser(sub: argparse._SubParsersAction[ParserT]) -> None:
                       help="alleen klikken en typen op de pagina, geen microfoon")
     mode.add_argument("--voice", action="store_true", help="spraakbediening afdwingen")
     ui.add_argument("--mute", action="store_true", help="geen gesproken uitvoer")
-    ui.add_argument("--db", type=Path, metavar="PAD",
-                    help="het bestand met de patiëntgegevens (standaard: ASSISTANT_DB of de "
-                         "gebruikersmap)")
+    add_db_option(ui)
     add_speech_flags(ui)
     ui.set_defaults(handler=cmd_ui)
 

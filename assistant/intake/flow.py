@@ -9,6 +9,11 @@ place, `dialog_config`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.records.location import Location
+
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -58,7 +63,7 @@ class IntakeStart:
     """Which intake to run: of `patient` (None: without an id) on `day`, the interrupted one
     when `resume`; `journaled` False when the answers come from a findings file."""
 
-    db: Path | None
+    db: Location | None
     patient: str | None
     day: date
     resume: bool = False

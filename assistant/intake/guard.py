@@ -9,10 +9,14 @@ no later --resume takes it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.records.location import Location
+
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 
 from assistant.errors import (
     Advice,
@@ -29,14 +33,14 @@ from assistant.errors import (
 from assistant.intake.records import IntakeRecords
 
 
-def go_on(hint: Hint, records: IntakeRecords, db: Path | None) -> Advice:
+def go_on(hint: Hint, records: IntakeRecords, db: Location | None) -> Advice:
     """How to continue (Hint.RESUME) or finish (Hint.RESTART) this intake: by its patient's
     id, or the one without an id; in `db`, the records file given (None: the default)."""
     return Advice(hint, patient=records.patient, db=db)
 
 
 @contextmanager
-def keeping_answers(records: IntakeRecords | None, db: Path | None) -> Iterator[None]:
+def keeping_answers(records: IntakeRecords | None, db: Location | None) -> Iterator[None]:
     """Run the intake; a failure after an answer was journaled becomes IntakeInterrupted (or
     IntakeStopped for Ctrl-C) naming the failure, the answers kept and how to resume (advice:
     Hint.RESUME). A failure before any answer is left as it was, with its journal closed.
@@ -74,7 +78,7 @@ def keeping_answers(records: IntakeRecords | None, db: Path | None) -> Iterator[
         _interrupted(records, db, exc)
 
 
-def _interrupted(records: IntakeRecords | None, db: Path | None, exc: Exception) -> None:
+def _interrupted(records: IntakeRecords | None, db: Location | None, exc: Exception) -> None:
     """The failure `exc` as IntakeInterrupted (wrapping it: its own advice is kept): the
     answers kept and how to go on; a stored intake (its report or baseline not done yet): how
     to finish it."""

@@ -18,7 +18,8 @@ from assistant.dialog.events import (
     event_from_json,
 )
 from assistant.dialog.exercise_choice import QUESTION as CHOICE_QUESTION
-from assistant.errors import JournalMismatch
+from assistant.errors import JournalMismatch, RecordsServerGone
+from assistant.intake.pending import PendingAnswers
 
 EndStatus = Literal["finished", "abandoned"]
 
@@ -38,10 +39,11 @@ class IntakeJournal:
     its `answer`. Each append is durable before it returns."""
 
     def __init__(self, store: JournalStore, journal_id: int,
-                 standing: Sequence[str] = ()) -> None:
+                 standing: Sequence[str] = (), pending: PendingAnswers | None = None) -> None:
         self.store = store
         self.id = journal_id
         self.standing = list(standing)  # the questions whose journaled answers still stand
+        self.pending = pending  # on a practice's server: where an answer waits when it is gone
 
     def sync(self, history: Sequence[AnswerRecord]) -> None:
         """Bring the journal up to date with the consultation's answers (a checklist is one
@@ -63,7 +65,17 @@ class IntakeJournal:
         self.store.journal_close(self.id, status)
 
     def _append(self, event: JournalEvent) -> None:
-        self.store.journal_append(self.id, event.to_json())
+        """Append the event; when the practice's server is gone, keep it on this computer
+        (pending.py) and stop the intake (RecordsServerGone: intake/guard.py says how to go
+        on)."""
+        payload = event.to_json()
+        try:
+            self.store.journal_append(self.id, payload)
+        except RecordsServerGone:
+            if self.pending is None:
+                raise
+            self.pending.keep(self.id, payload)
+            raise
 
 
 def journal_events(entries: Sequence[Mapping[str, Any]]) -> list[JournalEvent]:

@@ -4,9 +4,13 @@ profile D's warning, the ones for insufficient effect, and the patient they adap
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.records.location import Location
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from assistant.dialog.exercise_session import SessionConfig
 from assistant.errors import Advice, Hint, UsageError
@@ -39,15 +43,15 @@ def known_frequencies(given: Mapping[str, object], codes: tuple[str, ...],
             if code in codes and isinstance(words, str) and words in allowed}
 
 
-def patient_program(patient: str, db: Path | None, protocol: Protocol) -> Program:
+def patient_program(patient: str, db: Location | None, protocol: Protocol) -> Program:
     """The exercises chosen at the patient's latest intake, with its menu's warning, the ones
     for insufficient effect and the arm side (UsageError when there are none to do)."""
-    from assistant.records.location import resolve_db_path
+    from assistant.records.location import resolve_db
     from assistant.records.rows import validate_patient_id
     from assistant.records.store import Store
 
     validate_patient_id(patient)
-    with Store.open(resolve_db_path(db), write=False) as store:
+    with Store.open(resolve_db(db), write=False) as store:
         consultation = store.latest_consultation(patient)
     if consultation is None:
         raise UsageError(f"geen intake gevonden voor '{patient}'", option="patient")

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from filelock import FileLock, Timeout
 
@@ -30,14 +30,23 @@ from assistant.intake.journal import (
     journal_events,
     standing_answers,
 )
+from assistant.intake.pending import FOLDER as PENDING_FOLDER
+from assistant.intake.pending import PendingAnswers
 from assistant.output.report import result_json
 from assistant.protocol.findings import Findings
 from assistant.protocol.result import Result
 from assistant.records.locks import lock_path
 
 if TYPE_CHECKING:
+    from assistant.records.location import Location
     from assistant.records.rows import ConsultationRow, JournalRow
     from assistant.records.store import Store
+
+
+class IntakeLock(Protocol):
+    """A held intake lock: a lock file's (SQLite) or the server's advisory lock."""
+
+    def release(self) -> None: ...
 
 
 def intake_lock(db: Path, key: str) -> FileLock:
@@ -50,9 +59,21 @@ def intake_lock(db: Path, key: str) -> FileLock:
     return FileLock(lock_path(db, key), timeout=0, mode=0o600)  # private, as every file here
 
 
-def hold_intake_lock(db: Path, key: str, running: str) -> FileLock:
-    """The intake lock for `key` ('patient:ID' or 'journal:N'), held; IntakeBusy naming
-    `running` ('de intake van patiënt …') when another process holds it."""
+def hold_intake_lock(where: Path | Store, key: str, running: str) -> IntakeLock:
+    """The intake lock for `key` ('patient:ID' or 'journal:N'), held: on a practice's server
+    its advisory lock (`Store.try_lock`: a second therapist on another machine is stopped
+    too), else the lock file beside the records file. IntakeBusy naming `running` ('de
+    intake van patiënt …') when another process holds it."""
+    from assistant.records.store import Store
+
+    if isinstance(where, Store) and where.on_server:
+        held = where.try_lock(key)
+        if held is None:
+            raise IntakeBusy(f"{running} loopt al, op een andere computer, in een ander venster "
+                             "of op het scherm; rond die daar af of stop hem eerst")
+        return held
+    db = where.path if isinstance(where, Store) else where
+    assert db is not None
     try:
         lock = intake_lock(db, key)
         lock.acquire()
@@ -63,6 +84,16 @@ def hold_intake_lock(db: Path, key: str, running: str) -> FileLock:
         kind = RecordsFull if exc.errno == errno.ENOSPC else RecordsError
         raise kind(f"kan de intake niet vastleggen naast {db}: {os_reason(exc)}") from None
     return lock
+
+
+def _pending(store: Store) -> PendingAnswers | None:
+    """Where this computer keeps the answers the practice's server did not take (None for a
+    SQLite file: its answers never leave this computer)."""
+    if not store.on_server:
+        return None
+    from assistant.records.location import app_data_dir
+
+    return PendingAnswers(app_data_dir() / PENDING_FOLDER, store.shown)
 
 
 def _not_stored_already(store: Store, found: JournalRow) -> None:
@@ -93,7 +124,7 @@ class IntakeRecords:
     resumed: JournalRow | None = None  # the interrupted intake this one continues
     closed: bool = False  # the journal is closed (finished or set aside)
     consultation: int | None = None  # the stored intake's id
-    lock: FileLock | None = None  # held while this intake runs (intake_lock)
+    lock: IntakeLock | None = None  # held while this intake runs (hold_intake_lock)
     # the intake is stored and its journal marked so (Store.finish_intake), but the journal
     # stays open until the report is written and the baseline taken (`done`)
     stored: bool = False
@@ -109,25 +140,24 @@ class IntakeRecords:
         return self.resumed.date if self.resumed is not None else None
 
     @classmethod
-    def open(cls, db: Path | None, patient: str | None, day: date, *,
+    def open(cls, db: Location | None, patient: str | None, day: date, *,
              resume: bool, journaled: bool = True) -> IntakeRecords:
         """Open the store and the journal: an interrupted intake when `resume` (or when this
         patient has one), else a new one; no journal at all when not `journaled` (answers from
         a file). A RecordsError (locked, damaged, read-only: its own class and code) when that
         is not possible; RecordsUnavailable when there is nothing to resume."""
-        from assistant.records.location import resolve_db_path
+        from assistant.records.location import resolve_db
         from assistant.records.rows import validate_patient_id
         from assistant.records.store import Store
 
         if patient is not None:
             validate_patient_id(patient)
-        path = resolve_db_path(db)
-        store = Store.open(path)
-        lock: FileLock | None = None
+        store = Store.open(resolve_db(db))
+        lock: IntakeLock | None = None
         try:
             if patient is not None:  # before looking: one running intake per patient (one
                 # from a findings file too: it stores an intake of the patient)
-                lock = hold_intake_lock(path, f"patient:{patient}",
+                lock = hold_intake_lock(store, f"patient:{patient}",
                                         f"de intake van patiënt '{patient}'")
             if not journaled:
                 return cls(store, patient, day, None, lock=lock)
@@ -142,20 +172,24 @@ class IntakeRecords:
                                          option="resume")
             if found is not None:
                 if lock is None:
-                    lock = hold_intake_lock(path, f"journal:{found.id}", "deze intake")
+                    lock = hold_intake_lock(store, f"journal:{found.id}", "deze intake")
+                pending = _pending(store)
+                if pending is not None:  # answers kept here while the server was gone
+                    pending.send(store, found.id)
                 mark = store.journal_stored_entry(found.id)
                 entries = store.journal_entries(found.id)
                 if mark is None and not any("event" in entry for entry in entries):
                     _not_stored_already(store, found)  # an earlier version's journal: stored
                     # without its mark? (a journal of events always gets its mark)
-                journal = IntakeJournal(store, found.id)
+                journal = IntakeJournal(store, found.id, pending=pending)
                 stored_id = mark.get("consultation") if mark is not None else None
                 return cls(store, found.patient, found.date, journal, entries, found, lock=lock,
                            stored=mark is not None,
                            consultation=stored_id if type(stored_id) is int else None)
-            journal = IntakeJournal(store, store.journal_open(patient, day))
+            journal = IntakeJournal(store, store.journal_open(patient, day),
+                                    pending=_pending(store))
             if lock is None:  # found only by a --resume, which takes the same lock
-                lock = hold_intake_lock(path, f"journal:{journal.id}", "deze intake")
+                lock = hold_intake_lock(store, f"journal:{journal.id}", "deze intake")
             return cls(store, patient, day, journal, lock=lock)
         except BaseException:
             if lock is not None:

@@ -4,15 +4,16 @@ against them, and everything of a patient as JSON (export). Part of `Store`."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Connection, insert, literal, select, update
+
 from assistant.errors import Advice, Hint, RecordsError
 from assistant.records.database import now
-from assistant.records.failures import sqlite_errors
-from assistant.records.patients import PatientTables
+from assistant.records.failures import records_errors
+from assistant.records.patients import PatientTables, same_patient
 from assistant.records.rows import (
     ConsultationRow,
     EvaluationRow,
@@ -21,6 +22,7 @@ from assistant.records.rows import (
     validate_patient_id,
     validate_psk_activities,
 )
+from assistant.records.schema import consultations, evaluations
 
 
 def _score(value: int, what: str) -> int:
@@ -29,12 +31,16 @@ def _score(value: int, what: str) -> int:
     return value
 
 
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 class ConsultationTables(PatientTables):
     """The patients' intakes and measurements."""
 
     # --- consultations ------------------------------------------------------------------------
 
-    @sqlite_errors
+    @records_errors
     def add_consultation(self, patient: str, day: date, findings: dict[str, Any],
                          result: dict[str, Any], chosen_exercises: list[str], *,
                          exercise_frequencies: Mapping[str, str] | None = None) -> int:
@@ -48,39 +54,35 @@ class ConsultationTables(PatientTables):
                              result: dict[str, Any], chosen_exercises: Sequence[str],
                              exercise_frequencies: Mapping[str, str] | None,
                              ) -> dict[str, Any]:
-        values = {"patient": patient, "date": day.isoformat(),
-                  "findings": json.dumps(findings, ensure_ascii=False),
-                  "result": json.dumps(result, ensure_ascii=False),
-                  "chosen_exercises": json.dumps(list(chosen_exercises), ensure_ascii=False),
-                  "exercise_frequencies": json.dumps(dict(exercise_frequencies or {}),
-                                                     ensure_ascii=False),
-                  "created": now()}
-        if self.schema_version < 3:  # opened with the migrations of an older version (tests)
-            del values["exercise_frequencies"]
-        return values
+        return {"patient": patient, "date": day.isoformat(), "findings": _json(findings),
+                "result": _json(result), "chosen_exercises": _json(list(chosen_exercises)),
+                "exercise_frequencies": _json(dict(exercise_frequencies or {})),
+                "created": now(), **self._author()}
 
-    def _insert_consultation(self, conn: sqlite3.Connection, values: dict[str, Any]) -> int:
-        values["patient"] = self._ensure_patient(conn, values["patient"])
-        cursor = conn.execute(
-            f"INSERT INTO consultations ({', '.join(values)})"
-            f" VALUES ({', '.join('?' * len(values))})", tuple(values.values()))
-        return int(cursor.lastrowid or 0)
+    def _insert_consultation(self, conn: Connection, values: dict[str, Any]) -> int:
+        values = {**values, "patient": self._ensure_patient(conn, values["patient"])}
+        stored = conn.execute(insert(consultations).values(**values)
+                              .returning(consultations.c.id)).scalar_one()
+        self._log_access(conn, values["patient"], "intake")
+        return int(stored)
 
-    @sqlite_errors
+    @records_errors
     def consultations(self, patient: str, *, skip_damaged: bool = False,
                       ) -> list[ConsultationRow]:
         """The patient's intakes, oldest first. A damaged row (RecordsCorrupt naming the file and
         the row) fails the read, or with `skip_damaged` is passed over into `self.skipped`:
         for readers only (history, export), never before storing anything."""
         validate_patient_id(patient)
-        version = self.schema_version
-        rows = self._conn.execute(
-            "SELECT id, patient, date, findings, result, chosen_exercises, created, "
-            # a file of an older schema opened read-only is not migrated: the defaults then
-            + ("psk_activities" if version >= 2 else "'[]'") + ", "
-            + ("exercise_frequencies" if version >= 3 else "'{}'") +
-            " FROM consultations WHERE patient = ? COLLATE NOCASE"
-            " ORDER BY date, id", (patient,))
+        self._logged_read(patient)
+        c = consultations.c
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(select(
+                c.id, c.patient, c.date, c.findings, c.result, c.chosen_exercises, c.created,
+                # a file of an older schema read where it cannot be migrated: the defaults
+                *(c[name] if name not in self.absent else literal(default)
+                  for name, default in (("psk_activities", "[]"),
+                                        ("exercise_frequencies", "{}"))))
+                .where(same_patient(c.patient, patient)).order_by(c.date, c.id)).all()
         return self._rows("consultations", rows, consultation_row, skip_damaged)
 
     def latest_consultation(self, patient: str, *, skip_damaged: bool = False,
@@ -89,24 +91,29 @@ class ConsultationTables(PatientTables):
         rows = self.consultations(patient, skip_damaged=skip_damaged)
         return rows[-1] if rows else None
 
-    @sqlite_errors
+    @records_errors
     def set_psk_activities(self, consultation: int, activities: Sequence[str]) -> None:
         """Name the PSK's three activities for an intake (at its baseline measurement)."""
         checked = validate_psk_activities(activities)
         with self._transaction() as conn:
-            conn.execute("UPDATE consultations SET psk_activities = ? WHERE id = ?",
-                         (json.dumps(list(checked), ensure_ascii=False), consultation))
+            patient = conn.execute(
+                update(consultations).where(consultations.c.id == consultation)
+                .values(psk_activities=_json(list(checked)))
+                .returning(consultations.c.patient)).scalar()
+            if patient is not None:
+                self._log_access(conn, str(patient), "measure")
 
     # --- evaluations --------------------------------------------------------------------------
 
-    @sqlite_errors
+    @records_errors
     def add_evaluation(self, patient: str, day: date, nprs: int, psk: tuple[int, int, int],
                        neuro_worse: bool = False, *, consultation: int | None = None) -> int:
         """Store a measurement, attached to the intake `consultation` (default: the patient's
         latest); return its id."""
         if len(psk) != 3:
             raise RecordsError(f"de PSK heeft drie scores nodig, niet {len(psk)}")
-        scores = (_score(nprs, "NPRS"), *(_score(s, "PSK") for s in psk))
+        nprs = _score(nprs, "NPRS")
+        psk1, psk2, psk3 = (_score(s, "PSK") for s in psk)
         found = self.consultations(patient)
         intake = (found[-1] if found else None) if consultation is None else next(
             (c for c in found if c.id == consultation), None)
@@ -117,43 +124,46 @@ class ConsultationTables(PatientTables):
             raise RecordsError(f"de datum {day.isoformat()} ligt voor de intake "
                                f"({intake.date.isoformat()})")
         with self._transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO evaluations (patient, consultation, date, nprs, psk1, psk2, psk3,"
-                " neuro_worse, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (intake.patient, intake.id, day.isoformat(), *scores,
-                 int(bool(neuro_worse)),
-                 now()))
-        return int(cursor.lastrowid or 0)
+            stored = conn.execute(insert(evaluations).values(
+                patient=intake.patient, consultation=intake.id, date=day.isoformat(),
+                nprs=nprs, psk1=psk1, psk2=psk2, psk3=psk3, neuro_worse=int(bool(neuro_worse)),
+                created=now(), **self._author()).returning(evaluations.c.id)).scalar_one()
+            self._log_access(conn, intake.patient, "measure")
+        return int(stored)
 
-    @sqlite_errors
+    @records_errors
     def evaluations(self, patient: str, consultation: int | None = None, *,
                     skip_damaged: bool = False) -> list[EvaluationRow]:
         """The patient's measurements in date order (of one intake, when given); a damaged
         row as in `consultations`."""
         validate_patient_id(patient)
-        query = ("SELECT e.id, e.patient, e.consultation, e.date, e.nprs, e.psk1, e.psk2,"
-                 " e.psk3, e.neuro_worse, e.created, c.date FROM evaluations e"
-                 " LEFT JOIN consultations c ON c.id = e.consultation"
-                 " WHERE e.patient = ? COLLATE NOCASE")
-        params: tuple[Any, ...] = (patient,)
+        self._logged_read(patient)
+        e, c = evaluations.c, consultations.c
+        query = (select(e.id, e.patient, e.consultation, e.date, e.nprs, e.psk1, e.psk2, e.psk3,
+                        e.neuro_worse, e.created, c.date)
+                 .select_from(evaluations.outerjoin(consultations, c.id == e.consultation))
+                 .where(same_patient(e.patient, patient)))
         if consultation is not None:
-            query += " AND e.consultation = ?"
-            params += (consultation,)
-        rows = self._conn.execute(query + " ORDER BY e.date, e.id", params)
+            query = query.where(e.consultation == consultation)
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(query.order_by(e.date, e.id)).all()
         return self._rows("evaluations", rows, evaluation_row, skip_damaged)
 
     # --- export -------------------------------------------------------------------------------
 
-    @sqlite_errors
+    @records_errors
     def export(self, patient: str) -> dict[str, Any]:
         """Everything stored about the patient, JSON-ready. A damaged row is passed over,
         named in `damaged` ([{"table", "id", "reason"}], only when there is one) and in
         `self.skipped`."""
         if not self.has_patient(patient):
             raise RecordsError(f"onbekende patiënt: {patient}")
+        self._logged_read(patient, "export")
         self.skipped = []
+        with self._transaction(write=False) as conn:
+            stored_id = self._stored_id(conn, patient)
         data: dict[str, Any] = {
-            "patient": self._stored_id(self._conn, patient),
+            "patient": stored_id,
             "consultations": [
                 {"id": c.id, "date": c.date.isoformat(), "findings": c.findings,
                  "result": c.result, "chosen_exercises": list(c.chosen_exercises),

@@ -1,5 +1,5 @@
-"""SQLite failures on the records file as RecordsError lines: one Dutch line that names the file
-and the fix (locked, read-only, a full disk, damaged)."""
+"""Failures on the records as RecordsError lines: one Dutch line that names the file and the fix
+(locked, read-only, a full disk, damaged) for SQLite; the server's are worded in server.py."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Concatenate, Final, ParamSpec, Protocol, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.errors import (
     Advice,
@@ -26,14 +28,13 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class _OnAFile(Protocol):
-    """Anything that works on a records file (the Store)."""
+class _OnRecords(Protocol):
+    """Anything that works on the records (the Store): it words its own failures."""
 
-    @property
-    def path(self) -> Path: ...
+    def _failure(self, exc: BaseException) -> RecordsError: ...
 
 
-S = TypeVar("S", bound=_OnAFile)
+S = TypeVar("S", bound=_OnRecords)
 
 
 def records_error(path: Path, exc: sqlite3.Error) -> RecordsError:
@@ -82,12 +83,19 @@ def _folder_writable(folder: Path) -> bool:
         return False
 
 
-def sqlite_errors(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
-    """A Store method whose SQLite failures become RecordsError lines naming the file."""
+def records_errors(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """A Store method whose database failures (SQLite's, the server's, as SQLAlchemy raises
+    them) become RecordsError lines naming the file or the server."""
     def run(store: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(store, *args, **kwargs)
-        except sqlite3.Error as exc:
-            raise records_error(store.path, exc) from None
+        except (sqlite3.Error, SQLAlchemyError) as exc:
+            raise store._failure(exc) from None
     functools.update_wrapper(run, method)
     return run
+
+
+def sqlite_cause(exc: BaseException) -> sqlite3.Error | None:
+    """The SQLite failure behind `exc` (itself, or the one SQLAlchemy wraps), if any."""
+    orig = getattr(exc, "orig", exc)
+    return orig if isinstance(orig, sqlite3.Error) else None

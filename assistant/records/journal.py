@@ -5,15 +5,27 @@ that ends its journal. Part of `Store`. (assistant/intake/journal.py writes the 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final
 
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
+
 from assistant.errors import RecordsError
 from assistant.records.consultations import ConsultationTables
 from assistant.records.database import now
-from assistant.records.failures import sqlite_errors
+from assistant.records.failures import records_errors
+from assistant.records.patients import same_patient
 from assistant.records.rows import (
     JOURNAL_STATUSES,
     ConsultationRow,
@@ -24,31 +36,35 @@ from assistant.records.rows import (
     parsed,
     validate_patient_id,
 )
+from assistant.records.schema import journal, journal_entries
 
 # the journal's last entry once its intake is stored (finish_intake): the `stored` event of
 # dialog/events.py, {"event": "stored", "consultation": <id or null>}; a journal of an earlier
 # version ends in {"kind": "stored", …}, read as the same
 STORED: Final = "stored"
-# a journal row of an interrupted intake: open, and holding an answer
-INTERRUPTED: Final = ("status = 'open' AND EXISTS (SELECT 1 FROM journal_entries"
-                      " WHERE journal = journal.id)")
+J, E = journal.c, journal_entries.c
+
+
+def interrupted() -> ColumnElement[bool]:
+    """A journal row of an interrupted intake: open, and holding an answer."""
+    return and_(J.status == "open", exists().where(E.journal == J.id))
 
 
 class JournalTables(ConsultationTables):
     """The intakes in progress (or ended) and their answers."""
 
-    @sqlite_errors
+    @records_errors
     def journal_open(self, patient: str | None, day: date) -> int:
         """Start a journal for an intake (patient None: anonymous); return its id."""
         with self._transaction() as conn:
             if patient is not None:
                 patient = self._stored_id(conn, patient)
-            cursor = conn.execute(
-                "INSERT INTO journal (patient, date, started, status) VALUES (?, ?, ?, 'open')",
-                (patient, day.isoformat(), now()))
-        return int(cursor.lastrowid or 0)
+                self._log_access(conn, patient, "journal")
+            return int(conn.execute(insert(journal).values(
+                patient=patient, date=day.isoformat(), started=now(), status="open",
+                **self._author()).returning(J.id)).scalar_one())
 
-    @sqlite_errors
+    @records_errors
     def finish_intake(self, journal_id: int, patient: str | None, day: date,
                       findings: dict[str, Any], result: dict[str, Any],
                       chosen_exercises: Sequence[str],
@@ -64,84 +80,98 @@ class JournalTables(ConsultationTables):
         values = (None if patient is None else self._consultation_values(
             patient, day, findings, result, chosen_exercises, exercise_frequencies))
         with self._transaction() as conn:
-            status = conn.execute("SELECT status FROM journal WHERE id = ?",
-                                  (journal_id,)).fetchone()
-            if status is None or status[0] != "open":
-                raise RecordsError(f"geen open journaal met nummer {journal_id}")
-            if self._stored_entry(conn, journal_id) is not None:
-                raise RecordsError(f"de intake van journaal {journal_id} is al opgeslagen")
+            self._check_open(conn, journal_id, closed="geen open journaal met nummer {id}")
             stored = None if values is None else self._insert_consultation(conn, values)
             self._append(conn, journal_id, {"event": STORED, "consultation": stored})
         return stored
 
-    @sqlite_errors
+    @records_errors
     def journal_append(self, journal_id: int, payload: dict[str, Any]) -> None:
-        """Add one entry; it is on disk when this returns (synchronous = FULL)."""
+        """Add one entry; it is durable when this returns (SQLite: synchronous = FULL; a
+        server: committed)."""
         with self._transaction() as conn:
-            status = conn.execute("SELECT status FROM journal WHERE id = ?",
-                                  (journal_id,)).fetchone()
-            if status is None:
-                raise RecordsError(f"geen journaal met nummer {journal_id}")
-            if status[0] != "open":
-                raise RecordsError(f"journaal {journal_id} is al afgesloten ({status[0]})")
-            if self._stored_entry(conn, journal_id) is not None:  # the answers are final
-                raise RecordsError(f"de intake van journaal {journal_id} is al opgeslagen")
+            self._check_open(conn, journal_id)
             self._append(conn, journal_id, payload)
 
-    @staticmethod
-    def _append(conn: sqlite3.Connection, journal_id: int, payload: dict[str, Any]) -> None:
-        conn.execute(
-            "INSERT INTO journal_entries (journal, seq, payload) VALUES (?, (SELECT"
-            " COALESCE(MAX(seq), 0) + 1 FROM journal_entries WHERE journal = ?), ?)",
-            (journal_id, journal_id, json.dumps(payload, ensure_ascii=False)))
+    def _check_open(self, conn: Connection, journal_id: int, *, closed: str = "") -> None:
+        """RecordsError unless the journal is open and not yet marked stored (its answers are
+        final then). With `closed` one message for a missing or closed journal."""
+        status = conn.execute(select(J.status).where(J.id == journal_id)
+                              .with_for_update()).scalar()
+        if closed and status != "open":
+            raise RecordsError(closed.format(id=journal_id))
+        if status is None:
+            raise RecordsError(f"geen journaal met nummer {journal_id}")
+        if status != "open":
+            raise RecordsError(f"journaal {journal_id} is al afgesloten ({status})")
+        if self._stored_entry(conn, journal_id) is not None:
+            raise RecordsError(f"de intake van journaal {journal_id} is al opgeslagen")
+
+    def _append(self, conn: Connection, journal_id: int, payload: dict[str, Any]) -> None:
+        seq = conn.execute(select(func.coalesce(func.max(E.seq), 0) + 1)
+                           .where(E.journal == journal_id)).scalar_one()
+        conn.execute(insert(journal_entries).values(
+            journal=journal_id, seq=seq, payload=json.dumps(payload, ensure_ascii=False),
+            **self._author()))
 
     @staticmethod
-    def _stored_entry(conn: sqlite3.Connection, journal_id: int) -> dict[str, Any] | None:
+    def _stored_entry(conn: Connection, journal_id: int) -> dict[str, Any] | None:
         """The journal's last entry when it is the 'stored' mark (finish_intake), else None."""
-        row = conn.execute("SELECT payload FROM journal_entries WHERE journal = ? ORDER BY seq"
-                           " DESC LIMIT 1", (journal_id,)).fetchone()
+        row = conn.execute(select(E.payload).where(E.journal == journal_id)
+                           .order_by(E.seq.desc()).limit(1)).first()
         entry = None if row is None else journal_entry(row[0])
         marked = entry is not None and STORED in (entry.get("event"), entry.get("kind"))
         return entry if marked else None
 
-    @sqlite_errors
+    @records_errors
     def journal_stored_entry(self, journal_id: int) -> dict[str, Any] | None:
         """The 'stored' mark ending the journal ({"event": "stored", "consultation": id or
         null}): its intake is stored, its report and baseline may not be; None otherwise."""
-        return self._stored_entry(self._conn, journal_id)
+        with self._transaction(write=False) as conn:
+            return self._stored_entry(conn, journal_id)
 
-    @sqlite_errors
+    @records_errors
     def journal_entries(self, journal_id: int) -> list[dict[str, Any]]:
         """The journal's payloads, in the order they were appended."""
-        rows = self._conn.execute(
-            "SELECT payload FROM journal_entries WHERE journal = ? ORDER BY seq", (journal_id,))
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(select(E.payload).where(E.journal == journal_id)
+                                .order_by(E.seq)).all()
         return [journal_entry(r[0]) for r in rows]
 
-    @sqlite_errors
+    @records_errors
     def journal_find_open(self, patient: str | None) -> JournalRow | None:
         """The latest open journal of the patient that holds an answer (None: the latest such
         anonymous one; an anonymous intake is never offered to a patient). An empty open
         journal, left by an intake that failed before its first answer, is passed over."""
-        query = ("SELECT id, patient, date, started, status FROM journal WHERE {who}"
-                 f" AND {INTERRUPTED} ORDER BY id DESC LIMIT 1")
+        who: ColumnElement[bool]
         if patient is None:
-            row = self._conn.execute(query.format(who="patient IS NULL")).fetchone()
+            who = J.patient.is_(None)
         else:
             validate_patient_id(patient)
-            row = self._conn.execute(query.format(who="patient = ? COLLATE NOCASE"),
-                                     (patient,)).fetchone()
-        return None if row is None else parsed(self.path, "journal", row, journal_row)
+            who = same_patient(J.patient, patient)
+        with self._transaction(write=False) as conn:
+            row = conn.execute(select(J.id, J.patient, J.date, J.started, J.status)
+                               .where(who, interrupted()).order_by(J.id.desc())
+                               .limit(1)).first()
+        found = None if row is None else parsed(self.shown, "journal", row, journal_row)
+        if found is not None and found.patient is not None:  # its answers are read to resume
+            self._logged_read(found.patient, "journal")
+        return found
 
-    @sqlite_errors
+    @records_errors
     def journal_patients(self) -> list[str]:
         """The patients with an interrupted intake (an open journal that holds an answer),
         latest first, each once (for the screen's list of intakes to resume)."""
-        rows = self._conn.execute(
-            f"SELECT patient FROM journal WHERE patient IS NOT NULL AND {INTERRUPTED}"
-            " GROUP BY patient COLLATE NOCASE ORDER BY MAX(id) DESC").fetchall()
-        return [str(r[0]) for r in rows]
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(select(J.patient, J.id).where(J.patient.is_not(None),
+                                                                interrupted())
+                                .order_by(J.id.desc())).all()
+        found: dict[str, str] = {}
+        for patient, _ in rows:  # latest first: the first spelling met is kept
+            found.setdefault(str(patient).lower(), str(patient))
+        return list(found.values())
 
-    @sqlite_errors
+    @records_errors
     def journal_close(self, journal_id: int, status: JournalStatus) -> None:
         """Mark a journal finished or abandoned, and erase its answers: a finished intake's
         answers are in its report (and its stored consultation), and no more is kept than
@@ -152,18 +182,18 @@ class JournalTables(ConsultationTables):
             self._end_journal(conn, journal_id, status)
 
     @staticmethod
-    def _end_journal(conn: sqlite3.Connection, journal_id: int, status: JournalStatus, *,
+    def _end_journal(conn: Connection, journal_id: int, status: JournalStatus, *,
                      keep: bool = False) -> None:
         """Mark the journal `status` and (unless `keep`) erase its answers, in the caller's
         transaction. RecordsError when there is no such journal."""
-        changed = conn.execute("UPDATE journal SET status = ? WHERE id = ?",
-                               (status, journal_id)).rowcount
+        changed = conn.execute(update(journal).where(J.id == journal_id)
+                               .values(status=status)).rowcount
         if not changed:
             raise RecordsError(f"geen journaal met nummer {journal_id}")
         if not keep:
-            conn.execute("DELETE FROM journal_entries WHERE journal = ?", (journal_id,))
+            conn.execute(delete(journal_entries).where(E.journal == journal_id))
 
-    @sqlite_errors
+    @records_errors
     def journal_set_aside(self, journal_id: int) -> None:
         """A journal that cannot be replayed: marked abandoned (no --resume takes it again)
         with every entry kept, to be read back by hand or by a later version; never erased,
@@ -171,7 +201,7 @@ class JournalTables(ConsultationTables):
         with self._transaction() as conn:
             self._end_journal(conn, journal_id, "abandoned", keep=True)
 
-    @sqlite_errors
+    @records_errors
     def journal_stored(self, row: JournalRow) -> ConsultationRow | None:
         """The stored intake of an open journal: the one its 'stored' mark names (finish_intake:
         stored, its report not yet written), or for a journal of an earlier version (which
@@ -180,7 +210,7 @@ class JournalTables(ConsultationTables):
         journal has no patient)."""
         if row.patient is None:
             return None
-        mark = self._stored_entry(self._conn, row.id)
+        mark = self.journal_stored_entry(row.id)
         if mark is not None:
             return next((c for c in self.consultations(row.patient, skip_damaged=True)
                          if c.id == mark.get("consultation")), None)

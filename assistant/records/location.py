@@ -1,5 +1,6 @@
 """Where the records database and the reports live: `--db`, else `ASSISTANT_DB`, else the user's
-data folder from platformdirs.
+data folder from platformdirs. `--db` and `ASSISTANT_DB` take a file or a practice server's
+address (`postgresql://…`, records/server.py).
 
 Versions before platformdirs looked the folder up by hand (`legacy_data_dir`). The two agree on
 most machines but not everywhere (macOS with `$XDG_DATA_HOME` set; Windows when `%LOCALAPPDATA%`
@@ -24,6 +25,9 @@ from platformdirs.api import PlatformDirsABC
 
 from assistant.errors import Advice, FolderUnwritable, Hint, os_reason
 from assistant.files import make_private_dirs
+from assistant.records.server import PracticeServer, is_server_address
+
+Location = Path | PracticeServer  # a SQLite file, or a practice's PostgreSQL database
 
 ENV_DB: Final = "ASSISTANT_DB"
 APP_DIR: Final = "nekpijn-assistent"
@@ -99,17 +103,26 @@ def reports_dir(platform: str | None = None) -> Path:
     return app_data_dir(platform) / REPORTS_DIR
 
 
-def resolve_db_path(
-    explicit: Path | None, *, platform: str | None = None, env: Mapping[str, str] | None = None,
-) -> Path:
-    """The records file: `explicit` (--db), else $ASSISTANT_DB, else `records.sqlite3` in
+def location(text: str) -> Location:
+    """`--db` or $ASSISTANT_DB as given: a practice server's address (RecordsError, one line
+    without the password, when it is not a usable one), else a file's path."""
+    if is_server_address(text):
+        return PracticeServer.parse(text)
+    return Path(text).expanduser()
+
+
+def resolve_db(
+    explicit: Location | None, *, platform: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Location:
+    """The records: `explicit` (--db), else $ASSISTANT_DB, else `records.sqlite3` in
     `app_data_dir` (the old location while a file is there)."""
     if explicit is not None:
-        return explicit.expanduser()
+        return explicit.expanduser() if isinstance(explicit, Path) else explicit
     env = os.environ if env is None else env
     from_env = env.get(ENV_DB)
     if from_env:
-        return Path(from_env).expanduser()
+        return location(from_env)
     return app_data_dir(platform) / DB_NAME
 
 

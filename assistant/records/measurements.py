@@ -5,10 +5,13 @@ measurement a day unless asked for again."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.errors import Advice, Hint, RecordsError, UsageError
 from assistant.records.rows import ConsultationRow, EvaluationRow
-from assistant.records.store import Store
+
+if TYPE_CHECKING:
+    from assistant.records.store import Store
 
 
 def finished_intake(store: Store, patient: str, *, skip_damaged: bool = False,
@@ -21,8 +24,8 @@ def finished_intake(store: Store, patient: str, *, skip_damaged: bool = False,
         raise store.skipped[0]
     if consultation is None:
         if store.has_patient(patient):
-            raise RecordsError(f"patiënt {patient} heeft geen afgeronde intake in {store.path}")
-        raise RecordsError(f"onbekende patiënt: {patient} (niet in {store.path}); doe eerst de "
+            raise RecordsError(f"patiënt {patient} heeft geen afgeronde intake in {store.shown}")
+        raise RecordsError(f"onbekende patiënt: {patient} (niet in {store.shown}); doe eerst de "
                            "intake", Advice(Hint.WITH_PATIENT, patient=patient, lead=" "))
     return consultation
 

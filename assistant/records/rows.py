@@ -121,9 +121,10 @@ class _Bad(ValueError):
     """A stored value of the wrong form (turned into RecordsCorrupt by `parsed`)."""
 
 
-def parsed(path: Path, table: str, row: Sequence[Any], parse: Callable[[Sequence[Any]], R],
-           ) -> R:
-    """A stored row read by `parse`; RecordsCorrupt naming the file, the table and the row when a
+def parsed(path: str | Path, table: str, row: Sequence[Any],
+           parse: Callable[[Sequence[Any]], R]) -> R:
+    """A stored row read by `parse`; RecordsCorrupt naming the file (or server: `path` as shown),
+    the table and the row when a
     value has the wrong form (an impossible date, JSON of the wrong shape: edited by hand)."""
     try:
         return parse(row)

@@ -9,7 +9,6 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from assistant.clock import clock_from_env
@@ -31,6 +30,7 @@ from assistant.ui.views import view_of
 
 if TYPE_CHECKING:
     from assistant.intake.program import Program
+    from assistant.records.location import Location
     from assistant.speech.voice import VoiceListener
 
 Activity = Literal["idle", "intake", "session"]
@@ -62,7 +62,7 @@ class Engine:
     """Runs intakes and sessions for the pages. Thread-safe entry points: start_intake,
     start_session, say, change, shutdown."""
 
-    def __init__(self, protocol: Protocol, hub: EventHub, *, db: Path | None = None,
+    def __init__(self, protocol: Protocol, hub: EventHub, *, db: Location | None = None,
                  speaker: Speaker | None = None, voice: VoiceListener | None = None,
                  today: Callable[[], date] = date.today) -> None:
         self.protocol = protocol

@@ -19,7 +19,7 @@ from assistant.intake.resume import describe_resume
 from assistant.protocol.followup import Followup
 from assistant.protocol.model import Protocol
 from assistant.records.chart import write_chart
-from assistant.records.location import resolve_db_path
+from assistant.records.location import Location, resolve_db
 from assistant.records.measurements import finished_intake as latest_intake
 from assistant.records.measurements import fixed_activities, one_a_day
 from assistant.records.render import followup_for, followup_lines, history_json, intake_lines
@@ -34,7 +34,7 @@ T = TypeVar("T")
 DAMAGED: Final = (RecordsError, ValueError, TypeError, KeyError, AttributeError, IndexError)
 
 
-def _undamaged(read: Callable[[], T], whose: str, db: Path) -> T:
+def _undamaged(read: Callable[[], T], whose: str, db: Location) -> T:
     """`read()`, with a damaged row said as RecordsCorrupt (one Dutch line naming the patient
     and the file); the store's own RecordsError as it is."""
     try:
@@ -82,7 +82,7 @@ class RecordsView:
     """Reads and writes the records file (`db`: --db, else ASSISTANT_DB or the user folder);
     each call opens and closes it, so it is never held open between requests."""
 
-    def __init__(self, protocol: Protocol, db: Path | None) -> None:
+    def __init__(self, protocol: Protocol, db: Location | None) -> None:
         self.protocol = protocol
         self.db = db
         self.handles = Handles()
@@ -93,11 +93,14 @@ class RecordsView:
         return bool(profile) and self.protocol.profile(str(profile)).closure_plan.refer_gp_if_worse
 
     @property
-    def path(self) -> Path:
-        return resolve_db_path(self.db)
+    def path(self) -> Location:
+        return resolve_db(self.db)
 
     def _read(self) -> Store | None:
-        return Store.open(self.path, write=False) if self.path.exists() else None
+        where = self.path
+        if isinstance(where, Path) and not where.exists():
+            return None
+        return Store.open(where, write=False)
 
     def _existing(self) -> Store:
         """The store to read a patient's records from (UsageError when there is none yet)."""

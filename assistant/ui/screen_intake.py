@@ -37,6 +37,7 @@ from assistant.ui.hints import screen_text
 if TYPE_CHECKING:
     from assistant.dialog.consultation import DialogConfig
     from assistant.protocol.model import Protocol
+    from assistant.records.location import Location
     from assistant.speech.voice import VoiceListener
     from assistant.ui.hub import EventHub
 
@@ -97,7 +98,7 @@ class ScreenIntake:
     hub: EventHub
     state: IntakeState
     lock: threading.Lock  # guards `state` against the server's threads
-    db: Path | None
+    db: Location | None
     voice: VoiceListener | None
     notice: Callable[[str], None]
     publish: Callable[[Event], None]

@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -43,6 +42,7 @@ from assistant.ui.security import Secrets
 from assistant.ui.voices import ScreenVoices
 
 if TYPE_CHECKING:
+    from assistant.records.location import Location
     from assistant.speech.voice import VoiceListener
 
 HOST: Final = "127.0.0.1"
@@ -214,7 +214,7 @@ class Screen:
         return self.keys.url()
 
 
-def build(protocol: Protocol, *, port: int = 0, db: Path | None = None,
+def build(protocol: Protocol, *, port: int = 0, db: Location | None = None,
           speaker: Speaker | None = None, voice: VoiceListener | None = None,
           voices: ScreenVoices | None = None) -> Screen:
     """Bind the socket and put the screen together (not yet serving). `voices`: the voices
@@ -245,7 +245,7 @@ def serve(screen: Screen) -> None:
 
 
 @contextlib.contextmanager
-def running(protocol: Protocol, *, db: Path | None = None, speaker: Speaker | None = None,
+def running(protocol: Protocol, *, db: Location | None = None, speaker: Speaker | None = None,
             voices: ScreenVoices | None = None) -> Iterator[Screen]:
     """The screen served on a thread on a free port (tests, the benchmark); stopped after."""
     screen = build(protocol, db=db, speaker=speaker, voices=voices)
