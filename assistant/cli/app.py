@@ -1,8 +1,8 @@
 """Command line: `assistant intake | classify | diagram | doctor | model | followup | history |
-forget | export | exercises | ui | settings` (DESIGN.md "Contracts"); each command's flags
-live in its own module (intake.py, exercises.py, records.py, model.py, doctor.py, ui.py,
-settings.py), and `main` here is the one place errors become exit codes and one line
-(hints.py words them).
+forget | export | exercises | ui | settings | practice` (DESIGN.md "Contracts"); each
+command's flags live in its own module (intake.py, exercises.py, records.py, model.py,
+doctor.py, ui.py, settings.py, practice.py), and `main` here is the one place errors become
+exit codes and one line (hints.py words them).
 
 Exit codes: 0 done; 1 the consultation did not finish (stopped; answers kept); 2 bad input or a
 missing prerequisite, with one line that names the problem.
@@ -30,6 +30,7 @@ from assistant.cli.hints import error_line
 from assistant.cli.intake import add_intake_parser
 from assistant.cli.model import add_model_parser
 from assistant.cli.parser import DutchParser
+from assistant.cli.practice import add_practice_parser
 from assistant.cli.records import add_records_parsers
 from assistant.cli.settings import add_settings_parser
 from assistant.cli.ui import add_ui_parser
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_exercises_parser(sub)
     add_ui_parser(sub)
     add_settings_parser(sub)
+    add_practice_parser(sub)
     return parser
 
 

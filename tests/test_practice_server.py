@@ -1,0 +1,299 @@
+"""A practice's records on its own PostgreSQL server (issue 27), against a real server: the
+private cluster of tests/pg_cluster.py. Setting it up, a role per therapist, who stored what,
+the access log (NEN 7513) and who may read or erase it, one running intake per patient across
+machines (the advisory lock), and the server lost mid-intake with no answer lost or doubled."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from assistant.errors import IntakeBusy, RecordsDenied
+from assistant.intake.journal import IntakeJournal
+from assistant.intake.records import IntakeRecords
+from assistant.records import practice
+from assistant.records.store import Store
+from tests.in_process import one_line, run
+from tests.intake_lines import PROFILE_B_LINES
+from tests.intake_lines import PROFILE_B_TYPED as TYPED
+from tests.pg_practice import PASSWORD, Practice
+from tests.records_fixtures import FINDINGS, INTAKE_DAY
+
+
+def _rows(p: Practice, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """Rows read as the owner (around every grant)."""
+    with Store.open(p.server()) as store:
+        try:
+            return [tuple(r) for r in store._conn.execute(text(sql), params)]
+        finally:
+            store._conn.rollback()
+
+
+def test_init_is_idempotent_and_a_therapist_works_with_their_own_role(
+        practice_db: Practice) -> None:
+    assert practice.init(practice_db.server()) == "r0004"  # a second time: nothing changes
+    with Store.open(practice_db.server(practice_db.therapist)) as store:
+        assert store.user == practice_db.therapist and store.on_server
+        intake = store.add_consultation("P-1", INTAKE_DAY, FINDINGS["B"], {"profile": "B"},
+                                        ["F14"])
+        store.add_evaluation("p-1", INTAKE_DAY, 4, (5, 5, 5))
+        assert [c.id for c in store.consultations("P-1")] == [intake]
+    who = _rows(practice_db, "SELECT recorded_by FROM consultations UNION ALL "
+                             "SELECT recorded_by FROM evaluations")
+    assert who == [(practice_db.therapist,), (practice_db.therapist,)]
+
+
+def test_a_therapist_cannot_record_under_another_name_or_touch_the_log(
+        practice_db: Practice) -> None:
+    with Store.open(practice_db.server(practice_db.therapist)) as store:
+        store.add_consultation("P-1", INTAKE_DAY, {}, {"profile": "A"}, [])
+        conn = store._conn
+        for sql in ("INSERT INTO consultations (patient, date, findings, result, "
+                    "chosen_exercises, created, recorded_by) VALUES ('P-1', '2026-01-01', "
+                    "'{}', '{}', '[]', 'x', 'iemand_anders')",
+                    "INSERT INTO access_log (patient, action, who) VALUES ('P-1', 'read', 'x')",
+                    "UPDATE access_log SET who = 'x'", "DELETE FROM access_log",
+                    "SELECT * FROM access_log", "DELETE FROM consultations",
+                    "TRUNCATE access_log", "DROP TABLE access_log"):
+            with pytest.raises(Exception, match=r"permission denied|must be owner"):
+                conn.exec_driver_sql(sql)
+            conn.rollback()
+        with pytest.raises(RecordsDenied, match="alleen de beheerder"):
+            practice.read_log(store)
+        with pytest.raises(RecordsDenied):
+            store.erase_patient("P-1")
+    # the log is append-only for the owner too (a trigger)
+    with Store.open(practice_db.server()) as owner, pytest.raises(Exception, match="append-only"):
+        owner._conn.exec_driver_sql("DELETE FROM access_log")
+    assert _rows(practice_db, "SELECT count(*) FROM consultations") == [(1,)]
+
+
+def test_every_access_is_logged_with_the_role_and_the_admin_reads_it(
+        practice_db: Practice, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(practice_db.server(practice_db.therapist)) as store:
+        store.add_consultation("P-1", INTAKE_DAY, FINDINGS["B"], {"profile": "B"}, ["F14"])
+    code, _, err = run(["history", "--db", practice_db.url(practice_db.other), "--patient",
+                        "p-1"], capsys, monkeypatch)
+    assert code == 0, err
+    code, _, err = run(["export", "--db", practice_db.url(practice_db.other), "--patient",
+                        "P-1"], capsys, monkeypatch)
+    assert code == 0, err
+    code, out, err = run(["practice", "log", "--json", "--patient", "P-1", "--db",
+                          practice_db.url(practice_db.admin)], capsys, monkeypatch)
+    assert code == 0, err
+    rows = [(r["who"], r["patient"], r["action"]) for r in json.loads(out)]
+    assert (practice_db.therapist, "P-1", "intake") in rows
+    assert (practice_db.other, "P-1", "read") in rows
+    assert (practice_db.other, "P-1", "export") in rows
+    code, _, err = run(["practice", "log", "--db", practice_db.url(practice_db.therapist)],
+                       capsys, monkeypatch)
+    assert code == 2 and "alleen de beheerder" in one_line(err)
+    assert PASSWORD not in err
+
+
+def test_forget_needs_the_admin_role(practice_db: Practice, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(practice_db.server(practice_db.therapist)) as store:
+        store.add_consultation("P-9", INTAKE_DAY, {}, {"profile": "A"}, [])
+    code, _, err = run(["forget", "--yes", "--patient", "P-9", "--db",
+                        practice_db.url(practice_db.therapist)], capsys, monkeypatch)
+    assert code == 2 and "alleen de beheerder" in one_line(err)
+    assert _rows(practice_db, "SELECT count(*) FROM patients") == [(1,)]
+    code, out, err = run(["forget", "--yes", "--patient", "p-9", "--db",
+                          practice_db.url(practice_db.admin)], capsys, monkeypatch)
+    assert code == 0, err
+    assert "1 intake(s)" in out and "toegangslog" in out
+    assert _rows(practice_db, "SELECT count(*) FROM patients") == [(0,)]
+    logged = _rows(practice_db, "SELECT who, action FROM access_log WHERE patient = 'P-9' "
+                                "ORDER BY id")
+    assert logged[-1] == (practice_db.admin, "forget") and len(logged) >= 2
+
+
+def test_one_running_intake_per_patient_across_machines(practice_db: Practice) -> None:
+    first = IntakeRecords.open(practice_db.server(practice_db.therapist), "P-5", INTAKE_DAY,
+                               resume=False)
+    try:
+        # another process: another machine for the server
+        code = ("import sys; from datetime import date; from assistant.errors import IntakeBusy;"
+                "from assistant.intake.records import IntakeRecords;"
+                "from assistant.records.server import PracticeServer\n"
+                "try:\n IntakeRecords.open(PracticeServer.parse(sys.argv[1]), 'p-5', "
+                "date(2026, 1, 5), resume=False)\nexcept IntakeBusy as e:\n print(e.code)")
+        other = subprocess.run([sys.executable, "-c", code, practice_db.url(practice_db.other)],
+                               capture_output=True, text=True, timeout=60, check=True)
+        assert other.stdout.strip() == "intake-busy", other.stderr
+        with pytest.raises(IntakeBusy, match="andere computer"):
+            IntakeRecords.open(practice_db.server(practice_db.other), "P-5", INTAKE_DAY,
+                               resume=False)
+        IntakeRecords.open(practice_db.server(practice_db.other), "P-6", INTAKE_DAY,
+                           resume=False).close()  # another patient: not held
+    finally:
+        first.close()
+    IntakeRecords.open(practice_db.server(practice_db.other), "P-5", INTAKE_DAY,
+                       resume=False).close()  # let go: the next one starts
+
+
+def test_the_second_therapist_continues_the_first_ones_intake(
+        practice_db: Practice, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    half = "".join(f"{line}\n" for line in PROFILE_B_LINES[:5])
+    code, _, err = run(["intake", "--text", "--mute", "--patient", "P-7", "--db",
+                        practice_db.url(practice_db.therapist)], capsys, monkeypatch, half)
+    assert code == 1, err  # the input ended: stopped with the answers kept
+    code, out, err = run(["intake", "--text", "--mute", "--patient", "P-7", "--yes", "--db",
+                          practice_db.url(practice_db.other)], capsys, monkeypatch,
+                         "".join(f"{line}\n" for line in PROFILE_B_LINES[5:]))
+    assert code == 0, err
+    assert "hervat" in out
+    assert _rows(practice_db, "SELECT recorded_by FROM consultations") == [(practice_db.other,)]
+
+
+def test_the_server_lost_mid_intake_loses_and_doubles_no_answer(
+        practice_db: Practice, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cluster = practice_db.cluster
+    appended = IntakeJournal._append
+    calls = {"n": 0}
+
+    def kill_at_the_sixth(self: IntakeJournal, event: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 6:
+            cluster.kill()
+        appended(self, event)
+
+    monkeypatch.setattr(IntakeJournal, "_append", kill_at_the_sixth)
+    url = practice_db.url(practice_db.therapist)
+    try:
+        code, _, err = run(["intake", "--text", "--mute", "--patient", "P-8", "--db", url],
+                           capsys, monkeypatch, TYPED)
+        line = one_line(err)
+        assert code == 2 and "niet bereikbaar" in line, line
+        assert "ga verder met 'assistant intake --patient P-8 --db postgresql://" in line
+        assert PASSWORD not in line
+    finally:
+        cluster.start()
+    monkeypatch.setattr(IntakeJournal, "_append", appended)
+    stored = _rows(practice_db, "SELECT count(*) FROM journal_entries")[0][0]
+    assert stored == 5  # the sixth answer waits on this computer
+    code, _, err = run(["intake", "--text", "--mute", "--patient", "P-8", "--yes", "--db",
+                        url], capsys, monkeypatch, "".join(
+                              f"{line}\n" for line in PROFILE_B_LINES[6:]))
+    assert code == 0, err
+    assert _rows(practice_db, "SELECT count(*) FROM consultations") == [(1,)]
+    with Store.open(practice_db.server(practice_db.therapist)) as store:
+        [intake] = store.consultations("P-8")
+    assert intake.result["profile"] == "B"
+
+
+def test_an_answer_the_server_stored_but_did_not_confirm_is_not_doubled(
+        practice_db: Practice, tmp_path: Path) -> None:
+    from assistant.intake.pending import PendingAnswers
+
+    with Store.open(practice_db.server(practice_db.therapist)) as store:
+        journal = store.journal_open("P-3", INTAKE_DAY)
+        store.journal_append(journal, {"event": "answer", "question": "a", "value": 1})
+        store.journal_append(journal, {"event": "answer", "question": "b", "value": 2})
+        pending = PendingAnswers(tmp_path / "wachtrij", store.shown)
+        pending.keep(journal, {"event": "answer", "question": "b", "value": 2})  # reply lost
+        pending.keep(journal, {"event": "answer", "question": "c", "value": 3})
+        assert pending.send(store, journal) == 1
+        assert [e["question"] for e in store.journal_entries(journal)] == ["a", "b", "c"]
+        assert pending.kept(journal) == [] and pending.send(store, journal) == 0
+
+
+def test_wrong_password_tls_and_addresses_are_one_dutch_line(
+        practice_db: Practice, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = {
+        practice_db.url(practice_db.therapist, password="fout-wachtwoord"): "klopt niet",
+        practice_db.url(practice_db.therapist).replace(practice_db.database, "bestaat_niet"):
+            "bestaat niet",
+        practice_db.url(practice_db.therapist) + "?sslmode=require": "TLS",
+        "postgresql://anna@db.praktijk.example/nekpijn?sslmode=disable": "onversleuteld",
+        "postgresql://anna@/": "geen database",
+    }
+    for url, words in cases.items():
+        try:
+            code, _, err = run(["history", "--patient", "P-1", "--db", url], capsys,
+                               monkeypatch)
+        except SystemExit as exc:  # refused by the option's own check
+            code, err = int(str(exc.code)), capsys.readouterr().err
+        line = one_line(err)
+        assert code == 2 and words in line, (url, line)
+        assert "fout-wachtwoord" not in line and PASSWORD not in line
+
+
+def test_practice_commands_on_a_file_and_add_therapist(
+        practice_db: Practice, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _, err = run(["practice", "init"], capsys, monkeypatch)
+    assert code == 2 and "alleen voor een praktijkserver" in one_line(err)
+    code, out, err = run(["practice", "add-therapist", "cees_de_vries", "--db",
+                          practice_db.url()], capsys, monkeypatch)
+    assert code == 0, err
+    made = out.split("geef het alleen aan cees_de_vries): ")[1].split()[0]
+    server = practice_db.server().with_role("cees_de_vries", made)
+    with Store.open(server) as store:
+        assert store.user == "cees_de_vries"
+    code, _, err = run(["practice", "add-therapist", "cees_de_vries", "--db",
+                        practice_db.url()], capsys, monkeypatch)
+    assert code == 2 and "bestaat al" in one_line(err)
+    for bad in ("Cees", "1anna", "nekpijn_admins", "pg_x", "a-b"):
+        code, _, err = run(["practice", "add-therapist", bad, "--db", practice_db.url()],
+                           capsys, monkeypatch)
+        assert code == 2 and "ongeldige naam" in one_line(err), bad
+    code, _, err = run(["practice", "add-therapist", "dirk", "--password-stdin", "--db",
+                        practice_db.url()], capsys, monkeypatch, "kort\n")
+    assert code == 2 and "te kort" in one_line(err)
+
+
+def test_a_sqlite_file_logs_each_access_as_the_os_user(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = run(["practice", "log"], capsys, monkeypatch)
+    assert code == 2 and "nog geen patiëntgegevens" in one_line(err)
+    with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
+        store.add_consultation("P-1", INTAKE_DAY, {}, {"profile": "A"}, [])
+        user = store.user
+    code, _, err = run(["history", "--patient", "P-1"], capsys, monkeypatch)
+    assert code == 0, err
+    code, out, err = run(["practice", "log", "--patient", "p-1", "--since",
+                          date.today().isoformat()], capsys, monkeypatch)
+    assert code == 0, err
+    assert f"{user}" in out and "intake vastgelegd" in out and "gelezen" in out
+
+
+def test_the_documented_set_up_with_an_owner_who_is_no_superuser(
+        pg_cluster: Any, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """README "De praktijkserver": the owner has CREATEROLE and owns the database, no more."""
+    import psycopg
+
+    with psycopg.connect(pg_cluster.url().replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE eigenaar_doc LOGIN CREATEROLE PASSWORD '{PASSWORD}'")
+        conn.execute("CREATE DATABASE nekpijn_doc OWNER eigenaar_doc")
+    owner = pg_cluster.url(user="eigenaar_doc", password=PASSWORD, database="nekpijn_doc")
+    code, out, err = run(["practice", "init", "--db", owner], capsys, monkeypatch)
+    assert code == 0 and "ingericht (schema r0004)" in out, err
+    code, out, err = run(["practice", "add-therapist", "els_doc", "--password-stdin", "--db",
+                          owner], capsys, monkeypatch, f"{PASSWORD}\n")
+    assert code == 0 and "Wachtwoord" not in out, err
+    assert "--db postgresql://els_doc@127.0.0.1:" in out and PASSWORD not in out
+    els = pg_cluster.url(user="els_doc", password=PASSWORD, database="nekpijn_doc")
+    code, _, err = run(["intake", "--text", "--mute", "--patient", "P-1", "--db", els],
+                       capsys, monkeypatch, TYPED)
+    assert code == 0, err
+    code, out, err = run(["history", "--patient", "P-1", "--db", els], capsys, monkeypatch)
+    assert code == 0 and "graad II" in out and "Gekozen oefeningen" in out, err
+    code, _, err = run(["practice", "init", "--db", owner], capsys, monkeypatch)
+    assert code == 0, err  # again, after an update: nothing lost
+    code, again, err = run(["history", "--patient", "P-1", "--db", els], capsys, monkeypatch)
+    assert code == 0 and again == out, err
