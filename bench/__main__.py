@@ -14,6 +14,7 @@ from bench import (
     exercises,
     home_audio,
     length,
+    practice,
     processes,
     recognition,
     speech,
@@ -26,8 +27,8 @@ from bench.report import Section, render, table
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
-PARTS = ("dialog", "exercises", "startup", "speech", "memory", "understanding", "recognition",
-         "stand_in", "length", "ui", "home_audio")
+PARTS = ("dialog", "practice", "exercises", "startup", "speech", "memory", "understanding",
+         "recognition", "stand_in", "length", "ui", "home_audio")
 
 
 def _turn_p95(sections: Sequence[Section], key: str, measure: str) -> float | None:
@@ -62,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "dialog" in only:
         step(f"dialog turns, {consultations} consultations")
         sections.append(dialog.measure(protocol, consultations))
+    if "practice" in only:
+        step(f"the records on a practice's PostgreSQL server beside SQLite: journal appends, "
+             f"{practice.INTAKES} concurrent intakes, the access log's cost")
+        sections.append(practice.measure())
     if "exercises" in only:
         step(f"guided exercise sessions, {sessions} sessions")
         sections.append(exercises.measure(protocol, sessions))
