@@ -201,6 +201,13 @@ class RecordsServerGone(RecordsUnavailable):
     code = "records-server-gone"
 
 
+class PendingConflict(RecordsError):
+    """The answers kept on this computer while the practice's server was gone no longer fit
+    its journal (a colleague went on, or the file was damaged): set aside, never sent."""
+
+    code = "records-pending-aside"
+
+
 class IntakeBusy(RecordsError):
     """The patient's intake (or this journal) is running elsewhere: another window, the
     command line or the screen holds its lock."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 
 from assistant.cli.common import EXIT_DONE, ParserT, add_db_option, parse_date
 from assistant.errors import RecordsError
@@ -93,6 +94,14 @@ def cmd_add_therapist(args: argparse.Namespace, protocol: Protocol) -> int:
     return EXIT_DONE
 
 
+def _local(at: str) -> str:
+    """A log row's time (UTC, ISO 8601) as this computer's clock shows it."""
+    try:
+        return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:  # not a time (edited by hand): as it is
+        return at
+
+
 def cmd_log(args: argparse.Namespace, protocol: Protocol) -> int:
     from assistant.records import practice
     from assistant.records.store import Store
@@ -110,7 +119,7 @@ def cmd_log(args: argparse.Namespace, protocol: Protocol) -> int:
         print(f"Het toegangslog van {shown} heeft geen regels"
               + (" die hierbij passen." if args.patient or args.since else "."))
         return EXIT_DONE
-    print(f"Toegangslog van {shown} (tijden in UTC):")
+    print(f"Toegangslog van {shown}:")
     for row in rows:
-        print(f"{row.at[:16].replace('T', ' ')}  {row.who:<16} {row.patient:<20} {row.what}")
+        print(f"{_local(row.at)}  {row.who:<16} {row.patient:<20} {row.what}")
     return EXIT_DONE

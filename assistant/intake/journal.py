@@ -39,11 +39,13 @@ class IntakeJournal:
     its `answer`. Each append is durable before it returns."""
 
     def __init__(self, store: JournalStore, journal_id: int,
-                 standing: Sequence[str] = (), pending: PendingAnswers | None = None) -> None:
+                 standing: Sequence[str] = (), pending: PendingAnswers | None = None,
+                 entries: int = 0) -> None:
         self.store = store
         self.id = journal_id
         self.standing = list(standing)  # the questions whose journaled answers still stand
         self.pending = pending  # on a practice's server: where an answer waits when it is gone
+        self.entries = entries  # how many entries the journal holds (a kept answer's place)
 
     def sync(self, history: Sequence[AnswerRecord]) -> None:
         """Bring the journal up to date with the consultation's answers (a checklist is one
@@ -74,8 +76,10 @@ class IntakeJournal:
         except RecordsServerGone:
             if self.pending is None:
                 raise
-            self.pending.keep(self.id, payload)
+            self.pending.keep(self.id, self.entries + 1, payload)
+            self.entries += 1
             raise
+        self.entries += 1
 
 
 def journal_events(entries: Sequence[Mapping[str, Any]]) -> list[JournalEvent]:

@@ -1,15 +1,16 @@
 """Answers a practice's server did not take: kept on this computer until it is back.
 
 When the server is lost mid-intake, the answer being written is appended to a private file
-here (0600, in a 0700 folder of the user's data folder; named by a keyed hash, never by the
-patient) and the intake stops with every answer kept and the command that continues it
-(intake/guard.py). That `--resume` sends these answers to the server first, in order, then
-replays the journal as always: no answer is lost.
+here (0600, in a 0700 folder of the user's data folder, named by a keyed hash of the database
+and the journal, never by the patient) with the place it takes in the journal (`seq`), and the
+intake stops with every answer kept and the command that continues it (intake/guard.py). That
+run sends the kept answers to the server first, then replays the journal as always.
 
-Nor is one doubled: the server may have stored the answer and lost only its reply. So the
-first answer kept here is sent only when it is not already the journal's last entry (two equal
-entries in a row never happen in a journal: an answer is followed by another question's
-answer or by a 'back').
+No answer is lost, and none is doubled or put out of order: an answer is sent only at its own
+place. One the journal already holds there (the server stored it and lost only its reply) is
+left out; one whose place another answer took meanwhile (a colleague went on with the intake
+from another computer), or a file that cannot be read, is set aside whole (`*.apart`, kept
+for reading by hand) and said in one line (PendingConflict): never sent.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from assistant.errors import PendingConflict
 from assistant.files import make_private_dirs
 from assistant.records.locks import store_key
 
 FOLDER: Final = "wachtrij"
+ASIDE: Final = ".apart"
 
 
 class PendingStore(Protocol):
@@ -37,54 +40,76 @@ class PendingStore(Protocol):
 
 
 class PendingAnswers:
-    """The answers of one server's journals kept on this computer (`folder`: the private
-    folder; `server`: the server's shown address, so two servers never mix)."""
+    """The answers of one practice database's journals kept on this computer (`folder`: the
+    private folder; `database`: the database's name, however the address was written)."""
 
-    def __init__(self, folder: Path, server: str) -> None:
+    def __init__(self, folder: Path, database: str) -> None:
         self.folder = folder
-        self.server = server
+        self.database = database
 
     def _file(self, journal_id: int) -> Path:
         key = store_key(make_private_dirs(self.folder))
-        digest = hmac.new(key, f"{self.server}|{journal_id}".encode(), hashlib.sha256)
+        digest = hmac.new(key, f"{self.database}|{journal_id}".encode(), hashlib.sha256)
         return self.folder / f"{digest.hexdigest()[:32]}.jsonl"
 
-    def keep(self, journal_id: int, payload: Mapping[str, Any]) -> None:
-        """Append one answer, on disk (fsync) when this returns. OSError when it cannot be."""
+    def keep(self, journal_id: int, seq: int, payload: Mapping[str, Any]) -> None:
+        """Append one answer, the journal's entry number `seq`, on disk (fsync) when this
+        returns. OSError when it cannot be."""
         path = self._file(journal_id)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as out:
-            out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            out.write(json.dumps({"seq": seq, "payload": payload}, ensure_ascii=False) + "\n")
             out.flush()
             os.fsync(out.fileno())
 
-    def kept(self, journal_id: int) -> list[dict[str, Any]]:
-        """The answers kept for the journal, in order (none: [])."""
+    def kept(self, journal_id: int) -> list[tuple[int, dict[str, Any]]]:
+        """The answers kept for the journal, (seq, payload) in order; none: []. PendingConflict
+        (the file set aside) when a line is not one this module wrote."""
+        path = self._file(journal_id)
         try:
-            text = self._file(journal_id).read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return []
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self._aside(path, f"onleesbaar ({type(exc).__name__})") from None
+        found: list[tuple[int, dict[str, Any]]] = []
+        for line in text.splitlines():
+            try:
+                item = json.loads(line)
+                seq, payload = item["seq"], item["payload"]
+            except (ValueError, TypeError, KeyError):
+                raise self._aside(path, "een regel is beschadigd") from None
+            if type(seq) is not int or seq < 1 or not isinstance(payload, dict):
+                raise self._aside(path, "een regel is beschadigd")
+            found.append((seq, payload))
+        return found
 
     def send(self, store: PendingStore, journal_id: int) -> int:
-        """Append the kept answers to the journal on the server, in order, then remove them
-        here; how many were sent. The first is left out when the journal already ends with
-        it (stored, its reply lost). A failure midway keeps the file: a later run sends the
-        rest, the ones sent then being the journal's last entries, and are left out again."""
+        """Put the kept answers in the journal on the server, each at its place, then remove
+        them here; how many were appended. PendingConflict when they no longer fit (set aside:
+        the journal on the server goes on as it is)."""
         kept = self.kept(journal_id)
         if not kept:
             return 0
         entries = store.journal_entries(journal_id)
-        start = _already_sent(entries, kept)
-        for payload in kept[start:]:
+        sent = 0
+        for seq, payload in kept:
+            if seq <= len(entries) and entries[seq - 1] == payload:
+                continue  # stored already, its reply lost
+            if seq != len(entries) + 1:
+                raise self._aside(self._file(journal_id), "de intake ging op de server verder "
+                                  "zonder deze antwoorden")
             store.journal_append(journal_id, payload)
+            entries.append(payload)
+            sent += 1
         self._file(journal_id).unlink(missing_ok=True)
-        return len(kept) - start
+        return sent
 
-
-def _already_sent(entries: list[dict[str, Any]], kept: list[dict[str, Any]]) -> int:
-    """How many of the `kept` answers the journal's `entries` already end with."""
-    for count in range(min(len(kept), len(entries)), 0, -1):
-        if entries[-count:] == kept[:count]:
-            return count
-    return 0
+    @staticmethod
+    def _aside(path: Path, why: str) -> PendingConflict:
+        aside = path.with_name(path.name + ASIDE)
+        os.replace(path, aside)
+        return PendingConflict(f"de antwoorden die op deze computer wachtten op de server passen "
+                               f"niet meer bij de intake ({why}); ze staan apart in {aside}. "
+                               "Start de intake opnieuw: die gaat verder met wat de server "
+                               "heeft")

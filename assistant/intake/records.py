@@ -69,8 +69,10 @@ def hold_intake_lock(where: Path | Store, key: str, running: str) -> IntakeLock:
     if isinstance(where, Store) and where.on_server:
         held = where.try_lock(key)
         if held is None:
-            raise IntakeBusy(f"{running} loopt al, op een andere computer, in een ander venster "
-                             "of op het scherm; rond die daar af of stop hem eerst")
+            holder = where.lock_holder(key)
+            by = f" (bij {holder})" if holder else ""
+            raise IntakeBusy(f"{running} loopt al{by}, op een andere computer, in een ander "
+                             "venster of op het scherm; rond die daar af of stop hem eerst")
         return held
     db = where.path if isinstance(where, Store) else where
     assert db is not None
@@ -93,7 +95,7 @@ def _pending(store: Store) -> PendingAnswers | None:
         return None
     from assistant.records.location import app_data_dir
 
-    return PendingAnswers(app_data_dir() / PENDING_FOLDER, store.shown)
+    return PendingAnswers(app_data_dir() / PENDING_FOLDER, store.database)
 
 
 def _not_stored_already(store: Store, found: JournalRow) -> None:
@@ -181,7 +183,7 @@ class IntakeRecords:
                 if mark is None and not any("event" in entry for entry in entries):
                     _not_stored_already(store, found)  # an earlier version's journal: stored
                     # without its mark? (a journal of events always gets its mark)
-                journal = IntakeJournal(store, found.id, pending=pending)
+                journal = IntakeJournal(store, found.id, pending=pending, entries=len(entries))
                 stored_id = mark.get("consultation") if mark is not None else None
                 return cls(store, found.patient, found.date, journal, entries, found, lock=lock,
                            stored=mark is not None,

@@ -73,7 +73,6 @@ class ConsultationTables(PatientTables):
         the row) fails the read, or with `skip_damaged` is passed over into `self.skipped`:
         for readers only (history, export), never before storing anything."""
         validate_patient_id(patient)
-        self._logged_read(patient)
         c = consultations.c
         with self._transaction(write=False) as conn:
             rows = conn.execute(select(
@@ -83,6 +82,8 @@ class ConsultationTables(PatientTables):
                   for name, default in (("psk_activities", "[]"),
                                         ("exercise_frequencies", "{}"))))
                 .where(same_patient(c.patient, patient)).order_by(c.date, c.id)).all()
+        if rows:
+            self._logged_read(patient)
         return self._rows("consultations", rows, consultation_row, skip_damaged)
 
     def latest_consultation(self, patient: str, *, skip_damaged: bool = False,
@@ -137,7 +138,6 @@ class ConsultationTables(PatientTables):
         """The patient's measurements in date order (of one intake, when given); a damaged
         row as in `consultations`."""
         validate_patient_id(patient)
-        self._logged_read(patient)
         e, c = evaluations.c, consultations.c
         query = (select(e.id, e.patient, e.consultation, e.date, e.nprs, e.psk1, e.psk2, e.psk3,
                         e.neuro_worse, e.created, c.date)
@@ -147,6 +147,8 @@ class ConsultationTables(PatientTables):
             query = query.where(e.consultation == consultation)
         with self._transaction(write=False) as conn:
             rows = conn.execute(query.order_by(e.date, e.id)).all()
+        if rows:
+            self._logged_read(patient)
         return self._rows("evaluations", rows, evaluation_row, skip_damaged)
 
     # --- export -------------------------------------------------------------------------------
@@ -158,8 +160,14 @@ class ConsultationTables(PatientTables):
         `self.skipped`."""
         if not self.has_patient(patient):
             raise RecordsError(f"onbekende patiënt: {patient}")
-        self._logged_read(patient, "export")
         self.skipped = []
+        self._reading_for = "export"  # its reads are one export in the log
+        try:
+            return self._exported(patient)
+        finally:
+            self._reading_for = None
+
+    def _exported(self, patient: str) -> dict[str, Any]:
         with self._transaction(write=False) as conn:
             stored_id = self._stored_id(conn, patient)
         data: dict[str, Any] = {

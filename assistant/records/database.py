@@ -46,8 +46,14 @@ class Database:
         self.skipped: list[RecordsCorrupt] = []
         self._logged: set[tuple[str, str]] = set()  # (patient, action) logged while open
         self._logging: set[tuple[str, str]] = set()  # logged in the open transaction
+        self._reading_for: str | None = None  # the access log's action of the reads now
         # columns a file of an older schema lacks, read where it cannot be migrated (read_only)
         self.absent: frozenset[str] = frozenset()
+
+    @property
+    def database(self) -> str:
+        """The server's database name (a SQLite file: empty)."""
+        return str(self._conn.engine.url.database or "") if self.on_server else ""
 
     @property
     def on_server(self) -> bool:

@@ -132,10 +132,14 @@ class JournalTables(ConsultationTables):
 
     @records_errors
     def journal_entries(self, journal_id: int) -> list[dict[str, Any]]:
-        """The journal's payloads, in the order they were appended."""
+        """The journal's payloads, in the order they were appended (a patient's answers read:
+        logged as 'journal')."""
         with self._transaction(write=False) as conn:
             rows = conn.execute(select(E.payload).where(E.journal == journal_id)
                                 .order_by(E.seq)).all()
+            patient = conn.execute(select(J.patient).where(J.id == journal_id)).scalar()
+        if rows and patient is not None:
+            self._logged_read(str(patient), "journal")
         return [journal_entry(r[0]) for r in rows]
 
     @records_errors

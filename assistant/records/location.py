@@ -23,7 +23,7 @@ from typing import Final
 import platformdirs
 from platformdirs.api import PlatformDirsABC
 
-from assistant.errors import Advice, FolderUnwritable, Hint, os_reason
+from assistant.errors import Advice, FolderUnwritable, Hint, RecordsError, os_reason
 from assistant.files import make_private_dirs
 from assistant.records.server import PracticeServer, is_server_address
 
@@ -108,6 +108,10 @@ def location(text: str) -> Location:
     without the password, when it is not a usable one), else a file's path."""
     if is_server_address(text):
         return PracticeServer.parse(text)
+    scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*)://", text)
+    if scheme:  # another server, or a typing error: never a file named after it
+        raise RecordsError(f"onbekend soort adres '{scheme[1]}://'; een praktijkserver heeft "
+                           "een adres als postgresql://ROL@SERVER/DATABASE")
     return Path(text).expanduser()
 
 

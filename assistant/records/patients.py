@@ -78,8 +78,11 @@ class PatientTables(Database):
         conn.execute(insert(access_log).values(**values))
         self._logging.add(key)  # counted as logged once its transaction commits
 
-    def _logged_read(self, patient: str, action: str = "read") -> None:
-        """Log a read of the patient's records in a transaction of its own."""
+    def _logged_read(self, patient: str, action: str | None = None) -> None:
+        """Log a read of the patient's records in a transaction of its own, after the read
+        found them (nothing shown: nothing to log): `action`, else what the store is reading
+        for (`_reading_for`: an export reads the intakes too), else 'read'."""
+        action = action or self._reading_for or "read"
         if (patient.casefold(), action) in self._logged or self.read_only:
             return
         try:
@@ -119,7 +122,8 @@ class PatientTables(Database):
                                       (evaluations, evaluations.c.patient),
                                       (consultations, consultations.c.patient),
                                       (patients, patients.c.id))}
-            self._log_access(conn, patient, "forget")
+            if sum(erased.values()):  # nothing erased: nothing of theirs was touched
+                self._log_access(conn, patient, "forget")
         compacted: RecordsError | None = None
         if not self.on_server:
             try:

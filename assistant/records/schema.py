@@ -91,6 +91,6 @@ ACTIONS: Final = {
     "export": "geëxporteerd",
     "intake": "intake vastgelegd",
     "measure": "meting vastgelegd",
-    "journal": "intake begonnen of hervat",
+    "journal": "lopende intake geopend",
     "forget": "gewist",
 }

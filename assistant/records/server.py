@@ -13,6 +13,7 @@ switches it off (`disable`, `allow`, `prefer`) is refused. The password comes fr
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
@@ -27,6 +28,19 @@ DRIVER: Final = "postgresql+psycopg"
 LOOPBACK_NAMES: Final = ("localhost", "")
 WEAK_SSLMODES: Final = ("disable", "allow", "prefer")
 CONNECT_TIMEOUT: Final = 5  # s before an unreachable server is said to be so
+SECRETS: Final = ("password", "sslpassword")  # options never shown
+GONE_WORDS: Final = ("connect", "closed", "timeout", "name or service not known",
+                     "could not translate host name", "nodename nor servname",
+                     "no route to host", "network is unreachable")
+# TCP keepalives: a laptop gone from the network is found within about a minute, so the
+# advisory lock it held (its intake) is freed for a colleague
+KEEPALIVES: Final = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                     "keepalives_count": 3}
+
+
+def connect_args(application: str) -> dict[str, object]:
+    """psycopg's connection options for every connection to a practice's server."""
+    return {"connect_timeout": CONNECT_TIMEOUT, "application_name": application, **KEEPALIVES}
 USAGE: Final = "gebruik postgresql://ROL@SERVER/DATABASE"
 
 
@@ -76,18 +90,20 @@ class PracticeServer:
         return found
 
     def option(self, name: str) -> str | None:
-        return next((v for k, v in self.options if k == name), None)
+        """The option's value as libpq takes it: the last one given."""
+        return next((v for k, v in reversed(self.options) if k == name), None)
 
     @property
     def loopback(self) -> bool:
-        """Whether the server is on this machine (loopback address or Unix socket)."""
-        host = self.host or self.option("host") or ""
-        if host in LOOPBACK_NAMES or host.startswith("/"):
-            return True
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
+        """Whether every address libpq may connect to is on this machine: the URL's host and
+        each `host` and `hostaddr` option, each item of a comma-separated list (a loopback
+        address, `localhost`, or a Unix socket's folder)."""
+        if self.option("service") is not None:  # its host is in a file we do not read
             return False
+        hosts = [self.host, *(v for k, v in self.options if k in ("host", "hostaddr"))]
+        if not any(hosts):  # libpq then takes PGHOST / PGHOSTADDR, else the local socket
+            hosts = [os.environ.get("PGHOST", ""), os.environ.get("PGHOSTADDR", "")]
+        return all(_loopback(item.strip()) for value in hosts for item in value.split(","))
 
     @property
     def shown(self) -> str:
@@ -109,14 +125,24 @@ class PracticeServer:
             user += ":" + quote(self.password, safe="")
         host = f"[{self.host}]" if ":" in self.host else self.host
         netloc = (f"{user}@" if user else "") + host + (f":{self.port}" if self.port else "")
+        options = [(k, v) for k, v in self.options if with_password or k not in SECRETS]
         return urlunsplit(("postgresql", netloc, "/" + quote(self.database, safe=""),
-                           urlencode(self.options), ""))
+                           urlencode(options), ""))
 
     def __str__(self) -> str:  # in a message or a command to type: never the password
         return self.shown
 
     def expanduser(self) -> PracticeServer:
         return self
+
+
+def _loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES or host.startswith("/"):  # a Unix socket is on this machine
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def server_error(server: str, exc: BaseException) -> RecordsError:
@@ -129,6 +155,10 @@ def server_error(server: str, exc: BaseException) -> RecordsError:
     if state == "28P01" or "password authentication failed" in lower:
         return RecordsDenied(f"het wachtwoord voor {server} klopt niet; controleer het "
                              "(PGPASSWORD of ~/.pgpass)")
+    if "no password supplied" in lower:
+        return RecordsDenied(f"geen wachtwoord gevonden voor {server}; zet het in ~/.pgpass "
+                             "(alleen voor u leesbaar: chmod 600; op Windows "
+                             "%APPDATA%\\postgresql\\pgpass.conf) of in PGPASSWORD")
     if state == "28000" or "no pg_hba.conf entry" in lower or ("role" in lower and (
             "does not exist" in lower)):
         return RecordsDenied(f"{server} laat deze rol niet toe; vraag de beheerder om "
@@ -144,7 +174,7 @@ def server_error(server: str, exc: BaseException) -> RecordsError:
         return RecordsUnavailable(f"de database van {server} bestaat niet; vraag de beheerder "
                                   "om `assistant practice init`")
     if state.startswith(("08", "57P")) or getattr(exc, "connection_invalidated", False) or (
-            not state and ("connect" in lower or "closed" in lower or "timeout" in lower)):
+            not state and any(words in lower for words in GONE_WORDS)):
         return RecordsServerGone(f"de praktijkserver {server} is niet bereikbaar "
                                  f"({_short(text)}); controleer het netwerk en of de server "
                                  "draait")

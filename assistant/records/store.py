@@ -50,7 +50,7 @@ from assistant.records.failures import records_error, records_errors, sqlite_cau
 from assistant.records.journal import JournalTables
 from assistant.records.migrate import HEAD, REVISIONS, behind, current_revision, has_tables, upgrade
 from assistant.records.schema import TABLES, consultations
-from assistant.records.server import CONNECT_TIMEOUT, PracticeServer, server_error
+from assistant.records.server import PracticeServer, connect_args, server_error
 
 # The rows, their checks and RecordsError are imported from here by modules outside
 # assistant/records (cli/records.py, cli/common.py, intake/records.py, intake/program.py,
@@ -150,8 +150,8 @@ class Store(JournalTables):
 
     @classmethod
     def _open_server(cls, server: PracticeServer) -> Store:
-        engine = create_engine(server.url(), poolclass=NullPool, connect_args={
-            "connect_timeout": CONNECT_TIMEOUT, "application_name": APP_NAME})
+        engine = create_engine(server.url(), poolclass=NullPool,
+                               connect_args=connect_args(APP_NAME))
         try:
             conn = engine.connect()
         except SQLAlchemyError as exc:
@@ -186,13 +186,14 @@ class Store(JournalTables):
     @classmethod
     def _open_file(cls, path: Path, *, write: bool) -> Store:
         try:
-            is_dir, exists, parent_is_dir = path.is_dir(), path.exists(), path.parent.is_dir()
+            is_dir, exists, parent = path.is_dir(), path.exists(), path.parent
+            parent_ok = not parent.exists() or parent.is_dir()  # not: a file in the way
         except OSError as exc:
             raise _unopenable(path, exc) from None
         if is_dir:
             raise RecordsError(f"{path} is een map, geen gegevensbestand",
                                Advice(Hint.CHOOSE_DB, what="een bestand"))
-        if not write and not exists and parent_is_dir:  # reading makes nothing
+        if not write and not exists and parent_ok:  # reading makes nothing, not a folder either
             raise RecordsError(f"er zijn nog geen patiëntgegevens: {path} bestaat niet",
                                Advice(Hint.CHOOSE_DB, what="het juiste bestand"))
         try:
@@ -259,10 +260,7 @@ class Store(JournalTables):
         (or until that connection ends: a crash or a lost network frees it); None when another
         session holds it. A SQLite file's intakes lock with files (intake/records.py)."""
         assert self.on_server
-        # advisory locks are the whole server's: the database's name keeps practices apart
-        database = self._engine.url.database
-        number = int.from_bytes(hashlib.sha256(
-            f"{database}|{key.casefold()}".encode()).digest()[:8], "big", signed=True)
+        number = self._lock_number(key)
         try:
             conn = self._engine.connect()
             held = bool(conn.execute(select(func.pg_try_advisory_lock(number))).scalar_one())
@@ -273,6 +271,27 @@ class Store(JournalTables):
             conn.close()
             return None
         return AdvisoryLock(conn, number)
+
+    def _lock_number(self, key: str) -> int:
+        """The advisory lock's number for `key`: locks are the whole server's, so the
+        database's name keeps practices apart."""
+        return int.from_bytes(hashlib.sha256(
+            f"{self.database}|{key.casefold()}".encode()).digest()[:8], "big", signed=True)
+
+    def lock_holder(self, key: str) -> str | None:
+        """On a server: the role whose session holds the advisory lock for `key` (None: none,
+        or not to be seen)."""
+        number = self._lock_number(key) & 0xFFFF_FFFF_FFFF_FFFF
+        try:
+            with self._transaction(write=False) as conn:
+                found = conn.execute(text(
+                    "SELECT a.usename FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                    " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+                    " AND l.classid::bigint = :high AND l.objid::bigint = :low"),
+                    {"high": number >> 32, "low": number & 0xFFFF_FFFF}).scalar()
+        except SQLAlchemyError:
+            return None
+        return None if found is None else str(found)
 
     @staticmethod
     def _newer(shown: str, revision: str) -> RecordsError:
