@@ -52,6 +52,7 @@ from assistant.records.render import (
 from assistant.records.rows import ConsultationRow, EvaluationRow, validate_patient_id
 from assistant.speech.interfaces import SilentSpeaker, Speaker
 from assistant.speech.text import StreamListener
+from assistant.text import dutch_list
 
 if TYPE_CHECKING:
     from assistant.records.store import Store
@@ -269,16 +270,19 @@ def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
             lock.release()
         db, shown = store.path, store.shown
     folders, left = _remove_reports(args.patient)
-    locks = 0 if db is None else _remove_locks(db, args.patient, erased.journals)
+    if db is not None:  # this computer's bookkeeping, not the patient's data: not said
+        _remove_locks(db, args.patient, erased.journals)
     if not erased.found and not folders:
         raise RecordsError(f"onbekende patiënt: {args.patient} (niet in {shown})")
-    removed = [f"patiënt {args.patient}", f"{erased.intakes} intake(s)",
-               f"{erased.measurements} meting(en)",
-               f"{len(erased.journals)} dagboek(en) van intakes",
-               f"{len(folders)} verslagmap(pen)", f"{locks} slotbestand(en)"]
-    print(f"Gewist: {', '.join(removed)}.")
+    counted = [_count(n, one, many) for n, one, many in (
+        (erased.intakes, "intake", "intakes"), (erased.measurements, "meting", "metingen"),
+        (len(folders), "verslagmap", "verslagmappen")) if n]
+    what = f" met {dutch_list(counted)}" if counted else ""
+    print(f"Gewist: patiënt {args.patient}{what}, ook de antwoorden van de intakes.")
     if db is None:
-        print("De server bewaart in het toegangslog dat deze patiënt is gewist.")
+        print("De server bewaart in het toegangslog dat deze patiënt is gewist. Verslagen en "
+              "oefenbladen op de computers van de andere therapeuten staan daar nog; wis die "
+              "daar.")
     elif erased.not_compacted is None:
         print("Het bestand is opgeschoond.")
     else:
@@ -289,6 +293,10 @@ def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
               file=sys.stderr)
     print(f"Verslagen buiten {reports_dir()} (met --report) wist u zelf.")
     return EXIT_DONE
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _remove_reports(patient: str) -> tuple[list[Path], list[Path]]:

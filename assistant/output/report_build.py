@@ -26,7 +26,7 @@ from assistant.output.sheet import dosage_text
 from assistant.protocol import plan
 from assistant.protocol.findings import Findings
 from assistant.protocol.model import Profile, Protocol
-from assistant.protocol.result import Result
+from assistant.protocol.result import Result, referral_when
 from assistant.protocol.rules import is_work_related
 from assistant.protocol.wording import names
 from assistant.settings import PracticeSettings
@@ -166,9 +166,8 @@ def _conclusion(result: Result, findings: Findings, protocol: Protocol) -> tuple
     if result.course:
         lines.append(f"Beloop: {COURSE_WORDS[result.course]}")
     if result.referral:
-        when = {"emergency": "nu, via 112 of de spoedeisende hulp", "acute": "vandaag nog"}.get(
-            str(result.urgency), "op korte termijn, geen spoed")
-        lines.append(f"Verwijzing naar de huisarts of een specialist: {when}")
+        lines.append("Verwijzing naar de huisarts of een specialist: "
+                     f"{referral_when(result.urgency)}")
         if result.red_flags:
             lines.append("Alarmsignalen: "
                          f"{names(result.red_flags, protocol.red_flag_name)}")

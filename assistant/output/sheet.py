@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
+from typing import Final
 
 from assistant.protocol.exercises import (
     Caution,
@@ -85,6 +86,17 @@ def _arm(texts: SessionTexts, arm_side: ArmSide | None) -> str:
             f'<span class="fill-in">{escape(texts.arm_fill_in)}</span>')
 
 
+# what the voice says in words, the paper says in figures
+WRITTEN: Final = {"het alarmnummer één-één-twee": "het alarmnummer 112"}
+
+
+def written(line: str) -> str:
+    """A line as printed: the number a voice says in words ('één-één-twee') in figures."""
+    for said, figures in WRITTEN.items():
+        line = line.replace(said, figures)
+    return line
+
+
 def _exercise(ex: Exercise, texts: SessionTexts, patient: Patient,
               cautions: Sequence[Caution], *, later: bool = False,
               start: float | None = None) -> str:
@@ -102,7 +114,8 @@ def _exercise(ex: Exercise, texts: SessionTexts, patient: Patient,
         rows.append(("Vasthouden", escape(ex.hold_cue)))
     table = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     extra = [line for c in cautions if c.concerns(ex) and not c.exclude for line in c.patient]
-    safety = "".join(f'<p class="safety">{escape(s)}</p>' for s in (*ex.safety, *extra))
+    safety = "".join(f'<p class="safety">{escape(written(s))}</p>'
+                     for s in (*ex.safety, *extra))
     return (f'<section class="exercise" id="{escape(ex.code)}">'
             f'<h2><span class="code">{escape(ex.code)}</span>{escape(ex.name)}</h2>'
             f'<p class="technical">{escape(THERAPIST)}{escape(ex.technical_name)}</p>'
@@ -126,7 +139,7 @@ def render_sheet(library: Library, codes: Sequence[str], *, day: date,
     it (code → s)."""
     texts, patient = library.session, patient or Patient()
     cautions = library.cautions_for(patient)
-    notes = "".join(f"<p>{escape(line)}</p>" for line in
+    notes = "".join(f"<p>{escape(written(line))}</p>" for line in
                     (*texts.pain_rule, *session_lines(texts.safety, cautions)))
     left_out = library.left_out(codes, patient)
     why = dict.fromkeys(reason for c in left_out
@@ -134,7 +147,8 @@ def render_sheet(library: Library, codes: Sequence[str], *, day: date,
     top = [*([warning] if warning else []),
            *(line for c in cautions if c.whole_session for line in c.patient),
            *(line for c in why for line in c.patient)]
-    warnings = ('<div class="warning">' + "".join(f"<p>{escape(line)}</p>" for line in top)
+    warnings = ('<div class="warning">' + "".join(f"<p>{escape(written(line))}</p>"
+                                                  for line in top)
                 + "</div>") if top else ""
     starts = audio_starts or {}
     body = "".join(_exercise(adapted(library.exercise(c), cautions), texts, patient, cautions,

@@ -13,6 +13,12 @@ Course = Literal["normal", "abnormal"]
 ProfileId = Literal["A", "B", "C", "D"]
 
 
+def referral_when(urgency: str | None) -> str:
+    """How soon a referred patient sees a doctor, in Dutch (the report, the history)."""
+    return {"emergency": "nu, via 112 of de spoedeisende hulp", "acute": "vandaag nog"}.get(
+        str(urgency), "op korte termijn, geen spoed")
+
+
 @dataclass(frozen=True)
 class Result:
     """The classification and treatment plan (DESIGN.md "Result")."""

@@ -23,6 +23,12 @@ def finished_intake(store: Store, patient: str, *, skip_damaged: bool = False,
     if consultation is None and store.skipped:
         raise store.skipped[0]
     if consultation is None:
+        running = store.journal_find_open(patient)
+        if running is not None:  # begun, by this therapist or a colleague: not a new intake
+            raise RecordsError(f"de intake van patiënt {patient} is nog niet af (begonnen op "
+                               f"{running.date.isoformat()})",
+                               Advice(Hint.RESUME, patient=running.patient,
+                                      db=store.path or store.shown, lead="; "))
         if store.has_patient(patient):
             raise RecordsError(f"patiënt {patient} heeft geen afgeronde intake in {store.shown}")
         raise RecordsError(f"onbekende patiënt: {patient} (niet in {store.shown}); doe eerst de "

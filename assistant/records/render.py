@@ -9,6 +9,7 @@ from typing import Any
 from assistant.protocol.followup import Followup, Measurement, evaluate
 from assistant.protocol.followup_data import load_followup
 from assistant.protocol.model import Protocol
+from assistant.protocol.result import referral_when
 from assistant.records.chart import terminal_chart
 from assistant.records.rows import ConsultationRow, EvaluationRow
 from assistant.text import dutch_list, format_number, printable
@@ -31,6 +32,39 @@ def intake_plan(c: ConsultationRow) -> tuple[bool, tuple[str, ...]]:
     unresolved = tuple(u for u in found if isinstance(u, str)) if isinstance(found, list) else ()
     provisional = c.result.get("provisional") is True and not c.result.get("referral")
     return provisional, unresolved if provisional else ()
+
+
+def _known(ids: object, name: Callable[[str], str]) -> str:
+    """The ids of a stored list as Dutch names ('' for none, or a value of another shape)."""
+    if not isinstance(ids, list):
+        return ""
+    return dutch_list([name(i) for i in ids if isinstance(i, str)])
+
+
+def _handover(c: ConsultationRow, protocol: Protocol) -> list[str]:
+    """What a colleague must know before treating: the precautions (and those not ruled out)
+    and the therapies advised against, as the intake's report has them."""
+    precautions = {p.id for p in protocol.precautions}
+    therapies = dict(protocol.therapies)
+
+    def precaution(i: str) -> str:  # an id of another version: as it is
+        return protocol.precaution_name(i) if i in precautions else i
+
+    def therapy(i: str) -> str:
+        return therapies[i].name if i in therapies else i
+
+    lines = []
+    for key, label in (("precautions", "Voorzorgen"),
+                       ("precautions_unknown", "Voorzorgen niet uitgesloten")):
+        found = _known(c.findings.get(key), precaution)
+        if found:
+            lines.append(f"{label}: {found}.")
+    plan = c.result.get("therapy")
+    advised_against = _known(plan.get("discouraged") if isinstance(plan, dict) else None,
+                             therapy)
+    if advised_against:
+        lines.append(f"Afgeraden: {advised_against}.")
+    return lines
 
 
 def red_flag_namer(protocol: Protocol) -> Callable[[str], str]:
@@ -128,8 +162,13 @@ def intake_lines(c: ConsultationRow, protocol: Protocol) -> list[str]:
     profile = result.get("profile")
     if profile:
         lines.append(f"{protocol.profile(profile).title}.")
-    else:
-        lines.append("Verwezen naar de huisarts of een specialist.")
+        lines += _handover(c, protocol)
+    else:  # how soon, and what was not ruled out: a colleague reads this at the next visit
+        lines.append("Verwezen naar de huisarts of een specialist: "
+                     f"{referral_when(result.get('urgency'))}.")
+        left = _known(result.get("unresolved"), red_flag_namer(protocol))
+        if left:
+            lines.append(f"Niet uitgesloten: {left}.")
     provisional, unresolved = intake_plan(c)
     if provisional:
         names = dutch_list([red_flag_namer(protocol)(u) for u in unresolved])
