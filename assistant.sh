@@ -2,8 +2,9 @@
 # Quick start for the Nekpijn-assistent.
 #
 #   ./assistant.sh              install whatever is missing, then run a consultation (assistant intake)
-#   ./assistant.sh test [ARGS]  install whatever is missing, then run pytest (ARGS go to pytest),
-#                               ruff and mypy; exits non-zero when any of them fails
+#   ./assistant.sh test [ARGS]  install whatever is missing, then run pytest (ARGS go to pytest;
+#                               again with --records-engine postgresql where PostgreSQL is
+#                               installed), ruff and mypy; exits non-zero when any of them fails
 #   ./assistant.sh ARGS...      anything else goes to the assistant CLI, e.g.
 #                               ./assistant.sh classify --findings f.json
 #                               ./assistant.sh intake --text
@@ -183,6 +184,15 @@ if [[ "${1:-}" == "test" ]]; then
         fi
     }
     check pytest pytest -q "$@"
+    # the whole suite once more with the records on a private PostgreSQL server (tests start
+    # their own; CI installs postgresql): where it is installed, and always in CI
+    if [[ -n "${CI:-}" ]] || command -v initdb >/dev/null 2>&1 \
+            || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+        check "pytest (PostgreSQL)" pytest -q --records-engine postgresql "$@"
+    else
+        say "de tests op PostgreSQL overgeslagen: PostgreSQL is niet geïnstalleerd" \
+            "(sudo apt-get install postgresql)"
+    fi
     check ruff ruff check .
     check mypy mypy
     if [[ ${#failed[@]} -gt 0 ]]; then

@@ -1,6 +1,7 @@
-"""Shared set-up for the records tests: a stored intake for a patient in a given profile, a
-provisional one, a records file held locked by another process, and a file as a version of
-the assistant before Alembic made it (its schema steps, frozen here)."""
+"""Shared set-up for the records tests: the test's own records on either engine (and a count
+in them), a stored intake for a patient in a given profile, a provisional one, a records file
+held locked by another process, and a file as a version of the assistant before Alembic made
+it (its schema steps, frozen here)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
+from sqlalchemy import text
+
 from assistant.protocol import classify, load_protocol, parse_findings
+from assistant.records.location import Location, resolve_db
 from assistant.records.store import Store
 
 BASE: dict[str, Any] = {
@@ -137,7 +141,20 @@ def legacy_intake(path: Path, patient: str, day: date, findings: dict[str, Any],
     return stored
 
 
-def add_intake(db: Path, patient: str, profile: str, day: date = INTAKE_DAY,
+def records() -> Location:
+    """The test's own records (ASSISTANT_DB, tests/conftest.py): a SQLite file, or under
+    `--records-engine postgresql` a practice server's database."""
+    return resolve_db(None)
+
+
+def count(sql: str, **params: object) -> int:
+    """What `sql` (a SELECT COUNT with :named parameters) finds in the test's own records, on
+    either engine."""
+    with Store.open(records()) as store:
+        return int(store._conn.execute(text(sql), params).scalar_one())
+
+
+def add_intake(db: Location, patient: str, profile: str, day: date = INTAKE_DAY,
                chosen: tuple[str, ...] = ("F1", "F14")) -> int:
     """Store an intake the way the intake command will: findings, the classified result and
     the exercises `chosen`."""

@@ -25,7 +25,7 @@ from assistant.speech.tts import TtsError
 from tests.harness import END_AT_CHOICE, PROFILE_B_TEN_WEEKS, PROTOCOL, intake, profile
 from tests.intake_lines import lines
 from tests.intent_tables import parse_duration
-from tests.records_fixtures import add_intake
+from tests.records_fixtures import add_intake, records
 
 
 def all_errors() -> list[type[AssistantError]]:
@@ -164,7 +164,7 @@ def _closing(fd: int) -> Any:
                                      ["exercises", "--codes", "F14", "--text", "--mute"],
                                      ["followup", "--patient", "P-1"]])
 def test_a_closed_stdin_is_one_line(command: list[str]) -> None:
-    add_intake(Path(os.environ["ASSISTANT_DB"]), "P-1", "B")
+    add_intake(records(), "P-1", "B")
     run = cli(*command, stdin=None, preexec_fn=_closing(0))
     assert "(stdin) is gesloten" in one_line(run)
 

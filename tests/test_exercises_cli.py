@@ -272,3 +272,13 @@ def test_geen_with_a_precaution_is_a_contradiction_not_an_unknown_word() -> None
     with pytest.raises(argparse.ArgumentTypeError, match="'geen' gaat niet samen"):
         parse_precautions("geen,osteoporose")
     assert parse_precautions("geen") == frozenset()
+
+
+def test_the_sheet_prints_the_emergency_number_in_figures() -> None:
+    """The voice says 'één-één-twee' (espeak-ng would say 'honderdtwaalf'); the paper says 112."""
+    from assistant.output.sheet import render_sheet
+
+    said = [s for s in P.library.exercise("F14").safety if "één-één-twee" in s]
+    assert said  # the spoken form is in the data, for the voice
+    sheet = render_sheet(P.library, ["F14"], day=date(2026, 11, 30))
+    assert "alarmnummer 112" in sheet and "één-één-twee" not in sheet

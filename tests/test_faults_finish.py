@@ -12,7 +12,6 @@ import errno
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from assistant.dialog.yes_no import offer_baseline as real_offer_baseline
 from assistant.errors import RecordsError
@@ -33,6 +33,7 @@ from assistant.records.store import Store
 from tests.in_process import one_line, run
 from tests.intake_lines import PROFILE_B_LINES as ANSWERS
 from tests.intake_lines import PROFILE_B_TYPED as TYPED
+from tests.records_fixtures import count, records
 from tests.ui_screen import Page, ended, screen_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,20 +45,11 @@ class Killed(BaseException):
     """The process ends here, as under SIGKILL: no handler of the assistant's runs."""
 
 
-def db_path() -> Path:
-    return Path(os.environ["ASSISTANT_DB"])
-
-
-def count(sql: str, *params: object) -> int:
-    with sqlite3.connect(db_path()) as conn:
-        return int(conn.execute(sql, params).fetchone()[0])
-
-
 def last_entry() -> dict[str, Any]:
-    with sqlite3.connect(db_path()) as conn:
-        row = conn.execute("SELECT payload FROM journal_entries ORDER BY journal DESC, seq DESC"
-                           " LIMIT 1").fetchone()
-    payload: dict[str, Any] = json.loads(row[0])
+    with Store.open(records()) as store:
+        row = store._conn.execute(text("SELECT payload FROM journal_entries ORDER BY journal"
+                                       " DESC, seq DESC LIMIT 1")).scalar_one()
+    payload: dict[str, Any] = json.loads(row)
     return payload
 
 
@@ -284,7 +276,7 @@ def test_an_earlier_versions_stored_mark_still_counts(tmp_path: Path) -> None:
 def test_an_answer_of_the_wrong_shape_sets_the_journal_aside(
         value: object, form: str, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    with Store.open(db_path()) as store:
+    with Store.open(records()) as store:
         journal = store.journal_open("P-6", date.today())
         store.journal_append(journal, {form: "answer", "question": "age_years",
                                        "finding": "age_years", "heard": "x", "value": value})
@@ -293,9 +285,9 @@ def test_an_answer_of_the_wrong_shape_sets_the_journal_aside(
     line = one_line(err)
     assert code == 2 and "apart gezet" in line, line
     assert "Error" not in line and "afgebroken" not in line
-    assert count("SELECT COUNT(*) FROM journal_entries WHERE journal = ?", journal) == 1
-    assert count("SELECT COUNT(*) FROM journal WHERE id = ? AND status = 'abandoned'",
-                 journal) == 1
+    assert count("SELECT COUNT(*) FROM journal_entries WHERE journal = :j", j=journal) == 1
+    assert count("SELECT COUNT(*) FROM journal WHERE id = :j AND status = 'abandoned'",
+                 j=journal) == 1
     # the next intake starts afresh
     code, _, err = run(["intake", "--text", "--mute", "--patient", "P-6"], capsys, monkeypatch,
                        TYPED)
@@ -306,7 +298,7 @@ def test_an_answer_of_the_wrong_shape_sets_the_journal_aside(
 
 @pytest.fixture
 def screen(tmp_path: Path) -> Iterator[Page]:
-    client, keys, engine = screen_for(db_path())
+    client, keys, engine = screen_for(records())
     with client:
         yield Page(client, keys, engine)
     engine.shutdown()
@@ -351,7 +343,7 @@ def test_the_screen_keeps_the_journal_open_when_the_report_cannot_be_written(
 
 
 def test_the_screen_sets_a_journal_of_the_wrong_shape_aside(screen: Page) -> None:
-    with Store.open(db_path()) as store:
+    with Store.open(records()) as store:
         journal = store.journal_open("M9", date.today())
         store.journal_append(journal, {"kind": "answer", "question": "age_years",
                                        "heard": "x", "value": {"x": 1}})
@@ -361,5 +353,5 @@ def test_the_screen_sets_a_journal_of_the_wrong_shape_aside(screen: Page) -> Non
     assert any("apart gezet" in text and "begin een nieuwe intake op het beginscherm" in text
                for text in said), said
     assert not any("Error" in text or "--" in text for text in said), said
-    assert count("SELECT COUNT(*) FROM journal WHERE id = ? AND status = 'abandoned'",
-                 journal) == 1
+    assert count("SELECT COUNT(*) FROM journal WHERE id = :j AND status = 'abandoned'",
+                 j=journal) == 1

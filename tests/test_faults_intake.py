@@ -19,15 +19,12 @@ from assistant.intake.records import IntakeRecords, hold_intake_lock
 from assistant.records.store import Store
 from tests.in_process import one_line, run
 from tests.intake_lines import PROFILE_B_TYPED as TYPED
+from tests.records_fixtures import count, records
 
 
 def db_path() -> Path:
+    """The records file of a test marked sqlite_file."""
     return Path(os.environ["ASSISTANT_DB"])
-
-
-def count(sql: str, *params: object) -> int:
-    with sqlite3.connect(db_path()) as conn:
-        return int(conn.execute(sql, params).fetchone()[0])
 
 
 def test_a_symlink_to_the_records_file_shares_the_patient_lock(tmp_path: Path) -> None:
@@ -59,7 +56,7 @@ def test_a_lock_file_is_not_named_by_a_plain_hash_of_the_id(tmp_path: Path) -> N
 
 def test_a_journal_that_cannot_be_replayed_is_set_aside_intact(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    with Store.open(db_path()) as store:
+    with Store.open(records()) as store:
         journal = store.journal_open("P-2", date(2026, 1, 5))
         for n in range(3):
             store.journal_append(journal, {"kind": "answer", "question": f"geen-vraag-{n}",
@@ -67,8 +64,9 @@ def test_a_journal_that_cannot_be_replayed_is_set_aside_intact(
     code, _, err = run(["intake", "--text", "--mute", "--patient", "P-2", "--yes"], capsys,
                        monkeypatch)
     assert code == 2 and "apart gezet" in one_line(err)
-    assert count("SELECT COUNT(*) FROM journal_entries WHERE journal = ?", journal) == 3
-    assert count("SELECT COUNT(*) FROM journal WHERE id = ? AND status = 'open'", journal) == 0
+    assert count("SELECT COUNT(*) FROM journal_entries WHERE journal = :j", j=journal) == 3
+    assert count("SELECT COUNT(*) FROM journal WHERE id = :j AND status = 'open'",
+                 j=journal) == 0
 
 
 def test_an_unwritable_data_folder_is_said_before_the_first_question(
@@ -93,6 +91,7 @@ def _failing_finish() -> None:
                      "BEGIN SELECT RAISE(ABORT, 'kill'); END")
 
 
+@pytest.mark.sqlite_file  # the fault is a trigger written into the SQLite file
 def test_finishing_an_intake_is_one_transaction(capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     Store.open(db_path()).close()
@@ -113,7 +112,7 @@ def test_finishing_an_intake_is_one_transaction(capsys: pytest.CaptureFixture[st
 def test_a_resume_of_an_intake_stored_already_says_so(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     day = date(2026, 2, 3)
-    with Store.open(db_path()) as store:  # as an earlier version left it, cut off
+    with Store.open(records()) as store:  # as an earlier version left it, cut off
         journal = store.journal_open("P-4", day)
         store.journal_append(journal, {"kind": "answer", "question": "age", "heard": "47",
                                        "value": 47})
@@ -146,6 +145,7 @@ def test_the_event_log_is_private(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert json.loads(log.read_text(encoding="utf-8").splitlines()[0])["event"]
 
 
+@pytest.mark.sqlite_file  # the SQLite file's own -wal and -shm beside it
 @pytest.mark.parametrize("suffix", ["-wal", "-shm"])
 def test_the_event_log_never_replaces_the_records_side_files(
         suffix: str, capsys: pytest.CaptureFixture[str],
@@ -162,6 +162,7 @@ def test_the_event_log_never_replaces_the_records_side_files(
         assert db.with_name(db.name + "-wal").read_bytes() == wal
 
 
+@pytest.mark.sqlite_file  # the lock folder's key beside the SQLite file
 def test_the_event_log_never_replaces_the_lock_key(capsys: pytest.CaptureFixture[str],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A hostile review replaced the locks folder's key with --events: a second intake of the
@@ -193,13 +194,14 @@ def test_a_findings_file_intake_holds_the_patients_lock_and_leaves_a_live_one_re
     code, _, _ = run(["intake", "--text", "--mute", "--patient", "AS1"], capsys, monkeypatch,
                      "\n".join(TYPED.splitlines()[:6]) + "\n")
     assert code == 1  # stopped, its answers kept
-    held = hold_intake_lock(db_path(), "patient:AS1", "de intake van patiënt 'AS1'")
-    try:
-        code, _, err = run(["intake", "--answers", str(answers), "--mute", "--patient", "AS1",
-                            "--report", str(tmp_path / "r")], capsys, monkeypatch)
-        assert code == 2 and "loopt al" in one_line(err)
-    finally:
-        held.release()
+    with Store.open(records()) as store:  # a lock file beside SQLite, else an advisory lock
+        held = hold_intake_lock(store, "patient:AS1", "de intake van patiënt 'AS1'")
+        try:
+            code, _, err = run(["intake", "--answers", str(answers), "--mute", "--patient",
+                                "AS1", "--report", str(tmp_path / "r")], capsys, monkeypatch)
+            assert code == 2 and "loopt al" in one_line(err)
+        finally:
+            held.release()
     code, _, _ = run(["intake", "--answers", str(answers), "--mute", "--patient", "AS1",
                       "--report", str(tmp_path / "r")], capsys, monkeypatch)
     assert code == 0

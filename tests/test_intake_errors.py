@@ -21,14 +21,14 @@ from assistant.speech.interfaces import Utterance
 from tests.in_process import Terminal, one_line, run
 from tests.intake_lines import PROFILE_B_LINES as ANSWERS
 from tests.intake_lines import STOP_AT_SECOND_FLAG
-from tests.records_fixtures import locked
+from tests.records_fixtures import locked, records
 
 TEXT_LISTENER = cli_common.text_listener
 
 
 def open_journal(patient: str | None = None) -> tuple[int, int] | None:
     """The open journal that --resume would take: (id, standing answers)."""
-    with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
+    with Store.open(records()) as store:
         found = store.journal_find_open(patient)
         if found is None:
             return None
@@ -122,6 +122,7 @@ def test_without_a_records_file_an_error_is_still_one_line(
     assert code == 2 and line == "assistant: interne fout: ValueError: kapot"
 
 
+@pytest.mark.sqlite_file  # another program holds the SQLite file's own lock
 def test_a_lock_mid_intake_keeps_the_answers_before_it(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     db = Path(os.environ["ASSISTANT_DB"])
@@ -172,7 +173,7 @@ def test_a_usage_error_after_the_journal_opened_leaves_no_empty_journal(
                        capsys, monkeypatch, "nee\n")
     assert code == 2 and "kan niet schrijven naar" in one_line(err)
     assert open_journal() == interrupted  # the real interrupted intake, not an empty one
-    with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
+    with Store.open(records()) as store:
         statuses = list(store._conn.exec_driver_sql("SELECT status FROM journal").scalars())
     assert statuses.count("open") == 1
 
@@ -186,7 +187,7 @@ def test_report_under_a_regular_file_is_refused_before_the_intake(
                          capsys, monkeypatch, "\n".join(ANSWERS) + "\n")
     assert code == 2 and out == ""
     assert f"--report: {afile} is een bestand" in one_line(err)
-    with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
+    with Store.open(records()) as store:
         assert store._conn.exec_driver_sql("SELECT COUNT(*) FROM journal").scalar() == 0
 
 
@@ -245,7 +246,7 @@ def test_an_anonymous_intake_is_never_offered_to_a_patient(
 
 def test_a_journal_mismatch_alone_sets_the_journal_aside(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
+    with Store.open(records()) as store:
         journal = store.journal_open(None, date(2026, 1, 5))
         store.journal_append(journal, {"kind": "answer", "question": "geen-vraag",
                                        "heard": "ja", "value": True})

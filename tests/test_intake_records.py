@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from assistant.protocol import load_protocol
 from assistant.records.store import Store
 from tests.harness import SCREENED_BY_ID, intake, profile
 from tests.intake_lines import lines as typed_lines
-from tests.records_fixtures import GRADE_III_FILE
+from tests.records_fixtures import GRADE_III_FILE, records
 
 
 def profile_d(choice: str) -> list[str]:
@@ -31,7 +30,7 @@ def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def stored(patient: str) -> Store:
-    return Store.open(Path(os.environ["ASSISTANT_DB"]))
+    return Store.open(records())
 
 
 def test_the_baseline_is_asked_after_the_intake_without_the_worse_question() -> None:

@@ -20,11 +20,12 @@ from assistant.errors import IntakeBusy, RecordsDenied
 from assistant.intake.journal import IntakeJournal
 from assistant.intake.records import IntakeRecords
 from assistant.records import practice
+from assistant.records.server import PracticeServer
 from assistant.records.store import Store
 from tests.in_process import one_line, run
 from tests.intake_lines import PROFILE_B_LINES
 from tests.intake_lines import PROFILE_B_TYPED as TYPED
-from tests.pg_practice import PASSWORD, Practice
+from tests.pg_practice import PASSWORD, Practice, new_practice
 from tests.records_fixtures import FINDINGS, INTAKE_DAY
 
 
@@ -111,7 +112,7 @@ def test_forget_needs_the_admin_role(practice_db: Practice, capsys: pytest.Captu
     code, out, err = run(["forget", "--yes", "--patient", "p-9", "--db",
                           practice_db.url(practice_db.admin)], capsys, monkeypatch)
     assert code == 0, err
-    assert "1 intake(s)" in out and "toegangslog" in out
+    assert "Gewist: patiënt p-9 met 1 intake" in out and "toegangslog" in out
     assert _rows(practice_db, "SELECT count(*) FROM patients") == [(0,)]
     logged = _rows(practice_db, "SELECT who, action FROM access_log WHERE patient = 'P-9' "
                                 "ORDER BY id")
@@ -131,7 +132,7 @@ def test_one_running_intake_per_patient_across_machines(practice_db: Practice) -
         other = subprocess.run([sys.executable, "-c", code, practice_db.url(practice_db.other)],
                                capture_output=True, text=True, timeout=60, check=True)
         assert other.stdout.strip() == "intake-busy", other.stderr
-        with pytest.raises(IntakeBusy, match="andere computer"):
+        with pytest.raises(IntakeBusy, match=f"bij {practice_db.therapist}.*andere computer"):
             IntakeRecords.open(practice_db.server(practice_db.other), "P-5", INTAKE_DAY,
                                resume=False)
         IntakeRecords.open(practice_db.server(practice_db.other), "P-6", INTAKE_DAY,
@@ -202,12 +203,72 @@ def test_an_answer_the_server_stored_but_did_not_confirm_is_not_doubled(
         journal = store.journal_open("P-3", INTAKE_DAY)
         store.journal_append(journal, {"event": "answer", "question": "a", "value": 1})
         store.journal_append(journal, {"event": "answer", "question": "b", "value": 2})
-        pending = PendingAnswers(tmp_path / "wachtrij", store.shown)
-        pending.keep(journal, {"event": "answer", "question": "b", "value": 2})  # reply lost
-        pending.keep(journal, {"event": "answer", "question": "c", "value": 3})
+        pending = PendingAnswers(tmp_path / "wachtrij", store.database)
+        pending.keep(journal, 2, {"event": "answer", "question": "b", "value": 2})  # reply lost
+        pending.keep(journal, 3, {"event": "answer", "question": "c", "value": 3})
         assert pending.send(store, journal) == 1
         assert [e["question"] for e in store.journal_entries(journal)] == ["a", "b", "c"]
         assert pending.kept(journal) == [] and pending.send(store, journal) == 0
+
+
+def test_kept_answers_that_no_longer_fit_are_set_aside_never_sent(
+        practice_db: Practice, tmp_path: Path) -> None:
+    from assistant.errors import PendingConflict
+    from assistant.intake.pending import PendingAnswers
+
+    with Store.open(practice_db.server(practice_db.therapist)) as store:
+        journal = store.journal_open("P-3", INTAKE_DAY)
+        store.journal_append(journal, {"event": "answer", "question": "a", "value": 1})
+        pending = PendingAnswers(tmp_path / "wachtrij", store.database)
+        pending.keep(journal, 2, {"event": "answer", "question": "b", "value": 2})
+        # meanwhile a colleague went on from another computer: place 2 is taken
+        store.journal_append(journal, {"event": "answer", "question": "b", "value": 5})
+        with pytest.raises(PendingConflict, match="apart"):
+            pending.send(store, journal)
+        assert [e["value"] for e in store.journal_entries(journal)] == [1, 5]
+        assert pending.kept(journal) == [] and list((tmp_path / "wachtrij").glob("*.apart"))
+        for damaged in ('{"seq": 3, "payload": {"ev', '[1, 2]', '{"seq": 0, "payload": {}}'):
+            pending.keep(journal, 3, {"event": "answer", "question": "c", "value": 3})
+            path = next((tmp_path / "wachtrij").glob("*.jsonl"))
+            path.write_text(damaged + "\n", encoding="utf-8")
+            with pytest.raises(PendingConflict, match="beschadigd"):
+                pending.send(store, journal)
+        assert [e["value"] for e in store.journal_entries(journal)] == [1, 5]
+
+
+def test_set_role_does_not_hide_who_and_an_open_journal_keeps_its_answers(
+        practice_db: Practice) -> None:
+    with Store.open(practice_db.server(practice_db.other)) as store:
+        journal = store.journal_open("P-2", INTAKE_DAY)
+        store.journal_append(journal, {"event": "answer", "question": "a", "value": 1})
+    with Store.open(practice_db.server(practice_db.therapist)) as store:
+        conn = store._conn
+        conn.exec_driver_sql(f"SET ROLE {practice_db.database}_therapists")
+        conn.exec_driver_sql("INSERT INTO access_log (patient, action) VALUES ('P-2', 'read')")
+        with pytest.raises(Exception, match="kept"):
+            conn.exec_driver_sql(f"DELETE FROM journal_entries WHERE journal = {journal}")
+        conn.rollback()
+        conn.exec_driver_sql(f"SET ROLE {practice_db.database}_therapists")
+        conn.exec_driver_sql("INSERT INTO access_log (patient, action) VALUES ('P-2', 'read')")
+        conn.exec_driver_sql(f"UPDATE journal SET status = 'finished' WHERE id = {journal}")
+        conn.commit()
+        for junk in ("('P-2', 'bogus')", "('', 'read')"):
+            with pytest.raises(Exception, match="check constraint"):
+                conn.exec_driver_sql(f"INSERT INTO access_log (patient, action) VALUES {junk}")
+            conn.rollback()
+    rows = _rows(practice_db, "SELECT who, action FROM access_log WHERE patient = 'P-2' "
+                              "ORDER BY id")
+    assert rows[-2:] == [(practice_db.therapist, "read"), (practice_db.therapist, "journal")]
+    assert all(who != f"{practice_db.database}_therapists" for who, _ in rows)
+
+
+def test_a_practice_s_therapists_cannot_enter_another_practice_on_the_same_server(
+        practice_db: Practice, pg_cluster: Any) -> None:
+    other = new_practice(pg_cluster)
+    with pytest.raises(RecordsDenied):
+        Store.open(PracticeServer.parse(other.url(practice_db.therapist)))
+    with Store.open(other.server(other.therapist)) as store:
+        assert store.patients() == []
 
 
 def test_wrong_password_tls_and_addresses_are_one_dutch_line(
@@ -220,6 +281,14 @@ def test_wrong_password_tls_and_addresses_are_one_dutch_line(
         practice_db.url(practice_db.therapist) + "?sslmode=require": "TLS",
         "postgresql://anna@db.praktijk.example/nekpijn?sslmode=disable": "onversleuteld",
         "postgresql://anna@/": "geen database",
+        "postgresql://anna@localhost:5/n?hostaddr=192.0.2.2&sslmode=disable": "onversleuteld",
+        "postgresql://anna@localhost/n?host=localhost&host=192.0.2.2&sslmode=disable":
+            "onversleuteld",
+        "postgresql://anna@localhost/n?sslmode=require&sslmode=disable&host=192.0.2.9":
+            "onversleuteld",
+        "postgresql://anna@localhost/n?service=praktijk&sslmode=disable": "onversleuteld",
+        practice_db.url(practice_db.therapist, password=None) + "?password=fout-wachtwoord":
+            "klopt niet",
     }
     for url, words in cases.items():
         try:
@@ -232,6 +301,7 @@ def test_wrong_password_tls_and_addresses_are_one_dutch_line(
         assert "fout-wachtwoord" not in line and PASSWORD not in line
 
 
+@pytest.mark.sqlite_file  # `practice init` refused on the SQLite file ASSISTANT_DB names
 def test_practice_commands_on_a_file_and_add_therapist(
         practice_db: Practice, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -247,7 +317,7 @@ def test_practice_commands_on_a_file_and_add_therapist(
     code, _, err = run(["practice", "add-therapist", "cees_de_vries", "--db",
                         practice_db.url()], capsys, monkeypatch)
     assert code == 2 and "bestaat al" in one_line(err)
-    for bad in ("Cees", "1anna", "nekpijn_admins", "pg_x", "a-b"):
+    for bad in ("Cees", "1anna", "nekpijn_admins", "pg_x", "a-b", "public", "current_user"):
         code, _, err = run(["practice", "add-therapist", bad, "--db", practice_db.url()],
                            capsys, monkeypatch)
         assert code == 2 and "ongeldige naam" in one_line(err), bad
@@ -256,6 +326,7 @@ def test_practice_commands_on_a_file_and_add_therapist(
     assert code == 2 and "te kort" in one_line(err)
 
 
+@pytest.mark.sqlite_file  # the access log of a SQLite file (missing at first), its OS user
 def test_a_sqlite_file_logs_each_access_as_the_os_user(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = run(["practice", "log"], capsys, monkeypatch)
@@ -297,3 +368,82 @@ def test_the_documented_set_up_with_an_owner_who_is_no_superuser(
     assert code == 0, err  # again, after an update: nothing lost
     code, again, err = run(["history", "--patient", "P-1", "--db", els], capsys, monkeypatch)
     assert code == 0 and again == out, err
+
+
+def test_a_mistyped_address_is_refused_and_reading_makes_no_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for address in ("postgresl://anna@127.0.0.1:5432/nekpijn", "mysql://anna@db/nekpijn"):
+        with pytest.raises(SystemExit) as exited:
+            run(["history", "--patient", "P-1", "--db", address], capsys, monkeypatch)
+        assert exited.value.code == 2
+        assert "onbekend soort adres" in one_line(capsys.readouterr().err)
+    code, _, err = run(["history", "--patient", "P-1", "--db", "nergens/map/r.sqlite3"],
+                       capsys, monkeypatch)
+    assert code == 2 and "bestaat niet" in one_line(err)
+    assert list(tmp_path.iterdir()) == []  # no file, no folder
+
+
+def test_the_practice_s_errors_say_what_to_do(
+        practice_db: Practice, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", "/nonexistent")
+    no_password = practice_db.url(practice_db.therapist, password=None)
+    code, _, err = run(["history", "--patient", "P-1", "--db", no_password], capsys,
+                       monkeypatch)
+    assert code == 2 and "geen wachtwoord gevonden" in one_line(err) and ".pgpass" in err
+    code, _, err = run(["practice", "add-therapist", "dora", "--db",
+                        practice_db.url(practice_db.admin)], capsys, monkeypatch)
+    assert code == 2 and "alleen de eigenaar" in one_line(err)
+    code, _, err = run(["practice", "init", "--db", practice_db.url(practice_db.admin)],
+                       capsys, monkeypatch)
+    assert code == 2 and "alleen de eigenaar" in one_line(err)
+    import psycopg
+
+    with psycopg.connect(practice_db.cluster.url().replace("+psycopg", ""),
+                         autocommit=True) as conn:
+        conn.execute("CREATE DATABASE vreemd")
+    with psycopg.connect(practice_db.cluster.url(database="vreemd").replace("+psycopg", ""),
+                         autocommit=True) as conn:
+        conn.execute("CREATE TABLE patients (naam text)")
+    code, _, err = run(["practice", "init", "--db", practice_db.cluster.url(database="vreemd")],
+                       capsys, monkeypatch)
+    assert code == 2 and "niet van de assistent" in one_line(err)
+
+
+def test_two_inits_at_once_wait_for_each_other(pg_cluster: Any) -> None:
+    pg_cluster.create_database("samen")
+    url = pg_cluster.url(database="samen")
+    code = ("import sys; from assistant.records import practice; "
+            "from assistant.records.server import PracticeServer; "
+            "print(practice.init(PracticeServer.parse(sys.argv[1])))")
+    runs = [subprocess.Popen([sys.executable, "-c", code, url], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [r.communicate(timeout=120) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], outs
+    assert [o.strip() for o, _ in outs] == ["r0004", "r0004"]
+
+
+def test_history_names_an_unfinished_intake_and_what_a_colleague_must_know(
+        practice_db: Practice, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.protocol import classify, load_protocol, parse_findings
+
+    anna = practice_db.url(practice_db.therapist)
+    half = "".join(f"{line}\n" for line in PROFILE_B_LINES[:4])
+    code, _, err = run(["intake", "--text", "--mute", "--patient", "P-11", "--db", anna],
+                       capsys, monkeypatch, half)
+    assert code == 1, err
+    code, _, err = run(["history", "--patient", "P-11", "--db",
+                        practice_db.url(practice_db.other)], capsys, monkeypatch)
+    line = one_line(err)
+    assert code == 2 and "is nog niet af" in line and "intake --patient P-11" in line
+    findings = parse_findings({**FINDINGS["B"], "precautions": ["osteoporosis"]})
+    result = classify(findings, load_protocol()).to_json()
+    with Store.open(practice_db.server(practice_db.therapist)) as store:
+        store.add_consultation("P-12", INTAKE_DAY, findings.to_json(), result, ["F14"])
+    code, out, err = run(["history", "--patient", "P-12", "--db",
+                          practice_db.url(practice_db.other)], capsys, monkeypatch)
+    assert code == 0 and "Voorzorgen: botontkalking" in out and "Afgeraden:" in out, err

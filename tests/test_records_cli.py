@@ -362,7 +362,7 @@ def test_forget_needs_yes_and_then_leaves_nothing(db: Path,
         assert secret in store.patients()
     assert main(["forget", "--db", str(db), "--patient", secret, "--yes"]) == 0
     out = capsys.readouterr().out
-    assert f"Gewist: patiënt {secret}, 1 intake(s), 1 meting(en)" in out
+    assert f"Gewist: patiënt {secret} met 1 intake en 1 meting" in out
     with Store.open(db) as store:
         assert store.patients() == ["other"]
         for table in ("consultations", "evaluations", "journal", "journal_entries"):

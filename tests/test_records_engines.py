@@ -158,7 +158,7 @@ def _fail_the_next_commit(store: Store, owner: Store) -> None:
     if store.on_server:
         owner._conn.exec_driver_sql(
             "CREATE TABLE y (id integer PRIMARY KEY); CREATE TABLE x (a integer REFERENCES y(id)"
-            " DEFERRABLE INITIALLY DEFERRED); GRANT INSERT ON x TO nekpijn_therapists;"
+            f" DEFERRABLE INITIALLY DEFERRED); GRANT INSERT ON x TO {store.database}_therapists;"
             "CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$"
             " BEGIN INSERT INTO x VALUES (42); RETURN NEW; END $$;"
             "CREATE TRIGGER fail AFTER INSERT ON journal FOR EACH ROW EXECUTE FUNCTION fail()")

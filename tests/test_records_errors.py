@@ -16,7 +16,7 @@ import pytest
 from assistant.errors import RecordsCorrupt, RecordsError
 from assistant.records.store import Store
 from tests.in_process import one_line, run
-from tests.records_fixtures import GRADE_III_FILE, add_intake, locked
+from tests.records_fixtures import GRADE_III_FILE, add_intake, locked, records
 
 QUESTION = "alarmsignalen"  # in the first words an intake says
 
@@ -161,14 +161,14 @@ def test_patient_ids_compare_case_insensitively_on_the_command_line(
     assert history["patient"] == "P-0001" and len(history["evaluations"]) == 1
     code, out, _ = run(["exercises", "--patient", "p-0001", "--list"], capsys, monkeypatch)
     assert code == 0 and out.startswith("F14 ")
-    with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
+    with Store.open(records()) as store:
         assert store.patients() == ["P-0001"]
 
 
 def test_exercises_for_a_referred_patient_say_the_patient_was_referred(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    add_intake(Path(os.environ["ASSISTANT_DB"]), "P-9", "IV")
+    add_intake(records(), "P-9", "IV")
     code, _, err = run(["exercises", "--patient", "p-9", "--text", "--mute"], capsys,
                        monkeypatch)
     assert code == 2 and "'P-9' is bij de intake verwezen (graad IV)" in one_line(err)

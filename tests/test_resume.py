@@ -4,7 +4,6 @@ resumes where it stopped, also after the process is killed outright (SIGKILL).""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from tests.harness import (
 )
 from tests.intake_lines import lines, rehearse
 from tests.intake_script import Said
+from tests.records_fixtures import records
 
 # Profile B, work-related with five weeks off work, for ten weeks; the input ends at the menu.
 PROFILE_B = profile("B", {"weeks_since_onset": "tien weken"}, strict=True)
@@ -97,7 +97,7 @@ def test_killed_mid_intake_it_resumes_with_every_answer(tmp_path: Path) -> None:
     rows = sum(len(a["value"]) if isinstance(a["value"], dict) else 1
                for a in of(expected, "answer"))
     assert text.count("\n| ") == 2 + rows
-    with Store.open(Path(os.environ["ASSISTANT_DB"])) as store:
+    with Store.open(records()) as store:
         stored = store.latest_consultation("pt-k")
         assert stored is not None and stored.result["profile"] == "B"
         assert stored.chosen_exercises == ("F14",)
@@ -131,7 +131,7 @@ def test_resume_without_a_patient_and_terug_in_the_journal(tmp_path: Path) -> No
 
 
 def test_a_journal_that_does_not_fit_is_set_aside(tmp_path: Path) -> None:
-    db = Path(os.environ["ASSISTANT_DB"])
+    db = records()
     with Store.open(db) as store:
         journal = store.journal_open(None, date(2026, 11, 3))
         store.journal_append(journal, {"kind": "answer", "question": "adl_impact",
