@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from assistant.dialog.events import Answer
 from assistant.errors import IntakeBusy, RecordsDenied
 from assistant.intake.journal import IntakeJournal
 from assistant.intake.records import IntakeRecords
@@ -27,6 +28,11 @@ from tests.intake_lines import PROFILE_B_LINES
 from tests.intake_lines import PROFILE_B_TYPED as TYPED
 from tests.pg_practice import PASSWORD, Practice, new_practice
 from tests.records_fixtures import FINDINGS, INTAKE_DAY
+
+
+def _answer(question: str, value: int) -> dict[str, Any]:
+    """An answer event as the journal keeps it."""
+    return Answer(question, None, value, "", heard=str(value)).to_json()
 
 
 def _rows(p: Practice, sql: str, **params: Any) -> list[tuple[Any, ...]]:
@@ -201,11 +207,12 @@ def test_an_answer_the_server_stored_but_did_not_confirm_is_not_doubled(
 
     with Store.open(practice_db.server(practice_db.therapist)) as store:
         journal = store.journal_open("P-3", INTAKE_DAY)
-        store.journal_append(journal, {"event": "answer", "question": "a", "value": 1})
-        store.journal_append(journal, {"event": "answer", "question": "b", "value": 2})
-        pending = PendingAnswers(tmp_path / "wachtrij", store.database)
-        pending.keep(journal, 2, {"event": "answer", "question": "b", "value": 2})  # reply lost
-        pending.keep(journal, 3, {"event": "answer", "question": "c", "value": 3})
+        store.journal_append(journal, _answer("a", 1))
+        store.journal_append(journal, _answer("b", 2))
+        assert store.identity.endswith(f"/{practice_db.database}") and store.identity[0].isdigit()
+        pending = PendingAnswers(tmp_path / "wachtrij", store.identity)
+        pending.keep(journal, 2, _answer("b", 2))  # reply lost
+        pending.keep(journal, 3, _answer("c", 3))
         assert pending.send(store, journal) == 1
         assert [e["question"] for e in store.journal_entries(journal)] == ["a", "b", "c"]
         assert pending.kept(journal) == [] and pending.send(store, journal) == 0
@@ -218,17 +225,19 @@ def test_kept_answers_that_no_longer_fit_are_set_aside_never_sent(
 
     with Store.open(practice_db.server(practice_db.therapist)) as store:
         journal = store.journal_open("P-3", INTAKE_DAY)
-        store.journal_append(journal, {"event": "answer", "question": "a", "value": 1})
-        pending = PendingAnswers(tmp_path / "wachtrij", store.database)
-        pending.keep(journal, 2, {"event": "answer", "question": "b", "value": 2})
+        store.journal_append(journal, _answer("a", 1))
+        pending = PendingAnswers(tmp_path / "wachtrij", store.identity)
+        pending.keep(journal, 2, _answer("b", 2))
         # meanwhile a colleague went on from another computer: place 2 is taken
-        store.journal_append(journal, {"event": "answer", "question": "b", "value": 5})
+        store.journal_append(journal, _answer("b", 5))
         with pytest.raises(PendingConflict, match="apart"):
             pending.send(store, journal)
         assert [e["value"] for e in store.journal_entries(journal)] == [1, 5]
         assert pending.kept(journal) == [] and list((tmp_path / "wachtrij").glob("*.apart"))
-        for damaged in ('{"seq": 3, "payload": {"ev', '[1, 2]', '{"seq": 0, "payload": {}}'):
-            pending.keep(journal, 3, {"event": "answer", "question": "c", "value": 3})
+        for damaged in ('{"seq": 3, "payload": {"ev', '[1, 2]', '{"seq": 0, "payload": {}}',
+                        '{"seq": 3, "payload": {"bogus": 1}}',
+                        '{"seq": 3, "payload": {"event": "stored", "consultation": 1}}'):
+            pending.keep(journal, 3, _answer("c", 3))
             path = next((tmp_path / "wachtrij").glob("*.jsonl"))
             path.write_text(damaged + "\n", encoding="utf-8")
             with pytest.raises(PendingConflict, match="beschadigd"):
@@ -240,7 +249,7 @@ def test_set_role_does_not_hide_who_and_an_open_journal_keeps_its_answers(
         practice_db: Practice) -> None:
     with Store.open(practice_db.server(practice_db.other)) as store:
         journal = store.journal_open("P-2", INTAKE_DAY)
-        store.journal_append(journal, {"event": "answer", "question": "a", "value": 1})
+        store.journal_append(journal, _answer("a", 1))
     with Store.open(practice_db.server(practice_db.therapist)) as store:
         conn = store._conn
         conn.exec_driver_sql(f"SET ROLE {practice_db.database}_therapists")
@@ -287,6 +296,8 @@ def test_wrong_password_tls_and_addresses_are_one_dutch_line(
         "postgresql://anna@localhost/n?sslmode=require&sslmode=disable&host=192.0.2.9":
             "onversleuteld",
         "postgresql://anna@localhost/n?service=praktijk&sslmode=disable": "onversleuteld",
+        "postgresql://anna@localhost/n?sslmode=disable&hostaddr=localhost,192.0.2.3":
+            "onversleuteld",
         practice_db.url(practice_db.therapist, password=None) + "?password=fout-wachtwoord":
             "klopt niet",
     }
@@ -317,10 +328,14 @@ def test_practice_commands_on_a_file_and_add_therapist(
     code, _, err = run(["practice", "add-therapist", "cees_de_vries", "--db",
                         practice_db.url()], capsys, monkeypatch)
     assert code == 2 and "bestaat al" in one_line(err)
-    for bad in ("Cees", "1anna", "nekpijn_admins", "pg_x", "a-b", "public", "current_user"):
+    for bad in ("Cees", "1anna", "a-b"):
         code, _, err = run(["practice", "add-therapist", bad, "--db", practice_db.url()],
                            capsys, monkeypatch)
         assert code == 2 and "ongeldige naam" in one_line(err), bad
+    for reserved in ("nekpijn_admins", "pg_x", "public", "current_user", "all"):
+        code, _, err = run(["practice", "add-therapist", reserved, "--db", practice_db.url()],
+                           capsys, monkeypatch)
+        assert code == 2 and "gereserveerde naam" in one_line(err), reserved
     code, _, err = run(["practice", "add-therapist", "dirk", "--password-stdin", "--db",
                         practice_db.url()], capsys, monkeypatch, "kort\n")
     assert code == 2 and "te kort" in one_line(err)
@@ -447,3 +462,27 @@ def test_history_names_an_unfinished_intake_and_what_a_colleague_must_know(
     code, out, err = run(["history", "--patient", "P-12", "--db",
                           practice_db.url(practice_db.other)], capsys, monkeypatch)
     assert code == 0 and "Voorzorgen: botontkalking" in out and "Afgeraden:" in out, err
+
+
+def test_pghostaddr_counts_as_a_host_and_forget_takes_the_kept_answers(
+        practice_db: Practice, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PGHOSTADDR", "192.0.2.2")
+    with pytest.raises(SystemExit):
+        run(["history", "--patient", "P-1", "--db",
+             "postgresql://anna@localhost:5/n?sslmode=disable"], capsys, monkeypatch)
+    assert "onversleuteld" in one_line(capsys.readouterr().err)
+    assert PracticeServer.parse("postgresql://anna@localhost/n").option("sslmode") == "require"
+    monkeypatch.delenv("PGHOSTADDR")
+    from assistant.intake.records import pending_answers
+
+    with Store.open(practice_db.server(practice_db.therapist)) as store:
+        journal = store.journal_open("P-13", INTAKE_DAY)
+        store.journal_append(journal, _answer("a", 1))
+        kept = pending_answers(store)
+        assert kept is not None
+        kept.keep(journal, 2, _answer("b", 2))
+    code, _, err = run(["forget", "--yes", "--patient", "P-13", "--db",
+                        practice_db.url(practice_db.admin)], capsys, monkeypatch)
+    assert code == 0, err
+    assert kept.kept(journal) == [] and not list(kept.folder.glob("*.apart"))

@@ -256,7 +256,7 @@ def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
     if not args.yes:
         raise RecordsError(f"forget wist alle gegevens van {args.patient} voorgoed; "
                            "bevestig met --yes")
-    from assistant.intake.records import hold_intake_lock
+    from assistant.intake.records import hold_intake_lock, pending_answers
 
     with _open(args) as store:
         lock = hold_intake_lock(store, f"patient:{args.patient}",  # not while it runs
@@ -269,6 +269,9 @@ def cmd_forget(args: argparse.Namespace, protocol: Protocol) -> int:
         finally:
             lock.release()
         db, shown = store.path, store.shown
+        kept = pending_answers(store)
+    if kept is not None:  # answers this computer kept while the server was gone: theirs too
+        kept.discard(erased.journals)
     folders, left = _remove_reports(args.patient)
     if db is not None:  # this computer's bookkeeping, not the patient's data: not said
         _remove_locks(db, args.patient, erased.journals)

@@ -19,16 +19,28 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, Protocol
 
+from assistant.dialog.events import Answer, Back, event_from_json
 from assistant.errors import PendingConflict
 from assistant.files import make_private_dirs
 from assistant.records.locks import store_key
 
 FOLDER: Final = "wachtrij"
 ASIDE: Final = ".apart"
+
+
+def _an_answer(payload: object) -> bool:
+    """Whether `payload` is what a journal keeps for an intake's answer (an `answer` or a
+    `back` event): nothing else is ever sent from here."""
+    if not isinstance(payload, dict):
+        return False
+    try:
+        return isinstance(event_from_json(payload), Answer | Back)
+    except (ValueError, TypeError, KeyError):
+        return False
 
 
 class PendingStore(Protocol):
@@ -41,7 +53,8 @@ class PendingStore(Protocol):
 
 class PendingAnswers:
     """The answers of one practice database's journals kept on this computer (`folder`: the
-    private folder; `database`: the database's name, however the address was written)."""
+    private folder; `database`: which database, however its address was written — the
+    store's `identity`: the server's cluster id and the database's name)."""
 
     def __init__(self, folder: Path, database: str) -> None:
         self.folder = folder
@@ -79,7 +92,7 @@ class PendingAnswers:
                 seq, payload = item["seq"], item["payload"]
             except (ValueError, TypeError, KeyError):
                 raise self._aside(path, "een regel is beschadigd") from None
-            if type(seq) is not int or seq < 1 or not isinstance(payload, dict):
+            if type(seq) is not int or seq < 1 or not _an_answer(payload):
                 raise self._aside(path, "een regel is beschadigd")
             found.append((seq, payload))
         return found
@@ -104,6 +117,13 @@ class PendingAnswers:
             sent += 1
         self._file(journal_id).unlink(missing_ok=True)
         return sent
+
+    def discard(self, journals: Iterable[int]) -> None:
+        """Remove what is kept for these journals (their patient was erased: forget)."""
+        for journal_id in journals:
+            self._file(journal_id).unlink(missing_ok=True)
+            aside = self._file(journal_id)
+            aside.with_name(aside.name + ASIDE).unlink(missing_ok=True)
 
     @staticmethod
     def _aside(path: Path, why: str) -> PendingConflict:

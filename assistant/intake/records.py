@@ -88,14 +88,14 @@ def hold_intake_lock(where: Path | Store, key: str, running: str) -> IntakeLock:
     return lock
 
 
-def _pending(store: Store) -> PendingAnswers | None:
+def pending_answers(store: Store) -> PendingAnswers | None:
     """Where this computer keeps the answers the practice's server did not take (None for a
     SQLite file: its answers never leave this computer)."""
     if not store.on_server:
         return None
     from assistant.records.location import app_data_dir
 
-    return PendingAnswers(app_data_dir() / PENDING_FOLDER, store.database)
+    return PendingAnswers(app_data_dir() / PENDING_FOLDER, store.identity)
 
 
 def _not_stored_already(store: Store, found: JournalRow) -> None:
@@ -175,7 +175,7 @@ class IntakeRecords:
             if found is not None:
                 if lock is None:
                     lock = hold_intake_lock(store, f"journal:{found.id}", "deze intake")
-                pending = _pending(store)
+                pending = pending_answers(store)
                 if pending is not None:  # answers kept here while the server was gone
                     pending.send(store, found.id)
                 mark = store.journal_stored_entry(found.id)
@@ -189,7 +189,7 @@ class IntakeRecords:
                            stored=mark is not None,
                            consultation=stored_id if type(stored_id) is int else None)
             journal = IntakeJournal(store, store.journal_open(patient, day),
-                                    pending=_pending(store))
+                                    pending=pending_answers(store))
             if lock is None:  # found only by a --resume, which takes the same lock
                 lock = hold_intake_lock(store, f"journal:{journal.id}", "deze intake")
             return cls(store, patient, day, journal, lock=lock)

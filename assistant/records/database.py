@@ -47,6 +47,9 @@ class Database:
         self._logged: set[tuple[str, str]] = set()  # (patient, action) logged while open
         self._logging: set[tuple[str, str]] = set()  # logged in the open transaction
         self._reading_for: str | None = None  # the access log's action of the reads now
+        # which database this is, however its address was written: the server's cluster id
+        # and the database's name (a SQLite file: empty)
+        self.identity = ""
         # columns a file of an older schema lacks, read where it cannot be migrated (read_only)
         self.absent: frozenset[str] = frozenset()
 

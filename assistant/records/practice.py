@@ -34,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from assistant.errors import RecordsDenied, RecordsError
-from assistant.records.migrate import current_revision, has_tables, upgrade
+from assistant.records.migrate import REVISIONS, current_revision, has_tables, upgrade
 from assistant.records.schema import ACTIONS, access_log
 from assistant.records.server import PracticeServer, connect_args, server_error
 from assistant.records.store import APP_NAME, Store
@@ -42,7 +42,9 @@ from assistant.records.store import APP_NAME, Store
 ROLE_NAME: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 DATABASE_NAME: Final = re.compile(r"[a-z_][a-z0-9_]{0,40}")
 # names PostgreSQL keeps for itself, even quoted
-RESERVED_ROLES: Final = ("public", "none", "current_role", "current_user", "session_user")
+RESERVED_ROLES: Final = ("public", "none", "current_role", "current_user", "session_user",
+                         # and pg_hba.conf's own words
+                         "all", "sameuser", "samerole", "replication")
 VERIFIER: Final = re.compile(r"SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+")
 MIN_PASSWORD: Final = 12  # characters of a password given with --password-stdin
 PASSWORD_BYTES: Final = 18  # a made-up password: 24 URL-safe characters
@@ -119,6 +121,9 @@ def init(server: PracticeServer) -> str:
         conn.commit()
         revision = current_revision(conn)
         conn.rollback()
+        if revision is not None and revision not in REVISIONS:
+            raise RecordsError(f"de database van {server.shown} komt van een nieuwere versie "
+                               f"van de assistent (schema {revision}); werk de assistent bij")
         if revision is None and has_tables(conn):
             raise RecordsError(f"de database van {server.shown} bevat al tabellen die niet van "
                                "de assistent zijn; kies een lege database")
@@ -154,8 +159,11 @@ def _owner_only(server: PracticeServer, exc: SQLAlchemyError, what: str) -> Reco
 def check_role_name(name: str) -> str:
     """A therapist's role name: lower-case letters, digits and '_' (not starting with a digit),
     at most 63; RecordsError otherwise."""
-    if (not ROLE_NAME.fullmatch(name) or name in RESERVED_ROLES or name.startswith("pg_")
-            or name.endswith(("_therapists", "_admins"))):
+    if name in RESERVED_ROLES or name.startswith("pg_") or name.endswith(
+            ("_therapists", "_admins")):
+        raise RecordsError(f"{name!r} is een gereserveerde naam; kies een andere naam voor de "
+                           "therapeut (bijvoorbeeld anna_jansen)")
+    if not ROLE_NAME.fullmatch(name):
         raise RecordsError(f"ongeldige naam voor een therapeut {name!r}: gebruik kleine letters, "
                            "cijfers en '_' (bijvoorbeeld anna_jansen), niet beginnend met een "
                            "cijfer")

@@ -101,8 +101,10 @@ class PracticeServer:
         if self.option("service") is not None:  # its host is in a file we do not read
             return False
         hosts = [self.host, *(v for k, v in self.options if k in ("host", "hostaddr"))]
-        if not any(hosts):  # libpq then takes PGHOST / PGHOSTADDR, else the local socket
-            hosts = [os.environ.get("PGHOST", ""), os.environ.get("PGHOSTADDR", "")]
+        # libpq adds PGHOSTADDR (the address it connects to, whatever the host's name) and,
+        # without a host in the address, PGHOST
+        hosts += [os.environ.get("PGHOSTADDR", "")] + (
+            [] if any(hosts) else [os.environ.get("PGHOST", "")])
         return all(_loopback(item.strip()) for value in hosts for item in value.split(","))
 
     @property
@@ -125,7 +127,8 @@ class PracticeServer:
             user += ":" + quote(self.password, safe="")
         host = f"[{self.host}]" if ":" in self.host else self.host
         netloc = (f"{user}@" if user else "") + host + (f":{self.port}" if self.port else "")
-        options = [(k, v) for k, v in self.options if with_password or k not in SECRETS]
+        options = [(k, v) for k, v in self.options
+                   if with_password or k.strip().lower() not in SECRETS]
         return urlunsplit(("postgresql", netloc, "/" + quote(self.database, safe=""),
                            urlencode(options), ""))
 

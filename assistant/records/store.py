@@ -158,8 +158,10 @@ class Store(JournalTables):
             engine.dispose()
             raise server_error(server.shown, exc) from None
         try:
-            user = str(conn.execute(text("SELECT current_user")).scalar_one())
-            store = cls(engine, conn, server.shown, user)
+            user, cluster = conn.execute(text(
+                "SELECT session_user, (SELECT system_identifier FROM pg_control_system())")).one()
+            store = cls(engine, conn, server.shown, str(user))
+            store.identity = f"{cluster}/{store.database}"
             revision = current_revision(conn)
             conn.rollback()
             if revision is None:
