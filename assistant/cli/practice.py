@@ -11,6 +11,7 @@ from datetime import datetime
 
 from assistant.cli.common import EXIT_DONE, ParserT, add_db_option, parse_date
 from assistant.errors import RecordsError
+from assistant.invocation import command
 from assistant.protocol.model import Protocol
 from assistant.records.location import Location, resolve_db
 from assistant.records.rows import validate_patient_id
@@ -66,8 +67,8 @@ def cmd_init(args: argparse.Namespace, protocol: Protocol) -> int:
     server = _server(args.db)
     revision = practice.init(server)
     print(f"De praktijkserver {server.shown} is ingericht (schema {revision}).")
-    print("Voeg elke therapeut toe met: assistant practice add-therapist NAAM --db "
-          f"{server.shown}")
+    print("Voeg elke therapeut toe met: "
+          f"{command(f'practice add-therapist NAAM --db {server.shown}')}")
     return EXIT_DONE
 
 
