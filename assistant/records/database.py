@@ -103,6 +103,8 @@ class Database:
         write lock and refuse every later BEGIN."""
         if self._conn.get_transaction() is not None:
             self._conn.rollback()
+        if self.on_server:  # the server ends its own with the rollback (or the connection)
+            return
         raw = self._conn.connection.driver_connection
         if isinstance(raw, sqlite3.Connection) and raw.in_transaction:
             raw.rollback()
