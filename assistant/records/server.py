@@ -28,6 +28,7 @@ DRIVER: Final = "postgresql+psycopg"
 LOOPBACK_NAMES: Final = ("localhost", "")
 WEAK_SSLMODES: Final = ("disable", "allow", "prefer")
 CONNECT_TIMEOUT: Final = 5  # s before an unreachable server is said to be so
+USAGE: Final = "gebruik postgresql://ROL@SERVER/DATABASE"
 SECRETS: Final = ("password", "sslpassword")  # options never shown
 GONE_WORDS: Final = ("connect", "closed", "timeout", "name or service not known",
                      "could not translate host name", "nodename nor servname",
@@ -41,7 +42,6 @@ KEEPALIVES: Final = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interva
 def connect_args(application: str) -> dict[str, object]:
     """psycopg's connection options for every connection to a practice's server."""
     return {"connect_timeout": CONNECT_TIMEOUT, "application_name": application, **KEEPALIVES}
-USAGE: Final = "gebruik postgresql://ROL@SERVER/DATABASE"
 
 
 def is_server_address(text: str) -> bool:
