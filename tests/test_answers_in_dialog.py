@@ -258,6 +258,9 @@ def test_by_voice_after_the_keyboard_offer_the_question_waits_on_screen_unspoken
 
         def close(self) -> None: ...
 
+        def take_late(self) -> float:
+            return 0.0
+
     voice = DialogConfig(voice=True, today=TODAY)
     unclear = [Utterance("blauw", 0.9, "voice")] * 5
     first = PROTOCOL.section_questions("red_flags")[0].id

@@ -344,7 +344,7 @@ def _guide(args: argparse.Namespace, protocol: Protocol, program: Program) -> in
             [library.exercise(c) for c in program.codes], library.session, protocol.vocabulary,
             Fanout(sinks), commands, clock_from_env(),
             replace(program.session_config(library), stop_when_input_ends=typed_at_terminal),
-            late=getattr(speaker, "take_late", None))  # an AudioSpeaker keeps time
+            late=speaker.take_late)
         outcome = session.run()
     return EXIT_UNFINISHED if outcome.stopped else EXIT_DONE
 

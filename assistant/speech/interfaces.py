@@ -148,6 +148,11 @@ class Speaker(Protocol):
         """Release the output device."""
         ...
 
+    def take_late(self) -> float:
+        """s that speaking took beyond its sound (synthesis, the device starting) since last
+        asked; a guided session takes it off its next waits to keep time (0: none)."""
+        ...
+
 
 class SilentSpeaker:
     """Speech output off (--mute, or no speech engine)."""
@@ -160,3 +165,6 @@ class SilentSpeaker:
 
     def close(self) -> None:
         return None
+
+    def take_late(self) -> float:
+        return 0.0

@@ -199,5 +199,8 @@ class BargeIn:
     def stop(self) -> None:
         self.speaker.stop()
 
+    def take_late(self) -> float:
+        return self.speaker.take_late()
+
     def close(self) -> None:
         self.speaker.close()

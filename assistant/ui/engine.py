@@ -351,7 +351,7 @@ class Engine:
             [library.exercise(c) for c in program.codes], library.session,
             self.protocol.vocabulary, Fanout(self._sinks()), commands, clock_from_env(),
             program.session_config(library),
-            late=getattr(self.speaker, "take_late", None))  # an AudioSpeaker keeps time
+            late=self.speaker.take_late)
         session.run()
 
 
