@@ -104,26 +104,27 @@ class PendingAnswers:
         kept = self.kept(journal_id)
         if not kept:
             return 0
+        path = self._file(journal_id)
         entries = store.journal_entries(journal_id)
         sent = 0
         for seq, payload in kept:
             if seq <= len(entries) and entries[seq - 1] == payload:
                 continue  # stored already, its reply lost
             if seq != len(entries) + 1:
-                raise self._aside(self._file(journal_id), "de intake ging op de server verder "
-                                  "zonder deze antwoorden")
+                raise self._aside(path, "de intake ging op de server verder zonder deze "
+                                        "antwoorden")
             store.journal_append(journal_id, payload)
             entries.append(payload)
             sent += 1
-        self._file(journal_id).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         return sent
 
     def discard(self, journals: Iterable[int]) -> None:
         """Remove what is kept for these journals (their patient was erased: forget)."""
         for journal_id in journals:
-            self._file(journal_id).unlink(missing_ok=True)
-            aside = self._file(journal_id)
-            aside.with_name(aside.name + ASIDE).unlink(missing_ok=True)
+            path = self._file(journal_id)
+            path.unlink(missing_ok=True)
+            path.with_name(path.name + ASIDE).unlink(missing_ok=True)
 
     @staticmethod
     def _aside(path: Path, why: str) -> PendingConflict:

@@ -122,7 +122,8 @@ class PatientTables(Database):
                                       (evaluations, evaluations.c.patient),
                                       (consultations, consultations.c.patient),
                                       (patients, patients.c.id))}
-            if sum(erased.values()):  # nothing erased: nothing of theirs was touched
+            found = sum(erased.values()) > 0
+            if found:  # nothing erased: nothing of theirs was touched
                 self._log_access(conn, patient, "forget")
         compacted: RecordsError | None = None
         if not self.on_server:
@@ -131,12 +132,11 @@ class PatientTables(Database):
             except (SQLAlchemyError, sqlite3.Error) as exc:
                 compacted = self._failure(exc)
         return Forgotten(erased["consultations"], erased["evaluations"], tuple(journals),
-                         sum(erased.values()) > 0, compacted)
+                         found, compacted)
 
     def _compact(self) -> None:
         """Rebuild the SQLite file without free pages and empty the write-ahead log."""
-        if self._conn.in_transaction():
-            self._conn.rollback()
+        self._end_open_transaction()
         raw = self._conn.connection.driver_connection  # VACUUM runs outside a transaction
         assert isinstance(raw, sqlite3.Connection)
         for statement in ("PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM",

@@ -131,8 +131,7 @@ def init(server: PracticeServer) -> str:
         with conn.begin():
             database = conn.execute(text("SELECT current_database()")).scalar_one()
             for role in (therapists, admins):
-                if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
-                                {"r": role}).first() is None:
+                if not _role_exists(conn, role):
                     conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
             conn.execute(text("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC"))
             conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC'))
@@ -146,6 +145,11 @@ def init(server: PracticeServer) -> str:
         raise _owner_only(server, exc, "de praktijkserver inrichten; gebruik die rol") from None
     finally:
         conn.close()
+
+
+def _role_exists(conn: Connection, name: str) -> bool:
+    return conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
+                        {"r": name}).first() is not None
 
 
 def _owner_only(server: PracticeServer, exc: SQLAlchemyError, what: str) -> RecordsError:
@@ -186,8 +190,7 @@ def add_therapist(server: PracticeServer, name: str, *, password: str | None,
     conn = _connect(server)
     try:
         with conn.begin():
-            if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
-                            {"r": name}).first() is not None:
+            if _role_exists(conn, name):
                 raise RecordsError(f"de rol {name} bestaat al op {server.shown}")
             member_of = therapists + (f", {admins}" if admin else "")
             secret = ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -44,15 +44,8 @@ def _known(ids: object, name: Callable[[str], str]) -> str:
 def _handover(c: ConsultationRow, protocol: Protocol) -> list[str]:
     """What a colleague must know before treating: the precautions (and those not ruled out)
     and the therapies advised against, as the intake's report has them."""
-    precautions = {p.id for p in protocol.precautions}
-    therapies = dict(protocol.therapies)
-
-    def precaution(i: str) -> str:  # an id of another version: as it is
-        return protocol.precaution_name(i) if i in precautions else i
-
-    def therapy(i: str) -> str:
-        return therapies[i].name if i in therapies else i
-
+    precaution = _namer({p.id for p in protocol.precautions}, protocol.precaution_name)
+    therapy = _namer({t for t, _ in protocol.therapies}, lambda t: protocol.therapy(t).name)
     lines = []
     for key, label in (("precautions", "Voorzorgen"),
                        ("precautions_unknown", "Voorzorgen niet uitgesloten")):
@@ -67,11 +60,15 @@ def _handover(c: ConsultationRow, protocol: Protocol) -> list[str]:
     return lines
 
 
+def _namer(known: Collection[str], name: Callable[[str], str]) -> Callable[[str], str]:
+    """`name` of an id the protocol knows; an id it does not know (a record from another
+    version) as it is, never an error."""
+    return lambda i: name(i) if i in known else i
+
+
 def red_flag_namer(protocol: Protocol) -> Callable[[str], str]:
-    """The protocol's Dutch name of a red-flag category; an id it does not know (a record from
-    another version) as it is, never an error."""
-    known = {r.id for r in protocol.red_flags}
-    return lambda c: protocol.red_flag_name(c) if c in known else c
+    """The protocol's Dutch name of a red-flag category (an unknown id as it is: `_namer`)."""
+    return _namer({r.id for r in protocol.red_flags}, protocol.red_flag_name)
 
 
 def followup_for(protocol: Protocol, consultation: ConsultationRow, profile: str, day: date,

@@ -46,7 +46,7 @@ from assistant.errors import (
     os_reason,
 )
 from assistant.records.database import BEGIN
-from assistant.records.failures import records_error, records_errors, sqlite_cause
+from assistant.records.failures import records_error, records_errors
 from assistant.records.journal import JournalTables
 from assistant.records.migrate import HEAD, REVISIONS, behind, current_revision, has_tables, upgrade
 from assistant.records.schema import TABLES, consultations
@@ -168,8 +168,7 @@ class Store(JournalTables):
                 raise RecordsUnavailable(
                     f"de praktijkserver {server.shown} is nog niet ingericht; laat de beheerder "
                     "`assistant practice init` draaien")
-            if revision not in REVISIONS:
-                raise cls._newer(server.shown, revision)
+            store._refuse_newer(revision)
             if revision != HEAD:
                 raise RecordsUnavailable(
                     f"de praktijkserver {server.shown} heeft een ouder schema ({revision}); laat "
@@ -241,16 +240,14 @@ class Store(JournalTables):
         store = cls(engine, engine.connect(), str(path), _os_user(), path=path, read_only=True)
         try:
             revision = store._revision()
-            if revision is not None and revision not in REVISIONS:
-                raise cls._newer(str(path), revision)
+            store._refuse_newer(revision)
             store._check(revision or HEAD)
             wanted = {c.name for c in consultations.columns}
             store.absent = frozenset(wanted - {
                 c["name"] for c in inspect(store._conn).get_columns("consultations")})
         except (sqlite3.Error, SQLAlchemyError) as exc:
             store.close()
-            raise records_error(path, sqlite_cause(exc) or sqlite3.DatabaseError(
-                str(exc))) from None
+            raise store._failure(exc) from None
         except BaseException:
             store.close()
             raise
@@ -295,10 +292,13 @@ class Store(JournalTables):
             return None
         return None if found is None else str(found)
 
-    @staticmethod
-    def _newer(shown: str, revision: str) -> RecordsError:
-        return RecordsError(f"{shown} komt van een nieuwere versie van de assistent (schema "
-                            f"{revision}, deze versie kent tot {HEAD}); werk de assistent bij")
+    def _refuse_newer(self, revision: str | None) -> None:
+        """RecordsError when the schema comes from a newer version of the assistant (a
+        revision this one does not know): refused, never changed."""
+        if revision is not None and revision not in REVISIONS:
+            raise RecordsError(f"{self.shown} komt van een nieuwere versie van de assistent "
+                               f"(schema {revision}, deze versie kent tot {HEAD}); werk de "
+                               "assistent bij")
 
     @property
     def revision(self) -> str | None:
@@ -317,8 +317,7 @@ class Store(JournalTables):
         transaction per step) and check it; with `write`, find another program's lock now,
         not mid-intake."""
         revision = self._revision()
-        if revision is not None and revision not in REVISIONS:
-            raise self._newer(self.shown, revision)
+        self._refuse_newer(revision)
         if revision is None and has_tables(self._conn):  # a file that is not ours: refused
             self._check()  # as it is (before WAL changes its header)
         self._conn.rollback()
@@ -327,7 +326,6 @@ class Store(JournalTables):
         raw.execute("PRAGMA foreign_keys = ON")
         raw.execute("PRAGMA secure_delete = ON")  # forgotten rows are overwritten, not freed
         if behind(revision):
-            self._conn.rollback()
             self._conn.info[BEGIN] = "BEGIN IMMEDIATE"
             upgrade(self._conn, revision)
         self._check()
@@ -346,8 +344,7 @@ class Store(JournalTables):
             problems = ["ok"] if self.on_server or missing else [
                 str(r[0]) for r in self._conn.exec_driver_sql("PRAGMA quick_check")]
         finally:
-            if self._conn.in_transaction():
-                self._conn.rollback()
+            self._end_open_transaction()
         if missing:
             raise RecordsCorrupt(f"{self.shown} mist de tabel '{missing[0]}' en is dus "
                                  "beschadigd; zet het opzij",
