@@ -123,16 +123,28 @@
     }
   }
 
-  // The screen's voice: loaded on the server (a Piper voice takes a moment), then said.
-  function voiceForm() {
-    const form = $("voice-form");
+  // A form whose button waits for its work on the server: pressed again meanwhile, nothing
+  // happens (one job, not two); afterwards usable again with the focus back (enableAgain).
+  function busyForm(formId, buttonId, work) {
+    const form = $(formId);
     if (!form) return;
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const button = $("set-voice");
+      const button = $(buttonId);
       if (button.disabled) return;
       const focused = document.activeElement === button;
       button.disabled = true;
+      try {
+        await work(form);
+      } finally {
+        if (!document.body.classList.contains("gone")) enableAgain(button, focused);
+      }
+    });
+  }
+
+  // The screen's voice: loaded on the server (a Piper voice takes a moment), then said.
+  function voiceForm() {
+    busyForm("voice-form", "set-voice", async () => {
       $("voice-error").hidden = true;
       $("voice-line").textContent = "De stem wordt geladen…";
       try {
@@ -141,8 +153,6 @@
       } catch (e) {
         $("voice-line").textContent = "";
         showError($("voice-error"), e);
-      } finally {
-        if (!document.body.classList.contains("gone")) enableAgain(button, focused);
       }
     });
   }
@@ -251,15 +261,8 @@
   // saved by the browser as a download. The button waits meanwhile; the line says what
   // happens, and why it failed.
   function homeAudio() {
-    const form = $("home-audio");
-    if (!form) return;
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const button = $("make-home-audio");
-      if (button.disabled) return;  // being made already: one recording, not two
+    busyForm("home-audio", "make-home-audio", async (form) => {  // one recording, not two
       const status = $("home-audio-status"), error = $("home-audio-error");
-      const focused = document.activeElement === button;
-      button.disabled = true;
       error.hidden = true;
       status.textContent = "De opname wordt gemaakt. Dat duurt enkele seconden…";
       try {
@@ -281,8 +284,6 @@
       } catch (e) {
         status.textContent = "";
         showError(error, e);
-      } finally {
-        if (!document.body.classList.contains("gone")) enableAgain(button, focused);
       }
     });
   }
