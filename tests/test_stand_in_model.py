@@ -283,6 +283,55 @@ def test_a_whole_answer_ends_soon_after_the_speech(recognizer: VoskRecognizer, t
     assert consumed - speech_end <= within, consumed - speech_end
 
 
+PAUSED_GRAMMAR = [*GRAMMAR, "아니 다시"]  # '아니' goes on: as 'drie' does in 'drie weken'
+
+
+@pytest.mark.parametrize(("voice", "rate"), [("ko", 150), ("ko+f3", 150), ("ko", 120),
+                                             ("ko+m3", 140)])
+def test_an_answer_with_a_half_second_pause_inside_is_heard_whole(
+        recognizer: VoskRecognizer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        voice: str, rate: int) -> None:
+    """'아니 … 다시' with 0.5 s of silence between the words, as the product listens (Silero
+    and the enhancer): the decoder's own endpoint (0.5 s of trailing silence in the model's
+    conf) and its guess of '다시' inside the silence used to end the answer at '아니'. Now
+    both words come back, and the end still comes soon after the speech."""
+    import numpy as np
+
+    from assistant.speech.audio import WavSource, read_wav, write_wav
+    from assistant.speech.enhance import make_enhancer
+    from assistant.speech.vad import make_factory
+    from assistant.speech.voice import VoiceListener
+
+    monkeypatch.setenv("ASSISTANT_FAST_CLOCK", "1")
+    parts = []
+    for word in ("아니", "다시"):
+        if shutil.which("espeak-ng") is None or shutil.which("sox") is None:
+            pytest.skip("espeak-ng and sox are needed to make speech: ./assistant.sh installs "
+                        "them")
+        raw = tmp_path / f"{word}.raw.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), word],
+                       check=True, capture_output=True)
+        fixed = tmp_path / f"{word}.wav"
+        subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(fixed)],
+                       check=True, capture_output=True)
+        samples, _ = read_wav(fixed)
+        loud = np.flatnonzero(np.abs(samples) > 0.02 * np.abs(samples).max())
+        parts.append(samples[loud[0]:loud[-1] + 1])
+    gap, lead, tail = (np.zeros(round(s * RATE), np.float32) for s in (0.5, 0.3, 2.0))
+    wav = tmp_path / "paused.wav"
+    write_wav(wav, np.concatenate([lead, parts[0], gap, parts[1], tail]), RATE)
+    speech_end = (len(lead) + len(parts[0]) + len(gap) + len(parts[1])) / RATE
+    source = WavSource(wav)
+    listener = VoiceListener(recognizer, source, None, timeout=8.0,
+                             detectors=make_factory("silero"),
+                             enhancer=make_enhancer(source.rate))
+    heard = listener.listen(PAUSED_GRAMMAR)
+    consumed = source._position / 2 / source.rate
+    listener.close()
+    assert heard is not None and heard.text == "아니 다시", heard
+    assert 0 <= consumed - speech_end <= 0.8, consumed - speech_end
+
+
 ROOM_PROBE = """
 import json, os, sys, threading, time
 from pathlib import Path

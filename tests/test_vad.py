@@ -249,3 +249,80 @@ def test_a_whole_answer_ends_after_the_detectors_quick_end(quick: float, blocks:
                              detectors=lambda rate: talks)
     assert listener.listen(["fors", "geen", "een beetje"]) == Utterance("fors", 0.9, "voice")
     assert recognizer.decoders[0].fed == blocks * 2 * BLOCK  # 6 of speech, then quick/0.05
+
+
+class Guessing(ScriptedRecognizer):
+    """Its decoder's partial is 'drie' just after the speech, then 'drie weken' 0.45 s into
+    the silence: a word nobody said, guessed from the grammar (the stand-in model made
+    '아니 다시' of the pause in '아니 … 다시')."""
+
+    def decoder(self, phrases: Any, rate: int) -> Any:
+        decoder = super().decoder(phrases, rate)
+
+        def partial() -> str:
+            seconds = decoder.fed / 2 / rate
+            return ('{"partial": "drie weken"}' if seconds >= 0.75 - 1e-9 else
+                    '{"partial": "drie"}' if seconds >= 0.35 - 1e-9 else '{"partial": ""}')
+
+        decoder.partial = partial  # type: ignore[method-assign]
+        return decoder
+
+
+def test_a_word_the_decoder_guesses_in_the_silence_does_not_end_the_answer() -> None:
+    """'drie' then silence: the partial grows to the whole 'drie weken' 0.45 s into the
+    silence, later than a decoder trails the speech (DECODER_LAG). That is no answer heard
+    whole, so the quick end does not cut the pause: the full window waits for 'weken'."""
+    from assistant.speech.voice import DECODER_LAG
+
+    assert DECODER_LAG < 0.45
+    talks = Scripted([True] * 6)  # 0.3 s of speech, then silence
+    talks.quick_end = 0.2  # type: ignore[misc]
+    recognizer = Guessing([("drie", 0.9)])
+    listener = VoiceListener(recognizer, MemorySource(silence(2.0)),
+                             detectors=lambda rate: talks)
+    heard = listener.listen(["drie weken", "drie dagen", "fors"])
+    assert heard == Utterance("drie", 0.9, "voice")
+    assert recognizer.decoders[0].fed == (6 + 12) * 2 * BLOCK  # 0.6 s of silence, not 0.2 + 0.45
+
+
+class Endpointing(ScriptedRecognizer):
+    """Its first decoder finds its own end of speech 0.5 s into the pause after 'drie' (as a
+    small Kaldi model's endpoint rule does) and returns 'drie'; the next decoders hear their
+    scripted phrase at the end."""
+
+    def decoder(self, phrases: Any, rate: int) -> Any:
+        decoder = super().decoder(phrases, rate)
+        if len(self.decoders) == 1:
+            def accept(audio: bytes) -> bool:
+                decoder.audio += audio
+                return decoder.fed == 16 * 2 * BLOCK  # 0.3 s of 'drie' + 0.5 s of pause
+
+            decoder.accept = accept  # type: ignore[method-assign]
+        return decoder
+
+
+@pytest.mark.parametrize(("rest", "heard"), [
+    ([("weken", 0.8)], Utterance("drie weken", 0.8, "voice")),
+    ([("[unk]", 0.9)], Utterance("drie", 0.0, "voice")),  # 'drie' beside other speech
+])
+def test_the_decoders_own_end_inside_a_pause_keeps_the_answer_going(
+        rest: list[tuple[str, float]], heard: Utterance) -> None:
+    """'drie' (0.3 s), 0.5 s of pause, 'weken' (0.3 s): the decoder closes 'drie' in the
+    pause; the listener keeps it and goes on with what may follow it in the grammar."""
+    talks = Scripted([True] * 6 + [False] * 10 + [True] * 6)
+    recognizer = Endpointing([("drie", 0.9), *rest])
+    listener = VoiceListener(recognizer, MemorySource(silence(3.0)),
+                             detectors=lambda rate: talks)
+    assert listener.listen(["drie weken", "drie dagen", "fors"]) == heard
+    assert list(recognizer.grammars[1]) == ["dagen", "weken"]
+
+
+def test_continuations_are_the_rests_of_the_phrases_that_go_on() -> None:
+    from assistant.speech.recognizer import continuations
+
+    grammar = ["twee", "twee maanden", "twee weken", "tien dagen", "nee", "nee hoor"]
+    assert continuations(grammar, "twee") == ["maanden", "weken"]
+    assert continuations(grammar, "nee") == ["hoor"]
+    assert continuations(grammar, "twee weken") == []
+    assert continuations(grammar, "[unk]") == []
+    assert continuations(grammar, "") == []

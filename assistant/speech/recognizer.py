@@ -40,6 +40,30 @@ def final_phrases(phrases: Iterable[str]) -> set[str]:
     return unique - starts
 
 
+def continuations(phrases: Iterable[str], heard: str) -> list[str]:
+    """What may follow `heard` to make a longer phrase of the grammar, sorted: 'drie' →
+    ['dagen', 'weken'] when 'drie dagen' and 'drie weken' are phrases; [] when nothing can
+    (a whole answer such as 'fors', or [unk])."""
+    words = heard.split()
+    size = len(words)
+    rests = {" ".join(p.split()[size:]) for p in phrases
+             if p.split()[:size] == words and len(p.split()) > size}
+    return sorted(rests) if words else []
+
+
+def joined(first: Utterance, rest: Utterance | None) -> Utterance:
+    """An answer heard in two parts, the decoder having closed the first in a pause: their
+    words, at the confidence of the less certain part. Nothing after → the first part; only
+    speech outside the grammar after it → the first part at confidence 0 (an answer beside
+    [unk] is confirmed, as in `parse_result`)."""
+    if rest is None:
+        return first
+    if rest.text == UNKNOWN:
+        return Utterance(first.text, 0.0, first.source)
+    return Utterance(f"{first.text} {rest.text}", min(first.confidence, rest.confidence),
+                     first.source)
+
+
 def partial_text(partial_json: str) -> str:
     """The words of a partial result (`{"partial": "nee"}` → 'nee'); '' when none."""
     try:

@@ -18,12 +18,24 @@ from assistant.speech.interfaces import (
     Utterance,
 )
 from assistant.speech.keyboard import TypedLines
-from assistant.speech.recognizer import UNKNOWN, final_phrases, parse_result, partial_text
-from assistant.speech.segmenter import EndOfSpeech, EnergyDetector, Segment
+from assistant.speech.recognizer import (
+    UNKNOWN,
+    continuations,
+    final_phrases,
+    joined,
+    parse_result,
+    partial_text,
+)
+from assistant.speech.segmenter import EPSILON, EndOfSpeech, EnergyDetector, Segment
 from assistant.speech.vad import Detector, DetectorFactory
 
 POLL_SECONDS = 0.05  # how long one read waits for audio before the keyboard is checked
 SILENCE = Utterance("", 0.0, "voice")  # nothing was said before the timeout
+# s after the detector's last speech in which the decoder's partial may still grow by the
+# word just spoken (it trails the audio). Later growth is the decoder's guess, not speech: in
+# the pause of '아니 … 다시' the stand-in model made '아니 다시' 0.4 s into the silence, before
+# '다시' was said, which ended the answer there (docs/benchmarks.md, section 9).
+DECODER_LAG = 0.25
 VOICED_BLOCKS = 2  # blocks standing out of the room before a forced result counts (0.1 s)
 
 
@@ -114,6 +126,9 @@ class VoiceListener:
         forced = self.forces_grammar
         voiced = 0  # blocks (after the first ones, which measure the room) that stood out
         waited = 0.0  # s without any audio arriving at all
+        begun: Utterance | None = None  # an answer's start the decoder closed in a pause
+        quiet = 0.0  # s since the detector last said speech
+        heard_text = ""  # the partial as it stood up to DECODER_LAG after the last speech
         while True:
             typed = self.typed()
             if typed is not None:
@@ -136,14 +151,30 @@ class VoiceListener:
             if decoder.accept(audio):
                 heard = parse_result(decoder.result())
                 if heard is not None and (voiced >= VOICED_BLOCKS or not forced):
-                    return heard
+                    heard = heard if begun is None else joined(begun, heard)
+                    rests = continuations(grammar, heard.text)
+                    if not rests:
+                        return heard
+                    # The decoder's own endpoint (a small model's conf: 0.5 s of trailing
+                    # silence) fell in a pause inside the answer, 'drie … weken': keep 'drie'
+                    # and go on with what may follow it; the segmenter says when it has ended.
+                    begun = heard
+                    decoder = self.recognizer.decoder(rests, self.source.rate)
             # a whole answer heard ('fors'): a short silence ends it (faster than a fixed window);
             # 'drie' is none while 'drie weken' is in the grammar, so a pause after it is kept
+            quiet = 0.0 if speech else quiet + seconds
+            if quiet <= DECODER_LAG + EPSILON:
+                heard_text = partial_text(decoder.partial())
+                if begun is not None:
+                    heard_text = f"{begun.text} {heard_text}".strip()
             complete = (segmenter.state is Segment.SPEAKING and not speech
-                        and partial_text(decoder.partial()) in answers)
+                        and heard_text in answers)
             state = segmenter.process(seconds, speech, complete)
             if state is Segment.ENDED:
-                return parse_result(decoder.final_result()) or Utterance(UNKNOWN, 0.0, "voice")
+                last = parse_result(decoder.final_result())
+                if begun is not None:
+                    return joined(begun, last)
+                return last or Utterance(UNKNOWN, 0.0, "voice")
             if state is Segment.TIMEOUT:
                 return self._silence()
 
