@@ -41,7 +41,11 @@ METHOD = (
     "'as before' (a 0.3 s quick end for every detector, held only while the partial is whole),"
     " on the very same clips, in pink noise and in babble "
     "(six espeak-ng voices talking at once, `bench/room.py`); the segmenter alone is also "
-    "run on 30 Dutch answers (3 with a half-second pause inside, 'drie … weken').")
+    "run on 30 Dutch answers (3 with a half-second pause inside, 'drie … weken'). Paused "
+    "answers with the real decoder: '아니 … 다시' (0.5 s of silence between the words; "
+    "'아니 다시' is in the grammar, so '아니' alone is no whole answer) in each variant and "
+    "condition, through the listener as the product runs it; cut = the listener ended before "
+    "the speech was over.")
 
 
 # (detector kind, enhancer on, the end-of-speech rules as they were before the quick end per
@@ -191,6 +195,7 @@ def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
                         accepted.append(heard is not None and heard.text == word)
                         listener.close()
         free = _free_rtf(path, [c for c in clips if c.name.endswith(".pink.clean.wav")])
+        paused = _paused(folder, recognizer, noises)
     grammar = Summary.of(rtf)
     rows.append(Row("real-time factor, grammar p50 / p95",
                     f"{grammar.p50:.3f} / {grammar.p95:.3f}"))
@@ -213,8 +218,55 @@ def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
             audible = Summary.of(by[config][name][0]).p95 + extra
             rows.append(at_most(f"end of speech → next prompt audible p95, {name} ({tag})",
                                 audible, limit, ms(audible), f"≤ {limit:g} s"))
+    for name in names:
+        whole, cut, delays = paused[name]
+        rows.append(Row(f"paused answers heard whole, {name}", f"{whole} of {len(VARIANTS)}"))
+        rows.append(at_most(f"paused answers cut inside the pause, {name}", cut, 0, str(cut),
+                            "0"))
+        rows.append(Row(f"paused answers: end of speech → result p95, {name}",
+                        ms(Summary.of(delays).p95) if delays else "—"))
     recognizer.close()
     return Section("stand_in", TITLE, METHOD, rows, _details(names, by, segmentation))
+
+
+PAUSED = ("아니", "다시")  # '아니 다시' in the grammar: '아니' goes on, as 'drie' in 'drie weken'
+
+
+def _paused(folder: Path, recognizer: Any, noises: dict[str, Any],
+            ) -> dict[str, tuple[int, int, list[float]]]:
+    """'아니 … 다시' with a half-second pause inside, in each variant and condition, through
+    the product's listener as it runs (the default detector and the enhancer): per condition,
+    (heard whole, ended before the speech was over, end of speech → result of the others)."""
+    from assistant.speech.audio import WavSource
+    from assistant.speech.enhance import make_enhancer
+    from assistant.speech.vad import make_factory
+    from assistant.speech.voice import VoiceListener
+
+    grammar = [*WORDS, " ".join(PAUSED)]
+    found: dict[str, tuple[int, int, list[float]]] = {}
+    for voice, rate in VARIANTS:
+        speech = folder / f"paused-{voice.replace('+', '_')}-{rate}.wav"
+        room.paused_answer(*PAUSED, voice, rate, speech)
+        for kind_noise, snr in room.conditions():
+            name = room.condition(kind_noise, snr)
+            mix = mix_at_snr(speech, snr, folder, noises[kind_noise], f"{kind_noise}.")
+            source = WavSource(mix.path)
+            listener = VoiceListener(recognizer, source, None, timeout=8.0,
+                                     detectors=make_factory(), enhancer=make_enhancer(RATE))
+            started = time.perf_counter()
+            heard = listener.listen(grammar)
+            wall = time.perf_counter() - started
+            consumed = source._position / 2 / source.rate
+            listener.close()
+            whole, cut, delays = found.get(name, (0, 0, []))
+            whole += heard is not None and heard.text == " ".join(PAUSED)
+            if consumed < mix.end / RATE:
+                cut += 1
+            else:
+                blocks = max(1, round(consumed / source.block_seconds))
+                delays.append(consumed - mix.end / RATE + wall / blocks)
+            found[name] = (whole, cut, delays)
+    return found
 
 
 def _details(names: list[str],
