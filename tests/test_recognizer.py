@@ -253,3 +253,18 @@ def test_only_a_phrase_nothing_can_follow_ends_early() -> None:
     'nee hoor'; 'fors' and 'vijf maanden' cannot."""
     final = final_phrases(["twee", "twee maanden", "nee", "nee hoor", "fors", "vijf maanden"])
     assert final == {"twee maanden", "nee hoor", "fors", "vijf maanden"}
+
+
+def test_a_quick_end_can_be_reopened_and_then_waits_the_full_window() -> None:
+    segmenter = EndOfSpeech(quick_end=0.2, silence_end=0.6)
+    for _ in range(4):
+        segmenter.process(0.05, True)
+    states = [segmenter.process(0.05, False, complete=True) for _ in range(4)]
+    assert states[-1] is Segment.ENDED and segmenter.ended_quickly
+    segmenter.reopen()
+    assert segmenter.state is Segment.SPEAKING and not segmenter.ended_quickly
+    more = [segmenter.process(0.05, False) for _ in range(8)]
+    assert more.index(Segment.ENDED) == 7  # 0.2 + 0.4 s: the silence so far still counts
+    assert not segmenter.ended_quickly
+    segmenter.reopen()  # a full-window end is never reopened
+    assert segmenter.state is Segment.ENDED

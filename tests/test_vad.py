@@ -326,3 +326,46 @@ def test_continuations_are_the_rests_of_the_phrases_that_go_on() -> None:
     assert continuations(grammar, "twee weken") == []
     assert continuations(grammar, "[unk]") == []
     assert continuations(grammar, "") == []
+
+
+class GuessingAtOnce(ScriptedRecognizer):
+    """Its first decoder's partial is 'drie weken' from the first silent block after 'drie'
+    (a guess within the time a decoder trails the speech), its final result 'drie'; the next
+    decoder hears its scripted phrase."""
+
+    def decoder(self, phrases: Any, rate: int) -> Any:
+        decoder = super().decoder(phrases, rate)
+        if len(self.decoders) == 1:
+            decoder.partial = (  # type: ignore[method-assign]
+                lambda: '{"partial": "drie weken"}' if decoder.fed >= 6 * 2 * BLOCK
+                else '{"partial": ""}')
+        return decoder
+
+
+def test_a_quick_end_the_final_result_takes_back_goes_on_listening() -> None:
+    """'drie', 0.5 s of pause, 'weken': the quick end came on a guessed 'drie weken', but the
+    decoder's final result is 'drie', which goes on. The listener waits for the rest and
+    hears the whole answer; the rest's grammar is what may follow 'drie'."""
+    talks = Scripted([True] * 6 + [False] * 10 + [True] * 6)
+    talks.quick_end = 0.2  # type: ignore[misc]
+    recognizer = GuessingAtOnce([("drie", 0.9), ("weken", 0.8)])
+    listener = VoiceListener(recognizer, MemorySource(silence(3.0)),
+                             detectors=lambda rate: talks)
+    heard = listener.listen(["drie weken", "drie dagen", "fors"])
+    assert heard == Utterance("drie weken", 0.8, "voice")
+    assert list(recognizer.grammars[1]) == ["dagen", "weken"]
+    assert recognizer.decoders[0].fed == (6 + 4) * 2 * BLOCK  # the quick end, 0.2 s in
+
+
+def test_a_reopened_answer_with_nothing_after_it_ends_after_the_full_window() -> None:
+    """The same guess, and then nobody goes on: 'drie' comes back once the full window of
+    silence has passed, not at the quick end."""
+    talks = Scripted([True] * 6)
+    talks.quick_end = 0.2  # type: ignore[misc]
+    recognizer = GuessingAtOnce([("drie", 0.9)])  # the rest's decoder hears nothing known
+    listener = VoiceListener(recognizer, MemorySource(silence(3.0)),
+                             detectors=lambda rate: talks)
+    heard = listener.listen(["drie weken", "drie dagen", "fors"])
+    assert heard is not None and heard.text == "drie"
+    fed = sum(d.fed for d in recognizer.decoders)
+    assert fed == (6 + 12) * 2 * BLOCK  # 0.6 s of silence in all

@@ -74,6 +74,18 @@ class EndOfSpeech:
             self.state = Segment.ENDED
         return self.state
 
+    @property
+    def ended_quickly(self) -> bool:
+        """ENDED by the quick end: a whole answer was heard, then a short silence."""
+        return (self.state is Segment.ENDED and self._whole
+                and self._silence < self.silence_end - EPSILON)
+
+    def reopen(self) -> None:
+        """Back to SPEAKING after a quick end the decoder took back (its final result was no
+        whole answer): the silence so far still counts, the full window now ends it."""
+        if self.ended_quickly:
+            self.state, self._whole = Segment.SPEAKING, False
+
 
 def level_dbfs(block: bytes) -> float:
     """RMS level of 16-bit mono audio, in dB relative to full scale (silence: -inf)."""

@@ -158,7 +158,7 @@ class VoiceListener:
                     # The decoder's own endpoint (a small model's conf: 0.5 s of trailing
                     # silence) fell in a pause inside the answer, 'drie … weken': keep 'drie'
                     # and go on with what may follow it; the segmenter says when it has ended.
-                    begun = heard
+                    begun, heard_text = heard, heard.text
                     decoder = self.recognizer.decoder(rests, self.source.rate)
             # a whole answer heard ('fors'): a short silence ends it (faster than a fixed window);
             # 'drie' is none while 'drie weken' is in the grammar, so a pause after it is kept
@@ -172,9 +172,18 @@ class VoiceListener:
             state = segmenter.process(seconds, speech, complete)
             if state is Segment.ENDED:
                 last = parse_result(decoder.final_result())
-                if begun is not None:
-                    return joined(begun, last)
-                return last or Utterance(UNKNOWN, 0.0, "voice")
+                heard = joined(begun, last) if begun is not None else last
+                if heard is None:
+                    return Utterance(UNKNOWN, 0.0, "voice")
+                rests = continuations(grammar, heard.text)
+                if not (rests and segmenter.ended_quickly):
+                    return heard
+                # The partial was whole ('아니 다시'), the final result is not ('아니'): the
+                # last word was the decoder's guess at the pause's start. Go on as after its
+                # endpoint; the full window, not the quick end, waits for the rest.
+                begun, heard_text = heard, heard.text
+                decoder = self.recognizer.decoder(rests, self.source.rate)
+                segmenter.reopen()
             if state is Segment.TIMEOUT:
                 return self._silence()
 
