@@ -24,6 +24,7 @@ from tests.harness import (
     asked,
     intake,
     of,
+    profile,
     red_flag_questions,
     result_of,
     run_consultation,
@@ -547,6 +548,22 @@ def test_a_bare_number_for_the_accident_is_read_back() -> None:
     assert answer["value"] == pytest.approx(20 / 7)
     r = result_of(events)  # seventy, twenty days ago, no imaging: a fracture referral
     assert (r["referral"], r["red_flags"]) == (True, ["fracture"])
+
+
+@pytest.mark.parametrize(("question", "bare", "meant", "weeks"), [
+    ("weeks_since_onset", "drie", "drie maanden", 3 * 30.4375 / 7),
+    ("work_absence_weeks", "drie", "drie dagen", 3 / 7)])
+def test_a_bare_number_for_a_duration_that_decides_the_course_is_read_back(
+        question: str, bare: str, meant: str, weeks: float) -> None:
+    """'drie': days, weeks or months? Six weeks decide the course and four weeks of absence
+    an obstacle to recovery, so the question's own unit is read back first (the
+    physiotherapist's review; also the answer a voice cut off after its first word)."""
+    events = run_consultation(profile("B", {question: [bare, meant]},
+                                      confirms={question: "nee"}, strict=True))
+    confirms = [c for c in of(events, "confirm") if c["question"] == question]
+    assert confirms[0]["text"].startswith("Ik hoorde: 3 weken."), confirms
+    (answer,) = answers_to(events, question)
+    assert answer["value"] == pytest.approx(weeks, rel=0.01)
 
 
 def test_three_months_ago_is_inside_the_rules_window() -> None:

@@ -310,6 +310,9 @@ def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value:
     ("work_absence_weeks", "geen verzuim, wel aangepast werk", None),
     ("adl_impact", "fors minder", Unclear("contradiction")),
     ("adl_impact", "geen, alleen bij sporten", Unclear("contradiction")),
+    # the physiotherapist's review: 'nee' then words that say it weighs is no 'geen'
+    ("adl_impact", "nee, eigenlijk steeds erger", Unclear("contradiction")),
+    ("adl_impact", "geen, maar het wordt slechter", Unclear("contradiction")),
     ("improving", "nee, wel wat minder", Unclear("contradiction")),
     ("rf_vascular_dizziness", "nee, wel wat duizelig", Unclear("contradiction")),
     # found by trying to break it: hedges, shorthand that is none, clauses, repeats, signs

@@ -84,6 +84,8 @@ _VAGUE: Final = _LEADING | {"dat", "het", "dit", "die", "is", "was", "blijft", "
 _MASK: Final = "_"  # a word taken out of the doubt check (normalise never writes '_')
 _COMPARED: Final = frozenset({"minder"})  # 'fors minder': compared with what?
 _EXCEPT: Final = frozenset({"alleen", "behalve", "maar", "wel"})  # 'geen, alleen bij sporten'
+# After 'geen' ('nee'): it grows or weighs ('nee, eigenlijk steeds erger'), so not none at all.
+_WORSE: Final = frozenset({"erger", "slechter", "zwaarder", "toenemend", "toenemende"})
 # After a "nee": now and then, or before, it was so ('nee, af en toe', 'nee, eerst wel').
 _SOMETIMES: Final = ("af en toe", "eerst wel", "eerder wel", "nog wel", "wel eens",
                      "een keer", "1x", "een enkele keer", "soms")
@@ -266,7 +268,8 @@ def read_choice(text: str, question: Question,
     same = dict(question.choices)[value]
     if rest[:1] and rest[0] in _NEGATIONS and " ".join(rest) not in same:
         return Unclear("contradiction")  # 'links niet', 'beide niet', 'fors, niet echt'
-    if _COMPARED.intersection(rest) or (value == "none" and _EXCEPT.intersection(rest)):
+    if _COMPARED.intersection(rest) or (
+            value == "none" and (_EXCEPT | _WORSE).intersection(rest)):
         return Unclear("contradiction")  # 'fors minder', 'geen, alleen bij sporten'
     if rest and " ".join(rest) in same:
         return Understood(value)  # 'een beetje, niet veel': said twice
