@@ -492,3 +492,18 @@ def test_an_exercise_a_precaution_leaves_out_is_refused_at_the_choice() -> None:
     plain = ExerciseChoice(LIBRARY, VOCAB, MENU_B, lambda e: None, PROTOCOL.dialog.intake.turns)
     run_dialog(plain, ScriptedListener(["één a", "ja"]))
     assert plain.chosen == ("F1a",)
+
+
+def test_history_names_why_a_patient_was_referred(tmp_path: Path) -> None:
+    """The physiotherapist's review: a colleague reads the referral's reasons, not only how
+    soon ('vandaag nog') and what was not ruled out."""
+    result = {"grade": "IV", "referral": True, "urgency": "today",
+              "red_flags": ["fracture", "spinal_cord"], "unresolved": ["infection"]}
+    with Store.open(tmp_path / "r.sqlite3") as store:
+        store.add_consultation("p1", INTAKE_DAY, FINDINGS, result, [])
+        row = store.latest_consultation("p1")
+    assert row is not None
+    text = "\n".join(intake_lines(row, PROTOCOL))
+    names = [PROTOCOL.red_flag(i).name for i in ("fracture", "spinal_cord", "infection")]
+    assert f"Reden: {names[0]} en {names[1]}." in text, text
+    assert f"Niet uitgesloten: {names[2]}." in text, text

@@ -163,6 +163,9 @@ def intake_lines(c: ConsultationRow, protocol: Protocol) -> list[str]:
     else:  # how soon, and what was not ruled out: a colleague reads this at the next visit
         lines.append("Verwezen naar de huisarts of een specialist: "
                      f"{referral_when(result.get('urgency'))}.")
+        why = _known(result.get("red_flags"), red_flag_namer(protocol))
+        if why:
+            lines.append(f"Reden: {why}.")
         left = _known(result.get("unresolved"), red_flag_namer(protocol))
         if left:
             lines.append(f"Niet uitgesloten: {left}.")
