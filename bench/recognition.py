@@ -199,7 +199,7 @@ METHOD = (
     "command, doubt on a yes/no question, or an answer), gives the expected reading. "
     "Recogniser real-time factor = listen() wall time / audio consumed. End of speech → next "
     "prompt audible = (audio consumed − end of the speech in the clip) + one block's decoding "
-    "+ the dialog turn p95 + the warm prompt → first sample p95 (sections 1 and 3).")
+    "+ the dialog turn p95 + the warm prompt → first sample p95 (sections 1 and 5).")
 
 
 def measure(protocol: Protocol, turn_p95: float | None, prompt_p95: float | None) -> Section:

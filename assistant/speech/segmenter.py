@@ -12,7 +12,7 @@ import numpy as np
 EPSILON = 1e-9  # s; block lengths add up with rounding errors
 # s of silence that end a whole answer ('fors') for the energy detector, as it always was: its
 # decision dips to silence inside an answer (a stop consonant, a soft syllable; on the 30 Dutch
-# answers of docs/benchmarks.md section 8, runs of up to 0.1 s in clean speech and at pink
+# answers of docs/benchmarks.md section 9, runs of up to 0.1 s in clean speech and at pink
 # 24 dB, 0.35 s at 12 dB). A detector that bridges such dips itself brings a shorter one
 # (its `quick_end`, assistant/speech/vad.py).
 QUICK_END = 0.3
@@ -34,7 +34,7 @@ class EndOfSpeech:
     # s of silence after speech → ENDED, for every detector. Not shorter for Silero although it
     # says silence 0.1–0.25 s after an answer's end: inside a half-second pause ('drie …
     # weken') it says silence for up to 0.55 s in clean speech (0.35–0.45 s in pink noise;
-    # docs/benchmarks.md, section 8), so 0.6 s is the least that keeps such pauses whole.
+    # docs/benchmarks.md, section 9), so 0.6 s is the least that keeps such pauses whole.
     silence_end: float = 0.6
     quick_end: float = QUICK_END  # s of silence → ENDED once a whole answer was heard
     max_speech: float = 8.0  # s; a long monologue is not an answer
@@ -43,6 +43,7 @@ class EndOfSpeech:
     _speech: float = 0.0
     _silence: float = 0.0
     _whole: bool = False  # a whole answer was heard in the present silence
+    _quickly: bool = False  # ENDED by the quick end
     _started_at: float = field(default=0.0, repr=False)
 
     def process(self, seconds: float, is_speech: bool, complete: bool = False) -> Segment:
@@ -72,19 +73,21 @@ class EndOfSpeech:
         needed = self.quick_end if self._whole else self.silence_end
         if self._silence >= needed - EPSILON or spoken >= self.max_speech - EPSILON:
             self.state = Segment.ENDED
+            self._quickly = (self._whole and self._silence < self.silence_end - EPSILON
+                             and spoken < self.max_speech - EPSILON)
         return self.state
 
     @property
     def ended_quickly(self) -> bool:
-        """ENDED by the quick end: a whole answer was heard, then a short silence."""
-        return (self.state is Segment.ENDED and self._whole
-                and self._silence < self.silence_end - EPSILON)
+        """ENDED by the quick end: a whole answer was heard, then a short silence (not the
+        full window, nor the maximum length)."""
+        return self.state is Segment.ENDED and self._quickly
 
     def reopen(self) -> None:
         """Back to SPEAKING after a quick end the decoder took back (its final result was no
         whole answer): the silence so far still counts, the full window now ends it."""
         if self.ended_quickly:
-            self.state, self._whole = Segment.SPEAKING, False
+            self.state, self._whole, self._quickly = Segment.SPEAKING, False, False
 
 
 def level_dbfs(block: bytes) -> float:

