@@ -572,3 +572,14 @@ def test_three_months_ago_is_inside_the_rules_window() -> None:
         "weeks_since_onset": "drie maanden"}))
     assert "fracture_ruled_out" in asked(events)
     assert result_of(events)["red_flags"] == ["fracture"]
+
+
+def test_a_nee_with_words_to_the_imaging_question_is_read_back_as_not_done() -> None:
+    """The physiotherapist's review: 'nee wacht, tien dagen' was read back as 'Dus geen: een
+    arts heeft … een breuk uitgesloten', which sounds as if it was. A statement is read back
+    with 'Dus niet:'."""
+    events = run_consultation(flagged(CLEARED_TRAUMA_BY_ID, {
+        "fracture_ruled_out": "nee, er is niets gemaakt", "exercise_choice": None},
+        confirms={"fracture_ruled_out": "ja"}))
+    (confirm,) = [c for c in of(events, "confirm") if c["question"] == "fracture_ruled_out"]
+    assert confirm["text"].startswith("Dus niet: een arts heeft"), confirm["text"]

@@ -130,7 +130,10 @@ def _sign_text(question: Question, value: bool, note: str, texts: IntakeTexts) -
     if value:
         sign = texts.confirm_yes
     else:
-        sign = texts.confirm_no_step if question.c_spine_step else texts.confirm_no_sign
+        # 'Dus geen: koorts' for a sign; 'Dus niet: …' for a statement (a step of the rule,
+        # 'een arts heeft … uitgesloten': 'Dus geen: een arts heeft …' sounded like a yes)
+        statement = question.c_spine_step or question.read_back_yes
+        sign = texts.confirm_no_step if statement else texts.confirm_no_sign
     meaning = ""
     if value == question.alarm:
         meaning = (texts.alarm_red_flag if question.red_flag is not None
