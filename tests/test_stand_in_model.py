@@ -250,6 +250,26 @@ def test_a_broken_model_is_named_in_one_dutch_line_without_kaldi_errors(
     assert voice.returncode == 2 and voice.stderr.count("\n") == 1
 
 
+def listened(recognizer: VoskRecognizer, wav: Path, grammar: list[str],
+             product: bool = True) -> tuple[Utterance | None, float]:
+    """What the listener heard in `wav` and how much of it (s) it took: as the product listens
+    (Silero and the enhancer), or with the energy detector alone (`product` False)."""
+    from assistant.speech.audio import WavSource
+    from assistant.speech.enhance import make_enhancer
+    from assistant.speech.vad import make_factory
+    from assistant.speech.voice import VoiceListener
+
+    source = WavSource(wav)
+    listener = (VoiceListener(recognizer, source, None, timeout=8.0,
+                              detectors=make_factory("silero"),
+                              enhancer=make_enhancer(source.rate)) if product
+                else VoiceListener(recognizer, source, None, timeout=8.0))
+    heard = listener.listen(grammar)
+    consumed = source._position / 2 / source.rate
+    listener.close()
+    return heard, consumed
+
+
 @pytest.mark.parametrize(("kind", "within"), [("energy", 0.45), ("silero", 0.35)])
 def test_a_whole_answer_ends_soon_after_the_speech(recognizer: VoskRecognizer, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch, kind: str,
@@ -260,25 +280,11 @@ def test_a_whole_answer_ends_soon_after_the_speech(recognizer: VoskRecognizer, t
     consumed after the end of the speech."""
     import wave
 
-    from assistant.speech.audio import WavSource
-    from assistant.speech.enhance import make_enhancer
-    from assistant.speech.vad import make_factory
-    from assistant.speech.voice import VoiceListener
-
     monkeypatch.setenv("ASSISTANT_FAST_CLOCK", "1")
     wav = speech("네", tmp_path, after=2.0)
     with wave.open(str(wav)) as clip:
         speech_end = clip.getnframes() / clip.getframerate() - 2.0
-    source = WavSource(wav)
-    if kind == "energy":
-        listener = VoiceListener(recognizer, source, None, timeout=8.0)
-    else:
-        listener = VoiceListener(recognizer, source, None, timeout=8.0,
-                                 detectors=make_factory("silero"),
-                                 enhancer=make_enhancer(source.rate))
-    heard = listener.listen(GRAMMAR)
-    consumed = source._position / 2 / source.rate
-    listener.close()
+    heard, consumed = listened(recognizer, wav, GRAMMAR, product=kind != "energy")
     assert heard is not None and heard.text == "네"
     assert consumed - speech_end <= within, consumed - speech_end
 
@@ -297,10 +303,7 @@ def test_an_answer_with_a_half_second_pause_inside_is_heard_whole(
     both words come back, and the end still comes soon after the speech."""
     import numpy as np
 
-    from assistant.speech.audio import WavSource, read_wav, write_wav
-    from assistant.speech.enhance import make_enhancer
-    from assistant.speech.vad import make_factory
-    from assistant.speech.voice import VoiceListener
+    from assistant.speech.audio import read_wav, write_wav
 
     monkeypatch.setenv("ASSISTANT_FAST_CLOCK", "1")
     parts = []
@@ -321,13 +324,7 @@ def test_an_answer_with_a_half_second_pause_inside_is_heard_whole(
     wav = tmp_path / "paused.wav"
     write_wav(wav, np.concatenate([lead, parts[0], gap, parts[1], tail]), RATE)
     speech_end = (len(lead) + len(parts[0]) + len(gap) + len(parts[1])) / RATE
-    source = WavSource(wav)
-    listener = VoiceListener(recognizer, source, None, timeout=8.0,
-                             detectors=make_factory("silero"),
-                             enhancer=make_enhancer(source.rate))
-    heard = listener.listen(PAUSED_GRAMMAR)
-    consumed = source._position / 2 / source.rate
-    listener.close()
+    heard, consumed = listened(recognizer, wav, PAUSED_GRAMMAR)
     assert heard is not None and heard.text == "아니 다시", heard
     assert 0 <= consumed - speech_end <= 0.8, consumed - speech_end
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 import io
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -222,20 +223,29 @@ def test_a_pause_inside_an_answer_does_not_end_it(tmp_path: Path) -> None:
     assert ended > len(pcm) / 2 / RATE - 1.0  # after 'weken', in the closing silence
 
 
-class Growing(ScriptedRecognizer):
-    """Its decoder's partial is 'fors' after 0.3 s of audio and 'fors ja' after 0.4 s: the
-    noise after the answer made into a word, as a real decoder does in noise."""
+class Partials(ScriptedRecognizer):
+    """Its first decoder's partial follows `PARTIALS`: (s of audio fed from, partial), in
+    order; the next decoders say nothing before their result."""
+
+    PARTIALS: tuple[tuple[float, str], ...] = ()
 
     def decoder(self, phrases: Any, rate: int) -> Any:
         decoder = super().decoder(phrases, rate)
+        if len(self.decoders) == 1:
+            def partial() -> str:
+                fed = decoder.fed / 2 / rate
+                said = [text for since, text in self.PARTIALS if fed >= since - 1e-9]
+                return json.dumps({"partial": said[-1] if said else ""}, ensure_ascii=False)
 
-        def partial() -> str:
-            seconds = decoder.fed / 2 / rate
-            return ('{"partial": "fors ja"}' if seconds >= 0.4 - 1e-9 else
-                    '{"partial": "fors"}' if seconds >= 0.3 - 1e-9 else '{"partial": ""}')
-
-        decoder.partial = partial  # type: ignore[method-assign]
+            decoder.partial = partial  # type: ignore[method-assign]
         return decoder
+
+
+class Growing(Partials):
+    """'fors' after 0.3 s of audio and 'fors ja' after 0.4 s: the noise after the answer made
+    into a word, as a real decoder does in noise."""
+
+    PARTIALS = ((0.3, "fors"), (0.4, "fors ja"))
 
 
 @pytest.mark.parametrize(("quick", "blocks"), [(0.2, 10), (0.3, 12)])
@@ -251,21 +261,12 @@ def test_a_whole_answer_ends_after_the_detectors_quick_end(quick: float, blocks:
     assert recognizer.decoders[0].fed == blocks * 2 * BLOCK  # 6 of speech, then quick/0.05
 
 
-class Guessing(ScriptedRecognizer):
-    """Its decoder's partial is 'drie' just after the speech, then 'drie weken' 0.55 s into
-    the silence: a word nobody said, guessed from the grammar (the stand-in model made
-    '아니 다시' of the pause in '아니 … 다시')."""
+class Guessing(Partials):
+    """'drie' just after the speech, then 'drie weken' 0.55 s into the silence: a word nobody
+    said, guessed from the grammar (the stand-in model made '아니 다시' of the pause in
+    '아니 … 다시')."""
 
-    def decoder(self, phrases: Any, rate: int) -> Any:
-        decoder = super().decoder(phrases, rate)
-
-        def partial() -> str:
-            seconds = decoder.fed / 2 / rate
-            return ('{"partial": "drie weken"}' if seconds >= 0.85 - 1e-9 else
-                    '{"partial": "drie"}' if seconds >= 0.35 - 1e-9 else '{"partial": ""}')
-
-        decoder.partial = partial  # type: ignore[method-assign]
-        return decoder
+    PARTIALS = ((0.35, "drie"), (0.85, "drie weken"))
 
 
 def test_a_word_the_decoder_guesses_in_the_silence_does_not_end_the_answer() -> None:
@@ -328,18 +329,11 @@ def test_continuations_are_the_rests_of_the_phrases_that_go_on() -> None:
     assert continuations(grammar, "") == []
 
 
-class GuessingAtOnce(ScriptedRecognizer):
-    """Its first decoder's partial is 'drie weken' from the first silent block after 'drie'
-    (a guess within the time a decoder trails the speech), its final result 'drie'; the next
-    decoder hears its scripted phrase."""
+class GuessingAtOnce(Partials):
+    """'drie weken' from the first silent block after 'drie' (a guess within the time a
+    decoder trails the speech); its final result is 'drie'."""
 
-    def decoder(self, phrases: Any, rate: int) -> Any:
-        decoder = super().decoder(phrases, rate)
-        if len(self.decoders) == 1:
-            decoder.partial = (  # type: ignore[method-assign]
-                lambda: '{"partial": "drie weken"}' if decoder.fed >= 6 * 2 * BLOCK
-                else '{"partial": ""}')
-        return decoder
+    PARTIALS = ((0.3, "drie weken"),)
 
 
 def test_a_quick_end_the_final_result_takes_back_goes_on_listening() -> None:
