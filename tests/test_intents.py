@@ -313,6 +313,11 @@ def test_a_clear_answer_with_its_explanation(question_id: str, text: str, value:
     # the physiotherapist's review: 'nee' then words that say it weighs is no 'geen'
     ("adl_impact", "nee, eigenlijk steeds erger", Unclear("contradiction")),
     ("adl_impact", "geen, maar het wordt slechter", Unclear("contradiction")),
+    ("adl_impact", "nee, het neemt toe", Unclear("contradiction")),
+    ("adl_impact", "nee, het verergert", Unclear("contradiction")),
+    ("adl_impact", "nee, steeds heftiger", Unclear("contradiction")),
+    ("adl_impact", "nee, steeds meer last", Unclear("contradiction")),
+    ("adl_impact", "nee, het wordt steeds lastiger", Unclear("contradiction")),
     ("improving", "nee, wel wat minder", Unclear("contradiction")),
     ("rf_vascular_dizziness", "nee, wel wat duizelig", Unclear("contradiction")),
     # found by trying to break it: hedges, shorthand that is none, clauses, repeats, signs

@@ -276,3 +276,13 @@ def test_the_maximum_length_is_no_quick_end() -> None:
     states = [segmenter.process(0.05, i < 5, complete=i >= 5) for i in range(9)]
     assert states.index(Segment.ENDED) == 8  # 0.3 s after speech began (block 2): max_speech
     assert not segmenter.ended_quickly
+
+
+def test_going_on_is_the_longest_start_a_longer_phrase_goes_on_from() -> None:
+    from assistant.speech.recognizer import going_on
+
+    grammar = ["drie weken", "drie dagen", "fors", "een half jaar", "nee"]
+    assert going_on(grammar, "drie fors") == "drie"
+    assert going_on(grammar, "een half fors") == "een half"
+    assert going_on(grammar, "fors") == ""
+    assert going_on(grammar, "[unk]") == ""

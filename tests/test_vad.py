@@ -351,6 +351,20 @@ def test_a_quick_end_the_final_result_takes_back_goes_on_listening() -> None:
     assert recognizer.decoders[0].fed == (6 + 4) * 2 * BLOCK  # the quick end, 0.2 s in
 
 
+def test_a_quick_end_whose_final_result_swapped_the_guess_goes_on_from_its_start() -> None:
+    """The partial guessed 'drie weken', the final result says 'drie fors' (the guess swapped
+    for another word, no phrase at all): the listener goes on from 'drie' and hears the rest
+    (the verifier's '아니 네' with the stand-in model)."""
+    talks = Scripted([True] * 6 + [False] * 10 + [True] * 6)
+    talks.quick_end = 0.2  # type: ignore[misc]
+    recognizer = GuessingAtOnce([("drie fors", 0.9), ("weken", 0.8)])
+    listener = VoiceListener(recognizer, MemorySource(silence(3.0)),
+                             detectors=lambda rate: talks)
+    heard = listener.listen(["drie weken", "drie dagen", "fors"])
+    assert heard == Utterance("drie weken", 0.8, "voice")
+    assert list(recognizer.grammars[1]) == ["dagen", "weken"]
+
+
 def test_a_reopened_answer_with_nothing_after_it_ends_after_the_full_window() -> None:
     """The same guess, and then nobody goes on: 'drie' comes back once the full window of
     silence has passed, not at the quick end."""

@@ -84,8 +84,11 @@ _VAGUE: Final = _LEADING | {"dat", "het", "dit", "die", "is", "was", "blijft", "
 _MASK: Final = "_"  # a word taken out of the doubt check (normalise never writes '_')
 _COMPARED: Final = frozenset({"minder"})  # 'fors minder': compared with what?
 _EXCEPT: Final = frozenset({"alleen", "behalve", "maar", "wel"})  # 'geen, alleen bij sporten'
-# After 'geen' ('nee'): it grows or weighs ('nee, eigenlijk steeds erger'), so not none at all.
-_WORSE: Final = frozenset({"erger", "slechter", "zwaarder", "toenemend", "toenemende"})
+# After 'geen' ('nee'): it grows or weighs ('nee, eigenlijk steeds erger', 'nee, het neemt
+# toe', 'nee, steeds meer last'), so not none at all: asked again.
+_WORSE: Final = frozenset({
+    "erger", "slechter", "zwaarder", "heftiger", "lastiger", "groter", "meer", "steeds", "toe",
+    "toenemend", "toenemende", "verergert", "verergerd", "verergeren"})
 # After a "nee": now and then, or before, it was so ('nee, af en toe', 'nee, eerst wel').
 _SOMETIMES: Final = ("af en toe", "eerst wel", "eerder wel", "nog wel", "wel eens",
                      "een keer", "1x", "een enkele keer", "soms")

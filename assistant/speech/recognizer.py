@@ -51,6 +51,15 @@ def continuations(phrases: Iterable[str], heard: str) -> list[str]:
     return sorted(rests) if words else []
 
 
+def going_on(phrases: Iterable[str], heard: str) -> str:
+    """The longest start of `heard` that a longer phrase goes on from ('아니 네' → '아니' when
+    '아니 다시' is a phrase): what is left of an answer whose last words were the decoder's
+    guess; '' when no start goes on."""
+    words = heard.split()
+    return next((" ".join(words[:k]) for k in range(len(words), 0, -1)
+                 if continuations(phrases, " ".join(words[:k]))), "")
+
+
 def joined(first: Utterance, rest: Utterance | None) -> Utterance:
     """An answer heard in two parts, the decoder having closed the first in a pause: their
     words, at the confidence of the less certain part. Nothing after → the first part; only

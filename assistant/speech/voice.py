@@ -23,6 +23,7 @@ from assistant.speech.recognizer import (
     UNKNOWN,
     continuations,
     final_phrases,
+    going_on,
     joined,
     parse_result,
     partial_text,
@@ -179,12 +180,16 @@ class VoiceListener:
                 heard = joined(begun, last) if begun is not None else last
                 if heard is None:
                     return Utterance(UNKNOWN, 0.0, "voice")
-                rests = continuations(grammar, heard.text)
+                start = heard.text
+                if segmenter.ended_quickly and start not in answers:
+                    start = going_on(grammar, start)  # '아니 네' → '아니'
+                rests = continuations(grammar, start)
                 if not (rests and segmenter.ended_quickly):
                     return heard
-                # The partial was whole ('아니 다시'), the final result is not ('아니'): the
-                # last word was the decoder's guess at the pause's start. Go on as after its
-                # endpoint; the full window, not the quick end, waits for the rest.
+                # The partial was whole ('아니 다시'), the final result is not ('아니', or
+                # '아니 네'): its last word was the decoder's guess at the pause's start. Go on
+                # from what goes on as after its endpoint; the full window awaits the rest.
+                heard = Utterance(start, heard.confidence, heard.source)
                 # A fresh decoder has heard only silence: its partial counts once speech comes.
                 begun, heard_text, quiet = heard, heard.text, math.inf
                 decoder = self.recognizer.decoder(rests, self.source.rate)
