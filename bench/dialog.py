@@ -1,4 +1,4 @@
-"""1. Dialog turn latency in text mode: an answer handed over → the next question emitted; and
+"""Dialog turn latency in text mode: an answer handed over → the next question emitted; and
 the same consultations again with the intake journal on a real records store (SQLite, WAL,
 synchronous=FULL), where a turn lasts until the answer is on disk."""
 

@@ -1,4 +1,4 @@
-"""10. Intake length: how many answers the therapist gives, and how long the whole intake takes
+"""Intake length: how many answers the therapist gives, and how long the whole intake takes
 spoken, for a textbook patient of each kind, in text mode and by voice (the same dialog; by
 voice a red-flag checklist answered "geen" is read back, one answer more). Issue 25 shortened
 it: the complaint first, the checklists, the arm gate, one examination block.

@@ -1,4 +1,4 @@
-"""2 and 4. Start-up (process start → first question printed), import times, and peak memory of
+"""Start-up (process start → first question printed), import times, and peak memory of
 whole `assistant intake` processes, each in a private HOME with no speech model."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""6. Recognition with a Vosk model: Dutch answers spoken by espeak-ng (several voices and
+"""Recognition with a Vosk model: Dutch answers spoken by espeak-ng (several voices and
 rates), mixed with noise at a given SNR by sox, recognised through the full voice path (the
 VoiceListener with the question's grammar, a WAV file as microphone). Skipped without a model.
 

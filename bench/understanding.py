@@ -1,4 +1,4 @@
-"""5. Understanding: the Dutch answer parser on the corpus (bench/corpus.tsv): the intake's
+"""Understanding: the Dutch answer parser on the corpus (bench/corpus.tsv): the intake's
 questions through `interpret`, and the measurement's 0–10 scores (NPRS, PSK) through
 `read_score`, as the dialogs read them."""
 
