@@ -21,7 +21,7 @@ from assistant.speech.audio import read_wav
 from assistant.speech.interfaces import Utterance
 from assistant.speech.segmenter import EnergyDetector
 from assistant.speech.voice import VoiceListener
-from tests.fakes import RATE, MemorySource, ScriptedRecognizer, silence, tone
+from tests.fakes import RATE, MemorySource, ScriptedRecognizer, silence, tone, vosk_json
 
 BLOCK = 800  # the listener's 50 ms blocks
 
@@ -390,3 +390,27 @@ def test_a_fresh_decoders_partial_counts_only_once_speech_comes_back() -> None:
     heard = listener.listen(["drie weken", "drie dagen", "fors"])
     assert heard is not None and heard.text == "drie"
     assert sum(d.fed for d in recognizer.decoders) == (6 + 12) * 2 * BLOCK
+
+
+class EndpointingThenNothing(Endpointing):
+    """As Endpointing, and its second decoder makes nothing of what it hears."""
+
+    def decoder(self, phrases: Any, rate: int) -> Any:
+        decoder = super().decoder(phrases, rate)
+        if len(self.decoders) == 2:
+            decoder.final_result = lambda: vosk_json("")  # type: ignore[method-assign]
+        return decoder
+
+
+@pytest.mark.parametrize(("after", "confidence"), [([True] * 6, 0.0), ([], 0.9)])
+def test_speech_after_the_pause_that_the_decoder_makes_nothing_of_is_doubt(
+        after: list[bool], confidence: float) -> None:
+    """'drie', the decoder's endpoint in the pause, then speech its rest-decoder makes nothing
+    of: 'drie' comes back at confidence 0, so it is read back. Without speech after the pause
+    'drie' keeps its own confidence."""
+    talks = Scripted([True] * 6 + [False] * 10 + after)
+    recognizer = EndpointingThenNothing([("drie", 0.9)])
+    listener = VoiceListener(recognizer, MemorySource(silence(3.0)),
+                             detectors=lambda rate: talks)
+    heard = listener.listen(["drie weken", "drie dagen", "fors"])
+    assert heard == Utterance("drie", confidence, "voice")

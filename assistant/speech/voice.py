@@ -134,6 +134,7 @@ class VoiceListener:
         begun: Utterance | None = None  # an answer's start the decoder closed in a pause
         quiet = 0.0  # s since the detector last said speech
         heard_text = ""  # the partial as it stood up to DECODER_LAG after the last speech
+        spoke_on = False  # speech came after `begun`: its rest, even if the decoder made nothing
         while True:
             typed = self.typed()
             if typed is not None:
@@ -168,6 +169,7 @@ class VoiceListener:
             # a whole answer heard ('fors'): a short silence ends it (faster than a fixed window);
             # 'drie' is none while 'drie weken' is in the grammar, so a pause after it is kept
             quiet = 0.0 if speech else quiet + seconds  # inf stays inf until speech
+            spoke_on = spoke_on or (speech and begun is not None)
             if quiet <= DECODER_LAG + EPSILON:
                 heard_text = partial_text(decoder.partial())
                 if begun is not None:
@@ -177,6 +179,8 @@ class VoiceListener:
             state = segmenter.process(seconds, speech, complete)
             if state is Segment.ENDED:
                 last = parse_result(decoder.final_result())
+                if begun is not None and last is None and spoke_on:
+                    last = Utterance(UNKNOWN, 0.0, "voice")  # said, but nothing understood
                 heard = joined(begun, last) if begun is not None else last
                 if heard is None:
                     return Utterance(UNKNOWN, 0.0, "voice")
