@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.ui.server import Screen
 from tests import ui_chromium
-from tests.ui_chromium import SHOTS, shot, until
+from tests.ui_chromium import SHOTS, shot, still, until
 
 driver, screen = ui_chromium.driver, ui_chromium.screen  # the fixtures
 AXE = (files("axe_core_python") / "axe.min.js").read_text("utf-8")  # axe-core, offline
@@ -158,18 +158,33 @@ class Screenful:
     def find(self, css: str) -> Any:
         return self.driver.find_element(self.by.CSS_SELECTOR, css)
 
-    def ready(self, after: str = "") -> dict[str, Any]:
-        """The next screen to answer (a question other than `after`, open), or the end."""
+    def ready(self, after: str = "", settle: bool = True) -> dict[str, Any]:
+        """The next screen to answer (a question other than `after`, open), or the end; once
+        the page stands still unless `settle` is False (as it is the moment it shows)."""
+        last: list[dict[str, Any]] = []
+
         def done() -> dict[str, Any] | None:
             now = self.state()
+            last[:] = [now]
             if not now["running"] and now["result"]:
                 return now
             if (now["question"] and now["shown"] != after and now["open"]
                     and now["active"] in ("question", "answer-text")):  # focus has moved
                 return now
             return None
-        found: dict[str, Any] = until(done, f"the screen after {after!r}")
+        try:
+            found: dict[str, Any] = until(done, f"the screen after {after!r}")
+        except AssertionError as error:  # what the screen showed instead, to see why
+            raise AssertionError(f"{error}; the screen last showed {last}") from None
+        if settle:
+            still(self.driver)  # a new question is brought into view smoothly: click it still
         return found
+
+    def in_view(self) -> bool:
+        """The question wholly in the window."""
+        return bool(self.driver.execute_script(
+            "const r = document.getElementById('question').getBoundingClientRect();"
+            "return r.top >= 0 && r.bottom <= window.innerHeight;"))
 
     def click(self, css: str) -> None:
         until(lambda: self.find(css).is_enabled(), f"{css} enabled")
@@ -322,6 +337,34 @@ def test_every_state_of_the_screen_passes_axe_and_fits(driver: Any, screen: Scre
           "the table")
     axe(driver, "patient page with a measurement")
     fits_a_phone(driver, "patient page with a measurement")
+
+
+def test_with_less_motion_asked_for_each_question_is_in_view_at_once(
+        driver: Any, screen: Screen) -> None:
+    """prefers-reduced-motion (WCAG 2.3.3): the screen brings each new question into view at
+    once, without the smooth scroll, from the first question to the result."""
+    page = Screenful(driver)
+    driver.set_window_size(*PHONE)  # short: most questions come after a scroll
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
+    try:
+        driver.get(screen.url)
+        assert driver.execute_script(
+            "return matchMedia('(prefers-reduced-motion: reduce)').matches")
+        page.find("#patient").send_keys("P-0201")
+        page.find("#start-intake").click()
+        until(lambda: driver.current_url.endswith("/intake"), "the intake page")
+        now, asked = page.ready(settle=False), 0
+        while not (now["result"] and not now["running"]):
+            assert page.in_view(), f"not in view at once: {now['question']!r}"
+            asked += 1
+            assert asked < 80, "the intake did not end"
+            page.answer(now)
+            now = page.ready(now["shown"], settle=False)
+        assert asked >= 10, asked
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+        driver.set_window_size(*DESKTOP)
 
 
 def test_an_intake_by_keyboard_alone_puts_the_focus_on_each_question(

@@ -78,6 +78,18 @@ def until(check: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def still(driver: Any) -> None:
+    """Until the page has stopped scrolling: the screen brings a new question into view
+    smoothly, and a click while it moves lands where the button was a moment before (a lost
+    click). A therapist clicks what stands still; so do the tests."""
+    seen: list[Any] = []
+
+    def stopped() -> bool:
+        seen.append(driver.execute_script("return [window.scrollX, window.scrollY]"))
+        return len(seen) >= 4 and all(place == seen[-1] for place in seen[-4:])  # ~0.1 s
+    until(stopped, "the page to stop scrolling")
+
+
 def shot(driver: Any, name: str) -> None:
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
@@ -116,7 +128,9 @@ class Live:
             buttons = self.driver.find_elements(self.by.CSS_SELECTOR, "#buttons button")
             button = next(b for b in buttons if b.text == label)
             return button if button.is_enabled() else None
-        return until(enabled, f"the button {label!r} enabled")
+        found = until(enabled, f"the button {label!r} enabled")
+        still(self.driver)
+        return found
 
     def in_view(self, css: str) -> bool:
         """`css` wholly in the window (and not scrolling there any more)."""
@@ -125,8 +139,11 @@ class Live:
             "return r.top >= 0 && r.bottom <= window.innerHeight;", css))
 
     def enabled(self, css: str) -> Any:
-        return until(lambda: self.find(css) if self.find(css).is_enabled() else None,
-                     f"{css} enabled")
+        """The element `css`, once it is enabled and the page stands still (to click)."""
+        found = until(lambda: self.find(css) if self.find(css).is_enabled() else None,
+                      f"{css} enabled")
+        still(self.driver)
+        return found
 
     def click(self, label: str) -> None:
         self._after(lambda: self.button(label).click(), f"the question after {label!r}")

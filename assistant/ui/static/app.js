@@ -376,12 +376,15 @@
     }
   }
 
-  // The current question or confirmation in view (smoothly), when it is not.
+  // The current question or confirmation in view, when it is not: smoothly, or at once for
+  // whoever asked the system for less motion (WCAG 2.3.3).
+  const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
   function reveal(panel) {
     const question = $("question").getBoundingClientRect();
     if (question.top >= 0 && question.bottom <= window.innerHeight) return;
     const fits = panel.getBoundingClientRect().height < window.innerHeight;
-    panel.scrollIntoView({behavior: "smooth", block: fits ? "center" : "start"});
+    panel.scrollIntoView({behavior: calm.matches ? "auto" : "smooth",
+                          block: fits ? "center" : "start"});
   }
 
   // Said to a screen reader: an error or a reason asked again at once (assertive), anything
