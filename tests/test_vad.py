@@ -160,36 +160,72 @@ def test_not_adaptive_always_suppresses() -> None:
     assert cleaner.noisy and out == _fixed(audio, enhance.NOISE_SUPPRESSION)[:len(out)]
 
 
-def _steady(cleaner: enhance.WebRtcEnhancer, db: float, speech: bool) -> bool:
-    for _ in range(20 * enhance.FLOOR_FRAMES):
-        cleaner._follow(db, speech)
+def _steady(cleaner: enhance.WebRtcEnhancer, db: float, seconds: float) -> bool:
+    """`seconds` of frames at `db` dBFS followed; whether the noise is suppressed after."""
+    for _ in range(round(100 * seconds)):
+        cleaner._follow(10 ** (db / 10))
     return cleaner.noisy
 
 
-def test_the_choice_has_hysteresis_and_waits_for_a_pause() -> None:
+def test_the_choice_has_hysteresis() -> None:
     cleaner = enhance.WebRtcEnhancer()
     limit, margin = enhance.NOISY_FLOOR, enhance.HYSTERESIS
-    assert not _steady(cleaner, limit + margin / 2, False)  # just above: still quiet
-    assert _steady(cleaner, limit + 2 * margin, False)  # clearly above: noisy
-    assert _steady(cleaner, limit - margin / 2, False)  # just below: still noisy
-    assert not _steady(cleaner, limit - 2 * margin, False)  # clearly below: quiet
-    floor = cleaner.floor
-    assert not _steady(cleaner, -10.0, True)  # speech moves neither the floor nor the choice
-    assert cleaner.floor == floor and cleaner.speech is not None and cleaner.speech > -10.5
+    assert not _steady(cleaner, limit + margin / 2, 4)  # just above: still quiet
+    assert _steady(cleaner, limit + 2 * margin, 4)  # clearly above: noisy
+    assert _steady(cleaner, limit - margin / 2, 4)  # just below: still noisy
+    assert not _steady(cleaner, limit - 2 * margin, 4)  # clearly below: quiet
+
+
+def test_an_answer_moves_neither_the_floor_nor_the_choice() -> None:
+    """A second of loud speech in a quiet room: the floor stays, the speech level is heard,
+    nothing changes in the middle of it; the choice is made again at the floor."""
+    cleaner = enhance.WebRtcEnhancer()
+    assert not _steady(cleaner, -65.0, 3)
+    cleaner.noisy = True  # as if the room had been noisy: only a frame at the floor changes it
+    assert _steady(cleaner, -15.0, 1)
+    assert cleaner.floor is not None and abs(cleaner.floor + 65.0) < 0.01
+    assert cleaner.speech is not None and abs(cleaner.speech + 15.0) < 0.5
+    assert not _steady(cleaner, -65.0, 0.1)
 
 
 def test_once_speech_is_heard_the_floor_is_judged_against_it() -> None:
     """A soft voice 20 dB above a -60 dBFS room: noisy; a loud one 40 dB above it: quiet."""
     soft, loud = enhance.WebRtcEnhancer(), enhance.WebRtcEnhancer()
-    _steady(soft, -40.0, True)
-    _steady(loud, -20.0, True)
-    assert _steady(soft, -60.0, False) and not _steady(loud, -60.0, False)
+    for cleaner, voice in ((soft, -40.0), (loud, -20.0)):
+        _steady(cleaner, -60.0, 3)
+        _steady(cleaner, voice, 1)
+    assert _steady(soft, -60.0, 1) and not _steady(loud, -60.0, 1)
+
+
+def test_loud_steady_noise_is_the_room_not_speech() -> None:
+    """Noise that never stops (a detector may call it speech for good) is the floor: noisy,
+    from the start, and when it begins after a quiet while."""
+    assert _steady(enhance.WebRtcEnhancer(), -8.0, 2)
+    later = enhance.WebRtcEnhancer()
+    assert not _steady(later, -70.0, 2)
+    assert _steady(later, -35.0, 3 + 0.5)
+    babble = enhance.WebRtcEnhancer()  # voices at once: loud and soft, never silent
+    rng = np.random.default_rng(1)
+    for _ in range(600):
+        babble._follow(10 ** (float(rng.uniform(-40.0, -25.0)) / 10))
+    assert babble.noisy
+
+
+def test_an_offset_is_no_noise() -> None:
+    """A DC offset (a cheap microphone's) with a quiet room under it: not noisy."""
+    quiet = np.frombuffer(_noise(2.0, -75.0), dtype="<i2").astype(np.int32) + 300
+    cleaner = enhance.WebRtcEnhancer()
+    for block in _block_audio(quiet.astype("<i2").tobytes()):
+        cleaner.process(block)
+    assert not cleaner.noisy and cleaner.floor is not None and cleaner.floor < -70
 
 
 def test_the_level_of_a_frame() -> None:
     assert enhance.level(bytes(enhance.FRAME_BYTES)) == enhance.SILENT
     full = np.tile(np.array([32767, -32767], dtype="<i2"), 80).tobytes()
     assert abs(enhance.level(full)) < 0.01
+    offset = np.full(160, 5000, dtype="<i2").tobytes()  # a constant is no sound
+    assert enhance.level(offset) == enhance.SILENT
     assert abs(enhance.level(_noise(0.01, -35.0)) + 35.0) < 0.01
 
 

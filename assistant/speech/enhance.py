@@ -4,21 +4,19 @@ on 10 ms frames of 16 kHz mono int16 audio. Switched off with `--no-enhance`.
 
 Noise suppression only where there is noise to suppress: in a quiet room it costs the
 recogniser words (its artefacts on clean speech; stand-in decoder, 20 clean clips: 15 heard
-right with it, 20 with the gain alone: docs/benchmarks.md section 9), so the room's noise
-floor decides. The floor is the level of the frames WebRTC's own detector calls non-speech;
-the room counts as noisy when the floor is above NOISY_FLOOR, or, once speech has been
-heard, less than NOISY_SNR below it; the choice changes only while nobody speaks, so an
-answer is never cleaned two ways.
-
-pyspeex-noise (Home Assistant's other enhancer) was measured too: its automatic gain returns
-silence for every frame in version 2.0.1 (any auto_gain above 0), so it is not used.
-A source at another rate than 16 kHz is passed through as it is (the processor takes 16 kHz
-only); so is all audio when webrtc-noise-gain cannot load (one Dutch line says so, once).
+right with it, 20 with the gain alone: docs/benchmarks.md section 9), so the room decides.
+Its floor is a low level (the 20th percentile of 50 ms levels) over the last 3 s, as in
+minimum statistics: no detector needed (WebRTC's calls loud noise and babble speech for
+good, so a floor taken from its pauses never moved); the speech level is the power mean of
+the frames well above the floor. DC is left out of every level. The room counts as noisy
+when the floor is above NOISY_FLOOR, or, once speech has been heard, less than NOISY_SNR
+below it; the choice changes only on a frame at the floor (between words), with hysteresis.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from typing import Protocol, TextIO
 
 import numpy as np
@@ -27,11 +25,16 @@ RATE = 16000  # Hz
 FRAME_BYTES = 320  # 10 ms of 16-bit mono at 16 kHz
 AUTO_GAIN = 10  # WebRTC AGC target, dB below full scale (0: no gain; 0..31)
 NOISE_SUPPRESSION = 2  # WebRTC noise suppression level (0: none … 4: strongest)
-NOISY_FLOOR = -50.0  # dBFS: a room's floor above this is noisy (a fan, traffic; a quiet room
+NOISY_FLOOR = -55.0  # dBFS: a room's floor above this is noisy (a fan, traffic; a quiet room
 # with a laptop's microphone lies near -60 dBFS or below)
 NOISY_SNR = 30.0  # dB: speech less than this above the floor: noisy (clean speech: 40 dB+)
 HYSTERESIS = 3.0  # dB: the floor must move this far past a limit to change the choice
-FLOOR_FRAMES = 50  # 10 ms frames: how fast the floor and speech levels follow the room (~0.5 s)
+SMOOTH_FRAMES = 5  # 10 ms frames in one level (50 ms: a frame alone varies too much in noise)
+FLOOR_FRAMES = 300  # the floor is a low level over the last 3 s (answers are shorter)
+FLOOR_PERCENTILE = 20  # of those levels: the floor (the lowest reads too low in noise)
+SPEECH_ABOVE = 10.0  # dB over the floor: a frame counted in the speech level
+AT_FLOOR = 6.0  # dB: a frame this close to the floor is between words (the choice may change)
+SPEECH_FRAMES = 100  # frames over which the speech level follows the voice (~1 s of speech)
 SILENT = -120.0  # dBFS: the level of digital silence
 
 
@@ -62,9 +65,17 @@ class WebRtcEnhancer:
         self._processor = AudioProcessor(auto_gain, noise_suppression)
         self._gain_only = AudioProcessor(auto_gain, 0) if adaptive else None
         self._rest = b""
+        self._powers: deque[float] = deque(maxlen=SMOOTH_FRAMES)  # the last frames' powers
+        self._levels = np.empty(FLOOR_FRAMES)  # smoothed levels, dBFS: a ring
+        self._heard = 0  # frames followed
+        self._speech_power: float | None = None
         self.floor: float | None = None  # dBFS, the room between the words (None: not heard)
-        self.speech: float | None = None  # dBFS, the speech heard (None: none yet)
         self.noisy = not adaptive  # whether the noise is suppressed now
+
+    @property
+    def speech(self) -> float | None:
+        """dBFS, the speech heard (power mean of the frames well above the floor); None."""
+        return None if self._speech_power is None else _db(self._speech_power)
 
     def process(self, block: bytes) -> bytes:
         audio = self._rest + block
@@ -77,30 +88,48 @@ class WebRtcEnhancer:
         if self._gain_only is None:
             return bytes(cleaned.audio)
         gained = self._gain_only.Process10ms(frame)
-        self._follow(level(frame), bool(cleaned.is_speech))
+        self._follow(power(frame))
         return bytes((cleaned if self.noisy else gained).audio)
 
-    def _follow(self, db: float, speech: bool) -> None:
-        """Follow the room's levels with a frame of `db` dBFS; between words, choose."""
-        if speech:
-            self.speech = db if self.speech is None else _toward(self.speech, db)
+    def _follow(self, frame_power: float) -> None:
+        """Follow the room with a frame's power (mean square, full scale 1); at the floor,
+        choose."""
+        self._powers.append(frame_power)
+        now = _db(sum(self._powers) / len(self._powers))
+        self._levels[self._heard % FLOOR_FRAMES] = now
+        self._heard += 1
+        levels = self._levels[:min(self._heard, FLOOR_FRAMES)]
+        low = len(levels) * FLOOR_PERCENTILE // 100
+        self.floor = floor = float(np.partition(levels, low)[low])
+        if now > floor + SPEECH_ABOVE:
+            mean = self._speech_power
+            self._speech_power = frame_power if mean is None else (
+                mean + (frame_power - mean) / SPEECH_FRAMES)
             return
-        self.floor = db if self.floor is None else _toward(self.floor, db)
-        limit = NOISY_FLOOR if self.speech is None else min(NOISY_FLOOR,
-                                                            self.speech - NOISY_SNR)
+        if now > floor + AT_FLOOR:
+            return  # speech's edge: no change in the middle of a word
+        speech = self.speech
+        limit = NOISY_FLOOR if speech is None else min(NOISY_FLOOR, speech - NOISY_SNR)
         margin = -HYSTERESIS if self.noisy else HYSTERESIS
-        self.noisy = self.floor > limit + margin
+        self.noisy = floor > limit + margin
+
+
+def power(frame: bytes) -> float:
+    """The mean square of int16 `frame` without its DC (full scale: 1.0; 0.0 when empty)."""
+    samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
+    if not samples.size:
+        return 0.0
+    samples -= samples.mean()  # an offset is no sound (WebRTC's high-pass removes it too)
+    return float(np.mean(samples * samples)) / 32768.0 ** 2
 
 
 def level(frame: bytes) -> float:
-    """The RMS level of int16 `frame` in dBFS (SILENT for digital silence)."""
-    samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
-    power = float(np.mean(samples * samples)) / 32768.0 ** 2 if samples.size else 0.0
-    return max(SILENT, 10 * math.log10(power)) if power > 0 else SILENT
+    """The RMS level of int16 `frame` in dBFS, without its DC (SILENT for silence)."""
+    return _db(power(frame))
 
 
-def _toward(mean: float, db: float) -> float:
-    return mean + (db - mean) / FLOOR_FRAMES
+def _db(mean_square: float) -> float:
+    return max(SILENT, 10 * math.log10(mean_square)) if mean_square > 0 else SILENT
 
 
 _warned: set[str] = set()
