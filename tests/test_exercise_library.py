@@ -129,7 +129,8 @@ def test_every_exercise_source_quotes_the_protocol() -> None:
         return re.sub(r"[^a-zë]+", "", t)
 
     for quote in [e.source for e in LIB.exercises] + [LIB.session.closing_source,
-                                                      LIB.choice.source]:
+                                                      LIB.choice.source,
+                                                      LIB.session.pain_rule_graded_source]:
         for fragment in re.split(r"…|:|;", quote):
             words = " ".join(fragment.split()).lower().strip(" .;()")
             assert not words or words in text or loose(words) in loose(text), quote

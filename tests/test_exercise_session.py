@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from assistant.clock import FastClock
 from assistant.dialog.session_hearing import TEMPO_STEP
 from assistant.dialog.spoken import spoken_number, spoken_video
+from assistant.protocol.exercises import Patient
 from assistant.protocol.findings import ArmSide
 from tests.harness import PROTOCOL, of, run_exercises, said
 
@@ -375,6 +376,30 @@ def test_every_session_starts_with_the_pain_rule_and_the_sheet_prints_it() -> No
     assert "binnen een uur" in " ".join(rule) and "volgende dag" in " ".join(rule)
     sheet = render_sheet(LIB, ["F20"], day=date(2026, 12, 7))
     assert all(f"<p>{line}</p>" in sheet for line in rule)
+
+
+@pytest.mark.parametrize("profile", ["A", "B", "C", "D", None])
+def test_profile_c_hears_the_agreed_amount_not_do_less_when_it_hurts(
+        profile: str | None) -> None:
+    """Profile C: the protocol advises against aiming at the pain and asks for graded
+    exposure, so the session and the sheet say the amount agreed with the therapist, built up,
+    not "zo niet, doe dan de volgende keer minder"; the other profiles keep the pain rule."""
+    from datetime import date
+
+    from assistant.output.sheet import render_sheet
+
+    patient = Patient(profile=profile)
+    spoken = said(run_exercises(["F20"], patient=patient))
+    graded = profile == "C"
+    rule = list(TEXTS.pain_rule_graded if graded else TEXTS.pain_rule)
+    other = TEXTS.pain_rule if graded else TEXTS.pain_rule_graded
+    assert spoken[spoken.index(rule[0]):spoken.index(rule[0]) + len(rule)] == rule
+    assert not any(line in spoken for line in other if line not in rule)
+    assert any("volgende keer minder" in line for line in spoken) is not graded
+    sheet = render_sheet(LIB, ["F20"], day=date(2026, 12, 7), patient=patient)
+    assert all(f"<p>{line}</p>" in sheet for line in rule)
+    assert ("volgende keer minder" in sheet) is not graded
+    assert ("stap voor stap" in sheet) is graded
 
 
 def test_each_exercise_ends_aloud_and_a_rest_says_how_long() -> None:

@@ -165,6 +165,36 @@ def test_patient_ids_compare_case_insensitively_on_the_command_line(
         assert store.patients() == ["P-0001"]
 
 
+@pytest.mark.parametrize(("profile", "measurements", "said"), [
+    ("D", [("2024-03-11", "5", "5,5,5", False), ("2024-03-18", "6", "6,5,5", True)],
+     "is bij de meting van 2024-03-18 terugverwezen naar de huisarts"),
+    ("B", [("2024-03-04", "6", "6,6,6", False), ("2024-04-22", "6", "6,6,6", False)],
+     "is bij de meting van 2024-04-22 gestopt met de behandeling"),
+])
+def test_no_programme_once_a_measurement_ended_the_treatment(
+        profile: str, measurements: list[tuple[str, str, str, bool]], said: str,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Referred back at a follow-up (D: the arm worse), or stopped without improvement after
+    six weeks: no session and no recording to take home (it would say "blijf actief, ook met
+    wat pijn"); before that measurement the programme stands."""
+    add_intake(records(), "P-10", profile)
+    code, _, err = run(["exercises", "--patient", "P-10", "--list"], capsys, monkeypatch)
+    assert code == 0, err
+    for n, (day, nprs, psk, worse) in enumerate(measurements):
+        code, _, err = run(["followup", "--patient", "P-10", "--date", day, "--nprs", nprs,
+                              "--psk", psk, "--mute", *(["--neuro-worse"] if worse else [])],
+                             capsys, monkeypatch)
+        assert code == 0, err
+        code, _, err = run(["exercises", "--patient", "P-10", "--list"], capsys,
+                           monkeypatch)
+        if n < len(measurements) - 1:
+            assert code == 0, err
+    assert code == 2 and said in one_line(err) and "na een nieuwe intake" in err
+    code, _, err = run(["exercises", "--patient", "P-10", "--audio", "thuis.wav"], capsys,
+                       monkeypatch)
+    assert code == 2 and said in one_line(err)
+
+
 def test_exercises_for_a_referred_patient_say_the_patient_was_referred(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -225,7 +225,7 @@ class ExerciseSession:
     def _perform_intro(self) -> None:
         for line in self.texts.intro:
             self._say(line, "intro")
-        for line in self.texts.pain_rule:  # how much pain is allowed (issue 22)
+        for line in self.texts.pain_rule_for(self.config.patient.profile):  # (issue 22)
             self._say(line, "safety")
         for line in session_lines(self.texts.safety, self.config.cautions):
             self._say(line, "safety")

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from assistant.records.location import Location
+    from assistant.records.rows import ConsultationRow, EvaluationRow
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.dialog.exercise_session import SessionConfig
@@ -45,7 +46,8 @@ def known_frequencies(given: Mapping[str, object], codes: tuple[str, ...],
 
 def patient_program(patient: str, db: Location | None, protocol: Protocol) -> Program:
     """The exercises chosen at the patient's latest intake, with its menu's warning, the ones
-    for insufficient effect and the arm side (UsageError when there are none to do)."""
+    for insufficient effect and the arm side (UsageError when there are none to do, and when
+    the patient was referred at the intake or since: see `_ended`)."""
     from assistant.records.location import resolve_db
     from assistant.records.rows import validate_patient_id
     from assistant.records.store import Store
@@ -53,6 +55,7 @@ def patient_program(patient: str, db: Location | None, protocol: Protocol) -> Pr
     validate_patient_id(patient)
     with Store.open(resolve_db(db), write=False) as store:
         consultation = store.latest_consultation(patient)
+        rows = [] if consultation is None else store.evaluations(patient, consultation.id)
     if consultation is None:
         raise UsageError(f"geen intake gevonden voor '{patient}'", option="patient")
     if consultation.result.get("referral"):
@@ -64,6 +67,8 @@ def patient_program(patient: str, db: Location | None, protocol: Protocol) -> Pr
         raise UsageError(f"bij de intake van '{patient}' zijn geen oefeningen gekozen",
                          Advice(Hint.CHOOSE_CODES), option="patient")
     profile = consultation.result.get("profile")
+    if profile and rows:
+        _ended(protocol, consultation, profile, rows)
     of_intake = Patient.from_intake(
         consultation.findings, profile,
         known_frequencies(consultation.exercise_frequencies, codes, protocol))
@@ -72,3 +77,26 @@ def patient_program(patient: str, db: Location | None, protocol: Protocol) -> Pr
     chosen_profile = protocol.profile(profile)
     return Program(codes, chosen_profile.exercise_warning,
                    chosen_profile.exercises_if_insufficient, of_intake)
+
+
+ENDED_ACTIONS = ("refer_back_gp", "stop_and_contact_gp")  # followup.toml: no programme after
+
+
+def _ended(protocol: Protocol, consultation: ConsultationRow, profile: str,
+           rows: Sequence[EvaluationRow]) -> None:
+    """UsageError when the latest measurement's advice (as `assistant followup` gives it)
+    ends the treatment: referred back to the GP (D: the arm worse), or stopped for want of
+    improvement. A programme at home, or a recording that says "blijf actief, ook met wat
+    pijn", would contradict it; a new intake starts a new programme."""
+    from assistant.records.render import followup_for
+
+    latest = rows[-1].date
+    outcome = followup_for(protocol, consultation, profile, latest, rows,
+                           consultation.psk_activities)
+    ended = [a for a in ENDED_ACTIONS if a in outcome.actions]
+    if ended:
+        said = "terugverwezen naar de huisarts" if ended[0] == "refer_back_gp" else (
+            "gestopt met de behandeling, met contact met de huisarts")
+        raise UsageError(f"'{consultation.patient}' is bij de meting van {latest.isoformat()} "
+                         f"{said}: geen oefenprogramma meer; na een nieuwe intake weer",
+                         option="patient")

@@ -140,7 +140,8 @@ def render_sheet(library: Library, codes: Sequence[str], *, day: date,
     texts, patient = library.session, patient or Patient()
     cautions = library.cautions_for(patient)
     notes = "".join(f"<p>{escape(written(line))}</p>" for line in
-                    (*texts.pain_rule, *session_lines(texts.safety, cautions)))
+                    (*texts.pain_rule_for(patient.profile),
+                     *session_lines(texts.safety, cautions)))
     left_out = library.left_out(codes, patient)
     why = dict.fromkeys(reason for c in left_out
                         if (reason := excluded(library.exercise(c), cautions)) is not None)

@@ -46,7 +46,8 @@ SETUP_SECONDS = (10, 120)
 MIN_CUE_SECONDS = 4  # s a repetition's cue ('Fase twee.') leaves for its part
 PROFILES = frozenset("ABCD")
 FREQUENCY = re.compile(r"[a-zà-ÿ][a-zà-ÿ ,']*[a-zà-ÿ]")  # Dutch words, no digits, no full stop
-LIST_TEXTS = {"intro", "safety", "closing", "pain_rule", "frequencies"}
+LIST_TEXTS = {"intro", "safety", "closing", "pain_rule", "pain_rule_graded", "frequencies",
+              "pain_rule_graded_profiles"}
 # what the audio file to take home says instead ([session.recording])
 RECORDING_TEXTS = ("intro", "setup", "arm_unknown", "program_one", "program_many")
 SPOKEN_TEXTS = {"arm_left", "arm_right", "arm_both", "arm_unknown"}  # checked as sentences
@@ -251,6 +252,10 @@ def _session(t: Table) -> SessionTexts:
     values["commands"] = tuple(
         (c, tuple(normalise(p) for p in commands.texts(c))) for c in SESSION_COMMANDS)
     values["recording"] = _recording(t.table("recording"))
+    unknown = set(values["pain_rule_graded_profiles"]) - PROFILES
+    if unknown:
+        raise ProtocolError(f"{t.where}.pain_rule_graded_profiles: {sorted(unknown)} is no "
+                            "treatment profile (A-D)")
     return SessionTexts(**values)
 
 

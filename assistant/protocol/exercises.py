@@ -205,6 +205,11 @@ class SessionTexts:
     safety: tuple[str, ...]  # said before the first exercise and printed on the sheet
     pain_rule: tuple[str, ...]  # how much pain is allowed: said at the start, on the sheet
     pain_rule_source: str
+    # instead, for the profiles listed: the agreed amount, built up (graded exposure, C)
+    pain_rule_graded: tuple[str, ...]
+    pain_rule_graded_source: str
+    pain_rule_graded_addition: str
+    pain_rule_graded_profiles: tuple[str, ...]
     program_one: str
     program_many: str  # {count}
     exercise: str  # {number} {total} {name}
@@ -259,6 +264,12 @@ class SessionTexts:
         spoken commands, the arm circled on the sheet, no 'vandaag'."""
         overrides: dict[str, Any] = dict(self.recording)
         return replace(self, **overrides)
+
+    def pain_rule_for(self, profile: str | None) -> tuple[str, ...]:
+        """How much pain is allowed, as said to a patient of `profile` (None: not known):
+        profile C's agreed amount, built up, instead of "do less when it hurts"."""
+        return (self.pain_rule_graded if profile in self.pain_rule_graded_profiles
+                else self.pain_rule)
 
     def arm(self, arm_side: ArmSide | None) -> str:
         """The sentence that names the exercise arm."""
