@@ -114,3 +114,22 @@ def test_neuro_worse_is_refused_outside_profile_d(
     assert "--neuro-worse" in line and "profiel D" in line and f"profiel {profile}" in line
     add_intake(db, "P-4", "D")
     assert followup(db, "P-4", later, "--neuro-worse") == 0
+
+
+def test_profile_d_scores_given_without_the_arm_say_it_was_not_asked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Scores as flags skip the question about the arm: recorded as not worse, and said so
+    (with how to correct it), never silently; not for other profiles or the baseline."""
+    db = tmp_path / "records.sqlite3"
+    add_intake(db, "P-5", "D")
+    add_intake(db, "P-6", "B")
+    later = date.fromordinal(INTAKE_DAY.toordinal() + 14)
+    assert followup(db, "P-5", INTAKE_DAY) == 0  # the baseline: nothing to compare
+    assert "arm" not in capsys.readouterr().err
+    assert followup(db, "P-5", later) == 0
+    err = capsys.readouterr().err
+    assert "de arm is niet nagevraagd" in err and "--again --neuro-worse" in err
+    assert followup(db, "P-5", later, "--again", "--neuro-worse") == 0
+    assert "niet nagevraagd" not in capsys.readouterr().err
+    assert followup(db, "P-6", later) == 0
+    assert "niet nagevraagd" not in capsys.readouterr().err

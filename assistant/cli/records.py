@@ -190,6 +190,11 @@ def cmd_followup(args: argparse.Namespace, protocol: Protocol) -> int:
             activities = activities or asked.psk_activities
         else:
             nprs, psk, neuro = args.nprs, args.psk, args.neuro_worse
+            if (not neuro and not on_intake_day
+                    and protocol.profile(profile).closure_plan.refer_gp_if_worse):
+                print("Let op: profiel D, de arm is niet nagevraagd; vastgelegd als niet erger. "
+                      "Zijn de klachten in de arm erger? Meet dan opnieuw met --again "
+                      "--neuro-worse.", file=sys.stderr)
         store.add_evaluation(patient, args.date, nprs, psk, neuro)
         if activities and not consultation.psk_activities:  # named now: kept with the intake
             store.set_psk_activities(consultation.id, activities)
