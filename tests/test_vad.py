@@ -170,31 +170,21 @@ def _steady(cleaner: enhance.WebRtcEnhancer, db: float, seconds: float) -> bool:
 def test_the_choice_has_hysteresis() -> None:
     cleaner = enhance.WebRtcEnhancer()
     limit, margin = enhance.NOISY_FLOOR, enhance.HYSTERESIS
-    assert not _steady(cleaner, limit + margin / 2, 4)  # just above: still quiet
-    assert _steady(cleaner, limit + 2 * margin, 4)  # clearly above: noisy
-    assert _steady(cleaner, limit - margin / 2, 4)  # just below: still noisy
-    assert not _steady(cleaner, limit - 2 * margin, 4)  # clearly below: quiet
+    assert not _steady(cleaner, limit + margin / 2, 6)  # just above: still quiet
+    assert _steady(cleaner, limit + 2 * margin, 6)  # clearly above: noisy
+    assert _steady(cleaner, limit - margin / 2, 6)  # just below: still noisy
+    assert not _steady(cleaner, limit - 2 * margin, 6)  # clearly below: quiet
 
 
 def test_an_answer_moves_neither_the_floor_nor_the_choice() -> None:
-    """A second of loud speech in a quiet room: the floor stays, the speech level is heard,
-    nothing changes in the middle of it; the choice is made again at the floor."""
+    """Loud speech in a quiet room (3.5 s without a pause, or typing, a cough): the floor
+    stays, nothing changes in the middle of it; the choice is made again at the floor."""
     cleaner = enhance.WebRtcEnhancer()
-    assert not _steady(cleaner, -65.0, 3)
+    assert not _steady(cleaner, -65.0, 1)
     cleaner.noisy = True  # as if the room had been noisy: only a frame at the floor changes it
-    assert _steady(cleaner, -15.0, 1)
+    assert _steady(cleaner, -15.0, 3.5)  # a long answer: the floor is still the room's
     assert cleaner.floor is not None and abs(cleaner.floor + 65.0) < 0.01
-    assert cleaner.speech is not None and abs(cleaner.speech + 15.0) < 0.5
     assert not _steady(cleaner, -65.0, 0.1)
-
-
-def test_once_speech_is_heard_the_floor_is_judged_against_it() -> None:
-    """A soft voice 20 dB above a -60 dBFS room: noisy; a loud one 40 dB above it: quiet."""
-    soft, loud = enhance.WebRtcEnhancer(), enhance.WebRtcEnhancer()
-    for cleaner, voice in ((soft, -40.0), (loud, -20.0)):
-        _steady(cleaner, -60.0, 3)
-        _steady(cleaner, voice, 1)
-    assert _steady(soft, -60.0, 1) and not _steady(loud, -60.0, 1)
 
 
 def test_loud_steady_noise_is_the_room_not_speech() -> None:
@@ -203,7 +193,7 @@ def test_loud_steady_noise_is_the_room_not_speech() -> None:
     assert _steady(enhance.WebRtcEnhancer(), -8.0, 2)
     later = enhance.WebRtcEnhancer()
     assert not _steady(later, -70.0, 2)
-    assert _steady(later, -35.0, 3 + 0.5)
+    assert _steady(later, -35.0, 5)  # noticed once the quiet has left most of the window
     babble = enhance.WebRtcEnhancer()  # voices at once: loud and soft, never silent
     rng = np.random.default_rng(1)
     for _ in range(600):

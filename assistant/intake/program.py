@@ -79,9 +79,6 @@ def patient_program(patient: str, db: Location | None, protocol: Protocol) -> Pr
                    chosen_profile.exercises_if_insufficient, of_intake)
 
 
-ENDED_ACTIONS = ("refer_back_gp", "stop_and_contact_gp")  # followup.toml: no programme after
-
-
 def _ended(protocol: Protocol, consultation: ConsultationRow, profile: str,
            rows: Sequence[EvaluationRow]) -> None:
     """UsageError when the latest measurement's advice (as `assistant followup` gives it)
@@ -93,10 +90,13 @@ def _ended(protocol: Protocol, consultation: ConsultationRow, profile: str,
     latest = rows[-1].date
     outcome = followup_for(protocol, consultation, profile, latest, rows,
                            consultation.psk_activities)
-    ended = [a for a in ENDED_ACTIONS if a in outcome.actions]
-    if ended:
-        said = "terugverwezen naar de huisarts" if ended[0] == "refer_back_gp" else (
-            "gestopt met de behandeling, met contact met de huisarts")
+    if "refer_back_gp" in outcome.actions:  # it stands once given: from which measurement
+        referred = next(r.date for n, r in enumerate(rows, 1) if "refer_back_gp" in followup_for(
+            protocol, consultation, profile, r.date, rows[:n], consultation.psk_activities).actions)
+        raise UsageError(f"'{consultation.patient}' is bij de meting van {referred.isoformat()} "
+                         "terugverwezen naar de huisarts: geen oefenprogramma meer; na een "
+                         "nieuwe intake weer", option="patient")
+    if "stop_and_contact_gp" in outcome.actions:
         raise UsageError(f"'{consultation.patient}' is bij de meting van {latest.isoformat()} "
-                         f"{said}: geen oefenprogramma meer; na een nieuwe intake weer",
-                         option="patient")
+                         "gestopt met de behandeling, met contact met de huisarts: geen "
+                         "oefenprogramma zolang dat advies geldt", option="patient")

@@ -5,12 +5,15 @@ on 10 ms frames of 16 kHz mono int16 audio. Switched off with `--no-enhance`.
 Noise suppression only where there is noise to suppress: in a quiet room it costs the
 recogniser words (its artefacts on clean speech; stand-in decoder, 20 clean clips: 15 heard
 right with it, 20 with the gain alone: docs/benchmarks.md section 9), so the room decides.
-Its floor is a low level (the 20th percentile of 50 ms levels) over the last 3 s, as in
-minimum statistics: no detector needed (WebRTC's calls loud noise and babble speech for
-good, so a floor taken from its pauses never moved); the speech level is the power mean of
-the frames well above the floor. DC is left out of every level. The room counts as noisy
-when the floor is above NOISY_FLOOR, or, once speech has been heard, less than NOISY_SNR
-below it; the choice changes only on a frame at the floor (between words), with hysteresis.
+Its floor is a low level (the 5th percentile of 50 ms levels, DC removed) over the last
+5 s of audio heard, as in minimum statistics: no detector needed (WebRTC's calls loud
+noise and babble speech for good, so a floor taken from its pauses never moved), and an
+answer cannot raise it unless it runs on for 4.5 s without a pause. The room counts as
+noisy when the floor is above NOISY_FLOOR, with hysteresis; the choice changes only on a
+frame at the floor (between words). The level is absolute (dBFS before the gain): a
+microphone set very loud makes a quiet room noisy, which is the suppression as it always
+ran; a voice judged against the floor (a signal-to-noise rule) was tried and dropped, as
+typing and coughs pulled its level down.
 """
 
 from __future__ import annotations
@@ -27,14 +30,12 @@ AUTO_GAIN = 10  # WebRTC AGC target, dB below full scale (0: no gain; 0..31)
 NOISE_SUPPRESSION = 2  # WebRTC noise suppression level (0: none … 4: strongest)
 NOISY_FLOOR = -55.0  # dBFS: a room's floor above this is noisy (a fan, traffic; a quiet room
 # with a laptop's microphone lies near -60 dBFS or below)
-NOISY_SNR = 30.0  # dB: speech less than this above the floor: noisy (clean speech: 40 dB+)
-HYSTERESIS = 3.0  # dB: the floor must move this far past a limit to change the choice
+HYSTERESIS = 3.0  # dB: the floor must move this far past the limit to change the choice
 SMOOTH_FRAMES = 5  # 10 ms frames in one level (50 ms: a frame alone varies too much in noise)
-FLOOR_FRAMES = 300  # the floor is a low level over the last 3 s (answers are shorter)
-FLOOR_PERCENTILE = 20  # of those levels: the floor (the lowest reads too low in noise)
-SPEECH_ABOVE = 10.0  # dB over the floor: a frame counted in the speech level
+FLOOR_FRAMES = 500  # the floor is a low level over the last 5 s heard (a new noise is
+# noticed within them; an answer longer than about 4.5 s without a pause raises it)
+FLOOR_PERCENTILE = 5  # of those levels: the floor (the lowest reads too low in noise)
 AT_FLOOR = 6.0  # dB: a frame this close to the floor is between words (the choice may change)
-SPEECH_FRAMES = 100  # frames over which the speech level follows the voice (~1 s of speech)
 SILENT = -120.0  # dBFS: the level of digital silence
 
 
@@ -68,14 +69,8 @@ class WebRtcEnhancer:
         self._powers: deque[float] = deque(maxlen=SMOOTH_FRAMES)  # the last frames' powers
         self._levels = np.empty(FLOOR_FRAMES)  # smoothed levels, dBFS: a ring
         self._heard = 0  # frames followed
-        self._speech_power: float | None = None
         self.floor: float | None = None  # dBFS, the room between the words (None: not heard)
         self.noisy = not adaptive  # whether the noise is suppressed now
-
-    @property
-    def speech(self) -> float | None:
-        """dBFS, the speech heard (power mean of the frames well above the floor); None."""
-        return None if self._speech_power is None else _db(self._speech_power)
 
     def process(self, block: bytes) -> bytes:
         audio = self._rest + block
@@ -101,17 +96,10 @@ class WebRtcEnhancer:
         levels = self._levels[:min(self._heard, FLOOR_FRAMES)]
         low = len(levels) * FLOOR_PERCENTILE // 100
         self.floor = floor = float(np.partition(levels, low)[low])
-        if now > floor + SPEECH_ABOVE:
-            mean = self._speech_power
-            self._speech_power = frame_power if mean is None else (
-                mean + (frame_power - mean) / SPEECH_FRAMES)
-            return
         if now > floor + AT_FLOOR:
-            return  # speech's edge: no change in the middle of a word
-        speech = self.speech
-        limit = NOISY_FLOOR if speech is None else min(NOISY_FLOOR, speech - NOISY_SNR)
+            return  # speech, or its edge: no change in the middle of a word
         margin = -HYSTERESIS if self.noisy else HYSTERESIS
-        self.noisy = floor > limit + margin
+        self.noisy = floor > NOISY_FLOOR + margin
 
 
 def power(frame: bytes) -> float:
