@@ -14,6 +14,11 @@ frame at the floor (between words). The level is absolute (dBFS before the gain)
 microphone set very loud makes a quiet room noisy, which is the suppression as it always
 ran; a voice judged against the floor (a signal-to-noise rule) was tried and dropped, as
 typing and coughs pulled its level down.
+
+pyspeex-noise (Home Assistant's other enhancer) was measured too: its automatic gain returns
+silence for every frame in version 2.0.1 (any auto_gain above 0), so it is not used.
+A source at another rate than 16 kHz is passed through as it is (the processor takes 16 kHz
+only); so is all audio when webrtc-noise-gain cannot load (one Dutch line says so, once).
 """
 
 from __future__ import annotations
