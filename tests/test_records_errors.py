@@ -195,6 +195,22 @@ def test_no_programme_once_a_measurement_ended_the_treatment(
     assert code == 2 and said in one_line(err)
 
 
+def test_a_referral_back_stands_and_names_its_own_measurement(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Better again after the referral back: still no programme, and the line names the
+    measurement that referred, not the latest."""
+    add_intake(records(), "P-11", "D")
+    for day, nprs, psk, worse in (("2024-03-11", "5", "5,5,5", False),
+                                  ("2024-03-18", "6", "6,5,5", True),
+                                  ("2024-03-25", "2", "2,2,2", False)):
+        code, _, err = run(["followup", "--patient", "P-11", "--date", day, "--nprs", nprs,
+                            "--psk", psk, "--mute", *(["--neuro-worse"] if worse else [])],
+                           capsys, monkeypatch)
+        assert code == 0, err
+    code, _, err = run(["exercises", "--patient", "P-11", "--list"], capsys, monkeypatch)
+    assert code == 2 and "bij de meting van 2024-03-18 terugverwezen" in one_line(err)
+
+
 def test_exercises_for_a_referred_patient_say_the_patient_was_referred(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -90,10 +90,9 @@ def _ended(protocol: Protocol, consultation: ConsultationRow, profile: str,
     latest = rows[-1].date
     outcome = followup_for(protocol, consultation, profile, latest, rows,
                            consultation.psk_activities)
-    if "refer_back_gp" in outcome.actions:  # it stands once given: from which measurement
-        referred = next(r.date for n, r in enumerate(rows, 1) if "refer_back_gp" in followup_for(
-            protocol, consultation, profile, r.date, rows[:n], consultation.psk_activities).actions)
-        raise UsageError(f"'{consultation.patient}' is bij de meting van {referred.isoformat()} "
+    if outcome.referred_on is not None:  # it stands once given
+        raise UsageError(f"'{consultation.patient}' is bij de meting van "
+                         f"{outcome.referred_on.isoformat()} "
                          "terugverwezen naar de huisarts: geen oefenprogramma meer; na een "
                          "nieuwe intake weer", option="patient")
     if "stop_and_contact_gp" in outcome.actions:

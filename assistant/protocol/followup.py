@@ -71,6 +71,7 @@ class Followup:
     provisional: bool = False  # the intake's plan holds only once `unresolved` is ruled out
     unresolved: tuple[str, ...] = ()  # red-flag categories the intake could not rule out
     refer_soon: bool = False  # the referral back is 'op korte termijn' (D: the arm worse)
+    referred_on: date | None = None  # the evaluation that first advised the referral back
 
     @property
     def weeks_since_intake(self) -> float:
@@ -327,6 +328,7 @@ def evaluate(
         reasons += why
     arm_now = _arm_worse(plan, intake_date, latest)
     soon = arm_now
+    before: list[Followup] = []
     if plan.review_after_weeks is not None:
         due = review_due(intake_date, day, plan, baseline)
         found, why = _review_rule(plan, due, improved, worse, data)
@@ -374,4 +376,5 @@ def evaluate(
         reasons=tuple(reasons), psk_activities=tuple(psk_activities),
         provisional=provisional, unresolved=tuple(unresolved),
         refer_soon=variants.get("refer_back_gp") == "refer_back_gp_soon",
+        referred_on=before[0].day if before else day if "refer_back_gp" in actions else None,
     )
